@@ -1,0 +1,331 @@
+"""Statements → the computational graph, with the forward values of every node.
+
+Nodes are numbered in creation order (statement by statement, operands left to right
+before the op that uses them), so every edge goes from a smaller number to a larger
+one: creation order *is* the topological order with ties broken as the lesson reads.
+Rebinding is SSA: ``c = c + 1`` makes a new node; the newest binding is shown as ``c``,
+earlier ones as ``c@1``, ``c@2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+
+from core.format import format_number, format_value
+from core.language import (
+    Apply,
+    Assign,
+    Backward,
+    Declare,
+    ExpressionError,
+    Literal,
+    Program,
+    Ref,
+    parse,
+    short,
+)
+from core.ops import OPS
+
+MAX_NODES = 50_000
+KINDS = ("data", "parameter", "constant", "operation")
+ROLES = ("data", "parameter")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A value given from outside the text (variables table, ``--input``/``--param``)."""
+
+    role: str
+    value: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+
+@dataclass
+class Node:
+    id: int
+    kind: str
+    line: int
+    column: int
+    op: str | None = None
+    k: float | None = None
+    inputs: tuple[int, ...] = ()
+    name: str | None = None
+    label: str = ""
+    atomic: bool = True
+    value: np.ndarray = field(default_factory=lambda: np.float64(0.0))
+    warning: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind != "operation"
+
+    @property
+    def symbol(self) -> str:
+        return OPS[self.op].symbol_for({"k": self.k}) if self.op else ""
+
+    @property
+    def attrs(self) -> dict:
+        return {} if self.k is None else {"k": self.k}
+
+
+class Operand:
+    """A node's label in a formula: ``{0}`` wraps a compound label, ``{0:bare}`` never."""
+
+    __slots__ = ("text", "atomic")
+
+    def __init__(self, text: str, atomic: bool):
+        self.text, self.atomic = text, atomic
+
+    def __format__(self, spec: str) -> str:
+        return self.text if spec == "bare" or self.atomic else f"({self.text})"
+
+
+class ComputationGraph:
+    """The nodes, their values, the output, and which nodes the gradient flows through."""
+
+    def __init__(self, program: Program, nodes: list[Node], output: int,
+                 names: dict[str, int], unused: list[str]):
+        self.program = program
+        self.nodes = nodes
+        self.output = output
+        self.names = names
+        #: bindings given from outside that the program never uses
+        self.unused_bindings = unused
+        self.consumers: list[list[tuple[int, int]]] = [[] for _ in nodes]
+        for node in nodes:
+            for index, source in enumerate(node.inputs):
+                self.consumers[source].append((node.id, index))
+        self.needs_grad = self._needs_grad()
+        self.reaches_output = self._reaches_output()
+        #: on a path from a parameter to the output: the nodes the backward pass visits
+        self.relevant = [a and b for a, b in zip(self.needs_grad, self.reaches_output)]
+
+    def _needs_grad(self) -> list[bool]:
+        flags = [False] * len(self.nodes)
+        for node in self.nodes:
+            flags[node.id] = node.kind == "parameter" or any(flags[i] for i in node.inputs)
+        return flags
+
+    def _reaches_output(self) -> list[bool]:
+        flags = [False] * len(self.nodes)
+        flags[self.output] = True
+        for node in reversed(self.nodes[: self.output + 1]):
+            if flags[node.id]:
+                for i in node.inputs:
+                    flags[i] = True
+        return flags
+
+    @property
+    def output_node(self) -> Node:
+        return self.nodes[self.output]
+
+    @property
+    def parameters(self) -> list[Node]:
+        return [n for n in self.nodes if n.kind == "parameter"]
+
+    @property
+    def operations(self) -> list[Node]:
+        return [n for n in self.nodes if n.kind == "operation"]
+
+    def edge_needed(self, source: int, target: int) -> bool:
+        return self.relevant[source] and self.relevant[target]
+
+    def operands(self, node: Node, values: Mapping[int, np.ndarray] | None = None) -> list[Operand]:
+        """The operands of ``node`` as labels, or as formatted values when ``values`` is given."""
+        if values is None:
+            return [Operand(self.nodes[i].label, self.nodes[i].atomic) for i in node.inputs]
+        result = []
+        for i in node.inputs:
+            text = format_value(values[i])
+            result.append(Operand(text, not text.startswith("−")))
+        return result
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as networkx sees it: one edge per operand, keyed by its position."""
+        graph = nx.MultiDiGraph()
+        for node in self.nodes:
+            graph.add_node(node.id, kind=node.kind, name=node.name, label=node.label,
+                           symbol=node.symbol)
+        for node in self.nodes:
+            for index, source in enumerate(node.inputs):
+                graph.add_edge(source, node.id, key=index,
+                               needed=self.edge_needed(source, node.id))
+        return graph
+
+
+def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None = None
+                ) -> ComputationGraph:
+    """Build the graph and run the forward pass; values given in ``bindings`` win over
+    declarations in the text."""
+    if isinstance(program, str):
+        program = parse(program)
+    bindings = dict(bindings or {})
+    nodes: list[Node] = []
+    env: dict[str, int] = {}
+    binding_order: list[tuple[str, int]] = []  # (name, node) for SSA display names
+    used: set[str] = set()
+    output: int | None = None
+    has_backward = any(isinstance(s, Backward) for s in program.statements)
+
+    def add(node: Node) -> int:
+        if len(nodes) >= MAX_NODES:
+            raise ExpressionError(f"the graph has more than {MAX_NODES:,} nodes",
+                                  node.line, node.column, hint="use a smaller program")
+        node.id = len(nodes)
+        nodes.append(node)
+        return node.id
+
+    def leaf(name: str, role: str, value: np.ndarray, line: int, column: int) -> int:
+        if name in bindings:
+            used.add(name)
+            role, value = bindings[name].role, bindings[name].value
+        return add(Node(0, role, line, column, value=np.asarray(value, np.float64)[()]))
+
+    def build(expr) -> int:
+        if isinstance(expr, Literal):
+            return add(Node(0, "constant", expr.line, expr.column,
+                            value=np.asarray(expr.value, np.float64)[()]))
+        if isinstance(expr, Ref):
+            if expr.name in env:
+                return env[expr.name]
+            if expr.name in bindings:
+                node = leaf(expr.name, "data", np.float64(0.0), expr.line, expr.column)
+                env[expr.name] = node
+                binding_order.append((expr.name, node))
+                return node
+            raise ExpressionError(f"unknown name '{short(expr.name)}'", expr.line, expr.column,
+                                  hint=f"give {short(expr.name)} a value")
+        inputs = tuple(build(arg) for arg in expr.args)
+        return add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
+                        inputs=inputs))
+
+    for statement in program.statements:
+        if isinstance(statement, Declare):
+            node = leaf(statement.name, statement.role, statement.value,
+                        statement.line, statement.column)
+        elif isinstance(statement, Assign):
+            node = build(statement.expr)  # for ``a = b``, a second name for b's node
+        elif isinstance(statement, Backward):
+            if statement.name not in env:
+                raise ExpressionError(f"unknown name '{short(statement.name)}'",
+                                      statement.line, statement.column,
+                                      hint="call .backward() on a value computed above")
+            output = env[statement.name]
+            continue
+        else:  # pragma: no cover - the parser emits only these
+            raise TypeError(statement)
+        env[statement.name] = node
+        binding_order.append((statement.name, node))
+        if not has_backward:
+            output = node
+
+    if not any(n.kind == "operation" for n in nodes):
+        raise ExpressionError("there is nothing to compute: no operation in the program",
+                              hint="combine the values, as in 'loss = (w * x - y) ** 2'")
+    names = _display_names(nodes, binding_order)
+    _label(nodes)
+    _forward(nodes)
+    assert output is not None
+    out = nodes[output]
+    if np.ndim(out.value) != 0:
+        raise ExpressionError(
+            f"the output {out.name or out.label} is a vector of {np.size(out.value)} numbers",
+            out.line, out.column, hint="wrap it in sum() or mean()")
+    unused = [name for name in bindings if name not in used]
+    return ComputationGraph(program, nodes, output, names, unused)
+
+
+def _display_names(nodes: list[Node], binding_order: list[tuple[str, int]]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for name, _ in binding_order:
+        totals[name] = totals.get(name, 0) + 1
+    seen: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for name, node_id in binding_order:
+        seen[name] = seen.get(name, 0) + 1
+        shown = name if seen[name] == totals[name] else f"{name}@{seen[name]}"
+        names[shown] = node_id
+        node = nodes[node_id]
+        if node.name is None:
+            node.name = shown
+        else:
+            node.aliases.append(shown)
+    return names
+
+
+def _label(nodes: list[Node]) -> None:
+    """How a node is written inside formulas: its name, its number, or its expression."""
+    for node in nodes:
+        if node.name is not None:
+            node.label, node.atomic = node.name, True
+        elif node.kind == "constant":
+            node.label = format_value(node.value)
+            node.atomic = not node.label.startswith("−")
+        else:
+            entry = OPS[node.op]
+            operands = [Operand(nodes[i].label, nodes[i].atomic) for i in node.inputs]
+            text = entry.text_for(node.attrs).format(*operands)
+            if len(text) > 32:
+                text = f"{entry.symbol_for(node.attrs)}#{node.id}"
+            node.label = text
+            # function forms (exp(…), σ(…), |…|) read as one unit; infix forms need brackets
+            node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
+
+
+def _forward(nodes: list[Node]) -> None:
+    with np.errstate(all="ignore"):
+        for node in nodes:
+            if node.kind == "operation":
+                args = [nodes[i].value for i in node.inputs]
+                if len(args) == 2:
+                    check_shapes(node, nodes)
+                entry = OPS[node.op]
+                value = entry.forward(*args, node.k) if node.k is not None else entry.forward(*args)
+                node.value = np.asarray(value, dtype=np.float64)[()]
+            node.warning = value_warning(node.value)
+
+
+def check_shapes(node: Node, nodes: list[Node]) -> None:
+    a, b = (nodes[i] for i in node.inputs)
+    if np.ndim(a.value) and np.ndim(b.value) and np.size(a.value) != np.size(b.value):
+        raise ExpressionError(
+            f"{a.label} has {np.size(a.value)} numbers but {b.label} has {np.size(b.value)}",
+            node.line, node.column, hint="vectors combined element by element need the "
+            "same length")
+
+
+def value_warning(value: np.ndarray) -> str | None:
+    if np.all(np.isfinite(value)):
+        return None
+    if np.any(np.isnan(value)):
+        return "not a number (nan): an input is outside the function's domain"
+    return "infinite: the result overflowed or divided by zero"
+
+
+def evaluate(graph: ComputationGraph, leaf_values: Mapping[int, np.ndarray]) -> list[np.ndarray]:
+    """Forward pass with some leaves replaced: for finite differences."""
+    values: list[np.ndarray] = []
+    with np.errstate(all="ignore"):
+        for node in graph.nodes:
+            if node.kind == "operation":
+                args = [values[i] for i in node.inputs]
+                entry = OPS[node.op]
+                values.append(entry.forward(*args, node.k) if node.k is not None
+                              else entry.forward(*args))
+            else:
+                values.append(leaf_values.get(node.id, node.value))
+    return values
+
+
+__all__ = ["Binding", "ComputationGraph", "Node", "Operand", "build_graph", "evaluate",
+           "format_number", "KINDS"]

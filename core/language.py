@@ -1,0 +1,529 @@
+"""Text → statements: a whitelist over Python's ``ast``; nothing is ever evaluated.
+
+The language is the part of Python (and of PyTorch) a learner writes in a first lesson:
+assignments, ``+ - * / **``, a few functions, ``param(...)``/``torch.tensor(...)``
+declarations, and the lesson's own ``loss.backward()`` / ``print(...)`` lines, so the
+lesson's PyTorch code pastes verbatim. Everything else is rejected with an
+:class:`ExpressionError` naming the line, the column and what to write instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.ops import OPS, UNARY_FUNCTIONS
+
+MAX_TEXT_CHARS = 2_000_000
+MAX_STATEMENTS = 50_000
+MAX_DEPTH = 400
+MAX_VECTOR = 100_000
+MAX_MESSAGE = 300
+
+FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min")
+RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
+                      "pow", "grad", "backward"})
+
+
+class ExpressionError(ValueError):
+    """Bad input, with where it is and what to do about it.
+
+    ``line``/``column`` are 1-based; both are ``None`` for input that is not program
+    text (a value field, a session file), whose ``where`` names it instead.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 hint: str | None = None, where: str | None = None):
+        self.message = _cap(message)
+        self.line = line
+        self.column = column
+        self.hint = _cap(hint) if hint else None
+        self.where = where
+        super().__init__(str(self))
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(self.where)
+        if self.line is not None:
+            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+def _cap(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+# ---- the intermediate form --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: np.ndarray
+    line: int
+    column: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Apply:
+    op: str
+    args: tuple
+    line: int
+    column: int
+    k: float | None = None  # the literal exponent of ``powc``
+
+
+@dataclass(frozen=True)
+class Assign:
+    """``name = expr``; ``augmented`` marks ``name op= expr`` (a new node, never in place)."""
+
+    name: str
+    expr: object
+    line: int
+    column: int
+    augmented: bool = False
+
+
+@dataclass(frozen=True)
+class Declare:
+    """``name = 1.0`` / ``param(1.0)`` / ``torch.tensor(..., requires_grad=True)``."""
+
+    name: str
+    role: str  # "data" | "parameter"
+    value: np.ndarray
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Backward:
+    """``name.backward()``: names the output."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass
+class Program:
+    text: str
+    statements: list = field(default_factory=list)
+
+    @property
+    def declared(self) -> dict[str, Declare]:
+        return {s.name: s for s in self.statements if isinstance(s, Declare)}
+
+    def free_names(self) -> list[str]:
+        """Names used before any statement gives them a value, in order of first use."""
+        bound: set[str] = set()
+        free: dict[str, None] = {}
+        for statement in self.statements:
+            if isinstance(statement, (Assign, Backward)):
+                for ref in _refs(statement.expr if isinstance(statement, Assign) else
+                                 Ref(statement.name, 0, 0)):
+                    if ref.name not in bound:
+                        free.setdefault(ref.name)
+            if isinstance(statement, (Assign, Declare)):
+                bound.add(statement.name)
+        return list(free)
+
+
+def _refs(expr: object):
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, Ref):
+            yield e
+        elif isinstance(e, Apply):
+            stack.extend(reversed(e.args))
+
+
+# ---- parsing ----------------------------------------------------------------------
+
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+_BINOP_HINTS = {
+    ast.BitXor: ("'^' is not a power", "use ** for powers: x ** 2"),
+    ast.FloorDiv: ("'//' (floor division) is not supported", "use / for division"),
+    ast.Mod: ("'%' is not supported", "use +, -, *, / and **"),
+    ast.MatMult: ("'@' (matrix product) is not supported",
+                  "use sum(a * b) for a dot product"),
+    ast.BitAnd: ("'&' is not supported", "use +, -, *, / and **"),
+    ast.BitOr: ("'|' is not supported", "use +, -, *, / and **"),
+    ast.LShift: ("'<<' is not supported", "use +, -, *, / and **"),
+    ast.RShift: ("'>>' is not supported", "use +, -, *, / and **"),
+}
+_AUG = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_CONSTRUCT_NAMES = {
+    ast.For: "a for loop", ast.While: "a while loop", ast.If: "an if statement",
+    ast.FunctionDef: "a function definition", ast.ClassDef: "a class definition",
+    ast.With: "a with block", ast.Try: "a try block", ast.Return: "return",
+    ast.Delete: "del", ast.Global: "global", ast.Nonlocal: "nonlocal",
+    ast.Lambda: "a lambda", ast.IfExp: "a conditional expression",
+    ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.Subscript: "indexing",
+    ast.Dict: "a dictionary", ast.Set: "a set", ast.Tuple: "a tuple",
+    ast.ListComp: "a list comprehension", ast.GeneratorExp: "a generator",
+    ast.DictComp: "a dict comprehension", ast.SetComp: "a set comprehension",
+    ast.JoinedStr: "an f-string", ast.Await: "await", ast.Yield: "yield",
+    ast.NamedExpr: "':='", ast.Starred: "'*' unpacking", ast.AsyncFunctionDef: "async",
+    ast.Assert: "assert", ast.Raise: "raise", ast.Pass: "pass", ast.Break: "break",
+    ast.Continue: "continue", ast.AnnAssign: "an annotated assignment",
+    ast.Match: "match",
+}
+
+
+def function_list() -> str:
+    return ", ".join(sorted(FUNCTIONS))
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.splitlines()
+
+    # positions: ast gives UTF-8 byte offsets, people count characters from 1
+    def pos(self, node: ast.AST) -> tuple[int, int]:
+        line = getattr(node, "lineno", 1) or 1
+        offset = getattr(node, "col_offset", 0) or 0
+        if 0 < line <= len(self.lines):
+            offset = len(self.lines[line - 1].encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        return line, offset + 1
+
+    def error(self, node: ast.AST, message: str, hint: str | None = None) -> ExpressionError:
+        return ExpressionError(message, *self.pos(node), hint=hint)
+
+    # ---- statements
+    def statement(self, node: ast.stmt, is_last: bool) -> list:
+        line, column = self.pos(node)
+        if isinstance(node, ast.Import):
+            if [a.name for a in node.names] == ["torch"] and node.names[0].asname is None:
+                return []
+            raise self.error(node, "only 'import torch' is allowed",
+                             "the language has no other modules")
+        if isinstance(node, ast.ImportFrom):
+            raise self.error(node, "'from … import' is not supported",
+                             "write 'import torch' and use torch.exp(…)")
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                target = node.targets[0] if len(node.targets) == 1 else node
+                raise self.error(target, "assign to one plain name, as in 'y = w * x'")
+            name = self.target_name(node.targets[0])
+            declared = self.declaration(node.value, name)
+            if declared is not None:
+                role, value = declared
+                return [Declare(name, role, value, line, column)]
+            return [Assign(name, self.expr(node.value, 0), line, column)]
+        if isinstance(node, ast.AugAssign):
+            if not isinstance(node.target, ast.Name):
+                raise self.error(node.target, "assign to one plain name, as in 'w -= 1'")
+            kind = _AUG.get(type(node.op))
+            if kind is None:
+                raise self.error(node, "only +=, -=, *= and /= are supported")
+            name = self.target_name(node.target)
+            tline, tcol = self.pos(node.target)
+            expr = Apply(kind, (Ref(name, tline, tcol), self.expr(node.value, 0)), line, column)
+            return [Assign(name, _fold(expr), line, column, augmented=True)]
+        if isinstance(node, ast.Expr):
+            return self.expression_statement(node, is_last)
+        construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
+        raise self.error(node, f"{construct} is not supported",
+                         "write one assignment per line, as in 'y = w * x'")
+
+    def target_name(self, node: ast.Name) -> str:
+        if node.id in RESERVED:
+            raise self.error(node, f"'{node.id}' is a reserved name", "choose another name")
+        return node.id
+
+    def expression_statement(self, node: ast.Expr, is_last: bool) -> list:
+        value = node.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                and value.func.id == "print":
+            return []  # the lesson's print(...) lines: nothing to compute
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            attr = value.func
+            if attr.attr == "backward" and not value.args and not value.keywords:
+                if not isinstance(attr.value, ast.Name):
+                    raise self.error(attr.value, "call .backward() on a named value",
+                                     "write 'loss = …' first, then 'loss.backward()'")
+                return [Backward(attr.value.id, *self.pos(attr.value))]
+            if attr.attr == "zero_" and isinstance(attr.value, ast.Attribute) \
+                    and attr.value.attr == "grad":
+                return []  # w.grad.zero_(): gradients start at zero here anyway
+        if is_last:
+            line, column = self.pos(node)
+            return [Assign("_", self.expr(value, 0), line, column)]
+        raise self.error(node, "this line computes a value but does not name it",
+                         "write 'name = …'")
+
+    # ---- declarations
+    def declaration(self, node: ast.expr, name: str) -> tuple[str, np.ndarray] | None:
+        """``1.0``, ``[1, 2]``, ``param(v)``, ``torch.tensor(v[, requires_grad=True])``."""
+        if isinstance(node, ast.Call):
+            func = node.func
+            is_param = isinstance(func, ast.Name) and func.id == "param"
+            is_tensor = (isinstance(func, ast.Attribute) and func.attr == "tensor"
+                         and isinstance(func.value, ast.Name) and func.value.id == "torch")
+            if not (is_param or is_tensor):
+                return None
+            what = "param" if is_param else "torch.tensor"
+            if len(node.args) != 1:
+                raise self.error(node, f"{what}(…) takes one value",
+                                 "as in param(1.0) or torch.tensor([1.0, 2.0])")
+            role = "parameter" if is_param else "data"
+            for kw in node.keywords:
+                if is_tensor and kw.arg == "requires_grad":
+                    flag = kw.value
+                    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, bool)):
+                        raise self.error(flag, "requires_grad must be True or False")
+                    role = "parameter" if flag.value else "data"
+                elif is_tensor and kw.arg == "dtype":
+                    continue  # values are float64 here; the generated code uses torch's default
+                else:
+                    raise self.error(kw, f"{what}(…) does not take '{kw.arg}'",
+                                     "only requires_grad=True is understood")
+            value = self.literal_value(node.args[0])
+            if value is None:
+                raise self.error(node.args[0], f"{what}(…) needs a number or a list of numbers")
+            return role, value
+        value = self.literal_value(node)
+        return None if value is None else ("data", value)
+
+    def literal_value(self, node: ast.expr) -> np.ndarray | None:
+        """A number, a folded constant expression, or a flat list of those."""
+        if isinstance(node, ast.List):
+            if not node.elts:
+                raise self.error(node, "an empty list has no values")
+            if len(node.elts) > MAX_VECTOR:
+                raise self.error(node, f"a vector may hold at most {MAX_VECTOR:,} numbers")
+            items = []
+            for element in node.elts:
+                folded = self.expr(element, 1)
+                if not isinstance(folded, Literal) or np.ndim(folded.value) != 0:
+                    raise self.error(element, "a list holds plain numbers",
+                                     "as in [1.0, 2.0, 3.0]")
+                items.append(float(folded.value))
+            return np.array(items, dtype=np.float64)
+        if self.has_names(node):
+            return None
+        folded = self.expr(node, 0)
+        return folded.value if isinstance(folded, Literal) else None
+
+    @staticmethod
+    def has_names(node: ast.AST) -> bool:
+        return any(isinstance(n, (ast.Name, ast.Call, ast.Attribute)) for n in ast.walk(node))
+
+    # ---- expressions
+    def expr(self, node: ast.expr, depth: int):
+        if depth > MAX_DEPTH:
+            raise self.error(node, f"the expression is nested more than {MAX_DEPTH} levels deep",
+                             "split it over several lines")
+        line, column = self.pos(node)
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = "text" if isinstance(value, str) else type(value).__name__
+                raise self.error(node, f"{kind} is not a number")
+            try:
+                number = float(value)
+            except OverflowError:
+                number = math.inf
+            return Literal(np.float64(number), line, column, ast.get_source_segment(
+                self.text, node) or repr(value))
+        if isinstance(node, ast.Name):
+            if node.id in RESERVED:
+                hint = "call it, as in exp(x)" if node.id in FUNCTIONS else None
+                raise self.error(node, f"'{node.id}' is a function, not a value", hint)
+            return Ref(node.id, line, column)
+        if isinstance(node, ast.BinOp):
+            kind = _BINOPS.get(type(node.op))
+            if kind is None:
+                message, hint = _BINOP_HINTS.get(type(node.op), ("operator not supported", None))
+                raise self.error(node, message, hint)
+            left = self.expr(node.left, depth + 1)
+            right = self.expr(node.right, depth + 1)
+            if kind == "pow" and isinstance(right, Literal) and np.ndim(right.value) == 0:
+                return _fold(Apply("powc", (left,), line, column, k=float(right.value)))
+            return _fold(Apply(kind, (left, right), line, column))
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand, depth + 1)
+            if isinstance(node.op, ast.USub):
+                return _fold(Apply("neg", (operand,), line, column))
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            raise self.error(node, f"'{'not' if isinstance(node.op, ast.Not) else '~'}' "
+                                   "is not supported")
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.List):
+            value = self.literal_value(node)
+            return Literal(value, line, column, ast.get_source_segment(self.text, node) or "")
+        if isinstance(node, ast.Attribute):
+            raise self.error(node, f"'.{node.attr}' is not supported here",
+                             "methods must be called, as in x.exp()")
+        construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
+        raise self.error(node, f"{construct} is not supported")
+
+    def call(self, node: ast.Call, depth: int):
+        line, column = self.pos(node)
+        func = node.func
+        if node.keywords:
+            raise self.error(node.keywords[0], "keyword arguments are not supported here")
+        args = list(node.args)
+        if any(isinstance(a, ast.Starred) for a in args):
+            raise self.error(node, "'*' unpacking is not supported")
+        if isinstance(func, ast.Name):
+            name = func.id
+            if name in ("param",):
+                raise self.error(node, "param(…) declares a value on its own line",
+                                 "as in w = param(1.0)")
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id == "torch":
+            name = func.attr
+            if name == "tensor":
+                raise self.error(node, "torch.tensor(…) declares a value on its own line",
+                                 "as in x = torch.tensor(1.0)")
+        elif isinstance(func, ast.Attribute):
+            name = func.attr  # a method: x.exp(), s.pow(2), v.sum()
+            args = [func.value, *args]
+        else:
+            raise self.error(node, "only named functions can be called",
+                             f"available: {function_list()}")
+        name = {"maximum": "max", "minimum": "min"}.get(name, name)
+        allowed = (*FUNCTIONS, "pow")
+        if name not in allowed:
+            raise self.error(func, f"unknown function '{short(name)}'",
+                             f"available: {function_list()}")
+        operands = [self.expr(a, depth + 1) for a in args]
+        if name == "pow":
+            if len(operands) != 2:
+                raise self.error(node, "pow takes a base and an exponent", "as in s.pow(2)")
+            base, exponent = operands
+            if isinstance(exponent, Literal) and np.ndim(exponent.value) == 0:
+                return _fold(Apply("powc", (base,), line, column, k=float(exponent.value)))
+            return _fold(Apply("pow", (base, exponent), line, column))
+        if name in ("max", "min"):
+            if len(operands) == 1:
+                return _fold(Apply(name, (operands[0],), line, column))
+            if len(operands) == 2:
+                return _fold(Apply("maximum" if name == "max" else "minimum",
+                                   tuple(operands), line, column))
+            raise self.error(node, f"{name} takes one vector or two values",
+                             f"as in {name}(v) or {name}(a, b)")
+        if len(operands) != 1:
+            raise self.error(node, f"{name} takes one argument, not {len(operands)}")
+        return _fold(Apply(name, (operands[0],), line, column))
+
+
+def _fold(expr: Apply):
+    """Replace an op whose operands are all literals by its value, in float64.
+
+    Folding runs the op's forward rule under ``np.errstate``, so ``10 ** 10 ** 10`` is
+    ``inf`` at once instead of a Python integer that never finishes.
+    """
+    if not all(isinstance(a, Literal) for a in expr.args):
+        return expr
+    entry = OPS[expr.op]
+    values = [a.value for a in expr.args]
+    try:
+        np.broadcast_shapes(*(np.shape(v) for v in values))
+    except ValueError:
+        return expr  # let the graph report the shape mismatch with names
+    with np.errstate(all="ignore"):
+        value = entry.forward(*values, expr.k) if expr.op == "powc" else entry.forward(*values)
+    return Literal(np.asarray(value, dtype=np.float64)[()], expr.line, expr.column)
+
+
+def parse(text: str) -> Program:
+    """Parse program text; raise :class:`ExpressionError` for anything outside the language."""
+    if not isinstance(text, str):
+        raise ExpressionError("the program must be text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ExpressionError(f"the program is longer than {MAX_TEXT_CHARS:,} characters")
+    if not text.strip():
+        raise ExpressionError("the program is empty", hint="type a computation, as in "
+                              "'loss = (w * x - y) ** 2'")
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the program is nested too deeply or is too large to read",
+                              hint="split long expressions over several lines") from None
+    except ValueError as exc:  # null bytes, over-long integer literals
+        raise ExpressionError(f"cannot read the program: {exc}") from None
+    if len(tree.body) > MAX_STATEMENTS:
+        raise ExpressionError(f"the program has more than {MAX_STATEMENTS:,} statements")
+    parser = _Parser(text)
+    program = Program(text)
+    last = len(tree.body) - 1
+    try:
+        for i, node in enumerate(tree.body):
+            program.statements.extend(parser.statement(node, i == last))
+    except RecursionError:
+        raise ExpressionError("the expression is nested too deeply",
+                              hint="split it over several lines") from None
+    if not any(isinstance(s, (Assign, Declare)) for s in program.statements):
+        raise ExpressionError("the program computes nothing",
+                              hint="write an assignment, as in 'loss = (w * x - y) ** 2'")
+    return program
+
+
+def _syntax_error(exc: SyntaxError, text: str) -> ExpressionError:
+    line = exc.lineno or 1
+    column = exc.offset or 1
+    message = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
+    hint = None
+    bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "invalid decimal literal" in message:
+        hint = "write 2 * x for a product"
+    elif "^" in bad_line:
+        hint = "use ** for powers: x ** 2"
+    elif "was never closed" in message or "unmatched" in message:
+        hint = "check the parentheses"
+    elif "=" not in bad_line and bad_line.strip():
+        hint = "write one assignment per line, as in 'y = w * x'"
+    return ExpressionError(f"syntax error: {message}", line, column, hint=hint)
+
+
+def parse_number(text: str, where: str) -> np.ndarray:
+    """A value typed in a field or on the command line: a number or a comma-separated list.
+
+    Read with ``float()``, never evaluated; ``where`` names the field in the message.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("not a number", where=where)
+    parts = [p.strip() for p in text.strip().strip("[]").split(",")]
+    if len(text) > 4_000_000 or len(parts) > MAX_VECTOR:
+        raise ExpressionError(f"at most {MAX_VECTOR:,} numbers", where=where)
+    numbers = []
+    for part in parts:
+        try:
+            numbers.append(float(part.replace("−", "-")))
+        except ValueError:
+            raise ExpressionError(f"not a number: {short(part)!r}", where=where,
+                                  hint="write a number such as 1.5, or a list such as 1, 2, 3"
+                                  ) from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise ExpressionError("must be a finite number", where=where)
+    if len(numbers) == 1 and "," not in text and "[" not in text:
+        return np.float64(numbers[0])
+    return np.array(numbers, dtype=np.float64)

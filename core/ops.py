@@ -1,0 +1,353 @@
+"""The operation registry: one entry per op, its forward rule next to its derivative.
+
+Like autodidact's table of VJPs, every entry holds what the app needs to know about an
+op: its symbol on the graph, the forward rule, the local gradient with respect to each
+input, the formula text of both, and how to build the same op in torch. Local gradients
+follow torch exactly at kinks and domain edges (relu'(0) = 0, ties split evenly,
+sqrt'(0) = inf, log'(-1) = -1 although log(-1) is nan), so the comparison panel agrees
+to the last digit.
+
+All ops are element-wise (with numpy broadcasting) or full reductions to one number, so
+a local gradient is an array: the diagonal of the Jacobian for element-wise ops, the
+row of the Jacobian for reductions. The chain rule is then ``upstream * local``,
+summed back to the input's shape.
+
+Formula templates use ``{0}``, ``{1}`` for the operands, ``{out}`` for the result and
+``{k}``/``{n}`` for attributes. A placeholder wraps a compound operand in parentheses;
+``{0:bare}`` never does (inside a function call's own parentheses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray
+TorchBuilder = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: symbol, forward, local gradients, formula text and torch twin."""
+
+    key: str
+    symbol: str
+    arity: int
+    forward: Callable[..., Array]
+    #: (inputs, output, attrs) -> one local-gradient array per input
+    local: Callable[[tuple[Array, ...], Array, Mapping[str, Any]], tuple[Array, ...]]
+    text: str
+    local_text: tuple[str, ...]
+    #: torch code template; constants that must be tensors are wrapped by the caller
+    code: str
+    #: (torch, *inputs, **attrs) -> tensor
+    torch: TorchBuilder
+    reduction: bool = False
+    #: torch needs tensor operands (torch.maximum(x, 2.0) is an error)
+    tensor_args: bool = False
+    #: True where the function has a kink or domain edge within ``tol`` of the inputs,
+    #: so finite differences there would not mean anything.
+    near_kink: Callable[[tuple[Array, ...], Mapping[str, Any], float], bool] = field(
+        default=lambda inputs, attrs, tol: False
+    )
+    description: str = ""
+
+    def symbol_for(self, attrs: Mapping[str, Any]) -> str:
+        if self.key == "powc":
+            return power_symbol(attrs["k"])
+        return self.symbol
+
+    def text_for(self, attrs: Mapping[str, Any]) -> str:
+        if self.key == "powc":
+            return "{0}" + power_symbol(attrs["k"])
+        return self.text
+
+    def local_text_for(self, attrs: Mapping[str, Any]) -> tuple[str, ...]:
+        if self.key == "powc":
+            return (power_local_text(attrs["k"]),)
+        return self.local_text
+
+
+OPS: dict[str, Op] = {}
+
+
+def op(**kwargs: Any) -> Op:
+    entry = Op(**kwargs)
+    OPS[entry.key] = entry
+    return entry
+
+
+def _ones(x: Array) -> Array:
+    return np.ones_like(x, dtype=np.float64)
+
+
+def _near(x: Array, tol: float, at: float = 0.0) -> bool:
+    return bool(np.any(np.abs(np.asarray(x) - at) <= tol))
+
+
+# ---- arithmetic -------------------------------------------------------------------
+
+op(
+    key="add", symbol="+", arity=2,
+    forward=lambda a, b: a + b,
+    local=lambda i, out, at: (_ones(out), _ones(out)),
+    text="{0} + {1}", local_text=("1", "1"),
+    code="{0} + {1}", torch=lambda t, a, b: a + b,
+    description="adds",
+)
+op(
+    key="sub", symbol="−", arity=2,
+    forward=lambda a, b: a - b,
+    local=lambda i, out, at: (_ones(out), -_ones(out)),
+    text="{0} − {1}", local_text=("1", "−1"),
+    code="{0} - {1}", torch=lambda t, a, b: a - b,
+    description="subtracts",
+)
+op(
+    key="mul", symbol="×", arity=2,
+    forward=lambda a, b: a * b,
+    local=lambda i, out, at: (np.broadcast_to(i[1], out.shape) + 0.0,
+                              np.broadcast_to(i[0], out.shape) + 0.0),
+    text="{0} · {1}", local_text=("{1}", "{0}"),
+    code="{0} * {1}", torch=lambda t, a, b: a * b,
+    description="multiplies",
+)
+op(
+    key="div", symbol="÷", arity=2,
+    forward=lambda a, b: a / b,
+    # torch: grad / other and -grad * ((self / other) / other)
+    local=lambda i, out, at: (np.broadcast_to(1.0 / i[1], out.shape) + 0.0,
+                              np.broadcast_to(-((i[0] / i[1]) / i[1]), out.shape) + 0.0),
+    text="{0} / {1}", local_text=("1 / {1}", "−{0} / {1}²"),
+    code="{0} / {1}", torch=lambda t, a, b: a / b,
+    near_kink=lambda i, at, tol: _near(i[1], tol),
+    description="divides",
+)
+op(
+    key="neg", symbol="−", arity=1,
+    forward=lambda a: -a,
+    local=lambda i, out, at: (-_ones(out),),
+    text="−{0}", local_text=("−1",),
+    code="-{0}", torch=lambda t, a: -a,
+    description="negates",
+)
+
+
+def power_symbol(k: float) -> str:
+    return {2.0: "²", 3.0: "³"}.get(float(k), "^" + format_exponent(k))
+
+
+def format_exponent(k: float) -> str:
+    text = f"{float(k):.6g}".replace("-", "−")
+    return text if float(k) >= 0 and "e" not in text else f"({text})"
+
+
+def power_local_text(k: float) -> str:
+    k = float(k)
+    if k == 0:
+        return "0"
+    if k == 1:
+        return "1"
+    if k == 2:
+        return "2 · {0}"
+    lead = f"{k:.6g}".replace("-", "−")
+    return f"{lead} · {{0}}{power_symbol(k - 1)}"
+
+
+def _powc_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple[Array]:
+    k = at["k"]
+    if k == 0:  # torch: pow_backward returns zeros for a zero exponent
+        return (np.zeros_like(out),)
+    return (k * np.power(i[0], k - 1.0),)
+
+
+def _powc_kink(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
+    k = float(at["k"])
+    if k == int(k) and k >= 0:
+        return False
+    return bool(np.any(np.asarray(i[0]) <= tol))
+
+
+op(
+    key="powc", symbol="xⁿ", arity=1,
+    forward=lambda a, k: np.power(a, k),
+    local=_powc_local,
+    text="{0}^k", local_text=("k · {0}^(k−1)",),
+    code="{0} ** {k}", torch=lambda t, a, k: a ** k,
+    near_kink=_powc_kink,
+    description="raises to a fixed power",
+)
+
+
+def _pow_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple[Array, Array]:
+    a, b = np.broadcast_arrays(i[0], i[1])
+    # torch pow_backward_self: zero where the exponent is zero
+    d_base = np.where(b == 0, 0.0, b * np.power(a, b - 1.0))
+    # torch pow_backward_exponent: zero where base == 0 and exponent >= 0
+    d_exp = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+    return d_base + 0.0, d_exp + 0.0
+
+
+op(
+    key="pow", symbol="xʸ", arity=2,
+    forward=lambda a, b: np.power(a, b),
+    local=_pow_local,
+    text="{0}^{1}", local_text=("{1} · {0}^({1:bare} − 1)", "{out} · log({0:bare})"),
+    code="{0} ** {1}", torch=lambda t, a, b: a ** b,
+    near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
+    description="raises to a variable power",
+)
+
+# ---- element-wise functions -------------------------------------------------------
+
+
+def _sigmoid(a: Array) -> Array:
+    """Stable logistic: never evaluates exp of a large positive number."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+op(
+    key="exp", symbol="exp", arity=1,
+    forward=np.exp, local=lambda i, out, at: (out + 0.0,),
+    text="exp({0:bare})", local_text=("exp({0:bare})",),
+    code="torch.exp({0:bare})", torch=lambda t, a: t.exp(a),
+)
+op(
+    key="log", symbol="log", arity=1,
+    forward=np.log, local=lambda i, out, at: (1.0 / i[0],),
+    text="log({0:bare})", local_text=("1 / {0}",),
+    code="torch.log({0:bare})", torch=lambda t, a: t.log(a),
+    near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
+)
+op(
+    key="sqrt", symbol="√", arity=1,
+    forward=np.sqrt, local=lambda i, out, at: (1.0 / (2.0 * out),),
+    text="sqrt({0:bare})", local_text=("1 / (2 · sqrt({0:bare}))",),
+    code="torch.sqrt({0:bare})", torch=lambda t, a: t.sqrt(a),
+    near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
+)
+op(
+    key="sin", symbol="sin", arity=1,
+    forward=np.sin, local=lambda i, out, at: (np.cos(i[0]),),
+    text="sin({0:bare})", local_text=("cos({0:bare})",),
+    code="torch.sin({0:bare})", torch=lambda t, a: t.sin(a),
+)
+op(
+    key="cos", symbol="cos", arity=1,
+    forward=np.cos, local=lambda i, out, at: (-np.sin(i[0]),),
+    text="cos({0:bare})", local_text=("−sin({0:bare})",),
+    code="torch.cos({0:bare})", torch=lambda t, a: t.cos(a),
+)
+op(
+    key="tanh", symbol="tanh", arity=1,
+    forward=np.tanh, local=lambda i, out, at: (1.0 - out * out,),
+    text="tanh({0:bare})", local_text=("1 − {out}²",),
+    code="torch.tanh({0:bare})", torch=lambda t, a: t.tanh(a),
+)
+op(
+    key="sigmoid", symbol="σ", arity=1,
+    forward=_sigmoid, local=lambda i, out, at: ((1.0 - out) * out,),
+    text="σ({0:bare})", local_text=("{out} · (1 − {out})",),
+    code="torch.sigmoid({0:bare})", torch=lambda t, a: t.sigmoid(a),
+)
+op(
+    key="relu", symbol="relu", arity=1,
+    # torch's threshold: x <= 0 gives 0, so relu(nan) = nan with gradient 1
+    forward=lambda a: np.where(a <= 0, 0.0, a) + 0.0,
+    local=lambda i, out, at: (np.where(i[0] <= 0, 0.0, 1.0) + 0.0,),
+    text="relu({0:bare})", local_text=("1 if {0} > 0, else 0",),
+    code="torch.relu({0:bare})", torch=lambda t, a: t.relu(a),
+    near_kink=lambda i, at, tol: _near(i[0], tol),
+)
+op(
+    key="abs", symbol="|x|", arity=1,
+    forward=np.abs,
+    # torch's sgn(nan) is 0
+    local=lambda i, out, at: (np.where(np.isnan(i[0]), 0.0, np.sign(i[0])) + 0.0,),
+    text="|{0:bare}|", local_text=("sign({0:bare})",),
+    code="torch.abs({0:bare})", torch=lambda t, a: t.abs(a),
+    near_kink=lambda i, at, tol: _near(i[0], tol),
+)
+
+
+def _pick_local(i: tuple[Array, ...], pick_first: Array, pick_second: Array) -> tuple[Array, Array]:
+    """torch's maximum/minimum backward: the chosen side gets 1, a tie splits 1/2 + 1/2."""
+    a, b = np.broadcast_arrays(i[0], i[1])
+    tie = np.where(a == b, 0.5, 1.0)
+    return np.where(pick_second, 0.0, tie) + 0.0, np.where(pick_first, 0.0, tie) + 0.0
+
+
+op(
+    key="maximum", symbol="max", arity=2,
+    forward=np.maximum,
+    local=lambda i, out, at: _pick_local(i, np.asarray(i[0] > i[1]), np.asarray(i[0] < i[1])),
+    text="max({0:bare}, {1:bare})",
+    local_text=("1 if {0} > {1} (½ if equal), else 0", "1 if {1} > {0} (½ if equal), else 0"),
+    code="torch.maximum({0:bare}, {1:bare})", torch=lambda t, a, b: t.maximum(a, b),
+    tensor_args=True,
+    near_kink=lambda i, at, tol: _near(np.asarray(i[0]) - np.asarray(i[1]), tol),
+)
+op(
+    key="minimum", symbol="min", arity=2,
+    forward=np.minimum,
+    local=lambda i, out, at: _pick_local(i, np.asarray(i[0] < i[1]), np.asarray(i[0] > i[1])),
+    text="min({0:bare}, {1:bare})",
+    local_text=("1 if {0} < {1} (½ if equal), else 0", "1 if {1} < {0} (½ if equal), else 0"),
+    code="torch.minimum({0:bare}, {1:bare})", torch=lambda t, a, b: t.minimum(a, b),
+    tensor_args=True,
+    near_kink=lambda i, at, tol: _near(np.asarray(i[0]) - np.asarray(i[1]), tol),
+)
+
+# ---- reductions -------------------------------------------------------------------
+
+
+def _evenly_distribute(v: Array, out: Array) -> tuple[Array]:
+    """torch's max()/min() backward: 1 shared evenly among the positions of the result."""
+    v = np.atleast_1d(v)
+    mask = np.isnan(v) if np.isnan(out) else (v == out)
+    return ((mask / mask.sum()).reshape(np.shape(v)) + 0.0,)
+
+
+def _reduction_tie(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
+    v = np.sort(np.atleast_1d(i[0]))
+    return v.size > 1 and bool(np.min(np.diff(v)) <= tol)
+
+
+op(
+    key="sum", symbol="Σ", arity=1, reduction=True,
+    forward=lambda a: np.sum(a) + 0.0,
+    local=lambda i, out, at: (np.ones_like(i[0], dtype=np.float64),),
+    text="sum({0:bare})", local_text=("1",),
+    code="{0}.sum()", torch=lambda t, a: a.sum(),
+)
+op(
+    key="mean", symbol="mean", arity=1, reduction=True,
+    forward=lambda a: np.mean(a) + 0.0,
+    local=lambda i, out, at: (np.full(np.shape(i[0]), 1.0 / np.size(i[0])),),
+    text="mean({0:bare})", local_text=("1/{n}",),
+    code="{0}.mean()", torch=lambda t, a: a.mean(),
+)
+op(
+    key="max", symbol="max", arity=1, reduction=True,
+    forward=lambda a: np.max(a) + 0.0,
+    local=lambda i, out, at: _evenly_distribute(i[0], out),
+    text="max({0:bare})", local_text=("1 at the largest entry (shared by ties), else 0",),
+    code="{0}.max()", torch=lambda t, a: a.max(),
+    near_kink=_reduction_tie,
+)
+op(
+    key="min", symbol="min", arity=1, reduction=True,
+    forward=lambda a: np.min(a) + 0.0,
+    local=lambda i, out, at: _evenly_distribute(i[0], out),
+    text="min({0:bare})", local_text=("1 at the smallest entry (shared by ties), else 0",),
+    code="{0}.min()", torch=lambda t, a: a.min(),
+    near_kink=_reduction_tie,
+)
+
+#: Functions the language accepts by name, as ``f(x)``, ``torch.f(x)`` and ``x.f()``.
+UNARY_FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+                   "sum", "mean")

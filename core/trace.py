@@ -1,0 +1,486 @@
+"""The steps the learner walks through: forward, local gradients, backward.
+
+The backward pass is one explicit loop over reversed topological order, as in
+micrograd's ``backward()``; each iteration is one :class:`BackwardStep` and every
+contribution is *added* to the node's gradient, so accumulation at a fork is visible.
+Numbers are computed when the trace is built; the text of a step is made only when
+someone reads it, so a 10,000-node trace costs no string formatting.
+
+Steps are numbered 1..N. Position k (0..N) means steps 1..k are done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from core.explain import Explanation, render
+from core.format import format_value
+from core.graph import Binding, ComputationGraph, Operand, build_graph
+from core.language import Program
+from core.ops import OPS
+
+PHASES = ("forward", "local", "backward")
+PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass"}
+
+Edge = tuple[int, int, int]  # (source node, consumer node, operand position)
+
+
+def d(top: Operand, bottom: Operand) -> str:
+    """``∂loss/∂s``; a compound label is bracketed: ``∂loss/∂(y_hat − y)``."""
+    return f"∂{top}/∂{bottom}"
+
+
+def _operand(node) -> Operand:
+    return Operand(node.label, node.atomic)
+
+
+def _number(value) -> Operand:
+    text = format_value(value)
+    return Operand(text, not text.startswith("−"))
+
+
+@dataclass
+class KnownState:
+    """What the learner has seen at a position: values, local gradients, gradients."""
+
+    values: dict[int, np.ndarray] = field(default_factory=dict)
+    local: dict[Edge, np.ndarray] = field(default_factory=dict)
+    grads: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def copy(self) -> KnownState:
+        return KnownState(dict(self.values), dict(self.local), dict(self.grads))
+
+
+class Step:
+    """One click of the stepper. Subclasses say what it adds to the known state."""
+
+    phase: str = ""
+    index: int = 0
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+
+    @property
+    def graph(self) -> ComputationGraph:
+        return self.trace.graph
+
+    def apply(self, known: KnownState) -> None:
+        raise NotImplementedError
+
+    def revert(self, known: KnownState) -> None:
+        raise NotImplementedError
+
+    # what the learner reads
+    target: str
+    formula: str
+    substituted: str
+    value: np.ndarray | None
+    explanation: Explanation
+
+    @property
+    def node(self) -> int | None:
+        """The node the step highlights (None for edge steps)."""
+        return None
+
+    @property
+    def edge(self) -> Edge | None:
+        return None
+
+    @property
+    def equation(self) -> str:
+        """``target = formula = substituted = value``, each part shown once."""
+        parts = [self.target]
+        for part in (self.formula, self.substituted,
+                     None if self.value is None else format_value(self.value)):
+            if part and part != parts[-1]:
+                parts.append(part)
+        return " = ".join(parts)
+
+    @property
+    def text(self) -> str:
+        return render(self.explanation)
+
+
+class ForwardStep(Step):
+    phase = "forward"
+
+    def __init__(self, trace: Trace, node_id: int):
+        super().__init__(trace)
+        self.node_id = node_id
+
+    @property
+    def node(self) -> int:
+        return self.node_id
+
+    def apply(self, known: KnownState) -> None:
+        known.values[self.node_id] = self.graph.nodes[self.node_id].value
+
+    def revert(self, known: KnownState) -> None:
+        known.values.pop(self.node_id, None)
+
+    @property
+    def target(self) -> str:
+        return self.graph.nodes[self.node_id].label
+
+    @cached_property
+    def formula(self) -> str:
+        node = self.graph.nodes[self.node_id]
+        return OPS[node.op].text_for(node.attrs).format(*self.graph.operands(node))
+
+    @cached_property
+    def substituted(self) -> str:
+        node = self.graph.nodes[self.node_id]
+        values = {i: self.graph.nodes[i].value for i in node.inputs}
+        return OPS[node.op].text_for(node.attrs).format(*self.graph.operands(node, values))
+
+    @property
+    def value(self) -> np.ndarray:
+        return self.graph.nodes[self.node_id].value
+
+    @property
+    def explanation(self) -> Explanation:
+        node = self.graph.nodes[self.node_id]
+        more = []
+        if node.warning:
+            more.append(Explanation("forward.nonfinite", {"value": format_value(node.value),
+                                                          "warning": node.warning}))
+        if node.id == self.graph.output:
+            return Explanation("forward.output", {"target": node.label,
+                                                  "value": format_value(node.value)},
+                               tuple(more))
+        return Explanation("forward", {"target": node.label}, tuple(more))
+
+
+class LocalGradientStep(Step):
+    phase = "local"
+
+    def __init__(self, trace: Trace, edge: Edge):
+        super().__init__(trace)
+        self._edge = edge
+
+    @property
+    def edge(self) -> Edge:
+        return self._edge
+
+    def apply(self, known: KnownState) -> None:
+        known.local[self._edge] = self.trace.local[self._edge]
+
+    def revert(self, known: KnownState) -> None:
+        known.local.pop(self._edge, None)
+
+    def _template(self) -> str:
+        consumer = self.graph.nodes[self._edge[1]]
+        return OPS[consumer.op].local_text_for(consumer.attrs)[self._edge[2]]
+
+    def _fill(self, template: str, values: bool) -> str:
+        consumer = self.graph.nodes[self._edge[1]]
+        source = self.graph.nodes[self._edge[0]]
+        if values:
+            operands = [_number(self.graph.nodes[i].value) for i in consumer.inputs]
+            out = _number(consumer.value)
+        else:
+            operands = self.graph.operands(consumer)
+            out = _operand(consumer)
+        return template.format(*operands, out=out, n=np.size(source.value))
+
+    @property
+    def target(self) -> str:
+        source, consumer, _ = self._edge
+        return d(_operand(self.graph.nodes[consumer]), _operand(self.graph.nodes[source]))
+
+    @cached_property
+    def formula(self) -> str:
+        return self._fill(self._template(), values=False)
+
+    @cached_property
+    def substituted(self) -> str:
+        return self._fill(self._template(), values=True)
+
+    @property
+    def value(self) -> np.ndarray:
+        return self.trace.local[self._edge]
+
+    @property
+    def explanation(self) -> Explanation:
+        source, consumer, _ = self._edge
+        op = self.graph.nodes[consumer].op
+        return Explanation("local", {"target": self.graph.nodes[consumer].label,
+                                     "source": self.graph.nodes[source].label},
+                           (Explanation(f"why.{op}"),))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One term of ``∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node``."""
+
+    consumer: int
+    position: int
+    upstream: np.ndarray
+    local: np.ndarray
+    value: np.ndarray
+    broadcast: bool
+
+
+class BackwardStep(Step):
+    phase = "backward"
+
+    def __init__(self, trace: Trace, node_id: int, contributions: list[Contribution],
+                 first: bool):
+        super().__init__(trace)
+        self.node_id = node_id
+        self.contributions = contributions
+        self.first = first
+
+    @property
+    def node(self) -> int:
+        return self.node_id
+
+    def apply(self, known: KnownState) -> None:
+        if self.first:
+            known.grads[self.graph.output] = self.trace.grads[self.graph.output]
+        known.grads[self.node_id] = self.trace.grads[self.node_id]
+
+    def revert(self, known: KnownState) -> None:
+        known.grads.pop(self.node_id, None)
+        if self.first:
+            known.grads.pop(self.graph.output, None)
+
+    @property
+    def output_label(self) -> Operand:
+        return _operand(self.graph.output_node)
+
+    @property
+    def target(self) -> str:
+        return d(self.output_label, _operand(self.graph.nodes[self.node_id]))
+
+    def _term(self, c: Contribution, values: bool) -> str:
+        consumer = self.graph.nodes[c.consumer]
+        source = _operand(self.graph.nodes[self.node_id])
+        if values:
+            local = format_value(c.local)
+            if c.consumer == self.graph.output:
+                return local
+            upstream = format_value(c.upstream)
+            local_text = f"{_number(c.local)}"
+            text = f"{upstream} · {local_text}"
+            return f"Σ({upstream} ⊙ {local_text})" if c.broadcast else text
+        local = d(_operand(consumer), source)
+        if c.consumer == self.graph.output:
+            return local
+        upstream = d(self.output_label, _operand(consumer))
+        return f"Σ({upstream} ⊙ {local})" if c.broadcast else f"{upstream} · {local}"
+
+    @cached_property
+    def formula(self) -> str:
+        return " + ".join(self._term(c, False) for c in self.contributions)
+
+    @cached_property
+    def substituted(self) -> str:
+        terms = [self._term(c, True) for c in self.contributions]
+        if len(terms) > 1:
+            terms = [t if not t.startswith("−") else f"({t})" for t in terms]
+            products = " + ".join(terms)
+            sums = " + ".join(_number(c.value).__format__("") for c in self.contributions)
+            return f"{products} = {sums}" if products != sums else products
+        return terms[0]
+
+    @property
+    def value(self) -> np.ndarray:
+        return self.trace.grads[self.node_id]
+
+    @property
+    def explanation(self) -> Explanation:
+        node = self.graph.nodes[self.node_id]
+        first = self.contributions[0]
+        parts = []
+        if self.first:
+            parts.append(Explanation("backward.seed", {"output": self.graph.output_node.label}))
+        parts.append(Explanation("backward", {
+            "consumer": self.graph.nodes[first.consumer].label, "target": node.label}))
+        if len(self.contributions) > 1:
+            parts.append(Explanation("backward.fork", {"target": node.label,
+                                                       "count": len(self.contributions)}))
+        if any(c.broadcast for c in self.contributions):
+            parts.append(Explanation("backward.broadcast", {"target": node.label}))
+        if node.kind == "parameter":
+            parts.append(Explanation("backward.parameter", {"target": node.label}))
+        return Explanation(parts[0].key, parts[0].args, tuple(parts[1:]))
+
+
+class NoParameterStep(Step):
+    """Stands for a whole phase when no parameter reaches the output."""
+
+    def __init__(self, trace: Trace, phase: str):
+        super().__init__(trace)
+        self.phase = phase
+
+    def apply(self, known: KnownState) -> None:
+        pass
+
+    def revert(self, known: KnownState) -> None:
+        pass
+
+    @property
+    def target(self) -> str:
+        return self.graph.output_node.label
+
+    formula = ""
+    substituted = ""
+    value = None
+
+    @property
+    def explanation(self) -> Explanation:
+        key = "none.local" if self.phase == "local" else "none.backward"
+        return Explanation(key, {"output": self.graph.output_node.label})
+
+
+def reduce_to_shape(product: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Sum a broadcast product back to the shape of the input it belongs to."""
+    if np.ndim(product) > np.ndim(like):
+        return np.sum(product) + 0.0
+    return product
+
+
+class Trace:
+    """All steps of one graph, with the numbers each step reveals."""
+
+    def __init__(self, graph: ComputationGraph):
+        self.graph = graph
+        nodes = graph.nodes
+        relevant = graph.relevant
+        self.local: dict[Edge, np.ndarray] = {}
+        self.grads: dict[int, np.ndarray] = {}
+        steps: list[Step] = [ForwardStep(self, n.id) for n in nodes if n.kind == "operation"]
+
+        local_steps: list[Step] = []
+        with np.errstate(all="ignore"):
+            for node in reversed(nodes[: graph.output + 1]):
+                if node.kind != "operation" or not relevant[node.id]:
+                    continue
+                needed = [p for p, s in enumerate(node.inputs) if relevant[s]]
+                if not needed:
+                    continue
+                inputs = tuple(nodes[i].value for i in node.inputs)
+                grads = OPS[node.op].local(inputs, node.value, node.attrs)
+                for position in needed:
+                    edge = (node.inputs[position], node.id, position)
+                    self.local[edge] = np.asarray(grads[position], dtype=np.float64)[()]
+                    local_steps.append(LocalGradientStep(self, edge))
+
+            backward_steps: list[Step] = []
+            output = graph.output
+            self.grads[output] = np.float64(1.0)
+            for node in reversed(nodes[:output]):
+                if not relevant[node.id]:
+                    continue
+                contributions = []
+                total = None
+                for consumer, position in graph.consumers[node.id]:
+                    if not relevant[consumer]:
+                        continue
+                    upstream = self.grads[consumer]
+                    local = self.local[(node.id, consumer, position)]
+                    product = upstream * local
+                    value = reduce_to_shape(product, node.value)
+                    contributions.append(Contribution(
+                        consumer, position, upstream, local, value,
+                        np.ndim(product) > np.ndim(node.value)))
+                    total = value if total is None else total + value
+                self.grads[node.id] = np.asarray(total, dtype=np.float64)[()]
+                backward_steps.append(BackwardStep(self, node.id, contributions,
+                                                   first=not backward_steps))
+        if not local_steps:
+            local_steps = [NoParameterStep(self, "local")]
+            backward_steps = [NoParameterStep(self, "backward")]
+        steps.extend(local_steps)
+        steps.extend(backward_steps)
+        for number, step in enumerate(steps, start=1):
+            step.index = number
+        self.steps = steps
+        self.phase_starts = {}
+        for step in steps:
+            self.phase_starts.setdefault(step.phase, step.index)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def step(self, number: int) -> Step:
+        """Step ``number`` (1-based)."""
+        if not 1 <= number <= len(self.steps):
+            raise IndexError(f"step {number} is outside 1..{len(self.steps)}")
+        return self.steps[number - 1]
+
+    def phase_at(self, position: int) -> str | None:
+        """The phase of the last done step (None at position 0)."""
+        return self.steps[position - 1].phase if position > 0 else None
+
+    def initial_state(self) -> KnownState:
+        return KnownState(values={n.id: n.value for n in self.graph.nodes if n.is_leaf})
+
+    def known_at(self, position: int) -> KnownState:
+        known = self.initial_state()
+        for step in self.steps[:position]:
+            step.apply(known)
+        return known
+
+    def gradient(self, node_id: int) -> np.ndarray:
+        """∂output/∂node; 0 for a parameter the output does not depend on."""
+        if node_id in self.grads:
+            return self.grads[node_id]
+        return np.zeros_like(self.graph.nodes[node_id].value) + 0.0
+
+    def named_gradients(self) -> dict[str, np.ndarray]:
+        """Every parameter and every named result on a parameter→output path."""
+        result = {}
+        for name, node_id in self.graph.names.items():
+            node = self.graph.nodes[node_id]
+            if node.kind == "parameter" or (node.kind == "operation" and node_id in self.grads):
+                result[name] = self.gradient(node_id)
+        return result
+
+
+class Stepper:
+    """A position in a trace, with the known state kept up to date step by step."""
+
+    def __init__(self, trace: Trace, position: int = 0):
+        self.trace = trace
+        self.position = 0
+        self.known = trace.initial_state()
+        self.goto(position)
+
+    def goto(self, position: int) -> None:
+        position = max(0, min(int(position), len(self.trace)))
+        while self.position < position:
+            self.trace.steps[self.position].apply(self.known)
+            self.position += 1
+        while self.position > position:
+            self.position -= 1
+            self.trace.steps[self.position].revert(self.known)
+
+    def next(self) -> bool:
+        before = self.position
+        self.goto(self.position + 1)
+        return self.position != before
+
+    def previous(self) -> bool:
+        before = self.position
+        self.goto(self.position - 1)
+        return self.position != before
+
+    def reset(self) -> None:
+        self.goto(0)
+
+    def end(self) -> None:
+        self.goto(len(self.trace))
+
+    @property
+    def current(self) -> Step | None:
+        return self.trace.steps[self.position - 1] if self.position else None
+
+
+def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None) -> Trace:
+    return Trace(build_graph(program, bindings))
