@@ -1,0 +1,248 @@
+"""The headless command line: the lesson's tables, or one JSON object, with no window.
+
+    python main.py --headless [--expr TEXT | --expr-file PATH | --file SESSION.json]
+                   [--input NAME=V]... [--param NAME=V]... [--json] [--no-torch]
+
+Exit status: 0 computed (nan included, with a warning), 1 the torch check disagreed,
+2 bad input (one ``error: …`` line on stderr, nothing computed). Never imports Qt;
+``--no-torch`` never imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from core import __version__
+from core.examples import LESSON_TEXT, lesson_bindings
+from core.format import format_value, to_json_value
+from core.graph import Binding
+from core.language import ExpressionError, parse_number, short
+from core.numeric import numeric_gradients
+from core.session import load_session
+from core.trace import PHASE_TITLES, BackwardStep, Trace, build_trace
+
+EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own: usage + exit 2, kept short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py --headless",
+        description="Step through backpropagation without a window: forward pass, local "
+                    "gradients, backward pass, checked against PyTorch. With no program "
+                    "text, runs the lesson's example (x = 1, y = 2, w = 1).",
+    )
+    parser.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--expr", metavar="TEXT",
+                        help="the program, e.g. 'loss = (w * x - y) ** 2' "
+                             "(use --expr=TEXT for text starting with '-')")
+    source.add_argument("--expr-file", metavar="PATH", help="read the program from a file")
+    source.add_argument("--file", metavar="SESSION.json", help="open a saved session")
+    parser.add_argument("--input", metavar="NAME=V", action="append", default=[],
+                        help="a data value: a number or a comma-separated list (repeatable)")
+    parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
+                        help="a parameter (needs a gradient) (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-torch", action="store_true",
+                        help="skip the PyTorch comparison (torch is not imported)")
+    parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
+    return parser
+
+
+def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
+    name, sep, value = item.partition("=")
+    name = name.strip()
+    if not sep:
+        raise ExpressionError(f"expected NAME=VALUE, got {short(item)!r}", where=flag)
+    if not name.isidentifier():
+        raise ExpressionError(f"not a valid name: {short(name)!r}", where=flag)
+    return name, parse_number(value, f"{flag} {name}")
+
+
+def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
+    """The text and bindings the options describe (the lesson when none are given)."""
+    if args.expr is not None:
+        text, bindings = args.expr, {}
+    elif args.expr_file is not None:
+        path = Path(args.expr_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExpressionError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
+                                  where=path.name) from None
+        bindings = {}
+    elif args.file is not None:
+        session = load_session(args.file)
+        text, bindings = session.text, dict(session.bindings)
+    else:
+        text, bindings = LESSON_TEXT, lesson_bindings()
+    for flag, role, items in (("--input", "data", args.input), ("--param", "parameter", args.param)):
+        for item in items:
+            name, value = parse_assignment(item, flag)
+            bindings[name] = Binding(role, value)
+    return text, bindings
+
+
+def steps_json(trace: Trace) -> list[dict]:
+    steps = []
+    for step in trace.steps:
+        entry = {
+            "index": step.index,
+            "phase": step.phase,
+            "target": step.target,
+            "formula": step.formula,
+            "substituted": step.substituted,
+            "value": to_json_value(step.value),
+            "explanation": step.text,
+        }
+        if step.node is not None:
+            entry["node"] = trace.graph.nodes[step.node].label
+        if step.edge is not None:
+            source, consumer, _ = step.edge
+            entry["edge"] = [trace.graph.nodes[source].label, trace.graph.nodes[consumer].label]
+        if isinstance(step, BackwardStep):
+            entry["contributions"] = [
+                {"via": trace.graph.nodes[c.consumer].label,
+                 "upstream": to_json_value(c.upstream), "local": to_json_value(c.local),
+                 "value": to_json_value(c.value)}
+                for c in step.contributions
+            ]
+        steps.append(entry)
+    return steps
+
+
+def result_json(trace: Trace, numeric: dict, report) -> dict:
+    graph = trace.graph
+    values = {name: to_json_value(graph.nodes[i].value) for name, i in graph.names.items()}
+    grads = {name: to_json_value(v) for name, v in trace.named_gradients().items()}
+    if report is None:
+        torch_part = {"available": False, "match": None}
+    else:
+        torch_part = {
+            "available": report.available,
+            "match": report.match,
+            "values": {k: to_json_value(v) for k, v in report.values.items()},
+            "grads": {k: to_json_value(v) for k, v in report.grads.items()},
+            "code": report.code,
+            "printed": report.printed,
+            "grad_fns": [list(pair) for pair in report.grad_fns],
+            "mismatches": report.mismatches,
+        }
+        if report.error:
+            torch_part["error"] = report.error
+    return {
+        "output": graph.output_node.label,
+        "values": values,
+        "grads": grads,
+        "steps": steps_json(trace),
+        "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()},
+        "torch": torch_part,
+        "warnings": warnings_of(trace),
+    }
+
+
+def warnings_of(trace: Trace) -> list[str]:
+    return [f"{n.label}: {n.warning}" for n in trace.graph.nodes if n.warning]
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+            for row in rows]
+
+
+def render_tables(trace: Trace, numeric: dict, report) -> str:
+    graph = trace.graph
+    lines = [f"Backprop Stepper {__version__} — output: {graph.output_node.label}", ""]
+    leaves = [n for n in graph.nodes if n.kind in ("data", "parameter")]
+    lines.append("Inputs: " + ", ".join(f"{n.label} = {format_value(n.value)} ({n.kind})"
+                                         for n in leaves))
+    for phase in ("forward", "local", "backward"):
+        steps = [s for s in trace.steps if s.phase == phase]
+        lines += ["", PHASE_TITLES[phase]]
+        rows = [["step", "equation"]]
+        rows += [[str(s.index), s.equation if s.formula else s.text] for s in steps]
+        lines += _table(rows)
+        if phase == "local":
+            skipped = [f"∂{graph.nodes[c].label}/∂{n.label}" for n in graph.nodes
+                       for c, _ in graph.consumers[n.id]
+                       if n.kind in ("data", "constant") and graph.relevant[c]]
+            if skipped:
+                lines.append("  not needed (data and constants get no gradient): "
+                             + ", ".join(skipped))
+    grads = trace.named_gradients()
+    params = [n for n in graph.parameters]
+    if params:
+        lines += ["", "Gradients: " + ", ".join(
+            f"∂{graph.output_node.label}/∂{n.label} = {format_value(grads[n.name])}"
+            for n in params)]
+    if report is None:
+        lines += ["", "PyTorch check: skipped (--no-torch)"]
+    elif not report.available:
+        lines += ["", f"PyTorch check: not available ({report.error})"]
+    else:
+        status = "all match" if report.match else "MISMATCH: " + (
+            report.error or ", ".join(report.mismatches))
+        lines += ["", f"PyTorch check (float64): {status}"]
+        rows = [["name", "", "ours", "torch", "numeric", "ok"]]
+        for r in report.rows:
+            rows.append([r.name, r.quantity, format_value(r.ours) if r.ours is not None else "—",
+                         format_value(r.torch) if r.torch is not None else "None",
+                         format_value(r.numeric) if r.numeric is not None else "",
+                         "✓" if r.ok else "✗"])
+        lines += _table(rows)
+        lines += ["", "PyTorch prints:"] + ["  " + line for line in report.printed.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        text, bindings = load_program(args)
+        trace = build_trace(text, bindings)
+        if trace.graph.unused_bindings:
+            name = trace.graph.unused_bindings[0]
+            flag = "--param" if bindings[name].role == "parameter" else "--input"
+            raise ExpressionError(f"the program does not use {short(name)} as an input",
+                                  where=f"{flag} {short(name)}")
+    except ExpressionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    numeric = numeric_gradients(trace.graph)
+    report = None
+    if not args.no_torch:
+        from core.torch_check import compare  # noqa: PLC0415 - keeps --no-torch torch-free
+
+        report = compare(trace.graph, trace.grads)
+    for warning in warnings_of(trace):
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        json.dump(result_json(trace, numeric, report), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_tables(trace, numeric, report))
+    if report is not None and report.available and report.match is False:
+        return EXIT_MISMATCH
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `… | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return EXIT_OK

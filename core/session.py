@@ -1,0 +1,189 @@
+"""Sessions: the program text and the values given to it, as versioned JSON.
+
+A session file is data, never code: it is read with ``json`` and every field is checked
+before anything is built from it. A bad file raises :class:`ExpressionError` naming the
+file and the field; the caller's current work is untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.graph import ROLES, Binding
+from core.language import MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
+
+FORMAT = "backprop-stepper-session"
+VERSION = 1
+MAX_FILE_BYTES = 20_000_000
+MAX_VARIABLES = 10_000
+
+
+@dataclass
+class Session:
+    """What the user works on: text, values by name (role + value), and where they are."""
+
+    text: str
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    position: int | None = None
+    title: str = ""
+    #: extra, forward-compatible settings (learning rate, …), kept as plain JSON data
+    settings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "text": self.text,
+            "variables": {
+                name: {"role": b.role, "value": _plain(b.value)} for name, b in self.bindings.items()
+            },
+        }
+        if self.title:
+            data["title"] = self.title
+        if self.position is not None:
+            data["position"] = int(self.position)
+        if self.settings:
+            data["settings"] = self.settings
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value):
+    return float(value) if np.ndim(value) == 0 else [float(v) for v in np.ravel(value)]
+
+
+def session_from_json(text: str | bytes, where: str = "session") -> Session:
+    """Parse and validate a session; raise ExpressionError(where=...) on any problem."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ExpressionError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                                  where=where)
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExpressionError("not a session file (not UTF-8 text)", where=where) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ExpressionError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                              where=where)
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ExpressionError("the file is nested too deeply to be a session", where=where
+                              ) from None
+    except ValueError as exc:
+        raise ExpressionError(f"not valid JSON: {short(str(exc), 120)}", where=where) from None
+    return session_from_dict(data, where)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed")
+
+
+def session_from_dict(data: object, where: str = "session") -> Session:
+    def bad(message: str) -> ExpressionError:
+        return ExpressionError(message, where=where)
+
+    if not isinstance(data, dict):
+        raise bad("not a session file (expected a JSON object)")
+    if data.get("format") != FORMAT:
+        raise bad(f"not a session file (\"format\" must be \"{FORMAT}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise bad("\"version\" must be a whole number")
+    if version > VERSION:
+        raise bad(f"made by a newer version of the app (session version {version}, "
+                  f"this app reads up to {VERSION})")
+    if version < 1:
+        raise bad(f"unknown session version {version}")
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise bad("\"text\" must be the program as a string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise bad(f"\"text\" is longer than {MAX_TEXT_CHARS:,} characters")
+    variables = data.get("variables", {})
+    if not isinstance(variables, dict):
+        raise bad("\"variables\" must be an object of name → {role, value}")
+    if len(variables) > MAX_VARIABLES:
+        raise bad(f"more than {MAX_VARIABLES:,} variables")
+    bindings = {}
+    for name, entry in variables.items():
+        label = f"variable {short(name)!r}"
+        if not name.isidentifier():
+            raise bad(f"{label}: not a valid name")
+        if not isinstance(entry, dict):
+            raise bad(f"{label}: expected {{\"role\": …, \"value\": …}}")
+        role = entry.get("role")
+        if role not in ROLES:
+            raise bad(f"{label}: role must be \"data\" or \"parameter\"")
+        bindings[name] = Binding(role, _value(entry.get("value"), bad, label))
+    position = data.get("position")
+    if position is not None and (not isinstance(position, int) or isinstance(position, bool)
+                                 or position < 0):
+        raise bad("\"position\" must be a whole number ≥ 0")
+    title = data.get("title", "")
+    if not isinstance(title, str):
+        raise bad("\"title\" must be a string")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise bad("\"settings\" must be an object")
+    return Session(text, bindings, position, title[:200], settings)
+
+
+def _value(value: object, bad, label: str) -> np.ndarray:
+    def number(x: object) -> float:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise bad(f"{label}: value must be a number or a list of numbers")
+        try:
+            f = float(x)
+        except OverflowError:
+            raise bad(f"{label}: number too large") from None
+        if not math.isfinite(f):
+            raise bad(f"{label}: value must be finite")
+        return f
+
+    if isinstance(value, list):
+        if not value:
+            raise bad(f"{label}: an empty list has no values")
+        if len(value) > MAX_VECTOR:
+            raise bad(f"{label}: at most {MAX_VECTOR:,} numbers")
+        return np.array([number(v) for v in value], dtype=np.float64)
+    return np.float64(number(value))
+
+
+def load_session(path: str | os.PathLike) -> Session:
+    path = Path(path)
+    where = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExpressionError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                                  where=where)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExpressionError(f"cannot read the file: {exc.strerror or exc}", where=where
+                              ) from None
+    return session_from_json(raw, where)
+
+
+def save_session(session: Session, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(session.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

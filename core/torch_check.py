@@ -1,0 +1,317 @@
+"""The same computation in torch autograd, compared number by number with ours.
+
+torch is imported only when a check runs (it takes about a second), never by
+``import core``. The comparison runs in float64 so that agreement means "the same to the
+last digit"; the generated code and its printed output use torch's default dtype, like
+the lesson, so the learner sees exactly what PyTorch prints.
+
+Nothing here executes text: the torch graph is rebuilt op by op from the registry.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.graph import ComputationGraph, Node
+from core.numeric import agrees, numeric_gradients
+from core.ops import OPS
+
+RTOL = 1e-9
+ATOL = 1e-12
+
+
+def _torch():
+    import torch  # noqa: PLC0415 - deliberately lazy: ~1 s to import
+
+    return torch
+
+
+def torch_available() -> tuple[bool, str | None]:
+    try:
+        _torch()
+    except Exception as exc:  # ImportError, or a broken install raising OSError
+        return False, f"PyTorch could not be loaded: {exc}"
+    return True, None
+
+
+@dataclass
+class ComparisonRow:
+    """One line of the side-by-side table: a value or a gradient of one node."""
+
+    name: str
+    quantity: str  # "value" | "grad"
+    ours: np.ndarray | None
+    torch: np.ndarray | None
+    numeric: np.ndarray | None = None
+    ok: bool = True
+    node: int = -1
+
+
+@dataclass
+class TorchReport:
+    available: bool
+    match: bool | None = None
+    error: str | None = None
+    rows: list[ComparisonRow] = field(default_factory=list)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    grads: dict[str, np.ndarray | None] = field(default_factory=dict)
+    code: str = ""
+    printed: str = ""
+    #: (node label, grad_fn name) from the output back, e.g. ("loss", "PowBackward0")
+    grad_fns: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def mismatches(self) -> list[str]:
+        return [f"{r.name} ({r.quantity})" for r in self.rows if not r.ok]
+
+
+def same(ours, theirs, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Equal within tolerance; nan equals nan, inf equals inf of the same sign."""
+    if ours is None or theirs is None:
+        return ours is None and theirs is None
+    a = np.asarray(ours, dtype=np.float64)
+    b = np.asarray(theirs, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+# ---- building the graph in torch ----------------------------------------------------
+
+
+def _build(graph: ComputationGraph, torch, dtype) -> list:
+    """One tensor (or, for constants in arithmetic, a Python number) per node."""
+    tensors: list = []
+    for node in graph.nodes:
+        if node.kind == "operation":
+            entry = OPS[node.op]
+            args = []
+            for i in node.inputs:
+                arg = tensors[i]
+                if not isinstance(arg, torch.Tensor) and (entry.tensor_args or entry.reduction):
+                    arg = torch.tensor(arg, dtype=dtype)
+                args.append(arg)
+            if not any(isinstance(a, torch.Tensor) for a in args):
+                args[0] = torch.tensor(args[0], dtype=dtype)
+            result = entry.torch(torch, *args, **node.attrs)
+            if result.requires_grad:
+                result.retain_grad()
+            tensors.append(result)
+        elif node.kind == "constant" and np.ndim(node.value) == 0:
+            tensors.append(float(node.value))
+        else:
+            tensors.append(torch.tensor(np.asarray(node.value, dtype=np.float64).tolist(),
+                                        dtype=dtype, requires_grad=node.kind == "parameter"))
+    return tensors
+
+
+def _as_array(tensor) -> np.ndarray | None:
+    if tensor is None:
+        return None
+    if isinstance(tensor, float):
+        return np.float64(tensor)
+    return np.asarray(tensor.detach().cpu().double().numpy(), dtype=np.float64)[()]
+
+
+def _grad_fn_chain(graph: ComputationGraph, tensors: list) -> list[tuple[str, str]]:
+    owners = {}
+    for node, tensor in zip(graph.nodes, tensors):
+        fn = getattr(tensor, "grad_fn", None)
+        if fn is not None:
+            owners[id(fn)] = node.label
+    start = getattr(tensors[graph.output], "grad_fn", None)
+    chain, seen, queue = [], set(), [start] if start is not None else []
+    while queue:
+        fn = queue.pop(0)
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        if fn.name() == "torch::autograd::AccumulateGrad":
+            variable = getattr(fn, "variable", None)
+            label = next((n.label for n, t in zip(graph.nodes, tensors) if t is variable), "")
+            chain.append((label, "AccumulateGrad"))
+        else:
+            chain.append((owners.get(id(fn), ""), fn.name()))
+        queue.extend(next_fn for next_fn, _ in fn.next_functions)
+    return chain
+
+
+def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric: bool = True
+            ) -> TorchReport:
+    """Run torch autograd on the graph and compare every value and gradient with ours.
+
+    ``grads`` are our gradients by node id (``Trace.grads``); a parameter missing from
+    it has gradient 0 here and ``None`` in torch, which counts as a match.
+    """
+    ok, error = torch_available()
+    code = generate_code(graph)
+    if not ok:
+        return TorchReport(False, None, error, code=code)
+    torch = _torch()
+    report = TorchReport(True, code=code)
+    try:
+        tensors = _build(graph, torch, torch.float64)
+        out = tensors[graph.output]
+        if isinstance(out, torch.Tensor) and out.requires_grad:
+            out.backward()
+        report.grad_fns = _grad_fn_chain(graph, tensors)
+        report.printed = printed_output(graph)
+    except Exception as exc:  # torch refused something we accepted: show it, don't crash
+        report.error = f"PyTorch raised {type(exc).__name__}: {exc}"
+        report.match = False
+        return report
+    numeric = numeric_gradients(graph) if with_numeric else {}
+    for node, tensor in zip(graph.nodes, tensors):
+        if node.kind == "constant" or node.name is None and node.kind != "operation":
+            continue
+        name = node.name or node.label
+        theirs = _as_array(tensor)
+        row = ComparisonRow(name, "value", node.value, theirs, None, same(node.value, theirs),
+                            node.id)
+        report.rows.append(row)
+        if node.name:
+            report.values[name] = theirs
+    for node, tensor in zip(graph.nodes, tensors):
+        if node.kind not in ("parameter", "operation"):
+            continue
+        if node.kind == "operation" and node.id not in grads:
+            continue
+        name = node.name or node.label
+        ours = grads.get(node.id)
+        theirs = _as_array(tensor.grad) if isinstance(tensor, torch.Tensor) else None
+        if node.id == graph.output and theirs is None and isinstance(tensor, torch.Tensor) \
+                and tensor.requires_grad:
+            theirs = np.float64(1.0)  # torch seeds the output with 1 but does not store it
+        if ours is None:
+            ours = np.zeros_like(node.value) + 0.0
+            match = theirs is None or same(ours, theirs)
+        else:
+            match = same(ours, theirs)
+        num = numeric.get(node.name) if node.kind == "parameter" else None
+        if num is not None and theirs is not None and not agrees(ours, num):
+            match = False
+        report.rows.append(ComparisonRow(name, "grad", ours, theirs, num, match, node.id))
+        if node.name:
+            report.grads[name] = theirs
+    report.match = all(r.ok for r in report.rows)
+    return report
+
+
+# ---- code the learner can paste into Python -----------------------------------------
+
+
+def python_names(graph: ComputationGraph) -> dict[int, str]:
+    """A valid Python name per named node: ``c`` stays ``c``; ``c@1`` becomes ``c_1``."""
+    taken = {n.name for n in graph.nodes if n.name and "@" not in n.name}
+    names = {}
+    for node in graph.nodes:
+        if not node.name:
+            continue
+        name = node.name
+        if "@" in name or keyword.iskeyword(name):
+            base = name.replace("@", "_")
+            name = base
+            while name in taken:
+                name += "_"
+            taken.add(name)
+        names[node.id] = name
+    return names
+
+
+def _literal(value) -> str:
+    if np.ndim(value) == 0:
+        x = float(value)
+        if np.isnan(x):
+            return "float('nan')"
+        if np.isinf(x):
+            return "float('inf')" if x > 0 else "-float('inf')"
+        return repr(x)
+    return "[" + ", ".join(_literal(v) for v in np.ravel(value)) + "]"
+
+
+class _CodeOperand:
+    __slots__ = ("text", "atomic")
+
+    def __init__(self, text: str, atomic: bool):
+        self.text, self.atomic = text, atomic
+
+    def __format__(self, spec: str) -> str:
+        return self.text if spec == "bare" or self.atomic else f"({self.text})"
+
+
+def _exponent(k: float) -> str:
+    return str(int(k)) if float(k).is_integer() and abs(k) < 1e15 else repr(float(k))
+
+
+def generate_code(graph: ComputationGraph) -> str:
+    """PyTorch code that rebuilds the graph, prints the output and the parameters' grads."""
+    names = python_names(graph)
+    expr: dict[int, _CodeOperand] = {}
+    lines = ["import torch", ""]
+    body: list[str] = []
+    for node in graph.nodes:
+        if node.kind == "constant":
+            text = _literal(node.value)
+            if np.ndim(node.value):
+                text = f"torch.tensor({text})"
+            expr[node.id] = _CodeOperand(text, not text.startswith("-"))
+            continue
+        if node.is_leaf:
+            flag = ", requires_grad=True" if node.kind == "parameter" else ""
+            lines.append(f"{names[node.id]} = torch.tensor({_literal(np.asarray(node.value, float) + 0.0)}{flag})")
+            expr[node.id] = _CodeOperand(names[node.id], True)
+            continue
+        entry = OPS[node.op]
+        operands = []
+        for i in node.inputs:
+            operand = expr[i]
+            if entry.tensor_args and graph.nodes[i].kind == "constant" \
+                    and not operand.text.startswith("torch."):
+                operand = _CodeOperand(f"torch.tensor({operand.text})", True)
+            operands.append(operand)
+        attrs = {"k": _exponent(node.k)} if node.k is not None else {}
+        if node.k is not None and node.k < 0:
+            attrs["k"] = f"({attrs['k']})"
+        text = entry.code.format(*operands, **attrs)
+        if node.id in names:
+            body.append(f"{names[node.id]} = {text}")
+            expr[node.id] = _CodeOperand(names[node.id], True)
+            for alias in node.aliases:
+                if "@" not in alias:
+                    body.append(f"{alias} = {names[node.id]}")
+        else:
+            atomic = entry.code.startswith("torch.") or entry.code.endswith("()")
+            expr[node.id] = _CodeOperand(text, atomic)
+    output = expr[graph.output].text
+    lines.append("")
+    lines.append("# forward pass and loss")
+    lines.extend(body)
+    lines.append(f"print({output})")
+    params = [n for n in graph.parameters]
+    if params and graph.relevant[graph.output]:
+        lines.append("")
+        lines.append("# backward pass: PyTorch computes local gradients and backpropagates")
+        lines.append(f"{output}.backward()")
+        for node in params:
+            lines.append(f"print({names[node.id]}.grad)")
+    return "\n".join(lines) + "\n"
+
+
+def printed_output(graph: ComputationGraph) -> str:
+    """What running :func:`generate_code` prints, computed in-process without running text."""
+    torch = _torch()
+    tensors = _build(graph, torch, torch.get_default_dtype())
+    out = tensors[graph.output]
+    lines = [str(out)]
+    if graph.parameters and graph.relevant[graph.output]:
+        out.backward()
+        for node in graph.parameters:
+            lines.append(str(tensors[node.id].grad))
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["ComparisonRow", "TorchReport", "compare", "generate_code", "printed_output",
+           "same", "torch_available", "Node"]
