@@ -9,6 +9,7 @@ earlier ones as ``c@1``, ``c@2``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -282,16 +283,22 @@ def _label(nodes: list[Node]) -> None:
             node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
 
 
+def as_value(value) -> np.ndarray:
+    """float64 scalar (as ``np.float64``) or 1-D array; scalars stay cheap."""
+    return value if type(value) is np.float64 else np.asarray(value, dtype=np.float64)[()]
+
+
 def _forward(nodes: list[Node]) -> None:
     with np.errstate(all="ignore"):
         for node in nodes:
             if node.kind == "operation":
                 args = [nodes[i].value for i in node.inputs]
-                if len(args) == 2:
+                if len(args) == 2 and type(args[0]) is not np.float64 \
+                        and type(args[1]) is not np.float64:
                     check_shapes(node, nodes)
                 entry = OPS[node.op]
                 value = entry.forward(*args, node.k) if node.k is not None else entry.forward(*args)
-                node.value = np.asarray(value, dtype=np.float64)[()]
+                node.value = as_value(value)
             node.warning = value_warning(node.value)
 
 
@@ -305,7 +312,7 @@ def check_shapes(node: Node, nodes: list[Node]) -> None:
 
 
 def value_warning(value: np.ndarray) -> str | None:
-    if np.all(np.isfinite(value)):
+    if type(value) is np.float64 and math.isfinite(value) or np.all(np.isfinite(value)):
         return None
     if np.any(np.isnan(value)):
         return "not a number (nan): an input is outside the function's domain"

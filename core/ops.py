@@ -80,8 +80,18 @@ def op(**kwargs: Any) -> Op:
     return entry
 
 
+_ONE = np.float64(1.0)
+
+
 def _ones(x: Array) -> Array:
-    return np.ones_like(x, dtype=np.float64)
+    return _ONE if type(x) is np.float64 else np.ones_like(x, dtype=np.float64)
+
+
+def _like(x: Array, out: Array) -> Array:
+    """``x`` spread to the output's shape (a scalar output keeps the scalar)."""
+    if type(out) is np.float64:
+        return x
+    return np.broadcast_to(x, np.shape(out)) + 0.0
 
 
 def _near(x: Array, tol: float, at: float = 0.0) -> bool:
@@ -109,8 +119,7 @@ op(
 op(
     key="mul", symbol="×", arity=2,
     forward=lambda a, b: a * b,
-    local=lambda i, out, at: (np.broadcast_to(i[1], out.shape) + 0.0,
-                              np.broadcast_to(i[0], out.shape) + 0.0),
+    local=lambda i, out, at: (_like(i[1], out), _like(i[0], out)),
     text="{0} · {1}", local_text=("{1}", "{0}"),
     code="{0} * {1}", torch=lambda t, a, b: a * b,
     description="multiplies",
@@ -119,8 +128,7 @@ op(
     key="div", symbol="÷", arity=2,
     forward=lambda a, b: a / b,
     # torch: grad / other and -grad * ((self / other) / other)
-    local=lambda i, out, at: (np.broadcast_to(1.0 / i[1], out.shape) + 0.0,
-                              np.broadcast_to(-((i[0] / i[1]) / i[1]), out.shape) + 0.0),
+    local=lambda i, out, at: (_like(1.0 / i[1], out), _like(-((i[0] / i[1]) / i[1]), out)),
     text="{0} / {1}", local_text=("1 / {1}", "−{0} / {1}²"),
     code="{0} / {1}", torch=lambda t, a, b: a / b,
     near_kink=lambda i, at, tol: _near(i[1], tol),
@@ -129,7 +137,7 @@ op(
 op(
     key="neg", symbol="−", arity=1,
     forward=lambda a: -a,
-    local=lambda i, out, at: (-_ones(out),),
+    local=lambda i, out, at: (-_ones(out),),  # noqa: E501
     text="−{0}", local_text=("−1",),
     code="-{0}", torch=lambda t, a: -a,
     description="negates",

@@ -19,8 +19,8 @@ import numpy as np
 
 from core.explain import Explanation, render
 from core.format import format_value
-from core.graph import Binding, ComputationGraph, Operand, build_graph
-from core.language import Program
+from core.graph import Binding, ComputationGraph, Operand, as_value, build_graph
+from core.language import Program, paused_gc
 from core.ops import OPS
 
 PHASES = ("forward", "local", "backward")
@@ -213,7 +213,7 @@ class LocalGradientStep(Step):
                            (Explanation(f"why.{op}"),))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contribution:
     """One term of ``∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node``."""
 
@@ -340,7 +340,7 @@ class NoParameterStep(Step):
 
 def reduce_to_shape(product: np.ndarray, like: np.ndarray) -> np.ndarray:
     """Sum a broadcast product back to the shape of the input it belongs to."""
-    if np.ndim(product) > np.ndim(like):
+    if type(product) is not np.float64 and np.ndim(product) > np.ndim(like):
         return np.sum(product) + 0.0
     return product
 
@@ -368,7 +368,7 @@ class Trace:
                 grads = OPS[node.op].local(inputs, node.value, node.attrs)
                 for position in needed:
                     edge = (node.inputs[position], node.id, position)
-                    self.local[edge] = np.asarray(grads[position], dtype=np.float64)[()]
+                    self.local[edge] = as_value(grads[position])
                     local_steps.append(LocalGradientStep(self, edge))
 
             backward_steps: list[Step] = []
@@ -387,10 +387,9 @@ class Trace:
                     product = upstream * local
                     value = reduce_to_shape(product, node.value)
                     contributions.append(Contribution(
-                        consumer, position, upstream, local, value,
-                        np.ndim(product) > np.ndim(node.value)))
+                        consumer, position, upstream, local, value, value is not product))
                     total = value if total is None else total + value
-                self.grads[node.id] = np.asarray(total, dtype=np.float64)[()]
+                self.grads[node.id] = as_value(total)
                 backward_steps.append(BackwardStep(self, node.id, contributions,
                                                    first=not backward_steps))
         if not local_steps:
@@ -483,4 +482,6 @@ class Stepper:
 
 
 def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None) -> Trace:
-    return Trace(build_graph(program, bindings))
+    """Parse (if given text), build the graph and its trace, with the GC paused."""
+    with paused_gc():
+        return Trace(build_graph(program, bindings))

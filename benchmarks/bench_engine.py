@@ -1,0 +1,137 @@
+"""How long the engine takes to build a full trace, beside micrograd on the same graph.
+
+    python benchmarks/bench_engine.py [--json] [--sizes 100,1000,10000] [--repeat 5]
+
+For each size N a program of N op nodes is generated, one statement per op (mul, add
+with a fork, relu, sub, in turn). Three figures, medians of ``--repeat`` runs:
+
+- ``parse_ms``: the text through ``ast.parse`` and the whitelist into statements;
+- ``trace_ms``: from those statements to the full trace: the graph with its forward
+  values, every local gradient, the backward loop and the step list. This is the
+  counterpart of micrograd's forward + backward, whose program Python has already parsed;
+- ``total_ms``: both, i.e. what the app spends after the user presses Apply;
+- ``micrograd_ms``: micrograd's forward + backward on the same graph (when installed).
+
+Targets (issue 2): ≤ 1 s at 10,000 nodes and within 3× of micrograd.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.language import parse  # noqa: E402
+from core.trace import build_trace  # noqa: E402
+
+N_PARAMS = 10
+
+
+def program(n_ops: int) -> tuple[str, list[tuple[str, str, int, int]]]:
+    """Program text and the same graph as (kind, name, left, right) for micrograd."""
+    lines = [f"p{k} = param({0.3 + 0.03 * k})" for k in range(N_PARAMS)]
+    lines.append("x = 1.5")
+    ops = []
+    for i in range(n_ops):
+        previous = f"v{i - 1}" if i else "x"
+        param = f"p{i % N_PARAMS}"
+        kind = ("mul", "add", "relu", "sub")[i % 4]
+        if kind == "mul":
+            lines.append(f"v{i} = {previous} * {param}")
+        elif kind == "add":
+            fork = f"v{i - 3}" if i >= 3 else "x"
+            lines.append(f"v{i} = {previous} + {fork}")
+            param = fork
+        elif kind == "relu":
+            lines.append(f"v{i} = relu({previous})")
+        else:
+            lines.append(f"v{i} = {previous} - {param}")
+        ops.append((kind, previous, param))
+    return "\n".join(lines) + "\n", ops
+
+
+def time_trace(text: str) -> tuple[float, float]:
+    """Seconds to parse, and seconds from the parsed program to the full trace."""
+    start = time.perf_counter()
+    program_ = parse(text)
+    parsed = time.perf_counter()
+    trace = build_trace(program_)
+    done = time.perf_counter()
+    assert len(trace.steps) > 0
+    return parsed - start, done - parsed
+
+
+def time_micrograd(ops) -> float | None:
+    try:
+        from micrograd.engine import Value
+    except ImportError:
+        return None
+    start = time.perf_counter()
+    env = {f"p{k}": Value(0.3 + 0.03 * k) for k in range(N_PARAMS)}
+    env["x"] = Value(1.5)
+    last = None
+    for i, (kind, left, right) in enumerate(ops):
+        a = env[left]
+        if kind == "mul":
+            last = a * env[right]
+        elif kind == "add":
+            last = a + env[right]
+        elif kind == "relu":
+            last = a.relu()
+        else:
+            last = a - env[right]
+        env[f"v{i}"] = last
+    last.backward()
+    return time.perf_counter() - start
+
+
+def measure(sizes: list[int], repeat: int) -> list[dict]:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 100_000))  # micrograd's topological sort recurses
+    results = []
+    for n in sizes:
+        text, ops = program(n)
+        runs = [time_trace(text) for _ in range(repeat)]
+        parse_s = statistics.median(r[0] for r in runs)
+        trace_s = statistics.median(r[1] for r in runs)
+        total_s = statistics.median(r[0] + r[1] for r in runs)
+        micro = [time_micrograd(ops) for _ in range(repeat)]
+        micro_s = None if micro[0] is None else statistics.median(micro)
+        results.append({
+            "nodes": n,
+            "trace_ms": round(trace_s * 1000, 2),
+            "parse_ms": round(parse_s * 1000, 2),
+            "total_ms": round(total_s * 1000, 2),
+            "micrograd_ms": None if micro_s is None else round(micro_s * 1000, 2),
+        })
+    sys.setrecursionlimit(limit)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    results = measure([int(s) for s in args.sizes.split(",")], max(1, args.repeat))
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    print(f"{'nodes':>7} {'parse ms':>9} {'trace ms':>9} {'total ms':>9} {'micrograd ms':>13}"
+          f" {'trace/micrograd':>16}")
+    for r in results:
+        micro = r["micrograd_ms"]
+        ratio = f"{r['trace_ms'] / micro:.2f}×" if micro else "—"
+        print(f"{r['nodes']:>7} {r['parse_ms']:>9.1f} {r['trace_ms']:>9.1f} {r['total_ms']:>9.1f}"
+              f" {micro if micro else '—':>13} {ratio:>16}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
