@@ -25,9 +25,11 @@ from core.graph import Binding
 from core.language import ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
 from core.session import load_session
-from core.trace import PHASE_TITLES, BackwardStep, Trace, build_trace
+from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace
+from core.training import TrainingRun, check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_LR = 0.1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +56,15 @@ def make_parser() -> argparse.ArgumentParser:
                         help="a data value: a number or a comma-separated list (repeatable)")
     parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
                         help="a parameter (needs a gradient) (repeatable)")
+    parser.add_argument("--train", metavar="N", type=int,
+                        help="run N iterations of gradient descent (checked against "
+                             "torch.optim.SGD)")
+    parser.add_argument("--lr", metavar="LR", type=float,
+                        help="learning rate; adds the update phase to the steps "
+                             f"(default {DEFAULT_LR} with --train)")
+    parser.add_argument("--forget-zero-grad", action="store_true",
+                        help="with --train: never reset the gradients, as when "
+                             "optimizer.zero_grad() is forgotten")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
@@ -123,6 +134,32 @@ def steps_json(trace: Trace) -> list[dict]:
     return steps
 
 
+def training_json(run: TrainingRun) -> list[dict]:
+    return [{"iteration": it.iteration, "loss": to_json_value(it.loss),
+             "params": {k: to_json_value(v) for k, v in it.params.items()},
+             "grads": {k: to_json_value(v) for k, v in it.grads.items()},
+             "updated": {k: to_json_value(v) for k, v in it.updated.items()},
+             "torch_match": it.torch_match} for it in run.iterations]
+
+
+def render_training(run: TrainingRun) -> str:
+    names = list(run.iterations[0].params)
+    rows = [["iteration", "loss", *names, *(f"∂/∂{n}" for n in names), "torch"]]
+    for it in run.iterations:
+        rows.append([str(it.iteration), format_value(it.loss),
+                     *(format_value(it.params[n]) for n in names),
+                     *(format_value(it.grads[n]) for n in names),
+                     {True: "✓", False: "✗", None: "—"}[it.torch_match]])
+    title = f"Training: {len(run.iterations)} iterations of gradient descent, lr = " \
+            f"{format_value(run.learning_rate)}"
+    if run.forget_zero_grad:
+        title += " (zero_grad forgotten: gradients pile up)"
+    lines = ["", title, *_table(rows)]
+    if run.torch_error:
+        lines.append(f"  PyTorch check: {run.torch_error}")
+    return "\n".join(lines) + "\n"
+
+
 def result_json(trace: Trace, numeric: dict, report) -> dict:
     graph = trace.graph
     values = {name: to_json_value(graph.nodes[i].value) for name, i in graph.names.items()}
@@ -169,8 +206,10 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
     leaves = [n for n in graph.nodes if n.kind in ("data", "parameter")]
     lines.append("Inputs: " + ", ".join(f"{n.label} = {format_value(n.value)} ({n.kind})"
                                          for n in leaves))
-    for phase in ("forward", "local", "backward"):
+    for phase in PHASES:
         steps = [s for s in trace.steps if s.phase == phase]
+        if not steps:
+            continue
         lines += ["", PHASE_TITLES[phase]]
         rows = [["step", "equation"]]
         rows += [[str(s.index), s.equation if s.formula else s.text] for s in steps]
@@ -211,7 +250,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         text, bindings = load_program(args)
-        trace = build_trace(text, bindings)
+        learning_rate = args.lr if args.lr is not None else (
+            DEFAULT_LR if args.train is not None else None)
+        if learning_rate is not None:
+            learning_rate = check_learning_rate(learning_rate, "--lr")
+        if args.train is not None:
+            check_iterations(args.train, "--train")
+        trace = build_trace(text, bindings, learning_rate)
+        run_ = None
+        if args.train is not None:
+            run_ = train(trace.graph.program, bindings, learning_rate, args.train,
+                         args.forget_zero_grad, check_torch=not args.no_torch)
         if trace.graph.unused_bindings:
             name = trace.graph.unused_bindings[0]
             flag = "--param" if bindings[name].role == "parameter" else "--input"
@@ -229,11 +278,18 @@ def run(argv: Sequence[str] | None = None) -> int:
     for warning in warnings_of(trace):
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:
-        json.dump(result_json(trace, numeric, report), sys.stdout, ensure_ascii=False, indent=2)
+        result = result_json(trace, numeric, report)
+        if run_ is not None:
+            result["training"] = training_json(run_)
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_tables(trace, numeric, report))
+        if run_ is not None:
+            sys.stdout.write(render_training(run_))
     if report is not None and report.available and report.match is False:
+        return EXIT_MISMATCH
+    if run_ is not None and any(it.torch_match is False for it in run_.iterations):
         return EXIT_MISMATCH
     return EXIT_OK
 

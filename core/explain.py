@@ -61,6 +61,9 @@ TEMPLATES: dict[str, str] = {
                           "element-wise products are summed back to its shape.",
     "backward.parameter": "{target} is a parameter: this is the gradient an optimiser "
                           "uses to update it.",
+    # gradient descent
+    "update": "Gradient descent: move {target} against its gradient, by the learning rate "
+              "{lr} times the gradient. The next iteration starts from this value.",
     # nothing to differentiate
     "none.local": "No parameter reaches {output}, so there are no local gradients to "
                   "compute. Make a value a parameter (param(…)) to see this phase.",

@@ -82,8 +82,13 @@ def same(ours, theirs, rtol: float = RTOL, atol: float = ATOL) -> bool:
 # ---- building the graph in torch ----------------------------------------------------
 
 
-def _build(graph: ComputationGraph, torch, dtype) -> list:
-    """One tensor (or, for constants in arithmetic, a Python number) per node."""
+def build_torch_graph(graph: ComputationGraph, torch, dtype, leaves: dict | None = None) -> list:
+    """One tensor (or, for constants in arithmetic, a Python number) per node.
+
+    ``leaves`` maps parameter names to existing tensors (an optimiser's), so that
+    training can rebuild the graph around the same leaves each iteration.
+    """
+    leaves = leaves or {}
     tensors: list = []
     for node in graph.nodes:
         if node.kind == "operation":
@@ -102,6 +107,8 @@ def _build(graph: ComputationGraph, torch, dtype) -> list:
             tensors.append(result)
         elif node.kind == "constant" and np.ndim(node.value) == 0:
             tensors.append(float(node.value))
+        elif node.name in leaves and node.kind == "parameter":
+            tensors.append(leaves[node.name])
         else:
             tensors.append(torch.tensor(np.asarray(node.value, dtype=np.float64).tolist(),
                                         dtype=dtype, requires_grad=node.kind == "parameter"))
@@ -153,7 +160,7 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
     torch = _torch()
     report = TorchReport(True, code=code)
     try:
-        tensors = _build(graph, torch, torch.float64)
+        tensors = build_torch_graph(graph, torch, torch.float64)
         out = tensors[graph.output]
         if isinstance(out, torch.Tensor) and out.requires_grad:
             out.backward()
@@ -303,7 +310,7 @@ def generate_code(graph: ComputationGraph) -> str:
 def printed_output(graph: ComputationGraph) -> str:
     """What running :func:`generate_code` prints, computed in-process without running text."""
     torch = _torch()
-    tensors = _build(graph, torch, torch.get_default_dtype())
+    tensors = build_torch_graph(graph, torch, torch.get_default_dtype())
     out = tensors[graph.output]
     lines = [str(out)]
     if graph.parameters and graph.relevant[graph.output]:

@@ -23,8 +23,9 @@ from core.graph import Binding, ComputationGraph, Operand, as_value, build_graph
 from core.language import Program, paused_gc
 from core.ops import OPS
 
-PHASES = ("forward", "local", "backward")
-PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass"}
+PHASES = ("forward", "local", "backward", "update")
+PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass",
+                "update": "Update"}
 
 Edge = tuple[int, int, int]  # (source node, consumer node, operand position)
 
@@ -50,9 +51,12 @@ class KnownState:
     values: dict[int, np.ndarray] = field(default_factory=dict)
     local: dict[Edge, np.ndarray] = field(default_factory=dict)
     grads: dict[int, np.ndarray] = field(default_factory=dict)
+    #: parameters' new values after the update phase
+    updates: dict[int, np.ndarray] = field(default_factory=dict)
 
     def copy(self) -> KnownState:
-        return KnownState(dict(self.values), dict(self.local), dict(self.grads))
+        return KnownState(dict(self.values), dict(self.local), dict(self.grads),
+                          dict(self.updates))
 
 
 class Step:
@@ -311,6 +315,57 @@ class BackwardStep(Step):
         return Explanation(parts[0].key, parts[0].args, tuple(parts[1:]))
 
 
+class UpdateStep(Step):
+    """Gradient descent on one parameter: ``w ← w − lr · ∂loss/∂w``."""
+
+    phase = "update"
+
+    def __init__(self, trace: Trace, node_id: int, learning_rate: float):
+        super().__init__(trace)
+        self.node_id = node_id
+        self.learning_rate = learning_rate
+
+    @property
+    def node(self) -> int:
+        return self.node_id
+
+    def apply(self, known: KnownState) -> None:
+        known.updates[self.node_id] = self.value
+
+    def revert(self, known: KnownState) -> None:
+        known.updates.pop(self.node_id, None)
+
+    @property
+    def target(self) -> str:
+        return self.graph.nodes[self.node_id].label
+
+    @property
+    def equation(self) -> str:
+        return f"{self.target} ← {self.formula} = {self.substituted} = {format_value(self.value)}"
+
+    @cached_property
+    def formula(self) -> str:
+        node = _operand(self.graph.nodes[self.node_id])
+        return f"{node} − lr · {d(_operand(self.graph.output_node), node)}"
+
+    @cached_property
+    def substituted(self) -> str:
+        node = self.graph.nodes[self.node_id]
+        return (f"{format_value(node.value)} − {format_value(self.learning_rate)} · "
+                f"{_number(self.trace.gradient(self.node_id))}")
+
+    @cached_property
+    def value(self) -> np.ndarray:
+        node = self.graph.nodes[self.node_id]
+        return as_value(node.value - self.learning_rate * self.trace.gradient(self.node_id))
+
+    @property
+    def explanation(self) -> Explanation:
+        node = self.graph.nodes[self.node_id]
+        return Explanation("update", {"target": node.label,
+                                      "lr": format_value(self.learning_rate)})
+
+
 class NoParameterStep(Step):
     """Stands for a whole phase when no parameter reaches the output."""
 
@@ -348,8 +403,10 @@ def reduce_to_shape(product: np.ndarray, like: np.ndarray) -> np.ndarray:
 class Trace:
     """All steps of one graph, with the numbers each step reveals."""
 
-    def __init__(self, graph: ComputationGraph):
+    def __init__(self, graph: ComputationGraph, learning_rate: float | None = None):
+        """``learning_rate`` adds the update phase: one gradient-descent step per parameter."""
         self.graph = graph
+        self.learning_rate = learning_rate
         nodes = graph.nodes
         relevant = graph.relevant
         self.local: dict[Edge, np.ndarray] = {}
@@ -397,6 +454,8 @@ class Trace:
             backward_steps = [NoParameterStep(self, "backward")]
         steps.extend(local_steps)
         steps.extend(backward_steps)
+        if learning_rate is not None:
+            steps.extend(UpdateStep(self, n.id, float(learning_rate)) for n in graph.parameters)
         for number, step in enumerate(steps, start=1):
             step.index = number
         self.steps = steps
@@ -481,7 +540,8 @@ class Stepper:
         return self.trace.steps[self.position - 1] if self.position else None
 
 
-def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None) -> Trace:
+def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None,
+                learning_rate: float | None = None) -> Trace:
     """Parse (if given text), build the graph and its trace, with the GC paused."""
     with paused_gc():
-        return Trace(build_graph(program, bindings))
+        return Trace(build_graph(program, bindings), learning_rate)

@@ -1,0 +1,146 @@
+"""Gradient descent over several iterations, checked against ``torch.optim.SGD``.
+
+The lesson ends with "update the weight with the gradient, then run the next forward and
+backward pass". Each iteration here is exactly that: build the graph with the current
+parameter values, take the gradients from the trace, and step every parameter by
+``-lr · grad``. With ``forget_zero_grad`` the gradients pile up from one iteration to
+the next, as they do in PyTorch when ``.grad`` is never reset.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.graph import Binding, build_graph
+from core.language import ExpressionError, Program, parse
+from core.trace import Trace
+
+MAX_ITERATIONS = 100_000
+
+
+@dataclass
+class Iteration:
+    """One forward + backward pass and the update after it."""
+
+    iteration: int  # 1-based
+    loss: float
+    #: the values the forward pass used
+    params: dict[str, np.ndarray]
+    #: the gradients the update used (accumulated when zero_grad is forgotten)
+    grads: dict[str, np.ndarray]
+    #: the values after the update
+    updated: dict[str, np.ndarray]
+    torch_match: bool | None = None
+
+
+@dataclass
+class TrainingRun:
+    learning_rate: float
+    iterations: list[Iteration] = field(default_factory=list)
+    forget_zero_grad: bool = False
+    torch_error: str | None = None
+
+    @property
+    def losses(self) -> list[float]:
+        return [it.loss for it in self.iterations]
+
+    @property
+    def final_bindings(self) -> dict[str, np.ndarray]:
+        return dict(self.iterations[-1].updated) if self.iterations else {}
+
+
+def check_learning_rate(value: float, where: str = "learning rate") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or value <= 0:
+        raise ExpressionError("the learning rate must be a positive number", where=where)
+    return float(value)
+
+
+def check_iterations(value: int, where: str = "iterations") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ITERATIONS:
+        raise ExpressionError(f"the number of iterations must be a whole number from 1 to "
+                              f"{MAX_ITERATIONS:,}", where=where)
+    return value
+
+
+def train(program: Program | str, bindings: Mapping[str, Binding] | None, learning_rate: float,
+          iterations: int, forget_zero_grad: bool = False, check_torch: bool = True
+          ) -> TrainingRun:
+    """Run ``iterations`` steps of gradient descent; compare each with torch.optim.SGD."""
+    learning_rate = check_learning_rate(learning_rate)
+    iterations = check_iterations(iterations)
+    if isinstance(program, str):
+        program = parse(program)
+    bindings = dict(bindings or {})
+    graph = build_graph(program, bindings)
+    params = {n.name: n.value for n in graph.parameters}
+    if not params:
+        raise ExpressionError("there is no parameter to train",
+                              hint="make a value a parameter, as in w = param(1.0)")
+    run = TrainingRun(learning_rate, forget_zero_grad=forget_zero_grad)
+    accumulated: dict[str, np.ndarray] = {}
+    for number in range(1, iterations + 1):
+        if number > 1:
+            for name, value in params.items():
+                bindings[name] = Binding("parameter", value)
+            graph = build_graph(program, bindings)
+        trace = Trace(graph)
+        node_of = {n.name: n.id for n in graph.parameters}
+        grads = {name: trace.gradient(node_of[name]) for name in params}
+        if forget_zero_grad:
+            grads = {name: accumulated.get(name, 0.0) + g for name, g in grads.items()}
+            accumulated = dict(grads)
+        used = dict(params)
+        with np.errstate(all="ignore"):
+            params = {name: used[name] - learning_rate * grads[name] for name in params}
+        run.iterations.append(Iteration(number, float(graph.output_node.value), used, grads,
+                                        dict(params)))
+    if check_torch:
+        _check_with_torch(program, dict(bindings_at_start(bindings, run)), run)
+    return run
+
+
+def bindings_at_start(bindings: Mapping[str, Binding], run: TrainingRun) -> dict[str, Binding]:
+    start = dict(bindings)
+    for name, value in run.iterations[0].params.items():
+        start[name] = Binding("parameter", value)
+    return start
+
+
+def _check_with_torch(program: Program, bindings: dict[str, Binding], run: TrainingRun) -> None:
+    """The same iterations with torch autograd and torch.optim.SGD, in float64."""
+    from core.torch_check import build_torch_graph, same, torch_available  # noqa: PLC0415
+
+    ok, error = torch_available()
+    if not ok:
+        run.torch_error = error
+        return
+    import torch  # noqa: PLC0415 - torch_available() has imported it already
+
+    graph = build_graph(program, bindings)
+    leaves = {n.name: torch.tensor(np.asarray(n.value).tolist(), dtype=torch.float64,
+                                   requires_grad=True) for n in graph.parameters}
+    optimizer = torch.optim.SGD(list(leaves.values()), lr=run.learning_rate)
+    try:
+        for it in run.iterations:
+            if not run.forget_zero_grad:
+                optimizer.zero_grad(set_to_none=False)
+            params_before = {k: v.detach().numpy().copy()[()] for k, v in leaves.items()}
+            tensors = build_torch_graph(graph, torch, torch.float64, leaves)
+            loss = tensors[graph.output]
+            loss.backward()
+            grads = {k: (np.zeros_like(params_before[k]) if v.grad is None
+                         else v.grad.detach().numpy().copy()[()]) for k, v in leaves.items()}
+            optimizer.step()
+            updated = {k: v.detach().numpy().copy()[()] for k, v in leaves.items()}
+            it.torch_match = (
+                same(it.loss, loss.item(), rtol=1e-9, atol=1e-12)
+                and all(same(it.params[k], params_before[k], 1e-9, 1e-12) for k in leaves)
+                and all(same(it.grads[k], grads[k], 1e-9, 1e-12) for k in leaves)
+                and all(same(it.updated[k], updated[k], 1e-9, 1e-12) for k in leaves))
+    except Exception as exc:  # torch refused something we accepted: report, don't crash
+        run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"
