@@ -315,9 +315,10 @@ op(
 
 def _evenly_distribute(v: Array, out: Array) -> tuple[Array]:
     """torch's max()/min() backward: 1 shared evenly among the positions of the result."""
+    shape = np.shape(v)
     v = np.atleast_1d(v)
     mask = np.isnan(v) if np.isnan(out) else (v == out)
-    return ((mask / mask.sum()).reshape(np.shape(v)) + 0.0,)
+    return ((mask / mask.sum()).reshape(shape) + 0.0,)
 
 
 def _reduction_tie(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
