@@ -165,11 +165,31 @@ def power_local_text(k: float) -> str:
     return f"{lead} · {{0}}{power_symbol(k - 1)}"
 
 
+def _power(a: Array, k: float) -> Array:
+    """``a ** k`` for a fixed exponent as torch computes it: torch takes sqrt, rsqrt,
+    reciprocal and products for these exponents, which differ from ``np.power`` at -0.0
+    and -inf (torch: (-0.0) ** -0.5 = -inf, (-inf) ** -0.5 = nan)."""
+    k = float(k)
+    if k == 0.5:
+        return np.sqrt(a)
+    if k == -0.5:
+        return 1.0 / np.sqrt(a)
+    if k == -1.0:
+        return 1.0 / a
+    if k == 2.0:
+        return a * a
+    if k == 3.0:
+        return a * a * a
+    if k == -2.0:
+        return 1.0 / (a * a)
+    return np.power(a, k)
+
+
 def _powc_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple[Array]:
     k = at["k"]
     if k == 0:  # torch: pow_backward returns zeros for a zero exponent
         return (np.zeros_like(out),)
-    return (k * np.power(i[0], k - 1.0),)
+    return (k * _power(i[0], k - 1.0),)
 
 
 def _powc_kink(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
@@ -181,7 +201,7 @@ def _powc_kink(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
 
 op(
     key="powc", symbol="xⁿ", arity=1,
-    forward=lambda a, k: np.power(a, k),
+    forward=_power,
     local=_powc_local,
     text="{0}^k", local_text=("k · {0}^(k−1)",),
     code="{0} ** {k}", torch=lambda t, a, k: a ** k,
@@ -199,9 +219,16 @@ def _pow_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple
     return d_base + 0.0, d_exp + 0.0
 
 
+def _pow(a: Array, b: Array) -> Array:
+    """C's pow, as torch's tensor ** tensor: numpy takes sqrt for an exponent of 0.5,
+    giving nan for (-inf) ** 0.5 (C: inf) and -0.0 for (-0.0) ** 0.5 (C: 0.0)."""
+    out = np.power(a, b)
+    return np.where(b == 0.5, np.where(a == -np.inf, np.inf, out + 0.0), out)
+
+
 op(
     key="pow", symbol="xʸ", arity=2,
-    forward=lambda a, b: np.power(a, b),
+    forward=_pow,
     local=_pow_local,
     text="{0}^{1}", local_text=("{1} · {0}^({1:bare} − 1)", "{out} · log({0:bare})"),
     code="{0} ** {1}", torch=lambda t, a, b: a ** b,
