@@ -210,20 +210,20 @@ op(
 )
 
 
-def _pow_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple[Array, Array]:
-    a, b = np.broadcast_arrays(i[0], i[1])
-    # torch pow_backward_self: zero where the exponent is zero
-    d_base = np.where(b == 0, 0.0, b * np.power(a, b - 1.0))
-    # torch pow_backward_exponent: zero where base == 0 and exponent >= 0
-    d_exp = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
-    return d_base + 0.0, d_exp + 0.0
-
-
 def _pow(a: Array, b: Array) -> Array:
     """C's pow, as torch's tensor ** tensor: numpy takes sqrt for an exponent of 0.5,
     giving nan for (-inf) ** 0.5 (C: inf) and -0.0 for (-0.0) ** 0.5 (C: 0.0)."""
     out = np.power(a, b)
     return np.where(b == 0.5, np.where(a == -np.inf, np.inf, out + 0.0), out)
+
+
+def _pow_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tuple[Array, Array]:
+    a, b = np.broadcast_arrays(i[0], i[1])
+    # torch pow_backward_self: zero where the exponent is zero
+    d_base = np.where(b == 0, 0.0, b * _pow(a, b - 1.0))
+    # torch pow_backward_exponent: zero where base == 0 and exponent >= 0
+    d_exp = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+    return d_base + 0.0, d_exp + 0.0
 
 
 op(
