@@ -194,8 +194,10 @@ def _powc_local(i: tuple[Array, ...], out: Array, at: Mapping[str, Any]) -> tupl
 
 def _powc_kink(i: tuple[Array, ...], at: Mapping[str, Any], tol: float) -> bool:
     k = float(at["k"])
-    if k == int(k) and k >= 0:
-        return False
+    if not np.isfinite(k):  # x ** inf: 0, 1 or inf, with a nan or inf gradient
+        return True
+    if k.is_integer():  # a whole power is smooth everywhere except a pole at 0 when k < 0
+        return k < 0 and _near(i[0], tol)
     return bool(np.any(np.asarray(i[0]) <= tol))
 
 
