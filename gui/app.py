@@ -1,0 +1,254 @@
+"""Start the window: ``python main.py [FILE.json]``, ``--screenshot``, ``--export``,
+``--startup-time``. (``--headless`` never gets here: main.py sends it to core.cli.)
+
+Only the interactive launch reads and writes ``QSettings`` (window state, recent files,
+the last session). Screenshots and exports are offscreen, light, 1400×900 at pixel
+ratio 1, and reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+WINDOW_SIZE = (1400, 900)
+TORCH_WAIT_MS = 60_000
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started (Linux /proc), or None elsewhere."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_AGE_AT_IMPORT = _process_age()
+_CLOCK_AT_IMPORT = time.perf_counter()
+
+
+def _since_start_ms() -> float:
+    elapsed = time.perf_counter() - _CLOCK_AT_IMPORT
+    return 1000 * ((_AGE_AT_IMPORT or 0.0) + elapsed)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from core import __version__
+
+    parser = _Parser(
+        prog="main.py",
+        description="Backprop Stepper: step through backpropagation (forward pass, local "
+                    "gradients, backward pass) with PyTorch checking every number. With no "
+                    "arguments the window opens on the lesson's example; --headless runs the "
+                    "command line without a window (see main.py --headless --help).")
+    parser.add_argument("file", nargs="?", metavar="FILE.json", help="open a saved session")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--screenshot", metavar="OUT.png",
+                     help="render the whole window offscreen (1400×900) and exit")
+    out.add_argument("--export", metavar="OUT.png|svg|pdf",
+                     help="write only the graph figure and exit")
+    out.add_argument("--startup-time", action="store_true",
+                     help="print the milliseconds from process start to the first painted "
+                          "window and exit")
+    parser.add_argument("--step", type=int, metavar="K",
+                        help="position for --screenshot/--export, 0..N (default N, the end)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--expr", metavar="TEXT", help="the program, e.g. 'loss = (w * x - y) ** 2'")
+    source.add_argument("--expr-file", metavar="PATH", help="read the program from a file")
+    source.add_argument("--file", dest="session_file", metavar="SESSION.json",
+                        help="a saved session (same as FILE.json)")
+    parser.add_argument("--input", metavar="NAME=V", action="append", default=[],
+                        help="a data value: a number or a comma-separated list (repeatable)")
+    parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
+                        help="a parameter, which needs a gradient (repeatable)")
+    parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
+    return parser
+
+
+def _program_from(args: argparse.Namespace):
+    """(Program, position, title) from the options; raises ExpressionError."""
+    from core.cli import load_program
+    from core.language import ExpressionError, short
+    from core.session import load_session
+    from gui.model import Program
+
+    session_path = args.session_file or args.file
+    position, title = None, ""
+    if session_path is not None and (args.expr is not None or args.expr_file is not None):
+        raise ExpressionError("give either a session file or --expr/--expr-file, not both")
+    if session_path is not None:
+        session = load_session(session_path)
+        position, title = session.position, session.title
+    options = argparse.Namespace(expr=args.expr, expr_file=args.expr_file, file=session_path,
+                                 input=args.input, param=args.param)
+    text, bindings = load_program(options)
+    from core.trace import build_trace
+
+    trace = build_trace(text, bindings)
+    if trace.graph.unused_bindings:
+        name = trace.graph.unused_bindings[0]
+        flag = "--param" if bindings[name].role == "parameter" else "--input"
+        raise ExpressionError(f"the program does not use {short(name)} as an input",
+                              where=f"{flag} {short(name)}")
+    return Program(text, bindings), len(trace), position, title
+
+
+def _application(offscreen: bool):
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ["QT_SCALE_FACTOR"] = "1"
+        os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from gui.resources import resource
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName("BackpropStepper")
+    QCoreApplication.setApplicationName("Backprop Stepper")
+    app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
+    translator = QTranslator(app)
+    if translator.load(QLocale(), "backprop_stepper", "_", str(resource("translations"))):
+        app.installTranslator(translator)
+    return app
+
+
+def _render(args: argparse.Namespace) -> int:
+    """--screenshot and --export: offscreen, light, no QSettings."""
+    from core.language import ExpressionError
+
+    try:
+        program, length, _, title = _program_from(args)
+    except ExpressionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    position = length if args.step is None else args.step
+    if not 0 <= position <= length:
+        print(f"error: --step {args.step} is outside 0..{length} (this program has {length} "
+              "steps)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    target = args.screenshot or args.export
+    if args.export and os.path.splitext(target)[1].lower() not in (".png", ".svg", ".pdf"):
+        print("error: --export writes .png, .svg or .pdf", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    app = _application(offscreen=True)
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.load_program(program, position, title)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    app.processEvents()
+    if args.screenshot:
+        window.start_torch_check()
+        loop = QEventLoop()
+        panel = window.torch_panel
+        panel.statusChanged.connect(
+            lambda _text: loop.quit() if panel.status.property("state") != "pending" else None)
+        QTimer.singleShot(TORCH_WAIT_MS, loop.quit)
+        if panel.status.property("state") == "pending":
+            loop.exec()
+        app.processEvents()
+        image = window.grab()
+        if not image.save(target):
+            print(f"error: cannot write {target}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        app.processEvents()
+        try:
+            window.canvas.export_image(target)
+        except (OSError, ValueError) as error:
+            print(f"error: cannot write {target}: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    window.close()
+    return EXIT_OK
+
+
+def _startup_time() -> int:
+    app = _application(offscreen=False)
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    result = {}
+
+    def painted() -> None:
+        result["ms"] = _since_start_ms()
+        app.quit()
+
+    window.firstPainted.connect(painted)
+    window.show()
+    app.exec()
+    print(f"{result.get('ms', float('nan')):.0f}")
+    window.close()
+    return EXIT_OK
+
+
+def _interactive(args: argparse.Namespace) -> int:
+    from core.language import ExpressionError
+
+    app = _application(offscreen=False)
+    from PySide6.QtCore import QSettings
+
+    from core.session import session_from_json
+    from gui.main_window import MainWindow
+    from gui.model import Program
+
+    settings = QSettings()
+    window = MainWindow(settings)
+    window.restore_settings(settings)
+    if args.file or args.session_file:
+        window.open_file(args.file or args.session_file)
+    elif args.expr is not None or args.expr_file is not None or args.input or args.param:
+        try:
+            program, _, _, _ = _program_from(args)
+            window.load_program(program, 0)
+        except ExpressionError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        last = settings.value("lastSession", "")
+        if isinstance(last, str) and last:
+            try:
+                session = session_from_json(last, "last session")
+                last_path = str(settings.value("lastPath", "") or "")
+                window.load_program(Program(session.text, dict(session.bindings)),
+                                    session.position, session.title,
+                                    path=Path(last_path) if last_path else None)
+            except ExpressionError:
+                pass  # an unreadable last session: start on the lesson
+    window.show()
+    return app.exec()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--torch-worker" in argv:
+        from gui.torch_worker import serve
+
+        return serve()
+    args = make_parser().parse_args(argv)
+    if args.step is not None and not (args.screenshot or args.export):
+        make_parser().error("--step goes with --screenshot or --export")
+    if args.screenshot or args.export:
+        return _render(args)
+    if args.startup_time:
+        return _startup_time()
+    return _interactive(args)

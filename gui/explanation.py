@@ -1,0 +1,68 @@
+"""The current step in words: phase, the equation with numbers, and one plain sentence."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser
+
+from core.format import format_value
+from core.trace import BackwardStep, NoParameterStep
+from gui.model import StepperModel
+from gui.texts import explain, phase_title, role_title
+from gui.theme import phase_colour
+
+
+class ExplanationView(QTextBrowser):
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("explanationView")
+        self.setOpenLinks(False)
+        self.setAccessibleName(self.tr("Explanation of the current step"))
+        self.model = model
+        self.dark = False
+        model.stepChanged.connect(self.refresh)
+        model.traceReplaced.connect(self.refresh)
+        self.refresh()
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = dark
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.setHtml(self.html())
+
+    def html(self) -> str:
+        model = self.model
+        step = model.current
+        phase = model.phase
+        colour = phase_colour(phase, self.dark)
+        heading = self.tr("Step {0} of {1} · {2}").format(model.position, model.length,
+                                                          phase_title(phase))
+        parts = [f'<p style="color:{colour}; font-weight:600">{escape(heading)}</p>']
+        if step is None:
+            graph = model.trace.graph
+            inputs = ", ".join(
+                f"{escape(name)} = {escape(format_value(value))} ({escape(role_title(role))})"
+                for name, role, value in model.variables())
+            parts.append(f'<p style="font-size:large"><b>{escape(inputs)}</b></p>')
+            parts.append("<p>" + escape(self.tr(
+                "Nothing is computed yet. Press → or Space to take the first step of the "
+                "forward pass, which computes {0} from the inputs.").format(
+                    graph.output_node.label)) + "</p>")
+            return "".join(parts)
+        if not isinstance(step, NoParameterStep):
+            parts.append(f'<p style="font-size:x-large; color:{colour}">'
+                         f"{escape(step.equation)}</p>")
+        parts.append(f"<p>{escape(explain(step.explanation))}</p>")
+        if isinstance(step, BackwardStep) and len(step.contributions) > 1:
+            graph = model.trace.graph
+            items = []
+            for c in step.contributions:
+                via = graph.nodes[c.consumer].label
+                items.append("<li>" + escape(self.tr("via {0}: {1}").format(
+                    via, format_value(c.value))) + "</li>")
+            items.append("<li><b>" + escape(self.tr("sum: {0}").format(
+                format_value(step.value))) + "</b></li>")
+            parts.append("<ul>" + "".join(items) + "</ul>")
+        return "".join(parts)

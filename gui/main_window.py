@@ -1,0 +1,584 @@
+"""The window: graph canvas in the centre, panels in docks, menus, keys and files.
+
+``MainWindow()`` opens on the lesson at position 0 with the focus on the canvas and
+restores nothing; ``gui.app`` hands it a ``QSettings`` for the interactive launch only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QSaveFile, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import __version__
+from core.language import ExpressionError
+from core.session import load_session
+from gui.editor_panel import EditorPanel
+from gui.explanation import ExplanationView
+from gui.graph_canvas import GraphCanvas
+from gui.lesson_tables import LessonTables
+from gui.messages import MessageBar
+from gui.model import Program, StepperModel
+from gui.resources import example_files
+from gui.step_bar import StepBar
+from gui.theme import palette, style_sheet
+from gui.torch_panel import TorchPanel
+
+MAX_RECENT = 8
+SESSION_FILTER = "Backprop Stepper sessions (*.json);;All files (*)"
+
+
+def _typing_widget(widget: QWidget | None) -> bool:
+    """A widget where keys are text: the program editor or a table cell being edited."""
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly()
+    if isinstance(widget, QPlainTextEdit):
+        return not widget.isReadOnly()
+    return False
+
+
+class MainWindow(QMainWindow):
+    firstPainted = Signal()
+
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.path: Path | None = None
+        self.title = ""
+        self.recent: list[str] = []
+        self.dark = False
+        self.presentation = False
+        self.unsaved_box: QMessageBox | None = None
+        self._painted = False
+        self._forwarding = False
+        self._shortcut_dialog: QDialog | None = None
+
+        self.model = StepperModel(parent=self)
+        self.canvas = GraphCanvas(self)
+        self.message_bar = MessageBar(self)
+        centre = QWidget(objectName="centre")
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.canvas, 1)
+        self.setCentralWidget(centre)
+
+        self.editor_panel = EditorPanel(self.model)
+        self.explanation = ExplanationView(self.model)
+        self.tables = LessonTables(self.model)
+        self.torch_panel = TorchPanel(self.model)
+        self.step_bar = StepBar(self.model)
+        self._make_docks()
+        self._make_actions()
+        self._make_menus()
+
+        self.model.traceReplaced.connect(self._trace_replaced)
+        self.model.stepChanged.connect(self._step_changed)
+        self.model.errorChanged.connect(self._error_changed)
+        self.model.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.canvas.nodeClicked.connect(self._node_clicked)
+
+        self.canvas.set_trace(self.model.trace)
+        self.canvas.show_state(self.model.known, self.model.current)
+        self.set_dark(False)
+        self._update_title()
+        self.resize(1400, 900)
+        self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---- layout
+    def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_docks(self) -> None:
+        A = Qt.DockWidgetArea
+        self.setCorner(Qt.Corner.BottomLeftCorner, A.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, A.BottomDockWidgetArea)
+        self.editor_dock = self._dock("editorDock", self.tr("Program"), self.editor_panel,
+                                      A.LeftDockWidgetArea)
+        self.torch_dock = self._dock("torchDock", self.tr("PyTorch"), self.torch_panel,
+                                     A.RightDockWidgetArea)
+        self.step_dock = self._dock("stepDock", self.tr("Steps"), self.step_bar,
+                                    A.BottomDockWidgetArea)
+        self.step_dock.setTitleBarWidget(QWidget())
+        self.step_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.explanation_dock = self._dock("explanationDock", self.tr("Explanation"),
+                                           self.explanation, A.BottomDockWidgetArea)
+        self.tables_dock = self._dock("tablesDock", self.tr("Lesson tables"), self.tables,
+                                      A.BottomDockWidgetArea)
+        self.splitDockWidget(self.step_dock, self.explanation_dock, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.explanation_dock, self.tables_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.editor_dock, self.torch_dock], [300, 370], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.explanation_dock, self.tables_dock], [560, 560],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.step_dock, self.explanation_dock], [44, 200],
+                         Qt.Orientation.Vertical)
+        self.panel_docks = [self.editor_dock, self.torch_dock, self.explanation_dock,
+                            self.tables_dock]
+
+    def _action(self, text: str, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        self.addAction(action)  # shortcuts work with the menus hidden (presentation mode)
+        return action
+
+    def _make_actions(self) -> None:
+        m = self.model
+        K = QKeySequence.StandardKey
+        self.next_action = self._action(self.tr("Next step"), m.next, ("Right", "Space"),
+                                        "nextAction")
+        self.prev_action = self._action(self.tr("Previous step"), m.previous, ("Left",),
+                                        "prevAction")
+        self.reset_action = self._action(self.tr("Reset to the start"), m.reset, ("Home",),
+                                         "resetAction")
+        self.end_action = self._action(self.tr("To the end"), m.end, ("End",), "endAction")
+        self.phase_actions = [
+            self._action(title, lambda _=False, p=phase: m.goto_phase(p), (f"Ctrl+{i}",),
+                         f"{phase}PhaseAction")
+            for i, (phase, title) in enumerate(
+                (("forward", self.tr("First step of the forward pass")),
+                 ("local", self.tr("First step of the local gradients")),
+                 ("backward", self.tr("First step of the backward pass"))), start=1)
+        ]
+        self.play_action = self._action(self.tr("Play / pause"), m.toggle_play, ("P",),
+                                        "playAction")
+        self.apply_action = self._action(self.tr("Apply the program"),
+                                         self.editor_panel.apply,
+                                         ("Ctrl+Return", "Ctrl+Enter"), "applyAction")
+        self.undo_action = m.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = m.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+
+        self.new_action = self._action(self.tr("New"), self._new_triggered, (K.New,))
+        self.open_action = self._action(self.tr("Open…"), self._open_triggered, (K.Open,))
+        self.save_action = self._action(self.tr("Save"), self.save, (K.Save,))
+        self.save_as_action = self._action(self.tr("Save As…"), self.save_as,
+                                           ("Ctrl+Shift+S",))
+        self.export_action = self._action(self.tr("Export Image…"), self._export_triggered,
+                                          ("Ctrl+E",))
+        self.quit_action = self._action(self.tr("Quit"), self.quit, (K.Quit,))
+        self.dark_action = self._action(self.tr("Dark Theme"), self.set_dark, ("Ctrl+Shift+D",),
+                                        "darkAction", checkable=True)
+        self.presentation_action = self._action(self.tr("Presentation Mode"),
+                                                self.set_presentation, ("F11",),
+                                                "presentationAction", checkable=True)
+        self.fit_action = self._action(self.tr("Fit Graph to View"), self.canvas.fit_view,
+                                       ("Ctrl+0", "F"))
+        self.zoom_in_action = self._action(self.tr("Zoom In"), lambda: self.canvas.zoom(1.25),
+                                           ("Ctrl++", "Ctrl+="))
+        self.zoom_out_action = self._action(self.tr("Zoom Out"), lambda: self.canvas.zoom(0.8),
+                                            ("Ctrl+-",))
+        self.shortcuts_action = self._action(self.tr("Keyboard Shortcuts"), self.show_shortcuts,
+                                             ("F1",))
+        self.about_action = self._action(self.tr("About Backprop Stepper"), self.show_about)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.new_action, self.open_action, self.save_action,
+                              self.save_as_action])
+        self.recent_menu = file_menu.addMenu(self.tr("Recent"))
+        self.recent_menu.setObjectName("recentMenu")
+        self._fill_recent()
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.apply_action)
+
+        step_menu = bar.addMenu(self.tr("&Step"))
+        step_menu.addActions([self.next_action, self.prev_action, self.reset_action,
+                              self.end_action])
+        step_menu.addSeparator()
+        step_menu.addActions(self.phase_actions)
+        step_menu.addSeparator()
+        step_menu.addAction(self.play_action)
+
+        self.examples_menu = bar.addMenu(self.tr("E&xamples"))
+        self.examples_menu.setObjectName("examplesMenu")
+        group = QActionGroup(self)
+        for path in example_files():
+            try:
+                title = load_session(path).title or path.stem
+            except ExpressionError:
+                continue
+            action = self.examples_menu.addAction(self.tr(title))
+            action.setData(str(path))
+            action.triggered.connect(lambda _=False, p=path: self._example_triggered(p))
+            group.addAction(action)
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addActions([self.dark_action, self.presentation_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
+        view_menu.addSeparator()
+        panels = view_menu.addMenu(self.tr("Panels"))
+        for dock in self.panel_docks:
+            panels.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    # ---- keys
+    def _action_for(self, event: QKeyEvent) -> QAction | None:
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.actions():
+            if action.isEnabled() and any(s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                                          for s in action.shortcuts()):
+                return action
+        return None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys sent straight to the window (no shortcut fired): step, or type if typing."""
+        if self._forwarding:
+            return super().keyPressEvent(event)
+        focus = QApplication.focusWidget()
+        action = self._action_for(event)
+        if focus is not None and focus is not self and _typing_widget(focus) and (
+                action is None or action not in (self.apply_action, self.undo_action,
+                                                 self.redo_action)):
+            self._forwarding = True
+            try:
+                copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(),
+                                 event.isAutoRepeat(), event.count())
+                QApplication.sendEvent(focus, copy)
+            finally:
+                self._forwarding = False
+            return
+        if action is not None:
+            action.trigger()
+            return
+        super().keyPressEvent(event)
+
+    # ---- model → window
+    def _trace_replaced(self) -> None:
+        self.canvas.set_trace(self.model.trace)
+        self.message_bar.hide()
+
+    def _step_changed(self, _position: int) -> None:
+        self.canvas.show_state(self.model.known, self.model.current)
+
+    def _error_changed(self, error) -> None:
+        if error is not None:
+            self.statusBar().showMessage(str(error), 8000)
+
+    def _node_clicked(self, node_id: int) -> None:
+        self.statusBar().showMessage(self.canvas.node_tooltip(node_id).replace("\n", "   ·   "))
+
+    # ---- painting, then PyTorch
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
+            QTimer.singleShot(0, self.torch_panel.start)
+
+    def start_torch_check(self) -> None:
+        """Run the PyTorch comparison now (normally it starts once the window is painted)."""
+        self.torch_panel.start()
+
+    # ---- look
+    def set_dark(self, dark: bool) -> None:
+        self.dark = bool(dark)
+        if self.dark_action.isChecked() != self.dark:
+            self.dark_action.setChecked(self.dark)  # re-enters set_dark once, harmlessly
+        self.setPalette(palette(self.dark))
+        self.setStyleSheet(style_sheet(self.dark, self.presentation))
+        self.canvas.set_dark(self.dark)
+        self.explanation.set_dark(self.dark)
+        self.tables.set_dark(self.dark)
+        self.step_bar.set_dark(self.dark)
+
+    def set_presentation(self, on: bool) -> None:
+        self.presentation = bool(on)
+        if self.presentation_action.isChecked() != self.presentation:
+            self.presentation_action.setChecked(self.presentation)
+        self.setStyleSheet(style_sheet(self.dark, self.presentation))
+        self.menuBar().setVisible(not self.presentation)
+        if self.presentation:
+            self._normal_state = self.saveState()
+            self.torch_dock.hide()
+            self.editor_dock.hide()
+            self.showFullScreen()
+        else:
+            self.showNormal()
+            state = getattr(self, "_normal_state", None)
+            if state is not None:
+                self.restoreState(state)
+        QTimer.singleShot(0, self.canvas.fit_view)
+
+    # ---- documents
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else (self.title or self.tr("Untitled"))
+        self.setWindowTitle(f"{name}[*] — {self.tr('Backprop Stepper')}")
+
+    def is_dirty(self) -> bool:
+        return not self.model.undo_stack.isClean()
+
+    def load_program(self, program: Program, position: int | None = None, title: str = "",
+                     path: Path | None = None) -> None:
+        """Make ``program`` the document (not undoable); raises ExpressionError if it is bad."""
+        self.model.replace_document(program, position)
+        self.path = path
+        self.title = title
+        self._update_title()
+        self.message_bar.hide()
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a session; a bad file leaves everything as it was and says why inline."""
+        path = Path(path)
+        try:
+            session = load_session(path)
+            self.load_program(Program(session.text, dict(session.bindings)),
+                              session.position, session.title, path)
+        except ExpressionError as error:
+            self.message_bar.show_message(
+                self.tr("Could not open {0}: {1}. Your work is unchanged.").format(
+                    path.name, error.message if error.where else str(error)))
+            return False
+        self._add_recent(path)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 5000)
+        return True
+
+    def load_example(self, path: str | Path) -> bool:
+        path = Path(path)
+        try:
+            session = load_session(path)
+            self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
+        except ExpressionError as error:
+            self.message_bar.show_message(str(error))
+            return False
+        return True
+
+    def new_session(self) -> None:
+        from core.examples import LESSON_TEXT, lesson_bindings
+
+        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
+
+    def save_to(self, path: str | Path) -> bool:
+        path = Path(path)
+        data = self.model.session(self.title).to_json().encode("utf-8")
+        file = QSaveFile(str(path))
+        if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
+                or not file.commit():
+            file.cancelWriting()
+            self.message_bar.show_message(self.tr("Could not save {0}: {1}").format(
+                path.name, file.errorString()))
+            return False
+        self.path = path
+        self.model.undo_stack.setClean()
+        self._update_title()
+        self._add_recent(path)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path.name), 5000)
+        return True
+
+    def save(self) -> bool:
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        suggested = str(self.path) if self.path else "session.json"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Session"), suggested,
+                                              self.tr(SESSION_FILTER))
+        return self.save_to(path) if path else False
+
+    def export_image(self, path: str | Path) -> bool:
+        try:
+            self.canvas.export_image(str(path))
+        except (OSError, ValueError) as error:
+            self.message_bar.show_message(self.tr("Could not export the image: {0}").format(
+                error))
+            return False
+        self.statusBar().showMessage(self.tr("Exported {0}").format(Path(path).name), 5000)
+        return True
+
+    def _export_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Image"), "graph.png",
+            self.tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
+        if path:
+            self.export_image(path)
+
+    def _new_triggered(self) -> None:
+        if self.confirm_discard():
+            self.new_session()
+
+    def _open_triggered(self) -> None:
+        if not self.confirm_discard():
+            return
+        start = str(self.path.parent) if self.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Session"), start,
+                                              self.tr(SESSION_FILTER))
+        if path:
+            self.open_file(path)
+
+    def _example_triggered(self, path: Path) -> None:
+        if self.confirm_discard():
+            self.load_example(path)
+
+    # ---- recent files
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        self.recent = [text] + [p for p in self.recent if p != text][: MAX_RECENT - 1]
+        self._fill_recent()
+        if self.settings is not None:
+            self.settings.setValue("recentFiles", self.recent)
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent = [str(p) for p in paths][:MAX_RECENT]
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._recent_triggered(p))
+        self.recent_menu.setEnabled(bool(self.recent))
+
+    def _recent_triggered(self, path: str) -> None:
+        if self.confirm_discard():
+            self.open_file(path)
+
+    # ---- leaving
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on.
+
+        The question is a QMessageBox kept in ``self.unsaved_box`` (buttons Save, Discard,
+        Cancel), so a test can answer it.
+        """
+        if not self.is_dirty():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                          self.tr("The program has changes that are not saved. Save them?"),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedChangesBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.unsaved_box = box
+        answer = box.exec()
+        self.unsaved_box = None
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def quit(self) -> None:
+        if self.confirm_discard():
+            self._confirmed_close = True
+            self.close()
+
+    def closeEvent(self, event) -> None:
+        # Ask only when the user closes the window (a spontaneous close from the window
+        # system) or via Quit; a programmatic close() from a test or the app never blocks.
+        if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
+                and not self.confirm_discard():
+            event.ignore()
+            return
+        self.model.set_playing(False)
+        if self.settings is not None:
+            self.save_settings(self.settings)
+        event.accept()
+
+    # ---- settings (only when gui.app gave us a QSettings)
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("windowState", self.saveState())
+        settings.setValue("dark", self.dark)
+        settings.setValue("recentFiles", self.recent)
+        settings.setValue("lastSession", self.model.session(self.title).to_json())
+        settings.setValue("lastPath", str(self.path) if self.path else "")
+
+    def restore_settings(self, settings: QSettings) -> None:
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("windowState")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.set_dark(str(settings.value("dark", "false")).lower() == "true")
+        recent = settings.value("recentFiles", [])
+        self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
+
+    # ---- help
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for action in self.actions():
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
+                             for s in action.shortcuts())
+            if keys:
+                rows.append((action.text().replace("&", ""), keys))
+        rows.append((self.tr("Move the cursor while typing in the program or a cell"),
+                     self.tr("arrows (they do not step then)")))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        if self._shortcut_dialog is None:
+            dialog = QDialog(self, objectName="shortcutsDialog")
+            dialog.setWindowTitle(self.tr("Keyboard Shortcuts"))
+            rows = self.shortcut_rows()
+            table = QTableWidget(len(rows), 2, dialog)
+            table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+            table.verticalHeader().hide()
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            for i, (what, keys) in enumerate(rows):
+                table.setItem(i, 0, QTableWidgetItem(what))
+                table.setItem(i, 1, QTableWidgetItem(keys))
+            table.resizeColumnsToContents()
+            QVBoxLayout(dialog).addWidget(table)
+            dialog.resize(520, 560)
+            self._shortcut_dialog = dialog
+        self._shortcut_dialog.show()  # not modal: keep stepping while reading it
+        self._shortcut_dialog.raise_()
+
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>Backprop Stepper {0}</h3>"
+            "<p>Step through backpropagation: the forward pass, the local gradients, and the "
+            "backward pass, checked against PyTorch autograd and finite differences.</p>"
+            "<p>Backprop Stepper is free software under the MIT licence.</p>"
+            "<p><b>Built with</b> (their licences):<br>"
+            "Qt 6 and Qt for Python (PySide6) — LGPL v3<br>"
+            "matplotlib — Matplotlib licence (PSF-style)<br>"
+            "NetworkX — BSD 3-clause<br>"
+            "NumPy — BSD 3-clause<br>"
+            "PyTorch (optional, for the comparison) — BSD 3-clause</p>"
+            "<p>Colours: the Okabe–Ito palette, safe for colour-blind readers.</p>"
+        ).format(__version__)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.WindowActivate and not self.canvas.hasFocus() \
+                and QApplication.focusWidget() is None:
+            self.canvas.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        return super().event(event)

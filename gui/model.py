@@ -1,0 +1,255 @@
+"""The one gui-side model: the program, its trace and the position, as Qt signals.
+
+Panels never hold their own copy of the state: they read it from :class:`StepperModel`
+when it says something changed, and send intent (next, goto, apply) back to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from core.examples import LESSON_TEXT, lesson_bindings
+from core.graph import Binding
+from core.language import ExpressionError, parse_number
+from core.session import Session
+from core.trace import PHASES, Step, Stepper, Trace, build_trace
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
+#: the three phases of the lesson (the engine may add an optional "update" phase)
+STEP_PHASES = ("forward", "local", "backward")
+
+
+@dataclass(frozen=True)
+class Program:
+    """Text plus the values given to it: what Apply and the variables table change."""
+
+    text: str
+    bindings: dict[str, Binding]
+
+
+def build(program: Program) -> Trace:
+    """The trace of a program; raises ExpressionError for bad text or a bad value."""
+    return build_trace(program.text, program.bindings)
+
+
+def used_only(program: Program, trace: Trace) -> Program:
+    """Drop bindings the program does not use (a name removed from the text)."""
+    unused = set(trace.graph.unused_bindings)
+    if not unused:
+        return program
+    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused})
+
+
+def same_program(a: Program, b: Program) -> bool:
+    if a.text != b.text or a.bindings.keys() != b.bindings.keys():
+        return False
+    return all(a.bindings[k].role == b.bindings[k].role
+               and np.shape(a.bindings[k].value) == np.shape(b.bindings[k].value)
+               and np.array_equal(a.bindings[k].value, b.bindings[k].value)
+               for k in a.bindings)
+
+
+class StepperModel(QObject):
+    """Wraps a core :class:`Stepper`; emits ``traceReplaced`` then ``stepChanged``."""
+
+    traceReplaced = Signal()
+    stepChanged = Signal(int)
+    errorChanged = Signal(object)  # ExpressionError | None
+    playingChanged = Signal(bool)
+
+    def __init__(self, program: Program | None = None, position: int = 0, parent=None):
+        super().__init__(parent)
+        program = program or Program(LESSON_TEXT, lesson_bindings())
+        trace = build(program)
+        self.program = used_only(program, trace)
+        self.trace = trace
+        self.stepper = Stepper(trace, position)
+        self.error: ExpressionError | None = None
+        self.speed = 1.0
+        self.undo_stack = QUndoStack(self)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._apply_speed()
+
+    # ---- reading
+    @property
+    def position(self) -> int:
+        return self.stepper.position
+
+    @property
+    def length(self) -> int:
+        return len(self.trace)
+
+    @property
+    def known(self):
+        return self.stepper.known
+
+    @property
+    def current(self) -> Step | None:
+        return self.stepper.current
+
+    @property
+    def phase(self) -> str | None:
+        return self.trace.phase_at(self.position)
+
+    def session(self, title: str = "") -> Session:
+        return Session(self.program.text, dict(self.program.bindings), self.position, title)
+
+    def variables(self) -> list[tuple[str, str, object]]:
+        """(name, role, value) of every named input, in the order the graph made them."""
+        graph = self.trace.graph
+        rows = []
+        for name, node_id in graph.names.items():
+            node = graph.nodes[node_id]
+            if node.kind in ("data", "parameter") and "@" not in name:
+                rows.append((name, node.kind, node.value))
+        return rows
+
+    # ---- changing the program
+    def set_program(self, program: Program, position: int | None = None,
+                    trace: Trace | None = None) -> None:
+        """Replace the program (already known to build); keep the position if it exists."""
+        trace = trace or build(program)
+        keep = self.position if position is None else position
+        self.program = used_only(program, trace)
+        self.trace = trace
+        self.stepper = Stepper(trace, min(keep, len(trace)))
+        self.set_error(None)
+        self.traceReplaced.emit()
+        self.stepChanged.emit(self.position)
+        if self.position >= self.length:
+            self.set_playing(False)
+
+    def try_change(self, program: Program, description: str) -> bool:
+        """Build ``program``; on success push it as one undoable change, else show the error."""
+        try:
+            trace = build(program)
+        except ExpressionError as error:
+            self.set_error(error)
+            return False
+        program = used_only(program, trace)
+        if same_program(program, self.program):
+            self.set_error(None)
+            return True
+        self.undo_stack.push(ProgramCommand(self, program, trace, description))
+        return True
+
+    def apply_text(self, text: str) -> bool:
+        """Apply: re-run with new program text (values from the table stay)."""
+        return self.try_change(Program(text, dict(self.program.bindings)),
+                               self.tr("Apply program"))
+
+    def edit_value(self, name: str, text: str) -> bool:
+        """A value typed into the variables table (a number or a comma list, never eval'd)."""
+        try:
+            value = parse_number(text, name)
+        except ExpressionError as error:
+            self.set_error(error)
+            return False
+        role = self._role_of(name)
+        bindings = dict(self.program.bindings)
+        bindings[name] = Binding(role, value)
+        return self.try_change(Program(self.program.text, bindings),
+                               self.tr("Set {0} = {1}").format(name, text.strip()))
+
+    def edit_role(self, name: str, role: str) -> bool:
+        value = next((v for n, _, v in self.variables() if n == name), None)
+        if value is None or role not in ("data", "parameter"):
+            return False
+        bindings = dict(self.program.bindings)
+        bindings[name] = Binding(role, value)
+        return self.try_change(Program(self.program.text, bindings),
+                               self.tr("Make {0} {1}").format(name, role))
+
+    def _role_of(self, name: str) -> str:
+        return next((r for n, r, _ in self.variables() if n == name), "data")
+
+    def replace_document(self, program: Program, position: int | None = None) -> None:
+        """Open a session or an example: a new document, not an undoable edit."""
+        trace = build(program)
+        self.set_playing(False)
+        self.set_program(program, position=0 if position is None else position, trace=trace)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+
+    def set_error(self, error: ExpressionError | None) -> None:
+        if error is None and self.error is None:
+            return
+        self.error = error
+        self.errorChanged.emit(error)
+
+    # ---- moving
+    def goto(self, position: int) -> None:
+        before = self.position
+        self.stepper.goto(position)
+        if self.position != before:
+            self.stepChanged.emit(self.position)
+
+    def next(self) -> None:
+        self.goto(self.position + 1)
+
+    def previous(self) -> None:
+        self.goto(self.position - 1)
+
+    def reset(self) -> None:
+        self.goto(0)
+
+    def end(self) -> None:
+        self.goto(self.length)
+
+    def goto_phase(self, phase: str) -> None:
+        """To the first step of ``phase``: that step done, as if the learner just took it."""
+        if phase in PHASES and phase in self.trace.phase_starts:
+            self.goto(self.trace.phase_starts[phase])
+
+    # ---- playing
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def set_playing(self, on: bool) -> None:
+        if on == self.playing:
+            return
+        if on:
+            if self.position >= self.length:
+                self.reset()
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self.playingChanged.emit(on)
+
+    def toggle_play(self) -> None:
+        self.set_playing(not self.playing)
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.speed = float(steps_per_second)
+        self._apply_speed()
+
+    def _apply_speed(self) -> None:
+        self._timer.setInterval(max(20, round(1000 / self.speed)))
+
+    def _tick(self) -> None:
+        self.next()
+        if self.position >= self.length:
+            self.set_playing(False)
+
+
+class ProgramCommand(QUndoCommand):
+    """Swap one program for another; both traces are kept so undo/redo cost nothing."""
+
+    def __init__(self, model: StepperModel, after: Program, after_trace: Trace, text: str):
+        super().__init__(text)
+        self.model = model
+        self.before, self.before_trace = model.program, model.trace
+        self.after, self.after_trace = after, after_trace
+
+    def redo(self) -> None:
+        self.model.set_program(self.after, trace=self.after_trace)
+
+    def undo(self) -> None:
+        self.model.set_program(self.before, trace=self.before_trace)

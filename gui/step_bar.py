@@ -1,0 +1,131 @@
+"""Reset / back / next / end, phase jumps, play with speed, and the position slider."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+from gui.model import SPEEDS, STEP_PHASES, StepperModel
+from gui.texts import phase_title
+from gui.theme import phase_colour
+
+
+class StepBar(QWidget):
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("stepBar")
+        self.model = model
+        self.dark = False
+        style = self.style()
+
+        def tool(name: str, icon, tip: str, slot) -> QToolButton:
+            button = QToolButton(objectName=name)
+            button.setIcon(style.standardIcon(icon))
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            button.setAutoRaise(False)
+            button.clicked.connect(slot)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            return button
+
+        SP = QStyle.StandardPixmap
+        self.reset_button = tool("resetButton", SP.SP_MediaSkipBackward,
+                                 self.tr("Reset to the start (Home)"), model.reset)
+        self.prev_button = tool("prevStepButton", SP.SP_MediaSeekBackward,
+                                self.tr("Back one step (Left)"), model.previous)
+        self.next_button = tool("nextStepButton", SP.SP_MediaSeekForward,
+                                self.tr("Next step (Right or Space)"), model.next)
+        self.end_button = tool("endButton", SP.SP_MediaSkipForward,
+                               self.tr("To the end (End)"), model.end)
+        self.play_button = tool("playButton", SP.SP_MediaPlay, self.tr("Play / pause (P)"),
+                                model.toggle_play)
+
+        self.phase_buttons: dict[str, QPushButton] = {}
+        for number, phase in enumerate(STEP_PHASES, start=1):
+            button = QPushButton(phase_title(phase), objectName=f"{phase}PhaseButton")
+            button.setToolTip(self.tr("First step of this phase (Ctrl+{0})").format(number))
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setProperty("phase", phase)
+            button.clicked.connect(lambda _=False, p=phase: model.goto_phase(p))
+            self.phase_buttons[phase] = button
+
+        self.speed_box = QComboBox(objectName="speedBox")
+        for speed in SPEEDS:
+            self.speed_box.addItem(self.tr("speed ×{0}").format(f"{speed:g}"), speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_box.setToolTip(self.tr("Playing speed"))
+        self.speed_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.speed_box.currentIndexChanged.connect(
+            lambda i: model.set_speed(self.speed_box.itemData(i)))
+
+        self.slider = QSlider(Qt.Orientation.Horizontal, objectName="stepSlider")
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.slider.setAccessibleName(self.tr("Position in the trace"))
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.label = QLabel(objectName="stepLabel")
+        self.label.setMinimumWidth(220)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        for button in (self.reset_button, self.prev_button, self.next_button, self.end_button):
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        for button in self.phase_buttons.values():
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        layout.addWidget(self.play_button)
+        layout.addWidget(self.speed_box)
+        layout.addSpacing(12)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.label)
+
+        model.traceReplaced.connect(self.refresh)
+        model.stepChanged.connect(self.refresh)
+        model.playingChanged.connect(self._playing)
+        self.refresh()
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = dark
+        self.refresh()
+
+    def _slider_moved(self, value: int) -> None:
+        if value != self.model.position:
+            self.model.goto(value)
+
+    def _playing(self, on: bool) -> None:
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+
+    def refresh(self) -> None:
+        model = self.model
+        n, k = model.length, model.position
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, n)
+        self.slider.setValue(k)
+        self.slider.setTickInterval(1 if n <= 60 else max(1, n // 30))
+        self.slider.blockSignals(False)
+        phase = model.phase
+        self.label.setText(self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase)))
+        colour = phase_colour(phase, self.dark)
+        self.label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self.prev_button.setEnabled(k > 0)
+        self.reset_button.setEnabled(k > 0)
+        self.next_button.setEnabled(k < n)
+        self.end_button.setEnabled(k < n)
+        for p, button in self.phase_buttons.items():
+            button.setEnabled(p in model.trace.phase_starts)
+            button.setProperty("current", p == phase)
+            button.style().unpolish(button)
+            button.style().polish(button)

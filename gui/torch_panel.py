@@ -1,0 +1,182 @@
+"""The PyTorch panel: generated code, what torch prints, and the number-by-number check."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.format import format_value, full_precision
+from core.torch_check import generate_code
+from gui.model import StepperModel
+from gui.torch_service import TorchService
+
+OK_MARK, BAD_MARK = "✓", "✗"
+
+
+def _array(value):
+    return None if value is None else np.asarray(value, dtype=np.float64)[()]
+
+
+class TorchPanel(QWidget):
+    """Listens to the model; asks the shared worker for a check whenever the trace changes."""
+
+    statusChanged = Signal(str)
+
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("torchPanel")
+        self.model = model
+        self._request_id: int | None = None
+        self._enabled = False  # the first check waits until the window has been painted
+        self.report: dict | None = None
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+        self.code = QPlainTextEdit(objectName="torchCode", readOnly=True)
+        self.code.setFont(mono)
+        self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.code.setAccessibleName(self.tr("PyTorch code"))
+        self.copy_button = QPushButton(self.tr("Copy code"), objectName="copyCodeButton")
+        self.copy_button.setToolTip(self.tr("Copy the PyTorch code to the clipboard"))
+        self.copy_button.clicked.connect(self.copy_code)
+
+        self.output = QPlainTextEdit(objectName="torchOutput", readOnly=True)
+        self.output.setFont(mono)
+        self.output.setAccessibleName(self.tr("What PyTorch prints"))
+        self.output.setMaximumHeight(64)
+
+        self.table = QTableWidget(0, 5, objectName="torchTable")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("name"), self.tr("ours"), self.tr("PyTorch"), self.tr("numeric"), "✓"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.grad_fns = QLabel(objectName="torchGradFns", wordWrap=True)
+        self.grad_fns.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel(self.tr("loading PyTorch…"), objectName="torchStatus", wordWrap=True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setProperty("state", "pending")
+
+        code_row = QHBoxLayout()
+        code_row.addWidget(QLabel(self.tr("Code")))
+        code_row.addStretch(1)
+        code_row.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(code_row)
+        layout.addWidget(self.code, 3)
+        layout.addWidget(QLabel(self.tr("PyTorch prints")))
+        layout.addWidget(self.output)
+        layout.addWidget(QLabel(self.tr("Ours vs PyTorch vs finite differences")))
+        layout.addWidget(self.table, 4)
+        layout.addWidget(QLabel(self.tr("grad_fn chain (from the output back)")))
+        layout.addWidget(self.grad_fns)
+        layout.addWidget(self.status)
+
+        TorchService.instance().reportReady.connect(self._on_report)
+        model.traceReplaced.connect(self._on_trace)
+        self._show_code()
+
+    # ---- driving
+    def start(self) -> None:
+        """Allow checks (called once the window is on screen) and run the first one."""
+        if not self._enabled:
+            self._enabled = True
+            self._request()
+
+    def _on_trace(self) -> None:
+        self._show_code()
+        if self._enabled:
+            self._request()
+
+    def _show_code(self) -> None:
+        self.code.setPlainText(generate_code(self.model.trace.graph))
+
+    def _request(self) -> None:
+        self.output.clear()
+        self.table.setRowCount(0)
+        self.grad_fns.clear()
+        pending = self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")
+        self._set_status(pending, "pending")
+        self._request_id = TorchService.instance().request(self.model.session().to_dict())
+
+    def copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.code.toPlainText())
+
+    # ---- answers
+    def _on_report(self, request_id: int, answer: dict) -> None:
+        if request_id != self._request_id:
+            return
+        self._request_id = None
+        if "failure" in answer:
+            self._set_status(self.tr("PyTorch check failed: {0}").format(answer["failure"]), "bad")
+            return
+        report = answer["report"]
+        self.report = report
+        if not report["available"]:
+            self._set_status(self.tr("PyTorch is not available, so there is no comparison "
+                                     "({0}). Everything else works.").format(report["error"]),
+                             "unavailable")
+            return
+        self.output.setPlainText(report["printed"])
+        self._fill_table(report["rows"])
+        chain = [f"{fn} ({label})" if label else fn for label, fn in report["grad_fns"]]
+        self.grad_fns.setText(" → ".join(chain) if chain else self.tr("(no grad_fn: nothing "
+                                                                      "needs a gradient)"))
+        if report["match"]:
+            self._set_status(self.tr("all match"), "ok")
+        elif report["error"]:
+            self._set_status(self.tr("mismatch: {0}").format(report["error"]), "bad")
+        else:
+            self._set_status(self.tr("mismatch: {0}").format(", ".join(report["mismatches"])),
+                             "bad")
+
+    def _fill_table(self, rows: list[dict]) -> None:
+        output = self.model.trace.graph.output_node.label
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            name = row["name"] if row["quantity"] == "value" else f"∂{output}/∂{row['name']}"
+            cells = [name]
+            tips = [name]
+            for key in ("ours", "torch", "numeric"):
+                value = _array(row[key])
+                if value is None:
+                    cells.append("—" if key != "numeric" else "")
+                    tips.append("")
+                else:
+                    cells.append(format_value(value))
+                    tips.append(full_precision(value))
+            cells.append(OK_MARK if row["ok"] else BAD_MARK)
+            tips.append(self.tr("agrees") if row["ok"] else self.tr("disagrees"))
+            for column, (text, tip) in enumerate(zip(cells, tips)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, column, item)
+
+    def _set_status(self, text: str, state: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("state", state)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.statusChanged.emit(text)
+

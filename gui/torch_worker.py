@@ -1,0 +1,64 @@
+"""The PyTorch check in a separate process, so importing torch never freezes the window.
+
+Protocol, one JSON object per line: the window writes ``{"id": n, "session": {…}}`` to
+stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. The session is data
+(the engine's JSON format), rebuilt here with the same engine, so node ids agree.
+No Qt here; torch is imported on the first request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+NO_TORCH_ENV = "BACKPROP_STEPPER_NO_TORCH"
+
+
+def report_dict(report) -> dict:
+    from core.format import to_json_value
+
+    return {
+        "available": report.available,
+        "match": report.match,
+        "error": report.error,
+        "printed": report.printed,
+        "grad_fns": [list(pair) for pair in report.grad_fns],
+        "mismatches": report.mismatches,
+        "rows": [
+            {"name": r.name, "quantity": r.quantity, "ours": to_json_value(r.ours),
+             "torch": to_json_value(r.torch), "numeric": to_json_value(r.numeric),
+             "ok": bool(r.ok), "node": r.node}
+            for r in report.rows
+        ],
+    }
+
+
+def check(session_data: dict) -> dict:
+    from core.session import session_from_dict
+    from core.torch_check import compare
+    from core.trace import build_trace
+
+    session = session_from_dict(session_data, "request")
+    trace = build_trace(session.text, session.bindings)
+    return report_dict(compare(trace.graph, trace.grads))
+
+
+def serve(stdin=None, stdout=None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if os.environ.get(NO_TORCH_ENV):
+        sys.modules["torch"] = None  # type: ignore[assignment]  # import torch → ImportError
+    for line in stdin:
+        if not line.strip():
+            continue
+        request_id = None
+        try:
+            request = json.loads(line)
+            request_id = request.get("id")
+            answer = {"id": request_id, "report": check(request["session"])}
+        except Exception as exc:  # a bad request must not end the worker
+            answer = {"id": request_id, "failure": f"{type(exc).__name__}: {exc}"}
+        stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
