@@ -1,0 +1,145 @@
+"""Graph canvas speed: first draw, one step, and a full redraw, for 10 … 1,000 nodes.
+
+    python benchmarks/bench_canvas.py [--json] [--sizes 10 50 200 1000] [--steps 60]
+
+For each size a program of about that many nodes is built (chains ``t = t + p * x`` of
+parameters and data, summed by a tree, squared), drawn on an offscreen 1200×700 canvas,
+and then:
+
+* ``first_draw_ms`` - ``set_trace`` (layout, artists) + ``show_state`` at position 0 +
+  the paint, until ``processEvents`` returns;
+* ``step_ms`` - median of the app's own step update, ``show_state(known, current)`` +
+  ``processEvents``, over steps whose node or edge is inside the view (a step entirely
+  outside the view costs almost nothing and would flatter the figure);
+* ``step_all_ms`` - the same median over every step walked;
+* ``full_redraw_ms`` - median of ``canvas.draw()`` + ``processEvents`` of the same figure.
+
+Qt's draw only schedules a repaint, hence ``processEvents`` inside every timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from core.trace import Stepper, build_trace  # noqa: E402
+from gui.graph_canvas import GraphCanvas  # noqa: E402
+
+SIZES = (10, 50, 200, 1000)
+
+
+def chain_program(target: int) -> str:
+    """About ``target`` nodes: chains ``t = t + p * x`` summed by a tree, then squared."""
+    chain_len = 1 if target < 30 else 3 if target < 120 else 6
+    per_chain = 1 + 4 * chain_len + 1  # start, (p, x, ×, +) per link, one + of the tree
+    chains = max(1, round((target - 1) / per_chain))
+    lines, ends = [], []
+    for c in range(chains):
+        lines.append(f"t{c}_0 = param({0.1 * (c % 7 + 1):.1f})")
+        for i in range(1, chain_len + 1):
+            lines.append(f"p{c}_{i} = param({0.2 * (i % 5) + 0.1:.1f})")
+            lines.append(f"x{c}_{i} = {i % 3 + 1}.0")
+            lines.append(f"m{c}_{i} = p{c}_{i} * x{c}_{i}")
+            lines.append(f"t{c}_{i} = t{c}_{i - 1} + m{c}_{i}")
+        ends.append(f"t{c}_{chain_len}")
+    k = 0
+    while len(ends) > 1:
+        merged = []
+        for a, b in zip(ends[::2], ends[1::2]):
+            lines.append(f"s{k} = {a} + {b}")
+            merged.append(f"s{k}")
+            k += 1
+        if len(ends) % 2:
+            merged.append(ends[-1])
+        ends = merged
+    lines.append(f"loss = {ends[0]} ** 2")
+    return "\n".join(lines)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> dict:
+    trace = build_trace(chain_program(target))
+    stepper = Stepper(trace)
+    start = time.perf_counter()
+    canvas.set_trace(trace)
+    canvas.show_state(stepper.known, stepper.current)
+    app.processEvents()
+    first = _ms(start)
+
+    # walk: forward from the start, then the local and backward phases from their starts
+    positions = []
+    for phase in ("forward", "local", "backward"):
+        begin = trace.phase_starts.get(phase)
+        if begin is not None:
+            positions.extend(range(begin, min(begin + steps, len(trace) + 1)))
+    visible, every = [], []
+    for position in positions:
+        stepper.goto(position - 1)
+        canvas.show_state(stepper.known, stepper.current)
+        app.processEvents()
+        stepper.next()
+        start = time.perf_counter()
+        canvas.show_state(stepper.known, stepper.current)
+        app.processEvents()
+        elapsed = _ms(start)
+        every.append(elapsed)
+        if canvas.step_in_view(stepper.current):
+            visible.append(elapsed)
+
+    full = []
+    for _ in range(5):
+        start = time.perf_counter()
+        canvas.draw()
+        app.processEvents()
+        full.append(_ms(start))
+    step = statistics.median(visible or every)
+    return {
+        "nodes": len(trace.graph.nodes),
+        "first_draw_ms": round(first, 1),
+        "step_ms": round(step, 2),
+        "full_redraw_ms": round(statistics.median(full), 1),
+        "step_all_ms": round(statistics.median(every), 2),
+        "steps_in_view": len(visible),
+        "speedup": round(statistics.median(full) / step, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--steps", type=int, default=40, help="steps timed per phase")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    canvas = GraphCanvas()
+    canvas.resize(1200, 700)
+    canvas.show()
+    app.processEvents()
+    results = [measure(app, canvas, size, args.steps) for size in args.sizes]
+    if args.json:
+        print(json.dumps(results, indent=1))
+    else:
+        print(f"{'nodes':>6} {'first draw':>11} {'step':>8} {'full redraw':>12} {'speedup':>8}"
+              f" {'step (all)':>11}")
+        for r in results:
+            print(f"{r['nodes']:>6} {r['first_draw_ms']:>9.1f}ms {r['step_ms']:>6.2f}ms"
+                  f" {r['full_redraw_ms']:>10.1f}ms {r['speedup']:>7.1f}x"
+                  f" {r['step_all_ms']:>9.2f}ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
