@@ -475,6 +475,8 @@ def parse(text: str) -> Program:
 def _parse(text: str) -> Program:
     if not isinstance(text, str):
         raise ExpressionError("the program must be text")
+    # a byte-order mark (Notepad's UTF-8) is not part of the program; Python drops it too
+    text = text.removeprefix("\ufeff")
     if len(text) > MAX_TEXT_CHARS:
         raise ExpressionError(f"the program is longer than {MAX_TEXT_CHARS:,} characters")
     if not text.strip():
