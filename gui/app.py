@@ -129,6 +129,12 @@ def _application(offscreen: bool):
     return app
 
 
+def _no_display() -> bool:
+    """Linux with no X11/Wayland display and no platform chosen: Qt would abort."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _render(args: argparse.Namespace) -> int:
     """--screenshot and --export: offscreen, light, no QSettings."""
     from core.language import ExpressionError
@@ -183,7 +189,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _startup_time() -> int:
-    app = _application(offscreen=False)
+    app = _application(offscreen=_no_display())
     from gui.main_window import MainWindow
 
     window = MainWindow()
@@ -204,6 +210,10 @@ def _startup_time() -> int:
 def _interactive(args: argparse.Namespace) -> int:
     from core.language import ExpressionError
 
+    if _no_display():
+        print("error: no display to open the window on (DISPLAY is not set). Run it on a "
+              "desktop, under xvfb-run, or use --screenshot / --headless.", file=sys.stderr)
+        return EXIT_BAD_INPUT
     app = _application(offscreen=False)
     from PySide6.QtCore import QSettings
 

@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.model.traceReplaced.connect(self._trace_replaced)
         self.model.stepChanged.connect(self._step_changed)
         self.model.errorChanged.connect(self._error_changed)
-        self.model.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.model.undo_stack.cleanChanged.connect(self._clean_changed)
         self.canvas.nodeClicked.connect(self._node_clicked)
 
         self.canvas.set_trace(self.model.trace)
@@ -258,6 +258,15 @@ class MainWindow(QMainWindow):
                 return action
         return None
 
+    def _typing_key(self, event: QKeyEvent) -> bool:
+        """A plain key (arrows, Space, letters) while the user types in an editor or cell."""
+        focus = QApplication.focusWidget()
+        held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                    | Qt.KeyboardModifier.AltModifier
+                                    | Qt.KeyboardModifier.MetaModifier)
+        return (not held and focus is not None and focus is not self
+                and _typing_widget(focus) and self.isAncestorOf(focus))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys sent straight to the window (no shortcut fired): step, or type if typing."""
         if self._forwarding:
@@ -291,6 +300,9 @@ class MainWindow(QMainWindow):
     def _error_changed(self, error) -> None:
         if error is not None:
             self.statusBar().showMessage(str(error), 8000)
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
 
     def _node_clicked(self, node_id: int) -> None:
         self.statusBar().showMessage(self.canvas.node_tooltip(node_id).replace("\n", "   ·   "))
@@ -578,6 +590,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())
 
     def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._typing_key(event):
+            event.accept()  # the key goes to keyPressEvent, which hands it to the editor
+            return True
         if event.type() == QEvent.Type.WindowActivate and not self.canvas.hasFocus() \
                 and QApplication.focusWidget() is None:
             self.canvas.setFocus(Qt.FocusReason.ActiveWindowFocusReason)

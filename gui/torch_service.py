@@ -39,7 +39,10 @@ class TorchService(QObject):
     @classmethod
     def instance(cls) -> TorchService:
         if cls._instance is None:
-            cls._instance = TorchService(QApplication.instance())
+            cls._instance = TorchService()
+            app = QApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(cls._instance.stop)
             atexit.register(cls._instance.stop)
         return cls._instance
 

@@ -1,0 +1,30 @@
+"""Window tests: real widgets, real keys, no settings of the person running them."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QStandardPaths  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _test_paths():
+    """QSettings and friends go to a test location, never the user's."""
+    QStandardPaths.setTestModeEnabled(True)
+    yield
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown and active, as a learner would see it."""
+    from gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    return win
