@@ -52,17 +52,15 @@ class ExplanationView(QTextBrowser):
                     graph.output_node.label)) + "</p>")
             return "".join(parts)
         if not isinstance(step, NoParameterStep):
-            parts.append(f'<p style="font-size:x-large; color:{colour}">'
+            parts.append(f'<p style="font-size:large; color:{colour}">'
                          f"{escape(step.equation)}</p>")
         parts.append(f"<p>{escape(explain(step.explanation))}</p>")
         if isinstance(step, BackwardStep) and len(step.contributions) > 1:
             graph = model.trace.graph
             items = []
             for c in step.contributions:
-                via = graph.nodes[c.consumer].label
-                items.append("<li>" + escape(self.tr("via {0}: {1}").format(
-                    via, format_value(c.value))) + "</li>")
-            items.append("<li><b>" + escape(self.tr("sum: {0}").format(
-                format_value(step.value))) + "</b></li>")
-            parts.append("<ul>" + "".join(items) + "</ul>")
+                items.append(escape(self.tr("via {0}: {1}").format(
+                    graph.nodes[c.consumer].label, format_value(c.value))))
+            parts.append("<p>" + " + ".join(items) + " = <b>" + escape(
+                format_value(step.value)) + "</b></p>")
         return "".join(parts)

@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
     def _trace_replaced(self) -> None:
         self.canvas.set_trace(self.model.trace)
         self.message_bar.hide()
+        self.statusBar().clearMessage()
 
     def _step_changed(self, _position: int) -> None:
         self.canvas.show_state(self.model.known, self.model.current)
@@ -324,7 +325,9 @@ class MainWindow(QMainWindow):
         self.dark = bool(dark)
         if self.dark_action.isChecked() != self.dark:
             self.dark_action.setChecked(self.dark)  # re-enters set_dark once, harmlessly
-        self.setPalette(palette(self.dark))
+        # the palette goes to the application: a style sheet on the window stops a
+        # window-level palette from reaching the docked panels
+        QApplication.setPalette(palette(self.dark))
         self.setStyleSheet(style_sheet(self.dark, self.presentation))
         self.canvas.set_dark(self.dark)
         self.explanation.set_dark(self.dark)
@@ -361,6 +364,7 @@ class MainWindow(QMainWindow):
                      path: Path | None = None) -> None:
         """Make ``program`` the document (not undoable); raises ExpressionError if it is bad."""
         self.model.replace_document(program, position)
+        self.canvas.fit_view()
         self.path = path
         self.title = title
         self._update_title()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
-    QStyle,
     QToolButton,
     QWidget,
 )
@@ -19,17 +19,35 @@ from gui.texts import phase_title
 from gui.theme import phase_colour
 
 
+_SHAPES = {
+    "reset": '<rect x="3" y="4" width="2.4" height="12"/><path d="M16 4 L7 10 L16 16 Z"/>',
+    "back": '<path d="M10 4 L2 10 L10 16 Z M18 4 L10 10 L18 16 Z"/>',
+    "next": '<path d="M2 4 L10 10 L2 16 Z M10 4 L18 10 L10 16 Z"/>',
+    "end": '<path d="M4 4 L13 10 L4 16 Z"/><rect x="14.6" y="4" width="2.4" height="12"/>',
+    "play": '<path d="M5 3 L17 10 L5 17 Z"/>',
+    "pause": '<rect x="5" y="4" width="3.5" height="12"/><rect x="11.5" y="4" width="3.5" '
+             'height="12"/>',
+}
+
+
+def shape_icon(name: str, colour: str) -> QIcon:
+    """A flat step-bar icon in the theme's text colour (the standard ones vanish on dark)."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="40" '
+           f'height="40"><g fill="{colour}">{_SHAPES[name]}</g></svg>')
+    image = QImage.fromData(svg.encode("utf-8"), "SVG")
+    return QIcon(QPixmap.fromImage(image))
+
+
 class StepBar(QWidget):
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("stepBar")
         self.model = model
         self.dark = False
-        style = self.style()
 
-        def tool(name: str, icon, tip: str, slot) -> QToolButton:
+        def tool(name: str, icon: str, tip: str, slot) -> QToolButton:
             button = QToolButton(objectName=name)
-            button.setIcon(style.standardIcon(icon))
+            button.setProperty("shape", icon)
             button.setToolTip(tip)
             button.setAccessibleName(tip)
             button.setAutoRaise(False)
@@ -37,17 +55,18 @@ class StepBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             return button
 
-        SP = QStyle.StandardPixmap
-        self.reset_button = tool("resetButton", SP.SP_MediaSkipBackward,
+        self.reset_button = tool("resetButton", "reset",
                                  self.tr("Reset to the start (Home)"), model.reset)
-        self.prev_button = tool("prevStepButton", SP.SP_MediaSeekBackward,
+        self.prev_button = tool("prevStepButton", "back",
                                 self.tr("Back one step (Left)"), model.previous)
-        self.next_button = tool("nextStepButton", SP.SP_MediaSeekForward,
+        self.next_button = tool("nextStepButton", "next",
                                 self.tr("Next step (Right or Space)"), model.next)
-        self.end_button = tool("endButton", SP.SP_MediaSkipForward,
+        self.end_button = tool("endButton", "end",
                                self.tr("To the end (End)"), model.end)
-        self.play_button = tool("playButton", SP.SP_MediaPlay, self.tr("Play / pause (P)"),
+        self.play_button = tool("playButton", "play", self.tr("Play / pause (P)"),
                                 model.toggle_play)
+        self.tool_buttons = [self.reset_button, self.prev_button, self.next_button,
+                             self.end_button, self.play_button]
 
         self.phase_buttons: dict[str, QPushButton] = {}
         for number, phase in enumerate(STEP_PHASES, start=1):
@@ -94,19 +113,26 @@ class StepBar(QWidget):
         model.traceReplaced.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
         model.playingChanged.connect(self._playing)
+        self._paint_icons()
         self.refresh()
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
+        self._paint_icons()
         self.refresh()
+
+    def _paint_icons(self) -> None:
+        colour = "#e8e8e8" if self.dark else "#333333"
+        for button in self.tool_buttons:
+            button.setIcon(shape_icon(button.property("shape"), colour))
 
     def _slider_moved(self, value: int) -> None:
         if value != self.model.position:
             self.model.goto(value)
 
     def _playing(self, on: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setProperty("shape", "pause" if on else "play")
+        self._paint_icons()
 
     def refresh(self) -> None:
         model = self.model

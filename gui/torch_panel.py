@@ -55,7 +55,7 @@ class TorchPanel(QWidget):
         self.output = QPlainTextEdit(objectName="torchOutput", readOnly=True)
         self.output.setFont(mono)
         self.output.setAccessibleName(self.tr("What PyTorch prints"))
-        self.output.setMaximumHeight(64)
+        self.output.setFixedHeight(self.output.fontMetrics().lineSpacing() * 3 + 14)
 
         self.table = QTableWidget(0, 5, objectName="torchTable")
         self.table.setHorizontalHeaderLabels(
@@ -81,7 +81,7 @@ class TorchPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(code_row)
-        layout.addWidget(self.code, 3)
+        layout.addWidget(self.code, 5)
         layout.addWidget(QLabel(self.tr("PyTorch prints")))
         layout.addWidget(self.output)
         layout.addWidget(QLabel(self.tr("Ours vs PyTorch vs finite differences")))
