@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.format import to_json_value
 from core.graph import ROLES, Binding
 from core.language import MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
 
@@ -58,7 +59,8 @@ class Session:
 
 
 def _plain(value):
-    return float(value) if np.ndim(value) == 0 else [float(v) for v in np.ravel(value)]
+    """Numbers for JSON; nan/inf as the strings "nan"/"inf"/"-inf" (read back below)."""
+    return to_json_value(value)
 
 
 def session_from_json(text: str | bytes, where: str = "session") -> Session:
@@ -107,6 +109,8 @@ def session_from_dict(data: object, where: str = "session") -> Session:
     text = data.get("text")
     if not isinstance(text, str):
         raise bad("\"text\" must be the program as a string")
+    if not _encodable(text):
+        raise bad("\"text\" holds characters that are not valid Unicode")
     if len(text) > MAX_TEXT_CHARS:
         raise bad(f"\"text\" is longer than {MAX_TEXT_CHARS:,} characters")
     variables = data.get("variables", {})
@@ -130,7 +134,7 @@ def session_from_dict(data: object, where: str = "session") -> Session:
                                  or position < 0):
         raise bad("\"position\" must be a whole number ≥ 0")
     title = data.get("title", "")
-    if not isinstance(title, str):
+    if not isinstance(title, str) or not _encodable(title):
         raise bad("\"title\" must be a string")
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
@@ -138,16 +142,29 @@ def session_from_dict(data: object, where: str = "session") -> Session:
     return Session(text, bindings, position, title[:200], settings)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape such as \ud800
+        return False
+    return True
+
+
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
 def _value(value: object, bad, label: str) -> np.ndarray:
     def number(x: object) -> float:
+        if isinstance(x, str) and x in _NON_FINITE:  # written so by to_json_value
+            return _NON_FINITE[x]
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise bad(f"{label}: value must be a number or a list of numbers")
         try:
             f = float(x)
         except OverflowError:
             raise bad(f"{label}: number too large") from None
-        if not math.isfinite(f):
-            raise bad(f"{label}: value must be finite")
+        if not math.isfinite(f):  # 1e999 reads as inf; only the spelled-out strings may
+            raise bad(f"{label}: value must be finite (or the string \"nan\"/\"inf\")")
         return f
 
     if isinstance(value, list):

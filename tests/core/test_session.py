@@ -251,10 +251,6 @@ def test_long_title_is_trimmed():
     assert len(session_from_dict(_with(title="t" * 1000)).title) == 200
 
 
-@pytest.mark.xfail(strict=True, reason="core/session.py: to_json() writes a nan/inf value as "
-                   "the bare JSON extension NaN/Infinity, which session_from_json() refuses, "
-                   "so a session with a non-finite value (reachable by training) saves but "
-                   "never loads again")
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 def test_a_session_that_saves_also_loads(tmp_path, value):
     session = Session("w = param(1.0)\nloss = w * 2",
@@ -267,9 +263,6 @@ def test_a_session_that_saves_also_loads(tmp_path, value):
     load_session(path)
 
 
-@pytest.mark.xfail(strict=True, reason="core/session.py accepts text holding a lone surrogate "
-                   "(JSON escape \\ud800); save_session() then raises UnicodeEncodeError "
-                   "instead of the file being refused on load")
 def test_text_that_cannot_be_saved_is_refused_on_load(tmp_path):
     raw = ('{"format": "backprop-stepper-session", "version": 1, '
            '"text": "y = w * 2  # \\ud800"}')
