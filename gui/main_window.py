@@ -40,6 +40,7 @@ from gui.theme import palette, style_sheet
 from gui.torch_panel import TorchPanel
 
 MAX_RECENT = 8
+TORCH_FALLBACK_MS = 1500
 SESSION_FILTER = "Backprop Stepper sessions (*.json);;All files (*)"
 
 
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.resize(1400, 900)
         self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+        # PyTorch starts once the window is painted; a window that is never shown still
+        # gets its check a little later
+        QTimer.singleShot(TORCH_FALLBACK_MS, self.torch_panel.start)
 
     # ---- layout
     def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:

@@ -1,0 +1,90 @@
+"""View and help: themes, presentation mode, panels, shortcuts, About, settings, clicks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+
+from gui.main_window import MainWindow
+
+
+def test_torch_panel_says_loading_before_the_first_answer(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.findChild(QLabel, "torchStatus").text() == "loading PyTorch…"
+
+
+def test_dark_theme_reaches_canvas_and_panels(window):
+    window.dark_action.trigger()
+    assert window.dark and window.canvas.dark
+    assert QApplication.palette().base().color().lightness() < 80
+    window.dark_action.trigger()
+    assert not window.dark and not window.canvas.dark
+    assert QApplication.palette().base().color().lightness() > 200
+
+
+def test_presentation_mode_with_f11(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.presentation and window.isFullScreen()
+    assert not window.menuBar().isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # stepping still works
+    assert window.model.position == 1
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.presentation and not window.isFullScreen()
+    assert window.menuBar().isVisible()
+    assert window.findChild(QDockWidget, "editorDock").isVisible()
+
+
+def test_panels_can_be_hidden_and_shown(window):
+    dock = window.findChild(QDockWidget, "torchDock")
+    toggle = dock.toggleViewAction()
+    toggle.trigger()
+    assert not dock.isVisible()
+    toggle.trigger()
+    assert dock.isVisible()
+
+
+def test_shortcuts_dialog_is_not_modal_and_lists_the_keys(window, qtbot):
+    window.shortcuts_action.trigger()
+    dialog = window._shortcut_dialog
+    assert dialog.isVisible() and not dialog.isModal()
+    keys = dict(window.shortcut_rows())
+    assert keys["Next step"] == "Right, Space"
+    assert keys["Previous step"] == "Left"
+    assert "Ctrl+1" in keys["First step of the forward pass"]
+    assert "Ctrl+Return" in keys["Apply the program"]
+    assert keys["Play / pause"] == "P"
+    dialog.close()
+
+
+def test_about_names_the_licences(window):
+    text = window.about_text()
+    for name in ("MIT", "LGPL", "BSD", "PySide6", "matplotlib", "PyTorch"):
+        assert name in text
+
+
+def test_clicking_a_node_shows_its_value(window, qtbot):
+    window.model.end()
+    qtbot.waitUntil(lambda: window.canvas.geometry is not None)
+    node = window.model.trace.graph.names["w"]
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton,
+                     pos=window.canvas.node_widget_pos(node))
+    message = window.statusBar().currentMessage()
+    assert "w (parameter)" in message and "−2" in message.replace("-", "−")
+
+
+def test_settings_are_kept_only_when_given(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.model.goto(5)
+    first.set_dark(True)
+    first.save_settings(settings)
+    settings.sync()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    assert second.model.position == 0  # MainWindow() itself restores nothing
+    second.restore_settings(settings)
+    assert second.dark
+    assert "y_hat = w * x" in settings.value("lastSession")
+    second.set_dark(False)
