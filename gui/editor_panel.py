@@ -101,6 +101,7 @@ class EditorPanel(QWidget):
         self.table = QTableWidget(0, 3, objectName="variablesTable")
         self.table.setHorizontalHeaderLabels([self.tr("name"), self.tr("role"), self.tr("value")])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setItemDelegateForColumn(1, RoleDelegate(self.table))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed

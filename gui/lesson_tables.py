@@ -42,6 +42,7 @@ class LessonTables(QTabWidget):
             table = QTableWidget(0, 3, objectName=f"{phase}Table")
             table.setHorizontalHeaderLabels(headers.get(phase, headers["forward"]))
             table.verticalHeader().hide()
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
             table.setFocusPolicy(Qt.FocusPolicy.NoFocus)

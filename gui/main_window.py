@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
                                       A.BottomDockWidgetArea)
         self.splitDockWidget(self.step_dock, self.explanation_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.explanation_dock, self.tables_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.editor_dock, self.torch_dock], [300, 370], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.editor_dock, self.torch_dock], [270, 350], Qt.Orientation.Horizontal)
         self.resizeDocks([self.explanation_dock, self.tables_dock], [560, 560],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.step_dock, self.explanation_dock], [44, 200],

@@ -61,6 +61,7 @@ class TorchPanel(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("name"), self.tr("ours"), self.tr("PyTorch"), self.tr("numeric"), "✓"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
