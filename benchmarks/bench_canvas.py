@@ -55,7 +55,7 @@ def chain_program(target: int) -> str:
     k = 0
     while len(ends) > 1:
         merged = []
-        for a, b in zip(ends[::2], ends[1::2]):
+        for a, b in zip(ends[::2], ends[1::2], strict=False):
             lines.append(f"s{k} = {a} + {b}")
             merged.append(f"s{k}")
             k += 1
@@ -78,6 +78,11 @@ def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> 
     canvas.show_state(stepper.known, stepper.current)
     app.processEvents()
     first = _ms(start)
+    # the canvas prepares the labels of later steps between events; a learner reads the
+    # first screen before pressing a key, so let that finish (cold steps: step_all_ms)
+    deadline = time.perf_counter() + 5
+    while canvas.prefetching and time.perf_counter() < deadline:
+        app.processEvents()
 
     # walk: forward from the start, then the local and backward phases from their starts
     positions = []
@@ -124,11 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=40, help="steps timed per phase")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
-    canvas = GraphCanvas()
-    canvas.resize(1200, 700)
-    canvas.show()
-    app.processEvents()
-    results = [measure(app, canvas, size, args.steps) for size in args.sizes]
+    results = []
+    for size in args.sizes:
+        canvas = GraphCanvas()  # a fresh canvas: no positions kept from the last graph
+        canvas.resize(1200, 700)
+        canvas.show()
+        app.processEvents()
+        results.append(measure(app, canvas, size, args.steps))
+        canvas.close()
+        canvas.deleteLater()
+        app.processEvents()
     if args.json:
         print(json.dumps(results, indent=1))
     else:

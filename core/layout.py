@@ -29,6 +29,10 @@ from core.graph import ComputationGraph
 Position = tuple[float, float]
 
 SWEEPS = 4
+#: how much more a surviving node insists on its old row than a new node on its wish
+SURVIVOR_WEIGHT = 1e9
+#: up to this many new nodes in a layer, each takes the free slot nearest its wish
+FREE_SLOT_LIMIT = 64
 #: above this many edges the exact crossing count is skipped (it is O(edges²))
 EXACT_CROSSINGS_LIMIT = 300
 
@@ -87,7 +91,7 @@ def _spread(desired: list[float], gap: float = 1.0,
             totals[-1] += t
             counts[-1] += c
     rows: list[float] = []
-    for s, t, c in zip(sums, totals, counts):
+    for s, t, c in zip(sums, totals, counts, strict=True):
         mean = s / t
         for _ in range(c):
             rows.append(mean + len(rows) * gap)
@@ -201,7 +205,7 @@ def layered_layout(graph: ComputationGraph,
     old = {}
     if previous:
         old = {v: -float(previous[k][1]) for v, k in enumerate(keys) if k in previous}
-    if old:
+    if len(old) * 2 >= n:  # an edit, not a new graph
         row = _rows_from_previous(layers, preds, succs, old)
     else:
         layers = _order_by_sweeps(layers, preds, succs, sweeps, graph, layer_of)
@@ -219,7 +223,7 @@ def layered_layout(graph: ComputationGraph,
                 for v in layer:
                     b = _mean(neighbours[v], row)
                     desired.append(row[v] if b is None else b)
-                for v, r in zip(layer, _spread(desired)):
+                for v, r in zip(layer, _spread(desired), strict=True):
                     row[v] = r
         if n:
             shift = (min(row) + max(row)) / 2
@@ -245,11 +249,20 @@ def _rows_from_previous(layers, preds, succs, old: dict[int, float]) -> list[flo
     row = [0.0] * n
     for layer in layers:
         kept = sorted((v for v in layer if v in old), key=lambda v: (want[v], v))
+        new = sorted((v for v in layer if v not in old), key=lambda v: (want[v], v))
+        if len(new) > FREE_SLOT_LIMIT:
+            # many new nodes here: one weighted spread, survivors pinned almost exactly
+            layer.sort(key=lambda v: (want[v], v not in old, v))
+            weights = [SURVIVOR_WEIGHT if v in old else 1.0 for v in layer]
+            spread = _spread([want[v] for v in layer], weights=weights)
+            for v, r in zip(layer, spread, strict=True):
+                row[v] = old[v] if v in old and abs(r - old[v]) < 1e-6 else r
+            continue
         rows = _spread([want[v] for v in kept])  # exact when the old rows are still apart
-        for v, r in zip(kept, rows):
+        for v, r in zip(kept, rows, strict=True):
             row[v] = r
         occupied = sorted(rows)
-        for v in sorted((v for v in layer if v not in old), key=lambda v: (want[v], v)):
+        for v in new:  # each new node takes the free slot nearest its wish
             r = _free_row(occupied, want[v])
             bisect.insort(occupied, r)
             row[v] = r

@@ -17,19 +17,19 @@ A step therefore costs time in proportion to what changed, not to the graph's si
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from pathlib import Path as FilePath
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform, ScaledTranslation
-from PySide6.QtCore import QPoint, Qt, Signal
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 
 from core.format import format_value, full_precision
 from core.layout import layered_layout, node_keys
@@ -75,6 +75,10 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_Y = 40.0, 70.0, 36.0
 LEGEND_HEIGHT = 0.055
 CURVE_BEND = 0.32
 DRAG_THRESHOLD = 4  # pixels between a click and a pan
+#: edge labels longer than this many characters go on two lines
+WRAP_EDGE_LABEL = 24
+#: paste texts from rasters made once (off: draw every text, for comparison in tests)
+TEXT_CACHE = True
 
 _VALUE, _GRAD, _LOCAL, _HIGHLIGHT = 1, 2, 0, -1  # draw order: highlight, edges, values, grads
 
@@ -233,6 +237,7 @@ class _GraphLayer(Artist):
             return
         geometry = _Geometry(canvas, renderer)
         canvas.geometry = geometry
+        canvas.place_curve_labels()
         colours = canvas.colours
         ax = canvas.ax
         renderer.open_group("graph", gid=self.get_gid())
@@ -302,6 +307,151 @@ class _DynamicLayer(Artist):
         self.stale = False
 
 
+class _CachedText(Text):
+    """A Text that Agg renders once into a small image and then only pastes.
+
+    The same label is drawn on every full redraw and again by every blit around it;
+    laying out and rasterising glyphs costs ~1 ms a text, pasting a few µs. Vector
+    backends (SVG, PDF) draw the real text.
+    """
+
+    cache: dict | None = None  # set per canvas
+
+    def draw(self, renderer) -> None:
+        if (self.cache is None or not TEXT_CACHE or not isinstance(renderer, RendererAgg)
+                or not self.get_visible() or not self.get_text()):
+            super().draw(renderer)
+            return
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        key = (id(self), renderer.dpi)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = self._rasterise(renderer, x, y)
+        image, dx, dy = entry
+        # one graphics context per renderer: making one costs more than pasting the image
+        gc = getattr(renderer, "_pasting_gc", None)
+        if gc is None:
+            gc = renderer._pasting_gc = renderer.new_gc()
+        clip = self.get_clip_box() if self.get_clip_on() else None
+        gc.set_clip_rectangle(clip)
+        renderer.draw_image(gc, round(x) + dx, round(y) + dy, image)
+
+    def pixel_extent(self, renderer) -> tuple[float, float, float, float]:
+        """Display extent of the text and its background box (the raster, when made)."""
+        entry = None
+        if self.cache is not None and TEXT_CACHE and isinstance(renderer, RendererAgg):
+            self.prepare(renderer)  # the same extent whether it was pasted before or not
+            entry = self.cache[(id(self), renderer.dpi)]
+        if entry:
+            x, y = self.get_transform().transform(self.get_unitless_position())
+            image, dx, dy = entry
+            x0, y0 = round(x) + dx, round(y) + dy
+            return (x0, y0, x0 + image.shape[1], y0 + image.shape[0])
+        box = self.get_window_extent(renderer)
+        patch = self.get_bbox_patch()
+        if patch is not None:
+            self.update_bbox_position_size(renderer)
+            box = Bbox.union([box, patch.get_window_extent(renderer)])
+        return box.extents
+
+    def prepare(self, renderer) -> None:
+        """Rasterise now (in idle time) so that the first real draw only pastes."""
+        key = (id(self), renderer.dpi)
+        if self.cache is not None and key not in self.cache:
+            x, y = self.get_transform().transform(self.get_unitless_position())
+            self.cache[key] = self._rasterise(renderer, x, y)
+
+    def _rasterise(self, renderer, x: float, y: float):
+        box = self.get_window_extent(renderer)
+        patch = self.get_bbox_patch()
+        if patch is not None:
+            self.update_bbox_position_size(renderer)
+            box = Bbox.union([box, patch.get_window_extent(renderer)])
+        x0, y0 = math.floor(box.x0) - 2, math.floor(box.y0) - 2
+        width, height = math.ceil(box.x1) + 2 - x0, math.ceil(box.y1) + 2 - y0
+        local = RendererAgg(width, height, renderer.dpi)
+        transform, position, clip = self.get_transform(), self.get_position(), self.get_clip_on()
+        try:
+            self.set_transform(IdentityTransform())
+            self.set_position((x - x0, y - y0))
+            self.set_clip_on(False)
+            Text.draw(self, local)
+        finally:
+            self.set_transform(transform)
+            self.set_position(position)
+            self.set_clip_on(clip)
+        # the buffer's first row is the top; draw_image wants the bottom row first
+        image = np.array(local.buffer_rgba()[::-1], copy=True)
+        return image, x0 - round(x), y0 - round(y)
+
+
+class _LegendLayer(Artist):
+    """A one-line legend in the strip under the graph, drawn from cached texts."""
+
+    zorder = 10
+
+    def __init__(self, canvas: GraphCanvas):
+        super().__init__()
+        self.canvas = canvas
+        self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
+        self._widths: dict[tuple[int, float], list[float]] = {}
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible() or not self.entries:
+            return
+        ppt = renderer.points_to_pixels(1.0)
+        figure = self.canvas.figure.bbox
+        y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
+        marker, gap, spacing = 16 * ppt, 5 * ppt, 14 * ppt
+
+        def layout(which: int) -> tuple[list[Text], list[float], float]:
+            texts = [entry[which] for entry in self.entries]
+            key = (which, renderer.dpi)
+            if key not in self._widths:  # measured once: the labels never change
+                self._widths[key] = [t.get_window_extent(renderer).width for t in texts]
+            widths = self._widths[key]
+            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
+            return texts, widths, total
+
+        texts, widths, total = layout(2)
+        if total > figure.width - 8 * ppt:  # a narrow window: the short labels, closer
+            spacing = 8 * ppt
+            texts, widths, total = layout(3)
+        x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
+        colours = self.canvas.colours
+        gc = renderer.new_gc()
+        for (kind, role, *_), text, width in zip(self.entries, texts, widths, strict=True):
+            centre = np.array([[x + marker / 2, y]])
+            gc.set_dashes(0, None)
+            if kind in ("box", "circle"):
+                half = np.array([[7.0, 5.0]] if kind == "box" else [[5.5, 5.5]]) * ppt
+                radius = np.array([2.0 if kind == "box" else 5.5]) * ppt
+                gc.set_foreground(colours[f"{role}_edge"])
+                gc.set_linewidth(BORDER[role] * 0.8)
+                renderer.draw_path(gc, rounded_boxes(centre, half, radius), IdentityTransform(),
+                                   _rgba(colours[f"{role}_face"]))
+            elif kind == "square":
+                gc.set_foreground(colours[role])
+                gc.set_linewidth(0.5)
+                half = np.array([[4.5, 4.5]]) * ppt
+                renderer.draw_path(gc, rounded_boxes(centre, half, np.array([1.0 * ppt])),
+                                   IdentityTransform(), _rgba(colours[role]))
+            else:
+                gc.set_foreground(colours[role])
+                gc.set_linewidth(3.5 if kind == "line" else 1.2)
+                if kind == "dashed":
+                    gc.set_dashes(0, [4.0, 3.0])
+                line = np.array([[x, y], [x + marker, y]])
+                renderer.draw_path(gc, Path(line), IdentityTransform())
+            text.set_position((x + marker + gap, y))
+            text.draw(renderer)
+            x += marker + gap + width + spacing
+        gc.restore()
+        self.stale = False
+
+
 def _rgba(colour: str) -> tuple[float, float, float, float]:
     from matplotlib.colors import to_rgba
 
@@ -330,13 +480,15 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._dynamic_layer = _DynamicLayer(self)
         self.ax.add_artist(self._graph_layer)
         self.ax.add_artist(self._dynamic_layer)
-        self._legend = None
+        self._legend = _LegendLayer(self)
+        self.figure.add_artist(self._legend)
         self.trace: Trace | None = None
         self.geometry: _Geometry | None = None
         self._background = None
         self._background_key = None
         self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self._press: tuple[float, float, tuple] | None = None
+        self._prefetch_scheduled = False
         self._panning = False
         self._reset_graph()
         self._build_legend()
@@ -354,7 +506,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         previous = None
         if self.trace is not None and len(self.pos):
             keys = node_keys(self.trace.graph)
-            previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, self.pos)}
+            previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, self.pos, strict=True)}
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
         self._reset_graph()
         self.trace = trace
@@ -576,6 +728,8 @@ class GraphCanvas(FigureCanvasQTAgg):
                                             _HIGHLIGHT: set()}
         self._drawn = {}
         self._offsets: dict[tuple[float, float], object] = {}
+        self._raster_cache: dict = {}
+        self._prefetch_queue = iter(())
 
     def _offset(self, dx: float, dy: float):
         """transData shifted by (dx, dy) points; shared by all texts with that offset."""
@@ -586,7 +740,9 @@ class GraphCanvas(FigureCanvasQTAgg):
         return self._offsets[key]
 
     def _make_text(self, x: float, y: float, text: str, transform=None, **kwargs) -> Text:
-        artist = Text(x, y, text, clip_on=True, **kwargs)
+        kwargs.setdefault("clip_on", True)
+        artist = _CachedText(x, y, text, **kwargs)
+        artist.cache = self._raster_cache
         artist.set_figure(self.figure)
         artist.set_transform(transform if transform is not None else self.ax.transData)
         artist.set_clip_box(self.ax.bbox)
@@ -641,6 +797,8 @@ class GraphCanvas(FigureCanvasQTAgg):
             number = format_value(value)
             formula = step.formula if step is not None else ""
             label = number if formula in ("", number) else f"{formula} = {number}"
+            if len(label) > WRAP_EDGE_LABEL and formula not in ("", number):
+                label = f"{formula}\n= {number}"  # two short lines fit between two layers
             x, y = self._edge_mid_data(index)
             box = dict(box, alpha=0.92)
             text = self._make_text(x, y, label, ha="center", va="center_baseline",
@@ -678,15 +836,21 @@ class GraphCanvas(FigureCanvasQTAgg):
         return self.trace.graph.nodes[node_id].label
 
     def _edge_mid_data(self, index: int) -> tuple[float, float]:
+        """The middle of an edge in data coordinates (of the drawn curve, when curved)."""
+        g = self.geometry
+        if self.edge_bend[index] and g is not None and index in g.curve_mids:
+            x, y = self.ax.transData.inverted().transform(g.curve_mids[index])
+            return float(x), float(y)
         s, t = self.edge_src[index], self.edge_dst[index]
         x, y = 0.5 * (self.pos[s] + self.pos[t])
-        bend = self.edge_bend[index]
-        if bend:
-            d = self.pos[t] - self.pos[s]
-            # same construction as the drawn curve, in data units: close enough for a label
-            n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-9)
-            x, y = np.array([x, y]) + n * bend * CURVE_BEND * 0.5 * float(np.hypot(*d))
         return float(x), float(y)
+
+    def place_curve_labels(self) -> None:
+        """Curves bend in display space: put their labels on them again for this view."""
+        for index in self.geometry.curve_mids:
+            text = self._texts.get((_LOCAL, index))
+            if text is not None:
+                text.set_position(self._edge_mid_data(index))
 
     def _highlight_keys(self, current: Step | None) -> set[int]:
         if current is None:
@@ -763,10 +927,12 @@ class GraphCanvas(FigureCanvasQTAgg):
             name.draw(renderer)
 
     def _name_over(self, key: int) -> Text | None:
-        """The name label of a highlighted edge's source, which the highlight crosses."""
-        if key >= 0 or not self.geometry.show_text:
+        """The name beside a highlighted node or edge source, which the highlight crosses."""
+        if not self.geometry.show_text:
             return None
-        source = int(self.edge_src[-key - 1])
+        source = key if key >= 0 else int(self.edge_src[-key - 1])
+        if not self.is_op[source]:
+            return None
         texts = self.static_texts(source)
         return texts[1] if len(texts) > 1 else None
 
@@ -787,9 +953,8 @@ class GraphCanvas(FigureCanvasQTAgg):
                 x0, y0 = min(x0, nx0 - pad), min(y0, ny0 - pad)
                 x1, y1 = max(x1, nx1 + pad), max(y1, ny1 + pad)
         else:
-            text = self._dynamic_text(key)
-            x0, y0, x1, y1 = text.get_window_extent(renderer).extents
-            pad = 3.0 * g.ppt + 2  # the text's background box reaches a little further
+            x0, y0, x1, y1 = self._dynamic_text(key).pixel_extent(renderer)
+            pad = 2.0
         return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
     # ---- drawing and blitting -------------------------------------------------------
@@ -809,6 +974,46 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._background_key = self._renderer_key()
         self._drawn = {}
         self.draw_dynamic(event.renderer, None)
+        self._prefetch_queue = self._labels_to_come()
+        if not self._prefetch_scheduled:
+            self._prefetch_scheduled = True
+            QTimer.singleShot(0, self._prefetch)
+
+    def _labels_to_come(self):
+        """Dynamic labels in view that later steps will show, in step order."""
+        g, trace = self.geometry, self.trace
+        if g is None or trace is None or not g.show_text:
+            return iter(())
+        keys = []
+        for step in trace.steps:
+            if step.node is not None and g.in_view[step.node]:
+                keys.append((_GRAD if step.phase == "backward" else _VALUE, step.node))
+                if getattr(step, "first", False):
+                    keys.append((_GRAD, trace.graph.output))
+            elif step.edge is not None and step.edge in self.edge_index:
+                index = self.edge_index[step.edge]
+                if g.edge_in_view[index]:
+                    keys.append((_LOCAL, index))
+        return iter(keys)
+
+    @property
+    def prefetching(self) -> bool:
+        """True while labels of later steps are still being prepared in idle time."""
+        return self._prefetch_scheduled
+
+    def _prefetch(self) -> None:
+        """Rasterise upcoming labels a few milliseconds at a time, between events."""
+        self._prefetch_scheduled = False
+        if self.trace is None or self._draw_pending:
+            return
+        renderer = self.get_renderer()
+        deadline = time.perf_counter() + 0.008
+        for key in self._prefetch_queue:
+            self._dynamic_text(key).prepare(renderer)
+            if time.perf_counter() > deadline:
+                self._prefetch_scheduled = True
+                QTimer.singleShot(0, self._prefetch)
+                return
 
     def _renderer_key(self):
         w, h = self.figure.bbox.size
@@ -951,7 +1156,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         tip = self.node_tooltip(node) if node is not None else ""
         if tip != self.toolTip():
             self.setToolTip(tip)
-        cursor = Qt.CursorShape.PointingHandCursor if node is not None else Qt.CursorShape.ArrowCursor
+        shape = Qt.CursorShape
+        cursor = shape.PointingHandCursor if node is not None else shape.ArrowCursor
         if self.cursor().shape() != cursor:
             self.setCursor(cursor)
 
@@ -967,7 +1173,8 @@ class GraphCanvas(FigureCanvasQTAgg):
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """+/- zoom, 0 fits; every other key goes on to the window (stepping keys)."""
         key = event.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) and not modifiers:
             self.zoom(1.25)
         elif key == Qt.Key.Key_Minus and not event.modifiers():
             self.zoom(1 / 1.25)
@@ -982,30 +1189,27 @@ class GraphCanvas(FigureCanvasQTAgg):
     # ---- theme and legend ----------------------------------------------------------------
 
     def _build_legend(self) -> None:
-        c = self.colours
         out = self.trace.graph.output_node.label if self.trace is not None else "out"
         out = out if len(out) <= 12 else "out"
-        handles = [
-            Patch(facecolor=c["data_face"], edgecolor=c["data_edge"], linewidth=1.0),
-            Patch(facecolor=c["parameter_face"], edgecolor=c["parameter_edge"], linewidth=2.0),
-            Patch(facecolor=c["constant_face"], edgecolor=c["constant_edge"], linewidth=0.8),
-            Line2D([], [], marker="o", markersize=10, markerfacecolor=c["operation_face"],
-                   markeredgecolor=c["operation_edge"], linestyle=""),
-            Line2D([], [], marker="s", markersize=8, color=c["value"], linestyle=""),
-            Line2D([], [], marker="s", markersize=8, color=c["grad"], linestyle=""),
-            Line2D([], [], marker="s", markersize=8, color=c["local"], linestyle=""),
-            Line2D([], [], color=c["highlight"], linewidth=3.5),
-            Line2D([], [], color=c["not_needed"], linewidth=1.2, linestyle=(0, (4, 3))),
-        ]
-        labels = ["data", "parameter", "constant", "operation", "value (above)",
-                  f"gradient ∂{out}/∂node (below)", "local gradient (on edge)", "current step",
-                  "not needed"]
-        if self._legend is not None:
-            self._legend.remove()
-        self._legend = self.figure.legend(
-            handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-            fontsize=8.5, handlelength=1.6, columnspacing=1.2, borderaxespad=0.3,
-            labelcolor=c["fg"])
+        entries = [("box", "data", "data", "data"),
+                   ("box", "parameter", "parameter", "parameter"),
+                   ("box", "constant", "constant", "constant"),
+                   ("circle", "operation", "operation", "op"),
+                   ("square", "value", "value (above)", "value"),
+                   ("square", "grad", f"gradient ∂{out}/∂node (below)", "gradient"),
+                   ("square", "local", "local gradient (on edge)", "local"),
+                   ("line", "highlight", "current step", "current"),
+                   ("dashed", "not_needed", "not needed", "not needed")]
+
+        def label(text: str) -> Text:
+            return self._make_text(0, 0, text, IdentityTransform(), ha="left",
+                                   va="center_baseline", fontsize=8.5,
+                                   color=self.colours["fg"], clip_on=False)
+
+        self._legend.entries = [(m, role, label(long), label(short))
+                                for m, role, long, short in entries]
+        self._legend._widths.clear()
+        self._legend.stale = True
 
     def _apply_theme(self) -> None:
         c = self.colours
@@ -1013,6 +1217,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._build_legend()
         self._static.clear()
         self._texts.clear()
+        self._raster_cache.clear()
 
 
 def _draw_order(key: tuple[int, int]) -> tuple[int, int]:
