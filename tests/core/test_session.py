@@ -251,23 +251,35 @@ def test_long_title_is_trimmed():
     assert len(session_from_dict(_with(title="t" * 1000)).title) == 200
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf")])
-def test_a_session_that_saves_also_loads(tmp_path, value):
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"),
+                                   [1.0, float("nan"), float("-inf")]])
+def test_a_session_with_non_finite_values_saves_and_loads_back(tmp_path, same, value):
+    """Training can drive a parameter to nan/inf; such a session must open again."""
     session = Session("w = param(1.0)\nloss = w * 2",
-                      {"w": Binding("parameter", np.float64(value))})
+                      {"w": Binding("parameter", np.asarray(value, dtype=np.float64)[()])})
     path = tmp_path / "s.json"
-    try:
-        save_session(session, path)
-    except (ExpressionError, ValueError):
-        return  # refusing to save is fine too
-    load_session(path)
+    save_session(session, path)
+    json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constants)  # plain JSON
+    loaded = load_session(path)
+    same(loaded.bindings["w"].value, np.asarray(value, dtype=np.float64)[()])
 
 
-def test_text_that_cannot_be_saved_is_refused_on_load(tmp_path):
+def _no_constants(name):
+    raise AssertionError(f"the file holds the non-standard JSON constant {name}")
+
+
+@pytest.mark.parametrize("spelled", ["NaN", "Infinity", "nan ", "1e999"])
+def test_only_the_spelled_out_strings_stand_for_non_finite_values(spelled):
+    raw = json.dumps(_variable({"role": "data", "value": spelled}))
+    if spelled == "1e999":
+        raw = raw.replace('"1e999"', "1e999")
+    with pytest.raises(ExpressionError):
+        session_from_json(raw)
+
+
+def test_text_that_cannot_be_saved_is_refused_on_load():
     raw = ('{"format": "backprop-stepper-session", "version": 1, '
            '"text": "y = w * 2  # \\ud800"}')
-    try:
-        session = session_from_json(raw, where="bad.json")
-    except ExpressionError:
-        return
-    save_session(session, tmp_path / "again.json")
+    with pytest.raises(ExpressionError, match="not valid Unicode") as info:
+        session_from_json(raw, where="bad.json")
+    assert info.value.where == "bad.json"
