@@ -117,8 +117,9 @@ class StepBar(QWidget):
         self.refresh()
 
     def set_dark(self, dark: bool) -> None:
-        self.dark = dark
-        self._paint_icons()
+        if dark != self.dark:
+            self.dark = dark
+            self._paint_icons()
         self.refresh()
 
     def _paint_icons(self) -> None:

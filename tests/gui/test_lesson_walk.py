@@ -192,3 +192,20 @@ def test_lesson_tables_fill_in_and_jump_on_click(window, qtbot):
     qtbot.mouseClick(forward.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.model.position == 1
     assert forward.item(2, 2).text() == "?"
+
+
+def test_keys_work_on_a_window_that_is_not_active(qtbot):
+    from gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    qtbot.keyClick(win, Qt.Key.Key_Space)
+    assert win.model.position == 2
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert win.model.position == 7
+    qtbot.keyClick(win, Qt.Key.Key_Home)
+    assert win.model.position == 0
+    win.editor_panel.editor.setPlainText("loss = (w * x - y) ** 2\n")
+    qtbot.keyClick(win, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert win.model.program.text == "loss = (w * x - y) ** 2\n"
