@@ -68,7 +68,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--step", type=int, metavar="K",
                         help="position for --screenshot/--export, 0..N (default N, the end)")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--expr", metavar="TEXT", help="the program, e.g. 'loss = (w * x - y) ** 2'")
+    source.add_argument("--expr", metavar="TEXT",
+                        help="the program, e.g. 'loss = (w * x - y) ** 2'")
     source.add_argument("--expr-file", metavar="PATH", help="read the program from a file")
     source.add_argument("--file", dest="session_file", metavar="SESSION.json",
                         help="a saved session (same as FILE.json)")

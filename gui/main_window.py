@@ -36,6 +36,7 @@ from gui.messages import MessageBar
 from gui.model import Program, StepperModel
 from gui.resources import example_files
 from gui.step_bar import StepBar
+from gui.texts import example_title
 from gui.theme import palette, style_sheet
 from gui.torch_panel import TorchPanel
 
@@ -236,7 +237,7 @@ class MainWindow(QMainWindow):
                 title = load_session(path).title or path.stem
             except ExpressionError:
                 continue
-            action = self.examples_menu.addAction(self.tr(title))
+            action = self.examples_menu.addAction(example_title(title))
             action.setData(str(path))
             action.triggered.connect(lambda _=False, p=path: self._example_triggered(p))
             group.addAction(action)
@@ -256,9 +257,9 @@ class MainWindow(QMainWindow):
     # ---- keys
     def _action_for(self, event: QKeyEvent) -> QAction | None:
         pressed = QKeySequence(event.keyCombination())
+        exact = QKeySequence.SequenceMatch.ExactMatch
         for action in self.actions():
-            if action.isEnabled() and any(s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
-                                          for s in action.shortcuts()):
+            if action.isEnabled() and any(s.matches(pressed) == exact for s in action.shortcuts()):
                 return action
         return None
 

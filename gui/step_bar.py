@@ -18,7 +18,6 @@ from gui.model import SPEEDS, STEP_PHASES, StepperModel
 from gui.texts import phase_title
 from gui.theme import phase_colour
 
-
 _SHAPES = {
     "reset": '<rect x="3" y="4" width="2.4" height="12"/><path d="M16 4 L7 10 L16 16 Z"/>',
     "back": '<path d="M10 4 L2 10 L10 16 Z M18 4 L10 10 L18 16 Z"/>',

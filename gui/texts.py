@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from core.explain import TEMPLATES, Explanation, render
 
@@ -34,3 +34,21 @@ def explain(explanation: Explanation) -> str:
 
 def role_title(role: str) -> str:
     return {"data": tr("data"), "parameter": tr("parameter")}.get(role, role)
+
+
+#: the bundled examples' titles (resources/examples/*.json), listed here so that
+#: lupdate finds them; the menu shows example_title(session.title)
+EXAMPLE_TITLES = (
+    QT_TRANSLATE_NOOP("Examples", "The lesson: linear regression, one sample"),
+    QT_TRANSLATE_NOOP("Examples", "One node: c = x · y"),
+    QT_TRANSLATE_NOOP("Examples", "Chain rule: c = b(a(x))"),
+    QT_TRANSLATE_NOOP("Examples", "CS231n: f = (x + y) · z"),
+    QT_TRANSLATE_NOOP("Examples", "CS231n: a sigmoid neuron"),
+    QT_TRANSLATE_NOOP("Examples", "Reuse: e = (a + b) · (b + 1)"),
+    QT_TRANSLATE_NOOP("Examples", "Mean squared error over four samples"),
+    QT_TRANSLATE_NOOP("Examples", "A tanh neuron (micrograd)"),
+)
+
+
+def example_title(title: str) -> str:
+    return QCoreApplication.translate("Examples", title)

@@ -18,32 +18,32 @@ def phase_colour(phase: str | None, dark: bool) -> str:
 
 
 def palette(dark: bool) -> QPalette:
+    R = QPalette.ColorRole
     p = QPalette()
     if dark:
         colours = {
-            QPalette.ColorRole.Window: "#23252b", QPalette.ColorRole.WindowText: "#e8e8e8",
-            QPalette.ColorRole.Base: "#1b1d22", QPalette.ColorRole.AlternateBase: "#262930",
-            QPalette.ColorRole.Text: "#e8e8e8", QPalette.ColorRole.Button: "#30333b",
-            QPalette.ColorRole.ButtonText: "#e8e8e8", QPalette.ColorRole.Highlight: "#3d6fa8",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#30333b",
-            QPalette.ColorRole.ToolTipText: "#e8e8e8", QPalette.ColorRole.PlaceholderText: "#8a8f99",
-            QPalette.ColorRole.Link: "#56B4E9", QPalette.ColorRole.Mid: "#555a64",
+            R.Window: "#23252b", R.WindowText: "#e8e8e8",
+            R.Base: "#1b1d22", R.AlternateBase: "#262930",
+            R.Text: "#e8e8e8", R.Button: "#30333b",
+            R.ButtonText: "#e8e8e8", R.Highlight: "#3d6fa8",
+            R.HighlightedText: "#ffffff", R.ToolTipBase: "#30333b",
+            R.ToolTipText: "#e8e8e8", R.PlaceholderText: "#8a8f99",
+            R.Link: "#56B4E9", R.Mid: "#555a64",
         }
     else:
         colours = {
-            QPalette.ColorRole.Window: "#f4f4f2", QPalette.ColorRole.WindowText: "#1d1d1f",
-            QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f6f6f4",
-            QPalette.ColorRole.Text: "#1d1d1f", QPalette.ColorRole.Button: "#ececea",
-            QPalette.ColorRole.ButtonText: "#1d1d1f", QPalette.ColorRole.Highlight: "#cfe3f6",
-            QPalette.ColorRole.HighlightedText: "#1d1d1f", QPalette.ColorRole.ToolTipBase: "#ffffee",
-            QPalette.ColorRole.ToolTipText: "#1d1d1f", QPalette.ColorRole.PlaceholderText: "#8a8a8a",
-            QPalette.ColorRole.Link: "#0072B2", QPalette.ColorRole.Mid: "#b8b8b4",
+            R.Window: "#f4f4f2", R.WindowText: "#1d1d1f",
+            R.Base: "#ffffff", R.AlternateBase: "#f6f6f4",
+            R.Text: "#1d1d1f", R.Button: "#ececea",
+            R.ButtonText: "#1d1d1f", R.Highlight: "#cfe3f6",
+            R.HighlightedText: "#1d1d1f", R.ToolTipBase: "#ffffee",
+            R.ToolTipText: "#1d1d1f", R.PlaceholderText: "#8a8a8a",
+            R.Link: "#0072B2", R.Mid: "#b8b8b4",
         }
     for role, colour in colours.items():
         p.setColor(role, QColor(colour))
     disabled = QColor("#6b6f78" if dark else "#a0a0a0")
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):
+    for role in (R.WindowText, R.Text, R.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return p
 

@@ -166,7 +166,7 @@ class TorchPanel(QWidget):
                     tips.append(full_precision(value))
             cells.append(OK_MARK if row["ok"] else BAD_MARK)
             tips.append(self.tr("agrees") if row["ok"] else self.tr("disagrees"))
-            for column, (text, tip) in enumerate(zip(cells, tips)):
+            for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
                 if column:

@@ -150,3 +150,9 @@ def test_new_replaces_the_program_after_asking(window, qtbot):
     window.new_action.trigger()
     assert window.model.program.text.startswith("y_hat = w * x")
     assert not window.isWindowModified()
+
+
+def test_example_titles_are_listed_for_translation():
+    from gui.texts import EXAMPLE_TITLES
+
+    assert [load_session(p).title for p in example_files()] == list(EXAMPLE_TITLES)
