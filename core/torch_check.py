@@ -250,7 +250,9 @@ class _CodeOperand:
 
 
 def _exponent(k: float) -> str:
-    return str(int(k)) if float(k).is_integer() and abs(k) < 1e15 else repr(float(k))
+    if np.isfinite(k) and float(k).is_integer() and abs(k) < 1e15:
+        return str(int(k))
+    return _literal(k)
 
 
 def generate_code(graph: ComputationGraph) -> str:

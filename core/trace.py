@@ -430,7 +430,8 @@ class Trace:
 
             backward_steps: list[Step] = []
             output = graph.output
-            self.grads[output] = np.float64(1.0)
+            if relevant[output]:  # seed ∂out/∂out = 1 only when a parameter reaches out
+                self.grads[output] = np.float64(1.0)
             for node in reversed(nodes[:output]):
                 if not relevant[node.id]:
                     continue

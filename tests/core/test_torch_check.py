@@ -159,14 +159,7 @@ def test_generated_code_prints_what_printed_output_says(runs, name):
     assert result.stdout.strip()
 
 
-NO_PARAMETER_BUG = pytest.mark.xfail(
-    strict=True, reason="Trace seeds grads[output] = 1 even when no parameter reaches the "
-    "output (core/trace.py); compare() then reports 'y (grad)': ours 1, torch None, as a "
-    "MISMATCH, and the CLI exits 1 for every program without a parameter")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=NO_PARAMETER_BUG)
-                                  if n == "no-parameter" else n for n in PROGRAMS])
+@pytest.mark.parametrize("name", PROGRAMS)
 def test_every_program_matches_torch(runs, name):
     trace, _, _ = runs[name]
     report = compare(trace.graph, trace.grads)
@@ -216,7 +209,6 @@ def test_no_parameter_code_prints_only_the_output(runs):
     assert result.stdout == "tensor(6.)\n"
 
 
-@NO_PARAMETER_BUG
 @pytest.mark.parametrize("text", ["x = 2.0\ny = x * 3",
                                   "w = param(1.0)\nx = 2.0\nz = w * 2\ny = x * 3"])
 def test_no_parameter_program_is_not_a_torch_mismatch(text):
@@ -283,8 +275,6 @@ def test_torch_unavailable_is_reported_not_raised(monkeypatch, lesson_trace):
     assert "loss.backward()" in report.code
 
 
-@pytest.mark.xfail(strict=True, reason="core/torch_check.py _exponent writes a folded inf/nan "
-                   "exponent as the bare name 'inf'/'nan': the generated code raises NameError")
 @pytest.mark.parametrize("text", ["w = param(0.5)\nloss = w ** 10 ** 400",
                                   "w = param(0.5)\nloss = w ** (10 ** 400 - 10 ** 400)"])
 def test_generated_code_with_a_non_finite_literal_exponent_runs(tmp_path, text):
