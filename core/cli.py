@@ -21,11 +21,11 @@ import numpy as np
 from core import __version__
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.format import format_value, to_json_value
-from core.graph import Binding
+from core.graph import Binding, Operand
 from core.language import ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
 from core.session import load_session
-from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace
+from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
@@ -215,7 +215,8 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
         rows += [[str(s.index), s.equation if s.formula else s.text] for s in steps]
         lines += _table(rows)
         if phase == "local":
-            skipped = [f"∂{graph.nodes[c].label}/∂{n.label}" for n in graph.nodes
+            skipped = [d(Operand(graph.nodes[c].label, graph.nodes[c].atomic),
+                         Operand(n.label, n.atomic)) for n in graph.nodes
                        for c, _ in graph.consumers[n.id]
                        if n.kind in ("data", "constant") and graph.relevant[c]]
             if skipped:

@@ -227,8 +227,8 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
             raise TypeError(statement)
         env[statement.name] = node
         binding_order.append((statement.name, node))
-        if not has_backward:
-            output = node
+        if not has_backward and (isinstance(statement, Assign) or output is None):
+            output = node  # the last computed name; a trailing declaration is an input
 
     if not any(n.kind == "operation" for n in nodes):
         raise ExpressionError("there is nothing to compute: no operation in the program",

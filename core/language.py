@@ -28,7 +28,7 @@ MAX_MESSAGE = 300
 
 FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min")
 RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
-                      "pow", "grad", "backward"})
+                      "pow", "grad", "backward", "float"})  # float: generated code's nan
 
 
 class ExpressionError(ValueError):

@@ -178,7 +178,9 @@ class LocalGradientStep(Step):
 
     def _template(self) -> str:
         consumer = self.graph.nodes[self._edge[1]]
-        return OPS[consumer.op].local_text_for(consumer.attrs)[self._edge[2]]
+        template = OPS[consumer.op].local_text_for(consumer.attrs)[self._edge[2]]
+        # a formula that is just one operand needs no brackets: ∂c/∂(a + b) = b + 1
+        return {"{0}": "{0:bare}", "{1}": "{1:bare}"}.get(template, template)
 
     def _fill(self, template: str, values: bool) -> str:
         consumer = self.graph.nodes[self._edge[1]]
