@@ -328,8 +328,7 @@ class MainWindow(QMainWindow):
     # ---- look
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
-        if self.dark_action.isChecked() != self.dark:
-            self.dark_action.setChecked(self.dark)  # re-enters set_dark once, harmlessly
+        self._sync_check(self.dark_action, self.dark)
         # the palette goes to the application: a style sheet on the window stops a
         # window-level palette from reaching the docked panels
         QApplication.setPalette(palette(self.dark))
@@ -339,22 +338,35 @@ class MainWindow(QMainWindow):
         self.tables.set_dark(self.dark)
         self.step_bar.set_dark(self.dark)
 
+    @staticmethod
+    def _sync_check(action: QAction, on: bool) -> None:
+        """Tick a checkable action without it calling its slot again."""
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
     def set_presentation(self, on: bool) -> None:
-        self.presentation = bool(on)
-        if self.presentation_action.isChecked() != self.presentation:
-            self.presentation_action.setChecked(self.presentation)
+        on = bool(on)
+        self._sync_check(self.presentation_action, on)
+        if on == self.presentation:
+            return
+        self.presentation = on
         self.setStyleSheet(style_sheet(self.dark, self.presentation))
         self.menuBar().setVisible(not self.presentation)
         if self.presentation:
-            self._normal_state = self.saveState()
+            self._normal_docks = [d for d in self.panel_docks if d.isVisible()]
+            self._normal_geometry = self.saveGeometry()
             self.torch_dock.hide()
             self.editor_dock.hide()
             self.showFullScreen()
         else:
             self.showNormal()
-            state = getattr(self, "_normal_state", None)
-            if state is not None:
-                self.restoreState(state)
+            geometry = getattr(self, "_normal_geometry", None)
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            for dock in getattr(self, "_normal_docks", self.panel_docks):
+                dock.show()
         QTimer.singleShot(0, self.canvas.fit_view)
 
     # ---- documents

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
-from core.language import ExpressionError, parse_number
+from core.language import ExpressionError, parse, parse_number
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
 
@@ -42,6 +42,26 @@ def used_only(program: Program, trace: Trace) -> Program:
     if not unused:
         return program
     return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused})
+
+
+def _changed_declarations(old_text: str, new_text: str) -> list[str]:
+    """Names whose declaration (``x = 2.0``, ``w = param(1.0)``) is new or different."""
+    try:
+        new = parse(new_text).declared
+    except ExpressionError:
+        return []  # try_change reports the error
+    try:
+        old = parse(old_text).declared
+    except ExpressionError:
+        old = {}
+    changed = []
+    for name, declare in new.items():
+        before = old.get(name)
+        if before is None or before.role != declare.role \
+                or np.shape(before.value) != np.shape(declare.value) \
+                or not np.array_equal(before.value, declare.value):
+            changed.append(name)
+    return changed
 
 
 def same_program(a: Program, b: Program) -> bool:
@@ -140,8 +160,10 @@ class StepperModel(QObject):
 
     def apply_text(self, text: str) -> bool:
         """Apply: re-run with new program text (values from the table stay)."""
-        return self.try_change(Program(text, dict(self.program.bindings)),
-                               self.tr("Apply program"))
+        bindings = dict(self.program.bindings)
+        for name in _changed_declarations(self.program.text, text):
+            bindings.pop(name, None)  # the line the user just typed wins over the table
+        return self.try_change(Program(text, bindings), self.tr("Apply program"))
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""

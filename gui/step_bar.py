@@ -87,6 +87,7 @@ class StepBar(QWidget):
 
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="stepSlider")
         self.slider.setPageStep(1)
+        self.slider.setMinimumWidth(120)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.slider.setAccessibleName(self.tr("Position in the trace"))

@@ -162,3 +162,17 @@ def test_bad_expression_keeps_the_graph_and_marks_the_spot(window, qtbot):
     window.editor_panel.apply()
     assert error.isHidden()
     assert window.model.length == 9 - 3 + 3 or window.model.length > 0
+
+
+def test_a_declaration_typed_in_the_text_wins_over_the_table(window):
+    table = window.findChild(QTableWidget, "variablesTable")
+    editor = window.findChild(QPlainTextEdit, "expressionEditor")
+    editor.setPlainText("x = 2.0\nw = param(0.5)\ny_hat = w * x\nloss = (y_hat - y) ** 2\n")
+    window.editor_panel.apply()
+    assert table.item(row_of(table, "x"), 2).text() == "2"
+    assert table.item(row_of(table, "w"), 2).text() == "0.5"
+    assert table.item(row_of(table, "y"), 2).text() == "2"  # still from the table
+    # a table edit then overrides the declaration, and re-applying the same text keeps it
+    table.item(row_of(table, "x"), 2).setText("3")
+    window.editor_panel.apply()
+    assert table.item(row_of(table, "x"), 2).text() == "3"
