@@ -11,6 +11,10 @@ def main(argv: list[str] | None = None) -> int:
         from core.cli import main as headless_main
 
         return headless_main(argv)
+    if "--self-test" in argv:
+        from gui.self_test import run
+
+        return run()
     from gui.app import main as gui_main
 
     return gui_main(argv)
