@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from core.format import format_number, format_value
@@ -31,6 +32,9 @@ from core.language import (
     short,
 )
 from core.ops import OPS
+
+if TYPE_CHECKING:
+    import networkx
 
 MAX_NODES = 50_000
 KINDS = ("data", "parameter", "constant", "operation")
@@ -151,9 +155,15 @@ class ComputationGraph:
         return result
 
     @cached_property
-    def nx(self) -> nx.MultiDiGraph:
-        """The graph as networkx sees it: one edge per operand, keyed by its position."""
-        graph = nx.MultiDiGraph()
+    def nx(self) -> networkx.MultiDiGraph:
+        """The graph as networkx sees it: one edge per operand, keyed by its position.
+
+        Built (and networkx imported, ~140 ms) only when asked for: the trace and the
+        layout work on the node lists, so the window paints sooner without it.
+        """
+        import networkx  # noqa: PLC0415
+
+        graph = networkx.MultiDiGraph()
         for node in self.nodes:
             graph.add_node(node.id, kind=node.kind, name=node.name, label=node.label,
                            symbol=node.symbol)
