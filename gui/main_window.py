@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action(self.tr("Keyboard Shortcuts"), self.show_shortcuts,
                                              ("F1",))
         self.about_action = self._action(self.tr("About Backprop Stepper"), self.show_about)
+        self.licences_action = self._action(self.tr("Third-party licences…"),
+                                            self.show_licences)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -252,7 +254,7 @@ class MainWindow(QMainWindow):
             panels.addAction(dock.toggleViewAction())
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.shortcuts_action, self.licences_action, self.about_action])
 
     # ---- keys
     def _action_for(self, event: QKeyEvent) -> QAction | None:
@@ -609,6 +611,35 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())
+
+    def licences_html(self) -> str:
+        """Every bundled third-party package with its licence text, for Help → Licences."""
+        from html import escape
+
+        from gui.licenses import notices
+
+        parts = [f"<h3>{escape(self.tr('Third-party licences'))}</h3>"]
+        for notice in notices():
+            parts.append(f"<h4>{escape(notice.package)} {escape(notice.version)} — "
+                         f"{escape(notice.purpose)}</h4><p>{escape(notice.license)}</p>"
+                         f"<pre style='font-size: small'>{escape(notice.text)}</pre>")
+        return "".join(parts)
+
+    def show_licences(self) -> None:
+        if getattr(self, "_licences_dialog", None) is None:
+            from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+
+            dialog = QDialog(self)
+            dialog.setObjectName("licencesDialog")
+            dialog.setWindowTitle(self.tr("Third-party licences"))
+            browser = QTextBrowser(dialog)
+            browser.setObjectName("licencesText")
+            browser.setHtml(self.licences_html())
+            QVBoxLayout(dialog).addWidget(browser)
+            dialog.resize(760, 640)
+            self._licences_dialog = dialog
+        self._licences_dialog.show()  # not modal, like the shortcuts dialog
+        self._licences_dialog.raise_()
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._typing_key(event):
