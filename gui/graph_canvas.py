@@ -29,11 +29,12 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform, ScaledTranslation
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, QTimer, Signal
 
 from core.format import format_value, full_precision
 from core.layout import layered_layout, node_keys
 from core.trace import BackwardStep, KnownState, LocalGradientStep, Step, Trace
+from gui import fonts
 
 LIGHT = {
     "bg": "#FFFFFF", "fg": "#222222", "edge": "#4D4D4D", "not_needed": "#999999",
@@ -84,7 +85,9 @@ _VALUE, _GRAD, _LOCAL, _HIGHLIGHT = 1, 2, 0, -1  # draw order: highlight, edges,
 
 
 def _char_width(c: str) -> float:
-    """Rough advance of a DejaVu Sans glyph, in em."""
+    """Rough advance of a DejaVu Sans glyph (or a full-width CJK one), in em."""
+    if c >= "\u2e80":
+        return 1.0
     if c in "il.,:;'|!1 ()[]":
         return 0.36
     if c.isupper() or c in "mwMW@%":
@@ -452,6 +455,34 @@ class _LegendLayer(Artist):
         self.stale = False
 
 
+#: the legend: marker, colour role, long label, short label (for a narrow window);
+#: QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn
+LEGEND = (
+    ("box", "data", QT_TRANSLATE_NOOP("GraphCanvas", "data"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "data")),
+    ("box", "parameter", QT_TRANSLATE_NOOP("GraphCanvas", "parameter"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "parameter")),
+    ("box", "constant", QT_TRANSLATE_NOOP("GraphCanvas", "constant"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "constant")),
+    ("circle", "operation", QT_TRANSLATE_NOOP("GraphCanvas", "operation"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "op")),
+    ("square", "value", QT_TRANSLATE_NOOP("GraphCanvas", "value (above)"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "value")),
+    ("square", "grad", QT_TRANSLATE_NOOP("GraphCanvas", "gradient ∂{0}/∂node (below)"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "gradient")),
+    ("square", "local", QT_TRANSLATE_NOOP("GraphCanvas", "local gradient (on edge)"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "local")),
+    ("line", "highlight", QT_TRANSLATE_NOOP("GraphCanvas", "current step"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "current")),
+    ("dashed", "not_needed", QT_TRANSLATE_NOOP("GraphCanvas", "not needed"),
+     QT_TRANSLATE_NOOP("GraphCanvas", "not needed")),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("GraphCanvas", text)
+
+
 def _rgba(colour: str) -> tuple[float, float, float, float]:
     from matplotlib.colors import to_rgba
 
@@ -464,6 +495,7 @@ class GraphCanvas(FigureCanvasQTAgg):
     nodeClicked = Signal(int)
 
     def __init__(self, parent=None):
+        fonts.register(defer_qt=True)  # Noto Sans SC, used once some text needs CJK glyphs
         figure = Figure(figsize=(12, 7), dpi=100)
         super().__init__(figure)
         if parent is not None:
@@ -585,6 +617,11 @@ class GraphCanvas(FigureCanvasQTAgg):
                 self._drawn[key] = box  # drawn below, where its region is restored
                 regions.append(box)
         self._blit_regions(regions)
+
+    def retranslate(self) -> None:
+        """The legend again in the current UI language (after a language switch)."""
+        self._build_legend()
+        self._invalidate()
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
@@ -741,6 +778,8 @@ class GraphCanvas(FigureCanvasQTAgg):
 
     def _make_text(self, x: float, y: float, text: str, transform=None, **kwargs) -> Text:
         kwargs.setdefault("clip_on", True)
+        if not fonts.cjk_in_use() and fonts.needs_cjk(text):
+            fonts.use_cjk()  # before the Text is made: it reads the family list then
         artist = _CachedText(x, y, text, **kwargs)
         artist.cache = self._raster_cache
         artist.set_figure(self.figure)
@@ -1191,15 +1230,8 @@ class GraphCanvas(FigureCanvasQTAgg):
     def _build_legend(self) -> None:
         out = self.trace.graph.output_node.label if self.trace is not None else "out"
         out = out if len(out) <= 12 else "out"
-        entries = [("box", "data", "data", "data"),
-                   ("box", "parameter", "parameter", "parameter"),
-                   ("box", "constant", "constant", "constant"),
-                   ("circle", "operation", "operation", "op"),
-                   ("square", "value", "value (above)", "value"),
-                   ("square", "grad", f"gradient ∂{out}/∂node (below)", "gradient"),
-                   ("square", "local", "local gradient (on edge)", "local"),
-                   ("line", "highlight", "current step", "current"),
-                   ("dashed", "not_needed", "not needed", "not needed")]
+        entries = [(marker, role, _tr(long).format(out), _tr(short))
+                   for marker, role, long, short in LEGEND]
 
         def label(text: str) -> Text:
             return self._make_text(0, 0, text, IdentityTransform(), ha="left",
