@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint bench clean
+PACKAGE_STAMP := $(VENV)/.installed-package
+BUNDLE := dist/backprop-stepper
+
+.PHONY: run test lint bench package package-test clean translations update-translations
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +17,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP_INSTALL) -e '.[test,dev,bench]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Translations: the Qt Linguist sources (.ts) are committed; the compiled .qm files are
+# build outputs, made by pyside6-lrelease (it ships with PySide6-Essentials, which the
+# set-up above installs) whenever their .ts changes.
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+# After changing user-visible text: refresh the .ts (then translate what is unfinished).
+update-translations: $(STAMP)
+	$(PY) tools/update_translations.py
+
+run: $(STAMP) $(QM)
 	$(PY) main.py
 
-test: $(STAMP)
+test: $(STAMP) $(QM)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -28,5 +46,23 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_canvas.py
 
+$(PACKAGE_STAMP): $(STAMP)
+	$(PIP_INSTALL) -e '.[package]'
+	touch $(PACKAGE_STAMP)
+
+# A one-folder bundle in dist/backprop-stepper/ (build outputs stay out of git).
+package: $(PACKAGE_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build \
+		backprop_stepper.spec
+	@du -sh $(BUNDLE)
+
+# Build, then run the bundle's own self-test (offscreen, no display needed).
+package-test: package
+	$(BUNDLE)/backprop-stepper --self-test
+
+# the bundle takes resources/ as it is: compile the translations first
+package: $(QM)
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+	rm -f $(QM)

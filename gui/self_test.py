@@ -126,7 +126,8 @@ def run() -> int:
         except Exception as exc:  # a self-test reports every failure, it does not stop
             failures += 1
             verdict = "FAIL"
-            detail = f"{type(exc).__name__}: {exc}"
+            lines = [line for line in str(exc).splitlines() if line.strip()]
+            detail = f"{type(exc).__name__}: {lines[-1] if lines else ''}"  # the cause
             if os.environ.get("SELF_TEST_TRACEBACK"):
                 traceback.print_exc()
         print(f"{verdict}  {name} ({1000 * (time.perf_counter() - start):.0f} ms): {detail}",
