@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+LANGUAGES = ("en", "zh")
 WINDOW_SIZE = (1400, 900)
 TORCH_WAIT_MS = 60_000
 
@@ -67,6 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
                           "window and exit")
     parser.add_argument("--step", type=int, metavar="K",
                         help="position for --screenshot/--export, 0..N (default N, the end)")
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="language of --screenshot/--export: en or zh "
+                             "(Simplified Chinese; default: the system's)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--expr", metavar="TEXT",
                         help="the program, e.g. 'loss = (w * x - y) ** 2'")
@@ -109,12 +113,14 @@ def _program_from(args: argparse.Namespace):
     return Program(text, bindings), len(trace), position, title
 
 
-def _application(offscreen: bool):
+def _application(offscreen: bool, lang: str | None = None):
+    """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
+    system's) installed."""
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         os.environ["QT_SCALE_FACTOR"] = "1"
         os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
-    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -124,9 +130,10 @@ def _application(offscreen: bool):
     QCoreApplication.setOrganizationName("BackpropStepper")
     QCoreApplication.setApplicationName("Backprop Stepper")
     app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
-    translator = QTranslator(app)
-    if translator.load(QLocale(), "backprop_stepper", "_", str(resource("translations"))):
-        app.installTranslator(translator)
+    from gui import i18n
+
+    # the app's and Qt's own translations, the CJK font list for Chinese (gui.i18n)
+    i18n.apply_language(lang or i18n.SYSTEM)
     return app
 
 
@@ -154,7 +161,7 @@ def _render(args: argparse.Namespace) -> int:
     if args.export and os.path.splitext(target)[1].lower() not in (".png", ".svg", ".pdf"):
         print("error: --export writes .png, .svg or .pdf", file=sys.stderr)
         return EXIT_BAD_INPUT
-    app = _application(offscreen=True)
+    app = _application(offscreen=True, lang=args.lang)
     from PySide6.QtCore import QEventLoop, QTimer
 
     from gui.main_window import MainWindow
@@ -223,6 +230,12 @@ def _interactive(args: argparse.Namespace) -> int:
     from gui.model import Program
 
     settings = QSettings()
+    from gui import i18n
+
+    try:  # View → Language, as chosen last time; by default the system's
+        i18n.apply_language(str(settings.value("language", i18n.SYSTEM) or i18n.SYSTEM))
+    except ValueError:
+        i18n.apply_language(i18n.SYSTEM)
     window = MainWindow(settings)
     window.restore_settings(settings)
     if args.file or args.session_file:
@@ -258,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.step is not None and not (args.screenshot or args.export):
         make_parser().error("--step goes with --screenshot or --export")
+    if args.lang is not None and not (args.screenshot or args.export):
+        make_parser().error("--lang goes with --screenshot or --export")
     if args.screenshot or args.export:
         return _render(args)
     if args.startup_time:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.format import MINUS
 from core.language import ExpressionError
+from gui.i18n import Retranslator
 from gui.model import StepperModel
 from gui.texts import role_title
 
@@ -80,18 +81,22 @@ class EditorPanel(QWidget):
         self.setObjectName("editorPanel")
         self.model = model
         self._filling = False
+        self._texts = Retranslator()  # words re-set on a language switch
 
         self.editor = CodeEditor(objectName="expressionEditor")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabChangesFocus(True)
-        self.editor.setAccessibleName(self.tr("Program"))
-        self.editor.setPlaceholderText(self.tr("loss = (w * x - y) ** 2"))
+        self._texts.bind(self.editor.setAccessibleName, lambda: self.tr("Program"))
+        self._texts.bind(self.editor.setPlaceholderText,
+                         lambda: self.tr("loss = (w * x - y) ** 2"))
         self.editor.applyRequested.connect(self.apply)
         self.editor.textChanged.connect(self._text_edited)
 
-        self.apply_button = QPushButton(self.tr("Apply"), objectName="applyButton")
-        self.apply_button.setToolTip(self.tr("Re-run the program ({0})").format(
+        self.apply_button = QPushButton(objectName="applyButton")
+        self._texts.bind(self.apply_button.setText, lambda: self.tr("Apply"))
+        self._texts.bind(self.apply_button.setToolTip, lambda: self.tr(
+            "Re-run the program ({0})").format(
             QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText)))
         self.apply_button.clicked.connect(self.apply)
         self.error_label = QLabel(objectName="editorError", wordWrap=True)
@@ -99,7 +104,8 @@ class EditorPanel(QWidget):
         self.error_label.hide()
 
         self.table = QTableWidget(0, 3, objectName="variablesTable")
-        self.table.setHorizontalHeaderLabels([self.tr("name"), self.tr("role"), self.tr("value")])
+        self._texts.bind(self.table.setHorizontalHeaderLabels,
+                         lambda: [self.tr("name"), self.tr("role"), self.tr("value")])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setItemDelegateForColumn(1, RoleDelegate(self.table))
@@ -112,10 +118,11 @@ class EditorPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._item_changed)
-        self.table.setAccessibleName(self.tr("Variables"))
+        self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Variables"))
 
         buttons = QHBoxLayout()
-        hint = QLabel(self.tr("Ctrl+Enter applies"))
+        hint = QLabel()
+        self._texts.bind(hint.setText, lambda: self.tr("Ctrl+Enter applies"))
         hint.setObjectName("hintLabel")
         buttons.addWidget(hint)
         buttons.addStretch(1)
@@ -125,7 +132,9 @@ class EditorPanel(QWidget):
         layout.addWidget(self.editor, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
-        variables = QLabel(self.tr("Variables (double-click a value or role to change it)"))
+        variables = QLabel()
+        self._texts.bind(variables.setText, lambda: self.tr(
+            "Variables (double-click a value or role to change it)"))
         variables.setWordWrap(True)
         layout.addWidget(variables)
         layout.addWidget(self.table, 2)
@@ -133,6 +142,15 @@ class EditorPanel(QWidget):
         model.traceReplaced.connect(self.refresh)
         model.errorChanged.connect(self.show_error)
         self.refresh()
+
+    def retranslate(self) -> None:
+        self._texts.apply()
+        self.refresh_table()  # role names and tips
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ---- intent
     def apply(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTextBrowser
 
 from core.format import format_value
@@ -24,6 +25,15 @@ class ExplanationView(QTextBrowser):
         model.stepChanged.connect(self.refresh)
         model.traceReplaced.connect(self.refresh)
         self.refresh()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Explanation of the current step"))
+        self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

@@ -6,7 +6,7 @@ Clicking a row jumps there. The tables are also the canvas's text alternative.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,12 +32,7 @@ class LessonTables(QTabWidget):
         self.model = model
         self.dark = False
         self.tables: dict[str, QTableWidget] = {}
-        headers = {
-            "forward": [self.tr("node"), self.tr("computation"), self.tr("value")],
-            "local": [self.tr("edge"), self.tr("formula"), self.tr("value")],
-            "backward": [self.tr("gradient"), self.tr("chain rule"), self.tr("value")],
-            "update": [self.tr("parameter"), self.tr("gradient descent"), self.tr("new value")],
-        }
+        headers = self._headers()
         for phase in PHASES:
             table = QTableWidget(0, 3, objectName=f"{phase}Table")
             table.setHorizontalHeaderLabels(headers.get(phase, headers["forward"]))
@@ -61,6 +56,28 @@ class LessonTables(QTabWidget):
         model.traceReplaced.connect(self.rebuild)
         model.stepChanged.connect(self.update_position)
         self.rebuild()
+
+    def _headers(self) -> dict[str, list[str]]:
+        return {
+            "forward": [self.tr("node"), self.tr("computation"), self.tr("value")],
+            "local": [self.tr("edge"), self.tr("formula"), self.tr("value")],
+            "backward": [self.tr("gradient"), self.tr("chain rule"), self.tr("value")],
+            "update": [self.tr("parameter"), self.tr("gradient descent"), self.tr("new value")],
+        }
+
+    def retranslate(self) -> None:
+        """Headers, tab titles and the rows' words in the language now installed."""
+        headers = self._headers()
+        for phase, table in self.tables.items():
+            table.setHorizontalHeaderLabels(headers.get(phase, headers["forward"]))
+            table.setAccessibleName(phase_title(phase))
+            self.setTabText(self.indexOf(table), phase_title(phase))
+        self.rebuild()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QTableWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.language import ExpressionError
 from core.session import load_session
+from gui import i18n
 from gui.editor_panel import EditorPanel
 from gui.explanation import ExplanationView
 from gui.graph_canvas import GraphCanvas
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._forwarding = False
         self._shortcut_dialog: QDialog | None = None
+        #: every menu, action and dock title, re-set on a language switch
+        self._texts = i18n.Retranslator()
 
         self.model = StepperModel(parent=self)
         self.canvas = GraphCanvas(self)
@@ -108,8 +112,10 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(TORCH_FALLBACK_MS, self.torch_panel.start)
 
     # ---- layout
-    def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self, objectName=name)
+    def _dock(self, name: str, title, widget: QWidget, area) -> QDockWidget:
+        """``title`` is a ``lambda: self.tr(…)`` so that a language switch can re-set it."""
+        dock = QDockWidget(self, objectName=name)
+        self._texts.bind(dock.setWindowTitle, title if callable(title) else lambda: title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -118,17 +124,17 @@ class MainWindow(QMainWindow):
         A = Qt.DockWidgetArea
         self.setCorner(Qt.Corner.BottomLeftCorner, A.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, A.BottomDockWidgetArea)
-        self.editor_dock = self._dock("editorDock", self.tr("Program"), self.editor_panel,
+        self.editor_dock = self._dock("editorDock", lambda: self.tr("Program"), self.editor_panel,
                                       A.LeftDockWidgetArea)
-        self.torch_dock = self._dock("torchDock", self.tr("PyTorch"), self.torch_panel,
+        self.torch_dock = self._dock("torchDock", lambda: self.tr("PyTorch"), self.torch_panel,
                                      A.RightDockWidgetArea)
-        self.step_dock = self._dock("stepDock", self.tr("Steps"), self.step_bar,
+        self.step_dock = self._dock("stepDock", lambda: self.tr("Steps"), self.step_bar,
                                     A.BottomDockWidgetArea)
         self.step_dock.setTitleBarWidget(QWidget())
         self.step_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        self.explanation_dock = self._dock("explanationDock", self.tr("Explanation"),
+        self.explanation_dock = self._dock("explanationDock", lambda: self.tr("Explanation"),
                                            self.explanation, A.BottomDockWidgetArea)
-        self.tables_dock = self._dock("tablesDock", self.tr("Lesson tables"), self.tables,
+        self.tables_dock = self._dock("tablesDock", lambda: self.tr("Lesson tables"), self.tables,
                                       A.BottomDockWidgetArea)
         self.splitDockWidget(self.step_dock, self.explanation_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.explanation_dock, self.tables_dock, Qt.Orientation.Horizontal)
@@ -140,8 +146,10 @@ class MainWindow(QMainWindow):
         self.panel_docks = [self.editor_dock, self.torch_dock, self.explanation_dock,
                             self.tables_dock]
 
-    def _action(self, text: str, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
-        action = QAction(text, self)
+    def _action(self, text, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
+        """``text`` is a ``lambda: self.tr(…)`` (or a plain string, then never re-translated)."""
+        action = QAction(self)
+        self._texts.bind(action.setText, text if callable(text) else lambda: text)
         if name:
             action.setObjectName(name)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -153,64 +161,140 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         m = self.model
         K = QKeySequence.StandardKey
-        self.next_action = self._action(self.tr("Next step"), m.next, ("Right", "Space"),
+        self.next_action = self._action(lambda: self.tr("Next step"), m.next, ("Right", "Space"),
                                         "nextAction")
-        self.prev_action = self._action(self.tr("Previous step"), m.previous, ("Left",),
+        self.prev_action = self._action(lambda: self.tr("Previous step"), m.previous, ("Left",),
                                         "prevAction")
-        self.reset_action = self._action(self.tr("Reset to the start"), m.reset, ("Home",),
+        self.reset_action = self._action(lambda: self.tr("Reset to the start"), m.reset, ("Home",),
                                          "resetAction")
-        self.end_action = self._action(self.tr("To the end"), m.end, ("End",), "endAction")
+        self.end_action = self._action(lambda: self.tr("To the end"), m.end, ("End",), "endAction")
         self.phase_actions = [
             self._action(title, lambda _=False, p=phase: m.goto_phase(p), (f"Ctrl+{i}",),
                          f"{phase}PhaseAction")
             for i, (phase, title) in enumerate(
-                (("forward", self.tr("First step of the forward pass")),
-                 ("local", self.tr("First step of the local gradients")),
-                 ("backward", self.tr("First step of the backward pass"))), start=1)
+                (("forward", lambda: self.tr("First step of the forward pass")),
+                 ("local", lambda: self.tr("First step of the local gradients")),
+                 ("backward", lambda: self.tr("First step of the backward pass"))), start=1)
         ]
-        self.play_action = self._action(self.tr("Play / pause"), m.toggle_play, ("P",),
+        self.play_action = self._action(lambda: self.tr("Play / pause"), m.toggle_play, ("P",),
                                         "playAction")
-        self.apply_action = self._action(self.tr("Apply the program"),
+        self.apply_action = self._action(lambda: self.tr("Apply the program"),
                                          self.editor_panel.apply,
                                          ("Ctrl+Return", "Ctrl+Enter"), "applyAction")
-        self.undo_action = m.undo_stack.createUndoAction(self, self.tr("Undo"))
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = m.undo_stack.createRedoAction(self, self.tr("Redo"))
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
+        # own actions rather than QUndoStack.createUndoAction, whose "Undo" prefix is
+        # fixed when made: these say "Undo <what>" in the language of the moment
+        stack = m.undo_stack
+        self.undo_action = self._action(
+            lambda: self._with_command(self.tr("Undo"), stack.undoText()), stack.undo,
+            ("Ctrl+Z",), "undoAction")
+        self.redo_action = self._action(
+            lambda: self._with_command(self.tr("Redo"), stack.redoText()), stack.redo,
+            ("Ctrl+Shift+Z", "Ctrl+Y"), "redoAction")
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.undo_action.setText(
+            self._with_command(self.tr("Undo"), text)))
+        stack.redoTextChanged.connect(lambda text: self.redo_action.setText(
+            self._with_command(self.tr("Redo"), text)))
 
-        self.new_action = self._action(self.tr("New"), self._new_triggered, (K.New,))
-        self.open_action = self._action(self.tr("Open…"), self._open_triggered, (K.Open,))
-        self.save_action = self._action(self.tr("Save"), self.save, (K.Save,))
-        self.save_as_action = self._action(self.tr("Save As…"), self.save_as,
+        self.new_action = self._action(lambda: self.tr("New"), self._new_triggered, (K.New,))
+        self.open_action = self._action(lambda: self.tr("Open…"), self._open_triggered, (K.Open,))
+        self.save_action = self._action(lambda: self.tr("Save"), self.save, (K.Save,))
+        self.save_as_action = self._action(lambda: self.tr("Save As…"), self.save_as,
                                            ("Ctrl+Shift+S",))
-        self.export_action = self._action(self.tr("Export Image…"), self._export_triggered,
+        self.export_action = self._action(lambda: self.tr("Export Image…"), self._export_triggered,
                                           ("Ctrl+E",))
-        self.quit_action = self._action(self.tr("Quit"), self.quit, (K.Quit,))
-        self.dark_action = self._action(self.tr("Dark Theme"), self.set_dark, ("Ctrl+Shift+D",),
-                                        "darkAction", checkable=True)
-        self.presentation_action = self._action(self.tr("Presentation Mode"),
+        self.quit_action = self._action(lambda: self.tr("Quit"), self.quit, (K.Quit,))
+        self.dark_action = self._action(lambda: self.tr("Dark Theme"), self.set_dark,
+                                        ("Ctrl+Shift+D",), "darkAction", checkable=True)
+        self.presentation_action = self._action(lambda: self.tr("Presentation Mode"),
                                                 self.set_presentation, ("F11",),
                                                 "presentationAction", checkable=True)
-        self.fit_action = self._action(self.tr("Fit Graph to View"), self.canvas.fit_view,
+        self.fit_action = self._action(lambda: self.tr("Fit Graph to View"), self.canvas.fit_view,
                                        ("Ctrl+0", "F"))
-        self.zoom_in_action = self._action(self.tr("Zoom In"), lambda: self.canvas.zoom(1.25),
-                                           ("Ctrl++", "Ctrl+="))
-        self.zoom_out_action = self._action(self.tr("Zoom Out"), lambda: self.canvas.zoom(0.8),
-                                            ("Ctrl+-",))
-        self.shortcuts_action = self._action(self.tr("Keyboard Shortcuts"), self.show_shortcuts,
-                                             ("F1",))
-        self.about_action = self._action(self.tr("About Backprop Stepper"), self.show_about)
-        self.licences_action = self._action(self.tr("Third-party licences…"),
+        self.zoom_in_action = self._action(lambda: self.tr("Zoom In"),
+                                           lambda: self.canvas.zoom(1.25), ("Ctrl++", "Ctrl+="))
+        self.zoom_out_action = self._action(lambda: self.tr("Zoom Out"),
+                                            lambda: self.canvas.zoom(0.8), ("Ctrl+-",))
+        self.shortcuts_action = self._action(lambda: self.tr("Keyboard Shortcuts"),
+                                             self.show_shortcuts, ("F1",))
+        self.about_action = self._action(lambda: self.tr("About Backprop Stepper"), self.show_about)
+        self.licences_action = self._action(lambda: self.tr("Third-party licences…"),
                                             self.show_licences)
+
+    def _menu(self, parent, title) -> QMenu:
+        """A menu (in the menu bar or another menu) whose title follows the language."""
+        menu = parent.addMenu("")
+        self._texts.bind(menu.setTitle, title)
+        return menu
+
+    @staticmethod
+    def _with_command(prefix: str, command: str) -> str:
+        return f"{prefix} {command}" if command else prefix
+
+    def _make_language_menu(self, view_menu: QMenu) -> None:
+        """View → Language: System default, then each language named in itself."""
+        menu = self._menu(view_menu, lambda: self.tr("Language"))
+        menu.setObjectName("languageMenu")
+        self.language_menu = menu
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for choice in (i18n.SYSTEM, *i18n.LANGUAGES):
+            action = menu.addAction("")
+            action.setObjectName(f"{choice}LanguageAction")
+            if choice == i18n.SYSTEM:
+                self._texts.bind(action.setText, lambda: self.tr("System default"))
+                menu.addSeparator()
+            else:
+                action.setText(i18n.ENDONYMS[choice])
+            action.setCheckable(True)
+            action.setData(choice)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, c=choice: self.set_language(c))
+            self.language_actions[choice] = action
+        self._sync_language_menu()
+
+    def _sync_language_menu(self) -> None:
+        choice = i18n.current_choice()
+        for key, action in self.language_actions.items():
+            self._sync_check(action, key == choice)
+
+    def set_language(self, choice: str) -> str:
+        """Switch the UI language live (``system``, ``en`` or ``zh``); the interactive
+        launch remembers the choice. Returns the language now shown."""
+        language = i18n.apply_language(choice)
+        self._sync_language_menu()
+        if self.settings is not None:
+            self.settings.setValue("language", i18n.current_choice())
+        return language
+
+    def retranslate(self) -> None:
+        """Every word the window owns again, in the language now installed."""
+        self._texts.apply()
+        self._sync_language_menu()
+        self._update_title()
+        self.canvas.retranslate()
+        for name in ("_shortcut_dialog", "_licences_dialog"):
+            dialog = getattr(self, name, None)
+            if dialog is not None:  # made again, in the new language, when next opened
+                dialog.close()
+                dialog.deleteLater()
+                setattr(self, name, None)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = self._menu(bar, lambda: self.tr("&File"))
         file_menu.addActions([self.new_action, self.open_action, self.save_action,
                               self.save_as_action])
-        self.recent_menu = file_menu.addMenu(self.tr("Recent"))
+        self.recent_menu = self._menu(file_menu, lambda: self.tr("Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self._fill_recent()
         file_menu.addSeparator()
@@ -218,12 +302,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu = self._menu(bar, lambda: self.tr("&Edit"))
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.apply_action)
 
-        step_menu = bar.addMenu(self.tr("&Step"))
+        step_menu = self._menu(bar, lambda: self.tr("&Step"))
         step_menu.addActions([self.next_action, self.prev_action, self.reset_action,
                               self.end_action])
         step_menu.addSeparator()
@@ -231,7 +315,7 @@ class MainWindow(QMainWindow):
         step_menu.addSeparator()
         step_menu.addAction(self.play_action)
 
-        self.examples_menu = bar.addMenu(self.tr("E&xamples"))
+        self.examples_menu = self._menu(bar, lambda: self.tr("E&xamples"))
         self.examples_menu.setObjectName("examplesMenu")
         group = QActionGroup(self)
         for path in example_files():
@@ -239,21 +323,23 @@ class MainWindow(QMainWindow):
                 title = load_session(path).title or path.stem
             except ExpressionError:
                 continue
-            action = self.examples_menu.addAction(example_title(title))
+            action = self.examples_menu.addAction("")
+            self._texts.bind(action.setText, lambda t=title: example_title(t))
             action.setData(str(path))
             action.triggered.connect(lambda _=False, p=path: self._example_triggered(p))
             group.addAction(action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = self._menu(bar, lambda: self.tr("&View"))
         view_menu.addActions([self.dark_action, self.presentation_action])
         view_menu.addSeparator()
         view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
         view_menu.addSeparator()
-        panels = view_menu.addMenu(self.tr("Panels"))
+        panels = self._menu(view_menu, lambda: self.tr("Panels"))
         for dock in self.panel_docks:
             panels.addAction(dock.toggleViewAction())
+        self._make_language_menu(view_menu)
 
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = self._menu(bar, lambda: self.tr("&Help"))
         help_menu.addActions([self.shortcuts_action, self.licences_action, self.about_action])
 
     # ---- keys
@@ -437,13 +523,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Saved {0}").format(path.name), 5000)
         return True
 
+    def _session_filter(self) -> str:
+        return self.tr("Backprop Stepper sessions (*.json);;All files (*)")
+
     def save(self) -> bool:
         return self.save_to(self.path) if self.path else self.save_as()
 
     def save_as(self) -> bool:
         suggested = str(self.path) if self.path else "session.json"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Session"), suggested,
-                                              self.tr(SESSION_FILTER))
+                                              self._session_filter())
         return self.save_to(path) if path else False
 
     def export_image(self, path: str | Path) -> bool:
@@ -472,7 +561,7 @@ class MainWindow(QMainWindow):
             return
         start = str(self.path.parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Session"), start,
-                                              self.tr(SESSION_FILTER))
+                                              self._session_filter())
         if path:
             self.open_file(path)
 

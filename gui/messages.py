@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
 
@@ -14,13 +14,22 @@ class MessageBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(objectName="messageClose", text="×")
         close.setAutoRaise(True)
-        close.setToolTip(self.tr("Dismiss"))
+        self.close_button = close
+        self.retranslate()
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.hide()
+
+    def retranslate(self) -> None:
+        self.close_button.setToolTip(self.tr("Dismiss"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_message(self, text: str, kind: str = "error") -> None:
         self.setProperty("kind", kind)

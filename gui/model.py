@@ -179,13 +179,15 @@ class StepperModel(QObject):
                                self.tr("Set {0} = {1}").format(name, text.strip()))
 
     def edit_role(self, name: str, role: str) -> bool:
+        from gui.texts import role_title
+
         value = next((v for n, _, v in self.variables() if n == name), None)
         if value is None or role not in ("data", "parameter"):
             return False
         bindings = dict(self.program.bindings)
         bindings[name] = Binding(role, value)
         return self.try_change(Program(self.program.text, bindings),
-                               self.tr("Make {0} {1}").format(name, role))
+                               self.tr("Make {0} {1}").format(name, role_title(role)))
 
     def _role_of(self, name: str) -> str:
         return next((r for n, r, _ in self.variables() if n == name), "data")

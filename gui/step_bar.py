@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import Retranslator
 from gui.model import SPEEDS, STEP_PHASES, StepperModel
 from gui.texts import phase_title
 from gui.theme import phase_colour
@@ -43,44 +44,49 @@ class StepBar(QWidget):
         self.setObjectName("stepBar")
         self.model = model
         self.dark = False
+        self._texts = Retranslator()  # words re-set on a language switch
 
-        def tool(name: str, icon: str, tip: str, slot) -> QToolButton:
+        def tool(name: str, icon: str, tip, slot) -> QToolButton:
             button = QToolButton(objectName=name)
             button.setProperty("shape", icon)
-            button.setToolTip(tip)
-            button.setAccessibleName(tip)
+            self._texts.bind(button.setToolTip, tip)
+            self._texts.bind(button.setAccessibleName, tip)
             button.setAutoRaise(False)
             button.clicked.connect(slot)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             return button
 
         self.reset_button = tool("resetButton", "reset",
-                                 self.tr("Reset to the start (Home)"), model.reset)
+                                 lambda: self.tr("Reset to the start (Home)"), model.reset)
         self.prev_button = tool("prevStepButton", "back",
-                                self.tr("Back one step (Left)"), model.previous)
+                                lambda: self.tr("Back one step (Left)"), model.previous)
         self.next_button = tool("nextStepButton", "next",
-                                self.tr("Next step (Right or Space)"), model.next)
+                                lambda: self.tr("Next step (Right or Space)"), model.next)
         self.end_button = tool("endButton", "end",
-                               self.tr("To the end (End)"), model.end)
-        self.play_button = tool("playButton", "play", self.tr("Play / pause (P)"),
+                               lambda: self.tr("To the end (End)"), model.end)
+        self.play_button = tool("playButton", "play", lambda: self.tr("Play / pause (P)"),
                                 model.toggle_play)
         self.tool_buttons = [self.reset_button, self.prev_button, self.next_button,
                              self.end_button, self.play_button]
 
         self.phase_buttons: dict[str, QPushButton] = {}
         for number, phase in enumerate(STEP_PHASES, start=1):
-            button = QPushButton(phase_title(phase), objectName=f"{phase}PhaseButton")
-            button.setToolTip(self.tr("First step of this phase (Ctrl+{0})").format(number))
+            button = QPushButton(objectName=f"{phase}PhaseButton")
+            self._texts.bind(button.setText, lambda p=phase: phase_title(p))
+            self._texts.bind(button.setToolTip, lambda n=number: self.tr(
+                "First step of this phase (Ctrl+{0})").format(n))
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setProperty("phase", phase)
             button.clicked.connect(lambda _=False, p=phase: model.goto_phase(p))
             self.phase_buttons[phase] = button
 
         self.speed_box = QComboBox(objectName="speedBox")
-        for speed in SPEEDS:
-            self.speed_box.addItem(self.tr("speed ×{0}").format(f"{speed:g}"), speed)
+        for i, speed in enumerate(SPEEDS):
+            self.speed_box.addItem("", speed)
+            self._texts.bind(lambda text, i=i: self.speed_box.setItemText(i, text),
+                             lambda s=speed: self.tr("speed ×{0}").format(f"{s:g}"))
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed_box.setToolTip(self.tr("Playing speed"))
+        self._texts.bind(self.speed_box.setToolTip, lambda: self.tr("Playing speed"))
         self.speed_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.speed_box.currentIndexChanged.connect(
             lambda i: model.set_speed(self.speed_box.itemData(i)))
@@ -90,7 +96,8 @@ class StepBar(QWidget):
         self.slider.setMinimumWidth(120)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.slider.setAccessibleName(self.tr("Position in the trace"))
+        self._texts.bind(self.slider.setAccessibleName,
+                         lambda: self.tr("Position in the trace"))
         self.slider.valueChanged.connect(self._slider_moved)
         self.label = QLabel(objectName="stepLabel")
         self.label.setMinimumWidth(220)
@@ -115,6 +122,12 @@ class StepBar(QWidget):
         model.playingChanged.connect(self._playing)
         self._paint_icons()
         self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self._texts.apply()
+            self.refresh()
+        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self.dark:

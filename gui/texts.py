@@ -11,15 +11,31 @@ def tr(text: str, context: str = "BackpropStepper") -> str:
     return QCoreApplication.translate(context, text)
 
 
+# written out with their context so that lupdate finds them (a bare tr() has none)
+PHASE_TITLES = {
+    None: QT_TRANSLATE_NOOP("BackpropStepper", "start"),
+    "forward": QT_TRANSLATE_NOOP("BackpropStepper", "Forward pass"),
+    "local": QT_TRANSLATE_NOOP("BackpropStepper", "Local gradients"),
+    "backward": QT_TRANSLATE_NOOP("BackpropStepper", "Backward pass"),
+    "update": QT_TRANSLATE_NOOP("BackpropStepper", "Update"),
+}
+ROLE_TITLES = {
+    "data": QT_TRANSLATE_NOOP("BackpropStepper", "data"),
+    "parameter": QT_TRANSLATE_NOOP("BackpropStepper", "parameter"),
+}
+# core.graph.value_warning's sentences, filled into the "forward.nonfinite" template
+WARNINGS = (
+    QT_TRANSLATE_NOOP("Explanation",
+                      "not a number (nan): an input is outside the function's domain"),
+    QT_TRANSLATE_NOOP("Explanation", "infinite: the result overflowed or divided by zero"),
+)
+# arguments of an explanation that are English words, not names or numbers
+_WORD_ARGS = ("warning",)
+
+
 def phase_title(phase: str | None) -> str:
-    titles = {
-        None: tr("start"),
-        "forward": tr("Forward pass"),
-        "local": tr("Local gradients"),
-        "backward": tr("Backward pass"),
-        "update": tr("Update"),
-    }
-    return titles.get(phase, phase or "")
+    title = PHASE_TITLES.get(phase)
+    return tr(title) if title is not None else (phase or "")
 
 
 def templates() -> dict[str, str]:
@@ -28,12 +44,34 @@ def templates() -> dict[str, str]:
             for key, text in TEMPLATES.items()}
 
 
+def _words(explanation: Explanation) -> Explanation:
+    """The explanation with its word arguments (a warning) translated too."""
+    if not any(k in explanation.args for k in _WORD_ARGS):
+        return explanation
+    args = {k: QCoreApplication.translate("Explanation", v)
+            if k in _WORD_ARGS and isinstance(v, str) else v
+            for k, v in explanation.args.items()}
+    return Explanation(explanation.key, args, explanation.more)
+
+
+#: a sentence that ends in full-width punctuation needs no space before the next one
+_FULL_WIDTH_END = tuple("。！？；：）」")
+
+
 def explain(explanation: Explanation) -> str:
-    return render(explanation, templates())
+    """The explanation's sentences in the UI language (English when untranslated)."""
+    table = templates()
+    text = ""
+    for part in (explanation, *explanation.more):
+        sentence = render(Explanation(part.key, _words(part).args), table)
+        joiner = "" if not text or text.endswith(_FULL_WIDTH_END) else " "
+        text += joiner + sentence
+    return text
 
 
 def role_title(role: str) -> str:
-    return {"data": tr("data"), "parameter": tr("parameter")}.get(role, role)
+    title = ROLE_TITLES.get(role)
+    return tr(title) if title is not None else role
 
 
 #: the bundled examples' titles (resources/examples/*.json), listed here so that

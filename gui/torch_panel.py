@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
+from gui.i18n import Retranslator
 from gui.model import StepperModel
 from gui.torch_service import TorchService
 
@@ -42,24 +43,28 @@ class TorchPanel(QWidget):
         self._request_id: int | None = None
         self._enabled = False  # the first check waits until the window has been painted
         self.report: dict | None = None
+        self._answer: dict | None = None  # the last answer shown, shown again on a switch
+        self._texts = Retranslator()  # words re-set on a language switch
+        tr = self._texts.bind
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         self.code = QPlainTextEdit(objectName="torchCode", readOnly=True)
         self.code.setFont(mono)
         self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.code.setAccessibleName(self.tr("PyTorch code"))
-        self.copy_button = QPushButton(self.tr("Copy code"), objectName="copyCodeButton")
-        self.copy_button.setToolTip(self.tr("Copy the PyTorch code to the clipboard"))
+        tr(self.code.setAccessibleName, lambda: self.tr("PyTorch code"))
+        self.copy_button = QPushButton(objectName="copyCodeButton")
+        tr(self.copy_button.setText, lambda: self.tr("Copy code"))
+        tr(self.copy_button.setToolTip, lambda: self.tr("Copy the PyTorch code to the clipboard"))
         self.copy_button.clicked.connect(self.copy_code)
 
         self.output = QPlainTextEdit(objectName="torchOutput", readOnly=True)
         self.output.setFont(mono)
-        self.output.setAccessibleName(self.tr("What PyTorch prints"))
+        tr(self.output.setAccessibleName, lambda: self.tr("What PyTorch prints"))
         self.output.setFixedHeight(self.output.fontMetrics().lineSpacing() * 3 + 14)
 
         self.table = QTableWidget(0, 5, objectName="torchTable")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("name"), self.tr("ours"), self.tr("PyTorch"), self.tr("numeric"), "✓"])
+        tr(self.table.setHorizontalHeaderLabels, lambda: [
+            self.tr("name"), self.tr("ours"), self.tr("PyTorch"), self.tr("numeric"), "✓"])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -76,24 +81,47 @@ class TorchPanel(QWidget):
         self.status.setProperty("state", "pending")
 
         code_row = QHBoxLayout()
-        code_row.addWidget(QLabel(self.tr("Code")))
+        code_row.addWidget(self._label(lambda: self.tr("Code")))
         code_row.addStretch(1)
         code_row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(code_row)
         layout.addWidget(self.code, 5)
-        layout.addWidget(QLabel(self.tr("PyTorch prints")))
+        layout.addWidget(self._label(lambda: self.tr("PyTorch prints")))
         layout.addWidget(self.output)
-        layout.addWidget(QLabel(self.tr("Ours vs PyTorch vs finite differences")))
+        layout.addWidget(self._label(lambda: self.tr("Ours vs PyTorch vs finite differences")))
         layout.addWidget(self.table, 4)
-        layout.addWidget(QLabel(self.tr("grad_fn chain (from the output back)")))
+        layout.addWidget(self._label(lambda: self.tr("grad_fn chain (from the output back)")))
         layout.addWidget(self.grad_fns)
         layout.addWidget(self.status)
 
         TorchService.instance().reportReady.connect(self._on_report)
         model.traceReplaced.connect(self._on_trace)
         self._show_code()
+
+    def _label(self, text) -> QLabel:
+        label = QLabel(self)
+        self._texts.bind(label.setText, text)
+        return label
+
+    def retranslate(self) -> None:
+        """Labels, headers, and the status of the check in the language now installed."""
+        self._texts.apply()
+        if self._request_id is not None:
+            self._set_status(self._pending_text(), "pending")
+        elif self._answer is not None:
+            self._show_answer(self._answer)
+        elif self.status.property("state") == "pending":
+            self._set_status(self._pending_text(), "pending")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _pending_text(self) -> str:
+        return self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")
 
     # ---- driving
     def start(self) -> None:
@@ -114,8 +142,8 @@ class TorchPanel(QWidget):
         self.output.clear()
         self.table.setRowCount(0)
         self.grad_fns.clear()
-        pending = self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")
-        self._set_status(pending, "pending")
+        self._answer = None
+        self._set_status(self._pending_text(), "pending")
         self._request_id = TorchService.instance().request(self.model.session().to_dict())
 
     def copy_code(self) -> None:
@@ -126,6 +154,10 @@ class TorchPanel(QWidget):
         if request_id != self._request_id:
             return
         self._request_id = None
+        self._answer = answer
+        self._show_answer(answer)
+
+    def _show_answer(self, answer: dict) -> None:
         if "failure" in answer:
             self._set_status(self.tr("PyTorch check failed: {0}").format(answer["failure"]), "bad")
             return

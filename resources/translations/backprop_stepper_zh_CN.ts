@@ -1,0 +1,854 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en_US">
+    <context>
+        <name>BackpropStepper</name>
+        <message>
+            <source>start</source>
+            <translation>开始</translation>
+        </message>
+        <message>
+            <source>Forward pass</source>
+            <translation>前向传播</translation>
+        </message>
+        <message>
+            <source>Local gradients</source>
+            <translation>局部梯度</translation>
+        </message>
+        <message>
+            <source>Backward pass</source>
+            <translation>反向传播</translation>
+        </message>
+        <message>
+            <source>Update</source>
+            <translation>参数更新</translation>
+        </message>
+        <message>
+            <source>data</source>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <source>parameter</source>
+            <translation>参数</translation>
+        </message>
+    </context>
+    <context>
+        <name>EditorPanel</name>
+        <message>
+            <source>Program</source>
+            <translation>程序</translation>
+        </message>
+        <message>
+            <source>loss = (w * x - y) ** 2</source>
+            <translation>loss = (w * x - y) ** 2</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>应用</translation>
+        </message>
+        <message>
+            <source>Re-run the program ({0})</source>
+            <translation>重新运行程序（{0}）</translation>
+        </message>
+        <message>
+            <source>name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>Variables</source>
+            <translation>变量</translation>
+        </message>
+        <message>
+            <source>Ctrl+Enter applies</source>
+            <translation>Ctrl+Enter 应用</translation>
+        </message>
+        <message>
+            <source>Variables (double-click a value or role to change it)</source>
+            <translation>变量（双击值或角色即可修改）</translation>
+        </message>
+        <message>
+            <source>A parameter needs a gradient; data does not.</source>
+            <translation>参数需要梯度，数据不需要。</translation>
+        </message>
+        <message>
+            <source>A number, or a list such as 1, 2, 3</source>
+            <translation>一个数，或一个列表，如 1, 2, 3</translation>
+        </message>
+    </context>
+    <context>
+        <name>Examples</name>
+        <message>
+            <source>The lesson: linear regression, one sample</source>
+            <extracomment>the bundled examples' titles (resources/examples/*.json), listed here so that lupdate finds them; the menu shows example_title(session.title)</extracomment>
+            <translation>课程示例：线性回归，单个样本</translation>
+        </message>
+        <message>
+            <source>One node: c = x · y</source>
+            <translation>单个节点：c = x · y</translation>
+        </message>
+        <message>
+            <source>Chain rule: c = b(a(x))</source>
+            <translation>链式法则：c = b(a(x))</translation>
+        </message>
+        <message>
+            <source>CS231n: f = (x + y) · z</source>
+            <translation>CS231n：f = (x + y) · z</translation>
+        </message>
+        <message>
+            <source>CS231n: a sigmoid neuron</source>
+            <translation>CS231n：一个 sigmoid 神经元</translation>
+        </message>
+        <message>
+            <source>Reuse: e = (a + b) · (b + 1)</source>
+            <translation>重复使用：e = (a + b) · (b + 1)</translation>
+        </message>
+        <message>
+            <source>Mean squared error over four samples</source>
+            <translation>四个样本的均方误差</translation>
+        </message>
+        <message>
+            <source>A tanh neuron (micrograd)</source>
+            <translation>一个 tanh 神经元（micrograd）</translation>
+        </message>
+    </context>
+    <context>
+        <name>Explanation</name>
+        <message>
+            <source>not a number (nan): an input is outside the function's domain</source>
+            <translation>不是数（nan）：有输入超出了函数的定义域</translation>
+        </message>
+        <message>
+            <source>infinite: the result overflowed or divided by zero</source>
+            <translation>无穷大：结果溢出，或除以了零</translation>
+        </message>
+        <message>
+            <source>Forward pass: compute {target} from values that are already known.</source>
+            <extracomment>core.explain.TEMPLATES['forward']; keep the {names}</extracomment>
+            <translation>前向传播：用已知的值计算 {target}。</translation>
+        </message>
+        <message>
+            <source>Forward pass: this is the output. Its value, {value}, is what the backward pass differentiates.</source>
+            <extracomment>core.explain.TEMPLATES['forward.output']; keep the {names}</extracomment>
+            <translation>前向传播：这是输出。反向传播要求导的就是它的值 {value}。</translation>
+        </message>
+        <message>
+            <source>Careful: the result is {value} — {warning}.</source>
+            <extracomment>core.explain.TEMPLATES['forward.nonfinite']; keep the {names}</extracomment>
+            <translation>注意：结果是 {value}——{warning}。</translation>
+        </message>
+        <message>
+            <source>Local gradient: how much {target} changes when {source} changes, with every other input held fixed.</source>
+            <extracomment>core.explain.TEMPLATES['local']; keep the {names}</extracomment>
+            <translation>局部梯度：其他输入都保持不变时，{source} 变化会让 {target} 变化多少。</translation>
+        </message>
+        <message>
+            <source>A sum changes one-for-one with each of its terms.</source>
+            <extracomment>core.explain.TEMPLATES['why.add']; keep the {names}</extracomment>
+            <translation>和随每一项一比一地变化。</translation>
+        </message>
+        <message>
+            <source>A difference changes one-for-one with the first term and against the second.</source>
+            <extracomment>core.explain.TEMPLATES['why.sub']; keep the {names}</extracomment>
+            <translation>差随第一项一比一地同向变化，随第二项一比一地反向变化。</translation>
+        </message>
+        <message>
+            <source>The derivative of a product with respect to one factor is the other factor.</source>
+            <extracomment>core.explain.TEMPLATES['why.mul']; keep the {names}</extracomment>
+            <translation>乘积对其中一个因子的导数就是另一个因子。</translation>
+        </message>
+        <message>
+            <source>Quotient rule: 1/b for the numerator, −a/b² for the denominator.</source>
+            <extracomment>core.explain.TEMPLATES['why.div']; keep the {names}</extracomment>
+            <translation>商的求导法则：对分子的导数是 1/b，对分母的导数是 −a/b²。</translation>
+        </message>
+        <message>
+            <source>Negation flips the sign of every change.</source>
+            <extracomment>core.explain.TEMPLATES['why.neg']; keep the {names}</extracomment>
+            <translation>取负会把每个变化的符号反过来。</translation>
+        </message>
+        <message>
+            <source>Power rule: the derivative of xᵏ is k · xᵏ⁻¹.</source>
+            <extracomment>core.explain.TEMPLATES['why.powc']; keep the {names}</extracomment>
+            <translation>幂法则：xᵏ 的导数是 k · xᵏ⁻¹。</translation>
+        </message>
+        <message>
+            <source>Power rule for the base; for the exponent, aᵇ · log(a).</source>
+            <extracomment>core.explain.TEMPLATES['why.pow']; keep the {names}</extracomment>
+            <translation>对底数用幂法则；对指数，导数是 aᵇ · log(a)。</translation>
+        </message>
+        <message>
+            <source>exp is its own derivative.</source>
+            <extracomment>core.explain.TEMPLATES['why.exp']; keep the {names}</extracomment>
+            <translation>exp 的导数就是它自己。</translation>
+        </message>
+        <message>
+            <source>The derivative of log(x) is 1/x.</source>
+            <extracomment>core.explain.TEMPLATES['why.log']; keep the {names}</extracomment>
+            <translation>log(x) 的导数是 1/x。</translation>
+        </message>
+        <message>
+            <source>The derivative of √x is 1/(2√x); at 0 it is infinite.</source>
+            <extracomment>core.explain.TEMPLATES['why.sqrt']; keep the {names}</extracomment>
+            <translation>√x 的导数是 1/(2√x)；在 0 处为无穷大。</translation>
+        </message>
+        <message>
+            <source>The derivative of sin is cos.</source>
+            <extracomment>core.explain.TEMPLATES['why.sin']; keep the {names}</extracomment>
+            <translation>sin 的导数是 cos。</translation>
+        </message>
+        <message>
+            <source>The derivative of cos is −sin.</source>
+            <extracomment>core.explain.TEMPLATES['why.cos']; keep the {names}</extracomment>
+            <translation>cos 的导数是 −sin。</translation>
+        </message>
+        <message>
+            <source>The derivative of tanh is 1 − tanh², computed from the output.</source>
+            <extracomment>core.explain.TEMPLATES['why.tanh']; keep the {names}</extracomment>
+            <translation>tanh 的导数是 1 − tanh²，由输出算出。</translation>
+        </message>
+        <message>
+            <source>The derivative of σ is σ · (1 − σ), computed from the output.</source>
+            <extracomment>core.explain.TEMPLATES['why.sigmoid']; keep the {names}</extracomment>
+            <translation>σ 的导数是 σ · (1 − σ)，由输出算出。</translation>
+        </message>
+        <message>
+            <source>relu passes the change through where its input is positive and blocks it elsewhere (at exactly 0 it blocks, as PyTorch does).</source>
+            <extracomment>core.explain.TEMPLATES['why.relu']; keep the {names}</extracomment>
+            <translation>relu 在输入为正时让变化通过，其余情况阻断（输入恰好为 0 时也阻断，与 PyTorch 相同）。</translation>
+        </message>
+        <message>
+            <source>|x| changes with the sign of x (0 at x = 0, as PyTorch does).</source>
+            <extracomment>core.explain.TEMPLATES['why.abs']; keep the {names}</extracomment>
+            <translation>|x| 随 x 的符号变化（x = 0 时为 0，与 PyTorch 相同）。</translation>
+        </message>
+        <message>
+            <source>Only the larger input moves the result; a tie splits the gradient in half, as PyTorch does.</source>
+            <extracomment>core.explain.TEMPLATES['why.maximum']; keep the {names}</extracomment>
+            <translation>只有较大的输入会影响结果；两者相等时梯度各分一半，与 PyTorch 相同。</translation>
+        </message>
+        <message>
+            <source>Only the smaller input moves the result; a tie splits the gradient in half, as PyTorch does.</source>
+            <extracomment>core.explain.TEMPLATES['why.minimum']; keep the {names}</extracomment>
+            <translation>只有较小的输入会影响结果；两者相等时梯度各分一半，与 PyTorch 相同。</translation>
+        </message>
+        <message>
+            <source>Every entry adds to the sum one-for-one.</source>
+            <extracomment>core.explain.TEMPLATES['why.sum']; keep the {names}</extracomment>
+            <translation>每个元素都一比一地计入总和。</translation>
+        </message>
+        <message>
+            <source>Every entry moves the mean by 1/n of its change.</source>
+            <extracomment>core.explain.TEMPLATES['why.mean']; keep the {names}</extracomment>
+            <translation>每个元素的变化会让均值变化其 1/n。</translation>
+        </message>
+        <message>
+            <source>Only the largest entry moves the result (ties share it evenly).</source>
+            <extracomment>core.explain.TEMPLATES['why.max']; keep the {names}</extracomment>
+            <translation>只有最大的元素会影响结果（并列时平分）。</translation>
+        </message>
+        <message>
+            <source>Only the smallest entry moves the result (ties share it evenly).</source>
+            <extracomment>core.explain.TEMPLATES['why.min']; keep the {names}</extracomment>
+            <translation>只有最小的元素会影响结果（并列时平分）。</translation>
+        </message>
+        <message>
+            <source>The backward pass starts at the output with ∂{output}/∂{output} = 1.</source>
+            <extracomment>core.explain.TEMPLATES['backward.seed']; keep the {names}</extracomment>
+            <translation>反向传播从输出开始：∂{output}/∂{output} = 1。</translation>
+        </message>
+        <message>
+            <source>Chain rule: multiply the gradient arriving from {consumer} by this edge's local gradient.</source>
+            <extracomment>core.explain.TEMPLATES['backward']; keep the {names}</extracomment>
+            <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
+        </message>
+        <message>
+            <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
+            <extracomment>core.explain.TEMPLATES['backward.fork']; keep the {names}</extracomment>
+            <translation>{target} 被使用了 {count} 次，所以它的梯度是 {count} 份贡献之和：一个值被多次使用时，梯度要相加。</translation>
+        </message>
+        <message>
+            <source>⊙ then Σ: {target} was broadcast to a vector, so the element-wise products are summed back to its shape.</source>
+            <extracomment>core.explain.TEMPLATES['backward.broadcast']; keep the {names}</extracomment>
+            <translation>先 ⊙ 再 Σ：{target} 被广播成了向量，所以要把逐元素乘积求和，变回它原来的形状。</translation>
+        </message>
+        <message>
+            <source>{target} is a parameter: this is the gradient an optimiser uses to update it.</source>
+            <extracomment>core.explain.TEMPLATES['backward.parameter']; keep the {names}</extracomment>
+            <translation>{target} 是参数：优化器就是用这个梯度来更新它。</translation>
+        </message>
+        <message>
+            <source>Gradient descent: move {target} against its gradient, by the learning rate {lr} times the gradient. The next iteration starts from this value.</source>
+            <extracomment>core.explain.TEMPLATES['update']; keep the {names}</extracomment>
+            <translation>梯度下降：让 {target} 沿梯度的反方向移动，步长为学习率 {lr} 乘以梯度。下一次迭代从这个值开始。</translation>
+        </message>
+        <message>
+            <source>zero_grad() was forgotten, so {target}.grad still holds the earlier passes' gradients: the update uses {now} + {left} = {total}.</source>
+            <extracomment>core.explain.TEMPLATES['update.accumulated']; keep the {names}</extracomment>
+            <translation>忘了调用 zero_grad()，所以 {target}.grad 里还留着之前各轮的梯度：更新用的是 {now} + {left} = {total}。</translation>
+        </message>
+        <message>
+            <source>No parameter reaches {output}, so there are no local gradients to compute. Make a value a parameter (param(…)) to see this phase.</source>
+            <extracomment>core.explain.TEMPLATES['none.local']; keep the {names}</extracomment>
+            <translation>没有参数通向 {output}，所以没有局部梯度要计算。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
+        </message>
+        <message>
+            <source>No parameter reaches {output}, so there is no gradient to propagate back. Make a value a parameter (param(…)) to see this phase.</source>
+            <extracomment>core.explain.TEMPLATES['none.backward']; keep the {names}</extracomment>
+            <translation>没有参数通向 {output}，所以没有梯度需要反向传播。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExplanationView</name>
+        <message>
+            <source>Explanation of the current step</source>
+            <translation>当前步骤的讲解</translation>
+        </message>
+        <message>
+            <source>Step {0} of {1} · {2}</source>
+            <translation>第 {0} 步，共 {1} 步 · {2}</translation>
+        </message>
+        <message>
+            <source>Nothing is computed yet. Press → or Space to take the first step of the forward pass, which computes {0} from the inputs.</source>
+            <translation>还没有计算任何东西。按 → 或空格键走前向传播的第一步，由输入计算 {0}。</translation>
+        </message>
+        <message>
+            <source>via {0}: {1}</source>
+            <translation>经由 {0}：{1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>GraphCanvas</name>
+        <message>
+            <source>data</source>
+            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <source>parameter</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <source>constant</source>
+            <translation>常量</translation>
+        </message>
+        <message>
+            <source>operation</source>
+            <translation>运算</translation>
+        </message>
+        <message>
+            <source>op</source>
+            <translation>运算</translation>
+        </message>
+        <message>
+            <source>value (above)</source>
+            <translation>值（上方）</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>gradient ∂{0}/∂node (below)</source>
+            <translation>梯度 ∂{0}/∂节点（下方）</translation>
+        </message>
+        <message>
+            <source>gradient</source>
+            <translation>梯度</translation>
+        </message>
+        <message>
+            <source>local gradient (on edge)</source>
+            <translation>局部梯度（边上）</translation>
+        </message>
+        <message>
+            <source>local</source>
+            <translation>局部梯度</translation>
+        </message>
+        <message>
+            <source>current step</source>
+            <translation>当前步骤</translation>
+        </message>
+        <message>
+            <source>current</source>
+            <translation>当前</translation>
+        </message>
+        <message>
+            <source>not needed</source>
+            <translation>不需要</translation>
+        </message>
+    </context>
+    <context>
+        <name>LessonTables</name>
+        <message>
+            <source>node</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>computation</source>
+            <translation>计算</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>edge</source>
+            <translation>边</translation>
+        </message>
+        <message>
+            <source>formula</source>
+            <translation>公式</translation>
+        </message>
+        <message>
+            <source>gradient</source>
+            <translation>梯度</translation>
+        </message>
+        <message>
+            <source>chain rule</source>
+            <translation>链式法则</translation>
+        </message>
+        <message>
+            <source>parameter</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <source>gradient descent</source>
+            <translation>梯度下降</translation>
+        </message>
+        <message>
+            <source>new value</source>
+            <translation>新值</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Program</source>
+            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
+            <translation>程序</translation>
+        </message>
+        <message>
+            <source>PyTorch</source>
+            <translation>PyTorch</translation>
+        </message>
+        <message>
+            <source>Steps</source>
+            <translation>步骤</translation>
+        </message>
+        <message>
+            <source>Explanation</source>
+            <translation>讲解</translation>
+        </message>
+        <message>
+            <source>Lesson tables</source>
+            <translation>课程表格</translation>
+        </message>
+        <message>
+            <source>Next step</source>
+            <translation>下一步</translation>
+        </message>
+        <message>
+            <source>Previous step</source>
+            <translation>上一步</translation>
+        </message>
+        <message>
+            <source>Reset to the start</source>
+            <translation>回到开始</translation>
+        </message>
+        <message>
+            <source>To the end</source>
+            <translation>跳到最后</translation>
+        </message>
+        <message>
+            <source>First step of the forward pass</source>
+            <translation>前向传播的第一步</translation>
+        </message>
+        <message>
+            <source>First step of the local gradients</source>
+            <translation>局部梯度的第一步</translation>
+        </message>
+        <message>
+            <source>First step of the backward pass</source>
+            <translation>反向传播的第一步</translation>
+        </message>
+        <message>
+            <source>Play / pause</source>
+            <translation>播放 / 暂停</translation>
+        </message>
+        <message>
+            <source>Apply the program</source>
+            <translation>应用程序</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>撤销</translation>
+        </message>
+        <message>
+            <source>Redo</source>
+            <translation>重做</translation>
+        </message>
+        <message>
+            <source>New</source>
+            <translation>新建</translation>
+        </message>
+        <message>
+            <source>Open…</source>
+            <translation>打开…</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Save As…</source>
+            <translation>另存为…</translation>
+        </message>
+        <message>
+            <source>Export Image…</source>
+            <translation>导出图片…</translation>
+        </message>
+        <message>
+            <source>Export Step-Through…</source>
+            <translation>导出分步讲解…</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>Dark Theme</source>
+            <translation>深色主题</translation>
+        </message>
+        <message>
+            <source>Presentation Mode</source>
+            <translation>演示模式</translation>
+        </message>
+        <message>
+            <source>Fit Graph to View</source>
+            <translation>让图适应窗口</translation>
+        </message>
+        <message>
+            <source>Zoom In</source>
+            <translation>放大</translation>
+        </message>
+        <message>
+            <source>Zoom Out</source>
+            <translation>缩小</translation>
+        </message>
+        <message>
+            <source>Keyboard Shortcuts</source>
+            <translation>键盘快捷键</translation>
+        </message>
+        <message>
+            <source>About Backprop Stepper</source>
+            <translation>关于 Backprop Stepper</translation>
+        </message>
+        <message>
+            <source>Third-party licences…</source>
+            <translation>第三方许可证…</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <source>System default</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Recent</source>
+            <translation>最近打开</translation>
+        </message>
+        <message>
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <source>&amp;Step</source>
+            <translation>单步(&amp;S)</translation>
+        </message>
+        <message>
+            <source>E&amp;xamples</source>
+            <translation>示例(&amp;X)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>Panels</source>
+            <translation>面板</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Untitled</source>
+            <translation>未命名</translation>
+        </message>
+        <message>
+            <source>Could not open {0}: {1}. Your work is unchanged.</source>
+            <translation>无法打开 {0}：{1}。你的工作没有改动。</translation>
+        </message>
+        <message>
+            <source>Opened {0}</source>
+            <translation>已打开 {0}</translation>
+        </message>
+        <message>
+            <source>Could not save {0}: {1}</source>
+            <translation>无法保存 {0}：{1}</translation>
+        </message>
+        <message>
+            <source>Saved {0}</source>
+            <translation>已保存 {0}</translation>
+        </message>
+        <message>
+            <source>Backprop Stepper sessions (*.json);;All files (*)</source>
+            <translation>Backprop Stepper 会话 (*.json);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Save Session</source>
+            <translation>保存会话</translation>
+        </message>
+        <message>
+            <source>Could not export the image: {0}</source>
+            <translation>无法导出图片：{0}</translation>
+        </message>
+        <message>
+            <source>Exported {0}</source>
+            <translation>已导出 {0}</translation>
+        </message>
+        <message>
+            <source>Export Image</source>
+            <translation>导出图片</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+            <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>Could not export the step-through: {0}</source>
+            <translation>无法导出分步讲解：{0}</translation>
+        </message>
+        <message>
+            <source>Export Step-Through</source>
+            <translation>导出分步讲解</translation>
+        </message>
+        <message>
+            <source>Animated GIF (*.gif);;PDF handout (*.pdf)</source>
+            <translation>GIF 动画 (*.gif);;PDF 讲义 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>Open Session</source>
+            <translation>打开会话</translation>
+        </message>
+        <message>
+            <source>Unsaved changes</source>
+            <translation>未保存的更改</translation>
+        </message>
+        <message>
+            <source>The program has changes that are not saved. Save them?</source>
+            <translation>程序有尚未保存的更改。要保存吗？</translation>
+        </message>
+        <message>
+            <source>Move the cursor while typing in the program or a cell</source>
+            <translation>在程序或单元格中输入时移动光标</translation>
+        </message>
+        <message>
+            <source>arrows (they do not step then)</source>
+            <translation>方向键（此时不会单步）</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Keys</source>
+            <translation>按键</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Backprop Stepper {0}&lt;/h3&gt;&lt;p&gt;Step through backpropagation: the forward pass, the local gradients, and the backward pass, checked against PyTorch autograd and finite differences.&lt;/p&gt;&lt;p&gt;Backprop Stepper is free software under the MIT licence.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Built with&lt;/b&gt; (their licences):&lt;br&gt;Qt 6 and Qt for Python (PySide6) — LGPL v3&lt;br&gt;matplotlib — Matplotlib licence (PSF-style)&lt;br&gt;NetworkX — BSD 3-clause&lt;br&gt;NumPy — BSD 3-clause&lt;br&gt;PyTorch (optional, for the comparison) — BSD 3-clause&lt;/p&gt;&lt;p&gt;Colours: the Okabe–Ito palette, safe for colour-blind readers.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;Backprop Stepper {0}&lt;/h3&gt;&lt;p&gt;一步一步地走过反向传播：前向传播、局部梯度和反向传播，每个数都与 PyTorch autograd 和有限差分核对。&lt;/p&gt;&lt;p&gt;Backprop Stepper 是自由软件，采用 MIT 许可证。&lt;/p&gt;&lt;p&gt;&lt;b&gt;使用的软件&lt;/b&gt;（及其许可证）：&lt;br&gt;Qt 6 与 Qt for Python（PySide6）— LGPL v3&lt;br&gt;matplotlib — Matplotlib 许可证（PSF 风格）&lt;br&gt;NetworkX — BSD 3-clause&lt;br&gt;NumPy — BSD 3-clause&lt;br&gt;PyTorch（可选，用于对照）— BSD 3-clause&lt;/p&gt;&lt;p&gt;配色：Okabe–Ito 调色板，色盲读者也能分辨。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Third-party licences</source>
+            <translation>第三方许可证</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageBar</name>
+        <message>
+            <source>Dismiss</source>
+            <translation>关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepBar</name>
+        <message>
+            <source>Reset to the start (Home)</source>
+            <translation>回到开始（Home）</translation>
+        </message>
+        <message>
+            <source>Back one step (Left)</source>
+            <translation>后退一步（←）</translation>
+        </message>
+        <message>
+            <source>Next step (Right or Space)</source>
+            <translation>下一步（→ 或空格）</translation>
+        </message>
+        <message>
+            <source>To the end (End)</source>
+            <translation>跳到最后（End）</translation>
+        </message>
+        <message>
+            <source>Play / pause (P)</source>
+            <translation>播放 / 暂停（P）</translation>
+        </message>
+        <message>
+            <source>First step of this phase (Ctrl+{0})</source>
+            <translation>这一阶段的第一步（Ctrl+{0}）</translation>
+        </message>
+        <message>
+            <source>speed ×{0}</source>
+            <translation>速度 ×{0}</translation>
+        </message>
+        <message>
+            <source>Playing speed</source>
+            <translation>播放速度</translation>
+        </message>
+        <message>
+            <source>Position in the trace</source>
+            <translation>在计算过程中的位置</translation>
+        </message>
+        <message>
+            <source>step {0} of {1} · {2}</source>
+            <translation>第 {0}/{1} 步 · {2}</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepperModel</name>
+        <message>
+            <source>Apply program</source>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase)</extracomment>
+            <translation>应用程序</translation>
+        </message>
+        <message>
+            <source>Set {0} = {1}</source>
+            <translation>设置 {0} = {1}</translation>
+        </message>
+        <message>
+            <source>Make {0} {1}</source>
+            <translation>把 {0} 设为{1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TorchPanel</name>
+        <message>
+            <source>PyTorch code</source>
+            <translation>PyTorch 代码</translation>
+        </message>
+        <message>
+            <source>Copy code</source>
+            <translation>复制代码</translation>
+        </message>
+        <message>
+            <source>Copy the PyTorch code to the clipboard</source>
+            <translation>把 PyTorch 代码复制到剪贴板</translation>
+        </message>
+        <message>
+            <source>What PyTorch prints</source>
+            <translation>PyTorch 的输出</translation>
+        </message>
+        <message>
+            <source>name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>ours</source>
+            <translation>本程序</translation>
+        </message>
+        <message>
+            <source>PyTorch</source>
+            <translation>PyTorch</translation>
+        </message>
+        <message>
+            <source>numeric</source>
+            <translation>数值差分</translation>
+        </message>
+        <message>
+            <source>loading PyTorch…</source>
+            <translation>正在加载 PyTorch…</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <source>PyTorch prints</source>
+            <translation>PyTorch 输出</translation>
+        </message>
+        <message>
+            <source>Ours vs PyTorch vs finite differences</source>
+            <translation>本程序 vs PyTorch vs 有限差分</translation>
+        </message>
+        <message>
+            <source>grad_fn chain (from the output back)</source>
+            <translation>grad_fn 链（从输出往回）</translation>
+        </message>
+        <message>
+            <source>checking…</source>
+            <translation>正在核对…</translation>
+        </message>
+        <message>
+            <source>PyTorch check failed: {0}</source>
+            <translation>PyTorch 核对失败：{0}</translation>
+        </message>
+        <message>
+            <source>PyTorch is not available, so there is no comparison ({0}). Everything else works.</source>
+            <translation>PyTorch 不可用，因此没有对照（{0}）。其他功能都正常。</translation>
+        </message>
+        <message>
+            <source>(no grad_fn: nothing needs a gradient)</source>
+            <translation>（没有 grad_fn：没有需要梯度的量）</translation>
+        </message>
+        <message>
+            <source>all match</source>
+            <translation>全部一致</translation>
+        </message>
+        <message>
+            <source>mismatch: {0}</source>
+            <translation>不一致：{0}</translation>
+        </message>
+        <message>
+            <source>agrees</source>
+            <translation>一致</translation>
+        </message>
+        <message>
+            <source>disagrees</source>
+            <translation>不一致</translation>
+        </message>
+    </context>
+    <context>
+        <name>TorchService</name>
+        <message>
+            <source>the PyTorch worker could not start: {0}</source>
+            <translation>PyTorch 工作进程无法启动：{0}</translation>
+        </message>
+        <message>
+            <source>the PyTorch worker stopped (exit code {0})</source>
+            <translation>PyTorch 工作进程已停止（退出码 {0}）</translation>
+        </message>
+    </context>
+</TS>
