@@ -505,6 +505,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.setMouseTracking(True)
         self.dark = False
         self.colours = LIGHT
+        #: False: the legend stays English whatever the UI language (English exports)
+        self.translate_legend = True
         self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
         self.ax.set_axis_off()
         self.ax.set_autoscale_on(False)
@@ -1230,7 +1232,8 @@ class GraphCanvas(FigureCanvasQTAgg):
     def _build_legend(self) -> None:
         out = self.trace.graph.output_node.label if self.trace is not None else "out"
         out = out if len(out) <= 12 else "out"
-        entries = [(marker, role, _tr(long).format(out), _tr(short))
+        tr = _tr if self.translate_legend else str
+        entries = [(marker, role, tr(long).format(out), tr(short))
                    for marker, role, long, short in LEGEND]
 
         def label(text: str) -> Text:
