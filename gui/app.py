@@ -63,13 +63,16 @@ def make_parser() -> argparse.ArgumentParser:
                      help="render the whole window offscreen (1400×900) and exit")
     out.add_argument("--export", metavar="OUT.png|svg|pdf",
                      help="write only the graph figure and exit")
+    out.add_argument("--export-steps", metavar="OUT.gif|pdf",
+                     help="write every step 1..N (graph, equation, explanation) as an "
+                          "animated GIF or a PDF handout, one frame/page per step, and exit")
     out.add_argument("--startup-time", action="store_true",
                      help="print the milliseconds from process start to the first painted "
                           "window and exit")
     parser.add_argument("--step", type=int, metavar="K",
                         help="position for --screenshot/--export, 0..N (default N, the end)")
     parser.add_argument("--lang", choices=LANGUAGES,
-                        help="language of --screenshot/--export: en or zh "
+                        help="language of --screenshot/--export/--export-steps: en or zh "
                              "(Simplified Chinese; default: the system's)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--expr", metavar="TEXT",
@@ -196,6 +199,36 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_steps(args: argparse.Namespace) -> int:
+    """--export-steps: every position 1..N as GIF frames or PDF pages, offscreen."""
+    from core.language import ExpressionError
+
+    target = args.export_steps
+    if os.path.splitext(target)[1].lower() not in (".gif", ".pdf"):
+        print("error: --export-steps writes .gif or .pdf", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        program, _, _, _ = _program_from(args)
+    except ExpressionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _application(offscreen=True, lang=args.lang)
+    from gui import i18n
+    from gui.model import build
+    from gui.step_export import ExportError, export_steps
+
+    lang = args.lang or i18n.current_language()  # by default the system's, as the window
+    try:
+        export_steps(build(program), target, lang=lang)
+    except ExportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def _startup_time() -> int:
     app = _application(offscreen=_no_display())
     from gui.main_window import MainWindow
@@ -271,8 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.step is not None and not (args.screenshot or args.export):
         make_parser().error("--step goes with --screenshot or --export")
-    if args.lang is not None and not (args.screenshot or args.export):
-        make_parser().error("--lang goes with --screenshot or --export")
+    if args.lang is not None and not (args.screenshot or args.export or args.export_steps):
+        make_parser().error("--lang goes with --screenshot, --export or --export-steps")
+    if args.export_steps:
+        return _export_steps(args)
     if args.screenshot or args.export:
         return _render(args)
     if args.startup_time:

@@ -206,6 +206,9 @@ class MainWindow(QMainWindow):
                                            ("Ctrl+Shift+S",))
         self.export_action = self._action(lambda: self.tr("Export Image…"), self._export_triggered,
                                           ("Ctrl+E",))
+        self.export_steps_action = self._action(lambda: self.tr("Export Step-Through…"),
+                                                self._export_steps_triggered,
+                                                ("Ctrl+Shift+E",), "exportStepsAction")
         self.quit_action = self._action(lambda: self.tr("Quit"), self.quit, (K.Quit,))
         self.dark_action = self._action(lambda: self.tr("Dark Theme"), self.set_dark,
                                         ("Ctrl+Shift+D",), "darkAction", checkable=True)
@@ -299,6 +302,7 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_steps_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -551,6 +555,32 @@ class MainWindow(QMainWindow):
             self.tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
         if path:
             self.export_image(path)
+
+    def export_steps(self, path: str | Path, lang: str | None = None) -> bool:
+        """Every step 1..N of the current program as a GIF or PDF (gui.step_export);
+        ``lang`` "en" or "zh", by default the UI's language."""
+        from gui.step_export import ExportError, current_language, export_steps
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_steps(self.model.trace, path, lang=lang or current_language())
+        except (ExportError, OSError) as error:
+            self.message_bar.show_message(
+                self.tr("Could not export the step-through: {0}").format(error))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(self.tr("Exported {0}").format(Path(path).name), 5000)
+        return True
+
+    def _export_steps_triggered(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export Step-Through"), "steps.gif",
+            self.tr("Animated GIF (*.gif);;PDF handout (*.pdf)"))
+        if path and not Path(path).suffix:
+            path += ".pdf" if "*.pdf" in chosen else ".gif"
+        if path:
+            self.export_steps(path)
 
     def _new_triggered(self) -> None:
         if self.confirm_discard():
