@@ -64,6 +64,8 @@ TEMPLATES: dict[str, str] = {
     # gradient descent
     "update": "Gradient descent: move {target} against its gradient, by the learning rate "
               "{lr} times the gradient. The next iteration starts from this value.",
+    "update.accumulated": "zero_grad() was forgotten, so {target}.grad still holds the earlier "
+                          "passes' gradients: the update uses {now} + {left} = {total}.",
     # nothing to differentiate
     "none.local": "No parameter reaches {output}, so there are no local gradients to "
                   "compute. Make a value a parameter (param(…)) to see this phase.",

@@ -21,7 +21,7 @@ from core.explain import Explanation, render
 from core.format import format_value
 from core.graph import Binding, ComputationGraph, Operand, as_value, build_graph
 from core.language import Program, paused_gc
-from core.ops import OPS
+from core.ops import OPS, chain
 
 PHASES = ("forward", "local", "backward", "update")
 PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass",
@@ -348,24 +348,37 @@ class UpdateStep(Step):
     @cached_property
     def formula(self) -> str:
         node = _operand(self.graph.nodes[self.node_id])
+        if self.graph.nodes[self.node_id].name in self.trace.accumulated:
+            return f"{node} − lr · {node}.grad"  # not ∂loss/∂w alone: old gradients too
         return f"{node} − lr · {d(_operand(self.graph.output_node), node)}"
 
     @cached_property
     def substituted(self) -> str:
         node = self.graph.nodes[self.node_id]
         return (f"{format_value(node.value)} − {format_value(self.learning_rate)} · "
-                f"{_number(self.trace.gradient(self.node_id))}")
+                f"{_number(self.gradient)}")
+
+    @property
+    def gradient(self) -> np.ndarray:
+        """The gradient the update uses: this pass's, plus any left over in ``.grad``."""
+        return self.trace.update_gradient(self.node_id)
 
     @cached_property
     def value(self) -> np.ndarray:
         node = self.graph.nodes[self.node_id]
-        return as_value(node.value - self.learning_rate * self.trace.gradient(self.node_id))
+        return as_value(node.value - self.learning_rate * self.gradient)
 
     @property
     def explanation(self) -> Explanation:
         node = self.graph.nodes[self.node_id]
+        more = ()
+        left = self.trace.accumulated.get(node.name) if node.name else None
+        if left is not None:
+            more = (Explanation("update.accumulated", {
+                "target": node.label, "now": format_value(self.trace.gradient(self.node_id)),
+                "left": f"{_number(left)}", "total": format_value(self.gradient)}),)
         return Explanation("update", {"target": node.label,
-                                      "lr": format_value(self.learning_rate)})
+                                      "lr": format_value(self.learning_rate)}, more)
 
 
 class NoParameterStep(Step):
@@ -405,10 +418,16 @@ def reduce_to_shape(product: np.ndarray, like: np.ndarray) -> np.ndarray:
 class Trace:
     """All steps of one graph, with the numbers each step reveals."""
 
-    def __init__(self, graph: ComputationGraph, learning_rate: float | None = None):
-        """``learning_rate`` adds the update phase: one gradient-descent step per parameter."""
+    def __init__(self, graph: ComputationGraph, learning_rate: float | None = None,
+                 accumulated: Mapping[str, np.ndarray] | None = None):
+        """``learning_rate`` adds the update phase: one gradient-descent step per parameter.
+
+        ``accumulated`` (parameter name → gradient) is what earlier passes left in
+        ``.grad`` when ``zero_grad()`` is forgotten; the update adds it to this pass's.
+        """
         self.graph = graph
         self.learning_rate = learning_rate
+        self.accumulated: dict[str, np.ndarray] = dict(accumulated or {})
         nodes = graph.nodes
         relevant = graph.relevant
         self.local: dict[Edge, np.ndarray] = {}
@@ -444,11 +463,23 @@ class Trace:
                         continue
                     upstream = self.grads[consumer]
                     local = self.local[(node.id, consumer, position)]
-                    product = upstream * local
+                    user = nodes[consumer]
+                    entry = OPS[user.op]
+                    if entry.chain_rule is None:
+                        product = upstream * local
+                    else:  # where torch masks or divides instead: see core.ops.chain
+                        product = chain(entry, upstream, local,
+                                        tuple(nodes[i].value for i in user.inputs),
+                                        user.value, user.attrs, position)
                     value = reduce_to_shape(product, node.value)
                     contributions.append(Contribution(
                         consumer, position, upstream, local, value, value is not product))
-                    total = value if total is None else total + value
+                if len(contributions) > 2:  # add in torch's order: the last-made consumer first
+                    ordered = sorted(contributions, key=lambda c: (-c.consumer, c.position))
+                else:
+                    ordered = contributions  # two terms: the order cannot change the sum
+                for c in ordered:
+                    total = c.value if total is None else total + c.value
                 self.grads[node.id] = as_value(total)
                 backward_steps.append(BackwardStep(self, node.id, contributions,
                                                    first=not backward_steps))
@@ -493,6 +524,16 @@ class Trace:
         if node_id in self.grads:
             return self.grads[node_id]
         return np.zeros_like(self.graph.nodes[node_id].value) + 0.0
+
+    def update_gradient(self, node_id: int) -> np.ndarray:
+        """The gradient an update uses: ∂output/∂node plus what ``accumulated`` carries."""
+        grad = self.gradient(node_id)
+        name = self.graph.nodes[node_id].name
+        left = self.accumulated.get(name) if name else None
+        if left is None:
+            return grad
+        with np.errstate(all="ignore"):
+            return as_value(left + grad)
 
     def named_gradients(self) -> dict[str, np.ndarray]:
         """Every parameter and every named result on a parameter→output path."""
@@ -544,7 +585,8 @@ class Stepper:
 
 
 def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None,
-                learning_rate: float | None = None) -> Trace:
+                learning_rate: float | None = None,
+                accumulated: Mapping[str, np.ndarray] | None = None) -> Trace:
     """Parse (if given text), build the graph and its trace, with the GC paused."""
     with paused_gc():
-        return Trace(build_graph(program, bindings), learning_rate)
+        return Trace(build_graph(program, bindings), learning_rate, accumulated)

@@ -457,3 +457,24 @@ def test_output_that_is_a_parameter_itself():
     trace = build_trace("w = param(2.0)\ny = w * 3\nw.backward()")
     assert trace.graph.output_node.name == "w"
     assert float(trace.gradient(trace.graph.names["w"])) == 1.0
+
+
+def test_update_with_accumulated_gradient_adds_what_grad_still_holds():
+    """forget zero_grad: the update uses this pass's gradient plus the earlier ones."""
+    import numpy as np
+
+    from core.examples import LESSON_TEXT, lesson_bindings
+    from core.graph import Binding
+    from core.trace import build_trace
+
+    bindings = lesson_bindings()
+    bindings["w"] = Binding("parameter", np.float64(1.2))
+    trace = build_trace(LESSON_TEXT, bindings, 0.1, {"w": np.float64(-2.0)})
+    update = trace.steps[-1]
+    assert update.phase == "update"
+    assert float(update.gradient) == pytest.approx(-3.6)
+    assert float(update.value) == pytest.approx(1.56)
+    assert update.equation == "w ← w − lr · w.grad = 1.2 − 0.1 · (−3.6) = 1.56"
+    assert "−1.6 + (−2) = −3.6" in update.text
+    plain = build_trace(LESSON_TEXT, lesson_bindings(), 0.1)
+    assert plain.steps[-1].equation == "w ← w − lr · ∂loss/∂w = 1 − 0.1 · (−2) = 1.2"
