@@ -263,7 +263,11 @@ def generate_code(graph: ComputationGraph) -> str:
     body: list[str] = []
     for node in graph.nodes:
         if node.kind == "constant":
-            text = _literal(node.value)
+            value = float(node.value) if np.ndim(node.value) == 0 else None
+            # an inline number reads as typed: `b + 1`, not `b + 1.0` (a Python int
+            # combines with a float tensor exactly like the float)
+            text = str(int(value)) if value is not None and value.is_integer() and \
+                abs(value) < 1e15 else _literal(node.value)
             if np.ndim(node.value):
                 text = f"torch.tensor({text})"
             expr[node.id] = _CodeOperand(text, not text.startswith("-"))

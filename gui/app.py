@@ -291,6 +291,10 @@ def _interactive(args: argparse.Namespace) -> int:
                                     path=Path(last_path) if last_path else None)
             except ExpressionError:
                 pass  # an unreadable last session: start on the lesson
+    from gui.recovery import install
+
+    autosave, _ = install(window)  # offers a killed session's work back, then autosaves
+    app.aboutToQuit.connect(autosave.discard)
     window.show()
     return app.exec()
 
