@@ -12,7 +12,7 @@ writes but no CJK glyphs; Noto Sans SC, shipped by the ``pylopdf-fonts-zh-cn`` p
 
 Cost, measured: finding the file 0.2 ms; matplotlib's entry is written without opening
 the 8 MB file (``addfont`` would take 10 ms); Qt's ``addApplicationFont`` ≈ 5 ms (it
-reads the font's character map), which the canvas defers until just after start-up
+reads the font's character map), which the canvas defers until after its first draw
 unless the UI is Chinese. Opening the OTF in FreeType costs
 ≈ 8 ms, and matplotlib opens every fallback font of a family list when it first lays
 out text in a new face — so the family list is put in place only when some text
@@ -39,12 +39,15 @@ FAMILIES = [LATIN_FAMILY, CJK_FAMILY]
 #: below U+2E80 (CJK Radicals) DejaVu Sans covers what the app writes; above, look it up
 _FIRST_CJK = "\u2e80"
 
-#: the Qt half of register(defer_qt=True) waits this long: after the first paint
-QT_DELAY_MS = 250
+#: the Qt half of register(defer_qt=True) runs after the canvas's first draw
+#: (register_qt_soon), or after this long if the canvas is never drawn
+QT_FALLBACK_MS = 3000
 
-_state = {"matplotlib": False, "qt": False, "qt_scheduled": False, "cjk": False}
+_state = {"matplotlib": False, "qt": False, "qt_scheduled": False, "qt_soon": False,
+          "cjk": False}
 
 
+@lru_cache(maxsize=1)
 def font_path() -> Path | None:
     """The Noto Sans SC file: in the installed package, or in a PyInstaller bundle."""
     bundle = getattr(sys, "_MEIPASS", None)
@@ -78,7 +81,8 @@ def register(defer_qt: bool = False) -> bool:
 
     Cheap and idempotent; True when the font was found. Does not change what
     matplotlib draws with: see :func:`use_cjk` and :func:`ensure_for`. With
-    ``defer_qt`` the Qt part (~5 ms) runs a moment after start-up, unless the UI
+    ``defer_qt`` the Qt part (~5 ms) waits until :func:`register_qt_soon` (the canvas
+    calls it after its first draw, so after the window's first paint), unless the UI
     language is already Chinese.
     """
     path = font_path()
@@ -95,14 +99,24 @@ def register(defer_qt: bool = False) -> bool:
             return True
         if defer_qt and not _is_chinese(QLocale().name()):
             _state["qt_scheduled"] = True
-            QTimer.singleShot(QT_DELAY_MS, _register_qt)
+            QTimer.singleShot(QT_FALLBACK_MS, _register_qt)
         else:
             _register_qt()
     return True
 
 
+def register_qt_soon() -> None:
+    """Register with Qt as soon as the event loop is idle (cheap to call often)."""
+    if _state["qt"] or _state["qt_soon"]:
+        return
+    from PySide6.QtCore import QTimer
+
+    _state["qt_soon"] = True
+    QTimer.singleShot(0, _register_qt)
+
+
 def _register_qt() -> None:
-    _state["qt_scheduled"] = False
+    _state["qt_scheduled"] = _state["qt_soon"] = False
     if _state["qt"]:
         return
     from PySide6.QtGui import QFontDatabase, QGuiApplication

@@ -1011,6 +1011,7 @@ class GraphCanvas(FigureCanvasQTAgg):
     def _on_draw(self, event) -> None:
         if event.canvas is not self or self.is_saving():
             return
+        fonts.register_qt_soon()  # deferred from start-up: the window is painted now
         self._background = self.copy_from_bbox(self.figure.bbox)
         self._background_key = self._renderer_key()
         self._drawn = {}

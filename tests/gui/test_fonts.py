@@ -132,3 +132,24 @@ def test_english_text_never_opens_the_chinese_font(qtbot):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 
+
+
+def test_qt_registration_waits_for_the_first_draw():
+    """Start-up does not pay Qt's ~5 ms: the font is registered once the canvas drew."""
+    code = ("import os\n"
+            "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from gui import fonts\n"
+            "from gui.graph_canvas import GraphCanvas\n"
+            "c = GraphCanvas()\n"
+            "before = fonts.qt_registered()\n"
+            "c.show()\n"
+            "c.draw()\n"
+            "for _ in range(20):\n"
+            "    app.processEvents()\n"
+            "print(before, fonts.qt_registered())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]
