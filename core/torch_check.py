@@ -283,7 +283,8 @@ def generate_code(graph: ComputationGraph) -> str:
             operand = expr[i]
             if entry.tensor_args and graph.nodes[i].kind == "constant" \
                     and not operand.text.startswith("torch."):
-                operand = _CodeOperand(f"torch.tensor({operand.text})", True)
+                # a float literal: torch.tensor(0) would be an integer tensor
+                operand = _CodeOperand(f"torch.tensor({_literal(graph.nodes[i].value)})", True)
             operands.append(operand)
         attrs = {"k": _exponent(node.k)} if node.k is not None else {}
         if node.k is not None and node.k < 0:
