@@ -87,7 +87,7 @@
         <name>Examples</name>
         <message>
             <source>The lesson: linear regression, one sample</source>
-            <extracomment>the bundled examples' titles (resources/examples/*.json), listed here so that lupdate finds them; the menu shows example_title(session.title)</extracomment>
+            <extracomment>a sentence that ends in full-width punctuation needs no space before the next one the bundled examples' titles (resources/examples/*.json), listed here so that lupdate finds them; the menu shows example_title(session.title)</extracomment>
             <translation>课程示例：线性回归，单个样本</translation>
         </message>
         <message>
@@ -692,6 +692,26 @@
         <message>
             <source>Dismiss</source>
             <translation>关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecoveryBar</name>
+        <message>
+            <source>The last session ended unexpectedly. Restore the work it had?</source>
+            <extracomment>typing in the editor is saved after this pause; everything else at once</extracomment>
+            <translation>上次会话意外结束。要恢复当时的工作吗？</translation>
+        </message>
+        <message>
+            <source>Restore</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>丢弃</translation>
+        </message>
+        <message>
+            <source>Could not restore the last session: {0}</source>
+            <translation>无法恢复上次会话：{0}</translation>
         </message>
     </context>
     <context>
