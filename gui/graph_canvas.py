@@ -163,6 +163,8 @@ class _Geometry:
         self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
                         & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
         self.edge_lines = self._edges(canvas)
+        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
+        self.highlights: dict[int, tuple] = {}
         if len(canvas.edges):
             mid = 0.5 * (c[canvas.edge_src] + c[canvas.edge_dst])
             for e, point in self.curve_mids.items():
@@ -340,6 +342,18 @@ class _CachedText(Text):
         clip = self.get_clip_box() if self.get_clip_on() else None
         gc.set_clip_rectangle(clip)
         renderer.draw_image(gc, round(x) + dx, round(y) + dy, image)
+
+    def cached_extent(self, renderer) -> tuple[float, float, float, float] | None:
+        """The extent of the raster if it has been made, else None (nothing is made)."""
+        if self.cache is None or not TEXT_CACHE:
+            return None
+        entry = self.cache.get((id(self), renderer.dpi))
+        if not entry:
+            return None
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        image, dx, dy = entry
+        x0, y0 = round(x) + dx, round(y) + dy
+        return (x0, y0, x0 + image.shape[1], y0 + image.shape[0])
 
     def pixel_extent(self, renderer) -> tuple[float, float, float, float]:
         """Display extent of the text and its background box (the raster, when made)."""
@@ -598,7 +612,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         wanted = {
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
-            _LOCAL: {self.edge_index[e] for e in known.local if e in self.edge_index},
+            _LOCAL: self._edge_keys(known.local),
             _HIGHLIGHT: self._highlight_keys(current),
         }
         changed: list[tuple[int, int]] = []
@@ -624,6 +638,13 @@ class GraphCanvas(FigureCanvasQTAgg):
         """The legend again in the current UI language (after a language switch)."""
         self._build_legend()
         self._invalidate()
+
+    def _edge_keys(self, edges) -> set[int]:
+        """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
+        try:
+            return set(map(self.edge_index.__getitem__, edges))
+        except KeyError:
+            return {self.edge_index[e] for e in edges if e in self.edge_index}
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
@@ -941,6 +962,13 @@ class GraphCanvas(FigureCanvasQTAgg):
                     self._drawn[key] = box
 
     def _highlight_geometry(self, key: int, g: _Geometry) -> tuple[Path, bool, float]:
+        """The highlight's outline (made once per key and view: each step asks twice)."""
+        cached = g.highlights.get(key)
+        if cached is None:
+            cached = g.highlights[key] = self._make_highlight(key, g)
+        return cached
+
+    def _make_highlight(self, key: int, g: _Geometry) -> tuple[Path, bool, float]:
         if key >= 0:
             pad = 3.0 * g.ppt
             path = rounded_boxes(g.centres[[key]], g.half[[key]] + pad, g.radius[[key]] + pad)
@@ -972,8 +1000,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         if not self.geometry.show_text:
             return None
         source = key if key >= 0 else int(self.edge_src[-key - 1])
-        if not self.is_op[source]:
-            return None
+        if not self.is_op[source] or not self.geometry.in_view[source]:
+            return None  # out of view the static layer does not draw it either
         texts = self.static_texts(source)
         return texts[1] if len(texts) > 1 else None
 
@@ -989,8 +1017,11 @@ class GraphCanvas(FigureCanvasQTAgg):
             x1, y1 = path.vertices.max(axis=0)
             pad = width * g.ppt + 2
             name = self._name_over(key[1])
-            if name is not None:
-                nx0, ny0, nx1, ny1 = name.get_window_extent(renderer).extents
+            if name is not None:  # its raster's extent when made: no text layout per step
+                extent = name.cached_extent(renderer)
+                if extent is None:  # not drawn yet (out of view): measure, don't rasterise
+                    extent = name.get_window_extent(renderer).extents
+                nx0, ny0, nx1, ny1 = extent
                 x0, y0 = min(x0, nx0 - pad), min(y0, ny0 - pad)
                 x1, y1 = max(x1, nx1 + pad), max(y1, ny1 + pad)
         else:
