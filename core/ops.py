@@ -54,6 +54,10 @@ class Op:
         default=lambda inputs, attrs, tol: False
     )
     description: str = ""
+    #: upstream × local as torch's backward computes it where that is not a plain
+    #: product: (upstream, local, inputs, output, attrs, position) -> array. None: the
+    #: product. See :func:`chain`.
+    chain_rule: Callable[..., Array] | None = None
 
     def symbol_for(self, attrs: Mapping[str, Any]) -> str:
         if self.key == "powc":
@@ -81,6 +85,32 @@ def op(**kwargs: Any) -> Op:
 
 
 _ONE = np.float64(1.0)
+
+
+def chain(entry: Op, upstream: Array, local: Array, inputs: tuple[Array, ...], out: Array,
+          attrs: Mapping[str, Any], position: int) -> Array:
+    """One term of the chain rule, ``upstream · local``, the way torch computes it.
+
+    Two places differ from a plain product: where torch *masks* (relu, max/min, a zero
+    exponent) a hard-zero local gradient gives 0 even for an inf or nan upstream gradient
+    (inf · 0 would be nan); where torch *divides* (log, div) ``upstream / x`` stays finite
+    for a subnormal x whose reciprocal overflows.
+    """
+    if entry.chain_rule is None:
+        return upstream * local
+    return entry.chain_rule(upstream, local, inputs, out, attrs, position)
+
+
+def _masked(upstream: Array, local: Array, hard_zero) -> Array:
+    product = upstream * local
+    if hard_zero is None or np.all(np.isfinite(upstream)):
+        return product  # a finite upstream times 0 is 0 already
+    return np.where(hard_zero, 0.0, product)[()]
+
+
+def _zero_where_local_is(upstream, local, inputs, out, attrs, position) -> Array:
+    """relu, maximum/minimum, max/min: every zero local gradient is a mask in torch."""
+    return _masked(upstream, local, local == 0)
 
 
 def _ones(x: Array) -> Array:
@@ -133,6 +163,8 @@ op(
     code="{0} / {1}", torch=lambda t, a, b: a / b,
     near_kink=lambda i, at, tol: _near(i[1], tol),
     description="divides",
+    # torch: grad / other, not grad · (1 / other), which overflows for a subnormal other
+    chain_rule=lambda g, local, i, out, at, p: g / i[1] if p == 0 else g * local,
 )
 op(
     key="neg", symbol="−", arity=1,
@@ -209,6 +241,8 @@ op(
     code="{0} ** {k}", torch=lambda t, a, k: a ** k,
     near_kink=_powc_kink,
     description="raises to a fixed power",
+    # torch: zeros for a zero exponent, whatever the upstream gradient
+    chain_rule=lambda g, local, i, out, at, p: _masked(g, local, True if at["k"] == 0 else None),
 )
 
 
@@ -236,6 +270,9 @@ op(
     code="{0} ** {1}", torch=lambda t, a, b: a ** b,
     near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
     description="raises to a variable power",
+    # torch: where(exponent == 0, 0, grad · …) for the base; a plain product for the exponent
+    chain_rule=lambda g, local, i, out, at, p: _masked(
+        g, local, np.broadcast_to(i[1] == 0, np.shape(local)) if p == 0 else None),
 )
 
 # ---- element-wise functions -------------------------------------------------------
@@ -259,6 +296,7 @@ op(
     text="log({0:bare})", local_text=("1 / {0}",),
     code="torch.log({0:bare})", torch=lambda t, a: t.log(a),
     near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
+    chain_rule=lambda g, local, i, out, at, p: g / i[0],  # torch: grad / self
 )
 op(
     key="sqrt", symbol="√", arity=1,
@@ -299,6 +337,7 @@ op(
     text="relu({0:bare})", local_text=("1 if {0} > 0, else 0",),
     code="torch.relu({0:bare})", torch=lambda t, a: t.relu(a),
     near_kink=lambda i, at, tol: _near(i[0], tol),
+    chain_rule=_zero_where_local_is,
 )
 op(
     key="abs", symbol="|x|", arity=1,
@@ -311,6 +350,13 @@ op(
 )
 
 
+def _pick(pick, a: Array, b: Array) -> Array:
+    """np.maximum/np.minimum, but a tie gives the first operand as torch does: numpy gives
+    the second, so max(0.0, -0.0) would be -0.0 here and 0.0 in torch (log' = ∓inf)."""
+    out = pick(a, b)
+    return np.where(a == b, a, out)[()] if np.any(a == b) else out
+
+
 def _pick_local(i: tuple[Array, ...], pick_first: Array, pick_second: Array) -> tuple[Array, Array]:
     """torch's maximum/minimum backward: the chosen side gets 1, a tie splits 1/2 + 1/2."""
     a, b = np.broadcast_arrays(i[0], i[1])
@@ -320,23 +366,25 @@ def _pick_local(i: tuple[Array, ...], pick_first: Array, pick_second: Array) -> 
 
 op(
     key="maximum", symbol="max", arity=2,
-    forward=np.maximum,
+    forward=lambda a, b: _pick(np.maximum, a, b),
     local=lambda i, out, at: _pick_local(i, np.asarray(i[0] > i[1]), np.asarray(i[0] < i[1])),
     text="max({0:bare}, {1:bare})",
     local_text=("1 if {0} > {1} (½ if equal), else 0", "1 if {1} > {0} (½ if equal), else 0"),
     code="torch.maximum({0:bare}, {1:bare})", torch=lambda t, a, b: t.maximum(a, b),
     tensor_args=True,
     near_kink=lambda i, at, tol: _near(np.asarray(i[0]) - np.asarray(i[1]), tol),
+    chain_rule=_zero_where_local_is,
 )
 op(
     key="minimum", symbol="min", arity=2,
-    forward=np.minimum,
+    forward=lambda a, b: _pick(np.minimum, a, b),
     local=lambda i, out, at: _pick_local(i, np.asarray(i[0] < i[1]), np.asarray(i[0] > i[1])),
     text="min({0:bare}, {1:bare})",
     local_text=("1 if {0} < {1} (½ if equal), else 0", "1 if {1} < {0} (½ if equal), else 0"),
     code="torch.minimum({0:bare}, {1:bare})", torch=lambda t, a, b: t.minimum(a, b),
     tensor_args=True,
     near_kink=lambda i, at, tol: _near(np.asarray(i[0]) - np.asarray(i[1]), tol),
+    chain_rule=_zero_where_local_is,
 )
 
 # ---- reductions -------------------------------------------------------------------
@@ -371,19 +419,21 @@ op(
 )
 op(
     key="max", symbol="max", arity=1, reduction=True,
-    forward=lambda a: np.max(a) + 0.0,
+    forward=lambda a: np.float64(np.max(a)),  # keeps max(-0.0) = -0.0, as torch
     local=lambda i, out, at: _evenly_distribute(i[0], out),
     text="max({0:bare})", local_text=("1 at the largest entry (shared by ties), else 0",),
     code="{0}.max()", torch=lambda t, a: a.max(),
     near_kink=_reduction_tie,
+    chain_rule=_zero_where_local_is,
 )
 op(
     key="min", symbol="min", arity=1, reduction=True,
-    forward=lambda a: np.min(a) + 0.0,
+    forward=lambda a: np.float64(np.min(a)),
     local=lambda i, out, at: _evenly_distribute(i[0], out),
     text="min({0:bare})", local_text=("1 at the smallest entry (shared by ties), else 0",),
     code="{0}.min()", torch=lambda t, a: a.min(),
     near_kink=_reduction_tie,
+    chain_rule=_zero_where_local_is,
 )
 
 #: Functions the language accepts by name, as ``f(x)``, ``torch.f(x)`` and ``x.f()``.
