@@ -115,7 +115,10 @@ class MainWindow(QMainWindow):
     def _dock(self, name: str, title, widget: QWidget, area) -> QDockWidget:
         """``title`` is a ``lambda: self.tr(…)`` so that a language switch can re-set it."""
         dock = QDockWidget(self, objectName=name)
-        self._texts.bind(dock.setWindowTitle, title if callable(title) else lambda: title)
+        if callable(title):
+            self._texts.bind(dock.setWindowTitle, title)
+        else:  # a plain string: whoever gave it keeps it up to date
+            dock.setWindowTitle(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -149,7 +152,10 @@ class MainWindow(QMainWindow):
     def _action(self, text, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
         """``text`` is a ``lambda: self.tr(…)`` (or a plain string, then never re-translated)."""
         action = QAction(self)
-        self._texts.bind(action.setText, text if callable(text) else lambda: text)
+        if callable(text):
+            self._texts.bind(action.setText, text)
+        else:  # a plain string: whoever gave it keeps it up to date
+            action.setText(text)
         if name:
             action.setObjectName(name)
         action.setShortcuts([QKeySequence(s) for s in shortcuts])

@@ -312,6 +312,10 @@
             <translation>当前步骤的讲解</translation>
         </message>
         <message>
+            <source>Quiz: type this number in the answer box and press Enter.</source>
+            <translation>测验：在答案框里输入这个数，然后按回车。</translation>
+        </message>
+        <message>
             <source>Step {0} of {1} · {2}</source>
             <translation>第 {0} 步，共 {1} 步 · {2}</translation>
         </message>
@@ -328,7 +332,7 @@
         <name>GraphCanvas</name>
         <message>
             <source>data</source>
-            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
             <translation>数据</translation>
         </message>
         <message>
@@ -695,6 +699,74 @@
         </message>
     </context>
     <context>
+        <name>QuizPanel</name>
+        <message>
+            <source>Quiz</source>
+            <extracomment>View/Step menu toggle and its key (the window adds it to its menus)</extracomment>
+            <translation>测验</translation>
+        </message>
+        <message>
+            <source>Quiz Mode</source>
+            <translation>测验模式</translation>
+        </message>
+        <message>
+            <source>Hide each new number until you type it (Ctrl+Shift+Q)</source>
+            <translation>每个新数值先隐藏，等你输入后再显示（Ctrl+Shift+Q）</translation>
+        </message>
+        <message>
+            <source>your answer, e.g. -2 or 0.5</source>
+            <translation>你的答案，如 -2 或 0.5</translation>
+        </message>
+        <message>
+            <source>Your answer</source>
+            <translation>你的答案</translation>
+        </message>
+        <message>
+            <source>Check</source>
+            <translation>检查</translation>
+        </message>
+        <message>
+            <source>Show answer</source>
+            <translation>显示答案</translation>
+        </message>
+        <message>
+            <source>Leave quiz</source>
+            <translation>退出测验</translation>
+        </message>
+        <message>
+            <source>Type a number, such as -2, 0.5 or 1e-3 (nothing is evaluated).</source>
+            <translation>请输入一个数，如 -2、0.5 或 1e-3（不会执行任何代码）。</translation>
+        </message>
+        <message>
+            <source>What is {0}?</source>
+            <translation>{0} 是多少？</translation>
+        </message>
+        <message>
+            <source>End of the walk.</source>
+            <translation>已走完全部步骤。</translation>
+        </message>
+        <message>
+            <source>Press → for the next question.</source>
+            <translation>按 → 进入下一题。</translation>
+        </message>
+        <message>
+            <source>{0} of {1} right first try</source>
+            <translation>{1} 题中 {0} 题一次答对</translation>
+        </message>
+        <message>
+            <source>✓ Right: {0} = {1}</source>
+            <translation>✓ 答对了：{0} = {1}</translation>
+        </message>
+        <message>
+            <source>The answer: {0} = {1}</source>
+            <translation>答案：{0} = {1}</translation>
+        </message>
+        <message>
+            <source>✗ Not quite. Hint: {0}</source>
+            <translation>✗ 不太对。提示：{0}</translation>
+        </message>
+    </context>
+    <context>
         <name>RecoveryBar</name>
         <message>
             <source>The last session ended unexpectedly. Restore the work it had?</source>
@@ -761,7 +833,7 @@
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) off by default: the lesson is the three phases, nine steps</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -828,6 +900,10 @@
             <translation>grad_fn 链（从输出往回）</translation>
         </message>
         <message>
+            <source>Quiz mode: PyTorch's numbers are hidden until you leave the quiz.</source>
+            <translation>测验模式：PyTorch 的数值在你退出测验之前都会隐藏。</translation>
+        </message>
+        <message>
             <source>checking…</source>
             <translation>正在核对…</translation>
         </message>
@@ -869,6 +945,134 @@
         <message>
             <source>the PyTorch worker stopped (exit code {0})</source>
             <translation>PyTorch 工作进程已停止（退出码 {0}）</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingPanel</name>
+        <message>
+            <source>Training</source>
+            <extracomment>lines on the parameter plot (a vector parameter has one per entry) Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <source>off — type e.g. 0.1 and press Enter</source>
+            <translation>关闭——输入如 0.1 后按回车</translation>
+        </message>
+        <message>
+            <source>A learning rate adds the update phase: w ← w − lr · ∂loss/∂w for each parameter</source>
+            <translation>设置学习率会加上参数更新阶段：对每个参数执行 w ← w − lr · ∂loss/∂w</translation>
+        </message>
+        <message>
+            <source>Next iteration</source>
+            <translation>下一次迭代</translation>
+        </message>
+        <message>
+            <source>Make the updated values the parameters and run the next forward and backward pass (undo with Ctrl+Z)</source>
+            <translation>用更新后的值作为参数，运行下一轮前向传播和反向传播（可用 Ctrl+Z 撤销）</translation>
+        </message>
+        <message>
+            <source> iterations</source>
+            <translation> 次迭代</translation>
+        </message>
+        <message>
+            <source>How many iterations to train</source>
+            <translation>要训练多少次迭代</translation>
+        </message>
+        <message>
+            <source>Train</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <source>Run this many iterations at once</source>
+            <translation>一次运行这么多次迭代</translation>
+        </message>
+        <message>
+            <source>forget zero_grad()</source>
+            <translation>忘记 zero_grad()</translation>
+        </message>
+        <message>
+            <source>As in PyTorch when .grad is not reset between iterations: each update uses this pass's gradient plus all the earlier ones</source>
+            <translation>就像在 PyTorch 中迭代之间没有清零 .grad：每次更新用的是本轮梯度加上之前所有轮的梯度</translation>
+        </message>
+        <message>
+            <source>First step of the update</source>
+            <translation>参数更新的第一步</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <source>parameters</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <source>gradient used</source>
+            <translation>所用梯度</translation>
+        </message>
+        <message>
+            <source>PyTorch</source>
+            <translation>PyTorch</translation>
+        </message>
+        <message>
+            <source>✓: torch.optim.SGD with the same learning rate gives the same loss, gradients and new values</source>
+            <translation>✓：使用相同学习率的 torch.optim.SGD 得到相同的损失、梯度和新值</translation>
+        </message>
+        <message>
+            <source>iteration</source>
+            <translation>迭代</translation>
+        </message>
+        <message>
+            <source>The learning rate must be one positive number, such as 0.1.</source>
+            <translation>学习率必须是一个正数，如 0.1。</translation>
+        </message>
+        <message>
+            <source>Type a learning rate to add the update phase and train step by step.</source>
+            <translation>输入学习率即可加上参数更新阶段，并一步步训练。</translation>
+        </message>
+        <message>
+            <source>Quiz mode: the numbers of this pass are hidden.</source>
+            <translation>测验模式：本轮的数值已隐藏。</translation>
+        </message>
+        <message>
+            <source>Pass {0}: {1}</source>
+            <translation>第 {0} 轮：{1}</translation>
+        </message>
+        <message>
+            <source>Pass {0}: {1} · loss = {2}</source>
+            <translation>第 {0} 轮：{1} · 损失 = {2}</translation>
+        </message>
+        <message>
+            <source>No PyTorch check: {0}</source>
+            <translation>没有 PyTorch 核对：{0}</translation>
+        </message>
+        <message>
+            <source>Checking with torch.optim.SGD…</source>
+            <translation>正在用 torch.optim.SGD 核对…</translation>
+        </message>
+        <message>
+            <source>All {0} iterations match torch.optim.SGD ✓</source>
+            <translation>全部 {0} 次迭代都与 torch.optim.SGD 一致 ✓</translation>
+        </message>
+        <message>
+            <source>{0} of {1} iterations differ from torch.optim.SGD ✗</source>
+            <translation>{1} 次迭代中有 {0} 次与 torch.optim.SGD 不一致 ✗</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingState</name>
+        <message>
+            <source>Next iteration</source>
+            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
+            <translation>下一次迭代</translation>
+        </message>
+        <message>
+            <source>Train {0} iterations</source>
+            <translation>训练 {0} 次迭代</translation>
         </message>
     </context>
 </TS>
