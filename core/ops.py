@@ -19,6 +19,7 @@ Formula templates use ``{0}``, ``{1}`` for the operands, ``{out}`` for the resul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,15 +102,21 @@ def chain(entry: Op, upstream: Array, local: Array, inputs: tuple[Array, ...], o
     return entry.chain_rule(upstream, local, inputs, out, attrs, position)
 
 
+def _finite_scalar(x: Array) -> bool:
+    return type(x) is np.float64 and math.isfinite(x)
+
+
 def _masked(upstream: Array, local: Array, hard_zero) -> Array:
     product = upstream * local
-    if hard_zero is None or np.all(np.isfinite(upstream)):
+    if hard_zero is None or _finite_scalar(upstream) or np.all(np.isfinite(upstream)):
         return product  # a finite upstream times 0 is 0 already
     return np.where(hard_zero, 0.0, product)[()]
 
 
 def _zero_where_local_is(upstream, local, inputs, out, attrs, position) -> Array:
     """relu, maximum/minimum, max/min: every zero local gradient is a mask in torch."""
+    if _finite_scalar(upstream):  # the common case, kept cheap
+        return upstream * local
     return _masked(upstream, local, local == 0)
 
 
