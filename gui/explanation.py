@@ -24,6 +24,7 @@ class ExplanationView(QTextBrowser):
         self.dark = False
         model.stepChanged.connect(self.refresh)
         model.traceReplaced.connect(self.refresh)
+        model.quiz.changed.connect(self.refresh)
         self.refresh()
 
     def retranslate(self) -> None:
@@ -41,6 +42,17 @@ class ExplanationView(QTextBrowser):
 
     def refresh(self) -> None:
         self.setHtml(self.html())
+
+    def _quiz_html(self, step, colour: str) -> str:
+        """Quiz mode: the number is the question; the formula shows after a wrong try."""
+        shown = [step.target]
+        if step.index in self.model.quiz.hinted and step.formula:
+            shown.append(step.formula)
+        equation = " = ".join([*shown, "?"]) if step.phase != "update" else \
+            f"{step.target} ← {' = '.join([*shown[1:], '?'])}"
+        return (f'<p style="font-size:large; color:{colour}">{escape(equation)}</p><p>'
+                + escape(self.tr("Quiz: type this number in the answer box and press Enter."))
+                + "</p>")
 
     def html(self) -> str:
         model = self.model
@@ -60,6 +72,9 @@ class ExplanationView(QTextBrowser):
                 "Nothing is computed yet. Press → or Space to take the first step of the "
                 "forward pass, which computes {0} from the inputs.").format(
                     graph.output_node.label)) + "</p>")
+            return "".join(parts)
+        if step is model.quiz.hidden_step:
+            parts.append(self._quiz_html(step, colour))
             return "".join(parts)
         if not isinstance(step, NoParameterStep):
             parts.append(f'<p style="font-size:large; color:{colour}">'

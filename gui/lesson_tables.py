@@ -53,8 +53,10 @@ class LessonTables(QTabWidget):
         self._rows: dict[int, tuple[QTableWidget, int]] = {}
         self._shown = 0
         self._current: int | None = None
+        self._hidden: int | None = None  # quiz mode: the row that keeps its "?"
         model.traceReplaced.connect(self.rebuild)
         model.stepChanged.connect(self.update_position)
+        model.quiz.changed.connect(self._show_quiz)
         self.rebuild()
 
     def _headers(self) -> dict[str, list[str]]:
@@ -107,6 +109,8 @@ class LessonTables(QTabWidget):
             self.setTabVisible(self.indexOf(table), bool(steps) or phase in STEP_PHASES)
         self._shown = 0
         self._current = None
+        self._hidden = None
+        self._built_for = self.model.trace
         self.update_position(self.model.position)
 
     def _fill(self, step: Step, done: bool) -> None:
@@ -143,6 +147,18 @@ class LessonTables(QTabWidget):
                 self._fill(step, done=False)
         self._shown = position
         self._mark_current(position if position else None)
+        self._show_quiz()
+
+    def _show_quiz(self) -> None:
+        """Quiz mode: the current step's row keeps "?" until the learner answers it."""
+        if getattr(self, "_built_for", None) is not self.model.trace:
+            return  # a new trace: rebuild() comes next and starts afresh
+        hidden = self.model.quiz.hidden_step
+        was, self._hidden = self._hidden, (hidden.index if hidden is not None else None)
+        if was is not None and was != self._hidden and was <= self._shown:
+            self._fill(self.model.trace.steps[was - 1], done=True)
+        if hidden is not None:
+            self._fill(hidden, done=False)
 
     def _mark_current(self, index: int | None) -> None:
         if self._current is not None and self._current in self._rows:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +37,13 @@ from gui.graph_canvas import GraphCanvas
 from gui.lesson_tables import LessonTables
 from gui.messages import MessageBar
 from gui.model import Program, StepperModel
+from gui.quiz_panel import QuizPanel
 from gui.resources import example_files
 from gui.step_bar import StepBar
 from gui.texts import example_title
 from gui.theme import palette, style_sheet
 from gui.torch_panel import TorchPanel
+from gui.training_panel import TrainingPanel
 
 MAX_RECENT = 8
 TORCH_FALLBACK_MS = 1500
@@ -91,8 +94,12 @@ class MainWindow(QMainWindow):
         self.tables = LessonTables(self.model)
         self.torch_panel = TorchPanel(self.model)
         self.step_bar = StepBar(self.model)
+        self.training_panel = TrainingPanel(self.model)
+        self.quiz_panel = QuizPanel(self.model)
         self._make_docks()
+        self._make_learning_docks()
         self._make_actions()
+        self._add_learning_actions()
         self._make_menus()
 
         self.model.traceReplaced.connect(self._trace_replaced)
@@ -324,6 +331,8 @@ class MainWindow(QMainWindow):
         step_menu.addActions(self.phase_actions)
         step_menu.addSeparator()
         step_menu.addAction(self.play_action)
+        step_menu.addSeparator()
+        step_menu.addAction(self.quiz_panel.toggle_action)
 
         self.examples_menu = self._menu(bar, lambda: self.tr("E&xamples"))
         self.examples_menu.setObjectName("examplesMenu")
@@ -398,8 +407,56 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         self.statusBar().clearMessage()
 
-    def _step_changed(self, _position: int) -> None:
-        self.canvas.show_state(self.model.known, self.model.current)
+    def _step_changed(self, _position: int = 0) -> None:
+        known, current = self.model.known, self.model.current
+        hidden = self.model.quiz.hidden_step
+        if hidden is not None:  # quiz: highlight the step, keep its number back
+            known = known.copy()
+            hidden.revert(known)
+        self.canvas.show_state(known, current)
+
+    # ---- training and quiz (gui/training_panel.py, gui/quiz_panel.py)
+    def _make_learning_docks(self) -> None:
+        A = Qt.DockWidgetArea
+        self.training_dock = self._dock("trainingDock", self.training_panel.windowTitle(),
+                                        self.training_panel, A.RightDockWidgetArea)
+        self.tabifyDockWidget(self.torch_dock, self.training_dock)
+        self.torch_dock.raise_()
+        self.quiz_dock = self._dock("quizDock", self.quiz_panel.windowTitle(),
+                                    self.quiz_panel, A.BottomDockWidgetArea)
+        self.splitDockWidget(self.step_dock, self.quiz_dock, Qt.Orientation.Vertical)
+        self.quiz_dock.hide()
+        for panel, dock in ((self.training_panel, self.training_dock),
+                            (self.quiz_panel, self.quiz_dock)):
+            panel.windowTitleChanged.connect(dock.setWindowTitle)  # follows the language
+        self.panel_docks.append(self.training_dock)
+        self._quizzing = False
+        self.model.quiz.changed.connect(self._quiz_changed)
+
+    def _add_learning_actions(self) -> None:
+        self.phase_actions.append(self.training_panel.update_phase_action)
+        self.addAction(self.training_panel.update_phase_action)
+        self.addAction(self.quiz_panel.toggle_action)
+        self.quiz_button = QToolButton(objectName="quizButton")
+        self.quiz_button.setDefaultAction(self.quiz_panel.toggle_action)
+        self.quiz_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        bar = self.step_bar.layout()
+        bar.insertWidget(bar.indexOf(self.step_bar.slider), self.quiz_button)
+        bar.insertSpacing(bar.indexOf(self.step_bar.slider), 12)
+
+    def show_training(self) -> None:
+        self.training_dock.show()
+        self.training_dock.raise_()
+
+    def _quiz_changed(self) -> None:
+        if self.canvas.trace is self.model.trace:  # else the new trace's signals follow
+            self._step_changed()
+        quizzing = self.model.quiz.active
+        if quizzing != self._quizzing:
+            self._quizzing = quizzing
+            self.quiz_dock.setVisible(quizzing)
+        if quizzing and self.model.quiz.hidden_step is not None:
+            self.quiz_panel.focus_answer()
 
     def _error_changed(self, error) -> None:
         if error is not None:

@@ -31,9 +31,18 @@ class Program:
     bindings: dict[str, Binding]
 
 
-def build(program: Program) -> Trace:
-    """The trace of a program; raises ExpressionError for bad text or a bad value."""
-    return build_trace(program.text, program.bindings)
+def build(program: Program, learning_rate: float | None = None,
+          accumulated: dict[str, np.ndarray] | None = None) -> Trace:
+    """The trace of a program; raises ExpressionError for bad text or a bad value.
+
+    A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
+    from earlier iterations when zero_grad is forgotten (see gui.training_state).
+    """
+    return build_trace(program.text, program.bindings, learning_rate, accumulated)
+
+
+def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
 
 
 def used_only(program: Program, trace: Trace) -> Program:
@@ -84,16 +93,25 @@ class StepperModel(QObject):
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
         super().__init__(parent)
         program = program or Program(LESSON_TEXT, lesson_bindings())
+        #: off by default: the lesson is the three phases, nine steps
+        self.learning_rate: float | None = None
+        self.accumulated: dict[str, np.ndarray] = {}
         trace = build(program)
         self.program = used_only(program, trace)
         self.trace = trace
         self.stepper = Stepper(trace, position)
         self.error: ExpressionError | None = None
+        self.iteration_change = False  # the last set_program came from a training step
         self.speed = 1.0
         self.undo_stack = QUndoStack(self)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
+        from gui.quiz_state import QuizState  # noqa: PLC0415 - they import this module
+        from gui.training_state import TrainingState  # noqa: PLC0415
+
+        self.training = TrainingState(self)
+        self.quiz = QuizState(self)
 
     # ---- reading
     @property
@@ -130,10 +148,25 @@ class StepperModel(QObject):
         return rows
 
     # ---- changing the program
+    def build(self, program: Program) -> Trace:
+        """The trace of ``program`` with this model's learning rate and leftover .grad."""
+        return build(program, self.learning_rate, self.accumulated)
+
+    def _fits(self, trace: Trace) -> bool:
+        return trace.learning_rate == self.learning_rate \
+            and _same_values(trace.accumulated, self.accumulated)
+
     def set_program(self, program: Program, position: int | None = None,
-                    trace: Trace | None = None) -> None:
-        """Replace the program (already known to build); keep the position if it exists."""
-        trace = trace or build(program)
+                    trace: Trace | None = None, iteration: bool = False) -> None:
+        """Replace the program (already known to build); keep the position if it exists.
+
+        Any change but a training iteration starts training afresh (``.grad`` emptied).
+        """
+        self.iteration_change = iteration
+        if not iteration:
+            self.accumulated = {}
+        if trace is None or not self._fits(trace):
+            trace = self.build(program)
         keep = self.position if position is None else position
         self.program = used_only(program, trace)
         self.trace = trace
@@ -147,7 +180,7 @@ class StepperModel(QObject):
     def try_change(self, program: Program, description: str) -> bool:
         """Build ``program``; on success push it as one undoable change, else show the error."""
         try:
-            trace = build(program)
+            trace = self.build(program)
         except ExpressionError as error:
             self.set_error(error)
             return False
@@ -194,11 +227,18 @@ class StepperModel(QObject):
 
     def replace_document(self, program: Program, position: int | None = None) -> None:
         """Open a session or an example: a new document, not an undoable edit."""
-        trace = build(program)
+        trace = self.build(program)
         self.set_playing(False)
         self.set_program(program, position=0 if position is None else position, trace=trace)
         self.undo_stack.clear()
         self.undo_stack.setClean()
+
+    def set_learning_rate(self, learning_rate: float | None) -> None:
+        """Turn the update phase on (a positive number) or off (None); keeps the position."""
+        if learning_rate == self.learning_rate:
+            return
+        self.learning_rate = learning_rate
+        self.set_program(self.program)
 
     def set_error(self, error: ExpressionError | None) -> None:
         if error is None and self.error is None:

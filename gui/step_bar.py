@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.trace import PHASES
 from gui.i18n import Retranslator
 from gui.model import SPEEDS, STEP_PHASES, StepperModel
 from gui.texts import phase_title
@@ -70,7 +71,7 @@ class StepBar(QWidget):
                              self.end_button, self.play_button]
 
         self.phase_buttons: dict[str, QPushButton] = {}
-        for number, phase in enumerate(STEP_PHASES, start=1):
+        for number, phase in enumerate(PHASES, start=1):  # "update" shows with a learning rate
             button = QPushButton(objectName=f"{phase}PhaseButton")
             self._texts.bind(button.setText, lambda p=phase: phase_title(p))
             self._texts.bind(button.setToolTip, lambda n=number: self.tr(
@@ -148,6 +149,28 @@ class StepBar(QWidget):
         self.play_button.setProperty("shape", "pause" if on else "play")
         self._paint_icons()
 
+    def _colour_slider(self) -> None:
+        """The groove in the phases' colours, one stretch per phase (update included)."""
+        trace = self.model.trace
+        n = max(1, len(trace))
+        stops = []
+        starts = sorted(trace.phase_starts.items(), key=lambda item: item[1])
+        for i, (phase, start) in enumerate(starts):
+            end = starts[i + 1][1] - 1 if i + 1 < len(starts) else n
+            colour = phase_colour(phase, self.dark)
+            a, b = (start - 1) / n, end / n
+            stops.append(f"stop:{a + 0.0005:.4f} {colour}, stop:{max(a, b - 0.0005):.4f} {colour}")
+        if not stops:
+            return
+        handle = "#e8e8e8" if self.dark else "#ffffff"
+        border = "#8a8f99" if self.dark else "#777777"
+        sheet = ("QSlider::groove:horizontal { height: 6px; border-radius: 3px; background: "
+                 "qlineargradient(x1:0, y1:0, x2:1, y2:0, " + ", ".join(stops) + "); } "
+                 f"QSlider::handle:horizontal {{ width: 14px; margin: -5px 0; "
+                 f"border-radius: 7px; background: {handle}; border: 1px solid {border}; }}")
+        if sheet != self.slider.styleSheet():
+            self.slider.setStyleSheet(sheet)
+
     def refresh(self) -> None:
         model = self.model
         n, k = model.length, model.position
@@ -160,12 +183,14 @@ class StepBar(QWidget):
         self.label.setText(self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase)))
         colour = phase_colour(phase, self.dark)
         self.label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self._colour_slider()
         self.prev_button.setEnabled(k > 0)
         self.reset_button.setEnabled(k > 0)
         self.next_button.setEnabled(k < n)
         self.end_button.setEnabled(k < n)
         for p, button in self.phase_buttons.items():
             button.setEnabled(p in model.trace.phase_starts)
+            button.setVisible(p in STEP_PHASES or p in model.trace.phase_starts)
             button.setProperty("current", p == phase)
             button.style().unpolish(button)
             button.style().polish(button)

@@ -7,8 +7,10 @@ from PySide6.QtGui import QColor, QPalette
 from gui.resources import read_text
 
 PHASE_COLOURS = {
-    False: {None: "#555555", "forward": "#007A5A", "local": "#0072B2", "backward": "#C04F00"},
-    True: {None: "#BBBBBB", "forward": "#3FD0A4", "local": "#56B4E9", "backward": "#FF8A3D"},
+    False: {None: "#555555", "forward": "#007A5A", "local": "#0072B2", "backward": "#C04F00",
+            "update": "#A4457F"},  # Okabe–Ito reddish purple, darkened to read on white
+    True: {None: "#BBBBBB", "forward": "#3FD0A4", "local": "#56B4E9", "backward": "#FF8A3D",
+           "update": "#E39CC6"},
 }
 HIGHLIGHT = {False: "#FFF1CC", True: "#4A3A12"}  # current row in the lesson tables
 

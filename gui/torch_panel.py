@@ -99,6 +99,24 @@ class TorchPanel(QWidget):
         TorchService.instance().reportReady.connect(self._on_report)
         model.traceReplaced.connect(self._on_trace)
         self._show_code()
+        self._quiz_note = QLabel(objectName="torchQuizNote", wordWrap=True)
+        self._quiz_note.setStyleSheet("font-style: italic;")
+        layout.insertWidget(layout.indexOf(self.code) + 1, self._quiz_note)
+        model.quiz.changed.connect(self._quiz_changed)
+        self._quiz_changed()
+
+    def _quiz_changed(self) -> None:
+        """While quizzing, what PyTorch prints and the comparison would give answers away."""
+        quizzing = self.model.quiz.active
+        layout = self.layout()
+        for widget in (self.output, self.table):
+            caption = layout.itemAt(layout.indexOf(widget) - 1).widget()
+            for shown in (widget, caption):
+                if shown is not None and shown.isVisibleTo(self) == quizzing:
+                    shown.setVisible(not quizzing)
+        self._quiz_note.setText(self.tr("Quiz mode: PyTorch's numbers are hidden until you "
+                                        "leave the quiz."))
+        self._quiz_note.setVisible(quizzing)
 
     def _label(self, text) -> QLabel:
         label = QLabel(self)
@@ -108,6 +126,8 @@ class TorchPanel(QWidget):
     def retranslate(self) -> None:
         """Labels, headers, and the status of the check in the language now installed."""
         self._texts.apply()
+        if hasattr(self, "_quiz_note"):  # made at the end of __init__
+            self._quiz_changed()
         if self._request_id is not None:
             self._set_status(self._pending_text(), "pending")
         elif self._answer is not None:

@@ -55,6 +55,14 @@ class TorchService(QObject):
         self._pending: set[int] = set()
 
     def request(self, session_data: dict) -> int:
+        return self._send({"session": session_data})
+
+    def request_training(self, training: dict) -> int:
+        """Check iterations against torch.optim.SGD: ``{"session", "learning_rate",
+        "iterations", "forget_zero_grad"}``; the answer carries ``"training"``."""
+        return self._send({"train": training})
+
+    def _send(self, payload: dict) -> int:
         self._next_id += 1
         request_id = self._next_id
         blocked = torch_blocked()
@@ -63,7 +71,7 @@ class TorchService(QObject):
         if self._process is None:
             self._start(blocked)
         self._pending.add(request_id)
-        line = json.dumps({"id": request_id, "session": session_data}, ensure_ascii=False)
+        line = json.dumps({"id": request_id, **payload}, ensure_ascii=False)
         self._process.write((line + "\n").encode("utf-8"))
         return request_id
 

@@ -1,9 +1,11 @@
 """The PyTorch check in a separate process, so importing torch never freezes the window.
 
 Protocol, one JSON object per line: the window writes ``{"id": n, "session": {…}}`` to
-stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. The session is data
-(the engine's JSON format), rebuilt here with the same engine, so node ids agree.
-No Qt here; torch is imported on the first request.
+stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. A training check,
+``{"id": n, "train": {"session", "learning_rate", "iterations", "forget_zero_grad"}}``,
+is answered with ``{"id": n, "training": {"torch_match": […], "losses": […], "error"}}``.
+The session is data (the engine's JSON format), rebuilt here with the same engine, so
+node ids agree. No Qt here; torch is imported on the first request.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def check(session_data: dict) -> dict:
     return report_dict(compare(trace.graph, trace.grads))
 
 
+def train_check(request: dict) -> dict:
+    """Iterations from the session's values, each compared with torch.optim.SGD."""
+    from core.session import session_from_dict
+    from core.training import train
+
+    session = session_from_dict(request["session"], "request")
+    run = train(session.text, session.bindings, float(request["learning_rate"]),
+                int(request["iterations"]), bool(request.get("forget_zero_grad")),
+                check_torch=True)
+    return {"torch_match": [it.torch_match for it in run.iterations],
+            "losses": [it.loss for it in run.iterations], "error": run.torch_error}
+
+
 def serve(stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -56,7 +71,10 @@ def serve(stdin=None, stdout=None) -> int:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            answer = {"id": request_id, "report": check(request["session"])}
+            if "train" in request:
+                answer = {"id": request_id, "training": train_check(request["train"])}
+            else:
+                answer = {"id": request_id, "report": check(request["session"])}
         except Exception as exc:  # a bad request must not end the worker
             answer = {"id": request_id, "failure": f"{type(exc).__name__}: {exc}"}
         stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")

@@ -1,0 +1,155 @@
+"""Quiz mode's answer box: the question, a field, Check / Show answer, feedback and score.
+
+A thin view of ``model.quiz`` (:mod:`gui.quiz_state`). The typed text goes to
+:mod:`core.quiz`, which reads it as a number and never evaluates it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.language import ExpressionError
+from gui.model import StepperModel
+
+RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
+
+
+class QuizPanel(QWidget):
+    def __init__(self, model: StepperModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("quizPanel")
+        self.model = model
+        self.quiz = model.quiz
+        self._note = ""  # a message of the panel's own (not a number)
+
+        #: View/Step menu toggle and its key (the window adds it to its menus)
+        self.toggle_action = QAction(self, objectName="quizAction", checkable=True)
+        self.toggle_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.toggle_action.toggled.connect(self.quiz.set_active)
+
+        self.question = QLabel(objectName="quizQuestion", wordWrap=True)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.question.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.question.setFont(font)
+        self.answer = QLineEdit(objectName="quizAnswer")
+        self.answer.returnPressed.connect(self.check)
+        self.check_button = QPushButton(objectName="quizCheckButton")
+        self.check_button.clicked.connect(self.check)
+        self.give_up_button = QPushButton(objectName="quizShowAnswerButton")
+        self.give_up_button.clicked.connect(self.give_up)
+        self.feedback = QLabel(objectName="quizFeedback", wordWrap=True)
+        self.feedback.setTextFormat(Qt.TextFormat.PlainText)
+        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.score = QLabel(objectName="quizScore")
+        self.stop_button = QPushButton(objectName="quizStopButton")
+        self.stop_button.clicked.connect(lambda: self.toggle_action.setChecked(False))
+        for button in (self.check_button, self.give_up_button, self.stop_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        self.question.setMinimumWidth(220)
+        self.answer.setMaximumWidth(260)
+        row = QHBoxLayout()
+        row.addWidget(self.question)
+        row.addWidget(self.answer, 1)
+        row.addWidget(self.check_button)
+        row.addWidget(self.give_up_button)
+        row.addSpacing(16)
+        row.addWidget(self.feedback, 2)
+        row.addSpacing(16)
+        row.addWidget(self.score)
+        row.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(row)
+
+        self.quiz.changed.connect(self.refresh)
+        self.retranslate()
+
+    # ---- words
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Quiz"))
+        self.toggle_action.setText(self.tr("Quiz Mode"))
+        self.toggle_action.setToolTip(self.tr(
+            "Hide each new number until you type it (Ctrl+Shift+Q)"))
+        self.answer.setPlaceholderText(self.tr("your answer, e.g. -2 or 0.5"))
+        self.answer.setAccessibleName(self.tr("Your answer"))
+        self.check_button.setText(self.tr("Check"))
+        self.give_up_button.setText(self.tr("Show answer"))
+        self.stop_button.setText(self.tr("Leave quiz"))
+        self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ---- intent
+    def check(self) -> None:
+        if self.quiz.hidden_step is None:
+            return
+        try:
+            self.quiz.check(self.answer.text())
+        except ExpressionError:
+            self._note = self.tr("Type a number, such as -2, 0.5 or 1e-3 (nothing is "
+                                 "evaluated).")
+            self.refresh()
+            return
+        self.answer.clear()
+
+    def give_up(self) -> None:
+        if self.quiz.give_up() is not None:
+            self.answer.clear()
+
+    # ---- state → view
+    def refresh(self) -> None:
+        quiz = self.quiz
+        if self.toggle_action.isChecked() != quiz.active:
+            self.toggle_action.blockSignals(True)
+            self.toggle_action.setChecked(quiz.active)
+            self.toggle_action.blockSignals(False)
+        step = quiz.hidden_step
+        if step is not None:
+            self.question.setText(self.tr("What is {0}?").format(step.target))
+        elif self.model.position >= self.model.length:
+            self.question.setText(self.tr("End of the walk."))
+        else:
+            self.question.setText(self.tr("Press → for the next question."))
+        self.answer.setEnabled(step is not None)
+        self.check_button.setEnabled(step is not None)
+        self.give_up_button.setEnabled(step is not None)
+        self.feedback.setText(self._feedback_text())
+        self._note = ""
+        self.score.setText(self.tr("{0} of {1} right first try").format(
+            quiz.score.correct_first_try, quiz.total))
+
+    def _feedback_text(self) -> str:
+        if self._note:
+            self.feedback.setStyleSheet(f"color: {WRONG_COLOUR};")
+            return self._note
+        if self.quiz.feedback is None:
+            self.feedback.setStyleSheet("")
+            return ""
+        step, verdict = self.quiz.feedback
+        if verdict.correct:
+            self.feedback.setStyleSheet(f"color: {RIGHT_COLOUR};")
+            return self.tr("✓ Right: {0} = {1}").format(step.target, verdict.answer)
+        if verdict.answer:  # given up
+            self.feedback.setStyleSheet("")
+            return self.tr("The answer: {0} = {1}").format(verdict.hint, verdict.answer)
+        self.feedback.setStyleSheet(f"color: {WRONG_COLOUR};")
+        return self.tr("✗ Not quite. Hint: {0}").format(verdict.hint)
+
+    def focus_answer(self) -> None:
+        if self.answer.isEnabled():
+            self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
