@@ -304,7 +304,7 @@ class _Parser:
                 elif is_tensor and kw.arg == "dtype":
                     continue  # values are float64 here; the generated code uses torch's default
                 else:
-                    raise self.error(kw, f"{what}(…) does not take '{kw.arg}'",
+                    raise self.error(kw, f"{what}(…) does not take '{short(str(kw.arg))}'",
                                      "only requires_grad=True is understood")
             value = self.literal_value(node.args[0])
             if value is None:
@@ -375,7 +375,7 @@ class _Parser:
             value = self.literal_value(node)
             return Literal(value, line, column)
         if isinstance(node, ast.Attribute):
-            raise self.error(node, f"'.{node.attr}' is not supported here",
+            raise self.error(node, f"'.{short(node.attr)}' is not supported here",
                              "methods must be called, as in x.exp()")
         construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
         raise self.error(node, f"{construct} is not supported")
@@ -496,12 +496,12 @@ def _parse(text: str) -> Program:
     parser = _Parser(text)
     program = Program(text)
     last = len(tree.body) - 1
-    try:
-        for i, node in enumerate(tree.body):
+    for i, node in enumerate(tree.body):
+        try:
             program.statements.extend(parser.statement(node, i == last))
-    except RecursionError:
-        raise ExpressionError("the expression is nested too deeply",
-                              hint="split it over several lines") from None
+        except RecursionError:  # before MAX_DEPTH, e.g. a long chain of x.exp().exp()…
+            raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
+                                  hint="split it over several lines") from None
     if not any(isinstance(s, (Assign, Declare)) for s in program.statements):
         raise ExpressionError("the program computes nothing",
                               hint="write an assignment, as in 'loss = (w * x - y) ** 2'")
