@@ -23,6 +23,16 @@ from gui.model import StepperModel
 RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
 
 
+class AnswerField(QLineEdit):
+    """A line edit that keeps its Return: QLineEdit passes it on to the parent, and the
+    window hands keys back to the focused field, which would check a second time."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class QuizPanel(QWidget):
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -42,7 +52,7 @@ class QuizPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.question.setFont(font)
-        self.answer = QLineEdit(objectName="quizAnswer")
+        self.answer = AnswerField(objectName="quizAnswer")
         self.answer.returnPressed.connect(self.check)
         self.check_button = QPushButton(objectName="quizCheckButton")
         self.check_button.clicked.connect(self.check)
@@ -96,7 +106,7 @@ class QuizPanel(QWidget):
 
     # ---- intent
     def check(self) -> None:
-        if self.quiz.hidden_step is None:
+        if self.quiz.hidden_step is None or not self.answer.text().strip():
             return
         try:
             self.quiz.check(self.answer.text())
