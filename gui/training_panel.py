@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, Qt
+from matplotlib.ticker import MaxNLocator
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -97,6 +98,7 @@ class TrainingPanel(QWidget):
             axes.tick_params(labelsize=8)
             axes.grid(True, alpha=0.3)
         self.loss_axes.tick_params(labelbottom=False)
+        self.param_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
         self.table = QTableWidget(0, 3, objectName="iterationTable")
         self._names: list[str] = []  # the parameters, two columns each (value, .grad)
@@ -303,8 +305,8 @@ class TrainingPanel(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        if history:
-            self.table.scrollToBottom()
+        if history:  # once the new rows are laid out, or the last one shows cut in half
+            QTimer.singleShot(0, self.table.scrollToBottom)
         self._plot()
         self._torch_changed()
         self._show_now()
