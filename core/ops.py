@@ -286,9 +286,11 @@ op(
 
 
 def _sigmoid(a: Array) -> Array:
-    """Stable logistic: never evaluates exp of a large positive number."""
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """The logistic as torch computes it, 1 / (1 + exp(−a)): bit for bit in most places,
+    and 0 below a ≈ −709.8 where exp(−a) overflows (a "stable" e / (1 + e) gives tiny
+    subnormals there, and c / σ(a) is finite here but inf in torch)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-a))
 
 
 op(

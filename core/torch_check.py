@@ -274,7 +274,7 @@ def generate_code(graph: ComputationGraph) -> str:
             continue
         if node.is_leaf:
             flag = ", requires_grad=True" if node.kind == "parameter" else ""
-            lines.append(f"{names[node.id]} = torch.tensor({_literal(np.asarray(node.value, float) + 0.0)}{flag})")
+            lines.append(f"{names[node.id]} = torch.tensor({_literal(np.asarray(node.value, float))}{flag})")
             expr[node.id] = _CodeOperand(names[node.id], True)
             continue
         entry = OPS[node.op]

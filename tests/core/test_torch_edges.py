@@ -41,6 +41,9 @@ CASES = {
     "minimum-signed-zero-tie": ("w = param(1.0)\nloss = 1 * log(min(-(w - w), 0.0))", None),
     "min-reduction-keeps-minus-zero": ("w = param(2.0)\nz = min(-(w - w))\nloss = w * 1 / z",
                                        None),
+    # torch's sigmoid is 1 / (1 + exp(-x)): exactly 0 below about -709.8, not a subnormal
+    "sigmoid-far-tail": ("w = param([5e-324, 1.0])\nc = w / sigmoid(log(w) - 30)\n"
+                         "loss = sum(c * c)", None),
     # three contributions are added in torch's order (the last-made consumer first)
     "fork-order": ("w = param(1e-08)\nw2 = w + w / w\nloss = -log(w2)", None),
 }
@@ -80,3 +83,18 @@ def test_bindings_with_infinities_follow_torch_masks():
                         {"v": Binding("parameter", np.array([-1.0, 2.0])),
                          "big": Binding("data", np.float64(INF))})
     assert trace.gradient(trace.graph.names["v"]).tolist() == [0.0, INF]
+
+
+def test_sigmoid_underflows_to_zero_like_torch():
+    trace = build_trace("w = param(-720.0)\nloss = sigmoid(w) * 2")
+    assert float(trace.graph.nodes[1].value) == 0.0
+    assert torch.sigmoid(torch.tensor(-720.0, dtype=torch.float64)).item() == 0.0
+
+
+def test_generated_code_keeps_a_minus_zero_input():
+    from core.torch_check import generate_code, printed_output
+
+    trace = build_trace("loss = 1 / w", {"w": Binding("parameter", np.float64(-0.0))})
+    code = generate_code(trace.graph)
+    assert "w = torch.tensor(-0.0, requires_grad=True)" in code
+    assert "-inf" in printed_output(trace.graph)
