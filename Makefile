@@ -9,7 +9,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c const
 PACKAGE_STAMP := $(VENV)/.installed-package
 BUNDLE := dist/backprop-stepper
 
-.PHONY: run test lint bench package package-test clean translations update-translations
+.PHONY: run test soak lint bench package package-test clean translations update-translations
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: $(STAMP) $(QM)
 
 test: $(STAMP) $(QM)
 	$(PY) -m pytest
+
+# The long runs (issue 6): the property tests with 10,000 programs, plus every test
+# marked @pytest.mark.soak (the hook for the full GUI monkey test), which `make test` skips.
+soak: $(STAMP) $(QM)
+	HYPOTHESIS_PROFILE=soak $(PY) -m pytest tests -m "hypothesis or soak" --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core gui tests benchmarks main.py
