@@ -1011,14 +1011,6 @@
             <translation>参数</translation>
         </message>
         <message>
-            <source>gradient used</source>
-            <translation>所用梯度</translation>
-        </message>
-        <message>
-            <source>PyTorch</source>
-            <translation>PyTorch</translation>
-        </message>
-        <message>
             <source>✓: torch.optim.SGD with the same learning rate gives the same loss, gradients and new values</source>
             <translation>✓：使用相同学习率的 torch.optim.SGD 得到相同的损失、梯度和新值</translation>
         </message>
@@ -1045,6 +1037,22 @@
         <message>
             <source>Pass {0}: {1} · loss = {2}</source>
             <translation>第 {0} 轮：{1} · 损失 = {2}</translation>
+        </message>
+        <message>
+            <source>The loss of this iteration's forward pass</source>
+            <translation>本次迭代前向传播得到的损失</translation>
+        </message>
+        <message>
+            <source>The value this iteration's forward pass used</source>
+            <translation>本次迭代前向传播所用的值</translation>
+        </message>
+        <message>
+            <source>The gradient the update used (with forget zero_grad(): the sum over all iterations so far)</source>
+            <translation>更新所用的梯度（勾选“忘记 zero_grad()”时：至今所有迭代的梯度之和）</translation>
+        </message>
+        <message>
+            <source>{0} → {1} after the update</source>
+            <translation>{0} → 更新后 {1}</translation>
         </message>
         <message>
             <source>No PyTorch check: {0}</source>
