@@ -42,6 +42,7 @@ test: $(STAMP) $(QM)
 # marked @pytest.mark.soak (the hook for the full GUI monkey test), which `make test` skips.
 soak: $(STAMP) $(QM)
 	HYPOTHESIS_PROFILE=soak $(PY) -m pytest tests -m "hypothesis or soak" --hypothesis-show-statistics
+	MONKEY_ACTIONS=5000 $(PY) -m pytest tests/gui/test_monkey.py -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core gui tests benchmarks main.py
