@@ -274,7 +274,8 @@ def generate_code(graph: ComputationGraph) -> str:
             continue
         if node.is_leaf:
             flag = ", requires_grad=True" if node.kind == "parameter" else ""
-            lines.append(f"{names[node.id]} = torch.tensor({_literal(np.asarray(node.value, float))}{flag})")
+            value = _literal(np.asarray(node.value, float))  # -0.0 stays -0.0, as typed
+            lines.append(f"{names[node.id]} = torch.tensor({value}{flag})")
             expr[node.id] = _CodeOperand(names[node.id], True)
             continue
         entry = OPS[node.op]

@@ -91,7 +91,8 @@ def check_message(error: ExpressionError, case: dict) -> None:
     text = str(error)
     assert case["expect"] in text, text
     assert "Traceback" not in text
-    assert len(error.message) <= MAX_MESSAGE and (error.hint is None or len(error.hint) <= MAX_MESSAGE)
+    assert len(error.message) <= MAX_MESSAGE
+    assert error.hint is None or len(error.hint) <= MAX_MESSAGE
     if "where" in case:
         assert error.where == case["where"], text
         assert text.startswith(f"{case['where']}: "), text
