@@ -24,6 +24,7 @@ import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -37,7 +38,8 @@ from core.numeric import STEP, agrees, numeric_gradients
 from core.trace import Trace
 
 torch = pytest.importorskip("torch")
-from program_gen import Generated, oracle, programs  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # program_gen.py, beside this file,
+from program_gen import Generated, oracle, programs  # noqa: E402  whatever pytest's import mode
 
 from core.torch_check import compare, generate_code, printed_output, same  # noqa: E402
 
