@@ -99,7 +99,8 @@ def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
         text, bindings = session.text, dict(session.bindings)
     else:
         text, bindings = LESSON_TEXT, lesson_bindings()
-    for flag, role, items in (("--input", "data", args.input), ("--param", "parameter", args.param)):
+    given = (("--input", "data", args.input), ("--param", "parameter", args.param))
+    for flag, role, items in given:
         for item in items:
             name, value = parse_assignment(item, flag)
             bindings[name] = Binding(role, value)
@@ -196,7 +197,7 @@ def warnings_of(trace: Trace) -> list[str]:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
 
 

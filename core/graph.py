@@ -13,14 +13,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.format import format_number, format_value
 from core.language import (
-    Apply,
     Assign,
     Backward,
     Declare,
@@ -112,7 +110,7 @@ class ComputationGraph:
         self.needs_grad = self._needs_grad()
         self.reaches_output = self._reaches_output()
         #: on a path from a parameter to the output: the nodes the backward pass visits
-        self.relevant = [a and b for a, b in zip(self.needs_grad, self.reaches_output)]
+        self.relevant = [a and b for a, b in zip(self.needs_grad, self.reaches_output, strict=True)]
 
     def _needs_grad(self) -> list[bool]:
         flags = [False] * len(self.nodes)

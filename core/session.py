@@ -43,7 +43,8 @@ class Session:
             "version": VERSION,
             "text": self.text,
             "variables": {
-                name: {"role": b.role, "value": _plain(b.value)} for name, b in self.bindings.items()
+                name: {"role": b.role, "value": _plain(b.value)}
+                for name, b in self.bindings.items()
             },
         }
         if self.title:

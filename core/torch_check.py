@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node
+from core.graph import ComputationGraph, Node, Operand
 from core.numeric import agrees, numeric_gradients
 from core.ops import OPS
 
@@ -125,7 +125,7 @@ def _as_array(tensor) -> np.ndarray | None:
 
 def _grad_fn_chain(graph: ComputationGraph, tensors: list) -> list[tuple[str, str]]:
     owners = {}
-    for node, tensor in zip(graph.nodes, tensors):
+    for node, tensor in zip(graph.nodes, tensors, strict=True):
         fn = getattr(tensor, "grad_fn", None)
         if fn is not None:
             owners[id(fn)] = node.label
@@ -138,7 +138,8 @@ def _grad_fn_chain(graph: ComputationGraph, tensors: list) -> list[tuple[str, st
         seen.add(id(fn))
         if fn.name() == "torch::autograd::AccumulateGrad":
             variable = getattr(fn, "variable", None)
-            label = next((n.label for n, t in zip(graph.nodes, tensors) if t is variable), "")
+            label = next((n.label for n, t in zip(graph.nodes, tensors, strict=True)
+                          if t is variable), "")
             chain.append((label, "AccumulateGrad"))
         else:
             chain.append((owners.get(id(fn), ""), fn.name()))
@@ -171,7 +172,7 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
         report.match = False
         return report
     numeric = numeric_gradients(graph) if with_numeric else {}
-    for node, tensor in zip(graph.nodes, tensors):
+    for node, tensor in zip(graph.nodes, tensors, strict=True):
         if node.kind == "constant" or node.name is None and node.kind != "operation":
             continue
         name = node.name or node.label
@@ -181,7 +182,7 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
         report.rows.append(row)
         if node.name:
             report.values[name] = theirs
-    for node, tensor in zip(graph.nodes, tensors):
+    for node, tensor in zip(graph.nodes, tensors, strict=True):
         if node.kind not in ("parameter", "operation"):
             continue
         if node.kind == "operation" and node.id not in grads:
@@ -239,16 +240,6 @@ def _literal(value) -> str:
     return "[" + ", ".join(_literal(v) for v in np.ravel(value)) + "]"
 
 
-class _CodeOperand:
-    __slots__ = ("text", "atomic")
-
-    def __init__(self, text: str, atomic: bool):
-        self.text, self.atomic = text, atomic
-
-    def __format__(self, spec: str) -> str:
-        return self.text if spec == "bare" or self.atomic else f"({self.text})"
-
-
 def _exponent(k: float) -> str:
     if np.isfinite(k) and float(k).is_integer() and abs(k) < 1e15:
         return str(int(k))
@@ -258,7 +249,7 @@ def _exponent(k: float) -> str:
 def generate_code(graph: ComputationGraph) -> str:
     """PyTorch code that rebuilds the graph, prints the output and the parameters' grads."""
     names = python_names(graph)
-    expr: dict[int, _CodeOperand] = {}
+    expr: dict[int, Operand] = {}
     lines = ["import torch", ""]
     body: list[str] = []
     for node in graph.nodes:
@@ -270,13 +261,13 @@ def generate_code(graph: ComputationGraph) -> str:
                 abs(value) < 1e15 else _literal(node.value)
             if np.ndim(node.value):
                 text = f"torch.tensor({text})"
-            expr[node.id] = _CodeOperand(text, not text.startswith("-"))
+            expr[node.id] = Operand(text, not text.startswith("-"))
             continue
         if node.is_leaf:
             flag = ", requires_grad=True" if node.kind == "parameter" else ""
             value = _literal(np.asarray(node.value, float))  # -0.0 stays -0.0, as typed
             lines.append(f"{names[node.id]} = torch.tensor({value}{flag})")
-            expr[node.id] = _CodeOperand(names[node.id], True)
+            expr[node.id] = Operand(names[node.id], True)
             continue
         entry = OPS[node.op]
         operands = []
@@ -285,7 +276,7 @@ def generate_code(graph: ComputationGraph) -> str:
             if entry.tensor_args and graph.nodes[i].kind == "constant" \
                     and not operand.text.startswith("torch."):
                 # a float literal: torch.tensor(0) would be an integer tensor
-                operand = _CodeOperand(f"torch.tensor({_literal(graph.nodes[i].value)})", True)
+                operand = Operand(f"torch.tensor({_literal(graph.nodes[i].value)})", True)
             operands.append(operand)
         attrs = {"k": _exponent(node.k)} if node.k is not None else {}
         if node.k is not None and node.k < 0:
@@ -293,13 +284,13 @@ def generate_code(graph: ComputationGraph) -> str:
         text = entry.code.format(*operands, **attrs)
         if node.id in names:
             body.append(f"{names[node.id]} = {text}")
-            expr[node.id] = _CodeOperand(names[node.id], True)
+            expr[node.id] = Operand(names[node.id], True)
             for alias in node.aliases:
                 if "@" not in alias:
                     body.append(f"{alias} = {names[node.id]}")
         else:
             atomic = entry.code.startswith("torch.") or entry.code.endswith("()")
-            expr[node.id] = _CodeOperand(text, atomic)
+            expr[node.id] = Operand(text, atomic)
     output = expr[graph.output].text
     lines.append("")
     lines.append("# forward pass and loss")

@@ -48,7 +48,7 @@ def test_mse_example_converges_visibly_in_20_iterations_and_matches_sgd():
     run = train(MSE, None, 0.1, 20)
     assert run.losses[0] == 30.0
     assert run.losses[-1] < 1e-6 * run.losses[0]
-    assert all(b < a for a, b in zip(run.losses, run.losses[1:]))
+    assert all(b < a for a, b in zip(run.losses, run.losses[1:], strict=False))
     assert run.final_bindings["w"] == pytest.approx(2.0, abs=1e-5)
     assert all(it.torch_match is True for it in run.iterations)
 
