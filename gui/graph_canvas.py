@@ -17,7 +17,9 @@ A step therefore costs time in proportion to what changed, not to the graph's si
 from __future__ import annotations
 
 import math
+import threading
 import time
+import weakref
 from collections.abc import Iterable
 from pathlib import Path as FilePath
 
@@ -503,6 +505,71 @@ def _rgba(colour: str) -> tuple[float, float, float, float]:
     return to_rgba(colour)
 
 
+#: layouts made in a worker thread, by trace (they go when the trace goes)
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _leaf_text(node) -> str:
+    return node.name or node.label
+
+
+def graph_arrays(trace: Trace, before: Trace | None = None,
+                 before_pos: np.ndarray | None = None) -> dict[str, object]:
+    """Everything :meth:`GraphCanvas.set_trace` computes about a trace's graph: the layout
+    (nodes of ``before`` keep their places), node sizes and kinds, edges.
+
+    Pure numpy and Python, so a worker thread can make it for a big graph.
+    """
+    previous = None
+    if before is not None and before_pos is not None and len(before_pos):
+        keys = node_keys(before.graph)
+        previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_pos, strict=True)}
+    graph = trace.graph
+    positions = layered_layout(graph, previous)
+    n = len(graph.nodes)
+    kind = np.array([node.kind for node in graph.nodes])
+    half = np.zeros((n, 2))
+    radius = np.zeros(n)
+    for node in graph.nodes:
+        if node.kind == "operation":
+            half[node.id] = OP_RADIUS
+            radius[node.id] = OP_RADIUS
+        else:
+            size = FONT[node.kind]
+            pad = 7.0 if node.kind != "constant" else 4.5
+            width = text_width_points(_leaf_text(node), size) / 2 + pad
+            half[node.id] = (max(width, BOX_HALF_HEIGHT[node.kind] + 2),
+                             BOX_HALF_HEIGHT[node.kind])
+            radius[node.id] = CORNER[node.kind]
+    edges = [(source, node.id, index) for node in graph.nodes
+             for index, source in enumerate(node.inputs)]
+    bend = np.zeros(len(edges))
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for i, (s, t, _) in enumerate(edges):
+        pairs.setdefault((s, t), []).append(i)
+    for group in pairs.values():
+        if len(group) > 1:
+            for k, i in enumerate(group):
+                bend[i] = k - (len(group) - 1) / 2
+    return {
+        "pos": np.array([positions[i] for i in range(n)], float).reshape(n, 2),
+        "kind": kind,
+        "is_op": kind == "operation",
+        "half_pt": half,
+        "radius_pt": radius,
+        "edges": edges,
+        "edge_index": {edge: i for i, edge in enumerate(edges)},
+        "edge_src": np.array([e[0] for e in edges], int),
+        "edge_dst": np.array([e[1] for e in edges], int),
+        "edge_needed": np.array([graph.edge_needed(s, t) for s, t, _ in edges], bool),
+        "edge_bend": bend,
+        "local_steps": {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)},
+        "backward_steps": {s.node: s for s in trace.steps if isinstance(s, BackwardStep)},
+        "leaves": [n.id for n in graph.nodes if n.is_leaf],
+    }
+
+
 class GraphCanvas(FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
@@ -550,60 +617,43 @@ class GraphCanvas(FigureCanvasQTAgg):
     # ---- public API ------------------------------------------------------------
 
     def set_trace(self, trace: Trace) -> None:
-        """Draw a new graph; nodes that were there before keep their places."""
-        previous = None
-        if self.trace is not None and len(self.pos):
-            keys = node_keys(self.trace.graph)
-            previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, self.pos, strict=True)}
+        """Draw a new graph; nodes that were there before keep their places.
+
+        A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
+        """
+        with _PREPARED_LOCK:
+            arrays = _PREPARED.get(trace)
+        if arrays is None:
+            arrays = graph_arrays(trace, self.trace, self.pos)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
+        had_graph = self.trace is not None and len(self.pos) > 0
         self._reset_graph()
         self.trace = trace
-        graph = trace.graph
-        positions = layered_layout(graph, previous)
-        n = len(graph.nodes)
-        self.pos = np.array([positions[i] for i in range(n)], float).reshape(n, 2)
-        self.kind = np.array([node.kind for node in graph.nodes])
-        self.is_op = self.kind == "operation"
-        half = np.zeros((n, 2))
-        radius = np.zeros(n)
-        for node in graph.nodes:
-            if node.kind == "operation":
-                half[node.id] = OP_RADIUS
-                radius[node.id] = OP_RADIUS
-            else:
-                size = FONT[node.kind]
-                pad = 7.0 if node.kind != "constant" else 4.5
-                width = text_width_points(self._leaf_text(node), size) / 2 + pad
-                half[node.id] = (max(width, BOX_HALF_HEIGHT[node.kind] + 2),
-                                 BOX_HALF_HEIGHT[node.kind])
-                radius[node.id] = CORNER[node.kind]
-        self.half_pt, self.radius_pt = half, radius
-        edges = [(source, node.id, index) for node in graph.nodes
-                 for index, source in enumerate(node.inputs)]
-        self.edges = edges
-        self.edge_index = {edge: i for i, edge in enumerate(edges)}
-        self.edge_src = np.array([e[0] for e in edges], int)
-        self.edge_dst = np.array([e[1] for e in edges], int)
-        self.edge_needed = np.array([graph.edge_needed(s, t) for s, t, _ in edges], bool)
-        bend = np.zeros(len(edges))
-        pairs: dict[tuple[int, int], list[int]] = {}
-        for i, (s, t, _) in enumerate(edges):
-            pairs.setdefault((s, t), []).append(i)
-        for group in pairs.values():
-            if len(group) > 1:
-                for k, i in enumerate(group):
-                    bend[i] = k - (len(group) - 1) / 2
-        self.edge_bend = bend
-        self._local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
-        self._backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
-        self._shown[_VALUE] = {n.id for n in graph.nodes if n.is_leaf}
+        for name, value in arrays.items():
+            if name not in ("local_steps", "backward_steps", "leaves"):
+                setattr(self, name, value)
+        self._local_steps = arrays["local_steps"]
+        self._backward_steps = arrays["backward_steps"]
+        self._shown[_VALUE] = set(arrays["leaves"])
         self._build_legend()
-        if old_view is not None and previous and self._fits(*old_view):
+        if old_view is not None and had_graph and self._fits(*old_view):
             self.ax.set_xlim(*old_view[0])
             self.ax.set_ylim(*old_view[1])
         else:
             self._initial_view()
         self._invalidate()
+
+    def layout_job(self):
+        """For a worker thread: a function that lays out a trace for this canvas ahead of
+        :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
+        before, before_pos = self.trace, self.pos
+
+        def job(trace: Trace) -> None:
+            arrays = graph_arrays(trace, before, before_pos)
+            with _PREPARED_LOCK:
+                _PREPARED[trace] = arrays
+
+        return job
 
     def show_state(self, known: KnownState, current: Step | None) -> None:
         """Show what is known at a position; redraw only what changed."""
@@ -810,9 +860,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         artist.set_clip_box(self.ax.bbox)
         return artist
 
-    @staticmethod
-    def _leaf_text(node) -> str:
-        return node.name or node.label
+    _leaf_text = staticmethod(_leaf_text)
 
     def static_texts(self, node_id: int) -> list[Text]:
         """The node's own text and, for named results, its name beside it (made on demand)."""

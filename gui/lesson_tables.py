@@ -2,6 +2,11 @@
 
 Every step has a row from the start; its numbers appear once the learner reaches it.
 Clicking a row jumps there. The tables are also the canvas's text alternative.
+
+A big trace (more than ``EAGER_ROWS`` steps; 20,000 nodes make 75,000) gets its rows at
+once but their cells only when they come into view or are stepped to, and its columns
+are sized to what is on screen: filling every cell takes seconds, and with columns that
+resize to their contents each change costs time in proportion to the rows.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from gui.texts import explain, phase_title
 from gui.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
+#: up to this many steps every cell is made at once (and columns fit their contents)
+EAGER_ROWS = 2000
+#: rows made beyond the visible ones, so that a small scroll finds them ready
+ROW_MARGIN = 30
 
 
 class LessonTables(QTabWidget):
@@ -48,16 +57,32 @@ class LessonTables(QTabWidget):
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
             table.clicked.connect(lambda index, t=table: self._jump(t, index.row()))
+            table.verticalScrollBar().valueChanged.connect(
+                lambda _=0, t=table: self._make_visible_rows(t))
+            table.viewport().installEventFilter(self)
             self.tables[phase] = table
             self.addTab(table, phase_title(phase))
         self._rows: dict[int, tuple[QTableWidget, int]] = {}
+        #: steps by phase, in row order, and the steps whose cells exist
+        self._steps: dict[str, list[Step]] = {p: [] for p in PHASES}
+        self._made: set[int] = set()
+        self._lazy = False
         self._shown = 0
         self._current: int | None = None
         self._hidden: int | None = None  # quiz mode: the row that keeps its "?"
         model.traceReplaced.connect(self.rebuild)
         model.stepChanged.connect(self.update_position)
         model.quiz.changed.connect(self._show_quiz)
+        self.currentChanged.connect(lambda _=0: self._make_visible_rows(self.currentWidget()))
         self.rebuild()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if getattr(self, "_lazy", False) and event.type() in (QEvent.Type.Resize,
+                                                               QEvent.Type.Show):
+            for table in self.tables.values():
+                if watched is table.viewport():
+                    self._make_visible_rows(table)
+        return super().eventFilter(watched, event)
 
     def _headers(self) -> dict[str, list[str]]:
         return {
@@ -88,32 +113,81 @@ class LessonTables(QTabWidget):
     # ---- building
     def rebuild(self) -> None:
         self._rows.clear()
+        self._made = set()
         by_phase: dict[str, list[Step]] = {p: [] for p in PHASES}
         for step in self.model.trace.steps:
             by_phase[step.phase].append(step)
-        for phase, steps in by_phase.items():
-            table = self.tables[phase]
-            table.setUpdatesEnabled(False)
-            table.setRowCount(len(steps))
-            for row, step in enumerate(steps):
-                self._rows[step.index] = (table, row)
-                for column in range(3):
-                    item = QTableWidgetItem()
-                    item.setData(STEP_ROLE, step.index)
-                    if column == 2:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                              | Qt.AlignmentFlag.AlignVCenter)
-                    table.setItem(row, column, item)
-                self._fill(step, done=False)
-            table.setUpdatesEnabled(True)
-            self.setTabVisible(self.indexOf(table), bool(steps) or phase in STEP_PHASES)
+        self._steps = by_phase
+        self._lazy = len(self.model.trace.steps) > EAGER_ROWS
         self._shown = 0
         self._current = None
         self._hidden = None
+        fit, fixed = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive
+        for phase, steps in by_phase.items():
+            table = self.tables[phase]
+            table.setUpdatesEnabled(False)
+            header = table.horizontalHeader()
+            for column in (0, 2):
+                header.setSectionResizeMode(column, fixed if self._lazy else fit)
+            table.clearContents()
+            table.setRowCount(len(steps))
+            for row, step in enumerate(steps):
+                self._rows[step.index] = (table, row)
+            if not self._lazy:
+                for step in steps:
+                    self._make_row(step)
+            table.setUpdatesEnabled(True)
+            self.setTabVisible(self.indexOf(table), bool(steps) or phase in STEP_PHASES)
         self._built_for = self.model.trace
         self.update_position(self.model.position)
+        if self._lazy:
+            for table in self.tables.values():
+                self._make_visible_rows(table)
+
+    def _make_row(self, step: Step) -> None:
+        """The row's three cells, showing the step as it is at the current position."""
+        table, row = self._rows[step.index]
+        for column in range(3):
+            item = QTableWidgetItem()
+            item.setData(STEP_ROLE, step.index)
+            if column == 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, item)
+        self._made.add(step.index)
+        self._fill(step, done=step.index <= self._shown and step.index != self._hidden)
+        if step.index == self._current:
+            self._paint_row(step.index, QBrush(QColor(HIGHLIGHT[self.dark])))
+
+    def _make_visible_rows(self, table) -> None:
+        """Big traces: make the cells of the rows on screen (and a few around them)."""
+        if not self._lazy or not isinstance(table, QTableWidget):
+            return
+        steps = self._steps.get(table.objectName().removesuffix("Table"), [])
+        if not steps:
+            return
+        top = table.rowAt(0)
+        bottom = table.rowAt(max(0, table.viewport().height() - 1))
+        top = 0 if top < 0 else top
+        bottom = len(steps) - 1 if bottom < 0 else bottom
+        made = False
+        for row in range(max(0, top - ROW_MARGIN), min(len(steps), bottom + ROW_MARGIN + 1)):
+            if steps[row].index not in self._made:
+                self._make_row(steps[row])
+                made = True
+        if made:
+            for column in (0, 2):
+                table.resizeColumnToContents(column)
+
+    def row_texts(self, index: int) -> list[str]:
+        """The three cells of step ``index``'s row as shown (made now if they were not)."""
+        if index not in self._made:
+            self._make_row(self.model.trace.steps[index - 1])
+        table, row = self._rows[index]
+        return [table.item(row, column).text() for column in range(3)]
 
     def _fill(self, step: Step, done: bool) -> None:
+        if step.index not in self._made:
+            return  # made later, as it is then
         table, row = self._rows[step.index]
         target, middle, value = (table.item(row, c) for c in range(3))
         target.setText(step.target if not isinstance(step, NoParameterStep) else "—")
@@ -139,12 +213,13 @@ class LessonTables(QTabWidget):
     # ---- stepping
     def update_position(self, position: int) -> None:
         steps = self.model.trace.steps
-        if position > self._shown:
-            for step in steps[self._shown:position]:
-                self._fill(step, done=True)
+        low, high = sorted((self._shown, position))
+        if high - low > len(self._made):  # a long jump: only the rows that have cells
+            changed = [steps[i - 1] for i in sorted(self._made) if low < i <= high]
         else:
-            for step in steps[position:self._shown]:
-                self._fill(step, done=False)
+            changed = steps[low:high]
+        for step in changed:
+            self._fill(step, done=position > self._shown)
         self._shown = position
         self._mark_current(position if position else None)
         self._show_quiz()
@@ -166,12 +241,16 @@ class LessonTables(QTabWidget):
         self._current = index
         if index is None:
             return
+        if index not in self._made:
+            self._make_row(self.model.trace.steps[index - 1])
         table, row = self._rows[index]
         self._paint_row(index, QBrush(QColor(HIGHLIGHT[self.dark])))
         self.setCurrentWidget(table)
         table.scrollToItem(table.item(row, 0))
 
     def _paint_row(self, index: int, brush: QBrush) -> None:
+        if index not in self._made:
+            return
         table, row = self._rows[index]
         for column in range(3):
             item = table.item(row, column)
@@ -184,3 +263,7 @@ class LessonTables(QTabWidget):
         item = table.item(row, 0)
         if item is not None:
             self.model.goto(int(item.data(STEP_ROLE)))
+            return
+        steps = self._steps.get(table.objectName().removesuffix("Table"), [])
+        if 0 <= row < len(steps):
+            self.model.goto(steps[row].index)

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.model.traceReplaced.connect(self._trace_replaced)
         self.model.stepChanged.connect(self._step_changed)
         self.model.errorChanged.connect(self._error_changed)
+        self._make_build_indicator()
         self.model.undo_stack.cleanChanged.connect(self._clean_changed)
         self.canvas.nodeClicked.connect(self._node_clicked)
 
@@ -293,6 +296,7 @@ class MainWindow(QMainWindow):
         self._sync_language_menu()
         self._update_title()
         self.canvas.retranslate()
+        self.build_label.setText(self.building_text())
         for name in ("_shortcut_dialog", "_licences_dialog"):
             dialog = getattr(self, name, None)
             if dialog is not None:  # made again, in the new language, when next opened
@@ -406,6 +410,33 @@ class MainWindow(QMainWindow):
         self.canvas.set_trace(self.model.trace)
         self.message_bar.hide()
         self.statusBar().clearMessage()
+
+    # ---- big programs: built in a worker thread (gui.model), shown in the status bar
+    def _make_build_indicator(self) -> None:
+        # the layout and the PyTorch code of a big graph are made in the worker too
+        self.model.preparers += [self.canvas.layout_job, self.torch_panel.code_job]
+        self.build_label = QLabel(objectName="buildLabel")
+        self.build_progress = QProgressBar(objectName="buildProgress")
+        self.build_progress.setRange(0, 0)  # busy: how long it takes is not known
+        self.build_progress.setMaximumWidth(160)
+        self.build_progress.setTextVisible(False)
+        for widget in (self.build_label, self.build_progress):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
+        self.model.buildingChanged.connect(self._building_changed)
+
+    def building_text(self) -> str:
+        program = self.model.building_program
+        if program is None:
+            return ""
+        lines = program.text.strip().count("\n") + 1
+        return self.tr("Building the graph… ({0} lines)").format(f"{lines:,}")
+
+    def _building_changed(self, on: bool) -> None:
+        self.build_label.setText(self.building_text())
+        self.build_label.setAccessibleName(self.build_label.text())
+        self.build_label.setVisible(on)
+        self.build_progress.setVisible(on)
 
     def _step_changed(self, _position: int = 0) -> None:
         known, current = self.model.known, self.model.current

@@ -6,6 +6,8 @@ when it says something changed, and send intent (next, goto, apply) back to it.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +23,16 @@ from core.trace import PHASES, Step, Stepper, Trace, build_trace
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
 #: the three phases of the lesson (the engine may add an optional "update" phase)
 STEP_PHASES = ("forward", "local", "backward")
+#: programs of about this many operations or more build in a worker thread (issue 6):
+#: ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window
+#: does with a new trace; smaller programs stay synchronous
+ASYNC_OPERATIONS = 2000
+
+
+def size_estimate(text: str) -> int:
+    """A cheap upper-ish guess of a program's operations, before parsing it: its lines
+    plus its operator signs and calls (one statement per line is the usual shape)."""
+    return text.count("\n") + sum(text.count(sign) for sign in "+-*/@(")
 
 
 @dataclass(frozen=True)
@@ -82,13 +94,26 @@ def same_program(a: Program, b: Program) -> bool:
                for k in a.bindings)
 
 
+class _BuildSignals(QObject):
+    """Carries a worker thread's result back to the GUI thread (a queued connection)."""
+
+    done = Signal(int, object, str, object)  # job id, Program, description, Trace | error
+
+
 class StepperModel(QObject):
-    """Wraps a core :class:`Stepper`; emits ``traceReplaced`` then ``stepChanged``."""
+    """Wraps a core :class:`Stepper`; emits ``traceReplaced`` then ``stepChanged``.
+
+    A big program (:func:`size_estimate` ≥ ``ASYNC_OPERATIONS``) is built in a worker
+    thread: ``buildingChanged(True)`` at the start, the old trace stays steppable, and the
+    result is pushed as an undoable change on the GUI thread when it arrives. A newer
+    change (another Apply, undo, opening a file) supersedes a build still running.
+    """
 
     traceReplaced = Signal()
     stepChanged = Signal(int)
     errorChanged = Signal(object)  # ExpressionError | None
     playingChanged = Signal(bool)
+    buildingChanged = Signal(bool)
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
         super().__init__(parent)
@@ -104,6 +129,13 @@ class StepperModel(QObject):
         self.iteration_change = False  # the last set_program came from a training step
         self.speed = 1.0
         self.undo_stack = QUndoStack(self)
+        #: the build in a worker thread that counts (older ones are ignored when they end)
+        self._build_id = 0
+        self._building: Program | None = None
+        self._build_signals: dict[int, _BuildSignals] = {}
+        #: called on the GUI thread when a worker build starts; each returns a function
+        #: that the worker calls with the new trace (layout, code: pure work, no widgets)
+        self.preparers: list[Callable[[], Callable[[Trace], None]]] = []
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
@@ -161,7 +193,9 @@ class StepperModel(QObject):
         """Replace the program (already known to build); keep the position if it exists.
 
         Any change but a training iteration starts training afresh (``.grad`` emptied).
+        It supersedes a build still running in a worker thread.
         """
+        self.cancel_build()
         self.iteration_change = iteration
         if not iteration:
             self.accumulated = {}
@@ -178,7 +212,14 @@ class StepperModel(QObject):
             self.set_playing(False)
 
     def try_change(self, program: Program, description: str) -> bool:
-        """Build ``program``; on success push it as one undoable change, else show the error."""
+        """Build ``program``; on success push it as one undoable change, else show the error.
+
+        A big program builds in a worker thread: True then means "on its way".
+        """
+        if size_estimate(program.text) >= ASYNC_OPERATIONS:
+            self._start_build(program, description)
+            return True
+        self.cancel_build()
         try:
             trace = self.build(program)
         except ExpressionError as error:
@@ -190,6 +231,68 @@ class StepperModel(QObject):
             return True
         self.undo_stack.push(ProgramCommand(self, program, trace, description))
         return True
+
+    # ---- building in a worker thread
+    @property
+    def building(self) -> bool:
+        """True while a big program is being built in a worker thread."""
+        return self._building is not None
+
+    @property
+    def building_program(self) -> Program | None:
+        return self._building
+
+    def cancel_build(self) -> None:
+        """Forget the build running in a worker thread (its result will be ignored)."""
+        if self._building is None:
+            return
+        self._build_id += 1
+        self._building = None
+        self.buildingChanged.emit(False)
+
+    def _start_build(self, program: Program, description: str) -> None:
+        self._build_id += 1
+        job_id = self._build_id
+        # what set_program would use: this learning rate, .grad emptied (a new run)
+        learning_rate = self.learning_rate
+        jobs = [make() for make in self.preparers]
+        signals = _BuildSignals()  # no parent: the thread keeps it alive while it runs
+        signals.done.connect(self._build_done)
+        self._build_signals[job_id] = signals
+
+        def run() -> None:
+            try:
+                trace = build(program, learning_rate, {})
+                for job in jobs:
+                    job(trace)
+                result: object = trace
+            except ExpressionError as error:
+                result = error
+            except Exception as error:  # noqa: BLE001 - raised again on the GUI thread
+                result = error
+            signals.done.emit(job_id, program, description, result)
+
+        self._building = program
+        self.buildingChanged.emit(True)  # again for a newer program: its size may differ
+        threading.Thread(target=run, name=f"build-trace-{job_id}", daemon=True).start()
+
+    def _build_done(self, job_id: int, program: Program, description: str, result) -> None:
+        self._build_signals.pop(job_id, None)
+        if job_id != self._build_id or self._building is None:
+            return  # superseded
+        self._building = None
+        self.buildingChanged.emit(False)
+        if isinstance(result, ExpressionError):
+            self.set_error(result)
+            return
+        if isinstance(result, BaseException):
+            raise result  # a bug: as loud as it would be on the GUI thread
+        trace: Trace = result
+        program = used_only(program, trace)
+        if same_program(program, self.program):
+            self.set_error(None)
+            return
+        self.undo_stack.push(ProgramCommand(self, program, trace, description))
 
     def apply_text(self, text: str) -> bool:
         """Apply: re-run with new program text (values from the table stay)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -29,6 +32,11 @@ OK_MARK, BAD_MARK = "✓", "✗"
 
 def _array(value):
     return None if value is None else np.asarray(value, dtype=np.float64)[()]
+
+
+#: PyTorch code written in a worker thread, by trace (see StepperModel.preparers)
+_CODE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CODE_LOCK = threading.Lock()
 
 
 class TorchPanel(QWidget):
@@ -156,7 +164,20 @@ class TorchPanel(QWidget):
             self._request()
 
     def _show_code(self) -> None:
-        self.code.setPlainText(generate_code(self.model.trace.graph))
+        trace = self.model.trace
+        with _CODE_LOCK:
+            code = _CODE.get(trace)
+        self.code.setPlainText(code if code is not None else generate_code(trace.graph))
+
+    @staticmethod
+    def code_job():
+        """For a worker thread: a function that writes a trace's PyTorch code ahead."""
+        def job(trace) -> None:
+            code = generate_code(trace.graph)
+            with _CODE_LOCK:
+                _CODE[trace] = code
+
+        return job
 
     def _request(self) -> None:
         self.output.clear()

@@ -392,6 +392,7 @@
         <name>LessonTables</name>
         <message>
             <source>node</source>
+            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready steps by phase, in row order, and the steps whose cells exist</extracomment>
             <translation>节点</translation>
         </message>
         <message>
@@ -597,6 +598,10 @@
         <message>
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Building the graph… ({0} lines)</source>
+            <translation>正在构建计算图…（{0} 行）</translation>
         </message>
         <message>
             <source>Untitled</source>
@@ -833,7 +838,7 @@
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) off by default: the lesson is the three phases, nine steps</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -849,6 +854,7 @@
         <name>TorchPanel</name>
         <message>
             <source>PyTorch code</source>
+            <extracomment>PyTorch code written in a worker thread, by trace (see StepperModel.preparers)</extracomment>
             <translation>PyTorch 代码</translation>
         </message>
         <message>
