@@ -78,6 +78,9 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_Y = 40.0, 70.0, 36.0
 LEGEND_HEIGHT = 0.055
 CURVE_BEND = 0.32
 DRAG_THRESHOLD = 4  # pixels between a click and a pan
+#: a gradient label sums at most this many contributions (the rest become "…"): a
+#: parameter used 10,000 times would otherwise get a label too long to draw or read
+MAX_TERMS = 6
 #: edge labels longer than this many characters go on two lines
 WRAP_EDGE_LABEL = 24
 #: paste texts from rasters made once (off: draw every text, for comparison in tests)
@@ -935,7 +938,10 @@ class GraphCanvas(FigureCanvasQTAgg):
         step = self._backward_steps.get(node_id)
         if step is None or len(step.contributions) < 2:
             return total
-        terms = [format_value(c.value) for c in step.contributions]
+        contributions = step.contributions
+        if len(contributions) > MAX_TERMS:  # a node used thousands of times: first, last
+            contributions = [*contributions[:MAX_TERMS - 2], None, contributions[-1]]
+        terms = [format_value(c.value) if c is not None else "…" for c in contributions]
         terms = [f"({t})" if t.startswith("−") else t for t in terms]
         return f"{' + '.join(terms)} = {total}"
 

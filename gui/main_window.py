@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QLabel,
     QPlainTextEdit,
     QProgressBar,
     QTableWidget,
@@ -426,10 +426,10 @@ class MainWindow(QMainWindow):
         self.model.buildingChanged.connect(self._building_changed)
 
     def building_text(self) -> str:
-        program = self.model.building_program
-        if program is None:
+        text = self.model.building_text
+        if text is None:
             return ""
-        lines = program.text.strip().count("\n") + 1
+        lines = text.strip().count("\n") + 1
         return self.tr("Building the graph… ({0} lines)").format(f"{lines:,}")
 
     def _building_changed(self, on: bool) -> None:

@@ -30,9 +30,10 @@ ASYNC_OPERATIONS = 2000
 
 
 def size_estimate(text: str) -> int:
-    """A cheap upper-ish guess of a program's operations, before parsing it: its lines
-    plus its operator signs and calls (one statement per line is the usual shape)."""
-    return text.count("\n") + sum(text.count(sign) for sign in "+-*/@(")
+    """A cheap guess of a program's operations before parsing it: its lines or its
+    operator signs and calls, whichever are more (one statement per line, or one long
+    expression)."""
+    return max(text.count("\n"), sum(text.count(sign) for sign in "+-*/@("))
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class StepperModel(QObject):
         self.undo_stack = QUndoStack(self)
         #: the build in a worker thread that counts (older ones are ignored when they end)
         self._build_id = 0
-        self._building: Program | None = None
+        self._building: str | None = None  # the program text being built
         self._build_signals: dict[int, _BuildSignals] = {}
         #: called on the GUI thread when a worker build starts; each returns a function
         #: that the worker calls with the new trace (layout, code: pure work, no widgets)
@@ -217,7 +218,7 @@ class StepperModel(QObject):
         A big program builds in a worker thread: True then means "on its way".
         """
         if size_estimate(program.text) >= ASYNC_OPERATIONS:
-            self._start_build(program, description)
+            self._start_build(program.text, lambda: program, description)
             return True
         self.cancel_build()
         try:
@@ -239,7 +240,8 @@ class StepperModel(QObject):
         return self._building is not None
 
     @property
-    def building_program(self) -> Program | None:
+    def building_text(self) -> str | None:
+        """The text of the program being built in a worker thread, if any."""
         return self._building
 
     def cancel_build(self) -> None:
@@ -250,7 +252,9 @@ class StepperModel(QObject):
         self._building = None
         self.buildingChanged.emit(False)
 
-    def _start_build(self, program: Program, description: str) -> None:
+    def _start_build(self, text: str, make_program: Callable[[], Program],
+                     description: str) -> None:
+        """Build in a worker thread; ``make_program`` runs there too (it may parse)."""
         self._build_id += 1
         job_id = self._build_id
         # what set_program would use: this learning rate, .grad emptied (a new run)
@@ -261,7 +265,9 @@ class StepperModel(QObject):
         self._build_signals[job_id] = signals
 
         def run() -> None:
+            program = None
             try:
+                program = make_program()
                 trace = build(program, learning_rate, {})
                 for job in jobs:
                     job(trace)
@@ -272,7 +278,7 @@ class StepperModel(QObject):
                 result = error
             signals.done.emit(job_id, program, description, result)
 
-        self._building = program
+        self._building = text
         self.buildingChanged.emit(True)  # again for a newer program: its size may differ
         threading.Thread(target=run, name=f"build-trace-{job_id}", daemon=True).start()
 
@@ -296,10 +302,19 @@ class StepperModel(QObject):
 
     def apply_text(self, text: str) -> bool:
         """Apply: re-run with new program text (values from the table stay)."""
-        bindings = dict(self.program.bindings)
-        for name in _changed_declarations(self.program.text, text):
-            bindings.pop(name, None)  # the line the user just typed wins over the table
-        return self.try_change(Program(text, bindings), self.tr("Apply program"))
+        old_text, old_bindings = self.program.text, dict(self.program.bindings)
+
+        def program() -> Program:
+            bindings = dict(old_bindings)
+            for name in _changed_declarations(old_text, text):
+                bindings.pop(name, None)  # the line the user just typed wins over the table
+            return Program(text, bindings)
+
+        description = self.tr("Apply program")
+        if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing it takes time too
+            self._start_build(text, program, description)
+            return True
+        return self.try_change(program(), description)
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""

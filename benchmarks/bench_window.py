@@ -1,0 +1,100 @@
+"""Apply in the window, end to end, for big programs (issue 6): offscreen, real widgets.
+
+    python benchmarks/bench_window.py [--json] [--sizes 1000,2000,5000,20000]
+
+For each size N, a program of N operations (one per line) is typed into the editor and
+applied. Figures in milliseconds:
+
+- ``apply_ms``: how long ``apply()`` blocks the GUI thread (small programs: everything;
+  big ones: starting the worker thread);
+- ``ready_ms``: from Apply until the new trace is installed and drawn;
+- ``max_gap_ms``: the longest the GUI thread did not run a 5 ms QTimer meanwhile (the
+  worst stall the user sees: the GIL held by ``ast.parse``, a garbage collection over
+  the new trace, installing it in the panels, the first draw);
+- ``end_ms``: stepping from the start to the last step (the tables, canvas, explanation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def chain(n_ops: int) -> str:
+    lines = ["w = param(0.5)", "x = 1.5", "v0 = x * w"]
+    for i in range(1, n_ops):
+        op = ("v{p} + w", "relu(v{p})", "v{p} * w", "v{p} - x")[i % 4]
+        lines.append(f"v{i} = " + op.format(p=i - 1))
+    return "\n".join(lines) + "\n"
+
+
+def measure(window, app, n_ops: int) -> dict[str, float]:
+    model = window.model
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=5)
+    timer.timeout.connect(tick)
+    window.editor_panel.editor.setPlainText(chain(n_ops))
+    model.reset()
+    app.processEvents()
+    timer.start()
+    start = last[0] = time.perf_counter()
+    window.editor_panel.apply()
+    applied = time.perf_counter()
+    while model.building or len(model.trace.graph.nodes) < n_ops:
+        app.processEvents()
+    window.canvas.draw()  # the first draw (draw_idle would do it at the next idle)
+    tick()
+    ready = time.perf_counter()
+    app.processEvents()
+    timer.stop()
+    begin = time.perf_counter()
+    model.end()
+    app.processEvents()
+    end = time.perf_counter()
+    return {"nodes": len(model.trace.graph.nodes), "steps": len(model.trace.steps),
+            "async": applied - start < (ready - start) / 2,
+            "apply_ms": round((applied - start) * 1000), "ready_ms": round((ready - start) * 1000),
+            "max_gap_ms": round(max(gaps) * 1000), "end_ms": round((end - begin) * 1000)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sizes", default="1000,2000,5000,20000")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    rows = {int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"{'ops':>7} {'nodes':>7} {'steps':>7} {'async':>6} {'apply':>7} {'ready':>7} "
+          f"{'max gap':>8} {'End':>7}   (ms)")
+    for n, r in rows.items():
+        print(f"{n:>7,} {r['nodes']:>7,} {r['steps']:>7,} {str(r['async']):>6} "
+              f"{r['apply_ms']:>7} {r['ready_ms']:>7} {r['max_gap_ms']:>8} {r['end_ms']:>7}")
+
+
+if __name__ == "__main__":
+    main()
