@@ -32,14 +32,16 @@ EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_LR = 0.1
 
 
-class _Parser(argparse.ArgumentParser):
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with the exit status and the one ``error: …`` line of bad input."""
+
     def error(self, message: str):  # argparse's own: usage + exit 2, kept short
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="main.py --headless",
         description="Step through backpropagation without a window: forward pass, local "
                     "gradients, backward pass, checked against PyTorch. With no program "

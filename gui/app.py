@@ -42,16 +42,11 @@ def _since_start_ms() -> float:
     return 1000 * ((_AGE_AT_IMPORT or 0.0) + elapsed)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
-
-
 def make_parser() -> argparse.ArgumentParser:
     from core import __version__
+    from core.cli import ArgumentParser
 
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="main.py",
         description="Backprop Stepper: step through backpropagation (forward pass, local "
                     "gradients, backward pass) with PyTorch checking every number. With no "

@@ -13,15 +13,7 @@ import pytest
 from core.graph import MAX_NODES
 from core.language import ExpressionError
 from core.trace import build_trace
-
-
-def chain(n_ops: int) -> str:
-    """A program of ``n_ops`` operations, one per line, each with a fork and a parameter."""
-    lines = ["w = param(0.5)", "x = 1.5", "v0 = x * w"]
-    for i in range(1, n_ops):
-        op = ("v{p} + w", "relu(v{p})", "v{p} * w", "v{p} - x")[i % 4]
-        lines.append(f"v{i} = " + op.format(p=i - 1))
-    return "\n".join(lines) + "\n"
+from tests.programs import chain, chain_answer
 
 
 def test_a_20000_node_program_builds_and_is_right():
@@ -33,18 +25,7 @@ def test_a_20000_node_program_builds_and_is_right():
           f"parse + graph + trace {elapsed * 1000:.0f} ms")
     assert len(trace.graph.nodes) >= 20_000
     assert elapsed < 60  # generous: a hang, not a slow machine, should fail this
-    # the same chain in plain Python floats, forward and backward
-    v, dv = 1.5 * 0.5, 1.5  # value and ∂v/∂w
-    for i in range(1, 20_000):
-        kind = i % 4
-        if kind == 0:
-            v, dv = v + 0.5, dv + 1
-        elif kind == 1:
-            v, dv = (v, dv) if v > 0 else (0.0, 0.0)
-        elif kind == 2:
-            v, dv = v * 0.5, dv * 0.5 + v
-        else:
-            v, dv = v - 1.5, dv
+    v, dv = chain_answer(20_000)  # the same chain in plain Python floats
     assert float(trace.graph.output_node.value) == pytest.approx(v, rel=1e-12)
     assert float(trace.gradient(trace.graph.names["w"])) == pytest.approx(dv, rel=1e-9)
 

@@ -16,33 +16,13 @@ from PySide6.QtCore import Qt, QTimer
 from core.format import format_value
 from core.trace import build_trace
 from gui.model import ASYNC_OPERATIONS, size_estimate
+from tests.programs import chain, chain_answer
 
 BUILD_TIMEOUT_MS = 60_000  # a hang, not a slow machine, should fail
 
 
-def chain(n_ops: int) -> str:
-    """``n_ops`` operations, one per line, each with a fork and a parameter."""
-    lines = ["w = param(0.5)", "x = 1.5", "v0 = x * w"]
-    for i in range(1, n_ops):
-        op = ("v{p} + w", "relu(v{p})", "v{p} * w", "v{p} - x")[i % 4]
-        lines.append(f"v{i} = " + op.format(p=i - 1))
-    return "\n".join(lines) + "\n"
-
-
 def chain_gradient(n_ops: int) -> float:
-    """∂v_last/∂w of :func:`chain` in plain Python floats (no engine)."""
-    v, dv = 1.5 * 0.5, 1.5
-    for i in range(1, n_ops):
-        kind = i % 4
-        if kind == 0:
-            v, dv = v + 0.5, dv + 1
-        elif kind == 1:
-            v, dv = (v, dv) if v > 0 else (0.0, 0.0)
-        elif kind == 2:
-            v, dv = v * 0.5, dv * 0.5 + v
-        else:
-            v, dv = v - 1.5, dv
-    return dv
+    return chain_answer(n_ops)[1]
 
 
 def apply_with_keys(window, qtbot, text: str) -> None:

@@ -14,22 +14,7 @@ from core.layout import node_keys
 from core.trace import Stepper, build_trace
 from gui import graph_canvas
 from gui.graph_canvas import GraphCanvas
-
-REUSE = "a = param(2.0)\nb = param(3.0)\nc = (a + b) * (b + 1)"
-MSE = "w = param(0.0)\nx = [1,2,3,4]\ny = [2,4,6,8]\nloss = mean((w*x - y)**2)"
-SQUARE = "x = param(3.0)\ny = x * x"
-
-
-def chain_program(links: int, chains: int) -> str:
-    lines, ends = [], []
-    for c in range(chains):
-        lines.append(f"t{c}_0 = param(0.5)")
-        for i in range(1, links + 1):
-            lines += [f"p{c}_{i} = param(0.3)", f"x{c}_{i} = 2.0",
-                      f"t{c}_{i} = t{c}_{i - 1} + p{c}_{i} * x{c}_{i}"]
-        ends.append(f"t{c}_{links}")
-    lines.append("loss = " + " + ".join(ends))
-    return "\n".join(lines)
+from tests.programs import MSE, REUSE, SQUARE, chain_program
 
 
 @pytest.fixture
