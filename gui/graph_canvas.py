@@ -24,6 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path as FilePath
 
 import numpy as np
+
+import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+
+# isort: split
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg

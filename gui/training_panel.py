@@ -9,6 +9,10 @@ data (``set_data``) and ask for ``draw_idle``.
 from __future__ import annotations
 
 import numpy as np
+
+import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+
+# isort: split
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
