@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.format import format_number, format_value
+from core.format import format_value
 from core.language import (
     Assign,
     Backward,
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     import networkx
 
 MAX_NODES = 50_000
-KINDS = ("data", "parameter", "constant", "operation")
 ROLES = ("data", "parameter")
 
 
@@ -340,7 +339,3 @@ def evaluate(graph: ComputationGraph, leaf_values: Mapping[int, np.ndarray]) -> 
             else:
                 values.append(leaf_values.get(node.id, node.value))
     return values
-
-
-__all__ = ["Binding", "ComputationGraph", "Node", "Operand", "build_graph", "evaluate",
-           "format_number", "KINDS"]

@@ -108,3 +108,14 @@ def test_compare_rows_leave_numeric_empty_at_a_kink():
     row = next(r for r in report.rows if r.name == "w" and r.quantity == "grad")
     assert row.numeric is None and row.ok
     assert report.match is True
+
+
+def test_a_check_too_big_to_afford_says_not_used_instead_of_taking_minutes():
+    import time
+
+    text = "v = param([" + ", ".join(["0.5"] * 2000) + "])\n" + "v = v * 1.001\n" * 600 \
+        + "loss = sum(v)"
+    graph = build_graph(text)
+    start = time.perf_counter()
+    assert numeric_gradients(graph) == {"v@1": None}
+    assert time.perf_counter() - start < 1.0
