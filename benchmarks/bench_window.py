@@ -29,13 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-
-def chain(n_ops: int) -> str:
-    lines = ["w = param(0.5)", "x = 1.5", "v0 = x * w"]
-    for i in range(1, n_ops):
-        op = ("v{p} + w", "relu(v{p})", "v{p} * w", "v{p} - x")[i % 4]
-        lines.append(f"v{i} = " + op.format(p=i - 1))
-    return "\n".join(lines) + "\n"
+from tests.programs import chain  # noqa: E402  (the same chain the window tests build)
 
 
 def measure(window, app, n_ops: int) -> dict[str, float]:
