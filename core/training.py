@@ -113,7 +113,7 @@ def bindings_at_start(bindings: Mapping[str, Binding], run: TrainingRun) -> dict
 
 def _check_with_torch(program: Program, bindings: dict[str, Binding], run: TrainingRun) -> None:
     """The same iterations with torch autograd and torch.optim.SGD, in float64."""
-    from core.torch_check import build_torch_graph, same, torch_available  # noqa: PLC0415
+    from core.torch_check import build_torch_graph, release, same, torch_available  # noqa: PLC0415
 
     ok, error = torch_available()
     if not ok:
@@ -142,5 +142,7 @@ def _check_with_torch(program: Program, bindings: dict[str, Binding], run: Train
                 and all(same(it.params[k], params_before[k], 1e-9, 1e-12) for k in leaves)
                 and all(same(it.grads[k], grads[k], 1e-9, 1e-12) for k in leaves)
                 and all(same(it.updated[k], updated[k], 1e-9, 1e-12) for k in leaves))
+            del loss
+            release(tensors)  # a deep graph freed at once overflows the C++ stack
     except Exception as exc:  # torch refused something we accepted: report, don't crash
         run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"
