@@ -22,7 +22,7 @@ from core import __version__
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.format import format_value, to_json_value
 from core.graph import Binding, Operand
-from core.language import ExpressionError, parse_number, short
+from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
@@ -83,6 +83,9 @@ def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
         raise ExpressionError(f"expected NAME=VALUE, got {short(item)!r}", where=flag)
     if not name.isidentifier():
         raise ExpressionError(f"not a valid name: {short(name)!r}", where=flag)
+    if len(name) > MAX_NAME:
+        raise ExpressionError(f"the name {short(name)!r} is longer than {MAX_NAME} characters",
+                              where=flag)
     return name, parse_number(value, f"{flag} {name}")
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from core.format import to_json_value
 from core.graph import ROLES, Binding
-from core.language import MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
+from core.language import MAX_NAME, MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
 from core.reading import read_bytes, strip_bom
 
 FORMAT = "backprop-stepper-session"
@@ -136,6 +136,8 @@ def session_from_dict(data: object, where: str = "session") -> Session:
         label = f"variable {short(name)!r}"
         if not name.isidentifier():
             raise bad(f"{label}: not a valid name")
+        if len(name) > MAX_NAME:
+            raise bad(f"{label}: the name is longer than {MAX_NAME} characters")
         if not isinstance(entry, dict):
             raise bad(f"{label}: expected {{\"role\": …, \"value\": …}}")
         role = entry.get("role")

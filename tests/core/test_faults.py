@@ -8,6 +8,7 @@ import resource
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from core.language import ExpressionError
 from core.reading import MAX_PROGRAM_BYTES, read_bytes, read_program
 from core.session import MAX_FILE_BYTES, load_session, session_from_json
+from core.trace import build_trace
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "main.py")
@@ -211,3 +213,40 @@ def test_peak_memory_helper_measures_the_child():
     assert result.returncode == 0
     assert 20 < peak < 1000
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+# ---- the language: nesting, names, dtypes -------------------------------------------
+
+
+@pytest.mark.parametrize("terms", [402, 1000, 2500])
+def test_a_flat_sum_counts_as_one_level_however_many_terms(terms):
+    trace = build_trace("w = param(1.5)\nloss = " + " + ".join(["w"] * terms))
+    assert float(trace.gradient(trace.graph.names["w"])) == terms
+    assert float(trace.graph.output_node.value) == 1.5 * terms
+
+
+def test_nesting_still_counts():
+    with pytest.raises(ExpressionError, match="nested more than 400 levels"):
+        build_trace("w = param(1.0)\ny = " + "w ** " * 402 + "w")
+    build_trace("w = param(1.0)\ny = " + "w * (" * 150 + "w" + ")" * 150)
+
+
+def test_names_up_to_100_characters_are_fine_and_longer_ones_are_refused_quickly():
+    name = "a" * 100
+    trace = build_trace(f"{name} = param(2.0)\nloss = {name} * {name}")
+    assert float(trace.gradient(trace.graph.names[name])) == 4.0
+    huge = "b" * 100_000
+    start = time.perf_counter()
+    with pytest.raises(ExpressionError) as info:
+        build_trace(f"w = param(1.0)\n{huge} = w * 2\nloss = {huge} * w")
+    assert time.perf_counter() - start < 1.0
+    assert info.value.line == 2 and info.value.column == 1
+    assert "longer than 100 characters (100,000)" in info.value.message
+
+
+@pytest.mark.parametrize("dtype", ["torch.float32", "torch.float", "torch.float64",
+                                   "torch.double", "torch.long", "torch.int64"])
+def test_known_dtypes_are_read(dtype):
+    trace = build_trace(f"x = torch.tensor([1.0, 2.0], dtype={dtype})\n"
+                        "w = torch.tensor(3.0, requires_grad=True)\nloss = sum(x * w)")
+    assert float(trace.gradient(trace.graph.names["w"])) == 3.0
