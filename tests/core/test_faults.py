@@ -250,3 +250,17 @@ def test_known_dtypes_are_read(dtype):
     trace = build_trace(f"x = torch.tensor([1.0, 2.0], dtype={dtype})\n"
                         "w = torch.tensor(3.0, requires_grad=True)\nloss = sum(x * w)")
     assert float(trace.gradient(trace.graph.names["w"])) == 3.0
+
+
+def test_tables_mode_is_linear_in_what_it_prints():
+    # w is used 3,000 times: its backward step is one very long equation; padding every
+    # row to it made the tables quadratic (56 s at 50,000 nodes)
+    from core.cli import render_tables
+
+    text = "w = param(0.5)\n" + "\n".join(f"v{i} = w * {i + 1}" for i in range(3000)) \
+        + "\nloss = " + " + ".join(f"v{i}" for i in range(0, 3000, 10))
+    trace = build_trace(text)
+    equations = sum(len(s.equation if s.formula else s.text) for s in trace.steps)
+    rendered = render_tables(trace, {}, None)
+    assert len(rendered) < 2 * equations + 200 * len(trace.steps)
+    assert max(len(line) for line in rendered.splitlines()) < equations
