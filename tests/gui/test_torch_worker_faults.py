@@ -95,3 +95,29 @@ def test_requests_with_other_keys_are_not_superseded(qtbot):
         assert service.cancelled == 0
     finally:
         service.stop()
+
+
+def _panel_rows(window) -> dict:
+    from PySide6.QtWidgets import QTableWidget
+
+    table = window.findChild(QTableWidget, "torchTable")
+    return {table.item(r, 0).text(): [table.item(r, c) for c in range(1, 5)]
+            for r in range(table.rowCount())}
+
+
+def test_the_panel_marks_untrusted_finite_differences_and_exact_rounding(window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    status = window.findChild(QLabel, "torchStatus")
+    window.model.apply_text("w = param(1e22)\nloss = sin(w)")
+    qtbot.waitUntil(lambda: status.text() == "all match", timeout=120_000)
+    numeric, ok = _panel_rows(window)["∂loss/∂w"][2:]
+    assert numeric.text().endswith(" ?") and ok.text() == "✓"
+    assert numeric.toolTip().startswith("finite differences unreliable here: huge arguments")
+    window.model.apply_text("w = param([1e16, 1, 1, 1, -1e16])\nloss = sum(w)")
+    qtbot.waitUntil(lambda: status.text() == "all match" and "loss" in _panel_rows(window)
+                    and _panel_rows(window)["loss"][1].text() != "", timeout=120_000)
+    ours, theirs, _, ok = _panel_rows(window)["loss"]
+    assert ok.text() == "✓"
+    if theirs.text() != ours.text():  # torch's order (SIMD width) found the exact 3
+        assert "rounding: PyTorch's is exact" in ok.toolTip()
