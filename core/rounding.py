@@ -38,36 +38,74 @@ def amplification(scale, value) -> np.ndarray:
     return np.fmax(ratio, 1.0)
 
 
-def value_scales(graph: ComputationGraph) -> list[np.ndarray]:
-    """Per node: the magnitude its rounding error is relative to (≥ |value|)."""
+def value_scales(graph: ComputationGraph, trace=None) -> list[np.ndarray]:
+    """Per node: the magnitude its rounding error is relative to.
+
+    Inputs are exact (0). Each op adds its own rounding, relative to the magnitude of
+    its terms for a sum or a difference and to its result otherwise, plus its inputs'
+    error carried by its local gradients (with the trace, for inputs that need a
+    gradient; else a rule per op).
+    """
+    local = getattr(trace, "local", None) or {}
     scales: list[np.ndarray] = []
     with np.errstate(all="ignore"):
         for node in graph.nodes:
             own = _abs(node.value)
             if node.kind != "operation":
-                scales.append(own)
+                scales.append(np.zeros_like(own))
                 continue
-            ins = [scales[i] for i in node.inputs]
-            if node.op in _ADDITIVE:
-                scale = ins[0] + ins[1]
-            elif node.op in _PASS_THROUGH:
-                scale = ins[0] if len(ins) == 1 else np.fmax(ins[0], ins[1])
-            elif node.op == "sum":
-                scale = np.sum(ins[0])
-            elif node.op == "mean":
-                scale = np.mean(ins[0])
-            elif node.op in ("max", "min"):
-                scale = np.max(ins[0])
-            elif node.op == "mul":
-                scale = ins[0] * ins[1]
-            else:  # relative error in, relative error out (to first order)
-                rel = np.ones_like(own)
-                for i, s in zip(node.inputs, ins, strict=True):
-                    amp = amplification(s, graph.nodes[i].value)
-                    rel = np.fmax(rel, np.max(amp) if np.ndim(amp) > np.ndim(own) else amp)
-                scale = np.where(np.isinf(rel), np.inf, own * rel)
-            scales.append(np.fmax(np.broadcast_to(scale, np.shape(own)), own) + 0.0)
+            try:
+                ins = [scales[i] for i in node.inputs]
+                edges = [(i, node.id, p) for p, i in enumerate(node.inputs)]
+                terms = [_abs(graph.nodes[i].value) for i in node.inputs]
+                if node.op in _ADDITIVE | _SUMS:  # rounding of the partial sums
+                    rounding = _scale_of(graph, node, terms, own)
+                else:
+                    rounding = own
+                if all(e in local for e in edges):
+                    carried = sum(_carried(_abs(local[e]) * s, own)
+                                  for e, s in zip(edges, ins, strict=True))
+                else:
+                    carried = _scale_of(graph, node, ins, own, terms)
+                scale = np.broadcast_to(rounding + carried, np.shape(own))
+            except ValueError:  # shapes these rules do not know: the value's own size
+                scale = own
+            scales.append(np.nan_to_num(scale, nan=np.inf) + 0.0)
     return scales
+
+
+def _carried(term: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """An input's share in the shape of the output: summed for a reduction."""
+    term = np.nan_to_num(term, nan=np.inf)
+    if np.shape(term) == np.shape(own):
+        return term
+    if np.ndim(own) == 0 or np.size(term) > np.size(own):
+        return np.sum(term)
+    return np.broadcast_to(term, np.shape(own))
+
+
+def _scale_of(graph: ComputationGraph, node, ins: list[np.ndarray], own: np.ndarray,
+              terms: list[np.ndarray] | None = None):
+    """How an op carries the magnitudes ``ins`` of its inputs (``terms``: the inputs'
+    sizes, for products): sums add them, products weigh them by the other factor,
+    anything else carries their relative size (first order)."""
+    if node.op in _ADDITIVE:
+        return ins[0] + ins[1]
+    if node.op in _PASS_THROUGH:
+        return ins[0] if len(ins) == 1 else np.fmax(ins[0], ins[1])
+    if node.op == "sum":
+        return np.sum(ins[0])
+    if node.op == "mean":
+        return np.mean(ins[0])
+    if node.op in ("max", "min"):
+        return np.max(ins[0])
+    if node.op == "mul" and terms is not None:
+        return ins[0] * terms[1] + terms[0] * ins[1]
+    rel = np.zeros_like(own)
+    for i, s in zip(node.inputs, ins, strict=True):
+        amp = np.where(s > 0, amplification(s, graph.nodes[i].value), 0.0)
+        rel = np.fmax(rel, amp if np.shape(amp) == np.shape(own) else np.max(amp))
+    return np.where(np.isinf(rel), np.inf, own * rel)
 
 
 def gradient_scales(trace, values: list[np.ndarray]) -> dict[int, np.ndarray]:
@@ -89,12 +127,22 @@ def gradient_scales(trace, values: list[np.ndarray]) -> dict[int, np.ndarray]:
             for c in contributions:
                 upstream = scales.get(c.consumer, _abs(c.upstream))
                 worst = max(amp[i] for i in graph.nodes[c.consumer].inputs)
-                term = np.nan_to_num(upstream * _abs(c.local) * worst, nan=np.inf)
-                if np.ndim(term) > np.ndim(node.value):
-                    term = np.sum(term)
+                try:
+                    term = np.nan_to_num(upstream * _abs(c.local) * worst, nan=np.inf)
+                except ValueError:  # a Jacobian this rule cannot read: no allowance
+                    term = np.zeros(np.shape(node.value))
+                if np.shape(term) != np.shape(node.value):
+                    term = np.sum(term)  # summed back (broadcast): bounded by the total
                 total = total + term
             scales[node.id] = np.fmax(total, _abs(trace.grads.get(node.id, 0.0))) + 0.0
     return scales
+
+
+def cancels(graph: ComputationGraph, values: list[np.ndarray]) -> bool:
+    """True where a sum or a difference lost most of its terms' magnitude."""
+    return any(node.kind == "operation" and node.op in _ADDITIVE | _SUMS
+               and np.max(amplification(values[node.id], node.value)) > CANCELLATION
+               for node in graph.nodes)
 
 
 def close(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12) -> bool:

@@ -21,6 +21,7 @@ from core.ops import OPS
 from core.rounding import (
     CANCELLATION,
     amplification,
+    cancels,
     close,
     exact_note,
     gradient_scales,
@@ -217,7 +218,7 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
 
 def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensors: list,
                torch, trace, numeric: dict) -> None:
-    values = value_scales(graph)
+    values = value_scales(graph, trace)
     gscales = gradient_scales(trace, values) if trace is not None else {}
     for node, tensor in zip(graph.nodes, tensors, strict=True):
         if node.kind == "constant" or node.name is None and node.kind != "operation":
@@ -251,8 +252,7 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
         row = ComparisonRow(name, "grad", ours, theirs, num, match, node.id)
         if num is not None and not agrees(ours, num):
             cancelled = bool(np.max(amplification(gscales.get(node.id, 0.0), ours)) > CANCELLATION
-                             or any(np.max(amplification(s, n.value)) > CANCELLATION
-                                    for s, n in zip(values, graph.nodes, strict=True)))
+                             or cancels(graph, values))
             row.numeric_note = f"unreliable here: {unreliable_reason(graph, cancelled)}"
             report.warnings.append(f"{name} (grad): finite differences {row.numeric_note}")
         report.rows.append(row)

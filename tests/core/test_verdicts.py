@@ -96,9 +96,11 @@ def test_the_tolerance_is_relative_to_the_terms_not_to_the_result():
 
 def test_no_cancellation_keeps_the_tight_tolerance():
     trace = build_trace("w = param([1, 2, 3]); loss = sum(w * w)")
-    scales = value_scales(trace.graph)
+    scales = value_scales(trace.graph, trace)
     loss = trace.graph.names["loss"]
-    assert float(scales[loss]) == pytest.approx(14.0)  # no cancellation: the result itself
+    # no cancellation: the sum's own rounding (14) plus its terms' (1 + 4 + 9)
+    assert float(scales[loss]) == pytest.approx(28.0)
+    assert np.all(scales[trace.graph.names["w"]] == 0.0)  # an input is exact
 
 
 # ---- finite differences: a budget of element work, computed once -------------------
@@ -177,3 +179,13 @@ def test_a_deep_chain_of_sin_survives_the_torch_check(tmp_path):
     result = headless("--expr-file", str(path), "--json")
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout)["torch"]["match"] is True
+
+
+def test_cancellation_feeding_a_function_keeps_a_finite_tolerance():
+    # exp(w - w) is exp(0): the error of w - w is absolute, so exp's stays small (the
+    # local gradient carries it); a check that accepted anything here could not fail
+    trace = build_trace("w = param(1e6)\nd = w - w\nloss = exp(d)")
+    scales = value_scales(trace.graph, trace)
+    loss = trace.graph.names["loss"]
+    assert np.isfinite(scales[loss]) and float(scales[loss]) == pytest.approx(1 + 2e6)
+    assert not close(1.0, 1.5, scales[loss], rtol=1e-9)  # a wrong exp would still show ✗
