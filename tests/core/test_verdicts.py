@@ -4,9 +4,11 @@ finite differences that cannot be trusted say so; the torch check survives every
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -140,7 +142,9 @@ def test_the_command_line_computes_finite_differences_once(monkeypatch, capsys):
 
 
 def _chain_survives(n_ops: int, stack_kb: int | None = None) -> dict:
-    path = ROOT / f".chain-{n_ops}.txt"
+    handle, name = tempfile.mkstemp(suffix=f"-chain-{n_ops}.txt")
+    os.close(handle)
+    path = Path(name)
     try:
         path.write_text(chain(n_ops))
         start = time.perf_counter()
