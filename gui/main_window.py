@@ -49,7 +49,6 @@ from gui.training_panel import TrainingPanel
 
 MAX_RECENT = 8
 TORCH_FALLBACK_MS = 1500
-SESSION_FILTER = "Backprop Stepper sessions (*.json);;All files (*)"
 
 
 def _typing_widget(widget: QWidget | None) -> bool:
@@ -389,6 +388,12 @@ class MainWindow(QMainWindow):
             return super().keyPressEvent(event)
         focus = QApplication.focusWidget()
         action = self._action_for(event)
+        if isinstance(focus, QLineEdit) and action is None \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # a line edit passes its Return on after acting on it: handing it back would
+            # act twice (apply a learning rate twice, check an answer twice)
+            event.accept()
+            return
         if focus is not None and focus is not self and _typing_widget(focus) and (
                 action is None or action not in (self.apply_action, self.undo_action,
                                                  self.redo_action)):
