@@ -241,6 +241,10 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(lambda: self.tr("About Backprop Stepper"), self.show_about)
         self.licences_action = self._action(lambda: self.tr("Third-party licences…"),
                                             self.show_licences)
+        # the teaching flow (issue 10): torch's answers as their step is reached; the forms
+        self.torch_results_action = self._action(
+            lambda: self.tr("Show PyTorch's results from the start"),
+            self.torch_panel.set_results_from_start, (), "torchResultsAction", checkable=True)
 
     def _menu(self, parent, title) -> QMenu:
         """A menu (in the menu bar or another menu) whose title follows the language."""
@@ -353,6 +357,8 @@ class MainWindow(QMainWindow):
 
         view_menu = self._menu(bar, lambda: self.tr("&View"))
         view_menu.addActions([self.dark_action, self.presentation_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.torch_results_action)
         view_menu.addSeparator()
         view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
         view_menu.addSeparator()
@@ -766,6 +772,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("windowState", self.saveState())
         settings.setValue("dark", self.dark)
+        settings.setValue("torchResultsFromStart", self.torch_results_action.isChecked())
         settings.setValue("recentFiles", self.recent)
         settings.setValue("lastSession", self.model.session(self.title).to_json())
         settings.setValue("lastPath", str(self.path) if self.path else "")
@@ -778,6 +785,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.set_dark(str(settings.value("dark", "false")).lower() == "true")
+        self.torch_results_action.setChecked(
+            str(settings.value("torchResultsFromStart", "false")).lower() == "true")
         recent = settings.value("recentFiles", [])
         self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
 

@@ -332,7 +332,7 @@
         <name>GraphCanvas</name>
         <message>
             <source>data</source>
-            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) a gradient label sums at most this many contributions (the rest become "…"): a parameter used 10,000 times would otherwise get a label too long to draw or read edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
             <translation>数据</translation>
         </message>
         <message>
@@ -558,6 +558,10 @@
         <message>
             <source>Third-party licences…</source>
             <translation>第三方许可证…</translation>
+        </message>
+        <message>
+            <source>Show PyTorch's results from the start</source>
+            <translation>从一开始就显示 PyTorch 的结果</translation>
         </message>
         <message>
             <source>Language</source>
@@ -906,6 +910,10 @@
             <translation>grad_fn 链（从输出往回）</translation>
         </message>
         <message>
+            <source>PyTorch's results appear as you step (View → Show PyTorch's results from the start).</source>
+            <translation>PyTorch 的结果会随着单步执行逐一出现（视图 → 从一开始就显示 PyTorch 的结果）。</translation>
+        </message>
+        <message>
             <source>Quiz mode: PyTorch's numbers are hidden until you leave the quiz.</source>
             <translation>测验模式：PyTorch 的数值在你退出测验之前都会隐藏。</translation>
         </message>
@@ -1081,7 +1089,7 @@
         <name>TrainingState</name>
         <message>
             <source>Next iteration</source>
-            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
+            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
             <translation>下一次迭代</translation>
         </message>
         <message>
