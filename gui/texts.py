@@ -29,8 +29,21 @@ WARNINGS = (
                       "not a number (nan): an input is outside the function's domain"),
     QT_TRANSLATE_NOOP("Explanation", "infinite: the result overflowed or divided by zero"),
 )
+# a local gradient is written like the gradient of the loss at the output (∂loss/∂s):
+# local steps carry the word everywhere the window shows them
+LOCAL = QT_TRANSLATE_NOOP("BackpropStepper", "local {0}")
 # arguments of an explanation that are English words, not names or numbers
 _WORD_ARGS = ("warning",)
+
+
+def target_text(step) -> str:
+    """What a step computes: ``local ∂loss/∂s`` at the local phase, else the target."""
+    return tr(LOCAL).format(step.target) if step.phase == "local" else step.target
+
+
+def equation_text(step) -> str:
+    """The step's equation, ``local ∂loss/∂s = 2 · s = −2`` at the local phase."""
+    return tr(LOCAL).format(step.equation) if step.phase == "local" else step.equation
 
 
 def phase_title(phase: str | None) -> str:

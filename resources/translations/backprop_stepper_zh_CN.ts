@@ -31,6 +31,10 @@
             <source>parameter</source>
             <translation>参数</translation>
         </message>
+        <message>
+            <source>local {0}</source>
+            <translation>局部 {0}</translation>
+        </message>
     </context>
     <context>
         <name>EditorPanel</name>
@@ -150,6 +154,21 @@
             <translation>局部梯度：其他输入都保持不变时，{source} 变化会让 {target} 变化多少。</translation>
         </message>
         <message>
+            <source>{source} is data: {edge} is not needed — nothing updates {source}.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.data']; keep the {names}</extracomment>
+            <translation>{source} 是数据：不需要 {edge}——没有什么会更新 {source}。</translation>
+        </message>
+        <message>
+            <source>{source} is a constant: {edge} is not needed — nothing updates {source}.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.constant']; keep the {names}</extracomment>
+            <translation>{source} 是常量：不需要 {edge}——没有什么会更新 {source}。</translation>
+        </message>
+        <message>
+            <source>{source} depends on no parameter: {edge} is not needed — nothing it comes from is updated.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.computed']; keep the {names}</extracomment>
+            <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
+        </message>
+        <message>
             <source>A sum changes one-for-one with each of its terms.</source>
             <extracomment>core.explain.TEMPLATES['why.add']; keep the {names}</extracomment>
             <translation>和随每一项一比一地变化。</translation>
@@ -258,6 +277,136 @@
             <source>Only the smallest entry moves the result (ties share it evenly).</source>
             <extracomment>core.explain.TEMPLATES['why.min']; keep the {names}</extracomment>
             <translation>只有最小的元素会影响结果（并列时平分）。</translation>
+        </message>
+        <message>
+            <source>sum rule: 1 for each term</source>
+            <extracomment>core.explain.TEMPLATES['rule.add']; keep the {names}</extracomment>
+            <translation>加法法则：每一项为 1</translation>
+        </message>
+        <message>
+            <source>difference rule: 1 for the first term, −1 for the second</source>
+            <extracomment>core.explain.TEMPLATES['rule.sub']; keep the {names}</extracomment>
+            <translation>减法法则：第一项为 1，第二项为 −1</translation>
+        </message>
+        <message>
+            <source>product rule: the other factor</source>
+            <extracomment>core.explain.TEMPLATES['rule.mul']; keep the {names}</extracomment>
+            <translation>乘法法则：另一个因子</translation>
+        </message>
+        <message>
+            <source>quotient rule: 1/b for the numerator, −a/b² for the denominator</source>
+            <extracomment>core.explain.TEMPLATES['rule.div']; keep the {names}</extracomment>
+            <translation>除法法则：分子为 1/b，分母为 −a/b²</translation>
+        </message>
+        <message>
+            <source>negation: −1</source>
+            <extracomment>core.explain.TEMPLATES['rule.neg']; keep the {names}</extracomment>
+            <translation>取负：−1</translation>
+        </message>
+        <message>
+            <source>power rule: k · xᵏ⁻¹</source>
+            <extracomment>core.explain.TEMPLATES['rule.powc']; keep the {names}</extracomment>
+            <translation>幂法则：k · xᵏ⁻¹</translation>
+        </message>
+        <message>
+            <source>power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent</source>
+            <extracomment>core.explain.TEMPLATES['rule.pow']; keep the {names}</extracomment>
+            <translation>幂法则：底数为 b · aᵇ⁻¹，指数为 aᵇ · log(a)</translation>
+        </message>
+        <message>
+            <source>exp is its own derivative</source>
+            <extracomment>core.explain.TEMPLATES['rule.exp']; keep the {names}</extracomment>
+            <translation>exp 的导数就是它自己</translation>
+        </message>
+        <message>
+            <source>log rule: 1/x</source>
+            <extracomment>core.explain.TEMPLATES['rule.log']; keep the {names}</extracomment>
+            <translation>对数法则：1/x</translation>
+        </message>
+        <message>
+            <source>root rule: 1/(2√x)</source>
+            <extracomment>core.explain.TEMPLATES['rule.sqrt']; keep the {names}</extracomment>
+            <translation>平方根法则：1/(2√x)</translation>
+        </message>
+        <message>
+            <source>sin′ = cos</source>
+            <extracomment>core.explain.TEMPLATES['rule.sin']; keep the {names}</extracomment>
+            <translation>sin 的导数是 cos</translation>
+        </message>
+        <message>
+            <source>cos′ = −sin</source>
+            <extracomment>core.explain.TEMPLATES['rule.cos']; keep the {names}</extracomment>
+            <translation>cos 的导数是 −sin</translation>
+        </message>
+        <message>
+            <source>tanh′ = 1 − tanh²</source>
+            <extracomment>core.explain.TEMPLATES['rule.tanh']; keep the {names}</extracomment>
+            <translation>tanh 的导数是 1 − tanh²</translation>
+        </message>
+        <message>
+            <source>σ′ = σ · (1 − σ)</source>
+            <extracomment>core.explain.TEMPLATES['rule.sigmoid']; keep the {names}</extracomment>
+            <translation>σ 的导数是 σ · (1 − σ)</translation>
+        </message>
+        <message>
+            <source>relu′ = 1 where the input is positive, else 0</source>
+            <extracomment>core.explain.TEMPLATES['rule.relu']; keep the {names}</extracomment>
+            <translation>relu′：输入为正处为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>|x|′ = the sign of x</source>
+            <extracomment>core.explain.TEMPLATES['rule.abs']; keep the {names}</extracomment>
+            <translation>|x|′ = x 的符号</translation>
+        </message>
+        <message>
+            <source>1 for the larger input, 0 for the other (½ each on a tie)</source>
+            <extracomment>core.explain.TEMPLATES['rule.maximum']; keep the {names}</extracomment>
+            <translation>较大的输入为 1，另一个为 0（相等时各 ½）</translation>
+        </message>
+        <message>
+            <source>1 for the smaller input, 0 for the other (½ each on a tie)</source>
+            <extracomment>core.explain.TEMPLATES['rule.minimum']; keep the {names}</extracomment>
+            <translation>较小的输入为 1，另一个为 0（相等时各 ½）</translation>
+        </message>
+        <message>
+            <source>1 for every entry</source>
+            <extracomment>core.explain.TEMPLATES['rule.sum']; keep the {names}</extracomment>
+            <translation>每个元素为 1</translation>
+        </message>
+        <message>
+            <source>1/n for every entry</source>
+            <extracomment>core.explain.TEMPLATES['rule.mean']; keep the {names}</extracomment>
+            <translation>每个元素为 1/n</translation>
+        </message>
+        <message>
+            <source>1 for the largest entry, 0 elsewhere</source>
+            <extracomment>core.explain.TEMPLATES['rule.max']; keep the {names}</extracomment>
+            <translation>最大的元素为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>1 for the smallest entry, 0 elsewhere</source>
+            <extracomment>core.explain.TEMPLATES['rule.min']; keep the {names}</extracomment>
+            <translation>最小的元素为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>apply the operation to the values already known</source>
+            <extracomment>core.explain.TEMPLATES['rule.forward']; keep the {names}</extracomment>
+            <translation>对已知的值做这个运算</translation>
+        </message>
+        <message>
+            <source>chain rule: the gradient from above times the local gradient</source>
+            <extracomment>core.explain.TEMPLATES['rule.chain']; keep the {names}</extracomment>
+            <translation>链式法则：上游传来的梯度乘以局部梯度</translation>
+        </message>
+        <message>
+            <source>chain rule, once per use: add the {count} products</source>
+            <extracomment>core.explain.TEMPLATES['rule.chain.fork']; keep the {names}</extracomment>
+            <translation>链式法则，每次使用一项：把 {count} 个乘积相加</translation>
+        </message>
+        <message>
+            <source>gradient descent: the value minus lr times the gradient</source>
+            <extracomment>core.explain.TEMPLATES['rule.update']; keep the {names}</extracomment>
+            <translation>梯度下降：当前值减去 lr 乘以梯度</translation>
         </message>
         <message>
             <source>The backward pass starts at the output with ∂{output}/∂{output} = 1.</source>
@@ -404,20 +553,20 @@
             <translation>值</translation>
         </message>
         <message>
-            <source>edge</source>
-            <translation>边</translation>
-        </message>
-        <message>
             <source>formula</source>
             <translation>公式</translation>
         </message>
         <message>
-            <source>gradient</source>
-            <translation>梯度</translation>
+            <source>local gradient</source>
+            <translation>局部梯度</translation>
         </message>
         <message>
             <source>chain rule</source>
             <translation>链式法则</translation>
+        </message>
+        <message>
+            <source>gradient of the loss</source>
+            <translation>损失的梯度</translation>
         </message>
         <message>
             <source>parameter</source>
@@ -430,6 +579,10 @@
         <message>
             <source>new value</source>
             <translation>新值</translation>
+        </message>
+        <message>
+            <source>not needed</source>
+            <translation>不需要</translation>
         </message>
     </context>
     <context>
@@ -723,10 +876,6 @@
             <translation>每个新数值先隐藏，等你输入后再显示（Ctrl+Shift+Q）</translation>
         </message>
         <message>
-            <source>your answer, e.g. -2 or 0.5</source>
-            <translation>你的答案，如 -2 或 0.5</translation>
-        </message>
-        <message>
             <source>Your answer</source>
             <translation>你的答案</translation>
         </message>
@@ -743,10 +892,6 @@
             <translation>退出测验</translation>
         </message>
         <message>
-            <source>Type a number, such as -2, 0.5 or 1e-3 (nothing is evaluated).</source>
-            <translation>请输入一个数，如 -2、0.5 或 1e-3（不会执行任何代码）。</translation>
-        </message>
-        <message>
             <source>What is {0}?</source>
             <translation>{0} 是多少？</translation>
         </message>
@@ -755,12 +900,32 @@
             <translation>已走完全部步骤。</translation>
         </message>
         <message>
+            <source>your answer, e.g. -2, 0.5 or 1/4</source>
+            <translation>你的答案，例如 -2、0.5 或 1/4</translation>
+        </message>
+        <message>
+            <source>Type a number, such as -2, 0.5, 1e-3 or 1/4 (nothing is evaluated).</source>
+            <translation>请输入一个数，例如 -2、0.5、1e-3 或 1/4（不会执行任何代码）。</translation>
+        </message>
+        <message>
             <source>Press → for the next question.</source>
             <translation>按 → 进入下一题。</translation>
         </message>
         <message>
             <source>{0} of {1} right first try</source>
             <translation>{1} 题中 {0} 题一次答对</translation>
+        </message>
+        <message>
+            <source>What is the local gradient {0}?</source>
+            <translation>局部梯度 {0} 是多少？</translation>
+        </message>
+        <message>
+            <source>What is the gradient of the loss {0}?</source>
+            <translation>损失的梯度 {0} 是多少？</translation>
+        </message>
+        <message>
+            <source>What is the new value of {0}?</source>
+            <translation>{0} 的新值是多少？</translation>
         </message>
         <message>
             <source>✓ Right: {0} = {1}</source>

@@ -85,8 +85,8 @@ def test_switching_to_chinese_and_back_is_live(window, qtbot):
     assert chinese["docks"][:4] == ["程序", "PyTorch", "讲解", "课程表格"]
     assert chinese["step label"] == "第 4/9 步 · 局部梯度"
     assert chinese["phase buttons"][:3] == ["前向传播", "局部梯度", "反向传播"]
-    assert chinese["lesson headers"][:3] == [["节点", "计算", "值"], ["边", "公式", "值"],
-                                             ["梯度", "链式法则", "值"]]
+    assert chinese["lesson headers"][:3] == [["节点", "计算", "值"], ["局部梯度", "公式", "值"],
+                                             ["损失的梯度", "链式法则", "值"]]
     assert chinese["lesson tabs"][:3] == ["前向传播", "局部梯度", "反向传播"]
     assert chinese["variables headers"] == ["名称", "角色", "值"]
     assert chinese["torch headers"] == ["名称", "本程序", "PyTorch", "数值差分", "✓"]
