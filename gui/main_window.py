@@ -245,6 +245,9 @@ class MainWindow(QMainWindow):
         self.torch_results_action = self._action(
             lambda: self.tr("Show PyTorch's results from the start"),
             self.torch_panel.set_results_from_start, (), "torchResultsAction", checkable=True)
+        self.program_help_action = self._action(
+            lambda: self.tr("Writing a Program"), self.show_program_help, (),
+            "programHelpAction")
 
     def _menu(self, parent, title) -> QMenu:
         """A menu (in the menu bar or another menu) whose title follows the language."""
@@ -368,7 +371,8 @@ class MainWindow(QMainWindow):
         self._make_language_menu(view_menu)
 
         help_menu = self._menu(bar, lambda: self.tr("&Help"))
-        help_menu.addActions([self.shortcuts_action, self.licences_action, self.about_action])
+        help_menu.addActions([self.program_help_action, self.shortcuts_action,
+                              self.licences_action, self.about_action])
 
     # ---- keys
     def _action_for(self, event: QKeyEvent) -> QAction | None:
@@ -835,6 +839,16 @@ class MainWindow(QMainWindow):
             "PyTorch (optional, for the comparison) — BSD 3-clause</p>"
             "<p>Colours: the Okabe–Ito palette, safe for colour-blind readers.</p>"
         ).format(__version__)
+
+    def show_program_help(self) -> None:
+        """Help → Writing a Program: the declaration forms (not modal: keep typing)."""
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Writing a Program"),
+                          self.editor_panel.declarations_html(), QMessageBox.StandardButton.Close,
+                          self)
+        box.setObjectName("programHelpBox")
+        box.setModal(False)
+        self.program_help_box = box
+        box.show()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())

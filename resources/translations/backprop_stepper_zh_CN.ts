@@ -40,11 +40,8 @@
         <name>EditorPanel</name>
         <message>
             <source>Program</source>
+            <extracomment>how a program declares its inputs (the placeholder and Help → Writing a Program)</extracomment>
             <translation>程序</translation>
-        </message>
-        <message>
-            <source>loss = (w * x - y) ** 2</source>
-            <translation>loss = (w * x - y) ** 2</translation>
         </message>
         <message>
             <source>Apply</source>
@@ -71,6 +68,22 @@
             <translation>变量</translation>
         </message>
         <message>
+            <source>Add</source>
+            <translation>添加</translation>
+        </message>
+        <message>
+            <source>Add a variable: type its name, then its role and value</source>
+            <translation>添加一个变量：先输入名称，再选择角色并填写值</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Remove the selected variable</source>
+            <translation>删除选中的变量</translation>
+        </message>
+        <message>
             <source>Ctrl+Enter applies</source>
             <translation>Ctrl+Enter 应用</translation>
         </message>
@@ -79,12 +92,38 @@
             <translation>变量（双击值或角色即可修改）</translation>
         </message>
         <message>
+            <source>{0}   # a parameter: it gets a gradient
+{1}   # data
+{2}   # data, a vector
+loss = mean((w * x - 2) ** 2)</source>
+            <translation>{0}   # 参数：会得到梯度
+{1}   # 数据
+{2}   # 数据，一个向量
+loss = mean((w * x - 2) ** 2)</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Writing a program&lt;/h3&gt;&lt;p&gt;One statement per line, in Python syntax. Give every input a value:&lt;/p&gt;&lt;pre&gt;{0}      # a parameter: it gets a gradient and is trained
+{1}             # data: no gradient
+{2}       # data, a vector&lt;/pre&gt;&lt;p&gt;or add it in the &lt;b&gt;Variables&lt;/b&gt; table (Add), choosing data or parameter. Then compute, for example &lt;code&gt;loss = mean((w * x - 2) ** 2)&lt;/code&gt;, and press Ctrl+Enter.&lt;/p&gt;&lt;p&gt;Names the program uses but does not know are reported all at once, with a button that adds them to the table.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;编写程序&lt;/h3&gt;&lt;p&gt;每行一条语句，使用 Python 语法。给每个输入一个值：&lt;/p&gt;&lt;pre&gt;{0}      # 参数：会得到梯度并被训练
+{1}             # 数据：没有梯度
+{2}       # 数据，一个向量&lt;/pre&gt;&lt;p&gt;或者在&lt;b&gt;变量&lt;/b&gt;表中添加（添加），选择数据或参数。然后进行计算，例如 &lt;code&gt;loss = mean((w * x - 2) ** 2)&lt;/code&gt;，再按 Ctrl+Enter。&lt;/p&gt;&lt;p&gt;程序用到但未定义的名称会一次全部报告出来，并附有一个把它们添加到变量表的按钮。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Not used by the program yet: use {0} in it and press Ctrl+Enter</source>
+            <translation>程序尚未使用它：在程序中使用 {0} 后按 Ctrl+Enter</translation>
+        </message>
+        <message>
             <source>A parameter needs a gradient; data does not.</source>
             <translation>参数需要梯度，数据不需要。</translation>
         </message>
         <message>
             <source>A number, or a list such as 1, 2, 3</source>
             <translation>一个数，或一个列表，如 1, 2, 3</translation>
+        </message>
+        <message>
+            <source>Add {0} to the Variables table</source>
+            <translation>把 {0} 添加到变量表</translation>
         </message>
     </context>
     <context>
@@ -717,6 +756,10 @@
             <translation>从一开始就显示 PyTorch 的结果</translation>
         </message>
         <message>
+            <source>Writing a Program</source>
+            <translation>编写程序</translation>
+        </message>
+        <message>
             <source>Language</source>
             <translation>语言</translation>
         </message>
@@ -1007,7 +1050,7 @@
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -1260,6 +1303,14 @@
         <message>
             <source>Train {0} iterations</source>
             <translation>训练 {0} 次迭代</translation>
+        </message>
+    </context>
+    <context>
+        <name>VariablesState</name>
+        <message>
+            <source>Remove {0}</source>
+            <extracomment>names that are usually parameters: the one-click fix guesses the role by them (the table changes it with a double-click) name → binding added in the table before the program uses it, in order</extracomment>
+            <translation>删除 {0}</translation>
         </message>
     </context>
 </TS>
