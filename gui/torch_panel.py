@@ -126,8 +126,9 @@ class TorchPanel(QWidget):
         layout.insertWidget(layout.indexOf(self.output) - 1, self._reveal_note)  # above
         # the caption: _quiz_changed finds each caption just before its widget
         self._texts.bind(self._reveal_note.setText, lambda: self.tr(
-            "PyTorch's results appear as you step (View → Show PyTorch's results from "
-            "the start)."))
+            "PyTorch's results appear as you step."))
+        self._texts.bind(self._reveal_note.setToolTip, lambda: self.tr(
+            "View → Show PyTorch's results from the start shows them all at once"))
         model.stepChanged.connect(self._reveal)
         model.quiz.changed.connect(self._reveal)
         self._reveal()

@@ -1118,8 +1118,12 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>grad_fn 链（从输出往回）</translation>
         </message>
         <message>
-            <source>PyTorch's results appear as you step (View → Show PyTorch's results from the start).</source>
-            <translation>PyTorch 的结果会随着单步执行逐一出现（视图 → 从一开始就显示 PyTorch 的结果）。</translation>
+            <source>PyTorch's results appear as you step.</source>
+            <translation>PyTorch 的结果会随着单步执行逐一出现。</translation>
+        </message>
+        <message>
+            <source>View → Show PyTorch's results from the start shows them all at once</source>
+            <translation>视图 → 从一开始就显示 PyTorch 的结果：一次全部显示</translation>
         </message>
         <message>
             <source>Quiz mode: PyTorch's numbers are hidden until you leave the quiz.</source>

@@ -105,3 +105,15 @@ def test_cli_trains_a_rebound_parameter():
     training = json.loads(out.stdout)["training"]
     assert [it["loss"] for it in training] == pytest.approx([1.0, 0.04, 0.0016])
     assert all(it["torch_match"] is True for it in training)
+
+
+def test_the_update_phase_knows_the_new_value_of_a_rebound_parameter():
+    """KnownState.updates is keyed by the parameter's node (w@1), not the name w."""
+    trace = build_trace("w = param(1.0); w = w * 2; loss = (w - 3) ** 2", learning_rate=0.1)
+    graph = trace.graph
+    param = graph.names["w@1"]
+    stepper = Stepper(trace, len(trace) - 1)
+    assert stepper.known.updates == {}
+    stepper.end()
+    assert set(stepper.known.updates) == {param} and param != graph.names["w"]
+    assert float(stepper.known.updates[param]) == pytest.approx(1.4)
