@@ -174,11 +174,12 @@ class LessonTables(QTabWidget):
     def _make_unneeded_row(self, table: QTableWidget, row: int, edge) -> None:
         """A grey row for an edge the backward pass skips: "∂y_hat/∂x · x is data: …"."""
         why = unneeded(self.model.trace.graph, edge)
+        sentence = explain(why)
         grey = QBrush(QColor("#8a8a8a"))
-        for column, text in enumerate((why.args["edge"], explain(why), self.tr("not needed"))):
+        for column, text in enumerate((why.args["edge"], sentence, self.tr("not needed"))):
             item = QTableWidgetItem(text)
             item.setForeground(grey)
-            item.setToolTip(explain(why))
+            item.setToolTip(sentence)
             font = item.font()
             font.setItalic(True)
             item.setFont(font)

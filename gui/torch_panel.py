@@ -60,7 +60,9 @@ class TorchPanel(QWidget):
         # off: torch's numbers appear as their step is reached (View menu, saved)
         self.results_from_start = False
         self._printed: list[str] = []  # what torch prints, line by line
-        self._row_nodes: list[tuple[str, int]] = []  # (quantity, node) of each table row
+        # the table's rows by what they show, (quantity, node); the rows shown now
+        self._rows_of: dict[tuple[str, int], list[int]] = {}
+        self._shown_keys: set[tuple[str, int]] = set()
         self._texts = Retranslator()  # words re-set on a language switch
         tr = self._texts.bind
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -159,10 +161,18 @@ class TorchPanel(QWidget):
                        if on)
         if self.output.toPlainText() != text:
             self.output.setPlainText(text)
-        for row, (quantity, node) in enumerate(self._row_nodes):
-            self.table.setRowHidden(row, not self._revealed(quantity, node))
-        waiting = not all(reached) or any(self.table.isRowHidden(r)
-                                          for r in range(self.table.rowCount()))
+        model = self.model
+        if self.results_from_start or model.position >= model.length:
+            wanted = set(self._rows_of)
+        else:  # only the rows whose number changed state: a step touches one or two
+            known = model.known
+            wanted = {("value", n) for n in known.values} | {("grad", n) for n in known.grads}
+            wanted &= self._rows_of.keys()
+        for key in wanted ^ self._shown_keys:
+            for row in self._rows_of[key]:
+                self.table.setRowHidden(row, key not in wanted)
+        self._shown_keys = wanted
+        waiting = not all(reached) or len(wanted) < len(self._rows_of)
         self._reveal_note.setVisible(waiting and not self.model.quiz.active)
 
     def printed_text(self) -> str:
@@ -242,7 +252,7 @@ class TorchPanel(QWidget):
 
     def _request(self) -> None:
         self.output.clear()
-        self._printed, self._row_nodes = [], []
+        self._printed, self._rows_of, self._shown_keys = [], {}, set()
         self.table.setRowCount(0)
         self.grad_fns.clear()
         self._answer = None
@@ -288,7 +298,11 @@ class TorchPanel(QWidget):
     def _fill_table(self, rows: list[dict]) -> None:
         output = self.model.trace.graph.output_node.label
         self.table.setRowCount(len(rows))
-        self._row_nodes = [(row["quantity"], int(row.get("node", -1))) for row in rows]
+        self._rows_of = {}
+        for i, row in enumerate(rows):
+            self._rows_of.setdefault((row["quantity"], int(row.get("node", -1))), []).append(i)
+            self.table.setRowHidden(i, False)
+        self._shown_keys = set(self._rows_of)  # all shown: _reveal hides what is not reached
         for i, row in enumerate(rows):
             name = row["name"] if row["quantity"] == "value" else f"∂{output}/∂{row['name']}"
             cells = [name]
