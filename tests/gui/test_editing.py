@@ -289,3 +289,12 @@ def test_the_declaration_forms_are_in_the_placeholder_and_the_help_menu(window, 
     for form in ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]"):
         assert form in box.text()
     box.close()
+
+
+def test_the_one_click_fix_guesses_the_role_from_the_name():
+    from gui.variables_state import guess_role
+
+    for name in ("w", "b", "w1", "w_out", "weight", "weights", "bias", "theta", "b2"):
+        assert guess_role(name) == "parameter", name
+    for name in ("x", "y", "a", "width", "beta", "wx", "data", "x1"):
+        assert guess_role(name) == "data", name

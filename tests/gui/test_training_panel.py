@@ -100,8 +100,10 @@ def test_next_iteration_moves_w_to_1_2_and_the_loss_to_0_64_and_undoes(window, q
     window.undo_action.trigger()
     assert float(window.model.program.bindings["w"].value) == 1.0
     assert panel.loss_points() == []
+    assert window.model.position == 10  # back where the iteration was taken
     window.redo_action.trigger()
     assert panel.loss_points() == [1.0]
+    assert window.model.position == 1
 
 
 def test_train_20_on_mean_squared_error_converges_and_matches_torch(window, qtbot):
