@@ -11,7 +11,7 @@ from core.format import format_value
 from core.quiz import hint
 from core.trace import BackwardStep, NoParameterStep
 from gui.model import StepperModel
-from gui.texts import LOCAL, equation_text, explain, phase_title, role_title, target_text, tr
+from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
 from gui.theme import phase_colour
 
 
@@ -47,8 +47,7 @@ class ExplanationView(QTextBrowser):
     def _quiz_html(self, step, colour: str) -> str:
         """Quiz mode: the number is the question; the formula shows after a wrong try."""
         if step.index in self.model.quiz.hinted and step.formula:
-            shown = hint(step)  # the formula with its numbers, not the value
-            equation = f"{tr(LOCAL).format(shown) if step.phase == 'local' else shown} = ?"
+            equation = f"{shown(hint(step), step)} = ?"  # the numbers, not the value
         else:
             equation = f"{target_text(step)} = ?" if step.phase != "update" else \
                 f"{step.target} ← ?"

@@ -27,7 +27,7 @@ from core.explain import unneeded, unneeded_edges
 from core.format import format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
 from gui.model import STEP_PHASES, StepperModel
-from gui.texts import explain, phase_title, target_text
+from gui.texts import explain, formula_text, phase_title, target_text
 from gui.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -233,8 +233,7 @@ class LessonTables(QTabWidget):
             middle.setText(explain(step.explanation) if done else "…")
             value.setText("")
         elif done:
-            middle.setText(" = ".join(p for p in (step.formula, step.substituted) if p)
-                           if step.formula != step.substituted else step.formula)
+            middle.setText(formula_text(step))
             value.setText(format_value(step.value))
             value.setToolTip(full_precision(step.value))
             value.setForeground(QBrush(QColor(phase_colour(step.phase, self.dark))))

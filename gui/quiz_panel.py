@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.language import ExpressionError
 from gui.model import StepperModel
-from gui.texts import LOCAL, explain, target_text, tr
+from gui.texts import explain, shown, target_text
 
 RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
 
@@ -157,7 +157,7 @@ class QuizPanel(QWidget):
     @staticmethod
     def hint_text(step, verdict, with_rule: bool = True) -> str:
         """The hint with its numbers, then the rule: "y_hat = w · x = 1 · 1 (…)"."""
-        text = tr(LOCAL).format(verdict.hint) if step.phase == "local" else verdict.hint
+        text = shown(verdict.hint, step)
         if with_rule and verdict.rule is not None:
             return f"{text} ({explain(verdict.rule)})"
         return text

@@ -35,6 +35,10 @@
             <source>local {0}</source>
             <translation>局部 {0}</translation>
         </message>
+        <message>
+            <source>local</source>
+            <translation>局部</translation>
+        </message>
     </context>
     <context>
         <name>EditorPanel</name>
