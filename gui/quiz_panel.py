@@ -84,6 +84,12 @@ class QuizPanel(QWidget):
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addLayout(row)
 
+        # two lines of question or hint fit without clipping (a hint carries numbers
+        # and the rule's name)
+        lines = max(self.question.fontMetrics().lineSpacing(),
+                    self.feedback.fontMetrics().lineSpacing())
+        self.setMinimumHeight(2 * lines + 16)
+
         self.quiz.changed.connect(self.refresh)
         self.retranslate()
 
