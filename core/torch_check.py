@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node, Operand
+from core.graph import ComputationGraph, Operand
 from core.numeric import agrees, numeric_gradients
 from core.ops import OPS
 
@@ -320,4 +320,4 @@ def printed_output(graph: ComputationGraph) -> str:
 
 
 __all__ = ["ComparisonRow", "TorchReport", "compare", "generate_code", "printed_output",
-           "same", "torch_available", "Node"]
+           "same", "torch_available"]
