@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 
+#: these never open a window (they render offscreen or print): no platform check
+OFFSCREEN_FLAGS = ("--screenshot", "--export", "--export-steps", "--torch-worker", "--help",
+                   "-h")
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -15,6 +19,14 @@ def main(argv: list[str] | None = None) -> int:
         from gui.self_test import run
 
         return run()
+    if not any(arg.split("=")[0] in OFFSCREEN_FLAGS for arg in argv):
+        # Qt aborts when its platform plugin cannot load: say how to fix it first
+        from gui.platform_check import check
+
+        problem = check()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     from gui.app import main as gui_main
 
     return gui_main(argv)

@@ -26,6 +26,12 @@ TEMPLATES: dict[str, str] = {
     # local gradients
     "local": "Local gradient: how much {target} changes when {source} changes, "
              "with every other input held fixed.",
+    # edges the backward pass skips, told at the local phase as the lesson does
+    "unneeded.data": "{source} is data: {edge} is not needed — nothing updates {source}.",
+    "unneeded.constant": "{source} is a constant: {edge} is not needed — nothing updates "
+                         "{source}.",
+    "unneeded.computed": "{source} depends on no parameter: {edge} is not needed — nothing "
+                         "it comes from is updated.",
     "why.add": "A sum changes one-for-one with each of its terms.",
     "why.sub": "A difference changes one-for-one with the first term and against the second.",
     "why.mul": "The derivative of a product with respect to one factor is the other factor.",
@@ -51,6 +57,33 @@ TEMPLATES: dict[str, str] = {
     "why.mean": "Every entry moves the mean by 1/n of its change.",
     "why.max": "Only the largest entry moves the result (ties share it evenly).",
     "why.min": "Only the smallest entry moves the result (ties share it evenly).",
+    # the rule a quiz hint names, short (the why.* sentences say it in full)
+    "rule.add": "sum rule: 1 for each term",
+    "rule.sub": "difference rule: 1 for the first term, −1 for the second",
+    "rule.mul": "product rule: the other factor",
+    "rule.div": "quotient rule: 1/b for the numerator, −a/b² for the denominator",
+    "rule.neg": "negation: −1",
+    "rule.powc": "power rule: k · xᵏ⁻¹",
+    "rule.pow": "power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent",
+    "rule.exp": "exp is its own derivative",
+    "rule.log": "log rule: 1/x",
+    "rule.sqrt": "root rule: 1/(2√x)",
+    "rule.sin": "sin′ = cos",
+    "rule.cos": "cos′ = −sin",
+    "rule.tanh": "tanh′ = 1 − tanh²",
+    "rule.sigmoid": "σ′ = σ · (1 − σ)",
+    "rule.relu": "relu′ = 1 where the input is positive, else 0",
+    "rule.abs": "|x|′ = the sign of x",
+    "rule.maximum": "1 for the larger input, 0 for the other (½ each on a tie)",
+    "rule.minimum": "1 for the smaller input, 0 for the other (½ each on a tie)",
+    "rule.sum": "1 for every entry",
+    "rule.mean": "1/n for every entry",
+    "rule.max": "1 for the largest entry, 0 elsewhere",
+    "rule.min": "1 for the smallest entry, 0 elsewhere",
+    "rule.forward": "apply the operation to the values already known",
+    "rule.chain": "chain rule: the gradient from above times the local gradient",
+    "rule.chain.fork": "chain rule, once per use: add the {count} products",
+    "rule.update": "gradient descent: the value minus lr times the gradient",
     # backward pass
     "backward.seed": "The backward pass starts at the output with ∂{output}/∂{output} = 1.",
     "backward": "Chain rule: multiply the gradient arriving from {consumer} by this edge's "
@@ -72,6 +105,39 @@ TEMPLATES: dict[str, str] = {
     "none.backward": "No parameter reaches {output}, so there is no gradient to "
                      "propagate back. Make a value a parameter (param(…)) to see this phase.",
 }
+
+
+#: at most this many not-needed edges are listed (a big graph has thousands)
+MAX_UNNEEDED = 200
+
+
+def _bracketed(node) -> str:
+    return node.label if node.atomic else f"({node.label})"
+
+
+def unneeded_edges(graph, consumer: int | None = None) -> list[tuple[int, int, int]]:
+    """Edges (source, consumer, position) into an op the backward pass visits, from an
+    input it skips (data, a constant, or a value no parameter reaches): the dashed ones."""
+    relevant = graph.relevant
+    consumers = range(len(graph.nodes)) if consumer is None else (consumer,)
+    edges = []
+    for c in consumers:
+        node = graph.nodes[c]
+        if node.kind != "operation" or not relevant[c]:
+            continue
+        edges += [(s, c, p) for p, s in enumerate(node.inputs) if not relevant[s]]
+        if len(edges) >= MAX_UNNEEDED:
+            return edges[:MAX_UNNEEDED]
+    return edges
+
+
+def unneeded(graph, edge: tuple[int, int, int]) -> Explanation:
+    """Why an edge from :func:`unneeded_edges` gets no gradient: "x is data: …"."""
+    source, consumer = graph.nodes[edge[0]], graph.nodes[edge[1]]
+    kind = source.kind if source.kind in ("data", "constant") else "computed"
+    return Explanation(f"unneeded.{kind}", {
+        "source": source.label,
+        "edge": f"∂{_bracketed(consumer)}/∂{_bracketed(source)}"})
 
 
 def render(explanation: Explanation, templates: dict[str, str] | None = None) -> str:

@@ -184,6 +184,7 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
     used: set[str] = set()
     output: int | None = None
     has_backward = any(isinstance(s, Backward) for s in program.statements)
+    unknown: dict[str, tuple[int, int]] = {}  # name → where it is first used
 
     def add(node: Node) -> int:
         if len(nodes) >= MAX_NODES:
@@ -211,8 +212,9 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
                 env[expr.name] = node
                 binding_order.append((expr.name, node))
                 return node
-            raise ExpressionError(f"unknown name '{short(expr.name)}'", expr.line, expr.column,
-                                  hint=f"give {short(expr.name)} a value")
+            # go on with a stand-in, so that every unknown name is reported at once
+            unknown.setdefault(expr.name, (expr.line, expr.column))
+            return add(Node(0, "data", expr.line, expr.column))
         inputs = tuple(build(arg) for arg in expr.args)
         return add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
                         inputs=inputs))
@@ -237,6 +239,8 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
         if not has_backward and (isinstance(statement, Assign) or output is None):
             output = node  # the last computed name; a trailing declaration is an input
 
+    if unknown:
+        raise unknown_names(unknown)
     if not any(n.kind == "operation" for n in nodes):
         raise ExpressionError("there is nothing to compute: no operation in the program",
                               hint="combine the values, as in 'loss = (w * x - y) ** 2'")
@@ -251,6 +255,22 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
             out.line, out.column, hint="wrap it in sum() or mean()")
     unused = [name for name in bindings if name not in used]
     return ComputationGraph(program, nodes, output, names, unused)
+
+
+def unknown_names(unknown: dict[str, tuple[int, int]]) -> ExpressionError:
+    """One error for every unknown name, at the first; ``.names`` lists them all."""
+    names = [short(n) for n in unknown]
+    line, column = next(iter(unknown.values()))
+    message = f"unknown name '{names[0]}'"
+    if len(names) > 1:
+        shown = ", ".join(f"'{n}'" for n in names[1:21]) + (", …" if len(names) > 21 else "")
+        message += f", and {len(names) - 1} more: {shown}"
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    hint = f"give {listed} a value" if len(names) == 1 else \
+        f"give {listed} values" if len(names) <= 5 else "give each of them a value"
+    error = ExpressionError(message, line, column, hint=hint)
+    error.names = tuple(unknown)  # for the window's one-click fix: add them as variables
+    return error
 
 
 def _display_names(nodes: list[Node], binding_order: list[tuple[str, int]]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node, Operand
+from core.graph import ComputationGraph, Operand
 from core.numeric import agrees, numeric_gradients, unreliable_reason
 from core.ops import OPS
 from core.rounding import (
@@ -376,4 +376,4 @@ def printed_output(graph: ComputationGraph) -> str:
 
 
 __all__ = ["ComparisonRow", "TorchReport", "compare", "generate_code", "printed_output",
-           "release", "same", "torch_available", "Node"]
+           "release", "same", "torch_available"]

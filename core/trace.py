@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from core.explain import Explanation, render
+from core.explain import Explanation, render, unneeded, unneeded_edges
 from core.format import format_value
 from core.graph import Binding, ComputationGraph, Operand, as_value, build_graph
 from core.language import Program, paused_gc
@@ -212,11 +212,15 @@ class LocalGradientStep(Step):
 
     @property
     def explanation(self) -> Explanation:
-        source, consumer, _ = self._edge
-        op = self.graph.nodes[consumer].op
-        return Explanation("local", {"target": self.graph.nodes[consumer].label,
-                                     "source": self.graph.nodes[source].label},
-                           (Explanation(f"why.{op}"),))
+        source, consumer, position = self._edge
+        node = self.graph.nodes[consumer]
+        more = [Explanation(f"why.{node.op}")]
+        relevant = self.graph.relevant
+        if position == next(p for p, s in enumerate(node.inputs) if relevant[s]):
+            # the op's first local step says which of its inputs need no gradient, and why
+            more += [unneeded(self.graph, e) for e in unneeded_edges(self.graph, consumer)]
+        return Explanation("local", {"target": node.label,
+                                     "source": self.graph.nodes[source].label}, tuple(more))
 
 
 @dataclass(slots=True)
@@ -266,17 +270,17 @@ class BackwardStep(Step):
     def _term(self, c: Contribution, values: bool) -> str:
         consumer = self.graph.nodes[c.consumer]
         source = _operand(self.graph.nodes[self.node_id])
+        # at the output the local gradient is written like the total one (∂loss/∂s), so
+        # the chain is spelled out: ∂loss/∂loss · local = 1 · (−2)
         if values:
-            local = format_value(c.local)
-            if c.consumer == self.graph.output:
-                return local
             upstream = format_value(c.upstream)
             local_text = f"{_number(c.local)}"
             text = f"{upstream} · {local_text}"
             return f"Σ({upstream} ⊙ {local_text})" if c.broadcast else text
-        local = d(_operand(consumer), source)
         if c.consumer == self.graph.output:
-            return local
+            local = "local"
+        else:
+            local = d(_operand(consumer), source)
         upstream = d(self.output_label, _operand(consumer))
         return f"Σ({upstream} ⊙ {local})" if c.broadcast else f"{upstream} · {local}"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import Binding, build_graph
+from core.graph import Binding, ComputationGraph, Node, build_graph
 from core.language import ExpressionError, Program, parse
 from core.trace import Trace
 
@@ -67,6 +67,26 @@ def check_iterations(value: int, where: str = "iterations") -> int:
     return value
 
 
+def binding_name(node: Node) -> str:
+    """The name a binding reaches this leaf by: the declared name, without the SSA suffix
+    that rebinding adds to its display name (``w = param(1); w = w * 2`` shows ``w@1``)."""
+    return (node.name or "").partition("@")[0]
+
+
+def with_parameters(graph: ComputationGraph, bindings: Mapping[str, Binding],
+                    values: Mapping[str, np.ndarray]) -> dict[str, Binding]:
+    """``bindings`` with each parameter of ``graph`` set to ``values[display name]``.
+
+    By node, not by display name: the display name of a rebound parameter (``w@1``) is
+    not the name its binding is looked up by (``w``).
+    """
+    result = dict(bindings)
+    for node in graph.parameters:
+        if node.name in values:
+            result[binding_name(node)] = Binding("parameter", values[node.name])
+    return result
+
+
 def train(program: Program | str, bindings: Mapping[str, Binding] | None, learning_rate: float,
           iterations: int, forget_zero_grad: bool = False, check_torch: bool = True
           ) -> TrainingRun:
@@ -83,10 +103,10 @@ def train(program: Program | str, bindings: Mapping[str, Binding] | None, learni
                               hint="make a value a parameter, as in w = param(1.0)")
     run = TrainingRun(learning_rate, forget_zero_grad=forget_zero_grad)
     accumulated: dict[str, np.ndarray] = {}
+    first = graph
     for number in range(1, iterations + 1):
         if number > 1:
-            for name, value in params.items():
-                bindings[name] = Binding("parameter", value)
+            bindings = with_parameters(graph, bindings, params)
             graph = build_graph(program, bindings)
         trace = Trace(graph)
         node_of = {n.name: n.id for n in graph.parameters}
@@ -100,18 +120,11 @@ def train(program: Program | str, bindings: Mapping[str, Binding] | None, learni
         run.iterations.append(Iteration(number, float(graph.output_node.value), used, grads,
                                         dict(params)))
     if check_torch:
-        _check_with_torch(program, dict(bindings_at_start(bindings, run)), run)
+        _check_with_torch(first, run)
     return run
 
 
-def bindings_at_start(bindings: Mapping[str, Binding], run: TrainingRun) -> dict[str, Binding]:
-    start = dict(bindings)
-    for name, value in run.iterations[0].params.items():
-        start[name] = Binding("parameter", value)
-    return start
-
-
-def _check_with_torch(program: Program, bindings: dict[str, Binding], run: TrainingRun) -> None:
+def _check_with_torch(graph: ComputationGraph, run: TrainingRun) -> None:
     """The same iterations with torch autograd and torch.optim.SGD, in float64."""
     from core.torch_check import build_torch_graph, release, same, torch_available  # noqa: PLC0415
 
@@ -121,7 +134,6 @@ def _check_with_torch(program: Program, bindings: dict[str, Binding], run: Train
         return
     import torch  # noqa: PLC0415 - torch_available() has imported it already
 
-    graph = build_graph(program, bindings)
     leaves = {n.name: torch.tensor(np.asarray(n.value).tolist(), dtype=torch.float64,
                                    requires_grad=True) for n in graph.parameters}
     optimizer = torch.optim.SGD(list(leaves.values()), lr=run.learning_rate)

@@ -1,4 +1,9 @@
-"""The program editor with Apply, the error line, and the variables table."""
+"""The program editor with Apply, the error line, and the variables table.
+
+Writing a program should not be trial and error: the placeholder shows the declaration
+forms, a failed Apply reports every unknown name at once with a button that adds them
+all to the table, and the table adds and removes rows (:mod:`gui.variables_state`).
+"""
 
 from __future__ import annotations
 
@@ -25,9 +30,13 @@ from core.language import ExpressionError
 from gui.i18n import Retranslator
 from gui.model import StepperModel
 from gui.texts import role_title
+from gui.variables_state import VariablesState
 
 ROLE_KEY = Qt.ItemDataRole.UserRole
+PENDING_KEY = Qt.ItemDataRole.UserRole + 1  # on the name cell of a row not used yet
 ROLES = ("data", "parameter")
+#: how a program declares its inputs (the placeholder and Help → Writing a Program)
+DECLARATIONS = ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]")
 
 
 def value_text(value) -> str:
@@ -88,8 +97,7 @@ class EditorPanel(QWidget):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabChangesFocus(True)
         self._texts.bind(self.editor.setAccessibleName, lambda: self.tr("Program"))
-        self._texts.bind(self.editor.setPlaceholderText,
-                         lambda: self.tr("loss = (w * x - y) ** 2"))
+        self._texts.bind(self.editor.setPlaceholderText, self.placeholder)
         self.editor.applyRequested.connect(self.apply)
         self.editor.textChanged.connect(self._text_edited)
 
@@ -102,6 +110,10 @@ class EditorPanel(QWidget):
         self.error_label = QLabel(objectName="editorError", wordWrap=True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
+        self.variables = VariablesState(model)
+        self.fix_button = QPushButton(objectName="addUnknownButton")
+        self.fix_button.clicked.connect(self.add_unknown_names)
+        self.fix_button.hide()
 
         self.table = QTableWidget(0, 3, objectName="variablesTable")
         self._texts.bind(self.table.setHorizontalHeaderLabels,
@@ -119,6 +131,17 @@ class EditorPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._item_changed)
         self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Variables"))
+        self._new_row: int | None = None  # a row added with "Add", waiting for its name
+        self.add_button = QPushButton(objectName="addVariableButton")
+        self._texts.bind(self.add_button.setText, lambda: self.tr("Add"))
+        self._texts.bind(self.add_button.setToolTip, lambda: self.tr(
+            "Add a variable: type its name, then its role and value"))
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button = QPushButton(objectName="removeVariableButton")
+        self._texts.bind(self.remove_button.setText, lambda: self.tr("Remove"))
+        self._texts.bind(self.remove_button.setToolTip, lambda: self.tr(
+            "Remove the selected variable"))
+        self.remove_button.clicked.connect(self.remove_selected)
 
         buttons = QHBoxLayout()
         hint = QLabel()
@@ -132,16 +155,46 @@ class EditorPanel(QWidget):
         layout.addWidget(self.editor, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.fix_button)
         variables = QLabel()
         self._texts.bind(variables.setText, lambda: self.tr(
             "Variables (double-click a value or role to change it)"))
         variables.setWordWrap(True)
         layout.addWidget(variables)
         layout.addWidget(self.table, 2)
+        rows = QHBoxLayout()
+        rows.addStretch(1)
+        rows.addWidget(self.add_button)
+        rows.addWidget(self.remove_button)
+        layout.addLayout(rows)
 
         model.traceReplaced.connect(self.refresh)
         model.errorChanged.connect(self.show_error)
+        self.variables.changed.connect(self.refresh_table)
         self.refresh()
+
+    def placeholder(self) -> str:
+        """The empty editor shows how inputs are declared, then a computation."""
+        a, b, c = DECLARATIONS
+        return self.tr("{0}   # a parameter: it gets a gradient\n{1}   # data\n"
+                       "{2}   # data, a vector\nloss = mean((w * x - 2) ** 2)").format(a, b, c)
+
+    def declarations_html(self) -> str:
+        """For Help → Writing a Program: the declaration forms and the one-click fix."""
+        from html import escape
+
+        a, b, c = (escape(d) for d in DECLARATIONS)
+        return self.tr(
+            "<h3>Writing a program</h3>"
+            "<p>One statement per line, in Python syntax. Give every input a value:</p>"
+            "<pre>{0}      # a parameter: it gets a gradient and is trained\n"
+            "{1}             # data: no gradient\n"
+            "{2}       # data, a vector</pre>"
+            "<p>or add it in the <b>Variables</b> table (Add), choosing data or parameter. "
+            "Then compute, for example <code>loss = mean((w * x - 2) ** 2)</code>, and "
+            "press Ctrl+Enter.</p>"
+            "<p>Names the program uses but does not know are reported all at once, with a "
+            "button that adds them to the table.</p>").format(a, b, c)
 
     def retranslate(self) -> None:
         self._texts.apply()
@@ -154,12 +207,51 @@ class EditorPanel(QWidget):
 
     # ---- intent
     def apply(self) -> None:
-        self.model.apply_text(self.editor.toPlainText())
+        self.variables.apply(self.editor.toPlainText())
+
+    def add_unknown_names(self) -> None:
+        """The one-click fix: every unknown name of the failed Apply becomes a variable."""
+        names = getattr(self.model.error, "names", ())
+        if names:
+            self.variables.add_unknown(names, self.editor.toPlainText())
+
+    def add_row(self) -> None:
+        """A new row at the bottom, its name cell open for typing."""
+        self.refresh_table()
+        row = self.table.rowCount()
+        self._filling = True
+        self.table.setRowCount(row + 1)
+        role = QTableWidgetItem(role_title("data"))
+        role.setData(ROLE_KEY, "data")
+        for column, item in enumerate((QTableWidgetItem(""), role, QTableWidgetItem("1"))):
+            self.table.setItem(row, column, item)
+        self._filling = False
+        self._new_row = row
+        self.table.setCurrentCell(row, 0)
+        self.table.editItem(self.table.item(row, 0))
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None or not item.text():
+            self.refresh_table()
+            return
+        try:
+            self.variables.remove(item.text())
+        except ExpressionError as error:
+            self.model.set_error(error)
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
-        name = self.table.item(item.row(), 0).text()
+        if item.row() == self._new_row:
+            self._name_typed(item)
+            return
+        name_item = self.table.item(item.row(), 0)
+        name = name_item.text()
+        if name_item.data(PENDING_KEY):
+            self._pending_changed(name, item)
+            return
         if item.column() == 2:
             if not self.model.edit_value(name, item.text()):
                 self.refresh_table()  # the error is shown; the cell goes back to the value
@@ -168,6 +260,29 @@ class EditorPanel(QWidget):
             role = next((r for r in ROLES if text in (r, role_title(r))), None)
             if role is None or not self.model.edit_role(name, role):
                 self.refresh_table()
+
+    def _name_typed(self, item: QTableWidgetItem) -> None:
+        """The name of a row made with Add: the row becomes a variable (or goes)."""
+        if item.column() != 0:
+            return
+        self._new_row = None
+        try:
+            self.variables.add(item.text())
+        except ExpressionError as error:
+            self.model.set_error(error)
+            self.refresh_table()
+
+    def _pending_changed(self, name: str, item: QTableWidgetItem) -> None:
+        if item.column() == 2:
+            ok = self.variables.edit(name, text=item.text())
+        elif item.column() == 1:
+            text = item.text().strip()
+            role = next((r for r in ROLES if text in (r, role_title(r))), None)
+            ok = role is not None and self.variables.edit(name, role=role)
+        else:
+            ok = False
+        if not ok:
+            self.refresh_table()
 
     def _text_edited(self) -> None:
         if not self._filling:
@@ -184,11 +299,20 @@ class EditorPanel(QWidget):
 
     def refresh_table(self) -> None:
         self._filling = True
-        rows = self.model.variables()
+        self._new_row = None
+        used = self.model.variables()
+        rows = used + self.variables.rows()
         self.table.setRowCount(len(rows))
         for row, (name, role, value) in enumerate(rows):
             name_item = QTableWidgetItem(name)
             name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if row >= len(used):  # added in the table: the program does not use it yet
+                name_item.setData(PENDING_KEY, True)
+                font = name_item.font()
+                font.setItalic(True)
+                name_item.setFont(font)
+                name_item.setToolTip(self.tr("Not used by the program yet: use {0} in it "
+                                             "and press Ctrl+Enter").format(name))
             role_item = QTableWidgetItem(role_title(role))
             role_item.setData(ROLE_KEY, role)
             role_item.setToolTip(self.tr("A parameter needs a gradient; data does not."))
@@ -204,6 +328,11 @@ class EditorPanel(QWidget):
         self._filling = False
 
     def show_error(self, error: ExpressionError | None) -> None:
+        names = getattr(error, "names", ())
+        self.fix_button.setVisible(bool(names))
+        if names:
+            shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+            self.fix_button.setText(self.tr("Add {0} to the Variables table").format(shown))
         if error is None:
             self.error_label.hide()
             self.error_label.clear()

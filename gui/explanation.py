@@ -8,9 +8,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTextBrowser
 
 from core.format import format_value
+from core.quiz import hint
 from core.trace import BackwardStep, NoParameterStep
 from gui.model import StepperModel
-from gui.texts import explain, phase_title, role_title
+from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
 from gui.theme import phase_colour
 
 
@@ -45,11 +46,11 @@ class ExplanationView(QTextBrowser):
 
     def _quiz_html(self, step, colour: str) -> str:
         """Quiz mode: the number is the question; the formula shows after a wrong try."""
-        shown = [step.target]
         if step.index in self.model.quiz.hinted and step.formula:
-            shown.append(step.formula)
-        equation = " = ".join([*shown, "?"]) if step.phase != "update" else \
-            f"{step.target} ← {' = '.join([*shown[1:], '?'])}"
+            equation = f"{shown(hint(step), step)} = ?"  # the numbers, not the value
+        else:
+            equation = f"{target_text(step)} = ?" if step.phase != "update" else \
+                f"{step.target} ← ?"
         return (f'<p style="font-size:large; color:{colour}">{escape(equation)}</p><p>'
                 + escape(self.tr("Quiz: type this number in the answer box and press Enter."))
                 + "</p>")
@@ -78,7 +79,7 @@ class ExplanationView(QTextBrowser):
             return "".join(parts)
         if not isinstance(step, NoParameterStep):
             parts.append(f'<p style="font-size:large; color:{colour}">'
-                         f"{escape(step.equation)}</p>")
+                         f"{escape(equation_text(step))}</p>")
         parts.append(f"<p>{escape(explain(step.explanation))}</p>")
         if isinstance(step, BackwardStep) and len(step.contributions) > 1:
             graph = model.trace.graph

@@ -1,7 +1,9 @@
 """The lesson's three tables (forward, local gradients, backward), filling in step by step.
 
 Every step has a row from the start; its numbers appear once the learner reaches it.
-Clicking a row jumps there. The tables are also the canvas's text alternative.
+Clicking a row jumps there. The tables are also the canvas's text alternative. Below the
+local gradients, grey rows list the edges that are not needed (an input that is data, a
+constant, or reached by no parameter), each with its reason, as the command line does.
 
 A big trace (more than ``EAGER_ROWS`` steps; 20,000 nodes make 75,000) gets its rows at
 once but their cells only when they come into view or are stepped to, and its columns
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from core.explain import unneeded, unneeded_edges
 from core.format import format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
 from gui.model import STEP_PHASES, StepperModel
-from gui.texts import explain, phase_title
+from gui.texts import explain, formula_text, phase_title, target_text
 from gui.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -87,8 +90,9 @@ class LessonTables(QTabWidget):
     def _headers(self) -> dict[str, list[str]]:
         return {
             "forward": [self.tr("node"), self.tr("computation"), self.tr("value")],
-            "local": [self.tr("edge"), self.tr("formula"), self.tr("value")],
-            "backward": [self.tr("gradient"), self.tr("chain rule"), self.tr("value")],
+            "local": [self.tr("local gradient"), self.tr("formula"), self.tr("value")],
+            "backward": [self.tr("gradient of the loss"), self.tr("chain rule"),
+                         self.tr("value")],
             "update": [self.tr("parameter"), self.tr("gradient descent"), self.tr("new value")],
         }
 
@@ -130,12 +134,15 @@ class LessonTables(QTabWidget):
             for column in (0, 2):
                 header.setSectionResizeMode(column, fixed if self._lazy else fit)
             table.clearContents()
-            table.setRowCount(len(steps))
+            extra = self._unneeded_edges() if phase == "local" else []
+            table.setRowCount(len(steps) + len(extra))
             for row, step in enumerate(steps):
                 self._rows[step.index] = (table, row)
             if not self._lazy:
                 for step in steps:
                     self._make_row(step)
+            for row, edge in enumerate(extra, start=len(steps)):
+                self._make_unneeded_row(table, row, edge)
             table.setUpdatesEnabled(True)
             self.setTabVisible(self.indexOf(table), bool(steps) or phase in STEP_PHASES)
         self._built_for = self.model.trace
@@ -157,6 +164,35 @@ class LessonTables(QTabWidget):
         self._fill(step, done=step.index <= self._shown and step.index != self._hidden)
         if step.index == self._current:
             self._paint_row(step.index, QBrush(QColor(HIGHLIGHT[self.dark])))
+
+    def _unneeded_edges(self) -> list:
+        steps = self.model.trace.steps
+        if any(isinstance(s, NoParameterStep) for s in steps):
+            return []  # no local phase: nothing is "not needed" more than anything else
+        return unneeded_edges(self.model.trace.graph)
+
+    def _make_unneeded_row(self, table: QTableWidget, row: int, edge) -> None:
+        """A grey row for an edge the backward pass skips: "∂y_hat/∂x · x is data: …"."""
+        why = unneeded(self.model.trace.graph, edge)
+        sentence = explain(why)
+        grey = QBrush(QColor("#8a8a8a"))
+        for column, text in enumerate((why.args["edge"], sentence, self.tr("not needed"))):
+            item = QTableWidgetItem(text)
+            item.setForeground(grey)
+            item.setToolTip(sentence)
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+            if column == 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, item)
+
+    def unneeded_rows(self) -> list[list[str]]:
+        """The texts of the not-needed rows under the local gradients."""
+        table = self.tables["local"]
+        first = len(self._steps["local"])
+        return [[table.item(r, c).text() for c in range(3)]
+                for r in range(first, table.rowCount())]
 
     def _make_visible_rows(self, table) -> None:
         """Big traces: make the cells of the rows on screen (and a few around them)."""
@@ -190,15 +226,14 @@ class LessonTables(QTabWidget):
             return  # made later, as it is then
         table, row = self._rows[step.index]
         target, middle, value = (table.item(row, c) for c in range(3))
-        target.setText(step.target if not isinstance(step, NoParameterStep) else "—")
+        target.setText(target_text(step) if not isinstance(step, NoParameterStep) else "—")
         grey = QBrush(QColor("#8a8a8a"))
         normal = QBrush(self.palette().text().color())
         if isinstance(step, NoParameterStep):
             middle.setText(explain(step.explanation) if done else "…")
             value.setText("")
         elif done:
-            middle.setText(" = ".join(p for p in (step.formula, step.substituted) if p)
-                           if step.formula != step.substituted else step.formula)
+            middle.setText(formula_text(step))
             value.setText(format_value(step.value))
             value.setToolTip(full_precision(step.value))
             value.setForeground(QBrush(QColor(phase_colour(step.phase, self.dark))))
@@ -262,7 +297,8 @@ class LessonTables(QTabWidget):
     def _jump(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)
         if item is not None:
-            self.model.goto(int(item.data(STEP_ROLE)))
+            if item.data(STEP_ROLE) is not None:  # not a "not needed" row
+                self.model.goto(int(item.data(STEP_ROLE)))
             return
         steps = self._steps.get(table.objectName().removesuffix("Table"), [])
         if 0 <= row < len(steps):

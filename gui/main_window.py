@@ -49,7 +49,6 @@ from gui.training_panel import TrainingPanel
 
 MAX_RECENT = 8
 TORCH_FALLBACK_MS = 1500
-SESSION_FILTER = "Backprop Stepper sessions (*.json);;All files (*)"
 
 
 def _typing_widget(widget: QWidget | None) -> bool:
@@ -242,6 +241,13 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(lambda: self.tr("About Backprop Stepper"), self.show_about)
         self.licences_action = self._action(lambda: self.tr("Third-party licences…"),
                                             self.show_licences)
+        # the teaching flow (issue 10): torch's answers as their step is reached; the forms
+        self.torch_results_action = self._action(
+            lambda: self.tr("Show PyTorch's results from the start"),
+            self.torch_panel.set_results_from_start, (), "torchResultsAction", checkable=True)
+        self.program_help_action = self._action(
+            lambda: self.tr("Writing a Program"), self.show_program_help, (),
+            "programHelpAction")
 
     def _menu(self, parent, title) -> QMenu:
         """A menu (in the menu bar or another menu) whose title follows the language."""
@@ -355,6 +361,8 @@ class MainWindow(QMainWindow):
         view_menu = self._menu(bar, lambda: self.tr("&View"))
         view_menu.addActions([self.dark_action, self.presentation_action])
         view_menu.addSeparator()
+        view_menu.addAction(self.torch_results_action)
+        view_menu.addSeparator()
         view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
         view_menu.addSeparator()
         panels = self._menu(view_menu, lambda: self.tr("Panels"))
@@ -363,7 +371,8 @@ class MainWindow(QMainWindow):
         self._make_language_menu(view_menu)
 
         help_menu = self._menu(bar, lambda: self.tr("&Help"))
-        help_menu.addActions([self.shortcuts_action, self.licences_action, self.about_action])
+        help_menu.addActions([self.program_help_action, self.shortcuts_action,
+                              self.licences_action, self.about_action])
 
     # ---- keys
     def _action_for(self, event: QKeyEvent) -> QAction | None:
@@ -389,6 +398,12 @@ class MainWindow(QMainWindow):
             return super().keyPressEvent(event)
         focus = QApplication.focusWidget()
         action = self._action_for(event)
+        if isinstance(focus, QLineEdit) and action is None \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # a line edit passes its Return on after acting on it: handing it back would
+            # act twice (apply a learning rate twice, check an answer twice)
+            event.accept()
+            return
         if focus is not None and focus is not self and _typing_widget(focus) and (
                 action is None or action not in (self.apply_action, self.undo_action,
                                                  self.redo_action)):
@@ -761,6 +776,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("windowState", self.saveState())
         settings.setValue("dark", self.dark)
+        settings.setValue("torchResultsFromStart", self.torch_results_action.isChecked())
         settings.setValue("recentFiles", self.recent)
         settings.setValue("lastSession", self.model.session(self.title).to_json())
         settings.setValue("lastPath", str(self.path) if self.path else "")
@@ -773,6 +789,8 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.set_dark(str(settings.value("dark", "false")).lower() == "true")
+        self.torch_results_action.setChecked(
+            str(settings.value("torchResultsFromStart", "false")).lower() == "true")
         recent = settings.value("recentFiles", [])
         self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
 
@@ -821,6 +839,16 @@ class MainWindow(QMainWindow):
             "PyTorch (optional, for the comparison) — BSD 3-clause</p>"
             "<p>Colours: the Okabe–Ito palette, safe for colour-blind readers.</p>"
         ).format(__version__)
+
+    def show_program_help(self) -> None:
+        """Help → Writing a Program: the declaration forms (not modal: keep typing)."""
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Writing a Program"),
+                          self.editor_panel.declarations_html(), QMessageBox.StandardButton.Close,
+                          self)
+        box.setObjectName("programHelpBox")
+        box.setModal(False)
+        self.program_help_box = box
+        box.show()
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())

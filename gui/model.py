@@ -151,6 +151,8 @@ class StepperModel(QObject):
     errorChanged = Signal(object)  # ExpressionError | None
     playingChanged = Signal(bool)
     buildingChanged = Signal(bool)
+    #: True after a failed Apply: the graph on screen is the last one that built
+    outOfDateChanged = Signal(bool)
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
         super().__init__(parent)
@@ -164,6 +166,7 @@ class StepperModel(QObject):
         self.stepper = Stepper(trace, position)
         self.error: ExpressionError | None = None
         self.iteration_change = False  # the last set_program came from a training step
+        self._out_of_date = False
         self.speed = 1.0
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self._trim_undo)
@@ -207,6 +210,16 @@ class StepperModel(QObject):
     def phase(self) -> str | None:
         return self.trace.phase_at(self.position)
 
+    @property
+    def out_of_date(self) -> bool:
+        """True after a failed Apply, until a program builds (a fix, or undo)."""
+        return self._out_of_date
+
+    def _set_out_of_date(self, on: bool) -> None:
+        if on != self._out_of_date:
+            self._out_of_date = on
+            self.outOfDateChanged.emit(on)
+
     def session(self, title: str = "") -> Session:
         return Session(self.program.text, dict(self.program.bindings), self.position, title)
 
@@ -247,6 +260,7 @@ class StepperModel(QObject):
         self.trace = trace
         self.stepper = Stepper(trace, min(keep, len(trace)))
         self.set_error(None)
+        self._set_out_of_date(False)
         self.traceReplaced.emit()
         self.stepChanged.emit(self.position)
         if self.position >= self.length:
@@ -330,6 +344,7 @@ class StepperModel(QObject):
         self.buildingChanged.emit(False)
         if isinstance(result, ExpressionError):
             self.set_error(result)
+            self._set_out_of_date(True)
             return
         if isinstance(result, BaseException):
             raise result  # a bug: as loud as it would be on the GUI thread
@@ -340,9 +355,14 @@ class StepperModel(QObject):
             return
         self.undo_stack.push(ProgramCommand(self, program, trace, description))
 
-    def apply_text(self, text: str) -> bool:
-        """Apply: re-run with new program text (values from the table stay)."""
+    def apply_text(self, text: str, extra: dict[str, Binding] | None = None) -> bool:
+        """Apply: re-run with new program text (values from the table stay).
+
+        ``extra`` are variables added in the table that the old program did not use.
+        A failed Apply makes the graph on screen ``out_of_date``.
+        """
         old_text, old_bindings = self.program.text, dict(self.program.bindings)
+        old_bindings = {**(extra or {}), **old_bindings}
 
         def program() -> Program:
             bindings = dict(old_bindings)
@@ -354,7 +374,10 @@ class StepperModel(QObject):
         if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing it takes time too
             self._start_build(text, program, description)
             return True
-        return self.try_change(program(), description)
+        if self.try_change(program(), description):
+            return True
+        self._set_out_of_date(True)
+        return False
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""

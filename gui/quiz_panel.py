@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.language import ExpressionError
 from gui.model import StepperModel
+from gui.texts import explain, shown, target_text
 
 RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
 
@@ -83,6 +84,12 @@ class QuizPanel(QWidget):
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addLayout(row)
 
+        # two lines of question or hint fit without clipping (a hint carries numbers
+        # and the rule's name)
+        lines = max(self.question.fontMetrics().lineSpacing(),
+                    self.feedback.fontMetrics().lineSpacing())
+        self.setMinimumHeight(2 * lines + 16)
+
         self.quiz.changed.connect(self.refresh)
         self.retranslate()
 
@@ -92,7 +99,7 @@ class QuizPanel(QWidget):
         self.toggle_action.setText(self.tr("Quiz Mode"))
         self.toggle_action.setToolTip(self.tr(
             "Hide each new number until you type it (Ctrl+Shift+Q)"))
-        self.answer.setPlaceholderText(self.tr("your answer, e.g. -2 or 0.5"))
+        self.answer.setPlaceholderText(self.tr("your answer, e.g. -2, 0.5 or 1/4"))
         self.answer.setAccessibleName(self.tr("Your answer"))
         self.check_button.setText(self.tr("Check"))
         self.give_up_button.setText(self.tr("Show answer"))
@@ -111,7 +118,7 @@ class QuizPanel(QWidget):
         try:
             self.quiz.check(self.answer.text())
         except ExpressionError:
-            self._note = self.tr("Type a number, such as -2, 0.5 or 1e-3 (nothing is "
+            self._note = self.tr("Type a number, such as -2, 0.5, 1e-3 or 1/4 (nothing is "
                                  "evaluated).")
             self.refresh()
             return
@@ -130,7 +137,7 @@ class QuizPanel(QWidget):
             self.toggle_action.blockSignals(False)
         step = quiz.hidden_step
         if step is not None:
-            self.question.setText(self.tr("What is {0}?").format(step.target))
+            self.question.setText(self.question_text(step))
         elif self.model.position >= self.model.length:
             self.question.setText(self.tr("End of the walk."))
         else:
@@ -143,6 +150,24 @@ class QuizPanel(QWidget):
         self.score.setText(self.tr("{0} of {1} right first try").format(
             quiz.score.correct_first_try, quiz.total))
 
+    def question_text(self, step) -> str:
+        """Local and total gradients are asked differently: both may read ∂loss/∂s."""
+        if step.phase == "local":
+            return self.tr("What is the local gradient {0}?").format(step.target)
+        if step.phase == "backward":
+            return self.tr("What is the gradient of the loss {0}?").format(step.target)
+        if step.phase == "update":
+            return self.tr("What is the new value of {0}?").format(step.target)
+        return self.tr("What is {0}?").format(step.target)
+
+    @staticmethod
+    def hint_text(step, verdict, with_rule: bool = True) -> str:
+        """The hint with its numbers, then the rule: "y_hat = w · x = 1 · 1 (…)"."""
+        text = shown(verdict.hint, step)
+        if with_rule and verdict.rule is not None:
+            return f"{text} ({explain(verdict.rule)})"
+        return text
+
     def _feedback_text(self) -> str:
         if self._note:
             self.feedback.setStyleSheet(f"color: {WRONG_COLOUR};")
@@ -153,12 +178,13 @@ class QuizPanel(QWidget):
         step, verdict = self.quiz.feedback
         if verdict.correct:
             self.feedback.setStyleSheet(f"color: {RIGHT_COLOUR};")
-            return self.tr("✓ Right: {0} = {1}").format(step.target, verdict.answer)
+            return self.tr("✓ Right: {0} = {1}").format(target_text(step), verdict.answer)
         if verdict.answer:  # given up
             self.feedback.setStyleSheet("")
-            return self.tr("The answer: {0} = {1}").format(verdict.hint, verdict.answer)
+            return self.tr("The answer: {0} = {1}").format(
+                self.hint_text(step, verdict, with_rule=False), verdict.answer)
         self.feedback.setStyleSheet(f"color: {WRONG_COLOUR};")
-        return self.tr("✗ Not quite. Hint: {0}").format(verdict.hint)
+        return self.tr("✗ Not quite. Hint: {0}").format(self.hint_text(step, verdict))
 
     def focus_answer(self) -> None:
         if self.answer.isEnabled():

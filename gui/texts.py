@@ -29,8 +29,39 @@ WARNINGS = (
                       "not a number (nan): an input is outside the function's domain"),
     QT_TRANSLATE_NOOP("Explanation", "infinite: the result overflowed or divided by zero"),
 )
+# a local gradient is written like the gradient of the loss at the output (∂loss/∂s):
+# local steps carry the word everywhere the window shows them
+LOCAL = QT_TRANSLATE_NOOP("BackpropStepper", "local {0}")
+# the word for the local gradient in the chain at the output: ∂loss/∂loss · local
+LOCAL_FACTOR = QT_TRANSLATE_NOOP("BackpropStepper", "local")
 # arguments of an explanation that are English words, not names or numbers
 _WORD_ARGS = ("warning",)
+
+
+def shown(text: str, step) -> str:
+    """A step's text in the UI language: "local" in a backward chain is translated, and
+    a local step's text starts with the word "local"."""
+    if step.phase == "backward" and "· local" in text:
+        text = text.replace("· local", f"· {tr(LOCAL_FACTOR)}")
+    return tr(LOCAL).format(text) if step.phase == "local" else text
+
+
+def formula_text(step) -> str:
+    """The middle of a step's equation: formula = substituted (each once)."""
+    parts = [p for p in (step.formula, step.substituted) if p]
+    text = " = ".join(parts) if step.formula != step.substituted else step.formula
+    return text.replace("· local", f"· {tr(LOCAL_FACTOR)}") if step.phase == "backward" \
+        else text
+
+
+def target_text(step) -> str:
+    """What a step computes: ``local ∂loss/∂s`` at the local phase, else the target."""
+    return tr(LOCAL).format(step.target) if step.phase == "local" else step.target
+
+
+def equation_text(step) -> str:
+    """The step's equation, ``local ∂loss/∂s = 2 · s = −2`` at the local phase."""
+    return shown(step.equation, step)
 
 
 def phase_title(phase: str | None) -> str:

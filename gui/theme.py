@@ -13,6 +13,15 @@ PHASE_COLOURS = {
            "update": "#E39CC6"},
 }
 HIGHLIGHT = {False: "#FFF1CC", True: "#4A3A12"}  # current row in the lesson tables
+#: the training plot (matplotlib): background, text and grid, then its lines' colours
+PLOT = {
+    False: {"face": "#ffffff", "text": "#1d1d1f", "grid": "#b8b8b4", "loss": "#D55E00",
+            "lines": ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442",
+                      "#000000", "#999999")},
+    True: {"face": "#1b1d22", "text": "#e8e8e8", "grid": "#555a64", "loss": "#FF8F4D",
+           "lines": ("#56B4E9", "#35D0A5", "#F5B942", "#E39CC6", "#8FD3FF", "#F0E442",
+                     "#e8e8e8", "#999999")},
+}
 
 
 def phase_colour(phase: str | None, dark: bool) -> str:

@@ -1,4 +1,9 @@
-"""The PyTorch panel: generated code, what torch prints, and the number-by-number check."""
+"""The PyTorch panel: generated code, what torch prints, and the number-by-number check.
+
+The code shows from the start; what torch prints and each comparison row appear once
+the learner's step reaches the number they give away (all of them after the last step),
+unless "Show PyTorch's results from the start" (``results_from_start``) is on.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +57,12 @@ class TorchPanel(QWidget):
         self._enabled = False  # the first check waits until the window has been painted
         self.report: dict | None = None
         self._answer: dict | None = None  # the last answer shown, shown again on a switch
+        # off: torch's numbers appear as their step is reached (View menu, saved)
+        self.results_from_start = False
+        self._printed: list[str] = []  # what torch prints, line by line
+        # the table's rows by what they show, (quantity, node); the rows shown now
+        self._rows_of: dict[tuple[str, int], list[int]] = {}
+        self._shown_keys: set[tuple[str, int]] = set()
         self._texts = Retranslator()  # words re-set on a language switch
         tr = self._texts.bind
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -112,6 +123,66 @@ class TorchPanel(QWidget):
         layout.insertWidget(layout.indexOf(self.code) + 1, self._quiz_note)
         model.quiz.changed.connect(self._quiz_changed)
         self._quiz_changed()
+        self._reveal_note = QLabel(objectName="torchRevealNote", wordWrap=True)
+        self._reveal_note.setStyleSheet("font-style: italic;")
+        layout.insertWidget(layout.indexOf(self.output) - 1, self._reveal_note)  # above
+        # the caption: _quiz_changed finds each caption just before its widget
+        self._texts.bind(self._reveal_note.setText, lambda: self.tr(
+            "PyTorch's results appear as you step."))
+        self._texts.bind(self._reveal_note.setToolTip, lambda: self.tr(
+            "View → Show PyTorch's results from the start shows them all at once"))
+        model.stepChanged.connect(self._reveal)
+        model.quiz.changed.connect(self._reveal)
+        self._reveal()
+
+    def set_results_from_start(self, on: bool) -> None:
+        """Show what torch prints and every comparison row at once (the old behaviour)."""
+        self.results_from_start = bool(on)
+        self._reveal()
+
+    def _revealed(self, quantity: str, node: int) -> bool:
+        """Whether the learner's step has reached this number (a value or a gradient)."""
+        model = self.model
+        if self.results_from_start or model.position >= model.length:
+            return True
+        known = model.known
+        return node in (known.values if quantity == "value" else known.grads)
+
+    def _reveal(self, _position: int = 0) -> None:
+        """Show the lines torch prints and the table rows that the current step has reached."""
+        graph = self.model.trace.graph
+        params = [n.id for n in graph.parameters]
+        reached = [self._revealed("value", graph.output)]
+        if len(self._printed) == 1 + len(params):  # print(loss), then print(p.grad) each
+            reached += [self._revealed("grad", p) for p in params]
+        else:  # not the shape generate_code prints: all of it at the end
+            reached = [self._revealed("value", -1)] * len(self._printed)
+        text = "".join(line + "\n" for line, on in zip(self._printed, reached, strict=True)
+                       if on)
+        if self.output.toPlainText() != text:
+            self.output.setPlainText(text)
+        model = self.model
+        if self.results_from_start or model.position >= model.length:
+            wanted = set(self._rows_of)
+        else:  # only the rows whose number changed state: a step touches one or two
+            known = model.known
+            wanted = {("value", n) for n in known.values} | {("grad", n) for n in known.grads}
+            wanted &= self._rows_of.keys()
+        for key in wanted ^ self._shown_keys:
+            for row in self._rows_of[key]:
+                self.table.setRowHidden(row, key not in wanted)
+        self._shown_keys = wanted
+        waiting = not all(reached) or len(wanted) < len(self._rows_of)
+        self._reveal_note.setVisible(waiting and not self.model.quiz.active)
+
+    def printed_text(self) -> str:
+        """What the panel shows of torch's printed output now."""
+        return self.output.toPlainText()
+
+    def shown_rows(self) -> list[str]:
+        """The names in the comparison table's visible rows, top to bottom."""
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())
+                if not self.table.isRowHidden(r)]
 
     def _quiz_changed(self) -> None:
         """While quizzing, what PyTorch prints and the comparison would give answers away."""
@@ -181,6 +252,7 @@ class TorchPanel(QWidget):
 
     def _request(self) -> None:
         self.output.clear()
+        self._printed, self._rows_of, self._shown_keys = [], {}, set()
         self.table.setRowCount(0)
         self.grad_fns.clear()
         self._answer = None
@@ -210,8 +282,9 @@ class TorchPanel(QWidget):
                                      "({0}). Everything else works.").format(report["error"]),
                              "unavailable")
             return
-        self.output.setPlainText(report["printed"])
+        self._printed = report["printed"].rstrip("\n").split("\n") if report["printed"] else []
         self._fill_table(report["rows"])
+        self._reveal()
         chain = [f"{fn} ({label})" if label else fn for label, fn in report["grad_fns"]]
         self.grad_fns.setText(" → ".join(chain) if chain else self.tr("(no grad_fn: nothing "
                                                                       "needs a gradient)"))
@@ -226,6 +299,11 @@ class TorchPanel(QWidget):
     def _fill_table(self, rows: list[dict]) -> None:
         output = self.model.trace.graph.output_node.label
         self.table.setRowCount(len(rows))
+        self._rows_of = {}
+        for i, row in enumerate(rows):
+            self._rows_of.setdefault((row["quantity"], int(row.get("node", -1))), []).append(i)
+            self.table.setRowHidden(i, False)
+        self._shown_keys = set(self._rows_of)  # all shown: _reveal hides what is not reached
         for i, row in enumerate(rows):
             name = row["name"] if row["quantity"] == "value" else f"∂{output}/∂{row['name']}"
             cells = [name]

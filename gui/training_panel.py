@@ -38,14 +38,12 @@ from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui import fonts
 from gui.model import StepperModel
+from gui.theme import PLOT
 from gui.training_state import MAX_TRAIN
 
 OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
 #: lines on the parameter plot (a vector parameter has one per entry)
 MAX_LINES = 8
-LOSS_COLOUR = "#D55E00"
-PARAM_COLOURS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442",
-                 "#000000", "#999999")
 
 
 def _entries(name: str, value) -> list[tuple[str, float]]:
@@ -95,7 +93,8 @@ class TrainingPanel(QWidget):
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.loss_axes = self.figure.add_subplot(2, 1, 1)
         self.param_axes = self.figure.add_subplot(2, 1, 2, sharex=self.loss_axes)
-        (self.loss_line,) = self.loss_axes.plot([], [], color=LOSS_COLOUR, marker="o",
+        self.dark = False
+        (self.loss_line,) = self.loss_axes.plot([], [], color=PLOT[False]["loss"], marker="o",
                                                 markersize=3, linewidth=1.5)
         self.param_lines: dict[str, object] = {}
         for axes in (self.loss_axes, self.param_axes):
@@ -183,7 +182,42 @@ class TrainingPanel(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # the window's theme switch sets the application palette: follow it
+            self.set_dark(self.palette().window().color().lightness() < 128)
         super().changeEvent(event)
+
+    def set_dark(self, dark: bool) -> None:
+        """The plot in the theme's colours (matplotlib draws its own background)."""
+        dark = bool(dark)
+        if dark == self.dark:
+            return
+        self.dark = dark
+        colours = PLOT[dark]
+        self.figure.set_facecolor(colours["face"])
+        for axes in (self.loss_axes, self.param_axes):
+            axes.set_facecolor(colours["face"])
+            axes.tick_params(colors=colours["text"], which="both")
+            axes.yaxis.label.set_color(colours["text"])
+            axes.xaxis.label.set_color(colours["text"])
+            axes.grid(True, alpha=0.3, color=colours["grid"])
+            for spine in axes.spines.values():
+                spine.set_color(colours["grid"])
+        self.loss_line.set_color(colours["loss"])
+        for i, line in enumerate(self.param_lines.values()):
+            line.set_color(colours["lines"][i % len(colours["lines"])])
+            line.set_markerfacecolor(line.get_color())
+        self._style_legend()
+        self.plot.draw_idle()
+
+    def _style_legend(self) -> None:
+        legend = self.param_axes.get_legend()
+        if legend is not None:
+            colours = PLOT[self.dark]
+            legend.get_frame().set_facecolor(colours["face"])
+            legend.get_frame().set_edgecolor(colours["grid"])
+            for text in legend.get_texts():
+                text.set_color(colours["text"])
 
     # ---- intent
     def apply_learning_rate(self) -> bool:
@@ -239,6 +273,8 @@ class TrainingPanel(QWidget):
     def _trace_replaced(self) -> None:
         self._settings_changed()
         self._show_now()
+        if not self.training.history:  # iteration 0: the parameters a run starts from
+            self._plot()
 
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
@@ -323,29 +359,39 @@ class TrainingPanel(QWidget):
         positive = losses.size and np.all(np.isfinite(losses)) and np.all(losses > 0)
         self.loss_axes.set_yscale("log" if positive and losses.max() / losses.min() > 50
                                   else "linear")
+        # the parameters from iteration 0 (before any update) to the value after the last
+        if history:
+            values = [history[0].params, *(it.updated for it in history)]
+        elif self.model.learning_rate is not None:
+            values = [self.training.current_pass()[1]]
+        else:
+            values = []
         series: dict[str, list[float]] = {}
-        for it in history:
-            for name, value in it.params.items():
+        for params in values:
+            for name, value in params.items():
                 for label, number in _entries(name, value)[:MAX_LINES]:
                     series.setdefault(label, []).append(number)
+        steps = np.arange(0, len(values))
         for label in list(self.param_lines):
             if label not in series:
                 self.param_lines.pop(label).remove()
         for i, (label, numbers) in enumerate(series.items()):
             line = self.param_lines.get(label)
             if line is None:
-                (line,) = self.param_axes.plot([], [], label=label, linewidth=1.5,
-                                               color=PARAM_COLOURS[i % len(PARAM_COLOURS)])
+                lines = PLOT[self.dark]["lines"]
+                (line,) = self.param_axes.plot([], [], label=label, linewidth=1.5, marker="o",
+                                               markersize=3, color=lines[i % len(lines)])
                 self.param_lines[label] = line
-            line.set_data(xs[:len(numbers)], numbers)
+            line.set_data(steps[:len(numbers)], numbers)
         if self.param_lines:
             self.param_axes.legend(fontsize=8, loc="best")
+            self._style_legend()
         elif self.param_axes.get_legend() is not None:
             self.param_axes.get_legend().remove()
         for axes in (self.loss_axes, self.param_axes):
             axes.relim()
             axes.autoscale_view()
-        self.loss_axes.set_xlim(0.5, max(2, len(history)) + 0.5)
+        self.loss_axes.set_xlim(-0.5, max(2, len(history)) + 0.5)
         self.plot.draw_idle()
 
     def _torch_changed(self) -> None:
@@ -377,6 +423,14 @@ class TrainingPanel(QWidget):
     # ---- reading (tests, screenshots)
     def loss_points(self) -> list[float]:
         return [float(y) for y in self.loss_line.get_ydata()]
+
+    def parameter_points(self, label: str) -> list[tuple[int, float]]:
+        """(iteration, value) of a parameter's line, from iteration 0."""
+        line = self.param_lines.get(label)
+        if line is None:
+            return []
+        return [(int(x), float(y)) for x, y in zip(line.get_xdata(), line.get_ydata(),
+                                                    strict=True)]
 
     def torch_marks(self) -> list[str]:
         column = self._torch_column

@@ -19,11 +19,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
-from core.graph import Binding
 from core.language import ExpressionError
 from core.session import Session
 from core.trace import Trace
-from core.training import Iteration, check_learning_rate
+from core.training import Iteration, check_learning_rate, with_parameters
 from gui.model import Program, StepperModel, build
 from gui.torch_service import TorchService
 
@@ -55,6 +54,8 @@ class _Snapshot:
     accumulated: dict[str, np.ndarray]
     history: list[Iteration] = field(default_factory=list)
     run_start: Program | None = None
+    #: where the stepper stands once this is restored (None: keep the position)
+    position: int | None = None
 
 
 class TrainingState(QObject):
@@ -136,16 +137,16 @@ class TrainingState(QObject):
                 trace = build(program, lr, accumulated)
             it = iteration_of(trace, len(self.history) + i + 1)
             new.append(it)
-            bindings = dict(program.bindings)
-            for name, value in it.updated.items():
-                bindings[name] = Binding("parameter", value)
-            program = Program(program.text, bindings)
+            program = Program(program.text,
+                              with_parameters(trace.graph, program.bindings, it.updated))
             accumulated = dict(it.grads) if self.forget_zero_grad else {}
         after_trace = build(program, lr, accumulated)
         before = _Snapshot(model.program, dict(model.accumulated), list(self.history),
-                           self.run_start)
+                           self.run_start, model.position)
+        # the new pass starts at its first step: the learner walks it again, step by step
         after = _Snapshot(program, accumulated, self.history + new,
-                          self.run_start or model.program)
+                          self.run_start or model.program,
+                          after_trace.phase_starts.get("forward", 0))
         text = (self.tr("Next iteration") if count == 1
                 else self.tr("Train {0} iterations").format(count))
         model.undo_stack.push(IterationCommand(self, before, after, model.trace, after_trace,
@@ -158,7 +159,8 @@ class TrainingState(QObject):
         self.history = list(snapshot.history)
         self.run_start = snapshot.run_start
         self.model.accumulated = dict(snapshot.accumulated)
-        self.model.set_program(snapshot.program, trace=trace, iteration=True)
+        self.model.set_program(snapshot.program, position=snapshot.position, trace=trace,
+                               iteration=True)
         if grew:
             self.iterationsAdded.emit(first_new)
         else:

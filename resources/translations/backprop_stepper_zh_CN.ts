@@ -31,16 +31,21 @@
             <source>parameter</source>
             <translation>参数</translation>
         </message>
+        <message>
+            <source>local {0}</source>
+            <translation>局部 {0}</translation>
+        </message>
+        <message>
+            <source>local</source>
+            <translation>局部</translation>
+        </message>
     </context>
     <context>
         <name>EditorPanel</name>
         <message>
             <source>Program</source>
+            <extracomment>how a program declares its inputs (the placeholder and Help → Writing a Program)</extracomment>
             <translation>程序</translation>
-        </message>
-        <message>
-            <source>loss = (w * x - y) ** 2</source>
-            <translation>loss = (w * x - y) ** 2</translation>
         </message>
         <message>
             <source>Apply</source>
@@ -67,6 +72,22 @@
             <translation>变量</translation>
         </message>
         <message>
+            <source>Add</source>
+            <translation>添加</translation>
+        </message>
+        <message>
+            <source>Add a variable: type its name, then its role and value</source>
+            <translation>添加一个变量：先输入名称，再选择角色并填写值</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Remove the selected variable</source>
+            <translation>删除选中的变量</translation>
+        </message>
+        <message>
             <source>Ctrl+Enter applies</source>
             <translation>Ctrl+Enter 应用</translation>
         </message>
@@ -75,12 +96,38 @@
             <translation>变量（双击值或角色即可修改）</translation>
         </message>
         <message>
+            <source>{0}   # a parameter: it gets a gradient
+{1}   # data
+{2}   # data, a vector
+loss = mean((w * x - 2) ** 2)</source>
+            <translation>{0}   # 参数：会得到梯度
+{1}   # 数据
+{2}   # 数据，一个向量
+loss = mean((w * x - 2) ** 2)</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Writing a program&lt;/h3&gt;&lt;p&gt;One statement per line, in Python syntax. Give every input a value:&lt;/p&gt;&lt;pre&gt;{0}      # a parameter: it gets a gradient and is trained
+{1}             # data: no gradient
+{2}       # data, a vector&lt;/pre&gt;&lt;p&gt;or add it in the &lt;b&gt;Variables&lt;/b&gt; table (Add), choosing data or parameter. Then compute, for example &lt;code&gt;loss = mean((w * x - 2) ** 2)&lt;/code&gt;, and press Ctrl+Enter.&lt;/p&gt;&lt;p&gt;Names the program uses but does not know are reported all at once, with a button that adds them to the table.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;编写程序&lt;/h3&gt;&lt;p&gt;每行一条语句，使用 Python 语法。给每个输入一个值：&lt;/p&gt;&lt;pre&gt;{0}      # 参数：会得到梯度并被训练
+{1}             # 数据：没有梯度
+{2}       # 数据，一个向量&lt;/pre&gt;&lt;p&gt;或者在&lt;b&gt;变量&lt;/b&gt;表中添加（添加），选择数据或参数。然后进行计算，例如 &lt;code&gt;loss = mean((w * x - 2) ** 2)&lt;/code&gt;，再按 Ctrl+Enter。&lt;/p&gt;&lt;p&gt;程序用到但未定义的名称会一次全部报告出来，并附有一个把它们添加到变量表的按钮。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Not used by the program yet: use {0} in it and press Ctrl+Enter</source>
+            <translation>程序尚未使用它：在程序中使用 {0} 后按 Ctrl+Enter</translation>
+        </message>
+        <message>
             <source>A parameter needs a gradient; data does not.</source>
             <translation>参数需要梯度，数据不需要。</translation>
         </message>
         <message>
             <source>A number, or a list such as 1, 2, 3</source>
             <translation>一个数，或一个列表，如 1, 2, 3</translation>
+        </message>
+        <message>
+            <source>Add {0} to the Variables table</source>
+            <translation>把 {0} 添加到变量表</translation>
         </message>
     </context>
     <context>
@@ -148,6 +195,21 @@
             <source>Local gradient: how much {target} changes when {source} changes, with every other input held fixed.</source>
             <extracomment>core.explain.TEMPLATES['local']; keep the {names}</extracomment>
             <translation>局部梯度：其他输入都保持不变时，{source} 变化会让 {target} 变化多少。</translation>
+        </message>
+        <message>
+            <source>{source} is data: {edge} is not needed — nothing updates {source}.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.data']; keep the {names}</extracomment>
+            <translation>{source} 是数据：不需要 {edge}——没有什么会更新 {source}。</translation>
+        </message>
+        <message>
+            <source>{source} is a constant: {edge} is not needed — nothing updates {source}.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.constant']; keep the {names}</extracomment>
+            <translation>{source} 是常量：不需要 {edge}——没有什么会更新 {source}。</translation>
+        </message>
+        <message>
+            <source>{source} depends on no parameter: {edge} is not needed — nothing it comes from is updated.</source>
+            <extracomment>core.explain.TEMPLATES['unneeded.computed']; keep the {names}</extracomment>
+            <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
         </message>
         <message>
             <source>A sum changes one-for-one with each of its terms.</source>
@@ -260,6 +322,136 @@
             <translation>只有最小的元素会影响结果（并列时平分）。</translation>
         </message>
         <message>
+            <source>sum rule: 1 for each term</source>
+            <extracomment>core.explain.TEMPLATES['rule.add']; keep the {names}</extracomment>
+            <translation>加法法则：每一项为 1</translation>
+        </message>
+        <message>
+            <source>difference rule: 1 for the first term, −1 for the second</source>
+            <extracomment>core.explain.TEMPLATES['rule.sub']; keep the {names}</extracomment>
+            <translation>减法法则：第一项为 1，第二项为 −1</translation>
+        </message>
+        <message>
+            <source>product rule: the other factor</source>
+            <extracomment>core.explain.TEMPLATES['rule.mul']; keep the {names}</extracomment>
+            <translation>乘法法则：另一个因子</translation>
+        </message>
+        <message>
+            <source>quotient rule: 1/b for the numerator, −a/b² for the denominator</source>
+            <extracomment>core.explain.TEMPLATES['rule.div']; keep the {names}</extracomment>
+            <translation>除法法则：分子为 1/b，分母为 −a/b²</translation>
+        </message>
+        <message>
+            <source>negation: −1</source>
+            <extracomment>core.explain.TEMPLATES['rule.neg']; keep the {names}</extracomment>
+            <translation>取负：−1</translation>
+        </message>
+        <message>
+            <source>power rule: k · xᵏ⁻¹</source>
+            <extracomment>core.explain.TEMPLATES['rule.powc']; keep the {names}</extracomment>
+            <translation>幂法则：k · xᵏ⁻¹</translation>
+        </message>
+        <message>
+            <source>power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent</source>
+            <extracomment>core.explain.TEMPLATES['rule.pow']; keep the {names}</extracomment>
+            <translation>幂法则：底数为 b · aᵇ⁻¹，指数为 aᵇ · log(a)</translation>
+        </message>
+        <message>
+            <source>exp is its own derivative</source>
+            <extracomment>core.explain.TEMPLATES['rule.exp']; keep the {names}</extracomment>
+            <translation>exp 的导数就是它自己</translation>
+        </message>
+        <message>
+            <source>log rule: 1/x</source>
+            <extracomment>core.explain.TEMPLATES['rule.log']; keep the {names}</extracomment>
+            <translation>对数法则：1/x</translation>
+        </message>
+        <message>
+            <source>root rule: 1/(2√x)</source>
+            <extracomment>core.explain.TEMPLATES['rule.sqrt']; keep the {names}</extracomment>
+            <translation>平方根法则：1/(2√x)</translation>
+        </message>
+        <message>
+            <source>sin′ = cos</source>
+            <extracomment>core.explain.TEMPLATES['rule.sin']; keep the {names}</extracomment>
+            <translation>sin 的导数是 cos</translation>
+        </message>
+        <message>
+            <source>cos′ = −sin</source>
+            <extracomment>core.explain.TEMPLATES['rule.cos']; keep the {names}</extracomment>
+            <translation>cos 的导数是 −sin</translation>
+        </message>
+        <message>
+            <source>tanh′ = 1 − tanh²</source>
+            <extracomment>core.explain.TEMPLATES['rule.tanh']; keep the {names}</extracomment>
+            <translation>tanh 的导数是 1 − tanh²</translation>
+        </message>
+        <message>
+            <source>σ′ = σ · (1 − σ)</source>
+            <extracomment>core.explain.TEMPLATES['rule.sigmoid']; keep the {names}</extracomment>
+            <translation>σ 的导数是 σ · (1 − σ)</translation>
+        </message>
+        <message>
+            <source>relu′ = 1 where the input is positive, else 0</source>
+            <extracomment>core.explain.TEMPLATES['rule.relu']; keep the {names}</extracomment>
+            <translation>relu′：输入为正处为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>|x|′ = the sign of x</source>
+            <extracomment>core.explain.TEMPLATES['rule.abs']; keep the {names}</extracomment>
+            <translation>|x|′ = x 的符号</translation>
+        </message>
+        <message>
+            <source>1 for the larger input, 0 for the other (½ each on a tie)</source>
+            <extracomment>core.explain.TEMPLATES['rule.maximum']; keep the {names}</extracomment>
+            <translation>较大的输入为 1，另一个为 0（相等时各 ½）</translation>
+        </message>
+        <message>
+            <source>1 for the smaller input, 0 for the other (½ each on a tie)</source>
+            <extracomment>core.explain.TEMPLATES['rule.minimum']; keep the {names}</extracomment>
+            <translation>较小的输入为 1，另一个为 0（相等时各 ½）</translation>
+        </message>
+        <message>
+            <source>1 for every entry</source>
+            <extracomment>core.explain.TEMPLATES['rule.sum']; keep the {names}</extracomment>
+            <translation>每个元素为 1</translation>
+        </message>
+        <message>
+            <source>1/n for every entry</source>
+            <extracomment>core.explain.TEMPLATES['rule.mean']; keep the {names}</extracomment>
+            <translation>每个元素为 1/n</translation>
+        </message>
+        <message>
+            <source>1 for the largest entry, 0 elsewhere</source>
+            <extracomment>core.explain.TEMPLATES['rule.max']; keep the {names}</extracomment>
+            <translation>最大的元素为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>1 for the smallest entry, 0 elsewhere</source>
+            <extracomment>core.explain.TEMPLATES['rule.min']; keep the {names}</extracomment>
+            <translation>最小的元素为 1，其余为 0</translation>
+        </message>
+        <message>
+            <source>apply the operation to the values already known</source>
+            <extracomment>core.explain.TEMPLATES['rule.forward']; keep the {names}</extracomment>
+            <translation>对已知的值做这个运算</translation>
+        </message>
+        <message>
+            <source>chain rule: the gradient from above times the local gradient</source>
+            <extracomment>core.explain.TEMPLATES['rule.chain']; keep the {names}</extracomment>
+            <translation>链式法则：上游传来的梯度乘以局部梯度</translation>
+        </message>
+        <message>
+            <source>chain rule, once per use: add the {count} products</source>
+            <extracomment>core.explain.TEMPLATES['rule.chain.fork']; keep the {names}</extracomment>
+            <translation>链式法则，每次使用一项：把 {count} 个乘积相加</translation>
+        </message>
+        <message>
+            <source>gradient descent: the value minus lr times the gradient</source>
+            <extracomment>core.explain.TEMPLATES['rule.update']; keep the {names}</extracomment>
+            <translation>梯度下降：当前值减去 lr 乘以梯度</translation>
+        </message>
+        <message>
             <source>The backward pass starts at the output with ∂{output}/∂{output} = 1.</source>
             <extracomment>core.explain.TEMPLATES['backward.seed']; keep the {names}</extracomment>
             <translation>反向传播从输出开始：∂{output}/∂{output} = 1。</translation>
@@ -332,7 +524,7 @@
         <name>GraphCanvas</name>
         <message>
             <source>data</source>
-            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) a gradient label sums at most this many contributions (the rest become "…"): a parameter used 10,000 times would otherwise get a label too long to draw or read edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
             <translation>数据</translation>
         </message>
         <message>
@@ -404,20 +596,20 @@
             <translation>值</translation>
         </message>
         <message>
-            <source>edge</source>
-            <translation>边</translation>
-        </message>
-        <message>
             <source>formula</source>
             <translation>公式</translation>
         </message>
         <message>
-            <source>gradient</source>
-            <translation>梯度</translation>
+            <source>local gradient</source>
+            <translation>局部梯度</translation>
         </message>
         <message>
             <source>chain rule</source>
             <translation>链式法则</translation>
+        </message>
+        <message>
+            <source>gradient of the loss</source>
+            <translation>损失的梯度</translation>
         </message>
         <message>
             <source>parameter</source>
@@ -430,6 +622,10 @@
         <message>
             <source>new value</source>
             <translation>新值</translation>
+        </message>
+        <message>
+            <source>not needed</source>
+            <translation>不需要</translation>
         </message>
     </context>
     <context>
@@ -558,6 +754,14 @@
         <message>
             <source>Third-party licences…</source>
             <translation>第三方许可证…</translation>
+        </message>
+        <message>
+            <source>Show PyTorch's results from the start</source>
+            <translation>从一开始就显示 PyTorch 的结果</translation>
+        </message>
+        <message>
+            <source>Writing a Program</source>
+            <translation>编写程序</translation>
         </message>
         <message>
             <source>Language</source>
@@ -719,10 +923,6 @@
             <translation>每个新数值先隐藏，等你输入后再显示（Ctrl+Shift+Q）</translation>
         </message>
         <message>
-            <source>your answer, e.g. -2 or 0.5</source>
-            <translation>你的答案，如 -2 或 0.5</translation>
-        </message>
-        <message>
             <source>Your answer</source>
             <translation>你的答案</translation>
         </message>
@@ -739,10 +939,6 @@
             <translation>退出测验</translation>
         </message>
         <message>
-            <source>Type a number, such as -2, 0.5 or 1e-3 (nothing is evaluated).</source>
-            <translation>请输入一个数，如 -2、0.5 或 1e-3（不会执行任何代码）。</translation>
-        </message>
-        <message>
             <source>What is {0}?</source>
             <translation>{0} 是多少？</translation>
         </message>
@@ -751,12 +947,32 @@
             <translation>已走完全部步骤。</translation>
         </message>
         <message>
+            <source>your answer, e.g. -2, 0.5 or 1/4</source>
+            <translation>你的答案，例如 -2、0.5 或 1/4</translation>
+        </message>
+        <message>
+            <source>Type a number, such as -2, 0.5, 1e-3 or 1/4 (nothing is evaluated).</source>
+            <translation>请输入一个数，例如 -2、0.5、1e-3 或 1/4（不会执行任何代码）。</translation>
+        </message>
+        <message>
             <source>Press → for the next question.</source>
             <translation>按 → 进入下一题。</translation>
         </message>
         <message>
             <source>{0} of {1} right first try</source>
             <translation>{1} 题中 {0} 题一次答对</translation>
+        </message>
+        <message>
+            <source>What is the local gradient {0}?</source>
+            <translation>局部梯度 {0} 是多少？</translation>
+        </message>
+        <message>
+            <source>What is the gradient of the loss {0}?</source>
+            <translation>损失的梯度 {0} 是多少？</translation>
+        </message>
+        <message>
+            <source>What is the new value of {0}?</source>
+            <translation>{0} 的新值是多少？</translation>
         </message>
         <message>
             <source>✓ Right: {0} = {1}</source>
@@ -838,7 +1054,7 @@
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -904,6 +1120,14 @@
         <message>
             <source>grad_fn chain (from the output back)</source>
             <translation>grad_fn 链（从输出往回）</translation>
+        </message>
+        <message>
+            <source>PyTorch's results appear as you step.</source>
+            <translation>PyTorch 的结果会随着单步执行逐一出现。</translation>
+        </message>
+        <message>
+            <source>View → Show PyTorch's results from the start shows them all at once</source>
+            <translation>视图 → 从一开始就显示 PyTorch 的结果：一次全部显示</translation>
         </message>
         <message>
             <source>Quiz mode: PyTorch's numbers are hidden until you leave the quiz.</source>
@@ -1101,12 +1325,20 @@
         <name>TrainingState</name>
         <message>
             <source>Next iteration</source>
-            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
+            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
             <translation>下一次迭代</translation>
         </message>
         <message>
             <source>Train {0} iterations</source>
             <translation>训练 {0} 次迭代</translation>
+        </message>
+    </context>
+    <context>
+        <name>VariablesState</name>
+        <message>
+            <source>Remove {0}</source>
+            <extracomment>names that are usually parameters: the one-click fix guesses the role by them (the table changes it with a double-click) name → binding added in the table before the program uses it, in order</extracomment>
+            <translation>删除 {0}</translation>
         </message>
     </context>
 </TS>

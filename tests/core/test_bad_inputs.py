@@ -292,3 +292,25 @@ def test_non_text_is_refused(text):
 def test_a_leading_byte_order_mark_is_ignored():
     trace = build_trace("\ufeffw = param(1.0)\ny = w * 2")
     assert float(trace.graph.output_node.value) == 2.0
+
+
+def test_every_unknown_name_is_reported_at_once():
+    """Not one at a time: the error names all of them, at the first, in order of use."""
+    from core.graph import build_graph
+
+    with pytest.raises(ExpressionError) as caught:
+        build_graph("w = param(1.0)\nloss = (w * x - y) ** 2 + x * z")
+    error = caught.value
+    assert error.names == ("x", "y", "z")
+    assert (error.line, error.column) == (2, 13)
+    assert str(error) == ("line 2, column 13: unknown name 'x', and 2 more: 'y', 'z' "
+                          "(give x, y and z values)")
+    with pytest.raises(ExpressionError) as one:
+        build_graph("loss = q * 2")
+    assert one.value.names == ("q",)
+    assert str(one.value) == "line 1, column 8: unknown name 'q' (give q a value)"
+    many = " + ".join(f"v{i}" for i in range(30))
+    with pytest.raises(ExpressionError) as lots:
+        build_graph(f"loss = {many}")
+    assert len(lots.value.names) == 30
+    assert lots.value.message.endswith(", …")

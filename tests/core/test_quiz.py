@@ -37,7 +37,8 @@ def test_walk_scores_first_tries_and_hints_the_formula(lesson):
     first, local = lesson.step(1), lesson.step(4)
     assert score.check(first, "1").correct
     wrong = score.check(local, "2")
-    assert not wrong.correct and wrong.hint == "∂loss/∂s = 2 · s"
+    assert not wrong.correct and wrong.hint == "∂loss/∂s = 2 · s = 2 · (−1)"
+    assert wrong.rule.key == "rule.powc"
     assert score.check(local, "-2").correct
     assert score.correct_first_try == 1 and score.answered == 2
     assert score.give_up(lesson.step(9)).answer == "−2"
@@ -47,3 +48,51 @@ def test_walk_scores_first_tries_and_hints_the_formula(lesson):
 def test_no_parameter_steps_are_not_quizzed():
     trace = build_trace("x = 1.0\ny = x * 2")
     assert [is_quizzable(s) for s in trace.steps] == [True, False, False]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1/4", 0.25), ("-2/3", -2 / 3), ("−2/3", -2 / 3), (" 1 / 4 ", 0.25), ("+3/4", 0.75),
+    ("1.5/3", 0.5), ("1e-3/2", 5e-4), ("1/4, 1/2", [0.25, 0.5]), ("[1/4]", [0.25]),
+    ("1/2, 3", [0.5, 3.0]),
+])
+def test_fractions_are_read_as_numbers(typed, expected):
+    import numpy as np
+
+    value = parse_answer(typed)
+    assert np.shape(value) == np.shape(expected)
+    assert np.allclose(value, expected, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("typed", ["1/0", "1/2/3", "(1)/2", "1/x", "2**3/4", "1//2",
+                                   "1/", "/2", "1/4; 2", "e/2", "1" * 200_000])
+def test_only_plain_fractions_are_accepted(typed):
+    with pytest.raises(ExpressionError):
+        parse_answer(typed)
+
+
+def test_a_fraction_is_a_right_answer(lesson):
+    mse = build_trace("w = param(0.0)\nx = [1, 2, 3, 4]\ny = [2, 4, 6, 8]\n"
+                      "loss = mean((w * x - y) ** 2)")
+    mean_local = next(s for s in mse.steps if s.phase == "local")
+    assert QuizScore().check(mean_local, "1/4").correct
+    assert not QuizScore().check(mean_local, "1/3").correct
+
+
+def test_hints_fill_in_the_numbers_and_name_the_rule(lesson):
+    from core.quiz import hint, rule
+
+    assert hint(lesson.step(1)) == "y_hat = w · x = 1 · 1"
+    assert hint(lesson.step(2)) == "s = y_hat − y = 1 − 2"
+    assert hint(lesson.step(6)) == "∂y_hat/∂w = x = 1"
+    assert rule(lesson.step(6)).key == "rule.mul"
+    from core.explain import render
+
+    assert render(rule(lesson.step(6))) == "product rule: the other factor"
+    assert hint(lesson.step(7)) == "∂loss/∂s = ∂loss/∂loss · local = 1 · (−2)"
+    assert render(rule(lesson.step(8))).startswith("chain rule")
+    fork = build_trace("w = param(3.0)\ns = w - 1\nloss = s * s")
+    step = next(s for s in fork.steps if s.phase == "backward")
+    assert rule(step).args == {"count": 2}
+    trained = build_trace("w = param(1.0)\nloss = (w - 2) ** 2", learning_rate=0.1)
+    assert hint(trained.steps[-1]) == "w ← w − lr · ∂loss/∂w = 1 − 0.1 · (−2)"
+    assert rule(trained.steps[-1]).key == "rule.update"

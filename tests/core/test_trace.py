@@ -21,7 +21,7 @@ LESSON_STEPS = [
     ("local", "∂loss/∂s", "2 · s", "2 · (−1)", -2.0),
     ("local", "∂s/∂y_hat", "1", "1", 1.0),
     ("local", "∂y_hat/∂w", "x", "1", 1.0),
-    ("backward", "∂loss/∂s", "∂loss/∂s", "−2", -2.0),
+    ("backward", "∂loss/∂s", "∂loss/∂loss · local", "1 · (−2)", -2.0),
     ("backward", "∂loss/∂y_hat", "∂loss/∂s · ∂s/∂y_hat", "−2 · 1", -2.0),
     ("backward", "∂loss/∂w", "∂loss/∂y_hat · ∂y_hat/∂w", "−2 · 1", -2.0),
 ]
@@ -33,7 +33,7 @@ LESSON_EQUATIONS = [
     "∂loss/∂s = 2 · s = 2 · (−1) = −2",
     "∂s/∂y_hat = 1",
     "∂y_hat/∂w = x = 1",
-    "∂loss/∂s = −2",
+    "∂loss/∂s = ∂loss/∂loss · local = 1 · (−2) = −2",
     "∂loss/∂y_hat = ∂loss/∂s · ∂s/∂y_hat = −2 · 1 = −2",
     "∂loss/∂w = ∂loss/∂y_hat · ∂y_hat/∂w = −2 · 1 = −2",
 ]
@@ -252,7 +252,8 @@ def test_value_used_twice_keeps_two_edges():
     step = next(st for st in trace.steps if st.phase == "backward" and st.node == s)
     assert [float(c.value) for c in step.contributions] == [2.0, 2.0]
     assert float(step.value) == 4.0
-    assert step.equation == "∂loss/∂s = ∂loss/∂s + ∂loss/∂s = 2 + 2 = 4"
+    assert step.equation == ("∂loss/∂s = ∂loss/∂loss · local + ∂loss/∂loss · local = "
+                             "1 · 2 + 1 · 2 = 2 + 2 = 4")
     assert float(trace.gradient(graph.names["w"])) == 4.0
 
 
@@ -478,3 +479,40 @@ def test_update_with_accumulated_gradient_adds_what_grad_still_holds():
     assert "−1.6 + (−2) = −3.6" in update.text
     plain = build_trace(LESSON_TEXT, lesson_bindings(), 0.1)
     assert plain.steps[-1].equation == "w ← w − lr · ∂loss/∂w = 1 − 0.1 · (−2) = 1.2"
+
+
+# ---- local vs total, and the edges that are not needed (issue 10) ----------------------
+
+
+def test_the_backward_step_at_the_output_spells_out_the_chain(lesson_trace):
+    """Step 4 (local) and step 7 (backward) are both ∂loss/∂s: step 7 shows the chain."""
+    local, backward = lesson_trace.steps[3], lesson_trace.steps[6]
+    assert local.target == backward.target == "∂loss/∂s"
+    assert (local.phase, backward.phase) == ("local", "backward")
+    assert backward.equation == "∂loss/∂s = ∂loss/∂loss · local = 1 · (−2) = −2"
+    assert local.equation == "∂loss/∂s = 2 · s = 2 · (−1) = −2"
+
+
+def test_the_local_phase_says_why_data_needs_no_gradient(lesson_trace):
+    """As the lesson: ∂s/∂y and ∂y_hat/∂x are not needed, x and y being data."""
+    texts = [s.text for s in lesson_trace.steps if s.phase == "local"]
+    assert "not needed" not in texts[0]  # loss = s²: its one input needs a gradient
+    assert "y is data: ∂s/∂y is not needed — nothing updates y." in texts[1]
+    assert "x is data: ∂y_hat/∂x is not needed — nothing updates x." in texts[2]
+    keys = [e.key for e in lesson_trace.steps[5].explanation.more]
+    assert keys == ["why.mul", "unneeded.data"]
+    assert all("not needed" not in s.text for s in lesson_trace.steps if s.phase != "local")
+
+
+def test_constants_and_values_without_a_parameter_are_not_needed_either():
+    from core.explain import unneeded, unneeded_edges
+
+    trace = build_trace("x = 2.0\ny = 3.0\nw = param(1.0)\nloss = (w - 5) ** 2 + x * y")
+    graph = trace.graph
+    reasons = {unneeded(graph, e).args["edge"]: unneeded(graph, e).key
+               for e in unneeded_edges(graph)}
+    assert reasons == {"∂(w − 5)/∂5": "unneeded.constant",
+                       "∂loss/∂(x · y)": "unneeded.computed"}
+    # told once per op, at its first local step
+    told = [s.target for s in trace.steps if s.phase == "local" and "not needed" in s.text]
+    assert told == ["∂loss/∂((w − 5)²)", "∂(w − 5)/∂w"]

@@ -85,3 +85,35 @@ def test_cli_train_json():
     assert all(t["torch_match"] is True for t in training)
     assert data["steps"][-1]["phase"] == "update"
     assert np.isclose(data["steps"][-1]["value"], 3.0)  # 0 − 0.1 · (−30)
+
+
+def test_a_rebound_parameter_is_updated_by_node_not_by_display_name():
+    """w = param(1); w = w * 2 shows the parameter as w@1; its binding is still w."""
+    run = train("w = param(1.0); w = w * 2; loss = (w - 3) ** 2", None, 0.1, 3)
+    # loss = (2p − 3)², ∂loss/∂p = 4(2p − 3): p = 1 → 1.4 → 1.48, loss 1 → 0.04 → 0.0016
+    assert [float(it.params["w@1"]) for it in run.iterations] == pytest.approx([1.0, 1.4, 1.48])
+    assert run.losses == pytest.approx([1.0, 0.04, 0.0016])
+    assert all(it.torch_match is True for it in run.iterations)
+
+
+def test_cli_trains_a_rebound_parameter():
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--expr",
+                          "w = param(1.0); w = w * 2; loss = (w - 3) ** 2",
+                          "--train", "3", "--lr", "0.1", "--json"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    training = json.loads(out.stdout)["training"]
+    assert [it["loss"] for it in training] == pytest.approx([1.0, 0.04, 0.0016])
+    assert all(it["torch_match"] is True for it in training)
+
+
+def test_the_update_phase_knows_the_new_value_of_a_rebound_parameter():
+    """KnownState.updates is keyed by the parameter's node (w@1), not the name w."""
+    trace = build_trace("w = param(1.0); w = w * 2; loss = (w - 3) ** 2", learning_rate=0.1)
+    graph = trace.graph
+    param = graph.names["w@1"]
+    stepper = Stepper(trace, len(trace) - 1)
+    assert stepper.known.updates == {}
+    stepper.end()
+    assert set(stepper.known.updates) == {param} and param != graph.names["w"]
+    assert float(stepper.known.updates[param]) == pytest.approx(1.4)

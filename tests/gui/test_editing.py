@@ -176,3 +176,125 @@ def test_a_declaration_typed_in_the_text_wins_over_the_table(window):
     table.item(row_of(table, "x"), 2).setText("3")
     window.editor_panel.apply()
     assert table.item(row_of(table, "x"), 2).text() == "3"
+
+
+# ---- forgiving programs (issue 10) ----------------------------------------------------
+
+
+def test_all_unknown_names_at_once_and_the_one_click_fix(window, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    editor = window.findChild(QPlainTextEdit, "expressionEditor")
+    error = window.findChild(QLabel, "editorError")
+    fix = window.findChild(QPushButton, "addUnknownButton")
+    assert fix.isHidden()
+    editor.setPlainText("loss = (w2 * a - y) ** 2 + b * c\n")
+    qtbot.mouseClick(window.editor_panel.apply_button, Qt.MouseButton.LeftButton)
+    assert "unknown name 'w2', and 3 more: 'a', 'b', 'c'" in error.text()
+    assert window.model.out_of_date
+    assert fix.isVisible() and fix.text() == "Add w2, a, b, c to the Variables table"
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    # one click: they are variables, the program builds, the graph is up to date again
+    assert error.isHidden() and fix.isHidden()
+    assert not window.model.out_of_date
+    assert {n: (r, float(v)) for n, r, v in window.model.variables()} == {
+        "w2": ("parameter", 1.0), "a": ("data", 1.0), "y": ("data", 2.0),
+        "b": ("parameter", 1.0), "c": ("data", 1.0)}
+    table = window.findChild(QTableWidget, "variablesTable")
+    assert {table.item(r, 0).text() for r in range(table.rowCount())} == {
+        "w2", "a", "y", "b", "c"}
+    assert float(window.model.trace.graph.output_node.value) == 2.0  # (1 − 2)² + 1
+
+
+def test_a_failed_apply_marks_the_graph_out_of_date_until_undo_or_a_fix(window, qtbot):
+    editor = window.findChild(QPlainTextEdit, "expressionEditor")
+    seen = []
+    window.model.outOfDateChanged.connect(seen.append)
+    editor.setPlainText("loss = (w * x - y) ^ 2\n")
+    window.editor_panel.apply()
+    assert window.model.out_of_date and seen == [True]
+    editor.setPlainText("loss = (w * x - y) ** 3\n")
+    window.editor_panel.apply()
+    assert not window.model.out_of_date and seen == [True, False]
+    editor.setPlainText("loss = (")
+    window.editor_panel.apply()
+    assert window.model.out_of_date
+    window.undo_action.trigger()  # back to the lesson: what is shown is what builds
+    assert not window.model.out_of_date
+    # a bad value in the table is not a stale graph: the cell just goes back
+    table = window.findChild(QTableWidget, "variablesTable")
+    table.item(row_of(table, "x"), 2).setText("abc")
+    assert not window.model.out_of_date
+
+
+def test_the_variables_table_adds_and_removes_rows(window, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    table = window.findChild(QTableWidget, "variablesTable")
+    add = window.findChild(QPushButton, "addVariableButton")
+    remove = window.findChild(QPushButton, "removeVariableButton")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert table.rowCount() == 4
+    cell = QApplication.focusWidget()
+    assert isinstance(cell, QLineEdit)  # the new row's name, open for typing
+    qtbot.keyClicks(cell, "z")
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "z" in window.editor_panel.variables.pending)
+    row = row_of(table, "z")
+    assert table.item(row, 0).font().italic()  # not used by the program yet
+    table.item(row, 2).setText("3")
+    assert float(window.editor_panel.variables.pending["z"].value) == 3.0
+    # the program uses it: a real row now, with the value typed
+    editor = window.findChild(QPlainTextEdit, "expressionEditor")
+    editor.setPlainText("y_hat = w * x\ns = y_hat - y\nloss = s ** 2 + z\n")
+    window.editor_panel.apply()
+    assert window.editor_panel.variables.pending == {}
+    assert ("z", "data") in [(n, r) for n, r, _ in window.model.variables()]
+    assert float(window.model.trace.graph.output_node.value) == 4.0  # 1 + 3
+    # remove: the program needs z, so it stays, and the message says why
+    table.setCurrentCell(row_of(table, "z"), 0)
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert "the program uses z" in window.findChild(QLabel, "editorError").text()
+    assert "z" in {n for n, _, _ in window.model.variables()}
+    # a row not used yet goes at once
+    window.editor_panel.variables.add("q")
+    table.setCurrentCell(row_of(table, "q"), 0)
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert "q" not in {table.item(r, 0).text() for r in range(table.rowCount())}
+
+
+def test_a_bad_name_for_a_new_row_is_refused(window, qtbot):
+    from core.language import ExpressionError
+
+    variables = window.editor_panel.variables
+    for bad in ("", "1x", "exp", "for", "x"):  # x: already a variable
+        try:
+            variables.add(bad)
+        except ExpressionError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
+    assert variables.pending == {}
+
+
+def test_the_declaration_forms_are_in_the_placeholder_and_the_help_menu(window, qtbot):
+    editor = window.findChild(QPlainTextEdit, "expressionEditor")
+    for form in ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]"):
+        assert form in editor.placeholderText()
+    help_menu = window.menuBar().actions()[-1].menu()
+    action = next(a for a in help_menu.actions() if a.objectName() == "programHelpAction")
+    assert action.text() == "Writing a Program"
+    action.trigger()
+    box = window.program_help_box
+    assert box.isVisible()
+    for form in ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]"):
+        assert form in box.text()
+    box.close()
+
+
+def test_the_one_click_fix_guesses_the_role_from_the_name():
+    from gui.variables_state import guess_role
+
+    for name in ("w", "b", "w1", "w_out", "weight", "weights", "bias", "theta", "b2"):
+        assert guess_role(name) == "parameter", name
+    for name in ("x", "y", "a", "width", "beta", "wx", "data", "x1"):
+        assert guess_role(name) == "data", name

@@ -85,8 +85,8 @@ def test_switching_to_chinese_and_back_is_live(window, qtbot):
     assert chinese["docks"][:4] == ["程序", "PyTorch", "讲解", "课程表格"]
     assert chinese["step label"] == "第 4/9 步 · 局部梯度"
     assert chinese["phase buttons"][:3] == ["前向传播", "局部梯度", "反向传播"]
-    assert chinese["lesson headers"][:3] == [["节点", "计算", "值"], ["边", "公式", "值"],
-                                             ["梯度", "链式法则", "值"]]
+    assert chinese["lesson headers"][:3] == [["节点", "计算", "值"], ["局部梯度", "公式", "值"],
+                                             ["损失的梯度", "链式法则", "值"]]
     assert chinese["lesson tabs"][:3] == ["前向传播", "局部梯度", "反向传播"]
     assert chinese["variables headers"] == ["名称", "角色", "值"]
     assert chinese["torch headers"] == ["名称", "本程序", "PyTorch", "数值差分", "✓"]
@@ -103,10 +103,12 @@ def test_switching_to_chinese_and_back_is_live(window, qtbot):
     (0, ["还没有计算任何东西", "按 → 或空格键"]),
     (1, ["前向传播：用已知的值计算 y_hat。"]),
     (3, ["前向传播：这是输出。反向传播要求导的就是它的值 1。"]),
-    (4, ["局部梯度：其他输入都保持不变时，s 变化会让 loss 变化多少。", "幂法则"]),
-    (5, ["差随第一项一比一地同向变化"]),
-    (6, ["乘积对其中一个因子的导数就是另一个因子。"]),
-    (7, ["反向传播从输出开始：∂loss/∂loss = 1。", "链式法则：把从 loss 传回的梯度"]),
+    (4, ["局部梯度：其他输入都保持不变时，s 变化会让 loss 变化多少。", "幂法则",
+         "局部 ∂loss/∂s = 2 · s = 2 · (−1) = −2"]),
+    (5, ["差随第一项一比一地同向变化", "y 是数据：不需要 ∂s/∂y——没有什么会更新 y。"]),
+    (6, ["乘积对其中一个因子的导数就是另一个因子。", "x 是数据：不需要 ∂y_hat/∂x"]),
+    (7, ["反向传播从输出开始：∂loss/∂loss = 1。", "链式法则：把从 loss 传回的梯度",
+         "∂loss/∂s = ∂loss/∂loss · 局部 = 1 · (−2) = −2"]),
     (9, ["链式法则：把从 y_hat 传回的梯度乘以这条边的局部梯度。w 是参数"]),
 ])
 def test_the_lesson_explained_in_chinese(window, qtbot, position, words):

@@ -24,10 +24,10 @@ LESSON = {
     1: ("y_hat = w · x = 1 · 1 = 1", [], ["−1"]),
     2: ("s = y_hat − y = 1 − 2 = −1", ["−1"], ["2 · s = −2"]),
     3: ("loss = s² = (−1)² = 1", ["−1"], ["2 · s = −2", "−2"]),
-    4: ("∂loss/∂s = 2 · s = 2 · (−1) = −2", ["2 · s = −2"], ["x = 1", "−2"]),
-    5: ("∂s/∂y_hat = 1", ["2 · s = −2"], ["x = 1", "−2"]),
-    6: ("∂y_hat/∂w = x = 1", ["2 · s = −2", "x = 1"], ["−2"]),
-    7: ("∂loss/∂s = −2", ["−2"], []),
+    4: ("local ∂loss/∂s = 2 · s = 2 · (−1) = −2", ["2 · s = −2"], ["x = 1", "−2"]),
+    5: ("local ∂s/∂y_hat = 1", ["2 · s = −2"], ["x = 1", "−2"]),
+    6: ("local ∂y_hat/∂w = x = 1", ["2 · s = −2", "x = 1"], ["−2"]),
+    7: ("∂loss/∂s = ∂loss/∂loss · local = 1 · (−2) = −2", ["−2"], []),
     8: ("∂loss/∂y_hat = ∂loss/∂s · ∂s/∂y_hat = −2 · 1 = −2", ["−2"], []),
     9: ("∂loss/∂w = ∂loss/∂y_hat · ∂y_hat/∂w = −2 · 1 = −2", ["−2"], []),
 }
@@ -117,8 +117,8 @@ def test_keys_reach_the_trace_from_the_canvas(window, qtbot):
 
 @pytest.mark.parametrize(("key", "position", "equation"), [
     (Qt.Key.Key_1, 1, "y_hat = w · x = 1 · 1 = 1"),
-    (Qt.Key.Key_2, 4, "∂loss/∂s = 2 · s = 2 · (−1) = −2"),
-    (Qt.Key.Key_3, 7, "∂loss/∂s = −2"),
+    (Qt.Key.Key_2, 4, "local ∂loss/∂s = 2 · s = 2 · (−1) = −2"),
+    (Qt.Key.Key_3, 7, "∂loss/∂s = ∂loss/∂loss · local = 1 · (−2) = −2"),
 ])
 def test_phase_jumps_with_ctrl_digits(window, qtbot, key, position, equation):
     qtbot.keyClick(window, Qt.Key.Key_End)
@@ -209,3 +209,41 @@ def test_keys_work_on_a_window_that_is_not_active(qtbot):
     win.editor_panel.editor.setPlainText("loss = (w * x - y) ** 2\n")
     qtbot.keyClick(win, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert win.model.program.text == "loss = (w * x - y) ** 2\n"
+
+
+def test_the_local_phase_explains_what_is_not_needed(window, qtbot):
+    """The lesson: ∂s/∂y and ∂y_hat/∂x are not needed, because x and y are data."""
+    window.model.goto(5)
+    assert "y is data: ∂s/∂y is not needed — nothing updates y." in explanation(window)
+    window.model.goto(6)
+    assert "x is data: ∂y_hat/∂x is not needed — nothing updates x." in explanation(window)
+    window.model.goto(4)
+    assert "not needed" not in explanation(window)
+    # the local table lists them under the three local gradients, as the CLI does
+    rows = window.tables.unneeded_rows()
+    assert [r[0] for r in rows] == ["∂y_hat/∂x", "∂s/∂y"]
+    assert rows[0][1] == "x is data: ∂y_hat/∂x is not needed — nothing updates x."
+    assert rows[0][2] == "not needed"
+    local = window.findChild(QTableWidget, "localTable")
+    assert local.rowCount() == 5
+    assert local.item(0, 0).text() == "local ∂loss/∂s"
+    # clicking a not-needed row goes nowhere
+    window.tables.setCurrentWidget(local)
+    rect = local.visualItemRect(local.item(3, 1))
+    qtbot.mouseClick(local.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.model.position == 4
+
+
+def test_the_tables_tell_local_from_total_gradients(window):
+    def headers(name):
+        table = window.findChild(QTableWidget, name)
+        return [table.horizontalHeaderItem(i).text() for i in range(3)]
+
+    assert headers("localTable")[0] == "local gradient"
+    assert headers("backwardTable")[0] == "gradient of the loss"
+    window.model.end()
+    local = window.findChild(QTableWidget, "localTable")
+    backward = window.findChild(QTableWidget, "backwardTable")
+    assert local.item(0, 0).text() == "local ∂loss/∂s"
+    assert backward.item(0, 0).text() == "∂loss/∂s"
+    assert backward.item(0, 1).text() == "∂loss/∂loss · local = 1 · (−2)"

@@ -69,11 +69,14 @@ def test_wrong_answer_shows_the_formula_right_answer_advances_and_scores(window,
     window.model.goto(3)
     start_quiz(window, qtbot)
     step(window, qtbot)  # step 4: ∂loss/∂s
-    assert window.findChild(QLabel, "quizQuestion").text() == "What is ∂loss/∂s?"
+    assert window.findChild(QLabel, "quizQuestion").text() == \
+        "What is the local gradient ∂loss/∂s?"
     assert window.canvas.edge_label(window.model.current.edge) is None
     answer(window, qtbot, "3")
-    assert "∂loss/∂s = 2 · s" in feedback(window)
-    assert "∂loss/∂s = 2 · s = ?" in explanation(window)
+    # the hint fills in the numbers and names the rule, and says "local"
+    assert feedback(window) == ("✗ Not quite. Hint: local ∂loss/∂s = 2 · s = 2 · (−1) "
+                                "(power rule: k · xᵏ⁻¹)")
+    assert "local ∂loss/∂s = 2 · s = 2 · (−1) = ?" in explanation(window)
     assert window.model.position == 4
     assert score(window) == "0 of 9 right first try"
     answer(window, qtbot, "-2")
@@ -100,7 +103,7 @@ def test_show_answer_gives_up_and_a_full_walk_is_scored(window, qtbot):
     step(window, qtbot)
     qtbot.mouseClick(window.findChild(QPushButton, "quizShowAnswerButton"),
                      Qt.MouseButton.LeftButton)
-    assert feedback(window) == "The answer: y_hat = w · x = 1"
+    assert feedback(window) == "The answer: y_hat = w · x = 1 · 1 = 1"
     assert "y_hat = w · x = 1 · 1 = 1" in explanation(window)
     for text in answers[1:]:
         step(window, qtbot) if window.model.quiz.hidden_step is None else None
@@ -147,3 +150,35 @@ def test_quiz_with_the_update_phase(window, qtbot):
     assert "w ← ?" in explanation(window)
     answer(window, qtbot, "1.2")
     assert feedback(window) == "✓ Right: w = 1.2"
+
+
+def test_local_and_total_gradients_are_asked_differently(window, qtbot):
+    """Steps 4 and 7 both compute ∂loss/∂s: one local gradient, one gradient of the loss."""
+    window.model.goto(3)
+    start_quiz(window, qtbot)
+    step(window, qtbot)
+    question = window.findChild(QLabel, "quizQuestion")
+    assert question.text() == "What is the local gradient ∂loss/∂s?"
+    window.model.goto(6)
+    step(window, qtbot)
+    assert window.model.position == 7
+    assert question.text() == "What is the gradient of the loss ∂loss/∂s?"
+    answer(window, qtbot, "5")
+    assert feedback(window) == ("✗ Not quite. Hint: ∂loss/∂s = ∂loss/∂loss · local = 1 · (−2) "
+                                "(chain rule: the gradient from above times the local "
+                                "gradient)")
+
+
+def test_a_fraction_answers_the_mean_example(window, qtbot):
+    action = next(a for a in window.examples_menu.actions()
+                  if a.text().startswith("Mean squared error"))
+    action.trigger()
+    model = window.model
+    first_local = model.trace.phase_starts["local"]
+    model.goto(first_local - 1)
+    start_quiz(window, qtbot)
+    step(window, qtbot)
+    assert model.position == first_local
+    answer(window, qtbot, "1/4")  # ∂mean/∂entry = 1/n, n = 4
+    assert "Right" in feedback(window)
+    assert model.position == first_local + 1

@@ -18,6 +18,7 @@ def test_torch_panel_reaches_all_match_for_the_lesson(window, qtbot):
     assert "w = torch.tensor(1.0, requires_grad=True)" in code
     assert "loss.backward()" in code
     qtbot.waitUntil(lambda: status.text() == "all match", timeout=TORCH_TIMEOUT)
+    window.model.end()  # torch's numbers show as their step is reached
     output = panel.findChild(QPlainTextEdit, "torchOutput").toPlainText()
     assert output == "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
     table = panel.findChild(QTableWidget, "torchTable")
@@ -37,6 +38,7 @@ def test_torch_rechecks_after_an_edit(window, qtbot):
     table.item(row, 2).setText("3")
     assert status.text() != "all match"
     qtbot.waitUntil(lambda: status.text() == "all match", timeout=TORCH_TIMEOUT)
+    window.model.end()
     output = window.findChild(QPlainTextEdit, "torchOutput").toPlainText()
     assert output == "tensor(1., grad_fn=<PowBackward0>)\ntensor(2.)\n"
 
@@ -52,3 +54,59 @@ def test_without_torch_the_panel_says_so_and_the_rest_works(qtbot, monkeypatch):
     window.model.end()
     assert window.model.position == 9
     assert "w = torch.tensor" in window.findChild(QPlainTextEdit, "torchCode").toPlainText()
+
+
+def test_torch_results_appear_as_their_step_is_reached(window, qtbot):
+    """Step 0 shows the code but not the answer; loss prints at step 3, w.grad at step 9."""
+    panel = window.torch_panel
+    status = panel.findChild(QLabel, "torchStatus")
+    qtbot.waitUntil(lambda: status.text() == "all match", timeout=TORCH_TIMEOUT)
+    assert "print(w.grad)" in panel.findChild(QPlainTextEdit, "torchCode").toPlainText()
+    assert panel.printed_text() == ""
+    assert "tensor(-2.)" not in panel.printed_text()
+    assert panel.shown_rows() == ["w", "x", "y"]  # the inputs only: nothing computed yet
+    assert panel.findChild(QLabel, "torchRevealNote").isVisible()
+    window.model.goto(2)
+    assert panel.printed_text() == ""
+    assert "s" in panel.shown_rows() and "loss" not in panel.shown_rows()
+    window.model.goto(3)  # the forward pass is done: print(loss)
+    assert panel.printed_text() == "tensor(1., grad_fn=<PowBackward0>)\n"
+    assert "∂loss/∂w" not in panel.shown_rows()
+    window.model.goto(8)
+    assert "∂loss/∂y_hat" in panel.shown_rows() and "∂loss/∂w" not in panel.shown_rows()
+    window.model.goto(9)  # the last step: everything
+    assert panel.printed_text() == "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
+    assert "∂loss/∂w" in panel.shown_rows()
+    assert not panel.findChild(QLabel, "torchRevealNote").isVisible()
+    window.model.reset()
+    assert panel.printed_text() == ""
+
+
+def test_the_view_option_shows_torch_results_from_the_start(window, qtbot):
+    panel = window.torch_panel
+    status = panel.findChild(QLabel, "torchStatus")
+    qtbot.waitUntil(lambda: status.text() == "all match", timeout=TORCH_TIMEOUT)
+    action = window.torch_results_action
+    assert action.text() == "Show PyTorch's results from the start"
+    assert not action.isChecked()
+    action.trigger()
+    assert window.model.position == 0
+    assert panel.printed_text() == "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
+    assert "∂loss/∂w" in panel.shown_rows()
+    action.trigger()
+    assert panel.printed_text() == ""
+
+
+def test_the_torch_results_option_is_saved(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.torch_results_action.trigger()
+    first.save_settings(settings)
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    second.restore_settings(settings)
+    assert second.torch_results_action.isChecked()
+    assert second.torch_panel.results_from_start

@@ -87,8 +87,10 @@ def test_next_iteration_moves_w_to_1_2_and_the_loss_to_0_64_and_undoes(window, q
     assert float(window.model.program.bindings["w"].value) == pytest.approx(1.2)
     now = window.findChild(QLabel, "trainingNow").text()
     assert "w = 1.2" in now and "loss = 0.64" in now
-    # the position is kept: the new pass's numbers are on the canvas and in the text
-    assert window.model.position == 10
+    # the new pass starts at its first step: y_hat = w · x, with the new w
+    assert window.model.position == 1
+    assert "y_hat = w · x = 1.2 · 1 = 1.2" in explanation(window)
+    window.model.end()
     assert "1.2 − 0.1 · (−1.6) = 1.36" in explanation(window)
     loss_node = window.model.trace.graph.output
     assert window.canvas.node_labels(loss_node)["value"] == "0.64"
@@ -98,8 +100,10 @@ def test_next_iteration_moves_w_to_1_2_and_the_loss_to_0_64_and_undoes(window, q
     window.undo_action.trigger()
     assert float(window.model.program.bindings["w"].value) == 1.0
     assert panel.loss_points() == []
+    assert window.model.position == 10  # back where the iteration was taken
     window.redo_action.trigger()
     assert panel.loss_points() == [1.0]
+    assert window.model.position == 1
 
 
 def test_train_20_on_mean_squared_error_converges_and_matches_torch(window, qtbot):
@@ -169,3 +173,45 @@ def test_training_a_program_without_parameters_says_why(window, qtbot):
     click(window, qtbot, "nextIterationButton")
     error = window.findChild(QLabel, "learningRateError")
     assert error.isVisible() and "no parameter" in error.text()
+
+
+def test_the_parameter_plot_starts_at_iteration_0(window, qtbot):
+    panel = window.training_panel
+    assert panel.parameter_points("w") == []  # no learning rate: no plot yet
+    set_learning_rate(window, qtbot, "0.1")
+    assert panel.parameter_points("w") == [(0, 1.0)]
+    click(window, qtbot, "nextIterationButton")
+    assert panel.parameter_points("w") == [(0, 1.0), (1, pytest.approx(1.2))]
+    click(window, qtbot, "nextIterationButton")
+    assert [x for x, _ in panel.parameter_points("w")] == [0, 1, 2]
+    assert panel.parameter_points("w")[2][1] == pytest.approx(1.36)
+
+
+def test_a_rebound_parameter_trains_in_the_window(window, qtbot):
+    """w = param(1); w = w * 2: the parameter shows as w@1 but is bound by w."""
+    editor = window.editor_panel.editor
+    editor.setPlainText("w = param(1.0)\nw = w * 2\nloss = (w - 3) ** 2")
+    window.editor_panel.apply()
+    set_learning_rate(window, qtbot, "0.1")
+    assert float(window.model.trace.graph.output_node.value) == 1.0
+    click(window, qtbot, "nextIterationButton")
+    # ∂loss/∂w@1 = 2 · (2w − 3) · 2 = −4, so w@1 ← 1 + 0.4 = 1.4 and loss = (2.8 − 3)² = 0.04
+    assert float(window.model.trace.graph.output_node.value) == pytest.approx(0.04)
+    assert window.training_panel.loss_points() == [1.0]
+    status = window.findChild(QLabel, "trainingTorchStatus")
+    qtbot.waitUntil(lambda: "All 1 iterations match" in status.text(), timeout=TORCH_TIMEOUT)
+
+
+def test_the_training_plot_follows_the_dark_theme(window, qtbot):
+    from matplotlib.colors import to_hex
+
+    panel = window.training_panel
+    set_learning_rate(window, qtbot, "0.1")
+    assert to_hex(panel.figure.get_facecolor()) == "#ffffff"
+    window.dark_action.trigger()
+    assert window.dark
+    assert to_hex(panel.figure.get_facecolor()) == "#1b1d22"
+    assert to_hex(panel.loss_axes.get_facecolor()) == "#1b1d22"
+    assert to_hex(panel.param_axes.xaxis.label.get_color()) == "#e8e8e8"
+    window.dark_action.trigger()
+    assert to_hex(panel.figure.get_facecolor()) == "#ffffff"

@@ -88,3 +88,19 @@ def test_settings_are_kept_only_when_given(qtbot, tmp_path):
     assert second.dark
     assert "y_hat = w * x" in settings.value("lastSession")
     second.set_dark(False)
+
+
+def test_a_return_in_a_line_edit_acts_once(window, qtbot):
+    """QLineEdit passes its Return on to the window, which must not hand it back."""
+    from PySide6.QtWidgets import QLineEdit
+
+    window.show_training()
+    field = window.findChild(QLineEdit, "learningRateField")
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    presses = []
+    field.returnPressed.connect(lambda: presses.append(1))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert presses == [1]
+    qtbot.keyClick(field, Qt.Key.Key_Enter)
+    assert presses == [1, 1]
