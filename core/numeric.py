@@ -17,6 +17,9 @@ STEP = 1e-6
 #: every entry of every node (a 100,000-entry parameter on one line would be 4·10¹⁰ and
 #: take minutes): past it the check says "not used"
 BUDGET = 20_000_000
+#: and forward passes × nodes (each node costs ~10 µs of Python however small it is:
+#: 200 parameters on a 50,000-node graph would be minutes of passes)
+PASS_BUDGET = 2_000_000
 #: past this size an argument makes the step h = 10⁻⁶·|x| too coarse to mean anything
 HUGE = 1e8
 
@@ -49,8 +52,9 @@ def _near_kink(graph: ComputationGraph, values: list[np.ndarray], tol: float) ->
 def numeric_gradients(graph: ComputationGraph) -> dict[str, np.ndarray | None]:
     """∂output/∂parameter by central differences, or None where it cannot be trusted."""
     base = [node.value for node in graph.nodes]
-    if work(graph) > BUDGET or not all(np.all(np.isfinite(v)) for v in base) \
-            or _near_kink(graph, base, 1e-4):
+    passes = 2 * sum(int(np.size(node.value)) for node in graph.parameters)
+    if work(graph) > BUDGET or passes * len(graph.nodes) > PASS_BUDGET \
+            or not all(np.all(np.isfinite(v)) for v in base) or _near_kink(graph, base, 1e-4):
         return {node.name: None for node in graph.parameters}
     result: dict[str, np.ndarray | None] = {}
     output = graph.output

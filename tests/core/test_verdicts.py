@@ -193,3 +193,15 @@ def test_cancellation_feeding_a_function_keeps_a_finite_tolerance():
     loss = trace.graph.names["loss"]
     assert np.isfinite(scales[loss]) and float(scales[loss]) == pytest.approx(1 + 2e6)
     assert not close(1.0, 1.5, scales[loss], rtol=1e-9)  # a wrong exp would still show ✗
+
+
+def test_many_parameters_on_a_long_graph_keep_to_the_pass_budget():
+    # 150 scalar parameters on ~10,000 nodes: little element work (2·150·10⁴ = 3·10⁶)
+    # but 300 passes of 10,000 nodes each, past the pass budget: "not used", at once
+    lines = [f"p{i} = param({i + 1} / 1000)" for i in range(150)]
+    lines += ["v0 = p0 * 1.5"] + [f"v{i} = v{i - 1} + p{i % 150}" for i in range(1, 9_950)]
+    trace = build_trace("\n".join(lines))
+    assert work(trace.graph) <= BUDGET
+    start = time.perf_counter()
+    assert set(numeric_gradients(trace.graph).values()) == {None}
+    assert time.perf_counter() - start < 5
