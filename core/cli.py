@@ -4,7 +4,8 @@
                    [--input NAME=V]... [--param NAME=V]... [--json] [--no-torch]
 
 Exit status: 0 computed (nan included, with a warning), 1 the torch check disagreed,
-2 bad input (one ``error: …`` line on stderr, nothing computed). Never imports Qt;
+2 bad input (one ``error: …`` line on stderr, nothing computed), 3 the output could not
+be written (one ``error: could not write the output: …`` line). Never imports Qt;
 ``--no-torch`` never imports torch.
 """
 
@@ -14,7 +15,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
@@ -22,13 +22,15 @@ from core import __version__
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.format import format_value, to_json_value
 from core.graph import Binding, Operand
-from core.language import ExpressionError, parse_number, short
+from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
+from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
+from core.reading import read_program
 from core.session import load_session
 from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
 
-EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 1, 2, 3
 DEFAULT_LR = 0.1
 
 
@@ -81,6 +83,9 @@ def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
         raise ExpressionError(f"expected NAME=VALUE, got {short(item)!r}", where=flag)
     if not name.isidentifier():
         raise ExpressionError(f"not a valid name: {short(name)!r}", where=flag)
+    if len(name) > MAX_NAME:
+        raise ExpressionError(f"the name {short(name)!r} is longer than {MAX_NAME} characters",
+                              where=flag)
     return name, parse_number(value, f"{flag} {name}")
 
 
@@ -89,13 +94,7 @@ def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
     if args.expr is not None:
         text, bindings = args.expr, {}
     elif args.expr_file is not None:
-        path = Path(args.expr_file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ExpressionError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
-                                  where=path.name) from None
-        bindings = {}
+        text, bindings = read_program(args.expr_file), {}
     elif args.file is not None:
         session = load_session(args.file)
         text, bindings = session.text, dict(session.bindings)
@@ -179,6 +178,7 @@ def result_json(trace: Trace, numeric: dict, report) -> dict:
             "printed": report.printed,
             "grad_fns": [list(pair) for pair in report.grad_fns],
             "mismatches": report.mismatches,
+            "warnings": report.warnings,
         }
         if report.error:
             torch_part["error"] = report.error
@@ -189,7 +189,7 @@ def result_json(trace: Trace, numeric: dict, report) -> dict:
         "steps": steps_json(trace),
         "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()},
         "torch": torch_part,
-        "warnings": warnings_of(trace),
+        "warnings": warnings_of(trace) + (report.warnings if report is not None else []),
     }
 
 
@@ -198,7 +198,9 @@ def warnings_of(trace: Trace) -> list[str]:
 
 
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    """Columns padded to their widest cell, except the last: padding every row to one
+    long equation made tables mode quadratic (56 s at 50,000 nodes)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)] + [0]
     return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
 
@@ -239,12 +241,13 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
         status = "all match" if report.match else "MISMATCH: " + (
             report.error or ", ".join(report.mismatches))
         lines += ["", f"PyTorch check (float64): {status}"]
-        rows = [["name", "", "ours", "torch", "numeric", "ok"]]
+        rows = [["name", "", "ours", "torch", "numeric", "ok", ""]]
         for r in report.rows:
+            numeric = format_value(r.numeric) if r.numeric is not None else ""
             rows.append([r.name, r.quantity, format_value(r.ours) if r.ours is not None else "—",
                          format_value(r.torch) if r.torch is not None else "None",
-                         format_value(r.numeric) if r.numeric is not None else "",
-                         "✓" if r.ok else "✗"])
+                         numeric + (" (unreliable)" if r.numeric_note else ""),
+                         "✓" if r.ok else "✗", r.note or r.numeric_note or ""])
         lines += _table(rows)
         lines += ["", "PyTorch prints:"] + ["  " + line for line in report.printed.splitlines()]
     return "\n".join(lines) + "\n"
@@ -273,32 +276,54 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    numeric = numeric_gradients(trace.graph)
+    numeric = numeric_gradients(trace.graph)  # once: the comparison reuses them
     report = None
     if not args.no_torch:
         from core.torch_check import compare  # noqa: PLC0415 - keeps --no-torch torch-free
 
-        report = compare(trace.graph, trace.grads)
-    for warning in warnings_of(trace):
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.json:
-        result = result_json(trace, numeric, report)
-        if run_ is not None:
-            result["training"] = training_json(run_)
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_tables(trace, numeric, report))
-        if run_ is not None:
-            sys.stdout.write(render_training(run_))
+        report = compare(trace.graph, trace.grads, numeric=numeric, trace=trace)
+    with np.errstate(all="ignore"):  # an update that overflows is said in words below
+        warnings = warnings_of(trace) + update_warnings(trace)
+        if report is not None:
+            warnings += report.warnings
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.json:
+            result = result_json(trace, numeric, report)
+            result["warnings"] = warnings
+            if run_ is not None:
+                result["training"] = training_json(run_)
+            text = json.dumps(result, ensure_ascii=not stdout_is_unicode(), indent=2) + "\n"
+        else:
+            text = render_tables(trace, numeric, report)
+            if run_ is not None:
+                text += render_training(run_)
+    status = EXIT_OK
     if report is not None and report.available and report.match is False:
-        return EXIT_MISMATCH
+        status = EXIT_MISMATCH
     if run_ is not None and any(it.torch_match is False for it in run_.iterations):
-        return EXIT_MISMATCH
-    return EXIT_OK
+        status = EXIT_MISMATCH
+    failed = write_stdout(text)
+    return status if failed is None else failed  # exit 3 wins over 1
+
+
+def update_warnings(trace: Trace) -> list[str]:
+    """A learning rate so large that the update overflows, in the app's own words."""
+    rate = trace.learning_rate
+    if rate is None:
+        return []
+    grads = trace.named_gradients()
+    found = []
+    for node in trace.graph.parameters:
+        updated = np.asarray(node.value) - rate * np.asarray(grads.get(node.name, 0.0))
+        if not np.all(np.isfinite(updated)) and np.all(np.isfinite(node.value)):
+            found.append(f"{node.label}: the update {node.label} − lr · ∂/∂{node.label} "
+                         "overflows (the learning rate is too large)")
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    prepare_streams()
     try:
         return run(argv)
     except KeyboardInterrupt:
@@ -306,3 +331,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `… | head`: the reader left; not an error of ours
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # stderr itself, or a write outside write_stdout
+        return not_written(exc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import gc
 import math
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
 MAX_VECTOR = 100_000
 MAX_MESSAGE = 300
+#: a longer name only slows every label and message down (a 100,000-character one froze
+#: the window for 13 s)
+MAX_NAME = 100
+#: dtype= in torch.tensor(…): the known ones (and their aliases), read, never evaluated
+DTYPES = {"float32": "float32", "float": "float32", "float64": "float64",
+          "double": "float64", "long": "long", "int64": "long"}
 
 FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min")
 RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
@@ -202,6 +209,8 @@ class _Parser:
         self.text = text
         self.lines = text.splitlines()
         self.ascii = text.isascii()
+        #: the deepest expression tree (a flat sum of n terms is n deep)
+        self.tree_depth = 0
 
     # positions: ast gives UTF-8 byte offsets, people count characters from 1
     def pos(self, node: ast.AST) -> tuple[int, int]:
@@ -254,7 +263,14 @@ class _Parser:
         raise self.error(node, f"{construct} is not supported",
                          "write one assignment per line, as in 'y = w * x'")
 
+    def name(self, node: ast.AST, name: str) -> str:
+        if len(name) > MAX_NAME:
+            raise self.error(node, f"the name {short(name)!r} is longer than {MAX_NAME} "
+                                   f"characters ({len(name):,})", "choose a shorter name")
+        return name
+
     def target_name(self, node: ast.Name) -> str:
+        self.name(node, node.id)
         if node.id in RESERVED:
             raise self.error(node, f"'{node.id}' is a reserved name", "choose another name")
         return node.id
@@ -270,7 +286,8 @@ class _Parser:
                 if not isinstance(attr.value, ast.Name):
                     raise self.error(attr.value, "call .backward() on a named value",
                                      "write 'loss = …' first, then 'loss.backward()'")
-                return [Backward(attr.value.id, *self.pos(attr.value))]
+                return [Backward(self.name(attr.value, attr.value.id),
+                                 *self.pos(attr.value))]
             if attr.attr == "zero_" and isinstance(attr.value, ast.Attribute) \
                     and attr.value.attr == "grad":
                 return []  # w.grad.zero_(): gradients start at zero here anyway
@@ -302,7 +319,7 @@ class _Parser:
                         raise self.error(flag, "requires_grad must be True or False")
                     role = "parameter" if flag.value else "data"
                 elif is_tensor and kw.arg == "dtype":
-                    continue  # values are float64 here; the generated code uses torch's default
+                    self.dtype(kw.value)  # values are float64 here; the code uses torch's default
                 else:
                     raise self.error(kw, f"{what}(…) does not take '{short(str(kw.arg))}'",
                                      "only requires_grad=True is understood")
@@ -311,6 +328,14 @@ class _Parser:
                 raise self.error(node.args[0], f"{what}(…) needs a number or a list of numbers")
             return role, value
         return None
+
+    def dtype(self, node: ast.expr) -> str:
+        """``torch.float32``, ``torch.float64``, ``torch.long`` or an alias; else an error here."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "torch" and node.attr in DTYPES:
+            return DTYPES[node.attr]
+        raise self.error(node, "dtype must be torch.float32, torch.float64 or torch.long",
+                         "or leave it out: values are read as float64")
 
     def literal_value(self, node: ast.expr) -> np.ndarray | None:
         """A number, a folded constant expression, or a flat list of those."""
@@ -347,20 +372,23 @@ class _Parser:
                 number = math.inf
             return Literal(np.float64(number), line, column)
         if isinstance(node, ast.Name):
+            self.name(node, node.id)
             if node.id in RESERVED:
                 hint = "call it, as in exp(x)" if node.id in FUNCTIONS else None
                 raise self.error(node, f"'{node.id}' is a function, not a value", hint)
             return Ref(node.id, line, column)
         if isinstance(node, ast.BinOp):
-            kind = _BINOPS.get(type(node.op))
-            if kind is None:
-                message, hint = _BINOP_HINTS.get(type(node.op), ("operator not supported", None))
-                raise self.error(node, message, hint)
-            left = self.expr(node.left, depth + 1)
-            right = self.expr(node.right, depth + 1)
-            if kind == "pow" and isinstance(right, Literal) and np.ndim(right.value) == 0:
-                return _fold(Apply("powc", (left,), line, column, k=float(right.value)))
-            return _fold(Apply(kind, (left, right), line, column))
+            # a + b + c + … is one level, however many terms: walk its left spine in a
+            # loop (nesting counts, terms do not)
+            spine = []
+            while isinstance(node, ast.BinOp):
+                spine.append(node)
+                node = node.left
+            self.tree_depth = max(self.tree_depth, depth + len(spine))
+            result = self.expr(node, depth + 1)
+            for binop in reversed(spine):
+                result = self.binop(binop, result, self.expr(binop.right, depth + 1))
+            return result
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand, depth + 1)
             if isinstance(node.op, ast.USub):
@@ -379,6 +407,16 @@ class _Parser:
                              "methods must be called, as in x.exp()")
         construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
         raise self.error(node, f"{construct} is not supported")
+
+    def binop(self, node: ast.BinOp, left, right):
+        line, column = self.pos(node)
+        kind = _BINOPS.get(type(node.op))
+        if kind is None:
+            message, hint = _BINOP_HINTS.get(type(node.op), ("operator not supported", None))
+            raise self.error(node, message, hint)
+        if kind == "pow" and isinstance(right, Literal) and np.ndim(right.value) == 0:
+            return _fold(Apply("powc", (left,), line, column, k=float(right.value)))
+        return _fold(Apply(kind, (left, right), line, column))
 
     def call(self, node: ast.Call, depth: int):
         line, column = self.pos(node)
@@ -502,10 +540,19 @@ def _parse(text: str) -> Program:
         except RecursionError:  # before MAX_DEPTH, e.g. a long chain of x.exp().exp()…
             raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
                                   hint="split it over several lines") from None
+    _allow_depth(parser.tree_depth)
     if not any(isinstance(s, (Assign, Declare)) for s in program.statements):
         raise ExpressionError("the program computes nothing",
                               hint="write an assignment, as in 'loss = (w * x - y) ** 2'")
     return program
+
+
+def _allow_depth(tree_depth: int) -> None:
+    """Let the graph builder (recursive, two frames a level) walk a flat sum of up to the
+    ~3,000 terms ``ast.parse`` accepts: raise the recursion limit when one needs it."""
+    needed = 2 * tree_depth + 1000
+    if needed > sys.getrecursionlimit():
+        sys.setrecursionlimit(needed)
 
 
 def _syntax_error(exc: SyntaxError, text: str) -> ExpressionError:

@@ -13,9 +13,31 @@ from core.graph import ComputationGraph, evaluate
 from core.ops import OPS
 
 STEP = 1e-6
-#: forward evaluations × nodes the check may spend (a 1,000-entry parameter vector on a
-#: 1,000-node graph would be 2,000 passes): past it the check says "not used"
-BUDGET = 2_000_000
+#: element evaluations the check may spend: 2 passes per parameter entry, each computing
+#: every entry of every node (a 100,000-entry parameter on one line would be 4·10¹⁰ and
+#: take minutes): past it the check says "not used"
+BUDGET = 20_000_000
+#: and forward passes × nodes (each node costs ~10 µs of Python however small it is:
+#: 200 parameters on a 50,000-node graph would be minutes of passes)
+PASS_BUDGET = 2_000_000
+#: past this size an argument makes the step h = 10⁻⁶·|x| too coarse to mean anything
+HUGE = 1e8
+
+
+def work(graph: ComputationGraph) -> int:
+    """Element evaluations central differences would take: 2 · entries · Σ node sizes."""
+    entries = sum(int(np.size(node.value)) for node in graph.parameters)
+    return 2 * entries * sum(int(np.size(node.value)) for node in graph.nodes)
+
+
+def unreliable_reason(graph: ComputationGraph, cancelled: bool) -> str:
+    """Why finite differences may disagree where torch agrees with us."""
+    if cancelled:
+        return "cancellation"
+    if any(np.any(np.abs(np.asarray(n.value, dtype=np.float64)) > HUGE) for n in graph.nodes
+           if n.kind != "constant"):
+        return "huge arguments"
+    return "rounding in the difference quotient"
 
 
 def _near_kink(graph: ComputationGraph, values: list[np.ndarray], tol: float) -> bool:
@@ -30,9 +52,9 @@ def _near_kink(graph: ComputationGraph, values: list[np.ndarray], tol: float) ->
 def numeric_gradients(graph: ComputationGraph) -> dict[str, np.ndarray | None]:
     """∂output/∂parameter by central differences, or None where it cannot be trusted."""
     base = [node.value for node in graph.nodes]
-    entries = sum(int(np.size(node.value)) for node in graph.parameters)
-    if 2 * entries * len(graph.nodes) > BUDGET or not all(np.all(np.isfinite(v)) for v in base) \
-            or _near_kink(graph, base, 1e-4):
+    passes = 2 * sum(int(np.size(node.value)) for node in graph.parameters)
+    if work(graph) > BUDGET or passes * len(graph.nodes) > PASS_BUDGET \
+            or not all(np.all(np.isfinite(v)) for v in base) or _near_kink(graph, base, 1e-4):
         return {node.name: None for node in graph.parameters}
     result: dict[str, np.ndarray | None] = {}
     output = graph.output

@@ -18,7 +18,8 @@ import numpy as np
 
 from core.format import to_json_value
 from core.graph import ROLES, Binding
-from core.language import MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
+from core.language import MAX_NAME, MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
+from core.reading import read_bytes, strip_bom
 
 FORMAT = "backprop-stepper-session"
 VERSION = 1
@@ -77,14 +78,25 @@ def session_from_json(text: str | bytes, where: str = "session") -> Session:
     if len(text) > MAX_FILE_BYTES:
         raise ExpressionError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
                               where=where)
+    text = strip_bom(text)
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique)
     except RecursionError:
         raise ExpressionError("the file is nested too deeply to be a session", where=where
                               ) from None
     except ValueError as exc:
         raise ExpressionError(f"not valid JSON: {short(str(exc), 120)}", where=where) from None
     return session_from_dict(data, where)
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict:
+    """A key given twice would silently lose the first value: refuse it."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {short(twice)!r} is given twice")
+    return data
 
 
 def _reject_constant(name: str):
@@ -124,6 +136,8 @@ def session_from_dict(data: object, where: str = "session") -> Session:
         label = f"variable {short(name)!r}"
         if not name.isidentifier():
             raise bad(f"{label}: not a valid name")
+        if len(name) > MAX_NAME:
+            raise bad(f"{label}: the name is longer than {MAX_NAME} characters")
         if not isinstance(entry, dict):
             raise bad(f"{label}: expected {{\"role\": …, \"value\": …}}")
         role = entry.get("role")
@@ -179,17 +193,7 @@ def _value(value: object, bad, label: str) -> np.ndarray:
 
 def load_session(path: str | os.PathLike) -> Session:
     path = Path(path)
-    where = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExpressionError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
-                                  where=where)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExpressionError(f"cannot read the file: {exc.strerror or exc}", where=where
-                              ) from None
-    return session_from_json(raw, where)
+    return session_from_json(read_bytes(path, MAX_FILE_BYTES), path.name)
 
 
 def save_session(session: Session, path: str | os.PathLike) -> None:

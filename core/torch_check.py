@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.graph import ComputationGraph, Operand
-from core.numeric import agrees, numeric_gradients
+from core.numeric import agrees, numeric_gradients, unreliable_reason
 from core.ops import OPS
+from core.rounding import (
+    CANCELLATION,
+    amplification,
+    cancels,
+    close,
+    exact_note,
+    gradient_scales,
+    value_scales,
+)
 
 RTOL = 1e-9
 ATOL = 1e-12
@@ -46,8 +55,13 @@ class ComparisonRow:
     ours: np.ndarray | None
     torch: np.ndarray | None
     numeric: np.ndarray | None = None
+    #: True when torch agrees (finite differences never make it False)
     ok: bool = True
     node: int = -1
+    #: where the two differ only by rounding: which one is exact, if one is
+    note: str | None = None
+    #: why the finite difference cannot be trusted here, e.g. "unreliable here: cancellation"
+    numeric_note: str | None = None
 
 
 @dataclass
@@ -62,6 +76,8 @@ class TorchReport:
     printed: str = ""
     #: (node label, grad_fn name) from the output back, e.g. ("loss", "PowBackward0")
     grad_fns: list[tuple[str, str]] = field(default_factory=list)
+    #: finite differences that disagree (never a mismatch: torch is the reference)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def mismatches(self) -> list[str]:
@@ -115,6 +131,19 @@ def build_torch_graph(graph: ComputationGraph, torch, dtype, leaves: dict | None
     return tensors
 
 
+def release(tensors: list) -> None:
+    """Free a torch graph from the output back, one node at a time.
+
+    Dropping a deep graph at once frees it recursively in C++, once its grad_fns have
+    Python wrappers (walking ``next_functions`` makes them): a 45,000-node chain
+    overflows the stack and the process dies with SIGSEGV. Nodes are made in
+    topological order, so popping from the end frees the newest first while its inputs
+    are still held by the list: every free is one node deep.
+    """
+    while tensors:
+        tensors.pop()
+
+
 def _as_array(tensor) -> np.ndarray | None:
     if tensor is None:
         return None
@@ -147,12 +176,16 @@ def _grad_fn_chain(graph: ComputationGraph, tensors: list) -> list[tuple[str, st
     return chain
 
 
-def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric: bool = True
-            ) -> TorchReport:
+def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric: bool = True,
+            *, numeric: dict | None = None, trace=None) -> TorchReport:
     """Run torch autograd on the graph and compare every value and gradient with ours.
 
     ``grads`` are our gradients by node id (``Trace.grads``); a parameter missing from
-    it has gradient 0 here and ``None`` in torch, which counts as a match.
+    it has gradient 0 here and ``None`` in torch, which counts as a match. ``numeric``
+    are finite differences already computed (so the caller's are not computed twice);
+    ``trace`` (the one ``grads`` came from) lets gradient tolerances allow for
+    cancellation in the backward pass too. ✗ and ``match = False`` mean torch
+    disagrees, and nothing else: finite differences that disagree are a warning.
     """
     ok, error = torch_available()
     code = generate_code(graph)
@@ -160,25 +193,42 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
         return TorchReport(False, None, error, code=code)
     torch = _torch()
     report = TorchReport(True, code=code)
+    tensors: list = []
     try:
-        tensors = build_torch_graph(graph, torch, torch.float64)
-        out = tensors[graph.output]
-        if isinstance(out, torch.Tensor) and out.requires_grad:
-            out.backward()
-        report.grad_fns = _grad_fn_chain(graph, tensors)
-        report.printed = printed_output(graph)
-    except Exception as exc:  # torch refused something we accepted: show it, don't crash
-        report.error = f"PyTorch raised {type(exc).__name__}: {exc}"
-        report.match = False
-        return report
-    numeric = numeric_gradients(graph) if with_numeric else {}
+        try:
+            tensors = build_torch_graph(graph, torch, torch.float64)
+            out = tensors[graph.output]
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                out.backward()
+            del out
+            report.grad_fns = _grad_fn_chain(graph, tensors)
+            report.printed = printed_output(graph)
+        except Exception as exc:  # torch refused something we accepted: show it, don't crash
+            report.error = f"PyTorch raised {type(exc).__name__}: {exc}"
+            report.match = False
+            return report
+        _fill_rows(report, graph, grads, tensors, torch, trace,
+                   numeric if numeric is not None else
+                   numeric_gradients(graph) if with_numeric else {})
+    finally:
+        release(tensors)
+    report.match = all(r.ok for r in report.rows)
+    return report
+
+
+def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensors: list,
+               torch, trace, numeric: dict) -> None:
+    values = value_scales(graph, trace)
+    gscales = gradient_scales(trace, values) if trace is not None else {}
     for node, tensor in zip(graph.nodes, tensors, strict=True):
         if node.kind == "constant" or node.name is None and node.kind != "operation":
             continue
         name = node.name or node.label
         theirs = _as_array(tensor)
-        row = ComparisonRow(name, "value", node.value, theirs, None, same(node.value, theirs),
-                            node.id)
+        row = ComparisonRow(name, "value", node.value, theirs, None,
+                            close(node.value, theirs, values[node.id], RTOL, ATOL), node.id)
+        if row.ok:
+            row.note = exact_note(graph, node.id, node.value, theirs)
         report.rows.append(row)
         if node.name:
             report.values[name] = theirs
@@ -197,15 +247,17 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
             ours = np.zeros_like(node.value) + 0.0
             match = theirs is None or same(ours, theirs)
         else:
-            match = same(ours, theirs)
+            match = close(ours, theirs, gscales.get(node.id, 0.0), RTOL, ATOL)
         num = numeric.get(node.name) if node.kind == "parameter" else None
-        if num is not None and theirs is not None and not agrees(ours, num):
-            match = False
-        report.rows.append(ComparisonRow(name, "grad", ours, theirs, num, match, node.id))
+        row = ComparisonRow(name, "grad", ours, theirs, num, match, node.id)
+        if num is not None and not agrees(ours, num):
+            cancelled = bool(np.max(amplification(gscales.get(node.id, 0.0), ours)) > CANCELLATION
+                             or cancels(graph, values))
+            row.numeric_note = f"unreliable here: {unreliable_reason(graph, cancelled)}"
+            report.warnings.append(f"{name} (grad): finite differences {row.numeric_note}")
+        report.rows.append(row)
         if node.name:
             report.grads[name] = theirs
-    report.match = all(r.ok for r in report.rows)
-    return report
 
 
 # ---- code the learner can paste into Python -----------------------------------------
@@ -310,14 +362,18 @@ def printed_output(graph: ComputationGraph) -> str:
     """What running :func:`generate_code` prints, computed in-process without running text."""
     torch = _torch()
     tensors = build_torch_graph(graph, torch, torch.get_default_dtype())
-    out = tensors[graph.output]
-    lines = [str(out)]
-    if graph.parameters and graph.relevant[graph.output]:
-        out.backward()
-        for node in graph.parameters:
-            lines.append(str(tensors[node.id].grad))
+    try:
+        out = tensors[graph.output]
+        lines = [str(out)]
+        if graph.parameters and graph.relevant[graph.output]:
+            out.backward()
+            for node in graph.parameters:
+                lines.append(str(tensors[node.id].grad))
+        del out
+    finally:
+        release(tensors)  # never freed all at once: see release()
     return "\n".join(lines) + "\n"
 
 
 __all__ = ["ComparisonRow", "TorchReport", "compare", "generate_code", "printed_output",
-           "same", "torch_available"]
+           "release", "same", "torch_available"]

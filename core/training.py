@@ -126,7 +126,7 @@ def train(program: Program | str, bindings: Mapping[str, Binding] | None, learni
 
 def _check_with_torch(graph: ComputationGraph, run: TrainingRun) -> None:
     """The same iterations with torch autograd and torch.optim.SGD, in float64."""
-    from core.torch_check import build_torch_graph, same, torch_available  # noqa: PLC0415
+    from core.torch_check import build_torch_graph, release, same, torch_available  # noqa: PLC0415
 
     ok, error = torch_available()
     if not ok:
@@ -154,5 +154,7 @@ def _check_with_torch(graph: ComputationGraph, run: TrainingRun) -> None:
                 and all(same(it.params[k], params_before[k], 1e-9, 1e-12) for k in leaves)
                 and all(same(it.grads[k], grads[k], 1e-9, 1e-12) for k in leaves)
                 and all(same(it.updated[k], updated[k], 1e-9, 1e-12) for k in leaves))
+            del loss
+            release(tensors)  # a deep graph freed at once overflows the C++ stack
     except Exception as exc:  # torch refused something we accepted: report, don't crash
         run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 2, 3
 LANGUAGES = ("en", "zh")
 WINDOW_SIZE = (1400, 900)
 TORCH_WAIT_MS = 60_000
@@ -111,6 +111,18 @@ def _program_from(args: argparse.Namespace):
     return Program(text, bindings), len(trace), position, title
 
 
+def _not_written(target: str, detail: str | None = None) -> int:
+    """Exit 3, "output not written", with one line (as the headless command line)."""
+    from core.output import not_written
+
+    return not_written(f"{target}: {detail}" if detail else target)
+
+
+def _folder_missing(target: str) -> bool:
+    parent = Path(target).parent
+    return not parent.is_dir()
+
+
 def _application(offscreen: bool, lang: str | None = None):
     """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
     system's) installed."""
@@ -181,13 +193,14 @@ def _render(args: argparse.Namespace) -> int:
         app.processEvents()
         image = window.grab()
         if not image.save(target):
-            print(f"error: cannot write {target}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return _not_written(target, "no folder" if _folder_missing(target) else None)
     else:
         app.processEvents()
         try:
             window.canvas.export_image(target)
-        except (OSError, ValueError) as error:
+        except OSError as error:
+            return _not_written(target, error.strerror or str(error))
+        except ValueError as error:
             print(f"error: cannot write {target}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
     window.close()
@@ -213,14 +226,15 @@ def _export_steps(args: argparse.Namespace) -> int:
     from gui.step_export import ExportError, export_steps
 
     lang = args.lang or i18n.current_language()  # by default the system's, as the window
+    if _folder_missing(target):
+        return _not_written(target, f"there is no folder {Path(target).parent}")
     try:
         export_steps(build(program), target, lang=lang)
     except ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"error: cannot write {target}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _not_written(target, error.strerror or str(error))
     return EXIT_OK
 
 
@@ -238,9 +252,11 @@ def _startup_time() -> int:
     window.firstPainted.connect(painted)
     window.show()
     app.exec()
-    print(f"{result.get('ms', float('nan')):.0f}")
+    from core.output import write_stdout
+
     window.close()
-    return EXIT_OK
+    failed = write_stdout(f"{result.get('ms', float('nan')):.0f}\n")
+    return EXIT_OK if failed is None else failed
 
 
 def _interactive(args: argparse.Namespace) -> int:
@@ -295,6 +311,9 @@ def _interactive(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.output import prepare_streams
+
+    prepare_streams()  # ASCII forms where the terminal cannot show − or ∂
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--torch-worker" in argv:
         from gui.torch_worker import serve

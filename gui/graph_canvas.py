@@ -629,7 +629,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
         """
         with _PREPARED_LOCK:
-            arrays = _PREPARED.get(trace)
+            arrays = _PREPARED.pop(trace, None)  # its steps hold the trace: never keep it
         if arrays is None:
             arrays = graph_arrays(trace, self.trace, self.pos)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None

@@ -7,6 +7,7 @@ when it says something changed, and send intent (next, goto, apply) back to it.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +28,41 @@ STEP_PHASES = ("forward", "local", "backward")
 #: ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window
 #: does with a new trace; smaller programs stay synchronous
 ASYNC_OPERATIONS = 2000
+#: traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the
+#: process to 2.3 GB); entries farther from the present keep only their program and
+#: rebuild their trace when undo or redo reaches them
+UNDO_TRACE_BYTES = 256 * 1024 * 1024
+_TRACE_BYTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def trace_bytes(trace: Trace) -> int:
+    """A rough size of a trace in memory (measured: ~130 MB at 50,000 nodes)."""
+    size = _TRACE_BYTES.get(trace)
+    if size is None:
+        elements = sum(int(np.size(n.value)) for n in trace.graph.nodes)
+        size = 600 * (len(trace.graph.nodes) + len(trace.steps)) + 32 * elements
+        _TRACE_BYTES[trace] = size
+    return size
+
+
+def trim_undo_traces(stack: QUndoStack, keep: Trace, budget: int = UNDO_TRACE_BYTES) -> int:
+    """Drop the traces of the undo entries farthest from the present once those nearer
+    hold ``budget`` bytes; returns the bytes kept. ``keep`` (the live trace) is free."""
+    index = stack.index()
+    order = sorted(range(stack.count()), key=lambda i: (abs(i + 0.5 - index), i))
+    seen, total = {id(keep)}, 0
+    for i in order:
+        command = stack.command(i)
+        for attr in ("before_trace", "after_trace"):
+            trace = getattr(command, attr, None)
+            if trace is None or id(trace) in seen:
+                continue
+            if total + trace_bytes(trace) > budget:
+                setattr(command, attr, None)  # its program stays: rebuilt on demand
+                continue
+            seen.add(id(trace))
+            total += trace_bytes(trace)
+    return total
 
 
 def size_estimate(text: str) -> int:
@@ -133,6 +169,7 @@ class StepperModel(QObject):
         self._out_of_date = False
         self.speed = 1.0
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self._trim_undo)
         #: the build in a worker thread that counts (older ones are ignored when they end)
         self._build_id = 0
         self._building: str | None = None  # the program text being built
@@ -148,6 +185,9 @@ class StepperModel(QObject):
 
         self.training = TrainingState(self)
         self.quiz = QuizState(self)
+
+    def _trim_undo(self, _index: int = 0) -> None:
+        trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
 
     # ---- reading
     @property

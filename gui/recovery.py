@@ -2,9 +2,15 @@
 
 Every change (an applied program, a value or role edit, a step, text typed in the
 editor) rewrites ``recovery-<pid>.json`` atomically (``QSaveFile``) in the app's data
-folder. A clean exit deletes it. The next interactive start looks for files left by
-processes that are no longer running and offers, in a bar above the graph (never a
-modal dialog), to restore the newest one.
+folder; a window that shows only the untouched lesson writes nothing, so a start that is
+killed at once leaves nothing behind. A clean exit deletes it. The next interactive
+start looks for files left by processes that are no longer running and offers each of
+them, newest first, in bars above the graph (never a modal dialog).
+
+A left-behind file is deleted only once its work is restored (after this window has
+saved it under its own name), or explicitly discarded: never because another one is
+newer, and never by a start that is itself killed before anyone clicks. A second
+restore opens a second window, so restoring one never overwrites another.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QSaveFile, QStandardPaths, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from core.language import ExpressionError
-from core.session import load_session
+from core.session import Session, load_session
 
 PREFIX = "recovery-"
 #: typing in the editor is saved after this pause; everything else at once
@@ -40,9 +46,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: bars offered at most (the rest wait for the next start: nothing is deleted)
+MAX_OFFERED = 20
+
+
 def _pid_of(path: Path) -> int | None:
+    """``recovery-<pid>.json`` or, for a process's second window, ``recovery-<pid>-<n>.json``."""
     try:
-        return int(path.stem[len(PREFIX):])
+        return int(path.stem[len(PREFIX):].split("-")[0])
     except ValueError:
         return None
 
@@ -54,18 +65,37 @@ def orphaned_files(directory: Path | None = None) -> list[Path]:
     for path in directory.glob(f"{PREFIX}*.json"):
         pid = _pid_of(path)
         if pid is not None and not _alive(pid):
-            files.append(path)
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+            try:
+                files.append((path.stat().st_mtime, path))
+            except OSError:  # restored or discarded by another start meanwhile
+                continue
+    return [path for _, path in sorted(files, reverse=True)]
+
+
+def _own_path(directory: Path) -> Path:
+    """This process's first free recovery file name (one per window)."""
+    path = directory / f"{PREFIX}{os.getpid()}.json"
+    number = 2
+    while path in Autosave.claimed:
+        path = directory / f"{PREFIX}{os.getpid()}-{number}.json"
+        number += 1
+    return path
 
 
 class Autosave(QObject):
     """Writes the window's session to its recovery file on every change."""
 
+    #: recovery files this process's windows write
+    claimed: set[Path] = set()
+
     def __init__(self, window, directory: Path | None = None):
         super().__init__(window)
         self.window = window
         self.directory = directory or recovery_dir()
-        self.path = self.directory / f"{PREFIX}{os.getpid()}.json"
+        self.path = _own_path(self.directory)
+        Autosave.claimed.add(self.path)
+        self.written = False
+        self._pristine = self._is_lesson()
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
         self._typing.timeout.connect(self.save)
         model = window.model
@@ -75,21 +105,48 @@ class Autosave(QObject):
         window.editor_panel.editor.textChanged.connect(self._typing.start)
         self.save()
 
-    def save(self) -> None:
+    def _is_lesson(self) -> bool:
+        """The untouched lesson of a fresh start: no work to lose."""
+        from core.examples import LESSON_TEXT, lesson_bindings
+
+        model = self.window.model
+        return (model.program.text == LESSON_TEXT
+                and self.window.editor_panel.editor.toPlainText() == LESSON_TEXT
+                and model.undo_stack.isClean() and not model.undo_stack.count()
+                and model.session().to_dict()["variables"]
+                == Session(LESSON_TEXT, lesson_bindings()).to_dict()["variables"])
+
+    def save(self) -> bool:
+        """Write the session now; True once it is on disk."""
+        if self._pristine and not self.written:
+            if self._is_lesson():
+                return False
+            self._pristine = False
         session = self.window.model.session(getattr(self.window, "title", "") or "")
         draft = self.window.editor_panel.editor.toPlainText()
         if draft != session.text:
             session.settings["draft"] = draft  # typed but not applied yet: keep it too
-        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.write(session)
+
+    def write(self, session: Session) -> bool:
+        """Put ``session`` in this window's recovery file (atomically); True when done."""
+        self._pristine = False
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
         handle = QSaveFile(str(self.path))
         if handle.open(QSaveFile.OpenModeFlag.WriteOnly):
             handle.write(session.to_json().encode("utf-8"))
-            handle.commit()
+            if handle.commit():
+                self.written = True
+        return self.written
 
     def discard(self) -> None:
-        """A clean exit: nothing to recover."""
+        """A clean exit (the work was saved, or its closing confirmed): nothing to recover."""
         self._typing.stop()
         self.path.unlink(missing_ok=True)
+        Autosave.claimed.discard(self.path)
 
 
 class RecoveryBar(QFrame):
@@ -101,11 +158,13 @@ class RecoveryBar(QFrame):
         self.window = window
         self.path = path
         self.label = QLabel(objectName="recoveryText", wordWrap=True)
+        self.detail = QLabel(_describe(path), objectName="recoveryDetail")
         self.restore_button = QPushButton(objectName="recoveryRestore")
         self.discard_button = QPushButton(objectName="recoveryDiscard")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 4, 4)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.restore_button)
         layout.addWidget(self.discard_button)
         self.restore_button.clicked.connect(self.restore)
@@ -124,21 +183,26 @@ class RecoveryBar(QFrame):
         super().changeEvent(event)
 
     def restore(self) -> bool:
+        """Into this window if it holds no work yet, else into a new one; the file is
+        deleted only once the restoring window has saved the work under its own name."""
         from gui.model import Program
 
         try:
             session = load_session(self.path)
-            self.window.load_program(Program(session.text, dict(session.bindings)),
-                                     session.position, session.title)
         except ExpressionError as error:
             self.window.message_bar.show_message(
                 self.tr("Could not restore the last session: {0}").format(str(error)))
             self.discard()
             return False
+        target = self.window if _holds_no_work(self.window) else _new_window(self.window)
+        target.load_program(Program(session.text, dict(session.bindings)),
+                            session.position, session.title)
         draft = session.settings.get("draft")
         if isinstance(draft, str):
-            self.window.editor_panel.editor.setPlainText(draft)
-        self.path.unlink(missing_ok=True)
+            target.editor_panel.editor.setPlainText(draft)
+        autosave = getattr(target, "autosave", None)
+        if autosave is not None and autosave.write(session):  # the work is safe twice over
+            self.path.unlink(missing_ok=True)
         self.hide()
         return True
 
@@ -147,17 +211,58 @@ class RecoveryBar(QFrame):
         self.hide()
 
 
+def _describe(path: Path) -> str:
+    """When it was last saved and its first line, to tell several apart."""
+    from PySide6.QtCore import QDateTime, QLocale
+
+    try:
+        stamp = QDateTime.fromSecsSinceEpoch(int(path.stat().st_mtime))
+        session = load_session(path)
+    except (OSError, ExpressionError):
+        return ""
+    first = next((line.strip() for line in session.text.splitlines() if line.strip()), "")
+    first = first if len(first) <= 40 else first[:39] + "…"
+    when = QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    return f"{when} · {session.title or first}"
+
+
+def _holds_no_work(window) -> bool:
+    autosave = getattr(window, "autosave", None)
+    return autosave is not None and not autosave.written and autosave._is_lesson()
+
+
+def _new_window(window):
+    """A second window for a second restored session, with its own autosave."""
+    from PySide6.QtCore import Qt
+
+    from gui.main_window import MainWindow
+
+    other = MainWindow(getattr(window, "settings", None))
+    other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    other.resize(window.size())
+    autosave = Autosave(other, window.autosave.directory)
+    other.autosave = autosave
+    path = autosave.path
+    other.destroyed.connect(lambda *_: (path.unlink(missing_ok=True),
+                                        Autosave.claimed.discard(path)))
+    window.extra_windows = [*getattr(window, "extra_windows", []), other]
+    other.show()
+    return other
+
+
 def install(window, directory: Path | None = None) -> tuple[Autosave, RecoveryBar | None]:
-    """Offer the newest orphaned session (if any), then start autosaving this one."""
+    """Offer every orphaned session (newest first), then start autosaving this one."""
     directory = directory or recovery_dir()
     orphans = orphaned_files(directory)
-    bar = None
-    if orphans:
-        for stale in orphans[1:]:  # only the newest is offered; older ones are superseded
-            stale.unlink(missing_ok=True)
-        bar = RecoveryBar(window, orphans[0])
-        window.centralWidget().layout().insertWidget(0, bar)
+    bars = []
+    for position, path in enumerate(orphans[:MAX_OFFERED]):
+        bar = RecoveryBar(window, path)
+        window.centralWidget().layout().insertWidget(position, bar)
         bar.show()  # a layout shows a new child of a visible window only later
+        bars.append(bar)
+    window.recovery_bars = bars
+    bar = bars[0] if bars else None
+    if bar is not None:
         window.recovery_bar = bar
     autosave = Autosave(window, directory)
     window.autosave = autosave

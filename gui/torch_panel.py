@@ -257,7 +257,8 @@ class TorchPanel(QWidget):
         self.grad_fns.clear()
         self._answer = None
         self._set_status(self._pending_text(), "pending")
-        self._request_id = TorchService.instance().request(self.model.session().to_dict())
+        self._request_id = TorchService.instance().request(self.model.session().to_dict(),
+                                                           key=id(self))  # newest wins
 
     def copy_code(self) -> None:
         QGuiApplication.clipboard().setText(self.code.toPlainText())
@@ -315,8 +316,13 @@ class TorchPanel(QWidget):
                 else:
                     cells.append(format_value(value))
                     tips.append(full_precision(value))
+            if row.get("numeric_note"):  # shown, but not trusted: say why (issue 13)
+                cells[3] += " ?"
+                tips[3] = self._note(row["numeric_note"]) + "\n" + tips[3]
             cells.append(OK_MARK if row["ok"] else BAD_MARK)
             tips.append(self.tr("agrees") if row["ok"] else self.tr("disagrees"))
+            if row.get("note"):
+                tips[4] += " (" + self._note(row["note"]) + ")"
             for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
@@ -324,6 +330,20 @@ class TorchPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, column, item)
+
+    def _note(self, note: str) -> str:
+        """The engine's notes on a row (core.torch_check), in the language shown."""
+        notes = {
+            "unreliable here: cancellation":
+                self.tr("finite differences unreliable here: cancellation"),
+            "unreliable here: huge arguments":
+                self.tr("finite differences unreliable here: huge arguments"),
+            "unreliable here: rounding in the difference quotient":
+                self.tr("finite differences unreliable here: rounding"),
+            "rounding: torch's is exact": self.tr("rounding: PyTorch's is exact"),
+            "rounding: ours is exact": self.tr("rounding: ours is exact"),
+        }
+        return notes.get(note, note)
 
     def _set_status(self, text: str, state: str) -> None:
         self.status.setText(text)

@@ -1,8 +1,12 @@
 """One PyTorch worker process per application, shared by every window.
 
-Requests carry an id; a panel keeps only the answer to its latest request. If the
-worker cannot start or dies, every waiting request gets a ``failure`` answer, and the
-next request starts a fresh worker.
+Requests carry an id; a panel keeps only the answer to its latest request. The worker
+gets one request at a time. A request with a ``key`` (one per panel) supersedes the
+earlier ones with that key: those not sent yet are dropped, and one the worker has been
+busy with for more than :data:`SUPERSEDE_AFTER_MS` is cancelled by restarting the
+worker, so a one-line program applied after a 50,000-node one is checked at once, not
+after it. If the worker cannot start or dies, every waiting request gets a ``failure``
+answer, and the next request starts a fresh worker.
 """
 
 from __future__ import annotations
@@ -11,12 +15,26 @@ import atexit
 import json
 import os
 import sys
+import time
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QApplication
 
 from gui.resources import root
 from gui.torch_worker import NO_TORCH_ENV
+
+#: a superseded check this long under way is cancelled (restarting the worker costs
+#: about a second: quicker checks are left to finish)
+SUPERSEDE_AFTER_MS = 1000
+
+
+@dataclass
+class _Request:
+    id: int
+    line: bytes
+    key: object = None
+    started: float = field(default=0.0)
 
 
 def torch_blocked() -> bool:
@@ -53,27 +71,66 @@ class TorchService(QObject):
         self._buffer = b""
         self._next_id = 0
         self._pending: set[int] = set()
+        self._queue: list[_Request] = []  # not sent yet, in order
+        self._running: _Request | None = None  # the one the worker is busy with
+        #: how many workers were stopped to cancel a superseded check (for tests)
+        self.cancelled = 0
 
-    def request(self, session_data: dict) -> int:
-        return self._send({"session": session_data})
+    def request(self, session_data: dict, key: object = None) -> int:
+        """Check a session; a later request with the same ``key`` supersedes this one."""
+        return self._send({"session": session_data}, key)
 
     def request_training(self, training: dict) -> int:
         """Check iterations against torch.optim.SGD: ``{"session", "learning_rate",
         "iterations", "forget_zero_grad"}``; the answer carries ``"training"``."""
         return self._send({"train": training})
 
-    def _send(self, payload: dict) -> int:
+    def _send(self, payload: dict, key: object = None) -> int:
         self._next_id += 1
         request_id = self._next_id
         blocked = torch_blocked()
         if self._process is not None and blocked != self._blocked:
             self.stop()
-        if self._process is None:
-            self._start(blocked)
-        self._pending.add(request_id)
         line = json.dumps({"id": request_id, **payload}, ensure_ascii=False)
-        self._process.write((line + "\n").encode("utf-8"))
+        if key is not None:
+            self._supersede(key)
+        self._pending.add(request_id)
+        self._queue.append(_Request(request_id, (line + "\n").encode("utf-8"), key))
+        self._pump()
         return request_id
+
+    def _supersede(self, key: object) -> None:
+        for old in [r for r in self._queue if r.key == key]:
+            self._queue.remove(old)
+            self._pending.discard(old.id)
+        running = self._running
+        if running is not None and running.key == key and self._process is not None \
+                and (time.monotonic() - running.started) * 1000 > SUPERSEDE_AFTER_MS:
+            self._pending.discard(running.id)
+            self._running = None
+            self.cancelled += 1
+            self._kill()
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            process.kill()
+            process.waitForFinished(1000)
+        except RuntimeError:
+            pass
+
+    def _pump(self) -> None:
+        """Send the next request once the worker is free."""
+        if self._running is not None or not self._queue:
+            return
+        if self._process is None:
+            self._start(torch_blocked())
+        request = self._queue.pop(0)
+        request.started = time.monotonic()
+        self._running = request
+        self._process.write(request.line)
 
     def _start(self, blocked: bool) -> None:
         process = QProcess(self)
@@ -103,12 +160,16 @@ class TorchService(QObject):
             except ValueError:
                 continue
             request_id = answer.get("id")
+            if self._running is not None and self._running.id == request_id:
+                self._running = None
             if request_id in self._pending:
                 self._pending.discard(request_id)
                 self.reportReady.emit(request_id, answer)
+        self._pump()
 
     def _fail_pending(self, message: str) -> None:
         pending, self._pending = sorted(self._pending), set()
+        self._queue, self._running = [], None
         for request_id in pending:
             self.reportReady.emit(request_id, {"id": request_id, "failure": message})
 
@@ -144,3 +205,4 @@ class TorchService(QObject):
         except RuntimeError:  # the C++ object is already gone at interpreter exit
             pass
         self._pending.clear()
+        self._queue, self._running = [], None

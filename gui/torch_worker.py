@@ -27,10 +27,12 @@ def report_dict(report) -> dict:
         "printed": report.printed,
         "grad_fns": [list(pair) for pair in report.grad_fns],
         "mismatches": report.mismatches,
+        "warnings": report.warnings,
         "rows": [
             {"name": r.name, "quantity": r.quantity, "ours": to_json_value(r.ours),
              "torch": to_json_value(r.torch), "numeric": to_json_value(r.numeric),
-             "ok": bool(r.ok), "node": r.node}
+             "ok": bool(r.ok), "node": r.node, "note": r.note,
+             "numeric_note": r.numeric_note}
             for r in report.rows
         ],
     }
@@ -43,7 +45,7 @@ def check(session_data: dict) -> dict:
 
     session = session_from_dict(session_data, "request")
     trace = build_trace(session.text, session.bindings)
-    return report_dict(compare(trace.graph, trace.grads))
+    return report_dict(compare(trace.graph, trace.grads, trace=trace))
 
 
 def train_check(request: dict) -> dict:

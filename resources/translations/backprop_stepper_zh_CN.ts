@@ -1165,6 +1165,26 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>disagrees</source>
             <translation>不一致</translation>
         </message>
+        <message>
+            <source>finite differences unreliable here: cancellation</source>
+            <translation>有限差分在此不可靠：抵消</translation>
+        </message>
+        <message>
+            <source>finite differences unreliable here: huge arguments</source>
+            <translation>有限差分在此不可靠：参数过大</translation>
+        </message>
+        <message>
+            <source>finite differences unreliable here: rounding</source>
+            <translation>有限差分在此不可靠：舍入误差</translation>
+        </message>
+        <message>
+            <source>rounding: PyTorch&apos;s is exact</source>
+            <translation>舍入差异：PyTorch 的结果是精确的</translation>
+        </message>
+        <message>
+            <source>rounding: ours is exact</source>
+            <translation>舍入差异：我们的结果是精确的</translation>
+        </message>
     </context>
     <context>
         <name>TorchService</name>

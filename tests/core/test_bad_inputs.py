@@ -58,7 +58,8 @@ BAD = [
     ("function-as-value", W + "y = exp", 2, 5, "is a function, not a value"),
     ("torch-as-value", W + "y = torch", 2, 5, "not a value"),
     ("reserved-target", W + "exp = 1", 2, 1, "reserved name"),
-    ("very-long-unknown-name", W + "y = " + "zz" * 1000, 2, 5, "give zz"),
+    ("very-long-unknown-name", W + "y = " + "zz" * 1000, 2, 5, "longer than 100 characters"),
+    ("long-unknown-name", W + "y = " + "zz" * 50, 2, 5, "give zz"),
     # unsupported constructs
     ("for", W + "for i in range(3):\n    y = w", 2, 1, "a for loop is not supported"),
     ("while", W + "while w:\n    y = w", 2, 1, "a while loop is not supported"),

@@ -74,9 +74,10 @@ def test_killed_session_is_offered_and_restored(tmp_path, window, qtbot):
 def test_typing_is_autosaved_and_a_live_process_file_is_not_offered(tmp_path, window, qtbot):
     autosave, bar = install(window, tmp_path)
     assert bar is None
+    assert not autosave.path.exists()  # the untouched lesson: no work to keep yet
     window.editor_panel.editor.setPlainText("y = w * 5")
-    qtbot.waitUntil(lambda: json.loads(autosave.path.read_text()).get("settings", {}).get("draft")
-                    == "y = w * 5")
+    qtbot.waitUntil(lambda: autosave.path.exists() and json.loads(
+        autosave.path.read_text()).get("settings", {}).get("draft") == "y = w * 5")
     assert orphaned_files(tmp_path) == []  # our own process is alive
     autosave.discard()
 
