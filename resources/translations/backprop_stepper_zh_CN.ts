@@ -332,7 +332,7 @@
         <name>GraphCanvas</name>
         <message>
             <source>data</source>
-            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <extracomment>a gradient label sums at most this many contributions (the rest become "…"): a parameter used 10,000 times would otherwise get a label too long to draw or read edge labels longer than this many characters go on two lines a formula longer than this is shortened with "…" on the canvas (full text on hover) vectors longer than this are drawn as a column of cells, up to VECTOR_CELLS and "…" the legend: marker, colour role, long label, short label (for a narrow window)</extracomment>
             <translation>数据</translation>
         </message>
         <message>
@@ -386,6 +386,22 @@
         <message>
             <source>not needed</source>
             <translation>不需要</translation>
+        </message>
+        <message>
+            <source>value: not computed yet</source>
+            <translation>值：尚未计算</translation>
+        </message>
+        <message>
+            <source>value = {0}</source>
+            <translation>值 = {0}</translation>
+        </message>
+        <message>
+            <source>out of date — fix the program or undo</source>
+            <translation>已过期 — 请修正程序或撤销</translation>
+        </message>
+        <message>
+            <source>zoomed in to read — View → Whole graph (Shift+F) shows all of it</source>
+            <translation>已放大以便阅读 — 视图 → 整个图 (Shift+F) 显示全部</translation>
         </message>
     </context>
     <context>

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.layout import node_keys
 from core.trace import Stepper, build_trace
-from gui import graph_canvas
+from gui.canvas import text_cache
 from gui.graph_canvas import GraphCanvas
 from tests.programs import MSE, REUSE, SQUARE, chain_program
 
@@ -161,10 +161,10 @@ def test_pasted_texts_look_like_drawn_texts(canvas, lesson, monkeypatch):
     trace, stepper = lesson
     stepper.goto(9)
     canvas.show_state(stepper.known, stepper.current)
-    monkeypatch.setattr(graph_canvas, "TEXT_CACHE", False)
+    monkeypatch.setattr(text_cache, "TEXT_CACHE", False)
     canvas.draw()
     drawn = np.array(canvas.buffer_rgba(), copy=True)
-    monkeypatch.setattr(graph_canvas, "TEXT_CACHE", True)
+    monkeypatch.setattr(text_cache, "TEXT_CACHE", True)
     canvas.draw()
     canvas.draw()  # the second time every text is pasted from its raster
     pasted = np.asarray(canvas.buffer_rgba())

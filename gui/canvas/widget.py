@@ -1,0 +1,384 @@
+"""The graph canvas widget: the public API, events, theme; the parts live beside it.
+
+The computational graph on a matplotlib canvas, drawn once, then updated step by step:
+``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
+``text_cache`` + ``blit`` (fast steps), ``view`` (fit, zoom, pan).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path as FilePath
+
+import numpy as np
+
+import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+
+# isort: split
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import IdentityTransform
+from PySide6.QtCore import QPoint, Qt, Signal
+
+from core.trace import KnownState, Step, Trace
+from gui import fonts
+from gui.canvas import label_text
+from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
+from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.scene import (
+    _GRAD,
+    _HIGHLIGHT,
+    _LOCAL,
+    _PREPARED,
+    _PREPARED_LOCK,
+    _VALUE,
+    DARK,
+    DRAG_THRESHOLD,
+    LEGEND_HEIGHT,
+    LIGHT,
+    graph_arrays,
+)
+from gui.canvas.view import ViewMixin
+
+
+class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin, FigureCanvasQTAgg):
+    """The graph of one trace; ``show_state`` reveals what is known at a position."""
+
+    nodeClicked = Signal(int)
+
+    def __init__(self, parent=None):
+        fonts.register(defer_qt=True)  # Noto Sans SC, used once some text needs CJK glyphs
+        figure = Figure(figsize=(12, 7), dpi=100)
+        super().__init__(figure)
+        if parent is not None:
+            self.setParent(parent)
+        self.setObjectName("graphCanvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.dark = False
+        self.colours = LIGHT
+        #: False: the legend stays English whatever the UI language (English exports)
+        self.translate_legend = True
+        self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
+        self.ax.set_axis_off()
+        self.ax.set_autoscale_on(False)
+        self._graph_layer = GraphLayer(self)
+        self._dynamic_layer = DynamicLayer(self)
+        self.ax.add_artist(self._graph_layer)
+        self.ax.add_artist(self._dynamic_layer)
+        self._legend = LegendLayer(self)
+        self.figure.add_artist(self._legend)
+        self.trace: Trace | None = None
+        self.geometry: Geometry | None = None
+        self._background = None
+        self._background_key = None
+        self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+        self._press: tuple[float, float, tuple] | None = None
+        self._prefetch_scheduled = False
+        self._panning = False
+        self._reset_graph()
+        self._build_legend()
+        self._apply_theme()
+        self.mpl_connect("draw_event", self._on_draw)
+        self.mpl_connect("scroll_event", self._on_scroll)
+        self.mpl_connect("button_press_event", self._on_press)
+        self.mpl_connect("motion_notify_event", self._on_motion)
+        self.mpl_connect("button_release_event", self._on_release)
+
+    # ---- public API ------------------------------------------------------------
+
+    def set_trace(self, trace: Trace) -> None:
+        """Draw a new graph; nodes that were there before keep their places.
+
+        A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
+        """
+        with _PREPARED_LOCK:
+            arrays = _PREPARED.get(trace)
+        if arrays is None:
+            arrays = graph_arrays(trace, self.trace, self.pos)
+        old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
+        had_graph = self.trace is not None and len(self.pos) > 0
+        self._reset_graph()
+        self.trace = trace
+        for name, value in arrays.items():
+            if name not in ("local_steps", "backward_steps", "leaves"):
+                setattr(self, name, value)
+        self._local_steps = arrays["local_steps"]
+        self._backward_steps = arrays["backward_steps"]
+        self._shown[_VALUE] = set(arrays["leaves"])
+        self._build_legend()
+        if old_view is not None and had_graph and self._fits(*old_view):
+            self.ax.set_xlim(*old_view[0])
+            self.ax.set_ylim(*old_view[1])
+        else:
+            self._initial_view()
+        self._invalidate()
+
+    def layout_job(self):
+        """For a worker thread: a function that lays out a trace for this canvas ahead of
+        :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
+        before, before_pos = self.trace, self.pos
+
+        def job(trace: Trace) -> None:
+            arrays = graph_arrays(trace, before, before_pos)
+            with _PREPARED_LOCK:
+                _PREPARED[trace] = arrays
+
+        return job
+
+    def show_state(self, known: KnownState, current: Step | None) -> None:
+        """Show what is known at a position; redraw only what changed."""
+        if self.trace is None:
+            return
+        wanted = {
+            _VALUE: set(known.values),
+            _GRAD: set(known.grads),
+            _LOCAL: self._edge_keys(known.local),
+            _HIGHLIGHT: self._highlight_keys(current),
+        }
+        changed: list[tuple[int, int]] = []
+        for layer, keys in wanted.items():
+            shown = self._shown[layer]
+            changed.extend((layer, k) for k in shown - keys)
+            changed.extend((layer, k) for k in keys - shown)
+            self._shown[layer] = keys
+        if not changed:
+            return
+        if not self._can_blit():
+            self.draw_idle()
+            return
+        regions = [self._drawn.pop(key) for key in changed if key in self._drawn]
+        for key in changed:
+            box = self._extent(key)
+            if box is not None:
+                self._drawn[key] = box  # drawn below, where its region is restored
+                regions.append(box)
+        self._blit_regions(regions)
+
+    def retranslate(self) -> None:
+        """The legend again in the current UI language (after a language switch)."""
+        self._build_legend()
+        self._invalidate()
+
+    def _edge_keys(self, edges) -> set[int]:
+        """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
+        try:
+            return set(map(self.edge_index.__getitem__, edges))
+        except KeyError:
+            return {self.edge_index[e] for e in edges if e in self.edge_index}
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = bool(dark)
+        self.colours = DARK if self.dark else LIGHT
+        self._apply_theme()
+        self._invalidate()
+
+    def export_image(self, path: str | FilePath) -> None:
+        """Write the figure at the current position: PNG, SVG or PDF by the suffix."""
+        suffix = FilePath(path).suffix.lower().lstrip(".")
+        if suffix not in ("png", "svg", "pdf"):
+            raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
+        self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
+        self._invalidate()  # savefig used its own renderer; the screen needs a fresh one
+
+    def visible_labels(self) -> list[str]:
+        """The texts on the graph that are visible now (names, values, gradients, edges)."""
+        if self.trace is None:
+            return []
+        texts: list[str] = []
+        for node in range(len(self.trace.graph.nodes)):
+            texts.extend(t.get_text() for t in self.static_texts(node))
+        for key in self._dynamic_keys():
+            if key[0] != _HIGHLIGHT:
+                texts.append(self._dynamic_text(key).get_text())
+        return texts
+
+    def node_labels(self, node_id: int) -> dict[str, str | None]:
+        """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
+        return {
+            "value": self._dynamic_text((_VALUE, node_id)).get_text()
+            if node_id in self._shown[_VALUE] else None,
+            "gradient": self._dynamic_text((_GRAD, node_id)).get_text()
+            if node_id in self._shown[_GRAD] else None,
+        }
+
+    def edge_label(self, edge: tuple[int, int, int]) -> str | None:
+        """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
+        index = self.edge_index.get(edge)
+        if index is None or index not in self._shown[_LOCAL]:
+            return None
+        return self._dynamic_text((_LOCAL, index)).get_text()
+
+    def highlighted(self) -> tuple[str, int] | None:
+        """``("node", id)`` or ``("edge", index into self.edges)`` of the current step."""
+        for key in self._shown[_HIGHLIGHT]:
+            return ("node", key) if key >= 0 else ("edge", -key - 1)
+        return None
+
+    def step_in_view(self, step: Step | None) -> bool:
+        """Whether the step's node or edge midpoint is inside the current view."""
+        g = self.geometry
+        if g is None or step is None:
+            return False
+        if step.node is not None:
+            return bool(g.in_view[step.node])
+        index = self.edge_index.get(step.edge)
+        return index is not None and bool(g.edge_in_view[index])
+
+    def node_at(self, x: float, y: float) -> int | None:
+        """The node under display point (x, y) (matplotlib pixels, origin bottom left)."""
+        g = self.geometry
+        if g is None or self.trace is None or not len(self.pos):
+            return None
+        d = np.abs(g.centres - (x, y))
+        inside = np.flatnonzero((d[:, 0] <= g.half[:, 0] + 2) & (d[:, 1] <= g.half[:, 1] + 2))
+        if not len(inside):
+            return None
+        return int(inside[np.argmin(np.hypot(*d[inside].T))])
+
+    def node_widget_pos(self, node: int) -> QPoint:
+        """Where node ``node`` is on the widget (logical pixels), for clicks and tests."""
+        if self.geometry is None:
+            self.draw()
+        x, y = self.geometry.centres[node]
+        ratio = self.device_pixel_ratio
+        return QPoint(round(x / ratio), round(self.height() - y / ratio))
+
+    def node_tooltip(self, node_id: int) -> str:
+        """Name, kind, formula and full-precision numbers, in the UI language."""
+        return label_text.node_tooltip(self.trace, node_id, node_id in self._shown[_VALUE],
+                                       node_id in self._shown[_GRAD])
+
+    def _reset_graph(self) -> None:
+        self.trace = None
+        self.geometry = None
+        self.pos = np.zeros((0, 2))
+        self.kind = np.array([], dtype=str)
+        self.is_op = np.zeros(0, bool)
+        self.half_pt = np.zeros((0, 2))
+        self.radius_pt = np.zeros(0)
+        self.edges: list[tuple[int, int, int]] = []
+        self.edge_index: dict = {}
+        self.edge_src = self.edge_dst = np.zeros(0, int)
+        self.edge_needed = np.zeros(0, bool)
+        self.edge_bend = np.zeros(0)
+        self._static: dict[int, list[Text]] = {}
+        self._texts: dict[tuple[int, int], Text] = {}
+        self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
+                                            _HIGHLIGHT: set()}
+        self._drawn = {}
+        self._offsets: dict[tuple[float, float], object] = {}
+        self._raster_cache: dict = {}
+        self._prefetch_queue = iter(())
+
+
+    def _highlight_keys(self, current: Step | None) -> set[int]:
+        if current is None:
+            return set()
+        if current.node is not None:
+            return {current.node}
+        if current.edge is not None and current.edge in self.edge_index:
+            return {-self.edge_index[current.edge] - 1}
+        return set()
+
+    def _dynamic_keys(self) -> list[tuple[int, int]]:
+        """Everything the dynamic layer shows now, in drawing order."""
+        return sorted(((layer, k) for layer, keys in self._shown.items() for k in keys),
+                      key=draw_order)
+
+    def _visible_now(self, key: tuple[int, int]) -> bool:
+        """Shown, and inside the view at a zoom where texts are drawn."""
+        g = self.geometry
+        layer, index = key
+        if g is None or index not in self._shown[layer]:
+            return False
+        if layer == _HIGHLIGHT:
+            return True
+        if not g.show_text:
+            return False
+        if layer == _LOCAL:
+            return bool(g.edge_in_view[index])
+        return bool(g.in_view[index])
+
+
+    # ---- mouse and keys ------------------------------------------------------------------
+
+    def _on_scroll(self, event) -> None:
+        if event.inaxes is not self.ax or self.trace is None:
+            return
+        self.zoom(1.2 ** event.step, (event.xdata, event.ydata))
+
+    def _on_press(self, event) -> None:
+        if event.button == 1 and event.x is not None:
+            self._press = (event.x, event.y)
+            self._panning = False
+
+    def _on_motion(self, event) -> None:
+        if self._press is not None and event.x is not None:
+            dx, dy = event.x - self._press[0], event.y - self._press[1]
+            if self._panning or math.hypot(dx, dy) > DRAG_THRESHOLD:
+                self._panning = True
+                self._press = (event.x, event.y)
+                self.pan(dx, dy)
+            return
+        if self.trace is None or event.x is None:
+            return
+        node = self.node_at(event.x, event.y)
+        tip = self.node_tooltip(node) if node is not None else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        shape = Qt.CursorShape
+        cursor = shape.PointingHandCursor if node is not None else shape.ArrowCursor
+        if self.cursor().shape() != cursor:
+            self.setCursor(cursor)
+
+    def _on_release(self, event) -> None:
+        press, panning = self._press, self._panning
+        self._press, self._panning = None, False
+        if press is None or panning or event.button != 1 or event.x is None:
+            return
+        node = self.node_at(event.x, event.y)
+        if node is not None:
+            self.nodeClicked.emit(node)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """+/- zoom, 0 fits; every other key goes on to the window (stepping keys)."""
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) and not modifiers:
+            self.zoom(1.25)
+        elif key == Qt.Key.Key_Minus and not event.modifiers():
+            self.zoom(1 / 1.25)
+        elif key == Qt.Key.Key_0 and not event.modifiers():
+            self.fit_view()
+        else:
+            event.ignore()
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        event.ignore()
+
+    # ---- theme and legend ----------------------------------------------------------------
+
+    def _build_legend(self) -> None:
+        entries = label_text.legend_entries(self.trace, self.translate_legend)
+
+        def label(text: str) -> Text:
+            return self._make_text(0, 0, text, IdentityTransform(), ha="left",
+                                   va="center_baseline", fontsize=8.5,
+                                   color=self.colours["fg"], clip_on=False)
+
+        self._legend.entries = [(m, role, label(long), label(short))
+                                for m, role, long, short in entries]
+        self._legend._widths.clear()
+        self._legend.stale = True
+
+    def _apply_theme(self) -> None:
+        c = self.colours
+        self.figure.set_facecolor(c["bg"])
+        self._build_legend()
+        self._static.clear()
+        self._texts.clear()
+        self._raster_cache.clear()
+
