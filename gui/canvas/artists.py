@@ -254,6 +254,7 @@ class LegendLayer(Artist):
         super().__init__()
         self.canvas = canvas
         self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
+        self.drawn: list[Text] = []  # the texts of the last draw (long or short ones)
         self._widths: dict[tuple[int, float], list[float]] = {}
 
     def draw(self, renderer) -> None:
@@ -278,6 +279,7 @@ class LegendLayer(Artist):
             spacing = 8 * ppt
             texts, widths, total = layout(3)
         x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
+        self.drawn = texts
         colours = self.canvas.colours
         gc = renderer.new_gc()
         for (kind, role, *_), text, width in zip(self.entries, texts, widths, strict=True):

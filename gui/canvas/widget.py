@@ -26,6 +26,7 @@ from gui import fonts
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.scene import (
     _GRAD,
@@ -43,7 +44,7 @@ from gui.canvas.scene import (
 from gui.canvas.view import ViewMixin
 
 
-class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
