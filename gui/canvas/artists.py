@@ -23,11 +23,8 @@ from gui.canvas.scene import (
     ARROW_HALF_WIDTH,
     ARROW_LENGTH,
     BORDER,
-    COMFORT_X,
-    COMFORT_Y,
-    CURVE_BEND,
     LEGEND_HEIGHT,
-    TEXT_SCALE,
+    MAX_TEXT_ZOOM,
 )
 
 if TYPE_CHECKING:
@@ -74,20 +71,26 @@ def _polylines(lines: list[np.ndarray]) -> Path:
 
 
 class Geometry:
-    """Where everything is in display space for one draw (one renderer, one view)."""
+    """Where everything is in display space for one draw (one renderer, one view).
+
+    The view maps world points to pixels with one scale ``k`` (equal aspect): node
+    shapes follow it, texts too up to MAX_TEXT_ZOOM, so the placement made at zoom 1
+    stays free of overlaps at every zoom where text is drawn.
+    """
 
     def __init__(self, canvas: GraphCanvas, renderer):
         ax = canvas.ax
         self.renderer = renderer
         self.ppt = renderer.points_to_pixels(1.0)
         self.centres = ax.transData.transform(canvas.pos) if len(canvas.pos) else canvas.pos
-        (x0, y0), (x1, y1) = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
-        comfort = min(abs(x1 - x0) / (COMFORT_X * self.ppt),
-                      abs(y1 - y0) / (COMFORT_Y * self.ppt))
-        self.scale = min(1.0, max(0.18, comfort / 0.9))
-        self.show_text = comfort >= TEXT_SCALE
-        self.half = canvas.half_pt * self.ppt * self.scale
-        self.radius = canvas.radius_pt * self.ppt * self.scale
+        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
+        self.k = abs(x1 - x0)
+        self.zoom = self.k / self.ppt
+        self.text_zoom = min(max(self.zoom, canvas.min_text_zoom()), MAX_TEXT_ZOOM)
+        self.show_text = self.zoom >= canvas.min_text_zoom() - 1e-9
+        self.scale = min(self.zoom, MAX_TEXT_ZOOM)
+        self.half = canvas.half_pt * self.k
+        self.radius = canvas.radius_pt * self.k
         box = ax.bbox
         self.view = (box.x0, box.y0, box.x1, box.y1)
         pad = 60 * self.ppt
@@ -98,9 +101,7 @@ class Geometry:
         #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
         self.highlights: dict[int, tuple] = {}
         if len(canvas.edges):
-            mid = 0.5 * (c[canvas.edge_src] + c[canvas.edge_dst])
-            for e, point in self.curve_mids.items():
-                mid[e] = point
+            mid = ax.transData.transform(canvas.edge_mid_world)
             self.edge_mids = mid
             self.edge_in_view = ((mid[:, 0] > box.x0) & (mid[:, 0] < box.x1)
                                  & (mid[:, 1] > box.y0) & (mid[:, 1] < box.y1))
@@ -118,23 +119,18 @@ class Geometry:
 
     def _edges(self, canvas: GraphCanvas) -> list[np.ndarray]:
         """Each edge as a polyline that starts and ends at the node borders."""
-        self.curve_mids: dict[int, np.ndarray] = {}
         n_edges = len(canvas.edges)
         if not n_edges:
             self.heads = np.zeros((0, 3, 2))
             return []
+        transform = canvas.ax.transData.transform
         c = self.centres
         src, dst = canvas.edge_src, canvas.edge_dst
         p0, p2 = c[src], c[dst]
-        d = p2 - p0
-        length = np.hypot(d[:, 0], d[:, 1])
-        length[length == 0] = 1.0
-        normal = np.stack([-d[:, 1], d[:, 0]], axis=1) / length[:, None]
-        bend = canvas.edge_bend
-        p1 = 0.5 * (p0 + p2) + normal * (bend * CURVE_BEND * length)[:, None]
-        u0 = p1 - p0
+        after0, before2 = transform(canvas.edge_after0), transform(canvas.edge_before2)
+        u0 = after0 - p0
         u0 /= np.maximum(np.hypot(u0[:, 0], u0[:, 1]), 1e-9)[:, None]
-        u2 = p2 - p1
+        u2 = p2 - before2
         u2 /= np.maximum(np.hypot(u2[:, 0], u2[:, 1]), 1e-9)[:, None]
         circle = canvas.is_op
         start = p0 + u0 * self._boundary(src, u0, circle)[:, None]
@@ -146,12 +142,9 @@ class Geometry:
         self.heads = np.stack([tip, base + wing, base - wing], axis=1)
         end = base + u2 * 0.5
         lines = list(np.stack([start, end], axis=1))
-        ts = np.linspace(0.0, 1.0, 14)[:, None]
-        for e in np.flatnonzero(bend):
-            ctrl = p1[e]
-            curve = ((1 - ts) ** 2 * start[e] + 2 * (1 - ts) * ts * ctrl + ts ** 2 * end[e])
-            lines[e] = curve
-            self.curve_mids[int(e)] = 0.25 * start[e] + 0.5 * ctrl + 0.25 * end[e]
+        for e in canvas.bent_edges:  # curves and routes: their inner points as well
+            inner = transform(canvas.edge_paths[e][1:-1])
+            lines[e] = np.concatenate([start[e][None], inner, end[e][None]])
         return lines
 
     def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
@@ -174,7 +167,7 @@ class GraphLayer(Artist):
             return
         geometry = Geometry(canvas, renderer)
         canvas.geometry = geometry
-        canvas.place_curve_labels()
+        canvas._apply_text_zoom(geometry.text_zoom)
         colours = canvas.colours
         ax = canvas.ax
         renderer.open_group("graph", gid=self.get_gid())
@@ -182,6 +175,8 @@ class GraphLayer(Artist):
         gc.set_clip_rectangle(ax.bbox)
         gc.set_joinstyle("round")
         gc.set_capstyle("butt")
+        if self.get_alpha() is not None:  # out of date: the old graph, greyed
+            gc.set_alpha(self.get_alpha())
         view = Bbox.from_extents(*geometry.view)
         lines = geometry.edge_lines
         if lines:
@@ -256,6 +251,8 @@ class LegendLayer(Artist):
         self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
         self.drawn: list[Text] = []  # the texts of the last draw (long or short ones)
         self._widths: dict[tuple[int, float], list[float]] = {}
+        #: one-line notes that take the strip's place: "stale" (out of date), "hint"
+        self.notes: dict[str, Text] = {}
 
     def draw(self, renderer) -> None:
         if not self.get_visible() or not self.entries:
@@ -263,6 +260,14 @@ class LegendLayer(Artist):
         ppt = renderer.points_to_pixels(1.0)
         figure = self.canvas.figure.bbox
         y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
+        note = ("stale" if self.canvas.out_of_date else "hint" if self.canvas.hint else None)
+        if note is not None and note in self.notes:
+            text = self.notes[note]
+            text.set_position((figure.x0 + figure.width / 2, y))
+            text.draw(renderer)
+            self.drawn = [text]
+            self.stale = False
+            return
         marker, gap, spacing = 16 * ppt, 5 * ppt, 14 * ppt
 
         def layout(which: int) -> tuple[list[Text], list[float], float]:

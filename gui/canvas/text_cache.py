@@ -31,7 +31,7 @@ class CachedText(Text):
         x, y = self.get_transform().transform(self.get_unitless_position())
         if not (math.isfinite(x) and math.isfinite(y)):
             return
-        key = (id(self), renderer.dpi)
+        key = (id(self), renderer.dpi, self.get_fontsize())
         entry = self.cache.get(key)
         if entry is None:
             entry = self.cache[key] = self._rasterise(renderer, x, y)
@@ -48,7 +48,7 @@ class CachedText(Text):
         """The extent of the raster if it has been made, else None (nothing is made)."""
         if self.cache is None or not TEXT_CACHE:
             return None
-        entry = self.cache.get((id(self), renderer.dpi))
+        entry = self.cache.get((id(self), renderer.dpi, self.get_fontsize()))
         if not entry:
             return None
         x, y = self.get_transform().transform(self.get_unitless_position())
@@ -61,7 +61,7 @@ class CachedText(Text):
         entry = None
         if self.cache is not None and TEXT_CACHE and isinstance(renderer, RendererAgg):
             self.prepare(renderer)  # the same extent whether it was pasted before or not
-            entry = self.cache[(id(self), renderer.dpi)]
+            entry = self.cache[(id(self), renderer.dpi, self.get_fontsize())]
         if entry:
             x, y = self.get_transform().transform(self.get_unitless_position())
             image, dx, dy = entry
@@ -76,7 +76,7 @@ class CachedText(Text):
 
     def prepare(self, renderer) -> None:
         """Rasterise now (in idle time) so that the first real draw only pastes."""
-        key = (id(self), renderer.dpi)
+        key = (id(self), renderer.dpi, self.get_fontsize())
         if self.cache is not None and key not in self.cache:
             x, y = self.get_transform().transform(self.get_unitless_position())
             self.cache[key] = self._rasterise(renderer, x, y)

@@ -34,6 +34,7 @@ from gui.canvas.scene import (
     _LOCAL,
     _PREPARED,
     _PREPARED_LOCK,
+    _UPDATE,
     _VALUE,
     DARK,
     DRAG_THRESHOLD,
@@ -79,6 +80,14 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         self._press: tuple[float, float, tuple] | None = None
         self._prefetch_scheduled = False
         self._panning = False
+        #: graph text size (View → Text size, presentation mode): relays the labels out
+        self.text_scale = 1.0
+        #: View → Follow the current step; no animation (playing, stepping fast)
+        self.following = True
+        self.instant_pans = False
+        #: the legend strip says "zoomed in to read …" / "out of date …" instead
+        self.hint = False
+        self.out_of_date = False
         self._reset_graph()
         self._build_legend()
         self._apply_theme()
@@ -98,13 +107,15 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         with _PREPARED_LOCK:
             arrays = _PREPARED.get(trace)
         if arrays is None:
-            arrays = graph_arrays(trace, self.trace, self.pos)
+            arrays = None
+        if arrays is None or arrays["text_scale"] != self.text_scale:
+            arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
         had_graph = self.trace is not None and len(self.pos) > 0
         self._reset_graph()
         self.trace = trace
         for name, value in arrays.items():
-            if name not in ("local_steps", "backward_steps", "leaves"):
+            if name not in ("local_steps", "backward_steps", "update_steps", "leaves"):
                 setattr(self, name, value)
         self._local_steps = arrays["local_steps"]
         self._backward_steps = arrays["backward_steps"]
@@ -120,10 +131,10 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
     def layout_job(self):
         """For a worker thread: a function that lays out a trace for this canvas ahead of
         :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
-        before, before_pos = self.trace, self.pos
+        before, before_grid, scale = self.trace, self.grid, self.text_scale
 
         def job(trace: Trace) -> None:
-            arrays = graph_arrays(trace, before, before_pos)
+            arrays = graph_arrays(trace, before, before_grid, scale)
             with _PREPARED_LOCK:
                 _PREPARED[trace] = arrays
 
@@ -137,8 +148,10 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
             _LOCAL: self._edge_keys(known.local),
+            _UPDATE: set(known.updates),
             _HIGHLIGHT: self._highlight_keys(current),
         }
+        self._set_focus(current)
         changed: list[tuple[int, int]] = []
         for layer, keys in wanted.items():
             shown = self._shown[layer]
@@ -146,6 +159,13 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
             changed.extend((layer, k) for k in keys - shown)
             self._shown[layer] = keys
         if not changed:
+            return
+        before = (self.ax.get_xlim(), self.ax.get_ylim())
+        could_blit = self._can_blit()
+        self.follow()
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and could_blit:
+            self._draw_pending = False
+            self.draw()  # an instant pan: the new view is there when the step returns
             return
         if not self._can_blit():
             self.draw_idle()
@@ -169,6 +189,27 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
             return set(map(self.edge_index.__getitem__, edges))
         except KeyError:
             return {self.edge_index[e] for e in edges if e in self.edge_index}
+
+    def set_out_of_date(self, on: bool) -> None:
+        """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
+        self.out_of_date = bool(on)
+        self._graph_layer.set_alpha(0.35 if self.out_of_date else None)
+        self._invalidate()
+
+    def set_text_scale(self, scale: float) -> None:
+        """Graph text size (1 = normal): the labels are placed again for it."""
+        scale = min(max(float(scale), 0.6), 3.0)
+        if abs(scale - self.text_scale) < 1e-9:
+            return
+        self.text_scale = scale
+        if self.trace is not None:
+            known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
+            key = self._current_key
+            self.trace = None  # a new layout, not an edit of the old one
+            self.set_trace(known)
+            self._shown = shown
+            self._current_key = key
+            self.fit_view()
 
     def set_dark(self, dark: bool) -> None:
         self.dark = bool(dark)
@@ -265,15 +306,46 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         self.edge_src = self.edge_dst = np.zeros(0, int)
         self.edge_needed = np.zeros(0, bool)
         self.edge_bend = np.zeros(0)
+        self.grid = np.zeros((0, 2))
+        self.edge_paths: list[np.ndarray] = []
+        self.edge_after0 = self.edge_before2 = np.zeros((0, 2))
+        self.bent_edges: list[int] = []
+        self.edge_mid_world = np.zeros((0, 2))
+        self.extent = (-1.0, 1.0, -1.0, 1.0)
+        self.label_texts: dict = {}
+        self.label_pos: dict = {}
+        self.name_pos: dict = {}
+        self._update_steps: dict = {}
+        self._text_zoom = 1.0
+        self._current_key: tuple[str, int] | None = None
+        self._focus_nodes: set[int] = set()
+        self._focus_edges: set[int] = set()
         self._static: dict[int, list[Text]] = {}
         self._texts: dict[tuple[int, int], Text] = {}
         self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
-                                            _HIGHLIGHT: set()}
+                                            _UPDATE: set(), _HIGHLIGHT: set()}
         self._drawn = {}
-        self._offsets: dict[tuple[float, float], object] = {}
         self._raster_cache: dict = {}
         self._prefetch_queue = iter(())
 
+
+    def _set_focus(self, current: Step | None) -> None:
+        """The current step's node or edge, and the nodes next to it (they keep their
+        labels in an overview, and following the step keeps them in view)."""
+        self._current_key, self._focus_nodes, self._focus_edges = None, set(), set()
+        if current is None or self.trace is None:
+            return
+        graph = self.trace.graph
+        if current.node is not None:
+            self._current_key = ("node", current.node)
+            node = graph.nodes[current.node]
+            self._focus_nodes = {current.node, *node.inputs,
+                                 *(c for c, _ in graph.consumers[current.node])}
+        elif current.edge is not None and current.edge in self.edge_index:
+            index = self.edge_index[current.edge]
+            self._current_key = ("edge", index)
+            self._focus_nodes = {current.edge[0], current.edge[1]}
+            self._focus_edges = {index}
 
     def _highlight_keys(self, current: Step | None) -> set[int]:
         if current is None:
@@ -297,12 +369,13 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
             return False
         if layer == _HIGHLIGHT:
             return True
-        if not g.show_text:
-            return False
+        if not g.show_text:  # an overview: the current step and its neighbours only
+            focus = self._focus_edges if layer == _LOCAL else self._focus_nodes
+            if index not in focus:
+                return False
         if layer == _LOCAL:
             return bool(g.edge_in_view[index])
         return bool(g.in_view[index])
-
 
     # ---- mouse and keys ------------------------------------------------------------------
 
@@ -372,6 +445,14 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
 
         self._legend.entries = [(m, role, label(long), label(short))
                                 for m, role, long, short in entries]
+        tr = label_text.tr if self.translate_legend else str
+        self._legend.notes = {
+            name: self._make_text(0, 0, tr(text), IdentityTransform(), ha="center",
+                                  va="center_baseline", fontsize=9.0, clip_on=False,
+                                  color=self.colours["grad" if name == "stale" else "fg"],
+                                  fontweight="bold")
+            for name, text in (("stale", label_text.OUT_OF_DATE),
+                               ("hint", label_text.FIT_HINT))}
         self._legend._widths.clear()
         self._legend.stale = True
 
