@@ -260,9 +260,12 @@ class LegendLayer(Artist):
         ppt = renderer.points_to_pixels(1.0)
         figure = self.canvas.figure.bbox
         y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
-        note = ("stale" if self.canvas.out_of_date else "hint" if self.canvas.hint else None)
+        note = ("stale" if self.canvas.out_of_date else "counter" if self.canvas.counter
+                else "hint" if self.canvas.hint else None)
         if note is not None and note in self.notes:
             text = self.notes[note]
+            if note == "counter":
+                text.set_text(self.canvas.counter())
             text.set_position((figure.x0 + figure.width / 2, y))
             text.draw(renderer)
             self.drawn = [text]

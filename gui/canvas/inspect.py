@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gui.canvas.scene import _HIGHLIGHT, _LOCAL, _VALUE
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
 
 #: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
@@ -55,6 +55,8 @@ class InspectMixin:
                 kind, owner = "local", {"edge": index}
             elif layer == _VALUE:
                 kind, owner = "value", {"node": index}
+            elif layer == _UPDATE:
+                kind, owner = "update", {"node": index}
             else:
                 step = self._backward_steps.get(index)
                 many = step is not None and len(step.contributions) >= 2

@@ -38,7 +38,8 @@ class ViewMixin:
     def min_text_zoom(self) -> float:
         """The zoom below which the smallest graph text would be under MIN_TEXT_PX."""
         logical = self._ppt() / (self.device_pixel_ratio or 1.0)
-        return MIN_TEXT_PX / (SMALLEST_FONT * self.text_scale * logical * 1.04)
+        readable = MIN_TEXT_PX / (SMALLEST_FONT * self.text_scale * logical * 1.04)
+        return max(readable, self.least_zoom)
 
     def _k(self) -> float:
         (x0, x1) = self.ax.get_xlim()

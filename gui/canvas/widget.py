@@ -88,6 +88,11 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         #: the legend strip says "zoomed in to read …" / "out of date …" instead
         self.hint = False
         self.out_of_date = False
+        #: text is drawn at no smaller zoom than this (1 in presentation mode: text at
+        #: least its full size times the text setting)
+        self.least_zoom = 0.0
+        #: presentation mode: a function giving the step counter, drawn under the graph
+        self.counter = None
         self._reset_graph()
         self._build_legend()
         self._apply_theme()
@@ -453,6 +458,9 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
                                   fontweight="bold")
             for name, text in (("stale", label_text.OUT_OF_DATE),
                                ("hint", label_text.FIT_HINT))}
+        self._legend.notes["counter"] = self._make_text(
+            0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
+            clip_on=False, color=self.colours["fg"], fontweight="bold")
         self._legend._widths.clear()
         self._legend.stale = True
 

@@ -711,6 +711,23 @@
             <source>Third-party licences</source>
             <translation>第三方许可证</translation>
         </message>
+        <message>
+            <source>Whole Graph</source>
+            <extracomment>the steps of View → Text size (1 = normal); presentation mode multiplies by 1.5 a first launch takes at most this share of the screen's available area (each way)</extracomment>
+            <translation>整个图</translation>
+        </message>
+        <message>
+            <source>Follow the Current Step</source>
+            <translation>跟随当前步骤</translation>
+        </message>
+        <message>
+            <source>Larger Graph Text</source>
+            <translation>增大图中文字</translation>
+        </message>
+        <message>
+            <source>Smaller Graph Text</source>
+            <translation>减小图中文字</translation>
+        </message>
     </context>
     <context>
         <name>MessageBar</name>
