@@ -21,6 +21,11 @@ from gui import fonts
 from gui.canvas.artists import Geometry, rounded_boxes
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
 
+#: upcoming labels are rasterised this long after a draw, in idle time, not within it
+PREFETCH_DELAY_MS = 30
+#: and only those of this many steps ahead
+PREFETCH_STEPS = 12
+
 
 class BlitMixin:
     """The dynamic half of :class:`~gui.canvas.widget.GraphCanvas`."""
@@ -133,15 +138,17 @@ class BlitMixin:
         self._prefetch_queue = self._labels_to_come()
         if not self._prefetch_scheduled:
             self._prefetch_scheduled = True
-            QTimer.singleShot(0, self._prefetch)
+            QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
 
     def _labels_to_come(self):
-        """Dynamic labels in view that later steps will show, in step order."""
+        """Dynamic labels in view that the next few steps will show, in step order (a
+        raster costs a few ms: all of them would compete with the steps themselves)."""
         g, trace = self.geometry, self.trace
         if g is None or trace is None or not g.show_text:
             return iter(())
         keys = []
-        for step in trace.steps:
+        start = self._position
+        for step in trace.steps[start:start + PREFETCH_STEPS]:
             if step.node is not None and g.in_view[step.node]:
                 keys.append((_GRAD if step.phase == "backward" else _VALUE, step.node))
                 if getattr(step, "first", False):
@@ -168,7 +175,7 @@ class BlitMixin:
             self._dynamic_text(key).prepare(renderer)
             if time.perf_counter() > deadline:
                 self._prefetch_scheduled = True
-                QTimer.singleShot(0, self._prefetch)
+                QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
                 return
 
     def _renderer_key(self):

@@ -203,14 +203,36 @@ class ViewMixin:
         if (target[0] >= view[0] and target[2] <= view[2] and target[1] >= view[1]
                 and target[3] <= view[3]):
             return
-        dx = _shift(target[0], target[2], view[0], view[2])
-        dy = _shift(target[1], target[3], view[1], view[3])
+        # centre what has to be seen (not the least move): the next steps, usually
+        # nearby, then need no pan at all, and a pan is a full redraw
+        dx = _centre_shift(target[0], target[2], view[0], view[2])
+        dy = _centre_shift(target[1], target[3], view[1], view[3])
         if not self.shown_text_at(k):  # an overview: a readable zoom, centred on the step
             k = self.min_text_zoom() * self._ppt()
             self.hint = True
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
-        self._animate_to(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy)
+        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, target)
+        self._animate_to(k, cx, cy)
+
+    def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:
+        """The view's centre moved back over the graph where it would show empty space
+        beside it, as long as ``keep`` (the followed box) stays inside."""
+        x0, x1, y0, y1 = self.extent
+        box = self.ax.bbox
+        margin = FOLLOW_MARGIN / k
+        half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
+        for axis, (lo, hi, half, k_lo, k_hi) in enumerate(
+                ((x0, x1, half_w, keep[0], keep[2]), (y0, y1, half_h, keep[1], keep[3]))):
+            c = cx if axis == 0 else cy
+            if hi - lo > 2 * half:
+                c = min(max(c, lo + half), hi - half)
+            c = min(max(c, k_hi - half), k_lo + half)  # the followed box wins
+            if axis == 0:
+                cx = c
+            else:
+                cy = c
+        return cx, cy
 
     def shown_text_at(self, k: float) -> bool:
         return k / self._ppt() >= self.min_text_zoom() - 1e-9
@@ -251,6 +273,19 @@ class ViewMixin:
 def _rect(place) -> tuple[float, float, float, float]:
     cx, cy, w, h = place
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def _centre_shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float:
+    """Move the view so that [lo, hi] is inside it, a quarter in from the side it came
+    in by: the steps after it usually go on the same way, and meet the view still."""
+    if lo >= view_lo and hi <= view_hi:
+        return 0.0
+    room = (view_hi - view_lo) - (hi - lo)
+    if room <= 0:
+        return (lo + hi) / 2 - (view_lo + view_hi) / 2
+    if hi > view_hi:  # leaving on the high side: put it a quarter in from the low side
+        return lo - (view_lo + room / 4)
+    return hi - (view_hi - room / 4)
 
 
 def _shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float:

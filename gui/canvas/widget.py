@@ -157,6 +157,7 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
             _HIGHLIGHT: self._highlight_keys(current),
         }
         self._set_focus(current)
+        self._position = current.index if current is not None else 0
         changed: list[tuple[int, int]] = []
         for layer, keys in wanted.items():
             shown = self._shown[layer]
@@ -323,6 +324,7 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         self._update_steps: dict = {}
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
+        self._position = 0
         self._focus_nodes: set[int] = set()
         self._focus_edges: set[int] = set()
         self._static: dict[int, list[Text]] = {}
