@@ -7,7 +7,6 @@ The computational graph on a matplotlib canvas, drawn once, then updated step by
 
 from __future__ import annotations
 
-import math
 from pathlib import Path as FilePath
 
 import numpy as np
@@ -19,13 +18,14 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 
 from core.trace import KnownState, Step, Trace
 from gui import fonts
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.scene import (
@@ -37,7 +37,6 @@ from gui.canvas.scene import (
     _UPDATE,
     _VALUE,
     DARK,
-    DRAG_THRESHOLD,
     LEGEND_HEIGHT,
     LIGHT,
     graph_arrays,
@@ -45,7 +44,8 @@ from gui.canvas.scene import (
 from gui.canvas.view import ViewMixin
 
 
-class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
+                  FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -275,25 +275,6 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         index = self.edge_index.get(step.edge)
         return index is not None and bool(g.edge_in_view[index])
 
-    def node_at(self, x: float, y: float) -> int | None:
-        """The node under display point (x, y) (matplotlib pixels, origin bottom left)."""
-        g = self.geometry
-        if g is None or self.trace is None or not len(self.pos):
-            return None
-        d = np.abs(g.centres - (x, y))
-        inside = np.flatnonzero((d[:, 0] <= g.half[:, 0] + 2) & (d[:, 1] <= g.half[:, 1] + 2))
-        if not len(inside):
-            return None
-        return int(inside[np.argmin(np.hypot(*d[inside].T))])
-
-    def node_widget_pos(self, node: int) -> QPoint:
-        """Where node ``node`` is on the widget (logical pixels), for clicks and tests."""
-        if self.geometry is None:
-            self.draw()
-        x, y = self.geometry.centres[node]
-        ratio = self.device_pixel_ratio
-        return QPoint(round(x / ratio), round(self.height() - y / ratio))
-
     def node_tooltip(self, node_id: int) -> str:
         """Name, kind, formula and full-precision numbers, in the UI language."""
         return label_text.node_tooltip(self.trace, node_id, node_id in self._shown[_VALUE],
@@ -383,62 +364,6 @@ class GraphCanvas(ViewMixin, InspectMixin, BlitMixin, LabelArtistsMixin, FigureC
         if layer == _LOCAL:
             return bool(g.edge_in_view[index])
         return bool(g.in_view[index])
-
-    # ---- mouse and keys ------------------------------------------------------------------
-
-    def _on_scroll(self, event) -> None:
-        if event.inaxes is not self.ax or self.trace is None:
-            return
-        self.zoom(1.2 ** event.step, (event.xdata, event.ydata))
-
-    def _on_press(self, event) -> None:
-        if event.button == 1 and event.x is not None:
-            self._press = (event.x, event.y)
-            self._panning = False
-
-    def _on_motion(self, event) -> None:
-        if self._press is not None and event.x is not None:
-            dx, dy = event.x - self._press[0], event.y - self._press[1]
-            if self._panning or math.hypot(dx, dy) > DRAG_THRESHOLD:
-                self._panning = True
-                self._press = (event.x, event.y)
-                self.pan(dx, dy)
-            return
-        if self.trace is None or event.x is None:
-            return
-        node = self.node_at(event.x, event.y)
-        tip = self.node_tooltip(node) if node is not None else ""
-        if tip != self.toolTip():
-            self.setToolTip(tip)
-        shape = Qt.CursorShape
-        cursor = shape.PointingHandCursor if node is not None else shape.ArrowCursor
-        if self.cursor().shape() != cursor:
-            self.setCursor(cursor)
-
-    def _on_release(self, event) -> None:
-        press, panning = self._press, self._panning
-        self._press, self._panning = None, False
-        if press is None or panning or event.button != 1 or event.x is None:
-            return
-        node = self.node_at(event.x, event.y)
-        if node is not None:
-            self.nodeClicked.emit(node)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """+/- zoom, 0 fits; every other key goes on to the window (stepping keys)."""
-        key = event.key()
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal) and not modifiers:
-            self.zoom(1.25)
-        elif key == Qt.Key.Key_Minus and not event.modifiers():
-            self.zoom(1 / 1.25)
-        elif key == Qt.Key.Key_0 and not event.modifiers():
-            self.fit_view()
-        else:
-            event.ignore()
-
-    def keyReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        event.ignore()
 
     # ---- theme and legend ----------------------------------------------------------------
 
