@@ -29,7 +29,7 @@ from gui.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
 #: up to this many steps every cell is made at once (and columns fit their contents)
-EAGER_ROWS = 2000
+EAGER_ROWS = 600
 #: rows made beyond the visible ones, so that a small scroll finds them ready
 ROW_MARGIN = 30
 

@@ -23,8 +23,9 @@ from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
 
 #: upcoming labels are rasterised this long after a draw, in idle time, not within it
 PREFETCH_DELAY_MS = 30
-#: and only those of this many steps ahead
+#: and only those of this many steps ahead, once no step came for this long (seconds)
 PREFETCH_STEPS = 12
+PREFETCH_IDLE_S = 0.25
 
 
 class BlitMixin:
@@ -168,6 +169,11 @@ class BlitMixin:
         """Rasterise upcoming labels a few milliseconds at a time, between events."""
         self._prefetch_scheduled = False
         if self.trace is None or self._draw_pending:
+            return
+        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
+        if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
+            self._prefetch_scheduled = True
+            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
             return
         renderer = self.get_renderer()
         deadline = time.perf_counter() + 0.008

@@ -7,6 +7,7 @@ The computational graph on a matplotlib canvas, drawn once, then updated step by
 
 from __future__ import annotations
 
+import time
 from pathlib import Path as FilePath
 
 import numpy as np
@@ -158,6 +159,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         }
         self._set_focus(current)
         self._position = current.index if current is not None else 0
+        self._last_step = time.perf_counter()
         changed: list[tuple[int, int]] = []
         for layer, keys in wanted.items():
             shown = self._shown[layer]
