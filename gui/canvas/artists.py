@@ -260,8 +260,10 @@ class LegendLayer(Artist):
         ppt = renderer.points_to_pixels(1.0)
         figure = self.canvas.figure.bbox
         y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
+        g = self.canvas.geometry
+        overview = g is not None and not g.show_text and self.canvas.trace is not None
         note = ("stale" if self.canvas.out_of_date else "counter" if self.canvas.counter
-                else "hint" if self.canvas.hint else None)
+                else "overview" if overview else "hint" if self.canvas.hint else None)
         if note is not None and note in self.notes:
             text = self.notes[note]
             if note == "counter":

@@ -7,7 +7,8 @@ import math
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
-from gui.canvas.scene import DRAG_THRESHOLD
+from gui.canvas import label_text
+from gui.canvas.scene import _LOCAL, DRAG_THRESHOLD
 
 
 class EventsMixin:
@@ -55,13 +56,33 @@ class EventsMixin:
         if self.trace is None or event.x is None:
             return
         node = self.node_at(event.x, event.y)
-        tip = self.node_tooltip(node) if node is not None else ""
+        if node is not None:
+            tip = self.node_tooltip(node)
+        else:  # a local-gradient label: its whole formula and every digit
+            edge = self.edge_label_at(event.x, event.y)
+            tip = self.edge_tooltip(edge) if edge is not None else ""
         if tip != self.toolTip():
             self.setToolTip(tip)
         shape = Qt.CursorShape
         cursor = shape.PointingHandCursor if node is not None else shape.ArrowCursor
         if self.cursor().shape() != cursor:
             self.setCursor(cursor)
+
+    def edge_label_at(self, x: float, y: float) -> int | None:
+        """The edge whose shown local-gradient label is under display point (x, y)."""
+        if self.geometry is None or not self.geometry.show_text:
+            return None
+        for index in self._shown[_LOCAL]:
+            text = self._texts.get((_LOCAL, index))
+            if text is not None and self._visible_now((_LOCAL, index)):
+                box = text.get_window_extent(self.get_renderer())
+                if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
+                    return index
+        return None
+
+    def edge_tooltip(self, index: int) -> str:
+        edge = self.edges[index]
+        return label_text.local_tooltip(self.trace, edge, self._local_steps.get(edge))
 
     def _on_release(self, event) -> None:
         press, panning = self._press, self._panning

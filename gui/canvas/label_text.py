@@ -55,6 +55,8 @@ _KIND = {
 _NOT_YET = QT_TRANSLATE_NOOP("GraphCanvas", "value: not computed yet")
 _VALUE_IS = QT_TRANSLATE_NOOP("GraphCanvas", "value = {0}")
 OUT_OF_DATE = QT_TRANSLATE_NOOP("GraphCanvas", "out of date — fix the program or undo")
+OVERVIEW_HINT = QT_TRANSLATE_NOOP(
+    "GraphCanvas", "overview: labels only around the current step — F zooms in to read")
 FIT_HINT = QT_TRANSLATE_NOOP(
     "GraphCanvas", "zoomed in to read — View → Whole graph (Shift+F) shows all of it")
 

@@ -8,6 +8,8 @@ is the overview; only the current step and its neighbours keep their labels ther
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEasingCurve, QVariantAnimation
 from PySide6.QtGui import QGuiApplication
 
@@ -238,8 +240,11 @@ class ViewMixin:
         return k / self._ppt() >= self.min_text_zoom() - 1e-9
 
     def _animate_to(self, k: float, cx: float, cy: float) -> None:
-        instant = (self.instant_pans or QGuiApplication.platformName() == "offscreen"
-                   or abs(k - self._k()) > 1e-6 * k)
+        now = time.perf_counter()
+        fast = now - getattr(self, "_last_pan_step", 0.0) < PAN_MS / 1000  # stepping fast
+        self._last_pan_step = now
+        instant = (self.instant_pans or fast or abs(k - self._k()) > 1e-6 * k
+                   or QGuiApplication.platformName() == "offscreen")
         self._animation_stop()
         if instant:
             self._set_view(k, cx, cy)

@@ -386,7 +386,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
                                   color=self.colours["grad" if name == "stale" else "fg"],
                                   fontweight="bold")
             for name, text in (("stale", label_text.OUT_OF_DATE),
-                               ("hint", label_text.FIT_HINT))}
+                               ("hint", label_text.FIT_HINT),
+                               ("overview", label_text.OVERVIEW_HINT))}
         self._legend.notes["counter"] = self._make_text(
             0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
             clip_on=False, color=self.colours["fg"], fontweight="bold")

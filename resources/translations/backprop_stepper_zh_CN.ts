@@ -400,6 +400,10 @@
             <translation>已过期 — 请修正程序或撤销</translation>
         </message>
         <message>
+            <source>overview: labels only around the current step — F zooms in to read</source>
+            <translation>概览：只显示当前步骤周围的标签 — 按 F 放大以便阅读</translation>
+        </message>
+        <message>
             <source>zoomed in to read — View → Whole graph (Shift+F) shows all of it</source>
             <translation>已放大以便阅读 — 视图 → 整个图 (Shift+F) 显示全部</translation>
         </message>

@@ -153,3 +153,25 @@ def test_the_first_launch_fits_the_screen_and_later_ones_are_clamped(window):
     assert window.width() <= max(area.width(), least.width())
     assert window.height() <= max(area.height(), least.height())
     assert area.contains(window.geometry().topLeft())
+
+
+def test_an_overview_says_why_labels_are_missing(window, qtbot):
+    window.resize(1280, 720)
+    window.load_program(Program(TWO_LAYER, {}), 3, "two layers")
+    settle(window)
+    for _ in range(12):  # wheel-like zoom out, far below readable text
+        window.canvas.zoom(1 / 1.25)
+    settle(window)
+    assert not window.canvas.geometry.show_text
+    assert any(b["text"].startswith("overview:") for b in boxes_of(window, "other"))
+
+
+def test_hovering_a_local_gradient_shows_its_full_text(window, qtbot):
+    window.model.goto(4)  # the lesson's first local gradient: 2 · s on the edge s → loss
+    settle(window)
+    canvas = window.canvas
+    entry = next(e for e in canvas.label_entries() if e["kind"] == "local")
+    x0, y0, x1, y1 = entry["extents"]
+    index = canvas.edge_label_at((x0 + x1) / 2, (y0 + y1) / 2)
+    assert index == entry["edge"]
+    assert canvas.edge_tooltip(index) == "2 · s = -2.0"
