@@ -168,6 +168,7 @@ class GraphLayer(Artist):
         geometry = Geometry(canvas, renderer)
         canvas.geometry = geometry
         canvas._apply_text_zoom(geometry.text_zoom)
+        canvas._cut = canvas.cut_labels()
         colours = canvas.colours
         ax = canvas.ax
         renderer.open_group("graph", gid=self.get_gid())
@@ -216,7 +217,9 @@ class GraphLayer(Artist):
         gc.restore()
         if geometry.show_text:
             for node in np.flatnonzero(geometry.in_view):
-                for text in canvas.static_texts(int(node)):
+                for i, text in enumerate(canvas.static_texts(int(node))):
+                    if ("static", int(node), i) in canvas._cut:
+                        continue
                     text.draw(renderer)
         renderer.close_group("graph")
         self.stale = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gui.canvas.scene import _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
+from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
 
 #: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
@@ -17,6 +17,38 @@ EDGE_RECT_LENGTH = 200.0
 
 class InspectMixin:
     """Measurements of :class:`~gui.canvas.widget.GraphCanvas` (display space)."""
+
+    def cut_labels(self) -> set:
+        """Labels of the current step and its neighbours that the view's edge would cut:
+        they are not drawn (a cut "−0.53" can read as "0.53"); other labels may be cut.
+        Keys: ("static", node, i) for a node's own texts, (layer, index) for the rest."""
+        if self.trace is None or not len(self.pos):
+            return set()
+        box = self.ax.bbox
+        transform = self.ax.transData.transform
+
+        def crosses(cx, cy, w, h) -> bool:
+            (x0, y0), (x1, y1) = transform([(cx - w / 2, cy - h / 2), (cx + w / 2, cy + h / 2)])
+            inside = x0 >= box.x0 and x1 <= box.x1 and y0 >= box.y0 and y1 <= box.y1
+            outside = x1 <= box.x0 or x0 >= box.x1 or y1 <= box.y0 or y0 >= box.y1
+            return not inside and not outside
+
+        cut = set()
+        for v in self._focus_nodes:
+            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            if crosses(x, y, 2 * hw, 2 * hh):
+                cut.add(("static", v, 0))
+            if v in self.name_pos and crosses(*self.name_pos[v]):
+                cut.add(("static", v, 1))
+            for layer in (_VALUE, _GRAD, _UPDATE):
+                place = self.label_pos.get((layer, v))
+                if place is not None and crosses(*place):
+                    cut.add((layer, v))
+        for e in self._focus_edges:
+            place = self.label_pos.get((_LOCAL, e))
+            if place is not None and crosses(*place):
+                cut.add((_LOCAL, e))
+        return cut
 
     def _ensure_drawn(self):
         if self.trace is None:
@@ -43,6 +75,8 @@ class InspectMixin:
                 node = int(node)
                 texts = self.static_texts(node)
                 for i, text in enumerate(texts):
+                    if ("static", node, i) in self._cut:
+                        continue
                     kind = "symbol" if self.is_op[node] and i == 0 else "name"
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})

@@ -171,7 +171,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         could_blit = self._can_blit()
         self.follow()
-        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and could_blit:
+        cut = self.cut_labels()
+        moved = before != (self.ax.get_xlim(), self.ax.get_ylim())
+        if (moved or cut != self._cut) and could_blit:
             self._draw_pending = False
             self.draw()  # an instant pan: the new view is there when the step returns
             return
@@ -308,6 +310,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
         self._position = 0
+        self._cut: set = set()
         self._focus_nodes: set[int] = set()
         self._focus_edges: set[int] = set()
         self._static: dict[int, list[Text]] = {}
@@ -359,6 +362,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
             return False
         if layer == _HIGHLIGHT:
             return True
+        if key in self._cut:
+            return False
         if not g.show_text:  # an overview: the current step and its neighbours only
             focus = self._focus_edges if layer == _LOCAL else self._focus_nodes
             if index not in focus:
