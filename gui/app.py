@@ -281,7 +281,11 @@ def _interactive(args: argparse.Namespace) -> int:
     except ValueError:
         i18n.apply_language(i18n.SYSTEM)
     window = MainWindow(settings)
+    had_geometry = settings.contains("geometry")
     window.restore_settings(settings)
+    from gui.view_actions import fit_to_screen
+
+    fit_to_screen(window, had_geometry)  # at most 90% of the screen; clamped later on
     if args.file or args.session_file:
         window.open_file(args.file or args.session_file)
     elif args.expr is not None or args.expr_file is not None or args.input or args.param:

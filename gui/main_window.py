@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.language import ExpressionError
 from core.session import load_session
-from gui import i18n
+from gui import i18n, view_actions
 from gui.editor_panel import EditorPanel
 from gui.explanation import ExplanationView
 from gui.graph_canvas import GraphCanvas
@@ -101,11 +101,13 @@ class MainWindow(QMainWindow):
         self._make_learning_docks()
         self._make_actions()
         self._add_learning_actions()
+        view_actions.install(self)  # Whole graph, Follow the step, graph text size
         self._make_menus()
 
         self.model.traceReplaced.connect(self._trace_replaced)
         self.model.stepChanged.connect(self._step_changed)
         self.model.errorChanged.connect(self._error_changed)
+        self.model.outOfDateChanged.connect(self.canvas.set_out_of_date)
         self._make_build_indicator()
         self.model.undo_stack.cleanChanged.connect(self._clean_changed)
         self.canvas.nodeClicked.connect(self._node_clicked)
@@ -364,6 +366,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.torch_results_action)
         view_menu.addSeparator()
         view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
+        view_actions.add_to_menu(self, view_menu)
         view_menu.addSeparator()
         panels = self._menu(view_menu, lambda: self.tr("Panels"))
         for dock in self.panel_docks:
@@ -533,7 +536,7 @@ class MainWindow(QMainWindow):
         # the palette goes to the application: a style sheet on the window stops a
         # window-level palette from reaching the docked panels
         QApplication.setPalette(palette(self.dark))
-        self.setStyleSheet(style_sheet(self.dark, self.presentation))
+        self.setStyleSheet(style_sheet(self.dark))  # presentation: see gui/view_actions.py
         self.canvas.set_dark(self.dark)
         self.explanation.set_dark(self.dark)
         self.tables.set_dark(self.dark)
@@ -553,22 +556,7 @@ class MainWindow(QMainWindow):
         if on == self.presentation:
             return
         self.presentation = on
-        self.setStyleSheet(style_sheet(self.dark, self.presentation))
-        self.menuBar().setVisible(not self.presentation)
-        if self.presentation:
-            self._normal_docks = [d for d in self.panel_docks if d.isVisible()]
-            self._normal_geometry = self.saveGeometry()
-            self.torch_dock.hide()
-            self.editor_dock.hide()
-            self.showFullScreen()
-        else:
-            self.showNormal()
-            geometry = getattr(self, "_normal_geometry", None)
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            for dock in getattr(self, "_normal_docks", self.panel_docks):
-                dock.show()
-        QTimer.singleShot(0, self.canvas.fit_view)
+        view_actions.set_presentation(self, on)  # and leaving it restores the window exactly
 
     # ---- documents
     def _update_title(self) -> None:
@@ -791,6 +779,7 @@ class MainWindow(QMainWindow):
         self.set_dark(str(settings.value("dark", "false")).lower() == "true")
         self.torch_results_action.setChecked(
             str(settings.value("torchResultsFromStart", "false")).lower() == "true")
+        view_actions.restore(self, settings)
         recent = settings.value("recentFiles", [])
         self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
 

@@ -165,7 +165,7 @@ class _Renderer:
                  translate: bool = False):
         from matplotlib.font_manager import FontProperties
 
-        from gui.graph_canvas import LEGEND_HEIGHT, GraphCanvas
+        from gui.canvas import LEGEND_HEIGHT, GraphCanvas
 
         self.trace = trace
         self.width, self.height = width, height

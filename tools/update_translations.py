@@ -56,7 +56,7 @@ def lupdate_command() -> list[str]:
 
 
 def sources() -> list[Path]:
-    return sorted((ROOT / "gui").glob("*.py"))
+    return sorted((ROOT / "gui").rglob("*.py"))
 
 
 def read_messages(path: Path) -> dict[tuple[str, str], ET.Element]:

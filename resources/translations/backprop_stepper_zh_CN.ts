@@ -524,7 +524,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>GraphCanvas</name>
         <message>
             <source>data</source>
-            <extracomment>gap between a node's border and its value / gradient label (points) comfortable spacing of layers and rows (points): below it texts start to crowd the widest spacing fit_view uses for a small graph (points) below this fraction of the comfortable spacing, texts are hidden and nodes shrink room around the graph for boxes, names, values and gradients (points) a gradient label sums at most this many contributions (the rest become "…"): a parameter used 10,000 times would otherwise get a label too long to draw or read edge labels longer than this many characters go on two lines paste texts from rasters made once (off: draw every text, for comparison in tests) highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry) the legend: marker, colour role, long label, short label (for a narrow window); QT_TRANSLATE_NOOP lets lupdate find the words, _tr looks them up when drawn</extracomment>
+            <extracomment>a gradient label sums at most this many contributions (the rest become "…"): a parameter used 10,000 times would otherwise get a label too long to draw or read edge labels longer than this many characters go on two lines a formula longer than this is shortened with "…" on the canvas (full text on hover) vectors longer than this are drawn as a column of cells, up to VECTOR_CELLS and "…" the legend: marker, colour role, long label, short label (for a narrow window)</extracomment>
             <translation>数据</translation>
         </message>
         <message>
@@ -578,6 +578,26 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>not needed</source>
             <translation>不需要</translation>
+        </message>
+        <message>
+            <source>value: not computed yet</source>
+            <translation>值：尚未计算</translation>
+        </message>
+        <message>
+            <source>value = {0}</source>
+            <translation>值 = {0}</translation>
+        </message>
+        <message>
+            <source>out of date — fix the program or undo</source>
+            <translation>已过期 — 请修正程序或撤销</translation>
+        </message>
+        <message>
+            <source>overview: labels only around the current step — F zooms in to read</source>
+            <translation>概览：只显示当前步骤周围的标签 — 按 F 放大以便阅读</translation>
+        </message>
+        <message>
+            <source>zoomed in to read — View → Whole graph (Shift+F) shows all of it</source>
+            <translation>已放大以便阅读 — 视图 → 整个图 (Shift+F) 显示全部</translation>
         </message>
     </context>
     <context>
@@ -899,6 +919,23 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>Third-party licences</source>
             <translation>第三方许可证</translation>
         </message>
+        <message>
+            <source>Whole Graph</source>
+            <extracomment>the steps of View → Text size (1 = normal); presentation mode multiplies by 1.5 a first launch takes at most this share of the screen's available area (each way)</extracomment>
+            <translation>整个图</translation>
+        </message>
+        <message>
+            <source>Follow the Current Step</source>
+            <translation>跟随当前步骤</translation>
+        </message>
+        <message>
+            <source>Larger Graph Text</source>
+            <translation>增大图中文字</translation>
+        </message>
+        <message>
+            <source>Smaller Graph Text</source>
+            <translation>减小图中文字</translation>
+        </message>
     </context>
     <context>
         <name>MessageBar</name>
@@ -991,7 +1028,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>RecoveryBar</name>
         <message>
             <source>The last session ended unexpectedly. Restore the work it had?</source>
-            <extracomment>typing in the editor is saved after this pause; everything else at once</extracomment>
+            <extracomment>typing in the editor is saved after this pause; everything else at once bars offered at most (the rest wait for the next start: nothing is deleted) recovery files this process's windows write</extracomment>
             <translation>上次会话意外结束。要恢复当时的工作吗？</translation>
         </message>
         <message>
@@ -1054,7 +1091,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the process to 2.3 GB); entries farther from the present keep only their program and rebuild their trace when undo or redo reaches them True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -1178,7 +1215,7 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>有限差分在此不可靠：舍入误差</translation>
         </message>
         <message>
-            <source>rounding: PyTorch&apos;s is exact</source>
+            <source>rounding: PyTorch's is exact</source>
             <translation>舍入差异：PyTorch 的结果是精确的</translation>
         </message>
         <message>
@@ -1190,6 +1227,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>TorchService</name>
         <message>
             <source>the PyTorch worker could not start: {0}</source>
+            <extracomment>a superseded check this long under way is cancelled (restarting the worker costs about a second: quicker checks are left to finish) how many workers were stopped to cancel a superseded check (for tests)</extracomment>
             <translation>PyTorch 工作进程无法启动：{0}</translation>
         </message>
         <message>

@@ -213,6 +213,7 @@ def test_a_failed_apply_marks_the_graph_out_of_date_until_undo_or_a_fix(window, 
     editor.setPlainText("loss = (w * x - y) ^ 2\n")
     window.editor_panel.apply()
     assert window.model.out_of_date and seen == [True]
+    assert window.canvas.out_of_date  # the canvas greys the old graph and says so
     editor.setPlainText("loss = (w * x - y) ** 3\n")
     window.editor_panel.apply()
     assert not window.model.out_of_date and seen == [True, False]
@@ -220,7 +221,7 @@ def test_a_failed_apply_marks_the_graph_out_of_date_until_undo_or_a_fix(window, 
     window.editor_panel.apply()
     assert window.model.out_of_date
     window.undo_action.trigger()  # back to the lesson: what is shown is what builds
-    assert not window.model.out_of_date
+    assert not window.model.out_of_date and not window.canvas.out_of_date
     # a bad value in the table is not a stale graph: the cell just goes back
     table = window.findChild(QTableWidget, "variablesTable")
     table.item(row_of(table, "x"), 2).setText("abc")

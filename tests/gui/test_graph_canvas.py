@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.layout import node_keys
 from core.trace import Stepper, build_trace
-from gui import graph_canvas
+from gui.canvas import text_cache
 from gui.graph_canvas import GraphCanvas
 from tests.programs import MSE, REUSE, SQUARE, chain_program
 
@@ -54,7 +54,7 @@ def test_names_and_focus(canvas):
 def test_position_zero_shows_only_the_inputs(canvas, lesson):
     trace, _ = lesson
     labels = canvas.visible_labels()
-    for name in ("w", "x", "y", "y_hat", "s", "loss", "×", "−", "²"):
+    for name in ("w", "x", "y", "y_hat", "s", "loss", "×", "−", "(·)²"):
         assert name in labels
     assert sorted(t for t in labels if re.fullmatch(r"−?[0-9.]+", t)) == ["1", "1", "2"]
     assert "−2" not in labels and "−1" not in labels
@@ -161,10 +161,10 @@ def test_pasted_texts_look_like_drawn_texts(canvas, lesson, monkeypatch):
     trace, stepper = lesson
     stepper.goto(9)
     canvas.show_state(stepper.known, stepper.current)
-    monkeypatch.setattr(graph_canvas, "TEXT_CACHE", False)
+    monkeypatch.setattr(text_cache, "TEXT_CACHE", False)
     canvas.draw()
     drawn = np.array(canvas.buffer_rgba(), copy=True)
-    monkeypatch.setattr(graph_canvas, "TEXT_CACHE", True)
+    monkeypatch.setattr(text_cache, "TEXT_CACHE", True)
     canvas.draw()
     canvas.draw()  # the second time every text is pasted from its raster
     pasted = np.asarray(canvas.buffer_rgba())
@@ -301,12 +301,12 @@ def test_dark_theme_keeps_the_labels(canvas, lesson, qtbot):
 
 def test_an_edit_keeps_surviving_nodes_in_place(canvas, lesson, qtbot):
     trace, _ = lesson
-    old = dict(zip(node_keys(trace.graph), map(tuple, canvas.pos), strict=True))
+    old = dict(zip(node_keys(trace.graph), map(tuple, canvas.grid), strict=True))
     xlim = canvas.ax.get_xlim()
     edited = build_trace(LESSON_TEXT.replace("loss = s ** 2", "loss = s ** 2 + 0.5 * w"),
                          lesson_bindings())
     canvas.set_trace(edited)
-    new = dict(zip(node_keys(edited.graph), map(tuple, canvas.pos), strict=True))
+    new = dict(zip(node_keys(edited.graph), map(tuple, canvas.grid), strict=True))
     for key in ("w", "x", "y", "y_hat", "s"):
         assert new[key] == pytest.approx(old[key])
     assert canvas.node_labels(edited.graph.names["loss"])["value"] is None
@@ -340,7 +340,12 @@ def test_a_big_graph_draws_only_what_is_in_view(canvas, qtbot):
     # logically, everything known is still listed
     labels = canvas.visible_labels()
     assert sum(1 for n in trace.graph.nodes if n.is_leaf) <= len(labels)
-    canvas.fit_view()
+    canvas.fit_view()  # too big to fit readable: Fit stays readable and says so
+    settle(qtbot, canvas)
+    assert canvas.geometry.show_text and canvas.hint
+    assert not canvas.geometry.in_view.all()
+    assert any("Whole graph" in b["text"] for b in canvas.label_boxes() if b["kind"] == "other")
+    canvas.whole_view()  # the overview: everything, labels only around the current step
     settle(qtbot, canvas)
     assert canvas.geometry.in_view.all() and not canvas.geometry.show_text
     while stepper.position < 20:

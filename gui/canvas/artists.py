@@ -1,0 +1,333 @@
+"""The artists: the static graph layer, the dynamic layer and the legend.
+
+* :class:`GraphLayer` (static) - edges, arrowheads, node shapes, node texts and names.
+  Geometry is computed in display space at draw time with numpy (one ``draw_path`` per
+  style, not one patch per edge); texts outside the view are neither created nor drawn.
+* :class:`DynamicLayer` (``animated``) - values, gradients, local-gradient edge labels
+  and the current-step highlight, drawn after the static background (see blit.py).
+* :class:`LegendLayer` - a one-line legend in the strip under the graph.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.path import Path
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, IdentityTransform
+
+from gui.canvas.scene import (
+    ARROW_HALF_WIDTH,
+    ARROW_LENGTH,
+    BORDER,
+    LEGEND_HEIGHT,
+    MAX_TEXT_ZOOM,
+)
+
+if TYPE_CHECKING:
+    from gui.canvas.widget import GraphCanvas
+
+def _rounded_template(points_per_corner: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Signs and unit arc offsets of a rounded box, counter-clockwise from the right."""
+    signs, arcs = [], []
+    corners = ((1, 1, 0.0), (-1, 1, 0.5 * math.pi), (-1, -1, math.pi), (1, -1, 1.5 * math.pi))
+    for sx, sy, start in corners:
+        for k in range(points_per_corner):
+            angle = start + 0.5 * math.pi * k / (points_per_corner - 1)
+            signs.append((sx, sy))
+            arcs.append((math.cos(angle), math.sin(angle)))
+    return np.array(signs, float), np.array(arcs, float)
+
+
+_SIGNS, _ARCS = _rounded_template()
+
+
+def rounded_boxes(centres: np.ndarray, half: np.ndarray, radius: np.ndarray) -> Path:
+    """One compound path of rounded boxes (a circle is a box with radius = half size)."""
+    if len(centres) == 0:
+        return Path(np.zeros((0, 2)))
+    core = np.maximum(half - radius[:, None], 0.0)
+    verts = (centres[:, None, :] + _SIGNS[None] * core[:, None, :]
+             + radius[:, None, None] * _ARCS[None])
+    m = len(_SIGNS)
+    verts = np.concatenate([verts, verts[:, :1]], axis=1).reshape(-1, 2)
+    codes = np.full((len(centres), m + 1), Path.LINETO, dtype=Path.code_type)
+    codes[:, 0] = Path.MOVETO
+    codes[:, -1] = Path.CLOSEPOLY
+    return Path(verts, codes.reshape(-1))
+
+
+def _polylines(lines: list[np.ndarray]) -> Path:
+    if not lines:
+        return Path(np.zeros((0, 2)))
+    verts = np.concatenate(lines)
+    codes = np.full(len(verts), Path.LINETO, dtype=Path.code_type)
+    starts = np.cumsum([0] + [len(line) for line in lines[:-1]])
+    codes[starts] = Path.MOVETO
+    return Path(verts, codes)
+
+
+class Geometry:
+    """Where everything is in display space for one draw (one renderer, one view).
+
+    The view maps world points to pixels with one scale ``k`` (equal aspect): node
+    shapes follow it, texts too up to MAX_TEXT_ZOOM, so the placement made at zoom 1
+    stays free of overlaps at every zoom where text is drawn.
+    """
+
+    def __init__(self, canvas: GraphCanvas, renderer):
+        ax = canvas.ax
+        self.renderer = renderer
+        self.ppt = renderer.points_to_pixels(1.0)
+        self.centres = ax.transData.transform(canvas.pos) if len(canvas.pos) else canvas.pos
+        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
+        self.k = abs(x1 - x0)
+        self.zoom = self.k / self.ppt
+        self.text_zoom = min(max(self.zoom, canvas.min_text_zoom()), MAX_TEXT_ZOOM)
+        self.show_text = self.zoom >= canvas.min_text_zoom() - 1e-9
+        self.scale = min(self.zoom, MAX_TEXT_ZOOM)
+        self.half = canvas.half_pt * self.k
+        self.radius = canvas.radius_pt * self.k
+        box = ax.bbox
+        self.view = (box.x0, box.y0, box.x1, box.y1)
+        pad = 60 * self.ppt
+        c = self.centres
+        self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
+                        & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
+        self.edge_lines = self._edges(canvas)
+        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
+        self.highlights: dict[int, tuple] = {}
+        if len(canvas.edges):
+            mid = ax.transData.transform(canvas.edge_mid_world)
+            self.edge_mids = mid
+            self.edge_in_view = ((mid[:, 0] > box.x0) & (mid[:, 0] < box.x1)
+                                 & (mid[:, 1] > box.y0) & (mid[:, 1] < box.y1))
+        else:
+            self.edge_mids = np.zeros((0, 2))
+            self.edge_in_view = np.zeros(0, bool)
+
+    def _boundary(self, node: np.ndarray, direction: np.ndarray, circle: np.ndarray) -> np.ndarray:
+        """Distance from the centre to the border of each node along ``direction``."""
+        half = self.half[node]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.minimum(half[:, 0] / np.abs(direction[:, 0]),
+                           half[:, 1] / np.abs(direction[:, 1]))
+        return np.where(circle[node], self.radius[node], t) + 1.5 * self.ppt
+
+    def _edges(self, canvas: GraphCanvas) -> list[np.ndarray]:
+        """Each edge as a polyline that starts and ends at the node borders."""
+        n_edges = len(canvas.edges)
+        if not n_edges:
+            self.heads = np.zeros((0, 3, 2))
+            return []
+        transform = canvas.ax.transData.transform
+        c = self.centres
+        src, dst = canvas.edge_src, canvas.edge_dst
+        p0, p2 = c[src], c[dst]
+        after0, before2 = transform(canvas.edge_after0), transform(canvas.edge_before2)
+        u0 = after0 - p0
+        u0 /= np.maximum(np.hypot(u0[:, 0], u0[:, 1]), 1e-9)[:, None]
+        u2 = p2 - before2
+        u2 /= np.maximum(np.hypot(u2[:, 0], u2[:, 1]), 1e-9)[:, None]
+        circle = canvas.is_op
+        start = p0 + u0 * self._boundary(src, u0, circle)[:, None]
+        tip = p2 - u2 * self._boundary(dst, u2, circle)[:, None]
+        arrow = ARROW_LENGTH * self.ppt * max(self.scale, 0.5)
+        base = tip - u2 * arrow
+        wing = np.stack([-u2[:, 1], u2[:, 0]], axis=1) * (ARROW_HALF_WIDTH * self.ppt
+                                                           * max(self.scale, 0.5))
+        self.heads = np.stack([tip, base + wing, base - wing], axis=1)
+        end = base + u2 * 0.5
+        lines = list(np.stack([start, end], axis=1))
+        for e in canvas.bent_edges:  # curves and routes: their inner points as well
+            inner = transform(canvas.edge_paths[e][1:-1])
+            lines[e] = np.concatenate([start[e][None], inner, end[e][None]])
+        return lines
+
+    def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
+        (x, y), (hw, hh) = self.centres[node], self.half[node] + pad
+        return (x - hw, y - hh, x + hw, y + hh)
+
+
+class GraphLayer(Artist):
+    """Edges, arrowheads, node shapes, node texts: everything a step never changes."""
+
+    zorder = 1
+
+    def __init__(self, canvas: GraphCanvas):
+        super().__init__()
+        self.canvas = canvas
+
+    def draw(self, renderer) -> None:
+        canvas = self.canvas
+        if not self.get_visible() or canvas.trace is None:
+            return
+        geometry = Geometry(canvas, renderer)
+        canvas.geometry = geometry
+        canvas._apply_text_zoom(geometry.text_zoom)
+        canvas._cut = canvas.cut_labels()
+        colours = canvas.colours
+        ax = canvas.ax
+        renderer.open_group("graph", gid=self.get_gid())
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(ax.bbox)
+        gc.set_joinstyle("round")
+        gc.set_capstyle("butt")
+        if self.get_alpha() is not None:  # out of date: the old graph, greyed
+            gc.set_alpha(self.get_alpha())
+        view = Bbox.from_extents(*geometry.view)
+        lines = geometry.edge_lines
+        if lines:
+            box_lo = np.array([line.min(axis=0) for line in lines])
+            box_hi = np.array([line.max(axis=0) for line in lines])
+            seen = ((box_hi[:, 0] >= view.x0) & (box_lo[:, 0] <= view.x1)
+                    & (box_hi[:, 1] >= view.y0) & (box_lo[:, 1] <= view.y1))
+            width = max(0.6, 1.4 * geometry.scale)
+            for needed, colour, dashes in ((True, colours["edge"], None),
+                                           (False, colours["not_needed"], (0, [4.0, 3.0]))):
+                chosen = np.flatnonzero(seen & (canvas.edge_needed == needed))
+                if not len(chosen):
+                    continue
+                gc.set_foreground(colour)
+                gc.set_linewidth(width)
+                gc.set_dashes(*(dashes or (0, None)))
+                renderer.draw_path(gc, _polylines([lines[e] for e in chosen]),
+                                   IdentityTransform())
+                heads = geometry.heads[chosen]
+                gc.set_dashes(0, None)
+                gc.set_linewidth(0.5)
+                verts = np.concatenate([heads, heads[:, :1]], axis=1).reshape(-1, 2)
+                codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
+                                len(heads)).astype(Path.code_type)
+                path = Path(verts, codes)
+                renderer.draw_path(gc, path, IdentityTransform(), _rgba(colour))
+        for kind in ("operation", "data", "parameter", "constant"):
+            chosen = np.flatnonzero(geometry.in_view & (canvas.kind == kind))
+            if not len(chosen):
+                continue
+            gc.set_foreground(colours[f"{kind}_edge"])
+            gc.set_linewidth(max(0.6, BORDER[kind] * geometry.scale))
+            gc.set_dashes(0, None)
+            path = rounded_boxes(geometry.centres[chosen], geometry.half[chosen],
+                                 geometry.radius[chosen])
+            renderer.draw_path(gc, path, IdentityTransform(), _rgba(colours[f"{kind}_face"]))
+        gc.restore()
+        if geometry.show_text:
+            for node in np.flatnonzero(geometry.in_view):
+                for i, text in enumerate(canvas.static_texts(int(node))):
+                    if ("static", int(node), i) in canvas._cut:
+                        continue
+                    text.draw(renderer)
+        renderer.close_group("graph")
+        self.stale = False
+
+
+class DynamicLayer(Artist):
+    """Values, gradients, local gradients and the highlight: what a step changes."""
+
+    zorder = 5
+
+    def __init__(self, canvas: GraphCanvas):
+        super().__init__()
+        self.canvas = canvas
+        self.set_animated(True)
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible() or self.canvas.trace is None:
+            return
+        self.canvas.draw_dynamic(renderer, None)
+        self.stale = False
+
+
+
+class LegendLayer(Artist):
+    """A one-line legend in the strip under the graph, drawn from cached texts."""
+
+    zorder = 10
+
+    def __init__(self, canvas: GraphCanvas):
+        super().__init__()
+        self.canvas = canvas
+        self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
+        self.drawn: list[Text] = []  # the texts of the last draw (long or short ones)
+        self._widths: dict[tuple[int, float], list[float]] = {}
+        #: one-line notes that take the strip's place: "stale" (out of date), "hint"
+        self.notes: dict[str, Text] = {}
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible() or not self.entries:
+            return
+        ppt = renderer.points_to_pixels(1.0)
+        figure = self.canvas.figure.bbox
+        y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
+        g = self.canvas.geometry
+        overview = g is not None and not g.show_text and self.canvas.trace is not None
+        note = ("stale" if self.canvas.out_of_date else "counter" if self.canvas.counter
+                else "overview" if overview else "hint" if self.canvas.hint else None)
+        if note is not None and note in self.notes:
+            text = self.notes[note]
+            if note == "counter":
+                text.set_text(self.canvas.counter())
+            text.set_position((figure.x0 + figure.width / 2, y))
+            text.draw(renderer)
+            self.drawn = [text]
+            self.stale = False
+            return
+        marker, gap, spacing = 16 * ppt, 5 * ppt, 14 * ppt
+
+        def layout(which: int) -> tuple[list[Text], list[float], float]:
+            texts = [entry[which] for entry in self.entries]
+            key = (which, renderer.dpi)
+            if key not in self._widths:  # measured once: the labels never change
+                self._widths[key] = [t.get_window_extent(renderer).width for t in texts]
+            widths = self._widths[key]
+            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
+            return texts, widths, total
+
+        texts, widths, total = layout(2)
+        if total > figure.width - 8 * ppt:  # a narrow window: the short labels, closer
+            spacing = 8 * ppt
+            texts, widths, total = layout(3)
+        x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
+        self.drawn = texts
+        colours = self.canvas.colours
+        gc = renderer.new_gc()
+        for (kind, role, *_), text, width in zip(self.entries, texts, widths, strict=True):
+            centre = np.array([[x + marker / 2, y]])
+            gc.set_dashes(0, None)
+            if kind in ("box", "circle"):
+                half = np.array([[7.0, 5.0]] if kind == "box" else [[5.5, 5.5]]) * ppt
+                radius = np.array([2.0 if kind == "box" else 5.5]) * ppt
+                gc.set_foreground(colours[f"{role}_edge"])
+                gc.set_linewidth(BORDER[role] * 0.8)
+                renderer.draw_path(gc, rounded_boxes(centre, half, radius), IdentityTransform(),
+                                   _rgba(colours[f"{role}_face"]))
+            elif kind == "square":
+                gc.set_foreground(colours[role])
+                gc.set_linewidth(0.5)
+                half = np.array([[4.5, 4.5]]) * ppt
+                renderer.draw_path(gc, rounded_boxes(centre, half, np.array([1.0 * ppt])),
+                                   IdentityTransform(), _rgba(colours[role]))
+            else:
+                gc.set_foreground(colours[role])
+                gc.set_linewidth(3.5 if kind == "line" else 1.2)
+                if kind == "dashed":
+                    gc.set_dashes(0, [4.0, 3.0])
+                line = np.array([[x, y], [x + marker, y]])
+                renderer.draw_path(gc, Path(line), IdentityTransform())
+            text.set_position((x + marker + gap, y))
+            text.draw(renderer)
+            x += marker + gap + width + spacing
+        gc.restore()
+        self.stale = False
+
+
+
+def _rgba(colour: str) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(colour)
+

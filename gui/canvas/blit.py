@@ -1,0 +1,253 @@
+"""Drawing the dynamic labels and blitting the rectangles a step changes.
+
+A step restores the static background only where something changed, redraws the few
+dynamic labels there and blits those rectangles, so its cost follows what changed, not
+the graph's size. Rasters of upcoming labels are made in idle time (prefetch).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+
+import numpy as np
+from matplotlib.path import Path
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, IdentityTransform
+from PySide6.QtCore import QTimer
+
+from gui import fonts
+from gui.canvas.artists import Geometry, rounded_boxes
+from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
+
+#: upcoming labels are rasterised this long after a draw, in idle time, not within it
+PREFETCH_DELAY_MS = 30
+#: and only those of this many steps ahead, once no step came for this long (seconds)
+PREFETCH_STEPS = 12
+PREFETCH_IDLE_S = 0.25
+
+
+class BlitMixin:
+    """The dynamic half of :class:`~gui.canvas.widget.GraphCanvas`."""
+
+    def draw_dynamic(self, renderer, keys: Iterable[tuple[int, int]] | None) -> None:
+        """Draw the dynamic artists (all shown ones, or ``keys``), noting their extents."""
+        if keys is None:
+            keys = self._dynamic_keys()
+            record = not self.is_saving()
+        else:
+            record = True
+        for key in keys:
+            if not self._visible_now(key):
+                continue
+            if key[0] == _HIGHLIGHT:
+                self._draw_highlight(renderer, key[1])
+            else:
+                self._dynamic_text(key).draw(renderer)
+            if record:
+                box = self._extent(key, renderer)
+                if box is not None:
+                    self._drawn[key] = box
+
+    def _highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
+        """The highlight's outline (made once per key and view: each step asks twice)."""
+        cached = g.highlights.get(key)
+        if cached is None:
+            cached = g.highlights[key] = self._make_highlight(key, g)
+        return cached
+
+    def _make_highlight(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
+        if key >= 0:
+            pad = 3.0 * g.ppt
+            path = rounded_boxes(g.centres[[key]], g.half[[key]] + pad, g.radius[[key]] + pad)
+            return path, True, 3.0
+        e = -key - 1
+        line = g.edge_lines[e]
+        head = g.heads[e]
+        verts = np.concatenate([line, head[[0]]])
+        return Path(verts), False, 4.5
+
+    def _draw_highlight(self, renderer, key: int) -> None:
+        g = self.geometry
+        path, _, width = self._highlight_geometry(key, g)
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.ax.bbox)
+        gc.set_foreground(self.colours["highlight"])
+        gc.set_linewidth(width)
+        gc.set_joinstyle("round")
+        gc.set_capstyle("round")
+        gc.set_alpha(0.95)
+        renderer.draw_path(gc, path, IdentityTransform())
+        gc.restore()
+        name = self._name_over(key)
+        if name is not None:  # the name sits on the wire: keep it readable on top
+            name.draw(renderer)
+
+    def _name_over(self, key: int) -> Text | None:
+        """The name beside a highlighted node or edge source, which the highlight crosses."""
+        if not self.geometry.show_text:
+            return None
+        source = key if key >= 0 else int(self.edge_src[-key - 1])
+        if not self.is_op[source] or not self.geometry.in_view[source]:
+            return None  # out of view the static layer does not draw it either
+        texts = self.static_texts(source)
+        return texts[1] if len(texts) > 1 else None
+
+    def _extent(self, key: tuple[int, int], renderer=None) -> tuple | None:
+        """Display extent of a dynamic artist if it is drawn now, padded for antialiasing."""
+        if not self._visible_now(key):
+            return None
+        renderer = renderer or self.get_renderer()
+        g = self.geometry
+        if key[0] == _HIGHLIGHT:
+            path, _, width = self._highlight_geometry(key[1], g)
+            x0, y0 = path.vertices.min(axis=0)
+            x1, y1 = path.vertices.max(axis=0)
+            pad = width * g.ppt + 2
+            name = self._name_over(key[1])
+            if name is not None:  # its raster's extent when made: no text layout per step
+                extent = name.cached_extent(renderer)
+                if extent is None:  # not drawn yet (out of view): measure, don't rasterise
+                    extent = name.get_window_extent(renderer).extents
+                nx0, ny0, nx1, ny1 = extent
+                x0, y0 = min(x0, nx0 - pad), min(y0, ny0 - pad)
+                x1, y1 = max(x1, nx1 + pad), max(y1, ny1 + pad)
+        else:
+            x0, y0, x1, y1 = self._dynamic_text(key).pixel_extent(renderer)
+            pad = 2.0
+        return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+
+    # ---- drawing and blitting -------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._background = None
+        if self._draw_pending:
+            # QtAgg's print_figure leaves the flag set and waits for a paint event
+            self.update()
+        else:
+            self.draw_idle()
+
+    def _on_draw(self, event) -> None:
+        if event.canvas is not self or self.is_saving():
+            return
+        fonts.register_qt_soon()  # deferred from start-up: the window is painted now
+        self._background = self.copy_from_bbox(self.figure.bbox)
+        self._background_key = self._renderer_key()
+        self._drawn = {}
+        self.draw_dynamic(event.renderer, None)
+        self._prefetch_queue = self._labels_to_come()
+        if not self._prefetch_scheduled:
+            self._prefetch_scheduled = True
+            QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
+
+    def _labels_to_come(self):
+        """Dynamic labels in view that the next few steps will show, in step order (a
+        raster costs a few ms: all of them would compete with the steps themselves)."""
+        g, trace = self.geometry, self.trace
+        if g is None or trace is None or not g.show_text:
+            return iter(())
+        keys = []
+        start = self._position
+        for step in trace.steps[start:start + PREFETCH_STEPS]:
+            if step.node is not None and g.in_view[step.node]:
+                keys.append((_GRAD if step.phase == "backward" else _VALUE, step.node))
+                if getattr(step, "first", False):
+                    keys.append((_GRAD, trace.graph.output))
+            elif step.edge is not None and step.edge in self.edge_index:
+                index = self.edge_index[step.edge]
+                if g.edge_in_view[index]:
+                    keys.append((_LOCAL, index))
+        return iter(keys)
+
+    @property
+    def prefetching(self) -> bool:
+        """True while labels of later steps are still being prepared in idle time."""
+        return self._prefetch_scheduled
+
+    def _prefetch(self) -> None:
+        """Rasterise upcoming labels a few milliseconds at a time, between events."""
+        self._prefetch_scheduled = False
+        if self.trace is None or self._draw_pending:
+            return
+        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
+        if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
+            self._prefetch_scheduled = True
+            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
+            return
+        renderer = self.get_renderer()
+        deadline = time.perf_counter() + 0.008
+        for key in self._prefetch_queue:
+            self._dynamic_text(key).prepare(renderer)
+            if time.perf_counter() > deadline:
+                self._prefetch_scheduled = True
+                QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
+                return
+
+    def _renderer_key(self):
+        w, h = self.figure.bbox.size
+        return (w, h, self.figure.dpi)
+
+    def _can_blit(self) -> bool:
+        return (self._background is not None and self.geometry is not None
+                and not self._draw_pending and self._background_key == self._renderer_key()
+                and getattr(self, "renderer", None) is not None)
+
+    def _blit_regions(self, boxes: list[tuple]) -> None:
+        """Restore the background in ``boxes``, redraw the dynamic artists there, blit."""
+        if not boxes:
+            return
+        width, height = self.figure.bbox.size
+        regions = [list(b) for b in boxes]
+        # grow and merge until every drawn artist touching a region lies inside it
+        for _ in range(8):
+            grown = False
+            merged: list[list[float]] = []
+            for r in regions:
+                for m in merged:
+                    if _overlap(r, m):
+                        _union(m, r)
+                        grown = True
+                        break
+                else:
+                    merged.append(r)
+            regions = merged
+            for r in regions:
+                for box in self._drawn.values():
+                    if _overlap(r, box) and not _inside(box, r):
+                        _union(r, box)
+                        grown = True
+            if not grown:
+                break
+        renderer = self.get_renderer()
+        for r in regions:
+            x0 = max(0, math.floor(r[0]))
+            y0 = max(0, math.floor(r[1]))
+            x1 = min(int(width), math.ceil(r[2]))
+            y1 = min(int(height), math.ceil(r[3]))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            self.restore_region(self._background, bbox=(x0, height - y1, x1, height - y0),
+                                xy=(0, 0))
+            keys = [key for key, box in self._drawn.items() if _overlap(box, (x0, y0, x1, y1))]
+            self.draw_dynamic(renderer, sorted(keys, key=draw_order))
+            self.blit(Bbox.from_extents(x0, y0, x1, y1))
+
+
+
+def draw_order(key: tuple[int, int]) -> tuple[int, int]:
+    """Highlight first, then edge labels, values, gradients; the same on every path."""
+    return key
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(a, b) -> bool:
+    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+def _union(a: list[float], b) -> None:
+    a[0], a[1] = min(a[0], b[0]), min(a[1], b[1])
+    a[2], a[3] = max(a[2], b[2]), max(a[3], b[3])

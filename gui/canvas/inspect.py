@@ -1,0 +1,157 @@
+"""What is drawn now, measured: label boxes and the current step's box, for the
+readability rule (tests) and for following the step (the view).
+
+Boxes are in the widget's logical pixels from the top left, as ``QWidget.rect()``;
+a label's box is its text layout box (``Text.get_window_extent``, no background patch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
+
+#: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
+EDGE_RECT_LENGTH = 200.0
+
+
+class InspectMixin:
+    """Measurements of :class:`~gui.canvas.widget.GraphCanvas` (display space)."""
+
+    def cut_labels(self) -> set:
+        """Labels of the current step and its neighbours that the view's edge would cut:
+        they are not drawn (a cut "−0.53" can read as "0.53"); other labels may be cut.
+        Keys: ("static", node, i) for a node's own texts, (layer, index) for the rest."""
+        if self.trace is None or not len(self.pos):
+            return set()
+        box = self.ax.bbox
+        transform = self.ax.transData.transform
+
+        def crosses(cx, cy, w, h) -> bool:
+            (x0, y0), (x1, y1) = transform([(cx - w / 2, cy - h / 2), (cx + w / 2, cy + h / 2)])
+            inside = x0 >= box.x0 and x1 <= box.x1 and y0 >= box.y0 and y1 <= box.y1
+            outside = x1 <= box.x0 or x0 >= box.x1 or y1 <= box.y0 or y0 >= box.y1
+            return not inside and not outside
+
+        cut = set()
+        for v in self._focus_nodes:
+            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            if crosses(x, y, 2 * hw, 2 * hh):
+                cut.add(("static", v, 0))
+            if v in self.name_pos and crosses(*self.name_pos[v]):
+                cut.add(("static", v, 1))
+            for layer in (_VALUE, _GRAD, _UPDATE):
+                place = self.label_pos.get((layer, v))
+                if place is not None and crosses(*place):
+                    cut.add((layer, v))
+        for e in self._focus_edges:
+            place = self.label_pos.get((_LOCAL, e))
+            if place is not None and crosses(*place):
+                cut.add((_LOCAL, e))
+        return cut
+
+    def _ensure_drawn(self):
+        if self.trace is None:
+            return None
+        if self.geometry is None or self._draw_pending or self.get_renderer() is None:
+            self.draw()
+        return self.get_renderer()
+
+    def _to_widget(self, x0: float, y0: float, x1: float, y1: float) -> tuple:
+        """Display extents (origin bottom left, device pixels) to a widget rect."""
+        ratio = self.device_pixel_ratio or 1.0
+        height = self.figure.bbox.height
+        return (x0 / ratio, (height - y1) / ratio, (x1 - x0) / ratio, (y1 - y0) / ratio)
+
+    def label_entries(self) -> list[dict]:
+        """Every label drawn now: kind, text, display extents and its owner."""
+        renderer = self._ensure_drawn()
+        if renderer is None:
+            return []
+        g = self.geometry
+        entries = []
+        if g.show_text:
+            for node in np.flatnonzero(g.in_view):
+                node = int(node)
+                texts = self.static_texts(node)
+                for i, text in enumerate(texts):
+                    if ("static", node, i) in self._cut:
+                        continue
+                    kind = "symbol" if self.is_op[node] and i == 0 else "name"
+                    entries.append({"kind": kind, "text": text.get_text(), "node": node,
+                                    "extents": text.get_window_extent(renderer).extents})
+        for key in self._dynamic_keys():
+            layer, index = key
+            if layer == _HIGHLIGHT or not self._visible_now(key):
+                continue
+            text = self._dynamic_text(key)
+            if layer == _LOCAL:
+                kind, owner = "local", {"edge": index}
+            elif layer == _VALUE:
+                kind, owner = "value", {"node": index}
+            elif layer == _UPDATE:
+                kind, owner = "update", {"node": index}
+            else:
+                step = self._backward_steps.get(index)
+                many = step is not None and len(step.contributions) >= 2
+                kind, owner = ("ledger" if many else "gradient"), {"node": index}
+            entries.append({"kind": kind, "text": text.get_text(), **owner,
+                            "extents": text.get_window_extent(renderer).extents})
+        for text in self._extra_texts():
+            entries.append({"kind": "other", "text": text.get_text(),
+                            "extents": text.get_window_extent(renderer).extents})
+        box = self.figure.bbox
+        shown = []
+        for entry in entries:
+            x0, y0, x1, y1 = entry["extents"]
+            if x1 <= box.x0 or x0 >= box.x1 or y1 <= box.y0 or y0 >= box.y1:
+                continue  # wholly outside the widget: not drawn, not listed
+            entry["rect"] = self._to_widget(x0, y0, x1, y1)
+            shown.append(entry)
+        return shown
+
+    def _extra_texts(self) -> list:
+        """Legend, hints and overlays: the labels of kind "other"."""
+        return list(self._legend.drawn)
+
+    def label_boxes(self) -> list[dict]:
+        """One ``{"kind", "text", "rect": (x, y, w, h)}`` per label drawn now."""
+        return [{"kind": e["kind"], "text": e["text"], "rect": e["rect"]}
+                for e in self.label_entries()]
+
+    def node_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Each node's box (widget rect), in view or not."""
+        if self._ensure_drawn() is None:
+            return []
+        g = self.geometry
+        return [self._to_widget(*g.node_box(i)) for i in range(len(g.centres))]
+
+    def current_rect(self) -> tuple[float, float, float, float] | None:
+        """The current step's node box, or the part of its edge around the label."""
+        extents = self._current_extents()
+        return None if extents is None else self._to_widget(*extents)
+
+    def _current_extents(self) -> tuple[float, float, float, float] | None:
+        if self._ensure_drawn() is None:
+            return None
+        for key in self._shown[_HIGHLIGHT]:
+            g = self.geometry
+            if key >= 0:
+                return g.node_box(key)
+            return self._edge_extents(-key - 1)
+        return None
+
+    def _edge_extents(self, index: int) -> tuple[float, float, float, float]:
+        """Box of the edge's drawn line within EDGE_RECT_LENGTH / 2 of its label."""
+        g = self.geometry
+        line = np.concatenate([g.edge_lines[index], g.heads[index][[0]]])
+        # densify so that clipping by arc length is fine-grained
+        steps = np.linspace(0.0, 1.0, 12)[:, None]
+        points = np.concatenate([a + steps * (b - a) for a, b in zip(line[:-1], line[1:],
+                                                                      strict=True)])
+        centre = g.edge_mids[index]
+        near = np.hypot(*(points - centre).T) <= EDGE_RECT_LENGTH / 2
+        chosen = points[near] if near.any() else points
+        x0, y0 = chosen.min(axis=0)
+        x1, y1 = chosen.max(axis=0)
+        return (float(x0), float(y0), float(x1), float(y1))

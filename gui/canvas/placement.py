@@ -1,0 +1,161 @@
+"""Where everything goes, in world points: layers spaced by their widest labels, edges
+routed around nodes, and every label (shown now or later) at a place of its own.
+
+Labels are placed once per trace and text size, for every step at once, so they stay
+put while the learner steps; the rules themselves are in :mod:`core.labels`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import labels as rules
+from gui.canvas.measure import text_size
+
+# the keys' first field (see gui.canvas.scene): local, value, gradient, update
+_LOCAL, _VALUE, _GRAD, _UPDATE = 0, 1, 2, 3
+LABEL_FONT, NAME_FONT, EDGE_FONT = 10.0, 10.5, 9.5
+LABEL_GAP, MIN_LAYER_GAP, EDGE_LABEL_PAD, ROW_PAD = 4.0, 34.0, 10.0, 10.0
+CURVE_BEND = 0.32
+#: past this many nodes labels take their first place unchecked (placement is linear,
+#: but a huge graph is only ever read a window at a time)
+PLACE_LIMIT = 4000
+_FONT = {_VALUE: (LABEL_FONT, True), _GRAD: (LABEL_FONT, True), _UPDATE: (LABEL_FONT, True),
+         _LOCAL: (EDGE_FONT, False)}
+_FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+
+
+@dataclass
+class Scene:
+    pos: np.ndarray  # node centres
+    paths: list[np.ndarray]  # each edge as a polyline from centre to centre
+    labels: dict  # key -> (cx, cy, w, h)
+    names: dict  # node -> (cx, cy, w, h)
+
+
+def label_size(key, text: str, m: float) -> tuple[float, float]:
+    size, bold = _FONT[key[0]]
+    return text_size(text, size * m, bold)
+
+
+def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: dict,
+            names: dict, m: float) -> Scene:
+    n = len(grid)
+    sizes = {key: label_size(key, text, m) for key, text in texts.items()}
+    name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
+    gap = LABEL_GAP * m
+    zero = (0.0, 0.0)
+    above, below, left, right = (np.zeros(n) for _ in range(4))
+    for v in range(n):
+        hw, hh = half[v]
+        vw, vh = sizes.get((_VALUE, v), zero)
+        gw, gh = sizes.get((_GRAD, v), zero)
+        uw, uh = sizes.get((_UPDATE, v), zero)
+        above[v] = hh + gap + vh + (uh + gap if uh else 0.0)
+        below[v] = hh + gap + gh
+        left[v] = max(hw, vw / 2, gw / 2, uw / 2)
+        right[v] = left[v]
+        if v in name_sizes:
+            right[v] = max(right[v], hw + 3 * m + name_sizes[v][0])
+    layer = grid[:, 0].astype(int) if n else np.zeros(0, int)
+    layers = int(layer.max()) + 1 if n else 0
+    lay_left, lay_right = np.zeros(layers), np.zeros(layers)
+    np.maximum.at(lay_left, layer, left)
+    np.maximum.at(lay_right, layer, right)
+    gaps = np.full(max(layers - 1, 0), MIN_LAYER_GAP * m)
+    for i, (s, t, _) in enumerate(edges):
+        size = sizes.get((_LOCAL, i))
+        if size is not None and layer[s] < len(gaps):
+            # a label sits on the edge's first stretch; a skipping edge has more room
+            span = max(layer[t] - layer[s], 1)
+            need = size[0] + 2 * EDGE_LABEL_PAD * m
+            gaps[layer[s]] = max(gaps[layer[s]], need if span == 1 else need / span)
+    xs = rules.column_positions(list(lay_left), list(lay_right), list(gaps))
+    row = (above.max() + below.max() + ROW_PAD * m) if n else 1.0
+    pos = np.zeros((n, 2))
+    if n:
+        pos[:, 0] = np.asarray(xs)[layer]
+        pos[:, 1] = grid[:, 1] * row
+    paths = _paths(pos, edges, bend, layer, xs, half, above, below)
+    labels, name_pos = _place(pos, half, sizes, name_sizes, paths, gap, m)
+    return Scene(pos, paths, labels, name_pos)
+
+
+def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
+    centres = [tuple(p) for p in pos]
+    bands = [(half[v, 0], above[v], below[v]) for v in range(len(pos))]
+    routes = rules.route_edges([(s, t) for s, t, _ in edges], list(layer), xs, centres, bands)
+    ts = np.linspace(0.0, 1.0, 14)[:, None]
+    paths = []
+    for i, (s, t, _) in enumerate(edges):
+        p0, p2 = pos[s], pos[t]
+        if bend[i]:
+            d = p2 - p0
+            length = max(float(np.hypot(*d)), 1e-9)
+            normal = np.array([-d[1], d[0]]) / length
+            ctrl = 0.5 * (p0 + p2) + normal * bend[i] * CURVE_BEND * length
+            paths.append((1 - ts) ** 2 * p0 + 2 * (1 - ts) * ts * ctrl + ts ** 2 * p2)
+        elif routes[i]:
+            paths.append(np.array([p0, *routes[i], p2], float))
+        else:
+            paths.append(np.array([p0, p2], float))
+    return paths
+
+
+def _place(pos, half, sizes, name_sizes, paths, gap, m):
+    n = len(pos)
+    big = n > PLACE_LIMIT  # first places only, unchecked
+    order, requests = [], []
+    for v, (w, h) in name_sizes.items():
+        x, y = pos[v]
+        hw, hh = half[v]
+        cands = [(x + hw + 3 * m + w / 2, y), (x + hw + w / 2, y + hh + h / 2),
+                 (x + hw + w / 2, y - hh - h / 2), (x - hw - 3 * m - w / 2, y)]
+        order.append(("name", v))
+        requests.append((w, h, cands))
+    for layer in (_VALUE, _UPDATE, _GRAD):
+        for key, (w, h) in sizes.items():
+            if key[0] != layer:
+                continue
+            v = key[1]
+            x, y = pos[v]
+            hh = half[v, 1]
+            if layer == _GRAD:
+                base = y - hh - gap - h / 2
+                step = -h * 0.5
+            else:
+                base = y + hh + gap + h / 2
+                if layer == _UPDATE:
+                    base += sizes.get((_VALUE, v), (0.0, 0.0))[1] + gap
+                step = h * 0.5
+            cands = []
+            for k in range(1 if big else 4):
+                yk = base + k * step
+                cands += [(x, yk), (x - w / 2 - 4 * m, yk), (x + w / 2 + 4 * m, yk)]
+            order.append(key)
+            requests.append((w, h, cands))
+    for key, (w, h) in sizes.items():
+        if key[0] != _LOCAL:
+            continue
+        path = paths[key[1]].tolist()
+        points = rules.along(path, _FRACTIONS[:1] if big else _FRACTIONS)
+        shift = h / 2 + 3 * m
+        cands = points + [(x, y + shift) for x, y in points[:5]] \
+            + [(x, y - shift) for x, y in points[:5]]
+        order.append(key)
+        requests.append((w, h, cands))
+    if big:
+        chosen = [(tuple(c[0]), True) for _, _, c in requests]
+    else:
+        obstacles = [(pos[v, 0] - half[v, 0], pos[v, 1] - half[v, 1],
+                      pos[v, 0] + half[v, 0], pos[v, 1] + half[v, 1]) for v in range(n)]
+        chosen = rules.place(obstacles, requests)
+    labels, names = {}, {}
+    for key, (w, h, _), ((cx, cy), _) in zip(order, requests, chosen, strict=True):
+        if key[0] == "name":
+            names[key[1]] = (cx, cy, w, h)
+        else:
+            labels[key] = (cx, cy, w, h)
+    return labels, names

@@ -1,0 +1,187 @@
+"""The scene: frozen numbers about one trace's graph (positions, sizes, kinds, edges).
+
+Pure numpy and Python, so a worker thread can make it for a big graph; colours and the
+sizes of everything in points live here too, beside the code that uses them first.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+
+from core.format import format_value
+from core.labels import along
+from core.layout import layered_layout, node_keys
+from core.trace import BackwardStep, LocalGradientStep, Trace, UpdateStep
+from gui.canvas import label_text, placement
+from gui.canvas.measure import text_size
+from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one place)
+    CURVE_BEND,
+    EDGE_FONT,
+    LABEL_FONT,
+    LABEL_GAP,
+    NAME_FONT,
+)
+
+LIGHT = {
+    "bg": "#FFFFFF", "fg": "#222222", "edge": "#4D4D4D", "not_needed": "#999999",
+    "data_face": "#FFFFFF", "data_edge": "#333333",
+    "parameter_face": "#FFF3C4", "parameter_edge": "#6B5500",
+    "constant_face": "#E6E6E6", "constant_edge": "#8C8C8C",
+    "operation_face": "#FFFFFF", "operation_edge": "#333333",
+    "value": "#009E73", "grad": "#D55E00", "local": "#0072B2", "highlight": "#E69F00",
+}
+DARK = {
+    "bg": "#1E1F22", "fg": "#E6E6E6", "edge": "#B3B3B3", "not_needed": "#7A7A7A",
+    "data_face": "#2B2D31", "data_edge": "#D9D9D9",
+    "parameter_face": "#4D4219", "parameter_edge": "#F2D88A",
+    "constant_face": "#3A3B3F", "constant_edge": "#9A9A9A",
+    "operation_face": "#2B2D31", "operation_edge": "#D9D9D9",
+    "value": "#35D0A5", "grad": "#FF8F4D", "local": "#5CB8F0", "highlight": "#F5B942",
+}
+
+# sizes in points (world points: one point at zoom 1)
+OP_RADIUS = 13.0
+BOX_HALF_HEIGHT = {"data": 10.0, "parameter": 10.0, "constant": 8.0}
+CORNER = {"data": 5.0, "parameter": 5.0, "constant": 3.0}
+BORDER = {"data": 1.2, "parameter": 2.4, "constant": 0.8, "operation": 1.3}
+FONT = {"data": 10.5, "parameter": 10.5, "constant": 9.0}
+LEGEND_FONT = 8.5
+#: the smallest graph font: text is drawn only while it is at least MIN_TEXT_PX tall
+SMALLEST_FONT = 8.5
+MIN_TEXT_PX = 9.5
+#: text grows with the zoom up to this factor, then stays (geometry keeps growing)
+MAX_TEXT_ZOOM = 2.5
+ARROW_LENGTH, ARROW_HALF_WIDTH = 7.0, 3.2
+#: zoom limits of a fit: at most this large for a small graph
+WIDEST_ZOOM = 1.6
+#: room around the graph in a fit (points)
+MARGIN = 16.0
+LEGEND_HEIGHT = 0.055
+DRAG_THRESHOLD = 4  # pixels between a click and a pan
+
+_VALUE, _GRAD, _LOCAL, _HIGHLIGHT, _UPDATE = 1, 2, 0, -1, 3  # draw order: highlight first
+
+
+#: layouts made in a worker thread, by trace (they go when the trace goes)
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _leaf_text(node) -> str:
+    return node.name or node.label
+
+
+
+def update_text(trace: Trace, step) -> str:
+    """``w: 1 → 1.2``: the parameter's name, its value and its value after the update."""
+    node = trace.graph.nodes[step.node]
+    return f"{node.name or node.label}: {format_value(node.value)} → {format_value(step.value)}"
+
+
+def graph_arrays(trace: Trace, before: Trace | None = None,
+                 before_grid: np.ndarray | None = None,
+                 text_scale: float = 1.0) -> dict[str, object]:
+    """Everything :meth:`GraphCanvas.set_trace` computes about a trace's graph: the layered
+    layout (nodes of ``before`` keep their rows), node sizes, edges and their routes, and
+    where every label goes (see gui.canvas.placement), all in world points.
+
+    Pure numpy and Python, so a worker thread can make it for a big graph.
+    """
+    previous = None
+    if before is not None and before_grid is not None and len(before_grid):
+        keys = node_keys(before.graph)
+        previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_grid, strict=True)}
+    graph = trace.graph
+    grid_map = layered_layout(graph, previous)
+    n = len(graph.nodes)
+    grid = np.array([grid_map[i] for i in range(n)], float).reshape(n, 2)
+    kind = np.array([node.kind for node in graph.nodes])
+    m = float(text_scale)
+    half = np.zeros((n, 2))
+    radius = np.zeros(n)
+    for node in graph.nodes:
+        if node.kind == "operation":
+            symbol = label_text.symbol_text(node.symbol)
+            width, _ = text_size(symbol, label_text.symbol_size(symbol) * m)
+            r = max(OP_RADIUS * m, width / 2 + 3 * m)
+            half[node.id] = r
+            radius[node.id] = r
+        else:
+            width, _ = text_size(_leaf_text(node), FONT[node.kind] * m,
+                                 node.kind == "parameter")
+            hh = BOX_HALF_HEIGHT[node.kind] * m
+            half[node.id] = (max(width / 2 + 6.0 * m, hh + 2 * m), hh)
+            radius[node.id] = CORNER[node.kind] * m
+    edges = [(source, node.id, index) for node in graph.nodes
+             for index, source in enumerate(node.inputs)]
+    bend = np.zeros(len(edges))
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for i, (s, t, _) in enumerate(edges):
+        pairs.setdefault((s, t), []).append(i)
+    for group in pairs.values():
+        if len(group) > 1:
+            for k, i in enumerate(group):
+                bend[i] = k - (len(group) - 1) / 2
+    local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
+    backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
+    update_steps = {s.node: s for s in trace.steps if isinstance(s, UpdateStep)}
+    texts = {}
+    for node in graph.nodes:
+        texts[(_VALUE, node.id)] = label_text.value_text(node.value)
+        if node.id in trace.grads:
+            texts[(_GRAD, node.id)] = label_text.gradient_text(
+                trace, node.id, backward_steps.get(node.id))
+    for node_id, step in update_steps.items():
+        texts[(_UPDATE, node_id)] = update_text(trace, step)
+    for i, edge in enumerate(edges):
+        if edge in trace.local:
+            texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
+    names = {node.id: node.name for node in graph.nodes
+             if node.kind == "operation" and node.name}
+    scene = placement.arrange(grid, half, edges, bend, texts, names, m)
+    paths = scene.paths
+    mids = np.zeros((len(edges), 2))
+    for i, path in enumerate(paths):
+        place = scene.labels.get((_LOCAL, i))
+        mids[i] = place[:2] if place is not None else along([tuple(p) for p in path], [0.5])[0]
+    rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+             for x, y, w, h in (*scene.labels.values(), *scene.names.values())]
+    rects += [(x - hw, y - hh, x + hw, y + hh)
+              for (x, y), (hw, hh) in zip(scene.pos, half, strict=True)]
+    if rects:
+        box = np.array(rects)
+        extent = (float(box[:, 0].min()), float(box[:, 2].max()),
+                  float(box[:, 1].min()), float(box[:, 3].max()))
+    else:
+        extent = (-1.0, 1.0, -1.0, 1.0)
+    return {
+        "grid": grid,
+        "pos": scene.pos,
+        "kind": kind,
+        "is_op": kind == "operation",
+        "half_pt": half,
+        "radius_pt": radius,
+        "edges": edges,
+        "edge_index": {edge: i for i, edge in enumerate(edges)},
+        "edge_src": np.array([e[0] for e in edges], int),
+        "edge_dst": np.array([e[1] for e in edges], int),
+        "edge_needed": np.array([graph.edge_needed(s, t) for s, t, _ in edges], bool),
+        "edge_bend": bend,
+        "edge_paths": paths,
+        "edge_after0": np.array([p[1] for p in paths], float).reshape(-1, 2),
+        "edge_before2": np.array([p[-2] for p in paths], float).reshape(-1, 2),
+        "bent_edges": [i for i, p in enumerate(paths) if len(p) > 2],
+        "edge_mid_world": mids,
+        "extent": extent,
+        "label_texts": texts,
+        "label_pos": scene.labels,
+        "name_pos": scene.names,
+        "text_scale": m,
+        "local_steps": local_steps,
+        "backward_steps": backward_steps,
+        "update_steps": update_steps,
+        "leaves": [n.id for n in graph.nodes if n.is_leaf],
+    }

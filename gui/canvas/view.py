@@ -1,0 +1,305 @@
+"""The view: fit, whole graph, zoom, pan, and following the current step.
+
+One scale maps world points to pixels in both directions (``k`` pixels a point). Fit
+never goes below the zoom where text stays readable: a graph too big for that is shown
+readable around the current step, with a hint (the legend strip says so). Whole graph
+is the overview; only the current step and its neighbours keep their labels there.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEasingCurve, QVariantAnimation
+from PySide6.QtGui import QGuiApplication
+
+from gui.canvas.scene import (
+    _GRAD,
+    _LOCAL,
+    _UPDATE,
+    _VALUE,
+    MARGIN,
+    MIN_TEXT_PX,
+    SMALLEST_FONT,
+    WIDEST_ZOOM,
+)
+
+#: a pan that follows the step takes this long (none offscreen or while playing)
+PAN_MS = 120
+#: room kept between the followed step's labels and the canvas edge (pixels)
+FOLLOW_MARGIN = 10.0
+
+
+class ViewMixin:
+    """Where :class:`~gui.canvas.widget.GraphCanvas` looks: limits of its axes."""
+
+    # ---- scales
+    def _ppt(self) -> float:
+        return self.figure.dpi / 72
+
+    def min_text_zoom(self) -> float:
+        """The zoom below which the smallest graph text would be under MIN_TEXT_PX."""
+        logical = self._ppt() / (self.device_pixel_ratio or 1.0)
+        readable = MIN_TEXT_PX / (SMALLEST_FONT * self.text_scale * logical * 1.04)
+        return max(readable, self.least_zoom)
+
+    def _k(self) -> float:
+        (x0, x1) = self.ax.get_xlim()
+        return self.ax.bbox.width / max(x1 - x0, 1e-9)
+
+    def _set_view(self, k: float, cx: float, cy: float) -> None:
+        box = self.ax.bbox
+        half_w, half_h = box.width / k / 2, box.height / k / 2
+        self.ax.set_xlim(cx - half_w, cx + half_w)
+        self.ax.set_ylim(cy - half_h, cy + half_h)
+
+    def _fit_k(self) -> float:
+        x0, x1, y0, y1 = self.extent
+        box = self.ax.bbox
+        margin = 2 * MARGIN * self._ppt()
+        k = min((box.width - margin) / max(x1 - x0, 1.0),
+                (box.height - margin) / max(y1 - y0, 1.0))
+        return max(min(k, WIDEST_ZOOM * self._ppt()), 1e-3)
+
+    def _centre(self) -> tuple[float, float]:
+        x0, x1, y0, y1 = self.extent
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    # ---- commands
+    def fit_view(self) -> None:
+        """The whole graph if its text stays readable; else readable, panned, with a hint."""
+        if self.trace is None:
+            return
+        k = self._fit_k()
+        readable = self.min_text_zoom() * self._ppt()
+        self._animation_stop()
+        if k >= readable:
+            self.hint = False
+            self._set_view(k, *self._centre())
+        else:
+            self.hint = True
+            self._set_view(readable, *self._readable_centre(readable))
+        self._invalidate()
+
+    def whole_view(self) -> None:
+        """Overview: the whole graph whatever its size (labels of the current step stay)."""
+        if self.trace is None:
+            return
+        self._animation_stop()
+        self.hint = False
+        self._set_view(self._fit_k(), *self._centre())
+        self._invalidate()
+
+    def _readable_centre(self, k: float) -> tuple[float, float]:
+        """Around the current step, or at the inputs of the first computed node."""
+        focus = self._focus_extent()
+        x0, x1, y0, y1 = self.extent
+        box = self.ax.bbox
+        if focus is not None:
+            cx, cy = (focus[0] + focus[2]) / 2, (focus[1] + focus[3]) / 2
+        else:
+            first = next((s.node for s in self.trace.steps if s.node is not None), None)
+            cy = self.pos[first, 1] if first is not None else (y0 + y1) / 2
+            cx = x0 + box.width / k / 2
+        # keep the view on the graph
+        half_w, half_h = box.width / k / 2, box.height / k / 2
+        cx = min(max(cx, x0 + half_w), x1 - half_w) if x1 - x0 > 2 * half_w else (x0 + x1) / 2
+        cy = min(max(cy, y0 + half_h), y1 - half_h) if y1 - y0 > 2 * half_h else (y0 + y1) / 2
+        return cx, cy
+
+    def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
+        """Zoom in (factor > 1) or out around ``centre`` (data coords; default the middle)."""
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        cx, cy = centre if centre is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
+        factor = float(factor)
+        k = self._k() * factor
+        if not 0.005 < k / self._ppt() < 20:
+            return
+        self._animation_stop()
+        self.ax.set_xlim(cx - (cx - x0) / factor, cx + (x1 - cx) / factor)
+        self.ax.set_ylim(cy - (cy - y0) / factor, cy + (y1 - cy) / factor)
+        self._invalidate()
+
+    def pan(self, dx_pixels: float, dy_pixels: float) -> None:
+        """Move the view by a number of pixels (positive: the graph moves right/up)."""
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        k = self._k()
+        dx, dy = dx_pixels / k, dy_pixels / k
+        self.ax.set_xlim(x0 - dx, x1 - dx)
+        self.ax.set_ylim(y0 - dy, y1 - dy)
+        self._invalidate()
+
+    def _fits(self, xlim, ylim) -> bool:
+        x0, x1, y0, y1 = self.extent
+        return xlim[0] <= x0 and x1 <= xlim[1] and ylim[0] <= y0 and y1 <= ylim[1]
+
+    def _initial_view(self) -> None:
+        self.fit_view()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        had_view = self.trace is not None and self.ax.bbox.width > 1
+        fitted = had_view and self._fits(self.ax.get_xlim(), self.ax.get_ylim())
+        k = self._k() if had_view else None
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        super().resizeEvent(event)
+        self._background = None
+        if self.trace is None:
+            return
+        if fitted or k is None or self.hint:
+            self.fit_view()
+        else:  # the same scale and centre: nothing stretches
+            self._set_view(k, (x0 + x1) / 2, (y0 + y1) / 2)
+
+    # ---- following the step
+    def _focus_keys(self) -> tuple[set[int], set[int]]:
+        """(nodes, edges) of the current step and the nodes next to it."""
+        return self._focus_nodes, self._focus_edges
+
+    def _focus_extent(self, own_only: bool = False):
+        """World box of the current step's node or edge and its labels (and neighbours')."""
+        if self.trace is None or self._current_key is None:
+            return None
+        nodes, edges = set(), set()
+        kind, index = self._current_key
+        if kind == "node":
+            nodes.add(index)
+        else:
+            edges.add(index)
+        if not own_only:
+            nodes |= self._focus_nodes
+        boxes = []
+        for v in nodes:
+            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            boxes.append((x - hw, y - hh, x + hw, y + hh))
+            for layer in (_VALUE, _GRAD, _UPDATE):
+                place = self.label_pos.get((layer, v))
+                if place is not None:
+                    boxes.append(_rect(place))
+            if v in self.name_pos:
+                boxes.append(_rect(self.name_pos[v]))
+        for e in edges:
+            place = self.label_pos.get((_LOCAL, e))
+            if place is not None:
+                boxes.append(_rect(place))
+            (x, y) = self.edge_mid_world[e]
+            boxes.append((x - 1, y - 1, x + 1, y + 1))
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def follow(self) -> None:
+        """Pan so that the current step and its labels (and, when they fit, its
+        neighbours') are inside the view; nothing when they already are."""
+        if not self.following or self.trace is None or self._current_key is None:
+            return
+        k = self._k()
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        margin = FOLLOW_MARGIN / k
+        view = (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
+        target = self._focus_extent()
+        if target is None:
+            return
+        if target[2] - target[0] > view[2] - view[0] or target[3] - target[1] > view[3] - view[1]:
+            target = self._focus_extent(own_only=True)
+        if (target[0] >= view[0] and target[2] <= view[2] and target[1] >= view[1]
+                and target[3] <= view[3]):
+            return
+        # centre what has to be seen (not the least move): the next steps, usually
+        # nearby, then need no pan at all, and a pan is a full redraw
+        dx = _centre_shift(target[0], target[2], view[0], view[2])
+        dy = _centre_shift(target[1], target[3], view[1], view[3])
+        if not self.shown_text_at(k):  # an overview: a readable zoom, centred on the step
+            k = self.min_text_zoom() * self._ppt()
+            self.hint = True
+            self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
+            return
+        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, target)
+        self._animate_to(k, cx, cy)
+
+    def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:
+        """The view's centre moved back over the graph where it would show empty space
+        beside it, as long as ``keep`` (the followed box) stays inside."""
+        x0, x1, y0, y1 = self.extent
+        box = self.ax.bbox
+        margin = FOLLOW_MARGIN / k
+        half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
+        for axis, (lo, hi, half, k_lo, k_hi) in enumerate(
+                ((x0, x1, half_w, keep[0], keep[2]), (y0, y1, half_h, keep[1], keep[3]))):
+            c = cx if axis == 0 else cy
+            if hi - lo > 2 * half:
+                c = min(max(c, lo + half), hi - half)
+            c = min(max(c, k_hi - half), k_lo + half)  # the followed box wins
+            if axis == 0:
+                cx = c
+            else:
+                cy = c
+        return cx, cy
+
+    def shown_text_at(self, k: float) -> bool:
+        return k / self._ppt() >= self.min_text_zoom() - 1e-9
+
+    def _animate_to(self, k: float, cx: float, cy: float) -> None:
+        now = time.perf_counter()
+        fast = now - getattr(self, "_last_pan_step", 0.0) < PAN_MS / 1000  # stepping fast
+        self._last_pan_step = now
+        instant = (self.instant_pans or fast or abs(k - self._k()) > 1e-6 * k
+                   or QGuiApplication.platformName() == "offscreen")
+        self._animation_stop()
+        if instant:
+            self._set_view(k, cx, cy)
+            self._invalidate()
+            return
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        start = ((x0 + x1) / 2, (y0 + y1) / 2)
+        animation = QVariantAnimation(self)
+        animation.setDuration(PAN_MS)
+        animation.setStartValue(0.0)
+        animation.setEndValue(1.0)
+        animation.setEasingCurve(QEasingCurve.Type.OutCubic)
+
+        def moved(t) -> None:
+            t = float(t)
+            self._set_view(k, start[0] + t * (cx - start[0]), start[1] + t * (cy - start[1]))
+            self._invalidate()
+
+        animation.valueChanged.connect(moved)
+        animation.finished.connect(lambda: moved(1.0))
+        self._animation = animation
+        animation.start()
+
+    def _animation_stop(self) -> None:
+        animation = getattr(self, "_animation", None)
+        if animation is not None:
+            animation.stop()
+            self._animation = None
+
+
+def _rect(place) -> tuple[float, float, float, float]:
+    cx, cy, w, h = place
+    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def _centre_shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float:
+    """Move the view so that [lo, hi] is inside it, a quarter in from the side it came
+    in by: the steps after it usually go on the same way, and meet the view still."""
+    if lo >= view_lo and hi <= view_hi:
+        return 0.0
+    room = (view_hi - view_lo) - (hi - lo)
+    if room <= 0:
+        return (lo + hi) / 2 - (view_lo + view_hi) / 2
+    if hi > view_hi:  # leaving on the high side: put it a quarter in from the low side
+        return lo - (view_lo + room / 4)
+    return hi - (view_hi - room / 4)
+
+
+def _shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float:
+    """How far to move the view so that [lo, hi] is inside [view_lo, view_hi]."""
+    if hi - lo > view_hi - view_lo:
+        return (lo + hi) / 2 - (view_lo + view_hi) / 2
+    if lo < view_lo:
+        return lo - view_lo
+    if hi > view_hi:
+        return hi - view_hi
+    return 0.0
+

@@ -1,0 +1,407 @@
+"""The graph canvas widget: the public API, events, theme; the parts live beside it.
+
+The computational graph on a matplotlib canvas, drawn once, then updated step by step:
+``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
+``text_cache`` + ``blit`` (fast steps), ``view`` (fit, zoom, pan).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path as FilePath
+
+import numpy as np
+
+import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+
+# isort: split
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import IdentityTransform
+from PySide6.QtCore import Qt, Signal
+
+from core.trace import KnownState, Step, Trace
+from gui import fonts
+from gui.canvas import label_text
+from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
+from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.events import EventsMixin
+from gui.canvas.inspect import InspectMixin
+from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.scene import (
+    _GRAD,
+    _HIGHLIGHT,
+    _LOCAL,
+    _PREPARED,
+    _PREPARED_LOCK,
+    _UPDATE,
+    _VALUE,
+    DARK,
+    LEGEND_HEIGHT,
+    LIGHT,
+    graph_arrays,
+)
+from gui.canvas.view import ViewMixin
+
+
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
+                  FigureCanvasQTAgg):
+    """The graph of one trace; ``show_state`` reveals what is known at a position."""
+
+    nodeClicked = Signal(int)
+
+    def __init__(self, parent=None):
+        fonts.register(defer_qt=True)  # Noto Sans SC, used once some text needs CJK glyphs
+        figure = Figure(figsize=(12, 7), dpi=100)
+        super().__init__(figure)
+        if parent is not None:
+            self.setParent(parent)
+        self.setObjectName("graphCanvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.dark = False
+        self.colours = LIGHT
+        #: False: the legend stays English whatever the UI language (English exports)
+        self.translate_legend = True
+        self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
+        self.ax.set_axis_off()
+        self.ax.set_autoscale_on(False)
+        self._graph_layer = GraphLayer(self)
+        self._dynamic_layer = DynamicLayer(self)
+        self.ax.add_artist(self._graph_layer)
+        self.ax.add_artist(self._dynamic_layer)
+        self._legend = LegendLayer(self)
+        self.figure.add_artist(self._legend)
+        self.trace: Trace | None = None
+        self.geometry: Geometry | None = None
+        self._background = None
+        self._background_key = None
+        self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+        self._press: tuple[float, float, tuple] | None = None
+        self._prefetch_scheduled = False
+        self._panning = False
+        #: graph text size (View → Text size, presentation mode): relays the labels out
+        self.text_scale = 1.0
+        #: View → Follow the current step; no animation (playing, stepping fast)
+        self.following = True
+        self.instant_pans = False
+        #: the legend strip says "zoomed in to read …" / "out of date …" instead
+        self.hint = False
+        self.out_of_date = False
+        #: text is drawn at no smaller zoom than this (1 in presentation mode: text at
+        #: least its full size times the text setting)
+        self.least_zoom = 0.0
+        #: presentation mode: a function giving the step counter, drawn under the graph
+        self.counter = None
+        self._reset_graph()
+        self._build_legend()
+        self._apply_theme()
+        self.mpl_connect("draw_event", self._on_draw)
+        self.mpl_connect("scroll_event", self._on_scroll)
+        self.mpl_connect("button_press_event", self._on_press)
+        self.mpl_connect("motion_notify_event", self._on_motion)
+        self.mpl_connect("button_release_event", self._on_release)
+
+    # ---- public API ------------------------------------------------------------
+
+    def set_trace(self, trace: Trace) -> None:
+        """Draw a new graph; nodes that were there before keep their places.
+
+        A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
+        """
+        with _PREPARED_LOCK:
+            arrays = _PREPARED.pop(trace, None)  # used once: it refers to the trace
+        if arrays is None or arrays["text_scale"] != self.text_scale:
+            arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
+        old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
+        had_graph = self.trace is not None and len(self.pos) > 0
+        self._reset_graph()
+        self.trace = trace
+        for name, value in arrays.items():
+            if name not in ("local_steps", "backward_steps", "update_steps", "leaves"):
+                setattr(self, name, value)
+        self._local_steps = arrays["local_steps"]
+        self._backward_steps = arrays["backward_steps"]
+        self._shown[_VALUE] = set(arrays["leaves"])
+        self._build_legend()
+        if old_view is not None and had_graph and self._fits(*old_view):
+            self.ax.set_xlim(*old_view[0])
+            self.ax.set_ylim(*old_view[1])
+        else:
+            self._initial_view()
+        self._invalidate()
+
+    def layout_job(self):
+        """For a worker thread: a function that lays out a trace for this canvas ahead of
+        :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
+        before, before_grid, scale = self.trace, self.grid, self.text_scale
+
+        def job(trace: Trace) -> None:
+            arrays = graph_arrays(trace, before, before_grid, scale)
+            with _PREPARED_LOCK:
+                _PREPARED[trace] = arrays
+
+        return job
+
+    def show_state(self, known: KnownState, current: Step | None) -> None:
+        """Show what is known at a position; redraw only what changed."""
+        if self.trace is None:
+            return
+        wanted = {
+            _VALUE: set(known.values),
+            _GRAD: set(known.grads),
+            _LOCAL: self._edge_keys(known.local),
+            _UPDATE: set(known.updates),
+            _HIGHLIGHT: self._highlight_keys(current),
+        }
+        self._set_focus(current)
+        self._position = current.index if current is not None else 0
+        self._last_step = time.perf_counter()
+        changed: list[tuple[int, int]] = []
+        for layer, keys in wanted.items():
+            shown = self._shown[layer]
+            changed.extend((layer, k) for k in shown - keys)
+            changed.extend((layer, k) for k in keys - shown)
+            self._shown[layer] = keys
+        if not changed:
+            return
+        before = (self.ax.get_xlim(), self.ax.get_ylim())
+        could_blit = self._can_blit()
+        self.follow()
+        cut = self.cut_labels()
+        moved = before != (self.ax.get_xlim(), self.ax.get_ylim())
+        if (moved or cut != self._cut) and could_blit:
+            self._draw_pending = False
+            self.draw()  # an instant pan: the new view is there when the step returns
+            return
+        if not self._can_blit():
+            self.draw_idle()
+            return
+        regions = [self._drawn.pop(key) for key in changed if key in self._drawn]
+        for key in changed:
+            box = self._extent(key)
+            if box is not None:
+                self._drawn[key] = box  # drawn below, where its region is restored
+                regions.append(box)
+        self._blit_regions(regions)
+
+    def retranslate(self) -> None:
+        """The legend again in the current UI language (after a language switch)."""
+        self._build_legend()
+        self._invalidate()
+
+    def _edge_keys(self, edges) -> set[int]:
+        """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
+        try:
+            return set(map(self.edge_index.__getitem__, edges))
+        except KeyError:
+            return {self.edge_index[e] for e in edges if e in self.edge_index}
+
+    def set_out_of_date(self, on: bool) -> None:
+        """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
+        self.out_of_date = bool(on)
+        self._graph_layer.set_alpha(0.35 if self.out_of_date else None)
+        self._invalidate()
+
+    def set_text_scale(self, scale: float) -> None:
+        """Graph text size (1 = normal): the labels are placed again for it."""
+        scale = min(max(float(scale), 0.6), 3.0)
+        if abs(scale - self.text_scale) < 1e-9:
+            return
+        self.text_scale = scale
+        if self.trace is not None:
+            known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
+            key = self._current_key
+            self.trace = None  # a new layout, not an edit of the old one
+            self.set_trace(known)
+            self._shown = shown
+            self._current_key = key
+            self.fit_view()
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = bool(dark)
+        self.colours = DARK if self.dark else LIGHT
+        self._apply_theme()
+        self._invalidate()
+
+    def export_image(self, path: str | FilePath) -> None:
+        """Write the figure at the current position: PNG, SVG or PDF by the suffix."""
+        suffix = FilePath(path).suffix.lower().lstrip(".")
+        if suffix not in ("png", "svg", "pdf"):
+            raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
+        self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
+        self._invalidate()  # savefig used its own renderer; the screen needs a fresh one
+
+    def visible_labels(self) -> list[str]:
+        """The texts on the graph that are visible now (names, values, gradients, edges)."""
+        if self.trace is None:
+            return []
+        texts: list[str] = []
+        for node in range(len(self.trace.graph.nodes)):
+            texts.extend(t.get_text() for t in self.static_texts(node))
+        for key in self._dynamic_keys():
+            if key[0] != _HIGHLIGHT:
+                texts.append(self._dynamic_text(key).get_text())
+        return texts
+
+    def node_labels(self, node_id: int) -> dict[str, str | None]:
+        """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
+        return {
+            "value": self._dynamic_text((_VALUE, node_id)).get_text()
+            if node_id in self._shown[_VALUE] else None,
+            "gradient": self._dynamic_text((_GRAD, node_id)).get_text()
+            if node_id in self._shown[_GRAD] else None,
+        }
+
+    def edge_label(self, edge: tuple[int, int, int]) -> str | None:
+        """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
+        index = self.edge_index.get(edge)
+        if index is None or index not in self._shown[_LOCAL]:
+            return None
+        return self._dynamic_text((_LOCAL, index)).get_text()
+
+    def highlighted(self) -> tuple[str, int] | None:
+        """``("node", id)`` or ``("edge", index into self.edges)`` of the current step."""
+        for key in self._shown[_HIGHLIGHT]:
+            return ("node", key) if key >= 0 else ("edge", -key - 1)
+        return None
+
+    def step_in_view(self, step: Step | None) -> bool:
+        """Whether the step's node or edge midpoint is inside the current view."""
+        g = self.geometry
+        if g is None or step is None:
+            return False
+        if step.node is not None:
+            return bool(g.in_view[step.node])
+        index = self.edge_index.get(step.edge)
+        return index is not None and bool(g.edge_in_view[index])
+
+    def node_tooltip(self, node_id: int) -> str:
+        """Name, kind, formula and full-precision numbers, in the UI language."""
+        return label_text.node_tooltip(self.trace, node_id, node_id in self._shown[_VALUE],
+                                       node_id in self._shown[_GRAD])
+
+    def _reset_graph(self) -> None:
+        self.trace = None
+        self.geometry = None
+        self.pos = np.zeros((0, 2))
+        self.kind = np.array([], dtype=str)
+        self.is_op = np.zeros(0, bool)
+        self.half_pt = np.zeros((0, 2))
+        self.radius_pt = np.zeros(0)
+        self.edges: list[tuple[int, int, int]] = []
+        self.edge_index: dict = {}
+        self.edge_src = self.edge_dst = np.zeros(0, int)
+        self.edge_needed = np.zeros(0, bool)
+        self.edge_bend = np.zeros(0)
+        self.grid = np.zeros((0, 2))
+        self.edge_paths: list[np.ndarray] = []
+        self.edge_after0 = self.edge_before2 = np.zeros((0, 2))
+        self.bent_edges: list[int] = []
+        self.edge_mid_world = np.zeros((0, 2))
+        self.extent = (-1.0, 1.0, -1.0, 1.0)
+        self.label_texts: dict = {}
+        self.label_pos: dict = {}
+        self.name_pos: dict = {}
+        self._update_steps: dict = {}
+        self._text_zoom = 1.0
+        self._current_key: tuple[str, int] | None = None
+        self._position = 0
+        self._cut: set = set()
+        self._focus_nodes: set[int] = set()
+        self._focus_edges: set[int] = set()
+        self._static: dict[int, list[Text]] = {}
+        self._texts: dict[tuple[int, int], Text] = {}
+        self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
+                                            _UPDATE: set(), _HIGHLIGHT: set()}
+        self._drawn = {}
+        self._raster_cache: dict = {}
+        self._prefetch_queue = iter(())
+
+
+    def _set_focus(self, current: Step | None) -> None:
+        """The current step's node or edge, and the nodes next to it (they keep their
+        labels in an overview, and following the step keeps them in view)."""
+        self._current_key, self._focus_nodes, self._focus_edges = None, set(), set()
+        if current is None or self.trace is None:
+            return
+        graph = self.trace.graph
+        if current.node is not None:
+            self._current_key = ("node", current.node)
+            node = graph.nodes[current.node]
+            self._focus_nodes = {current.node, *node.inputs,
+                                 *(c for c, _ in graph.consumers[current.node])}
+        elif current.edge is not None and current.edge in self.edge_index:
+            index = self.edge_index[current.edge]
+            self._current_key = ("edge", index)
+            self._focus_nodes = {current.edge[0], current.edge[1]}
+            self._focus_edges = {index}
+
+    def _highlight_keys(self, current: Step | None) -> set[int]:
+        if current is None:
+            return set()
+        if current.node is not None:
+            return {current.node}
+        if current.edge is not None and current.edge in self.edge_index:
+            return {-self.edge_index[current.edge] - 1}
+        return set()
+
+    def _dynamic_keys(self) -> list[tuple[int, int]]:
+        """Everything the dynamic layer shows now, in drawing order."""
+        return sorted(((layer, k) for layer, keys in self._shown.items() for k in keys),
+                      key=draw_order)
+
+    def _visible_now(self, key: tuple[int, int]) -> bool:
+        """Shown, and inside the view at a zoom where texts are drawn."""
+        g = self.geometry
+        layer, index = key
+        if g is None or index not in self._shown[layer]:
+            return False
+        if layer == _HIGHLIGHT:
+            return True
+        if key in self._cut:
+            return False
+        if not g.show_text:  # an overview: the current step and its neighbours only
+            focus = self._focus_edges if layer == _LOCAL else self._focus_nodes
+            if index not in focus:
+                return False
+        if layer == _LOCAL:
+            return bool(g.edge_in_view[index])
+        return bool(g.in_view[index])
+
+    # ---- theme and legend ----------------------------------------------------------------
+
+    def _build_legend(self) -> None:
+        entries = label_text.legend_entries(self.trace, self.translate_legend)
+
+        def label(text: str) -> Text:
+            return self._make_text(0, 0, text, IdentityTransform(), ha="left",
+                                   va="center_baseline", fontsize=8.5,
+                                   color=self.colours["fg"], clip_on=False)
+
+        self._legend.entries = [(m, role, label(long), label(short))
+                                for m, role, long, short in entries]
+        tr = label_text.tr if self.translate_legend else str
+        self._legend.notes = {
+            name: self._make_text(0, 0, tr(text), IdentityTransform(), ha="center",
+                                  va="center_baseline", fontsize=9.0, clip_on=False,
+                                  color=self.colours["grad" if name == "stale" else "fg"],
+                                  fontweight="bold")
+            for name, text in (("stale", label_text.OUT_OF_DATE),
+                               ("hint", label_text.FIT_HINT),
+                               ("overview", label_text.OVERVIEW_HINT))}
+        self._legend.notes["counter"] = self._make_text(
+            0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
+            clip_on=False, color=self.colours["fg"], fontweight="bold")
+        self._legend._widths.clear()
+        self._legend.stale = True
+
+    def _apply_theme(self) -> None:
+        c = self.colours
+        self.figure.set_facecolor(c["bg"])
+        self._build_legend()
+        self._static.clear()
+        self._texts.clear()
+        self._raster_cache.clear()
+
