@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.ops import OPS
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -26,6 +28,9 @@ TEMPLATES: dict[str, str] = {
     # local gradients
     "local": "Local gradient: how much {target} changes when {source} changes, "
              "with every other input held fixed.",
+    "local.vjp": "Local rule: {target} mixes many entries of {source}, so there is no single "
+                 "number here; the rule says how a gradient G arriving at {target} becomes "
+                 "the gradient of {source}, with the shapes it maps between.",
     "why.add": "A sum changes one-for-one with each of its terms.",
     "why.sub": "A difference changes one-for-one with the first term and against the second.",
     "why.mul": "The derivative of a product with respect to one factor is the other factor.",
@@ -72,6 +77,11 @@ TEMPLATES: dict[str, str] = {
     "none.backward": "No parameter reaches {output}, so there is no gradient to "
                      "propagate back. Make a value a parameter (param(…)) to see this phase.",
 }
+
+
+# an op added for tensors keeps its why-sentence in its own registry entry
+TEMPLATES.update({f"why.{key}": entry.why for key, entry in OPS.items()
+                  if entry.why and f"why.{key}" not in TEMPLATES})
 
 
 def render(explanation: Explanation, templates: dict[str, str] | None = None) -> str:
