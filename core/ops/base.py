@@ -145,7 +145,7 @@ class Op:
             code = code.replace("{dimargs}", args)
             if dim is not None and self.key in ("max", "min"):
                 code += ".values"
-        return fill_attrs(code, attrs) if attrs else code.replace("{dims}", "")
+        return fill_attrs(code, attrs)
 
     def output_shape(self, shapes: tuple[Shape, ...], attrs: Mapping[str, Any]) -> Shape:
         """The result's shape, or ShapeError naming both shapes."""
@@ -165,8 +165,8 @@ class Op:
 def fill_attrs(template: str, attrs: Mapping[str, Any]) -> str:
     """Put an op's attributes into its text: ``{dims}`` becomes ``, dim=1`` (and
     ``keepdim=True``) or nothing, ``{d}`` the dim, ``{shape}`` the target shape."""
-    if "{" not in template or not attrs:
-        return template.replace("{dims}", "")
+    if "{" not in template:
+        return template
     dim = attrs.get("dim")
     dims = "" if dim is None else f", dim={dim}"
     if attrs.get("keepdim"):
