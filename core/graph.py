@@ -306,7 +306,8 @@ def _forward(nodes: list[Node]) -> None:
             if node.kind == "operation":
                 args = [nodes[i].value for i in node.inputs]
                 entry = OPS[node.op]
-                if entry.shape is not None or any(type(a) is not np.float64 for a in args):
+                if entry.shape is not None or type(args[0]) is not np.float64 or \
+                        len(args) > 1 and type(args[1]) is not np.float64:
                     check_shapes(node, nodes)
                 if entry.no_grad:
                     check_targets(node, nodes)

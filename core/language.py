@@ -393,9 +393,9 @@ class _Parser(CallReader):
                 operand = self.expr(node.value, depth + 1)
                 return _fold(Apply("transpose", (operand,), line, column,
                                    attrs={"dims": (0, 1), "form": ".T"}))
-            if node.attr == "values" and isinstance(node.value, ast.Call) \
-                    and dotted(node.value.func) is not None \
-                    and dotted(node.value.func).rsplit(".", 1)[-1] in ("max", "min"):
+            func = node.value.func if isinstance(node.value, ast.Call) else None
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if node.attr == "values" and name in ("max", "min"):
                 return self.expr(node.value, depth + 1)  # x.max(dim=1).values
             raise self.error(node, f"'.{short(node.attr)}' is not supported here",
                              "methods must be called, as in x.exp()")

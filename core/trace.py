@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from core.backprop import Contribution, Edge, backward_pass, local_gradients, needed_edges
+from core.backprop import Contribution, Edge, backward_pass, local_gradients
 from core.explain import Explanation, render
 from core.format import format_value
 from core.graph import Binding, ComputationGraph, Operand, build_graph
@@ -477,9 +477,8 @@ class Trace:
         self.grads: dict[int, np.ndarray] = {}
         steps: list[Step] = [ForwardStep(self, n.id) for n in graph.nodes
                              if n.kind == "operation"]
-        edges = needed_edges(graph)
-        self.local = local_gradients(graph, edges)
-        local_steps: list[Step] = [LocalGradientStep(self, edge) for edge in edges]
+        self.local = local_gradients(graph)
+        local_steps: list[Step] = [LocalGradientStep(self, edge) for edge in self.local]
         self.grads, order = backward_pass(graph, self.local)
         backward_steps: list[Step] = [
             BackwardStep(self, node_id, contributions, first=i == 0)
