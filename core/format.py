@@ -15,6 +15,7 @@ import numpy as np
 from core.values import MAX_SHOWN_ENTRIES, shape_text, to_json_value
 
 MINUS = "−"
+NO_NUMBER = "—"
 MAX_SHOWN = MAX_SHOWN_ENTRIES
 
 __all__ = ["MINUS", "MAX_SHOWN", "format_number", "format_value", "format_block", "labelled",
@@ -46,7 +47,10 @@ def _nested(array: np.ndarray, digits: int) -> str:
 
 def format_value(value, digits: int = 4, max_shown: int = MAX_SHOWN) -> str:
     """A scalar as a number, a vector as ``[1, 2, 3]``, a matrix as ``[[1, 2], [3, 4]]``;
-    more than ``max_shown`` entries as ``[1000 values]``."""
+    more than ``max_shown`` entries as ``[1000 values]``; None (the local step of a
+    matmul, which has a rule instead of a number) as a dash."""
+    if value is None:
+        return NO_NUMBER
     if np.ndim(value) == 0:
         return format_number(value, digits)
     array = np.asarray(value)
@@ -100,6 +104,8 @@ def labelled(label: str, value, indent: str = "  ") -> list[str]:
 
 def full_precision(value) -> str:
     """Every digit (for hover and copy): the shortest text that reads back the same."""
+    if value is None:
+        return NO_NUMBER
     if np.ndim(value) == 0:
         return repr(float(value))
     array = np.asarray(value, dtype=np.float64)

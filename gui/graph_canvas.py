@@ -911,9 +911,13 @@ class GraphCanvas(FigureCanvasQTAgg):
             edge = self.edges[index]
             step = self._local_steps.get(edge)
             value = self.trace.local[edge]
-            number = format_value(value)
             formula = step.formula if step is not None else ""
-            label = number if formula in ("", number) else f"{formula} = {number}"
+            if value is None:  # a matmul's (a VJP-only op's) rule: no single number
+                number = step.substituted if step is not None else ""
+                formula, label = "", f"{formula} {number}".strip()
+            else:
+                number = format_value(value)
+                label = number if formula in ("", number) else f"{formula} = {number}"
             if len(label) > WRAP_EDGE_LABEL and formula not in ("", number):
                 label = f"{formula}\n= {number}"  # two short lines fit between two layers
             x, y = self._edge_mid_data(index)

@@ -118,6 +118,10 @@
             <source>A tanh neuron (micrograd)</source>
             <translation>一个 tanh 神经元（micrograd）</translation>
         </message>
+        <message>
+            <source>A one-layer network: h = relu(X @ W + b)</source>
+            <translation>单层网络：h = relu(X @ W + b)</translation>
+        </message>
     </context>
     <context>
         <name>Explanation</name>
