@@ -18,12 +18,12 @@ from core.values import MAX_ENTRIES
 
 #: elementwise functions also reachable as F.<name>
 F_FUNCTIONS = ("relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
-               "binary_cross_entropy", "cross_entropy")
+               "binary_cross_entropy", "cross_entropy", "nll_loss")
 REDUCTIONS = ("sum", "mean", "max", "min")
 MATMULS = ("matmul", "mm", "mv", "dot")
 SHAPE_METHODS = ("t", "transpose", "reshape", "view", "flatten", "unsqueeze", "squeeze")
 ALONG = ("softmax", "log_softmax")
-LOSSES = ("mse_loss", "binary_cross_entropy", "cross_entropy")
+LOSSES = ("mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss")
 CONSTRUCTORS = ("zeros", "ones", "full", "eye", "arange", "linspace", "randn", "rand")
 #: every name a call may have besides the element-wise functions
 TENSOR_CALLS = (*MATMULS, *SHAPE_METHODS, *ALONG, *LOSSES)

@@ -357,7 +357,7 @@ def check_targets(node: Node, nodes: list[Node]) -> None:
             raise ExpressionError(f"{_formula(node, nodes)}: the target {target.label} must be "
                                   "data, not computed from a parameter", node.line, node.column,
                                   hint="a target takes no gradient")
-        if node.op == "cross_entropy":
+        if node.op in ("cross_entropy", "nll_loss"):
             labels = np.asarray(target.value)
             classes = np.shape(nodes[node.inputs[0]].value)[-1]
             whole = np.all(np.isfinite(labels)) and np.all(labels == np.round(labels))

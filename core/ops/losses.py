@@ -149,3 +149,36 @@ op(
     why="log_softmax, pick the target's entry, mean: fused, the gradient of the scores "
         "is (softmax − onehot) / N — each row pushes its right class up, the rest down.",
 )
+
+
+def _nll(lsm: Array, y: Array) -> Array:
+    labels = np.asarray(y).astype(np.int64)
+    lsm = np.asarray(lsm, dtype=np.float64)
+    picked = lsm[labels] if lsm.ndim == 1 else lsm[np.arange(lsm.shape[0]), labels]
+    return np.float64(-np.mean(picked))
+
+
+def _nll_local(i, out, at):
+    z, y = i
+    z = np.asarray(z, dtype=np.float64)
+    n = 1 if z.ndim == 1 else z.shape[0]
+    return -onehot(y, z.shape[-1]) / n, np.zeros_like(np.asarray(y, dtype=np.float64))[()]
+
+
+op(
+    key="nll_loss", symbol="NLL", arity=2, kind=REDUCTION,
+    forward=_nll,
+    local=_nll_local,
+    text="nll_loss({0:bare}, {1:bare})",
+    local_text=("−onehot({1:bare}) / {n}", "(no gradient: class labels)"),
+    code="F.nll_loss({0:bare}, {1:bare})",
+    torch=lambda t, a, b: t.nn.functional.nll_loss(a, b),
+    shape=_ce_shape, count=lambda i, at: 1 if np.ndim(i[0]) == 1 else np.shape(i[0])[0],
+    jvp=lambda t, i, out, at: np.float64(np.sum(_nll_local(i, out, at)[0] * t[0]))
+    if t[0] is not None else np.float64(0.0),
+    tensor_args=True, no_grad=(1,),
+    description="picks each row's target entry and averages its negative",
+    why="Pick the target's log-probability in each row and take the negative mean: only "
+        "the picked entries move it, each by −1/N. After log_softmax this is "
+        "cross-entropy, stepped as its primitives.",
+)

@@ -358,6 +358,11 @@
             <extracomment>core.explain.TEMPLATES['why.cross_entropy']; keep the {names}</extracomment>
             <translation>log_softmax、取出目标类别的元素、求平均：合在一起，分数的梯度是 (softmax − onehot) / N——每一行把正确类别往上推，其余往下推。</translation>
         </message>
+        <message>
+            <source>Pick the target's log-probability in each row and take the negative mean: only the picked entries move it, each by −1/N. After log_softmax this is cross-entropy, stepped as its primitives.</source>
+            <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
+            <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
+        </message>
     </context>
     <context>
         <name>ExplanationView</name>

@@ -23,9 +23,9 @@ ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log
            "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
            "max", "min", "softmax", "log_softmax", "matmul", "transpose", "reshape", "view",
            "flatten", "unsqueeze", "squeeze", "mse_loss", "binary_cross_entropy",
-           "cross_entropy"}
+           "cross_entropy", "nll_loss"}
 REDUCTIONS = {"sum", "mean", "max", "min"}
-LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy"}
+LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 VJP_ONLY = {"softmax", "log_softmax", "matmul", "transpose", "reshape", "view", "flatten",
             "unsqueeze", "squeeze"}
 

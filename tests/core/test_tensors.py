@@ -88,6 +88,8 @@ CASES = [
      lambda t, v: t.nn.functional.binary_cross_entropy(t.sigmoid(v["Z"]), v["Y"])),
     ("cross-entropy", f"Z = param({m(4, 3)})\ny = torch.tensor([0, 2, 1, 2])\n"
      "loss = F.cross_entropy(Z, y)", None),
+    ("ce-as-primitives", f"Z = param({m(4, 3)})\ny = torch.tensor([0, 2, 1, 2])\n"
+     "loss = F.nll_loss(F.log_softmax(Z, dim=1), y)", None),
     ("cross-entropy-1d", f"z = param({V3})\ny = torch.tensor(2)\nloss = F.cross_entropy(z, y)",
      None),
     ("broadcast-row", f"A = param({A23})\nb = param({V3})\nC = {D23}\nloss = sum((A + b) * C)",
@@ -352,3 +354,63 @@ def test_pasted_pytorch_forms_are_the_same_ops():
                                            f"A = param({A23})\nloss = sum({f})").graph.operations)
            for f in forms}
     assert ops == {("relu", "sum")}
+
+
+def test_cross_entropy_stepped_as_its_primitives_gives_the_fused_gradient(same):
+    z = json.dumps(np.round(RNG.normal(size=(3, 4)), 3).tolist())
+    fused = build_trace(f"Z = param({z})\ny = torch.tensor([1, 3, 0])\n"
+                        "loss = F.cross_entropy(Z, y)")
+    steps = build_trace(f"Z = param({z})\ny = torch.tensor([1, 3, 0])\n"
+                        "p = F.log_softmax(Z, dim=1)\nloss = F.nll_loss(p, y)")
+    same(steps.graph.output_node.value, fused.graph.output_node.value)
+    same(steps.gradient(steps.graph.names["Z"]), fused.gradient(fused.graph.names["Z"]))
+    local = [s.formula for s in steps.steps if s.phase == "local"]
+    assert local == ["−onehot(y) / 3", "G ↦ G − exp(p) ⊙ Σ_1 G"]
+
+
+# ---- forward mode: every op's JVP against torch.func.jvp ---------------------------------
+
+def _arr(*shape, positive=False):
+    x = RNG.uniform(0.2, 0.9, shape) if positive else RNG.uniform(-1.5, 1.5, shape)
+    return np.round(x, 3)
+
+
+JVP_CASES = [
+    ("add", (_arr(2, 3), _arr(3)), {}), ("mul", (_arr(2, 3), _arr(2, 1)), {}),
+    ("div", (_arr(2, 3), _arr(2, 3, positive=True)), {}), ("tanh", (_arr(2, 3),), {}),
+    ("relu", (_arr(4),), {}), ("powc", (_arr(3, positive=True),), {"k": 2.5}),
+    ("sum", (_arr(2, 3),), {"dim": 1}), ("mean", (_arr(2, 3),), {"dim": 0, "keepdim": True}),
+    ("max", (_arr(2, 3),), {"dim": 1}), ("min", (_arr(5),), {}),
+    ("softmax", (_arr(2, 3),), {"dim": 1}), ("log_softmax", (_arr(2, 3),), {"dim": 0}),
+    ("matmul", (_arr(2, 3), _arr(3, 4)), {"form": "@"}),
+    ("matmul", (_arr(3), _arr(3, 2)), {"form": "@"}),
+    ("transpose", (_arr(2, 3),), {"dims": (0, 1), "form": ".T"}),
+    ("reshape", (_arr(2, 3),), {"shape": (3, 2)}), ("flatten", (_arr(2, 3),), {}),
+    ("unsqueeze", (_arr(3),), {"dim": 1}), ("squeeze", (_arr(1, 3),), {"dim": 0}),
+    ("mse_loss", (_arr(2, 3), _arr(2, 3)), {}),
+]
+
+
+@pytest.mark.parametrize(("key", "inputs", "attrs"), JVP_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(JVP_CASES)])
+def test_jvp_matches_torch_forward_mode(torch, same, key, inputs, attrs):
+    from core.ops import OPS, forward, jvp
+
+    entry = OPS[key]
+    tangents = tuple(RNG.normal(size=np.shape(x)) for x in inputs)
+    out = forward(entry, inputs, attrs)
+    ours = jvp(entry, tangents, inputs, out, attrs)
+    import warnings
+
+    import torch.autograd.forward_ad as fwad
+
+    with fwad.dual_level(), warnings.catch_warnings():
+        # torch loads its forward-mode decompositions through torch.jit.script once,
+        # which warns that jit.script is deprecated: torch's own matter, not ours
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated",
+                                DeprecationWarning)
+        duals = [fwad.make_dual(torch.tensor(x, dtype=torch.float64),
+                                torch.tensor(t, dtype=torch.float64))
+                 for x, t in zip(inputs, tangents, strict=True)]
+        theirs = fwad.unpack_dual(entry.torch(torch, *duals, **attrs)).tangent
+    same(ours, theirs.numpy())
