@@ -25,60 +25,22 @@ from core.calls import (
     dotted,
 )
 from core.draws import Draws
+from core.errors import MAX_MESSAGE, ExpressionError, short
 from core.ir import Apply, Assign, Backward, Declare, Literal, Ref
 from core.ir import fold as _fold
 from core.ops import UNARY_FUNCTIONS
-from core.values import MAX_ENTRIES, MAX_VALUE_TEXT, read_nested
+from core.values import MAX_ENTRIES, parse_number
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
 MAX_VECTOR = MAX_ENTRIES  # a list or tensor: 10⁶ numbers (a 784×128 weight is 100,352)
-MAX_MESSAGE = 300
 
 FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min", "softmax", "log_softmax")
 RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
                       "pow", "grad", "backward", "float"})  # float: generated code's nan
 #: module names the program may import, and what they stand for
 MODULES = {"torch": "torch", "torch.nn": "torch.nn", "torch.nn.functional": "torch.nn.functional"}
-
-
-class ExpressionError(ValueError):
-    """Bad input, with where it is and what to do about it.
-
-    ``line``/``column`` are 1-based; both are ``None`` for input that is not program
-    text (a value field, a session file), whose ``where`` names it instead.
-    """
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None,
-                 hint: str | None = None, where: str | None = None):
-        self.message = _cap(message)
-        self.line = line
-        self.column = column
-        self.hint = _cap(hint) if hint else None
-        self.where = where
-        super().__init__(str(self))
-
-    @property
-    def location(self) -> str:
-        parts = []
-        if self.where:
-            parts.append(self.where)
-        if self.line is not None:
-            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        return f"{text} ({self.hint})" if self.hint else text
-
-
-def _cap(text: str, limit: int = MAX_MESSAGE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def short(name: str, limit: int = 40) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 @dataclass
@@ -151,8 +113,8 @@ def function_list() -> str:
     return ", ".join(sorted(FUNCTIONS))
 
 
-__all__ = ["Apply", "Assign", "Backward", "Declare", "ExpressionError", "Literal", "Program",
-           "Ref", "TENSOR_CALLS", "parse", "parse_number"]
+__all__ = ["MAX_MESSAGE", "Apply", "Assign", "Backward", "Declare", "ExpressionError",
+           "Literal", "Program", "Ref", "TENSOR_CALLS", "parse", "parse_number", "short"]
 
 
 class _Parser(CallReader):
@@ -517,39 +479,3 @@ def _syntax_error(exc: SyntaxError, text: str) -> ExpressionError:
     elif "=" not in bad_line and bad_line.strip():
         hint = "write one assignment per line, as in 'y = w * x'"
     return ExpressionError(f"syntax error: {message}", line, column, hint=hint)
-
-
-def parse_number(text: str, where: str) -> np.ndarray:
-    """A value typed in a field or on the command line: a number or a comma-separated list.
-
-    Read with ``float()``, never evaluated; ``where`` names the field in the message.
-    """
-    if not isinstance(text, str):
-        raise ExpressionError("not a number", where=where)
-    if len(text) > MAX_VALUE_TEXT:
-        raise ExpressionError(f"at most {MAX_VECTOR:,} numbers", where=where)
-    if text.strip().startswith("[["):  # a matrix, as torch.tensor takes it
-        try:
-            numbers = read_nested(text)
-        except ValueError as exc:
-            raise ExpressionError(str(exc), where=where,
-                                  hint="write rows of numbers, as in [[1, 2], [3, 4]]") from None
-        if not np.all(np.isfinite(numbers)):
-            raise ExpressionError("must be a finite number", where=where)
-        return numbers
-    parts = [p.strip() for p in text.strip().strip("[]").split(",")]
-    if len(parts) > MAX_VECTOR:
-        raise ExpressionError(f"at most {MAX_VECTOR:,} numbers", where=where)
-    numbers = []
-    for part in parts:
-        try:
-            numbers.append(float(part.replace("−", "-")))
-        except ValueError:
-            raise ExpressionError(f"not a number: {short(part)!r}", where=where,
-                                  hint="write a number such as 1.5, or a list such as 1, 2, 3"
-                                  ) from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise ExpressionError("must be a finite number", where=where)
-    if len(numbers) == 1 and "," not in text and "[" not in text:
-        return np.float64(numbers[0])
-    return np.array(numbers, dtype=np.float64)

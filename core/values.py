@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from core.errors import ExpressionError, short
+
 #: entries one tensor may hold: a 784×128 weight is 100,352
 MAX_ENTRIES = 1_000_000
 #: tensors with more entries than this are shown as "[1000 values]" in step texts
@@ -138,3 +140,39 @@ def read_nested(text: str) -> np.ndarray:
     if text[position:].strip():
         raise ValueError("text after the closing ']'")
     return np.array(result, dtype=np.float64)
+
+
+def parse_number(text: str, where: str) -> np.ndarray:
+    """A value typed in a field or on the command line: a number or a comma-separated list.
+
+    Read with ``float()``, never evaluated; ``where`` names the field in the message.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("not a number", where=where)
+    if len(text) > MAX_VALUE_TEXT:
+        raise ExpressionError(f"at most {MAX_ENTRIES:,} numbers", where=where)
+    if text.strip().startswith("[["):  # a matrix, as torch.tensor takes it
+        try:
+            numbers = read_nested(text)
+        except ValueError as exc:
+            raise ExpressionError(str(exc), where=where,
+                                  hint="write rows of numbers, as in [[1, 2], [3, 4]]") from None
+        if not np.all(np.isfinite(numbers)):
+            raise ExpressionError("must be a finite number", where=where)
+        return numbers
+    parts = [p.strip() for p in text.strip().strip("[]").split(",")]
+    if len(parts) > MAX_ENTRIES:
+        raise ExpressionError(f"at most {MAX_ENTRIES:,} numbers", where=where)
+    numbers = []
+    for part in parts:
+        try:
+            numbers.append(float(part.replace("−", "-")))
+        except ValueError:
+            raise ExpressionError(f"not a number: {short(part)!r}", where=where,
+                                  hint="write a number such as 1.5, or a list such as 1, 2, 3"
+                                  ) from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise ExpressionError("must be a finite number", where=where)
+    if len(numbers) == 1 and "," not in text and "[" not in text:
+        return np.float64(numbers[0])
+    return np.array(numbers, dtype=np.float64)
