@@ -414,3 +414,49 @@ def test_jvp_matches_torch_forward_mode(torch, same, key, inputs, attrs):
                  for x, t in zip(inputs, tangents, strict=True)]
         theirs = fwad.unpack_dual(entry.torch(torch, *duals, **attrs)).tangent
     same(ours, theirs.numpy())
+
+
+# ---- the command line -------------------------------------------------------------------
+
+def test_cli_takes_a_matrix_and_prints_rows_and_nested_json(capsys):
+    from core.cli import run
+
+    argv = ["--headless", "--no-torch", "--expr", "loss = sum(W @ x)",
+            "--param", "W=[[1, 2], [3, 4]]", "--input", "x=1, -1"]
+    assert run(argv) == 0
+    out = capsys.readouterr().out
+    assert "  W (2×2) =\n    [[1, 2],\n     [3, 4]]" in out
+    assert run([*argv, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["values"]["W"] == [[1.0, 2.0], [3.0, 4.0]]
+    assert result["grads"]["W"] == [[1.0, -1.0], [1.0, -1.0]]
+    local = [s for s in result["steps"] if s["phase"] == "local"]
+    assert any(s["value"] is None and "G ↦" in s["formula"] for s in local)
+
+
+def test_cli_shape_error_is_exit_2_with_one_error_line(capsys):
+    from core.cli import run
+
+    code = run(["--headless", "--no-torch", "--expr",
+                "X = torch.ones(4, 2)\nW = param(torch.ones(3, 1))\ny = X @ W\nloss = sum(y)"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "error: line 3, column 5: X @ W: 4×2 @ 3×1 — the inner sizes 2 and 3 differ"]
+
+
+def test_generated_code_builds_the_same_shapes(torch, same):
+    """The code the PyTorch panel shows, run for real, prints what printed_output says."""
+    import contextlib
+    import io
+
+    from core.torch_check import generate_code, printed_output
+
+    trace = build_trace(LAYER.replace("loss = mean(h)", "y = torch.tensor([1, 0, 0, 1])\n"
+                                      "loss = F.cross_entropy(h, y)"))
+    code = generate_code(trace.graph)
+    assert "W = torch.tensor([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]], requires_grad=True)" in code
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(code, "generated", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own generated code
+    assert buffer.getvalue() == printed_output(trace.graph)
