@@ -60,6 +60,9 @@ TEMPLATES: dict[str, str] = {
     "backward.seed": "The backward pass starts at the output with ∂{output}/∂{output} = 1.",
     "backward": "Chain rule: multiply the gradient arriving from {consumer} by this edge's "
                 "local gradient.",
+    "backward.vjp": "Chain rule through {consumer}: its rule, as written above, takes the "
+                    "gradient arriving from {consumer} and gives {target}'s, in {target}'s "
+                    "shape.",
     "backward.fork": "{target} is used {count} times, so its gradient is the sum of "
                      "{count} contributions: gradients add up where a value is used twice.",
     "backward.broadcast": "⊙ then Σ: {target} was broadcast to a vector, so the "

@@ -336,7 +336,7 @@ class BackwardStep(Step):
         parts = []
         if self.first:
             parts.append(Explanation("backward.seed", {"output": self.graph.output_node.label}))
-        parts.append(Explanation("backward", {
+        parts.append(Explanation("backward" if first.local is not None else "backward.vjp", {
             "consumer": self.graph.nodes[first.consumer].label, "target": node.label}))
         if len(self.contributions) > 1:
             parts.append(Explanation("backward.fork", {"target": node.label,

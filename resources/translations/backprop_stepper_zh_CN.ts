@@ -279,6 +279,11 @@
             <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
         </message>
         <message>
+            <source>Chain rule through {consumer}: its rule, as written above, takes the gradient arriving from {consumer} and gives {target}'s, in {target}'s shape.</source>
+            <extracomment>core.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
+            <translation>经过 {consumer} 的链式法则：它的规则（见上方公式）接收从 {consumer} 传来的梯度，给出 {target} 的梯度，形状与 {target} 相同。</translation>
+        </message>
+        <message>
             <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
             <extracomment>core.explain.TEMPLATES['backward.fork']; keep the {names}</extracomment>
             <translation>{target} 被使用了 {count} 次，所以它的梯度是 {count} 份贡献之和：一个值被多次使用时，梯度要相加。</translation>
