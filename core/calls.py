@@ -45,6 +45,8 @@ def dotted(node: ast.expr) -> str | None:
 class CallReader:
     """Mixed into the parser: reads arguments (ints, shapes, keywords) of one call."""
 
+    draws = None  # the parser's core.draws.Draws
+
     def error(self, node, message, hint=None):  # pragma: no cover - the parser's
         raise NotImplementedError
 
@@ -213,9 +215,7 @@ class CallReader:
                                  f"as in F.{name}(z, y)")
             return apply(name, operands(2, "a prediction and a target"))
         if name in CONSTRUCTORS:
-            from core.draws import Draws  # noqa: PLC0415
-
-            value, grad = self.construct(name, node, getattr(self, "draws", None) or Draws())
+            value, grad = self.construct(name, node, self.draws)
             if grad:
                 raise self.error(node, f"torch.{name}(…, requires_grad=True) declares a "
                                  "parameter on its own line", f"as in w = torch.{name}(…)")

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from core.values import shape_text
+from core.values import shape_text, unbroadcast
 
 Array = np.ndarray
 TorchBuilder = Callable[..., Any]
@@ -273,8 +273,6 @@ def jacobian(entry: Op, inputs: tuple[Array, ...], attrs: Mapping[str, Any], pos
             seed = np.zeros(out.size)
             seed[i] = 1.0
             g = vjp(entry, seed.reshape(out.shape)[()], local, inputs, out[()], attrs, position)
-            from core.values import unbroadcast  # noqa: PLC0415 - values imports nothing
-
             rows.append(np.ravel(np.broadcast_to(unbroadcast(g, x.shape), x.shape)))
     return np.array(rows, dtype=np.float64).reshape(out.size, x.size)
 
