@@ -19,20 +19,39 @@ micrograd's (so both see the same machine load).
 One more row, ``{"case": "mlp", …}``: a 2-layer MLP, 784→128→10 on a batch of 64 with
 cross-entropy. ``trace_ms`` is the full trace (every step; formula texts are built when
 read), ``torch_ms`` torch CPU's forward + backward of the same net in its default dtype
-(float32), ``torch64_ms`` the same in float64, the engine's own dtype; all medians of
-``--repeat`` interleaved runs. Target: trace_ms ≤ 3 × torch_ms.
+(float32), ``torch64_ms`` the same in float64, the engine's own dtype; all medians over
+``--repeat`` interleaved blocks of 5 runs each. Target: trace_ms ≤ 3 × torch_ms.
+
+Both engines get the same threads (``--threads``, default 1: numpy's OpenBLAS through
+``OPENBLAS_NUM_THREADS``, set before numpy loads, and ``torch.set_num_threads``). On a
+2-core machine the two thread pools otherwise spin after their work and steal each
+other's cores: whichever ran second timed the other's idle threads, not itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+
+def _threads(argv: list[str]) -> str:
+    """``--threads N`` read before numpy is imported (BLAS reads its variable once)."""
+    for i, arg in enumerate(argv):
+        if arg == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads(sys.argv[1:]))
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -100,6 +119,7 @@ def time_micrograd(ops) -> float | None:
     return time.perf_counter() - start
 
 
+BLOCK = 5  # runs per block in the MLP row's interleaving
 MLP_TEXT = "h = relu(X @ W1 + b1)\nz = h @ W2 + b2\nloss = F.cross_entropy(z, y)\n"
 
 
@@ -134,7 +154,13 @@ def time_mlp_torch(bindings: dict, dtype_name: str) -> float | None:
     return time.perf_counter() - start
 
 
-def measure_mlp(repeat: int) -> dict:
+def measure_mlp(repeat: int, threads: int = 1) -> dict:
+    try:
+        import torch  # noqa: PLC0415
+
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
     bindings = mlp_bindings()
     program_ = parse(MLP_TEXT)
     for _ in range(2):  # warm up BLAS and torch's allocator
@@ -142,18 +168,22 @@ def measure_mlp(repeat: int) -> dict:
         time_mlp_torch(bindings, "float32")
     ours, theirs, theirs64 = [], [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        trace = build_trace(program_, bindings)
-        ours.append(time.perf_counter() - start)
+        # interleaved in short blocks: numpy's BLAS threads and torch's OpenMP threads
+        # each spin a while after their work, so strict alternation would time the two
+        # thread pools fighting over the cores instead of either engine
+        for _ in range(BLOCK):
+            start = time.perf_counter()
+            trace = build_trace(program_, bindings)
+            ours.append(time.perf_counter() - start)
         assert len(trace.steps) > 0
-        theirs.append(time_mlp_torch(bindings, "float32"))
-        theirs64.append(time_mlp_torch(bindings, "float64"))
+        theirs += [time_mlp_torch(bindings, "float32") for _ in range(BLOCK)]
+        theirs64 += [time_mlp_torch(bindings, "float64") for _ in range(BLOCK)]
 
     def ms(xs: list) -> float | None:
         return None if xs[0] is None else round(statistics.median(xs) * 1000, 3)
 
     return {"case": "mlp", "trace_ms": ms(ours), "torch_ms": ms(theirs),
-            "torch64_ms": ms(theirs64)}
+            "torch64_ms": ms(theirs64), "threads": threads}
 
 
 def measure(sizes: list[int], repeat: int) -> list[dict]:
@@ -187,9 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-mlp", action="store_true", help="skip the MLP row")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for numpy's BLAS and for torch (the MLP row)")
     args = parser.parse_args(argv)
     results = measure([int(s) for s in args.sizes.split(",")], max(1, args.repeat))
-    mlp = None if args.no_mlp else measure_mlp(max(1, args.repeat))
+    mlp = None if args.no_mlp else measure_mlp(max(1, args.repeat), max(1, args.threads))
     if args.json:
         print(json.dumps(results + ([mlp] if mlp else [])))
         return 0

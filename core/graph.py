@@ -384,8 +384,14 @@ def _depends_on_parameter(node: Node, nodes: list[Node]) -> bool:
 
 
 def value_warning(value: np.ndarray) -> str | None:
-    if type(value) is np.float64 and math.isfinite(value) or np.all(np.isfinite(value)):
-        return None
+    if type(value) is np.float64:
+        if math.isfinite(value):
+            return None
+    elif math.isfinite(np.add.reduce(value, axis=None)) or np.all(np.isfinite(value)):
+        return None  # a finite sum has finite terms: one pass instead of two
+    if np.any(np.isnan(value)):
+        return "not a number (nan): an input is outside the function's domain"
+    return "infinite: the result overflowed or divided by zero"
     if np.any(np.isnan(value)):
         return "not a number (nan): an input is outside the function's domain"
     return "infinite: the result overflowed or divided by zero"
