@@ -9,12 +9,14 @@ two), in torch's order, so the last digit agrees too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.graph import ComputationGraph
 from core.ops import OPS, chain, vjp
+from core.ops.base import zero_where_local_is
 from core.values import as_value, unbroadcast
 
 Edge = tuple[int, int, int]  # (source node, consumer node, operand position)
@@ -76,7 +78,12 @@ def backward_pass(graph: ComputationGraph, local: dict[Edge, np.ndarray | None]
     # consumers whose rule is more than upstream · local: a chain rule of torch's own, a
     # reduction's spread, or a VJP
     special = {n.id for n in nodes if n.kind == "operation"
-               and (OPS[n.op].chain_rule is not None or OPS[n.op].kind != "elementwise")}
+               and (OPS[n.op].chain_rule not in (None, zero_where_local_is)
+                    or OPS[n.op].kind != "elementwise")}
+    # relu, maximum, minimum: a plain product while the upstream gradient is a finite
+    # number (a zero local gradient masks only an inf or nan)
+    masking = {n.id for n in nodes if n.kind == "operation"
+               and OPS[n.op].chain_rule is zero_where_local_is}
     with np.errstate(all="ignore"):
         for node in reversed(nodes[:output]):
             if not relevant[node.id]:
@@ -90,7 +97,9 @@ def backward_pass(graph: ComputationGraph, local: dict[Edge, np.ndarray | None]
                     continue  # a target or class label: no gradient flows there
                 upstream = grads[consumer]
                 here = local[edge]
-                if here is not None and consumer not in special:
+                if here is not None and consumer not in special and (
+                        consumer not in masking
+                        or type(upstream) is np.float64 and math.isfinite(upstream)):
                     product = upstream * here  # the common case, kept cheap
                     contributions.append(Contribution(consumer, position, upstream, here,
                                                       product, False)

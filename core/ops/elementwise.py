@@ -32,6 +32,16 @@ def _relu(a: Array) -> Array:
     return np.where(a < 0, 0.0, a)
 
 
+
+_ZERO, _ONE = np.float64(0.0), np.float64(1.0)
+
+
+def _relu_local(a: Array) -> Array:
+    if type(a) is np.float64:  # the scalar graphs: no array round trip
+        return _ZERO if a <= 0 else _ONE
+    return np.where(a <= 0, 0.0, 1.0) + 0.0
+
+
 op(
     key="add", symbol="+", arity=2,
     forward=lambda a, b: a + b,
@@ -217,7 +227,7 @@ op(
     # torch's backward is a threshold on the output: out <= 0 gives 0, so relu(nan) = nan
     # with gradient 1
     forward=_relu,
-    local=lambda i, out, at: (np.where(i[0] <= 0, 0.0, 1.0) + 0.0,),
+    local=lambda i, out, at: (_relu_local(i[0]),),
     text="relu({0:bare})", local_text=("1 if {0} > 0, else 0",),
     code="torch.relu({0:bare})", torch=lambda t, a: t.relu(a),
     near_kink=lambda i, at, tol: near(i[0], tol),
