@@ -274,8 +274,9 @@ def generate_code(graph: ComputationGraph) -> str:
             value = float(node.value) if np.ndim(node.value) == 0 else None
             # an inline number reads as typed: `b + 1`, not `b + 1.0` (a Python int
             # combines with a float tensor exactly like the float)
+            # (but -0.0 keeps its sign: -0.0 / w is −∞ where 0 / w is +∞)
             text = str(int(value)) if value is not None and value.is_integer() and \
-                abs(value) < 1e15 else _literal(node.value)
+                abs(value) < 1e15 and not np.signbit(value) else _literal(node.value)
             if np.ndim(node.value):
                 text = f"torch.tensor({text})"
             expr[node.id] = Operand(text, not text.startswith("-"))

@@ -461,3 +461,20 @@ def test_generated_code_builds_the_same_shapes(torch, same):
     with contextlib.redirect_stdout(buffer):
         exec(compile(code, "generated", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own generated code
     assert buffer.getvalue() == printed_output(trace.graph)
+
+
+def test_generated_code_keeps_the_sign_of_a_minus_zero_constant():
+    """``-0 / w`` is a Python -0.0 over a tensor: written as ``0 / w`` it would flip an
+    infinity's sign (found by the property test once ``c / w`` was drawn)."""
+    from core.torch_check import generate_code, printed_output
+
+    trace = build_trace("x = param(-2.4568003970377346)\ns = x * ((-0) / x.sin())\nloss = x / s")
+    code = generate_code(trace.graph)
+    assert "(-0.0) / torch.sin(x)" in code
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(code, "generated", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own generated code
+    assert buffer.getvalue() == printed_output(trace.graph)
