@@ -15,12 +15,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
 
 import numpy as np
 
 from core import __version__
+from core.draws import forbidden
 from core.examples import LESSON_TEXT, lesson_bindings
-from core.format import format_value, to_json_value
+from core.format import format_value, matrix_lines, to_json_value
 from core.graph import Binding, Operand
 from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
@@ -211,6 +214,7 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
     leaves = [n for n in graph.nodes if n.kind in ("data", "parameter")]
     lines.append("Inputs: " + ", ".join(f"{n.label} = {format_value(n.value)} ({n.kind})"
                                          for n in leaves))
+    lines += matrix_lines((n.label, n.value) for n in leaves)
     for phase in PHASES:
         steps = [s for s in trace.steps if s.phase == phase]
         if not steps:
@@ -233,6 +237,8 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
         lines += ["", "Gradients: " + ", ".join(
             f"∂{graph.output_node.label}/∂{n.label} = {format_value(grads[n.name])}"
             for n in params)]
+        lines += matrix_lines((f"∂{graph.output_node.label}/∂{n.label}", grads[n.name])
+                              for n in params)
     if report is None:
         lines += ["", "PyTorch check: skipped (--no-torch)"]
     elif not report.available:
@@ -263,7 +269,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             learning_rate = check_learning_rate(learning_rate, "--lr")
         if args.train is not None:
             check_iterations(args.train, "--train")
-        trace = build_trace(text, bindings, learning_rate)
+        with forbidden() if args.no_torch else nullcontext():  # torch.randn needs torch
+            trace = build_trace(text, bindings, learning_rate)
         run_ = None
         if args.train is not None:
             run_ = train(trace.graph.program, bindings, learning_rate, args.train,

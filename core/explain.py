@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.ops import OPS
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -32,6 +34,9 @@ TEMPLATES: dict[str, str] = {
                          "{source}.",
     "unneeded.computed": "{source} depends on no parameter: {edge} is not needed — nothing "
                          "it comes from is updated.",
+    "local.vjp": "Local rule: {target} mixes many entries of {source}, so there is no single "
+                 "number here; the rule says how a gradient G arriving at {target} becomes "
+                 "the gradient of {source}, with the shapes it maps between.",
     "why.add": "A sum changes one-for-one with each of its terms.",
     "why.sub": "A difference changes one-for-one with the first term and against the second.",
     "why.mul": "The derivative of a product with respect to one factor is the other factor.",
@@ -88,6 +93,9 @@ TEMPLATES: dict[str, str] = {
     "backward.seed": "The backward pass starts at the output with ∂{output}/∂{output} = 1.",
     "backward": "Chain rule: multiply the gradient arriving from {consumer} by this edge's "
                 "local gradient.",
+    "backward.vjp": "Chain rule through {consumer}: its rule, as written above, takes the "
+                    "gradient arriving from {consumer} and gives {target}'s, in {target}'s "
+                    "shape.",
     "backward.fork": "{target} is used {count} times, so its gradient is the sum of "
                      "{count} contributions: gradients add up where a value is used twice.",
     "backward.broadcast": "⊙ then Σ: {target} was broadcast to a vector, so the "
@@ -138,6 +146,9 @@ def unneeded(graph, edge: tuple[int, int, int]) -> Explanation:
     return Explanation(f"unneeded.{kind}", {
         "source": source.label,
         "edge": f"∂{_bracketed(consumer)}/∂{_bracketed(source)}"})
+# an op added for tensors keeps its why-sentence in its own registry entry
+TEMPLATES.update({f"why.{key}": entry.why for key, entry in OPS.items()
+                  if entry.why and f"why.{key}" not in TEMPLATES})
 
 
 def render(explanation: Explanation, templates: dict[str, str] | None = None) -> str:

@@ -29,7 +29,11 @@ from core.language import (
     parse,
     short,
 )
-from core.ops import OPS
+from core.ops import OPS, ShapeError, forward
+from core.values import MAX_ENTRIES, as_value, shape_of, shape_text
+
+__all__ = ["Binding", "ComputationGraph", "Node", "Operand", "as_value", "build_graph",
+           "evaluate", "value_warning"]
 
 if TYPE_CHECKING:
     import networkx
@@ -65,6 +69,10 @@ class Node:
     value: np.ndarray = field(default_factory=lambda: np.float64(0.0))
     warning: str | None = None
     aliases: list[str] = field(default_factory=list)
+    #: the op's other attributes (dim, keepdim, shape, form …), None when it has none
+    params: dict | None = None
+    #: holds class labels (torch.long in the generated code)
+    integer: bool = False
 
     @property
     def is_leaf(self) -> bool:
@@ -76,7 +84,9 @@ class Node:
 
     @property
     def attrs(self) -> dict:
-        return {} if self.k is None else {"k": self.k}
+        if self.params is None:
+            return {} if self.k is None else {"k": self.k}
+        return self.params if self.k is None else {**self.params, "k": self.k}
 
 
 class Operand:
@@ -198,12 +208,11 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
         if name in bindings:
             used.add(name)
             role, value = bindings[name].role, bindings[name].value
-        return add(Node(0, role, line, column, value=np.asarray(value, np.float64)[()]))
+        return add(Node(0, role, line, column, value=as_value(value)))
 
     def build(expr) -> int:
         if isinstance(expr, Literal):
-            return add(Node(0, "constant", expr.line, expr.column,
-                            value=np.asarray(expr.value, np.float64)[()]))
+            return add(Node(0, "constant", expr.line, expr.column, value=as_value(expr.value)))
         if isinstance(expr, Ref):
             if expr.name in env:
                 return env[expr.name]
@@ -217,7 +226,7 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
             return add(Node(0, "data", expr.line, expr.column))
         inputs = tuple(build(arg) for arg in expr.args)
         return add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
-                        inputs=inputs))
+                        inputs=inputs, params=expr.attrs))
 
     for statement in program.statements:
         if isinstance(statement, Declare):
@@ -250,9 +259,10 @@ def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None =
     assert output is not None
     out = nodes[output]
     if np.ndim(out.value) != 0:
-        raise ExpressionError(
-            f"the output {out.name or out.label} is a vector of {np.size(out.value)} numbers",
-            out.line, out.column, hint="wrap it in sum() or mean()")
+        what = f"a vector of {np.size(out.value)} numbers" if np.ndim(out.value) == 1 else \
+            f"a {shape_of(out.value)} tensor"
+        raise ExpressionError(f"the output {out.name or out.label} is {what}",
+                              out.line, out.column, hint="wrap it in sum() or mean()")
     unused = [name for name in bindings if name not in used]
     return ComputationGraph(program, nodes, output, names, unused)
 
@@ -310,37 +320,98 @@ def _label(nodes: list[Node]) -> None:
             node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
 
 
-def as_value(value) -> np.ndarray:
-    """float64 scalar (as ``np.float64``) or 1-D array; scalars stay cheap."""
-    return value if type(value) is np.float64 else np.asarray(value, dtype=np.float64)[()]
-
-
 def _forward(nodes: list[Node]) -> None:
     with np.errstate(all="ignore"):
         for node in nodes:
             if node.kind == "operation":
                 args = [nodes[i].value for i in node.inputs]
-                if len(args) == 2 and type(args[0]) is not np.float64 \
-                        and type(args[1]) is not np.float64:
-                    check_shapes(node, nodes)
                 entry = OPS[node.op]
-                value = entry.forward(*args, node.k) if node.k is not None else entry.forward(*args)
+                if entry.shape is not None or type(args[0]) is not np.float64 or \
+                        len(args) > 1 and type(args[1]) is not np.float64:
+                    check_shapes(node, nodes)
+                if entry.no_grad:
+                    check_targets(node, nodes)
+                if node.params is None:
+                    value = entry.forward(*args) if node.k is None else entry.forward(*args, node.k)
+                else:
+                    value = forward(entry, args, node.attrs)
                 node.value = as_value(value)
             node.warning = value_warning(node.value)
 
 
+def _formula(node: Node, nodes: list[Node]) -> str:
+    operands = [Operand(nodes[i].label, nodes[i].atomic) for i in node.inputs]
+    return OPS[node.op].text_for(node.attrs).format(*operands)
+
+
 def check_shapes(node: Node, nodes: list[Node]) -> None:
-    a, b = (nodes[i] for i in node.inputs)
-    if np.ndim(a.value) and np.ndim(b.value) and np.size(a.value) != np.size(b.value):
+    """Shapes the op cannot take: an error naming both shapes and the place."""
+    inputs = [nodes[i] for i in node.inputs]
+    shapes = tuple(np.shape(n.value) for n in inputs)
+    entry = OPS[node.op]
+    if len(inputs) == 2 and entry.shape is None and len(shapes[0]) == 1 \
+            and len(shapes[1]) == 1 and shapes[0] != shapes[1] and 1 not in shapes[0] + shapes[1]:
+        a, b = inputs
         raise ExpressionError(
             f"{a.label} has {np.size(a.value)} numbers but {b.label} has {np.size(b.value)}",
             node.line, node.column, hint="vectors combined element by element need the "
             "same length")
+    try:
+        out = entry.output_shape(shapes, node.attrs)
+    except ShapeError as exc:
+        raise ExpressionError(f"{_formula(node, nodes)}: {exc}", node.line, node.column
+                              ) from None
+    size = int(np.prod(out)) if out else 1
+    if size > MAX_ENTRIES:
+        raise ExpressionError(f"{_formula(node, nodes)}: the result would be {shape_text(out)}, "
+                              f"{size:,} entries (at most {MAX_ENTRIES:,})", node.line,
+                              node.column, hint="use smaller tensors")
+
+
+def check_targets(node: Node, nodes: list[Node]) -> None:
+    """A loss's target takes no gradient; cross-entropy's holds class indices."""
+    entry = OPS[node.op]
+    for position in entry.no_grad:
+        target = nodes[node.inputs[position]]
+        if _depends_on_parameter(target, nodes):
+            raise ExpressionError(f"{_formula(node, nodes)}: the target {target.label} must be "
+                                  "data, not computed from a parameter", node.line, node.column,
+                                  hint="a target takes no gradient")
+        if node.op in ("cross_entropy", "nll_loss"):
+            labels = np.asarray(target.value)
+            classes = np.shape(nodes[node.inputs[0]].value)[-1]
+            whole = np.all(np.isfinite(labels)) and np.all(labels == np.round(labels))
+            if not whole or np.any(labels < 0) or np.any(labels >= classes):
+                bad = labels[~((labels == np.round(labels)) & (labels >= 0)
+                               & (labels < classes))] if labels.ndim else labels
+                raise ExpressionError(
+                    f"{_formula(node, nodes)}: the target {target.label} holds class indices, "
+                    f"whole numbers from 0 to {classes - 1}, not {format_value(np.ravel(bad)[0])}",
+                    node.line, node.column, hint="as in torch.tensor([0, 2, 1])")
+            target.integer = True
+
+
+def _depends_on_parameter(node: Node, nodes: list[Node]) -> bool:
+    stack, seen = [node.id], set()
+    while stack:
+        current = nodes[stack.pop()]
+        if current.kind == "parameter":
+            return True
+        if current.id not in seen:
+            seen.add(current.id)
+            stack.extend(current.inputs)
+    return False
 
 
 def value_warning(value: np.ndarray) -> str | None:
-    if type(value) is np.float64 and math.isfinite(value) or np.all(np.isfinite(value)):
-        return None
+    if type(value) is np.float64:
+        if math.isfinite(value):
+            return None
+    elif math.isfinite(np.add.reduce(value, axis=None)) or np.all(np.isfinite(value)):
+        return None  # a finite sum has finite terms: one pass instead of two
+    if np.any(np.isnan(value)):
+        return "not a number (nan): an input is outside the function's domain"
+    return "infinite: the result overflowed or divided by zero"
     if np.any(np.isnan(value)):
         return "not a number (nan): an input is outside the function's domain"
     return "infinite: the result overflowed or divided by zero"
@@ -353,9 +424,7 @@ def evaluate(graph: ComputationGraph, leaf_values: Mapping[int, np.ndarray]) -> 
         for node in graph.nodes:
             if node.kind == "operation":
                 args = [values[i] for i in node.inputs]
-                entry = OPS[node.op]
-                values.append(entry.forward(*args, node.k) if node.k is not None
-                              else entry.forward(*args))
+                values.append(forward(OPS[node.op], args, node.attrs))
             else:
                 values.append(leaf_values.get(node.id, node.value))
     return values

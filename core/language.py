@@ -19,12 +19,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.ops import OPS, UNARY_FUNCTIONS
+from core.calls import (
+    CONSTRUCTORS,
+    TENSOR_CALLS,
+    CallReader,
+    dotted,
+)
+from core.draws import Draws
+from core.errors import MAX_MESSAGE, ExpressionError, short
+from core.ir import Apply, Assign, Backward, Declare, Literal, Ref
+from core.ir import fold as _fold
+from core.ops import UNARY_FUNCTIONS
+from core.values import MAX_ENTRIES, parse_number
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
-MAX_VECTOR = 100_000
+MAX_VECTOR = MAX_ENTRIES  # a list or tensor: 10⁶ numbers (a 784×128 weight is 100,352)
 MAX_MESSAGE = 300
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
@@ -33,104 +44,11 @@ MAX_NAME = 100
 DTYPES = {"float32": "float32", "float": "float32", "float64": "float64",
           "double": "float64", "long": "long", "int64": "long"}
 
-FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min")
+FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min", "softmax", "log_softmax")
 RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
                       "pow", "grad", "backward", "float"})  # float: generated code's nan
-
-
-class ExpressionError(ValueError):
-    """Bad input, with where it is and what to do about it.
-
-    ``line``/``column`` are 1-based; both are ``None`` for input that is not program
-    text (a value field, a session file), whose ``where`` names it instead.
-    """
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None,
-                 hint: str | None = None, where: str | None = None):
-        self.message = _cap(message)
-        self.line = line
-        self.column = column
-        self.hint = _cap(hint) if hint else None
-        self.where = where
-        super().__init__(str(self))
-
-    @property
-    def location(self) -> str:
-        parts = []
-        if self.where:
-            parts.append(self.where)
-        if self.line is not None:
-            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
-        return ", ".join(parts)
-
-    def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        return f"{text} ({self.hint})" if self.hint else text
-
-
-def _cap(text: str, limit: int = MAX_MESSAGE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def short(name: str, limit: int = 40) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
-# ---- the intermediate form --------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Literal:
-    value: np.ndarray
-    line: int
-    column: int
-
-
-@dataclass(slots=True)
-class Ref:
-    name: str
-    line: int
-    column: int
-
-
-@dataclass(slots=True)
-class Apply:
-    op: str
-    args: tuple
-    line: int
-    column: int
-    k: float | None = None  # the literal exponent of ``powc``
-
-
-@dataclass(slots=True)
-class Assign:
-    """``name = expr``; ``augmented`` marks ``name op= expr`` (a new node, never in place)."""
-
-    name: str
-    expr: object
-    line: int
-    column: int
-    augmented: bool = False
-
-
-@dataclass(slots=True)
-class Declare:
-    """``name = 1.0`` / ``param(1.0)`` / ``torch.tensor(..., requires_grad=True)``."""
-
-    name: str
-    role: str  # "data" | "parameter"
-    value: np.ndarray
-    line: int
-    column: int
-
-
-@dataclass(slots=True)
-class Backward:
-    """``name.backward()``: names the output."""
-
-    name: str
-    line: int
-    column: int
+#: module names the program may import, and what they stand for
+MODULES = {"torch": "torch", "torch.nn": "torch.nn", "torch.nn.functional": "torch.nn.functional"}
 
 
 @dataclass
@@ -169,13 +87,12 @@ def _refs(expr: object):
 
 # ---- parsing ----------------------------------------------------------------------
 
-_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+           ast.MatMult: "matmul"}
 _BINOP_HINTS = {
     ast.BitXor: ("'^' is not a power", "use ** for powers: x ** 2"),
     ast.FloorDiv: ("'//' (floor division) is not supported", "use / for division"),
     ast.Mod: ("'%' is not supported", "use +, -, *, / and **"),
-    ast.MatMult: ("'@' (matrix product) is not supported",
-                  "use sum(a * b) for a dot product"),
     ast.BitAnd: ("'&' is not supported", "use +, -, *, / and **"),
     ast.BitOr: ("'|' is not supported", "use +, -, *, / and **"),
     ast.LShift: ("'<<' is not supported", "use +, -, *, / and **"),
@@ -204,13 +121,20 @@ def function_list() -> str:
     return ", ".join(sorted(FUNCTIONS))
 
 
-class _Parser:
+__all__ = ["MAX_MESSAGE", "Apply", "Assign", "Backward", "Declare", "ExpressionError",
+           "Literal", "Program", "Ref", "TENSOR_CALLS", "parse", "parse_number", "short"]
+
+
+class _Parser(CallReader):
     def __init__(self, text: str):
         self.text = text
         self.lines = text.splitlines()
         self.ascii = text.isascii()
         #: the deepest expression tree (a flat sum of n terms is n deep)
         self.tree_depth = 0
+        #: local name -> module ("F" -> "torch.nn.functional")
+        self.aliases = {"torch": "torch", "F": "torch.nn.functional"}
+        self.draws = Draws()
 
     # positions: ast gives UTF-8 byte offsets, people count characters from 1
     def pos(self, node: ast.AST) -> tuple[int, int]:
@@ -227,11 +151,16 @@ class _Parser:
     def statement(self, node: ast.stmt, is_last: bool) -> list:
         line, column = self.pos(node)
         if isinstance(node, ast.Import):
-            if [a.name for a in node.names] == ["torch"] and node.names[0].asname is None:
-                return []
-            raise self.error(node, "only 'import torch' is allowed",
-                             "the language has no other modules")
+            for alias in node.names:
+                if alias.name not in MODULES or (alias.asname is None) != (alias.name == "torch"):
+                    raise self.error(node, "only 'import torch' is allowed",
+                                     "or 'import torch.nn.functional as F'")
+                self.aliases[alias.asname or alias.name] = alias.name
+            return []
         if isinstance(node, ast.ImportFrom):
+            if node.module == "torch.nn" and [a.name for a in node.names] == ["functional"]:
+                self.aliases[node.names[0].asname or "functional"] = "torch.nn.functional"
+                return []
             raise self.error(node, "'from … import' is not supported",
                              "write 'import torch' and use torch.exp(…)")
         if isinstance(node, ast.Assign):
@@ -291,6 +220,14 @@ class _Parser:
             if attr.attr == "zero_" and isinstance(attr.value, ast.Attribute) \
                     and attr.value.attr == "grad":
                 return []  # w.grad.zero_(): gradients start at zero here anyway
+            if self.resolve(attr) == "torch.manual_seed":
+                if len(value.args) != 1 or value.keywords:
+                    raise self.error(value, "torch.manual_seed takes one whole number")
+                try:
+                    self.draws.seed(self.whole(value.args[0], "the seed"))
+                except RuntimeError as exc:
+                    raise self.error(value, str(exc)) from None
+                return []
         if is_last:
             line, column = self.pos(node)
             return [Assign("_", self.expr(value, 0), line, column)]
@@ -299,35 +236,40 @@ class _Parser:
 
     # ---- declarations
     def declaration(self, node: ast.expr, name: str) -> tuple[str, np.ndarray] | None:
-        """``param(v)`` or ``torch.tensor(v[, requires_grad=True])``; None for anything else."""
-        if isinstance(node, ast.Call):
-            func = node.func
-            is_param = isinstance(func, ast.Name) and func.id == "param"
-            is_tensor = (isinstance(func, ast.Attribute) and func.attr == "tensor"
-                         and isinstance(func.value, ast.Name) and func.value.id == "torch")
-            if not (is_param or is_tensor):
-                return None
-            what = "param" if is_param else "torch.tensor"
-            if len(node.args) != 1:
-                raise self.error(node, f"{what}(…) takes one value",
-                                 "as in param(1.0) or torch.tensor([1.0, 2.0])")
-            role = "parameter" if is_param else "data"
-            for kw in node.keywords:
-                if is_tensor and kw.arg == "requires_grad":
-                    flag = kw.value
-                    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, bool)):
-                        raise self.error(flag, "requires_grad must be True or False")
-                    role = "parameter" if flag.value else "data"
-                elif is_tensor and kw.arg == "dtype":
-                    self.dtype(kw.value)  # values are float64 here; the code uses torch's default
-                else:
-                    raise self.error(kw, f"{what}(…) does not take '{short(str(kw.arg))}'",
-                                     "only requires_grad=True is understood")
-            value = self.literal_value(node.args[0])
-            if value is None:
-                raise self.error(node.args[0], f"{what}(…) needs a number or a list of numbers")
-            return role, value
-        return None
+        """``param(v)``, ``torch.tensor(v[, requires_grad=True])`` or a constructor such as
+        ``torch.zeros(2, 3, requires_grad=True)``; None for anything else."""
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        is_param = isinstance(func, ast.Name) and func.id == "param"
+        callee = self.resolve(func)
+        is_tensor = callee == "torch.tensor"
+        if callee is not None and callee.startswith("torch.") \
+                and callee[6:] in CONSTRUCTORS:
+            value, grad = self.construct(callee[6:], node, self.draws)
+            return ("parameter" if grad else "data"), value
+        if not (is_param or is_tensor):
+            return None
+        what = "param" if is_param else "torch.tensor"
+        if len(node.args) != 1:
+            raise self.error(node, f"{what}(…) takes one value",
+                             "as in param(1.0) or torch.tensor([1.0, 2.0])")
+        role = "parameter" if is_param else "data"
+        for kw in node.keywords:
+            if is_tensor and kw.arg == "requires_grad":
+                flag = kw.value
+                if not (isinstance(flag, ast.Constant) and isinstance(flag.value, bool)):
+                    raise self.error(flag, "requires_grad must be True or False")
+                role = "parameter" if flag.value else "data"
+            elif is_tensor and kw.arg == "dtype":
+                self.dtype(kw.value)  # float64 here; class labels are found by their use
+            else:
+                raise self.error(kw, f"{what}(…) does not take '{short(str(kw.arg))}'",
+                                 "only requires_grad=True is understood")
+        value = self.literal_value(node.args[0])
+        if value is None:
+            raise self.error(node.args[0], f"{what}(…) needs a number or a list of numbers")
+        return role, value
 
     def dtype(self, node: ast.expr) -> str:
         """``torch.float32``, ``torch.float64``, ``torch.long`` or an alias; else an error here."""
@@ -338,22 +280,53 @@ class _Parser:
                          "or leave it out: values are read as float64")
 
     def literal_value(self, node: ast.expr) -> np.ndarray | None:
-        """A number, a folded constant expression, or a flat list of those."""
+        """A number, a folded constant expression, or (nested) lists of those."""
         if isinstance(node, ast.List):
-            if not node.elts:
-                raise self.error(node, "an empty list has no values")
-            if len(node.elts) > MAX_VECTOR:
-                raise self.error(node, f"a vector may hold at most {MAX_VECTOR:,} numbers")
-            items = []
-            for element in node.elts:
-                folded = self.expr(element, 1)
-                if not isinstance(folded, Literal) or np.ndim(folded.value) != 0:
-                    raise self.error(element, "a list holds plain numbers",
-                                     "as in [1.0, 2.0, 3.0]")
-                items.append(float(folded.value))
-            return np.array(items, dtype=np.float64)
+            counted = [0]
+            value = self._nested_list(node, 0, counted)
+            return np.array(value, dtype=np.float64)
         folded = self.expr(node, 0)
         return folded.value if isinstance(folded, Literal) else None
+
+    def _nested_list(self, node: ast.List, depth: int, counted: list[int]):
+        """Rows of equal length, as torch.tensor takes them; at most MAX_VECTOR numbers."""
+        if not node.elts:
+            raise self.error(node, "an empty list has no values")
+        if depth > 8:
+            raise self.error(node, "lists are nested more than 8 deep")
+        if isinstance(node.elts[0], ast.List):
+            rows = []
+            for element in node.elts:
+                if not isinstance(element, ast.List):
+                    raise self.error(element, "a list holds plain numbers, or rows that are "
+                                     "all lists", "as in [[1, 2], [3, 4]]")
+                rows.append(self._nested_list(element, depth + 1, counted))
+                if np.shape(rows[-1]) != np.shape(rows[0]):
+                    raise self.error(element, f"the rows have different lengths "
+                                     f"({len(rows[0])} and {len(rows[-1])})",
+                                     "every row of a matrix needs as many numbers")
+            return rows
+        counted[0] += len(node.elts)
+        if counted[0] > MAX_VECTOR:
+            raise self.error(node, f"a tensor may hold at most {MAX_VECTOR:,} numbers")
+        items = []
+        for element in node.elts:
+            folded = self.expr(element, 1) if not isinstance(element, ast.List) else None
+            if not isinstance(folded, Literal) or np.ndim(folded.value) != 0:
+                raise self.error(element, "a list holds plain numbers, or rows of equal length",
+                                 "as in [1.0, 2.0, 3.0] or [[1, 2], [3, 4]]")
+            items.append(float(folded.value))
+        return items
+
+    def resolve(self, func: ast.expr) -> str | None:
+        """A dotted callee, aliases expanded: ``F.relu`` → ``torch.nn.functional.relu``."""
+        text = dotted(func)
+        if text is None:
+            return None
+        head, _, rest = text.partition(".")
+        if head in self.aliases:
+            return self.aliases[head] + ("." + rest if rest else "")
+        return text
 
     # ---- expressions
     def expr(self, node: ast.expr, depth: int):
@@ -403,6 +376,14 @@ class _Parser:
             value = self.literal_value(node)
             return Literal(value, line, column)
         if isinstance(node, ast.Attribute):
+            if node.attr == "T":
+                operand = self.expr(node.value, depth + 1)
+                return _fold(Apply("transpose", (operand,), line, column,
+                                   attrs={"dims": (0, 1), "form": ".T"}))
+            func = node.value.func if isinstance(node.value, ast.Call) else None
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if node.attr == "values" and name in ("max", "min"):
+                return self.expr(node.value, depth + 1)  # x.max(dim=1).values
             raise self.error(node, f"'.{short(node.attr)}' is not supported here",
                              "methods must be called, as in x.exp()")
         construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
@@ -416,34 +397,29 @@ class _Parser:
             raise self.error(node, message, hint)
         if kind == "pow" and isinstance(right, Literal) and np.ndim(right.value) == 0:
             return _fold(Apply("powc", (left,), line, column, k=float(right.value)))
-        return _fold(Apply(kind, (left, right), line, column))
+        if kind == "div" and isinstance(left, Literal) and np.ndim(left.value) == 0 \
+                and not isinstance(right, Literal):
+            kind = "rdiv"  # a number over a tensor: torch takes reciprocal(w) · c
+        attrs = {"form": "@"} if kind == "matmul" else None
+        return _fold(Apply(kind, (left, right), line, column, attrs=attrs))
+
+    def function_list(self) -> str:
+        return function_list()
 
     def call(self, node: ast.Call, depth: int):
         line, column = self.pos(node)
+        name, args, method = self.callee(node)
         func = node.func
+        tensor = self.tensor_call(name, node, args, method, depth)
+        if tensor is not None:
+            return tensor
+        name = {"maximum": "max", "minimum": "min"}.get(name, name)
+        if name in ("sum", "mean", "max", "min"):
+            reduced = self.reduce_call(name, node, args, depth)
+            if reduced is not None:
+                return reduced
         if node.keywords:
             raise self.error(node.keywords[0], "keyword arguments are not supported here")
-        args = list(node.args)
-        if any(isinstance(a, ast.Starred) for a in args):
-            raise self.error(node, "'*' unpacking is not supported")
-        if isinstance(func, ast.Name):
-            name = func.id
-            if name in ("param",):
-                raise self.error(node, "param(…) declares a value on its own line",
-                                 "as in w = param(1.0)")
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                and func.value.id == "torch":
-            name = func.attr
-            if name == "tensor":
-                raise self.error(node, "torch.tensor(…) declares a value on its own line",
-                                 "as in x = torch.tensor(1.0)")
-        elif isinstance(func, ast.Attribute):
-            name = func.attr  # a method: x.exp(), s.pow(2), v.sum()
-            args = [func.value, *args]
-        else:
-            raise self.error(node, "only named functions can be called",
-                             f"available: {function_list()}")
-        name = {"maximum": "max", "minimum": "min"}.get(name, name)
         allowed = (*FUNCTIONS, "pow")
         if name not in allowed:
             raise self.error(func, f"unknown function '{short(name)}'",
@@ -467,26 +443,6 @@ class _Parser:
         if len(operands) != 1:
             raise self.error(node, f"{name} takes one argument, not {len(operands)}")
         return _fold(Apply(name, (operands[0],), line, column))
-
-
-def _fold(expr: Apply):
-    """Replace an op whose operands are all literals by its value, in float64.
-
-    Folding runs the op's forward rule under ``np.errstate``, so ``10 ** 10 ** 10`` is
-    ``inf`` at once instead of a Python integer that never finishes.
-    """
-    for arg in expr.args:
-        if type(arg) is not Literal:
-            return expr
-    entry = OPS[expr.op]
-    values = [a.value for a in expr.args]
-    try:
-        np.broadcast_shapes(*(np.shape(v) for v in values))
-    except ValueError:
-        return expr  # let the graph report the shape mismatch with names
-    with np.errstate(all="ignore"):
-        value = entry.forward(*values, expr.k) if expr.op == "powc" else entry.forward(*values)
-    return Literal(np.asarray(value, dtype=np.float64)[()], expr.line, expr.column)
 
 
 @contextmanager
@@ -570,28 +526,3 @@ def _syntax_error(exc: SyntaxError, text: str) -> ExpressionError:
     elif "=" not in bad_line and bad_line.strip():
         hint = "write one assignment per line, as in 'y = w * x'"
     return ExpressionError(f"syntax error: {message}", line, column, hint=hint)
-
-
-def parse_number(text: str, where: str) -> np.ndarray:
-    """A value typed in a field or on the command line: a number or a comma-separated list.
-
-    Read with ``float()``, never evaluated; ``where`` names the field in the message.
-    """
-    if not isinstance(text, str):
-        raise ExpressionError("not a number", where=where)
-    parts = [p.strip() for p in text.strip().strip("[]").split(",")]
-    if len(text) > 4_000_000 or len(parts) > MAX_VECTOR:
-        raise ExpressionError(f"at most {MAX_VECTOR:,} numbers", where=where)
-    numbers = []
-    for part in parts:
-        try:
-            numbers.append(float(part.replace("−", "-")))
-        except ValueError:
-            raise ExpressionError(f"not a number: {short(part)!r}", where=where,
-                                  hint="write a number such as 1.5, or a list such as 1, 2, 3"
-                                  ) from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise ExpressionError("must be a finite number", where=where)
-    if len(numbers) == 1 and "," not in text and "[" not in text:
-        return np.float64(numbers[0])
-    return np.array(numbers, dtype=np.float64)

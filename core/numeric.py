@@ -62,7 +62,7 @@ def numeric_gradients(graph: ComputationGraph) -> dict[str, np.ndarray | None]:
         if not graph.reaches_output[node.id]:
             result[node.name] = np.zeros_like(node.value) + 0.0
             continue
-        flat = np.array(node.value, dtype=np.float64, ndmin=1)
+        flat = np.array(node.value, dtype=np.float64).ravel()  # any shape, one entry at a time
         grad = np.empty_like(flat)
         for i in range(flat.size):
             h = STEP * max(1.0, abs(flat[i]))

@@ -22,7 +22,8 @@ from core.language import MAX_NAME, MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError,
 from core.reading import read_bytes, strip_bom
 
 FORMAT = "backprop-stepper-session"
-VERSION = 1
+#: 2: values may be nested lists (matrices, as tensor.tolist()); version 1 files still load
+VERSION = 2
 MAX_FILE_BYTES = 20_000_000
 MAX_VARIABLES = 10_000
 
@@ -183,11 +184,26 @@ def _value(value: object, bad, label: str) -> np.ndarray:
         return f
 
     if isinstance(value, list):
-        if not value:
-            raise bad(f"{label}: an empty list has no values")
-        if len(value) > MAX_VECTOR:
-            raise bad(f"{label}: at most {MAX_VECTOR:,} numbers")
-        return np.array([number(v) for v in value], dtype=np.float64)
+        count = [0]
+
+        def rows(items: list, depth: int):
+            if not items:
+                raise bad(f"{label}: an empty list has no values")
+            if depth > 8:
+                raise bad(f"{label}: lists nested more than 8 deep")
+            if isinstance(items[0], list):
+                if not all(isinstance(i, list) for i in items):
+                    raise bad(f"{label}: value must be a number or a list of numbers")
+                result = [rows(i, depth + 1) for i in items]
+                if len({np.shape(r) for r in result}) > 1:
+                    raise bad(f"{label}: the rows have different lengths")
+                return result
+            count[0] += len(items)
+            if count[0] > MAX_VECTOR:
+                raise bad(f"{label}: at most {MAX_VECTOR:,} numbers")
+            return [number(v) for v in items]
+
+        return np.array(rows(value, 0), dtype=np.float64)
     return np.float64(number(value))
 
 

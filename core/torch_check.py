@@ -121,6 +121,9 @@ def build_torch_graph(graph: ComputationGraph, torch, dtype, leaves: dict | None
             if result.requires_grad:
                 result.retain_grad()
             tensors.append(result)
+        elif node.integer:  # class labels: torch.long, as F.cross_entropy wants them
+            tensors.append(torch.tensor(np.asarray(node.value).astype(np.int64).tolist(),
+                                        dtype=torch.long))
         elif node.kind == "constant" and np.ndim(node.value) == 0:
             tensors.append(float(node.value))
         elif node.name in leaves and node.kind == "parameter":
@@ -282,6 +285,7 @@ def python_names(graph: ComputationGraph) -> dict[int, str]:
 
 
 def _literal(value) -> str:
+    """Python text for a number or nested lists, shaped as the value."""
     if np.ndim(value) == 0:
         x = float(value)
         if np.isnan(x):
@@ -289,7 +293,11 @@ def _literal(value) -> str:
         if np.isinf(x):
             return "float('inf')" if x > 0 else "-float('inf')"
         return repr(x)
-    return "[" + ", ".join(_literal(v) for v in np.ravel(value)) + "]"
+    return "[" + ", ".join(_literal(v) for v in np.asarray(value)) + "]"
+
+
+def _labels(value) -> str:
+    return repr(np.asarray(value).astype(np.int64).tolist())
 
 
 def _exponent(k: float) -> str:
@@ -304,13 +312,23 @@ def generate_code(graph: ComputationGraph) -> str:
     expr: dict[int, Operand] = {}
     lines = ["import torch", ""]
     body: list[str] = []
+    uses_f = False
     for node in graph.nodes:
+        if node.integer:
+            text = f"torch.tensor({_labels(node.value)}, dtype=torch.long)"
+            if node.kind == "constant":
+                expr[node.id] = Operand(text, True)
+                continue
+            lines.append(f"{names[node.id]} = {text}")
+            expr[node.id] = Operand(names[node.id], True)
+            continue
         if node.kind == "constant":
             value = float(node.value) if np.ndim(node.value) == 0 else None
             # an inline number reads as typed: `b + 1`, not `b + 1.0` (a Python int
             # combines with a float tensor exactly like the float)
+            # (but -0.0 keeps its sign: -0.0 / w is −∞ where 0 / w is +∞)
             text = str(int(value)) if value is not None and value.is_integer() and \
-                abs(value) < 1e15 else _literal(node.value)
+                abs(value) < 1e15 and not np.signbit(value) else _literal(node.value)
             if np.ndim(node.value):
                 text = f"torch.tensor({text})"
             expr[node.id] = Operand(text, not text.startswith("-"))
@@ -333,7 +351,9 @@ def generate_code(graph: ComputationGraph) -> str:
         attrs = {"k": _exponent(node.k)} if node.k is not None else {}
         if node.k is not None and node.k < 0:
             attrs["k"] = f"({attrs['k']})"
-        text = entry.code.format(*operands, **attrs)
+        code = entry.code_for(node.attrs)
+        uses_f = uses_f or code.startswith("F.")
+        text = code.format(*operands, **attrs)
         if node.id in names:
             body.append(f"{names[node.id]} = {text}")
             expr[node.id] = Operand(names[node.id], True)
@@ -341,9 +361,11 @@ def generate_code(graph: ComputationGraph) -> str:
                 if "@" not in alias:
                     body.append(f"{alias} = {names[node.id]}")
         else:
-            atomic = entry.code.startswith("torch.") or entry.code.endswith("()")
-            expr[node.id] = Operand(text, atomic)
+            atomic = code.startswith(("torch.", "F.", "{0}.")) or code.endswith(")")
+            expr[node.id] = Operand(text, atomic and "@" not in code)
     output = expr[graph.output].text
+    if uses_f:
+        lines.insert(1, "import torch.nn.functional as F")
     lines.append("")
     lines.append("# forward pass and loss")
     lines.extend(body)

@@ -17,17 +17,19 @@ from functools import cached_property
 
 import numpy as np
 
+from core.backprop import Contribution, Edge, backward_pass, local_gradients
 from core.explain import Explanation, render, unneeded, unneeded_edges
 from core.format import format_value
-from core.graph import Binding, ComputationGraph, Operand, as_value, build_graph
+from core.graph import Binding, ComputationGraph, Operand, build_graph
 from core.language import Program, paused_gc
-from core.ops import OPS, chain
+from core.ops import OPS
+from core.values import MAX_SHOWN_ENTRIES, as_value, shape_of
+
+__all__ = ["Contribution", "Edge"]
 
 PHASES = ("forward", "local", "backward", "update")
 PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass",
                 "update": "Update"}
-
-Edge = tuple[int, int, int]  # (source node, consumer node, operand position)
 
 
 def d(top: Operand, bottom: Operand) -> str:
@@ -178,20 +180,32 @@ class LocalGradientStep(Step):
 
     def _template(self) -> str:
         consumer = self.graph.nodes[self._edge[1]]
-        template = OPS[consumer.op].local_text_for(consumer.attrs)[self._edge[2]]
+        template = rule_template(self.graph, consumer, self._edge[2])
         # a formula that is just one operand needs no brackets: ∂c/∂(a + b) = b + 1
         return {"{0}": "{0:bare}", "{1}": "{1:bare}"}.get(template, template)
 
+    @property
+    def has_number(self) -> bool:
+        """False for an op whose local rule is a VJP (matmul, softmax …): no one number."""
+        return OPS[self.graph.nodes[self._edge[1]].op].has_local
+
     def _fill(self, template: str, values: bool) -> str:
         consumer = self.graph.nodes[self._edge[1]]
-        source = self.graph.nodes[self._edge[0]]
         if values:
             operands = [_number(self.graph.nodes[i].value) for i in consumer.inputs]
             out = _number(consumer.value)
         else:
             operands = self.graph.operands(consumer)
             out = _operand(consumer)
-        return template.format(*operands, out=out, n=np.size(source.value))
+        n = OPS[consumer.op].n_for(tuple(self.graph.nodes[i].value for i in consumer.inputs),
+                                   consumer.attrs)
+        return template.format(*operands, out=out, n=n, G="G")
+
+    @property
+    def equation(self) -> str:
+        if self.has_number:
+            return super().equation
+        return f"{self.target}: {self.formula} {self.substituted}"
 
     @property
     def target(self) -> str:
@@ -200,39 +214,33 @@ class LocalGradientStep(Step):
 
     @cached_property
     def formula(self) -> str:
+        if not self.has_number:
+            return "G ↦ " + self._fill(self._template(), values=False)
         return self._fill(self._template(), values=False)
 
     @cached_property
     def substituted(self) -> str:
+        if not self.has_number:  # the rule's shapes: upstream gradient → this input
+            source, consumer, position = self._edge
+            return f"({rule_shapes(self.graph, self.graph.nodes[consumer], position)})"
         return self._fill(self._template(), values=True)
 
     @property
-    def value(self) -> np.ndarray:
+    def value(self) -> np.ndarray | None:
+        """The local gradient (None for an op that has only a VJP: JSON null)."""
         return self.trace.local[self._edge]
 
     @property
     def explanation(self) -> Explanation:
         source, consumer, position = self._edge
         node = self.graph.nodes[consumer]
+        args = {"target": node.label, "source": self.graph.nodes[source].label}
         more = [Explanation(f"why.{node.op}")]
         relevant = self.graph.relevant
         if position == next(p for p, s in enumerate(node.inputs) if relevant[s]):
             # the op's first local step says which of its inputs need no gradient, and why
             more += [unneeded(self.graph, e) for e in unneeded_edges(self.graph, consumer)]
-        return Explanation("local", {"target": node.label,
-                                     "source": self.graph.nodes[source].label}, tuple(more))
-
-
-@dataclass(slots=True)
-class Contribution:
-    """One term of ``∂out/∂node = Σ ∂out/∂consumer · ∂consumer/∂node``."""
-
-    consumer: int
-    position: int
-    upstream: np.ndarray
-    local: np.ndarray
-    value: np.ndarray
-    broadcast: bool
+        return Explanation("local" if self.has_number else "local.vjp", args, tuple(more))
 
 
 class BackwardStep(Step):
@@ -270,6 +278,8 @@ class BackwardStep(Step):
     def _term(self, c: Contribution, values: bool) -> str:
         consumer = self.graph.nodes[c.consumer]
         source = _operand(self.graph.nodes[self.node_id])
+        if c.local is None:
+            return self._rule_term(c, values)
         # at the output the local gradient is written like the total one (∂loss/∂s), so
         # the chain is spelled out: ∂loss/∂loss · local = 1 · (−2)
         if values:
@@ -283,6 +293,25 @@ class BackwardStep(Step):
             local = d(_operand(consumer), source)
         upstream = d(self.output_label, _operand(consumer))
         return f"Σ({upstream} ⊙ {local})" if c.broadcast else f"{upstream} · {local}"
+
+    def _rule_term(self, c: Contribution, values: bool) -> str:
+        """A VJP-only op's term: its rule with the upstream gradient as G, and shapes:
+        ``Xᵀ · ∂loss/∂(X @ W)``, then ``[[…]]ᵀ · [[…]] (3×2 = 3×4 · 4×2)``."""
+        consumer = self.graph.nodes[c.consumer]
+        template = rule_template(self.graph, consumer, c.position)
+        shapes = rule_shapes(self.graph, consumer, c.position, product=True)
+        if not values:
+            upstream = "1" if c.consumer == self.graph.output else \
+                f"{d(self.output_label, _operand(consumer))}"
+            text = template.format(*self.graph.operands(consumer), out=_operand(consumer),
+                                   G=upstream, n="n")
+            return f"Σ({text})" if c.broadcast else text
+        factors = [self.graph.nodes[i].value for i in consumer.inputs]
+        if all(np.size(v) <= MAX_SHOWN_ENTRIES for v in (*factors, c.upstream)):
+            text = template.format(*(_number(v) for v in factors), out=_number(consumer.value),
+                                   G=_number(c.upstream), n="n")
+            return f"{text} ({shapes})"
+        return f"({shapes})"
 
     @cached_property
     def formula(self) -> str:
@@ -309,7 +338,7 @@ class BackwardStep(Step):
         parts = []
         if self.first:
             parts.append(Explanation("backward.seed", {"output": self.graph.output_node.label}))
-        parts.append(Explanation("backward", {
+        parts.append(Explanation("backward" if first.local is not None else "backward.vjp", {
             "consumer": self.graph.nodes[first.consumer].label, "target": node.label}))
         if len(self.contributions) > 1:
             parts.append(Explanation("backward.fork", {"target": node.label,
@@ -412,11 +441,25 @@ class NoParameterStep(Step):
         return Explanation(key, {"output": self.graph.output_node.label})
 
 
-def reduce_to_shape(product: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Sum a broadcast product back to the shape of the input it belongs to."""
-    if type(product) is not np.float64 and np.ndim(product) > np.ndim(like):
-        return np.sum(product) + 0.0
-    return product
+def rule_template(graph: ComputationGraph, node, position: int) -> str:
+    """The local text of ``node``'s operand ``position``: a local gradient's formula, or
+    a VJP rule with ``{G}`` for the upstream gradient."""
+    entry = OPS[node.op]
+    if entry.rule_text is not None:
+        shapes = tuple(np.shape(graph.nodes[i].value) for i in node.inputs)
+        return entry.rule_text(shapes, node.attrs, position)
+    return entry.local_text_for(node.attrs)[position]
+
+
+def rule_shapes(graph: ComputationGraph, node, position: int, product: bool = False) -> str:
+    """``4×2 → 3×2`` (upstream gradient → input) for the local phase; with ``product``,
+    the shapes of the backward product, as ``3×2 = 3×4 · 4×2``."""
+    entry = OPS[node.op]
+    shapes = tuple(np.shape(graph.nodes[i].value) for i in node.inputs)
+    out_shape = np.shape(node.value)
+    if product and entry.rule_shapes is not None:
+        return entry.rule_shapes(shapes, out_shape, node.attrs, position)
+    return f"{shape_of(node.value)} → {shape_of(graph.nodes[node.inputs[position]].value)}"
 
 
 class Trace:
@@ -432,61 +475,16 @@ class Trace:
         self.graph = graph
         self.learning_rate = learning_rate
         self.accumulated: dict[str, np.ndarray] = dict(accumulated or {})
-        nodes = graph.nodes
-        relevant = graph.relevant
-        self.local: dict[Edge, np.ndarray] = {}
+        self.local: dict[Edge, np.ndarray | None] = {}
         self.grads: dict[int, np.ndarray] = {}
-        steps: list[Step] = [ForwardStep(self, n.id) for n in nodes if n.kind == "operation"]
-
-        local_steps: list[Step] = []
-        with np.errstate(all="ignore"):
-            for node in reversed(nodes[: graph.output + 1]):
-                if node.kind != "operation" or not relevant[node.id]:
-                    continue
-                needed = [p for p, s in enumerate(node.inputs) if relevant[s]]
-                if not needed:
-                    continue
-                inputs = tuple(nodes[i].value for i in node.inputs)
-                grads = OPS[node.op].local(inputs, node.value, node.attrs)
-                for position in needed:
-                    edge = (node.inputs[position], node.id, position)
-                    self.local[edge] = as_value(grads[position])
-                    local_steps.append(LocalGradientStep(self, edge))
-
-            backward_steps: list[Step] = []
-            output = graph.output
-            if relevant[output]:  # seed ∂out/∂out = 1 only when a parameter reaches out
-                self.grads[output] = np.float64(1.0)
-            for node in reversed(nodes[:output]):
-                if not relevant[node.id]:
-                    continue
-                contributions = []
-                total = None
-                for consumer, position in graph.consumers[node.id]:
-                    if not relevant[consumer]:
-                        continue
-                    upstream = self.grads[consumer]
-                    local = self.local[(node.id, consumer, position)]
-                    user = nodes[consumer]
-                    entry = OPS[user.op]
-                    if entry.chain_rule is None:
-                        product = upstream * local
-                    else:  # where torch masks or divides instead: see core.ops.chain
-                        product = chain(entry, upstream, local,
-                                        tuple(nodes[i].value for i in user.inputs),
-                                        user.value, user.attrs, position)
-                    value = reduce_to_shape(product, node.value)
-                    contributions.append(Contribution(
-                        consumer, position, upstream, local, value, value is not product))
-                if len(contributions) > 2:  # add in torch's order: the last-made consumer first
-                    ordered = sorted(contributions, key=lambda c: (-c.consumer, c.position))
-                else:
-                    ordered = contributions  # two terms: the order cannot change the sum
-                for c in ordered:
-                    total = c.value if total is None else total + c.value
-                self.grads[node.id] = as_value(total)
-                backward_steps.append(BackwardStep(self, node.id, contributions,
-                                                   first=not backward_steps))
+        steps: list[Step] = [ForwardStep(self, n.id) for n in graph.nodes
+                             if n.kind == "operation"]
+        self.local = local_gradients(graph)
+        local_steps: list[Step] = [LocalGradientStep(self, edge) for edge in self.local]
+        self.grads, order = backward_pass(graph, self.local)
+        backward_steps: list[Step] = [
+            BackwardStep(self, node_id, contributions, first=i == 0)
+            for i, (node_id, contributions) in enumerate(order)]
         if not local_steps:
             local_steps = [NoParameterStep(self, "local")]
             backward_steps = [NoParameterStep(self, "backward")]

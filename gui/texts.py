@@ -116,6 +116,7 @@ EXAMPLE_TITLES = (
     QT_TRANSLATE_NOOP("Examples", "Reuse: e = (a + b) · (b + 1)"),
     QT_TRANSLATE_NOOP("Examples", "Mean squared error over four samples"),
     QT_TRANSLATE_NOOP("Examples", "A tanh neuron (micrograd)"),
+    QT_TRANSLATE_NOOP("Examples", "A one-layer network: h = relu(X @ W + b)"),
 )
 
 

@@ -102,6 +102,9 @@ def value_text(value) -> str:
 def local_text(trace: Trace, edge, step) -> str:
     """``formula = number`` on an edge; long ones on two lines, very long ones shortened."""
     value = trace.local[edge]
+    if value is None:  # a VJP-only op (matmul …): its rule with shapes, no single number
+        rule = step.substituted if step is not None else ""
+        return _short(rule, MAX_FORMULA)
     number = format_value(value)
     if np.ndim(value) == 1 and np.size(value) > VECTOR_INLINE:
         number = "[" + ", ".join(format_value(v) for v in np.ravel(value)[:3]) + ", …]"
@@ -116,6 +119,8 @@ def local_text(trace: Trace, edge, step) -> str:
 
 def local_tooltip(trace: Trace, edge, step) -> str:
     formula = step.formula if step is not None else ""
+    if trace.local[edge] is None:
+        return step.substituted if step is not None else ""
     number = full_precision(trace.local[edge])
     return f"{formula} = {number}" if formula else number
 

@@ -165,6 +165,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>A tanh neuron (micrograd)</source>
             <translation>一个 tanh 神经元（micrograd）</translation>
         </message>
+        <message>
+            <source>A one-layer network: h = relu(X @ W + b)</source>
+            <translation>单层网络：h = relu(X @ W + b)</translation>
+        </message>
     </context>
     <context>
         <name>Explanation</name>
@@ -210,6 +214,11 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>{source} depends on no parameter: {edge} is not needed — nothing it comes from is updated.</source>
             <extracomment>core.explain.TEMPLATES['unneeded.computed']; keep the {names}</extracomment>
             <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
+        </message>
+        <message>
+            <source>Local rule: {target} mixes many entries of {source}, so there is no single number here; the rule says how a gradient G arriving at {target} becomes the gradient of {source}, with the shapes it maps between.</source>
+            <extracomment>core.explain.TEMPLATES['local.vjp']; keep the {names}</extracomment>
+            <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数值；规则说明到达 {target} 的梯度 G 如何变成 {source} 的梯度，以及它在哪些形状之间映射。</translation>
         </message>
         <message>
             <source>A sum changes one-for-one with each of its terms.</source>
@@ -462,6 +471,11 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
         </message>
         <message>
+            <source>Chain rule through {consumer}: its rule, as written above, takes the gradient arriving from {consumer} and gives {target}'s, in {target}'s shape.</source>
+            <extracomment>core.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
+            <translation>经过 {consumer} 的链式法则：它的规则（见上方公式）接收从 {consumer} 传来的梯度，给出 {target} 的梯度，形状与 {target} 相同。</translation>
+        </message>
+        <message>
             <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
             <extracomment>core.explain.TEMPLATES['backward.fork']; keep the {names}</extracomment>
             <translation>{target} 被使用了 {count} 次，所以它的梯度是 {count} 份贡献之和：一个值被多次使用时，梯度要相加。</translation>
@@ -495,6 +509,56 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>No parameter reaches {output}, so there is no gradient to propagate back. Make a value a parameter (param(…)) to see this phase.</source>
             <extracomment>core.explain.TEMPLATES['none.backward']; keep the {names}</extracomment>
             <translation>没有参数通向 {output}，所以没有梯度需要反向传播。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
+        </message>
+        <message>
+            <source>Quotient rule: −c/w² for the denominator; torch computes c / w as reciprocal(w) · c, and so does this step.</source>
+            <extracomment>core.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
+            <translation>商法则：对分母是 −c/w²；torch 把 c / w 计算为 reciprocal(w) · c，这一步也如此。</translation>
+        </message>
+        <message>
+            <source>Each entry of a matrix product is a sum of products, Σ_k A[i, k] · B[k, j]: moving B[k, j] moves column j by A[:, k], so the gradient of B collects Aᵀ · G.</source>
+            <extracomment>core.explain.TEMPLATES['why.matmul']; keep the {names}</extracomment>
+            <translation>矩阵乘积的每个元素都是乘积之和 Σ_k A[i, k] · B[k, j]：改变 B[k, j] 会让第 j 列按 A[:, k] 变化，所以 B 的梯度汇集为 Aᵀ · G。</translation>
+        </message>
+        <message>
+            <source>Transposing only moves entries, so the gradient moves back the same way: Gᵀ.</source>
+            <extracomment>core.explain.TEMPLATES['why.transpose']; keep the {names}</extracomment>
+            <translation>转置只是移动元素，所以梯度按同样的方式移回：Gᵀ。</translation>
+        </message>
+        <message>
+            <source>Reshaping keeps every entry and only changes how they are arranged, so each entry's gradient goes back to where it came from.</source>
+            <extracomment>core.explain.TEMPLATES['why.reshape']; keep the {names}</extracomment>
+            <translation>变形保留每个元素，只改变排列方式，所以每个元素的梯度回到它原来的位置。</translation>
+        </message>
+        <message>
+            <source>Each output shares one normaliser, so every input moves every output along the axis: the Jacobian is diag(y) − y yᵀ, applied to G as y ⊙ (G − Σ G ⊙ y).</source>
+            <extracomment>core.explain.TEMPLATES['why.softmax']; keep the {names}</extracomment>
+            <translation>所有输出共享同一个归一化因子，所以沿该轴每个输入都会影响每个输出：雅可比矩阵是 diag(y) − y yᵀ，作用在 G 上即 y ⊙ (G − Σ G ⊙ y)。</translation>
+        </message>
+        <message>
+            <source>log_softmax(x) = x − log Σ exp(x): the gradient passes through, less softmax times the sum of the gradient along the axis.</source>
+            <extracomment>core.explain.TEMPLATES['why.log_softmax']; keep the {names}</extracomment>
+            <translation>log_softmax(x) = x − log Σ exp(x)：梯度直接通过，再减去 softmax 乘以沿该轴的梯度之和。</translation>
+        </message>
+        <message>
+            <source>The mean of (a − y)²: each entry's square changes by 2 · (a − y), shared among the N entries of the mean.</source>
+            <extracomment>core.explain.TEMPLATES['why.mse_loss']; keep the {names}</extracomment>
+            <translation>(a − y)² 的平均值：每个元素的平方按 2 · (a − y) 变化，并由平均中的 N 个元素分摊。</translation>
+        </message>
+        <message>
+            <source>−(y log p + (1 − y) log(1 − p)) changes with p by (p − y) / (p (1 − p)), shared among the N entries of the mean.</source>
+            <extracomment>core.explain.TEMPLATES['why.binary_cross_entropy']; keep the {names}</extracomment>
+            <translation>−(y log p + (1 − y) log(1 − p)) 随 p 按 (p − y) / (p (1 − p)) 变化，并由平均中的 N 个元素分摊。</translation>
+        </message>
+        <message>
+            <source>log_softmax, pick the target's entry, mean: fused, the gradient of the scores is (softmax − onehot) / N — each row pushes its right class up, the rest down.</source>
+            <extracomment>core.explain.TEMPLATES['why.cross_entropy']; keep the {names}</extracomment>
+            <translation>log_softmax、取出目标类别的元素、求平均：合在一起，分数的梯度是 (softmax − onehot) / N——每一行把正确类别往上推，其余往下推。</translation>
+        </message>
+        <message>
+            <source>Pick the target's log-probability in each row and take the negative mean: only the picked entries move it, each by −1/N. After log_softmax this is cross-entropy, stepped as its primitives.</source>
+            <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
+            <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
         </message>
     </context>
     <context>

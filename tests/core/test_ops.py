@@ -19,10 +19,15 @@ from core.numeric import numeric_gradients
 from core.ops import OPS, UNARY_FUNCTIONS
 from core.trace import Trace, build_trace
 
-ALL_OPS = {"add", "sub", "mul", "div", "neg", "powc", "pow", "exp", "log", "sqrt", "sin",
-           "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
-           "max", "min"}
+ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log", "sqrt",
+           "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
+           "max", "min", "softmax", "log_softmax", "matmul", "transpose", "reshape", "view",
+           "flatten", "unsqueeze", "squeeze", "mse_loss", "binary_cross_entropy",
+           "cross_entropy", "nll_loss"}
 REDUCTIONS = {"sum", "mean", "max", "min"}
+LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
+VJP_ONLY = {"softmax", "log_softmax", "matmul", "transpose", "reshape", "view", "flatten",
+            "unsqueeze", "squeeze"}
 
 # torch, written independently of OPS[...].torch
 TORCH = {
@@ -128,7 +133,15 @@ def test_registry_holds_every_op_with_its_parts():
         assert entry.arity in (1, 2)
         assert len(entry.local_text) == entry.arity
         assert entry.code
-        assert entry.reduction == (key in REDUCTIONS)
+        assert entry.reduction == (key in REDUCTIONS | LOSSES)
+        # the VJP is the rule; only element-wise ops and reductions have local numbers
+        assert entry.has_local == (key not in VJP_ONLY)
+        assert (entry.vjp_rule is not None) == (key in VJP_ONLY)
+        assert (entry.local is not None) == (key not in VJP_ONLY)
+        if key not in {*REDUCTIONS, "add", "sub", "mul", "div", "neg", "powc", "pow", "exp",
+                       "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+                       "maximum", "minimum"}:
+            assert entry.why, f"{key}: a new op keeps its why-sentence in its entry"
     assert set(UNARY_FUNCTIONS) <= ALL_OPS
 
 
@@ -293,7 +306,7 @@ NAN, INF = math.nan, math.inf
 #: (program over parameters, {name: value}, output value, {parameter: gradient})
 EDGES = [
     pytest.param("y = relu(a)", {"a": 0.0}, 0.0, {"a": 0.0}, id="relu'(0)=0"),
-    pytest.param("y = relu(a)", {"a": -0.0}, 0.0, {"a": 0.0}, id="relu'(-0)=0"),
+    pytest.param("y = relu(a)", {"a": -0.0}, -0.0, {"a": 0.0}, id="relu'(-0)=0"),
     pytest.param("y = sum(relu(a))", {"a": [-1.0, 0.0, 2.0]}, 2.0, {"a": [0.0, 0.0, 1.0]},
                  id="relu-vector"),
     pytest.param("y = abs(a)", {"a": 0.0}, 0.0, {"a": 0.0}, id="abs'(0)=0"),

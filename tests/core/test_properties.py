@@ -29,7 +29,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 import core.numeric
@@ -39,7 +39,7 @@ from core.trace import Trace
 
 torch = pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # program_gen.py, beside this file,
-from program_gen import Generated, oracle, programs  # noqa: E402  whatever pytest's import mode
+from program_gen import Generated, Name, Op, oracle, programs  # noqa: E402  whatever pytest's import mode
 
 from core.torch_check import compare, generate_code, printed_output, same  # noqa: E402
 
@@ -83,8 +83,8 @@ def torch_problems(g: Generated) -> list[str]:
 
     A disagreement in an ill-conditioned program (where moving the inputs by a few
     units in the last place moves the results beyond the tolerance) is not one: two
-    correct implementations that round one operation differently (numpy's ``c / w``,
-    torch's ``w.reciprocal() * c``) drift apart there too. Those are counted as events.
+    correct implementations that round one operation differently drift apart there
+    too. Those are counted as events.
     """
     problems = _torch_problems(g)
     if problems and ill_conditioned(g):
@@ -99,8 +99,10 @@ def _torch_problems(g: Generated) -> list[str]:
     report = compare(graph, trace.grads, with_numeric=False)
     if report.error:
         problems.append(f"torch twin: {report.error}")
+    bound = cancellation_bounds(trace)
     for row in report.rows:
-        if not row.ok:
+        if not row.ok and not (row.quantity == "grad" and within(row.ours, row.torch,
+                                                                  bound.get(row.node))):
             problems.append(f"torch twin: {row.name} {row.quantity}: ours {row.ours!r}, "
                             f"torch {row.torch!r}")
     try:
@@ -123,9 +125,50 @@ def _torch_problems(g: Generated) -> list[str]:
         node = leaf_of[name]
         ours = trace.gradient(node.id)
         theirs = np.zeros_like(ours) + 0.0 if tensor.grad is None else tensor.grad.numpy()
-        if not same(ours, theirs):
+        if not same(ours, theirs) and not within(ours, theirs, bound.get(node.id)):
             problems.append(f"oracle: grad of {name}: {ours!r} vs {theirs!r}")
     return problems
+
+
+def cancellation_bounds(trace) -> dict[int, float]:
+    """Per node, how far rounding in the backward pass can move its gradient.
+
+    A gradient summed from large terms that cancel (w / tanh(w) at w = 1e-7: 8388608.0 −
+    8388607.99…) keeps the terms' absolute rounding error, an ulp of 8·10⁶, however
+    small the sum; each consumer's own error reaches the node through its edge.
+    """
+    def largest(x) -> float:
+        v = np.abs(np.asarray(x, dtype=np.float64))
+        v = v[np.isfinite(v)]
+        return float(np.max(v)) if v.size else 0.0
+
+    bounds: dict[int, float] = {}
+    with np.errstate(all="ignore"):
+        for step in trace.steps:  # the backward phase runs from the output back
+            terms = getattr(step, "contributions", None)
+            if terms:
+                bounds[step.node] = sum(
+                    16 * np.finfo(np.float64).eps * largest(c.value)
+                    + bounds.get(c.consumer, 0.0) * (1.0 if c.local is None
+                                                     else largest(c.local))
+                    for c in terms)
+    return bounds
+
+
+def within(ours, theirs, bound: float | None) -> bool:
+    """Equal up to a cancellation bound (see :func:`cancellation_bounds`)."""
+    if bound is None or ours is None or theirs is None or not np.isfinite(bound):
+        return False
+    a, b = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
+    if a.shape != b.shape or not np.array_equal(np.isnan(a), np.isnan(b)):
+        return False
+    finite = np.isfinite(a) & np.isfinite(b)
+    if not np.array_equal(a[~finite & ~np.isnan(a)], b[~finite & ~np.isnan(b)]):
+        return False  # infinities must agree exactly
+    if np.all(np.abs(a[finite] - b[finite]) <= bound):
+        event("cancellation: the backward terms' rounding exceeds their sum (tolerated)")
+        return True
+    return False
 
 
 def rounding_bound(graph, trace) -> float:
@@ -175,8 +218,16 @@ def numeric_problems(g: Generated) -> tuple[list[str], int, int]:
 
 # ---- the properties ----------------------------------------------------------------------
 
+#: found by `make test`: two large terms cancel (8388608.0 − 8388607.99…), and torch's
+#: tanh rounds one ulp apart from numpy's there: ill-conditioned, so tolerated
+CANCELLATION = Generated("import torch\nw = param(1.192092896e-07)\nloss = w / tanh(w)\n", {},
+                         {"w": ("parameter", 1.192092896e-07)},
+                         [("assign", "loss", Op("div", (Name("w"), Op("tanh", (Name("w"),)))))])
+
+
 @settings(max_examples=examples(400, 10_000), deadline=None)
 @given(g=programs())
+@example(g=CANCELLATION)
 def test_random_programs_agree_with_torch(g):
     problems = torch_problems(g)
     event("nonfinite values" if any(not np.all(np.isfinite(v)) for _, v in g.leaves.values())
@@ -237,11 +288,14 @@ def test_generated_code_runs_and_prints_what_printed_output_says(batch):
 
 # ---- a known difference, kept visible ------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="PyTorch computes c / w for a Python number c as "
-                   "w.reciprocal() * c; the engine divides. They differ in the last digit, "
-                   "and at extremes in kind: 0.0 / w with |w| < 1e-154 gives torch a nan "
-                   "gradient (0 · inf), the engine 0. The generator draws c * w instead.")
-def test_number_over_tensor_divides_as_torch_does():
-    graph, trace = build(Generated("w = param(1e-300)\nloss = 0.0 / w\n", {}, {}))
+@pytest.mark.parametrize("text", ["w = param(1e-300)\nloss = 0.0 / w\n",
+                                  "w = param([1e-300, 3.0, -0.0])\nloss = sum(-2.5 / w)\n",
+                                  "w = param(0.7)\nloss = 1 / w\n"])
+def test_number_over_tensor_divides_as_torch_does(text):
+    """PyTorch computes c / w for a Python number c as w.reciprocal() * c; so does the
+    engine's rdiv op: the last digit agrees, and 0.0 / w at |w| < 1e-154 has torch's nan
+    gradient (0 · inf)."""
+    graph, trace = build(Generated(text, {}, {}))
+    assert graph.output_node.op == "rdiv" or graph.nodes[graph.output - 1].op == "rdiv"
     report = compare(graph, trace.grads, with_numeric=False)
     assert report.match, report.mismatches

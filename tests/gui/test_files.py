@@ -66,9 +66,9 @@ def test_missing_file_gives_a_message(window, tmp_path):
     assert "nowhere.json" in window.message_bar.text()
 
 
-def test_examples_menu_has_the_eight_examples(window):
+def test_examples_menu_has_the_nine_examples(window):
     titles = [a.text() for a in window.examples_menu.actions()]
-    assert len(titles) == 8
+    assert len(titles) == 9
     assert titles[0].startswith("The lesson")
     for path in example_files():
         assert window.load_example(path), path

@@ -1,0 +1,61 @@
+"""Random tensors (``torch.randn``/``torch.rand``), drawn through torch itself.
+
+The numbers are torch's own: after ``torch.manual_seed(s)`` the same as the lesson's
+PyTorch code prints, in torch's default dtype, then held in float64 (exactly). Without
+a seed they are drawn all the same. torch is imported only when a program draws;
+:func:`forbidden` (``--no-torch``) makes a draw a clear error instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+_allowed = [True]
+
+
+class DrawError(RuntimeError):
+    """torch is not to be used, or cannot be loaded."""
+
+
+@contextmanager
+def forbidden() -> Iterator[None]:
+    """No draws inside: ``--no-torch`` promises that torch is never imported."""
+    _allowed.append(False)
+    try:
+        yield
+    finally:
+        _allowed.pop()
+
+
+class Draws:
+    """One program's generator: seeded by ``torch.manual_seed``, drawn in text order."""
+
+    def __init__(self) -> None:
+        self._generator = None
+
+    def _torch(self):
+        if not _allowed[-1]:
+            raise DrawError("torch.randn and torch.rand draw their numbers through PyTorch, "
+                            "which --no-torch turns off")
+        try:
+            import torch  # noqa: PLC0415 - only a program that draws pays for it
+        except Exception as exc:  # ImportError, or a broken install raising OSError
+            raise DrawError(f"PyTorch could not be loaded: {exc}") from None
+        return torch
+
+    def seed(self, seed: int) -> None:
+        torch = self._torch()
+        self._generator = torch.Generator().manual_seed(int(seed))
+
+    def draw(self, kind: str, shape: tuple[int, ...]) -> np.ndarray:
+        torch = self._torch()
+        if self._generator is None:
+            self._generator = torch.Generator()
+            self._generator.seed()
+        make = torch.randn if kind == "randn" else torch.rand
+        values = make(*shape, generator=self._generator) if shape else \
+            make((), generator=self._generator)
+        return np.asarray(values.double().numpy(), dtype=np.float64)[()]
