@@ -399,7 +399,10 @@ class UpdateStep(Step):
     @cached_property
     def value(self) -> np.ndarray:
         node = self.graph.nodes[self.node_id]
-        return as_value(node.value - self.learning_rate * self.gradient)
+        # a huge learning rate overflows to ±inf, which the value shows; numpy's own
+        # RuntimeWarning would only reach a terminal, in its words, not ours
+        with np.errstate(over="ignore", invalid="ignore"):
+            return as_value(node.value - self.learning_rate * self.gradient)
 
     @property
     def explanation(self) -> Explanation:

@@ -516,3 +516,14 @@ def test_constants_and_values_without_a_parameter_are_not_needed_either():
     # told once per op, at its first local step
     told = [s.target for s in trace.steps if s.phase == "local" and "not needed" in s.text]
     assert told == ["∂loss/∂((w − 5)²)", "∂(w − 5)/∂w"]
+
+
+def test_an_update_that_overflows_is_inf_without_numpy_warnings():
+    """lr = 1e308 with ∂loss/∂w = −2: w − lr · g overflows (warnings are errors here)."""
+    trace = build_trace("y_hat = w * x\ns = y_hat - y\nloss = s ** 2",
+                        {"w": Binding("parameter", np.array(1.0)),
+                         "x": Binding("data", np.array(1.0)),
+                         "y": Binding("data", np.array(2.0))}, learning_rate=1e308)
+    update = trace.step(len(trace))
+    assert update.phase == "update"
+    assert float(update.value) == np.inf
