@@ -24,31 +24,31 @@ class InspectMixin:
         Keys: ("static", node, i) for a node's own texts, (layer, index) for the rest."""
         if self.trace is None or not len(self.pos):
             return set()
-        box = self.ax.bbox
-        transform = self.ax.transData.transform
-
-        def crosses(cx, cy, w, h) -> bool:
-            (x0, y0), (x1, y1) = transform([(cx - w / 2, cy - h / 2), (cx + w / 2, cy + h / 2)])
-            inside = x0 >= box.x0 and x1 <= box.x1 and y0 >= box.y0 and y1 <= box.y1
-            outside = x1 <= box.x0 or x0 >= box.x1 or y1 <= box.y0 or y0 >= box.y1
-            return not inside and not outside
-
-        cut = set()
+        places = []  # (key, centre x, centre y, width, height) in data units
         for v in self._focus_nodes:
             (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
-            if crosses(x, y, 2 * hw, 2 * hh):
-                cut.add(("static", v, 0))
-            if v in self.name_pos and crosses(*self.name_pos[v]):
-                cut.add(("static", v, 1))
+            places.append((("static", v, 0), x, y, 2 * hw, 2 * hh))
+            if v in self.name_pos:
+                places.append((("static", v, 1), *self.name_pos[v]))
             for layer in (_VALUE, _GRAD, _UPDATE):
                 place = self.label_pos.get((layer, v))
-                if place is not None and crosses(*place):
-                    cut.add((layer, v))
+                if place is not None:
+                    places.append(((layer, v), *place))
         for e in self._focus_edges:
             place = self.label_pos.get((_LOCAL, e))
-            if place is not None and crosses(*place):
-                cut.add((_LOCAL, e))
-        return cut
+            if place is not None:
+                places.append(((_LOCAL, e), *place))
+        if not places:
+            return set()
+        # one transform for every corner: a call per label cost ~0.1 ms (End: 600 labels)
+        c = np.array([p[1:5] for p in places], dtype=float)
+        corners = np.concatenate([c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2])
+        low, high = np.split(self.ax.transData.transform(corners), 2)
+        (x0, y0), (x1, y1) = low.T, high.T
+        box = self.ax.bbox
+        inside = (x0 >= box.x0) & (x1 <= box.x1) & (y0 >= box.y0) & (y1 <= box.y1)
+        outside = (x1 <= box.x0) | (x0 >= box.x1) | (y1 <= box.y0) | (y0 >= box.y1)
+        return {places[i][0] for i in np.flatnonzero(~inside & ~outside)}
 
     def _ensure_drawn(self):
         if self.trace is None:

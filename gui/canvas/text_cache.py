@@ -82,25 +82,42 @@ class CachedText(Text):
             self.cache[key] = self._rasterise(renderer, x, y)
 
     def _rasterise(self, renderer, x: float, y: float):
-        box = self.get_window_extent(renderer)
+        scratch = _scratch(renderer.dpi)
+        box = self.get_window_extent(scratch)  # the same extent: it depends on dpi only
         patch = self.get_bbox_patch()
         if patch is not None:
-            self.update_bbox_position_size(renderer)
-            box = Bbox.union([box, patch.get_window_extent(renderer)])
+            self.update_bbox_position_size(scratch)
+            box = Bbox.union([box, patch.get_window_extent(scratch)])
         x0, y0 = math.floor(box.x0) - 2, math.floor(box.y0) - 2
         width, height = math.ceil(box.x1) + 2 - x0, math.ceil(box.y1) + 2 - y0
-        local = RendererAgg(width, height, renderer.dpi)
+        if width > scratch.width or height > scratch.height:
+            scratch = _scratch(renderer.dpi, width, height)
+        scratch.clear()
         transform, position, clip = self.get_transform(), self.get_position(), self.get_clip_on()
         try:
             self.set_transform(IdentityTransform())
             self.set_position((x - x0, y - y0))
             self.set_clip_on(False)
-            Text.draw(self, local)
+            Text.draw(self, scratch)
         finally:
             self.set_transform(transform)
             self.set_position(position)
             self.set_clip_on(clip)
-        # the buffer's first row is the top; draw_image wants the bottom row first
-        image = np.array(local.buffer_rgba()[::-1], copy=True)
-        return image, x0 - round(x), y0 - round(y)
+        # the buffer's first row is the top and the text sits at its bottom left;
+        # draw_image wants the bottom row first
+        rows = np.asarray(scratch.buffer_rgba())[scratch.height - height:, :width]
+        return np.array(rows[::-1], copy=True), x0 - round(x), y0 - round(y)
 
+
+_SCRATCH: dict[float, RendererAgg] = {}
+
+
+def _scratch(dpi: float, width: int = 0, height: int = 0) -> RendererAgg:
+    """One Agg renderer per dpi, reused for every raster: matplotlib caches text metrics
+    per renderer, so a fresh renderer per text laid every text out twice."""
+    renderer = _SCRATCH.get(dpi)
+    if renderer is None or width > renderer.width or height > renderer.height:
+        old = (renderer.width, renderer.height) if renderer is not None else (0, 0)
+        renderer = _SCRATCH[dpi] = RendererAgg(max(width, old[0], 1024),
+                                               max(height, old[1], 256), dpi)
+    return renderer
