@@ -565,7 +565,24 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ExplanationView</name>
         <message>
             <source>Explanation of the current step</source>
+            <extracomment>(step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
             <translation>当前步骤的讲解</translation>
+        </message>
+        <message>
+            <source>Click an entry to see it as the sum it is.</source>
+            <translation>点击一个元素，查看它是怎样求和得到的。</translation>
+        </message>
+        <message>
+            <source>Hide the Jacobian</source>
+            <translation>隐藏雅可比矩阵</translation>
+        </message>
+        <message>
+            <source>Show the explicit Jacobian ({0}×{1})</source>
+            <translation>显示完整的雅可比矩阵（{0}×{1}）</translation>
+        </message>
+        <message>
+            <source>Row: an entry of the output; column: an entry of the input.</source>
+            <translation>行：输出的一个元素；列：输入的一个元素。</translation>
         </message>
         <message>
             <source>Quiz: type this number in the answer box and press Enter.</source>
