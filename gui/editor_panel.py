@@ -7,6 +7,7 @@ all to the table, and the table adds and removes rows (:mod:`gui.variables_state
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -40,8 +41,8 @@ DECLARATIONS = ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]")
 
 
 def value_text(value) -> str:
-    """Every digit of a value, as the user would type it: ``1``, ``−3``, ``1, 2, 3``."""
-    import numpy as np
+    """Every digit of a value, as the user would type it: ``1``, ``−3``, ``1, 2, 3``;
+    a matrix keeps its rows, ``[[1, 2], [3, 4]]``, so that editing it keeps its shape."""
 
     def one(x: float) -> str:
         text = repr(float(x))
@@ -50,6 +51,12 @@ def value_text(value) -> str:
 
     if np.ndim(value) == 0:
         return one(value)
+    if np.ndim(value) >= 2:
+        def nested(array) -> str:
+            if np.ndim(array) == 1:
+                return "[" + ", ".join(one(x) for x in array) + "]"
+            return "[" + ", ".join(nested(row) for row in array) + "]"
+        return nested(np.asarray(value))
     return ", ".join(one(x) for x in np.ravel(value))
 
 
@@ -317,7 +324,8 @@ class EditorPanel(QWidget):
             role_item.setData(ROLE_KEY, role)
             role_item.setToolTip(self.tr("A parameter needs a gradient; data does not."))
             value_item = QTableWidgetItem(value_text(value))
-            value_item.setToolTip(self.tr("A number, or a list such as 1, 2, 3"))
+            value_item.setToolTip(self.tr("A number, or a list such as 1, 2, 3") if np.ndim(
+                value) < 2 else self.tr("A matrix, row by row: [[1, 2], [3, 4]]"))
             if role == "parameter":
                 font = name_item.font()
                 font.setBold(True)

@@ -126,6 +126,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>一个数，或一个列表，如 1, 2, 3</translation>
         </message>
         <message>
+            <source>A matrix, row by row: [[1, 2], [3, 4]]</source>
+            <translation>矩阵，逐行书写：[[1, 2], [3, 4]]</translation>
+        </message>
+        <message>
             <source>Add {0} to the Variables table</source>
             <translation>把 {0} 添加到变量表</translation>
         </message>
