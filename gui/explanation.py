@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTextBrowser
 from core.expand import expand_element, jacobian_of
 from core.format import format_number, format_value
 from core.labels import grid_shape
-from core.quiz import hint
+from core.quiz import element_asked, hint
 from core.trace import BackwardStep, LocalGradientStep, NoParameterStep
 from gui.model import StepperModel
 from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
@@ -128,9 +128,16 @@ class ExplanationView(QTextBrowser):
         else:
             equation = f"{target_text(step)} = ?" if step.phase != "update" else \
                 f"{step.target} ← ?"
+        index = element_asked(step)
+        if index is None:
+            ask = self.tr("Quiz: type this number in the answer box and press Enter.")
+        else:  # a tensor: one entry, or the whole of it as a nested list
+            entry = "[" + ", ".join(str(i) for i in index) + "]"
+            equation = f"{equation}   ({entry} = ?)"
+            ask = self.tr("Quiz: type entry {0} of this tensor (or all of it as a nested "
+                          "list, such as [[1, 2], [3, 4]]) and press Enter.").format(entry)
         return (f'<p style="font-size:large; color:{colour}">{escape(equation)}</p><p>'
-                + escape(self.tr("Quiz: type this number in the answer box and press Enter."))
-                + "</p>")
+                + escape(ask) + "</p>")
 
     def html(self) -> str:
         model = self.model

@@ -593,6 +593,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>测验：在答案框里输入这个数，然后按回车。</translation>
         </message>
         <message>
+            <source>Quiz: type entry {0} of this tensor (or all of it as a nested list, such as [[1, 2], [3, 4]]) and press Enter.</source>
+            <translation>测验：输入这个张量的元素 {0}（或以嵌套列表输入整个张量，例如 [[1, 2], [3, 4]]），然后按回车。</translation>
+        </message>
+        <message>
             <source>Step {0} of {1} · {2}</source>
             <translation>第 {0} 步，共 {1} 步 · {2}</translation>
         </message>

@@ -53,3 +53,13 @@ def test_a_tiny_local_step_shows_its_jacobian_on_demand(window):
     assert np.array_equal(np.array([c == "1" for c in cells]).reshape(4, 4), np.eye(4, dtype=bool))
     view.anchorClicked.emit(QUrl("jacobian:"))
     assert "(4×4)" in view.toPlainText()
+
+
+def test_the_quiz_asks_one_entry_of_a_tensor(window):
+    assert window.model.apply_text(LAYER)
+    window.model.quiz.set_active(True)
+    window.model.next()  # X @ W = [[2.2, 1.2], [1.9, 6.4]]: the largest entry is asked
+    text = window.explanation.toPlainText()
+    assert "([1, 1] = ?)" in text and "[1, 1]" in text.split("?)")[1]
+    assert window.model.quiz.check("6.4").correct
+    assert window.model.position == 2
