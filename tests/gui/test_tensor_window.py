@@ -44,3 +44,16 @@ def test_the_variables_table_shows_a_matrix_row_by_row_and_edits_keep_its_shape(
     cell.setText("[[1, 2], [3, 4], [5, −6]]")  # as a double-click edit commits it
     w = window.model.trace.graph.nodes[window.model.trace.graph.names["W"]].value
     assert w.shape == (3, 2) and w[2, 1] == -6.0
+
+
+def test_the_lesson_tables_show_a_matrix_compactly(window):
+    import numpy as np
+
+    from gui.lesson_tables import compact_value
+
+    assert window.model.apply_text(LAYER)
+    window.model.goto(1)  # X @ W = [[2.2, 1.2], [1.9, 6.4]] (by hand)
+    tables = window.tables
+    assert tables.row_texts(1)[2] == "2×2 [2.2 1.2; 1.9 6.4]"
+    big = compact_value(np.arange(64 * 128.0).reshape(64, 128))
+    assert big.startswith("64×128 [0 1 2 3 …; 128 129 130 131 …;") and big.endswith("; …]")
