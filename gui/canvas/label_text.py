@@ -171,10 +171,28 @@ def node_tooltip(trace: Trace, node_id: int, value_shown: bool, grad_shown: bool
     if node.kind == "operation":
         lines.append(f"{name} = {forward_formula(trace, node_id)}")
     if value_shown:
-        lines.append(tr(_VALUE_IS).format(full_precision(node.value)))
+        lines.append(tr(_VALUE_IS).format(tensor_tip(node.value)))
     else:
         lines.append(tr(_NOT_YET))
     if grad_shown:
         out = trace.graph.output_node
-        lines.append(f"∂{out.label}/∂{name} = {full_precision(trace.grads[node_id])}")
+        lines.append(f"∂{out.label}/∂{name} = {tensor_tip(trace.grads[node_id])}")
     return "\n".join(lines)
+
+
+#: a tooltip lists a matrix's rows up to this many entries (a 784×128 one would fill
+#: the screen many times over); beyond it the first rows and a "…"
+TIP_ENTRIES = 2000
+
+
+def tensor_tip(value) -> str:
+    """Every digit of a scalar or vector; a matrix as its shape and then row by row."""
+    if np.ndim(value) < 2:
+        return full_precision(value)
+    array = np.asarray(value, dtype=np.float64)
+    matrix = array.reshape(array.shape[0], -1)
+    per_row = max(1, TIP_ENTRIES // max(matrix.shape[1], 1))
+    rows = [full_precision(row) for row in matrix[:per_row]]
+    if len(matrix) > per_row:
+        rows.append("…")
+    return shape_text(array.shape) + "\n" + "\n".join(rows)

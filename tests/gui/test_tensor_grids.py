@@ -91,3 +91,13 @@ def test_a_big_matrix_is_a_badge_on_the_canvas(canvas):
     texts = [e["text"].strip() for e in canvas.label_entries() if e["kind"] == "tensor"]
     assert "8×12" in texts and texts.count("12×3") == 2
     canvas.grab()  # paints the thumbnails
+
+
+def test_a_tensor_tooltip_lists_its_rows():
+    from gui.canvas.label_text import tensor_tip
+
+    assert tensor_tip(np.array([[1.5, -2.0], [0.25, 4.0]])) == "2×2\n[1.5, -2.0]\n[0.25, 4.0]"
+    big = tensor_tip(np.zeros((784, 128)))
+    assert big.startswith("784×128\n") and big.endswith("\n…")
+    assert big.count("\n") == 2000 // 128 + 1
+    assert tensor_tip(np.array([1.0, 2.0])) == "[1.0, 2.0]"
