@@ -40,7 +40,7 @@ ROW_MARGIN = 30
 
 
 #: a matrix in a table cell: at most this many rows and entries per row, then "…"
-COMPACT_ROWS, COMPACT_COLS = 4, 4
+COMPACT_ROWS, COMPACT_COLS = 2, 3
 
 
 def compact_value(value) -> str:

@@ -56,4 +56,4 @@ def test_the_lesson_tables_show_a_matrix_compactly(window):
     tables = window.tables
     assert tables.row_texts(1)[2] == "2×2 [2.2 1.2; 1.9 6.4]"
     big = compact_value(np.arange(64 * 128.0).reshape(64, 128))
-    assert big.startswith("64×128 [0 1 2 3 …; 128 129 130 131 …;") and big.endswith("; …]")
+    assert big == "64×128 [0 1 2 …; 128 129 130 …; …]"
