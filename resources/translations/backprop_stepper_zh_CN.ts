@@ -130,6 +130,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>矩阵，逐行书写：[[1, 2], [3, 4]]</translation>
         </message>
         <message>
+            <source>Edit as a grid…</source>
+            <translation>以网格编辑…</translation>
+        </message>
+        <message>
             <source>Add {0} to the Variables table</source>
             <translation>把 {0} 添加到变量表</translation>
         </message>
@@ -693,7 +697,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>LessonTables</name>
         <message>
             <source>node</source>
-            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready steps by phase, in row order, and the steps whose cells exist</extracomment>
+            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready a matrix in a table cell: at most this many rows and entries per row, then "…" steps by phase, in row order, and the steps whose cells exist</extracomment>
             <translation>节点</translation>
         </message>
         <message>
@@ -1024,6 +1028,17 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Smaller Graph Text</source>
             <translation>减小图中文字</translation>
+        </message>
+    </context>
+    <context>
+        <name>MatrixDialog</name>
+        <message>
+            <source>Edit {0} ({1})</source>
+            <translation>编辑 {0}（{1}）</translation>
+        </message>
+        <message>
+            <source>One number per cell; OK applies the matrix.</source>
+            <translation>每个单元格一个数；按“确定”应用这个矩阵。</translation>
         </message>
     </context>
     <context>
