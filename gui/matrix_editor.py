@@ -38,6 +38,9 @@ class MatrixDialog(QDialog):
         for r in range(rows):
             for c in range(cols):
                 self.grid.setItem(r, c, QTableWidgetItem(number_text(array[r, c])))
+        # indices from 0, as in W[0, 1] (errors, the explanation, torch)
+        self.grid.setHorizontalHeaderLabels([str(c) for c in range(cols)])
+        self.grid.setVerticalHeaderLabels([str(r) for r in range(rows)])
         self.grid.resizeColumnsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
