@@ -165,3 +165,35 @@ def along(path: Sequence[tuple[float, float]],
                 break
             walked += length
     return points
+
+
+#: tensors with at most this many entries along every axis are drawn as a grid of cells
+GRID_MAX = 6
+#: advance of one character of the monospaced grid font (DejaVu Sans Mono), in em
+MONO_ADVANCE = 0.6021
+
+
+def grid_shape(shape: Sequence[int]) -> tuple[int, int] | None:
+    """(rows, columns) of the cell grid a tensor of ``shape`` is drawn as, or None when
+    it gets a shape badge instead (a vector is a 1×n grid; scalars are plain numbers)."""
+    if len(shape) == 1 and 2 <= shape[0] <= GRID_MAX:
+        return 1, int(shape[0])
+    if len(shape) == 2 and 1 <= shape[0] <= GRID_MAX and 1 <= shape[1] <= GRID_MAX:
+        return int(shape[0]), int(shape[1])
+    return None
+
+
+def grid_cells(cell_chars: int, rows: int, cols: int, box: Rect) -> list[Rect]:
+    """The cells' rectangles, row by row, inside a grid label's layout ``box``: each cell
+    is ``cell_chars`` monospaced characters and one space (the last one without)."""
+    x0, y0, x1, y1 = box
+    chars = cols * (cell_chars + 1) - 1
+    unit = (x1 - x0) / max(chars, 1)
+    height = (y1 - y0) / max(rows, 1)
+    cells = []
+    for r in range(rows):
+        top = y1 - r * height
+        for c in range(cols):
+            left = x0 + c * (cell_chars + 1) * unit - unit / 2
+            cells.append((left, top - height, left + (cell_chars + 1) * unit, top))
+    return cells

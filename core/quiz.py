@@ -39,6 +39,17 @@ def is_quizzable(step: Step) -> bool:
     return not isinstance(step, NoParameterStep) and step.value is not None
 
 
+def element_asked(step: Step) -> tuple[int, ...] | None:
+    """The one entry a tensor step asks for (its largest in size, first in row order:
+    a number worth working out), or None for a scalar step. The whole tensor, typed as
+    a nested list, is accepted too."""
+    value = np.asarray(step.value, dtype=np.float64)
+    if value.ndim == 0 or value.size < 2:
+        return None
+    flat = np.nan_to_num(np.abs(value), nan=0.0, posinf=0.0, neginf=0.0)
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(flat)), value.shape))
+
+
 def close_enough(given: np.ndarray, expected: np.ndarray) -> bool:
     given = np.asarray(given, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -132,7 +143,13 @@ class QuizScore:
         """Check one try at ``step``'s number; raises ExpressionError for non-numbers."""
         given = parse_answer(text)
         self.tries[step.index] = self.tries.get(step.index, 0) + 1
-        if close_enough(given, step.value):
+        expected = step.value
+        index = element_asked(step)
+        if index is not None and np.ndim(given) == 0:
+            expected = np.asarray(step.value)[index]  # the entry asked for
+        elif index is not None and np.shape(given) != np.shape(step.value):
+            expected = None  # a list of the wrong shape is never right
+        if expected is not None and close_enough(given, expected):
             self.solved.setdefault(step.index, True)
             return QuizVerdict(True, answer=format_value(step.value))
         return QuizVerdict(False, hint=hint(step), rule=rule(step))

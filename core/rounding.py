@@ -168,6 +168,8 @@ def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | Non
         return None
     if np.array_equal(np.asarray(ours), np.asarray(theirs)):
         return None
+    if np.ndim(ours) or np.ndim(theirs):
+        return None  # a sum along one dim: the note is about one whole sum's number
     terms = np.ravel(np.asarray(graph.nodes[node.inputs[0]].value, dtype=np.float64))
     if not np.all(np.isfinite(terms)):
         return None

@@ -7,6 +7,7 @@ all to the table, and the table adds and removes rows (:mod:`gui.variables_state
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QStyledItemDelegate,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from core.format import MINUS
 from core.language import ExpressionError
 from gui.i18n import Retranslator
+from gui.matrix_editor import MatrixDialog, editable_as_grid
 from gui.model import StepperModel
 from gui.texts import role_title
 from gui.variables_state import VariablesState
@@ -40,8 +43,8 @@ DECLARATIONS = ("w = param(1.0)", "x = 1.0", "x = [1, 2, 3]")
 
 
 def value_text(value) -> str:
-    """Every digit of a value, as the user would type it: ``1``, ``−3``, ``1, 2, 3``."""
-    import numpy as np
+    """Every digit of a value, as the user would type it: ``1``, ``−3``, ``1, 2, 3``;
+    a matrix keeps its rows, ``[[1, 2], [3, 4]]``, so that editing it keeps its shape."""
 
     def one(x: float) -> str:
         text = repr(float(x))
@@ -50,6 +53,12 @@ def value_text(value) -> str:
 
     if np.ndim(value) == 0:
         return one(value)
+    if np.ndim(value) >= 2:
+        def nested(array) -> str:
+            if np.ndim(array) == 1:
+                return "[" + ", ".join(one(x) for x in array) + "]"
+            return "[" + ", ".join(nested(row) for row in array) + "]"
+        return nested(np.asarray(value))
     return ", ".join(one(x) for x in np.ravel(value))
 
 
@@ -130,6 +139,8 @@ class EditorPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._item_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Variables"))
         self._new_row: int | None = None  # a row added with "Add", waiting for its name
         self.add_button = QPushButton(objectName="addVariableButton")
@@ -317,7 +328,8 @@ class EditorPanel(QWidget):
             role_item.setData(ROLE_KEY, role)
             role_item.setToolTip(self.tr("A parameter needs a gradient; data does not."))
             value_item = QTableWidgetItem(value_text(value))
-            value_item.setToolTip(self.tr("A number, or a list such as 1, 2, 3"))
+            value_item.setToolTip(self.tr("A number, or a list such as 1, 2, 3") if np.ndim(
+                value) < 2 else self.tr("A matrix, row by row: [[1, 2], [3, 4]]"))
             if role == "parameter":
                 font = name_item.font()
                 font.setBold(True)
@@ -326,6 +338,38 @@ class EditorPanel(QWidget):
             self.table.setItem(row, 1, role_item)
             self.table.setItem(row, 2, value_item)
         self._filling = False
+
+    def _context_menu(self, point) -> None:
+        """Right-click on a small matrix's row: Edit as a grid…"""
+        item = self.table.itemAt(point)
+        name_item = self.table.item(item.row(), 0) if item is not None else None
+        if name_item is None or not editable_as_grid(self._value_of(name_item.text())):
+            return
+        name = name_item.text()
+        menu = QMenu(self.table)
+        menu.addAction(self.tr("Edit as a grid…"), lambda: self.edit_as_grid(name))
+        menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def _value_of(self, name: str):
+        return next((v for n, _, v in self.model.variables() if n == name), None)
+
+    def edit_as_grid(self, name: str) -> MatrixDialog | None:
+        """Open the grid editor of matrix ``name`` (at most 6 × 6); OK applies it."""
+        value = self._value_of(name)
+        if not editable_as_grid(value):
+            return None
+        dialog = MatrixDialog(name, value, value_text, self)
+        dialog.accepted.connect(lambda: self._grid_accepted(name, dialog))
+        dialog.open()
+        return dialog
+
+    def _grid_accepted(self, name: str, dialog: MatrixDialog) -> None:
+        try:
+            text = dialog.text(name)
+        except ExpressionError as error:
+            self.model.set_error(error)
+            return
+        self.model.edit_value(name, text)
 
     def show_error(self, error: ExpressionError | None) -> None:
         names = getattr(error, "names", ())

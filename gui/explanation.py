@@ -1,15 +1,22 @@
-"""The current step in words: phase, the equation with numbers, and one plain sentence."""
+"""The current step in words: phase, the equation with numbers, and one plain sentence.
+
+A tensor gradient is shown as a grid whose entries are links: a click spells that entry
+out as the sum it is (core.expand); a local step of tiny shapes offers its Jacobian.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent
+import numpy as np
+from PySide6.QtCore import QEvent, QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from core.format import format_value
-from core.quiz import hint
-from core.trace import BackwardStep, NoParameterStep
+from core.expand import expand_element, jacobian_of
+from core.format import format_number, format_value
+from core.labels import grid_shape
+from core.quiz import element_asked, hint
+from core.trace import BackwardStep, LocalGradientStep, NoParameterStep
 from gui.model import StepperModel
 from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
 from gui.theme import phase_colour
@@ -23,6 +30,11 @@ class ExplanationView(QTextBrowser):
         self.setAccessibleName(self.tr("Explanation of the current step"))
         self.model = model
         self.dark = False
+        #: (step index, entry index) of the gradient entry spelled out, if any
+        self.expanded: tuple[int, tuple[int, ...]] | None = None
+        #: the step index whose explicit Jacobian is shown, if any
+        self.jacobian_step: int | None = None
+        self.anchorClicked.connect(self._on_anchor)
         model.stepChanged.connect(self.refresh)
         model.traceReplaced.connect(self.refresh)
         model.quiz.changed.connect(self.refresh)
@@ -44,6 +56,71 @@ class ExplanationView(QTextBrowser):
     def refresh(self) -> None:
         self.setHtml(self.html())
 
+    def expand(self, index: tuple[int, ...]) -> None:
+        """Spell out entry ``index`` of the current backward step's gradient."""
+        step = self.model.current
+        if isinstance(step, BackwardStep):
+            self.expanded = (step.index, tuple(int(i) for i in index))
+            self.refresh()
+
+    def toggle_jacobian(self) -> None:
+        """Show or hide the explicit Jacobian of the current local step (tiny shapes)."""
+        step = self.model.current
+        if isinstance(step, LocalGradientStep):
+            self.jacobian_step = None if self.jacobian_step == step.index else step.index
+            self.refresh()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("entry:"):
+            self.expand(tuple(int(i) for i in text[6:].split(",") if i))
+        elif text == "jacobian:":
+            self.toggle_jacobian()
+
+    def _grid_html(self, step) -> str:
+        """The gradient as a grid of links (one per entry), and the expanded entry."""
+        value = np.asarray(step.value, dtype=np.float64)
+        shape = grid_shape(value.shape)
+        if shape is None:
+            return ""
+        rows = []
+        for index in np.ndindex(*value.shape):
+            if value.ndim == 1 or index[-1] == 0:
+                rows.append([])
+            href = "entry:" + ",".join(str(i) for i in index)
+            rows[-1].append(f'<td align="right"><a href="{href}">'
+                            f"{escape(format_number(value[index]))}</a></td>")
+        table = ('<table cellspacing="0" cellpadding="3" border="1">'
+                 + "".join(f"<tr>{''.join(r)}</tr>" for r in rows) + "</table>")
+        parts = [table, "<p>" + escape(self.tr(
+            "Click an entry to see it as the sum it is.")) + "</p>"]
+        if self.expanded is not None and self.expanded[0] == step.index:
+            index = self.expanded[1]
+            for k in range(len(step.contributions)):
+                try:
+                    line = expand_element(self.model.trace, step, index, k)
+                except (IndexError, ValueError):
+                    continue
+                parts.append(f'<p style="font-family:monospace">{escape(line)}</p>')
+        return "".join(parts)
+
+    def _jacobian_html(self, step) -> str:
+        matrix = jacobian_of(self.model.trace, step)
+        if matrix is None or not np.ndim(self.model.trace.graph.nodes[step.edge[0]].value):
+            return ""
+        rows, cols = matrix.shape
+        link = self.tr("Hide the Jacobian") if self.jacobian_step == step.index else \
+            self.tr("Show the explicit Jacobian ({0}×{1})").format(rows, cols)
+        parts = [f'<p><a href="jacobian:">{escape(link)}</a></p>']
+        if self.jacobian_step == step.index:
+            parts.append("<p>" + escape(self.tr(
+                "Row: an entry of the output; column: an entry of the input.")) + "</p>")
+            body = "".join("<tr>" + "".join(
+                f'<td align="right">{escape(format_number(v))}</td>' for v in row) + "</tr>"
+                for row in matrix)
+            parts.append(f'<table cellspacing="0" cellpadding="2" border="1">{body}</table>')
+        return "".join(parts)
+
     def _quiz_html(self, step, colour: str) -> str:
         """Quiz mode: the number is the question; the formula shows after a wrong try."""
         if step.index in self.model.quiz.hinted and step.formula:
@@ -51,9 +128,16 @@ class ExplanationView(QTextBrowser):
         else:
             equation = f"{target_text(step)} = ?" if step.phase != "update" else \
                 f"{step.target} ← ?"
+        index = element_asked(step)
+        if index is None:
+            ask = self.tr("Quiz: type this number in the answer box and press Enter.")
+        else:  # a tensor: one entry, or the whole of it as a nested list
+            entry = "[" + ", ".join(str(i) for i in index) + "]"
+            equation = f"{equation}   ({entry} = ?)"
+            ask = self.tr("Quiz: type entry {0} of this tensor (or all of it as a nested "
+                          "list, such as [[1, 2], [3, 4]]) and press Enter.").format(entry)
         return (f'<p style="font-size:large; color:{colour}">{escape(equation)}</p><p>'
-                + escape(self.tr("Quiz: type this number in the answer box and press Enter."))
-                + "</p>")
+                + escape(ask) + "</p>")
 
     def html(self) -> str:
         model = self.model
@@ -81,6 +165,10 @@ class ExplanationView(QTextBrowser):
             parts.append(f'<p style="font-size:large; color:{colour}">'
                          f"{escape(equation_text(step))}</p>")
         parts.append(f"<p>{escape(explain(step.explanation))}</p>")
+        if isinstance(step, BackwardStep) and np.ndim(step.value):
+            parts.append(self._grid_html(step))
+        if isinstance(step, LocalGradientStep):
+            parts.append(self._jacobian_html(step))
         if isinstance(step, BackwardStep) and len(step.contributions) > 1:
             graph = model.trace.graph
             items = []

@@ -13,6 +13,7 @@ resize to their contents each change costs time in proportion to the rows.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.explain import unneeded, unneeded_edges
-from core.format import format_value, full_precision
+from core.format import format_number, format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
+from core.values import shape_text
 from gui.model import STEP_PHASES, StepperModel
 from gui.texts import explain, formula_text, phase_title, target_text
 from gui.theme import HIGHLIGHT, phase_colour
@@ -35,6 +37,25 @@ STEP_ROLE = Qt.ItemDataRole.UserRole
 EAGER_ROWS = 600
 #: rows made beyond the visible ones, so that a small scroll finds them ready
 ROW_MARGIN = 30
+
+
+#: a matrix in a table cell: at most this many rows and entries per row, then "…"
+COMPACT_ROWS, COMPACT_COLS = 2, 3
+
+
+def compact_value(value) -> str:
+    """A value for a narrow cell: numbers as before, a matrix as its shape and its rows
+    in three digits, ``3×2 [0.688 0.688; −0.5 −0.5; 1.38 1.38]`` (all of it on hover)."""
+    if value is None or np.ndim(value) < 2:
+        return format_value(value)
+    array = np.asarray(value, dtype=np.float64)
+    matrix = array.reshape(array.shape[0], -1)
+    rows = [" ".join([format_number(v, 3) for v in row[:COMPACT_COLS]]
+                     + (["…"] if len(row) > COMPACT_COLS else []))
+            for row in matrix[:COMPACT_ROWS]]
+    if len(matrix) > COMPACT_ROWS:
+        rows.append("…")
+    return f"{shape_text(array.shape)} [{'; '.join(rows)}]"
 
 
 class LessonTables(QTabWidget):
@@ -237,7 +258,7 @@ class LessonTables(QTabWidget):
             value.setText("")
         elif done:
             middle.setText(formula_text(step))
-            value.setText(format_value(step.value))
+            value.setText(compact_value(step.value))
             value.setToolTip(full_precision(step.value))
             value.setForeground(QBrush(QColor(phase_colour(step.phase, self.dark))))
         else:

@@ -95,6 +95,9 @@ class InspectMixin:
                 step = self._backward_steps.get(index)
                 many = step is not None and len(step.contributions) >= 2
                 kind, owner = ("ledger" if many else "gradient"), {"node": index}
+            if key in self.grid_info:  # one entry per drawn tensor grid (or badge)
+                owner["role"] = {_VALUE: "value", _GRAD: "gradient"}.get(layer, kind)
+                kind = "tensor"
             entries.append({"kind": kind, "text": text.get_text(), **owner,
                             "extents": text.get_window_extent(renderer).extents})
         for text in self._extra_texts():

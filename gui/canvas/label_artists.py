@@ -10,7 +10,7 @@ from __future__ import annotations
 from matplotlib.text import Text
 
 from gui import fonts
-from gui.canvas import label_text
+from gui.canvas import grids, label_text
 from gui.canvas.scene import (
     _GRAD,
     _LOCAL,
@@ -33,7 +33,7 @@ class LabelArtistsMixin:
         if not fonts.cjk_in_use() and fonts.needs_cjk(text):
             fonts.use_cjk()  # before the Text is made: it reads the family list then
         base = kwargs.pop("fontsize", 10.0)
-        artist = CachedText(x, y, text, fontsize=base, **kwargs)
+        artist = kwargs.pop("cls", CachedText)(x, y, text, fontsize=base, **kwargs)
         artist.base_size = base
         artist.cache = self._raster_cache
         artist.set_figure(self.figure)
@@ -100,7 +100,16 @@ class LabelArtistsMixin:
                "alpha": 0.85}
         label = self.label_texts.get(key, "")
         x, y = self._label_centre(key)
-        if layer == _LOCAL:
+        grid = self.grid_info.get(key)
+        if grid is not None:  # a tensor: cells on a diverging scale, or a badge
+            role = colours["value" if layer == _VALUE else "grad"]
+            text = self._graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
+                                    color="#222222" if grid["mode"] == "grid" else role,
+                                    family=grids.MONO,
+                                    multialignment="left", cls=grids.GridText)
+            text.info = grid
+            text.frame = role
+        elif layer == _LOCAL:
             text = self._graph_text(x, y, label, EDGE_FONT, ha="center", va="center",
                                     color=colours["local"], bbox=dict(box, alpha=0.92))
         else:

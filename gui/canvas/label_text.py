@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from core.format import format_value, full_precision
+from core.values import shape_text
 
 __all__ = ["format_value"]
 from core.trace import Trace
@@ -103,17 +104,34 @@ def local_text(trace: Trace, edge, step) -> str:
     """``formula = number`` on an edge; long ones on two lines, very long ones shortened."""
     value = trace.local[edge]
     if value is None:  # a VJP-only op (matmul …): its rule with shapes, no single number
-        rule = step.substituted if step is not None else ""
-        return _short(rule, MAX_FORMULA)
-    number = format_value(value)
-    if np.ndim(value) == 1 and np.size(value) > VECTOR_INLINE:
-        number = "[" + ", ".join(format_value(v) for v in np.ravel(value)[:3]) + ", …]"
+        if step is None:
+            return ""
+        rule, shapes = step.formula, step.substituted
+        if shapes.startswith("(") and rule and rule != shapes:  # "G ↦ Xᵀ · G\n(4×2 → 3×2)"
+            return f"{_short(rule, MAX_FORMULA)}\n{_short(shapes, MAX_FORMULA)}"
+        return _short(shapes or rule, MAX_FORMULA)
     formula = step.formula if step is not None else ""
+    if np.ndim(value) >= 2 or (np.ndim(value) == 1 and np.size(value) > VECTOR_INLINE):
+        return _tensor_local(formula, np.asarray(value))
+    number = format_value(value)
     if formula in ("", number):
         return number
     label = f"{formula} = {number}"
     if len(label) > WRAP_EDGE_LABEL:  # two short lines fit between two layers
         label = f"{_short(formula, MAX_FORMULA)}\n= {number}"
+    return label
+
+
+def _tensor_local(formula: str, value: np.ndarray) -> str:
+    """An element-wise local gradient of a tensor: its formula and the edge's shape,
+    ``1 (4×2)``; the numbers are in the tooltip and the explanation."""
+    shape = shape_text(value.shape)
+    flat = value.ravel()
+    if not formula or (flat.size and np.all(flat == flat[0]) and formula == format_value(flat[0])):
+        formula = format_value(flat[0]) if flat.size and np.all(flat == flat[0]) else formula
+    label = f"{formula} ({shape})" if formula else shape
+    if len(label) > WRAP_EDGE_LABEL:
+        label = f"{_short(formula, MAX_FORMULA)}\n({shape})"
     return label
 
 
@@ -153,10 +171,28 @@ def node_tooltip(trace: Trace, node_id: int, value_shown: bool, grad_shown: bool
     if node.kind == "operation":
         lines.append(f"{name} = {forward_formula(trace, node_id)}")
     if value_shown:
-        lines.append(tr(_VALUE_IS).format(full_precision(node.value)))
+        lines.append(tr(_VALUE_IS).format(tensor_tip(node.value)))
     else:
         lines.append(tr(_NOT_YET))
     if grad_shown:
         out = trace.graph.output_node
-        lines.append(f"∂{out.label}/∂{name} = {full_precision(trace.grads[node_id])}")
+        lines.append(f"∂{out.label}/∂{name} = {tensor_tip(trace.grads[node_id])}")
     return "\n".join(lines)
+
+
+#: a tooltip lists a matrix's rows up to this many entries (a 784×128 one would fill
+#: the screen many times over); beyond it the first rows and a "…"
+TIP_ENTRIES = 2000
+
+
+def tensor_tip(value) -> str:
+    """Every digit of a scalar or vector; a matrix as its shape and then row by row."""
+    if np.ndim(value) < 2:
+        return full_precision(value)
+    array = np.asarray(value, dtype=np.float64)
+    matrix = array.reshape(array.shape[0], -1)
+    per_row = max(1, TIP_ENTRIES // max(matrix.shape[1], 1))
+    rows = [full_precision(row) for row in matrix[:per_row]]
+    if len(matrix) > per_row:
+        rows.append("…")
+    return shape_text(array.shape) + "\n" + "\n".join(rows)

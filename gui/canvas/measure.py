@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from core.labels import MONO_ADVANCE
+
 #: slack added to every width (points): rounding of the hinted layout
 WIDTH_SLACK = 1.5
 
@@ -37,10 +39,15 @@ def _advance(char: str, bold: bool) -> float:
     return font.load_char(ord(char)).linearHoriAdvance / 65536 / 100
 
 
-def text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]:
-    """(width, height) of ``text`` at ``size`` points: its layout box, lines included."""
+def text_size(text: str, size: float, bold: bool = False,
+              mono: bool = False) -> tuple[float, float]:
+    """(width, height) of ``text`` at ``size`` points: its layout box, lines included
+    (``mono``: the grid font, every character MONO_ADVANCE em)."""
     lines = text.split("\n")
-    width = max(sum(_advance(c, bold) for c in line) for line in lines) * size
+    if mono:
+        width = max(len(line) for line in lines) * MONO_ADVANCE * size
+    else:
+        width = max(sum(_advance(c, bold) for c in line) for line in lines) * size
     extra = len(lines) - 1
     height = size * (1.2 * extra + 1.04 + (0.2 if extra else 0.0)) + 0.5
     return width + WIDTH_SLACK, height

@@ -35,15 +35,16 @@ class Scene:
     names: dict  # node -> (cx, cy, w, h)
 
 
-def label_size(key, text: str, m: float) -> tuple[float, float]:
+def label_size(key, text: str, m: float, mono: bool = False) -> tuple[float, float]:
     size, bold = _FONT[key[0]]
-    return text_size(text, size * m, bold)
+    return text_size(text, size * m, bold, mono)
 
 
 def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: dict,
-            names: dict, m: float) -> Scene:
+            names: dict, m: float, grids=()) -> Scene:
+    """``grids``: the keys of tensor labels, drawn in the monospaced grid font."""
     n = len(grid)
-    sizes = {key: label_size(key, text, m) for key, text in texts.items()}
+    sizes = {key: label_size(key, text, m, key in grids) for key, text in texts.items()}
     name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
     gap = LABEL_GAP * m
     zero = (0.0, 0.0)

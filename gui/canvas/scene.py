@@ -15,6 +15,7 @@ from core.format import format_value
 from core.labels import along
 from core.layout import layered_layout, node_keys
 from core.trace import BackwardStep, LocalGradientStep, Trace, UpdateStep
+from gui.canvas import grids as grids_module
 from gui.canvas import label_text, placement
 from gui.canvas.measure import text_size
 from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one place)
@@ -128,12 +129,18 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     update_steps = {s.node: s for s in trace.steps if isinstance(s, UpdateStep)}
-    texts = {}
+    texts, grids = {}, {}
     for node in graph.nodes:
         texts[(_VALUE, node.id)] = label_text.value_text(node.value)
         if node.id in trace.grads:
             texts[(_GRAD, node.id)] = label_text.gradient_text(
                 trace, node.id, backward_steps.get(node.id))
+        if np.ndim(node.value):  # tensors: a grid of cells, or a badge (gui.canvas.grids)
+            for key, value in (((_VALUE, node.id), node.value),
+                               ((_GRAD, node.id), trace.grads.get(node.id))):
+                made = grids_module.grid_info(value) if key in texts else None
+                if made is not None:
+                    texts[key], grids[key] = made
     for node_id, step in update_steps.items():
         texts[(_UPDATE, node_id)] = update_text(trace, step)
     for i, edge in enumerate(edges):
@@ -141,7 +148,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
             texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}
-    scene = placement.arrange(grid, half, edges, bend, texts, names, m)
+    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids)
     paths = scene.paths
     mids = np.zeros((len(edges), 2))
     for i, path in enumerate(paths):
@@ -177,6 +184,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         "edge_mid_world": mids,
         "extent": extent,
         "label_texts": texts,
+        "grid_info": grids,
         "label_pos": scene.labels,
         "name_pos": scene.names,
         "text_scale": m,

@@ -26,7 +26,7 @@ class CachedText(Text):
     def draw(self, renderer) -> None:
         if (self.cache is None or not TEXT_CACHE or not isinstance(renderer, RendererAgg)
                 or not self.get_visible() or not self.get_text()):
-            super().draw(renderer)
+            self.draw_plain(renderer)
             return
         x, y = self.get_transform().transform(self.get_unitless_position())
         if not (math.isfinite(x) and math.isfinite(y)):
@@ -43,6 +43,10 @@ class CachedText(Text):
         clip = self.get_clip_box() if self.get_clip_on() else None
         gc.set_clip_rectangle(clip)
         renderer.draw_image(gc, round(x) + dx, round(y) + dy, image)
+
+    def draw_plain(self, renderer) -> None:
+        """Draw for real (what the raster holds); a grid paints its cells first."""
+        Text.draw(self, renderer)
 
     def cached_extent(self, renderer) -> tuple[float, float, float, float] | None:
         """The extent of the raster if it has been made, else None (nothing is made)."""
@@ -98,7 +102,7 @@ class CachedText(Text):
             self.set_transform(IdentityTransform())
             self.set_position((x - x0, y - y0))
             self.set_clip_on(False)
-            Text.draw(self, scratch)
+            self.draw_plain(scratch)
         finally:
             self.set_transform(transform)
             self.set_position(position)

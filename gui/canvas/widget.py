@@ -302,6 +302,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.edge_mid_world = np.zeros((0, 2))
         self.extent = (-1.0, 1.0, -1.0, 1.0)
         self.label_texts: dict = {}
+        self.grid_info: dict = {}
         self.label_pos: dict = {}
         self.name_pos: dict = {}
         self._update_steps: dict = {}

@@ -126,6 +126,14 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>一个数，或一个列表，如 1, 2, 3</translation>
         </message>
         <message>
+            <source>A matrix, row by row: [[1, 2], [3, 4]]</source>
+            <translation>矩阵，逐行书写：[[1, 2], [3, 4]]</translation>
+        </message>
+        <message>
+            <source>Edit as a grid…</source>
+            <translation>以网格编辑…</translation>
+        </message>
+        <message>
             <source>Add {0} to the Variables table</source>
             <translation>把 {0} 添加到变量表</translation>
         </message>
@@ -565,11 +573,32 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ExplanationView</name>
         <message>
             <source>Explanation of the current step</source>
+            <extracomment>(step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
             <translation>当前步骤的讲解</translation>
+        </message>
+        <message>
+            <source>Click an entry to see it as the sum it is.</source>
+            <translation>点击一个元素，查看它是怎样求和得到的。</translation>
+        </message>
+        <message>
+            <source>Hide the Jacobian</source>
+            <translation>隐藏雅可比矩阵</translation>
+        </message>
+        <message>
+            <source>Show the explicit Jacobian ({0}×{1})</source>
+            <translation>显示完整的雅可比矩阵（{0}×{1}）</translation>
+        </message>
+        <message>
+            <source>Row: an entry of the output; column: an entry of the input.</source>
+            <translation>行：输出的一个元素；列：输入的一个元素。</translation>
         </message>
         <message>
             <source>Quiz: type this number in the answer box and press Enter.</source>
             <translation>测验：在答案框里输入这个数，然后按回车。</translation>
+        </message>
+        <message>
+            <source>Quiz: type entry {0} of this tensor (or all of it as a nested list, such as [[1, 2], [3, 4]]) and press Enter.</source>
+            <translation>测验：输入这个张量的元素 {0}（或以嵌套列表输入整个张量，例如 [[1, 2], [3, 4]]），然后按回车。</translation>
         </message>
         <message>
             <source>Step {0} of {1} · {2}</source>
@@ -668,7 +697,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>LessonTables</name>
         <message>
             <source>node</source>
-            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready steps by phase, in row order, and the steps whose cells exist</extracomment>
+            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready a matrix in a table cell: at most this many rows and entries per row, then "…" steps by phase, in row order, and the steps whose cells exist</extracomment>
             <translation>节点</translation>
         </message>
         <message>
@@ -999,6 +1028,17 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Smaller Graph Text</source>
             <translation>减小图中文字</translation>
+        </message>
+    </context>
+    <context>
+        <name>MatrixDialog</name>
+        <message>
+            <source>Edit {0} ({1})</source>
+            <translation>编辑 {0}（{1}）</translation>
+        </message>
+        <message>
+            <source>One number per cell; OK applies the matrix.</source>
+            <translation>每个单元格一个数；按“确定”应用这个矩阵。</translation>
         </message>
     </context>
     <context>

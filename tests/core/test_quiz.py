@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core.examples import LESSON_TEXT, lesson_bindings
@@ -96,3 +97,25 @@ def test_hints_fill_in_the_numbers_and_name_the_rule(lesson):
     trained = build_trace("w = param(1.0)\nloss = (w - 2) ** 2", learning_rate=0.1)
     assert hint(trained.steps[-1]) == "w ← w − lr · ∂loss/∂w = 1 − 0.1 · (−2)"
     assert rule(trained.steps[-1]).key == "rule.update"
+
+
+MATRIX = ("X = [[1.0, 2.0, 3.0], [4.0, -5.0, 6.0]]\n"
+          "W = param([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]])\nloss = sum(X @ W)\n")
+
+
+def test_a_tensor_step_asks_one_entry_or_accepts_the_nested_list():
+    from core.quiz import element_asked
+    from core.trace import build_trace
+
+    trace = build_trace(MATRIX)
+    step = next(s for s in trace.steps if s.phase == "forward" and np.ndim(s.value) == 2)
+    # X @ W = [[2.2, 1.2], [1.9, 6.4]] by hand: the largest entry is [1, 1]
+    assert element_asked(step) == (1, 1)
+    score = QuizScore()
+    assert score.check(step, "6.4").correct
+    assert not score.check(step, "2.2").correct  # another entry is not the one asked
+    assert score.check(step, "[[2.2, 1.2], [1.9, 6.4]]").correct
+    assert not score.check(step, "[[2.2, 1.2], [1.9, 6.5]]").correct
+    assert not score.check(step, "2.2, 1.2, 1.9, 6.4").correct  # a matrix keeps its rows
+    scalar = next(s for s in trace.steps if s.phase == "forward" and np.ndim(s.value) == 0)
+    assert element_asked(scalar) is None

@@ -206,7 +206,7 @@ def test_vectors_and_mean(canvas, qtbot):
     stepper.end()
     canvas.show_state(stepper.known, stepper.current)
     labels = canvas.visible_labels()
-    assert "[1, 2, 3, 4]" in labels
+    assert "1 2 3 4" in labels  # a vector is a 1×n grid of cells
     # a long local-gradient label goes on two lines: formula, then its value
     assert "1/4\n= [0.25, 0.25, 0.25, 0.25]" in labels
     assert canvas.node_labels(trace.graph.names["w"])["gradient"] == "−30"

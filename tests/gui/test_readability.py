@@ -37,6 +37,12 @@ OWN = {
                      "v1 = param(1.0)\nv2 = param(-1.5)\n"
                      "h1 = tanh(w11 * x1 + w12 * x2 + b1)\nh2 = tanh(w21 * x1 + w22 * x2 + b2)\n"
                      "out = v1 * h1 + v2 * h2\nloss = (out - 2.0) ** 2"),
+    "two-d-layer": ("X = [[1.0, 2.0, 3.0], [4.0, -5.0, 6.0]]\n"
+                    "W = param([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]])\nb = param([0.1, -0.2])\n"
+                    "y = torch.tensor([1, 0])\nh = relu(X @ W + b)\n"
+                    "loss = F.cross_entropy(h, y)"),
+    "big-matrix": ("X = torch.ones(8, 12)\nW = param(torch.full((12, 3), 0.5))\n"
+                   "loss = sum(tanh(X @ W))"),
 }
 PROGRAMS = [*(path.stem for path in example_files()), *OWN]
 SIZES = {"1280x720": (1280, 720), "1400x900": (1400, 900), "1920x1080": (1920, 1080)}
@@ -94,7 +100,8 @@ def own_label(canvas, entries, step) -> list[dict]:
     if step.node is not None:
         kinds = {"forward": ("value",), "backward": ("gradient", "ledger"),
                  "update": ("update", "value")}.get(step.phase, ("value",))
-        return [e for e in entries if e.get("node") == step.node and e["kind"] in kinds]
+        return [e for e in entries if e.get("node") == step.node
+                and (e["kind"] in kinds or e.get("role") in kinds)]
     index = canvas.edge_index.get(step.edge)
     return [e for e in entries if e.get("edge") == index and e["kind"] == "local"]
 
@@ -126,7 +133,7 @@ def violations(window) -> list[str]:
             found.append(f"the current step's label ({step.phase}) is not near it")
     if model.position == model.length:
         trace = model.trace
-        listed = {(e.get("node"), e["kind"]) for e in entries}
+        listed = {(e.get("node"), e.get("role", e["kind"])) for e in entries}
         boxes = canvas.node_boxes()
         for node in trace.graph.nodes:
             if not _inside(boxes[node.id], width, height):

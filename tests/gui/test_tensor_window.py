@@ -30,3 +30,30 @@ def test_a_matrix_value_can_be_typed_in_the_variables_table(window):
     assert window.model.edit_value("W", "[[1, 2], [3, 4], [5, 6]]")
     w = window.model.trace.graph.nodes[window.model.trace.graph.names["W"]].value
     assert w.shape == (3, 2) and w[2, 1] == 6.0
+
+
+def test_the_variables_table_shows_a_matrix_row_by_row_and_edits_keep_its_shape(window):
+    from gui.editor_panel import value_text
+
+    assert window.model.apply_text(LAYER)
+    table = window.editor_panel.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    cell = table.item(rows["W"], 2)
+    assert cell.text() == "[[0.1, 0.2], [0.3, −0.4], [0.5, 0.6]]"
+    assert value_text([[1.0, -2.0]]) == "[[1, −2]]"
+    cell.setText("[[1, 2], [3, 4], [5, −6]]")  # as a double-click edit commits it
+    w = window.model.trace.graph.nodes[window.model.trace.graph.names["W"]].value
+    assert w.shape == (3, 2) and w[2, 1] == -6.0
+
+
+def test_the_lesson_tables_show_a_matrix_compactly(window):
+    import numpy as np
+
+    from gui.lesson_tables import compact_value
+
+    assert window.model.apply_text(LAYER)
+    window.model.goto(1)  # X @ W = [[2.2, 1.2], [1.9, 6.4]] (by hand)
+    tables = window.tables
+    assert tables.row_texts(1)[2] == "2×2 [2.2 1.2; 1.9 6.4]"
+    big = compact_value(np.arange(64 * 128.0).reshape(64, 128))
+    assert big == "64×128 [0 1 2 …; 128 129 130 …; …]"
