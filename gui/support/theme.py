@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-from gui.resources import read_text
+from gui.support.resources import read_text
 
 PHASE_COLOURS = {
     False: {None: "#555555", "forward": "#007A5A", "local": "#0072B2", "backward": "#C04F00",

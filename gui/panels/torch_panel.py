@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
-from gui.i18n import Retranslator
-from gui.model import StepperModel
-from gui.torch_service import TorchService
+from gui.state.model import StepperModel
+from gui.state.torch_service import TorchService
+from gui.support.i18n import Retranslator
 
 OK_MARK, BAD_MARK = "✓", "✗"
 

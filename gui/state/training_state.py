@@ -1,6 +1,6 @@
 """Gradient descent in the window: iterations, their history, and the PyTorch check.
 
-Part of the one model: :class:`gui.model.StepperModel` owns a :class:`TrainingState` as
+Part of the one model: :class:`gui.state.model.StepperModel` owns a :class:`TrainingState` as
 ``model.training``. An iteration is the lesson's last sentence made concrete: take the
 update steps of the current trace (``w ← w − lr · ∂loss/∂w``), make the new values the
 parameters' bindings, and build the next forward and backward pass. One click (or one
@@ -23,8 +23,8 @@ from core.language import ExpressionError
 from core.session import Session
 from core.trace import Trace
 from core.training import Iteration, check_learning_rate, with_parameters
-from gui.model import Program, StepperModel, build
-from gui.torch_service import TorchService
+from gui.state.model import Program, StepperModel, build
+from gui.state.torch_service import TorchService
 
 #: "train N" runs on the GUI thread (each iteration is one small trace): keep N sane
 MAX_TRAIN = 1000

@@ -32,20 +32,21 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.language import ExpressionError
 from core.session import load_session
-from gui import i18n, view_actions
-from gui.editor_panel import EditorPanel
-from gui.explanation import ExplanationView
 from gui.graph_canvas import GraphCanvas
-from gui.lesson_tables import LessonTables
-from gui.messages import MessageBar
-from gui.model import Program, StepperModel
-from gui.quiz_panel import QuizPanel
-from gui.resources import example_files
-from gui.step_bar import StepBar
-from gui.texts import example_title
-from gui.theme import palette, style_sheet
-from gui.torch_panel import TorchPanel
-from gui.training_panel import TrainingPanel
+from gui.panels.editor_panel import EditorPanel
+from gui.panels.explanation import ExplanationView
+from gui.panels.lesson_tables import LessonTables
+from gui.panels.messages import MessageBar
+from gui.panels.quiz_panel import QuizPanel
+from gui.panels.step_bar import StepBar
+from gui.panels.torch_panel import TorchPanel
+from gui.panels.training_panel import TrainingPanel
+from gui.state.model import Program, StepperModel
+from gui.support import i18n
+from gui.support.resources import example_files
+from gui.support.texts import example_title
+from gui.support.theme import palette, style_sheet
+from gui.window import view_actions
 
 MAX_RECENT = 8
 TORCH_FALLBACK_MS = 1500
@@ -429,7 +430,7 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         self.statusBar().clearMessage()
 
-    # ---- big programs: built in a worker thread (gui.model), shown in the status bar
+    # ---- big programs: built in a worker thread (gui.state.model), shown in the status bar
     def _make_build_indicator(self) -> None:
         # the layout and the PyTorch code of a big graph are made in the worker too
         self.model.preparers += [self.canvas.layout_job, self.torch_panel.code_job]
@@ -654,9 +655,9 @@ class MainWindow(QMainWindow):
             self.export_image(path)
 
     def export_steps(self, path: str | Path, lang: str | None = None) -> bool:
-        """Every step 1..N of the current program as a GIF or PDF (gui.step_export);
+        """Every step 1..N of the current program as a GIF or PDF (gui.window.step_export);
         ``lang`` "en" or "zh", by default the UI's language."""
-        from gui.step_export import ExportError, current_language, export_steps
+        from gui.window.step_export import ExportError, current_language, export_steps
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -846,7 +847,7 @@ class MainWindow(QMainWindow):
         """Every bundled third-party package with its licence text, for Help → Licences."""
         from html import escape
 
-        from gui.licenses import notices
+        from gui.support.licenses import notices
 
         parts = [f"<h3>{escape(self.tr('Third-party licences'))}</h3>"]
         for notice in notices():

@@ -185,7 +185,7 @@ class RecoveryBar(QFrame):
     def restore(self) -> bool:
         """Into this window if it holds no work yet, else into a new one; the file is
         deleted only once the restoring window has saved the work under its own name."""
-        from gui.model import Program
+        from gui.state.model import Program
 
         try:
             session = load_session(self.path)
@@ -235,7 +235,7 @@ def _new_window(window):
     """A second window for a second restored session, with its own autosave."""
     from PySide6.QtCore import Qt
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     other = MainWindow(getattr(window, "settings", None))
     other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

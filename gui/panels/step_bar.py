@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.trace import PHASES
-from gui.i18n import Retranslator
-from gui.model import SPEEDS, STEP_PHASES, StepperModel
-from gui.texts import phase_title
-from gui.theme import phase_colour
+from gui.state.model import SPEEDS, STEP_PHASES, StepperModel
+from gui.support.i18n import Retranslator
+from gui.support.texts import phase_title
+from gui.support.theme import phase_colour
 
 _SHAPES = {
     "reset": '<rect x="3" y="4" width="2.4" height="12"/><path d="M16 4 L7 10 L16 16 Z"/>',

@@ -85,7 +85,7 @@ def build(program: Program, learning_rate: float | None = None,
     """The trace of a program; raises ExpressionError for bad text or a bad value.
 
     A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
-    from earlier iterations when zero_grad is forgotten (see gui.training_state).
+    from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
     """
     return build_trace(program.text, program.bindings, learning_rate, accumulated)
 
@@ -180,8 +180,8 @@ class StepperModel(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
-        from gui.quiz_state import QuizState  # noqa: PLC0415 - they import this module
-        from gui.training_state import TrainingState  # noqa: PLC0415
+        from gui.state.quiz_state import QuizState  # noqa: PLC0415 - they import this module
+        from gui.state.training_state import TrainingState  # noqa: PLC0415
 
         self.training = TrainingState(self)
         self.quiz = QuizState(self)
@@ -393,7 +393,7 @@ class StepperModel(QObject):
                                self.tr("Set {0} = {1}").format(name, text.strip()))
 
     def edit_role(self, name: str, role: str) -> bool:
-        from gui.texts import role_title
+        from gui.support.texts import role_title
 
         value = next((v for n, _, v in self.variables() if n == name), None)
         if value is None or role not in ("data", "parameter"):

@@ -2,7 +2,7 @@
 
 Writing a program should not be trial and error: the placeholder shows the declaration
 forms, a failed Apply reports every unknown name at once with a button that adds them
-all to the table, and the table adds and removes rows (:mod:`gui.variables_state`).
+all to the table, and the table adds and removes rows (:mod:`gui.state.variables_state`).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from core.format import MINUS
 from core.language import ExpressionError
-from gui.i18n import Retranslator
-from gui.model import StepperModel
-from gui.texts import role_title
-from gui.variables_state import VariablesState
+from gui.state.model import StepperModel
+from gui.state.variables_state import VariablesState
+from gui.support.i18n import Retranslator
+from gui.support.texts import role_title
 
 ROLE_KEY = Qt.ItemDataRole.UserRole
 PENDING_KEY = Qt.ItemDataRole.UserRole + 1  # on the name cell of a row not used yet

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QTextBrowser
 from core.format import format_value
 from core.quiz import hint
 from core.trace import BackwardStep, NoParameterStep
-from gui.model import StepperModel
-from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
-from gui.theme import phase_colour
+from gui.state.model import StepperModel
+from gui.support.texts import equation_text, explain, phase_title, role_title, shown, target_text
+from gui.support.theme import phase_colour
 
 
 class ExplanationView(QTextBrowser):

@@ -1,6 +1,6 @@
 """Quiz mode's answer box: the question, a field, Check / Show answer, feedback and score.
 
-A thin view of ``model.quiz`` (:mod:`gui.quiz_state`). The typed text goes to
+A thin view of ``model.quiz`` (:mod:`gui.state.quiz_state`). The typed text goes to
 :mod:`core.quiz`, which reads it as a number and never evaluates it.
 """
 
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.language import ExpressionError
-from gui.model import StepperModel
-from gui.texts import explain, shown, target_text
+from gui.state.model import StepperModel
+from gui.support.texts import explain, shown, target_text
 
 RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
 

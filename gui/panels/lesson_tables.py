@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from core.explain import unneeded, unneeded_edges
 from core.format import format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
-from gui.model import STEP_PHASES, StepperModel
-from gui.texts import explain, formula_text, phase_title, target_text
-from gui.theme import HIGHLIGHT, phase_colour
+from gui.state.model import STEP_PHASES, StepperModel
+from gui.support.texts import explain, formula_text, phase_title, target_text
+from gui.support.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
 #: up to this many steps every cell is made at once (and columns fit their contents)
