@@ -180,11 +180,10 @@ class StepperModel(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
-        from gui.state.quiz_state import QuizState  # noqa: PLC0415 - they import this module
-        from gui.state.training_state import TrainingState  # noqa: PLC0415
-
-        self.training = TrainingState(self)
-        self.quiz = QuizState(self)
+        #: the companions (gui.state.training_state, gui.state.quiz_state) import this
+        #: module, so whoever makes the model attaches them (gui.state.assemble)
+        self.training = None
+        self.quiz = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)

@@ -41,7 +41,8 @@ from gui.panels.quiz_panel import QuizPanel
 from gui.panels.step_bar import StepBar
 from gui.panels.torch_panel import TorchPanel
 from gui.panels.training_panel import TrainingPanel
-from gui.state.model import Program, StepperModel
+from gui.state.assemble import stepper_model
+from gui.state.model import Program
 from gui.support import i18n
 from gui.support.resources import example_files
 from gui.support.texts import example_title
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         #: every menu, action and dock title, re-set on a language switch
         self._texts = i18n.Retranslator()
 
-        self.model = StepperModel(parent=self)
+        self.model = stepper_model(parent=self)
         self.canvas = GraphCanvas(self)
         self.message_bar = MessageBar(self)
         centre = QWidget(objectName="centre")
