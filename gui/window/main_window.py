@@ -8,28 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSaveFile, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from core import __version__
 from core.language import ExpressionError
 from core.session import load_session
 from gui.graph_canvas import GraphCanvas
@@ -42,27 +36,21 @@ from gui.panels.step_bar import StepBar
 from gui.panels.torch_panel import TorchPanel
 from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
-from gui.state.model import Program
 from gui.support import i18n
 from gui.support.resources import example_files
 from gui.support.texts import example_title
 from gui.support.theme import palette, style_sheet
 from gui.window import view_actions
+from gui.window.dialogs import DialogsMixin
+from gui.window.documents import DocumentsMixin
+from gui.window.keys import KeysMixin
 
-MAX_RECENT = 8
 TORCH_FALLBACK_MS = 1500
 
 
-def _typing_widget(widget: QWidget | None) -> bool:
-    """A widget where keys are text: the program editor or a table cell being edited."""
-    if isinstance(widget, QLineEdit):
-        return not widget.isReadOnly()
-    if isinstance(widget, QPlainTextEdit):
-        return not widget.isReadOnly()
-    return False
+class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
+    """Docs: gui.window.documents (files, settings), dialogs (help), keys (routing)."""
 
-
-class MainWindow(QMainWindow):
     firstPainted = Signal()
 
     def __init__(self, settings: QSettings | None = None, parent=None):
@@ -379,52 +367,6 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.program_help_action, self.shortcuts_action,
                               self.licences_action, self.about_action])
 
-    # ---- keys
-    def _action_for(self, event: QKeyEvent) -> QAction | None:
-        pressed = QKeySequence(event.keyCombination())
-        exact = QKeySequence.SequenceMatch.ExactMatch
-        for action in self.actions():
-            if action.isEnabled() and any(s.matches(pressed) == exact for s in action.shortcuts()):
-                return action
-        return None
-
-    def _typing_key(self, event: QKeyEvent) -> bool:
-        """A plain key (arrows, Space, letters) while the user types in an editor or cell."""
-        focus = QApplication.focusWidget()
-        held = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                    | Qt.KeyboardModifier.AltModifier
-                                    | Qt.KeyboardModifier.MetaModifier)
-        return (not held and focus is not None and focus is not self
-                and _typing_widget(focus) and self.isAncestorOf(focus))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys sent straight to the window (no shortcut fired): step, or type if typing."""
-        if self._forwarding:
-            return super().keyPressEvent(event)
-        focus = QApplication.focusWidget()
-        action = self._action_for(event)
-        if isinstance(focus, QLineEdit) and action is None \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            # a line edit passes its Return on after acting on it: handing it back would
-            # act twice (apply a learning rate twice, check an answer twice)
-            event.accept()
-            return
-        if focus is not None and focus is not self and _typing_widget(focus) and (
-                action is None or action not in (self.apply_action, self.undo_action,
-                                                 self.redo_action)):
-            self._forwarding = True
-            try:
-                copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(),
-                                 event.isAutoRepeat(), event.count())
-                QApplication.sendEvent(focus, copy)
-            finally:
-                self._forwarding = False
-            return
-        if action is not None:
-            action.trigger()
-            return
-        super().keyPressEvent(event)
-
     # ---- model → window
     def _trace_replaced(self) -> None:
         self.canvas.set_trace(self.model.trace)
@@ -559,325 +501,3 @@ class MainWindow(QMainWindow):
             return
         self.presentation = on
         view_actions.set_presentation(self, on)  # and leaving it restores the window exactly
-
-    # ---- documents
-    def _update_title(self) -> None:
-        name = self.path.name if self.path else (self.title or self.tr("Untitled"))
-        self.setWindowTitle(f"{name}[*] — {self.tr('Backprop Stepper')}")
-
-    def is_dirty(self) -> bool:
-        return not self.model.undo_stack.isClean()
-
-    def load_program(self, program: Program, position: int | None = None, title: str = "",
-                     path: Path | None = None) -> None:
-        """Make ``program`` the document (not undoable); raises ExpressionError if it is bad."""
-        self.model.replace_document(program, position)
-        self.canvas.fit_view()
-        self.path = path
-        self.title = title
-        self._update_title()
-        self.message_bar.hide()
-
-    def open_file(self, path: str | Path) -> bool:
-        """Open a session; a bad file leaves everything as it was and says why inline."""
-        path = Path(path)
-        try:
-            session = load_session(path)
-            self.load_program(Program(session.text, dict(session.bindings)),
-                              session.position, session.title, path)
-        except ExpressionError as error:
-            self.message_bar.show_message(
-                self.tr("Could not open {0}: {1}. Your work is unchanged.").format(
-                    path.name, error.message if error.where else str(error)))
-            return False
-        self._add_recent(path)
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path.name), 5000)
-        return True
-
-    def load_example(self, path: str | Path) -> bool:
-        path = Path(path)
-        try:
-            session = load_session(path)
-            self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
-        except ExpressionError as error:
-            self.message_bar.show_message(str(error))
-            return False
-        return True
-
-    def new_session(self) -> None:
-        from core.examples import LESSON_TEXT, lesson_bindings
-
-        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
-
-    def save_to(self, path: str | Path) -> bool:
-        path = Path(path)
-        data = self.model.session(self.title).to_json().encode("utf-8")
-        file = QSaveFile(str(path))
-        if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
-                or not file.commit():
-            file.cancelWriting()
-            self.message_bar.show_message(self.tr("Could not save {0}: {1}").format(
-                path.name, file.errorString()))
-            return False
-        self.path = path
-        self.model.undo_stack.setClean()
-        self._update_title()
-        self._add_recent(path)
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path.name), 5000)
-        return True
-
-    def _session_filter(self) -> str:
-        return self.tr("Backprop Stepper sessions (*.json);;All files (*)")
-
-    def save(self) -> bool:
-        return self.save_to(self.path) if self.path else self.save_as()
-
-    def save_as(self) -> bool:
-        suggested = str(self.path) if self.path else "session.json"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Session"), suggested,
-                                              self._session_filter())
-        return self.save_to(path) if path else False
-
-    def export_image(self, path: str | Path) -> bool:
-        try:
-            self.canvas.export_image(str(path))
-        except (OSError, ValueError) as error:
-            self.message_bar.show_message(self.tr("Could not export the image: {0}").format(
-                error))
-            return False
-        self.statusBar().showMessage(self.tr("Exported {0}").format(Path(path).name), 5000)
-        return True
-
-    def _export_triggered(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export Image"), "graph.png",
-            self.tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
-        if path:
-            self.export_image(path)
-
-    def export_steps(self, path: str | Path, lang: str | None = None) -> bool:
-        """Every step 1..N of the current program as a GIF or PDF (gui.window.step_export);
-        ``lang`` "en" or "zh", by default the UI's language."""
-        from gui.window.step_export import ExportError, current_language, export_steps
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            export_steps(self.model.trace, path, lang=lang or current_language())
-        except (ExportError, OSError) as error:
-            self.message_bar.show_message(
-                self.tr("Could not export the step-through: {0}").format(error))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(self.tr("Exported {0}").format(Path(path).name), 5000)
-        return True
-
-    def _export_steps_triggered(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Export Step-Through"), "steps.gif",
-            self.tr("Animated GIF (*.gif);;PDF handout (*.pdf)"))
-        if path and not Path(path).suffix:
-            path += ".pdf" if "*.pdf" in chosen else ".gif"
-        if path:
-            self.export_steps(path)
-
-    def _new_triggered(self) -> None:
-        if self.confirm_discard():
-            self.new_session()
-
-    def _open_triggered(self) -> None:
-        if not self.confirm_discard():
-            return
-        start = str(self.path.parent) if self.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Session"), start,
-                                              self._session_filter())
-        if path:
-            self.open_file(path)
-
-    def _example_triggered(self, path: Path) -> None:
-        if self.confirm_discard():
-            self.load_example(path)
-
-    # ---- recent files
-    def _add_recent(self, path: Path) -> None:
-        text = str(Path(path).resolve())
-        self.recent = [text] + [p for p in self.recent if p != text][: MAX_RECENT - 1]
-        self._fill_recent()
-        if self.settings is not None:
-            self.settings.setValue("recentFiles", self.recent)
-
-    def set_recent(self, paths: list[str]) -> None:
-        self.recent = [str(p) for p in paths][:MAX_RECENT]
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _=False, p=path: self._recent_triggered(p))
-        self.recent_menu.setEnabled(bool(self.recent))
-
-    def _recent_triggered(self, path: str) -> None:
-        if self.confirm_discard():
-            self.open_file(path)
-
-    # ---- leaving
-    def confirm_discard(self) -> bool:
-        """Ask about unsaved changes; True when it is fine to go on.
-
-        The question is a QMessageBox kept in ``self.unsaved_box`` (buttons Save, Discard,
-        Cancel), so a test can answer it.
-        """
-        if not self.is_dirty():
-            return True
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
-                          self.tr("The program has changes that are not saved. Save them?"),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("unsavedChangesBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        self.unsaved_box = box
-        answer = box.exec()
-        self.unsaved_box = None
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def quit(self) -> None:
-        if self.confirm_discard():
-            self._confirmed_close = True
-            self.close()
-
-    def closeEvent(self, event) -> None:
-        # Ask only when the user closes the window (a spontaneous close from the window
-        # system) or via Quit; a programmatic close() from a test or the app never blocks.
-        if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
-                and not self.confirm_discard():
-            event.ignore()
-            return
-        self.model.set_playing(False)
-        if self.settings is not None:
-            self.save_settings(self.settings)
-        event.accept()
-
-    # ---- settings (only when gui.app gave us a QSettings)
-    def save_settings(self, settings: QSettings) -> None:
-        settings.setValue("geometry", self.saveGeometry())
-        settings.setValue("windowState", self.saveState())
-        settings.setValue("dark", self.dark)
-        settings.setValue("torchResultsFromStart", self.torch_results_action.isChecked())
-        settings.setValue("recentFiles", self.recent)
-        settings.setValue("lastSession", self.model.session(self.title).to_json())
-        settings.setValue("lastPath", str(self.path) if self.path else "")
-
-    def restore_settings(self, settings: QSettings) -> None:
-        geometry = settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = settings.value("windowState")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        self.set_dark(str(settings.value("dark", "false")).lower() == "true")
-        self.torch_results_action.setChecked(
-            str(settings.value("torchResultsFromStart", "false")).lower() == "true")
-        view_actions.restore(self, settings)
-        recent = settings.value("recentFiles", [])
-        self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
-
-    # ---- help
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        rows = []
-        for action in self.actions():
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
-                             for s in action.shortcuts())
-            if keys:
-                rows.append((action.text().replace("&", ""), keys))
-        rows.append((self.tr("Move the cursor while typing in the program or a cell"),
-                     self.tr("arrows (they do not step then)")))
-        return rows
-
-    def show_shortcuts(self) -> None:
-        if self._shortcut_dialog is None:
-            dialog = QDialog(self, objectName="shortcutsDialog")
-            dialog.setWindowTitle(self.tr("Keyboard Shortcuts"))
-            rows = self.shortcut_rows()
-            table = QTableWidget(len(rows), 2, dialog)
-            table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
-            table.verticalHeader().hide()
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            for i, (what, keys) in enumerate(rows):
-                table.setItem(i, 0, QTableWidgetItem(what))
-                table.setItem(i, 1, QTableWidgetItem(keys))
-            table.resizeColumnsToContents()
-            QVBoxLayout(dialog).addWidget(table)
-            dialog.resize(520, 560)
-            self._shortcut_dialog = dialog
-        self._shortcut_dialog.show()  # not modal: keep stepping while reading it
-        self._shortcut_dialog.raise_()
-
-    def about_text(self) -> str:
-        return self.tr(
-            "<h3>Backprop Stepper {0}</h3>"
-            "<p>Step through backpropagation: the forward pass, the local gradients, and the "
-            "backward pass, checked against PyTorch autograd and finite differences.</p>"
-            "<p>Backprop Stepper is free software under the MIT licence.</p>"
-            "<p><b>Built with</b> (their licences):<br>"
-            "Qt 6 and Qt for Python (PySide6) — LGPL v3<br>"
-            "matplotlib — Matplotlib licence (PSF-style)<br>"
-            "NetworkX — BSD 3-clause<br>"
-            "NumPy — BSD 3-clause<br>"
-            "PyTorch (optional, for the comparison) — BSD 3-clause</p>"
-            "<p>Colours: the Okabe–Ito palette, safe for colour-blind readers.</p>"
-        ).format(__version__)
-
-    def show_program_help(self) -> None:
-        """Help → Writing a Program: the declaration forms (not modal: keep typing)."""
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Writing a Program"),
-                          self.editor_panel.declarations_html(), QMessageBox.StandardButton.Close,
-                          self)
-        box.setObjectName("programHelpBox")
-        box.setModal(False)
-        self.program_help_box = box
-        box.show()
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About Backprop Stepper"), self.about_text())
-
-    def licences_html(self) -> str:
-        """Every bundled third-party package with its licence text, for Help → Licences."""
-        from html import escape
-
-        from gui.support.licenses import notices
-
-        parts = [f"<h3>{escape(self.tr('Third-party licences'))}</h3>"]
-        for notice in notices():
-            parts.append(f"<h4>{escape(notice.package)} {escape(notice.version)} — "
-                         f"{escape(notice.purpose)}</h4><p>{escape(notice.license)}</p>"
-                         f"<pre style='font-size: small'>{escape(notice.text)}</pre>")
-        return "".join(parts)
-
-    def show_licences(self) -> None:
-        if getattr(self, "_licences_dialog", None) is None:
-            from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
-
-            dialog = QDialog(self)
-            dialog.setObjectName("licencesDialog")
-            dialog.setWindowTitle(self.tr("Third-party licences"))
-            browser = QTextBrowser(dialog)
-            browser.setObjectName("licencesText")
-            browser.setHtml(self.licences_html())
-            QVBoxLayout(dialog).addWidget(browser)
-            dialog.resize(760, 640)
-            self._licences_dialog = dialog
-        self._licences_dialog.show()  # not modal, like the shortcuts dialog
-        self._licences_dialog.raise_()
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._typing_key(event):
-            event.accept()  # the key goes to keyPressEvent, which hands it to the editor
-            return True
-        if event.type() == QEvent.Type.WindowActivate and not self.canvas.hasFocus() \
-                and QApplication.focusWidget() is None:
-            self.canvas.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-        return super().event(event)
