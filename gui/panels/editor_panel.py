@@ -7,7 +7,7 @@ all to the table, and the table adds and removes rows (:mod:`gui.state.variables
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.format import MINUS
 from core.language import ExpressionError
+from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.state.variables_state import VariablesState
 from gui.support.i18n import Retranslator
@@ -84,7 +85,10 @@ class RoleDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
-class EditorPanel(QWidget):
+class EditorPanel(Panel, QWidget):
+    DOCK = DockSpec("editorDock", "editor_dock", Area.LeftDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Program"), width=270)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("editorPanel")
@@ -199,11 +203,6 @@ class EditorPanel(QWidget):
     def retranslate(self) -> None:
         self._texts.apply()
         self.refresh_table()  # role names and tips
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # ---- intent
     def apply(self) -> None:

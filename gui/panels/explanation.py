@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QTextBrowser
 
 from core.format import format_value
 from core.quiz import hint
 from core.trace import BackwardStep, NoParameterStep
+from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.support.texts import equation_text, explain, phase_title, role_title, shown, target_text
 from gui.support.theme import phase_colour
 
 
-class ExplanationView(QTextBrowser):
+class ExplanationView(Panel, QTextBrowser):
+    DOCK = DockSpec("explanationDock", "explanation_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Explanation"),
+                    split=("stepDock", Qt.Orientation.Vertical), width=560, height=200)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("explanationView")
@@ -31,11 +36,6 @@ class ExplanationView(QTextBrowser):
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Explanation of the current step"))
         self.refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

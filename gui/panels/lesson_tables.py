@@ -13,7 +13,7 @@ resize to their contents each change costs time in proportion to the rows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.explain import unneeded, unneeded_edges
 from core.format import format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
+from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import STEP_PHASES, StepperModel
 from gui.support.texts import explain, formula_text, phase_title, target_text
 from gui.support.theme import HIGHLIGHT, phase_colour
@@ -37,7 +38,11 @@ EAGER_ROWS = 600
 ROW_MARGIN = 30
 
 
-class LessonTables(QTabWidget):
+class LessonTables(Panel, QTabWidget):
+    DOCK = DockSpec("tablesDock", "tables_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Lesson tables"),
+                    split=("explanationDock", Qt.Orientation.Horizontal), width=560)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("lessonTables")
@@ -107,11 +112,6 @@ class LessonTables(QTabWidget):
             table.setAccessibleName(phase_title(phase))
             self.setTabText(self.indexOf(table), phase_title(phase))
         self.rebuild()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.trace import PHASES
+from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import SPEEDS, STEP_PHASES, StepperModel
 from gui.support.i18n import Retranslator
 from gui.support.texts import phase_title
@@ -39,7 +40,11 @@ def shape_icon(name: str, colour: str) -> QIcon:
     return QIcon(QPixmap.fromImage(image))
 
 
-class StepBar(QWidget):
+class StepBar(Panel, QWidget):
+    DOCK = DockSpec("stepDock", "step_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Steps"), height=44, fixed=True,
+                    listed=False)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("stepBar")

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
+from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts
@@ -54,7 +55,10 @@ def _entries(name: str, value) -> list[tuple[str, float]]:
     return [(f"{name}[{i}]", float(v)) for i, v in enumerate(flat)]
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(Panel, QWidget):
+    DOCK = DockSpec("trainingDock", "training_dock", Area.RightDockWidgetArea,
+                    tabify="torchDock")
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")

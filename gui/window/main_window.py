@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,12 @@ from gui.window.documents import DocumentsMixin
 from gui.window.keys import KeysMixin
 
 TORCH_FALLBACK_MS = 1500
+translate = QCoreApplication.translate
+#: (window attribute, class): the window's panels, docked in this order as each one's
+#: DOCK spec says; a new panel is one line here and a spec in its own module
+PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar", StepBar),
+          ("explanation", ExplanationView), ("tables", LessonTables),
+          ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel))
 
 
 class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
@@ -80,15 +86,14 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
         layout.addWidget(self.canvas, 1)
         self.setCentralWidget(centre)
 
-        self.editor_panel = EditorPanel(self.model)
-        self.explanation = ExplanationView(self.model)
-        self.tables = LessonTables(self.model)
-        self.torch_panel = TorchPanel(self.model)
-        self.step_bar = StepBar(self.model)
-        self.training_panel = TrainingPanel(self.model)
-        self.quiz_panel = QuizPanel(self.model)
+        self.panels = []
+        for attribute, kind in PANELS:  # each panel says where its dock goes (DockSpec)
+            panel = kind(self.model)
+            setattr(self, attribute, panel)
+            self.panels.append(panel)
         self._make_docks()
-        self._make_learning_docks()
+        self._quizzing = False
+        self.model.quiz.changed.connect(self._quiz_changed)
         self._make_actions()
         self._add_learning_actions()
         view_actions.install(self)  # Whole graph, Follow the step, graph text size
@@ -125,30 +130,49 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
         return dock
 
     def _make_docks(self) -> None:
+        """One dock per panel, placed as the panel's ``DOCK`` spec says (gui.panels.base)."""
         A = Qt.DockWidgetArea
         self.setCorner(Qt.Corner.BottomLeftCorner, A.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, A.BottomDockWidgetArea)
-        self.editor_dock = self._dock("editorDock", lambda: self.tr("Program"), self.editor_panel,
-                                      A.LeftDockWidgetArea)
-        self.torch_dock = self._dock("torchDock", lambda: self.tr("PyTorch"), self.torch_panel,
-                                     A.RightDockWidgetArea)
-        self.step_dock = self._dock("stepDock", lambda: self.tr("Steps"), self.step_bar,
-                                    A.BottomDockWidgetArea)
-        self.step_dock.setTitleBarWidget(QWidget())
-        self.step_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        self.explanation_dock = self._dock("explanationDock", lambda: self.tr("Explanation"),
-                                           self.explanation, A.BottomDockWidgetArea)
-        self.tables_dock = self._dock("tablesDock", lambda: self.tr("Lesson tables"), self.tables,
-                                      A.BottomDockWidgetArea)
-        self.splitDockWidget(self.step_dock, self.explanation_dock, Qt.Orientation.Vertical)
-        self.splitDockWidget(self.explanation_dock, self.tables_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.editor_dock, self.torch_dock], [270, 350], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.explanation_dock, self.tables_dock], [560, 560],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.step_dock, self.explanation_dock], [44, 200],
+        docks: dict[str, QDockWidget] = {}
+        for panel in self.panels:
+            spec = panel.DOCK
+            if spec.title is None:  # the panel's own title, which follows the language
+                dock = self._dock(spec.name, panel.windowTitle(), panel, spec.area)
+                panel.windowTitleChanged.connect(dock.setWindowTitle)
+            else:
+                dock = self._dock(spec.name, lambda t=spec.title: translate("MainWindow", t),
+                                  panel, spec.area)
+            if spec.fixed:
+                dock.setTitleBarWidget(QWidget())
+                dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            docks[spec.name] = dock
+            setattr(self, spec.attribute, dock)
+        specs = [p.DOCK for p in self.panels]
+        for spec in specs:  # the docks shown at start are placed and sized first
+            if not spec.hidden:
+                self._place(spec, docks)
+        side = [s for s in specs if s.width and s.area != A.BottomDockWidgetArea]
+        bottom = [s for s in specs if s.width and s.area == A.BottomDockWidgetArea]
+        for group in (side, bottom):
+            self.resizeDocks([docks[s.name] for s in group], [s.width for s in group],
+                             Qt.Orientation.Horizontal)
+        tall = [s for s in specs if s.height]
+        self.resizeDocks([docks[s.name] for s in tall], [s.height for s in tall],
                          Qt.Orientation.Vertical)
-        self.panel_docks = [self.editor_dock, self.torch_dock, self.explanation_dock,
-                            self.tables_dock]
+        for spec in specs:
+            if spec.hidden:
+                self._place(spec, docks)
+                docks[spec.name].hide()
+        self.panel_docks = [docks[s.name] for s in specs if s.listed]
+
+    def _place(self, spec, docks: dict[str, QDockWidget]) -> None:
+        dock = docks[spec.name]
+        if spec.split is not None:
+            self.splitDockWidget(docks[spec.split[0]], dock, spec.split[1])
+        if spec.tabify is not None:
+            self.tabifyDockWidget(docks[spec.tabify], dock)
+            docks[spec.tabify].raise_()
 
     def _action(self, text, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
         """``text`` is a ``lambda: self.tr(…)`` (or a plain string, then never re-translated)."""
@@ -408,24 +432,7 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
             hidden.revert(known)
         self.canvas.show_state(known, current)
 
-    # ---- training and quiz (gui/training_panel.py, gui/quiz_panel.py)
-    def _make_learning_docks(self) -> None:
-        A = Qt.DockWidgetArea
-        self.training_dock = self._dock("trainingDock", self.training_panel.windowTitle(),
-                                        self.training_panel, A.RightDockWidgetArea)
-        self.tabifyDockWidget(self.torch_dock, self.training_dock)
-        self.torch_dock.raise_()
-        self.quiz_dock = self._dock("quizDock", self.quiz_panel.windowTitle(),
-                                    self.quiz_panel, A.BottomDockWidgetArea)
-        self.splitDockWidget(self.step_dock, self.quiz_dock, Qt.Orientation.Vertical)
-        self.quiz_dock.hide()
-        for panel, dock in ((self.training_panel, self.training_dock),
-                            (self.quiz_panel, self.quiz_dock)):
-            panel.windowTitleChanged.connect(dock.setWindowTitle)  # follows the language
-        self.panel_docks.append(self.training_dock)
-        self._quizzing = False
-        self.model.quiz.changed.connect(self._quiz_changed)
-
+    # ---- training and quiz (gui/panels/training_panel.py, gui/panels/quiz_panel.py)
     def _add_learning_actions(self) -> None:
         self.phase_actions.append(self.training_panel.update_phase_action)
         self.addAction(self.training_panel.update_phase_action)
@@ -482,9 +489,8 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
         QApplication.setPalette(palette(self.dark))
         self.setStyleSheet(style_sheet(self.dark))  # presentation: see gui/view_actions.py
         self.canvas.set_dark(self.dark)
-        self.explanation.set_dark(self.dark)
-        self.tables.set_dark(self.dark)
-        self.step_bar.set_dark(self.dark)
+        for panel in self.panels:
+            panel.set_dark(self.dark)
 
     @staticmethod
     def _sync_check(action: QAction, on: bool) -> None:
