@@ -9,14 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QToolButton,
@@ -24,8 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.language import ExpressionError
-from core.session import load_session
 from gui.graph_canvas import GraphCanvas
 from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
@@ -37,10 +34,9 @@ from gui.panels.torch_panel import TorchPanel
 from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
-from gui.support.resources import example_files
-from gui.support.texts import example_title
 from gui.support.theme import palette, style_sheet
 from gui.window import view_actions
+from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
 from gui.window.keys import KeysMixin
@@ -54,8 +50,9 @@ PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar
           ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel))
 
 
-class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
-    """Docs: gui.window.documents (files, settings), dialogs (help), keys (routing)."""
+class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
+    """Also in gui/window/: actions (the table, menus), documents (files, settings),
+    dialogs (help), keys (routing)."""
 
     firstPainted = Signal()
 
@@ -174,135 +171,6 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
             self.tabifyDockWidget(docks[spec.tabify], dock)
             docks[spec.tabify].raise_()
 
-    def _action(self, text, slot, shortcuts=(), name: str = "", checkable=False) -> QAction:
-        """``text`` is a ``lambda: self.tr(…)`` (or a plain string, then never re-translated)."""
-        action = QAction(self)
-        if callable(text):
-            self._texts.bind(action.setText, text)
-        else:  # a plain string: whoever gave it keeps it up to date
-            action.setText(text)
-        if name:
-            action.setObjectName(name)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)
-        self.addAction(action)  # shortcuts work with the menus hidden (presentation mode)
-        return action
-
-    def _make_actions(self) -> None:
-        m = self.model
-        K = QKeySequence.StandardKey
-        self.next_action = self._action(lambda: self.tr("Next step"), m.next, ("Right", "Space"),
-                                        "nextAction")
-        self.prev_action = self._action(lambda: self.tr("Previous step"), m.previous, ("Left",),
-                                        "prevAction")
-        self.reset_action = self._action(lambda: self.tr("Reset to the start"), m.reset, ("Home",),
-                                         "resetAction")
-        self.end_action = self._action(lambda: self.tr("To the end"), m.end, ("End",), "endAction")
-        self.phase_actions = [
-            self._action(title, lambda _=False, p=phase: m.goto_phase(p), (f"Ctrl+{i}",),
-                         f"{phase}PhaseAction")
-            for i, (phase, title) in enumerate(
-                (("forward", lambda: self.tr("First step of the forward pass")),
-                 ("local", lambda: self.tr("First step of the local gradients")),
-                 ("backward", lambda: self.tr("First step of the backward pass"))), start=1)
-        ]
-        self.play_action = self._action(lambda: self.tr("Play / pause"), m.toggle_play, ("P",),
-                                        "playAction")
-        self.apply_action = self._action(lambda: self.tr("Apply the program"),
-                                         self.editor_panel.apply,
-                                         ("Ctrl+Return", "Ctrl+Enter"), "applyAction")
-        # own actions rather than QUndoStack.createUndoAction, whose "Undo" prefix is
-        # fixed when made: these say "Undo <what>" in the language of the moment
-        stack = m.undo_stack
-        self.undo_action = self._action(
-            lambda: self._with_command(self.tr("Undo"), stack.undoText()), stack.undo,
-            ("Ctrl+Z",), "undoAction")
-        self.redo_action = self._action(
-            lambda: self._with_command(self.tr("Redo"), stack.redoText()), stack.redo,
-            ("Ctrl+Shift+Z", "Ctrl+Y"), "redoAction")
-        self.undo_action.setEnabled(stack.canUndo())
-        self.redo_action.setEnabled(stack.canRedo())
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.undoTextChanged.connect(lambda text: self.undo_action.setText(
-            self._with_command(self.tr("Undo"), text)))
-        stack.redoTextChanged.connect(lambda text: self.redo_action.setText(
-            self._with_command(self.tr("Redo"), text)))
-
-        self.new_action = self._action(lambda: self.tr("New"), self._new_triggered, (K.New,))
-        self.open_action = self._action(lambda: self.tr("Open…"), self._open_triggered, (K.Open,))
-        self.save_action = self._action(lambda: self.tr("Save"), self.save, (K.Save,))
-        self.save_as_action = self._action(lambda: self.tr("Save As…"), self.save_as,
-                                           ("Ctrl+Shift+S",))
-        self.export_action = self._action(lambda: self.tr("Export Image…"), self._export_triggered,
-                                          ("Ctrl+E",))
-        self.export_steps_action = self._action(lambda: self.tr("Export Step-Through…"),
-                                                self._export_steps_triggered,
-                                                ("Ctrl+Shift+E",), "exportStepsAction")
-        self.quit_action = self._action(lambda: self.tr("Quit"), self.quit, (K.Quit,))
-        self.dark_action = self._action(lambda: self.tr("Dark Theme"), self.set_dark,
-                                        ("Ctrl+Shift+D",), "darkAction", checkable=True)
-        self.presentation_action = self._action(lambda: self.tr("Presentation Mode"),
-                                                self.set_presentation, ("F11",),
-                                                "presentationAction", checkable=True)
-        self.fit_action = self._action(lambda: self.tr("Fit Graph to View"), self.canvas.fit_view,
-                                       ("Ctrl+0", "F"))
-        self.zoom_in_action = self._action(lambda: self.tr("Zoom In"),
-                                           lambda: self.canvas.zoom(1.25), ("Ctrl++", "Ctrl+="))
-        self.zoom_out_action = self._action(lambda: self.tr("Zoom Out"),
-                                            lambda: self.canvas.zoom(0.8), ("Ctrl+-",))
-        self.shortcuts_action = self._action(lambda: self.tr("Keyboard Shortcuts"),
-                                             self.show_shortcuts, ("F1",))
-        self.about_action = self._action(lambda: self.tr("About Backprop Stepper"), self.show_about)
-        self.licences_action = self._action(lambda: self.tr("Third-party licences…"),
-                                            self.show_licences)
-        # the teaching flow (issue 10): torch's answers as their step is reached; the forms
-        self.torch_results_action = self._action(
-            lambda: self.tr("Show PyTorch's results from the start"),
-            self.torch_panel.set_results_from_start, (), "torchResultsAction", checkable=True)
-        self.program_help_action = self._action(
-            lambda: self.tr("Writing a Program"), self.show_program_help, (),
-            "programHelpAction")
-
-    def _menu(self, parent, title) -> QMenu:
-        """A menu (in the menu bar or another menu) whose title follows the language."""
-        menu = parent.addMenu("")
-        self._texts.bind(menu.setTitle, title)
-        return menu
-
-    @staticmethod
-    def _with_command(prefix: str, command: str) -> str:
-        return f"{prefix} {command}" if command else prefix
-
-    def _make_language_menu(self, view_menu: QMenu) -> None:
-        """View → Language: System default, then each language named in itself."""
-        menu = self._menu(view_menu, lambda: self.tr("Language"))
-        menu.setObjectName("languageMenu")
-        self.language_menu = menu
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.language_actions: dict[str, QAction] = {}
-        for choice in (i18n.SYSTEM, *i18n.LANGUAGES):
-            action = menu.addAction("")
-            action.setObjectName(f"{choice}LanguageAction")
-            if choice == i18n.SYSTEM:
-                self._texts.bind(action.setText, lambda: self.tr("System default"))
-                menu.addSeparator()
-            else:
-                action.setText(i18n.ENDONYMS[choice])
-            action.setCheckable(True)
-            action.setData(choice)
-            group.addAction(action)
-            action.triggered.connect(lambda _=False, c=choice: self.set_language(c))
-            self.language_actions[choice] = action
-        self._sync_language_menu()
-
-    def _sync_language_menu(self) -> None:
-        choice = i18n.current_choice()
-        for key, action in self.language_actions.items():
-            self._sync_check(action, key == choice)
-
     def set_language(self, choice: str) -> str:
         """Switch the UI language live (``system``, ``en`` or ``zh``); the interactive
         launch remembers the choice. Returns the language now shown."""
@@ -330,66 +198,6 @@ class MainWindow(DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = self._menu(bar, lambda: self.tr("&File"))
-        file_menu.addActions([self.new_action, self.open_action, self.save_action,
-                              self.save_as_action])
-        self.recent_menu = self._menu(file_menu, lambda: self.tr("Recent"))
-        self.recent_menu.setObjectName("recentMenu")
-        self._fill_recent()
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.export_steps_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        edit_menu = self._menu(bar, lambda: self.tr("&Edit"))
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.apply_action)
-
-        step_menu = self._menu(bar, lambda: self.tr("&Step"))
-        step_menu.addActions([self.next_action, self.prev_action, self.reset_action,
-                              self.end_action])
-        step_menu.addSeparator()
-        step_menu.addActions(self.phase_actions)
-        step_menu.addSeparator()
-        step_menu.addAction(self.play_action)
-        step_menu.addSeparator()
-        step_menu.addAction(self.quiz_panel.toggle_action)
-
-        self.examples_menu = self._menu(bar, lambda: self.tr("E&xamples"))
-        self.examples_menu.setObjectName("examplesMenu")
-        group = QActionGroup(self)
-        for path in example_files():
-            try:
-                title = load_session(path).title or path.stem
-            except ExpressionError:
-                continue
-            action = self.examples_menu.addAction("")
-            self._texts.bind(action.setText, lambda t=title: example_title(t))
-            action.setData(str(path))
-            action.triggered.connect(lambda _=False, p=path: self._example_triggered(p))
-            group.addAction(action)
-
-        view_menu = self._menu(bar, lambda: self.tr("&View"))
-        view_menu.addActions([self.dark_action, self.presentation_action])
-        view_menu.addSeparator()
-        view_menu.addAction(self.torch_results_action)
-        view_menu.addSeparator()
-        view_menu.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
-        view_actions.add_to_menu(self, view_menu)
-        view_menu.addSeparator()
-        panels = self._menu(view_menu, lambda: self.tr("Panels"))
-        for dock in self.panel_docks:
-            panels.addAction(dock.toggleViewAction())
-        self._make_language_menu(view_menu)
-
-        help_menu = self._menu(bar, lambda: self.tr("&Help"))
-        help_menu.addActions([self.program_help_action, self.shortcuts_action,
-                              self.licences_action, self.about_action])
 
     # ---- model → window
     def _trace_replaced(self) -> None:
