@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.graph import Binding, ComputationGraph, Node, build_graph
-from core.language import ExpressionError, Program, parse
+from core.language import ExpressionError, ParsedProgram, parse
 from core.trace import Trace
 
 MAX_ITERATIONS = 100_000
@@ -87,9 +87,9 @@ def with_parameters(graph: ComputationGraph, bindings: Mapping[str, Binding],
     return result
 
 
-def train(program: Program | str, bindings: Mapping[str, Binding] | None, learning_rate: float,
-          iterations: int, forget_zero_grad: bool = False, check_torch: bool = True
-          ) -> TrainingRun:
+def train(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None,
+          learning_rate: float, iterations: int, forget_zero_grad: bool = False,
+          check_torch: bool = True) -> TrainingRun:
     """Run ``iterations`` steps of gradient descent; compare each with torch.optim.SGD."""
     learning_rate = check_learning_rate(learning_rate)
     iterations = check_iterations(iterations)

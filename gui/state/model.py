@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
+from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
 
@@ -70,14 +70,6 @@ def size_estimate(text: str) -> int:
     operator signs and calls, whichever are more (one statement per line, or one long
     expression)."""
     return max(text.count("\n"), sum(text.count(sign) for sign in "+-*/@("))
-
-
-@dataclass(frozen=True)
-class Program:
-    """Text plus the values given to it: what Apply and the variables table change."""
-
-    text: str
-    bindings: dict[str, Binding]
 
 
 def build(program: Program, learning_rate: float | None = None,
