@@ -21,8 +21,9 @@ from core.language import ExpressionError
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.support.texts import explain, shown, target_text
+from gui.support.theme import RIGHT, WRONG
 
-RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
+RIGHT_COLOUR, WRONG_COLOUR = RIGHT, WRONG  # gui.support.theme
 
 
 class AnswerField(QLineEdit):
