@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         return run()
     if not any(arg.split("=")[0] in OFFSCREEN_FLAGS for arg in argv):
         # Qt aborts when its platform plugin cannot load: say how to fix it first
-        from gui.platform_check import check
+        from gui.support.platform_check import check
 
         problem = check()
         if problem:

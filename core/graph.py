@@ -24,7 +24,7 @@ from core.language import (
     Declare,
     ExpressionError,
     Literal,
-    Program,
+    ParsedProgram,
     Ref,
     parse,
     short,
@@ -104,7 +104,7 @@ class Operand:
 class ComputationGraph:
     """The nodes, their values, the output, and which nodes the gradient flows through."""
 
-    def __init__(self, program: Program, nodes: list[Node], output: int,
+    def __init__(self, program: ParsedProgram, nodes: list[Node], output: int,
                  names: dict[str, int], unused: list[str]):
         self.program = program
         self.nodes = nodes
@@ -181,7 +181,7 @@ class ComputationGraph:
         return graph
 
 
-def build_graph(program: Program | str, bindings: Mapping[str, Binding] | None = None
+def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None = None
                 ) -> ComputationGraph:
     """Build the graph and run the forward pass; values given in ``bindings`` win over
     declarations in the text."""

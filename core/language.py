@@ -51,7 +51,9 @@ MODULES = {"torch": "torch", "torch.nn": "torch.nn", "torch.nn.functional": "tor
 
 
 @dataclass
-class Program:
+class ParsedProgram:
+    """What parse() reads from a program's text: its statements, in order (no values yet)."""
+
     text: str
     statements: list = field(default_factory=list)
 
@@ -121,7 +123,7 @@ def function_list() -> str:
 
 
 __all__ = ["MAX_MESSAGE", "Apply", "Assign", "Backward", "Declare", "ExpressionError",
-           "Literal", "Program", "Ref", "TENSOR_CALLS", "parse", "parse_number", "short"]
+           "Literal", "ParsedProgram", "Ref", "TENSOR_CALLS", "parse", "parse_number", "short"]
 
 
 class _Parser(CallReader):
@@ -459,13 +461,13 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def parse(text: str) -> Program:
+def parse(text: str) -> ParsedProgram:
     """Parse program text; raise :class:`ExpressionError` for anything outside the language."""
     with paused_gc():
         return _parse(text)
 
 
-def _parse(text: str) -> Program:
+def _parse(text: str) -> ParsedProgram:
     if not isinstance(text, str):
         raise ExpressionError("the program must be text")
     # a byte-order mark (Notepad's UTF-8) is not part of the program; Python drops it too
@@ -487,7 +489,7 @@ def _parse(text: str) -> Program:
     if len(tree.body) > MAX_STATEMENTS:
         raise ExpressionError(f"the program has more than {MAX_STATEMENTS:,} statements")
     parser = _Parser(text)
-    program = Program(text)
+    program = ParsedProgram(text)
     last = len(tree.body) - 1
     for i, node in enumerate(tree.body):
         try:

@@ -21,7 +21,7 @@ from core.backprop import Contribution, Edge, backward_pass, local_gradients
 from core.explain import Explanation, render, unneeded, unneeded_edges
 from core.format import format_value
 from core.graph import Binding, ComputationGraph, Operand, build_graph
-from core.language import Program, paused_gc
+from core.language import ParsedProgram, paused_gc
 from core.ops import OPS
 from core.values import MAX_SHOWN_ENTRIES, as_value, shape_of
 
@@ -589,7 +589,7 @@ class Stepper:
         return self.trace.steps[self.position - 1] if self.position else None
 
 
-def build_trace(program: Program | str, bindings: Mapping[str, Binding] | None = None,
+def build_trace(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None = None,
                 learning_rate: float | None = None,
                 accumulated: Mapping[str, np.ndarray] | None = None) -> Trace:
     """Parse (if given text), build the graph and its trace, with the GC paused."""

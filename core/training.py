@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.graph import Binding, ComputationGraph, Node, build_graph
-from core.language import ExpressionError, Program, parse
-from core.trace import Trace
+from core.language import ExpressionError, ParsedProgram, parse
+from core.trace import Trace, build_trace
 
 MAX_ITERATIONS = 100_000
 
@@ -87,9 +87,48 @@ def with_parameters(graph: ComputationGraph, bindings: Mapping[str, Binding],
     return result
 
 
-def train(program: Program | str, bindings: Mapping[str, Binding] | None, learning_rate: float,
-          iterations: int, forget_zero_grad: bool = False, check_torch: bool = True
-          ) -> TrainingRun:
+def iteration_of(trace: Trace, number: int) -> Iteration:
+    """The iteration a trace with a learning rate stands for: its loss, grads and update."""
+    graph = trace.graph
+    if not graph.parameters:
+        raise ExpressionError("there is no parameter to train",
+                              hint="make a value a parameter, as in w = param(1.0)")
+    output = np.asarray(graph.output_node.value)
+    if output.size != 1:
+        raise ExpressionError("the output must be one number (a loss) to train",
+                              hint="take the mean or the sum, as in loss = mean(…)")
+    lr = trace.learning_rate
+    params = {n.name: n.value for n in graph.parameters}
+    grads = {n.name: trace.update_gradient(n.id) for n in graph.parameters}
+    with np.errstate(all="ignore"):
+        updated = {name: params[name] - lr * grads[name] for name in params}
+    return Iteration(number, float(output.reshape(())), params, grads, updated)
+
+
+def descend(program: ParsedProgram | str, bindings: Mapping[str, Binding], learning_rate: float,
+            count: int, forget_zero_grad: bool = False,
+            accumulated: Mapping[str, np.ndarray] | None = None, trace: Trace | None = None,
+            first_number: int = 1):
+    """The one gradient-descent loop, for the command line and the window alike.
+
+    Yields ``(iteration, bindings, accumulated, trace)`` per step: the bindings and the
+    leftover ``.grad`` the next pass starts from, and the trace the step was read from.
+    ``trace``, when given, is the first pass already built (the one on screen).
+    """
+    bindings = dict(bindings)
+    accumulated = dict(accumulated or {})
+    for i in range(count):
+        if i or trace is None:
+            trace = build_trace(program, bindings, learning_rate, accumulated)
+        it = iteration_of(trace, first_number + i)
+        bindings = with_parameters(trace.graph, bindings, it.updated)
+        accumulated = dict(it.grads) if forget_zero_grad else {}
+        yield it, bindings, accumulated, trace
+
+
+def train(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None,
+          learning_rate: float, iterations: int, forget_zero_grad: bool = False,
+          check_torch: bool = True) -> TrainingRun:
     """Run ``iterations`` steps of gradient descent; compare each with torch.optim.SGD."""
     learning_rate = check_learning_rate(learning_rate)
     iterations = check_iterations(iterations)
@@ -97,28 +136,14 @@ def train(program: Program | str, bindings: Mapping[str, Binding] | None, learni
         program = parse(program)
     bindings = dict(bindings or {})
     graph = build_graph(program, bindings)
-    params = {n.name: n.value for n in graph.parameters}
-    if not params:
+    if not graph.parameters:
         raise ExpressionError("there is no parameter to train",
                               hint="make a value a parameter, as in w = param(1.0)")
     run = TrainingRun(learning_rate, forget_zero_grad=forget_zero_grad)
-    accumulated: dict[str, np.ndarray] = {}
     first = graph
-    for number in range(1, iterations + 1):
-        if number > 1:
-            bindings = with_parameters(graph, bindings, params)
-            graph = build_graph(program, bindings)
-        trace = Trace(graph)
-        node_of = {n.name: n.id for n in graph.parameters}
-        grads = {name: trace.gradient(node_of[name]) for name in params}
-        if forget_zero_grad:
-            grads = {name: accumulated.get(name, 0.0) + g for name, g in grads.items()}
-            accumulated = dict(grads)
-        used = dict(params)
-        with np.errstate(all="ignore"):
-            params = {name: used[name] - learning_rate * grads[name] for name in params}
-        run.iterations.append(Iteration(number, float(graph.output_node.value), used, grads,
-                                        dict(params)))
+    for it, _bindings, _accumulated, _trace in descend(
+            program, bindings, learning_rate, iterations, forget_zero_grad):
+        run.iterations.append(it)
     if check_torch:
         _check_with_torch(first, run)
     return run

@@ -88,7 +88,7 @@ def _program_from(args: argparse.Namespace):
     from core.cli import load_program
     from core.language import ExpressionError, short
     from core.session import load_session
-    from gui.model import Program
+    from gui.state.model import Program
 
     session_path = args.session_file or args.file
     position, title = None, ""
@@ -134,15 +134,15 @@ def _application(offscreen: bool, lang: str | None = None):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from gui.resources import resource
+    from gui.support.resources import resource
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("BackpropStepper")
     QCoreApplication.setApplicationName("Backprop Stepper")
     app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
-    from gui import i18n
+    from gui.support import i18n
 
-    # the app's and Qt's own translations, the CJK font list for Chinese (gui.i18n)
+    # the app's and Qt's own translations, the CJK font list for Chinese (gui.support.i18n)
     i18n.apply_language(lang or i18n.SYSTEM)
     return app
 
@@ -174,7 +174,7 @@ def _render(args: argparse.Namespace) -> int:
     app = _application(offscreen=True, lang=args.lang)
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow()
     window.load_program(program, position, title)
@@ -221,9 +221,9 @@ def _export_steps(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     _application(offscreen=True, lang=args.lang)
-    from gui import i18n
-    from gui.model import build
-    from gui.step_export import ExportError, export_steps
+    from gui.state.model import build
+    from gui.support import i18n
+    from gui.window.step_export import ExportError, export_steps
 
     lang = args.lang or i18n.current_language()  # by default the system's, as the window
     if _folder_missing(target):
@@ -240,7 +240,7 @@ def _export_steps(args: argparse.Namespace) -> int:
 
 def _startup_time() -> int:
     app = _application(offscreen=_no_display())
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     window = MainWindow()
     result = {}
@@ -270,11 +270,11 @@ def _interactive(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings
 
     from core.session import session_from_json
-    from gui.main_window import MainWindow
-    from gui.model import Program
+    from gui.state.model import Program
+    from gui.window.main_window import MainWindow
 
     settings = QSettings()
-    from gui import i18n
+    from gui.support import i18n
 
     try:  # View → Language, as chosen last time; by default the system's
         i18n.apply_language(str(settings.value("language", i18n.SYSTEM) or i18n.SYSTEM))
@@ -283,7 +283,7 @@ def _interactive(args: argparse.Namespace) -> int:
     window = MainWindow(settings)
     had_geometry = settings.contains("geometry")
     window.restore_settings(settings)
-    from gui.view_actions import fit_to_screen
+    from gui.window.view_actions import fit_to_screen
 
     fit_to_screen(window, had_geometry)  # at most 90% of the screen; clamped later on
     if args.file or args.session_file:
@@ -306,7 +306,7 @@ def _interactive(args: argparse.Namespace) -> int:
                                     path=Path(last_path) if last_path else None)
             except ExpressionError:
                 pass  # an unreadable last session: start on the lesson
-    from gui.recovery import install
+    from gui.panels.recovery import install
 
     autosave, _ = install(window)  # offers a killed session's work back, then autosaves
     app.aboutToQuit.connect(autosave.discard)
@@ -320,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()  # ASCII forms where the terminal cannot show − or ∂
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--torch-worker" in argv:
-        from gui.torch_worker import serve
+        from core.worker import serve
 
         return serve()
     args = make_parser().parse_args(argv)

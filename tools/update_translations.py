@@ -5,7 +5,7 @@
    kept; messages no longer in the code are dropped).
 2. lupdate cannot see the engine's sentences: the explanation templates of
    ``core.explain.TEMPLATES`` are looked up at run time by their English text under the
-   context ``Explanation`` (``gui.texts.templates``). This script adds them, with the
+   context ``Explanation`` (``gui.support.texts.templates``). This script adds them, with the
    template's key as a note for the translator, and keeps their translations.
 
 New messages arrive ``type="unfinished"``; translate them in Qt Linguist

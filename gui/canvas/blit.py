@@ -17,9 +17,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 from PySide6.QtCore import QTimer
 
-from gui import fonts
 from gui.canvas.artists import Geometry, rounded_boxes
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
+from gui.support import fonts
 
 #: upcoming labels are rasterised this long after a draw, in idle time, not within it
 PREFETCH_DELAY_MS = 30

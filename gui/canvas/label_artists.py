@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from matplotlib.text import Text
 
-from gui import fonts
 from gui.canvas import grids, label_text
 from gui.canvas.scene import (
     _GRAD,
@@ -23,6 +22,7 @@ from gui.canvas.scene import (
     _leaf_text,
 )
 from gui.canvas.text_cache import CachedText
+from gui.support import fonts
 
 
 class LabelArtistsMixin:

@@ -12,7 +12,7 @@ from pathlib import Path as FilePath
 
 import numpy as np
 
-import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
 # isort: split
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -22,7 +22,6 @@ from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
 from core.trace import KnownState, Step, Trace
-from gui import fonts
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
@@ -43,6 +42,7 @@ from gui.canvas.scene import (
     graph_arrays,
 )
 from gui.canvas.view import ViewMixin
+from gui.support import fonts
 
 
 class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from core.format import format_value
 from core.trace import build_trace
-from gui.model import ASYNC_OPERATIONS, size_estimate
+from gui.state.model import ASYNC_OPERATIONS, size_estimate
 from tests.programs import chain, chain_answer
 
 BUILD_TIMEOUT_MS = 60_000  # a hang, not a slow machine, should fail

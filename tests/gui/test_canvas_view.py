@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 
-from gui.model import Program
+from gui.state.model import Program
 from tests.gui.test_readability import OWN, settle
 
 TWO_LAYER = OWN["two-layer-neuron"]
@@ -144,7 +144,7 @@ def test_update_labels_show_old_and_new_value(window):
 
 
 def test_the_first_launch_fits_the_screen_and_later_ones_are_clamped(window):
-    from gui.view_actions import SCREEN_SHARE, fit_to_screen
+    from gui.window.view_actions import SCREEN_SHARE, fit_to_screen
 
     area = window.screen().availableGeometry()
     window.resize(1400, 900)

@@ -293,7 +293,7 @@ def test_the_declaration_forms_are_in_the_placeholder_and_the_help_menu(window, 
 
 
 def test_the_one_click_fix_guesses_the_role_from_the_name():
-    from gui.variables_state import guess_role
+    from gui.state.variables_state import guess_role
 
     for name in ("w", "b", "w1", "w_out", "weight", "weights", "bias", "theta", "b2"):
         assert guess_role(name) == "parameter", name

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QTableW
 
 from core.session import load_session
 from gui.main_window import MainWindow
-from gui.resources import example_files
+from gui.support.resources import example_files
 
 
 def row_of(table: QTableWidget, name: str) -> int:
@@ -153,6 +153,6 @@ def test_new_replaces_the_program_after_asking(window, qtbot):
 
 
 def test_example_titles_are_listed_for_translation():
-    from gui.texts import EXAMPLE_TITLES
+    from gui.support.texts import EXAMPLE_TITLES
 
     assert [load_session(p).title for p in example_files()] == list(EXAMPLE_TITLES)

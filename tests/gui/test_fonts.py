@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from PySide6.QtGui import QFontDatabase
 
 from core.trace import Stepper, build_trace
-from gui import fonts
 from gui.graph_canvas import GraphCanvas
+from gui.support import fonts
 
 CHINESE = "损失 = (预测 − 目标)²"
 SYMBOLS = "∂loss/∂ŷ = −2 · s · σ ⊙ Σ x²"
@@ -105,7 +105,7 @@ def test_registration_is_cheap():
     is deferred by the canvas)."""
     code = ("import time, matplotlib.font_manager, PySide6.QtGui\n"
             "t = time.perf_counter()\n"
-            "from gui import fonts\n"
+            "from gui.support import fonts\n"
             "assert fonts.register()\n"
             "print((time.perf_counter() - t) * 1000)\n")
     best = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
@@ -120,7 +120,7 @@ def test_english_text_never_opens_the_chinese_font(qtbot):
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
             "from core.trace import build_trace\n"
-            "from gui import fonts\n"
+            "from gui.support import fonts\n"
             "from gui.graph_canvas import GraphCanvas\n"
             "c = GraphCanvas()\n"
             "c.set_trace(build_trace('w = param(1.0)\\nx = 1.0\\ny = 2.0\\n"
@@ -140,7 +140,7 @@ def test_qt_registration_waits_for_the_first_draw():
             "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
-            "from gui import fonts\n"
+            "from gui.support import fonts\n"
             "from gui.graph_canvas import GraphCanvas\n"
             "c = GraphCanvas()\n"
             "before = fonts.qt_registered()\n"

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QMenu, QTableWidget
 
 from core.explain import TEMPLATES, render
-from gui import i18n
+from gui.support import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "translations" / "backprop_stepper_zh_CN.ts"
@@ -186,7 +186,7 @@ def test_system_default_follows_the_system_locale():
 def test_chinese_canvas_and_widgets_have_the_cjk_font(window, qtbot):
     from PySide6.QtGui import QFontDatabase
 
-    from gui import fonts
+    from gui.support import fonts
 
     _switch(window, qtbot, "zh")
     window.model.goto(9)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser
 
-from gui.licenses import notices
+from gui.support.licenses import notices
 
 
 def test_notices_cover_the_bundled_packages():

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gui import platform_check
-from gui.platform_check import APT_LINE, display_expected, missing_libraries, parse_ldd
+from gui.support import platform_check
+from gui.support.platform_check import APT_LINE, display_expected, missing_libraries, parse_ldd
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from gui.model import Program
-from gui.resources import example_files
+from gui.state.model import Program
+from gui.support.resources import example_files
 
 MIN_HEIGHT = 9.0
 NEAR = 40.0

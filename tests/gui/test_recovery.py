@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from gui.recovery import install, orphaned_files
+from gui.panels.recovery import install, orphaned_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "loss = (w * 3 - 1) ** 2"

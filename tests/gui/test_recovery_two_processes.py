@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from gui.recovery import Autosave, install, orphaned_files
+from gui.panels.recovery import Autosave, install, orphaned_files
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_A = "loss = (w * 3 - 1) ** 2"

@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 
 from core.session import load_session
 from core.trace import build_trace
-from gui.resources import resource
-from gui.step_export import ExportError, current_language, export_steps
+from gui.support.resources import resource
+from gui.window.step_export import ExportError, current_language, export_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = resource("examples", "01-lesson.json")
@@ -126,7 +126,7 @@ def test_pdf_has_one_page_per_step(qapp, lesson, tmp_path):
 
 def test_frames_follow_the_app_canvas(qapp, lesson, tmp_path):
     """The last frame shows what the canvas shows at the end: the gradient of w."""
-    from gui.step_export import _Renderer, _step_texts
+    from gui.window.step_export import _Renderer, _step_texts
 
     texts = [_step_texts(lesson, k, False) for k in range(1, len(lesson) + 1)]
     renderer = _Renderer(lesson, texts, 1200, 800)
@@ -166,7 +166,7 @@ def test_chinese_uses_the_shipped_translation_or_falls_back_to_english(qapp, les
 
 
 def test_chinese_export_renders_cjk(qapp, lesson, tmp_path, chinese):
-    from gui.step_export import _step_texts
+    from gui.window.step_export import _step_texts
 
     title, _, explanation, _ = _step_texts(lesson, 1, True)
     assert title == "第 1 步（共 9 步）· 前向传播"
@@ -184,7 +184,7 @@ def test_chinese_export_renders_cjk(qapp, lesson, tmp_path, chinese):
 
 
 def test_english_export_with_the_chinese_ui_is_english(qapp, lesson, tmp_path, chinese):
-    from gui.step_export import _Renderer, _step_texts
+    from gui.window.step_export import _Renderer, _step_texts
 
     texts = [_step_texts(lesson, k, False) for k in range(1, len(lesson) + 1)]
     renderer = _Renderer(lesson, texts, 1200, 800, translate=False)

@@ -33,7 +33,7 @@ def test_a_matrix_value_can_be_typed_in_the_variables_table(window):
 
 
 def test_the_variables_table_shows_a_matrix_row_by_row_and_edits_keep_its_shape(window):
-    from gui.editor_panel import value_text
+    from gui.panels.editor_panel import value_text
 
     assert window.model.apply_text(LAYER)
     table = window.editor_panel.table
@@ -49,7 +49,7 @@ def test_the_variables_table_shows_a_matrix_row_by_row_and_edits_keep_its_shape(
 def test_the_lesson_tables_show_a_matrix_compactly(window):
     import numpy as np
 
-    from gui.lesson_tables import compact_value
+    from gui.panels.lesson_tables import compact_value
 
     assert window.model.apply_text(LAYER)
     window.model.goto(1)  # X @ W = [[2.2, 1.2], [1.9, 6.4]] (by hand)

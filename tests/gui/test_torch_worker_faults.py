@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.session import Session
-from gui.torch_service import SUPERSEDE_AFTER_MS, TorchService
+from gui.state.torch_service import SUPERSEDE_AFTER_MS, TorchService
 from tests.programs import chain, chain_answer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ import gc
 import pytest
 from PySide6.QtCore import Qt
 
-import gui.model as model_module
+import gui.state.model as model_module
 from core.trace import build_trace
-from gui.model import UNDO_TRACE_BYTES, trace_bytes
+from gui.state.model import UNDO_TRACE_BYTES, trace_bytes
 from tests.programs import chain, chain_answer
 
 SIZES = [300 + 37 * i for i in range(8)]  # each program different, all built synchronously

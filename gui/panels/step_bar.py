@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.trace import PHASES
-from gui.i18n import Retranslator
-from gui.model import SPEEDS, STEP_PHASES, StepperModel
-from gui.texts import phase_title
-from gui.theme import phase_colour
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import SPEEDS, STEP_PHASES, StepperModel
+from gui.support.i18n import Retranslator
+from gui.support.texts import phase_title
+from gui.support.theme import STEP_BAR, phase_colour
 
 _SHAPES = {
     "reset": '<rect x="3" y="4" width="2.4" height="12"/><path d="M16 4 L7 10 L16 16 Z"/>',
@@ -39,7 +40,11 @@ def shape_icon(name: str, colour: str) -> QIcon:
     return QIcon(QPixmap.fromImage(image))
 
 
-class StepBar(QWidget):
+class StepBar(Panel, QWidget):
+    DOCK = DockSpec("stepDock", "step_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Steps"), height=44, fixed=True,
+                    listed=False)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("stepBar")
@@ -137,7 +142,7 @@ class StepBar(QWidget):
         self.refresh()
 
     def _paint_icons(self) -> None:
-        colour = "#e8e8e8" if self.dark else "#333333"
+        colour = STEP_BAR[self.dark]["icon"]
         for button in self.tool_buttons:
             button.setIcon(shape_icon(button.property("shape"), colour))
 
@@ -162,8 +167,7 @@ class StepBar(QWidget):
             stops.append(f"stop:{a + 0.0005:.4f} {colour}, stop:{max(a, b - 0.0005):.4f} {colour}")
         if not stops:
             return
-        handle = "#e8e8e8" if self.dark else "#ffffff"
-        border = "#8a8f99" if self.dark else "#777777"
+        handle, border = STEP_BAR[self.dark]["handle"], STEP_BAR[self.dark]["border"]
         sheet = ("QSlider::groove:horizontal { height: 6px; border-radius: 3px; background: "
                  "qlineargradient(x1:0, y1:0, x2:1, y2:0, " + ", ".join(stops) + "); } "
                  f"QSlider::handle:horizontal {{ width: 14px; margin: -5px 0; "

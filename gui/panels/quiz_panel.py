@@ -1,12 +1,12 @@
 """Quiz mode's answer box: the question, a field, Check / Show answer, feedback and score.
 
-A thin view of ``model.quiz`` (:mod:`gui.quiz_state`). The typed text goes to
+A thin view of ``model.quiz`` (:mod:`gui.state.quiz_state`). The typed text goes to
 :mod:`core.quiz`, which reads it as a number and never evaluates it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.language import ExpressionError
-from gui.model import StepperModel
-from gui.texts import explain, shown, target_text
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import StepperModel
+from gui.support.texts import explain, shown, target_text
+from gui.support.theme import RIGHT, WRONG
 
-RIGHT_COLOUR, WRONG_COLOUR = "#1E8449", "#C0392B"
+RIGHT_COLOUR, WRONG_COLOUR = RIGHT, WRONG  # gui.support.theme
 
 
 class AnswerField(QLineEdit):
@@ -34,7 +36,10 @@ class AnswerField(QLineEdit):
             event.accept()
 
 
-class QuizPanel(QWidget):
+class QuizPanel(Panel, QWidget):
+    DOCK = DockSpec("quizDock", "quiz_dock", Area.BottomDockWidgetArea,
+                    split=("stepDock", Qt.Orientation.Vertical), listed=False, hidden=True)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("quizPanel")
@@ -105,11 +110,6 @@ class QuizPanel(QWidget):
         self.give_up_button.setText(self.tr("Show answer"))
         self.stop_button.setText(self.tr("Leave quiz"))
         self.refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # ---- intent
     def check(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
+from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
 
@@ -72,20 +72,12 @@ def size_estimate(text: str) -> int:
     return max(text.count("\n"), sum(text.count(sign) for sign in "+-*/@("))
 
 
-@dataclass(frozen=True)
-class Program:
-    """Text plus the values given to it: what Apply and the variables table change."""
-
-    text: str
-    bindings: dict[str, Binding]
-
-
 def build(program: Program, learning_rate: float | None = None,
           accumulated: dict[str, np.ndarray] | None = None) -> Trace:
     """The trace of a program; raises ExpressionError for bad text or a bad value.
 
     A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
-    from earlier iterations when zero_grad is forgotten (see gui.training_state).
+    from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
     """
     return build_trace(program.text, program.bindings, learning_rate, accumulated)
 
@@ -180,11 +172,10 @@ class StepperModel(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
-        from gui.quiz_state import QuizState  # noqa: PLC0415 - they import this module
-        from gui.training_state import TrainingState  # noqa: PLC0415
-
-        self.training = TrainingState(self)
-        self.quiz = QuizState(self)
+        #: the companions (gui.state.training_state, gui.state.quiz_state) import this
+        #: module, so whoever makes the model attaches them (gui.state.assemble)
+        self.training = None
+        self.quiz = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
@@ -393,7 +384,7 @@ class StepperModel(QObject):
                                self.tr("Set {0} = {1}").format(name, text.strip()))
 
     def edit_role(self, name: str, role: str) -> bool:
-        from gui.texts import role_title
+        from gui.support.texts import role_title
 
         value = next((v for n, _, v in self.variables() if n == name), None)
         if value is None or role not in ("data", "parameter"):

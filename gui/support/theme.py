@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-from gui.resources import read_text
+from gui.support.resources import read_text
 
 PHASE_COLOURS = {
     False: {None: "#555555", "forward": "#007A5A", "local": "#0072B2", "backward": "#C04F00",
@@ -13,6 +13,11 @@ PHASE_COLOURS = {
            "update": "#E39CC6"},
 }
 HIGHLIGHT = {False: "#FFF1CC", True: "#4A3A12"}  # current row in the lesson tables
+#: a right and a wrong answer (quiz feedback, ✓/✗ marks)
+RIGHT, WRONG = "#1E8449", "#C0392B"
+#: the step bar: its drawn icons, and the slider's handle and its border
+STEP_BAR = {False: {"icon": "#333333", "handle": "#ffffff", "border": "#777777"},
+            True: {"icon": "#e8e8e8", "handle": "#e8e8e8", "border": "#8a8f99"}}
 #: the training plot (matplotlib): background, text and grid, then its lines' colours
 PLOT = {
     False: {"face": "#ffffff", "text": "#1d1d1f", "grid": "#b8b8b4", "loss": "#D55E00",

@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from core.explain import render
 from core.trace import PHASE_TITLES, NoParameterStep, Stepper, Trace
-from gui import fonts
+from gui.support import fonts
 
 SUFFIXES = (".gif", ".pdf")
 LANGUAGES = ("en", "zh")
@@ -87,9 +87,9 @@ def export_steps(trace: Trace, path: str | Path, lang: str = "en",
 
 def current_language() -> str:
     """"zh" when the UI shows the (Chinese, the only) translation now, else "en"."""
-    from gui import i18n
+    from gui.support import i18n
 
-    probe = "Forward pass"  # also sees a translator installed without gui.i18n
+    probe = "Forward pass"  # also sees a translator installed without gui.support.i18n
     translated = QCoreApplication.translate("BackpropStepper", probe) != probe
     return "zh" if translated or i18n.current_language() == "zh" else "en"
 
@@ -112,7 +112,7 @@ class _language:
     def __enter__(self):
         if not self.chinese or QCoreApplication.instance() is None:
             return self
-        from gui.resources import resource
+        from gui.support.resources import resource
 
         translator = QTranslator()
         locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
@@ -137,11 +137,11 @@ def _translate(text: str, contexts: tuple[str, ...]) -> str:
 
 def _step_texts(trace: Trace, position: int, chinese: bool) -> tuple[str, str, str, str]:
     """(title, equation, explanation, phase) of step ``position``."""
-    from gui.theme import phase_colour
+    from gui.support.theme import phase_colour
 
     step = trace.step(position)
     if chinese:
-        from gui.texts import explain, phase_title
+        from gui.support.texts import explain, phase_title
 
         phase = phase_title(step.phase)
         title = _translate(_TITLE, ("StepExport", "ExplanationView"))
@@ -270,7 +270,7 @@ class _Renderer:
         from matplotlib.colors import to_rgb
         from PIL import Image
 
-        from gui.theme import PHASE_COLOURS
+        from gui.support.theme import PHASE_COLOURS
 
         exact = []
         for colour in [*self.canvas.colours.values(), *PHASE_COLOURS[False].values()]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 def root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
-    return Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    return Path(bundle) if bundle else Path(__file__).resolve().parents[2]
 
 
 def resource(*parts: str) -> Path:

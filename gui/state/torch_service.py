@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QApplication
 
-from gui.resources import root
-from gui.torch_worker import NO_TORCH_ENV
+from core.worker import NO_TORCH_ENV
+from gui.support.resources import root
 
 #: a superseded check this long under way is cancelled (restarting the worker costs
 #: about a second: quicker checks are left to finish)

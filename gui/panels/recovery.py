@@ -18,11 +18,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSaveFile, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QSaveFile, QStandardPaths, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from core.language import ExpressionError
 from core.session import Session, load_session
+from gui.panels.base import Panel
 
 PREFIX = "recovery-"
 #: typing in the editor is saved after this pause; everything else at once
@@ -149,7 +150,7 @@ class Autosave(QObject):
         Autosave.claimed.discard(self.path)
 
 
-class RecoveryBar(QFrame):
+class RecoveryBar(Panel, QFrame):
     """'Your last session ended unexpectedly. Restore it?' with Restore / Discard."""
 
     def __init__(self, window, path: Path):
@@ -177,15 +178,10 @@ class RecoveryBar(QFrame):
         self.restore_button.setText(self.tr("Restore"))
         self.discard_button.setText(self.tr("Discard"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def restore(self) -> bool:
         """Into this window if it holds no work yet, else into a new one; the file is
         deleted only once the restoring window has saved the work under its own name."""
-        from gui.model import Program
+        from gui.state.model import Program
 
         try:
             session = load_session(self.path)
@@ -235,7 +231,7 @@ def _new_window(window):
     """A second window for a second restored session, with its own autosave."""
     from PySide6.QtCore import Qt
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     other = MainWindow(getattr(window, "settings", None))
     other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import metadata
 
-from gui.resources import resource
+from gui.support.resources import resource
 
 #: (distribution, what it is to us, extra notice files in resources/licenses)
 PACKAGES = [

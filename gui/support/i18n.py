@@ -52,7 +52,7 @@ def resolve(choice: str | None) -> str:
 
 
 def translations_dir() -> str:
-    from gui.resources import resource
+    from gui.support.resources import resource
 
     return str(resource("translations"))
 
@@ -87,7 +87,7 @@ def apply_language(choice: str | None = SYSTEM) -> str:
                     QCoreApplication.installTranslator(translator)
                     _installed.append(translator)
     if language == "zh":
-        from gui import fonts
+        from gui.support import fonts
 
         fonts.use_cjk()
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

@@ -2,13 +2,13 @@
 
 Writing a program should not be trial and error: the placeholder shows the declaration
 forms, a failed Apply reports every unknown name at once with a button that adds them
-all to the table, and the table adds and removes rows (:mod:`gui.variables_state`).
+all to the table, and the table adds and removes rows (:mod:`gui.state.variables_state`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from core.format import MINUS
 from core.language import ExpressionError
-from gui.i18n import Retranslator
-from gui.matrix_editor import MatrixDialog, editable_as_grid
-from gui.model import StepperModel
-from gui.texts import role_title
-from gui.variables_state import VariablesState
+from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.matrix_editor import MatrixDialog, editable_as_grid
+from gui.state.model import StepperModel
+from gui.state.variables_state import VariablesState
+from gui.support.i18n import Retranslator
+from gui.support.texts import role_title
 
 ROLE_KEY = Qt.ItemDataRole.UserRole
 PENDING_KEY = Qt.ItemDataRole.UserRole + 1  # on the name cell of a row not used yet
@@ -93,7 +94,10 @@ class RoleDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
-class EditorPanel(QWidget):
+class EditorPanel(Panel, QWidget):
+    DOCK = DockSpec("editorDock", "editor_dock", Area.LeftDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Program"), width=270)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("editorPanel")
@@ -210,11 +214,6 @@ class EditorPanel(QWidget):
     def retranslate(self) -> None:
         self._texts.apply()
         self.refresh_table()  # role names and tips
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # ---- intent
     def apply(self) -> None:

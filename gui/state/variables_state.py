@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.graph import Binding
 from core.language import RESERVED, ExpressionError, parse_number
-from gui.model import Program, StepperModel
+from gui.state.model import Program, StepperModel
 
 #: names that are usually parameters: the one-click fix guesses the role by them (the
 #: table changes it with a double-click)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
+from gui.panels.base import Panel
 
-class MessageBar(QFrame):
+
+class MessageBar(Panel, QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("messageBar")
@@ -25,11 +27,6 @@ class MessageBar(QFrame):
 
     def retranslate(self) -> None:
         self.close_button.setToolTip(self.tr("Dismiss"))
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def show_message(self, text: str, kind: str = "error") -> None:
         self.setProperty("kind", kind)

@@ -1,6 +1,6 @@
 """Quiz mode: the current step's number stays hidden until the learner types it.
 
-Part of the one model: :class:`gui.model.StepperModel` owns a :class:`QuizState` as
+Part of the one model: :class:`gui.state.model.StepperModel` owns a :class:`QuizState` as
 ``model.quiz``. Panels ask ``model.quiz.hidden_step`` (the step whose number they must
 show as "?", or None) and listen to ``changed``. Answers are read by :mod:`core.quiz`
 as numbers, never evaluated.

@@ -1,6 +1,6 @@
 """Training: learning rate, next iteration, train N, the loss plot, and PyTorch's ✓ per iteration.
 
-A thin view of ``model.training`` (:mod:`gui.training_state`): it sends intent (a
+A thin view of ``model.training`` (:mod:`gui.state.training_state`): it sends intent (a
 learning rate, "iterate") and redraws from the state's signals. The plot is a matplotlib
 ``Figure`` on a ``FigureCanvasQTAgg``; new iterations move the existing lines'
 data (``set_data``) and ask for ``draw_idle``.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
 # isort: split
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
-from gui import fonts
-from gui.model import StepperModel
-from gui.theme import PLOT
-from gui.training_state import MAX_TRAIN
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import StepperModel
+from gui.state.training_state import MAX_TRAIN
+from gui.support import fonts
+from gui.support.theme import PLOT
 
 OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
 #: lines on the parameter plot (a vector parameter has one per entry)
@@ -54,7 +55,10 @@ def _entries(name: str, value) -> list[tuple[str, float]]:
     return [(f"{name}[{i}]", float(v)) for i, v in enumerate(flat)]
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(Panel, QWidget):
+    DOCK = DockSpec("trainingDock", "training_dock", Area.RightDockWidgetArea,
+                    tabify="torchDock")
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")

@@ -11,7 +11,7 @@ import threading
 import weakref
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
-from gui.i18n import Retranslator
-from gui.model import StepperModel
-from gui.torch_service import TorchService
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import StepperModel
+from gui.state.torch_service import TorchService
+from gui.support.i18n import Retranslator
 
 OK_MARK, BAD_MARK = "✓", "✗"
 
@@ -44,8 +45,11 @@ _CODE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CODE_LOCK = threading.Lock()
 
 
-class TorchPanel(QWidget):
+class TorchPanel(Panel, QWidget):
     """Listens to the model; asks the shared worker for a check whenever the trace changes."""
+
+    DOCK = DockSpec("torchDock", "torch_dock", Area.RightDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "PyTorch"), width=350)
 
     statusChanged = Signal(str)
 
@@ -213,11 +217,6 @@ class TorchPanel(QWidget):
             self._show_answer(self._answer)
         elif self.status.property("state") == "pending":
             self._set_status(self._pending_text(), "pending")
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _pending_text(self) -> str:
         return self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")

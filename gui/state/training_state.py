@@ -1,6 +1,6 @@
 """Gradient descent in the window: iterations, their history, and the PyTorch check.
 
-Part of the one model: :class:`gui.model.StepperModel` owns a :class:`TrainingState` as
+Part of the one model: :class:`gui.state.model.StepperModel` owns a :class:`TrainingState` as
 ``model.training``. An iteration is the lesson's last sentence made concrete: take the
 update steps of the current trace (``w ← w − lr · ∂loss/∂w``), make the new values the
 parameters' bindings, and build the next forward and backward pass. One click (or one
@@ -22,30 +22,12 @@ from PySide6.QtGui import QUndoCommand
 from core.language import ExpressionError
 from core.session import Session
 from core.trace import Trace
-from core.training import Iteration, check_learning_rate, with_parameters
-from gui.model import Program, StepperModel, build
-from gui.torch_service import TorchService
+from core.training import Iteration, check_learning_rate, descend
+from gui.state.model import Program, StepperModel, build
+from gui.state.torch_service import TorchService
 
 #: "train N" runs on the GUI thread (each iteration is one small trace): keep N sane
 MAX_TRAIN = 1000
-
-
-def iteration_of(trace: Trace, number: int) -> Iteration:
-    """The iteration a trace with a learning rate stands for: its loss, grads and update."""
-    graph = trace.graph
-    if not graph.parameters:
-        raise ExpressionError("there is no parameter to train",
-                              hint="make a value a parameter, as in w = param(1.0)")
-    output = np.asarray(graph.output_node.value)
-    if output.size != 1:
-        raise ExpressionError("the output must be one number (a loss) to train",
-                              hint="take the mean or the sum, as in loss = mean(…)")
-    lr = trace.learning_rate
-    params = {n.name: n.value for n in graph.parameters}
-    grads = {n.name: trace.update_gradient(n.id) for n in graph.parameters}
-    with np.errstate(all="ignore"):
-        updated = {name: params[name] - lr * grads[name] for name in params}
-    return Iteration(number, float(output.reshape(())), params, grads, updated)
 
 
 @dataclass
@@ -130,16 +112,13 @@ class TrainingState(QObject):
         if not 1 <= count <= MAX_TRAIN:
             raise ExpressionError(f"train 1 to {MAX_TRAIN} iterations at a time",
                                   where="iterations")
-        program, accumulated, trace = model.program, dict(model.accumulated), model.trace
+        program, accumulated = model.program, dict(model.accumulated)
         new: list[Iteration] = []
-        for i in range(count):
-            if i:
-                trace = build(program, lr, accumulated)
-            it = iteration_of(trace, len(self.history) + i + 1)
+        steps = descend(program.text, program.bindings, lr, count, self.forget_zero_grad,
+                        accumulated, model.trace, len(self.history) + 1)
+        for it, bindings, left, _trace in steps:
             new.append(it)
-            program = Program(program.text,
-                              with_parameters(trace.graph, program.bindings, it.updated))
-            accumulated = dict(it.grads) if self.forget_zero_grad else {}
+            program, accumulated = Program(program.text, bindings), left
         after_trace = build(program, lr, accumulated)
         before = _Snapshot(model.program, dict(model.accumulated), list(self.history),
                            self.run_start, model.position)

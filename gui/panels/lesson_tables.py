@@ -14,7 +14,7 @@ resize to their contents each change costs time in proportion to the rows.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,9 +28,10 @@ from core.explain import unneeded, unneeded_edges
 from core.format import format_number, format_value, full_precision
 from core.trace import PHASES, NoParameterStep, Step
 from core.values import shape_text
-from gui.model import STEP_PHASES, StepperModel
-from gui.texts import explain, formula_text, phase_title, target_text
-from gui.theme import HIGHLIGHT, phase_colour
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import STEP_PHASES, StepperModel
+from gui.support.texts import explain, formula_text, phase_title, target_text
+from gui.support.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
 #: up to this many steps every cell is made at once (and columns fit their contents)
@@ -58,7 +59,11 @@ def compact_value(value) -> str:
     return f"{shape_text(array.shape)} [{'; '.join(rows)}]"
 
 
-class LessonTables(QTabWidget):
+class LessonTables(Panel, QTabWidget):
+    DOCK = DockSpec("tablesDock", "tables_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Lesson tables"),
+                    split=("explanationDock", Qt.Orientation.Horizontal), width=560)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("lessonTables")
@@ -128,11 +133,6 @@ class LessonTables(QTabWidget):
             table.setAccessibleName(phase_title(phase))
             self.setTabText(self.indexOf(table), phase_title(phase))
         self.rebuild()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtWidgets import QTextBrowser
 
 from core.expand import expand_element, jacobian_of
@@ -17,12 +17,17 @@ from core.format import format_number, format_value
 from core.labels import grid_shape
 from core.quiz import element_asked, hint
 from core.trace import BackwardStep, LocalGradientStep, NoParameterStep
-from gui.model import StepperModel
-from gui.texts import equation_text, explain, phase_title, role_title, shown, target_text
-from gui.theme import phase_colour
+from gui.panels.base import Area, DockSpec, Panel
+from gui.state.model import StepperModel
+from gui.support.texts import equation_text, explain, phase_title, role_title, shown, target_text
+from gui.support.theme import phase_colour
 
 
-class ExplanationView(QTextBrowser):
+class ExplanationView(Panel, QTextBrowser):
+    DOCK = DockSpec("explanationDock", "explanation_dock", Area.BottomDockWidgetArea,
+                    QT_TRANSLATE_NOOP("MainWindow", "Explanation"),
+                    split=("stepDock", Qt.Orientation.Vertical), width=560, height=200)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("explanationView")
@@ -43,11 +48,6 @@ class ExplanationView(QTextBrowser):
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Explanation of the current step"))
         self.refresh()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

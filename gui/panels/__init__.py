@@ -1,0 +1,1 @@
+"""One module per dock or bar; each receives the state objects it shows."""

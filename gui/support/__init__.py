@@ -1,0 +1,1 @@
+"""What every room shares: i18n, texts, theme, fonts, resources, licences."""

@@ -1,0 +1,1 @@
+"""The main window, its actions and key routing, documents and dialogs."""

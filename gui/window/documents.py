@@ -1,0 +1,251 @@
+"""The window's documents: open, save, export, recent files, unsaved changes, settings.
+
+A mixin of :class:`gui.window.main_window.MainWindow` (it uses the window's model,
+canvas, message bar and menus). Its words keep the translation context ``MainWindow``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSaveFile, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from core.language import ExpressionError
+from core.session import load_session
+from gui.state.model import Program
+from gui.window import view_actions
+
+MAX_RECENT = 8
+translate = QCoreApplication.translate
+
+
+class DocumentsMixin:
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else (self.title or translate("MainWindow", "Untitled"))
+        self.setWindowTitle(f"{name}[*] — Backprop Stepper")  # a name: the same in Chinese
+
+    def is_dirty(self) -> bool:
+        return not self.model.undo_stack.isClean()
+
+    def load_program(self, program: Program, position: int | None = None, title: str = "",
+                     path: Path | None = None) -> None:
+        """Make ``program`` the document (not undoable); raises ExpressionError if it is bad."""
+        self.model.replace_document(program, position)
+        self.canvas.fit_view()
+        self.path = path
+        self.title = title
+        self._update_title()
+        self.message_bar.hide()
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a session; a bad file leaves everything as it was and says why inline."""
+        path = Path(path)
+        try:
+            session = load_session(path)
+            self.load_program(Program(session.text, dict(session.bindings)),
+                              session.position, session.title, path)
+        except ExpressionError as error:
+            self.message_bar.show_message(
+                translate("MainWindow", "Could not open {0}: {1}. Your work is unchanged.").format(
+                    path.name, error.message if error.where else str(error)))
+            return False
+        self._add_recent(path)
+        self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(path.name), 5000)
+        return True
+
+    def load_example(self, path: str | Path) -> bool:
+        path = Path(path)
+        try:
+            session = load_session(path)
+            self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
+        except ExpressionError as error:
+            self.message_bar.show_message(str(error))
+            return False
+        return True
+
+    def new_session(self) -> None:
+        from core.examples import LESSON_TEXT, lesson_bindings
+
+        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
+
+    def save_to(self, path: str | Path) -> bool:
+        path = Path(path)
+        data = self.model.session(self.title).to_json().encode("utf-8")
+        file = QSaveFile(str(path))
+        if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
+                or not file.commit():
+            file.cancelWriting()
+            self.message_bar.show_message(translate("MainWindow", "Could not save {0}: {1}").format(
+                path.name, file.errorString()))
+            return False
+        self.path = path
+        self.model.undo_stack.setClean()
+        self._update_title()
+        self._add_recent(path)
+        self.statusBar().showMessage(translate("MainWindow", "Saved {0}").format(path.name), 5000)
+        return True
+
+    def _session_filter(self) -> str:
+        return translate("MainWindow", "Backprop Stepper sessions (*.json);;All files (*)")
+
+    def save(self) -> bool:
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        suggested = str(self.path) if self.path else "session.json"
+        title = translate("MainWindow", "Save Session")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested,
+                                              self._session_filter())
+        return self.save_to(path) if path else False
+
+    def export_image(self, path: str | Path) -> bool:
+        try:
+            self.canvas.export_image(str(path))
+        except (OSError, ValueError) as error:
+            self.message_bar.show_message(translate(
+                "MainWindow", "Could not export the image: {0}").format(
+                error))
+            return False
+        self.statusBar().showMessage(
+            translate("MainWindow", "Exported {0}").format(Path(path).name), 5000)
+        return True
+
+    def _export_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Export Image"), "graph.png",
+            translate("MainWindow", "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
+        if path:
+            self.export_image(path)
+
+    def export_steps(self, path: str | Path, lang: str | None = None) -> bool:
+        """Every step 1..N of the current program as a GIF or PDF (gui.window.step_export);
+        ``lang`` "en" or "zh", by default the UI's language."""
+        from gui.window.step_export import ExportError, current_language, export_steps
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_steps(self.model.trace, path, lang=lang or current_language())
+        except (ExportError, OSError) as error:
+            self.message_bar.show_message(
+                translate("MainWindow", "Could not export the step-through: {0}").format(error))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(
+            translate("MainWindow", "Exported {0}").format(Path(path).name), 5000)
+        return True
+
+    def _export_steps_triggered(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, translate("MainWindow", "Export Step-Through"), "steps.gif",
+            translate("MainWindow", "Animated GIF (*.gif);;PDF handout (*.pdf)"))
+        if path and not Path(path).suffix:
+            path += ".pdf" if "*.pdf" in chosen else ".gif"
+        if path:
+            self.export_steps(path)
+
+    def _new_triggered(self) -> None:
+        if self.confirm_discard():
+            self.new_session()
+
+    def _open_triggered(self) -> None:
+        if not self.confirm_discard():
+            return
+        start = str(self.path.parent) if self.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open Session"), start,
+                                              self._session_filter())
+        if path:
+            self.open_file(path)
+
+    def _example_triggered(self, path: Path) -> None:
+        if self.confirm_discard():
+            self.load_example(path)
+
+    # ---- recent files
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        self.recent = [text] + [p for p in self.recent if p != text][: MAX_RECENT - 1]
+        self._fill_recent()
+        if self.settings is not None:
+            self.settings.setValue("recentFiles", self.recent)
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent = [str(p) for p in paths][:MAX_RECENT]
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._recent_triggered(p))
+        self.recent_menu.setEnabled(bool(self.recent))
+
+    def _recent_triggered(self, path: str) -> None:
+        if self.confirm_discard():
+            self.open_file(path)
+
+    # ---- leaving
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on.
+
+        The question is a QMessageBox kept in ``self.unsaved_box`` (buttons Save, Discard,
+        Cancel), so a test can answer it.
+        """
+        if not self.is_dirty():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, translate("MainWindow", "Unsaved changes"),
+                          translate("MainWindow",
+                                    "The program has changes that are not saved. Save them?"),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedChangesBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.unsaved_box = box
+        answer = box.exec()
+        self.unsaved_box = None
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def quit(self) -> None:
+        if self.confirm_discard():
+            self._confirmed_close = True
+            self.close()
+
+    def closeEvent(self, event) -> None:
+        # Ask only when the user closes the window (a spontaneous close from the window
+        # system) or via Quit; a programmatic close() from a test or the app never blocks.
+        if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
+                and not self.confirm_discard():
+            event.ignore()
+            return
+        self.model.set_playing(False)
+        if self.settings is not None:
+            self.save_settings(self.settings)
+        event.accept()
+
+    # ---- settings (only when gui.app gave us a QSettings)
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("windowState", self.saveState())
+        settings.setValue("dark", self.dark)
+        settings.setValue("torchResultsFromStart", self.torch_results_action.isChecked())
+        settings.setValue("recentFiles", self.recent)
+        settings.setValue("lastSession", self.model.session(self.title).to_json())
+        settings.setValue("lastPath", str(self.path) if self.path else "")
+
+    def restore_settings(self, settings: QSettings) -> None:
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("windowState")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.set_dark(str(settings.value("dark", "false")).lower() == "true")
+        self.torch_results_action.setChecked(
+            str(settings.value("torchResultsFromStart", "false")).lower() == "true")
+        view_actions.restore(self, settings)
+        recent = settings.value("recentFiles", [])
+        self.set_recent([recent] if isinstance(recent, str) else list(recent or []))
