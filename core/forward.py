@@ -25,7 +25,7 @@ from core.ops import OPS, jvp
 from core.values import shape_text
 
 #: ``w``, ``w[2]``, ``W[1, 0]``: at most two indices, read with a bounded pattern
-_WRT = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_@]{0,99})\s*(?:\[\s*(-?\d{1,9})\s*"
+_WRT = re.compile(r"\s*([^\W\d][\w@]{0,99})\s*(?:\[\s*(-?\d{1,9})\s*"
                   r"(?:,\s*(-?\d{1,9})\s*)?\])?\s*\Z")
 #: the most passes :func:`compare_modes` runs (one per parameter entry)
 MAX_COMPARED = 256
@@ -88,6 +88,10 @@ def parse_seed(graph: ComputationGraph, spec: str, where: str = "--forward-mode"
     """``NAME``, ``NAME[i]`` or ``NAME[i, j]`` for data or a parameter; anything else is
     an ExpressionError naming it."""
     match = _WRT.match(spec) if len(spec) <= 240 else None
+    if match is None and any(n.kind == "constant" and n.label == spec.strip()
+                             for n in graph.nodes):
+        raise ExpressionError(f"{short(spec.strip())} is a constant: nothing can move it, so "
+                              "it has no tangent to seed", where=where)
     if match is None:
         raise ExpressionError(f"expected NAME, NAME[i] or NAME[i, j], got {short(spec)!r}",
                               where=where)

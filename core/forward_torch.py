@@ -113,7 +113,8 @@ def forward_code(graph: ComputationGraph, seed: Seed) -> str:
     output = lines[end][len("print("):-1]
     names = python_names(graph)
     name = names.get(seed.node, seed.wrt)
-    head = lines[:start]
+    # forward mode needs no autograd graph: the leaves are plain tensors
+    head = [line.replace(", requires_grad=True", "") for line in lines[:start]]
     head.insert(1, "import torch.autograd.forward_ad as fwAD")
     if seed.index is None:
         tangent = f"torch.ones_like({name})"
