@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.language import ExpressionError
 from core.session import load_session
-from gui import i18n, view_actions
+from gui import forward_panel, i18n, view_actions
 from gui.editor_panel import EditorPanel
 from gui.explanation import ExplanationView
 from gui.graph_canvas import GraphCanvas
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._make_learning_docks()
         self._make_actions()
         self._add_learning_actions()
+        forward_panel.install(self)  # issue 14: Mode: Forward, Why backwards, What if
         view_actions.install(self)  # Whole graph, Follow the step, graph text size
         self._make_menus()
 
@@ -345,6 +346,7 @@ class MainWindow(QMainWindow):
         step_menu.addAction(self.play_action)
         step_menu.addSeparator()
         step_menu.addAction(self.quiz_panel.toggle_action)
+        step_menu.addAction(self.forward_panel.mode_action)
 
         self.examples_menu = self._menu(bar, lambda: self.tr("E&xamples"))
         self.examples_menu.setObjectName("examplesMenu")
