@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QPlainTextEdit,
     QSlider,
     QTableWidget,
     QTableWidgetItem,
@@ -35,11 +36,13 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value
 from core.forward import compare_modes, cost, parse_seed, tangents, text, walk
+from core.forward_torch import forward_code
 from core.graph import Binding, evaluate
 from core.language import ExpressionError
 from core.trace import build_trace
 from gui.i18n import current_language
 from gui.model import StepperModel
+from gui.torch_service import TorchService
 
 TANGENT_COLOUR = "#8E44AD"  # forward mode's own colour: neither value, gradient nor local
 SLIDER_STEPS = 200
@@ -62,7 +65,7 @@ class ForwardPanel(QWidget):
         self.title = QLabel(objectName="forwardTitle", wordWrap=True)
         self.wrt_label = QLabel()
         self.wrt = QComboBox(objectName="forwardWrt")
-        self.wrt.currentTextChanged.connect(self.refresh)
+        self.wrt.currentTextChanged.connect(self._changed)
         self.walk_list = QListWidget(objectName="forwardSteps")
         self.walk_list.setWordWrap(True)
         self.walk_list.currentRowChanged.connect(self._step_picked)
@@ -109,12 +112,24 @@ class ForwardPanel(QWidget):
         whatif_layout.addWidget(self.plot_title)
         whatif_layout.addWidget(self.plot, 3)
         whatif_layout.addWidget(self.table, 1)
+        self.code = QPlainTextEdit(objectName="forwardCode", readOnly=True)
+        self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.torch_status = QLabel(objectName="forwardTorch", wordWrap=True)
+        code_page = QWidget()
+        code_layout = QVBoxLayout(code_page)
+        code_layout.addWidget(self.torch_status)
+        code_layout.addWidget(self.code, 1)
         self.tabs = QTabWidget(objectName="forwardTabs")
         self.tabs.addTab(walk_page, "")
         self.tabs.addTab(whatif_page, "")
+        self.tabs.addTab(code_page, "PyTorch")
         layout = QVBoxLayout(self)
         layout.addLayout(pick)
         layout.addWidget(self.tabs, 1)
+        #: torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None
+        self.torch_answer = None
+        self._request_id = None
+        TorchService.instance().reportReady.connect(self._on_answer)
         self.retranslate()
         model.traceReplaced.connect(self.reload)
         self.reload()
@@ -145,7 +160,14 @@ class ForwardPanel(QWidget):
 
     def _mode_toggled(self, on: bool) -> None:
         self.mode_action.setText(self.tr("Mode: Forward") if on else self.tr("Mode: Reverse"))
+        self._changed()
+
+    def _changed(self) -> None:
+        """A new walk: our numbers at once, torch's when forward mode is on."""
+        self.torch_answer = None
         self.refresh()
+        if self.forward_mode:
+            self.check_with_torch()
 
     # ---- the program
     def reload(self) -> None:
@@ -159,7 +181,7 @@ class ForwardPanel(QWidget):
         self.wrt.setCurrentText(current if current in names else default)
         self.wrt.blockSignals(False)
         self._whatif_trace = None
-        self.refresh()
+        self._changed()
 
     def seed(self):
         name = self.wrt.currentText()
@@ -184,7 +206,7 @@ class ForwardPanel(QWidget):
         self.title.setText(text("title", lang, wrt=seed.wrt))
         self.steps = walk(graph, seed)
         for step in self.steps:
-            self.walk_list.addItem(step.equation)
+            self.walk_list.addItem(step.equation + self._tick(step))
         self.walk_list.setCurrentRow(len(self.steps) - 1)
         lines = [cost(graph, lang), text("why", lang, output=graph.output_node.label)]
         for row in compare_modes(graph, self.model.trace.grads):
@@ -193,7 +215,56 @@ class ForwardPanel(QWidget):
                               reverse=format_value(row.reverse),
                               same=self.tr("equal") if row.equal else self.tr("different")))
         self.cost_label.setText("\n".join(lines))
+        self.code.setPlainText(forward_code(graph, seed))
+        self._show_torch_status()
         self._setup_slider(seed)
+
+    # ---- PyTorch's forward_ad, in the worker process
+    def check_with_torch(self) -> None:
+        """Ask the worker for torch's tangents of the walk shown (superseding older asks)."""
+        seed = self.seed()
+        if seed is None:
+            return
+        self.torch_answer = None
+        self._request_id = TorchService.instance().request_forward(
+            {"session": self.model.session().to_dict(), "wrt": seed.wrt})
+        self._show_torch_status()
+
+    def _on_answer(self, request_id: int, answer: dict) -> None:
+        if request_id != self._request_id:
+            return
+        self._request_id = None
+        self.torch_answer = answer.get("forward") or {"available": False,
+                                                      "error": answer.get("failure")}
+        for row, step in enumerate(self.steps):
+            item = self.walk_list.item(row)
+            if item is not None:
+                item.setText(step.equation + self._tick(step))
+        self._show_torch_status()
+
+    def _tick(self, step) -> str:
+        answer = self.torch_answer
+        if not answer or step.kind == "value":
+            return ""
+        name = self.model.trace.graph.nodes[step.node].name
+        ok = (answer.get("ok") or {}).get(name)
+        return "" if ok is None else ("  ✓" if ok else "  ✗")
+
+    def _show_torch_status(self) -> None:
+        answer = self.torch_answer
+        if self._request_id is not None:
+            status = self.tr("PyTorch forward_ad: checking…")
+        elif answer is None:
+            status = self.tr("PyTorch forward_ad: turn on Mode: Forward to check")
+        elif not answer.get("available"):
+            status = self.tr("PyTorch forward_ad: not available ({0})").format(
+                answer.get("error") or "")
+        elif answer.get("match"):
+            status = self.tr("PyTorch forward_ad: every tangent matches ✓")
+        else:
+            status = self.tr("PyTorch forward_ad: MISMATCH ✗ {0}").format(
+                answer.get("error") or ", ".join(k for k, v in answer["ok"].items() if not v))
+        self.torch_status.setText(status)
 
     def _step_picked(self, row: int) -> None:
         ok = 0 <= row < len(self.steps)

@@ -588,6 +588,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ForwardPanel</name>
         <message>
             <source>Why backwards</source>
+            <extracomment>torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
             <translation>为什么要反向</translation>
         </message>
         <message>
@@ -641,6 +642,26 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>different</source>
             <translation>不同</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: checking…</source>
+            <translation>PyTorch forward_ad：正在检查…</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: turn on Mode: Forward to check</source>
+            <translation>PyTorch forward_ad：打开“模式：前向”即可检查</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: not available ({0})</source>
+            <translation>PyTorch forward_ad：不可用（{0}）</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: every tangent matches ✓</source>
+            <translation>PyTorch forward_ad：每个切向量都一致 ✓</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: MISMATCH ✗ {0}</source>
+            <translation>PyTorch forward_ad：不一致 ✗ {0}</translation>
         </message>
         <message>
             <source>What if: pick a scalar input</source>

@@ -107,3 +107,20 @@ def test_the_panel_in_chinese(window, qtbot):
     assert "1 个参数：前向模式需要 1 次传递" in window.findChild(QLabel, "whyBackwards").text()
     assert panel.tabs.tabText(1) == "假如"
     assert window.findChild(QLabel, "whatIfValue").text().startswith("假如 w = ")
+
+
+def test_torch_forward_ad_ticks_every_tangent_and_the_code_is_shown(window, qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from tests.gui.test_torch_panel import TORCH_TIMEOUT
+
+    panel = turn_on(window, qtbot)
+    status = window.findChild(QLabel, "forwardTorch")
+    qtbot.waitUntil(lambda: "every tangent matches" in status.text(), timeout=TORCH_TIMEOUT)
+    assert panel.torch_answer["tangents"]["loss"] == -2.0
+    steps = window.findChild(QListWidget, "forwardSteps")
+    rows = [steps.item(i).text() for i in range(steps.count())]
+    assert rows[-1].endswith("= −2  ✓") and rows[0].endswith("✓")
+    assert [r for r in rows if r.startswith("∂")] == [r for r in rows if r.endswith("✓")]
+    code = window.findChild(QPlainTextEdit, "forwardCode").toPlainText()
+    assert "with fwAD.dual_level():" in code and "fwAD.unpack_dual(loss).tangent" in code
