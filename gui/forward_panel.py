@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.format import format_value
-from core.forward import compare_modes, cost, parse_seed, tangents, text, walk
+from core.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
 from core.forward_torch import forward_code
 from core.graph import Binding, evaluate
 from core.language import ExpressionError
@@ -47,6 +47,8 @@ from gui.torch_service import TorchService
 TANGENT_COLOUR = "#8E44AD"  # forward mode's own colour: neither value, gradient nor local
 SLIDER_STEPS = 200
 CURVE_POINTS = 41
+#: nodes × passes that "Why backwards" may spend comparing the modes
+MAX_COMPARE_WORK = 200_000
 
 
 class ForwardPanel(QWidget):
@@ -57,6 +59,8 @@ class ForwardPanel(QWidget):
         self.steps = []
         self._range = (0.0, 2.0)
         self._whatif_trace = None
+        self._stale = True
+        self._on_screen = False
 
         self.mode_action = QAction(self, objectName="forwardModeAction", checkable=True)
         self.mode_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -149,6 +153,12 @@ class ForwardPanel(QWidget):
         self.plot_title.setText(self.tr("loss against w, with the tangent line"))
         self.refresh()
 
+    def set_on_screen(self, on: bool) -> None:
+        """The dock's tab is the one shown (QDockWidget.visibilityChanged)."""
+        self._on_screen = on
+        if on and self._stale:
+            self.refresh()
+
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -193,6 +203,12 @@ class ForwardPanel(QWidget):
             return None
 
     def refresh(self) -> None:
+        """Redo the walk, lazily: a hidden panel in reverse mode only notes that it must
+        (a 20,000-node Apply must not pay for forward mode nobody looks at)."""
+        if not (self.forward_mode or self._on_screen):
+            self._stale = True
+            return
+        self._stale = False
         lang = current_language()
         graph = self.model.trace.graph
         seed = self.seed()
@@ -209,7 +225,9 @@ class ForwardPanel(QWidget):
             self.walk_list.addItem(step.equation + self._tick(step))
         self.walk_list.setCurrentRow(len(self.steps) - 1)
         lines = [cost(graph, lang), text("why", lang, output=graph.output_node.label)]
-        for row in compare_modes(graph, self.model.trace.grads):
+        # one pass per parameter entry: bounded by the work, not only the count
+        limit = max(1, min(MAX_COMPARED, MAX_COMPARE_WORK // max(1, len(graph.nodes))))
+        for row in compare_modes(graph, self.model.trace.grads, limit):
             lines.append(text("equal", lang, output=graph.output_node.label, name=row.name,
                               forward=format_value(row.forward),
                               reverse=format_value(row.reverse),
@@ -387,6 +405,7 @@ def install(window) -> ForwardPanel:
     dock = window._dock("forwardDock", panel.windowTitle(), panel,
                         Qt.DockWidgetArea.RightDockWidgetArea)
     panel.windowTitleChanged.connect(dock.setWindowTitle)
+    dock.visibilityChanged.connect(panel.set_on_screen)
     window.tabifyDockWidget(window.torch_dock, dock)
     window.torch_dock.raise_()
     window.forward_dock = dock

@@ -124,3 +124,12 @@ def test_torch_forward_ad_ticks_every_tangent_and_the_code_is_shown(window, qtbo
     assert [r for r in rows if r.startswith("∂")] == [r for r in rows if r.endswith("✓")]
     code = window.findChild(QPlainTextEdit, "forwardCode").toPlainText()
     assert "with fwAD.dual_level():" in code and "fwAD.unpack_dual(loss).tangent" in code
+
+
+def test_a_hidden_panel_in_reverse_mode_waits_until_it_is_shown(window, qtbot):
+    panel = window.forward_panel
+    assert not panel.forward_mode and window.torch_panel.isVisible()
+    assert panel.steps == []  # nothing spent on forward mode nobody looks at
+    window.forward_dock.raise_()
+    qtbot.waitUntil(lambda: bool(panel.steps))
+    assert panel.steps and float(panel.steps[-1].value) == -2.0
