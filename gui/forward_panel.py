@@ -11,6 +11,8 @@ tangent line at the current w, whose slope is ∂loss/∂w.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 import gui.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
@@ -49,6 +51,18 @@ SLIDER_STEPS = 200
 CURVE_POINTS = 41
 #: nodes × passes that "Why backwards" may spend comparing the modes
 MAX_COMPARE_WORK = 200_000
+
+
+def quiet(method):
+    """Run with numpy's warnings off: a learner's nan or overflow is shown as a number
+    (nan, inf), never raised or printed."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 class ForwardPanel(QWidget):
@@ -202,6 +216,7 @@ class ForwardPanel(QWidget):
         except ExpressionError:
             return None
 
+    @quiet
     def refresh(self) -> None:
         """Redo the walk, lazily: a hidden panel in reverse mode only notes that it must
         (a 20,000-node Apply must not pay for forward mode nobody looks at)."""
@@ -302,6 +317,8 @@ class ForwardPanel(QWidget):
         w = float(graph.nodes[seed.node].value)
         half = max(2.0, 2.0 * abs(w)) if np.isfinite(w) else 2.0
         centre = w if np.isfinite(w) else 0.0
+        if not np.isfinite(centre - half) or not np.isfinite(centre + half):
+            centre, half = 0.0, 2.0  # a w near the float limit: the plot around 0
         self._range = (centre - half, centre + half)
         self._draw_curve(seed)
         self.slider.blockSignals(True)
@@ -334,6 +351,7 @@ class ForwardPanel(QWidget):
     def _slid(self, position: int) -> None:
         self.set_whatif(self.value_at(position))
 
+    @quiet
     def set_whatif(self, w: float) -> None:
         """Recompute every value and gradient with the picked input at ``w``."""
         seed = self.seed()

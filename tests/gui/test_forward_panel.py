@@ -133,3 +133,14 @@ def test_a_hidden_panel_in_reverse_mode_waits_until_it_is_shown(window, qtbot):
     window.forward_dock.raise_()
     qtbot.waitUntil(lambda: bool(panel.steps))
     assert panel.steps and float(panel.steps[-1].value) == -2.0
+
+
+def test_the_monkey_with_forward_mode_on_leaves_no_exception(window, qtbot, monkeypatch):
+    """The GUI monkey's walk (random programs, values, keys) with the panel live: a nan
+    or an overflow in forward mode is a number shown, never a warning raised."""
+    from tests.gui import test_monkey
+
+    caught = test_monkey.collected_exceptions.__wrapped__(monkeypatch)
+    window.forward_panel.mode_action.setChecked(True)
+    test_monkey.test_monkey_walk_leaves_no_exception_and_the_lesson_still_works(
+        window, qtbot, caught)
