@@ -16,6 +16,10 @@ applied. Figures in milliseconds:
   explanation, lesson tables, step bar, PyTorch panel). The window is 1400×900 and
   offscreen, so the view's pans are instant;
 - ``end_ms`` / ``home_ms``: End from the start, then Home from the end, the same way.
+- ``whatif_ms`` (issue 14, on the lesson, under the key ``"lesson"``): the median of
+  one What-if slider move, from Page Up/Down on the slider until every panel is
+  painted, at the start, the middle and the end of the steps (target: ≤ 33 ms, i.e.
+  at least 30 updates a second).
 """
 
 from __future__ import annotations
@@ -78,6 +82,31 @@ def measure(window, app, n_ops: int) -> dict[str, float]:
 
 
 STEP_PRESSES = 50
+WHATIF_MOVES = 30
+
+
+def measure_whatif(window, app) -> dict[str, float]:
+    """What-if slider moves on the lesson, at three positions of the walk."""
+    window.load_example(Path(__file__).resolve().parent.parent / "resources" / "examples"
+                        / "01-lesson.json")
+    settle(window, app)
+    panel = window.forward_panel
+    panel.mode_action.setChecked(True)
+    panel.tabs.setCurrentIndex(1)
+    settle(window, app)
+    times = []
+    for position in (0, window.model.length // 2, window.model.length):
+        window.model.goto(position)
+        settle(window, app)
+        for i in range(WHATIF_MOVES):
+            key = Qt.Key.Key_PageUp if i % 10 < 5 else Qt.Key.Key_PageDown
+            begin = time.perf_counter()
+            QTest.keyClick(panel.slider, key)
+            settle(window, app)
+            times.append((time.perf_counter() - begin) * 1000)
+    median = statistics.median(times)
+    return {"whatif_ms": round(median, 2), "whatif_per_s": round(1000 / median, 1),
+            "whatif_max_ms": round(max(times), 2)}
 
 
 def settle(window, app) -> None:
@@ -100,6 +129,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sizes", default="300,1000,2000,5000,20000")
+    parser.add_argument("--whatif-only", action="store_true",
+                        help="only the What-if slider on the lesson")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
@@ -108,8 +139,11 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    rows = {int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
+    rows: dict = {} if args.whatif_only else {
+        int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
+    lesson = measure_whatif(window, app)
     if args.json:
+        rows["lesson"] = lesson
         print(json.dumps(rows, indent=2))
         return
     print(f"{'ops':>7} {'nodes':>7} {'steps':>7} {'async':>6} {'apply':>7} {'ready':>7} "
@@ -118,6 +152,8 @@ def main() -> None:
         print(f"{n:>7,} {r['nodes']:>7,} {r['steps']:>7,} {str(r['async']):>6} "
               f"{r['apply_ms']:>7} {r['ready_ms']:>7} {r['max_gap_ms']:>8} {r['step_ms']:>7} "
               f"{r['end_ms']:>7} {r['home_ms']:>7}")
+    print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} a "
+          f"second (worst {lesson['whatif_max_ms']} ms)")
 
 
 if __name__ == "__main__":

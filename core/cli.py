@@ -23,6 +23,8 @@ from core import __version__
 from core.draws import forbidden
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.format import format_value, matrix_lines, to_json_value
+from core.forward import parse_seed
+from core.forward_cli import forward_json, render_forward, run_forward_mode
 from core.graph import Binding, Operand
 from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
@@ -71,6 +73,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--forget-zero-grad", action="store_true",
                         help="with --train: never reset the gradients, as when "
                              "optimizer.zero_grad() is forgotten")
+    parser.add_argument("--forward-mode", metavar="NAME",
+                        help="forward mode: carry ∂node/∂NAME forward (NAME, NAME[i] or "
+                             "NAME[i,j] for one entry), checked against torch forward_ad")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
@@ -279,6 +284,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             flag = "--param" if bindings[name].role == "parameter" else "--input"
             raise ExpressionError(f"the program does not use {short(name)} as an input",
                                   where=f"{flag} {short(name)}")
+        seed = None if args.forward_mode is None else parse_seed(trace.graph, args.forward_mode)
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -288,6 +294,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from core.torch_check import compare  # noqa: PLC0415 - keeps --no-torch torch-free
 
         report = compare(trace.graph, trace.grads, numeric=numeric, trace=trace)
+    forward = None if seed is None else run_forward_mode(trace.graph, seed, not args.no_torch)
     with np.errstate(all="ignore"):  # an update that overflows is said in words below
         warnings = warnings_of(trace) + update_warnings(trace)
         if report is not None:
@@ -299,15 +306,21 @@ def run(argv: Sequence[str] | None = None) -> int:
             result["warnings"] = warnings
             if run_ is not None:
                 result["training"] = training_json(run_)
+            if forward is not None:
+                result["forward_mode"] = forward_json(*forward)
             text = json.dumps(result, ensure_ascii=not stdout_is_unicode(), indent=2) + "\n"
         else:
             text = render_tables(trace, numeric, report)
             if run_ is not None:
                 text += render_training(run_)
+            if forward is not None:
+                text += render_forward(*forward)
     status = EXIT_OK
     if report is not None and report.available and report.match is False:
         status = EXIT_MISMATCH
     if run_ is not None and any(it.torch_match is False for it in run_.iterations):
+        status = EXIT_MISMATCH
+    if forward is not None and forward[3] is not None and forward[3].match is False:
         status = EXIT_MISMATCH
     failed = write_stdout(text)
     return status if failed is None else failed  # exit 3 wins over 1

@@ -4,6 +4,8 @@ Protocol, one JSON object per line: the window writes ``{"id": n, "session": {�
 stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. A training check,
 ``{"id": n, "train": {"session", "learning_rate", "iterations", "forget_zero_grad"}}``,
 is answered with ``{"id": n, "training": {"torch_match": […], "losses": […], "error"}}``.
+Forward mode, ``{"id": n, "forward": {"session", "wrt"}}``, is answered with
+``{"id": n, "forward": {"wrt", "available", "match", "error", "ok", "tangents"}}``.
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
 node ids agree. No Qt here; torch is imported on the first request.
 """
@@ -61,6 +63,24 @@ def train_check(request: dict) -> dict:
             "losses": [it.loss for it in run.iterations], "error": run.torch_error}
 
 
+def forward_check(request: dict) -> dict:
+    """Forward mode from ``request["wrt"]``, checked with torch.autograd.forward_ad
+    (issue 14): torch's tangent and a ✓ per named node."""
+    from core.format import to_json_value
+    from core.forward import parse_seed, tangents
+    from core.forward_torch import compare_forward
+    from core.session import session_from_dict
+    from core.trace import build_trace
+
+    session = session_from_dict(request["session"], "request")
+    graph = build_trace(session.text, session.bindings).graph
+    seed = parse_seed(graph, str(request["wrt"]), where="request")
+    report = compare_forward(graph, seed, tangents(graph, seed))
+    return {"wrt": seed.wrt, "available": report.available, "match": report.match,
+            "error": report.error, "ok": report.ok,
+            "tangents": {k: to_json_value(v) for k, v in report.tangents.items()}}
+
+
 def serve(stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -73,7 +93,9 @@ def serve(stdin=None, stdout=None) -> int:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            if "train" in request:
+            if "forward" in request:
+                answer = {"id": request_id, "forward": forward_check(request["forward"])}
+            elif "train" in request:
                 answer = {"id": request_id, "training": train_check(request["train"])}
             else:
                 answer = {"id": request_id, "report": check(request["session"])}

@@ -85,6 +85,11 @@ class TorchService(QObject):
         "iterations", "forget_zero_grad"}``; the answer carries ``"training"``."""
         return self._send({"train": training})
 
+    def request_forward(self, forward: dict) -> int:
+        """Forward mode checked with torch forward_ad: ``{"session", "wrt"}``; the answer
+        carries ``"forward"``. A newer request supersedes an older one."""
+        return self._send({"forward": forward}, key="forward")
+
     def _send(self, payload: dict, key: object = None) -> int:
         self._next_id += 1
         request_id = self._next_id

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.graph_canvas import GraphCanvas
+from gui.panels import forward_panel
 from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
 from gui.panels.lesson_tables import LessonTables
@@ -93,6 +94,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.model.quiz.changed.connect(self._quiz_changed)
         self._make_actions()
         self._add_learning_actions()
+        forward_panel.install(self)  # issue 14: Mode: Forward, Why backwards, What if
         view_actions.install(self)  # Whole graph, Follow the step, graph text size
         self._make_menus()
 

@@ -614,6 +614,94 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
     </context>
     <context>
+        <name>ForwardPanel</name>
+        <message>
+            <source>Why backwards</source>
+            <extracomment>torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
+            <translation>为什么要反向</translation>
+        </message>
+        <message>
+            <source>Mode: Forward</source>
+            <translation>模式：前向</translation>
+        </message>
+        <message>
+            <source>Switch between reverse mode (backpropagation) and forward mode</source>
+            <translation>在反向模式（反向传播）与前向模式之间切换</translation>
+        </message>
+        <message>
+            <source>Seed ∂w/∂w = 1 for w =</source>
+            <translation>种子 ∂w/∂w = 1，w =</translation>
+        </message>
+        <message>
+            <source>Forward mode</source>
+            <translation>前向模式</translation>
+        </message>
+        <message>
+            <source>What if</source>
+            <translation>假如</translation>
+        </message>
+        <message>
+            <source>name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <source>gradient</source>
+            <translation>梯度</translation>
+        </message>
+        <message>
+            <source>loss against w, with the tangent line</source>
+            <translation>损失随 w 的变化，以及切线</translation>
+        </message>
+        <message>
+            <source>Mode: Reverse</source>
+            <translation>模式：反向</translation>
+        </message>
+        <message>
+            <source>Forward mode needs data or a parameter to seed.</source>
+            <translation>前向模式需要一个数据或参数作为种子。</translation>
+        </message>
+        <message>
+            <source>equal</source>
+            <translation>相等</translation>
+        </message>
+        <message>
+            <source>different</source>
+            <translation>不同</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: checking…</source>
+            <translation>PyTorch forward_ad：正在检查…</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: turn on Mode: Forward to check</source>
+            <translation>PyTorch forward_ad：打开“模式：前向”即可检查</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: not available ({0})</source>
+            <translation>PyTorch forward_ad：不可用（{0}）</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: every tangent matches ✓</source>
+            <translation>PyTorch forward_ad：每个切向量都一致 ✓</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: MISMATCH ✗ {0}</source>
+            <translation>PyTorch forward_ad：不一致 ✗ {0}</translation>
+        </message>
+        <message>
+            <source>What if: pick a scalar input</source>
+            <translation>假如：请选择一个标量输入</translation>
+        </message>
+        <message>
+            <source>What if {0} = {1}: slope ∂{2}/∂{0} = {3}</source>
+            <translation>假如 {0} = {1}：斜率 ∂{2}/∂{0} = {3}</translation>
+        </message>
+    </context>
+    <context>
         <name>GraphCanvas</name>
         <message>
             <source>data</source>

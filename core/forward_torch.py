@@ -1,0 +1,138 @@
+"""Forward mode in PyTorch: ``torch.autograd.forward_ad``, compared tangent by tangent.
+
+The torch graph is rebuilt op by op from the registry (nothing typed is executed), with
+the seeded input made a dual tensor (``make_dual``) inside ``dual_level``; every node's
+tangent comes back with ``unpack_dual``. :func:`forward_code` is the same computation as
+code the learner can paste, shown like the reverse-mode code.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.forward import Seed, named_tangents
+from core.graph import ComputationGraph
+from core.ops import OPS
+from core.torch_check import RTOL, generate_code, python_names, same, torch_available
+
+
+@dataclass
+class ForwardReport:
+    """torch's tangents by name, and which of ours agree (a ✓ per node)."""
+
+    available: bool
+    match: bool | None = None
+    error: str | None = None
+    tangents: dict[str, np.ndarray] = field(default_factory=dict)
+    ok: dict[str, bool] = field(default_factory=dict)
+    code: str = ""
+
+
+def build_with(graph: ComputationGraph, torch, replace: dict) -> list:
+    """The graph in torch float64 from the registry's twins, with the leaves in
+    ``replace`` (node id → tensor) taken as given: a dual tensor, or torch.func's input."""
+    tensors: list = []
+    dtype = torch.float64
+    for node in graph.nodes:
+        if node.kind == "operation":
+            entry = OPS[node.op]
+            args = []
+            for i in node.inputs:
+                arg = tensors[i]
+                if not isinstance(arg, torch.Tensor) and (entry.tensor_args or entry.reduction):
+                    arg = torch.tensor(arg, dtype=dtype)
+                args.append(arg)
+            if not any(isinstance(a, torch.Tensor) for a in args):
+                args[0] = torch.tensor(args[0], dtype=dtype)
+            tensors.append(entry.torch(torch, *args, **node.attrs))
+        elif node.integer:
+            tensors.append(torch.tensor(np.asarray(node.value).astype(np.int64).tolist(),
+                                        dtype=torch.long))
+        elif node.kind == "constant" and np.ndim(node.value) == 0:
+            tensors.append(float(node.value))
+        elif node.id in replace:
+            tensors.append(replace[node.id])
+        else:
+            tensors.append(torch.tensor(np.asarray(node.value, dtype=np.float64).tolist(),
+                                        dtype=dtype))
+    return tensors
+
+
+def compare_forward(graph: ComputationGraph, seed: Seed, found: dict[int, np.ndarray]
+                    ) -> ForwardReport:
+    """Run torch's forward-mode AD from ``seed`` and compare every named node's tangent."""
+    ok, error = torch_available()
+    code = forward_code(graph, seed)
+    if not ok:
+        return ForwardReport(False, None, error, code=code)
+    import torch  # noqa: PLC0415 - lazy, as in core.torch_check
+    import torch.autograd.forward_ad as fwad  # noqa: PLC0415
+
+    report = ForwardReport(True, code=code)
+    try:
+        with fwad.dual_level(), warnings.catch_warnings():
+            # torch loads its forward-mode decompositions through torch.jit.script once,
+            # which warns that jit.script is deprecated: torch's own matter
+            warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated",
+                                    DeprecationWarning)
+            primal = torch.tensor(np.asarray(graph.nodes[seed.node].value).tolist(),
+                                  dtype=torch.float64)
+            tangent = torch.tensor(np.asarray(seed.tangent).tolist(), dtype=torch.float64)
+            tensors = build_with(graph, torch, {seed.node: fwad.make_dual(primal, tangent)})
+            theirs = {}
+            for name, i in graph.names.items():
+                tensor = tensors[i]
+                tangent = fwad.unpack_dual(tensor).tangent if isinstance(
+                    tensor, torch.Tensor) else None
+                if tangent is None:
+                    value = np.zeros_like(np.asarray(graph.nodes[i].value, dtype=np.float64))
+                else:
+                    value = tangent.detach().numpy().astype(np.float64)
+                theirs[name] = value[()]
+    except Exception as exc:  # torch refused something we accepted: show it
+        report.error = f"PyTorch raised {type(exc).__name__}: {exc}"
+        report.match = False
+        return report
+    ours = named_tangents(graph, found)
+    for name, value in theirs.items():
+        report.tangents[name] = value
+        report.ok[name] = same(ours[name], value, rtol=RTOL * 1e3, atol=1e-10)
+    report.match = all(report.ok.values())
+    return report
+
+
+def forward_code(graph: ComputationGraph, seed: Seed) -> str:
+    """PyTorch code for the forward-mode pass: the reverse-mode code's leaves and
+    forward pass, inside ``fwAD.dual_level()``, printing ∂output/∂w."""
+    lines = generate_code(graph).splitlines()
+    start = lines.index("# forward pass and loss")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("print("))
+    output = lines[end][len("print("):-1]
+    names = python_names(graph)
+    name = names.get(seed.node, seed.wrt)
+    # forward mode needs no autograd graph: the leaves are plain tensors
+    head = [line.replace(", requires_grad=True", "") for line in lines[:start]]
+    head.insert(1, "import torch.autograd.forward_ad as fwAD")
+    if seed.index is None:
+        tangent = f"torch.ones_like({name})"
+        seed_lines = []
+    else:
+        tangent = "seed"
+        index = ", ".join(str(i) for i in seed.index)
+        seed_lines = [f"    seed = torch.zeros_like({name})", f"    seed[{index}] = 1.0"]
+    body = [
+        "# forward mode: carry ∂node/∂" + seed.wrt + " forward with the values",
+        "with fwAD.dual_level():",
+        *seed_lines,
+        f"    {name} = fwAD.make_dual({name}, {tangent})  # seed ∂{seed.wrt}/∂{seed.wrt} = 1",
+        *("    " + line for line in lines[start + 1:end]),
+        f"    print(fwAD.unpack_dual({output}).tangent)  # ∂{graph.output_node.label}"
+        f"/∂{seed.wrt}",
+    ]
+    return "\n".join(head + body) + "\n"
+
+
+__all__ = ["ForwardReport", "build_with", "compare_forward", "forward_code"]
