@@ -36,7 +36,6 @@ MAX_TEXT_CHARS = 2_000_000
 MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
 MAX_VECTOR = MAX_ENTRIES  # a list or tensor: 10⁶ numbers (a 784×128 weight is 100,352)
-MAX_MESSAGE = 300
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
 MAX_NAME = 100
