@@ -12,17 +12,27 @@ from core.draws import _allowed
 from core.format import format_value
 
 
-def show(value) -> str:
+#: torch's grad_fn for the ops a lesson prints most (others show as <…>)
+GRAD_FNS = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
+            "div": "DivBackward0", "rdiv": "MulBackward0", "powc": "PowBackward0",
+            "pow": "PowBackward1", "neg": "NegBackward0", "mean": "MeanBackward0",
+            "sum": "SumBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
+            "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0", "relu": "ReluBackward0",
+            "mse_loss": "MseLossBackward0"}
+
+
+def show(value, op: str | None = None) -> str:
+    """``op``: the op that computed a tensor, for its ``grad_fn=<…>``."""
     from core.script_values import Tensor  # noqa: PLC0415
 
     if isinstance(value, Tensor):
-        return _tensor_text(value)
+        return _tensor_text(value, op)
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
         return f"torch.Size({list(value)})"
     return str(value)
 
 
-def _tensor_text(tensor) -> str:
+def _tensor_text(tensor, op: str | None) -> str:
     if not _allowed[-1]:
         return f"tensor({format_value(tensor.value)})"
     try:
@@ -33,6 +43,7 @@ def _tensor_text(tensor) -> str:
                          dtype=torch.float32)
     text = str(shown)
     if tensor.requires_grad:
-        extra = "requires_grad=True" if tensor.is_leaf else "grad_fn=<…>"
+        extra = "requires_grad=True" if tensor.is_leaf else \
+            f"grad_fn=<{GRAD_FNS.get(op or '', '…')}>"
         text = text[:-1] + f", {extra})"
     return text

@@ -246,7 +246,13 @@ class Interpreter(Expressions):
             raise self.error(node.keywords[0], "print(…) takes values only here")
         from core.printing import show  # noqa: PLC0415
 
-        self.run.prints.append(" ".join(show(self.value(a)) for a in node.args))
+        values = [self.value(a) for a in node.args]
+        self.run.prints.append(" ".join(show(v, self.op_of(v)) for v in values))
+
+    def op_of(self, value) -> str | None:
+        if isinstance(value, Tensor) and value.ref is not None:
+            return self.tape[value.ref][0].op
+        return None
 
     # ---- backward
     def backward(self, node, loss) -> None:

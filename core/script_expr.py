@@ -119,13 +119,14 @@ class Expressions:
             value = self.value(part.value)
             from core.printing import show  # noqa: PLC0415
 
-            if isinstance(value, Tensor) and spec:
+            if isinstance(value, Tensor) and (spec or np.ndim(value.value) == 0):
+                # torch formats a one-number tensor as its number: f"{l}" is "99.0"
                 if np.ndim(value.value) != 0:
                     raise self.error(part, "a format spec needs a single number",
                                      "as in {w.item():.3f}")
                 value = float(value.value)
             try:
-                parts.append(format(value, spec) if spec else show(value))
+                parts.append(format(value, spec) if spec else show(value, self.op_of(value)))
             except (ValueError, TypeError) as exc:
                 raise self.error(part, f"bad format spec: {exc}") from None
         return "".join(parts)
@@ -155,6 +156,11 @@ class Expressions:
             role, value = declared
             return Tensor(np.asarray(value, dtype=np.float64)[()], role == "parameter")
         values = {id(a): self.value(a) for a in node.args}
+        if isinstance(func, ast.Attribute) and self.parser.resolve(func) is not None \
+                and not self.parser.resolve(func).startswith("torch."):
+            values[id(func.value)] = self.value(func.value)  # a method: x.mean(), f(x).sum()
+        elif isinstance(func, ast.Attribute) and self.parser.resolve(func) is None:
+            values[id(func.value)] = self.value(func.value)
         return self.through_parser(node, values)
 
     def call_function(self, node: ast.Call, function: ast.FunctionDef):
@@ -194,20 +200,31 @@ class Expressions:
         """One operator or call, read by the straight-line parser, then evaluated here."""
         bound: dict[str, object] = {}
 
-        class Swap(ast.NodeTransformer):
-            def visit(self, child):
-                if id(child) in values:
-                    value = values[id(child)]
-                    if isinstance(value, Tensor):
-                        key = f"__v{len(bound)}"
-                        bound[key] = value
-                        return ast.copy_location(ast.Name(id=key, ctx=ast.Load()), child)
-                    if isinstance(value, (int, float)) and not isinstance(value, bool):
-                        return ast.copy_location(ast.Constant(value=value), child)
-                    return child
-                return super().visit(child)
+        def swap(child):
+            if id(child) not in values:
+                return child
+            value = values[id(child)]
+            if isinstance(value, Tensor):
+                key = f"__v{len(bound)}"
+                bound[key] = value
+                return ast.copy_location(ast.Name(id=key, ctx=ast.Load()), child)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return ast.copy_location(ast.Constant(value=value), child)
+            return child
 
-        rewritten = Swap().visit(node) if values else node
+        # new nodes, never the script's own: the next loop iteration reads it afresh
+        if isinstance(node, ast.BinOp):
+            rewritten = ast.copy_location(ast.BinOp(left=swap(node.left), op=node.op,
+                                                    right=swap(node.right)), node)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                func = ast.copy_location(ast.Attribute(value=swap(func.value), attr=func.attr,
+                                                       ctx=ast.Load()), func)
+            rewritten = ast.copy_location(ast.Call(func=func, args=[swap(a) for a in node.args],
+                                                   keywords=node.keywords), node)
+        else:
+            rewritten = node
         if isinstance(rewritten, ast.Name) and rewritten.id not in bound:
             return self.lookup(rewritten)
         ir = self.parser.expr(rewritten, 0)
