@@ -11,7 +11,6 @@ import numpy as np
 from core.draws import _allowed
 from core.format import format_value
 
-
 #: torch's grad_fn for the ops a lesson prints most (others show as <…>)
 GRAD_FNS = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
             "div": "DivBackward0", "rdiv": "MulBackward0", "powc": "PowBackward0",
