@@ -10,6 +10,7 @@ import numpy as np
 
 from core.draws import _allowed
 from core.format import format_value
+from core.script_values import Tensor
 
 #: torch's grad_fn for the ops a lesson prints most (others show as <…>)
 GRAD_FNS = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
@@ -22,8 +23,6 @@ GRAD_FNS = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
 
 def show(value, op: str | None = None) -> str:
     """``op``: the op that computed a tensor, for its ``grad_fn=<…>``."""
-    from core.script_values import Tensor  # noqa: PLC0415
-
     if isinstance(value, Tensor):
         return _tensor_text(value, op)
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):

@@ -14,8 +14,11 @@ import ast
 import numpy as np
 
 from core.errors import ExpressionError, short
+from core.graph import build_graph
 from core.ir import Apply, Assign, Declare, Literal
-from core.language import _Parser, _syntax_error
+from core.language import Program, _Parser, _syntax_error
+from core.printing import show
+from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir, _refs
 from core.script_values import (
     IMPORTS,
@@ -30,6 +33,7 @@ from core.script_values import (
     Tensor,
     is_script,
 )
+from core.trace import Trace
 
 
 class Interpreter(Expressions):
@@ -244,8 +248,6 @@ class Interpreter(Expressions):
     def print_(self, node: ast.Call) -> None:
         if node.keywords:
             raise self.error(node.keywords[0], "print(…) takes values only here")
-        from core.printing import show  # noqa: PLC0415
-
         values = [self.value(a) for a in node.args]
         self.run.prints.append(" ".join(show(v, self.op_of(v)) for v in values))
 
@@ -256,9 +258,6 @@ class Interpreter(Expressions):
 
     # ---- backward
     def backward(self, node, loss) -> None:
-        from core.graph import build_graph  # noqa: PLC0415
-        from core.language import Program  # noqa: PLC0415
-        from core.trace import Trace  # noqa: PLC0415
 
         if not isinstance(loss, Tensor) or not loss.requires_grad:
             raise self.error(node, "element 0 of tensors does not require grad and does not "
@@ -325,8 +324,6 @@ def run_script(text: str, check_torch: bool = True) -> ScriptRun:
     interpreter.end_iteration()
     run = interpreter.run
     if check_torch:
-        from core.script_check import check_rows  # noqa: PLC0415
-
         check_rows(run)
     return run
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
+from core.printing import show
 from core.script_values import MAX_CALL_DEPTH, Return, Tensor
 
 
@@ -117,8 +118,6 @@ class Expressions:
             if part.conversion not in (-1, 115):
                 raise self.error(part, "only plain {value} and {value:.3f} in f-strings")
             value = self.value(part.value)
-            from core.printing import show  # noqa: PLC0415
-
             if isinstance(value, Tensor) and (spec or np.ndim(value.value) == 0):
                 # torch formats a one-number tensor as its number: f"{l}" is "99.0"
                 if np.ndim(value.value) != 0:
