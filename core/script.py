@@ -20,6 +20,7 @@ from core.language import Program, _Parser, _syntax_error
 from core.printing import show
 from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir, _refs
+from core.script_nn import Module, ModuleReader
 from core.script_values import (
     IMPORTS,
     LEAF_ERROR,
@@ -36,7 +37,7 @@ from core.script_values import (
 from core.trace import Trace
 
 
-class Interpreter(Expressions):
+class Interpreter(Expressions, ModuleReader):
     """Runs one script; every loop and every call is bounded."""
 
     def __init__(self, text: str, check_torch: bool = True):
@@ -110,6 +111,7 @@ class Interpreter(Expressions):
     def import_(self, node) -> None:
         if isinstance(node, ast.ImportFrom):
             if node.module == "torch" and [a.name for a in node.names] == ["nn"]:
+                self.parser.aliases[node.names[0].asname or "nn"] = "torch.nn"
                 return
             raise self.error(node, f"'from {short(str(node.module))} import …' is not allowed",
                              "the only imports are torch, torch.nn as nn, "
@@ -119,6 +121,7 @@ class Interpreter(Expressions):
                 raise self.error(node, f"'import {short(alias.name)}' is not allowed",
                                  "the only imports are torch, torch.nn as nn and "
                                  "torch.nn.functional as F")
+            self.parser.aliases[alias.asname or alias.name] = alias.name
 
     def define(self, node: ast.FunctionDef) -> None:
         args = node.args
@@ -138,6 +141,8 @@ class Interpreter(Expressions):
                     and value.name is None:
                 value.name = target.id
                 self.run.parameters.setdefault(target.id, value)
+            if isinstance(value, Module):
+                self.name_module(target.id, value)
             self.scopes[-1][target.id] = value
             return
         if isinstance(target, (ast.Tuple, ast.List)):

@@ -10,6 +10,7 @@ import numpy as np
 from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
 from core.printing import show
+from core.script_nn import Module, Optimizer
 from core.script_values import MAX_CALL_DEPTH, Return, Tensor
 
 
@@ -61,17 +62,42 @@ class Expressions:
                     if node.attr == "data":
                         return Tensor(owner.value)
                     return tuple(int(s) for s in np.shape(owner.value))
+        if isinstance(node, ast.Attribute):
+            owner = self.object_of(node.value)
+            if isinstance(owner, Module):
+                found = owner.params.get(node.attr) or owner.children.get(node.attr)
+                if found is None:
+                    raise self.error(node, f"nn.{owner.kind} has no '{node.attr[:40]}'")
+                return found
         if isinstance(node, ast.Subscript):
             owner = self.value(node.value)
             index = self.plain(node.slice, "an index")
             if isinstance(owner, tuple) and isinstance(index, int):
                 return owner[index]
-            if isinstance(owner, Tensor) and isinstance(index, int) and not owner.requires_grad:
-                return Tensor(np.asarray(owner.value[index]))
+            if isinstance(owner, Tensor) and isinstance(index, int) and np.ndim(owner.value):
+                if not -len(owner.value) <= index < len(owner.value):
+                    raise self.error(node, f"index {index} is out of range for a dimension "
+                                     f"of size {len(owner.value)}")
+                return Tensor(np.asarray(owner.value[index]),
+                              view=owner.requires_grad or owner.view)
             raise self.error(node, "indexing takes a whole number, on a shape or on data")
         if isinstance(node, ast.Call):
             return self.call(node)
         return self.through_parser(node, {})
+
+    def object_of(self, node: ast.expr):
+        """The module or optimizer a name (or ``model.lin``) holds; None for anything else."""
+        if isinstance(node, ast.Name):
+            for scope in (self.scopes[-1], self.globals):
+                if node.id in scope:
+                    found = scope[node.id]
+                    return found if isinstance(found, (Module, Optimizer)) else None
+            return None
+        if isinstance(node, ast.Attribute):
+            owner = self.object_of(node.value)
+            if isinstance(owner, Module):
+                return owner.children.get(node.attr)
+        return None
 
     def binop(self, node: ast.BinOp, left, right):
         if not isinstance(left, Tensor) and not isinstance(right, Tensor):
@@ -148,7 +174,20 @@ class Expressions:
                 raise self.error(node, "a Tensor with more than one element cannot be "
                                  "converted to a number", "use .item() on a single number")
             return float(np.asarray(owner.value).reshape(()))
-        if self.parser.resolve(func) == "torch.no_grad":
+        resolved = self.parser.resolve(func) or ""
+        if resolved.startswith("torch.nn.") and "." not in resolved[9:] \
+                and resolved[9:10].isupper():
+            return self.construct_module(resolved[9:], node)
+        if resolved.startswith("torch.optim.") and "." not in resolved[12:]:
+            return self.construct_optimizer(resolved[12:], node)
+        callee = self.object_of(func)
+        if isinstance(callee, Module):
+            return self.call_module(callee, node)
+        if isinstance(func, ast.Attribute):
+            owner = self.object_of(func.value)
+            if isinstance(owner, (Module, Optimizer)):
+                return self.method_of_object(owner, node)
+        if resolved == "torch.no_grad":
             raise self.error(node, "torch.no_grad() opens a block", "with torch.no_grad():")
         declared = self.parser.declaration(node, "_")
         if declared is not None:
@@ -238,6 +277,9 @@ class Expressions:
                 return bound[ir.name]
             return self.lookup(ast.Name(id=ir.name, lineno=ir.line, col_offset=ir.column - 1))
         args = [self.evaluate(a, node, bound) for a in ir.args]
+        if any(a.view for a in args) and not self.no_grad:
+            raise self.error(node, "an entry of a tensor that needs a gradient is read here "
+                             "for its number only", "as in w[0][0].item()")
         entry = OPS[ir.op]
         attrs = dict(ir.attrs or {})
         if ir.k is not None:

@@ -39,6 +39,8 @@ class Tensor:
     name: str | None = None
     grad: np.ndarray | None = None
     freed: bool = False
+    #: read out of a tensor that needs a gradient (``w[0][0]``): for its numbers only
+    view: bool = False
 
     @property
     def is_leaf(self) -> bool:

@@ -172,3 +172,31 @@ def test_cli_bad_script_is_exit_2_at_its_line():
     result = run_main("--expr", "import torch\nfor i in range(2):\n    import os\n")
     assert result.returncode == 2
     assert result.stderr.startswith("error: line 3, column 5: 'import os' is not allowed")
+
+
+def test_nn_linear_draws_torchs_numbers_after_manual_seed():
+    torch = pytest.importorskip("torch")
+    text = """import torch
+import torch.nn as nn
+torch.manual_seed(5)
+model = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+for i in range(1):
+    l = model(torch.tensor([[1.0, 2.0, 3.0]])).sum()
+    l.backward()
+"""
+    run = run_script(text)
+    torch.manual_seed(5)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    theirs = {f"model.{n}": p for n, p in model.named_parameters()}
+    assert list(run.rows[0].params) == list(theirs)
+    model(torch.tensor([[1.0, 2.0, 3.0]])).sum().backward()
+    for name, p in theirs.items():
+        assert np.array_equal(run.rows[0].params[name], p.detach().double().numpy())
+        assert np.allclose(run.rows[0].grads[name], p.grad.double().numpy(), rtol=1e-6)
+
+
+def test_unknown_nn_module_is_refused_at_its_line():
+    with pytest.raises(ExpressionError) as info:
+        run_script("import torch.nn as nn\nfor i in range(2):\n    m = nn.Conv2d(1, 1, 3)\n")
+    assert info.value.line == 3 and "unknown module 'nn.Conv2d'" in info.value.message
+    assert "nn.Linear" in info.value.hint
