@@ -16,7 +16,7 @@ import numpy as np
 from core.errors import ExpressionError, short
 from core.graph import build_graph
 from core.ir import Apply, Assign, Declare, Literal
-from core.language import Program, _Parser, _syntax_error
+from core.language import Program, _Parser, _syntax_error, paused_gc
 from core.printing import show
 from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir, _refs
@@ -323,7 +323,8 @@ def run_script(text: str, check_torch: bool = True) -> ScriptRun:
         raise _syntax_error(exc, text) from None
     interpreter = Interpreter(text, check_torch)
     try:
-        interpreter.block(tree.body)
+        with paused_gc():  # many objects that live on: collections would only rescan them
+            interpreter.block(tree.body)
     except RecursionError:
         raise ExpressionError("the script is nested too deeply") from None
     interpreter.end_iteration()
