@@ -46,6 +46,7 @@ class Interpreter(Expressions, ModuleReader):
         self.globals: dict[str, object] = {}
         self.scopes: list[dict[str, object]] = [self.globals]
         self.functions: dict[str, ast.FunctionDef] = {}
+        self.classes: dict[str, dict[str, ast.FunctionDef]] = {}
         self.calling: list[str] = []
         self.tape: dict[str, tuple[Apply, list]] = {}
         self.no_grad = 0
@@ -103,8 +104,7 @@ class Interpreter(Expressions, ModuleReader):
             raise self.error(node, "a while loop is not supported",
                              "write 'for i in range(n):' with a fixed number of iterations")
         if isinstance(node, ast.ClassDef):
-            raise self.error(node, "a class definition is not supported yet",
-                             "write the model as a function: def forward(x): return w * x")
+            return self.define_class(node)
         raise self.error(node, f"{type(node).__name__} is not supported in a script",
                          "write assignments, def, for … in range(…), if and print(…)")
 
@@ -124,15 +124,18 @@ class Interpreter(Expressions, ModuleReader):
             self.parser.aliases[alias.asname or alias.name] = alias.name
 
     def define(self, node: ast.FunctionDef) -> None:
+        self.check_def(node)
+        if self.calling:
+            raise self.error(node, "define functions at the top of the script")
+        self.functions[node.name] = node
+        self.globals.pop(node.name, None)
+
+    def check_def(self, node: ast.FunctionDef) -> None:
         args = node.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs \
                 or node.decorator_list:
             raise self.error(node, "a function takes plain named arguments here",
                              "as in def forward(x): return w * x")
-        if self.calling:
-            raise self.error(node, "define functions at the top of the script")
-        self.functions[node.name] = node
-        self.globals.pop(node.name, None)
 
     def assign(self, target: ast.expr, value) -> None:
         if isinstance(target, ast.Name):
@@ -153,6 +156,8 @@ class Interpreter(Expressions, ModuleReader):
             for element, item in zip(target.elts, items, strict=True):
                 self.assign(element, item)
             return
+        if isinstance(target, ast.Attribute):
+            return self.set_attribute(target, value)
         raise self.error(target, "assign to a plain name, as in 'y = w * x'")
 
     def augmented(self, node: ast.AugAssign) -> None:

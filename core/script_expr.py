@@ -65,7 +65,9 @@ class Expressions:
         if isinstance(node, ast.Attribute):
             owner = self.object_of(node.value)
             if isinstance(owner, Module):
-                found = owner.params.get(node.attr) or owner.children.get(node.attr)
+                found = owner.params.get(node.attr)
+                found = owner.children.get(node.attr) if found is None else found
+                found = owner.attrs.get(node.attr) if found is None else found
                 if found is None:
                     raise self.error(node, f"nn.{owner.kind} has no '{node.attr[:40]}'")
                 return found
@@ -160,6 +162,10 @@ class Expressions:
         func = node.func
         if isinstance(func, ast.Name) and func.id in self.functions:
             return self.call_function(node, self.functions[func.id])
+        if isinstance(func, ast.Name) and func.id in self.classes:
+            return self.construct_user(func.id, node)
+        if self.is_super_init(node):
+            return None
         if isinstance(func, ast.Name) and func.id in ("float", "int", "len", "abs", "round"):
             args = [self.plain(a, f"{func.id}(…)") for a in node.args]
             return {"float": float, "int": int, "abs": abs, "round": round}.get(
@@ -201,8 +207,9 @@ class Expressions:
             values[id(func.value)] = self.value(func.value)
         return self.through_parser(node, values)
 
-    def call_function(self, node: ast.Call, function: ast.FunctionDef):
-        if function.name in self.calling:
+    def call_function(self, node: ast.Call, function: ast.FunctionDef, owner=None):
+        """A def of the script (``owner``: the module a method is called on, as ``self``)."""
+        if function.name in self.calling and owner is None or id(function) in self.calling:
             raise self.error(node, f"'{function.name}' calls itself: recursion is not supported",
                              "write a for loop instead")
         if len(self.calling) >= MAX_CALL_DEPTH:
@@ -210,7 +217,11 @@ class Expressions:
         names = [a.arg for a in function.args.args]
         defaults = function.args.defaults
         scope: dict[str, object] = {}
-        for name, default in zip(names[len(names) - len(defaults):], defaults, strict=True):
+        if owner is not None:
+            if not names:
+                raise self.error(function, f"{function.name} needs self first")
+            scope[names.pop(0)] = owner
+        for name, default in zip(names[len(names) - len(defaults):], defaults, strict=False):
             scope[name] = self.value(default)
         if len(node.args) > len(names):
             raise self.error(node, f"{function.name}() takes {len(names)} arguments")
@@ -223,7 +234,7 @@ class Expressions:
         missing = [n for n in names if n not in scope]
         if missing:
             raise self.error(node, f"{function.name}() is missing the argument '{missing[0]}'")
-        self.calling.append(function.name)
+        self.calling.append(function.name if owner is None else id(function))
         self.scopes.append(scope)
         try:
             self.block(function.body)

@@ -29,6 +29,10 @@ class Module:
     kind: str  # "Linear", "Sequential", "ReLU", …, "MSELoss", …
     params: dict[str, Tensor] = field(default_factory=dict)
     children: dict[str, Module] = field(default_factory=dict)
+    #: a class's __init__ and forward
+    methods: dict = field(default_factory=dict)
+    #: a class's other attributes (self.n = 3)
+    attrs: dict[str, object] = field(default_factory=dict)
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Tensor]]:
         found = [(prefix + name, t) for name, t in self.params.items()]
@@ -125,6 +129,54 @@ class ModuleReader:
             raise self.error(node, str(exc), "give the weights as tensors instead") from None
         return Module(kind, params)
 
+    def define_class(self, node: ast.ClassDef) -> None:
+        """``class Name(nn.Module)`` with ``__init__`` and ``forward``, nothing else."""
+        bases = [self.parser.resolve(b) for b in node.bases]
+        if bases != ["torch.nn.Module"] or node.keywords or node.decorator_list:
+            raise self.error(node, "a class here is an nn.Module",
+                             "as in class Model(nn.Module):")
+        if self.calling:
+            raise self.error(node, "define classes at the top of the script")
+        methods = {}
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name in ("__init__", "forward"):
+                self.check_def(item)
+                methods[item.name] = item
+            elif not (isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant)
+                      or isinstance(item, ast.Pass)):
+                raise self.error(item, "a module class holds __init__ and forward only",
+                                 "compute inside forward(self, x)")
+        if "forward" not in methods:
+            raise self.error(node, f"class {node.name} needs a forward(self, x) method")
+        self.classes[node.name] = methods
+
+    def construct_user(self, name: str, node: ast.Call) -> Module:
+        module = Module(f"class {name}")
+        module.methods = self.classes[name]
+        init = module.methods.get("__init__")
+        if init is not None:
+            self.call_function(node, init, owner=module)
+        return module
+
+    def is_super_init(self, node: ast.Call) -> bool:
+        """``super().__init__()`` or ``super(Name, self).__init__()``, inside __init__."""
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr == "__init__" \
+            and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) \
+            and func.value.func.id == "super" and not node.args and bool(self.calling)
+
+    def set_attribute(self, target: ast.Attribute, value) -> None:
+        owner = self.object_of(target.value)
+        if not isinstance(owner, Module) or not owner.kind.startswith("class "):
+            raise self.error(target, "assign attributes on self inside __init__ only",
+                             "as in self.lin = nn.Linear(1, 1)")
+        if isinstance(value, Module):
+            owner.children[target.attr] = value
+        elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
+            owner.params[target.attr] = value
+        else:
+            owner.attrs[target.attr] = value
+
     def name_module(self, name: str, module: Module) -> None:
         """Parameters are named as named_parameters() names them, the variable in front."""
         for path, tensor in module.named_parameters(f"{name}."):
@@ -153,6 +205,12 @@ class ModuleReader:
             return self.apply(ACTIVATIONS[module.kind], [x], node)
         if module.kind in LOSSES:
             raise self.error(node, "a loss takes a prediction and a target")
+        if module.kind.startswith("class "):
+            call = ast.copy_location(ast.Call(func=ast.Name(id="forward", ctx=ast.Load()),
+                                              args=[], keywords=[]), node)
+            self.scopes[-1]["__x"] = x
+            call.args = [ast.copy_location(ast.Name(id="__x", ctx=ast.Load()), node)]
+            return self.call_function(call, module.methods["forward"], owner=module)
         weight = module.params["weight"]
         transposed = self.apply("transpose", [weight], node, dims=(0, 1), form=".T")
         y = self.apply("matmul", [x, transposed], node, form="@")
