@@ -15,7 +15,7 @@ import numpy as np
 
 from core.errors import ExpressionError, short
 from core.graph import build_graph
-from core.ir import Apply, Assign, Declare, Literal
+from core.ir import Apply, Assign, Declare, Literal, Ref
 from core.language import Program, _Parser, _syntax_error, paused_gc
 from core.printing import show
 from core.script_check import check_rows
@@ -47,6 +47,8 @@ class Interpreter(Expressions, ModuleReader):
         self.scopes: list[dict[str, object]] = [self.globals]
         self.functions: dict[str, ast.FunctionDef] = {}
         self.classes: dict[str, dict[str, ast.FunctionDef]] = {}
+        #: tape entry -> the script's name for it, for the graph's labels
+        self.shown: dict[str, str] = {}
         self.calling: list[str] = []
         self.tape: dict[str, tuple[Apply, list]] = {}
         self.no_grad = 0
@@ -146,6 +148,8 @@ class Interpreter(Expressions, ModuleReader):
                 self.run.parameters.setdefault(target.id, value)
             if isinstance(value, Module):
                 self.name_module(target.id, value)
+            if isinstance(value, Tensor) and value.ref is not None:
+                self.shown.setdefault(value.ref, target.id)
             self.scopes[-1][target.id] = value
             return
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -315,8 +319,39 @@ class Interpreter(Expressions, ModuleReader):
             for leaf in self.tape[ref][1][1:]:
                 leaves[leaf.name] = leaf
         statements = [Declare(t.name, "parameter", t.value, 0, 0) for t in leaves.values()]
-        statements += [Assign(r, self.tape[r][0], 0, 0) for r in refs]
+        statements += self.named_steps(refs, loss.ref, set(leaves))
         return statements, list(leaves.values())
+
+    def named_steps(self, refs: list[str], output: str, taken: set[str]) -> list:
+        """The ops as the script names them (``y_pred``, ``l``); an unnamed op used once
+        is written inside the op that uses it, as the straight-line parser does."""
+        uses: dict[str, int] = {}
+        for ref in refs:
+            for r in _refs(self.tape[ref][0]):
+                uses[r.name] = uses.get(r.name, 0) + 1
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for ref in refs:
+            if ref in self.shown:
+                counts[self.shown[ref]] = counts.get(self.shown[ref], 0) + 1
+        for ref in refs:
+            shown = self.shown.get(ref)
+            if shown is not None and counts[shown] == 1 and shown not in taken:
+                names[ref] = shown
+        inline = {r for r in refs if r not in self.shown and uses.get(r) == 1 and r != output}
+        written: dict[str, Apply] = {}
+        statements = []
+        for ref in refs:
+            apply = self.tape[ref][0]
+            args = tuple(written[a.name] if isinstance(a, Ref) and a.name in inline
+                         else Ref(names.get(a.name, a.name), a.line, a.column)
+                         if isinstance(a, Ref) else a for a in apply.args)
+            expr = Apply(apply.op, args, apply.line, apply.column, k=apply.k, attrs=apply.attrs)
+            if ref in inline:
+                written[ref] = expr
+            else:
+                statements.append(Assign(names.get(ref, ref), expr, apply.line, apply.column))
+        return statements
 
 
 def run_script(text: str, check_torch: bool = True) -> ScriptRun:
