@@ -54,6 +54,7 @@ class Interpreter(Expressions, ModuleReader):
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
         self.check_torch = check_torch
+        self.current: ast.AST = ast.Pass(lineno=1, col_offset=0)
         self.loop_iteration = 0
 
     # ---- helpers
@@ -76,6 +77,7 @@ class Interpreter(Expressions, ModuleReader):
     def block(self, body: list[ast.stmt]) -> None:
         for node in body:
             self.tick(node)
+            self.current = node
             self.statement(node)
 
     def statement(self, node: ast.stmt) -> None:
@@ -367,6 +369,12 @@ def run_script(text: str, check_torch: bool = True) -> ScriptRun:
             interpreter.block(tree.body)
     except RecursionError:
         raise ExpressionError("the script is nested too deeply") from None
+    except ExpressionError:
+        raise
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError) as exc:
+        # a case the interpreter's own checks missed: still an error at its line
+        raise interpreter.error(interpreter.current, f"this line cannot be run: {exc}",
+                                "write it with the forms the README lists") from None
     interpreter.end_iteration()
     run = interpreter.run
     if check_torch:

@@ -75,6 +75,9 @@ class Expressions:
             owner = self.value(node.value)
             index = self.plain(node.slice, "an index")
             if isinstance(owner, tuple) and isinstance(index, int):
+                if not -len(owner) <= index < len(owner):
+                    raise self.error(node, f"index {index} is out of range (it holds "
+                                     f"{len(owner)})")
                 return owner[index]
             if isinstance(owner, Tensor) and isinstance(index, int) and np.ndim(owner.value):
                 if not -len(owner.value) <= index < len(owner.value):

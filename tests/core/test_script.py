@@ -200,3 +200,19 @@ def test_unknown_nn_module_is_refused_at_its_line():
         run_script("import torch.nn as nn\nfor i in range(2):\n    m = nn.Conv2d(1, 1, 3)\n")
     assert info.value.line == 3 and "unknown module 'nn.Conv2d'" in info.value.message
     assert "nn.Linear" in info.value.hint
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), [
+    ("s = (1, 2)\nfor i in range(1):\n    print(s[5])\n", 3, "out of range"),
+    ("import torch\nw = torch.tensor([1.0, 2.0], requires_grad=True)\nfor i in range(1):\n"
+     "    l = w * 2\n    l.backward()\n", 4, "is a vector of 2 numbers"),
+    ("def f(a, b):\n    return a\nfor i in range(1):\n    print(f(1, 2, 3))\n", 4,
+     "takes 2 arguments"),
+    ("for i in range(1):\n    print(f'{i:zz}')\n", 2, "bad format spec"),
+    ("import torch\nw = torch.tensor([1.0, 2.0], requires_grad=True)\nfor i in range(1):\n"
+     "    l = (w[0] * 2).sum()\n", 4, "for its number only"),
+])
+def test_runtime_mistakes_are_errors_at_their_line(text, line, fragment):
+    with pytest.raises(ExpressionError) as info:
+        run_script(text, check_torch=False)
+    assert info.value.line == line and fragment in str(info.value)
