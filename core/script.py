@@ -54,6 +54,7 @@ class Interpreter(Expressions, ModuleReader):
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
         self.check_torch = check_torch
+        self.costs: dict[int, int] = {}
         self.current: ast.AST = ast.Pass(lineno=1, col_offset=0)
         self.loop_iteration = 0
 
@@ -207,6 +208,11 @@ class Interpreter(Expressions, ModuleReader):
                              "are allowed", "use fewer iterations")
         if node.orelse:
             raise self.error(node, "for … else is not supported")
+        estimate = len(steps) * self.cost(node.body)
+        if estimate > self.budget:
+            raise self.error(node, f"the loop would run about {estimate:,} operations, more "
+                             f"than the {MAX_OPERATIONS:,} a script may run",
+                             "use fewer or shorter loops")
         top = not self.calling and self.loop_iteration == 0
         for i in steps:
             self.tick(node)
@@ -218,6 +224,37 @@ class Interpreter(Expressions, ModuleReader):
                 self.end_iteration()
         if top:
             self.loop_iteration = 0
+
+    def cost(self, body: list[ast.stmt]) -> int:
+        """About how many operations one run of ``body`` takes: its statements and
+        expressions, an inner loop's times its iteration count when that is known now."""
+        key = id(body[0]) if body else 0
+        if key in self.costs:
+            return self.costs[key]
+        total = 0
+        for stmt in body:
+            inner = self.inner_count(stmt) if isinstance(stmt, ast.For) else None
+            if inner is not None:
+                total += 1 + inner * self.cost(stmt.body)
+            else:
+                total += sum(isinstance(n, (ast.expr, ast.stmt)) for n in ast.walk(stmt))
+        self.costs[key] = total
+        return total
+
+    def inner_count(self, node: ast.For) -> int | None:
+        """range(…)'s length when its bounds are numbers or names holding whole numbers."""
+        call = node.iter
+        if not (isinstance(call, ast.Call) and 1 <= len(call.args) <= 3):
+            return None
+        bounds = []
+        for arg in call.args:
+            if isinstance(arg, ast.Constant) and type(arg.value) is int:
+                bounds.append(arg.value)
+            elif isinstance(arg, ast.Name) and type(self.globals.get(arg.id)) is int:
+                bounds.append(self.globals[arg.id])
+            else:
+                return None
+        return len(range(*bounds)) if bounds[-1:] != [0] or len(bounds) < 3 else None
 
     def end_iteration(self) -> None:
         """The parameters at the end of the outer loop's iteration, for its rows."""

@@ -9,7 +9,7 @@ import numpy as np
 
 MAX_LOOP = 10_000
 #: statements and expressions run in all, over every loop: nested loops share it
-MAX_OPERATIONS = 500_000
+MAX_OPERATIONS = 1_000_000
 MAX_CALL_DEPTH = 50
 IMPORTS = {("torch", None): "torch", ("torch.nn", "nn"): "torch.nn",
            ("torch.nn.functional", "F"): "torch.nn.functional"}
