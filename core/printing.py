@@ -40,6 +40,8 @@ def _tensor_text(tensor, op: str | None) -> str:
     shown = torch.tensor(np.asarray(tensor.value, dtype=np.float64).tolist(),
                          dtype=torch.float32)
     text = str(shown)
+    if tensor.module_param:
+        return f"Parameter containing:\n{text[:-1]}, requires_grad=True)"
     if tensor.requires_grad:
         extra = "requires_grad=True" if tensor.is_leaf else \
             f"grad_fn=<{GRAD_FNS.get(op or '', '…')}>"

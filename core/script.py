@@ -190,6 +190,15 @@ class Interpreter(Expressions, ModuleReader):
         self.scopes[-1][node.target.id] = self.binop(binop, current, change)
 
     def for_(self, node: ast.For) -> None:
+        call = node.iter
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                and call.func.attr in ("parameters", "named_parameters") and not node.orelse \
+                and isinstance(self.object_of(call.func.value), Module):
+            for item in self.value(call):  # a module's parameters: a short, fixed list
+                self.tick(node)
+                self.assign(node.target, item)
+                self.block(node.body)
+            return
         if not isinstance(node.target, ast.Name):
             raise self.error(node.target, "loop over one name, as in 'for epoch in range(n):'")
         call = node.iter
@@ -302,7 +311,8 @@ class Interpreter(Expressions, ModuleReader):
         if node.keywords:
             raise self.error(node.keywords[0], "print(…) takes values only here")
         values = [self.value(a) for a in node.args]
-        self.run.prints.append(" ".join(show(v, self.op_of(v)) for v in values))
+        text = " ".join(show(v, self.op_of(v)) for v in values)
+        self.run.prints.extend(text.split("\n"))  # as stdout shows it: line by line
 
     def op_of(self, value) -> str | None:
         if isinstance(value, Tensor) and value.ref is not None:

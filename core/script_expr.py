@@ -173,6 +173,20 @@ class Expressions:
             args = [self.plain(a, f"{func.id}(…)") for a in node.args]
             return {"float": float, "int": int, "abs": abs, "round": round}.get(
                 func.id, len)(*args)
+        if isinstance(func, ast.Attribute) and func.attr in ("round", "eq", "float") \
+                and not node.keywords and len(node.args) == (func.attr == "eq"):
+            owner = self.value(func.value)
+            if isinstance(owner, Tensor):  # no gradient flows through these, as in torch
+                value = np.asarray(owner.value, dtype=np.float64)
+                if func.attr == "round":
+                    value = np.round(value)  # half to even, as torch.round
+                elif func.attr == "eq":
+                    other = self.value(node.args[0])
+                    other = other.value if isinstance(other, Tensor) else other
+                    if not isinstance(other, (int, float, np.ndarray, np.floating)):
+                        raise self.error(node.args[0], ".eq() compares with a tensor or number")
+                    value = (value == np.asarray(other, dtype=np.float64)).astype(np.float64)
+                return Tensor(value[()])
         if isinstance(func, ast.Attribute) and func.attr in ("item", "detach") and not node.args:
             owner = self.value(func.value)
             if not isinstance(owner, Tensor):

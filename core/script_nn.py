@@ -122,9 +122,11 @@ class ModuleReader:
         n_in, n_out = sizes
         bound = 1 / math.sqrt(n_in)
         try:
-            params = {"weight": Tensor(self.parser.draws.uniform((n_out, n_in), bound), True)}
+            params = {"weight": Tensor(self.parser.draws.uniform((n_out, n_in), bound), True,
+                                       module_param=True)}
             if bias:
-                params["bias"] = Tensor(self.parser.draws.uniform((n_out,), bound), True)
+                params["bias"] = Tensor(self.parser.draws.uniform((n_out,), bound), True,
+                                        module_param=True)
         except RuntimeError as exc:
             raise self.error(node, str(exc), "give the weights as tensors instead") from None
         return Module(kind, params)

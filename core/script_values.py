@@ -41,6 +41,8 @@ class Tensor:
     freed: bool = False
     #: read out of a tensor that needs a gradient (``w[0][0]``): for its numbers only
     view: bool = False
+    #: an nn module's parameter: torch prints it as "Parameter containing:"
+    module_param: bool = False
 
     @property
     def is_leaf(self) -> bool:

@@ -216,3 +216,20 @@ def test_runtime_mistakes_are_errors_at_their_line(text, line, fragment):
     with pytest.raises(ExpressionError) as info:
         run_script(text, check_torch=False)
     assert info.value.line == line and fragment in str(info.value)
+
+
+def test_named_parameters_loop_and_parameter_print_are_torchs(tmp_path):
+    text = """import torch
+import torch.nn as nn
+torch.manual_seed(1)
+model = nn.Linear(2, 1)
+for name, p in model.named_parameters():
+    print(name, p.shape, f'{p.sum().item():.4f}')
+for p in model.parameters():
+    print(p)
+"""
+    path = tmp_path / "named.py"
+    path.write_text(text, encoding="utf-8")
+    theirs = real_torch(path)
+    assert theirs.returncode == 0, theirs.stderr
+    assert run_script(text).prints == theirs.stdout.splitlines()

@@ -25,3 +25,8 @@ for epoch in range(50):
     b.grad.zero_()
     if (epoch + 1) % 10 == 0:
         print(f'epoch {epoch + 1}: w = {w.item():.4f}, b = {b.item():.4f}, loss = {l.item():.6f}')
+
+with torch.no_grad():
+    predicted = predict(X).round()
+    accuracy = predicted.eq(Y).sum() / float(Y.shape[0])
+    print(f'accuracy = {accuracy.item():.4f}')
