@@ -222,12 +222,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = measure([int(s) for s in args.sizes.split(",")], max(1, args.repeat))
     mlp = None if args.no_mlp else measure_mlp(max(1, args.repeat), max(1, args.threads))
+    if not args.no_mlp:  # issue 12: the training scripts' rows
+        from bench_training import measure_training  # noqa: PLC0415 - beside this file
+
+        results += measure_training(max(1, args.repeat))
     if args.json:
         print(json.dumps(results + ([mlp] if mlp else [])))
         return 0
     print(f"{'nodes':>7} {'parse ms':>9} {'trace ms':>9} {'total ms':>9} {'micrograd ms':>13}"
           f" {'trace/micrograd':>16}")
     for r in results:
+        if "case" in r:
+            print(json.dumps(r))
+            continue
         micro = r["micrograd_ms"]
         ratio = f"{r['trace_ms'] / micro:.2f}×" if micro else "—"
         print(f"{r['nodes']:>7} {r['parse_ms']:>9.1f} {r['trace_ms']:>9.1f} {r['total_ms']:>9.1f}"

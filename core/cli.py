@@ -30,6 +30,8 @@ from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
+from core.script import is_script
+from core.script_cli import script_output
 from core.session import load_session
 from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
@@ -267,6 +269,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         text, bindings = load_program(args)
+        if is_script(text):  # def / for / if / with: the script trains itself
+            with forbidden() if args.no_torch else nullcontext():
+                output, status = script_output(args, text)
+            failed = write_stdout(output)
+            return status if failed is None else failed
         learning_rate = args.lr if args.lr is not None else (
             DEFAULT_LR if args.train is not None else None)
         if learning_rate is not None:

@@ -50,6 +50,15 @@ class Draws:
         torch = self._torch()
         self._generator = torch.Generator().manual_seed(int(seed))
 
+    def uniform(self, shape: tuple[int, ...], bound: float) -> np.ndarray:
+        """Uniform in [-bound, bound], as nn.Linear initialises its weight and bias."""
+        torch = self._torch()
+        if self._generator is None:
+            self._generator = torch.Generator()
+            self._generator.seed()
+        values = torch.empty(shape).uniform_(-bound, bound, generator=self._generator)
+        return np.asarray(values.double().numpy(), dtype=np.float64)[()]
+
     def draw(self, kind: str, shape: tuple[int, ...]) -> np.ndarray:
         torch = self._torch()
         if self._generator is None:

@@ -190,6 +190,10 @@ class _Parser(CallReader):
         if isinstance(node, ast.Expr):
             return self.expression_statement(node, is_last)
         construct = _CONSTRUCT_NAMES.get(type(node), type(node).__name__)
+        if isinstance(node, (ast.For, ast.FunctionDef, ast.ClassDef, ast.If, ast.With)):
+            raise self.error(node, f"{construct} is not supported in straight-line code",
+                             "a training script runs on the command line: main.py "
+                             "--headless --expr-file SCRIPT.py")
         raise self.error(node, f"{construct} is not supported",
                          "write one assignment per line, as in 'y = w * x'")
 

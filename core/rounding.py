@@ -164,7 +164,8 @@ def close(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12) -> b
 def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | None:
     """For a sum that the two sides rounded differently: which of them is exact."""
     node = graph.nodes[node_id]
-    if node.kind != "operation" or node.op not in _SUMS or theirs is None:
+    if node.kind != "operation" or node.op not in _SUMS or theirs is None \
+            or np.ndim(theirs) != 0 or np.ndim(ours) != 0:  # a sum along a dim: many sums
         return None
     if np.array_equal(np.asarray(ours), np.asarray(theirs)):
         return None

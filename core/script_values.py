@@ -1,0 +1,77 @@
+"""The values a script computes with, its limits, and what a run leaves behind."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_LOOP = 10_000
+#: statements and expressions run in all, over every loop: nested loops share it
+MAX_OPERATIONS = 1_000_000
+MAX_CALL_DEPTH = 50
+IMPORTS = {("torch", None): "torch", ("torch.nn", "nn"): "torch.nn",
+           ("torch.nn.functional", "F"): "torch.nn.functional"}
+LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+SECOND_BACKWARD = ("Trying to backward through the graph a second time (or directly access "
+                   "saved tensors after they have already been freed)")
+_SCRIPT_NODES = (ast.For, ast.While, ast.FunctionDef, ast.ClassDef, ast.If, ast.With)
+
+
+def is_script(text: str) -> bool:
+    """Whether the text is a script for this interpreter rather than straight-line code."""
+    try:
+        tree = ast.parse(text.removeprefix("\ufeff"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(isinstance(node, _SCRIPT_NODES) for node in tree.body)
+
+
+@dataclass(eq=False)
+class Tensor:
+    """A value of the script: numbers in float64, and where its gradient comes from."""
+
+    value: np.ndarray
+    requires_grad: bool = False
+    #: the tape entry that computed it (None for a leaf or data)
+    ref: str | None = None
+    name: str | None = None
+    grad: np.ndarray | None = None
+    freed: bool = False
+    #: read out of a tensor that needs a gradient (``w[0][0]``): for its numbers only
+    view: bool = False
+    #: an nn module's parameter: torch prints it as "Parameter containing:"
+    module_param: bool = False
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.ref is None
+
+
+@dataclass
+class Row:
+    """One ``backward()`` call: the training panel's iteration."""
+
+    iteration: int
+    loss: float
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray | None]
+    updated: dict[str, np.ndarray] = field(default_factory=dict)
+    torch_match: bool | None = None
+    graph: object = None
+    #: each parameter's .grad before the call (what backward() adds to)
+    grads_before: dict = field(default_factory=dict)
+
+
+@dataclass
+class ScriptRun:
+    prints: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    parameters: dict[str, Tensor] = field(default_factory=dict)
+    torch_error: str | None = None
+
+
+class Return(Exception):  # noqa: N818 - control flow, never escapes a call
+    def __init__(self, value):
+        self.value = value
