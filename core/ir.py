@@ -6,7 +6,7 @@ Nothing here reads text; :func:`fold` evaluates an op whose operands are all lit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -92,3 +92,39 @@ def fold(expr: Apply):
     with np.errstate(all="ignore"):
         value = op_forward(entry, values, attrs)
     return Literal(np.asarray(value, dtype=np.float64)[()], expr.line, expr.column)
+
+
+@dataclass
+class ParsedProgram:
+    """What parse() reads from a program's text: its statements, in order (no values yet)."""
+
+    text: str
+    statements: list = field(default_factory=list)
+
+    @property
+    def declared(self) -> dict[str, Declare]:
+        return {s.name: s for s in self.statements if isinstance(s, Declare)}
+
+    def free_names(self) -> list[str]:
+        """Names used before any statement gives them a value, in order of first use."""
+        bound: set[str] = set()
+        free: dict[str, None] = {}
+        for statement in self.statements:
+            if isinstance(statement, (Assign, Backward)):
+                for ref in _refs(statement.expr if isinstance(statement, Assign) else
+                                 Ref(statement.name, 0, 0)):
+                    if ref.name not in bound:
+                        free.setdefault(ref.name)
+            if isinstance(statement, (Assign, Declare)):
+                bound.add(statement.name)
+        return list(free)
+
+
+def _refs(expr: object):
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, Ref):
+            yield e
+        elif isinstance(e, Apply):
+            stack.extend(reversed(e.args))

@@ -15,7 +15,6 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,7 +26,7 @@ from core.calls import (
 )
 from core.draws import Draws
 from core.errors import MAX_MESSAGE, ExpressionError, short
-from core.ir import Apply, Assign, Backward, Declare, Literal, Ref
+from core.ir import Apply, Assign, Backward, Declare, Literal, ParsedProgram, Ref
 from core.ir import fold as _fold
 from core.ops import UNARY_FUNCTIONS
 from core.values import MAX_ENTRIES, parse_number
@@ -48,42 +47,6 @@ RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum"
                       "pow", "grad", "backward", "float"})  # float: generated code's nan
 #: module names the program may import, and what they stand for
 MODULES = {"torch": "torch", "torch.nn": "torch.nn", "torch.nn.functional": "torch.nn.functional"}
-
-
-@dataclass
-class ParsedProgram:
-    """What parse() reads from a program's text: its statements, in order (no values yet)."""
-
-    text: str
-    statements: list = field(default_factory=list)
-
-    @property
-    def declared(self) -> dict[str, Declare]:
-        return {s.name: s for s in self.statements if isinstance(s, Declare)}
-
-    def free_names(self) -> list[str]:
-        """Names used before any statement gives them a value, in order of first use."""
-        bound: set[str] = set()
-        free: dict[str, None] = {}
-        for statement in self.statements:
-            if isinstance(statement, (Assign, Backward)):
-                for ref in _refs(statement.expr if isinstance(statement, Assign) else
-                                 Ref(statement.name, 0, 0)):
-                    if ref.name not in bound:
-                        free.setdefault(ref.name)
-            if isinstance(statement, (Assign, Declare)):
-                bound.add(statement.name)
-        return list(free)
-
-
-def _refs(expr: object):
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, Ref):
-            yield e
-        elif isinstance(e, Apply):
-            stack.extend(reversed(e.args))
 
 
 # ---- parsing ----------------------------------------------------------------------
