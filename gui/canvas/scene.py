@@ -25,23 +25,8 @@ from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one pl
     LABEL_GAP,
     NAME_FONT,
 )
-
-LIGHT = {
-    "bg": "#FFFFFF", "fg": "#222222", "edge": "#4D4D4D", "not_needed": "#999999",
-    "data_face": "#FFFFFF", "data_edge": "#333333",
-    "parameter_face": "#FFF3C4", "parameter_edge": "#6B5500",
-    "constant_face": "#E6E6E6", "constant_edge": "#8C8C8C",
-    "operation_face": "#FFFFFF", "operation_edge": "#333333",
-    "value": "#009E73", "grad": "#D55E00", "local": "#0072B2", "highlight": "#E69F00",
-}
-DARK = {
-    "bg": "#1E1F22", "fg": "#E6E6E6", "edge": "#B3B3B3", "not_needed": "#7A7A7A",
-    "data_face": "#2B2D31", "data_edge": "#D9D9D9",
-    "parameter_face": "#4D4219", "parameter_edge": "#F2D88A",
-    "constant_face": "#3A3B3F", "constant_edge": "#9A9A9A",
-    "operation_face": "#2B2D31", "operation_edge": "#D9D9D9",
-    "value": "#35D0A5", "grad": "#FF8F4D", "local": "#5CB8F0", "highlight": "#F5B942",
-}
+from gui.support.theme import CANVAS_DARK as DARK  # noqa: F401  (the canvas's palettes)
+from gui.support.theme import CANVAS_LIGHT as LIGHT  # noqa: F401
 
 # sizes in points (world points: one point at zoom 1)
 OP_RADIUS = 13.0

@@ -33,6 +33,7 @@ from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.matrix_editor import MatrixDialog, editable_as_grid
 from gui.state.model import StepperModel
 from gui.state.variables_state import VariablesState
+from gui.support import theme
 from gui.support.i18n import Retranslator
 from gui.support.texts import role_title
 
@@ -399,7 +400,7 @@ class EditorPanel(Panel, QWidget):
         spot.cursor = marked
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor("#D55E00"))
+        fmt.setUnderlineColor(QColor(theme.ERROR_UNDERLINE))
         fmt.setBackground(QColor(213, 94, 0, 60))
         spot.format = fmt
         line = QTextEdit.ExtraSelection()

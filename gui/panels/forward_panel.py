@@ -44,9 +44,10 @@ from core.language import ExpressionError
 from core.trace import build_trace
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
+from gui.support import theme
 from gui.support.i18n import current_language
 
-TANGENT_COLOUR = "#8E44AD"  # forward mode's own colour: neither value, gradient nor local
+TANGENT_COLOUR = theme.TANGENT
 SLIDER_STEPS = 200
 CURVE_POINTS = 41
 #: nodes × passes that "Why backwards" may spend comparing the modes

@@ -30,6 +30,7 @@ from core.trace import PHASES, NoParameterStep, Step
 from core.values import shape_text
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import STEP_PHASES, StepperModel
+from gui.support import theme
 from gui.support.texts import explain, formula_text, phase_title, target_text
 from gui.support.theme import HIGHLIGHT, phase_colour
 
@@ -199,7 +200,7 @@ class LessonTables(Panel, QTabWidget):
         """A grey row for an edge the backward pass skips: "∂y_hat/∂x · x is data: …"."""
         why = unneeded(self.model.trace.graph, edge)
         sentence = explain(why)
-        grey = QBrush(QColor("#8a8a8a"))
+        grey = QBrush(QColor(theme.MUTED))
         for column, text in enumerate((why.args["edge"], sentence, self.tr("not needed"))):
             item = QTableWidgetItem(text)
             item.setForeground(grey)
@@ -251,7 +252,7 @@ class LessonTables(Panel, QTabWidget):
         table, row = self._rows[step.index]
         target, middle, value = (table.item(row, c) for c in range(3))
         target.setText(target_text(step) if not isinstance(step, NoParameterStep) else "—")
-        grey = QBrush(QColor("#8a8a8a"))
+        grey = QBrush(QColor(theme.MUTED))
         normal = QBrush(self.palette().text().color())
         if isinstance(step, NoParameterStep):
             middle.setText(explain(step.explanation) if done else "…")

@@ -39,7 +39,7 @@ from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
-from gui.support import fonts
+from gui.support import fonts, theme
 from gui.support.theme import PLOT
 
 OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
@@ -72,7 +72,7 @@ class TrainingPanel(Panel, QWidget):
         self.lr_field.editingFinished.connect(self.apply_learning_rate)
         self.lr_field.textEdited.connect(lambda _: self._show_error(""))
         self.lr_error = QLabel(objectName="learningRateError", wordWrap=True)
-        self.lr_error.setStyleSheet("color: #C0392B;")
+        self.lr_error.setStyleSheet(f"color: {theme.WRONG};")
         self.lr_error.hide()
 
         self.next_button = QPushButton(objectName="nextIterationButton")
@@ -261,7 +261,7 @@ class TrainingPanel(Panel, QWidget):
         self.lr_error.setText(text)
         self.lr_error.setVisible(bool(text))
         self.lr_field.setProperty("invalid", bool(text))
-        self.lr_field.setStyleSheet("border: 1px solid #C0392B;" if text else "")
+        self.lr_field.setStyleSheet(f"border: 1px solid {theme.WRONG};" if text else "")
 
     # ---- state → view
     def _settings_changed(self) -> None:
@@ -407,8 +407,8 @@ class TrainingPanel(Panel, QWidget):
             mark = PENDING_MARK if it.torch_match is None else (
                 OK_MARK if it.torch_match else BAD_MARK)
             item.setText(mark)
-            colour = "#1E8449" if it.torch_match else (
-                "#C0392B" if it.torch_match is False else "#8a8a8a")
+            colour = theme.RIGHT if it.torch_match else (
+                theme.WRONG if it.torch_match is False else theme.MUTED)
             item.setForeground(QBrush(QColor(colour)))
         if not history:
             text = ""
