@@ -15,8 +15,7 @@ import numpy as np
 
 from core.forward import Seed, named_tangents
 from core.graph import ComputationGraph
-from core.ops import OPS
-from core.torch_check import RTOL, generate_code, python_names, same, torch_available
+from core.torch_check import RTOL, generate_code, python_names, same, torch_available, torch_op
 
 
 @dataclass
@@ -38,16 +37,7 @@ def build_with(graph: ComputationGraph, torch, replace: dict) -> list:
     dtype = torch.float64
     for node in graph.nodes:
         if node.kind == "operation":
-            entry = OPS[node.op]
-            args = []
-            for i in node.inputs:
-                arg = tensors[i]
-                if not isinstance(arg, torch.Tensor) and (entry.tensor_args or entry.reduction):
-                    arg = torch.tensor(arg, dtype=dtype)
-                args.append(arg)
-            if not any(isinstance(a, torch.Tensor) for a in args):
-                args[0] = torch.tensor(args[0], dtype=dtype)
-            tensors.append(entry.torch(torch, *args, **node.attrs))
+            tensors.append(torch_op(node, tensors, torch, dtype))
         elif node.integer:
             tensors.append(torch.tensor(np.asarray(node.value).astype(np.int64).tolist(),
                                         dtype=torch.long))

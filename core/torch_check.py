@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import ComputationGraph, Operand
+from core.graph import ComputationGraph, Node, Operand
 from core.numeric import agrees, numeric_gradients, unreliable_reason
 from core.ops import OPS
 from core.rounding import (
@@ -98,6 +98,21 @@ def same(ours, theirs, rtol: float = RTOL, atol: float = ATOL) -> bool:
 # ---- building the graph in torch ----------------------------------------------------
 
 
+def torch_op(node: Node, tensors: list, torch, dtype):
+    """``node``'s op through its registry twin, on the tensors made for its inputs; a
+    Python number becomes a tensor where the op needs one (or where all inputs are)."""
+    entry = OPS[node.op]
+    args = []
+    for i in node.inputs:
+        arg = tensors[i]
+        if not isinstance(arg, torch.Tensor) and (entry.tensor_args or entry.reduction):
+            arg = torch.tensor(arg, dtype=dtype)
+        args.append(arg)
+    if not any(isinstance(a, torch.Tensor) for a in args):
+        args[0] = torch.tensor(args[0], dtype=dtype)
+    return entry.torch(torch, *args, **node.attrs)
+
+
 def build_torch_graph(graph: ComputationGraph, torch, dtype, leaves: dict | None = None) -> list:
     """One tensor (or, for constants in arithmetic, a Python number) per node.
 
@@ -108,16 +123,7 @@ def build_torch_graph(graph: ComputationGraph, torch, dtype, leaves: dict | None
     tensors: list = []
     for node in graph.nodes:
         if node.kind == "operation":
-            entry = OPS[node.op]
-            args = []
-            for i in node.inputs:
-                arg = tensors[i]
-                if not isinstance(arg, torch.Tensor) and (entry.tensor_args or entry.reduction):
-                    arg = torch.tensor(arg, dtype=dtype)
-                args.append(arg)
-            if not any(isinstance(a, torch.Tensor) for a in args):
-                args[0] = torch.tensor(args[0], dtype=dtype)
-            result = entry.torch(torch, *args, **node.attrs)
+            result = torch_op(node, tensors, torch, dtype)
             if result.requires_grad:
                 result.retain_grad()
             tensors.append(result)
