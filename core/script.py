@@ -14,12 +14,12 @@ import ast
 import numpy as np
 
 from core.errors import ExpressionError, short
-from core.graph import build_graph
-from core.ir import Apply, Assign, Declare, Literal, Ref
-from core.language import ParsedProgram, _Parser, _syntax_error, paused_gc
+from core.ir import Apply, Literal
+from core.language import _Parser, _syntax_error, paused_gc
 from core.printing import show
 from core.script_check import check_rows
-from core.script_expr import Expressions, _as_ir, _refs
+from core.script_expr import Expressions, _as_ir
+from core.script_graph import GraphRecorder
 from core.script_nn import Module, ModuleReader
 from core.script_values import (
     IMPORTS,
@@ -27,17 +27,15 @@ from core.script_values import (
     MAX_CALL_DEPTH,
     MAX_LOOP,
     MAX_OPERATIONS,
-    SECOND_BACKWARD,
     Return,
     Row,
     ScriptRun,
     Tensor,
     is_script,
 )
-from core.trace import Trace
 
 
-class Interpreter(Expressions, ModuleReader):
+class Interpreter(Expressions, ModuleReader, GraphRecorder):
     """Runs one script; every loop and every call is bounded."""
 
     def __init__(self, text: str, check_torch: bool = True):
@@ -57,6 +55,10 @@ class Interpreter(Expressions, ModuleReader):
         self.costs: dict[int, int] = {}
         self.current: ast.AST = ast.Pass(lineno=1, col_offset=0)
         self.loop_iteration = 0
+        #: tape entry -> the call that computed it ("forward()"), for the canvas's groups
+        self.step_groups: dict[str, str] = {}
+        self.call_names: list[str] = []
+        self.expr_refs: dict[int, str] = {}
 
     # ---- helpers
     def error(self, node, message: str, hint: str | None = None) -> ExpressionError:
@@ -182,12 +184,27 @@ class Interpreter(Expressions, ModuleReader):
             if kind is None:
                 raise self.error(node, "only +=, -=, *= and /= are supported")
             step.op = kind
+            before = np.copy(current.value)
             current.value = self.evaluate(step, node).value  # in place: the same leaf
+            self.record_manual_update(node, current, before)
             return
         binop = ast.BinOp(left=ast.Name(id=node.target.id), op=node.op, right=node.value)
         ast.copy_location(binop, node)
         ast.copy_location(binop.left, node.target)
         self.scopes[-1][node.target.id] = self.binop(binop, current, change)
+
+    def record_manual_update(self, node: ast.stmt, tensor: Tensor, before) -> None:
+        """An update written by hand (``w -= lr * w.grad``): the update phase shows its line."""
+        if not self.run.rows or tensor.name is None:
+            return
+        row = self.run.rows[-1]
+        if row.update is None or row.update.get("rule") != "manual":
+            row.update = {"rule": "manual", "params": {}}
+        line = self.parser.text.splitlines()[node.lineno - 1].strip() \
+            if 0 < node.lineno <= len(self.parser.text.splitlines()) else ""
+        entry = row.update["params"].setdefault(tensor.name, {"before": before})
+        entry.update(after=np.copy(tensor.value), line=line,
+                     grad=None if tensor.grad is None else np.copy(tensor.grad))
 
     def for_(self, node: ast.For) -> None:
         call = node.iter
@@ -312,105 +329,39 @@ class Interpreter(Expressions, ModuleReader):
             raise self.error(node.keywords[0], "print(…) takes values only here")
         values = [self.value(a) for a in node.args]
         text = " ".join(show(v, self.op_of(v)) for v in values)
-        self.run.prints.extend(text.split("\n"))  # as stdout shows it: line by line
+        lines = text.split("\n")  # as stdout shows it: line by line
+        self.run.prints.extend(lines)
+        self.run.print_rows.extend([len(self.run.rows)] * len(lines))
 
     def op_of(self, value) -> str | None:
         if isinstance(value, Tensor) and value.ref is not None:
             return self.tape[value.ref][0].op
         return None
 
-    # ---- backward
-    def backward(self, node, loss) -> None:
 
-        if not isinstance(loss, Tensor) or not loss.requires_grad:
-            raise self.error(node, "element 0 of tensors does not require grad and does not "
-                             "have a grad_fn", "compute the loss from a parameter")
-        if loss.freed:
-            raise self.error(node, SECOND_BACKWARD, "compute the loss again before "
-                             "calling .backward() a second time")
-        statements, leaves = self.collect(loss)
-        program = ParsedProgram(self.parser.text, statements)
-        graph = build_graph(program)
-        trace = Trace(graph)
-        grads: dict[str, np.ndarray | None] = {}
-        before = {n: (0.0 if t.grad is None else np.copy(t.grad))
-                  for n, t in self.run.parameters.items()}
-        for leaf in leaves:
-            grad = np.asarray(trace.gradient(graph.names[leaf.name]), dtype=np.float64)
-            leaf.grad = grad if leaf.grad is None else leaf.grad + grad
-        for name, tensor in self.run.parameters.items():
-            grads[name] = None if tensor.grad is None else np.copy(tensor.grad)
-        params = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
-        self.run.rows.append(Row(len(self.run.rows) + 1, float(loss.value), params, grads,
-                                 graph=graph, grads_before=before))
-        for ref in self.reachable(loss):
-            self.tape[ref][1][0] = True  # freed, as torch frees the saved tensors
-        loss.freed = True
-
-    def reachable(self, loss: Tensor) -> list[str]:
-        seen, stack = [], [loss.ref]
-        found = set()
-        while stack:
-            ref = stack.pop()
-            if ref is None or ref in found:
-                continue
-            found.add(ref)
-            seen.append(ref)
-            stack.extend(r.name for r in _refs(self.tape[ref][0]) if r.name in self.tape)
-        return seen
-
-    def collect(self, loss: Tensor):
-        refs = sorted(self.reachable(loss), key=lambda r: int(r[2:]))
-        if any(self.tape[r][1][0] for r in refs):
-            raise ExpressionError(SECOND_BACKWARD)
-        leaves: dict[str, Tensor] = {}
-        for ref in refs:
-            for leaf in self.tape[ref][1][1:]:
-                leaves[leaf.name] = leaf
-        statements = [Declare(t.name, "parameter", t.value, 0, 0) for t in leaves.values()]
-        statements += self.named_steps(refs, loss.ref, set(leaves))
-        return statements, list(leaves.values())
-
-    def named_steps(self, refs: list[str], output: str, taken: set[str]) -> list:
-        """The ops as the script names them (``y_pred``, ``l``); an unnamed op used once
-        is written inside the op that uses it, as the straight-line parser does."""
-        uses: dict[str, int] = {}
-        for ref in refs:
-            for r in _refs(self.tape[ref][0]):
-                uses[r.name] = uses.get(r.name, 0) + 1
-        names: dict[str, str] = {}
-        counts: dict[str, int] = {}
-        for ref in refs:
-            if ref in self.shown:
-                counts[self.shown[ref]] = counts.get(self.shown[ref], 0) + 1
-        for ref in refs:
-            shown = self.shown.get(ref)
-            if shown is not None and counts[shown] == 1 and shown not in taken:
-                names[ref] = shown
-        inline = {r for r in refs if r not in self.shown and uses.get(r) == 1 and r != output}
-        written: dict[str, Apply] = {}
-        statements = []
-        for ref in refs:
-            apply = self.tape[ref][0]
-            args = tuple(written[a.name] if isinstance(a, Ref) and a.name in inline
-                         else Ref(names.get(a.name, a.name), a.line, a.column)
-                         if isinstance(a, Ref) else a for a in apply.args)
-            expr = Apply(apply.op, args, apply.line, apply.column, k=apply.k, attrs=apply.attrs)
-            if ref in inline:
-                written[ref] = expr
-            else:
-                statements.append(Assign(names.get(ref, ref), expr, apply.line, apply.column))
-        return statements
-
-
-def run_script(text: str, check_torch: bool = True) -> ScriptRun:
-    """Run the script; raise :class:`ExpressionError` at the first line outside the subset."""
+def run_script(text: str, check_torch: bool = True, keep_partial: bool = False) -> ScriptRun:
+    """Run the script; raise :class:`ExpressionError` at the first line outside the subset
+    (``keep_partial``: return what ran before it instead, the error in ``run.error``)."""
     text = text.removeprefix("\ufeff")
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise _syntax_error(exc, text) from None
     interpreter = Interpreter(text, check_torch)
+    try:
+        _run(interpreter, tree)
+    except ExpressionError as exc:
+        if not keep_partial:
+            raise
+        interpreter.run.error = exc
+    interpreter.end_iteration()
+    run = interpreter.run
+    if check_torch:
+        check_rows(run)
+    return run
+
+
+def _run(interpreter: Interpreter, tree: ast.Module) -> None:
     try:
         with paused_gc():  # many objects that live on: collections would only rescan them
             interpreter.block(tree.body)
@@ -422,11 +373,6 @@ def run_script(text: str, check_torch: bool = True) -> ScriptRun:
         # a case the interpreter's own checks missed: still an error at its line
         raise interpreter.error(interpreter.current, f"this line cannot be run: {exc}",
                                 "write it with the forms the README lists") from None
-    interpreter.end_iteration()
-    run = interpreter.run
-    if check_torch:
-        check_rows(run)
-    return run
 
 
 __all__ = ["MAX_CALL_DEPTH", "MAX_LOOP", "MAX_OPERATIONS", "Interpreter", "Row",

@@ -252,6 +252,8 @@ class Expressions:
         if missing:
             raise self.error(node, f"{function.name}() is missing the argument '{missing[0]}'")
         self.calling.append(function.name if owner is None else id(function))
+        self.call_names.append(f"{function.name}()" if owner is None
+                               else f"{owner.kind.removeprefix('class ')}.{function.name}()")
         self.scopes.append(scope)
         try:
             self.block(function.body)
@@ -260,6 +262,7 @@ class Expressions:
         finally:
             self.scopes.pop()
             self.calling.pop()
+            self.call_names.pop()
         return None
 
     def through_parser(self, node: ast.expr, values: dict[int, object]):
@@ -337,6 +340,8 @@ class Expressions:
                 operands.append(Literal(a.value, 0, 0))
         self.tape[ref] = (Apply(ir.op, tuple(operands), ir.line, ir.column, k=ir.k,
                                 attrs=ir.attrs), [False, *leaves])
+        if self.call_names:
+            self.step_groups[ref] = self.call_names[-1]
         return Tensor(value, True, ref)
 
 

@@ -66,7 +66,7 @@ class Optimizer:
                 continue
             g = np.asarray(p.grad, dtype=np.float64)
             state = self.state.setdefault(id(p), {})
-            shown: dict = {"grad": g}
+            shown: dict = {"grad": g, "before": np.copy(p.value)}
             with np.errstate(all="ignore"):
                 if self.kind == "SGD":
                     if self.momentum:
@@ -86,7 +86,14 @@ class Optimizer:
                     shown.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
                     p.value = np.asarray(p.value - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
                                          )[()]
+            shown["after"] = np.copy(p.value)
             self.last[p.name or "?"] = shown
+
+    def record(self) -> dict:
+        """The last step's rule and numbers, for the update phase of its iteration."""
+        return {"rule": self.kind, "lr": self.lr, "momentum": self.momentum,
+                "betas": self.betas, "eps": self.eps, "step": self.steps,
+                "params": dict(self.last)}
 
 
 class ModuleReader:
@@ -196,7 +203,15 @@ class ModuleReader:
             return self.apply(LOSSES[module.kind], args, node)
         if len(args) != 1:
             raise self.error(node, f"nn.{module.kind} takes one input")
-        return self.run_module(module, args[0], node)
+        if module.kind not in ("Linear", "Sequential") or self.call_names:
+            return self.run_module(module, args[0], node)  # grouped by the enclosing def
+        caller = node.func.id if isinstance(node.func, ast.Name) else "self." + \
+            node.func.attr if isinstance(node.func, ast.Attribute) else "a module"
+        self.call_names.append(f"{caller}: nn.{module.kind}")
+        try:
+            return self.run_module(module, args[0], node)
+        finally:
+            self.call_names.pop()
 
     def run_module(self, module: Module, x, node):
         if module.kind == "Sequential":
@@ -235,7 +250,9 @@ class ModuleReader:
         if len(node.args) != 1:
             raise self.error(node, f"torch.optim.{kind} takes the parameters first",
                              "as in torch.optim.SGD(model.parameters(), lr=0.01)")
-        params = self.value(node.args[0])
+        given_params = node.args[0]
+        params = tuple(self.value(e) for e in given_params.elts) \
+            if isinstance(given_params, (ast.List, ast.Tuple)) else self.value(given_params)
         if isinstance(params, Tensor):
             params = (params,)
         if not isinstance(params, tuple) or not all(isinstance(p, Tensor) and p.requires_grad
@@ -260,6 +277,8 @@ class ModuleReader:
                 owner.zero_grad()
             else:
                 owner.step()
+                if self.run.rows:
+                    self.run.rows[-1].update = owner.record()
             return None
         if isinstance(owner, Module) and attr == "parameters" and not node.args:
             return tuple(t for _, t in owner.named_parameters())

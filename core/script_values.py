@@ -62,6 +62,13 @@ class Row:
     graph: object = None
     #: each parameter's .grad before the call (what backward() adds to)
     grads_before: dict = field(default_factory=dict)
+    #: how the parameters changed after this call, for the update phase (None: unchanged):
+    #: {"rule": "SGD" | "Adam" | "manual", "lr", "momentum", "betas", "eps", "step",
+    #:  "params": {name: {"before", "after", "grad", and "buffer" or "m", "v", "m_hat",
+    #:  "v_hat" (optimizers), or "line" (the statement of a manual update)}}}
+    update: dict | None = None
+    #: graph node id -> the function of the script that computed it ("forward")
+    groups: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,6 +77,11 @@ class ScriptRun:
     rows: list[Row] = field(default_factory=list)
     parameters: dict[str, Tensor] = field(default_factory=dict)
     torch_error: str | None = None
+    #: for each line of ``prints``: how many backward() calls ran before it was printed
+    print_rows: list[int] = field(default_factory=list)
+    #: the error that stopped the script (``run_script(…, keep_partial=True)`` only): the
+    #: rows and prints before it are kept, as the window steps them
+    error: Exception | None = None
 
 
 class Return(Exception):  # noqa: N818 - control flow, never escapes a call
