@@ -33,8 +33,30 @@ def forbidden() -> Iterator[None]:
 class Draws:
     """One program's generator: seeded by ``torch.manual_seed``, drawn in text order."""
 
-    def __init__(self) -> None:
+    def __init__(self, replay: list | None = None) -> None:
         self._generator = None
+        #: every array drawn, in order: what a session saves so that it reopens the same
+        self.recorded: list[np.ndarray] = []
+        #: numbers drawn before (a saved session, or the worker's draw): given back in
+        #: order, without torch, as long as their shapes agree
+        self._replay = [np.asarray(v, dtype=np.float64) for v in replay] if replay else None
+        self._seed_later: int | None = None
+
+    def _replayed(self, shape: tuple[int, ...]) -> np.ndarray | None:
+        if self._replay is None:
+            return None
+        if not self._replay or self._replay[0].shape != tuple(shape):
+            self._replay = None  # the text changed: draw afresh from here on
+            if self._seed_later is not None:
+                self.seed(self._seed_later)
+            return None
+        value = self._replay.pop(0)[()]
+        self.recorded.append(value)
+        return value
+
+    def _keep(self, value: np.ndarray) -> np.ndarray:
+        self.recorded.append(value)
+        return value
 
     def _torch(self):
         if not _allowed[-1]:
@@ -47,19 +69,28 @@ class Draws:
         return torch
 
     def seed(self, seed: int) -> None:
+        if self._replay is not None:
+            self._seed_later = int(seed)  # the numbers are given: no torch needed
+            return
         torch = self._torch()
         self._generator = torch.Generator().manual_seed(int(seed))
 
     def uniform(self, shape: tuple[int, ...], bound: float) -> np.ndarray:
         """Uniform in [-bound, bound], as nn.Linear initialises its weight and bias."""
+        given = self._replayed(shape)
+        if given is not None:
+            return given
         torch = self._torch()
         if self._generator is None:
             self._generator = torch.Generator()
             self._generator.seed()
         values = torch.empty(shape).uniform_(-bound, bound, generator=self._generator)
-        return np.asarray(values.double().numpy(), dtype=np.float64)[()]
+        return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])
 
     def draw(self, kind: str, shape: tuple[int, ...]) -> np.ndarray:
+        given = self._replayed(shape)
+        if given is not None:
+            return given
         torch = self._torch()
         if self._generator is None:
             self._generator = torch.Generator()
@@ -67,4 +98,4 @@ class Draws:
         make = torch.randn if kind == "randn" else torch.rand
         values = make(*shape, generator=self._generator) if shape else \
             make((), generator=self._generator)
-        return np.asarray(values.double().numpy(), dtype=np.float64)[()]
+        return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])

@@ -112,6 +112,8 @@ class ComputationGraph:
         self.names = names
         #: bindings given from outside that the program never uses
         self.unused_bindings = unused
+        #: node id -> the script's function call that computed it (a training script only)
+        self.groups: dict[int, str] = {}
         self.consumers: list[list[tuple[int, int]]] = [[] for _ in nodes]
         for node in nodes:
             for index, source in enumerate(node.inputs):

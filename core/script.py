@@ -13,6 +13,7 @@ import ast
 
 import numpy as np
 
+from core.draws import Draws
 from core.errors import ExpressionError, short
 from core.ir import Apply, Literal
 from core.language import _Parser, _syntax_error, paused_gc
@@ -339,15 +340,18 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         return None
 
 
-def run_script(text: str, check_torch: bool = True, keep_partial: bool = False) -> ScriptRun:
+def run_script(text: str, check_torch: bool = True, keep_partial: bool = False,
+               draws: list | None = None) -> ScriptRun:
     """Run the script; raise :class:`ExpressionError` at the first line outside the subset
-    (``keep_partial``: return what ran before it instead, the error in ``run.error``)."""
+    (``keep_partial``: return what ran before it instead, the error in ``run.error``).
+    ``draws``: the numbers a run drew before (``run.draws``), given back without torch."""
     text = text.removeprefix("\ufeff")
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
         raise _syntax_error(exc, text) from None
     interpreter = Interpreter(text, check_torch)
+    interpreter.parser.draws = Draws(draws)
     try:
         _run(interpreter, tree)
     except ExpressionError as exc:
@@ -356,6 +360,7 @@ def run_script(text: str, check_torch: bool = True, keep_partial: bool = False) 
         interpreter.run.error = exc
     interpreter.end_iteration()
     run = interpreter.run
+    run.draws = interpreter.parser.draws.recorded
     if check_torch:
         check_rows(run)
     return run

@@ -45,3 +45,15 @@ def _previous(run: ScriptRun, row, name: str):
     """The .grad before this call, which backward() adds to."""
     del run
     return row.grads_before.get(name, 0.0)
+
+
+def script_report(text: str, draws: list | None = None) -> dict:
+    """The worker's answer to a script check: a ✓ per backward() call, what the torch side
+    printed and the code it ran. The window never imports torch; this runs in the worker."""
+    from core.script import run_script  # noqa: PLC0415 - core.script imports this module
+
+    run = run_script(text, check_torch=True, keep_partial=True, draws=draws)
+    return {"available": run.torch_error is None, "error": run.torch_error,
+            "rows": [{"iteration": r.iteration, "torch_match": r.torch_match}
+                     for r in run.rows],
+            "printed": [], "code": ""}

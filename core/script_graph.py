@@ -28,7 +28,7 @@ class GraphRecorder:
         statements, leaves = self.collect(loss)
         program = ParsedProgram(self.parser.text, statements)
         graph = build_graph(program)
-        groups = self.groups_of(statements, len(graph.nodes))
+        groups = graph.groups = self.groups_of(statements, len(graph.nodes))
         trace = Trace(graph)
         grads: dict[str, np.ndarray | None] = {}
         before = {n: (0.0 if t.grad is None else np.copy(t.grad))

@@ -82,6 +82,8 @@ class ScriptRun:
     #: the error that stopped the script (``run_script(…, keep_partial=True)`` only): the
     #: rows and prints before it are kept, as the window steps them
     error: Exception | None = None
+    #: the arrays torch drew (nn.Linear's initial numbers, torch.randn), in order
+    draws: list[np.ndarray] = field(default_factory=list)
 
 
 class Return(Exception):  # noqa: N818 - control flow, never escapes a call

@@ -121,3 +121,34 @@ def test_keep_partial_returns_the_iterations_before_the_error():
     run = run_script(text, check_torch=False, keep_partial=True)
     assert run.error is not None and run.error.line == 10
     assert len(run.rows) == 1 and run.prints == []
+
+
+UNSEEDED = """import torch
+import torch.nn as nn
+model = nn.Linear(2, 1)
+X = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+l = model(X).sum()
+l.backward()
+"""
+
+
+def test_the_numbers_drawn_come_back_without_torch_when_given():
+    first = run_script(UNSEEDED, check_torch=False)
+    assert [np.shape(d) for d in first.draws] == [(1, 2), (1,)]
+    from core.draws import forbidden
+
+    with forbidden():  # no torch: the given numbers are used, in order
+        again = run_script(UNSEEDED, check_torch=False, draws=first.draws)
+    np.testing.assert_array_equal(again.rows[0].params["model.weight"],
+                                  first.rows[0].params["model.weight"])
+    np.testing.assert_array_equal(again.rows[0].grads["model.bias"], [2.0])
+
+
+def test_draws_that_no_longer_fit_the_text_are_drawn_afresh_with_the_seed():
+    seeded = "import torch\ntorch.manual_seed(1)\n" + UNSEEDED.replace("nn.Linear(2, 1)",
+                                                                     "nn.Linear(3, 1)")
+    seeded = seeded.replace("[[1.0, 2.0], [3.0, 4.0]]", "[[1.0, 2.0, 0.5]]")
+    fresh = run_script(seeded, check_torch=False)
+    stale = run_script(seeded, check_torch=False, draws=[np.zeros((1, 2)), np.zeros(1)])
+    np.testing.assert_array_equal(stale.rows[0].params["model.weight"],
+                                  fresh.rows[0].params["model.weight"])
