@@ -156,6 +156,9 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 self.name_module(target.id, value)
             if isinstance(value, Tensor) and value.ref is not None:
                 self.shown.setdefault(value.ref, target.id)
+            if isinstance(value, Tensor) and not value.requires_grad and not value.view \
+                    and value.data_name is None:
+                value.data_name = target.id
             self.scopes[-1][target.id] = value
             return
         if isinstance(target, (ast.Tuple, ast.List)):

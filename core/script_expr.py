@@ -11,7 +11,7 @@ from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
 from core.printing import show
 from core.script_nn import Module, Optimizer
-from core.script_values import MAX_CALL_DEPTH, Return, Tensor
+from core.script_values import MAX_CALL_DEPTH, NamedData, Return, Tensor
 
 
 class Expressions:
@@ -336,6 +336,8 @@ class Expressions:
                 operands.append(Ref(a.name, 0, 0))
             elif a.requires_grad:
                 operands.append(Ref(a.ref, 0, 0))
+            elif a.data_name is not None:
+                operands.append(NamedData(a.value, 0, 0, a.data_name, id(a)))
             else:
                 operands.append(Literal(a.value, 0, 0))
         self.tape[ref] = (Apply(ir.op, tuple(operands), ir.line, ir.column, k=ir.k,

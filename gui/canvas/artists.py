@@ -19,6 +19,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
+from gui.canvas import groups
 from gui.canvas.scene import (
     ARROW_HALF_WIDTH,
     ARROW_LENGTH,
@@ -179,6 +180,7 @@ class GraphLayer(Artist):
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
         view = Bbox.from_extents(*geometry.view)
+        groups.draw_bands(canvas, renderer, geometry)
         lines = geometry.edge_lines
         if lines:
             box_lo = np.array([line.min(axis=0) for line in lines])
@@ -221,6 +223,8 @@ class GraphLayer(Artist):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)
+            for text in groups.group_texts(canvas):
+                text.draw(renderer)
         renderer.close_group("graph")
         self.stale = False
 

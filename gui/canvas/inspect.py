@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gui.canvas import groups
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
 
 #: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
@@ -80,6 +81,9 @@ class InspectMixin:
                     kind = "symbol" if self.is_op[node] and i == 0 else "name"
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
+            for text in groups.group_texts(self):
+                entries.append({"kind": "group", "text": text.get_text(),
+                                "extents": text.get_window_extent(renderer).extents})
         for key in self._dynamic_keys():
             layer, index = key
             if layer == _HIGHLIGHT or not self._visible_now(key):

@@ -17,6 +17,7 @@ from core.layout import layered_layout, node_keys
 from core.trace import BackwardStep, LocalGradientStep, Trace, UpdateStep
 from gui.canvas import grids as grids_module
 from gui.canvas import label_text, placement
+from gui.canvas.groups import call_groups
 from gui.canvas.measure import text_size
 from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one place)
     CURVE_BEND,
@@ -133,14 +134,16 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
             texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}
-    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids)
+    calls = call_groups(graph.groups, edges)
+    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids, calls)
     paths = scene.paths
     mids = np.zeros((len(edges), 2))
     for i, path in enumerate(paths):
         place = scene.labels.get((_LOCAL, i))
         mids[i] = place[:2] if place is not None else along([tuple(p) for p in path], [0.5])[0]
     rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-             for x, y, w, h in (*scene.labels.values(), *scene.names.values())]
+             for x, y, w, h in (*scene.labels.values(), *scene.names.values(),
+                                *scene.groups.values())]
     rects += [(x - hw, y - hh, x + hw, y + hh)
               for (x, y), (hw, hh) in zip(scene.pos, half, strict=True)]
     if rects:
@@ -172,6 +175,8 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         "grid_info": grids,
         "label_pos": scene.labels,
         "name_pos": scene.names,
+        "call_groups": calls,
+        "group_pos": scene.groups,
         "text_scale": m,
         "local_steps": local_steps,
         "backward_steps": backward_steps,

@@ -305,6 +305,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.grid_info: dict = {}
         self.label_pos: dict = {}
         self.name_pos: dict = {}
+        self.call_groups: list = []  # a script's function calls: (label, member nodes)
+        self.group_pos: dict = {}
+        self._group_texts = None
         self._update_steps: dict = {}
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
@@ -403,6 +406,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.figure.set_facecolor(c["bg"])
         self._build_legend()
         self._static.clear()
+        self._group_texts = None
         self._texts.clear()
         self._raster_cache.clear()
 

@@ -50,6 +50,8 @@ CANVAS_DARK = {
 MUTED = "#8a8a8a"
 ERROR_UNDERLINE = "#D55E00"
 TANGENT = "#8E44AD"  # neither value, gradient nor local colour
+#: a script's function call on the canvas: the band's face and its label, light and dark
+CALL_BAND = {False: ("#E9E2F3", "#6C5A86"), True: ("#352F40", "#BBA9D6")}
 
 
 def phase_colour(phase: str | None, dark: bool) -> str:
