@@ -21,7 +21,7 @@ from core import labels as rules
 from core.format import format_value
 from core.trace import BackwardStep, LocalGradientStep, UpdateStep
 from core.values import shape_text
-from gui.canvas import grids, label_text
+from gui.canvas import grids, label_text, placement
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
     _GRAD,
@@ -42,6 +42,8 @@ LEGEND_SHORT = QT_TRANSLATE_NOOP("GraphCanvas", "tangent")
 MAX_TANGENT_LABEL = 26
 #: a tensor tangent's short form lists this many entries, then "…"
 TENSOR_ENTRIES = 3
+#: the edges' marks for placing tangents off the lines, every this many points
+EDGE_MARK_STEP = 5.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,26 @@ def labels_for(steps) -> dict[int, tuple[str, str]]:
     """node → (label, tooltip) for the seed and every tangent step, in walk order."""
     return {s.node: (tangent_label(s), tangent_tip(s)) for s in steps
             if s.kind in ("seed", "tangent")}
+
+
+def place_off_edges(hard, soft, requests, pad: float = 1.5) -> list[tuple[float, float]]:
+    """Like :func:`core.labels.place`: each label at its first candidate that touches no
+    ``hard`` box (nodes, labels, the tangents placed before it) and, where one does, no
+    ``soft`` one either (the edges' marks); with none free, its first candidate."""
+    hard_index, soft_index = rules.OverlapIndex(), rules.OverlapIndex()
+    for r in hard:
+        hard_index.add(r)
+    for r in soft:
+        soft_index.add(r)
+    chosen = []
+    for w, h, cands in requests:
+        rects = [rules.rect_at(cx, cy, w, h) for cx, cy in cands[:rules.MAX_CANDIDATES]]
+        free = [i for i, r in enumerate(rects) if not hard_index.hits(r, pad)]
+        best = next((i for i in free if not soft_index.hits(rects[i], 0.0)),
+                    free[0] if free else 0)
+        hard_index.add(rects[best])
+        chosen.append(tuple(cands[best]))
+    return chosen
 
 
 def candidates(x, y, hw, hh, w, h, gap, places) -> list[tuple[float, float]]:
@@ -185,8 +207,9 @@ class TangentMixin:
             order.append(v)
             requests.append((w, h, candidates(x, y, hw, hh, w, h, gap, (above, below))))
             self._tangent_tips[v] = tip
-        for v, (w, h, _), ((cx, cy), _) in zip(order, requests,
-                                               rules.place(obstacles, requests), strict=True):
+        soft = self._edge_marks() if len(self.pos) <= placement.PLACE_LIMIT else []
+        for v, (w, h, _), (cx, cy) in zip(order, requests, place_off_edges(
+                obstacles, soft, requests), strict=True):
             self.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
             self.label_texts[(_TANGENT, v)] = source[1][v][0]
         if order:
@@ -194,6 +217,17 @@ class TangentMixin:
             x0, x1, y0, y1 = self.extent
             self.extent = (min(x0, float(box[:, 0].min())), max(x1, float(box[:, 2].max())),
                            min(y0, float(box[:, 1].min())), max(y1, float(box[:, 3].max())))
+
+    def _edge_marks(self) -> list:
+        """Small boxes along every edge: a tangent keeps off the lines where it can."""
+        marks = []
+        for path in self.edge_paths:
+            for (x0, y0), (x1, y1) in zip(path[:-1], path[1:], strict=True):
+                n = max(1, int(np.hypot(x1 - x0, y1 - y0) // EDGE_MARK_STEP))
+                for t in np.linspace(0.0, 1.0, n + 1):
+                    x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+                    marks.append((x - 1.0, y - 1.0, x + 1.0, y + 1.0))
+        return marks
 
     def _refit_for_tangents(self) -> None:
         """A view that showed the whole graph shows it with its tangents (or without)."""
