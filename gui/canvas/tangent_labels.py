@@ -150,6 +150,8 @@ class TangentMixin:
         """Forward mode's labels for ``trace`` (placed now, or once it is drawn), or
         None: Reverse mode, none at all."""
         had = self._tangent_source is not None
+        if not had and labels is None:
+            return  # reverse mode already: the view stays as the learner left it
         if had and labels is not None and self._tangent_source[0] is trace \
                 and self._tangent_source[1:] == (labels, wrt):
             return  # the same walk again (a language switch): nothing moves

@@ -80,6 +80,7 @@ class ForwardPanel(QWidget):
         self._on_screen = False
         # the window's graph canvas (install): the tangents and What-if numbers go there
         self.canvas = None
+        self._canvas_moved = False  # the canvas shows a What-if's numbers
 
         self.mode_action = QAction(self, objectName="forwardModeAction", checkable=True)
         self.mode_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -418,6 +419,9 @@ class ForwardPanel(QWidget):
         """The canvas shows ``trace``'s numbers (a What-if), its tangents too."""
         if self.canvas is None:
             return
+        if trace is self.model.trace and not self._canvas_moved:
+            return  # nothing to put back (an Apply of a big program pays nothing here)
+        self._canvas_moved = trace is not self.model.trace
         labels, seed = None, self.seed()
         if self.forward_mode and seed is not None:
             labels = labels_for(self.steps) if trace is self.model.trace else labels_for(

@@ -334,3 +334,29 @@ def test_the_variables_table_slider_by_keys(window, qtbot):
     settle(window, qtbot)
     assert lesson_numbers(window)[0] == "1.69"  # (0.7 − 2)²
     assert panel.forward_mode
+
+
+def test_tangents_are_in_the_theme_colour_light_and_dark_and_reverse_keeps_the_zoom(
+        window, qtbot):
+    from matplotlib.colors import to_hex
+
+    from gui.canvas.scene import _TANGENT
+    from gui.support.theme import CANVAS_DARK, CANVAS_LIGHT, TANGENT
+
+    turn_on(window, qtbot)
+    settle(window, qtbot)
+    canvas = window.canvas
+    loss = window.model.trace.graph.output
+    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) == TANGENT.lower()
+    assert CANVAS_LIGHT["tangent"] == TANGENT
+    window.set_dark(True)
+    settle(window, qtbot)
+    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) \
+        == CANVAS_DARK["tangent"].lower() != TANGENT.lower()
+    window.set_dark(False)
+    window.forward_panel.mode_action.setChecked(False)
+    canvas.zoom(1 / 1.5)  # zoomed out: the new graph fits the view, which stays
+    view = canvas.ax.get_xlim()
+    assert window.model.edit_value("x", "2")  # a new trace in reverse mode: no refit
+    settle(window, qtbot)
+    assert canvas.ax.get_xlim() == view
