@@ -3,6 +3,7 @@
 On the lesson and two examples, at 1280×720 and 1920×1080, at every step of the forward
 walk (and at the start, middle and end of the reverse walk under it): no two labels
 overlap (tangents included), none is under 9 px tall, no tangent sits on a node, the
+legend stays inside the canvas, the
 forward step's node and its tangent are inside the canvas and framed by current_rect,
 and its tangent is drawn in the tangent colour.
 """
@@ -44,6 +45,11 @@ def forward_violations(window) -> list[str]:
         for b in entries[i + 1:]:
             if _intersect(a["rect"], b["rect"]):
                 found.append(f"{a['kind']} {a['text']!r} overlaps {b['kind']} {b['text']!r}")
+    renderer = canvas.get_renderer()
+    for text in canvas._legend.drawn:  # whole, its tangent entry too, in a narrow window
+        x0, _, x1, _ = text.get_window_extent(renderer).extents
+        if x0 < canvas.figure.bbox.x0 or x1 > canvas.figure.bbox.x1:
+            found.append(f"legend {text.get_text()!r} leaves the canvas")
     tangents = [e for e in entries if e["kind"] == "tangent"]
     for e in tangents:
         for v, box in enumerate(canvas.node_boxes()):
