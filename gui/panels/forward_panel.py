@@ -43,7 +43,7 @@ from core.graph import Binding, evaluate
 from core.language import ExpressionError
 from core.trace import build_trace
 from gui.canvas.tangent_labels import labels_for
-from gui.panels.whatif import WhatIfSession
+from gui.panels.whatif import WhatIfSession, show_in_lesson_tables
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support import theme
@@ -81,6 +81,7 @@ class ForwardPanel(QWidget):
         # the window's graph canvas (install): the tangents and What-if numbers go there
         self.canvas = None
         self._canvas_moved = False  # the canvas shows a What-if's numbers
+        self.lesson_tables = None  # the window's (install): their numbers follow too
 
         self.mode_action = QAction(self, objectName="forwardModeAction", checkable=True)
         self.mode_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -427,6 +428,7 @@ class ForwardPanel(QWidget):
             labels = labels_for(self.steps) if trace is self.model.trace else labels_for(
                 walk(trace.graph, parse_seed(trace.graph, seed.wrt, where=seed.wrt)))
         self.canvas.show_numbers(trace, labels)
+        show_in_lesson_tables(self.lesson_tables, trace)
 
     def show_model_numbers(self) -> None:
         """The What-if is over: the canvas shows the program's own numbers again."""
@@ -459,6 +461,7 @@ def install(window) -> ForwardPanel:
     on) and its mode toggle on the step bar; the window adds the toggle to Step."""
     panel = ForwardPanel(window.model)
     panel.canvas = window.canvas
+    panel.lesson_tables = window.tables
     panel.tabs.currentChanged.connect(lambda _: panel.show_model_numbers())
     window.forward_panel = panel
     panel.whatif_session = WhatIfSession(window, panel)  # the canvas drag, the table slider

@@ -262,6 +262,9 @@ def test_dragging_w_on_the_canvas_moves_every_number_live_then_is_one_undo(windo
     # by hand: loss = (w − 2)² = 0.25, ∂loss/∂w = 2 (w − 2) = −1, tangent the same
     assert lesson_numbers(window) == ("0.25", "−1")
     assert tangent_texts(window)["loss"].endswith("= −1")
+    # the lesson tables follow: the last row is ∂loss/∂w, the first the forward ŷ = w·x
+    assert window.tables.row_texts(model.length)[2] == "−1"
+    assert window.tables.row_texts(1)[2] == "1.5"
     assert model.undo_stack.count() == undo  # the live moves are not pushed
     assert float(model.trace.graph.nodes[w].value) == 1.0
     table = window.findChild(QTableWidget, "variablesTable")
@@ -294,6 +297,7 @@ def test_escape_or_the_right_button_cancels_a_drag(window, qtbot):
             qtbot.mouseRelease(canvas, Qt.MouseButton.RightButton, pos=start + QPoint(-100, 0))
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(-100, 0))
         assert lesson_numbers(window) == ("1", "−2"), cancel
+        assert window.tables.row_texts(model.length)[2] == "−2"
         assert model.undo_stack.count() == undo
         assert float(model.trace.graph.nodes[model.trace.graph.names["w"]].value) == 1.0
 
