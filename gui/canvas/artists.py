@@ -295,11 +295,15 @@ class LegendLayer(Artist):
         if total > figure.width - 8 * ppt:  # a narrow window: the short labels, closer
             spacing = 8 * ppt
             texts, widths, total = layout(3)
+        entries = self.entries
+        while total > figure.width - 8 * ppt and len(texts) > 1:  # still too wide: the
+            texts, widths, entries = texts[:-1], widths[:-1], entries[:-1]  # last go
+            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
         x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
         self.drawn = texts
         colours = self.canvas.colours
         gc = renderer.new_gc()
-        for (kind, role, *_), text, width in zip(self.entries, texts, widths, strict=True):
+        for (kind, role, *_), text, width in zip(entries, texts, widths, strict=True):
             centre = np.array([[x + marker / 2, y]])
             gc.set_dashes(0, None)
             if kind in ("box", "circle"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from gui.canvas import groups
-from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _UPDATE, _VALUE
+from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
 
 #: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
@@ -31,7 +31,7 @@ class InspectMixin:
             places.append((("static", v, 0), x, y, 2 * hw, 2 * hh))
             if v in self.name_pos:
                 places.append((("static", v, 1), *self.name_pos[v]))
-            for layer in (_VALUE, _GRAD, _UPDATE):
+            for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
                 place = self.label_pos.get((layer, v))
                 if place is not None:
                     places.append(((layer, v), *place))
@@ -95,6 +95,8 @@ class InspectMixin:
                 kind, owner = "value", {"node": index}
             elif layer == _UPDATE:
                 kind, owner = "update", {"node": index}
+            elif layer == _TANGENT:
+                kind, owner = "tangent", {"node": index}
             else:
                 step = self._backward_steps.get(index)
                 many = step is not None and len(step.contributions) >= 2
@@ -143,8 +145,8 @@ class InspectMixin:
             return None
         for key in self._shown[_HIGHLIGHT]:
             g = self.geometry
-            if key >= 0:
-                return g.node_box(key)
+            if key >= 0:  # forward mode: the node and its tangent label
+                return self._with_tangent(key, g.node_box(key))
             return self._edge_extents(-key - 1)
         return None
 

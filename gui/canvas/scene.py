@@ -50,6 +50,7 @@ LEGEND_HEIGHT = 0.055
 DRAG_THRESHOLD = 4  # pixels between a click and a pan
 
 _VALUE, _GRAD, _LOCAL, _HIGHLIGHT, _UPDATE = 1, 2, 0, -1, 3  # draw order: highlight first
+_TANGENT = 4  # forward mode's tangents (gui.canvas.tangent_labels): drawn last
 
 
 #: layouts made in a worker thread, by trace (they go when the trace goes)

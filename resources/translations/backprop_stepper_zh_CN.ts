@@ -72,6 +72,10 @@
             <translation>变量</translation>
         </message>
         <message>
+            <source>What if…</source>
+            <translation>假如……</translation>
+        </message>
+        <message>
             <source>Add</source>
             <translation>添加</translation>
         </message>
@@ -779,6 +783,15 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>zoomed in to read — View → Whole graph (Shift+F) shows all of it</source>
             <translation>已放大以便阅读 — 视图 → 整个图 (Shift+F) 显示全部</translation>
+        </message>
+        <message>
+            <source>tangent ∂node/∂{0}</source>
+            <extracomment>the legend's entry in forward mode (long, and short for a narrow window)</extracomment>
+            <translation>切向量 ∂节点/∂{0}</translation>
+        </message>
+        <message>
+            <source>tangent</source>
+            <translation>切向量</translation>
         </message>
     </context>
     <context>
