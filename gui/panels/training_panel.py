@@ -13,6 +13,7 @@ import numpy as np
 import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
 # isort: split
+import matplotlib
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -175,9 +176,11 @@ class TrainingPanel(Panel, QWidget):
         self._set_headers()
         labels = (self.tr("loss"), self.tr("parameters"), self.tr("iteration"))
         fonts.ensure_for(labels)
-        self.loss_axes.set_ylabel(labels[0], fontsize=9)
-        self.param_axes.set_ylabel(labels[1], fontsize=9)
-        self.param_axes.set_xlabel(labels[2], fontsize=9)
+        # the label texts exist already: they take the (now CJK-first) families anew
+        family = matplotlib.rcParams["font.family"]
+        self.loss_axes.set_ylabel(labels[0], fontsize=9, family=family)
+        self.param_axes.set_ylabel(labels[1], fontsize=9, family=family)
+        self.param_axes.set_xlabel(labels[2], fontsize=9, family=family)
         self._settings_changed()
         self._show_now()
         self._torch_changed()
