@@ -13,19 +13,26 @@ from contextlib import contextmanager
 
 import numpy as np
 
-_allowed = [True]
+_allowed: list = [True]
 
 
 class DrawError(RuntimeError):
     """torch is not to be used, or cannot be loaded."""
 
 
+class Refusals:
+    """How many draws :func:`forbidden` refused (the window then asks the worker)."""
+
+    count = 0
+
+
 @contextmanager
-def forbidden() -> Iterator[None]:
+def forbidden() -> Iterator[Refusals]:
     """No draws inside: ``--no-torch`` promises that torch is never imported."""
-    _allowed.append(False)
+    refusals = Refusals()
+    _allowed.append(refusals)
     try:
-        yield
+        yield refusals
     finally:
         _allowed.pop()
 
@@ -59,7 +66,8 @@ class Draws:
         return value
 
     def _torch(self):
-        if not _allowed[-1]:
+        if _allowed[-1] is not True:
+            _allowed[-1].count += 1
             raise DrawError("torch.randn and torch.rand draw their numbers through PyTorch, "
                             "which --no-torch turns off")
         try:

@@ -137,6 +137,8 @@ class TorchPanel(Panel, QWidget):
             "View → Show PyTorch's results from the start shows them all at once"))
         model.stepChanged.connect(self._reveal)
         model.quiz.changed.connect(self._reveal)
+        if model.script is not None:
+            model.script.checked.connect(self._show_script)
         self._reveal()
 
     def set_results_from_start(self, on: bool) -> None:
@@ -154,6 +156,8 @@ class TorchPanel(Panel, QWidget):
 
     def _reveal(self, _position: int = 0) -> None:
         """Show the lines torch prints and the table rows that the current step has reached."""
+        if self._script():
+            return  # a script: what torch printed and a ✓ per iteration, all at once
         graph = self.model.trace.graph
         params = [n.id for n in graph.parameters]
         reached = [self._revealed("value", graph.output)]
@@ -217,6 +221,9 @@ class TorchPanel(Panel, QWidget):
             self._show_answer(self._answer)
         elif self.status.property("state") == "pending":
             self._set_status(self._pending_text(), "pending")
+        if self._script():
+            self._script_shown = None
+            self._show_script()
 
     def _pending_text(self) -> str:
         return self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")
@@ -229,9 +236,59 @@ class TorchPanel(Panel, QWidget):
             self._request()
 
     def _on_trace(self) -> None:
+        if self._script():
+            return self._show_script()
         self._show_code()
         if self._enabled:
             self._request()
+
+    def _script(self):
+        """The script state when a training script is on screen (it asks the worker)."""
+        script = self.model.script
+        return script if script is not None and script.run is not None else None
+
+    def _show_script(self) -> None:
+        """A script: the code torch ran, what it printed, and a ✓ per backward() call."""
+        script = self._script()
+        shown = (script and script.run, script and script.report, script and script.torch_error)
+        if script is None or shown == getattr(self, "_script_shown", None):
+            return  # another iteration of the same run: nothing new to show
+        self._script_shown = shown
+        self._request_id, self._answer, self._rows_of, self._shown_keys = None, None, {}, set()
+        self._reveal_note.hide()
+        self.grad_fns.clear()
+        report = script.report or {}
+        code = report.get("code") or self.tr("# the code PyTorch runs arrives with its check")
+        if self.code.toPlainText() != code:
+            self.code.setPlainText(code)
+        printed = report.get("printed") or []
+        self._printed = list(printed)
+        self.output.setPlainText("\n".join(self._printed))
+        rows = script.run.rows
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            match = row.torch_match
+            cells = [self.tr("iteration {0}: loss").format(row.iteration),
+                     format_value(row.loss), "", "",
+                     "…" if match is None else (OK_MARK if match else BAD_MARK)]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, column, item)
+            self.table.setRowHidden(i, False)
+        if script.torch_error:
+            self._set_status(self.tr("PyTorch check failed: {0}").format(script.torch_error),
+                             "bad")
+        elif script.report is None:
+            self._set_status(self._pending_text(), "pending")
+        elif all(row.torch_match for row in rows):
+            self._set_status(self.tr("all {0} iterations match").format(len(rows)), "ok")
+        else:
+            bad = sum(1 for row in rows if not row.torch_match)
+            self._set_status(self.tr("mismatch: {0} of {1} iterations").format(bad, len(rows)),
+                             "bad")
 
     def _show_code(self) -> None:
         trace = self.model.trace
@@ -250,6 +307,8 @@ class TorchPanel(Panel, QWidget):
         return job
 
     def _request(self) -> None:
+        if self._script():
+            return self._show_script()
         self.output.clear()
         self._printed, self._rows_of, self._shown_keys = [], {}, set()
         self.table.setRowCount(0)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.iteration_selector import IterationSelector
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
@@ -136,6 +137,10 @@ class TrainingPanel(Panel, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(grid)
+        self.selector = IterationSelector(model)  # a training script's loop
+        self._own = (self.lr_label, self.lr_field, self.next_button, self.count_box,
+                     self.train_button, self.forget_box)  # straight-line programs only
+        layout.addWidget(self.selector)
         layout.addWidget(self.now_label)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
@@ -172,6 +177,7 @@ class TrainingPanel(Panel, QWidget):
             "As in PyTorch when .grad is not reset between iterations: each update uses "
             "this pass's gradient plus all the earlier ones"))
         self.update_phase_action.setText(self.tr("First step of the update"))
+        self.selector.retranslate()
         self._set_headers()
         labels = (self.tr("loss"), self.tr("parameters"), self.tr("iteration"))
         fonts.ensure_for(labels)
@@ -275,6 +281,11 @@ class TrainingPanel(Panel, QWidget):
             self.forget_box.blockSignals(False)
 
     def _trace_replaced(self) -> None:
+        script = self.training.script
+        for widget in self._own:
+            widget.setVisible(not script)
+        if script:
+            self.table.selectRow(self.model.script.iteration - 1)
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from
@@ -282,6 +293,13 @@ class TrainingPanel(Panel, QWidget):
 
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
+        if self.training.script and not self.model.quiz.active:
+            script = self.model.script
+            row = script.run.rows[script.iteration - 1]
+            values = ", ".join(f"{name} = {format_value(v)}" for name, v in row.params.items())
+            self.now_label.setText(self.tr("Iteration {0} of {1}: {2} · loss = {3}").format(
+                script.iteration, script.count, values, format_value(row.loss)))
+            return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(
                 "Type a learning rate to add the update phase and train step by step."))
@@ -412,6 +430,8 @@ class TrainingPanel(Panel, QWidget):
             item.setForeground(QBrush(QColor(colour)))
         if not history:
             text = ""
+        elif self.training.script:
+            text = self._script_status()
         elif self.training.torch_error:
             text = self.tr("No PyTorch check: {0}").format(self.training.torch_error)
         elif self.training.checking or any(it.torch_match is None for it in history):
@@ -423,6 +443,17 @@ class TrainingPanel(Panel, QWidget):
                     self.tr("{0} of {1} iterations differ from torch.optim.SGD ✗").format(
                         bad, len(history)))
         self.torch_status.setText(text)
+
+    def _script_status(self) -> str:
+        script, history = self.model.script, self.training.history
+        if script.torch_error:
+            return self.tr("No PyTorch check: {0}").format(script.torch_error)
+        if script.checking or any(it.torch_match is None for it in history):
+            return self.tr("Checking every iteration with PyTorch…")
+        bad = sum(1 for it in history if not it.torch_match)
+        return (self.tr("All {0} iterations match PyTorch ✓").format(len(history)) if not bad
+                else self.tr("{0} of {1} iterations differ from PyTorch ✗").format(
+                    bad, len(history)))
 
     # ---- reading (tests, screenshots)
     def loss_points(self) -> list[float]:
