@@ -20,6 +20,10 @@ applied. Figures in milliseconds:
   one What-if slider move, from Page Up/Down on the slider until every panel is
   painted, at the start, the middle and the end of the steps (target: ≤ 33 ms, i.e.
   at least 30 updates a second).
+- ``script_iteration_ms`` (issue 12, top level): the median of Ctrl+] on the nn.Linear
+  lesson script (resources/examples/lessons/12-regression-nn-linear.py), from the key
+  until every panel is painted with iteration k's graph at its step 0, over iterations
+  2..31 (``script_iteration_max_ms``: the worst).
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ def measure(window, app, n_ops: int) -> dict[str, float]:
 
 STEP_PRESSES = 50
 WHATIF_MOVES = 30
+SCRIPT_ITERATIONS = 30
 
 
 def measure_whatif(window, app) -> dict[str, float]:
@@ -109,6 +114,28 @@ def measure_whatif(window, app) -> dict[str, float]:
             "whatif_max_ms": round(max(times), 2)}
 
 
+def measure_script(window, app) -> dict[str, float]:
+    """Ctrl+] through the nn.Linear lesson's iterations, each until every panel is painted."""
+    window.load_example(Path(__file__).resolve().parent.parent / "resources" / "examples"
+                        / "lessons" / "12-regression-nn-linear.py")
+    deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
+    while window.model.script.run is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if window.model.script.run is None:
+        raise SystemExit("the nn.Linear lesson did not open (no PyTorch worker?)")
+    settle(window, app)
+    times = []
+    for _ in range(SCRIPT_ITERATIONS):
+        begin = time.perf_counter()
+        QTest.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+        settle(window, app)
+        times.append((time.perf_counter() - begin) * 1000)
+    assert window.model.script.iteration == SCRIPT_ITERATIONS + 1
+    return {"script_iteration_ms": round(statistics.median(times), 2),
+            "script_iteration_max_ms": round(max(times), 2)}
+
+
 def settle(window, app) -> None:
     """Until nothing is left to paint (a scheduled canvas draw included)."""
     for _ in range(1000):
@@ -131,6 +158,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="300,1000,2000,5000,20000")
     parser.add_argument("--whatif-only", action="store_true",
                         help="only the What-if slider on the lesson")
+    parser.add_argument("--script-only", action="store_true",
+                        help="only the iterations of the nn.Linear lesson script")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
@@ -139,11 +168,15 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    rows: dict = {} if args.whatif_only else {
+    only = args.whatif_only or args.script_only
+    rows: dict = {} if only else {
         int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
-    lesson = measure_whatif(window, app)
+    lesson = {} if args.script_only else measure_whatif(window, app)
+    script = {} if args.whatif_only else measure_script(window, app)
     if args.json:
-        rows["lesson"] = lesson
+        if lesson:
+            rows["lesson"] = lesson
+        rows.update(script)
         print(json.dumps(rows, indent=2))
         return
     print(f"{'ops':>7} {'nodes':>7} {'steps':>7} {'async':>6} {'apply':>7} {'ready':>7} "
@@ -152,8 +185,12 @@ def main() -> None:
         print(f"{n:>7,} {r['nodes']:>7,} {r['steps']:>7,} {str(r['async']):>6} "
               f"{r['apply_ms']:>7} {r['ready_ms']:>7} {r['max_gap_ms']:>8} {r['step_ms']:>7} "
               f"{r['end_ms']:>7} {r['home_ms']:>7}")
-    print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} a "
-          f"second (worst {lesson['whatif_max_ms']} ms)")
+    if lesson:
+        print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} "
+              f"a second (worst {lesson['whatif_max_ms']} ms)")
+    if script:
+        print(f"Script iteration (nn.Linear lesson, Ctrl+]): {script['script_iteration_ms']} ms "
+              f"(worst {script['script_iteration_max_ms']} ms)")
 
 
 if __name__ == "__main__":

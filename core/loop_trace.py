@@ -106,7 +106,7 @@ class OptimizerStep(Step):
         w, n, kind = self.target, self.numbers, self.kind
         before, grad, after = _num(n["before"]), _num(n["grad"]), _num(n["after"])
         if kind == "manual":
-            return [f"{n.get('line', '')}", f"{w} ← {before} → {after}  ({w}.grad = {grad})"]
+            return [f"{n.get('line', '')}", f"{w}: {before} → {after}  ({w}.grad = {grad})"]
         lr = format_value(self.rule["lr"])
         if kind == "sgd":
             return [f"{w} ← {w} − lr · {w}.grad = {before} − {lr} · {grad} = {after}"]

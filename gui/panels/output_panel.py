@@ -7,7 +7,7 @@ stepping the loop prints as the script would. The dock opens when a script is lo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -57,6 +57,10 @@ class OutputPanel(Panel, QWidget):
             dock = self.parentWidget()
             if isinstance(dock, QDockWidget):  # open for a script, out of the way otherwise
                 dock.setVisible(run is not None)
+                window = dock.parentWidget()
+                if run is not None and hasattr(window, "resizeDocks"):  # the editor keeps most
+                    QTimer.singleShot(0, lambda: window.resizeDocks(
+                        [dock], [max(110, window.height() // 5)], Qt.Orientation.Vertical))
         self._run = run
         self.refresh()
 

@@ -265,6 +265,11 @@ class TorchPanel(Panel, QWidget):
         self._printed = list(printed)
         self.output.setPlainText("\n".join(self._printed))
         rows = script.run.rows
+        header = self.table.horizontalHeader()
+        fixed = QHeaderView.ResizeMode.Fixed  # sized once, after: not once per cell
+        modes = [header.sectionResizeMode(c) for c in range(5)]
+        for column in range(5):
+            header.setSectionResizeMode(column, fixed)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             match = row.torch_match
@@ -278,6 +283,8 @@ class TorchPanel(Panel, QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, column, item)
             self.table.setRowHidden(i, False)
+        for column, mode in enumerate(modes):
+            header.setSectionResizeMode(column, mode)
         if script.torch_error:
             self._set_status(self.tr("PyTorch check failed: {0}").format(script.torch_error),
                              "bad")

@@ -286,6 +286,7 @@ class TrainingPanel(Panel, QWidget):
             widget.setVisible(not script)
         if script:
             self.table.selectRow(self.model.script.iteration - 1)
+            self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from
@@ -297,6 +298,8 @@ class TrainingPanel(Panel, QWidget):
             script = self.model.script
             row = script.run.rows[script.iteration - 1]
             values = ", ".join(f"{name} = {format_value(v)}" for name, v in row.params.items())
+            values = values if len(values) <= 60 else self.tr("{0} parameters").format(
+                len(row.params))  # the table and the plot have them all
             self.now_label.setText(self.tr("Iteration {0} of {1}: {2} · loss = {3}").format(
                 script.iteration, script.count, values, format_value(row.loss)))
             return
@@ -367,7 +370,8 @@ class TrainingPanel(Panel, QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        if history:  # once the new rows are laid out, or the last one shows cut in half
+        if history and not self.training.script:  # once the new rows are laid out, or the
+            # last one shows cut in half
             QTimer.singleShot(0, self.table.scrollToBottom)
         self._plot()
         self._torch_changed()
@@ -405,7 +409,7 @@ class TrainingPanel(Panel, QWidget):
                                                markersize=3, color=lines[i % len(lines)])
                 self.param_lines[label] = line
             line.set_data(steps[:len(numbers)], numbers)
-        if self.param_lines:
+        if self.param_lines and (len(self.param_lines) <= 6 or not self.training.script):
             self.param_axes.legend(fontsize=8, loc="best")
             self._style_legend()
         elif self.param_axes.get_legend() is not None:
@@ -418,6 +422,8 @@ class TrainingPanel(Panel, QWidget):
 
     def _torch_changed(self) -> None:
         history = self.training.history
+        header = self.table.horizontalHeader()  # sized once, after: not once per cell
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for row, it in enumerate(history):
             item = self.table.item(row, self._torch_column)
             if item is None:
@@ -428,6 +434,7 @@ class TrainingPanel(Panel, QWidget):
             colour = theme.RIGHT if it.torch_match else (
                 theme.WRONG if it.torch_match is False else theme.MUTED)
             item.setForeground(QBrush(QColor(colour)))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if not history:
             text = ""
         elif self.training.script:
