@@ -115,8 +115,8 @@ TEMPLATES: dict[str, str] = {
                        "keeps a running sum of the gradients (b ← μ · b + .grad), and "
                        "{target} moves against b by the learning rate {lr}.",
     "update.adam": "optimizer.step() with torch.optim.Adam, step {step}: m and v are running "
-                   "averages of the gradient and of its square; m̂ and v̂ correct their start "
-                   "at zero, and {target} moves by lr · m̂ / (√v̂ + ε) with lr = {lr}.",
+                   "averages of the gradient and of its square; m_hat and v_hat correct their "
+                   "start at zero, and {target} moves by lr · m_hat / (√v_hat + ε) with lr = {lr}.",
     "update.manual": "The script's own update, under torch.no_grad(): {target} changes in "
                      "place, using its .grad ({grad}).",
     "update.grad_accumulated": ".grad was not zeroed, so it still holds the earlier "

@@ -53,7 +53,7 @@ def _num(value) -> str:
 
 class OptimizerStep(Step):
     """One parameter's update as the script made it: ``optimizer.step()`` (SGD, with its
-    momentum buffer; Adam, with m, v, m̂, v̂) or a hand-written line under no_grad."""
+    momentum buffer; Adam, with m, v, m_hat, v_hat) or a hand-written line under no_grad."""
 
     phase = "update"
 
@@ -126,9 +126,9 @@ class OptimizerStep(Step):
             f"(1 − {beta1}) · {grad} = {_num(n['m'])}",
             f"v ← β₂ · v + (1 − β₂) · g² = {beta2} · {_num(self._earlier('v'))} + "
             f"(1 − {beta2}) · {grad}² = {_num(n['v'])}",
-            f"m̂ = m / (1 − β₁^{t}) = {_num(n['m_hat'])}",
-            f"v̂ = v / (1 − β₂^{t}) = {_num(n['v_hat'])}",
-            f"{w} ← {w} − lr · m̂ / (√v̂ + ε) = {before} − {lr} · {_num(n['m_hat'])} / "
+            f"m_hat = m / (1 − β₁^{t}) = {_num(n['m_hat'])}",
+            f"v_hat = v / (1 − β₂^{t}) = {_num(n['v_hat'])}",
+            f"{w} ← {w} − lr · m_hat / (√v_hat + ε) = {before} − {lr} · {_num(n['m_hat'])} / "
             f"(√{_num(n['v_hat'])} + {eps}) = {after}",
         ]
 
@@ -140,7 +140,8 @@ class OptimizerStep(Step):
     def formula(self) -> str:
         w = self.target
         return {"sgd": f"{w} − lr · {w}.grad", "momentum": f"{w} − lr · b",
-                "adam": f"{w} − lr · m̂ / (√v̂ + ε)"}.get(self.kind, self.numbers.get("line", ""))
+                "adam": f"{w} − lr · m_hat / (√v_hat + ε)"}.get(self.kind,
+                                                              self.numbers.get("line", ""))
 
     @cached_property
     def substituted(self) -> str:

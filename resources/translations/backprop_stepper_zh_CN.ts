@@ -554,9 +554,9 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>带动量 {momentum} 的 SGD 的 optimizer.step()：缓冲区 b 累积梯度（b ← μ · b + .grad），{target} 沿 b 的反方向移动，学习率为 {lr}。</translation>
         </message>
         <message>
-            <source>optimizer.step() with torch.optim.Adam, step {step}: m and v are running averages of the gradient and of its square; m̂ and v̂ correct their start at zero, and {target} moves by lr · m̂ / (√v̂ + ε) with lr = {lr}.</source>
+            <source>optimizer.step() with torch.optim.Adam, step {step}: m and v are running averages of the gradient and of its square; m_hat and v_hat correct their start at zero, and {target} moves by lr · m_hat / (√v_hat + ε) with lr = {lr}.</source>
             <extracomment>core.explain.TEMPLATES['update.adam']; keep the {names}</extracomment>
-            <translation>torch.optim.Adam 的 optimizer.step()，第 {step} 步：m 和 v 是梯度及其平方的滑动平均；m̂ 和 v̂ 修正它们从零开始的偏差，{target} 移动 lr · m̂ / (√v̂ + ε)，其中 lr = {lr}。</translation>
+            <translation>torch.optim.Adam 的 optimizer.step()，第 {step} 步：m 和 v 是梯度及其平方的滑动平均；m_hat 和 v_hat 修正它们从零开始的偏差，{target} 移动 lr · m_hat / (√v_hat + ε)，其中 lr = {lr}。</translation>
         </message>
         <message>
             <source>The script's own update, under torch.no_grad(): {target} changes in place, using its .grad ({grad}).</source>

@@ -90,7 +90,7 @@ def test_momentum_shows_the_buffer_from_the_step_before():
 def test_adam_shows_m_v_and_their_corrections():
     run = run_script(_lesson("16-feed-forward-net.py"), check_torch=False)
     step = next(s for s in iteration_trace(run, 3).steps if isinstance(s, OptimizerStep))
-    assert [line.split(" ")[0] for line in step.lines] == ["m", "v", "m̂", "v̂",
+    assert [line.split(" ")[0] for line in step.lines] == ["m", "v", "m_hat", "v_hat",
                                                            step.target]
     b1, b2 = run.rows[0].update["betas"]
     np.testing.assert_allclose(step.numbers["m_hat"], step.numbers["m"] / (1 - b1 ** 3))

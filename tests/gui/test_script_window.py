@@ -189,3 +189,26 @@ def test_a_saved_script_session_reopens_with_its_weights_without_torch(window, q
     assert reopened["torch"] is False
     assert reopened["iteration"] == 3 and reopened["position"] == 5
     assert reopened["params"] == expected
+
+
+def test_a_pasted_script_that_draws_gets_its_numbers_from_the_worker(window, qtbot, cli_run):
+    editor = window.editor_panel.editor
+    editor.setPlainText(NN_LINEAR.read_text(encoding="utf-8"))
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
+    assert window.model.error is None
+    for name, value in params_on_screen(window).items():  # torch.manual_seed(3)'s numbers
+        np.testing.assert_allclose(value, cli_run["training"][0]["params"][name], rtol=0)
+    assert len(window.model.program.draws) == 2
+
+
+def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
+    out = tmp_path / "lesson.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--expr-file",
+         str(LESSONS / "13-mistake-forgot-zero-grad.py")], capture_output=True, text=True,
+        timeout=300, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
