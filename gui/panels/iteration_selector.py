@@ -3,8 +3,36 @@ iteration k of the loop, which then steps from its first step (Ctrl+] and Ctrl+[
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
+
+from core.format import format_value
+
+translate = QCoreApplication.translate
+
+
+def iteration_text(script) -> str:
+    """The Training panel's line for the iteration on screen: its parameters and loss."""
+    row = script.run.rows[script.iteration - 1]
+    values = ", ".join(f"{name} = {format_value(v)}" for name, v in row.params.items())
+    if len(values) > 60:  # the table and the plot have them all
+        values = translate("TrainingPanel", "{0} parameters").format(len(row.params))
+    return translate("TrainingPanel", "Iteration {0} of {1}: {2} · loss = {3}").format(
+        script.iteration, script.count, values, format_value(row.loss))
+
+
+def script_status(script, history: list) -> str:
+    """The Training panel's PyTorch line for a script: a ✓ per iteration, from the worker."""
+    if script.torch_error:
+        return translate("TrainingPanel", "No PyTorch check: {0}").format(script.torch_error)
+    if script.checking or any(it.torch_match is None for it in history):
+        return translate("TrainingPanel", "Checking every iteration with PyTorch…")
+    bad = sum(1 for it in history if not it.torch_match)
+    if not bad:
+        return translate("TrainingPanel", "All {0} iterations match PyTorch ✓").format(
+            len(history))
+    return translate("TrainingPanel", "{0} of {1} iterations differ from PyTorch ✗").format(
+        bad, len(history))
 
 
 class IterationSelector(QWidget):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.torch_script import fill_iterations, script_status
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support.i18n import Retranslator
@@ -264,38 +265,8 @@ class TorchPanel(Panel, QWidget):
         printed = report.get("printed") or []
         self._printed = list(printed)
         self.output.setPlainText("\n".join(self._printed))
-        rows = script.run.rows
-        header = self.table.horizontalHeader()
-        fixed = QHeaderView.ResizeMode.Fixed  # sized once, after: not once per cell
-        modes = [header.sectionResizeMode(c) for c in range(5)]
-        for column in range(5):
-            header.setSectionResizeMode(column, fixed)
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            match = row.torch_match
-            cells = [self.tr("iteration {0}: loss").format(row.iteration),
-                     format_value(row.loss), "", "",
-                     "…" if match is None else (OK_MARK if match else BAD_MARK)]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(i, column, item)
-            self.table.setRowHidden(i, False)
-        for column, mode in enumerate(modes):
-            header.setSectionResizeMode(column, mode)
-        if script.torch_error:
-            self._set_status(self.tr("PyTorch check failed: {0}").format(script.torch_error),
-                             "bad")
-        elif script.report is None:
-            self._set_status(self._pending_text(), "pending")
-        elif all(row.torch_match for row in rows):
-            self._set_status(self.tr("all {0} iterations match").format(len(rows)), "ok")
-        else:
-            bad = sum(1 for row in rows if not row.torch_match)
-            self._set_status(self.tr("mismatch: {0} of {1} iterations").format(bad, len(rows)),
-                             "bad")
+        fill_iterations(self.table, script.run.rows)
+        self._set_status(*script_status(script, self._pending_text()))
 
     def _show_code(self) -> None:
         trace = self.model.trace

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
-from gui.panels.iteration_selector import IterationSelector
+from gui.panels.iteration_selector import IterationSelector, iteration_text, script_status
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
@@ -295,13 +295,7 @@ class TrainingPanel(Panel, QWidget):
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
         if self.training.script and not self.model.quiz.active:
-            script = self.model.script
-            row = script.run.rows[script.iteration - 1]
-            values = ", ".join(f"{name} = {format_value(v)}" for name, v in row.params.items())
-            values = values if len(values) <= 60 else self.tr("{0} parameters").format(
-                len(row.params))  # the table and the plot have them all
-            self.now_label.setText(self.tr("Iteration {0} of {1}: {2} · loss = {3}").format(
-                script.iteration, script.count, values, format_value(row.loss)))
+            self.now_label.setText(iteration_text(self.model.script))
             return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(
@@ -438,7 +432,7 @@ class TrainingPanel(Panel, QWidget):
         if not history:
             text = ""
         elif self.training.script:
-            text = self._script_status()
+            text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
             text = self.tr("No PyTorch check: {0}").format(self.training.torch_error)
         elif self.training.checking or any(it.torch_match is None for it in history):
@@ -450,17 +444,6 @@ class TrainingPanel(Panel, QWidget):
                     self.tr("{0} of {1} iterations differ from torch.optim.SGD ✗").format(
                         bad, len(history)))
         self.torch_status.setText(text)
-
-    def _script_status(self) -> str:
-        script, history = self.model.script, self.training.history
-        if script.torch_error:
-            return self.tr("No PyTorch check: {0}").format(script.torch_error)
-        if script.checking or any(it.torch_match is None for it in history):
-            return self.tr("Checking every iteration with PyTorch…")
-        bad = sum(1 for it in history if not it.torch_match)
-        return (self.tr("All {0} iterations match PyTorch ✓").format(len(history)) if not bad
-                else self.tr("{0} of {1} iterations differ from PyTorch ✗").format(
-                    bad, len(history)))
 
     # ---- reading (tests, screenshots)
     def loss_points(self) -> list[float]:
