@@ -134,7 +134,8 @@ class OptimizerStep(Step):
 
     @property
     def equation(self) -> str:
-        return "\n".join(self.lines)
+        """The lines on one line (the explanation shows ``lines`` one under the other)."""
+        return "; ".join(self.lines)
 
     @cached_property
     def formula(self) -> str:

@@ -317,8 +317,8 @@ def _interactive(args: argparse.Namespace) -> int:
             try:
                 session = session_from_json(last, "last session")
                 last_path = str(settings.value("lastPath", "") or "")
-                window.load_program(Program(session.text, dict(session.bindings)),
-                                    session.position, session.title,
+                window.load_program(Program(session.text, dict(session.bindings),
+                                            tuple(session.draws)), session.position, session.title,
                                     path=Path(last_path) if last_path else None)
             except ExpressionError:
                 pass  # an unreadable last session: start on the lesson

@@ -212,3 +212,10 @@ def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
         timeout=300, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_a_scripts_steps_export_with_the_optimizers_rule(window, qtbot, tmp_path):
+    open_lesson(window, qtbot, "Mistake: a forgotten zero_grad()")
+    window.model.script.goto_iteration(2)
+    assert window.export_steps(tmp_path / "steps.pdf", "en")  # warnings are errors here
+    assert (tmp_path / "steps.pdf").stat().st_size > 1000
