@@ -8,12 +8,32 @@ a seed they are drawn all the same. torch is imported only when a program draws;
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-_allowed: list = [True]
+
+class _PerThread(threading.local):
+    """A stack per thread (True: torch may be used): the window builds scripts in worker
+    threads, two at once when a newer Apply supersedes one still running, and each must
+    keep its own "no torch here". ``_allowed[-1]`` is falsy inside :func:`forbidden`."""
+
+    def __init__(self) -> None:
+        self.stack: list = [True]
+
+    def __getitem__(self, index: int):
+        return self.stack[index]
+
+    def append(self, value) -> None:
+        self.stack.append(value)
+
+    def pop(self):
+        return self.stack.pop()
+
+
+_allowed = _PerThread()
 
 
 class DrawError(RuntimeError):
@@ -24,6 +44,9 @@ class Refusals:
     """How many draws :func:`forbidden` refused (the window then asks the worker)."""
 
     count = 0
+
+    def __bool__(self) -> bool:  # "torch allowed?" – no (core.printing asks so too)
+        return False
 
 
 @contextmanager
@@ -66,8 +89,9 @@ class Draws:
         return value
 
     def _torch(self):
-        if _allowed[-1] is not True:
-            _allowed[-1].count += 1
+        refusals = _allowed[-1]
+        if refusals is not True:
+            refusals.count += 1
             raise DrawError("torch.randn and torch.rand draw their numbers through PyTorch, "
                             "which --no-torch turns off")
         try:

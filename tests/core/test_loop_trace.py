@@ -127,3 +127,29 @@ def test_an_error_after_iteration_one_keeps_it():
     trace = build_script(_lesson("14-mistake-update-outside-no-grad.py"))
     assert trace.script_run.error.line == 13
     assert len(trace.script_run.rows) == 1 and trace.iteration == 1
+
+
+def test_no_torch_is_kept_per_thread():
+    """Two window builds at once: one leaving forbidden() must not lift the other's."""
+    import threading
+
+    from core.draws import _allowed
+
+    seen = []
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with forbidden():
+            inside.set()
+            leave.wait(10)
+            seen.append(bool(_allowed[-1]))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(10)
+    with forbidden():
+        pass  # this thread's own push and pop
+    assert bool(_allowed[-1]) is True
+    leave.set()
+    thread.join(10)
+    assert seen == [False]

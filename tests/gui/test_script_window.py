@@ -219,3 +219,35 @@ def test_a_scripts_steps_export_with_the_optimizers_rule(window, qtbot, tmp_path
     window.model.script.goto_iteration(2)
     assert window.export_steps(tmp_path / "steps.pdf", "en")  # warnings are errors here
     assert (tmp_path / "steps.pdf").stat().st_size > 1000
+
+
+PRINTS_TENSORS = """import torch
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+for i in range(2):
+    l = (w * w).sum()
+    l.backward()
+    print(w, l)
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+    w.grad.zero_()
+"""
+
+
+def test_a_script_that_prints_tensors_runs_in_the_window_without_torch():
+    code = (
+        "import sys, time\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui.main_window import MainWindow\n"
+        "w = MainWindow()\n"
+        f"w.editor_panel.editor.setPlainText({PRINTS_TENSORS!r})\n"
+        "w.editor_panel.apply()\n"
+        "end = time.monotonic() + 60\n"
+        "while w.model.script.run is None and time.monotonic() < end:\n"
+        "    app.processEvents(); time.sleep(0.01)\n"
+        "print(len(w.model.script.run.prints), 'torch' in sys.modules)\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["2", "False"]
