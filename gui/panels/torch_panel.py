@@ -239,6 +239,7 @@ class TorchPanel(Panel, QWidget):
     def _on_trace(self) -> None:
         if self._script():
             return self._show_script()
+        self._script_shown = None  # a script shown again later fills the table again
         self._show_code()
         if self._enabled:
             self._request()

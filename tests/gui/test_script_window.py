@@ -251,3 +251,21 @@ def test_a_script_that_prints_tensors_runs_in_the_window_without_torch():
                             timeout=120, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["2", "False"]
+
+
+def test_undo_and_redo_between_a_script_and_the_lesson_keep_the_torch_panel_right(window,
+                                                                                 qtbot):
+    window.torch_panel.start()
+    table = window.findChild(QTableWidget, "torchTable")
+    editor = window.editor_panel.editor
+    editor.setPlainText((LESSONS / "11-regression-autograd.py").read_text(encoding="utf-8"))
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.model.script.report is not None, timeout=TORCH_TIMEOUT)
+    assert table.rowCount() == 20
+    window.model.undo_stack.undo()  # the lesson: its own number-by-number check
+    qtbot.waitUntil(lambda: window.torch_panel._answer is not None and table.rowCount()
+                    and not table.item(0, 0).text().startswith("iteration"),
+                    timeout=TORCH_TIMEOUT)
+    window.model.undo_stack.redo()
+    assert table.rowCount() == 20 and table.item(0, 0).text() == "iteration 1: loss"
