@@ -37,7 +37,12 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
-from gui.panels.iteration_selector import IterationSelector, iteration_text, script_status
+from gui.panels.iteration_selector import (
+    IterationSelector,
+    iteration_text,
+    mark_iteration,
+    script_status,
+)
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
@@ -287,6 +292,7 @@ class TrainingPanel(Panel, QWidget):
         if script:
             self.table.selectRow(self.model.script.iteration - 1)
             self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
+        mark_iteration(self, self.model.script.iteration if script else None)
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from

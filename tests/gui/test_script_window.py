@@ -94,6 +94,8 @@ def test_the_selector_and_its_keys_jump_to_iteration_k(window, qtbot, cli_run):
     for name, value in params_on_screen(window).items():
         np.testing.assert_allclose(value, cli_run["training"][6]["params"][name], rtol=1e-12)
     assert window.training_panel.table.currentRow() == 6
+    markers = window.training_panel._iteration_markers  # the plot marks iteration k
+    assert [list(m.get_xdata()) for m in markers] == [[7, 7], [7, 7]]
     press(window, qtbot, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
     assert window.model.script.iteration == 8 and box.value() == 8
     press(window, qtbot, Qt.Key.Key_End)
