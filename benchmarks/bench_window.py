@@ -23,6 +23,12 @@ applied. Figures in milliseconds:
 - ``whatif_canvas_ms`` (the same key): the median of one move of a What-if drag on w's
   node in the canvas (a real mouse press, moves, release), forward mode on, from the
   mouse move until every panel is painted (canvas labels blitted, What-if table, plot).
+- ``script_iteration_ms`` (issue 12, top level): the median of Ctrl+] on the nn.Linear
+  lesson script (resources/examples/lessons/12-regression-nn-linear.py), from the key
+  until every panel is painted with iteration k's graph at its step 0, over iterations
+  2..31 (``script_iteration_max_ms``: the worst), with the PyTorch tab in front as the
+  window starts; ``script_iteration_training_ms``: Ctrl+[ back with the Training tab in
+  front, whose plot marks iteration k (one more matplotlib draw).
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ def measure(window, app, n_ops: int) -> dict[str, float]:
 
 STEP_PRESSES = 50
 WHATIF_MOVES = 30
+SCRIPT_ITERATIONS = 30
 
 
 def measure_whatif(window, app) -> dict[str, float]:
@@ -137,6 +144,35 @@ def measure_drag(window, app) -> list[float]:
     return times
 
 
+def measure_script(window, app) -> dict[str, float]:
+    """Ctrl+] through the nn.Linear lesson's iterations, each until every panel is painted."""
+    window.load_example(Path(__file__).resolve().parent.parent / "resources" / "examples"
+                        / "lessons" / "12-regression-nn-linear.py")
+    deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
+    while window.model.script.run is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if window.model.script.run is None:
+        raise SystemExit("the nn.Linear lesson did not open (no PyTorch worker?)")
+    settle(window, app)
+    result = {}
+    for key, key_back in ((Qt.Key.Key_BracketRight, "script_iteration"),
+                          (Qt.Key.Key_BracketLeft, "script_iteration_training")):
+        if key_back == "script_iteration_training":  # the Training tab in front: its plot too
+            window.show_training()
+            settle(window, app)
+        times = []
+        for _ in range(SCRIPT_ITERATIONS):
+            begin = time.perf_counter()
+            QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+            settle(window, app)
+            times.append((time.perf_counter() - begin) * 1000)
+        result[f"{key_back}_ms"] = round(statistics.median(times), 2)
+        result[f"{key_back}_max_ms"] = round(max(times), 2)
+    assert window.model.script.iteration == 1
+    return result
+
+
 def settle(window, app) -> None:
     """Until nothing is left to paint (a scheduled canvas draw included)."""
     for _ in range(1000):
@@ -159,6 +195,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="300,1000,2000,5000,20000")
     parser.add_argument("--whatif-only", action="store_true",
                         help="only the What-if slider on the lesson")
+    parser.add_argument("--script-only", action="store_true",
+                        help="only the iterations of the nn.Linear lesson script")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
@@ -167,11 +205,15 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    rows: dict = {} if args.whatif_only else {
+    only = args.whatif_only or args.script_only
+    rows: dict = {} if only else {
         int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
-    lesson = measure_whatif(window, app)
+    lesson = {} if args.script_only else measure_whatif(window, app)
+    script = {} if args.whatif_only else measure_script(window, app)
     if args.json:
-        rows["lesson"] = lesson
+        if lesson:
+            rows["lesson"] = lesson
+        rows.update(script)
         print(json.dumps(rows, indent=2))
         return
     print(f"{'ops':>7} {'nodes':>7} {'steps':>7} {'async':>6} {'apply':>7} {'ready':>7} "
@@ -180,10 +222,16 @@ def main() -> None:
         print(f"{n:>7,} {r['nodes']:>7,} {r['steps']:>7,} {str(r['async']):>6} "
               f"{r['apply_ms']:>7} {r['ready_ms']:>7} {r['max_gap_ms']:>8} {r['step_ms']:>7} "
               f"{r['end_ms']:>7} {r['home_ms']:>7}")
-    print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} a "
-          f"second (worst {lesson['whatif_max_ms']} ms)")
-    print(f"What if, a drag on the canvas (lesson): {lesson['whatif_canvas_ms']} ms a move, "
-          f"{lesson['whatif_canvas_per_s']} a second (worst {lesson['whatif_canvas_max_ms']} ms)")
+    if lesson:
+        print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} "
+              f"a second (worst {lesson['whatif_max_ms']} ms)")
+        print(f"What if, a drag on the canvas (lesson): {lesson['whatif_canvas_ms']} ms a "
+              f"move, {lesson['whatif_canvas_per_s']} a second "
+              f"(worst {lesson['whatif_canvas_max_ms']} ms)")
+    if script:
+        print(f"Script iteration (nn.Linear lesson, Ctrl+]): {script['script_iteration_ms']} ms "
+              f"(worst {script['script_iteration_max_ms']} ms); with the Training tab in front "
+              f"{script['script_iteration_training_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,12 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.iteration_selector import (
+    IterationSelector,
+    iteration_text,
+    mark_iteration,
+    script_status,
+)
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
@@ -137,6 +143,10 @@ class TrainingPanel(Panel, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(grid)
+        self.selector = IterationSelector(model)  # a training script's loop
+        self._own = (self.lr_label, self.lr_field, self.next_button, self.count_box,
+                     self.train_button, self.forget_box)  # straight-line programs only
+        layout.addWidget(self.selector)
         layout.addWidget(self.now_label)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
@@ -173,6 +183,7 @@ class TrainingPanel(Panel, QWidget):
             "As in PyTorch when .grad is not reset between iterations: each update uses "
             "this pass's gradient plus all the earlier ones"))
         self.update_phase_action.setText(self.tr("First step of the update"))
+        self.selector.retranslate()
         self._set_headers()
         labels = (self.tr("loss"), self.tr("parameters"), self.tr("iteration"))
         fonts.ensure_for(labels)
@@ -278,6 +289,13 @@ class TrainingPanel(Panel, QWidget):
             self.forget_box.blockSignals(False)
 
     def _trace_replaced(self) -> None:
+        script = self.training.script
+        for widget in self._own:
+            widget.setVisible(not script)
+        if script:
+            self.table.selectRow(self.model.script.iteration - 1)
+            self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
+        mark_iteration(self, self.model.script.iteration if script else None)
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from
@@ -285,6 +303,9 @@ class TrainingPanel(Panel, QWidget):
 
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
+        if self.training.script and not self.model.quiz.active:
+            self.now_label.setText(iteration_text(self.model.script))
+            return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(
                 "Type a learning rate to add the update phase and train step by step."))
@@ -352,7 +373,8 @@ class TrainingPanel(Panel, QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        if history:  # once the new rows are laid out, or the last one shows cut in half
+        if history and not self.training.script:  # once the new rows are laid out, or the
+            # last one shows cut in half
             QTimer.singleShot(0, self.table.scrollToBottom)
         self._plot()
         self._torch_changed()
@@ -390,7 +412,7 @@ class TrainingPanel(Panel, QWidget):
                                                markersize=3, color=lines[i % len(lines)])
                 self.param_lines[label] = line
             line.set_data(steps[:len(numbers)], numbers)
-        if self.param_lines:
+        if self.param_lines and (len(self.param_lines) <= 6 or not self.training.script):
             self.param_axes.legend(fontsize=8, loc="best")
             self._style_legend()
         elif self.param_axes.get_legend() is not None:
@@ -403,6 +425,8 @@ class TrainingPanel(Panel, QWidget):
 
     def _torch_changed(self) -> None:
         history = self.training.history
+        header = self.table.horizontalHeader()  # sized once, after: not once per cell
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for row, it in enumerate(history):
             item = self.table.item(row, self._torch_column)
             if item is None:
@@ -413,8 +437,11 @@ class TrainingPanel(Panel, QWidget):
             colour = theme.RIGHT if it.torch_match else (
                 theme.WRONG if it.torch_match is False else theme.MUTED)
             item.setForeground(QBrush(QColor(colour)))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if not history:
             text = ""
+        elif self.training.script:
+            text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
             text = self.tr("No PyTorch check: {0}").format(self.training.torch_error)
         elif self.training.checking or any(it.torch_match is None for it in history):

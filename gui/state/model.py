@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
+from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like_script
 from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
@@ -79,6 +80,8 @@ def build(program: Program, learning_rate: float | None = None,
     A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
     from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
     """
+    if looks_like_script(program.text):  # a training script: its iterations, no torch
+        return build_script(program.text, program.draws)
     return build_trace(program.text, program.bindings, learning_rate, accumulated)
 
 
@@ -91,7 +94,8 @@ def used_only(program: Program, trace: Trace) -> Program:
     unused = set(trace.graph.unused_bindings)
     if not unused:
         return program
-    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused})
+    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused},
+                   program.draws)
 
 
 def _changed_declarations(old_text: str, new_text: str) -> list[str]:
@@ -175,7 +179,7 @@ class StepperModel(QObject):
         #: the companions (gui.state.training_state, gui.state.quiz_state) import this
         #: module, so whoever makes the model attaches them (gui.state.assemble)
         self.training = None
-        self.quiz = None
+        self.quiz = self.script = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
@@ -212,7 +216,9 @@ class StepperModel(QObject):
             self.outOfDateChanged.emit(on)
 
     def session(self, title: str = "") -> Session:
-        return Session(self.program.text, dict(self.program.bindings), self.position, title)
+        return Session(self.program.text, dict(self.program.bindings), self.position, title,
+                       {"iteration": self.trace.iteration} if hasattr(self.trace, "iteration")
+                       else {}, list(self.program.draws))
 
     def variables(self) -> list[tuple[str, str, object]]:
         """(name, role, value) of every named input, in the order the graph made them."""
@@ -230,8 +236,9 @@ class StepperModel(QObject):
         return build(program, self.learning_rate, self.accumulated)
 
     def _fits(self, trace: Trace) -> bool:
-        return trace.learning_rate == self.learning_rate \
-            and _same_values(trace.accumulated, self.accumulated)
+        return getattr(trace, "script_run", None) is not None or (
+            trace.learning_rate == self.learning_rate
+            and _same_values(trace.accumulated, self.accumulated))
 
     def set_program(self, program: Program, position: int | None = None,
                     trace: Trace | None = None, iteration: bool = False) -> None:
@@ -262,7 +269,7 @@ class StepperModel(QObject):
 
         A big program builds in a worker thread: True then means "on its way".
         """
-        if size_estimate(program.text) >= ASYNC_OPERATIONS:
+        if size_estimate(program.text) >= ASYNC_OPERATIONS or looks_like_script(program.text):
             self._start_build(program.text, lambda: program, description)
             return True
         self.cancel_build()
@@ -333,6 +340,8 @@ class StepperModel(QObject):
             return  # superseded
         self._building = None
         self.buildingChanged.emit(False)
+        if isinstance(result, DrawsNeeded):  # asks the worker, then builds with its numbers
+            return self.script.draw_then(program, lambda p: self.try_change(p, description))
         if isinstance(result, ExpressionError):
             self.set_error(result)
             self._set_out_of_date(True)
@@ -353,16 +362,16 @@ class StepperModel(QObject):
         A failed Apply makes the graph on screen ``out_of_date``.
         """
         old_text, old_bindings = self.program.text, dict(self.program.bindings)
-        old_bindings = {**(extra or {}), **old_bindings}
+        old_bindings, draws = {**(extra or {}), **old_bindings}, carried_draws(self.program, text)
 
         def program() -> Program:
             bindings = dict(old_bindings)
             for name in _changed_declarations(old_text, text):
                 bindings.pop(name, None)  # the line the user just typed wins over the table
-            return Program(text, bindings)
+            return Program(text, bindings, draws)
 
         description = self.tr("Apply program")
-        if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing it takes time too
+        if size_estimate(text) >= ASYNC_OPERATIONS or looks_like_script(text):  # parsing too
             self._start_build(text, program, description)
             return True
         if self.try_change(program(), description):
