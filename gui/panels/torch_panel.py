@@ -253,7 +253,10 @@ class TorchPanel(Panel, QWidget):
         """A script: the code torch ran, what it printed, and a ✓ per backward() call."""
         script = self._script()
         shown = (script and script.run, script and script.report, script and script.torch_error)
-        if script is None or shown == getattr(self, "_script_shown", None):
+        before = getattr(self, "_script_shown", None)
+        # by identity: a run holds arrays, which == cannot compare (the tuple keeps them alive)
+        if script is None or before is not None and all(
+                a is b for a, b in zip(shown, before, strict=True)):
             return  # another iteration of the same run: nothing new to show
         self._script_shown = shown
         self._request_id, self._answer, self._rows_of, self._shown_keys = None, None, {}, set()

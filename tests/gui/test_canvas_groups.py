@@ -107,3 +107,4 @@ l.backward()
     assert not [n for n in graph.nodes if n.kind == "data"]
     # by hand: l = sum(w x1 + w x2) -> dl/dw = 1 + 2 + 3 + 4
     assert float(run.rows[0].grads["w"]) == 10.0
+
