@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 from core.format import format_value
 from core.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
 from core.forward_torch import forward_code
-from core.graph import Binding, evaluate
+from core.graph import Binding, build_graph, evaluate
 from core.language import ExpressionError
-from core.trace import build_trace
+from core.trace import Trace, build_trace
 from gui.canvas.tangent_labels import labels_for
 from gui.panels.whatif import WhatIfSession, show_in_lesson_tables
 from gui.state.model import StepperModel
@@ -382,7 +382,11 @@ class ForwardPanel(QWidget):
         bindings = dict(program.bindings)
         bindings[node.name] = Binding(node.kind, np.float64(w))
         try:
-            trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
+            if getattr(self.model.trace, "script_run", None) is not None:
+                # a script's iteration: its own graph again, the one value changed
+                trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
+            else:
+                trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
         except ExpressionError as exc:
             self.whatif_label.setText(str(exc))
             return

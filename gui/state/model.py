@@ -7,7 +7,6 @@ when it says something changed, and send intent (next, goto, apply) back to it.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -21,6 +20,7 @@ from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like
 from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
+from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
 #: the three phases of the lesson (the engine may add an optional "update" phase)
@@ -29,43 +29,6 @@ STEP_PHASES = ("forward", "local", "backward")
 #: ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window
 #: does with a new trace; smaller programs stay synchronous
 ASYNC_OPERATIONS = 2000
-#: traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the
-#: process to 2.3 GB); entries farther from the present keep only their program and
-#: rebuild their trace when undo or redo reaches them
-UNDO_TRACE_BYTES = 256 * 1024 * 1024
-_TRACE_BYTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def trace_bytes(trace: Trace) -> int:
-    """A rough size of a trace in memory (measured: ~130 MB at 50,000 nodes)."""
-    size = _TRACE_BYTES.get(trace)
-    if size is None:
-        elements = sum(int(np.size(n.value)) for n in trace.graph.nodes)
-        size = 600 * (len(trace.graph.nodes) + len(trace.steps)) + 32 * elements
-        _TRACE_BYTES[trace] = size
-    return size
-
-
-def trim_undo_traces(stack: QUndoStack, keep: Trace, budget: int = UNDO_TRACE_BYTES) -> int:
-    """Drop the traces of the undo entries farthest from the present once those nearer
-    hold ``budget`` bytes; returns the bytes kept. ``keep`` (the live trace) is free."""
-    index = stack.index()
-    order = sorted(range(stack.count()), key=lambda i: (abs(i + 0.5 - index), i))
-    seen, total = {id(keep)}, 0
-    for i in order:
-        command = stack.command(i)
-        for attr in ("before_trace", "after_trace"):
-            trace = getattr(command, attr, None)
-            if trace is None or id(trace) in seen:
-                continue
-            if total + trace_bytes(trace) > budget:
-                setattr(command, attr, None)  # its program stays: rebuilt on demand
-                continue
-            seen.add(id(trace))
-            total += trace_bytes(trace)
-    return total
-
-
 def size_estimate(text: str) -> int:
     """A cheap guess of a program's operations before parsing it: its lines or its
     operator signs and calls, whichever are more (one statement per line, or one long
@@ -381,6 +344,8 @@ class StepperModel(QObject):
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""
+        if self._script_refuses(name):
+            return False
         try:
             value = parse_number(text, name)
         except ExpressionError as error:
@@ -396,12 +361,21 @@ class StepperModel(QObject):
         from gui.support.texts import role_title
 
         value = next((v for n, _, v in self.variables() if n == name), None)
-        if value is None or role not in ("data", "parameter"):
+        if self._script_refuses(name) or value is None or role not in ("data", "parameter"):
             return False
         bindings = dict(self.program.bindings)
         bindings[name] = Binding(role, value)
         return self.try_change(Program(self.program.text, bindings),
                                self.tr("Make {0} {1}").format(name, role_title(role)))
+
+    def _script_refuses(self, name: str) -> bool:
+        """A training script gives its values in its text: the table only shows them."""
+        if getattr(self.trace, "script_run", None) is None:
+            return False
+        self.set_error(ExpressionError(
+            self.tr("a script gives {0} its value in its text").format(name), where=name,
+            hint=self.tr("change the line that sets it, then Apply")))
+        return True
 
     def _role_of(self, name: str) -> str:
         return next((r for n, r, _ in self.variables() if n == name), "data")

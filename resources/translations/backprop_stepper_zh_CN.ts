@@ -1442,6 +1442,14 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>设置 {0} = {1}</translation>
         </message>
         <message>
+            <source>a script gives {0} its value in its text</source>
+            <translation>脚本在其代码中给出 {0} 的值</translation>
+        </message>
+        <message>
+            <source>change the line that sets it, then Apply</source>
+            <translation>修改给它赋值的那一行，然后点“应用”</translation>
+        </message>
+        <message>
             <source>Make {0} {1}</source>
             <translation>把 {0} 设为{1}</translation>
         </message>
