@@ -28,6 +28,8 @@ def script_status(script, history: list) -> str:
     if script.checking or any(it.torch_match is None for it in history):
         return translate("TrainingPanel", "Checking every iteration with PyTorch…")
     bad = sum(1 for it in history if not it.torch_match)
+    if not bad and len(history) == 1:
+        return translate("TrainingPanel", "The one iteration matches PyTorch ✓")
     if not bad:
         return translate("TrainingPanel", "All {0} iterations match PyTorch ✓").format(
             len(history))

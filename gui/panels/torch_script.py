@@ -45,6 +45,8 @@ def script_status(script, pending: str) -> tuple[str, str]:
     if script.report is None:
         return pending, "pending"
     if all(row.torch_match for row in rows):
+        if len(rows) == 1:
+            return translate("TorchPanel", "the one iteration matches"), "ok"
         return translate("TorchPanel", "all {0} iterations match").format(len(rows)), "ok"
     bad = sum(1 for row in rows if not row.torch_match)
     return translate("TorchPanel", "mismatch: {0} of {1} iterations").format(bad, len(rows)), "bad"

@@ -448,7 +448,9 @@ class TrainingPanel(Panel, QWidget):
             text = self.tr("Checking with torch.optim.SGD…")
         else:
             bad = sum(1 for it in history if not it.torch_match)
-            text = (self.tr("All {0} iterations match torch.optim.SGD ✓").format(len(history))
+            text = (self.tr("The one iteration matches torch.optim.SGD ✓") if not bad
+                    and len(history) == 1 else
+                    self.tr("All {0} iterations match torch.optim.SGD ✓").format(len(history))
                     if not bad else
                     self.tr("{0} of {1} iterations differ from torch.optim.SGD ✗").format(
                         bad, len(history)))

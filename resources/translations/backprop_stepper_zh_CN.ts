@@ -1541,6 +1541,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>全部 {0} 次迭代一致</translation>
         </message>
         <message>
+            <source>the one iteration matches</source>
+            <translation>这一次迭代一致</translation>
+        </message>
+        <message>
             <source>mismatch: {0} of {1} iterations</source>
             <translation>不一致：{1} 次迭代中有 {0} 次</translation>
         </message>
@@ -1685,6 +1689,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>全部 {0} 次迭代与 PyTorch 一致 ✓</translation>
         </message>
         <message>
+            <source>The one iteration matches PyTorch ✓</source>
+            <translation>这一次迭代与 PyTorch 一致 ✓</translation>
+        </message>
+        <message>
             <source>{0} of {1} iterations differ from PyTorch ✗</source>
             <translation>{1} 次迭代中有 {0} 次与 PyTorch 不同 ✗</translation>
         </message>
@@ -1739,6 +1747,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>All {0} iterations match torch.optim.SGD ✓</source>
             <translation>全部 {0} 次迭代都与 torch.optim.SGD 一致 ✓</translation>
+        </message>
+        <message>
+            <source>The one iteration matches torch.optim.SGD ✓</source>
+            <translation>这一次迭代与 torch.optim.SGD 一致 ✓</translation>
         </message>
         <message>
             <source>{0} of {1} iterations differ from torch.optim.SGD ✗</source>

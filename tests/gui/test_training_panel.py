@@ -200,7 +200,7 @@ def test_a_rebound_parameter_trains_in_the_window(window, qtbot):
     assert float(window.model.trace.graph.output_node.value) == pytest.approx(0.04)
     assert window.training_panel.loss_points() == [1.0]
     status = window.findChild(QLabel, "trainingTorchStatus")
-    qtbot.waitUntil(lambda: "All 1 iterations match" in status.text(), timeout=TORCH_TIMEOUT)
+    qtbot.waitUntil(lambda: "The one iteration matches" in status.text(), timeout=TORCH_TIMEOUT)
 
 
 def test_the_training_plot_follows_the_dark_theme(window, qtbot):
