@@ -17,6 +17,16 @@ def _test_paths():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A test that switches to Chinese leaves the next one in English (the language is
+    a setting, kept across windows)."""
+    yield
+    from gui.support import i18n
+
+    i18n.apply_language("en")
+
+
 @pytest.fixture
 def window(qtbot):
     """The main window, shown and active, as a learner would see it."""

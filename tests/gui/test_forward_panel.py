@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,14 +14,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from gui.support import i18n
 from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    i18n.apply_language("en")
 
 
 def turn_on(window, qtbot):

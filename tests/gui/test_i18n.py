@@ -40,12 +40,6 @@ def _compiled_translation():
         subprocess.run([command, "-silent", str(TS), "-qm", str(QM)], check=True)
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    i18n.apply_language("en")
-
-
 def _switch(window, qtbot, language: str) -> None:
     window.set_language(language)
     expected = {"en": "&File", "zh": "文件(&F)"}[language]
