@@ -22,6 +22,7 @@ from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
 from core.script_nn import Module, ModuleReader
+from core.script_tape import NoTape, Tape, piece
 from core.script_values import (
     IMPORTS,
     LEAF_ERROR,
@@ -60,6 +61,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         self.step_groups: dict[str, str] = {}
         self.call_names: list[str] = []
         self.expr_refs: dict[int, str] = {}
+        #: what the torch side replays (core/script_torch.py); nothing without the check
+        self.rec = Tape() if check_torch else NoTape()
 
     # ---- helpers
     def error(self, node, message: str, hint: str | None = None) -> ExpressionError:
@@ -156,6 +159,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 self.name_module(target.id, value)
             if isinstance(value, Tensor) and value.ref is not None:
                 self.shown.setdefault(value.ref, target.id)
+            if isinstance(value, Tensor):
+                self.rec.name(value, target.id)
             self.scopes[-1][target.id] = value
             return
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -186,7 +191,13 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 raise self.error(node, "only +=, -=, *= and /= are supported")
             step.op = kind
             before = np.copy(current.value)
-            current.value = self.evaluate(step, node).value  # in place: the same leaf
+            operand = self.rec.operand(change)
+            rec, self.rec = self.rec, NoTape()  # torch's twin is the in-place op itself
+            try:
+                current.value = self.evaluate(step, node).value  # in place: the same leaf
+            finally:
+                self.rec = rec
+            self.rec.inplace(current, kind, operand, node.lineno)
             self.record_manual_update(node, current, before)
             return
         binop = ast.BinOp(left=ast.Name(id=node.target.id), op=node.op, right=node.value)
@@ -288,6 +299,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         for row in self.run.rows:
             if not row.updated:
                 row.updated = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
+        self.rec.end_iteration()
 
     def with_(self, node: ast.With) -> None:
         item = node.items[0] if len(node.items) == 1 else None
@@ -312,9 +324,12 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                     tensor = self.value(owner.value)
                     if isinstance(tensor, Tensor) and tensor.grad is not None:
                         tensor.grad = np.zeros_like(tensor.grad)
+                        self.rec.grad_zero(tensor)
                         return None
                 raise self.error(node, "'.zero_()' works on a parameter's .grad here",
                                  "as in w.grad.zero_()")
+            if attr == "copy_" and len(node.args) == 1 and not node.keywords:
+                return self.copy_(node)
             if self.parser.resolve(node.func) == "torch.manual_seed":
                 self.parser.expression_statement(ast.Expr(value=node, lineno=node.lineno,
                                                           col_offset=node.col_offset), False)
@@ -325,11 +340,47 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         self.value(node)
         return None
 
+    def copy_(self, node: ast.Call) -> None:
+        """``w.copy_(value)``: new numbers in place, the same leaf (under no_grad)."""
+        target = self.value(node.func.value)
+        if not isinstance(target, Tensor):
+            raise self.error(node, "'.copy_(…)' works on a tensor", "as in w.copy_(w_new)")
+        if target.requires_grad and not self.no_grad:
+            raise self.error(node, LEAF_ERROR if target.is_leaf else
+                             "'.copy_(…)' on a computed tensor is not supported here",
+                             "update parameters inside 'with torch.no_grad():'")
+        given = self.value(node.args[0])
+        source = given.value if isinstance(given, Tensor) else given
+        if not isinstance(source, (int, float, np.ndarray, np.floating)):
+            raise self.error(node.args[0], "'.copy_(…)' takes a tensor or a number")
+        try:
+            value = np.broadcast_to(np.asarray(source, dtype=np.float64),
+                                    np.shape(target.value))
+        except ValueError:
+            raise self.error(node.args[0], f"a value of shape {list(np.shape(source))} "
+                             f"cannot be copied into shape {list(np.shape(target.value))}"
+                             ) from None
+        before = np.copy(target.value)
+        operand = self.rec.operand(given)
+        target.value = np.array(value, dtype=np.float64)[()]
+        self.rec.inplace(target, "copy", operand, node.lineno)
+        self.record_manual_update(node, target, before)
+
     def print_(self, node: ast.Call) -> None:
         if node.keywords:
             raise self.error(node.keywords[0], "print(…) takes values only here")
-        values = [self.value(a) for a in node.args]
-        text = " ".join(show(v, self.op_of(v)) for v in values)
+        texts, pieces = [], []
+        for arg in node.args:
+            if isinstance(arg, ast.JoinedStr):
+                text, parts = self.fstring_parts(arg)
+            else:
+                value = self.value(arg)
+                text = show(value, self.op_of(value))
+                parts = [piece(self.rec, value, None, text)]
+            texts.append(text)
+            pieces.append(parts)
+        self.rec.print(pieces)
+        text = " ".join(texts)
         lines = text.split("\n")  # as stdout shows it: line by line
         self.run.prints.extend(lines)
         self.run.print_rows.extend([len(self.run.rows)] * len(lines))
@@ -362,7 +413,7 @@ def run_script(text: str, check_torch: bool = True, keep_partial: bool = False,
     run = interpreter.run
     run.draws = interpreter.parser.draws.recorded
     if check_torch:
-        check_rows(run)
+        check_rows(run, interpreter.rec)
     return run
 
 

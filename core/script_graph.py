@@ -41,6 +41,7 @@ class GraphRecorder:
         params = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
         self.run.rows.append(Row(len(self.run.rows) + 1, float(loss.value), params, grads,
                                  graph=graph, grads_before=before, groups=groups))
+        self.rec.backward(loss, len(self.run.rows) - 1)
         for ref in self.reachable(loss):
             self.tape[ref][1][0] = True  # freed, as torch frees the saved tensors
         loss.freed = True

@@ -53,6 +53,8 @@ class Optimizer:
     steps: int = 0
     #: the last step's numbers, per parameter name: buffer, or m, v, m̂, v̂
     last: dict[str, dict] = field(default_factory=dict)
+    #: its number on the torch tape (core/script_tape.py)
+    tid: int | None = None
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -268,11 +270,14 @@ class ModuleReader:
         lr = given.get("lr", 0.001 if kind == "Adam" else None)
         if not isinstance(lr, (int, float)) or not lr > 0:
             raise self.error(node, "the optimizer needs lr=, a positive number")
-        return Optimizer(kind, list(params), float(lr), float(given.get("momentum", 0.0)))
+        optimizer = Optimizer(kind, list(params), float(lr), float(given.get("momentum", 0.0)))
+        self.rec.optimizer(optimizer)
+        return optimizer
 
     def method_of_object(self, owner, node: ast.Call):
         attr = node.func.attr
         if isinstance(owner, Optimizer) and attr in ("step", "zero_grad") and not node.args:
+            self.rec.optimizer_call(owner, attr)
             if attr == "zero_grad":
                 owner.zero_grad()
             else:

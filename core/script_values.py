@@ -43,6 +43,10 @@ class Tensor:
     view: bool = False
     #: an nn module's parameter: torch prints it as "Parameter containing:"
     module_param: bool = False
+    #: torch's dtype for it: "float32" (the default), "float64", "int64" or "bool"
+    dtype: str = "float32"
+    #: its number on the torch tape (core/script_tape.py), once recorded
+    tid: int | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -84,6 +88,16 @@ class ScriptRun:
     error: Exception | None = None
     #: the arrays torch drew (nn.Linear's initial numbers, torch.randn), in order
     draws: list[np.ndarray] = field(default_factory=list)
+    #: what the torch side did (core/script_torch.py): "printed" lines, "code", per-row
+    #: torch numbers; empty without the torch check
+    torch: dict = field(default_factory=dict)
+
+
+class Item(float):
+    """``t.item()``: a plain number that remembers its tensor, so that the torch replay
+    prints torch's own number where the script formats it."""
+
+    tid: int | None = None
 
 
 class Return(Exception):  # noqa: N818 - control flow, never escapes a call
