@@ -21,7 +21,7 @@ from core.printing import show
 from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
-from core.script_nn import Module, ModuleReader
+from core.script_nn import Module, ModuleReader, Optimizer
 from core.script_tape import NoTape, Tape, piece
 from core.script_values import (
     IMPORTS,
@@ -159,7 +159,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 self.name_module(target.id, value)
             if isinstance(value, Tensor) and value.ref is not None:
                 self.shown.setdefault(value.ref, target.id)
-            if isinstance(value, Tensor):
+            if isinstance(value, (Tensor, Optimizer)):
                 self.rec.name(value, target.id)
             self.scopes[-1][target.id] = value
             return
@@ -299,7 +299,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         for row in self.run.rows:
             if not row.updated:
                 row.updated = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
-        self.rec.end_iteration()
+        self.rec.end_iteration(self.loop_iteration)
 
     def with_(self, node: ast.With) -> None:
         item = node.items[0] if len(node.items) == 1 else None
@@ -308,10 +308,12 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 != "torch.no_grad":
             raise self.error(node, "the only with block is 'with torch.no_grad():'")
         self.no_grad += 1
+        self.rec.no_grad = True
         try:
             self.block(node.body)
         finally:
             self.no_grad -= 1
+            self.rec.no_grad = bool(self.no_grad)
 
     def expression_statement(self, node: ast.expr) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

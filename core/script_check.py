@@ -40,7 +40,10 @@ def check_rows(run: ScriptRun, tape: Tape | None = None) -> None:
         run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"
         return
     dtype = script_dtype(run)
-    run.torch = {"printed": torch_side.printed, "dtype": dtype, "rows": []}
+    from core.script_code import render  # noqa: PLC0415
+
+    run.torch = {"printed": torch_side.printed, "dtype": dtype, "rows": [],
+                 "code": render(tape.events, tape.names, params)}
     for i, row in enumerate(run.rows):
         if i >= len(torch_side.losses):
             row.torch_match = False

@@ -23,6 +23,8 @@ class Tape:
         self.count = 0
         #: tid -> the script's name for it (the last assignment), for the code
         self.names: dict[int, str] = {}
+        #: inside ``with torch.no_grad():`` (the interpreter keeps it up to date)
+        self.no_grad = False
 
     # ---- tensors
     def tid(self, tensor: Tensor) -> int:
@@ -51,8 +53,12 @@ class Tape:
             return ("n", int(number) if isinstance(value, (int, np.integer)) else number)
         raise TypeError(f"not a tensor or a number: {type(value).__name__}")
 
-    def name(self, tensor: Tensor, name: str) -> None:
-        self.names[self.tid(tensor)] = name
+    def name(self, value, name: str) -> None:
+        """The script's name for a tensor (or an optimizer: its number, negated)."""
+        if isinstance(value, Tensor):
+            self.names[self.tid(value)] = name
+        elif getattr(value, "tid", None) is not None:
+            self.names[-1 - value.tid] = name
 
     # ---- what the interpreter does
     def op(self, out: Tensor, op: str, k, attrs: dict | None, operands: list,
@@ -63,7 +69,7 @@ class Tape:
         """``.grad``, ``.data``, ``.detach()``, ``t[i]``, ``.round()``, ``.eq(y)``,
         ``.float()``: a new tensor computed from ``source`` by torch's own method."""
         src = self.tid(source)
-        self.events.append(("derive", self.new(out), kind, src, extra))
+        self.events.append(("derive", self.new(out), kind, src, extra, self.no_grad))
         return out
 
     def item(self, tensor: Tensor, number: float) -> Item:
@@ -96,9 +102,10 @@ class Tape:
         """One piece list per argument: ("s", text), ("t", tid, spec) or ("i", tid, spec)."""
         self.events.append(("print", pieces))
 
-    def end_iteration(self) -> None:
+    def end_iteration(self, iteration: int) -> None:
+        """``iteration``: the outer loop's (0: the end of the script)."""
         if self.events and self.events[-1][0] != "end_iteration":
-            self.events.append(("end_iteration",))
+            self.events.append(("end_iteration", iteration))
 
 
 class NoTape(Tape):
@@ -143,7 +150,7 @@ class NoTape(Tape):
     def print(self, *args):
         pass
 
-    def end_iteration(self):
+    def end_iteration(self, iteration):
         pass
 
 

@@ -87,7 +87,14 @@ class Replay:
         else:
             self.tensors[tid] = torch_op(node, args, torch, torch.get_default_dtype())
 
-    def derive(self, tid: int, kind: str, source: int, extra: tuple) -> None:
+    def derive(self, tid: int, kind: str, source: int, extra: tuple, no_grad: bool) -> None:
+        if no_grad:
+            with self.torch.no_grad():
+                self._derive(tid, kind, source, extra)
+        else:
+            self._derive(tid, kind, source, extra)
+
+    def _derive(self, tid: int, kind: str, source: int, extra: tuple) -> None:
         t = self.tensors[source]
         if kind == "grad":
             made = t.grad
@@ -158,7 +165,8 @@ class Replay:
             texts.append("".join(text))
         self.out.printed.extend(" ".join(texts).split("\n"))
 
-    def end_iteration(self) -> None:
+    def end_iteration(self, iteration: int = 0) -> None:
+        del iteration
         if not self.pending:
             return
         now = {name: _numbers(self.tensors[tid]) for name, tid in self.params.items()
