@@ -39,17 +39,27 @@ def check_rows(run: ScriptRun, tape: Tape | None = None) -> None:
     except Exception as exc:  # torch refused something we accepted: report, don't crash
         run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"
         return
-    dtype = script_dtype(run)
     from core.script_code import render  # noqa: PLC0415
 
-    run.torch = {"printed": torch_side.printed, "dtype": dtype, "rows": [],
+    rows = [{"loss": loss, "grads": grads,
+             "updated": torch_side.updated[i] if i < len(torch_side.updated) else {}}
+            for i, (loss, grads) in enumerate(zip(torch_side.losses, torch_side.grads,
+                                                  strict=True))]
+    run.torch = {"printed": torch_side.printed, "rows": rows,
                  "code": render(tape.events, tape.names, params)}
+    judge(run)
+
+
+def judge(run: ScriptRun) -> None:
+    """Each row's ``torch_match``, from what torch computed (``run.torch["rows"]``: the
+    loss, the grads and the updated parameters of each backward() call)."""
+    dtype = run.torch["dtype"] = script_dtype(run)
+    found = run.torch.get("rows", [])
     for i, row in enumerate(run.rows):
-        if i >= len(torch_side.losses):
+        if i >= len(found):
             row.torch_match = False
             continue
-        loss, grads = torch_side.losses[i], torch_side.grads[i]
-        updated = torch_side.updated[i] if i < len(torch_side.updated) else {}
+        loss, grads, updated = found[i]["loss"], found[i]["grads"], found[i]["updated"]
         match = agree(row.loss, loss, dtype, _loss_scale(row))
         for name, mine in row.grads.items():
             match = match and (mine is None) == (grads.get(name) is None) \
@@ -58,8 +68,7 @@ def check_rows(run: ScriptRun, tape: Tape | None = None) -> None:
             if name in updated:
                 match = match and agree(mine, updated[name], dtype)
         row.torch_match = bool(match)
-        run.torch["rows"].append({"iteration": row.iteration, "loss": loss, "grads": grads,
-                                  "updated": updated, "torch_match": row.torch_match})
+        found[i]["torch_match"] = row.torch_match
 
 
 def script_dtype(run: ScriptRun) -> str:
@@ -108,11 +117,31 @@ def script_report(text: str, draws: list | None = None) -> dict:
     from core.script import run_script  # noqa: PLC0415 - core.script imports this module
 
     run = run_script(text, check_torch=True, keep_partial=True, draws=draws)
-    rows = {r["iteration"]: r for r in run.torch.get("rows", [])}
+    found = run.torch.get("rows", [])
     return {"available": run.torch_error is None, "error": run.torch_error,
             "rows": [{"iteration": r.iteration, "torch_match": r.torch_match,
-                      **_json_row(rows.get(r.iteration))} for r in run.rows],
-            "printed": run.torch.get("printed", []), "code": run.torch.get("code", "")}
+                      **(_json_row(found[i]) if i < len(found) else {})}
+                     for i, r in enumerate(run.rows)],
+            "printed": run.torch.get("printed", []), "code": run.torch.get("code", ""),
+            "dtype": run.torch.get("dtype", "float32")}
+
+
+def from_report(run: ScriptRun, report: dict) -> None:
+    """The worker's answer (:func:`script_report`, run in another process) judged against
+    this process's run: the torch numbers come from there, the engine's from here."""
+    if report.get("error") or not report.get("available"):
+        run.torch_error = report.get("error") or "PyTorch is not available"
+        return
+
+    def arrays(d: dict) -> dict:
+        return {k: None if v is None else np.asarray(v, dtype=np.float64)[()]
+                for k, v in d.items()}
+
+    run.torch = {"printed": list(report.get("printed", [])), "code": report.get("code", ""),
+                 "rows": [{"loss": float(r["loss"]), "grads": arrays(r["grads"]),
+                           "updated": arrays(r["updated"])}
+                          for r in report.get("rows", []) if "loss" in r]}
+    judge(run)
 
 
 def _json_row(row: dict | None) -> dict:

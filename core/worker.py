@@ -6,6 +6,9 @@ stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. A training c
 is answered with ``{"id": n, "training": {"torch_match": […], "losses": […], "error"}}``.
 Forward mode, ``{"id": n, "forward": {"session", "wrt"}}``, is answered with
 ``{"id": n, "forward": {"wrt", "available", "match", "error", "ok", "tangents"}}``.
+A training script, ``{"id": n, "script": {"text", "draws"}}``, is answered with
+``{"id": n, "script": core.script_check.script_report(text, draws)}``: its torch tape
+replayed by torch (the torch side of the command line's script check, too).
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
 node ids agree. No Qt here; torch is imported on the first request.
 """
@@ -93,7 +96,12 @@ def serve(stdin=None, stdout=None) -> int:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            if "forward" in request:
+            if "script" in request:
+                from core.script_check import script_report
+
+                answer = {"id": request_id, "script": script_report(
+                    str(request["script"]["text"]), request["script"].get("draws"))}
+            elif "forward" in request:
                 answer = {"id": request_id, "forward": forward_check(request["forward"])}
             elif "train" in request:
                 answer = {"id": request_id, "training": train_check(request["train"])}
