@@ -1,15 +1,15 @@
 """What ``print(…)`` shows in a script: numbers as Python prints them, tensors as torch does.
 
-Tensors are printed by torch's own formatter (float32, the scripts' default dtype) when
-torch may be used; with ``--no-torch`` by the app's number format instead.
+Tensors are printed by torch's own formatter, in the tensor's dtype (float32 unless the
+script made it float64 or long), when torch may be used; with ``--no-torch`` by the app's
+number format instead.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from core.draws import _allowed
 from core.format import format_value
+from core.script_dtype import as_numbers
 from core.script_values import Tensor
 
 #: torch's grad_fn for the ops a lesson prints most (others show as <…>)
@@ -37,8 +37,8 @@ def _tensor_text(tensor, op: str | None) -> str:
         import torch  # noqa: PLC0415
     except Exception:  # a broken install: the app's own format
         return f"tensor({format_value(tensor.value)})"
-    shown = torch.tensor(np.asarray(tensor.value, dtype=np.float64).tolist(),
-                         dtype=torch.float32)
+    dtype = getattr(tensor, "dtype", "float32")
+    shown = torch.tensor(as_numbers(tensor.value, dtype), dtype=getattr(torch, dtype))
     text = str(shown)
     if tensor.module_param:
         return f"Parameter containing:\n{text[:-1]}, requires_grad=True)"

@@ -31,7 +31,8 @@ class Replayed:
 
 
 def _numbers(tensor) -> np.ndarray:
-    return np.asarray(tensor.detach().cpu().double().numpy(), dtype=np.float64)[()]
+    """A copy: a float64 tensor's numpy() shares its memory, which the next step changes."""
+    return np.array(tensor.detach().cpu().double().numpy(), dtype=np.float64)[()]
 
 
 class Replay:
