@@ -85,11 +85,25 @@ def script_json(run: ScriptRun, checked: bool) -> dict:
     return {
         "prints": run.prints,
         "training": training_rows(run),
-        "values": _named(first.params) if first else {},
-        "grads": _named(first.grads) if first else {},
+        **first_iteration(first),
         "torch": torch_part,
         "warnings": [],
     }
+
+
+def first_iteration(first) -> dict:
+    """``values``, ``grads`` and ``steps`` of the first backward() call's graph, as the
+    straight-line program's JSON gives them (core.cli's own functions, on its trace);
+    the script's internal names (``_t3``) are left out."""
+    if first is None or first.graph is None:
+        return {"values": {}, "grads": {}, "steps": []}
+    from core.cli import result_json  # noqa: PLC0415 - core.cli imports this module
+    from core.trace import Trace  # noqa: PLC0415
+
+    found = result_json(Trace(first.graph), {}, None)
+    return {"values": {k: v for k, v in found["values"].items() if not k.startswith("_")},
+            "grads": {k: v for k, v in found["grads"].items() if not k.startswith("_")},
+            "steps": found["steps"]}
 
 
 def render_script(run: ScriptRun) -> str:

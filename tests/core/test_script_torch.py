@@ -156,3 +156,23 @@ def test_the_worker_process_answers_a_script_request():
     assert answer["printed"] == ["tensor(4.)", "tensor(8.)"]
     assert [r["torch_match"] for r in answer["rows"]] == [True, True]
     assert np.isclose(answer["rows"][1]["grads"]["w"], 8.0)
+
+
+def test_cli_json_values_grads_and_steps_describe_the_first_iteration():
+    path = next(p for p in LESSONS if "nn-linear" in p.name)
+    result = run_main("--expr-file", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    first = data["training"][0]
+    assert {"model.weight", "model.bias", "y_predicted", "l"} <= set(data["values"])
+    assert data["values"]["model.weight"] == first["params"]["model.weight"]
+    assert data["values"]["l"] == pytest.approx(first["loss"])
+    for name in ("model.weight", "model.bias"):
+        assert data["grads"][name] == first["grads"][name]
+    # by hand, from iteration 1's numbers: y = w x + b, l = mean((Y - y)²)
+    w, b = first["params"]["model.weight"][0][0], first["params"]["model.bias"][0]
+    x, y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([3.0, 5.0, 7.0, 9.0])
+    assert data["grads"]["model.weight"][0][0] == pytest.approx(np.mean(2 * (w * x + b - y) * x))
+    phases = [s["phase"] for s in data["steps"]]
+    assert phases[0] == "forward" and "backward" in phases
+    assert data["torch"]["match"] is True
