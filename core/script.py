@@ -51,6 +51,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         self.shown: dict[str, str] = {}
         self.calling: list[str] = []
         self.tape: dict[str, tuple[Apply, list]] = {}
+        #: tape entry -> its value, until a backward() built the graph from it
+        self.values: dict[str, np.ndarray] = {}
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
         self.check_torch = check_torch
@@ -297,8 +299,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
     def end_iteration(self) -> None:
         """The parameters at the end of the outer loop's iteration, for its rows."""
         for row in self.run.rows:
-            if not row.updated:
-                row.updated = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
+            if not row.updated:  # values are replaced, never changed in place: no copies
+                row.updated = {n: t.value for n, t in self.run.parameters.items()}
         self.rec.end_iteration(self.loop_iteration)
 
     def with_(self, node: ast.With) -> None:

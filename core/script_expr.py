@@ -378,6 +378,7 @@ class Expressions:
                 operands.append(Literal(a.value, 0, 0))
         self.tape[ref] = (Apply(ir.op, tuple(operands), ir.line, ir.column, k=ir.k,
                                 attrs=ir.attrs), [False, *leaves])
+        self.values[ref] = value
         if self.call_names:
             self.step_groups[ref] = self.call_names[-1]
         out = Tensor(value, True, ref, dtype=dtype)

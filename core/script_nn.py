@@ -68,7 +68,7 @@ class Optimizer:
                 continue
             g = np.asarray(p.grad, dtype=np.float64)
             state = self.state.setdefault(id(p), {})
-            shown: dict = {"grad": g, "before": np.copy(p.value)}
+            shown: dict = {"grad": g, "before": p.value}  # replaced below, not changed
             with np.errstate(all="ignore"):
                 if self.kind == "SGD":
                     if self.momentum:
@@ -77,7 +77,9 @@ class Optimizer:
                         state["buf"] = buf
                         shown["buffer"] = buf
                         g = buf
-                    p.value = np.asarray(p.value - self.lr * g)[()]
+                    new = g * -self.lr  # p − lr·g, with one new array instead of two
+                    new += p.value
+                    p.value = np.asarray(new)[()]
                 else:
                     b1, b2 = self.betas
                     m = b1 * state.get("m", 0.0) + (1 - b1) * g
@@ -88,7 +90,7 @@ class Optimizer:
                     shown.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
                     p.value = np.asarray(p.value - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
                                          )[()]
-            shown["after"] = np.copy(p.value)
+            shown["after"] = p.value
             self.last[p.name or "?"] = shown
 
     def record(self) -> dict:
