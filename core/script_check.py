@@ -36,8 +36,11 @@ def check_rows(run: ScriptRun, tape: Tape | None = None) -> None:
     params = {n: t.tid for n, t in run.parameters.items() if t.tid is not None}
     try:
         torch_side = replay(tape.events, params)
-    except Exception as exc:  # torch refused something we accepted: report, don't crash
+    except Exception as exc:  # torch refused something we accepted: a disagreement
         run.torch_error = f"PyTorch raised {type(exc).__name__}: {exc}"
+        run.torch = {"raised": True}
+        for row in run.rows:
+            row.torch_match = False
         return
     from core.script_code import render  # noqa: PLC0415
 
@@ -118,7 +121,8 @@ def script_report(text: str, draws: list | None = None) -> dict:
 
     run = run_script(text, check_torch=True, keep_partial=True, draws=draws)
     found = run.torch.get("rows", [])
-    return {"available": run.torch_error is None, "error": run.torch_error,
+    return {"available": run.torch_error is None or bool(run.torch.get("raised")),
+            "error": run.torch_error, "raised": bool(run.torch.get("raised")),
             "rows": [{"iteration": r.iteration, "torch_match": r.torch_match,
                       **(_json_row(found[i]) if i < len(found) else {})}
                      for i, r in enumerate(run.rows)],
@@ -131,6 +135,9 @@ def from_report(run: ScriptRun, report: dict) -> None:
     this process's run: the torch numbers come from there, the engine's from here."""
     if report.get("error") or not report.get("available"):
         run.torch_error = report.get("error") or "PyTorch is not available"
+        if report.get("raised"):  # torch refused what the engine ran: every row disagrees
+            for row in run.rows:
+                row.torch_match = False
         return
 
     def arrays(d: dict) -> dict:

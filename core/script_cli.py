@@ -74,9 +74,10 @@ def training_rows(run: ScriptRun) -> list[dict]:
 
 def script_json(run: ScriptRun, checked: bool) -> dict:
     first = run.rows[0] if run.rows else None
-    torch_part: dict = {"available": checked and run.torch_error is None,
+    raised = any(r.torch_match is False for r in run.rows) and run.torch_error is not None
+    torch_part: dict = {"available": checked and (run.torch_error is None or raised),
                         "match": (all(r.torch_match for r in run.rows) if checked and run.rows
-                                  and run.torch_error is None else None)}
+                                  and (run.torch_error is None or raised) else None)}
     if run.torch_error:
         torch_part["error"] = run.torch_error
     if checked and run.torch_error is None:

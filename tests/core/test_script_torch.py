@@ -176,3 +176,18 @@ def test_cli_json_values_grads_and_steps_describe_the_first_iteration():
     phases = [s["phase"] for s in data["steps"]]
     assert phases[0] == "forward" and "backward" in phases
     assert data["torch"]["match"] is True
+
+
+def test_torch_refusing_an_op_is_a_disagreement_not_a_crash(monkeypatch):
+    path = next(p for p in LESSONS if "logistic-regression" in p.name)
+
+    def refuse(torch, a):
+        raise RuntimeError("refused here")
+
+    monkeypatch.setitem(OPS, "sigmoid", dataclasses.replace(OPS["sigmoid"], torch=refuse))
+    run = run_script(path.read_text(encoding="utf-8"))
+    assert run.torch_error == "PyTorch raised RuntimeError: refused here"
+    assert run.rows and all(row.torch_match is False for row in run.rows)
+    report = script_report(path.read_text(encoding="utf-8"))
+    assert report["available"] is True and report["raised"] is True
+    assert "refused here" in report["error"]
