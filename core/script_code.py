@@ -49,7 +49,7 @@ class CodeWriter:
             self.hint[tid] = _python_name(name)
         self.uses: dict[int, list[int]] = {}
         for i, event in enumerate(events):
-            for tid in _reads(event):
+            for tid in reads(event):
                 self.uses.setdefault(tid, []).append(i)
         self.expr: dict[int, Operand] = {}
         self.bound: dict[str, int] = {}
@@ -220,7 +220,8 @@ def _mode(event: tuple) -> bool | None:
     return True if event[0] == "inplace" else None
 
 
-def _reads(event: tuple) -> list[int]:
+def reads(event: tuple) -> list[int]:
+    """The tensors an event reads (by tid)."""
     kind = event[0]
     if kind == "op":
         return [o[1] for o in event[5] if o[0] in ("t", "i")]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.graph import Node
+from core.script_code import reads
 from core.script_dtype import as_numbers
 
 DTYPES = {"float32": "float32", "float64": "float64", "int64": "int64", "bool": "bool"}
@@ -52,8 +53,22 @@ class Replay:
                  "optimizer": self.optimizer, "optimizer_call": self.optimizer_call,
                  "inplace": self.inplace, "print": self.print,
                  "end_iteration": self.end_iteration}
-        for event in events:
+        last: dict[int, int] = {}  # tid -> the last event that reads it
+        for i, event in enumerate(events):
+            for tid in reads(event):
+                last[tid] = i
+        done: dict[int, list[int]] = {}
+        keep = set(self.params.values())
+        for tid, i in last.items():
+            if tid not in keep:
+                done.setdefault(i, []).append(tid)
+        for i, event in enumerate(events):
             table[event[0]](*event[1:])
+            for tid in done.get(i, ()):  # as Python would free it: a long loop stays small
+                self.tensors.pop(tid, None)
+            if event[0] in ("tensor", "op", "derive") and event[1] not in last \
+                    and event[1] not in keep:
+                self.tensors.pop(event[1], None)  # never read again
         self.end_iteration()
         return self.out
 
