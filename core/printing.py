@@ -42,6 +42,8 @@ def _tensor_text(tensor, op: str | None) -> str:
     text = str(shown)
     if tensor.module_param:
         return f"Parameter containing:\n{text[:-1]}, requires_grad=True)"
+    if getattr(tensor, "grad_fn", None):
+        return text[:-1] + f", grad_fn=<{tensor.grad_fn}>)"
     if tensor.requires_grad:
         extra = "requires_grad=True" if tensor.is_leaf else \
             f"grad_fn=<{GRAD_FNS.get(op or '', '…')}>"

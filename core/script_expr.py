@@ -188,6 +188,12 @@ class Expressions:
         if isinstance(func, ast.Attribute) and func.attr in ("round", "eq", "float") \
                 and not node.keywords and len(node.args) == (func.attr == "eq"):
             owner = self.value(func.value)
+            if isinstance(owner, Tensor) and func.attr == "float" and owner.dtype == "float32":
+                return owner  # torch's .float() of a float32 tensor is the tensor itself
+            if isinstance(owner, Tensor) and func.attr == "float" and owner.requires_grad \
+                    and not self.no_grad:
+                raise self.error(node, ".float() of a tensor that needs a gradient is not "
+                                 "supported here", "make it float32 where it is created")
             if isinstance(owner, Tensor):  # no gradient flows through these, as in torch
                 value = np.asarray(owner.value, dtype=np.float64)
                 extra, dtype = (), {"round": owner.dtype, "eq": "bool", "float": "float32"}[
@@ -201,7 +207,10 @@ class Expressions:
                         raise self.error(node.args[0], ".eq() compares with a tensor or number")
                     value = (value == np.asarray(other, dtype=np.float64)).astype(np.float64)
                     extra = (self.rec.operand(given),)
-                return self.rec.derive(Tensor(value[()], dtype=dtype), func.attr, owner, *extra)
+                made = Tensor(value[()], dtype=dtype)
+                if func.attr == "round" and owner.requires_grad and not self.no_grad:
+                    made.grad_fn = "RoundBackward0"  # torch's, whose gradient is 0
+                return self.rec.derive(made, func.attr, owner, *extra)
         if isinstance(func, ast.Attribute) and func.attr in ("item", "detach") and not node.args:
             owner = self.value(func.value)
             if not isinstance(owner, Tensor):

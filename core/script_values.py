@@ -47,6 +47,8 @@ class Tensor:
     dtype: str = "float32"
     #: its number on the torch tape (core/script_tape.py), once recorded
     tid: int | None = None
+    #: torch's grad_fn where torch has one and the engine does not (``.round()``)
+    grad_fn: str | None = None
 
     @property
     def is_leaf(self) -> bool:

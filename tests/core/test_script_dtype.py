@@ -34,6 +34,11 @@ for i in range(1):
     print(b.eq(n).sum())
     print(c.detach())
     print(torch.tensor([0.1, 2.0], dtype=torch.float64))
+    print((c * 2).round())
+    print((c * 2).detach().float())
+    print(torch.tensor([1.26, -0.5]).float())
+    with torch.no_grad():
+        print((c * 2).round())
 """
 
 
@@ -125,3 +130,11 @@ def test_copy_of_a_wrong_shape_is_an_error_at_its_line():
     with pytest.raises(ExpressionError) as info:
         run_script(text, check_torch=False)
     assert info.value.line == 9 and "cannot be copied" in info.value.message
+
+
+def test_float_of_a_float64_tensor_that_needs_a_gradient_is_refused_at_its_line():
+    text = ("import torch\nc = torch.tensor([1.5], dtype=torch.float64, requires_grad=True)\n"
+            "for i in range(1):\n    l = (c * 2).float().sum()\n")
+    with pytest.raises(ExpressionError) as info:
+        run_script(text, check_torch=False)
+    assert info.value.line == 4 and ".float()" in info.value.message
