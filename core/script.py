@@ -21,6 +21,7 @@ from core.printing import show
 from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
+from core.script_inplace import InPlace
 from core.script_nn import Module, ModuleReader, Optimizer
 from core.script_tape import NoTape, Tape, piece
 from core.script_values import (
@@ -37,7 +38,7 @@ from core.script_values import (
 )
 
 
-class Interpreter(Expressions, ModuleReader, GraphRecorder):
+class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
     """Runs one script; every loop and every call is bounded."""
 
     def __init__(self, text: str, check_torch: bool = True):
@@ -343,32 +344,6 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
             return self.print_(node)
         self.value(node)
         return None
-
-    def copy_(self, node: ast.Call) -> None:
-        """``w.copy_(value)``: new numbers in place, the same leaf (under no_grad)."""
-        target = self.value(node.func.value)
-        if not isinstance(target, Tensor):
-            raise self.error(node, "'.copy_(…)' works on a tensor", "as in w.copy_(w_new)")
-        if target.requires_grad and not self.no_grad:
-            raise self.error(node, LEAF_ERROR if target.is_leaf else
-                             "'.copy_(…)' on a computed tensor is not supported here",
-                             "update parameters inside 'with torch.no_grad():'")
-        given = self.value(node.args[0])
-        source = given.value if isinstance(given, Tensor) else given
-        if not isinstance(source, (int, float, np.ndarray, np.floating)):
-            raise self.error(node.args[0], "'.copy_(…)' takes a tensor or a number")
-        try:
-            value = np.broadcast_to(np.asarray(source, dtype=np.float64),
-                                    np.shape(target.value))
-        except ValueError:
-            raise self.error(node.args[0], f"a value of shape {list(np.shape(source))} "
-                             f"cannot be copied into shape {list(np.shape(target.value))}"
-                             ) from None
-        before = np.copy(target.value)
-        operand = self.rec.operand(given)
-        target.value = np.array(value, dtype=np.float64)[()]
-        self.rec.inplace(target, "copy", operand, node.lineno)
-        self.record_manual_update(node, target, before)
 
     def print_(self, node: ast.Call) -> None:
         if node.keywords:

@@ -11,12 +11,13 @@ from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
 from core.printing import show
 from core.script_dtype import TORCH_NAMES, of_literal, promote
+from core.script_methods import NOT_HANDLED, TENSOR_METHODS, TensorMethods
 from core.script_nn import Module, Optimizer
 from core.script_tape import piece
 from core.script_values import MAX_CALL_DEPTH, Return, Tensor
 
 
-class Expressions:
+class Expressions(TensorMethods):
     """Mixed into the interpreter: evaluates one expression node."""
 
     def plain(self, node: ast.expr, what: str):
@@ -185,45 +186,10 @@ class Expressions:
             args = [self.plain(a, f"{func.id}(…)") for a in node.args]
             return {"float": float, "int": int, "abs": abs, "round": round}.get(
                 func.id, len)(*args)
-        if isinstance(func, ast.Attribute) and func.attr in ("round", "eq", "float") \
-                and not node.keywords and len(node.args) == (func.attr == "eq"):
-            owner = self.value(func.value)
-            if isinstance(owner, Tensor) and func.attr == "float" and owner.dtype == "float32":
-                return owner  # torch's .float() of a float32 tensor is the tensor itself
-            if isinstance(owner, Tensor) and func.attr == "float" and owner.requires_grad \
-                    and not self.no_grad:
-                raise self.error(node, ".float() of a tensor that needs a gradient is not "
-                                 "supported here", "make it float32 where it is created")
-            if isinstance(owner, Tensor):  # no gradient flows through these, as in torch
-                value = np.asarray(owner.value, dtype=np.float64)
-                extra, dtype = (), {"round": owner.dtype, "eq": "bool", "float": "float32"}[
-                    func.attr]
-                if func.attr == "round":
-                    value = np.round(value)  # half to even, as torch.round
-                elif func.attr == "eq":
-                    given = self.value(node.args[0])
-                    other = given.value if isinstance(given, Tensor) else given
-                    if not isinstance(other, (int, float, np.ndarray, np.floating)):
-                        raise self.error(node.args[0], ".eq() compares with a tensor or number")
-                    value = (value == np.asarray(other, dtype=np.float64)).astype(np.float64)
-                    extra = (self.rec.operand(given),)
-                made = Tensor(value[()], dtype=dtype)
-                if func.attr == "round" and owner.requires_grad and not self.no_grad:
-                    made.grad_fn = "RoundBackward0"  # torch's, whose gradient is 0
-                return self.rec.derive(made, func.attr, owner, *extra)
-        if isinstance(func, ast.Attribute) and func.attr in ("item", "detach") and not node.args:
-            owner = self.value(func.value)
-            if not isinstance(owner, Tensor):
-                raise self.error(node, f".{func.attr}() works on a tensor")
-            if func.attr == "detach":
-                return self.rec.derive(Tensor(owner.value, dtype=owner.dtype), "detach", owner)
-            if np.size(owner.value) != 1:
-                raise self.error(node, "a Tensor with more than one element cannot be "
-                                 "converted to a number", "use .item() on a single number")
-            number = float(np.asarray(owner.value).reshape(()))
-            if owner.dtype in ("int64", "bool"):  # torch's item() of an integer: an int
-                return bool(number) if owner.dtype == "bool" else int(number)
-            return self.rec.item(owner, number)
+        if isinstance(func, ast.Attribute) and func.attr in TENSOR_METHODS:
+            found = self.tensor_method(node, func)
+            if found is not NOT_HANDLED:
+                return found
         resolved = self.parser.resolve(func) or ""
         if resolved.startswith("torch.nn.") and "." not in resolved[9:] \
                 and resolved[9:10].isupper():
