@@ -192,7 +192,11 @@ class CodeWriter:
                            else "# ---- end of the script", False))
 
     def write(self) -> str:
+        cut = 0
         for at, event in enumerate(self.events):
+            if len(self.lines) > MAX_LINES:  # the rest is left out, not written and cut
+                cut = len(self.events) - at
+                break
             getattr(self, event[0])(at, *event[1:])
         head = ["import torch"]
         if self.uses_nn:
@@ -206,8 +210,9 @@ class CodeWriter:
                 body.append("with torch.no_grad():")
             inside = no_grad
             body.append(("    " if no_grad else "") + text)
-        if len(body) > MAX_LINES:
-            body = body[:MAX_LINES] + [f"# … {len(body) - MAX_LINES:,} more lines"]
+        if len(body) > MAX_LINES or cut:
+            body = body[:MAX_LINES] + [f"# … the rest of the run is left out here"
+                                       f" ({max(0, len(body) - MAX_LINES) + cut:,} more steps)"]
         return "\n".join([*head, "", *body]) + "\n"
 
 

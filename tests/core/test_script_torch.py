@@ -191,3 +191,21 @@ def test_torch_refusing_an_op_is_a_disagreement_not_a_crash(monkeypatch):
     report = script_report(path.read_text(encoding="utf-8"))
     assert report["available"] is True and report["raised"] is True
     assert "refused here" in report["error"]
+
+
+def test_a_loss_at_its_minimum_agrees_as_float32_can():
+    """float32's w is 2/3 to 7 digits: (3w − 2)² is ~1e-13 in torch and ~1e-30 here."""
+    text = """import torch
+w = torch.tensor(1.0, requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.01)
+for i in range(150):
+    l = (w * 3.0 - 2.0) ** 2
+    opt.zero_grad()
+    l.backward()
+    opt.step()
+print(w)
+"""
+    run = run_script(text)
+    assert run.rows[-1].loss < 1e-18 < run.torch["rows"][-1]["loss"] < 1e-12
+    assert all(row.torch_match for row in run.rows)
+    assert run.prints == run.torch["printed"] == ["tensor(0.6667, requires_grad=True)"]
