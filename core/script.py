@@ -54,6 +54,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
         self.tape: dict[str, tuple[Apply, list]] = {}
         #: tape entry -> its value, until a backward() built the graph from it
         self.values: dict[str, np.ndarray] = {}
+        #: rows before this one have their ``updated`` (a 10,000-iteration loop stays linear)
+        self.updated_rows = 0
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
         self.check_torch = check_torch
@@ -299,9 +301,11 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
 
     def end_iteration(self) -> None:
         """The parameters at the end of the outer loop's iteration, for its rows."""
-        for row in self.run.rows:
+        rows = self.run.rows
+        for row in rows[self.updated_rows:]:  # the rows before have theirs: no rescan
             if not row.updated:  # values are replaced, never changed in place: no copies
                 row.updated = {n: t.value for n, t in self.run.parameters.items()}
+        self.updated_rows = len(rows)
         self.rec.end_iteration(self.loop_iteration)
 
     def with_(self, node: ast.With) -> None:
