@@ -9,7 +9,7 @@ import numpy as np
 
 from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
-from core.printing import show
+from core.printing import grad_fn_of, show
 from core.script_dtype import TORCH_NAMES, of_literal, promote
 from core.script_methods import NOT_HANDLED, TENSOR_METHODS, TensorMethods
 from core.script_nn import Module, Optimizer
@@ -357,6 +357,9 @@ class Expressions(TensorMethods):
         if self.call_names:
             self.step_groups[ref] = self.call_names[-1]
         out = Tensor(value, True, ref, dtype=dtype)
+        out.grad_fn = grad_fn_of(ir.op, attrs, [np.ndim(a.value) for a in args],
+                                 bool(ir.args) and isinstance(ir.args[0], Literal)
+                                 and np.ndim(ir.args[0].value) == 0)
         self.rec.op(out, ir.op, ir.k, attrs_of(ir), taped, False)
         return out
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.ir import Apply, Ref
+from core.printing import linear_grad_fn
 from core.script_values import Tensor
 
 ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}
@@ -237,6 +238,8 @@ class ModuleReader:
         y = self.apply("matmul", [x, transposed], node, form="@")
         if "bias" in module.params:
             y = self.apply("add", [y, module.params["bias"]], node)
+        if isinstance(y, Tensor) and y.requires_grad and not y.is_leaf:
+            y.grad_fn = linear_grad_fn(np.ndim(getattr(x, "value", x)), "bias" in module.params)
         return y
 
     def apply(self, op: str, args: list, node, **attrs):

@@ -10,6 +10,7 @@ parameter's ``.grad``, the parameters at the end of that loop iteration) for the
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,13 +95,14 @@ class Replay:
         from core.torch_check import torch_op  # noqa: PLC0415 - torch_check imports torch lazily
 
         torch = self.torch
-        node = Node(0, "operation", 0, 0, op=op, k=k, inputs=tuple(range(len(operands))),
-                    params=attrs or None)
         args = [self.value(o) for o in operands]
-        if no_grad:
-            with torch.no_grad():
-                self.tensors[tid] = torch_op(node, args, torch, torch.get_default_dtype())
-        else:
+        form = attrs.get("form") if op == "transpose" else None
+        with torch.no_grad() if no_grad else nullcontext():
+            if form in (".T", ".t()") and args[0].dim() == 2:  # as written: torch names
+                self.tensors[tid] = args[0].T if form == ".T" else args[0].t()  # them apart
+                return
+            node = Node(0, "operation", 0, 0, op=op, k=k, inputs=tuple(range(len(operands))),
+                        params=attrs or None)
             self.tensors[tid] = torch_op(node, args, torch, torch.get_default_dtype())
 
     def derive(self, tid: int, kind: str, source: int, extra: tuple, no_grad: bool) -> None:

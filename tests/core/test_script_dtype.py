@@ -138,3 +138,45 @@ def test_float_of_a_float64_tensor_that_needs_a_gradient_is_refused_at_its_line(
     with pytest.raises(ExpressionError) as info:
         run_script(text, check_torch=False)
     assert info.value.line == 4 and ".float()" in info.value.message
+
+
+GRAD_FNS = """import torch
+import torch.nn as nn
+import torch.nn.functional as F
+torch.manual_seed(2)
+w = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+v = torch.tensor([1.0, -2.0], requires_grad=True)
+lin = nn.Linear(2, 3)
+flat = nn.Linear(2, 3, bias=False)
+for i in range(1):
+    print(w.T)
+    print(w.t())
+    print(w @ w)
+    print(w @ v)
+    print(v @ v)
+    print(lin(w))
+    print(lin(v))
+    print(flat(w))
+    print(F.cross_entropy(w, torch.tensor([0, 1])))
+    print(F.binary_cross_entropy(torch.sigmoid(v), torch.tensor([0.0, 1.0])))
+    print(torch.softmax(w, dim=1))
+    print(w.max())
+    print(w.sum(dim=1))
+    print(w.mean(dim=0))
+    print(2 - w)
+    print(torch.sqrt(w))
+    print(torch.abs(v))
+    print(F.mse_loss(w, torch.tensor([[0.0, 1.0], [2.0, 3.0]])))
+"""
+
+
+def test_grad_fns_print_as_torch_names_them(tmp_path):
+    """Where torch's name depends on more than the op: ``w.T`` and ``w.t()``, matmul by
+    the operands' dimensions, nn.Linear's fused addmm, ``2 - w``, a sum along a dim."""
+    path = tmp_path / "grad_fns.py"
+    path.write_text(GRAD_FNS, encoding="utf-8")
+    theirs = real_torch(path)
+    assert theirs.returncode == 0, theirs.stderr
+    run = run_script(GRAD_FNS)
+    assert run.prints == theirs.stdout.splitlines()
+    assert run.torch_error is None and len(run.torch["printed"]) == len(run.prints)
