@@ -318,9 +318,13 @@ class Expressions(TensorMethods):
             entry.output_shape(tuple(np.shape(a.value) for a in args), attrs)
         except ShapeError as exc:
             raise self.error(node, str(exc)) from None
-        with np.errstate(all="ignore"):
-            value = np.asarray(forward(entry, [a.value for a in args], attrs),
-                               dtype=np.float64)[()]
+        if ir.op == "transpose" and np.ndim(args[0].value) >= 2:
+            # a view, as torch's: a tensor's numbers are replaced, never changed in place
+            value = np.swapaxes(args[0].value, *attrs.get("dims", (0, 1)))
+        else:
+            with np.errstate(all="ignore"):
+                value = np.asarray(forward(entry, [a.value for a in args], attrs),
+                                   dtype=np.float64)[()]
         needs = not self.no_grad and any(a.requires_grad for a in args)
         taped, dtypes, numbers = [], [], []
         for a_ir, a in zip(ir.args, args, strict=True):
