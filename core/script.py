@@ -196,6 +196,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
                 raise self.error(node, "only +=, -=, *= and /= are supported")
             step.op = kind
             before = np.copy(current.value)
+            self.rec.tid(current)  # on the tape with its numbers before the update
             operand = self.rec.operand(change)
             rec, self.rec = self.rec, NoTape()  # torch's twin is the in-place op itself
             try:

@@ -33,6 +33,7 @@ class InPlace:
                              f"cannot be copied into shape {list(np.shape(target.value))}"
                              ) from None
         before = np.copy(target.value)
+        self.rec.tid(target)  # on the tape with its numbers before the copy
         operand = self.rec.operand(given)
         target.value = np.array(value, dtype=np.float64)[()]
         self.rec.inplace(target, "copy", operand, node.lineno)

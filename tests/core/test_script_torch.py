@@ -209,3 +209,21 @@ print(w)
     assert run.rows[-1].loss < 1e-18 < run.torch["rows"][-1]["loss"] < 1e-12
     assert all(row.torch_match for row in run.rows)
     assert run.prints == run.torch["printed"] == ["tensor(0.6667, requires_grad=True)"]
+
+
+@pytest.mark.parametrize("update", ["w -= 0.5", "w.copy_(w - 0.5)"])
+def test_an_update_before_any_other_use_is_replayed_once(update):
+    text = f"""import torch
+w = torch.tensor(1.0, requires_grad=True)
+with torch.no_grad():
+    {update}
+for i in range(2):
+    l = w * 3.0
+    l.backward()
+    print(w, w.grad)
+"""
+    run = run_script(text)
+    expected = ["tensor(0.5000, requires_grad=True) tensor(3.)",
+                "tensor(0.5000, requires_grad=True) tensor(6.)"]
+    assert run.prints == run.torch["printed"] == expected
+    assert all(row.torch_match for row in run.rows)
