@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.backprop import backward_pass, local_gradients
 from core.errors import ExpressionError
 from core.graph import build_graph
 from core.ir import Apply, Assign, Declare, Literal, Ref
 from core.language import ParsedProgram
 from core.script_expr import _refs
 from core.script_values import SECOND_BACKWARD, Row, Tensor
-from core.trace import Trace
 
 
 class GraphRecorder:
@@ -30,13 +30,17 @@ class GraphRecorder:
         program = ParsedProgram(self.parser.text, statements)
         graph = build_graph(program, known=known)
         groups = graph.groups = self.groups_of(statements, len(graph.nodes))
-        trace = Trace(graph)
+        # the gradients as core.trace.Trace computes them, without its steps: the window
+        # builds those for the iteration it shows
+        found, _ = backward_pass(graph, local_gradients(graph))
         grads: dict[str, np.ndarray | None] = {}
         # no copies: a tensor's value and .grad are replaced, never changed in place
         before = {n: (0.0 if t.grad is None else t.grad)
                   for n, t in self.run.parameters.items()}
         for leaf in leaves:
-            grad = np.asarray(trace.gradient(graph.names[leaf.name]), dtype=np.float64)
+            node = graph.names[leaf.name]
+            grad = np.asarray(found[node] if node in found else
+                              np.zeros_like(graph.nodes[node].value) + 0.0, dtype=np.float64)
             leaf.grad = grad if leaf.grad is None else leaf.grad + grad
         for name, tensor in self.run.parameters.items():
             grads[name] = tensor.grad
