@@ -19,7 +19,16 @@ applied. Figures in milliseconds:
 - ``whatif_ms`` (issue 14, on the lesson, under the key ``"lesson"``): the median of
   one What-if slider move, from Page Up/Down on the slider until every panel is
   painted, at the start, the middle and the end of the steps (target: ≤ 33 ms, i.e.
-  at least 30 updates a second).
+  at least 30 updates a second). The canvas's numbers follow each move too.
+- ``whatif_canvas_ms`` (the same key): the median of one move of a What-if drag on w's
+  node in the canvas (a real mouse press, moves, release), forward mode on, from the
+  mouse move until every panel is painted (canvas labels blitted, What-if table, plot).
+- ``script_iteration_ms`` (issue 12, top level): the median of Ctrl+] on the nn.Linear
+  lesson script (resources/examples/lessons/12-regression-nn-linear.py), from the key
+  until every panel is painted with iteration k's graph at its step 0, over iterations
+  2..31 (``script_iteration_max_ms``: the worst), with the PyTorch tab in front as the
+  window starts; ``script_iteration_training_ms``: Ctrl+[ back with the Training tab in
+  front, whose plot marks iteration k (one more matplotlib draw).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -83,6 +92,7 @@ def measure(window, app, n_ops: int) -> dict[str, float]:
 
 STEP_PRESSES = 50
 WHATIF_MOVES = 30
+SCRIPT_ITERATIONS = 30
 
 
 def measure_whatif(window, app) -> dict[str, float]:
@@ -105,8 +115,62 @@ def measure_whatif(window, app) -> dict[str, float]:
             settle(window, app)
             times.append((time.perf_counter() - begin) * 1000)
     median = statistics.median(times)
+    drags = measure_drag(window, app)
     return {"whatif_ms": round(median, 2), "whatif_per_s": round(1000 / median, 1),
-            "whatif_max_ms": round(max(times), 2)}
+            "whatif_max_ms": round(max(times), 2),
+            "whatif_canvas_ms": round(statistics.median(drags), 2),
+            "whatif_canvas_per_s": round(1000 / statistics.median(drags), 1),
+            "whatif_canvas_max_ms": round(max(drags), 2)}
+
+
+def measure_drag(window, app) -> list[float]:
+    """Drags on w's node: each mouse move until everything is painted (ms)."""
+    canvas, model = window.canvas, window.model
+    times = []
+    for position in (0, model.length // 2, model.length):
+        model.goto(position)
+        settle(window, app)
+        start = canvas.node_widget_pos(model.trace.graph.names["w"])
+        QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+        for i in range(WHATIF_MOVES):
+            dx = 10 + (i % 20 if i % 40 < 20 else 20 - i % 20) * 3
+            begin = time.perf_counter()
+            QTest.mouseMove(canvas, start + QPoint(dx, 0))
+            settle(window, app)
+            times.append((time.perf_counter() - begin) * 1000)
+        QTest.keyClick(canvas, Qt.Key.Key_Escape)  # nothing kept
+        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
+        settle(window, app)
+    return times
+
+
+def measure_script(window, app) -> dict[str, float]:
+    """Ctrl+] through the nn.Linear lesson's iterations, each until every panel is painted."""
+    window.load_example(Path(__file__).resolve().parent.parent / "resources" / "examples"
+                        / "lessons" / "12-regression-nn-linear.py")
+    deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
+    while window.model.script.run is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if window.model.script.run is None:
+        raise SystemExit("the nn.Linear lesson did not open (no PyTorch worker?)")
+    settle(window, app)
+    result = {}
+    for key, key_back in ((Qt.Key.Key_BracketRight, "script_iteration"),
+                          (Qt.Key.Key_BracketLeft, "script_iteration_training")):
+        if key_back == "script_iteration_training":  # the Training tab in front: its plot too
+            window.show_training()
+            settle(window, app)
+        times = []
+        for _ in range(SCRIPT_ITERATIONS):
+            begin = time.perf_counter()
+            QTest.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+            settle(window, app)
+            times.append((time.perf_counter() - begin) * 1000)
+        result[f"{key_back}_ms"] = round(statistics.median(times), 2)
+        result[f"{key_back}_max_ms"] = round(max(times), 2)
+    assert window.model.script.iteration == 1
+    return result
 
 
 def settle(window, app) -> None:
@@ -131,6 +195,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="300,1000,2000,5000,20000")
     parser.add_argument("--whatif-only", action="store_true",
                         help="only the What-if slider on the lesson")
+    parser.add_argument("--script-only", action="store_true",
+                        help="only the iterations of the nn.Linear lesson script")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
@@ -139,11 +205,15 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    rows: dict = {} if args.whatif_only else {
+    only = args.whatif_only or args.script_only
+    rows: dict = {} if only else {
         int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
-    lesson = measure_whatif(window, app)
+    lesson = {} if args.script_only else measure_whatif(window, app)
+    script = {} if args.whatif_only else measure_script(window, app)
     if args.json:
-        rows["lesson"] = lesson
+        if lesson:
+            rows["lesson"] = lesson
+        rows.update(script)
         print(json.dumps(rows, indent=2))
         return
     print(f"{'ops':>7} {'nodes':>7} {'steps':>7} {'async':>6} {'apply':>7} {'ready':>7} "
@@ -152,8 +222,16 @@ def main() -> None:
         print(f"{n:>7,} {r['nodes']:>7,} {r['steps']:>7,} {str(r['async']):>6} "
               f"{r['apply_ms']:>7} {r['ready_ms']:>7} {r['max_gap_ms']:>8} {r['step_ms']:>7} "
               f"{r['end_ms']:>7} {r['home_ms']:>7}")
-    print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} a "
-          f"second (worst {lesson['whatif_max_ms']} ms)")
+    if lesson:
+        print(f"What if (lesson): {lesson['whatif_ms']} ms a move, {lesson['whatif_per_s']} "
+              f"a second (worst {lesson['whatif_max_ms']} ms)")
+        print(f"What if, a drag on the canvas (lesson): {lesson['whatif_canvas_ms']} ms a "
+              f"move, {lesson['whatif_canvas_per_s']} a second "
+              f"(worst {lesson['whatif_canvas_max_ms']} ms)")
+    if script:
+        print(f"Script iteration (nn.Linear lesson, Ctrl+]): {script['script_iteration_ms']} ms "
+              f"(worst {script['script_iteration_max_ms']} ms); with the Training tab in front "
+              f"{script['script_iteration_training_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -8,24 +8,54 @@ a seed they are drawn all the same. torch is imported only when a program draws;
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-_allowed = [True]
+
+class _PerThread(threading.local):
+    """A stack per thread (True: torch may be used): the window builds scripts in worker
+    threads, two at once when a newer Apply supersedes one still running, and each must
+    keep its own "no torch here". ``_allowed[-1]`` is falsy inside :func:`forbidden`."""
+
+    def __init__(self) -> None:
+        self.stack: list = [True]
+
+    def __getitem__(self, index: int):
+        return self.stack[index]
+
+    def append(self, value) -> None:
+        self.stack.append(value)
+
+    def pop(self):
+        return self.stack.pop()
+
+
+_allowed = _PerThread()
 
 
 class DrawError(RuntimeError):
     """torch is not to be used, or cannot be loaded."""
 
 
+class Refusals:
+    """How many draws :func:`forbidden` refused (the window then asks the worker)."""
+
+    count = 0
+
+    def __bool__(self) -> bool:  # "torch allowed?" – no (core.printing asks so too)
+        return False
+
+
 @contextmanager
-def forbidden() -> Iterator[None]:
+def forbidden() -> Iterator[Refusals]:
     """No draws inside: ``--no-torch`` promises that torch is never imported."""
-    _allowed.append(False)
+    refusals = Refusals()
+    _allowed.append(refusals)
     try:
-        yield
+        yield refusals
     finally:
         _allowed.pop()
 
@@ -59,7 +89,9 @@ class Draws:
         return value
 
     def _torch(self):
-        if not _allowed[-1]:
+        refusals = _allowed[-1]
+        if refusals is not True:
+            refusals.count += 1
             raise DrawError("torch.randn and torch.rand draw their numbers through PyTorch, "
                             "which --no-torch turns off")
         try:

@@ -16,3 +16,23 @@ def lesson_bindings() -> dict[str, Binding]:
         "y": Binding("data", np.float64(2.0)),
         "w": Binding("parameter", np.float64(1.0)),
     }
+
+
+#: the course's next lessons (resources/examples/lessons/*.py): file stem → menu title
+#: (the window translates the titles under the context "Examples")
+LESSON_TITLES = {
+    "10-regression-by-hand": "Linear regression by hand",
+    "11-regression-autograd": "Linear regression with autograd",
+    "12-regression-nn-linear": "Linear regression with nn.Linear, a loss and an optimizer",
+    "13-mistake-forgot-zero-grad": "Mistake: a forgotten zero_grad()",
+    "14-mistake-update-outside-no-grad": "Mistake: an update outside no_grad()",
+    "15-logistic-regression": "Logistic regression",
+    "16-feed-forward-net": "A small feed-forward net (Adam)",
+    "17-logistic-nn-sgd-momentum": "Logistic regression with nn.Sigmoid and SGD momentum",
+    "18-nn-module-class": "An nn.Module class",
+}
+
+
+def lesson_title(stem: str) -> str:
+    """The English title of a lesson script (its file name without the number otherwise)."""
+    return LESSON_TITLES.get(stem) or stem.split("-", 1)[-1].replace("-", " ")

@@ -107,6 +107,20 @@ TEMPLATES: dict[str, str] = {
               "{lr} times the gradient. The next iteration starts from this value.",
     "update.accumulated": "zero_grad() was forgotten, so {target}.grad still holds the earlier "
                           "passes' gradients: the update uses {now} + {left} = {total}.",
+    # a training script's update phase: the optimizer's own rule, with the row's numbers
+    "update.sgd": "optimizer.step() with torch.optim.SGD: move {target} against its .grad "
+                  "({grad}) by the learning rate {lr}. The next iteration starts from the "
+                  "new value.",
+    "update.momentum": "optimizer.step() with SGD and momentum {momentum}: the buffer b "
+                       "keeps a running sum of the gradients (b ← μ · b + .grad), and "
+                       "{target} moves against b by the learning rate {lr}.",
+    "update.adam": "optimizer.step() with torch.optim.Adam, step {step}: m and v are running "
+                   "averages of the gradient and of its square; m_hat and v_hat correct their "
+                   "start at zero, and {target} moves by lr · m_hat / (√v_hat + ε) with lr = {lr}.",
+    "update.manual": "The script's own update, under torch.no_grad(): {target} changes in "
+                     "place, using its .grad ({grad}).",
+    "update.grad_accumulated": ".grad was not zeroed, so it still holds the earlier "
+                               "passes' gradients ({left}): the update uses {total}.",
     # nothing to differentiate
     "none.local": "No parameter reaches {output}, so there are no local gradients to "
                   "compute. Make a value a parameter (param(…)) to see this phase.",

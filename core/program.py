@@ -7,7 +7,7 @@ change a ``Program``, and sessions store one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.graph import Binding
 
@@ -18,3 +18,6 @@ class Program:
 
     text: str
     bindings: dict[str, Binding]
+    #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), in
+    #: the order it draws them: given back without torch (core.draws), saved in sessions
+    draws: tuple = field(default=(), compare=False)

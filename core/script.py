@@ -37,6 +37,11 @@ from core.script_values import (
     is_script,
 )
 
+#: what a def's body may hold (a nested def is refused when it runs: "define functions
+#: at the top of the script")
+_FUNCTION_STATEMENTS = (ast.FunctionDef, ast.Return, ast.Assign, ast.AugAssign, ast.For,
+                        ast.If, ast.With, ast.Expr, ast.Pass)
+
 
 class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
     """Runs one script; every loop and every call is bounded."""
@@ -152,6 +157,16 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
                 or node.decorator_list:
             raise self.error(node, "a function takes plain named arguments here",
                              "as in def forward(x): return w * x")
+        for inner in ast.walk(node):  # refused where it is written, called or not
+            if isinstance(inner, (ast.Yield, ast.YieldFrom, ast.Await)):
+                raise self.error(inner, "a generator (yield) is not supported",
+                                 "return the value instead")
+            if isinstance(inner, ast.While):
+                raise self.error(inner, "a while loop is not supported",
+                                 "write 'for i in range(n):' with a fixed number of iterations")
+            if isinstance(inner, ast.stmt) and not isinstance(inner, _FUNCTION_STATEMENTS):
+                raise self.error(inner, f"{type(inner).__name__} is not supported in a function",
+                                 "write assignments, for … in range(…), if, return and print(…)")
 
     def assign(self, target: ast.expr, value) -> None:
         if isinstance(target, ast.Name):
@@ -164,6 +179,9 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
                 self.name_module(target.id, value)
             if isinstance(value, Tensor) and value.ref is not None:
                 self.shown.setdefault(value.ref, target.id)
+            if isinstance(value, Tensor) and not value.requires_grad and not value.view \
+                    and value.data_name is None:
+                value.data_name = target.id
             if isinstance(value, (Tensor, Optimizer)):
                 self.rec.name(value, target.id)
             self.scopes[-1][target.id] = value

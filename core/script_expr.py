@@ -14,7 +14,7 @@ from core.script_dtype import TORCH_NAMES, of_literal, promote
 from core.script_methods import NOT_HANDLED, TENSOR_METHODS, TensorMethods
 from core.script_nn import Module, Optimizer
 from core.script_tape import piece
-from core.script_values import MAX_CALL_DEPTH, Return, Tensor
+from core.script_values import MAX_CALL_DEPTH, NamedData, Return, Tensor
 
 
 class Expressions(TensorMethods):
@@ -353,6 +353,8 @@ class Expressions(TensorMethods):
                 operands.append(Ref(a.name, 0, 0))
             elif a.requires_grad:
                 operands.append(Ref(a.ref, 0, 0))
+            elif a.data_name is not None:
+                operands.append(NamedData(a.value, 0, 0, a.data_name, id(a)))
             else:
                 operands.append(Literal(a.value, 0, 0))
         self.tape[ref] = (Apply(ir.op, tuple(operands), ir.line, ir.column, k=ir.k,

@@ -11,7 +11,7 @@ from core.graph import build_graph
 from core.ir import Apply, Assign, Declare, Literal, Ref
 from core.language import ParsedProgram
 from core.script_expr import _refs
-from core.script_values import SECOND_BACKWARD, Row, Tensor
+from core.script_values import SECOND_BACKWARD, NamedData, Row, Tensor
 
 
 class GraphRecorder:
@@ -78,6 +78,18 @@ class GraphRecorder:
                 build(statement.expr)
         return groups if counter == count else {}
 
+    def data_names(self, refs: list[str], taken: set[str]) -> dict[int, tuple[str, object]]:
+        """Named data tensors that can be graph nodes: tensor key -> (name, value); a name
+        two tensors share, or that a parameter or a result has, stays a constant."""
+        seen: dict[str, dict[int, object]] = {}
+        for ref in refs:
+            for a in self.tape[ref][0].args:
+                if isinstance(a, NamedData):
+                    seen.setdefault(a.name, {})[a.key] = a.value
+        return {key: (name, value) for name, tensors in seen.items()
+                if len(tensors) == 1 and name not in taken
+                for key, value in tensors.items()}
+
     def reachable(self, loss: Tensor) -> list[str]:
         seen, stack = [], [loss.ref]
         found = set()
@@ -119,13 +131,17 @@ class GraphRecorder:
             if shown is not None and counts[shown] == 1 and shown not in taken:
                 names[ref] = shown
         inline = {r for r in refs if r not in self.shown and uses.get(r) == 1 and r != output}
+        data = self.data_names(refs, taken | set(names.values()))
         written: dict[str, Apply] = {}
-        statements = []
+        statements: list = [Declare(name, "data", value, 0, 0)
+                            for name, value in data.values()]
         for ref in refs:
             apply = self.tape[ref][0]
             args = tuple(written[a.name] if isinstance(a, Ref) and a.name in inline
                          else Ref(names.get(a.name, a.name), a.line, a.column)
-                         if isinstance(a, Ref) else a for a in apply.args)
+                         if isinstance(a, Ref)
+                         else Ref(a.name, 0, 0) if isinstance(a, NamedData) and a.key in data
+                         else a for a in apply.args)
             expr = Apply(apply.op, args, apply.line, apply.column, k=apply.k, attrs=apply.attrs)
             self.expr_refs[id(expr)] = ref
             if ref in self.values:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.ir import Literal
+
 MAX_LOOP = 10_000
 #: statements and expressions run in all, over every loop: nested loops share it
 MAX_OPERATIONS = 1_000_000
@@ -43,6 +45,8 @@ class Tensor:
     view: bool = False
     #: an nn module's parameter: torch prints it as "Parameter containing:"
     module_param: bool = False
+    #: the script's name for a tensor that needs no gradient (``X``): its graph node
+    data_name: str | None = None
     #: torch's dtype for it: "float32" (the default), "float64", "int64" or "bool"
     dtype: str = "float32"
     #: its number on the torch tape (core/script_tape.py), once recorded
@@ -100,6 +104,15 @@ class Item(float):
     prints torch's own number where the script formats it."""
 
     tid: int | None = None
+
+
+@dataclass(slots=True)
+class NamedData(Literal):
+    """An operand that is a named data tensor of the script: a data node ``X`` in the
+    graph (a plain constant where the name would be ambiguous)."""
+
+    name: str = ""
+    key: int = 0
 
 
 class Return(Exception):  # noqa: N818 - control flow, never escapes a call

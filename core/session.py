@@ -26,6 +26,8 @@ FORMAT = "backprop-stepper-session"
 VERSION = 2
 MAX_FILE_BYTES = 20_000_000
 MAX_VARIABLES = 10_000
+#: arrays a script may have drawn (each nn.Linear draws two)
+MAX_DRAWS = 1000
 
 
 @dataclass
@@ -38,6 +40,9 @@ class Session:
     title: str = ""
     #: extra, forward-compatible settings (learning rate, …), kept as plain JSON data
     settings: dict = field(default_factory=dict)
+    #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), so
+    #: that it reopens with the same numbers and without torch (core.draws)
+    draws: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = {
@@ -55,6 +60,8 @@ class Session:
             data["position"] = int(self.position)
         if self.settings:
             data["settings"] = self.settings
+        if self.draws:
+            data["draws"] = [_plain(v) for v in self.draws]
         return data
 
     def to_json(self) -> str:
@@ -155,7 +162,11 @@ def session_from_dict(data: object, where: str = "session") -> Session:
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
         raise bad("\"settings\" must be an object")
-    return Session(text, bindings, position, title[:200], settings)
+    draws = data.get("draws", [])
+    if not isinstance(draws, list) or len(draws) > MAX_DRAWS:
+        raise bad(f"\"draws\" must be a list of at most {MAX_DRAWS} numbers or lists")
+    draws = [_value(entry, bad, f"draw {i + 1}") for i, entry in enumerate(draws)]
+    return Session(text, bindings, position, title[:200], settings, draws)
 
 
 def _encodable(text: str) -> bool:

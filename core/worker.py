@@ -10,7 +10,10 @@ A training script, ``{"id": n, "script": {"text", "draws"}}``, is answered with
 ``{"id": n, "script": core.script_check.script_report(text, draws)}``: its torch tape
 replayed by torch (the torch side of the command line's script check, too).
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
-node ids agree. No Qt here; torch is imported on the first request.
+node ids agree. A training script, ``{"id": n, "script": {"text", "draws"}}``, is
+answered with ``{"id": n, "script": {"available", "error", "rows", "printed", "code"}}``;
+``{"id": n, "draw": {"text"}}`` with ``{"id": n, "draw": {"draws", "error"}}``, the numbers
+it draws. No Qt here; torch is imported on the first request.
 """
 
 from __future__ import annotations
@@ -84,6 +87,24 @@ def forward_check(request: dict) -> dict:
             "tangents": {k: to_json_value(v) for k, v in report.tangents.items()}}
 
 
+def script_check(request: dict) -> dict:
+    """A training script checked per backward() call (core.script_check.script_report)."""
+    from core.script_check import script_report
+
+    return script_report(str(request["text"]), request.get("draws") or None)
+
+
+def draw_numbers(request: dict) -> dict:
+    """The numbers a script draws (nn.Linear's initial weights, torch.randn), drawn by
+    torch here so that the window never imports it: ``{"draws": [...], "error"}``."""
+    from core.format import to_json_value
+    from core.script import run_script
+
+    run = run_script(str(request["text"]), check_torch=False, keep_partial=True)
+    return {"draws": [to_json_value(v) for v in run.draws],
+            "error": None if run.error is None else str(run.error)}
+
+
 def serve(stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -96,13 +117,12 @@ def serve(stdin=None, stdout=None) -> int:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            if "script" in request:
-                from core.script_check import script_report
-
-                answer = {"id": request_id, "script": script_report(
-                    str(request["script"]["text"]), request["script"].get("draws"))}
-            elif "forward" in request:
+            if "forward" in request:
                 answer = {"id": request_id, "forward": forward_check(request["forward"])}
+            elif "script" in request:
+                answer = {"id": request_id, "script": script_check(request["script"])}
+            elif "draw" in request:
+                answer = {"id": request_id, "draw": draw_numbers(request["draw"])}
             elif "train" in request:
                 answer = {"id": request_id, "training": train_check(request["train"])}
             else:

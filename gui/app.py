@@ -100,7 +100,11 @@ def _program_from(args: argparse.Namespace):
     options = argparse.Namespace(expr=args.expr, expr_file=args.expr_file, file=session_path,
                                  input=args.input, param=args.param)
     text, bindings = load_program(options)
+    from core.loop_trace import looks_like_script
     from core.trace import build_trace
+
+    if looks_like_script(text):  # a training script: the window runs it (length unknown yet)
+        return Program(text, bindings), None, position, title
 
     trace = build_trace(text, bindings)
     if trace.graph.unused_bindings:
@@ -163,7 +167,7 @@ def _render(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     position = length if args.step is None else args.step
-    if not 0 <= position <= length:
+    if length is not None and not 0 <= position <= length:
         print(f"error: --step {args.step} is outside 0..{length} (this program has {length} "
               "steps)", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -177,10 +181,22 @@ def _render(args: argparse.Namespace) -> int:
     from gui.window.main_window import MainWindow
 
     window = MainWindow()
-    window.load_program(program, position, title)
+    try:
+        window.load_program(program, position, title)
+    except ExpressionError as error:  # a script's error before its first backward()
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     window.resize(*WINDOW_SIZE)
     window.show()
     app.processEvents()
+    if length is None:  # a script: on screen once the worker has drawn its numbers
+        import time
+
+        deadline = time.monotonic() + TORCH_WAIT_MS / 1000
+        while window.model.script.run is None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        window.model.goto(window.model.length if args.step is None else args.step)
     if args.screenshot:
         window.start_torch_check()
         loop = QEventLoop()
@@ -301,8 +317,8 @@ def _interactive(args: argparse.Namespace) -> int:
             try:
                 session = session_from_json(last, "last session")
                 last_path = str(settings.value("lastPath", "") or "")
-                window.load_program(Program(session.text, dict(session.bindings)),
-                                    session.position, session.title,
+                window.load_program(Program(session.text, dict(session.bindings),
+                                            tuple(session.draws)), session.position, session.title,
                                     path=Path(last_path) if last_path else None)
             except ExpressionError:
                 pass  # an unreadable last session: start on the lesson

@@ -140,6 +140,18 @@ op(
     shape=_reduced_shape("mean"),
     jvp=_reduce_jvp(_mean),
 )
+def _pick_jvp(local):
+    """Σ tangent ⊙ local, as torch's forward_ad: over everything it reads the entries
+    equal to the result, so a nan result (a nan inside) has tangent 0/0 = nan, although
+    torch's backward shares the gradient among the nans (finite); along ``dim=`` it
+    follows the index, finite either way."""
+    def jvp(t, i, out, at):
+        if _axis(np.asarray(i[0]), at) is None and np.isnan(out):
+            return np.float64(np.nan)
+        return _sum(t[0] * local(i, out, at)[0], at.get("dim"), at.get("keepdim", False))
+    return jvp
+
+
 _MAX_LOCAL = _pick_local(np.argmax)
 _MIN_LOCAL = _pick_local(np.argmin)
 op(
@@ -151,8 +163,7 @@ op(
     shape=_reduced_shape("max"),
     near_kink=_reduction_tie,
     chain_rule=zero_where_local_is,
-    jvp=lambda t, i, out, at: _sum(t[0] * _MAX_LOCAL(i, out, at)[0], at.get("dim"),
-                                   at.get("keepdim", False)),
+    jvp=_pick_jvp(_MAX_LOCAL),
 )
 op(
     key="min", symbol="min", arity=1, kind=REDUCTION,
@@ -163,8 +174,7 @@ op(
     shape=_reduced_shape("min"),
     near_kink=_reduction_tie,
     chain_rule=zero_where_local_is,
-    jvp=lambda t, i, out, at: _sum(t[0] * _MIN_LOCAL(i, out, at)[0], at.get("dim"),
-                                   at.get("keepdim", False)),
+    jvp=_pick_jvp(_MIN_LOCAL),
 )
 
 

@@ -19,6 +19,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
+from gui.canvas import groups
 from gui.canvas.scene import (
     ARROW_HALF_WIDTH,
     ARROW_LENGTH,
@@ -179,6 +180,7 @@ class GraphLayer(Artist):
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
         view = Bbox.from_extents(*geometry.view)
+        groups.draw_bands(canvas, renderer, geometry)
         lines = geometry.edge_lines
         if lines:
             box_lo = np.array([line.min(axis=0) for line in lines])
@@ -221,6 +223,8 @@ class GraphLayer(Artist):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)
+            for text in groups.group_texts(canvas):
+                text.draw(renderer)
         renderer.close_group("graph")
         self.stale = False
 
@@ -291,11 +295,15 @@ class LegendLayer(Artist):
         if total > figure.width - 8 * ppt:  # a narrow window: the short labels, closer
             spacing = 8 * ppt
             texts, widths, total = layout(3)
+        entries = self.entries
+        while total > figure.width - 8 * ppt and len(texts) > 1:  # still too wide: the
+            texts, widths, entries = texts[:-1], widths[:-1], entries[:-1]  # last go
+            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
         x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
         self.drawn = texts
         colours = self.canvas.colours
         gc = renderer.new_gc()
-        for (kind, role, *_), text, width in zip(self.entries, texts, widths, strict=True):
+        for (kind, role, *_), text, width in zip(entries, texts, widths, strict=True):
             centre = np.array([[x + marker / 2, y]])
             gc.set_dashes(0, None)
             if kind in ("box", "circle"):

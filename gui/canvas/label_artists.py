@@ -113,7 +113,7 @@ class LabelArtistsMixin:
             text = self._graph_text(x, y, label, EDGE_FONT, ha="center", va="center",
                                     color=colours["local"], bbox=dict(box, alpha=0.92))
         else:
-            colour = {_VALUE: "value", _GRAD: "grad", _UPDATE: "value"}[layer]
+            colour = {_VALUE: "value", _GRAD: "grad", _UPDATE: "value"}.get(layer, "tangent")
             text = self._graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
                                     color=colours[colour], fontweight="bold", bbox=box,
                                     multialignment="center")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import labels as rules
+from gui.canvas import groups as call_groups
 from gui.canvas.measure import text_size
 
 # the keys' first field (see gui.canvas.scene): local, value, gradient, update
@@ -33,6 +34,8 @@ class Scene:
     paths: list[np.ndarray]  # each edge as a polyline from centre to centre
     labels: dict  # key -> (cx, cy, w, h)
     names: dict  # node -> (cx, cy, w, h)
+    #: a script's function calls: group index -> (cx, cy, w, h) of its label
+    groups: dict = None
 
 
 def label_size(key, text: str, m: float, mono: bool = False) -> tuple[float, float]:
@@ -41,8 +44,9 @@ def label_size(key, text: str, m: float, mono: bool = False) -> tuple[float, flo
 
 
 def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: dict,
-            names: dict, m: float, grids=()) -> Scene:
-    """``grids``: the keys of tensor labels, drawn in the monospaced grid font."""
+            names: dict, m: float, grids=(), groups=()) -> Scene:
+    """``grids``: the keys of tensor labels, drawn in the monospaced grid font;
+    ``groups``: (label, member nodes) of a script's function calls."""
     n = len(grid)
     sizes = {key: label_size(key, text, m, key in grids) for key, text in texts.items()}
     name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
@@ -80,8 +84,14 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
         pos[:, 0] = np.asarray(xs)[layer]
         pos[:, 1] = grid[:, 1] * row
     paths = _paths(pos, edges, bend, layer, xs, half, above, below)
-    labels, name_pos = _place(pos, half, sizes, name_sizes, paths, gap, m)
-    return Scene(pos, paths, labels, name_pos)
+    group_requests = []
+    for label, members in groups:
+        w, h = call_groups.label_size(label, m)
+        group_requests.append((w, h, call_groups.candidates(members, pos, above, below,
+                                                            w, h, gap)))
+    labels, name_pos, group_pos = _place(pos, half, sizes, name_sizes, paths, gap, m,
+                                         group_requests)
+    return Scene(pos, paths, labels, name_pos, group_pos)
 
 
 def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
@@ -105,7 +115,7 @@ def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
     return paths
 
 
-def _place(pos, half, sizes, name_sizes, paths, gap, m):
+def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=()):
     n = len(pos)
     big = n > PLACE_LIMIT  # first places only, unchecked
     order, requests = [], []
@@ -147,16 +157,21 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m):
             + [(x, y - shift) for x, y in points[:5]]
         order.append(key)
         requests.append((w, h, cands))
+    for i, request in enumerate(group_requests):
+        order.append(("group", i))
+        requests.append(request)
     if big:
         chosen = [(tuple(c[0]), True) for _, _, c in requests]
     else:
         obstacles = [(pos[v, 0] - half[v, 0], pos[v, 1] - half[v, 1],
                       pos[v, 0] + half[v, 0], pos[v, 1] + half[v, 1]) for v in range(n)]
         chosen = rules.place(obstacles, requests)
-    labels, names = {}, {}
+    labels, names, group_pos = {}, {}, {}
     for key, (w, h, _), ((cx, cy), _) in zip(order, requests, chosen, strict=True):
         if key[0] == "name":
             names[key[1]] = (cx, cy, w, h)
+        elif key[0] == "group":
+            group_pos[key[1]] = (cx, cy, w, h)
         else:
             labels[key] = (cx, cy, w, h)
-    return labels, names
+    return labels, names, group_pos

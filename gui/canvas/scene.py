@@ -14,9 +14,10 @@ import numpy as np
 from core.format import format_value
 from core.labels import along
 from core.layout import layered_layout, node_keys
-from core.trace import BackwardStep, LocalGradientStep, Trace, UpdateStep
+from core.trace import BackwardStep, LocalGradientStep, Trace
 from gui.canvas import grids as grids_module
 from gui.canvas import label_text, placement
+from gui.canvas.groups import call_groups
 from gui.canvas.measure import text_size
 from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one place)
     CURVE_BEND,
@@ -49,6 +50,7 @@ LEGEND_HEIGHT = 0.055
 DRAG_THRESHOLD = 4  # pixels between a click and a pan
 
 _VALUE, _GRAD, _LOCAL, _HIGHLIGHT, _UPDATE = 1, 2, 0, -1, 3  # draw order: highlight first
+_TANGENT = 4  # forward mode's tangents (gui.canvas.tangent_labels): drawn last
 
 
 #: layouts made in a worker thread, by trace (they go when the trace goes)
@@ -113,7 +115,9 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
                 bend[i] = k - (len(group) - 1) / 2
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
-    update_steps = {s.node: s for s in trace.steps if isinstance(s, UpdateStep)}
+    # UpdateStep, or a script's optimizer step (core.loop_trace.OptimizerStep)
+    update_steps = {s.node: s for s in trace.steps
+                    if s.phase == "update" and getattr(s, "node", None) is not None}
     texts, grids = {}, {}
     for node in graph.nodes:
         texts[(_VALUE, node.id)] = label_text.value_text(node.value)
@@ -133,14 +137,16 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
             texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}
-    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids)
+    calls = call_groups(graph.groups, edges)
+    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids, calls)
     paths = scene.paths
     mids = np.zeros((len(edges), 2))
     for i, path in enumerate(paths):
         place = scene.labels.get((_LOCAL, i))
         mids[i] = place[:2] if place is not None else along([tuple(p) for p in path], [0.5])[0]
     rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-             for x, y, w, h in (*scene.labels.values(), *scene.names.values())]
+             for x, y, w, h in (*scene.labels.values(), *scene.names.values(),
+                                *scene.groups.values())]
     rects += [(x - hw, y - hh, x + hw, y + hh)
               for (x, y), (hw, hh) in zip(scene.pos, half, strict=True)]
     if rects:
@@ -172,6 +178,8 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         "grid_info": grids,
         "label_pos": scene.labels,
         "name_pos": scene.names,
+        "call_groups": calls,
+        "group_pos": scene.groups,
         "text_scale": m,
         "local_steps": local_steps,
         "backward_steps": backward_steps,

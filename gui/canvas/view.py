@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from gui.canvas.scene import (
     _GRAD,
     _LOCAL,
+    _TANGENT,
     _UPDATE,
     _VALUE,
     MARGIN,
@@ -171,7 +172,7 @@ class ViewMixin:
         for v in nodes:
             (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
             boxes.append((x - hw, y - hh, x + hw, y + hh))
-            for layer in (_VALUE, _GRAD, _UPDATE):
+            for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
                 place = self.label_pos.get((layer, v))
                 if place is not None:
                     boxes.append(_rect(place))

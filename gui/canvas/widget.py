@@ -41,15 +41,21 @@ from gui.canvas.scene import (
     LIGHT,
     graph_arrays,
 )
+from gui.canvas.tangent_labels import _TANGENT, TangentMixin
 from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
 class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
-                  FigureCanvasQTAgg):
+                  TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
+    #: a horizontal drag on a scalar input (What if): its name, then each new value,
+    #: then the last one and whether it is kept (release) or not (Esc, right button)
+    whatIfStarted = Signal(str)
+    whatIfMoved = Signal(str, float)
+    whatIfFinished = Signal(str, float, bool)
 
     def __init__(self, parent=None):
         fonts.register(defer_qt=True)  # Noto Sans SC, used once some text needs CJK glyphs
@@ -79,6 +85,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._background_key = None
         self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self._press: tuple[float, float, tuple] | None = None
+        self._whatif: list | None = None  # [name, x at the press, value, value now]
         self._prefetch_scheduled = False
         self._panning = False
         #: graph text size (View → Text size, presentation mode): relays the labels out
@@ -124,6 +131,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._local_steps = arrays["local_steps"]
         self._backward_steps = arrays["backward_steps"]
         self._shown[_VALUE] = set(arrays["leaves"])
+        self._base_extent = self.extent
+        self._tangents_after_trace()  # forward mode: its labels, placed after the others
         self._build_legend()
         if old_view is not None and had_graph and self._fits(*old_view):
             self.ax.set_xlim(*old_view[0])
@@ -148,12 +157,15 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         """Show what is known at a position; redraw only what changed."""
         if self.trace is None:
             return
+        self._last_state = (known, current)
+        current = self._forward_override(current)  # forward mode: the walk's node
         wanted = {
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
             _LOCAL: self._edge_keys(known.local),
             _UPDATE: set(known.updates),
             _HIGHLIGHT: self._highlight_keys(current),
+            _TANGENT: self._tangent_keys(),
         }
         self._set_focus(current)
         self._position = current.index if current is not None else 0
@@ -305,6 +317,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.grid_info: dict = {}
         self.label_pos: dict = {}
         self.name_pos: dict = {}
+        self.call_groups: list = []  # a script's function calls: (label, member nodes)
+        self.group_pos: dict = {}
+        self._group_texts = None
         self._update_steps: dict = {}
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
@@ -315,10 +330,11 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._static: dict[int, list[Text]] = {}
         self._texts: dict[tuple[int, int], Text] = {}
         self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
-                                            _UPDATE: set(), _HIGHLIGHT: set()}
+                                            _UPDATE: set(), _HIGHLIGHT: set(), _TANGENT: set()}
         self._drawn = {}
         self._raster_cache: dict = {}
         self._prefetch_queue = iter(())
+        self._reset_tangents()
 
 
     def _set_focus(self, current: Step | None) -> None:
@@ -375,6 +391,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
 
     def _build_legend(self) -> None:
         entries = label_text.legend_entries(self.trace, self.translate_legend)
+        entries = self._with_tangent_legend(entries)
 
         def label(text: str) -> Text:
             return self._make_text(0, 0, text, IdentityTransform(), ha="left",
@@ -403,6 +420,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.figure.set_facecolor(c["bg"])
         self._build_legend()
         self._static.clear()
+        self._group_texts = None
         self._texts.clear()
         self._raster_cache.clear()
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFontDatabase,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -99,6 +106,10 @@ class EditorPanel(Panel, QWidget):
     DOCK = DockSpec("editorDock", "editor_dock", Area.LeftDockWidgetArea,
                     QT_TRANSLATE_NOOP("MainWindow", "Program"), width=270)
 
+    # "What if…" on a scalar input's row (context menu or Ctrl+Shift+W): its name; the
+    # forward panel (gui.panels.whatif) puts a slider in the row
+    whatIfRequested = Signal(str)
+
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
         self.setObjectName("editorPanel")
@@ -147,6 +158,12 @@ class EditorPanel(Panel, QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self._texts.bind(self.table.setAccessibleName, lambda: self.tr("Variables"))
+        self.whatif_action = QAction(self.table, objectName="whatIfAction")
+        self.whatif_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.whatif_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self._texts.bind(self.whatif_action.setText, lambda: self.tr("What if…"))
+        self.whatif_action.triggered.connect(self._what_if_current)
+        self.table.addAction(self.whatif_action)
         self._new_row: int | None = None  # a row added with "Add", waiting for its name
         self.add_button = QPushButton(objectName="addVariableButton")
         self._texts.bind(self.add_button.setText, lambda: self.tr("Add"))
@@ -340,15 +357,29 @@ class EditorPanel(Panel, QWidget):
         self._filling = False
 
     def _context_menu(self, point) -> None:
-        """Right-click on a small matrix's row: Edit as a grid…"""
+        """Right-click on a small matrix's row: Edit as a grid…; on a scalar's: What if…"""
         item = self.table.itemAt(point)
         name_item = self.table.item(item.row(), 0) if item is not None else None
-        if name_item is None or not editable_as_grid(self._value_of(name_item.text())):
+        if name_item is None:
             return
         name = name_item.text()
+        value = self._value_of(name)
         menu = QMenu(self.table)
-        menu.addAction(self.tr("Edit as a grid…"), lambda: self.edit_as_grid(name))
+        if editable_as_grid(value):
+            menu.addAction(self.tr("Edit as a grid…"), lambda: self.edit_as_grid(name))
+        elif value is not None and np.ndim(value) == 0:
+            self.table.setCurrentCell(item.row(), 2)  # the action acts on the current row
+            menu.addAction(self.whatif_action)
+        else:
+            return
         menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def _what_if_current(self) -> None:
+        row = self.table.currentRow()
+        name_item = self.table.item(row, 0) if row >= 0 else None
+        value = self._value_of(name_item.text()) if name_item is not None else None
+        if value is not None and np.ndim(value) == 0:
+            self.whatIfRequested.emit(name_item.text())
 
     def _value_of(self, name: str):
         return next((v for n, _, v in self.model.variables() if n == name), None)

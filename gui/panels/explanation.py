@@ -163,7 +163,8 @@ class ExplanationView(Panel, QTextBrowser):
             return "".join(parts)
         if not isinstance(step, NoParameterStep):
             parts.append(f'<p style="font-size:large; color:{colour}">'
-                         f"{escape(equation_text(step))}</p>")
+                         + "<br>".join(escape(line) for line in getattr(  # a rule's lines
+                             step, "lines", [equation_text(step)])) + "</p>")
         parts.append(f"<p>{escape(explain(step.explanation))}</p>")
         if isinstance(step, BackwardStep) and np.ndim(step.value):
             parts.append(self._grid_html(step))

@@ -39,9 +39,11 @@ from PySide6.QtWidgets import (
 from core.format import format_value
 from core.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
 from core.forward_torch import forward_code
-from core.graph import Binding, evaluate
+from core.graph import Binding, build_graph, evaluate
 from core.language import ExpressionError
-from core.trace import build_trace
+from core.trace import Trace, build_trace
+from gui.canvas.tangent_labels import labels_for
+from gui.panels.whatif import WhatIfSession, show_in_lesson_tables
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support import theme
@@ -76,6 +78,10 @@ class ForwardPanel(QWidget):
         self._whatif_trace = None
         self._stale = True
         self._on_screen = False
+        # the window's graph canvas (install): the tangents and What-if numbers go there
+        self.canvas = None
+        self._canvas_moved = False  # the canvas shows a What-if's numbers
+        self.lesson_tables = None  # the window's (install): their numbers follow too
 
         self.mode_action = QAction(self, objectName="forwardModeAction", checkable=True)
         self.mode_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
@@ -190,6 +196,10 @@ class ForwardPanel(QWidget):
     def _changed(self) -> None:
         """A new walk: our numbers at once, torch's when forward mode is on."""
         self.torch_answer = None
+        if not self.forward_mode:
+            self.show_model_numbers()
+            if self.canvas is not None:
+                self.canvas.set_tangents(None, None)
         self.refresh()
         if self.forward_mode:
             self.check_with_torch()
@@ -237,6 +247,8 @@ class ForwardPanel(QWidget):
             return
         self.title.setText(text("title", lang, wrt=seed.wrt))
         self.steps = walk(graph, seed)
+        if self.forward_mode and self.canvas is not None:
+            self.canvas.set_tangents(self.model.trace, labels_for(self.steps), seed.wrt)
         for step in self.steps:
             self.walk_list.addItem(step.equation + self._tick(step))
         self.walk_list.setCurrentRow(len(self.steps) - 1)
@@ -303,6 +315,10 @@ class ForwardPanel(QWidget):
     def _step_picked(self, row: int) -> None:
         ok = 0 <= row < len(self.steps)
         self.step_text.setText(self.steps[row].text(current_language()) if ok else "")
+        if self.canvas is not None and self.forward_mode:
+            # the canvas shows the tangents the walk has reached, the current one framed
+            reached = {s.node for s in self.steps[: row + 1] if s.kind != "value"}
+            self.canvas.show_tangents(reached, self.steps[row].node if ok else None)
 
     # ---- what if
     def _setup_slider(self, seed) -> None:
@@ -325,7 +341,7 @@ class ForwardPanel(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(SLIDER_STEPS // 2)
         self.slider.blockSignals(False)
-        self.set_whatif(centre)
+        self.set_whatif(centre, canvas=False)
 
     def _draw_curve(self, seed) -> None:
         graph = self.model.trace.graph
@@ -353,18 +369,24 @@ class ForwardPanel(QWidget):
         self.set_whatif(self.value_at(position))
 
     @quiet
-    def set_whatif(self, w: float) -> None:
-        """Recompute every value and gradient with the picked input at ``w``."""
+    def set_whatif(self, w: float, name: str | None = None, canvas: bool = True) -> None:
+        """Recompute every value and gradient with input ``name`` (default: the picked
+        one) at ``w``: this panel's table and plot and (``canvas``) the canvas's numbers."""
         seed = self.seed()
-        if seed is None:
-            return
+        name = name or (seed.wrt if seed is not None and seed.index is None else None)
         program = self.model.program
         graph = self.model.trace.graph
-        node = graph.nodes[seed.node]
+        if name not in graph.names:
+            return
+        node = graph.nodes[graph.names[name]]
         bindings = dict(program.bindings)
         bindings[node.name] = Binding(node.kind, np.float64(w))
         try:
-            trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
+            if getattr(self.model.trace, "script_run", None) is not None:
+                # a script's iteration: its own graph again, the one value changed
+                trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
+            else:
+                trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
         except ExpressionError as exc:
             self.whatif_label.setText(str(exc))
             return
@@ -387,12 +409,34 @@ class ForwardPanel(QWidget):
         self.whatif_label.setText(self.tr("What if {0} = {1}: slope ∂{2}/∂{0} = {3}").format(
             node.name, format_value(np.float64(w)), g.output_node.label,
             format_value(np.float64(slope))))
+        if canvas:
+            self._canvas_numbers(trace)
+        if seed is None or seed.node != node.id:
+            return  # the plot is the picked input's
         low, high = self._range
         span = (high - low) / 4
         self._point.set_data([w], [loss])
         self._tangent_line.set_data([w - span, w + span],
                                     [loss - slope * span, loss + slope * span])
         self._blit()
+
+    def _canvas_numbers(self, trace) -> None:
+        """The canvas shows ``trace``'s numbers (a What-if), its tangents too."""
+        if self.canvas is None:
+            return
+        if trace is self.model.trace and not self._canvas_moved:
+            return  # nothing to put back (an Apply of a big program pays nothing here)
+        self._canvas_moved = trace is not self.model.trace
+        labels, seed = None, self.seed()
+        if self.forward_mode and seed is not None:
+            labels = labels_for(self.steps) if trace is self.model.trace else labels_for(
+                walk(trace.graph, parse_seed(trace.graph, seed.wrt, where=seed.wrt)))
+        self.canvas.show_numbers(trace, labels)
+        show_in_lesson_tables(self.lesson_tables, trace)
+
+    def show_model_numbers(self) -> None:
+        """The What-if is over: the canvas shows the program's own numbers again."""
+        self._canvas_numbers(self.model.trace)
 
     def _drawn(self, _event) -> None:
         self._background = self.plot.copy_from_bbox(self.figure.bbox)
@@ -420,7 +464,11 @@ def install(window) -> ForwardPanel:
     """Put the panel in its own dock (tabbed with PyTorch, shown when forward mode is
     on) and its mode toggle on the step bar; the window adds the toggle to Step."""
     panel = ForwardPanel(window.model)
+    panel.canvas = window.canvas
+    panel.lesson_tables = window.tables
+    panel.tabs.currentChanged.connect(lambda _: panel.show_model_numbers())
     window.forward_panel = panel
+    panel.whatif_session = WhatIfSession(window, panel)  # the canvas drag, the table slider
     dock = window._dock("forwardDock", panel.windowTitle(), panel,
                         Qt.DockWidgetArea.RightDockWidgetArea)
     panel.windowTitleChanged.connect(dock.setWindowTitle)

@@ -191,7 +191,7 @@ class RecoveryBar(Panel, QFrame):
             self.discard()
             return False
         target = self.window if _holds_no_work(self.window) else _new_window(self.window)
-        target.load_program(Program(session.text, dict(session.bindings)),
+        target.load_program(Program(session.text, dict(session.bindings), tuple(session.draws)),
                             session.position, session.title)
         draft = session.settings.get("draft")
         if isinstance(draft, str):

@@ -13,6 +13,7 @@ import numpy as np
 import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
 # isort: split
+import matplotlib
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -37,6 +38,12 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.iteration_selector import (
+    IterationSelector,
+    iteration_text,
+    mark_iteration,
+    script_status,
+)
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
@@ -136,6 +143,10 @@ class TrainingPanel(Panel, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(grid)
+        self.selector = IterationSelector(model)  # a training script's loop
+        self._own = (self.lr_label, self.lr_field, self.next_button, self.count_box,
+                     self.train_button, self.forget_box)  # straight-line programs only
+        layout.addWidget(self.selector)
         layout.addWidget(self.now_label)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
@@ -172,12 +183,15 @@ class TrainingPanel(Panel, QWidget):
             "As in PyTorch when .grad is not reset between iterations: each update uses "
             "this pass's gradient plus all the earlier ones"))
         self.update_phase_action.setText(self.tr("First step of the update"))
+        self.selector.retranslate()
         self._set_headers()
         labels = (self.tr("loss"), self.tr("parameters"), self.tr("iteration"))
         fonts.ensure_for(labels)
-        self.loss_axes.set_ylabel(labels[0], fontsize=9)
-        self.param_axes.set_ylabel(labels[1], fontsize=9)
-        self.param_axes.set_xlabel(labels[2], fontsize=9)
+        # the label texts exist already: they take the (now CJK-first) families anew
+        family = matplotlib.rcParams["font.family"]
+        self.loss_axes.set_ylabel(labels[0], fontsize=9, family=family)
+        self.param_axes.set_ylabel(labels[1], fontsize=9, family=family)
+        self.param_axes.set_xlabel(labels[2], fontsize=9, family=family)
         self._settings_changed()
         self._show_now()
         self._torch_changed()
@@ -275,6 +289,13 @@ class TrainingPanel(Panel, QWidget):
             self.forget_box.blockSignals(False)
 
     def _trace_replaced(self) -> None:
+        script = self.training.script
+        for widget in self._own:
+            widget.setVisible(not script)
+        if script:
+            self.table.selectRow(self.model.script.iteration - 1)
+            self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
+        mark_iteration(self, self.model.script.iteration if script else None)
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from
@@ -282,6 +303,9 @@ class TrainingPanel(Panel, QWidget):
 
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
+        if self.training.script and not self.model.quiz.active:
+            self.now_label.setText(iteration_text(self.model.script))
+            return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(
                 "Type a learning rate to add the update phase and train step by step."))
@@ -349,7 +373,8 @@ class TrainingPanel(Panel, QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        if history:  # once the new rows are laid out, or the last one shows cut in half
+        if history and not self.training.script:  # once the new rows are laid out, or the
+            # last one shows cut in half
             QTimer.singleShot(0, self.table.scrollToBottom)
         self._plot()
         self._torch_changed()
@@ -387,7 +412,7 @@ class TrainingPanel(Panel, QWidget):
                                                markersize=3, color=lines[i % len(lines)])
                 self.param_lines[label] = line
             line.set_data(steps[:len(numbers)], numbers)
-        if self.param_lines:
+        if self.param_lines and (len(self.param_lines) <= 6 or not self.training.script):
             self.param_axes.legend(fontsize=8, loc="best")
             self._style_legend()
         elif self.param_axes.get_legend() is not None:
@@ -400,6 +425,8 @@ class TrainingPanel(Panel, QWidget):
 
     def _torch_changed(self) -> None:
         history = self.training.history
+        header = self.table.horizontalHeader()  # sized once, after: not once per cell
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for row, it in enumerate(history):
             item = self.table.item(row, self._torch_column)
             if item is None:
@@ -410,15 +437,20 @@ class TrainingPanel(Panel, QWidget):
             colour = theme.RIGHT if it.torch_match else (
                 theme.WRONG if it.torch_match is False else theme.MUTED)
             item.setForeground(QBrush(QColor(colour)))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if not history:
             text = ""
+        elif self.training.script:
+            text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
             text = self.tr("No PyTorch check: {0}").format(self.training.torch_error)
         elif self.training.checking or any(it.torch_match is None for it in history):
             text = self.tr("Checking with torch.optim.SGD…")
         else:
             bad = sum(1 for it in history if not it.torch_match)
-            text = (self.tr("All {0} iterations match torch.optim.SGD ✓").format(len(history))
+            text = (self.tr("The one iteration matches torch.optim.SGD ✓") if not bad
+                    and len(history) == 1 else
+                    self.tr("All {0} iterations match torch.optim.SGD ✓").format(len(history))
                     if not bad else
                     self.tr("{0} of {1} iterations differ from torch.optim.SGD ✗").format(
                         bad, len(history)))

@@ -7,7 +7,6 @@ when it says something changed, and send intent (next, goto, apply) back to it.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -17,9 +16,11 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
+from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like_script
 from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
+from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
 #: the three phases of the lesson (the engine may add an optional "update" phase)
@@ -28,43 +29,6 @@ STEP_PHASES = ("forward", "local", "backward")
 #: ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window
 #: does with a new trace; smaller programs stay synchronous
 ASYNC_OPERATIONS = 2000
-#: traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the
-#: process to 2.3 GB); entries farther from the present keep only their program and
-#: rebuild their trace when undo or redo reaches them
-UNDO_TRACE_BYTES = 256 * 1024 * 1024
-_TRACE_BYTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def trace_bytes(trace: Trace) -> int:
-    """A rough size of a trace in memory (measured: ~130 MB at 50,000 nodes)."""
-    size = _TRACE_BYTES.get(trace)
-    if size is None:
-        elements = sum(int(np.size(n.value)) for n in trace.graph.nodes)
-        size = 600 * (len(trace.graph.nodes) + len(trace.steps)) + 32 * elements
-        _TRACE_BYTES[trace] = size
-    return size
-
-
-def trim_undo_traces(stack: QUndoStack, keep: Trace, budget: int = UNDO_TRACE_BYTES) -> int:
-    """Drop the traces of the undo entries farthest from the present once those nearer
-    hold ``budget`` bytes; returns the bytes kept. ``keep`` (the live trace) is free."""
-    index = stack.index()
-    order = sorted(range(stack.count()), key=lambda i: (abs(i + 0.5 - index), i))
-    seen, total = {id(keep)}, 0
-    for i in order:
-        command = stack.command(i)
-        for attr in ("before_trace", "after_trace"):
-            trace = getattr(command, attr, None)
-            if trace is None or id(trace) in seen:
-                continue
-            if total + trace_bytes(trace) > budget:
-                setattr(command, attr, None)  # its program stays: rebuilt on demand
-                continue
-            seen.add(id(trace))
-            total += trace_bytes(trace)
-    return total
-
-
 def size_estimate(text: str) -> int:
     """A cheap guess of a program's operations before parsing it: its lines or its
     operator signs and calls, whichever are more (one statement per line, or one long
@@ -79,6 +43,8 @@ def build(program: Program, learning_rate: float | None = None,
     A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
     from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
     """
+    if looks_like_script(program.text):  # a training script: its iterations, no torch
+        return build_script(program.text, program.draws)
     return build_trace(program.text, program.bindings, learning_rate, accumulated)
 
 
@@ -91,7 +57,8 @@ def used_only(program: Program, trace: Trace) -> Program:
     unused = set(trace.graph.unused_bindings)
     if not unused:
         return program
-    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused})
+    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused},
+                   program.draws)
 
 
 def _changed_declarations(old_text: str, new_text: str) -> list[str]:
@@ -175,7 +142,7 @@ class StepperModel(QObject):
         #: the companions (gui.state.training_state, gui.state.quiz_state) import this
         #: module, so whoever makes the model attaches them (gui.state.assemble)
         self.training = None
-        self.quiz = None
+        self.quiz = self.script = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
@@ -212,7 +179,9 @@ class StepperModel(QObject):
             self.outOfDateChanged.emit(on)
 
     def session(self, title: str = "") -> Session:
-        return Session(self.program.text, dict(self.program.bindings), self.position, title)
+        return Session(self.program.text, dict(self.program.bindings), self.position, title,
+                       {"iteration": self.trace.iteration} if hasattr(self.trace, "iteration")
+                       else {}, list(self.program.draws))
 
     def variables(self) -> list[tuple[str, str, object]]:
         """(name, role, value) of every named input, in the order the graph made them."""
@@ -230,8 +199,9 @@ class StepperModel(QObject):
         return build(program, self.learning_rate, self.accumulated)
 
     def _fits(self, trace: Trace) -> bool:
-        return trace.learning_rate == self.learning_rate \
-            and _same_values(trace.accumulated, self.accumulated)
+        return getattr(trace, "script_run", None) is not None or (
+            trace.learning_rate == self.learning_rate
+            and _same_values(trace.accumulated, self.accumulated))
 
     def set_program(self, program: Program, position: int | None = None,
                     trace: Trace | None = None, iteration: bool = False) -> None:
@@ -262,7 +232,7 @@ class StepperModel(QObject):
 
         A big program builds in a worker thread: True then means "on its way".
         """
-        if size_estimate(program.text) >= ASYNC_OPERATIONS:
+        if size_estimate(program.text) >= ASYNC_OPERATIONS or looks_like_script(program.text):
             self._start_build(program.text, lambda: program, description)
             return True
         self.cancel_build()
@@ -333,6 +303,8 @@ class StepperModel(QObject):
             return  # superseded
         self._building = None
         self.buildingChanged.emit(False)
+        if isinstance(result, DrawsNeeded):  # asks the worker, then builds with its numbers
+            return self.script.draw_then(program, lambda p: self.try_change(p, description))
         if isinstance(result, ExpressionError):
             self.set_error(result)
             self._set_out_of_date(True)
@@ -353,16 +325,16 @@ class StepperModel(QObject):
         A failed Apply makes the graph on screen ``out_of_date``.
         """
         old_text, old_bindings = self.program.text, dict(self.program.bindings)
-        old_bindings = {**(extra or {}), **old_bindings}
+        old_bindings, draws = {**(extra or {}), **old_bindings}, carried_draws(self.program, text)
 
         def program() -> Program:
             bindings = dict(old_bindings)
             for name in _changed_declarations(old_text, text):
                 bindings.pop(name, None)  # the line the user just typed wins over the table
-            return Program(text, bindings)
+            return Program(text, bindings, draws)
 
         description = self.tr("Apply program")
-        if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing it takes time too
+        if size_estimate(text) >= ASYNC_OPERATIONS or looks_like_script(text):  # parsing too
             self._start_build(text, program, description)
             return True
         if self.try_change(program(), description):
@@ -372,6 +344,8 @@ class StepperModel(QObject):
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""
+        if self._script_refuses(name):
+            return False
         try:
             value = parse_number(text, name)
         except ExpressionError as error:
@@ -387,12 +361,21 @@ class StepperModel(QObject):
         from gui.support.texts import role_title
 
         value = next((v for n, _, v in self.variables() if n == name), None)
-        if value is None or role not in ("data", "parameter"):
+        if self._script_refuses(name) or value is None or role not in ("data", "parameter"):
             return False
         bindings = dict(self.program.bindings)
         bindings[name] = Binding(role, value)
         return self.try_change(Program(self.program.text, bindings),
                                self.tr("Make {0} {1}").format(name, role_title(role)))
+
+    def _script_refuses(self, name: str) -> bool:
+        """A training script gives its values in its text: the table only shows them."""
+        if getattr(self.trace, "script_run", None) is None:
+            return False
+        self.set_error(ExpressionError(
+            self.tr("a script gives {0} its value in its text").format(name), where=name,
+            hint=self.tr("change the line that sets it, then Apply")))
+        return True
 
     def _role_of(self, name: str) -> str:
         return next((r for n, r, _ in self.variables() if n == name), "data")

@@ -90,7 +90,34 @@ class TorchService(QObject):
         carries ``"forward"``. A newer request supersedes an older one."""
         return self._send({"forward": forward}, key="forward")
 
+    def request_script(self, script: dict) -> int:
+        """Check a training script, each backward() call: ``{"text", "draws"}``; the answer
+        carries ``"script"`` (core.script_check.script_report). A newer one supersedes it."""
+        return self._send({"script": script}, key="script")
+
+    def request_draw(self, draw: dict) -> int:
+        """The numbers a script draws (nn.Linear, torch.randn): ``{"text"}``, answered with
+        ``"draw": {"draws", "error"}``. It goes first: a check under way is cancelled and
+        sent again after it, since the window waits for these numbers to show anything."""
+        request_id = self._send_later({"draw": draw}, key="draw")
+        running = self._running
+        if running is not None and self._process is not None:
+            self._running = None
+            self.cancelled += 1
+            self._kill()
+            running.started = 0.0
+            self._queue.insert(0, running)  # again, right after the draw
+        self._queue.insert(0, self._queue.pop())
+        self._pump()
+        return request_id
+
     def _send(self, payload: dict, key: object = None) -> int:
+        request_id = self._send_later(payload, key)
+        self._pump()
+        return request_id
+
+    def _send_later(self, payload: dict, key: object = None) -> int:
+        """Queue a request (at the end) without sending it yet."""
         self._next_id += 1
         request_id = self._next_id
         blocked = torch_blocked()
@@ -101,7 +128,6 @@ class TorchService(QObject):
             self._supersede(key)
         self._pending.add(request_id)
         self._queue.append(_Request(request_id, (line + "\n").encode("utf-8"), key))
-        self._pump()
         return request_id
 
     def _supersede(self, key: object) -> None:

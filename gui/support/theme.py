@@ -36,6 +36,7 @@ CANVAS_LIGHT = {
     "constant_face": "#E6E6E6", "constant_edge": "#8C8C8C",
     "operation_face": "#FFFFFF", "operation_edge": "#333333",
     "value": "#009E73", "grad": "#D55E00", "local": "#0072B2", "highlight": "#E69F00",
+    "tangent": "#8E44AD",  # forward mode's tangents (TANGENT)
 }
 CANVAS_DARK = {
     "bg": "#1E1F22", "fg": "#E6E6E6", "edge": "#B3B3B3", "not_needed": "#7A7A7A",
@@ -44,12 +45,15 @@ CANVAS_DARK = {
     "constant_face": "#3A3B3F", "constant_edge": "#9A9A9A",
     "operation_face": "#2B2D31", "operation_edge": "#D9D9D9",
     "value": "#35D0A5", "grad": "#FF8F4D", "local": "#5CB8F0", "highlight": "#F5B942",
+    "tangent": "#C39BD3",
 }
 
 #: muted text (not-needed rows), an input error's underline, forward mode's tangents
 MUTED = "#8a8a8a"
 ERROR_UNDERLINE = "#D55E00"
 TANGENT = "#8E44AD"  # neither value, gradient nor local colour
+#: a script's function call on the canvas: the band's face and its label, light and dark
+CALL_BAND = {False: ("#E9E2F3", "#6C5A86"), True: ("#352F40", "#BBA9D6")}
 
 
 def phase_colour(phase: str | None, dark: bool) -> str:

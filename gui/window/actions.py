@@ -21,7 +21,7 @@ from core.session import load_session
 from gui.support import i18n
 from gui.support.resources import example_files
 from gui.support.texts import example_title
-from gui.window import view_actions
+from gui.window import lessons, view_actions
 
 translate = QCoreApplication.translate
 K = QKeySequence.StandardKey
@@ -61,6 +61,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("backward_phase_action",
                QT_TRANSLATE_NOOP("MainWindow", "First step of the backward pass"),
                _phase("backward"), ("Ctrl+3",), "backwardPhaseAction"),
+    # a training script (issue 12): its loop's iterations, each stepped from its start
+    ActionSpec("next_iteration_action",
+               QT_TRANSLATE_NOOP("MainWindow", "Next iteration of the loop"),
+               lambda w, *_: w.model.script.step_iteration(1), ("Ctrl+]",),
+               "nextIterationAction"),
+    ActionSpec("prev_iteration_action",
+               QT_TRANSLATE_NOOP("MainWindow", "Previous iteration of the loop"),
+               lambda w, *_: w.model.script.step_iteration(-1), ("Ctrl+[",),
+               "prevIterationAction"),
     ActionSpec("play_action", QT_TRANSLATE_NOOP("MainWindow", "Play / pause"),
                lambda w, *_: w.model.toggle_play(), ("P",), "playAction"),
     ActionSpec("apply_action", QT_TRANSLATE_NOOP("MainWindow", "Apply the program"),
@@ -221,6 +230,8 @@ class ActionsMixin:
         step_menu.addSeparator()
         step_menu.addActions(self.phase_actions)
         step_menu.addSeparator()
+        step_menu.addActions([self.next_iteration_action, self.prev_iteration_action])
+        step_menu.addSeparator()
         step_menu.addAction(self.play_action)
         step_menu.addSeparator()
         step_menu.addAction(self.quiz_panel.toggle_action)
@@ -239,6 +250,7 @@ class ActionsMixin:
             action.setData(str(path))
             action.triggered.connect(lambda _=False, p=path: self._example_triggered(p))
             group.addAction(action)
+        lessons.add_lessons(self, self.examples_menu, group)
 
         view_menu = self._menu(bar, lambda: translate("MainWindow", "&View"))
         view_menu.addActions([self.dark_action, self.presentation_action])

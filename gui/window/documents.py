@@ -11,10 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QSaveFile, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from core.examples import lesson_title
 from core.language import ExpressionError
-from core.session import load_session
+from core.loop_trace import DrawsNeeded
+from core.reading import read_program
+from core.session import Session, load_session
 from gui.state.model import Program
-from gui.window import view_actions
+from gui.window import lessons, view_actions
 
 MAX_RECENT = 8
 translate = QCoreApplication.translate
@@ -30,21 +33,41 @@ class DocumentsMixin:
 
     def load_program(self, program: Program, position: int | None = None, title: str = "",
                      path: Path | None = None) -> None:
-        """Make ``program`` the document (not undoable); raises ExpressionError if it is bad."""
-        self.model.replace_document(program, position)
+        """Make ``program`` the document (not undoable); raises ExpressionError if it is bad.
+
+        A script that draws its numbers (nn.Linear) is opened once the worker drew them."""
+        try:
+            self.model.replace_document(program, position)
+        except DrawsNeeded:
+            self.statusBar().showMessage(translate(
+                "MainWindow", "Drawing the initial numbers in PyTorch…"), 10000)
+            self.model.script.draw_then(
+                program, lambda drawn: self._load_drawn(drawn, position, title, path))
+            return
         self.canvas.fit_view()
         self.path = path
         self.title = title
         self._update_title()
         self.message_bar.hide()
 
+    def _load_drawn(self, program: Program, position, title: str, path) -> None:
+        try:
+            self.load_program(program, position, title, path)
+        except DrawsNeeded:
+            raise
+        except ExpressionError as error:
+            self.message_bar.show_message(str(error))
+
     def open_file(self, path: str | Path) -> bool:
         """Open a session; a bad file leaves everything as it was and says why inline."""
         path = Path(path)
         try:
             session = load_session(path)
-            self.load_program(Program(session.text, dict(session.bindings)),
-                              session.position, session.title, path)
+            self.load_program(Program(session.text, dict(session.bindings),
+                                      tuple(session.draws)), session.position, session.title, path)
+            iteration = session.settings.get("iteration")
+            if isinstance(iteration, int) and iteration > 1 and self.model.script.run:
+                self.model.script.goto_iteration(iteration, session.position or 0)
         except ExpressionError as error:
             self.message_bar.show_message(
                 translate("MainWindow", "Could not open {0}: {1}. Your work is unchanged.").format(
@@ -55,9 +78,13 @@ class DocumentsMixin:
         return True
 
     def load_example(self, path: str | Path) -> bool:
-        path = Path(path)
+        """A bundled example by path or name; a lesson script (.py) opens as a script."""
+        path = lessons.find_example(path)
         try:
-            session = load_session(path)
+            if path.suffix == ".py":
+                session = Session(read_program(path), title=lesson_title(path.stem))
+            else:
+                session = load_session(path)
             self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
         except ExpressionError as error:
             self.message_bar.show_message(str(error))

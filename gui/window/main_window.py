@@ -29,6 +29,7 @@ from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
 from gui.panels.lesson_tables import LessonTables
 from gui.panels.messages import MessageBar
+from gui.panels.output_panel import OutputPanel
 from gui.panels.quiz_panel import QuizPanel
 from gui.panels.step_bar import StepBar
 from gui.panels.torch_panel import TorchPanel
@@ -48,7 +49,8 @@ translate = QCoreApplication.translate
 #: DOCK spec says; a new panel is one line here and a spec in its own module
 PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar", StepBar),
           ("explanation", ExplanationView), ("tables", LessonTables),
-          ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel))
+          ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel),
+          ("output_panel", OutputPanel))
 
 
 class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):

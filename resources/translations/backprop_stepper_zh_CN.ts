@@ -44,7 +44,6 @@
         <name>EditorPanel</name>
         <message>
             <source>Program</source>
-            <extracomment>how a program declares its inputs (the placeholder and Help → Writing a Program)</extracomment>
             <translation>程序</translation>
         </message>
         <message>
@@ -70,6 +69,10 @@
         <message>
             <source>Variables</source>
             <translation>变量</translation>
+        </message>
+        <message>
+            <source>What if…</source>
+            <translation>假如……</translation>
         </message>
         <message>
             <source>Add</source>
@@ -176,6 +179,42 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>A one-layer network: h = relu(X @ W + b)</source>
             <translation>单层网络：h = relu(X @ W + b)</translation>
+        </message>
+        <message>
+            <source>Linear regression by hand</source>
+            <translation>手算线性回归</translation>
+        </message>
+        <message>
+            <source>Linear regression with autograd</source>
+            <translation>用 autograd 做线性回归</translation>
+        </message>
+        <message>
+            <source>Linear regression with nn.Linear, a loss and an optimizer</source>
+            <translation>用 nn.Linear、损失对象和优化器做线性回归</translation>
+        </message>
+        <message>
+            <source>Mistake: a forgotten zero_grad()</source>
+            <translation>错误：忘了 zero_grad()</translation>
+        </message>
+        <message>
+            <source>Mistake: an update outside no_grad()</source>
+            <translation>错误：在 no_grad() 之外更新</translation>
+        </message>
+        <message>
+            <source>Logistic regression</source>
+            <translation>逻辑回归</translation>
+        </message>
+        <message>
+            <source>A small feed-forward net (Adam)</source>
+            <translation>小型前馈网络（Adam）</translation>
+        </message>
+        <message>
+            <source>Logistic regression with nn.Sigmoid and SGD momentum</source>
+            <translation>用 nn.Sigmoid 和带动量的 SGD 做逻辑回归</translation>
+        </message>
+        <message>
+            <source>An nn.Module class</source>
+            <translation>一个 nn.Module 类</translation>
         </message>
     </context>
     <context>
@@ -509,6 +548,31 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>忘了调用 zero_grad()，所以 {target}.grad 里还留着之前各轮的梯度：更新用的是 {now} + {left} = {total}。</translation>
         </message>
         <message>
+            <source>optimizer.step() with torch.optim.SGD: move {target} against its .grad ({grad}) by the learning rate {lr}. The next iteration starts from the new value.</source>
+            <extracomment>core.explain.TEMPLATES['update.sgd']; keep the {names}</extracomment>
+            <translation>torch.optim.SGD 的 optimizer.step()：让 {target} 沿其 .grad（{grad}）的反方向移动，步长为学习率 {lr} 乘以梯度。下一次迭代从新值开始。</translation>
+        </message>
+        <message>
+            <source>optimizer.step() with SGD and momentum {momentum}: the buffer b keeps a running sum of the gradients (b ← μ · b + .grad), and {target} moves against b by the learning rate {lr}.</source>
+            <extracomment>core.explain.TEMPLATES['update.momentum']; keep the {names}</extracomment>
+            <translation>带动量 {momentum} 的 SGD 的 optimizer.step()：缓冲区 b 累积梯度（b ← μ · b + .grad），{target} 沿 b 的反方向移动，学习率为 {lr}。</translation>
+        </message>
+        <message>
+            <source>optimizer.step() with torch.optim.Adam, step {step}: m and v are running averages of the gradient and of its square; m_hat and v_hat correct their start at zero, and {target} moves by lr · m_hat / (√v_hat + ε) with lr = {lr}.</source>
+            <extracomment>core.explain.TEMPLATES['update.adam']; keep the {names}</extracomment>
+            <translation>torch.optim.Adam 的 optimizer.step()，第 {step} 步：m 和 v 是梯度及其平方的滑动平均；m_hat 和 v_hat 修正它们从零开始的偏差，{target} 移动 lr · m_hat / (√v_hat + ε)，其中 lr = {lr}。</translation>
+        </message>
+        <message>
+            <source>The script's own update, under torch.no_grad(): {target} changes in place, using its .grad ({grad}).</source>
+            <extracomment>core.explain.TEMPLATES['update.manual']; keep the {names}</extracomment>
+            <translation>脚本自己的更新，在 torch.no_grad() 之下：{target} 原地改变，用的是它的 .grad（{grad}）。</translation>
+        </message>
+        <message>
+            <source>.grad was not zeroed, so it still holds the earlier passes' gradients ({left}): the update uses {total}.</source>
+            <extracomment>core.explain.TEMPLATES['update.grad_accumulated']; keep the {names}</extracomment>
+            <translation>.grad 没有清零，所以它仍保留之前各次传递的梯度（{left}）：更新用的是 {total}。</translation>
+        </message>
+        <message>
             <source>No parameter reaches {output}, so there are no local gradients to compute. Make a value a parameter (param(…)) to see this phase.</source>
             <extracomment>core.explain.TEMPLATES['none.local']; keep the {names}</extracomment>
             <translation>没有参数通向 {output}，所以没有局部梯度要计算。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
@@ -617,7 +681,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ForwardPanel</name>
         <message>
             <source>Why backwards</source>
-            <extracomment>torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
+            <extracomment>nodes × passes that "Why backwards" may spend comparing the modes torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
             <translation>为什么要反向</translation>
         </message>
         <message>
@@ -780,12 +844,48 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>zoomed in to read — View → Whole graph (Shift+F) shows all of it</source>
             <translation>已放大以便阅读 — 视图 → 整个图 (Shift+F) 显示全部</translation>
         </message>
+        <message>
+            <source>tangent ∂node/∂{0}</source>
+            <extracomment>the legend's entry in forward mode (long, and short for a narrow window)</extracomment>
+            <translation>切向量 ∂节点/∂{0}</translation>
+        </message>
+        <message>
+            <source>tangent</source>
+            <translation>切向量</translation>
+        </message>
+    </context>
+    <context>
+        <name>IterationSelector</name>
+        <message>
+            <source>Iteration</source>
+            <translation>迭代</translation>
+        </message>
+        <message>
+            <source>Iteration of the training loop</source>
+            <translation>训练循环的迭代</translation>
+        </message>
+        <message>
+            <source>Jump to an iteration of the loop: its graph is stepped from the start, with .grad as it is then (Ctrl+] next, Ctrl+[ previous)</source>
+            <translation>跳到循环的某次迭代：从头逐步查看它的计算图，.grad 保持当时的值（Ctrl+] 下一次，Ctrl+[ 上一次）</translation>
+        </message>
+        <message>
+            <source>Previous iteration (Ctrl+[)</source>
+            <translation>上一次迭代（Ctrl+[）</translation>
+        </message>
+        <message>
+            <source>Next iteration (Ctrl+])</source>
+            <translation>下一次迭代（Ctrl+]）</translation>
+        </message>
+        <message>
+            <source>of {0}</source>
+            <translation>共 {0} 次</translation>
+        </message>
     </context>
     <context>
         <name>LessonTables</name>
         <message>
             <source>node</source>
-            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready a matrix in a table cell: at most this many rows and entries per row, then "…" steps by phase, in row order, and the steps whose cells exist</extracomment>
+            <extracomment>steps by phase, in row order, and the steps whose cells exist</extracomment>
             <translation>节点</translation>
         </message>
         <message>
@@ -833,11 +933,12 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>MainWindow</name>
         <message>
             <source>Program</source>
-            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
+            <extracomment>how a program declares its inputs (the placeholder and Help → Writing a Program)</extracomment>
             <translation>程序</translation>
         </message>
         <message>
             <source>PyTorch</source>
+            <extracomment>PyTorch code written in a worker thread, by trace (see StepperModel.preparers)</extracomment>
             <translation>PyTorch</translation>
         </message>
         <message>
@@ -850,10 +951,12 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Lesson tables</source>
+            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready a matrix in a table cell: at most this many rows and entries per row, then "…"</extracomment>
             <translation>课程表格</translation>
         </message>
         <message>
             <source>Next step</source>
+            <extracomment>``QT_TRANSLATE_NOOP("MainWindow", …)``, translated whenever the language changes called with the window (and ``checked`` for a checkable action)</extracomment>
             <translation>下一步</translation>
         </message>
         <message>
@@ -879,6 +982,14 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>First step of the backward pass</source>
             <translation>反向传播的第一步</translation>
+        </message>
+        <message>
+            <source>Next iteration of the loop</source>
+            <translation>循环的下一次迭代</translation>
+        </message>
+        <message>
+            <source>Previous iteration of the loop</source>
+            <translation>循环的上一次迭代</translation>
         </message>
         <message>
             <source>Play / pause</source>
@@ -1006,11 +1117,16 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Building the graph… ({0} lines)</source>
+            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
             <translation>正在构建计算图…（{0} 行）</translation>
         </message>
         <message>
             <source>Untitled</source>
             <translation>未命名</translation>
+        </message>
+        <message>
+            <source>Drawing the initial numbers in PyTorch…</source>
+            <translation>正在用 PyTorch 抽取初始数值…</translation>
         </message>
         <message>
             <source>Could not open {0}: {1}. Your work is unchanged.</source>
@@ -1117,6 +1233,14 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>Smaller Graph Text</source>
             <translation>减小图中文字</translation>
         </message>
+        <message>
+            <source>Output</source>
+            <translation>输出</translation>
+        </message>
+        <message>
+            <source>Next lessons</source>
+            <translation>后续课程</translation>
+        </message>
     </context>
     <context>
         <name>MatrixDialog</name>
@@ -1134,6 +1258,21 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Dismiss</source>
             <translation>关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutputPanel</name>
+        <message>
+            <source>What the script prints</source>
+            <translation>脚本打印的内容</translation>
+        </message>
+        <message>
+            <source>A training script's print(…) output shows here.</source>
+            <translation>训练脚本的 print(…) 输出显示在这里。</translation>
+        </message>
+        <message>
+            <source>{0} of {1} lines printed so far (iteration {2})</source>
+            <translation>到目前为止已打印 {0} / {1} 行（第 {2} 次迭代）</translation>
         </message>
     </context>
     <context>
@@ -1237,6 +1376,18 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
     </context>
     <context>
+        <name>ScriptState</name>
+        <message>
+            <source>PyTorch could not draw the initial numbers: {0}</source>
+            <extracomment>a new run, or another iteration of it, is on screen the worker's check of the run arrived (``report``), or failed (``torch_error``) True while the worker draws the initial numbers the worker's answer for the run on screen: {"rows", "printed", "code", …}</extracomment>
+            <translation>PyTorch 无法抽取初始数值：{0}</translation>
+        </message>
+        <message>
+            <source>they do not fit the script</source>
+            <translation>它们与脚本不符</translation>
+        </message>
+    </context>
+    <context>
         <name>StepBar</name>
         <message>
             <source>Reset to the start (Home)</source>
@@ -1283,12 +1434,20 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the process to 2.3 GB); entries farther from the present keep only their program and rebuild their trace when undo or redo reaches them True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the process to 2.3 GB); entries farther from the present keep only their program and rebuild their trace when undo or redo reaches them True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
             <source>Set {0} = {1}</source>
             <translation>设置 {0} = {1}</translation>
+        </message>
+        <message>
+            <source>a script gives {0} its value in its text</source>
+            <translation>脚本在其代码中给出 {0} 的值</translation>
+        </message>
+        <message>
+            <source>change the line that sets it, then Apply</source>
+            <translation>修改给它赋值的那一行，然后点“应用”</translation>
         </message>
         <message>
             <source>Make {0} {1}</source>
@@ -1299,7 +1458,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>TorchPanel</name>
         <message>
             <source>PyTorch code</source>
-            <extracomment>PyTorch code written in a worker thread, by trace (see StepperModel.preparers)</extracomment>
             <translation>PyTorch 代码</translation>
         </message>
         <message>
@@ -1367,8 +1525,28 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>正在核对…</translation>
         </message>
         <message>
+            <source># the code PyTorch runs arrives with its check</source>
+            <translation># PyTorch 运行的代码随检查一起到达</translation>
+        </message>
+        <message>
+            <source>iteration {0}: loss</source>
+            <translation>第 {0} 次迭代：损失</translation>
+        </message>
+        <message>
             <source>PyTorch check failed: {0}</source>
             <translation>PyTorch 核对失败：{0}</translation>
+        </message>
+        <message>
+            <source>all {0} iterations match</source>
+            <translation>全部 {0} 次迭代一致</translation>
+        </message>
+        <message>
+            <source>the one iteration matches</source>
+            <translation>这一次迭代一致</translation>
+        </message>
+        <message>
+            <source>mismatch: {0} of {1} iterations</source>
+            <translation>不一致：{1} 次迭代中有 {0} 次</translation>
         </message>
         <message>
             <source>PyTorch is not available, so there is no comparison ({0}). Everything else works.</source>
@@ -1491,8 +1669,32 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>参数</translation>
         </message>
         <message>
+            <source>{0} parameters</source>
+            <translation>{0} 个参数</translation>
+        </message>
+        <message>
+            <source>Iteration {0} of {1}: {2} · loss = {3}</source>
+            <translation>第 {0} 次迭代（共 {1} 次）：{2} · 损失 = {3}</translation>
+        </message>
+        <message>
             <source>✓: torch.optim.SGD with the same learning rate gives the same loss, gradients and new values</source>
             <translation>✓：使用相同学习率的 torch.optim.SGD 得到相同的损失、梯度和新值</translation>
+        </message>
+        <message>
+            <source>Checking every iteration with PyTorch…</source>
+            <translation>正在用 PyTorch 检查每次迭代…</translation>
+        </message>
+        <message>
+            <source>All {0} iterations match PyTorch ✓</source>
+            <translation>全部 {0} 次迭代与 PyTorch 一致 ✓</translation>
+        </message>
+        <message>
+            <source>The one iteration matches PyTorch ✓</source>
+            <translation>这一次迭代与 PyTorch 一致 ✓</translation>
+        </message>
+        <message>
+            <source>{0} of {1} iterations differ from PyTorch ✗</source>
+            <translation>{1} 次迭代中有 {0} 次与 PyTorch 不同 ✗</translation>
         </message>
         <message>
             <source>iteration</source>
@@ -1545,6 +1747,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>All {0} iterations match torch.optim.SGD ✓</source>
             <translation>全部 {0} 次迭代都与 torch.optim.SGD 一致 ✓</translation>
+        </message>
+        <message>
+            <source>The one iteration matches torch.optim.SGD ✓</source>
+            <translation>这一次迭代与 torch.optim.SGD 一致 ✓</translation>
         </message>
         <message>
             <source>{0} of {1} iterations differ from torch.optim.SGD ✗</source>

@@ -406,6 +406,8 @@ class OracleResult:
     output: object  # tensor
     named: dict  # final binding of every name -> tensor or float
     params: dict  # parameter leaf name -> tensor (with .grad after backward)
+    #: every op's result, in evaluation order (unnamed ones too: the torch twin checks them)
+    steps: list = field(default_factory=list)
 
 
 def _nudge(value, rng):
@@ -431,6 +433,7 @@ def oracle(g: Generated, torch, nudge: np.random.Generator | None = None) -> Ora
     f64 = torch.float64
     env: dict[str, object] = {}
     params = {}
+    steps: list = []
     for name, (role, value) in g.leaves.items():
         value = _nudge(value, nudge)
         t = torch.tensor(np.asarray(value, dtype=np.float64).tolist(), dtype=f64,
@@ -457,6 +460,7 @@ def oracle(g: Generated, torch, nudge: np.random.Generator | None = None) -> Ora
             eps = np.finfo(np.float64).eps
             factor = 1 + 4 * eps * nudge.choice([-1.0, 1.0], size=tuple(result.shape))
             result = result * torch.tensor(factor, dtype=f64)
+        steps.append(result)
         return result
 
     output = None
@@ -475,4 +479,4 @@ def oracle(g: Generated, torch, nudge: np.random.Generator | None = None) -> Ora
         if output.grad_fn is None:  # the output is a parameter itself
             output.grad = None
         output.backward()
-    return OracleResult(output, env, params)
+    return OracleResult(output, env, params, steps)

@@ -1,11 +1,12 @@
 """The bad-input corpus (tests/data/bad_inputs.jsonl): every case one clear message.
 
-Program text, value fields, quiz answers, learning rates, iteration counts, CLI argument
-lists and session files, kept as data. Each case must give an ExpressionError (the CLI:
-exit 2 and exactly one ``error: …`` line, no traceback) whose message holds the expected
-fragment and names the place (a field, a file, a line and column), in under a second,
-with nothing executed: eval/exec, shells and process spawning are booby-trapped while a
-case runs, and the payloads aim at canary files that must never appear.
+Program text, training scripts, value fields, quiz answers, learning rates, iteration
+counts, CLI argument lists and session files, kept as data. Each case must give an
+ExpressionError (the CLI: exit 2 and exactly one ``error: …`` line, no traceback) whose
+message holds the expected fragment and names the place (a field, a file, a line and
+column), in under a second, with nothing executed: eval/exec, shells and process
+spawning are booby-trapped while a case runs, and the payloads aim at canary files that
+must never appear.
 
 (tests/core/test_bad_inputs.py keeps its own 140 program cases; these are different.)
 """
@@ -28,6 +29,7 @@ import pytest
 from core.cli import run as cli_run
 from core.language import MAX_MESSAGE, ExpressionError, parse_number
 from core.quiz import parse_answer
+from core.script import run_script
 from core.session import load_session
 from core.trace import build_trace
 from core.training import check_iterations, check_learning_rate
@@ -133,6 +135,8 @@ def run_case(case: dict, tmp_path: Path) -> None:
     with pytest.raises(ExpressionError) as info:
         if kind == "program":
             build_trace(decode(spec))
+        elif kind == "script":
+            run_script(decode(spec), check_torch=False)
         elif kind == "value":
             parse_number(decode(spec["text"]), spec["where"])
         elif kind == "answer":
@@ -166,7 +170,7 @@ def test_corpus_size_and_spread():
         kinds[case["kind"]] = kinds.get(case["kind"], 0) + 1
     assert len(CASES) >= 300
     assert set(kinds) == {"program", "value", "answer", "learning_rate", "iterations", "cli",
-                          "session"}
+                          "session", "script"}
     assert min(kinds.values()) >= 10
     assert len({c["id"] for c in CASES}) == len(CASES)
 

@@ -223,7 +223,7 @@ def jvp_problems(graph, torch) -> list[str]:
 def test_random_scalar_and_vector_programs_tangents_match_torch_func_jvp(program, torch):
     trace = build_trace(program.text, program.bindings)
     # a nan inside (sqrt of a negative) is the engine's nan policy, not forward mode's:
-    # max over a nan has tangent nan in torch (noted for the lead); finite programs here
+    # finite programs here (max over a nan: test_max_and_min_over_a_nan_match_torch)
     assume(all(np.all(np.isfinite(n.value)) for n in trace.graph.nodes))
     problems = jvp_problems(trace.graph, torch)
     assert not problems, "\n".join([program.text, *problems])
@@ -243,3 +243,33 @@ def test_forward_mode_equals_reverse_mode_on_random_programs(program):
     trace = build_trace(program.text)
     rows = compare_modes(trace.graph, trace.grads)
     assert all(r.equal for r in rows), "\n".join([program.text, *map(repr, rows)])
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+@pytest.mark.parametrize("dim", ["", "dim=0"])
+def test_max_and_min_over_a_nan_match_torch_forward_ad(op, dim, torch):
+    """torch is itself inconsistent here and we follow it: over everything, forward_ad
+    gives tangent nan (it averages the tangents of the entries equal to the nan result:
+    none, 0/0) while its backward gives the nan's entry gradient 1 (finite); along dim=
+    both follow the index. So our tangent is nan where torch's is, finite where it is."""
+    from core.forward_torch import build_with
+
+    x_value = np.array([1.0, np.nan, 3.0])
+    trace = build_trace(f"loss = {op}(x{', ' + dim if dim else ''})",
+                        {"x": Binding("data", x_value)})
+    graph = trace.graph
+    seed = parse_seed(graph, "x")
+    ours = float(named_tangents(graph, tangents(graph, seed))["loss"])
+    x = graph.nodes[seed.node]
+
+    def f(v):
+        return build_with(graph, torch, {x.id: v})[graph.output]
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", DeprecationWarning)
+        _, theirs = torch.func.jvp(f, (torch.tensor(x_value.tolist(), dtype=torch.float64),),
+                                   (torch.ones(3, dtype=torch.float64),))
+    theirs = float(theirs)
+    assert np.isnan(ours) == np.isnan(theirs) == (dim == "")
+    if dim:  # the nan's index, for max and min alike: its tangent, 1
+        assert ours == theirs == 1.0

@@ -56,7 +56,9 @@ def build(g: Generated) -> tuple:
 
 
 def _numbers(result) -> list:
-    """The oracle's results as arrays: output, every name's value, every parameter's grad."""
+    """The oracle's results as arrays: output, every name's value, every op's result
+    (the torch twin compares unnamed ones too: sin(w) inside w * w + sin(w)), every
+    parameter's grad."""
     def plain(x):
         if isinstance(x, torch.Tensor):
             return x.detach().numpy().copy()
@@ -64,7 +66,8 @@ def _numbers(result) -> list:
 
     grads = [np.zeros(1) if t.grad is None else t.grad.numpy().copy()
              for t in result.params.values()]
-    return [plain(result.output), *(plain(v) for v in result.named.values()), *grads]
+    return [plain(result.output), *(plain(v) for v in result.named.values()),
+            *(plain(v) for v in result.steps), *grads]
 
 
 def ill_conditioned(g: Generated, tries: int = 3) -> bool:

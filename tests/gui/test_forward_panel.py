@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -144,3 +144,223 @@ def test_the_monkey_with_forward_mode_on_leaves_no_exception(window, qtbot, monk
     window.forward_panel.mode_action.setChecked(True)
     test_monkey.test_monkey_walk_leaves_no_exception_and_the_lesson_still_works(
         window, qtbot, caught)
+
+
+# ---- the canvas: tangent labels (kind "tangent"), step by step ------------------------
+
+
+def settle(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: not window.canvas._draw_pending)
+
+
+def tangent_texts(window) -> dict[str, str]:
+    """name → the tangent label the canvas draws now (label_boxes, kind "tangent")."""
+    canvas, graph = window.canvas, window.model.trace.graph
+    shown = canvas.tangent_labels()
+    drawn = {e["text"] for e in canvas.label_boxes() if e["kind"] == "tangent"}
+    assert set(shown.values()) <= drawn | {""}
+    return {graph.nodes[v].name: text for v, text in shown.items()}
+
+
+def number(label: str) -> float:
+    """The tangent a label ends with: "(−2) · 1 = −2" → −2."""
+    return float(label.rsplit("=", 1)[-1].strip().replace("−", "-"))
+
+
+def test_the_canvas_draws_each_tangent_as_the_walk_reaches_it(window, qtbot):
+    window.model.end()
+    assert tangent_texts(window) == {}  # reverse mode: none
+    panel = turn_on(window, qtbot)
+    settle(window, qtbot)
+    texts = tangent_texts(window)
+    # by hand: ŷ = w·x → ∂ŷ/∂w = x = 1; s = ŷ − y → ∂s/∂w = 1; loss = s² → 2s · 1 = −2
+    assert {name: number(t) for name, t in texts.items()} == {
+        "w": 1.0, "y_hat": 1.0, "s": 1.0, "loss": -2.0}
+    assert texts["loss"] == "(−2) · 1 = −2" and texts["y_hat"] == "1 · 1 = 1"
+    boxes = window.canvas.label_boxes()
+    assert {b["kind"] for b in boxes} >= {"tangent", "value", "gradient", "local"}
+    # the walk from its start: the seed's tangent only, framed; then one node at a time
+    steps = window.findChild(QListWidget, "forwardSteps")
+    qtbot.mouseClick(steps.viewport(), Qt.MouseButton.LeftButton,
+                     pos=steps.visualItemRect(steps.item(0)).center())
+    settle(window, qtbot)
+    assert tangent_texts(window) == {"w": "1"}
+    w = window.model.trace.graph.names["w"]
+    assert window.canvas.highlighted() == ("node", w)
+    rect = window.canvas.current_rect()
+    label = next(b["rect"] for b in window.canvas.label_boxes() if b["kind"] == "tangent")
+    assert rect[0] <= label[0] and label[0] + label[2] <= rect[0] + rect[2] + 0.5
+    seen = [len(tangent_texts(window))]
+    for _ in range(steps.count() - 1):
+        qtbot.keyClick(steps, Qt.Key.Key_Down)
+        seen.append(len(tangent_texts(window)))
+    assert seen == [1, 1, 2, 2, 3, 3, 4]  # a value step, then its tangent
+    assert window.canvas.highlighted() == ("node", window.model.trace.graph.output)
+    # Reverse: they go, and the highlight is the reverse walk's again
+    panel.mode_action.setChecked(False)
+    settle(window, qtbot)
+    assert tangent_texts(window) == {}
+    assert not [b for b in window.canvas.label_boxes() if b["kind"] == "tangent"]
+
+
+def test_hovering_a_tangent_shows_the_whole_sum(window, qtbot):
+    turn_on(window, qtbot)
+    settle(window, qtbot)
+    canvas = window.canvas
+    box = next(b for b in canvas.label_boxes() if b["kind"] == "tangent"
+               and b["text"].endswith("−2"))
+    x, y, w, h = box["rect"]
+    qtbot.mouseMove(canvas, pos=QPoint(round(x + w / 2), round(y + h / 2)))
+    qtbot.waitUntil(lambda: canvas.toolTip() != "")
+    assert canvas.toolTip() == "∂loss/∂w = local ∂loss/∂s · ∂s/∂w = (−2) · 1 = -2.0"
+
+
+def test_a_tensor_tangent_is_short_on_the_canvas_and_whole_on_hover(window, qtbot):
+    from gui.support.resources import example_files
+
+    window.load_example(next(p for p in example_files() if p.stem == "09-one-layer"))
+    panel = turn_on(window, qtbot)
+    window.findChild(QComboBox, "forwardWrt").setCurrentText("W")
+    settle(window, qtbot)
+    graph = window.model.trace.graph
+    texts = tangent_texts(window)
+    # W is 3×2: its seed is ones_like(W), shown by its shape and first entries
+    assert texts["W"] == "3×2 [1, 1, 1, …]"
+    tip = window.canvas.tangent_tooltip(graph.names["W"])
+    assert tip == "∂W/∂W =\n3×2\n[1.0, 1.0]\n[1.0, 1.0]\n[1.0, 1.0]"
+    # ∂(X @ W)/∂W · ones = X @ ones: each row's sum, by hand from the example's X
+    x = np.asarray(graph.nodes[graph.names["X"]].value)
+    node = next(n for n in graph.nodes if n.kind == "operation" and n.op == "matmul")
+    assert np.allclose(panel.steps[[s.node for s in panel.steps].index(node.id) + 1].value,
+                       x @ np.ones((3, 2)))
+
+
+# ---- What if: a drag on the canvas, a slider in the Variables table -------------------
+
+
+def lesson_numbers(window) -> tuple[str | None, str | None]:
+    graph = window.model.trace.graph
+    labels = window.canvas.node_labels(graph.output)
+    return labels["value"], window.canvas.node_labels(graph.names["w"])["gradient"]
+
+
+def test_dragging_w_on_the_canvas_moves_every_number_live_then_is_one_undo(window, qtbot):
+    from gui.canvas.events import WHATIF_PER_PIXEL
+
+    window.model.end()
+    turn_on(window, qtbot)
+    settle(window, qtbot)
+    canvas, model = window.canvas, window.model
+    assert lesson_numbers(window) == ("1", "−2")
+    undo = model.undo_stack.count()
+    w = model.trace.graph.names["w"]
+    start = canvas.node_widget_pos(w)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    for dx in (10, 30, 50):  # 50 px: w = 1 + 50 · 0.01 = 1.5
+        qtbot.mouseMove(canvas, pos=start + QPoint(dx, 0))
+    w_now = 1 + 50 * WHATIF_PER_PIXEL
+    # by hand: loss = (w − 2)² = 0.25, ∂loss/∂w = 2 (w − 2) = −1, tangent the same
+    assert lesson_numbers(window) == ("0.25", "−1")
+    assert tangent_texts(window)["loss"].endswith("= −1")
+    # the lesson tables follow: the last row is ∂loss/∂w, the first the forward ŷ = w·x
+    assert window.tables.row_texts(model.length)[2] == "−1"
+    assert window.tables.row_texts(1)[2] == "1.5"
+    assert model.undo_stack.count() == undo  # the live moves are not pushed
+    assert float(model.trace.graph.nodes[w].value) == 1.0
+    table = window.findChild(QTableWidget, "variablesTable")
+    assert table.item(0, 0).text() == "w" and table.item(0, 2).text() == "1.5"
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(50, 0))
+    assert model.undo_stack.count() == undo + 1
+    assert float(model.trace.graph.nodes[model.trace.graph.names["w"]].value) == w_now
+    settle(window, qtbot)
+    assert lesson_numbers(window) == ("0.25", "−1")
+    model.undo_stack.undo()
+    settle(window, qtbot)
+    assert lesson_numbers(window) == ("1", "−2")
+
+
+def test_escape_or_the_right_button_cancels_a_drag(window, qtbot):
+    window.model.end()
+    settle(window, qtbot)
+    canvas, model = window.canvas, window.model
+    undo = model.undo_stack.count()
+    start = canvas.node_widget_pos(model.trace.graph.names["w"])
+    for cancel in ("escape", "right"):
+        qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(canvas, pos=start + QPoint(-20, 0))
+        qtbot.mouseMove(canvas, pos=start + QPoint(-100, 0))  # w = 0: loss 4
+        assert lesson_numbers(window)[0] == "4"
+        if cancel == "escape":
+            qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+        else:
+            qtbot.mousePress(canvas, Qt.MouseButton.RightButton, pos=start + QPoint(-100, 0))
+            qtbot.mouseRelease(canvas, Qt.MouseButton.RightButton, pos=start + QPoint(-100, 0))
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(-100, 0))
+        assert lesson_numbers(window) == ("1", "−2"), cancel
+        assert window.tables.row_texts(model.length)[2] == "−2"
+        assert model.undo_stack.count() == undo
+        assert float(model.trace.graph.nodes[model.trace.graph.names["w"]].value) == 1.0
+
+
+def test_the_variables_table_slider_by_keys(window, qtbot):
+    window.model.end()
+    panel = turn_on(window, qtbot)
+    settle(window, qtbot)
+    model = window.model
+    undo = model.undo_stack.count()
+    table = window.findChild(QTableWidget, "variablesTable")
+    table.setFocus()
+    table.setCurrentCell(0, 2)  # w
+    qtbot.keyClick(table, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    slider = table.cellWidget(0, 2)
+    assert isinstance(slider, QSlider) and slider.objectName() == "variablesWhatIfSlider"
+    assert slider.hasFocus()
+    for _ in range(5):  # range 1 ± 2 over 200 steps, a page is 5 (0.1): 5 pages = +0.5
+        qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    assert lesson_numbers(window) == ("0.25", "−1")
+    cells = window.findChild(QTableWidget, "whatIfTable")
+    values = {cells.item(r, 0).text(): cells.item(r, 1).text() for r in range(cells.rowCount())}
+    assert values["w"] == "1.5" and values["loss"] == "0.25"
+    assert model.undo_stack.count() == undo
+    qtbot.keyClick(slider, Qt.Key.Key_Escape)  # nothing kept
+    assert table.cellWidget(0, 2) is None
+    assert lesson_numbers(window) == ("1", "−2") and model.undo_stack.count() == undo
+    qtbot.keyClick(table, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    slider = table.cellWidget(0, 2)
+    for _ in range(3):
+        qtbot.keyClick(slider, Qt.Key.Key_PageDown)  # w = 1 − 0.3 = 0.7
+    qtbot.keyClick(slider, Qt.Key.Key_Return)
+    assert model.undo_stack.count() == undo + 1
+    assert float(model.trace.graph.nodes[model.trace.graph.names["w"]].value) == 0.7
+    assert table.item(0, 2).text() == "0.7"
+    settle(window, qtbot)
+    assert lesson_numbers(window)[0] == "1.69"  # (0.7 − 2)²
+    assert panel.forward_mode
+
+
+def test_tangents_are_in_the_theme_colour_light_and_dark_and_reverse_keeps_the_zoom(
+        window, qtbot):
+    from matplotlib.colors import to_hex
+
+    from gui.canvas.scene import _TANGENT
+    from gui.support.theme import CANVAS_DARK, CANVAS_LIGHT, TANGENT
+
+    turn_on(window, qtbot)
+    settle(window, qtbot)
+    canvas = window.canvas
+    loss = window.model.trace.graph.output
+    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) == TANGENT.lower()
+    assert CANVAS_LIGHT["tangent"] == TANGENT
+    window.set_dark(True)
+    settle(window, qtbot)
+    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) \
+        == CANVAS_DARK["tangent"].lower() != TANGENT.lower()
+    window.set_dark(False)
+    window.forward_panel.mode_action.setChecked(False)
+    canvas.zoom(1 / 1.5)  # zoomed out: the new graph fits the view, which stays
+    view = canvas.ax.get_xlim()
+    assert window.model.edit_value("x", "2")  # a new trace in reverse mode: no refit
+    settle(window, qtbot)
+    assert canvas.ax.get_xlim() == view

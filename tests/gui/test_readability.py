@@ -4,7 +4,7 @@ At every checked position of every example and of a few programs of our own:
 
 - no two label rects intersect;
 - no label of the current step, or of its neighbours, leaves the canvas;
-- no rect is under 9 px tall;
+- no rect is under 9 px tall, and none is cut by the legend strip under the graph;
 - the current rect lies inside the canvas, with the step's own label within 40 px;
 - at the last step every node in view lists its value, and its gradient if it has one.
 
@@ -14,11 +14,13 @@ two sizes; ``make soak`` walks every step at three sizes.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from gui.state.model import Program
-from gui.support.resources import example_files
+from gui.support.resources import example_files, resource
 
 MIN_HEIGHT = 9.0
 NEAR = 40.0
@@ -44,7 +46,11 @@ OWN = {
     "big-matrix": ("X = torch.ones(8, 12)\nW = param(torch.full((12, 3), 0.5))\n"
                    "loss = sum(tanh(X @ W))"),
 }
-PROGRAMS = [*(path.stem for path in example_files()), *OWN]
+#: the next lessons' training scripts (issue 12), stepped at their first iteration
+LESSONS = ["11-regression-autograd", "12-regression-nn-linear", "16-feed-forward-net",
+           "18-nn-module-class"]
+LESSON_FOLDER = resource("examples", "lessons")
+PROGRAMS = [*(path.stem for path in example_files()), *OWN, *LESSONS]
 SIZES = {"1280x720": (1280, 720), "1400x900": (1400, 900), "1920x1080": (1920, 1080)}
 QUICK_SIZES = ("1280x720", "1400x900")
 
@@ -52,6 +58,15 @@ QUICK_SIZES = ("1280x720", "1400x900")
 def load(window, name: str) -> None:
     if name in OWN:
         window.load_program(Program(OWN[name], {}), 0, name)
+    elif name in LESSONS:
+        text = (LESSON_FOLDER / f"{name}.py").read_text(encoding="utf-8")
+        assert window.load_example(name)
+        deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
+        while not (window.model.script.run is not None
+                   and window.model.session().text == text):
+            assert time.monotonic() < deadline, f"{name} did not open"
+            QApplication.processEvents()
+            time.sleep(0.01)
     else:
         path = next(p for p in example_files() if p.stem == name)
         assert window.load_example(path)
@@ -112,7 +127,11 @@ def violations(window) -> list[str]:
     entries = canvas.label_entries()
     width, height = canvas.width(), canvas.height()
     found = []
+    strip = height - canvas.ax.bbox.y0 / (canvas.device_pixel_ratio or 1.0)  # its top edge
     for i, a in enumerate(entries):
+        top, bottom = a["rect"][1], a["rect"][1] + a["rect"][3]
+        if a["kind"] != "other" and top < strip - TOLERANCE and bottom > strip + TOLERANCE:
+            found.append(f"{a['kind']} {a['text']!r} is cut by the legend strip")
         if a["rect"][3] < MIN_HEIGHT:
             found.append(f"{a['kind']} {a['text']!r} is {a['rect'][3]:.1f} px tall")
         for b in entries[i + 1:]:

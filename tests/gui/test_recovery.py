@@ -7,25 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from gui.panels.recovery import install, orphaned_files
+from tests.gui.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "loss = (w * 3 - 1) ** 2"
 
 
 def _wait_for(predicate, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)  # polling another process's file: no Qt signal to wait on
-    raise AssertionError("timed out")
+    return wait_for(predicate, timeout)
 
 
 def _killed_session(tmp_path: Path) -> Path:

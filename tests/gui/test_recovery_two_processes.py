@@ -12,12 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from gui.panels.recovery import Autosave, install, orphaned_files
+from tests.gui.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_A = "loss = (w * 3 - 1) ** 2"
@@ -35,13 +35,7 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
 
 
 def _wait_for(predicate, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)  # polling another process's file: no Qt signal to wait on
-    raise AssertionError("timed out")
+    return wait_for(predicate, timeout)
 
 
 def _saved(tmp_path: Path, pid: int, text: str):

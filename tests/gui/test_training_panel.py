@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
+from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
 from tests.gui.test_torch_panel import TORCH_TIMEOUT
 
 
@@ -199,7 +200,7 @@ def test_a_rebound_parameter_trains_in_the_window(window, qtbot):
     assert float(window.model.trace.graph.output_node.value) == pytest.approx(0.04)
     assert window.training_panel.loss_points() == [1.0]
     status = window.findChild(QLabel, "trainingTorchStatus")
-    qtbot.waitUntil(lambda: "All 1 iterations match" in status.text(), timeout=TORCH_TIMEOUT)
+    qtbot.waitUntil(lambda: "The one iteration matches" in status.text(), timeout=TORCH_TIMEOUT)
 
 
 def test_the_training_plot_follows_the_dark_theme(window, qtbot):
@@ -215,3 +216,21 @@ def test_the_training_plot_follows_the_dark_theme(window, qtbot):
     assert to_hex(panel.param_axes.xaxis.label.get_color()) == "#e8e8e8"
     window.dark_action.trigger()
     assert to_hex(panel.figure.get_facecolor()) == "#ffffff"
+
+
+def test_the_plot_labels_draw_chinese_after_a_language_switch(window, qtbot):
+    """The axis labels exist before the switch: they must take the CJK font then, or
+    matplotlib draws empty boxes (and warns of the missing glyphs)."""
+    import warnings
+
+    from gui.panels.training_panel import TrainingPanel
+    from gui.support import fonts
+
+    window.set_language("zh")
+    panel = window.findChild(TrainingPanel)
+    qtbot.waitUntil(lambda: panel.loss_axes.get_ylabel() == "损失")
+    assert fonts.CJK_FAMILY in panel.loss_axes.yaxis.label.get_fontfamily()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        panel.plot.draw()
+    assert not [w for w in caught if "missing from font" in str(w.message)]

@@ -1,0 +1,362 @@
+"""Forward mode on the canvas: each node's tangent ∂node/∂w as a label of its own.
+
+The forward panel hands over the walk (:mod:`core.forward`); each node it reaches gets
+a label in the tangent colour: the number and, for element-wise ops where it fits, the
+sum "local × input tangent" with the numbers (everything on hover). Tangent labels are
+placed after all the others by the same rules (:func:`core.labels.place`): every node
+and every other label, shown now or later, is an obstacle, so none ever overlaps one.
+They appear step by step as the walk reaches each node and go with Reverse mode. While
+a What-if moves an input, :meth:`TangentMixin.show_numbers` rewrites the label texts in
+place and blits them (no new layout per move).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from core import labels as rules
+from core.format import format_value
+from core.trace import BackwardStep, LocalGradientStep, UpdateStep
+from core.values import shape_text
+from gui.canvas import grids, label_text, placement
+from gui.canvas.measure import text_size
+from gui.canvas.scene import (
+    _GRAD,
+    _HIGHLIGHT,
+    _LOCAL,
+    _TANGENT,
+    _UPDATE,
+    _VALUE,
+    LABEL_FONT,
+    LABEL_GAP,
+    update_text,
+)
+
+#: the legend's entry in forward mode (long, and short for a narrow window)
+LEGEND_LONG = QT_TRANSLATE_NOOP("GraphCanvas", "tangent ∂node/∂{0}")
+LEGEND_SHORT = QT_TRANSLATE_NOOP("GraphCanvas", "tangent")
+#: a tangent label with its sum longer than this shows only the number
+MAX_TANGENT_LABEL = 26
+#: a tensor tangent's short form lists this many entries, then "…"
+TENSOR_ENTRIES = 3
+#: the edges' marks for placing tangents off the lines, every this many points
+EDGE_MARK_STEP = 5.0
+
+
+@dataclass(frozen=True)
+class ForwardFocus:
+    """The forward walk's current node, standing in for the reverse walk's step."""
+
+    node: int
+    index: int
+    edge: None = None
+    phase: str = "forward"
+
+
+def short_tensor(value) -> str:
+    """``(3,) [1, 0.5, 2, …]``: the shape and the first entries (all of them on hover)."""
+    array = np.asarray(value, dtype=np.float64)
+    flat = array.ravel()
+    cells = [format_value(v) for v in flat[:TENSOR_ENTRIES]]
+    if flat.size > TENSOR_ENTRIES:
+        cells.append("…")
+    return f"{shape_text(array.shape)} [{', '.join(cells)}]"
+
+
+def tangent_label(step) -> str:
+    """What the canvas shows for one tangent step of the walk."""
+    if np.ndim(step.value):
+        return short_tensor(step.value)
+    number = format_value(step.value)
+    if step.kind != "tangent" or step.key != "tangent" or not step.substituted:
+        return number
+    label = f"{step.substituted} = {number}"
+    return label if len(label) <= MAX_TANGENT_LABEL else number
+
+
+def tangent_tip(step) -> str:
+    """The whole tangent on hover: ∂node/∂w = the rule = the numbers = every digit."""
+    parts = [step.target]
+    for part in (step.formula, step.substituted):
+        if part and part != parts[-1]:
+            parts.append(part)
+    joint = " =\n" if np.ndim(step.value) else " = "
+    return " = ".join(parts) + joint + label_text.tensor_tip(step.value)
+
+
+def labels_for(steps) -> dict[int, tuple[str, str]]:
+    """node → (label, tooltip) for the seed and every tangent step, in walk order."""
+    return {s.node: (tangent_label(s), tangent_tip(s)) for s in steps
+            if s.kind in ("seed", "tangent")}
+
+
+def place_off_edges(hard, soft, requests, pad: float = 1.5) -> list[tuple[float, float]]:
+    """Like :func:`core.labels.place`: each label at its first candidate that touches no
+    ``hard`` box (nodes, labels, the tangents placed before it) and, where one does, no
+    ``soft`` one either (the edges' marks); with none free, its first candidate."""
+    hard_index, soft_index = rules.OverlapIndex(), rules.OverlapIndex()
+    for r in hard:
+        hard_index.add(r)
+    for r in soft:
+        soft_index.add(r)
+    chosen = []
+    for w, h, cands in requests:
+        rects = [rules.rect_at(cx, cy, w, h) for cx, cy in cands[:rules.MAX_CANDIDATES]]
+        free = [i for i, r in enumerate(rects) if not hard_index.hits(r, pad)]
+        best = next((i for i in free if not soft_index.hits(rects[i], 0.0)),
+                    free[0] if free else 0)
+        hard_index.add(rects[best])
+        chosen.append(tuple(cands[best]))
+    return chosen
+
+
+def candidates(x, y, hw, hh, w, h, gap, places) -> list[tuple[float, float]]:
+    """Beside the node first (right, left, the corners), then beyond its value (above)
+    and its gradient (below), then further out."""
+    out = []
+    for k in range(3):
+        far = k * (w + gap)
+        right, left = x + hw + gap + w / 2 + far, x - hw - gap - w / 2 - far
+        up, down = y + hh + gap + h / 2 + k * h, y - hh - gap - h / 2 - k * h
+        out += [(right, y), (left, y), (right, up), (right, down), (left, up), (left, down)]
+        if k == 0:
+            top = max((p[1] + p[3] / 2 for p in places[0]), default=y + hh)
+            bottom = min((p[1] - p[3] / 2 for p in places[1]), default=y - hh)
+            out += [(x, top + gap + h / 2), (x, bottom - gap - h / 2)]
+    return out[:rules.MAX_CANDIDATES]
+
+
+class TangentMixin:
+    """Tangent labels of :class:`~gui.canvas.widget.GraphCanvas` (forward mode)."""
+
+    def _reset_tangents(self) -> None:
+        self._tangent_shown: set[int] = set()
+        self._tangent_tips: dict[int, str] = {}
+        if not hasattr(self, "_tangent_source"):
+            self._tangent_source = None  # (trace, labels, wrt) as the panel gave them
+            self._tangent_current = None
+            self._tangent_wanted: set[int] = set()
+            self._last_state = None
+
+    @property
+    def forward_mode(self) -> bool:
+        return self._tangent_source is not None
+
+    def set_tangents(self, trace, labels: dict[int, tuple[str, str]] | None,
+                     wrt: str = "w") -> None:
+        """Forward mode's labels for ``trace`` (placed now, or once it is drawn), or
+        None: Reverse mode, none at all."""
+        had = self._tangent_source is not None
+        if not had and labels is None:
+            return  # reverse mode already: the view stays as the learner left it
+        if had and labels is not None and self._tangent_source[0] is trace \
+                and self._tangent_source[1:] == (labels, wrt):
+            return  # the same walk again (a language switch): nothing moves
+        self._tangent_source = None if labels is None else (trace, dict(labels), wrt)
+        if labels is None:
+            self._tangent_wanted, self._tangent_current = set(), None
+        if self.trace is not None and (trace is self.trace or labels is None):
+            self._place_tangents()
+            self._shown[_TANGENT] = self._tangent_keys()  # a full draw follows
+            if self._tangent_current is None and self._last_state is not None:
+                self._set_focus(self._last_state[1])  # the reverse walk's step again
+                self._shown[_HIGHLIGHT] = self._highlight_keys(self._last_state[1])
+            if had != (labels is not None):
+                self._build_legend()
+            self._refit_for_tangents()
+
+    def show_tangents(self, shown, current: int | None) -> None:
+        """The walk reached the nodes ``shown``; ``current`` is its step's node."""
+        self._tangent_wanted = set(shown) if self.forward_mode else set()
+        self._tangent_current = current if self.forward_mode else None
+        if self._last_state is not None:
+            self.show_state(*self._last_state)
+
+    def _tangents_after_trace(self) -> None:
+        """set_trace: the labels again if they were made for this trace."""
+        source = self._tangent_source
+        if source is not None and source[0] is self.trace:
+            self._place_tangents()
+        elif source is not None:  # an older trace's: the panel sends new ones
+            self._tangent_wanted, self._tangent_current = set(), None
+
+    def _place_tangents(self) -> None:
+        for key in [k for k in self.label_pos if k[0] == _TANGENT]:
+            del self.label_pos[key]
+            self.label_texts.pop(key, None)
+            self._texts.pop(key, None)
+        self._tangent_tips = {}
+        self.extent = getattr(self, "_base_extent", self.extent)
+        source = self._tangent_source
+        if source is None or source[0] is not self.trace:
+            self._tangent_shown = set()
+            return
+        m = self.text_scale
+        gap = LABEL_GAP * m
+        obstacles = [(x - hw, y - hh, x + hw, y + hh)
+                     for (x, y), (hw, hh) in zip(self.pos, self.half_pt, strict=True)]
+        obstacles += [rules.rect_at(*p) for p in (*self.label_pos.values(),
+                                                  *self.name_pos.values(),
+                                                  *self.group_pos.values())]
+        order, requests = [], []
+        for v, (text, tip) in source[1].items():
+            w, h = text_size(text, LABEL_FONT * m, True)
+            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            above = [self.label_pos[k] for k in ((_VALUE, v), (_UPDATE, v)) if k in self.label_pos]
+            below = [self.label_pos[k] for k in ((_GRAD, v),) if k in self.label_pos]
+            order.append(v)
+            requests.append((w, h, candidates(x, y, hw, hh, w, h, gap, (above, below))))
+            self._tangent_tips[v] = tip
+        soft = self._edge_marks() if len(self.pos) <= placement.PLACE_LIMIT else []
+        for v, (w, h, _), (cx, cy) in zip(order, requests, place_off_edges(
+                obstacles, soft, requests), strict=True):
+            self.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
+            self.label_texts[(_TANGENT, v)] = source[1][v][0]
+        if order:
+            box = np.array([rules.rect_at(*self.label_pos[(_TANGENT, v)]) for v in order])
+            x0, x1, y0, y1 = self.extent
+            self.extent = (min(x0, float(box[:, 0].min())), max(x1, float(box[:, 2].max())),
+                           min(y0, float(box[:, 1].min())), max(y1, float(box[:, 3].max())))
+
+    def _edge_marks(self) -> list:
+        """Small boxes along every edge: a tangent keeps off the lines where it can."""
+        marks = []
+        for path in self.edge_paths:
+            for (x0, y0), (x1, y1) in zip(path[:-1], path[1:], strict=True):
+                n = max(1, int(np.hypot(x1 - x0, y1 - y0) // EDGE_MARK_STEP))
+                for t in np.linspace(0.0, 1.0, n + 1):
+                    x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+                    marks.append((x - 1.0, y - 1.0, x + 1.0, y + 1.0))
+        return marks
+
+    def _refit_for_tangents(self) -> None:
+        """A view that showed the whole graph shows it with its tangents (or without)."""
+        if self.trace is None:
+            return
+        if not self.hint:
+            self.fit_view()
+        else:
+            self._invalidate()
+
+    def _tangent_keys(self) -> set[int]:
+        """The tangent labels to show now (those the walk reached, of this trace)."""
+        return {v for v in self._tangent_wanted if (_TANGENT, v) in self.label_pos}
+
+    def _forward_override(self, current):
+        source = self._tangent_source
+        if self._tangent_current is None or source is None or source[0] is not self.trace:
+            return current
+        return ForwardFocus(self._tangent_current, current.index if current is not None else 0)
+
+    def _with_tangent_legend(self, entries: list) -> list:
+        """Forward mode: the tangent's entry after the local gradient's."""
+        if self._tangent_source is None:
+            return entries
+        t = label_text.tr if self.translate_legend else str
+        at = next((i + 1 for i, e in enumerate(entries) if e[1] == "local"), len(entries))
+        return [*entries[:at], ("square", "tangent",
+                                t(LEGEND_LONG).format(self._tangent_source[2]),
+                                t(LEGEND_SHORT)), *entries[at:]]
+
+    def tangent_at(self, x: float, y: float) -> int | None:
+        """The node whose shown tangent label is under display point (x, y)."""
+        if self.geometry is None or not self.geometry.show_text:
+            return None
+        for v in self._shown.get(_TANGENT, ()):
+            text = self._texts.get((_TANGENT, v))
+            if text is not None and self._visible_now((_TANGENT, v)):
+                box = text.get_window_extent(self.get_renderer())
+                if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
+                    return v
+        return None
+
+    def _with_tangent(self, node: int, box):
+        """The current forward step's box: its node and its tangent label, if shown."""
+        key = (_TANGENT, node)
+        if node != self._tangent_current or not self._visible_now(key):
+            return box
+        x0, y0, x1, y1 = self._dynamic_text(key).get_window_extent(self.get_renderer()).extents
+        return (min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1))
+
+    def tangent_tooltip(self, node: int) -> str:
+        return self._tangent_tips.get(node, "")
+
+    def tangent_labels(self) -> dict[int, str]:
+        """node → the tangent label shown now (forward mode)."""
+        return {v: self._dynamic_text((_TANGENT, v)).get_text()
+                for v in sorted(self._shown.get(_TANGENT, ()))}
+
+    # ---- What if: new numbers in the same places
+    def show_numbers(self, trace, tangent_labels: dict[int, tuple[str, str]] | None = None
+                     ) -> None:
+        """Every label with the numbers of ``trace`` (a What-if trace of the same
+        program: the same nodes), rewritten in place, the shown ones blitted; the
+        canvas's own trace puts its numbers back. No new layout: a label keeps its
+        place (the next full layout, after the change is made, fits the new sizes)."""
+        if self.trace is None or len(trace.graph.nodes) != len(self.trace.graph.nodes):
+            return
+        changed = []
+        for key, new in _numbers(trace, self, tangent_labels).items():
+            if isinstance(new, tuple):  # a tensor's grid: its text and its cells
+                new, self.grid_info[key] = new
+            if self.label_texts.get(key) == new:
+                continue
+            self.label_texts[key] = new
+            artist = self._texts.get(key)
+            if artist is not None:
+                if key in self.grid_info and hasattr(artist, "info"):
+                    artist.info = self.grid_info[key]
+                artist.set_text(new)
+                changed.append(key)
+        if not changed:
+            return
+        gone = {id(self._texts[k]) for k in changed}
+        for cache_key in [k for k in self._raster_cache if k[0] in gone]:
+            del self._raster_cache[cache_key]
+        changed = [k for k in changed if k[1] in self._shown.get(k[0], ())]
+        if not self._can_blit():
+            self.draw_idle()
+            return
+        regions = [self._drawn.pop(k) for k in changed if k in self._drawn]
+        for key in changed:
+            box = self._extent(key)
+            if box is not None:
+                self._drawn[key] = box
+                regions.append(box)
+        self._blit_regions(regions)
+
+
+def _numbers(trace, canvas, tangent_labels) -> dict:
+    """(layer, index) → the label text (or (text, grid info)) with ``trace``'s numbers,
+    for every label the canvas has a place for."""
+    graph = trace.graph
+    out: dict = {}
+    keys = canvas.label_pos.keys() | canvas.label_texts.keys()
+    backward = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
+    local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
+    updates = {s.node: s for s in trace.steps if isinstance(s, UpdateStep)}
+    for key in keys:
+        layer, index = key
+        if layer == _VALUE:
+            value = graph.nodes[index].value
+        elif layer == _GRAD and index in trace.grads:
+            value = trace.grads[index]
+        else:
+            value = None
+        if value is not None:
+            made = grids.grid_info(value) if key in canvas.grid_info else None
+            out[key] = made if made is not None else (
+                label_text.value_text(value) if layer == _VALUE
+                else label_text.gradient_text(trace, index, backward.get(index)))
+        elif layer == _LOCAL and canvas.edges[index] in trace.local:
+            edge = canvas.edges[index]
+            out[key] = label_text.local_text(trace, edge, local_steps.get(edge))
+        elif layer == _UPDATE and index in updates:
+            out[key] = update_text(trace, updates[index])
+    for v, (text, _tip) in (tangent_labels or {}).items():
+        if (_TANGENT, v) in canvas.label_pos:
+            out[(_TANGENT, v)] = text
+    return out
