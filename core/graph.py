@@ -183,10 +183,11 @@ class ComputationGraph:
         return graph
 
 
-def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None = None
-                ) -> ComputationGraph:
+def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None = None,
+                known: Mapping[int, np.ndarray] | None = None) -> ComputationGraph:
     """Build the graph and run the forward pass; values given in ``bindings`` win over
-    declarations in the text."""
+    declarations in the text. ``known``: values already computed, by ``id`` of the
+    expression (a script's interpreter computed them): the forward pass keeps them."""
     if isinstance(program, str):
         program = parse(program)
     bindings = dict(bindings or {})
@@ -197,6 +198,7 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
     output: int | None = None
     has_backward = any(isinstance(s, Backward) for s in program.statements)
     unknown: dict[str, tuple[int, int]] = {}  # name → where it is first used
+    preset: set[int] = set()
 
     def add(node: Node) -> int:
         if len(nodes) >= MAX_NODES:
@@ -227,8 +229,12 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
             unknown.setdefault(expr.name, (expr.line, expr.column))
             return add(Node(0, "data", expr.line, expr.column))
         inputs = tuple(build(arg) for arg in expr.args)
-        return add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
+        made = add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
                         inputs=inputs, params=expr.attrs))
+        if known and id(expr) in known:
+            nodes[made].value = as_value(known[id(expr)])
+            preset.add(made)
+        return made
 
     for statement in program.statements:
         if isinstance(statement, Declare):
@@ -257,7 +263,7 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
                               hint="combine the values, as in 'loss = (w * x - y) ** 2'")
     names = _display_names(nodes, binding_order)
     _label(nodes)
-    _forward(nodes)
+    _forward(nodes, preset)
     assert output is not None
     out = nodes[output]
     if np.ndim(out.value) != 0:
@@ -322,10 +328,13 @@ def _label(nodes: list[Node]) -> None:
             node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
 
 
-def _forward(nodes: list[Node]) -> None:
+def _forward(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
     with np.errstate(all="ignore"):
         for node in nodes:
-            if node.kind == "operation":
+            if node.id in preset:  # computed (and its shapes checked) before
+                if OPS[node.op].no_grad:
+                    check_targets(node, nodes)
+            elif node.kind == "operation":
                 args = [nodes[i].value for i in node.inputs]
                 entry = OPS[node.op]
                 if entry.shape is not None or type(args[0]) is not np.float64 or \

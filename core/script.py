@@ -21,7 +21,9 @@ from core.printing import show
 from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
-from core.script_nn import Module, ModuleReader
+from core.script_inplace import InPlace
+from core.script_nn import Module, ModuleReader, Optimizer
+from core.script_tape import NoTape, Tape, piece
 from core.script_values import (
     IMPORTS,
     LEAF_ERROR,
@@ -41,7 +43,7 @@ _FUNCTION_STATEMENTS = (ast.FunctionDef, ast.Return, ast.Assign, ast.AugAssign, 
                         ast.If, ast.With, ast.Expr, ast.Pass)
 
 
-class Interpreter(Expressions, ModuleReader, GraphRecorder):
+class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
     """Runs one script; every loop and every call is bounded."""
 
     def __init__(self, text: str, check_torch: bool = True):
@@ -55,6 +57,10 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         self.shown: dict[str, str] = {}
         self.calling: list[str] = []
         self.tape: dict[str, tuple[Apply, list]] = {}
+        #: tape entry -> its value, until a backward() built the graph from it
+        self.values: dict[str, np.ndarray] = {}
+        #: rows before this one have their ``updated`` (a 10,000-iteration loop stays linear)
+        self.updated_rows = 0
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
         self.check_torch = check_torch
@@ -65,6 +71,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
         self.step_groups: dict[str, str] = {}
         self.call_names: list[str] = []
         self.expr_refs: dict[int, str] = {}
+        #: what the torch side replays (core/script_torch.py); nothing without the check
+        self.rec = Tape() if check_torch else NoTape()
 
     # ---- helpers
     def error(self, node, message: str, hint: str | None = None) -> ExpressionError:
@@ -174,6 +182,8 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
             if isinstance(value, Tensor) and not value.requires_grad and not value.view \
                     and value.data_name is None:
                 value.data_name = target.id
+            if isinstance(value, (Tensor, Optimizer)):
+                self.rec.name(value, target.id)
             self.scopes[-1][target.id] = value
             return
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -204,7 +214,14 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 raise self.error(node, "only +=, -=, *= and /= are supported")
             step.op = kind
             before = np.copy(current.value)
-            current.value = self.evaluate(step, node).value  # in place: the same leaf
+            self.rec.tid(current)  # on the tape with its numbers before the update
+            operand = self.rec.operand(change)
+            rec, self.rec = self.rec, NoTape()  # torch's twin is the in-place op itself
+            try:
+                current.value = self.evaluate(step, node).value  # in place: the same leaf
+            finally:
+                self.rec = rec
+            self.rec.inplace(current, kind, operand, node.lineno)
             self.record_manual_update(node, current, before)
             return
         binop = ast.BinOp(left=ast.Name(id=node.target.id), op=node.op, right=node.value)
@@ -303,9 +320,12 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
 
     def end_iteration(self) -> None:
         """The parameters at the end of the outer loop's iteration, for its rows."""
-        for row in self.run.rows:
-            if not row.updated:
-                row.updated = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
+        rows = self.run.rows
+        for row in rows[self.updated_rows:]:  # the rows before have theirs: no rescan
+            if not row.updated:  # values are replaced, never changed in place: no copies
+                row.updated = {n: t.value for n, t in self.run.parameters.items()}
+        self.updated_rows = len(rows)
+        self.rec.end_iteration(self.loop_iteration)
 
     def with_(self, node: ast.With) -> None:
         item = node.items[0] if len(node.items) == 1 else None
@@ -314,10 +334,12 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                 != "torch.no_grad":
             raise self.error(node, "the only with block is 'with torch.no_grad():'")
         self.no_grad += 1
+        self.rec.no_grad = True
         try:
             self.block(node.body)
         finally:
             self.no_grad -= 1
+            self.rec.no_grad = bool(self.no_grad)
 
     def expression_statement(self, node: ast.expr) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -330,9 +352,12 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
                     tensor = self.value(owner.value)
                     if isinstance(tensor, Tensor) and tensor.grad is not None:
                         tensor.grad = np.zeros_like(tensor.grad)
+                        self.rec.grad_zero(tensor)
                         return None
                 raise self.error(node, "'.zero_()' works on a parameter's .grad here",
                                  "as in w.grad.zero_()")
+            if attr == "copy_" and len(node.args) == 1 and not node.keywords:
+                return self.copy_(node)
             if self.parser.resolve(node.func) == "torch.manual_seed":
                 self.parser.expression_statement(ast.Expr(value=node, lineno=node.lineno,
                                                           col_offset=node.col_offset), False)
@@ -346,8 +371,18 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder):
     def print_(self, node: ast.Call) -> None:
         if node.keywords:
             raise self.error(node.keywords[0], "print(…) takes values only here")
-        values = [self.value(a) for a in node.args]
-        text = " ".join(show(v, self.op_of(v)) for v in values)
+        texts, pieces = [], []
+        for arg in node.args:
+            if isinstance(arg, ast.JoinedStr):
+                text, parts = self.fstring_parts(arg)
+            else:
+                value = self.value(arg)
+                text = show(value, self.op_of(value))
+                parts = [piece(self.rec, value, None, text)]
+            texts.append(text)
+            pieces.append(parts)
+        self.rec.print(pieces)
+        text = " ".join(texts)
         lines = text.split("\n")  # as stdout shows it: line by line
         self.run.prints.extend(lines)
         self.run.print_rows.extend([len(self.run.rows)] * len(lines))
@@ -380,7 +415,7 @@ def run_script(text: str, check_torch: bool = True, keep_partial: bool = False,
     run = interpreter.run
     run.draws = interpreter.parser.draws.recorded
     if check_torch:
-        check_rows(run)
+        check_rows(run, interpreter.rec)
     return run
 
 

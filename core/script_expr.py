@@ -9,12 +9,15 @@ import numpy as np
 
 from core.ir import Apply, Literal, Ref
 from core.ops import OPS, ShapeError, forward
-from core.printing import show
+from core.printing import grad_fn_of, show
+from core.script_dtype import TORCH_NAMES, of_literal, promote
+from core.script_methods import NOT_HANDLED, TENSOR_METHODS, TensorMethods
 from core.script_nn import Module, Optimizer
+from core.script_tape import piece
 from core.script_values import MAX_CALL_DEPTH, NamedData, Return, Tensor
 
 
-class Expressions:
+class Expressions(TensorMethods):
     """Mixed into the interpreter: evaluates one expression node."""
 
     def plain(self, node: ast.expr, what: str):
@@ -58,9 +61,11 @@ class Expressions:
                 owner = self.value(node.value)
                 if isinstance(owner, Tensor):
                     if node.attr == "grad":
-                        return None if owner.grad is None else Tensor(np.copy(owner.grad))
+                        return None if owner.grad is None else self.rec.derive(
+                            Tensor(np.copy(owner.grad), dtype=owner.dtype), "grad", owner)
                     if node.attr == "data":
-                        return Tensor(owner.value)
+                        return self.rec.derive(Tensor(owner.value, dtype=owner.dtype), "data",
+                                               owner)
                     return tuple(int(s) for s in np.shape(owner.value))
         if isinstance(node, ast.Attribute):
             owner = self.object_of(node.value)
@@ -83,8 +88,9 @@ class Expressions:
                 if not -len(owner.value) <= index < len(owner.value):
                     raise self.error(node, f"index {index} is out of range for a dimension "
                                      f"of size {len(owner.value)}")
-                return Tensor(np.asarray(owner.value[index]),
-                              view=owner.requires_grad or owner.view)
+                return self.rec.derive(Tensor(np.asarray(owner.value[index]),
+                                              view=owner.requires_grad or owner.view,
+                                              dtype=owner.dtype), "index", owner, index)
             raise self.error(node, "indexing takes a whole number, on a shape or on data")
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -138,10 +144,15 @@ class Expressions:
         return True
 
     def fstring(self, node: ast.JoinedStr) -> str:
-        parts = []
+        return self.fstring_parts(node)[0]
+
+    def fstring_parts(self, node: ast.JoinedStr) -> tuple[str, list[tuple]]:
+        """The text, and its pieces for the torch side (core.script_tape.piece)."""
+        parts, pieces = [], []
         for part in node.values:
             if isinstance(part, ast.Constant):
                 parts.append(str(part.value))
+                pieces.append(("s", parts[-1]))
                 continue
             spec = ""
             if part.format_spec is not None:
@@ -149,6 +160,7 @@ class Expressions:
             if part.conversion not in (-1, 115):
                 raise self.error(part, "only plain {value} and {value:.3f} in f-strings")
             value = self.value(part.value)
+            given = value
             if isinstance(value, Tensor) and (spec or np.ndim(value.value) == 0):
                 # torch formats a one-number tensor as its number: f"{l}" is "99.0"
                 if np.ndim(value.value) != 0:
@@ -159,7 +171,8 @@ class Expressions:
                 parts.append(format(value, spec) if spec else show(value, self.op_of(value)))
             except (ValueError, TypeError) as exc:
                 raise self.error(part, f"bad format spec: {exc}") from None
-        return "".join(parts)
+            pieces.append(piece(self.rec, given, spec, parts[-1]))
+        return "".join(parts), pieces
 
     def call(self, node: ast.Call):
         func = node.func
@@ -173,30 +186,10 @@ class Expressions:
             args = [self.plain(a, f"{func.id}(…)") for a in node.args]
             return {"float": float, "int": int, "abs": abs, "round": round}.get(
                 func.id, len)(*args)
-        if isinstance(func, ast.Attribute) and func.attr in ("round", "eq", "float") \
-                and not node.keywords and len(node.args) == (func.attr == "eq"):
-            owner = self.value(func.value)
-            if isinstance(owner, Tensor):  # no gradient flows through these, as in torch
-                value = np.asarray(owner.value, dtype=np.float64)
-                if func.attr == "round":
-                    value = np.round(value)  # half to even, as torch.round
-                elif func.attr == "eq":
-                    other = self.value(node.args[0])
-                    other = other.value if isinstance(other, Tensor) else other
-                    if not isinstance(other, (int, float, np.ndarray, np.floating)):
-                        raise self.error(node.args[0], ".eq() compares with a tensor or number")
-                    value = (value == np.asarray(other, dtype=np.float64)).astype(np.float64)
-                return Tensor(value[()])
-        if isinstance(func, ast.Attribute) and func.attr in ("item", "detach") and not node.args:
-            owner = self.value(func.value)
-            if not isinstance(owner, Tensor):
-                raise self.error(node, f".{func.attr}() works on a tensor")
-            if func.attr == "detach":
-                return Tensor(owner.value)
-            if np.size(owner.value) != 1:
-                raise self.error(node, "a Tensor with more than one element cannot be "
-                                 "converted to a number", "use .item() on a single number")
-            return float(np.asarray(owner.value).reshape(()))
+        if isinstance(func, ast.Attribute) and func.attr in TENSOR_METHODS:
+            found = self.tensor_method(node, func)
+            if found is not NOT_HANDLED:
+                return found
         resolved = self.parser.resolve(func) or ""
         if resolved.startswith("torch.nn.") and "." not in resolved[9:] \
                 and resolved[9:10].isupper():
@@ -215,7 +208,13 @@ class Expressions:
         declared = self.parser.declaration(node, "_")
         if declared is not None:
             role, value = declared
-            return Tensor(np.asarray(value, dtype=np.float64)[()], role == "parameter")
+            dtype = next((TORCH_NAMES[self.parser.dtype(kw.value)] for kw in node.keywords
+                          if kw.arg == "dtype"), None)
+            if dtype is None:
+                dtype = of_literal(node.args[0]) if resolved == "torch.tensor" and node.args \
+                    else "float32"
+            return Tensor(np.asarray(value, dtype=np.float64)[()], role == "parameter",
+                          dtype=dtype)
         values = {id(a): self.value(a) for a in node.args}
         if isinstance(func, ast.Attribute) and self.parser.resolve(func) is not None \
                 and not self.parser.resolve(func).startswith("torch."):
@@ -302,7 +301,7 @@ class Expressions:
     def evaluate(self, ir, node, bound: dict | None = None):
         bound = bound or {}
         if isinstance(ir, Literal):
-            return Tensor(np.asarray(ir.value, dtype=np.float64)[()])
+            return Tensor(np.asarray(ir.value, dtype=np.float64)[()])  # a folded constant
         if isinstance(ir, Ref):
             if ir.name in bound:
                 return bound[ir.name]
@@ -319,12 +318,30 @@ class Expressions:
             entry.output_shape(tuple(np.shape(a.value) for a in args), attrs)
         except ShapeError as exc:
             raise self.error(node, str(exc)) from None
-        with np.errstate(all="ignore"):
-            value = np.asarray(forward(entry, [a.value for a in args], attrs),
-                               dtype=np.float64)[()]
+        if ir.op == "transpose" and np.ndim(args[0].value) >= 2:
+            # a view, as torch's: a tensor's numbers are replaced, never changed in place
+            value = np.swapaxes(args[0].value, *attrs.get("dims", (0, 1)))
+        else:
+            with np.errstate(all="ignore"):
+                value = np.asarray(forward(entry, [a.value for a in args], attrs),
+                                   dtype=np.float64)[()]
         needs = not self.no_grad and any(a.requires_grad for a in args)
+        taped, dtypes, numbers = [], [], []
+        for a_ir, a in zip(ir.args, args, strict=True):
+            if isinstance(a_ir, Literal) and np.ndim(a_ir.value) == 0:
+                number = float(a_ir.value)
+                number = int(number) if number.is_integer() and abs(number) < 2 ** 53 \
+                    else number
+                numbers.append(number)
+                taped.append(("n", number))
+            else:
+                dtypes.append((a.dtype, np.ndim(a.value)))
+                taped.append(self.rec.operand(a))
+        dtype = promote(ir.op, dtypes, numbers)
         if not needs:
-            return Tensor(value)
+            out = Tensor(value, dtype=dtype)
+            self.rec.op(out, ir.op, ir.k, attrs_of(ir), taped, bool(self.no_grad))
+            return out
         ref = f"_t{len(self.tape)}"
         operands = []
         leaves = []
@@ -342,10 +359,20 @@ class Expressions:
                 operands.append(Literal(a.value, 0, 0))
         self.tape[ref] = (Apply(ir.op, tuple(operands), ir.line, ir.column, k=ir.k,
                                 attrs=ir.attrs), [False, *leaves])
+        self.values[ref] = value
         if self.call_names:
             self.step_groups[ref] = self.call_names[-1]
-        return Tensor(value, True, ref)
+        out = Tensor(value, True, ref, dtype=dtype)
+        out.grad_fn = grad_fn_of(ir.op, attrs, [np.ndim(a.value) for a in args],
+                                 bool(ir.args) and isinstance(ir.args[0], Literal)
+                                 and np.ndim(ir.args[0].value) == 0)
+        self.rec.op(out, ir.op, ir.k, attrs_of(ir), taped, False)
+        return out
 
+
+
+def attrs_of(ir: Apply) -> dict:
+    return dict(ir.attrs or {})
 
 
 def _as_ir(value):

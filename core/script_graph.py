@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.backprop import backward_pass, local_gradients
 from core.errors import ExpressionError
 from core.graph import build_graph
 from core.ir import Apply, Assign, Declare, Literal, Ref
 from core.language import ParsedProgram
 from core.script_expr import _refs
 from core.script_values import SECOND_BACKWARD, NamedData, Row, Tensor
-from core.trace import Trace
 
 
 class GraphRecorder:
@@ -25,24 +25,32 @@ class GraphRecorder:
         if loss.freed:
             raise self.error(node, SECOND_BACKWARD, "compute the loss again before "
                              "calling .backward() a second time")
-        statements, leaves = self.collect(loss)
+        known: dict[int, np.ndarray] = {}
+        statements, leaves = self.collect(loss, known)
         program = ParsedProgram(self.parser.text, statements)
-        graph = build_graph(program)
+        graph = build_graph(program, known=known)
         groups = graph.groups = self.groups_of(statements, len(graph.nodes))
-        trace = Trace(graph)
+        # the gradients as core.trace.Trace computes them, without its steps: the window
+        # builds those for the iteration it shows
+        found, _ = backward_pass(graph, local_gradients(graph))
         grads: dict[str, np.ndarray | None] = {}
-        before = {n: (0.0 if t.grad is None else np.copy(t.grad))
+        # no copies: a tensor's value and .grad are replaced, never changed in place
+        before = {n: (0.0 if t.grad is None else t.grad)
                   for n, t in self.run.parameters.items()}
         for leaf in leaves:
-            grad = np.asarray(trace.gradient(graph.names[leaf.name]), dtype=np.float64)
+            node = graph.names[leaf.name]
+            grad = np.asarray(found[node] if node in found else
+                              np.zeros_like(graph.nodes[node].value) + 0.0, dtype=np.float64)
             leaf.grad = grad if leaf.grad is None else leaf.grad + grad
         for name, tensor in self.run.parameters.items():
-            grads[name] = None if tensor.grad is None else np.copy(tensor.grad)
-        params = {n: np.copy(t.value) for n, t in self.run.parameters.items()}
+            grads[name] = tensor.grad
+        params = {n: t.value for n, t in self.run.parameters.items()}
         self.run.rows.append(Row(len(self.run.rows) + 1, float(loss.value), params, grads,
                                  graph=graph, grads_before=before, groups=groups))
+        self.rec.backward(loss, len(self.run.rows) - 1)
         for ref in self.reachable(loss):
             self.tape[ref][1][0] = True  # freed, as torch frees the saved tensors
+            self.values.pop(ref, None)
         loss.freed = True
 
     def groups_of(self, statements: list, count: int) -> dict[int, str]:
@@ -94,7 +102,7 @@ class GraphRecorder:
             stack.extend(r.name for r in _refs(self.tape[ref][0]) if r.name in self.tape)
         return seen
 
-    def collect(self, loss: Tensor):
+    def collect(self, loss: Tensor, known: dict):
         refs = sorted(self.reachable(loss), key=lambda r: int(r[2:]))
         if any(self.tape[r][1][0] for r in refs):
             raise ExpressionError(SECOND_BACKWARD)
@@ -103,10 +111,10 @@ class GraphRecorder:
             for leaf in self.tape[ref][1][1:]:
                 leaves[leaf.name] = leaf
         statements = [Declare(t.name, "parameter", t.value, 0, 0) for t in leaves.values()]
-        statements += self.named_steps(refs, loss.ref, set(leaves))
+        statements += self.named_steps(refs, loss.ref, set(leaves), known)
         return statements, list(leaves.values())
 
-    def named_steps(self, refs: list[str], output: str, taken: set[str]) -> list:
+    def named_steps(self, refs: list[str], output: str, taken: set[str], known: dict) -> list:
         """The ops as the script names them (``y_pred``, ``l``); an unnamed op used once
         is written inside the op that uses it, as the straight-line parser does."""
         uses: dict[str, int] = {}
@@ -136,6 +144,8 @@ class GraphRecorder:
                          else a for a in apply.args)
             expr = Apply(apply.op, args, apply.line, apply.column, k=apply.k, attrs=apply.attrs)
             self.expr_refs[id(expr)] = ref
+            if ref in self.values:
+                known[id(expr)] = self.values[ref]
             if ref in inline:
                 written[ref] = expr
             else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.ir import Apply, Ref
+from core.printing import linear_grad_fn
 from core.script_values import Tensor
 
 ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}
@@ -53,6 +54,8 @@ class Optimizer:
     steps: int = 0
     #: the last step's numbers, per parameter name: buffer, or m, v, m̂, v̂
     last: dict[str, dict] = field(default_factory=dict)
+    #: its number on the torch tape (core/script_tape.py)
+    tid: int | None = None
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -66,7 +69,7 @@ class Optimizer:
                 continue
             g = np.asarray(p.grad, dtype=np.float64)
             state = self.state.setdefault(id(p), {})
-            shown: dict = {"grad": g, "before": np.copy(p.value)}
+            shown: dict = {"grad": g, "before": p.value}  # replaced below, not changed
             with np.errstate(all="ignore"):
                 if self.kind == "SGD":
                     if self.momentum:
@@ -75,7 +78,9 @@ class Optimizer:
                         state["buf"] = buf
                         shown["buffer"] = buf
                         g = buf
-                    p.value = np.asarray(p.value - self.lr * g)[()]
+                    new = g * -self.lr  # p − lr·g, with one new array instead of two
+                    new += p.value
+                    p.value = np.asarray(new)[()]
                 else:
                     b1, b2 = self.betas
                     m = b1 * state.get("m", 0.0) + (1 - b1) * g
@@ -86,7 +91,7 @@ class Optimizer:
                     shown.update(m=m, v=v, m_hat=m_hat, v_hat=v_hat)
                     p.value = np.asarray(p.value - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
                                          )[()]
-            shown["after"] = np.copy(p.value)
+            shown["after"] = p.value
             self.last[p.name or "?"] = shown
 
     def record(self) -> dict:
@@ -233,6 +238,8 @@ class ModuleReader:
         y = self.apply("matmul", [x, transposed], node, form="@")
         if "bias" in module.params:
             y = self.apply("add", [y, module.params["bias"]], node)
+        if isinstance(y, Tensor) and y.requires_grad and not y.is_leaf:
+            y.grad_fn = linear_grad_fn(np.ndim(getattr(x, "value", x)), "bias" in module.params)
         return y
 
     def apply(self, op: str, args: list, node, **attrs):
@@ -268,11 +275,14 @@ class ModuleReader:
         lr = given.get("lr", 0.001 if kind == "Adam" else None)
         if not isinstance(lr, (int, float)) or not lr > 0:
             raise self.error(node, "the optimizer needs lr=, a positive number")
-        return Optimizer(kind, list(params), float(lr), float(given.get("momentum", 0.0)))
+        optimizer = Optimizer(kind, list(params), float(lr), float(given.get("momentum", 0.0)))
+        self.rec.optimizer(optimizer)
+        return optimizer
 
     def method_of_object(self, owner, node: ast.Call):
         attr = node.func.attr
         if isinstance(owner, Optimizer) and attr in ("step", "zero_grad") and not node.args:
+            self.rec.optimizer_call(owner, attr)
             if attr == "zero_grad":
                 owner.zero_grad()
             else:

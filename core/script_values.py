@@ -47,6 +47,12 @@ class Tensor:
     module_param: bool = False
     #: the script's name for a tensor that needs no gradient (``X``): its graph node
     data_name: str | None = None
+    #: torch's dtype for it: "float32" (the default), "float64", "int64" or "bool"
+    dtype: str = "float32"
+    #: its number on the torch tape (core/script_tape.py), once recorded
+    tid: int | None = None
+    #: torch's grad_fn where torch has one and the engine does not (``.round()``)
+    grad_fn: str | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -88,6 +94,16 @@ class ScriptRun:
     error: Exception | None = None
     #: the arrays torch drew (nn.Linear's initial numbers, torch.randn), in order
     draws: list[np.ndarray] = field(default_factory=list)
+    #: what the torch side did (core/script_torch.py): "printed" lines, "code", per-row
+    #: torch numbers; empty without the torch check
+    torch: dict = field(default_factory=dict)
+
+
+class Item(float):
+    """``t.item()``: a plain number that remembers its tensor, so that the torch replay
+    prints torch's own number where the script formats it."""
+
+    tid: int | None = None
 
 
 @dataclass(slots=True)

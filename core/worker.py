@@ -6,6 +6,9 @@ stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. A training c
 is answered with ``{"id": n, "training": {"torch_match": […], "losses": […], "error"}}``.
 Forward mode, ``{"id": n, "forward": {"session", "wrt"}}``, is answered with
 ``{"id": n, "forward": {"wrt", "available", "match", "error", "ok", "tangents"}}``.
+A training script, ``{"id": n, "script": {"text", "draws"}}``, is answered with
+``{"id": n, "script": core.script_check.script_report(text, draws)}``: its torch tape
+replayed by torch (the torch side of the command line's script check, too).
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
 node ids agree. A training script, ``{"id": n, "script": {"text", "draws"}}``, is
 answered with ``{"id": n, "script": {"available", "error", "rows", "printed", "code"}}``;
