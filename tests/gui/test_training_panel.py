@@ -226,14 +226,11 @@ def test_the_plot_labels_draw_chinese_after_a_language_switch(window, qtbot):
     from gui.panels.training_panel import TrainingPanel
     from gui.support import fonts
 
-    window.set_language("zh")
-    try:
-        panel = window.findChild(TrainingPanel)
-        qtbot.waitUntil(lambda: panel.loss_axes.get_ylabel() == "损失")
-        assert fonts.CJK_FAMILY in panel.loss_axes.yaxis.label.get_fontfamily()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            panel.plot.draw()
-        assert not [w for w in caught if "missing from font" in str(w.message)]
-    finally:
-        window.set_language("en")  # the translator is the application's: later tests read English
+    window.set_language("zh")  # English again afterwards: tests/gui/conftest.py
+    panel = window.findChild(TrainingPanel)
+    qtbot.waitUntil(lambda: panel.loss_axes.get_ylabel() == "损失")
+    assert fonts.CJK_FAMILY in panel.loss_axes.yaxis.label.get_fontfamily()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        panel.plot.draw()
+    assert not [w for w in caught if "missing from font" in str(w.message)]
