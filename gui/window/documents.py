@@ -80,14 +80,22 @@ class DocumentsMixin:
     def load_example(self, path: str | Path) -> bool:
         """A bundled example by path or name; a lesson script (.py) opens as a script."""
         path = lessons.find_example(path)
+        script = None
         try:
             if path.suffix == ".py":
-                session = Session(read_program(path), title=lesson_title(path.stem))
+                script = read_program(path)
+                session = Session(script, title=lesson_title(path.stem))
             else:
                 session = load_session(path)
             self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
         except ExpressionError as error:
-            self.message_bar.show_message(str(error))
+            if script is None:
+                self.message_bar.show_message(str(error))
+                return False
+            # a lesson the window cannot step (by hand: no backward()): its text in the
+            # editor with the reason at its line, as a failed Apply shows it
+            self.editor_panel.editor.setPlainText(script)
+            self.model.apply_text(script)
             return False
         return True
 

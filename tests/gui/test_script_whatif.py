@@ -35,3 +35,17 @@ def test_a_scripts_variables_are_not_edited_from_the_table(window, qtbot):
     assert not window.model.edit_value("w", "2.0")
     assert "text" in window.model.error.message  # says where the value is given
     assert window.model.session().to_dict() == before
+
+
+def test_a_lesson_the_window_cannot_step_opens_in_the_editor_with_the_reason(window, qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from gui.support.resources import resource
+
+    text = resource("examples", "lessons", "10-regression-by-hand.py").read_text("utf-8")
+    assert not window.load_example("10-regression-by-hand")
+    editor = window.editor_panel.editor
+    assert isinstance(editor, QPlainTextEdit) and editor.toPlainText() == text
+    qtbot.waitUntil(lambda: window.model.error is not None)
+    assert "never calls backward()" in window.model.error.message
+    assert window.model.out_of_date  # the graph on screen is the one before
