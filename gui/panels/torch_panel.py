@@ -269,7 +269,7 @@ class TorchPanel(Panel, QWidget):
         printed = report.get("printed") or []
         self._printed = list(printed)
         self.output.setPlainText("\n".join(self._printed))
-        fill_iterations(self.table, script.run.rows)
+        fill_iterations(self.table, script.run.rows, report.get("rows"))
         self._set_status(*script_status(script, self._pending_text()))
 
     def _show_code(self) -> None:

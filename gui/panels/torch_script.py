@@ -14,8 +14,10 @@ OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
 translate = QCoreApplication.translate
 
 
-def fill_iterations(table: QTableWidget, rows: list) -> None:
-    """One row per iteration: its loss and torch's verdict (the columns are sized once)."""
+def fill_iterations(table: QTableWidget, rows: list, checked: list | None = None) -> None:
+    """One row per iteration: its loss, torch's loss (``checked``: the worker's rows) and
+    torch's verdict (the columns are sized once)."""
+    checked = checked or []
     header = table.horizontalHeader()
     modes = [header.sectionResizeMode(c) for c in range(table.columnCount())]
     for column in range(len(modes)):
@@ -23,8 +25,9 @@ def fill_iterations(table: QTableWidget, rows: list) -> None:
     table.setRowCount(len(rows))
     for i, row in enumerate(rows):
         match = row.torch_match
+        theirs = checked[i].get("loss") if i < len(checked) else None
         cells = [translate("TorchPanel", "iteration {0}: loss").format(row.iteration),
-                 format_value(row.loss), "", "",
+                 format_value(row.loss), "" if theirs is None else format_value(theirs), "",
                  PENDING_MARK if match is None else (OK_MARK if match else BAD_MARK)]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)

@@ -133,6 +133,10 @@ def test_torch_checks_every_iteration_in_the_worker(window, qtbot):
     table = window.findChild(QTableWidget, "torchTable")
     assert table.rowCount() == 100
     assert {table.item(r, 4).text() for r in range(100)} == {"✓"}
+    # torch's own loss (float32) beside ours (float64), within float32's precision
+    for r, row in enumerate(window.model.script.run.rows):
+        assert float(table.item(r, 2).text().replace("−", "-")) == pytest.approx(
+            row.loss, rel=2e-3, abs=1e-6)
     assert set(window.training_panel.torch_marks()) == {"✓"}
     assert window.findChild(QLabel, "torchStatus").text() == "all 100 iterations match"
 
