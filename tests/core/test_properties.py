@@ -209,12 +209,14 @@ def numeric_problems(g: Generated) -> tuple[list[str], int, int]:
         if num is None or finer[node.name] is None or not np.all(np.isfinite(ours)):
             skipped += 1
             continue
-        scale = 1e-6 + 1e-4 * float(np.max(np.abs(num)))
-        if bound > 0.1 * scale or not agrees(finer[node.name], num):
+        # per entry: in sum(exp(exp(w))) at w = [2, 4] the loss's rounding (~1e10) swamps
+        # the first entry's quotient (its gradient 2.4e4 moves the loss by 0.02 a step)
+        keep = bound <= 0.1 * (1e-6 + 1e-4 * np.abs(np.asarray(num)))
+        if not np.any(keep) or not agrees(finer[node.name], num):
             skipped += 1  # rounding could swamp the quotient, or it has not converged
             continue
         checked += 1
-        if not agrees(ours, num):
+        if not agrees(np.asarray(ours)[keep], np.asarray(num)[keep]):
             problems.append(f"finite differences: {node.name}: ours {ours!r}, numeric {num!r}")
     return problems, checked, skipped
 
