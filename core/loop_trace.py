@@ -19,7 +19,7 @@ from core.errors import ExpressionError
 from core.explain import Explanation
 from core.format import format_value
 from core.script_values import Row, ScriptRun, is_script
-from core.steps import KnownState, Step
+from core.steps import ParameterUpdate
 from core.trace import Trace
 from core.values import as_value
 
@@ -51,11 +51,9 @@ def _num(value) -> str:
     return format_value(as_value(np.asarray(value, dtype=np.float64)))
 
 
-class OptimizerStep(Step):
+class OptimizerStep(ParameterUpdate):
     """One parameter's update as the script made it: ``optimizer.step()`` (SGD, with its
     momentum buffer; Adam, with m, v, m_hat, v_hat) or a hand-written line under no_grad."""
-
-    phase = "update"
 
     def __init__(self, trace: Trace, node_id: int, rule: dict, numbers: dict,
                  previous: dict | None = None):
@@ -65,20 +63,6 @@ class OptimizerStep(Step):
         self.numbers = numbers
         #: the same parameter's numbers at the previous update (SGD's buffer, Adam's m, v)
         self.previous = previous or {}
-
-    @property
-    def node(self) -> int:
-        return self.node_id
-
-    def apply(self, known: KnownState) -> None:
-        known.updates[self.node_id] = self.value
-
-    def revert(self, known: KnownState) -> None:
-        known.updates.pop(self.node_id, None)
-
-    @property
-    def target(self) -> str:
-        return self.graph.nodes[self.node_id].label
 
     @cached_property
     def value(self) -> np.ndarray:

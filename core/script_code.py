@@ -15,21 +15,11 @@ import numpy as np
 
 from core.graph import Operand
 from core.ops import OPS
+from core.torch_check import _literal
 
 MAX_SHOWN = 1_000
 MAX_LINES = 3_000
 _MUTATING = {"inplace", "optimizer_call", "backward", "grad_zero", "end_iteration", "print"}
-
-
-def _literal(value) -> str:
-    if np.ndim(value) == 0:
-        x = float(value)
-        if np.isnan(x):
-            return "float('nan')"
-        if np.isinf(x):
-            return "float('inf')" if x > 0 else "-float('inf')"
-        return repr(x)
-    return "[" + ", ".join(_literal(v) for v in np.asarray(value)) + "]"
 
 
 def _number(value) -> str:

@@ -346,15 +346,11 @@ class BackwardStep(Step):
         return Explanation(parts[0].key, parts[0].args, tuple(parts[1:]))
 
 
-class UpdateStep(Step):
-    """Gradient descent on one parameter: ``w ← w − lr · ∂loss/∂w``."""
+class ParameterUpdate(Step):
+    """A step that gives one parameter its new ``value`` (the update phase)."""
 
     phase = "update"
-
-    def __init__(self, trace: Trace, node_id: int, learning_rate: float):
-        super().__init__(trace)
-        self.node_id = node_id
-        self.learning_rate = learning_rate
+    node_id: int
 
     @property
     def node(self) -> int:
@@ -369,6 +365,15 @@ class UpdateStep(Step):
     @property
     def target(self) -> str:
         return self.graph.nodes[self.node_id].label
+
+
+class UpdateStep(ParameterUpdate):
+    """Gradient descent on one parameter: ``w ← w − lr · ∂loss/∂w``."""
+
+    def __init__(self, trace: Trace, node_id: int, learning_rate: float):
+        super().__init__(trace)
+        self.node_id = node_id
+        self.learning_rate = learning_rate
 
     @property
     def equation(self) -> str:

@@ -26,6 +26,7 @@ from core.steps import (  # noqa: F401  (re-exported: callers import steps from 
     KnownState,
     LocalGradientStep,
     NoParameterStep,
+    ParameterUpdate,
     Step,
     UpdateStep,
     d,

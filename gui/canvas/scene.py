@@ -14,7 +14,7 @@ import numpy as np
 from core.format import format_value
 from core.labels import along
 from core.layout import layered_layout, node_keys
-from core.trace import BackwardStep, LocalGradientStep, Trace
+from core.trace import BackwardStep, LocalGradientStep, ParameterUpdate, Trace
 from gui.canvas import grids as grids_module
 from gui.canvas import label_text, placement
 from gui.canvas.groups import call_groups
@@ -116,8 +116,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     # UpdateStep, or a script's optimizer step (core.loop_trace.OptimizerStep)
-    update_steps = {s.node: s for s in trace.steps
-                    if s.phase == "update" and getattr(s, "node", None) is not None}
+    update_steps = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
     texts, grids = {}, {}
     for node in graph.nodes:
         texts[(_VALUE, node.id)] = label_text.value_text(node.value)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from core import labels as rules
 from core.format import format_value
-from core.trace import BackwardStep, LocalGradientStep, UpdateStep
+from core.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from core.values import shape_text
 from gui.canvas import grids, label_text, placement
 from gui.canvas.measure import text_size
@@ -337,7 +337,7 @@ def _numbers(trace, canvas, tangent_labels) -> dict:
     keys = canvas.label_pos.keys() | canvas.label_texts.keys()
     backward = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
-    updates = {s.node: s for s in trace.steps if isinstance(s, UpdateStep)}
+    updates = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
     for key in keys:
         layer, index = key
         if layer == _VALUE:
