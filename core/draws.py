@@ -107,27 +107,28 @@ class Draws:
         torch = self._torch()
         self._generator = torch.Generator().manual_seed(int(seed))
 
+    def _seeded(self):
+        """torch and the program's generator (seeded from the OS without manual_seed)."""
+        torch = self._torch()
+        if self._generator is None:
+            self._generator = torch.Generator()
+            self._generator.seed()
+        return torch, self._generator
+
     def uniform(self, shape: tuple[int, ...], bound: float) -> np.ndarray:
         """Uniform in [-bound, bound], as nn.Linear initialises its weight and bias."""
         given = self._replayed(shape)
         if given is not None:
             return given
-        torch = self._torch()
-        if self._generator is None:
-            self._generator = torch.Generator()
-            self._generator.seed()
-        values = torch.empty(shape).uniform_(-bound, bound, generator=self._generator)
+        torch, generator = self._seeded()
+        values = torch.empty(shape).uniform_(-bound, bound, generator=generator)
         return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])
 
     def draw(self, kind: str, shape: tuple[int, ...]) -> np.ndarray:
         given = self._replayed(shape)
         if given is not None:
             return given
-        torch = self._torch()
-        if self._generator is None:
-            self._generator = torch.Generator()
-            self._generator.seed()
+        torch, generator = self._seeded()
         make = torch.randn if kind == "randn" else torch.rand
-        values = make(*shape, generator=self._generator) if shape else \
-            make((), generator=self._generator)
+        values = make(*shape, generator=generator) if shape else make((), generator=generator)
         return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])

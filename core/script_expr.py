@@ -381,13 +381,4 @@ def _as_ir(value):
     return Literal(np.float64(value), 0, 0)
 
 
-def _refs(expr):
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, Ref):
-            yield e
-        elif isinstance(e, Apply):
-            stack.extend(e.args)
-
 

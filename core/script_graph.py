@@ -8,9 +8,8 @@ import numpy as np
 from core.backprop import backward_pass, local_gradients
 from core.errors import ExpressionError
 from core.graph import build_graph
-from core.ir import Apply, Assign, Declare, Literal, Ref
+from core.ir import Apply, Assign, Declare, Literal, Ref, _refs
 from core.language import ParsedProgram
-from core.script_expr import _refs
 from core.script_values import SECOND_BACKWARD, NamedData, Row, Tensor
 
 
