@@ -1,7 +1,7 @@
 """Tensor math spelled out: one gradient entry as its sum, and tiny explicit Jacobians.
 
-A matmul's backward step shows ``Xᵀ · G`` (a conv2d's, :mod:`core.expand_conv`); a learner who clicks an entry of the result
-gets that entry as the sum it is, with the actual numbers:
+A matmul's backward step shows ``Xᵀ · G``; a learner who clicks an entry of the result
+gets that entry as the sum it is, with the actual numbers (a conv2d's: core.expand_conv):
 
     ∂loss/∂W[0, 1] = Σ_b X[b, 0] · G[b, 1] = 1 · 0.25 + 4 · 0.25 = 1.25
 
