@@ -23,7 +23,7 @@ from gui.canvas.grids import cell_colours
 
 translate = QCoreApplication.translate
 PAD, GAP, GROUP_GAP = 8.0, 6.0, 22.0
-MAX_CELL, MIN_NUMBER_CELL = 44.0, 15.0
+MAX_CELL, MIN_NUMBER_CELL, MIN_CELL = 44.0, 15.0, 5.0
 #: the maps take at most this share of the band's width; the sentences the rest
 MAPS_SHARE = 0.6
 HIGHLIGHT, ARROW, DIM = QColor("#e69500"), QColor(200, 90, 0, 190), QColor(150, 150, 150)
@@ -66,6 +66,7 @@ class FeatureMapsBand(QWidget):
         self.zoom: tuple[int, tuple] | None = None
         self.plan = Plan()
         self.readout = ""
+        self.limit = 8
         #: what was drawn: [(kind, text, QRectF)], and cell rects [(group, map, r, c, QRectF)]
         self._texts: list[tuple[str, str, QRectF]] = []
         self._cells: list[tuple[int, int, int, int, QRectF]] = []
@@ -127,30 +128,41 @@ class FeatureMapsBand(QWidget):
         font.setPointSizeF(size)
         return font
 
-    def _cell_size(self, top: float) -> float:
-        """The largest cell that fits the height left, with the maps in at most
-        MAPS_SHARE of the width (the sentences take the rest)."""
+    def _cell_size(self, top: float, limit: int) -> float:
+        """The largest cell that fits the height left, with at most ``limit`` maps of
+        each tensor in at most MAPS_SHARE of the width (the sentences take the rest)."""
         groups = self.plan.groups
         if not groups:
             return MAX_CELL
         rows = max(g.maps.shape[1] for g in groups)
         height = self.height() - top - PAD - self._line_height()  # the names under maps
-        cols = sum(g.maps.shape[0] * g.maps.shape[2] for g in groups)
-        gaps = sum((g.maps.shape[0] - 1) * GAP for g in groups) \
-            + GROUP_GAP * (len(groups) - 1) + PAD \
-            + sum(self._more_width(g) for g in groups)
+        shown = [min(limit, g.maps.shape[0]) for g in groups]
+        cols = sum(n * g.maps.shape[2] for n, g in zip(shown, groups, strict=True))
+        gaps = sum((n - 1) * GAP for n in shown) + GROUP_GAP * (len(groups) - 1) + PAD \
+            + sum(self._more_width(g, n) for n, g in zip(shown, groups, strict=True))
         width = self.width() * MAPS_SHARE - gaps
         return max(2.0, min(MAX_CELL, height / max(rows, 1), width / max(cols, 1)))
+
+    def _layout(self, top: float) -> tuple[float, int]:
+        """(cell size, maps per tensor): fewer maps ("+N more") rather than cells too
+        small to see."""
+        for limit in (8, 6, 4, 3, 2, 1):
+            cell = self._cell_size(top, limit)
+            if cell >= MIN_CELL:
+                return cell, limit
+        return cell, 1
 
     def _line_height(self) -> float:
         return QFontMetricsF(self._font(9)).height()
 
-    def _more_width(self, group) -> float:
-        return QFontMetricsF(self._font(9)).horizontalAdvance(self._more_text(group)) + GAP \
-            if group.more else 0.0
+    def _more_width(self, group, shown: int) -> float:
+        more = group.more + group.maps.shape[0] - shown
+        return QFontMetricsF(self._font(9)).horizontalAdvance(self._more_text(more)) + GAP \
+            if more else 0.0
 
-    def _more_text(self, group) -> str:
-        return translate("FeatureMaps", "+{0} more").format(group.more)
+    @staticmethod
+    def _more_text(more: int) -> str:
+        return translate("FeatureMaps", "+{0} more").format(more)
 
     # ---- painting ------------------------------------------------------------------
 
@@ -163,10 +175,11 @@ class FeatureMapsBand(QWidget):
         painter.setPen(QPen(QColor("#888888"), 0.8))
         painter.drawLine(0, 0, self.width(), 0)
         self._texts, self._cells = [], []
-        cell = self._cell_size(PAD + self._line_height() + 2)
+        cell, limit = self._layout(PAD + self._line_height() + 2)
+        self.limit = limit  # maps drawn per tensor now
         x = PAD
         for gi, group in enumerate(self.plan.groups):
-            x = self._group(painter, gi, group, x, PAD, cell, ink) + GROUP_GAP
+            x = self._group(painter, gi, group, x, PAD, cell, ink, limit) + GROUP_GAP
         self._arrows(painter)
         self._sentences(painter, x, ink)
         painter.end()
@@ -175,8 +188,9 @@ class FeatureMapsBand(QWidget):
         """The plan's lines in the column right of the maps, wrapped; the readout last."""
         y = PAD
         if self.sample_box.isVisible():
-            self.sample_label.move(int(left), int(PAD))
-            self.sample_box.move(int(left + self.sample_label.width() + 4), int(PAD - 3))
+            box_x = self.width() - PAD - self.sample_box.width()
+            self.sample_box.move(int(box_x), int(PAD - 3))
+            self.sample_label.move(int(box_x - 4 - self.sample_label.width()), int(PAD))
             y = self.sample_box.y() + self.sample_box.height() + 2
         width = self.width() - left - PAD
         metrics = QFontMetricsF(self._font(9.5))
@@ -205,8 +219,11 @@ class FeatureMapsBand(QWidget):
         self._texts.append((kind, elided, rect))
         return y + metrics.height()
 
-    def _group(self, painter, gi: int, group, x: float, y: float, cell: float, ink) -> float:
-        count, rows, cols = group.maps.shape
+    def _group(self, painter, gi: int, group, x: float, y: float, cell: float, ink,
+               limit: int) -> float:
+        _, rows, cols = group.maps.shape
+        count = min(limit, group.maps.shape[0])
+        more = group.more + group.maps.shape[0] - count
         font = self._font(9)
         metrics = QFontMetricsF(font)
         title = group.title
@@ -243,8 +260,8 @@ class FeatureMapsBand(QWidget):
                     painter.setPen(QPen(HIGHLIGHT, 1.8))
                     painter.drawRect(QRectF(left + hc * cell, top + hr * cell, cell, cell)
                                      .adjusted(1, 1, -1, -1))
-            if group.names[m if m < len(group.names) else 0]:
-                name = group.names[m]
+            name = group.names[m] if m < len(group.names) else ""
+            if name and QFontMetricsF(font).horizontalAdvance(name) <= cols * cell + GAP - 2:
                 name_rect = QRectF(left, top + rows * cell + 1,
                                    QFontMetricsF(font).horizontalAdvance(name), metrics.height())
                 painter.setFont(font)
@@ -252,8 +269,8 @@ class FeatureMapsBand(QWidget):
                 painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft, name)
                 self._texts.append(("name", name, name_rect))
             right = left + cols * cell
-        if group.more:
-            more = self._more_text(group)
+        if more:
+            more = self._more_text(more)
             rect = QRectF(right + GAP, top + rows * cell / 2 - metrics.height() / 2,
                           metrics.horizontalAdvance(more), metrics.height())
             painter.setFont(font)
