@@ -24,7 +24,7 @@ from gui.canvas.grids import cell_colours
 translate = QCoreApplication.translate
 PAD, GAP, GROUP_GAP = 8.0, 6.0, 22.0
 MAX_CELL, MIN_NUMBER_CELL, MIN_CELL = 44.0, 15.0, 5.0
-#: the maps take at most this share of the band's width; the sentences the rest
+# the maps take at most this share of the band's width; the sentences the rest
 MAPS_SHARE = 0.6
 HIGHLIGHT, ARROW, DIM = QColor("#e69500"), QColor(200, 90, 0, 190), QColor(150, 150, 150)
 
@@ -62,12 +62,12 @@ class FeatureMapsBand(QWidget):
         self.model = model
         self.dark = False
         self.sample = 0
-        #: (step index, entry index) of a clicked gradient cell
+        # (step index, entry index) of a clicked gradient cell
         self.zoom: tuple[int, tuple] | None = None
         self.plan = Plan()
         self.readout = ""
         self.limit = 8
-        #: what was drawn: [(kind, text, QRectF)], and cell rects [(group, map, r, c, QRectF)]
+        # what was drawn: [(kind, text, QRectF)], and cell rects [(group, map, r, c, QRectF)]
         self._texts: list[tuple[str, str, QRectF]] = []
         self._cells: list[tuple[int, int, int, int, QRectF]] = []
         self.sample_label = QLabel(self)

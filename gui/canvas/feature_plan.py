@@ -19,7 +19,7 @@ from core.trace import BackwardStep, ForwardStep, LocalGradientStep
 from core.values import shape_text
 
 MAX_CHANNELS = 8
-#: a map of at most this many rows and columns shows its numbers; larger: a heat map
+# a map of at most this many rows and columns shows its numbers; larger: a heat map
 NUMBERS_UP_TO = 6
 IMAGE_OPS = ("conv2d", "max_pool2d", "avg_pool2d")
 
@@ -29,23 +29,23 @@ class Group:
     """One tensor as a strip of maps (channels of one sample) or of kernels."""
 
     title: str
-    #: (maps, rows, cols) as shown
+    # (maps, rows, cols) as shown
     maps: np.ndarray
-    #: what each map is called under it ("c0", "W[1, 0]" …)
+    # what each map is called under it ("c0", "W[1, 0]" …)
     names: list[str]
-    #: channels (or kernels) not shown
+    # channels (or kernels) not shown
     more: int = 0
-    #: "maps" or "kernels" (kernels: map m is W[m // C, m % C])
+    # "maps" or "kernels" (kernels: map m is W[m // C, m % C])
     kind: str = "maps"
-    #: the tensor's own name and full index of map m's cell (r, c): for readouts, zooms
+    # the tensor's own name and full index of map m's cell (r, c): for readouts, zooms
     name: str = ""
     index_of: object = None
-    #: clicking a cell spells the entry out (a conv gradient)
+    # clicking a cell spells the entry out (a conv gradient)
     clickable: bool = False
-    #: (map, row, col) cells to light up, and cells greyed out with their reason shown
+    # (map, row, col) cells to light up, and cells greyed out with their reason shown
     highlight: set = field(default_factory=set)
     dimmed: set = field(default_factory=set)
-    #: windows outlined on every map: (row0, col0, row1, col1), ends excluded
+    # windows outlined on every map: (row0, col0, row1, col1), ends excluded
     windows: list = field(default_factory=list)
 
 
@@ -53,11 +53,11 @@ class Group:
 class Plan:
     groups: list[Group] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    #: ((group, map, row, col), (group, map, row, col)): a gradient going somewhere
+    # ((group, map, row, col), (group, map, row, col)): a gradient going somewhere
     arrows: list = field(default_factory=list)
-    #: how many samples the batch has (a selector shows when more than one)
+    # how many samples the batch has (a selector shows when more than one)
     samples: int = 1
-    #: the step's conv node and the input position whose gradient is shown (zoomable)
+    # the step's conv node and the input position whose gradient is shown (zoomable)
     zoom: tuple | None = None
 
 
