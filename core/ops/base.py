@@ -166,6 +166,10 @@ class Op:
         return f"{shape_text(out_shape)} → {shape_text(shapes[position])}"
 
 
+#: attributes written into texts by their own name ({k} is powc's, filled by its caller)
+NAMED_NUMBERS = ("negative_slope", "alpha", "beta", "threshold", "p")
+
+
 def fill_attrs(template: str, attrs: Mapping[str, Any]) -> str:
     """Put an op's attributes into its text: ``{dims}`` becomes ``, dim=1`` (and
     ``keepdim=True``) or nothing, ``{d}`` the dim, ``{shape}`` the target shape."""
@@ -185,10 +189,10 @@ def fill_attrs(template: str, attrs: Mapping[str, Any]) -> str:
         text = text.replace("{sq}", "" if dim is None else str(dim))
     if "{d0}" in text:
         text = text.replace("{d0}", str(attrs["dims"][0])).replace("{d1}", str(attrs["dims"][1]))
-    if "{" in text:  # a number attribute by its name: {negative_slope}, {p} …
-        for key, value in attrs.items():
-            if type(value) in (int, float) and "{" + key + "}" in text:
-                text = text.replace("{" + key + "}", str(value))
+    if "{" in text:  # the activations' and dropout's number attributes, by name
+        for key in NAMED_NUMBERS:
+            if "{" + key + "}" in text and key in attrs:
+                text = text.replace("{" + key + "}", str(attrs[key]))
     return text
 
 
