@@ -2,7 +2,7 @@
 
 ``from core.ops import OPS`` gives every op: element-wise arithmetic and functions,
 reductions and softmax, linear algebra and shape ops, losses, convolution and pooling
-(:mod:`core.ops.conv`), the activation lesson's functions and dropout
+(:mod:`core.ops.conv`, :mod:`core.ops.pooling`), the activation lesson's functions and dropout
 (:mod:`core.ops.activations`). ``SPELLINGS`` says how the last two families are called.
 """
 
@@ -14,6 +14,7 @@ from core.ops import (  # noqa: F401 - they register
     elementwise,
     linalg,
     losses,
+    pooling,
     reductions,
 )
 from core.ops.base import (
@@ -35,7 +36,8 @@ from core.ops.elementwise import UNARY_FUNCTIONS
 
 #: call name -> (its Spelling, the family's argument check)
 SPELLINGS = {name: (spelling, family.check_arguments)
-             for family in (conv, activations) for name, spelling in family.SPELLINGS.items()}
+             for family in (conv, pooling, activations)
+             for name, spelling in family.SPELLINGS.items()}
 
 __all__ = ["ELEMENTWISE", "OPS", "REDUCTION", "SPELLINGS", "VJP", "Op", "ShapeError",
            "UNARY_FUNCTIONS",

@@ -358,9 +358,4 @@ class FeatureMapsBand(QWidget):
                 for g, m, r, c, q in self._cells]
 
 
-def zoom_highlights(band: FeatureMapsBand) -> dict[str, set]:
-    """Group title → its lit cells (for tests and the window's checks)."""
-    return {g.title: set(g.highlight) for g in band.plan.groups}
-
-
-__all__ = ["FeatureMapsBand", "zoom_highlights"]
+__all__ = ["FeatureMapsBand", "translated_texts", "wrapped"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from core.ops.conv import argmax_cells, conv_geometry
+from core.ops.conv import conv_geometry
+from core.ops.pooling import argmax_cells
 from core.trace import BackwardStep, ForwardStep, LocalGradientStep
 from core.values import shape_text
 
