@@ -5,6 +5,7 @@ the registry op alone (:mod:`core.ops.conv`): its forward, then its VJP for the 
 and for the weight, in float64. ``torch_ms`` is torch CPU's ``F.conv2d`` forward and
 ``backward`` with both needing gradients, in float32. Both on the same threads (set by
 bench_engine before numpy loads), medians over interleaved blocks. Target: ≤ 3×.
+``trace_cpu_ms``/``torch_cpu_ms``: the same runs' CPU time, steadier on a shared machine.
 
     python benchmarks/bench_conv.py [--repeat 7]
 """
@@ -33,23 +34,24 @@ def _inputs():
     return rng.normal(size=SHAPES["x"]), rng.normal(size=SHAPES["w"]) * 0.3
 
 
-def time_ours(x, w) -> float:
+def time_ours(x, w) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of forward + both VJPs."""
     entry = OPS["conv2d"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out = forward(entry, (x, w), ATTRS)
     g = np.ones_like(out)
     vjp(entry, g, None, (x, w), out, ATTRS, 0)
     vjp(entry, g, None, (x, w), out, ATTRS, 1)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def time_torch(torch, x, w) -> float:
+def time_torch(torch, x, w) -> tuple[float, float]:
     xt = torch.tensor(x, dtype=torch.float32, requires_grad=True)
     wt = torch.tensor(w, dtype=torch.float32, requires_grad=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out = torch.nn.functional.conv2d(xt, wt, stride=1, padding=1)
     out.backward(torch.ones_like(out))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def measure_conv(repeat: int, threads: int = 1) -> dict:
@@ -69,8 +71,11 @@ def measure_conv(repeat: int, threads: int = 1) -> dict:
         ours += [time_ours(x, w) for _ in range(BLOCK)]
         if torch is not None:
             theirs += [time_torch(torch, x, w) for _ in range(BLOCK)]
-    median = lambda xs: round(statistics.median(xs) * 1000, 3) if xs else None  # noqa: E731
-    return {"case": "conv", "trace_ms": median(ours), "torch_ms": median(theirs),
+    def median(xs: list, which: int) -> float | None:
+        return round(statistics.median(x[which] for x in xs) * 1000, 3) if xs else None
+
+    return {"case": "conv", "trace_ms": median(ours, 0), "torch_ms": median(theirs, 0),
+            "trace_cpu_ms": median(ours, 1), "torch_cpu_ms": median(theirs, 1),
             "threads": threads}
 
 
