@@ -54,7 +54,7 @@ def conv_cases(draw):
     return x, weight, bias, attrs, rng
 
 
-@settings(max_examples=examples(60, 3_000), deadline=None)
+@settings(max_examples=examples(40, 3_000), deadline=None)
 @given(conv_cases())
 def test_conv2d_forward_vjp_jvp_match_torch(case):
     x, w, b, attrs, rng = case
@@ -107,7 +107,7 @@ def _pool_check(key, torch_fn, x, attrs, rng):
     assert_same(jvp(entry, (tangent,), (x,), out, attrs), their_tangent.numpy())
 
 
-@settings(max_examples=examples(60, 3_000), deadline=None)
+@settings(max_examples=examples(40, 3_000), deadline=None)
 @given(pool_cases(ties=True))
 def test_max_pool2d_sends_each_gradient_to_the_first_maximum_as_torch(case):
     x, attrs, rng = case
@@ -115,7 +115,7 @@ def test_max_pool2d_sends_each_gradient_to_the_first_maximum_as_torch(case):
                                                       attrs["padding"]), x, attrs, rng)
 
 
-@settings(max_examples=examples(40, 2_000), deadline=None)
+@settings(max_examples=examples(30, 2_000), deadline=None)
 @given(pool_cases(ties=False), st.booleans())
 def test_avg_pool2d_matches_torch(case, include_pad):
     x, attrs, rng = case
