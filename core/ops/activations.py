@@ -201,6 +201,15 @@ def _dropout_text(head: str):
     return text
 
 
+def _dropout_code(at) -> str:
+    """Where torch drew a mask, the code multiplies by the same mask (declared as data
+    with its values, as drawn numbers are), so that it gives these numbers when run."""
+    p = at.get("p", 0.5)
+    if at.get("training", True) and 0.0 < p < 1.0:
+        return "{0} * ({1} / (1 - {p}))"
+    return _dropout_text("F.dropout")(at)
+
+
 op(
     key="dropout", symbol="dropout", arity=2,
     forward=_dropout,
@@ -209,7 +218,7 @@ op(
                               like(i[0] * _scale(at), out)),
     text="dropout({0:bare}, p={p})", text_rule=_dropout_text("dropout"),
     local_text=("{1} / (1 − {p})", "{0} / (1 − {p})"),
-    code="F.dropout({0:bare}, p={p})", code_rule=_dropout_text("F.dropout"),
+    code="F.dropout({0:bare}, p={p})", code_rule=_dropout_code,
     torch=_dropout_torch,
     tensor_args=True,
     no_grad=(1,),

@@ -113,3 +113,25 @@ def test_dropout_forward_and_vjp_scale_by_one_over_one_minus_p(p, training):
     theirs.backward(_t(g))
     assert_same(grad, leaf.grad.numpy())
     assert_same(tangent_out, tangent * (mask / (1 - p) if training and 0 < p < 1 else mask))
+
+
+def test_the_generated_torch_code_reproduces_the_dropout_numbers(tmp_path):
+    import json  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parents[2]
+    text = ("import torch\nimport torch.nn.functional as F\ntorch.manual_seed(5)\n"
+            "x = torch.randn(3, 4, requires_grad=True)\nd = F.dropout(F.gelu(x), 0.3)\n"
+            "loss = (d * d).sum()\n")
+    run = subprocess.run([sys.executable, str(root / "main.py"), "--headless", "--expr", text,
+                          "--json"], capture_output=True, text=True, timeout=120, cwd=root)
+    data = json.loads(run.stdout)
+    script = tmp_path / "generated.py"
+    script.write_text(data["torch"]["code"])
+    printed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                             timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    # the code's float32 loss, as torch prints it, is ours rounded
+    assert f"tensor({data['values']['loss']:.4f}" in printed.stdout
