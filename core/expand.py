@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.backprop import Contribution
-from core.expand_conv import ConvZoom, conv_zoom
+from core.expand_conv import ConvZoom, conv_zoom, max_pool_entry
 from core.format import format_number
 from core.ops import OPS, jacobian
 from core.trace import BackwardStep, LocalGradientStep, Trace, d
@@ -90,6 +90,10 @@ def expand_element(trace: Trace, step: BackwardStep, index: tuple[int, ...],
                f"{d(step.output_label, _label(consumer))})"
     if consumer.op == "conv2d":
         return conv_entry(trace, step, index, contribution).text
+    if consumer.op == "max_pool2d":
+        return max_pool_entry(target, np.broadcast_to(g, np.shape(consumer.value)),
+                              graph.nodes[consumer.inputs[0]].value, consumer.attrs, index,
+                              value[index], d(step.output_label, _label(consumer)))
     if c.local is not None:
         local = np.broadcast_to(np.asarray(c.local, dtype=np.float64),
                                 np.broadcast_shapes(np.shape(c.local), g.shape))

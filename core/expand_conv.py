@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.format import format_number
-from core.ops.conv import conv_geometry
+from core.ops.conv import _pool_geometry, conv_geometry, out_size
 
 FIRST_TERMS = 4
 
@@ -128,3 +128,29 @@ def conv_zoom(target: str, g: np.ndarray, inputs: list, names: list[str], attrs,
         body = _sum_text(values)
     text = f"{target} = {rule} = {body} = {format_number(result)}  (G = {g_name})"
     return ConvZoom(text, tuple(pairs), position)
+
+
+def max_pool_entry(target: str, g: np.ndarray, x: np.ndarray, attrs, index, result: float,
+                   g_name: str) -> str:
+    """One entry of a max-pool input's gradient: the G of every window whose first
+    largest cell it is, or 0 and why."""
+    from core.ops.pooling import argmax_cells  # noqa: PLC0415 - pooling imports conv
+
+    x = np.asarray(x, dtype=np.float64)
+    _, where = argmax_cells(x, attrs)
+    index = tuple(int(k) for k in index)
+    lead, (r, c) = index[:-2], index[-2:]
+    flat = r * x.shape[-1] + c
+    windows = [w for w in np.ndindex(*where.shape[-2:]) if where[lead + w] == flat]
+    if not windows:
+        kernel, stride, pad = _pool_geometry(attrs)
+        rows = [y for y in range(out_size(x.shape[-2], kernel[0], stride[0], pad[0]))
+                if 0 <= r - (y * stride[0] - pad[0]) < kernel[0]]
+        cols = [k for k in range(out_size(x.shape[-1], kernel[1], stride[1], pad[1]))
+                if 0 <= c - (k * stride[1] - pad[1]) < kernel[1]]
+        why = "it is the first largest of no window it is in" if rows and cols else \
+            "no window covers it (the windows that fit stop before it)"
+        return f"{target} = 0: {why}, so it does not move the output  (G = {g_name})"
+    terms = " + ".join(f"G[{', '.join(str(i) for i in lead + w)}]" for w in windows)
+    values = " + ".join(_n(g[lead + w]) for w in windows)
+    return f"{target} = {terms} = {values} = {format_number(result)}  (G = {g_name})"

@@ -250,6 +250,15 @@ def _backward(plan: Plan, trace, step, c, node, sample: int, zoom, texts: Texts)
         return
     if node.op == "max_pool2d":
         _max_pool_routes(plan, node, ins, g, c, me, sample, texts)
+        plan.lines.append(texts.click)
+        if zoom is not None:
+            from core.expand import expand_element  # noqa: PLC0415 - on a click only
+
+            try:
+                plan.lines.append(expand_element(trace, step, zoom,
+                                                 step.contributions.index(c)))
+            except (IndexError, ValueError):
+                pass
         return
     plan.groups.append(maps_group(g_name, g_name, g, sample))
     if node.op == "dropout":
@@ -283,6 +292,7 @@ def _max_pool_routes(plan, node, ins, g, c, me, sample, texts) -> None:
     result.dimmed = {(m, r, col) for m in range(len(result.maps)) for r in range(rows)
                      for col in range(cols)} - hit
     plan.lines.append(texts.maxpool_route)
+    result.clickable = True
 
 
 def pool_windows(attrs, size, out) -> list[tuple[int, int, int, int]]:

@@ -73,3 +73,22 @@ def test_bias_entry_sums_g():
     zoom = conv_entry(trace, step, (1,))
     assert zoom.text.startswith("∂loss/∂b[1] = Σ_b Σ_y Σ_x G[b, 1, y, x] = ")
     assert "(28 more terms)" in zoom.text  # 2 samples × 4 × 4 positions, 4 shown
+
+
+def test_a_max_pool_input_entry_names_its_windows_or_says_why_it_gets_0():
+    text = ("import torch.nn.functional as F\n"
+            "r = param([[[[0.0, 0, 1, 0, 2], [0, 0, 0.5, 0, 3], [0, 0, 0.5, 2.5, 3],"
+            " [0, 0.5, 2, 1, 2], [0, 0, 1, 1, 3]]]])\n"
+            "m = F.max_pool2d(r, 2)\nloss = (m * m).sum()\n")
+    trace = build_trace(text)
+    step = _step(trace, "r")
+    m = trace.graph.nodes[trace.graph.names["m"]].value
+    assert expand_element(trace, step, (0, 0, 2, 3)) == \
+        f"∂loss/∂r[0, 0, 2, 3] = G[0, 0, 1, 1] = {format_number(2 * m[0, 0, 1, 1])} = " \
+        f"{format_number(2 * m[0, 0, 1, 1])}  (G = ∂loss/∂m)"
+    # a tie: the first zero of the top-left window takes it all, the second gets 0
+    assert expand_element(trace, step, (0, 0, 0, 0)).startswith("∂loss/∂r[0, 0, 0, 0] = "
+                                                               "G[0, 0, 0, 0]")
+    assert "it is the first largest of no window it is in" in \
+        expand_element(trace, step, (0, 0, 0, 1))
+    assert "no window covers it" in expand_element(trace, step, (0, 0, 4, 4))

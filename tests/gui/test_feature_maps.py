@@ -167,3 +167,17 @@ def test_dropout_shows_its_mask_and_scale(window, qtbot):
     np.testing.assert_array_equal(band.plan.groups[1].maps, mask[0])
     assert OPS["dropout"].forward(np.ones(2), np.array([1.0, 0.0]), 0.25).tolist() == \
         [1 / 0.75, 0.0]
+
+
+def test_clicking_a_max_pool_input_cell_says_where_its_gradient_comes_from(window, qtbot):
+    window.load_example(CONV)
+    band = _goto(window, qtbot, lambda g, s: s.phase == "backward" and s.node_id == g.names["r"])
+    result = len(band.plan.groups) - 1
+    rect = next(r for g, m, row, col, r in band.cell_rects() if (g, m, row, col) == (result, 0,
+                                                                                   0, 1))
+    qtbot.mouseClick(band, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(rect[0] + rect[2] / 2), int(rect[1] + rect[3] / 2)))
+    # r[0, 0, 0, 1] ties with r[0, 0, 0, 0] at 0: the first one takes the window's gradient
+    assert any(line.startswith("∂loss/∂r[0, 0, 0, 1] = 0: it is the first largest of no "
+                               "window it is in") for line in band.plan.lines)
+    assert not _overlaps(band.label_boxes())
