@@ -255,6 +255,10 @@ class FeatureMapsBand(QWidget):
             for r0, c0, r1, c1 in group.windows:
                 painter.drawRect(QRectF(left + c0 * cell, top + r0 * cell, (c1 - c0) * cell,
                                         (r1 - r0) * cell))
+            for (hm, hr, hc) in group.selected:
+                if hm == m and hr < rows and hc < cols:
+                    painter.setPen(QPen(ink, 2.6))
+                    painter.drawRect(QRectF(left + hc * cell, top + hr * cell, cell, cell))
             for (hm, hr, hc) in group.highlight:
                 if hm == m and hr < rows and hc < cols:
                     painter.setPen(QPen(HIGHLIGHT, 1.8))

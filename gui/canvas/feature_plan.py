@@ -46,6 +46,8 @@ class Group:
     # (map, row, col) cells to light up, and cells greyed out with their reason shown
     highlight: set = field(default_factory=set)
     dimmed: set = field(default_factory=set)
+    # the clicked cell
+    selected: set = field(default_factory=set)
     # windows outlined on every map: (row0, col0, row1, col1), ends excluded
     windows: list = field(default_factory=list)
 
@@ -243,22 +245,24 @@ def _backward(plan: Plan, trace, step, c, node, sample: int, zoom, texts: Texts)
         else:
             plan.groups.append(maps_group(g_name, g_name, g, sample))
             return
-        plan.lines.append(texts.click)
         plan.zoom = (step.index, c.position)
-        if zoom is not None:
+        if zoom is None:
+            plan.lines.append(texts.click)
+        else:
             _highlight_zoom(plan, trace, step, c, zoom, sample)
         return
     if node.op == "max_pool2d":
         _max_pool_routes(plan, node, ins, g, c, me, sample, texts)
-        plan.lines.append(texts.click)
-        if zoom is not None:
-            from core.expand import expand_element  # noqa: PLC0415 - on a click only
+        if zoom is None:
+            plan.lines.append(texts.click)
+            return
+        from core.expand import expand_element  # noqa: PLC0415 - on a click only
 
-            try:
-                plan.lines.append(expand_element(trace, step, zoom,
-                                                 step.contributions.index(c)))
-            except (IndexError, ValueError):
-                pass
+        try:  # the clicked entry first: the route sentence may not fit under it
+            plan.lines.insert(1, expand_element(trace, step, zoom, step.contributions.index(c)))
+        except (IndexError, ValueError):
+            return
+        plan.groups[-1].selected.add(tuple(zoom[-3:]) if len(zoom) >= 3 else (0, *zoom))
         return
     plan.groups.append(maps_group(g_name, g_name, g, sample))
     if node.op == "dropout":
