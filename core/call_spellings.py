@@ -23,9 +23,10 @@ class SpelledCalls:
     """``F.conv2d(x, w, stride=2)`` and the other calls a Spelling describes."""
 
     #: the program's statements so far, and declarations a call adds before its own
-    #: statement (dropout's mask); the parser gives each its own lists
-    statements: list = []
-    pending: list = []
+    #: statement (dropout's mask); the parser gives each its own lists (these defaults
+    #: are empty and cannot be added to by mistake)
+    statements: list | tuple = ()
+    pending: list | tuple = ()
 
     def spelled_call(self, name: str, node: ast.Call, args: list[ast.expr], method: bool,
                      depth: int):
