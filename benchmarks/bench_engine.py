@@ -22,6 +22,9 @@ read), ``torch_ms`` torch CPU's forward + backward of the same net in its defaul
 (float32), ``torch64_ms`` the same in float64, the engine's own dtype; all medians over
 ``--repeat`` interleaved blocks of 5 runs each. Target: trace_ms ≤ 3 × torch_ms.
 
+And ``{"case": "conv", …}`` (issue 22, from bench_conv.py): conv2d's forward + VJP on a
+64×1×28×28 batch with 8 kernels of 3×3, the op alone beside torch float32. Target: ≤ 3×.
+
 Both engines get the same threads (``--threads``, default 1: numpy's OpenBLAS through
 ``OPENBLAS_NUM_THREADS``, set before numpy loads, and ``torch.set_num_threads``). On a
 2-core machine the two thread pools otherwise spin after their work and steal each
@@ -222,12 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = measure([int(s) for s in args.sizes.split(",")], max(1, args.repeat))
     mlp = None if args.no_mlp else measure_mlp(max(1, args.repeat), max(1, args.threads))
+    conv = None
+    if not args.no_mlp:
+        from bench_conv import measure_conv  # noqa: PLC0415 - beside this file
+
+        conv = measure_conv(max(1, args.repeat), max(1, args.threads))
     if not args.no_mlp:  # issue 12: the training scripts' rows
         from bench_training import measure_training  # noqa: PLC0415 - beside this file
 
         results += measure_training(max(1, args.repeat))
     if args.json:
-        print(json.dumps(results + ([mlp] if mlp else [])))
+        print(json.dumps(results + ([mlp] if mlp else []) + ([conv] if conv else [])))
         return 0
     print(f"{'nodes':>7} {'parse ms':>9} {'trace ms':>9} {'total ms':>9} {'micrograd ms':>13}"
           f" {'trace/micrograd':>16}")
@@ -242,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     if mlp:
         print(f"mlp 784→128→10, batch 64: trace {mlp['trace_ms']} ms, torch {mlp['torch_ms']} ms"
               f" (float32), {mlp['torch64_ms']} ms (float64)")
+    if conv:
+        print(f"conv2d 64×1×28×28, 8 kernels 3×3, forward + VJP: ours {conv['trace_ms']} ms, "
+              f"torch {conv['torch_ms']} ms (float32)")
     return 0
 
 

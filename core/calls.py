@@ -13,12 +13,15 @@ import math
 
 import numpy as np
 
+from core.call_spellings import SpelledCalls
 from core.ir import Apply, Literal, fold
+from core.ops import SPELLINGS
 from core.values import MAX_ENTRIES
 
-#: elementwise functions also reachable as F.<name>
+#: elementwise functions also reachable as F.<name> (and the spelled ops written so)
 F_FUNCTIONS = ("relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
-               "binary_cross_entropy", "cross_entropy", "nll_loss")
+               "binary_cross_entropy", "cross_entropy", "nll_loss",
+               *(name for name, (spelling, _) in SPELLINGS.items() if "F" in spelling.forms))
 REDUCTIONS = ("sum", "mean", "max", "min")
 MATMULS = ("matmul", "mm", "mv", "dot")
 SHAPE_METHODS = ("t", "transpose", "reshape", "view", "flatten", "unsqueeze", "squeeze")
@@ -42,7 +45,7 @@ def dotted(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
-class CallReader:
+class CallReader(SpelledCalls):
     """Mixed into the parser: reads arguments (ints, shapes, keywords) of one call."""
 
     draws = None  # the parser's core.draws.Draws
@@ -160,6 +163,8 @@ class CallReader:
         def apply(key: str, ops, **attrs):
             return fold(Apply(key, tuple(ops), line, column, attrs=attrs or None))
 
+        if name in SPELLINGS:
+            return self.spelled_call(name, node, args, method, depth)
         if name in MATMULS:
             kws = self.keywords(node, name, ())
             del kws

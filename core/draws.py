@@ -132,3 +132,13 @@ class Draws:
         make = torch.randn if kind == "randn" else torch.rand
         values = make(*shape, generator=generator) if shape else make((), generator=generator)
         return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])
+
+    def mask(self, shape: tuple[int, ...], keep: float) -> np.ndarray:
+        """Dropout's mask as torch's ``F.dropout`` draws it on the CPU: a tensor of the
+        input's shape filled by ``bernoulli_(1 − p)`` (1 keeps an entry, 0 drops it)."""
+        given = self._replayed(shape)
+        if given is not None:
+            return given
+        torch, generator = self._seeded()
+        values = torch.empty(shape).bernoulli_(keep, generator=generator)
+        return self._keep(np.asarray(values.double().numpy(), dtype=np.float64)[()])

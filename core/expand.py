@@ -1,7 +1,7 @@
 """Tensor math spelled out: one gradient entry as its sum, and tiny explicit Jacobians.
 
 A matmul's backward step shows ``Xᵀ · G``; a learner who clicks an entry of the result
-gets that entry as the sum it is, with the actual numbers:
+gets that entry as the sum it is, with the actual numbers (a conv2d's: core.expand_conv):
 
     ∂loss/∂W[0, 1] = Σ_b X[b, 0] · G[b, 1] = 1 · 0.25 + 4 · 0.25 = 1.25
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.backprop import Contribution
+from core.expand_conv import ConvZoom, conv_zoom, max_pool_entry
 from core.format import format_number
 from core.ops import OPS, jacobian
 from core.trace import BackwardStep, LocalGradientStep, Trace, d
@@ -87,6 +88,12 @@ def expand_element(trace: Trace, step: BackwardStep, index: tuple[int, ...],
             rule = f"Σ_i {an}[i, {j}] · G[i]"
         return f"{target} = {rule} = {_terms(pairs)} = {result}  (G = " \
                f"{d(step.output_label, _label(consumer))})"
+    if consumer.op == "conv2d":
+        return conv_entry(trace, step, index, contribution).text
+    if consumer.op == "max_pool2d":
+        return max_pool_entry(target, np.broadcast_to(g, np.shape(consumer.value)),
+                              graph.nodes[consumer.inputs[0]].value, consumer.attrs, index,
+                              value[index], d(step.output_label, _label(consumer)))
     if c.local is not None:
         local = np.broadcast_to(np.asarray(c.local, dtype=np.float64),
                                 np.broadcast_shapes(np.shape(c.local), g.shape))
@@ -96,6 +103,23 @@ def expand_element(trace: Trace, step: BackwardStep, index: tuple[int, ...],
         rule = "G · local" if len(pairs) == 1 else "Σ G · local over the broadcast copies"
         return f"{target} = {rule} = {_terms(pairs)} = {result}"
     return f"{target} = {result}"
+
+
+def conv_entry(trace: Trace, step: BackwardStep, index: tuple[int, ...],
+               contribution: int = 0) -> ConvZoom:
+    """A conv2d input's gradient entry as its sum, with the cells its terms read."""
+    graph = trace.graph
+    c: Contribution = step.contributions[contribution]
+    node, consumer = graph.nodes[step.node_id], graph.nodes[c.consumer]
+    index = tuple(int(i) for i in index)
+    value = np.asarray(c.value)
+    operands = [graph.nodes[i] for i in consumer.inputs]
+    return conv_zoom(f"{d(step.output_label, _label(node))}{_index(index)}",
+                     np.asarray(np.broadcast_to(c.upstream, np.shape(consumer.value)),
+                                dtype=np.float64),
+                     [n.value for n in operands], [n.label for n in operands], consumer.attrs,
+                     c.position, index, value[index],
+                     d(step.output_label, _label(consumer)))
 
 
 def _sources(index: tuple[int, ...], shape: tuple[int, ...], full: tuple[int, ...]) -> list:

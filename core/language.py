@@ -99,6 +99,9 @@ class _Parser(CallReader):
         #: local name -> module ("F" -> "torch.nn.functional")
         self.aliases = {"torch": "torch", "F": "torch.nn.functional"}
         self.draws = Draws()
+        #: the statements so far and declarations a call adds (core.call_spellings)
+        self.statements: list = []
+        self.pending: list = []
 
     # positions: ast gives UTF-8 byte offsets, people count characters from 1
     def pos(self, node: ast.AST) -> tuple[int, int]:
@@ -457,10 +460,14 @@ def _parse(text: str) -> ParsedProgram:
         raise ExpressionError(f"the program has more than {MAX_STATEMENTS:,} statements")
     parser = _Parser(text)
     program = ParsedProgram(text)
+    parser.statements = program.statements
     last = len(tree.body) - 1
     for i, node in enumerate(tree.body):
         try:
-            program.statements.extend(parser.statement(node, i == last))
+            statements = parser.statement(node, i == last)
+            program.statements.extend(parser.pending)  # a dropout's mask, before its line
+            parser.pending.clear()
+            program.statements.extend(statements)
         except RecursionError:  # before MAX_DEPTH, e.g. a long chain of x.exp().exp()…
             raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
                                   hint="split it over several lines") from None

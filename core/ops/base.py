@@ -93,6 +93,8 @@ class Op:
     rule_shapes: Callable[..., str] | None = None
     #: (input shapes, attrs, position) -> the rule template where it depends on the ranks
     rule_text: Callable[..., str] | None = None
+    #: (attrs) -> the formula template, where it depends on the attributes (stride …)
+    text_rule: Callable[[Mapping[str, Any]], str] | None = None
     #: (attrs) -> the torch code template, where it depends on the spelling (mm, .T …)
     code_rule: Callable[[Mapping[str, Any]], str] | None = None
     #: (inputs, attrs) -> the N of a mean (``{n}`` in the local text); None: the input's size
@@ -121,6 +123,8 @@ class Op:
     def text_for(self, attrs: Mapping[str, Any]) -> str:
         if self.key == "powc":
             return "{0}" + power_symbol(attrs["k"])
+        if self.text_rule is not None:
+            return fill_attrs(self.text_rule(attrs), attrs)
         return fill_attrs(self.text, attrs)
 
     def local_text_for(self, attrs: Mapping[str, Any]) -> tuple[str, ...]:
@@ -162,6 +166,10 @@ class Op:
         return f"{shape_text(out_shape)} → {shape_text(shapes[position])}"
 
 
+#: attributes written into texts by their own name ({k} is powc's, filled by its caller)
+NAMED_NUMBERS = ("negative_slope", "alpha", "beta", "threshold", "p")
+
+
 def fill_attrs(template: str, attrs: Mapping[str, Any]) -> str:
     """Put an op's attributes into its text: ``{dims}`` becomes ``, dim=1`` (and
     ``keepdim=True``) or nothing, ``{d}`` the dim, ``{shape}`` the target shape."""
@@ -181,6 +189,10 @@ def fill_attrs(template: str, attrs: Mapping[str, Any]) -> str:
         text = text.replace("{sq}", "" if dim is None else str(dim))
     if "{d0}" in text:
         text = text.replace("{d0}", str(attrs["dims"][0])).replace("{d1}", str(attrs["dims"][1]))
+    if "{" in text:  # the activations' and dropout's number attributes, by name
+        for key in NAMED_NUMBERS:
+            if "{" + key + "}" in text and key in attrs:
+                text = text.replace("{" + key + "}", str(attrs[key]))
     return text
 
 

@@ -117,6 +117,7 @@ EXAMPLE_TITLES = (
     QT_TRANSLATE_NOOP("Examples", "Mean squared error over four samples"),
     QT_TRANSLATE_NOOP("Examples", "A tanh neuron (micrograd)"),
     QT_TRANSLATE_NOOP("Examples", "A one-layer network: h = relu(X @ W + b)"),
+    QT_TRANSLATE_NOOP("Examples", "A convolution: 5×5 image, 3×3 kernel, ReLU, 2×2 max-pool"),
 )
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.canvas.feature_maps import FeatureMapsBand
 from gui.graph_canvas import GraphCanvas
 from gui.panels import forward_panel
 from gui.panels.editor_panel import EditorPanel
@@ -83,7 +84,10 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.message_bar)
-        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.canvas, 3)
+        # issue 22: image tensors as feature maps under the graph (only for such programs)
+        self.feature_maps = FeatureMapsBand(self.model, centre)
+        layout.addWidget(self.feature_maps, 2)
         self.setCentralWidget(centre)
 
         self.panels = []
@@ -190,6 +194,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self._sync_language_menu()
         self._update_title()
         self.canvas.retranslate()
+        self.feature_maps.retranslate()
         self.build_label.setText(self.building_text())
         for name in ("_shortcut_dialog", "_licences_dialog"):
             dialog = getattr(self, name, None)
@@ -301,6 +306,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         QApplication.setPalette(palette(self.dark))
         self.setStyleSheet(style_sheet(self.dark))  # presentation: see gui/view_actions.py
         self.canvas.set_dark(self.dark)
+        self.feature_maps.set_dark(self.dark)
         for panel in self.panels:
             panel.set_dark(self.dark)
 

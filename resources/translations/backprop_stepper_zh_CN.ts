@@ -181,6 +181,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>单层网络：h = relu(X @ W + b)</translation>
         </message>
         <message>
+            <source>A convolution: 5×5 image, 3×3 kernel, ReLU, 2×2 max-pool</source>
+            <translation>卷积：5×5 图像、3×3 卷积核、ReLU、2×2 最大池化</translation>
+        </message>
+        <message>
             <source>Linear regression by hand</source>
             <translation>手算线性回归</translation>
         </message>
@@ -583,6 +587,46 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>没有参数通向 {output}，所以没有梯度需要反向传播。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
         </message>
         <message>
+            <source>For x &gt; 0 the output is x (slope 1); for x ≤ 0 it is slope · x, so the gradient is the slope there: it never stops completely, unlike relu's.</source>
+            <extracomment>core.explain.TEMPLATES['why.leaky_relu']; keep the {names}</extracomment>
+            <translation>x &gt; 0 时输出为 x（斜率 1）；x ≤ 0 时为 slope · x，所以那里的梯度是 slope：它不会像 relu 那样完全停住。</translation>
+        </message>
+        <message>
+            <source>For x &gt; 0 the output is x (slope 1); below, alpha · (exp(x) − 1) has slope alpha · exp(x), which fades as x goes down.</source>
+            <extracomment>core.explain.TEMPLATES['why.elu']; keep the {names}</extracomment>
+            <translation>x &gt; 0 时输出为 x（斜率 1）；在此之下，alpha · (exp(x) − 1) 的斜率是 alpha · exp(x)，x 越小它越弱。</translation>
+        </message>
+        <message>
+            <source>The slope of log(1 + exp(βx)) / β is exp(βx) / (1 + exp(βx)) = σ(βx); above the threshold torch returns x itself, slope 1.</source>
+            <extracomment>core.explain.TEMPLATES['why.softplus']; keep the {names}</extracomment>
+            <translation>log(1 + exp(βx)) / β 的斜率是 exp(βx) / (1 + exp(βx)) = σ(βx)；超过阈值时 torch 直接返回 x，斜率为 1。</translation>
+        </message>
+        <message>
+            <source>Product rule on x · Φ(x): Φ(x) from the x, plus x times Φ's slope, the normal density φ(x).</source>
+            <extracomment>core.explain.TEMPLATES['why.gelu']; keep the {names}</extracomment>
+            <translation>对 x · Φ(x) 用乘积法则：来自 x 的 Φ(x)，加上 x 乘以 Φ 的斜率，即正态密度 φ(x)。</translation>
+        </message>
+        <message>
+            <source>Each entry is multiplied by its mask entry over (1 − p): 0 for a dropped entry, 1/(1 − p) for a kept one, so the gradient is masked and scaled the same way. In eval mode (training=False) nothing is dropped and the gradient passes as is.</source>
+            <extracomment>core.explain.TEMPLATES['why.dropout']; keep the {names}</extracomment>
+            <translation>每个元素乘以它的掩码值除以 (1 − p)：被丢弃的为 0，保留的为 1/(1 − p)，所以梯度也以同样方式被遮盖和缩放。在评估模式（training=False）下不丢弃任何元素，梯度原样通过。</translation>
+        </message>
+        <message>
+            <source>Each output cell is a sum of products, Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]: moving one kernel entry moves every output cell by the input entry under it, so its gradient correlates the input with G; moving one input entry moves the outputs whose windows cover it, each by the kernel entry there, which is G correlated with the flipped kernel.</source>
+            <extracomment>core.explain.TEMPLATES['why.conv2d']; keep the {names}</extracomment>
+            <translation>每个输出格是乘积之和 Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]：改动一个卷积核元素，会让每个输出格按其下方的输入元素变化，所以它的梯度是输入与 G 的互相关；改动一个输入元素，会让窗口覆盖它的那些输出按该处的卷积核元素变化，这就是 G 与翻转卷积核的互相关。</translation>
+        </message>
+        <message>
+            <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
+            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
+        </message>
+        <message>
+            <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
+            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
+        </message>
+        <message>
             <source>Quotient rule: −c/w² for the denominator; torch computes c / w as reciprocal(w) · c, and so does this step.</source>
             <extracomment>core.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
             <translation>商法则：对分母是 −c/w²；torch 把 c / w 计算为 reciprocal(w) · c，这一步也如此。</translation>
@@ -675,6 +719,57 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>via {0}: {1}</source>
             <translation>经由 {0}：{1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FeatureMaps</name>
+        <message>
+            <source>sample</source>
+            <translation>样本</translation>
+        </message>
+        <message>
+            <source>+{0} more</source>
+            <translation>另有 {0} 个</translation>
+        </message>
+        <message>
+            <source>Each output map o is Σ_c (input map c ⋆ kernel W[o, c]) + b[o]: the kernel slides over the image{geometry}.</source>
+            <translation>每个输出特征图 o 为 Σ_c（输入特征图 c ⋆ 卷积核 W[o, c]）+ b[o]：卷积核在图像上滑动{geometry}。</translation>
+        </message>
+        <message>
+            <source>Each output cell is the {what} of its {k} window{geometry}.</source>
+            <translation>每个输出格是其 {k} 窗口的{what}{geometry}。</translation>
+        </message>
+        <message>
+            <source>largest number</source>
+            <translation>最大值</translation>
+        </message>
+        <message>
+            <source>average</source>
+            <translation>平均值</translation>
+        </message>
+        <message>
+            <source>mask: 0 drops an entry, 1 keeps it; kept entries are scaled by 1/(1 − p) = {scale}</source>
+            <translation>掩码：0 丢弃元素，1 保留；保留的元素乘以 1/(1 − p) = {scale}</translation>
+        </message>
+        <message>
+            <source>eval mode (training=False): nothing is dropped, the input passes as is</source>
+            <translation>评估模式（training=False）：不丢弃任何元素，输入原样通过</translation>
+        </message>
+        <message>
+            <source>G = the gradient arriving from the {op}'s output ({name})</source>
+            <translation>G = 从 {op} 的输出（{name}）传来的梯度</translation>
+        </message>
+        <message>
+            <source>Click a cell of the gradient to spell it out.</source>
+            <translation>点击梯度中的一个格，查看它展开后的求和。</translation>
+        </message>
+        <message>
+            <source>Each output cell's gradient goes to the first largest cell of its window (→); every other cell gets 0: moving it does not move the output.</source>
+            <translation>每个输出格的梯度流向其窗口中第一个最大格（→）；其余格得到 0：改动它们不会改变输出。</translation>
+        </message>
+        <message>
+            <source>Each output cell's gradient is shared equally by the cells of its window.</source>
+            <translation>每个输出格的梯度由其窗口中的格平均分得。</translation>
         </message>
     </context>
     <context>
@@ -1434,7 +1529,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the process to 2.3 GB); entries farther from the present keep only their program and rebuild their trace when undo or redo reaches them True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>

@@ -23,11 +23,12 @@ ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log
            "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
            "max", "min", "softmax", "log_softmax", "matmul", "transpose", "reshape", "view",
            "flatten", "unsqueeze", "squeeze", "mse_loss", "binary_cross_entropy",
-           "cross_entropy", "nll_loss"}
+           "cross_entropy", "nll_loss", "conv2d", "max_pool2d", "avg_pool2d", "leaky_relu",
+           "elu", "softplus", "gelu", "dropout"}
 REDUCTIONS = {"sum", "mean", "max", "min"}
 LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 VJP_ONLY = {"softmax", "log_softmax", "matmul", "transpose", "reshape", "view", "flatten",
-            "unsqueeze", "squeeze"}
+            "unsqueeze", "squeeze", "conv2d", "max_pool2d", "avg_pool2d"}
 
 # torch, written independently of OPS[...].torch
 TORCH = {
@@ -130,7 +131,7 @@ def test_registry_holds_every_op_with_its_parts():
     for key, entry in OPS.items():
         assert entry.key == key
         assert entry.symbol
-        assert entry.arity in (1, 2)
+        assert entry.arity in (1, 2, 3)  # conv2d: input, weight and an optional bias
         assert len(entry.local_text) == entry.arity
         assert entry.code
         assert entry.reduction == (key in REDUCTIONS | LOSSES)

@@ -66,10 +66,10 @@ def test_missing_file_gives_a_message(window, tmp_path):
     assert "nowhere.json" in window.message_bar.text()
 
 
-def test_examples_menu_has_the_nine_examples(window):
+def test_examples_menu_has_the_ten_examples(window):
     titles = [a.text() for a in window.examples_menu.actions()
               if str(a.data()).endswith(".json")]  # then the "Next lessons" scripts
-    assert len(titles) == 9
+    assert len(titles) == 10
     assert titles[0].startswith("The lesson")
     for path in example_files():
         assert window.load_example(path), path
