@@ -12,8 +12,9 @@ not an identifier. Nothing is ever evaluated as Python: the tree is computed by
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from core.calls import dotted
 from core.errors import ExpressionError, short
 from core.ir import Apply, Literal, Ref
 from core.language import MAX_DEPTH, _Parser
@@ -63,6 +64,15 @@ class GradRef:
 
 
 @dataclass(slots=True)
+class ValueRef:
+    """``value("model.0.weight")``: the value of a node by its name or label."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
 class Call:
     """A function answers add: ``zeros_like``, ``where``, ``one_hot``, ``size`` …"""
 
@@ -81,6 +91,7 @@ class Answer:
     expr: object
     names: list[tuple[str, int]]  # (name, column): values and d_<name>
     grads: list[tuple[str, int]]  # (label, column): grad("…")
+    values: list[tuple[str, int]] = field(default_factory=list)  # value("…")
 
 
 class _AnswerParser(_Parser):
@@ -97,6 +108,11 @@ class _AnswerParser(_Parser):
             return self.subscript(node, depth)
         if isinstance(node, ast.Attribute) and node.attr == "shape":
             raise self.error(node, "use one size of the shape, as in x.shape[0]")
+        if isinstance(node, ast.Attribute) and node.attr != "T":
+            name = dotted(node)  # a module's value, model.weight, or its d_model.weight
+            if name is not None and name.partition(".")[0] not in self.aliases \
+                    and not any(part.startswith("_") for part in name.split(".")[1:]):
+                return Ref(self.name(node, name), line, column)
         if isinstance(node, ast.Call):
             special = self.special_call(node, depth)
             if special is not None:
@@ -125,12 +141,19 @@ class _AnswerParser(_Parser):
         """The calls answers add; None for a call the program language reads."""
         line, column = self.pos(node)
         func = node.func
-        if isinstance(func, ast.Name) and func.id == "grad":
+        if isinstance(func, ast.Name) and func.id in ("grad", "value"):
             if len(node.args) != 1 or node.keywords or not (
                     isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                raise self.error(node, "grad takes a node's name in quotes", 'as in grad("c@1")')
-            return GradRef(node.args[0].value, line, column)
+                raise self.error(node, f"{func.id} takes a node's name in quotes",
+                                 f'as in {func.id}("c@1")')
+            kind = GradRef if func.id == "grad" else ValueRef
+            return kind(node.args[0].value, line, column)
         resolved = self.resolve(func) or ""
+        if resolved == "torch.tensor":  # a constant, as our own answers write one
+            value = self.literal_value(node.args[0]) if len(node.args) == 1 else None
+            if value is None or node.keywords:
+                raise self.error(node, "torch.tensor takes a number or a list of numbers")
+            return Literal(value, line, column)
         method = isinstance(func, ast.Attribute) and not resolved.startswith("torch.")
         name = func.attr if method else resolved.rpartition(".")[2]
         args = ([func.value] if method else []) + list(node.args)
@@ -190,13 +213,15 @@ def parse_answer(text: str, where: str = "answer") -> Answer:
         raise ExpressionError(exc.message, where=where + column, hint=exc.hint) from None
     except RecursionError:
         raise ExpressionError("the answer is nested too deeply", where=where) from None
-    names, grads = [], []
+    names, grads, values = [], [], []
     for item in walk(expr):
         if isinstance(item, Ref):
             names.append((item.name, item.column))
         elif isinstance(item, GradRef):
             grads.append((item.name, item.column))
-    return Answer(text, expr, names, grads)
+        elif isinstance(item, ValueRef):
+            values.append((item.name, item.column))
+    return Answer(text, expr, names, grads, values)
 
 
 def children(expr) -> tuple:
@@ -236,5 +261,5 @@ def unknown_name(name: str, column: int, where: str, available: list[str]) -> Ex
                            hint=hint)
 
 
-__all__ = ["Answer", "Call", "Compare", "GradRef", "Index", "Literal", "Slice", "children",
-           "parse_answer", "unknown_name", "walk"]
+__all__ = ["Answer", "Call", "Compare", "GradRef", "Index", "Literal", "Slice", "ValueRef",
+           "children", "parse_answer", "unknown_name", "walk"]

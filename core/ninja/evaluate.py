@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.ir import Apply, Literal, Ref
-from core.ninja.answers import Answer, Call, Compare, GradRef, Index, Slice
+from core.ninja.answers import Answer, Call, Compare, GradRef, Index, Slice, ValueRef
+from core.ninja.rules import name_ok
 from core.ops import OPS, ShapeError, forward
 from core.values import MAX_ENTRIES, shape_text
 
@@ -39,8 +40,8 @@ class Env:
         raise KeyError(name)
 
     def available(self) -> list[str]:
-        names = [n for n in self.values if n.isidentifier()]
-        return names + [f"d_{n}" for n in self.grads if n.isidentifier()]
+        names = [n for n in self.values if name_ok(n)]
+        return names + [f"d_{n}" for n in self.grads if name_ok(n)]
 
 
 def evaluate(answer: Answer | object, env: Env):
@@ -67,6 +68,8 @@ def _eval(expr, env: Env):
         return _cast(env.lookup(expr.name), env)
     if isinstance(expr, GradRef):
         return _cast(env.grads[expr.name], env)
+    if isinstance(expr, ValueRef):
+        return _cast(env.values[expr.name], env)
     if isinstance(expr, Apply):
         return _apply(expr, env)
     if isinstance(expr, Compare):

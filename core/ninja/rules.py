@@ -10,6 +10,7 @@ the fused ``d_loss * (torch.softmax(z, dim=1) - F.one_hot(y, 3)) / 4``.
 from __future__ import annotations
 
 import json
+import keyword
 import unicodedata
 
 import numpy as np
@@ -39,7 +40,7 @@ _TERMS = {
                 "{G} * (({1} > {0}) + ({0} == {1}) / 2)"),
     "minimum": ("{G} * (({0} < {1}) + ({0} == {1}) / 2)",
                 "{G} * (({1} < {0}) + ({0} == {1}) / 2)"),
-    "mse_loss": ("{G} * 2 * ({0} - {1}) / {n}",),
+    "mse_loss": ("{G} * 2 * ({0} - {1}) / {n}", "-{G} * 2 * ({0} - {1}) / {n}"),
     "binary_cross_entropy": ("{G} * ({0} - {1}) / ({0} * (1 - {0})) / {n}",),
     "nll_loss": ("-{G} * F.one_hot({1:bare}, {C}) / {n}",),
     "cross_entropy": (
@@ -57,16 +58,21 @@ _MATMUL = {  # by the operands' ranks
 _RESHAPES = ("reshape", "view", "flatten", "unsqueeze", "squeeze")
 
 
-def _name_ok(name: str | None) -> bool:
-    """A name Python reads back as itself (``Aᵀ`` is an identifier, read as ``AT``)."""
-    return bool(name) and name.isidentifier() and unicodedata.normalize("NFKC", name) == name
+def name_ok(name: str | None) -> bool:
+    """A name answers can use: ``w``, or a module's ``model.weight``; and one Python reads
+    back as itself (``Aᵀ`` is an identifier, but read as ``AT``)."""
+    return bool(name) and all(part.isidentifier() and not keyword.iskeyword(part)
+                              for part in name.split(".")) \
+        and unicodedata.normalize("NFKC", name) == name
 
 
 def value_text(graph: ComputationGraph, node_id: int, depth: int = 0) -> Operand:
     """A node as the answer language writes its value: its name, or its expression."""
     node = graph.nodes[node_id]
-    if _name_ok(node.name):
+    if name_ok(node.name):
         return Operand(node.name, True)
+    if node.name:  # model.0.weight, c@1
+        return Operand("value(" + json.dumps(typed(node.name), ensure_ascii=False) + ")", True)
     if node.kind != "operation" or depth > 30:
         value = np.asarray(node.value, dtype=np.float64)
         if value.ndim == 0:
@@ -86,12 +92,23 @@ def value_text(graph: ComputationGraph, node_id: int, depth: int = 0) -> Operand
     return Operand(text, atomic or text.isidentifier())
 
 
+#: the labels' symbols as a keyboard types them: grad("(w * X) - Y") finds (w · X) − Y
+TYPED = {"−": "-", "·": "*", "²": "**2", "³": "**3", "ᵀ": ".T", "×": "*", "σ(": "sigmoid("}
+
+
+def typed(label: str) -> str:
+    """A label as it can be typed on any keyboard."""
+    for symbol, text in TYPED.items():
+        label = label.replace(symbol, text)
+    return label
+
+
 def grad_text(graph: ComputationGraph, node_id: int) -> str:
     """``d_s``, or ``grad("c@1")`` for a node whose label is not a name."""
     node = graph.nodes[node_id]
-    if _name_ok(node.name):
+    if name_ok(node.name):
         return f"d_{node.name}"
-    return "grad(" + json.dumps(node.name or node.label, ensure_ascii=False) + ")"
+    return "grad(" + json.dumps(typed(node.name or node.label), ensure_ascii=False) + ")"
 
 
 def term_text(graph: ComputationGraph, source: int, consumer: int, position: int

@@ -19,7 +19,7 @@ import numpy as np
 from core.errors import ExpressionError, short
 from core.graph import Binding
 from core.language import parse
-from core.ninja.evaluate import AnswerFailed, evaluate
+from core.ninja.evaluate import AnswerFailed
 from core.ninja.walk import Walk
 from core.trace import build_trace
 from core.training import check_iterations, check_learning_rate, train, with_parameters
@@ -98,7 +98,7 @@ def _gradients(walk: Walk, answers: Mapping[str, str]) -> dict[str, np.ndarray]:
             continue
         answer = walk.parse(q, text, grads, where=f"the answer for {short(q.key)!r}")
         try:
-            grads[q.key] = evaluate(answer, walk.env(grads))
+            grads[q.key] = walk.compute(answer, grads)
         except AnswerFailed as exc:
             raise AnswerFailed(f"the answer for {q.key} could not be computed: {exc}") from None
     return grads

@@ -22,15 +22,16 @@ from core.ninja.answers import Answer, parse_answer, unknown_name
 from core.ninja.evaluate import AnswerFailed, Env, evaluate
 from core.ninja.grade import FAILED, Grade, grade
 from core.ninja.hints import Attempt, diagnose
-from core.ninja.rules import answer_text, fused_text
+from core.ninja.rules import answer_text, fused_text, typed
 from core.trace import BackwardStep, Trace
 
 LEVELS = (1, 2, 3)
 
 
 def fold(label: str) -> str:
-    """A label as typed on any keyboard: ``y_hat - y`` finds ``y_hat − y``."""
-    return label.replace("−", "-").replace("·", "*").replace(" ", "")
+    """A label as typed on any keyboard: ``y_hat - y`` finds ``y_hat − y``, ``s**2``
+    finds ``s²``."""
+    return typed(label).replace(" ", "")
 
 
 @dataclass
@@ -163,17 +164,30 @@ class Walk:
                 raise ExpressionError(f"no gradient for {short(label)!r} here",
                                       where=f"{where}, column {column}",
                                       hint="grad(\"label\") takes a node written before this one")
+        for label, column in answer.values:
+            if self.find(label) is None:
+                raise ExpressionError(f"no node named {short(label)!r}",
+                                      where=f"{where}, column {column}",
+                                      hint='value("label") takes a node\'s name or label')
         return answer
 
-    def env(self, grads: dict[str, np.ndarray]) -> Env:
-        return Env(self.values, grads, self.dtype)
+    def env(self, grads: dict[str, np.ndarray], answer: Answer | None = None) -> Env:
+        values = self.values
+        if answer is not None and answer.values:
+            nodes = self.trace.graph.nodes
+            values = {**values, **{label: nodes[self.find(label)].value
+                                   for label, _ in answer.values}}
+        return Env(values, grads, self.dtype)
+
+    def compute(self, answer: Answer, grads: dict[str, np.ndarray]):
+        """The answer's value with these gradients (AnswerFailed when it cannot be)."""
+        return evaluate(answer, self.env(_labelled(self, answer, grads), answer))
 
     def grade(self, question: Question, answer: Answer, grads: dict[str, np.ndarray],
               true_grads: dict[str, np.ndarray] | None = None) -> Verdict:
         """Evaluate and grade; a wrong answer gets its first hint."""
-        env = self.env(_labelled(self, answer, grads))
         try:
-            value = evaluate(answer, env)
+            value = self.compute(answer, grads)
         except AnswerFailed as exc:
             return Verdict(FAILED, None, self._hint(question, None, str(exc), (), None), str(exc))
         result = grade(value, np.asarray(question.expected, dtype=self.dtype))
@@ -184,11 +198,9 @@ class Walk:
                       and not _same(grads.get(key), true_grads[key]))
         retry = None
         if wrong:
-            right_env = self.env(_labelled(self, answer, {**grads, **true_grads}))
-
             def retry():
                 try:
-                    return evaluate(answer, right_env)
+                    return self.compute(answer, {**grads, **true_grads})
                 except AnswerFailed:
                     return None
         return Verdict(result, value, self._hint(question, value, "", wrong, retry))

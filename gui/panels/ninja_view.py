@@ -282,10 +282,9 @@ class NinjaView(QWidget):
 
     def question_text(self, question) -> str:
         if question is not None:
-            node = self.model.trace.graph.nodes[question.node]
-            return self.tr("∂{0}/∂{1} ({2}): write {3}").format(
-                self.model.trace.graph.output_node.label, node.label,
-                shape_of(question.expected), grad_text(self.model.trace.graph, question.node))
+            return self.tr("{0} ({1}): write {2}").format(
+                question.step.target, shape_of(question.expected),
+                grad_text(self.model.trace.graph, question.node))
         if self.quiz.ninja.level == 3 and self.model.training.script:
             return self.tr("A recorded pass is fixed: level 3 trains straight-line programs.")
         if self.model.position >= self.model.length:
@@ -353,5 +352,4 @@ class NinjaView(QWidget):
             self.plot.clear()
             return
         self.plot.heatmap(diff, self.tr("your answer − the gradient"))
-        if not verdict.grade.right:
-            self.tabs.setCurrentWidget(self.plot)
+        self.tabs.setCurrentWidget(self.table if verdict.grade.right else self.plot)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.ninja.progress import check_progress
+from core.ninja.rules import grad_text, name_ok
 from core.ninja.walk import Question, Record, Score, Verdict, Walk
 from core.trace import BackwardStep, Step, Trace
 
@@ -70,9 +71,10 @@ class NinjaState:
 
     def names(self, question: Question) -> list[str]:
         """What an answer may use here: values, then the gradients written so far."""
-        values = [n for n in self.walk.values if n.isidentifier()]
-        grads = [f"d_{k}" if k.isidentifier() else f'grad("{k}")' for k in self.grads]
-        return values + grads
+        values = [n for n in self.walk.values if name_ok(n)]
+        graph = self.walk.trace.graph
+        return values + [grad_text(graph, self.walk.find(k)) for k in self.grads
+                         if self.walk.find(k) is not None]
 
     def answers(self) -> dict[str, str]:
         """Each node's answer as the learner kept it (level 3 trains with them)."""

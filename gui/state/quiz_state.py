@@ -110,6 +110,23 @@ class QuizState(QObject):
         self.changed.emit()
         return text
 
+    def ninja_progress(self) -> dict | None:
+        """Ninja mode's level and score for the session; None when nothing was tried."""
+        if self.mode != "ninja" or not self.ninja.score.records:
+            return None
+        return self.ninja.progress()
+
+    def restore_ninja(self, progress: dict) -> None:
+        """A saved session's ninja progress: the mode, the level, the score and answers;
+        the step on screen asks again if its gradient was not written yet."""
+        self.mode = "ninja"
+        self.set_active(True)
+        self.ninja.restore(progress)
+        step = self.model.current
+        if step is not None and self.ninja.question_at(step) is not None:
+            self.revealed.discard(step.index)
+        self.changed.emit()
+
     def _ninja_moved(self, step: Step, done: bool) -> None:
         if done:
             self.revealed.add(step.index)

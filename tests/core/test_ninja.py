@@ -290,3 +290,32 @@ def test_unknown_names_and_nodes_are_errors_with_a_column():
 def test_every_hint_template_fills():
     for key, text in TEMPLATES.items():
         assert key.startswith("ninja.") and text.endswith(".")
+
+
+LESSON_SCRIPTS = sorted((ROOT / "resources" / "examples" / "lessons").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", LESSON_SCRIPTS, ids=lambda p: p.stem)
+def test_the_lesson_scripts_iterations_as_they_run_today(path, torch):
+    """Each lesson script's first and last iteration: our own answers are right, and the
+    gradients they are graded against are torch's for that pass."""
+    from core.loop_trace import iteration_trace
+    from core.reading import read_program
+    from core.script import run_script
+
+    text = read_program(path)
+    run = run_script(text, check_torch=False, keep_partial=True)  # 14 stops after one
+    if not run.rows:
+        assert path.stem == "10-regression-by-hand"  # by hand: no backward() to step
+        return
+    for k in sorted({1, len(run.rows)}):
+        trace = iteration_trace(run, k)
+        walk = Walk(trace, 2)
+        reference = torch_grads(trace, torch)
+        true = walk.true_grads()
+        for q in walk.questions:
+            np.testing.assert_allclose(q.expected, reference[q.node], rtol=1e-10, atol=1e-12)
+            shown = walk.show(q)
+            assert shown.isascii(), shown  # typed on any keyboard
+            verdict = walk.grade(q, walk.parse(q, shown, true), true, true)
+            assert verdict.grade.close, (path.stem, k, q.key, shown)
