@@ -18,7 +18,9 @@ YOURS, REFERENCE = "#D55E00", "#0072B2"  # vermillion and blue, as gradients and
 
 class NinjaPlot(FigureCanvasQTAgg):
     def __init__(self, parent=None):
-        self.figure = Figure(figsize=(2.8, 2.0), dpi=100, layout="constrained")
+        # margins in pixels, set on every resize: a constrained layout collapses (and
+        # warns) in a dock only ~70 px tall
+        self.figure = Figure(figsize=(2.8, 2.0), dpi=100)
         super().__init__(self.figure)
         self.setParent(parent)
         self.setObjectName("ninjaPlot")
@@ -63,29 +65,52 @@ class NinjaPlot(FigureCanvasQTAgg):
         scale = float(np.max(np.abs(finite))) or 1.0
         self.axes.imshow(finite, cmap="RdBu_r", vmin=-scale, vmax=scale, aspect="auto",
                          interpolation="nearest")
-        rows, cols = finite.shape
-        roomy = self.height() >= 120  # row numbers only where they do not crowd
-        self.axes.set_xticks(range(cols) if cols <= 12 and roomy else [])
-        self.axes.set_yticks(range(rows) if rows <= 12 and roomy else [])
+        self._shape = finite.shape
+        self._ticks()
         self.axes.set_title(title, fontsize=8, color=self._fg)
         self.showing = "heatmap"
         self.draw_idle()
 
-    def curves(self, yours: list[float], reference: list[float], labels: tuple[str, str],
-               title: str) -> None:
+    def _ticks(self) -> None:
+        """Row and column numbers where they do not crowd (a short dock has no room)."""
+        rows, cols = self._shape
+        roomy = self.height() >= 40 + 14 * rows
+        self.axes.set_xticks(range(cols) if cols <= 12 and roomy else [])
+        self.axes.set_yticks(range(rows) if rows <= 12 and roomy else [])
+
+    def _margins(self) -> None:
+        width, height = max(self.width(), 60), max(self.height(), 40)
+        title = 16 if self.axes.get_title() else 4
+        ticks = bool(self.axes.get_xticks().size) if self.showing else False
+        left = 30 if ticks or self.showing == "curves" else 6
+        self.figure.subplots_adjust(left=left / width, right=1 - 6 / width,
+                                    bottom=(18 if ticks else 6) / height,
+                                    top=1 - title / height)
+
+    def draw_idle(self) -> None:
+        self._margins()
+        super().draw_idle()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.showing == "heatmap":
+            self._ticks()
+        self.draw_idle()
+
+    def curves(self, yours: list[float], reference: list[float], title: str) -> None:
         """Level 3: the loss per iteration with your gradients and with the right ones."""
         self.axes.clear()
         self._style()
         x_ref = range(1, len(reference) + 1)
-        self.axes.plot(x_ref, reference, color=REFERENCE, linestyle="--", label=labels[1])
+        self.axes.plot(x_ref, reference, color=REFERENCE, linestyle="--")
         shown = [v if np.isfinite(v) else np.nan for v in yours]
-        self.axes.plot(range(1, len(shown) + 1), shown, color=YOURS, marker=".",
-                       label=labels[0])
+        self.axes.plot(range(1, len(shown) + 1), shown, color=YOURS, marker=".")
         finite = [v for v in (*shown, *reference) if np.isfinite(v)]
         if finite and min(finite) > 0 and max(finite) / min(finite) > 100:
             self.axes.set_yscale("log")
-        self.axes.legend(fontsize=7, labelcolor=self._fg, facecolor="none", edgecolor="none")
-        self.axes.set_title(title, fontsize=8, color=self._fg)
+        self._curve_title = title
+        roomy = self.height() >= 140  # a short dock: the words are beside the plot
+        self.axes.set_title(title if roomy else "", fontsize=7, color=self._fg, wrap=True)
         self.showing = "curves"
         self.draw_idle()
 

@@ -145,8 +145,12 @@ class NinjaView(QWidget):
         share a tab: a wrong tensor answer brings its heat map to the front."""
         top = QHBoxLayout()
         top.addWidget(self.question, 1)
-        for widget in (self.level, self.iterations, self.train_button, self.leave_button):
+        for widget in (self.level, self.leave_button):
             top.addWidget(widget)
+        train = QHBoxLayout()  # level 3 only
+        train.addWidget(self.iterations)
+        train.addWidget(self.train_button)
+        train.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.answer, 1)
         for widget in (self.check_button, self.show_button, self.keep_button):
@@ -168,6 +172,7 @@ class NinjaView(QWidget):
         left.addLayout(top)
         left.addLayout(row)
         left.addWidget(scroll, 1)
+        left.addLayout(train)
         self.tabs = QTabWidget(objectName="ninjaTabs")
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(self.plot, "")
@@ -234,15 +239,15 @@ class NinjaView(QWidget):
             self.refresh()
             return
         self.last_run = run
-        title = self.tr("loss, lr = {0}").format(f"{lr:g}")
+        title = self.tr("loss: yours (dots), the right gradients' (dashed, = torch SGD), "
+                        "lr = {0}").format(f"{lr:g}")
         if run.stopped:
             title = self.tr("stopped: {0}").format(run.stopped)
         self.tabs.setCurrentWidget(self.plot)
-        self.plot.curves(run.losses, run.reference,
-                         (self.tr("your gradients"), self.tr("right gradients (= torch SGD)")),
-                         title)
-        self._note = self.tr("Your gradients train like torch's.") if run.trains else \
-            self.tr("Your gradients do not train: the loss does not come down as it should.")
+        self.plot.curves(run.losses, run.reference, title)
+        self._note = (self.tr("Your gradients train like torch's.") if run.trains else
+                      self.tr("Your gradients do not train: the loss does not come down as "
+                              "it should.")) + " " + title
         self.refresh()
 
     # ---- state → view
