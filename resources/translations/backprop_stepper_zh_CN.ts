@@ -1411,20 +1411,12 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>这无法读作梯度：{0}</translation>
         </message>
         <message>
-            <source>loss, lr = {0}</source>
-            <translation>损失，lr = {0}</translation>
+            <source>loss: yours (dots), the right gradients' (dashed, = torch SGD), lr = {0}</source>
+            <translation>损失：你的（圆点），正确梯度的（虚线，= torch SGD），lr = {0}</translation>
         </message>
         <message>
             <source>stopped: {0}</source>
             <translation>已停止：{0}</translation>
-        </message>
-        <message>
-            <source>your gradients</source>
-            <translation>你的梯度</translation>
-        </message>
-        <message>
-            <source>right gradients (= torch SGD)</source>
-            <translation>正确的梯度（= torch SGD）</translation>
         </message>
         <message>
             <source>Your gradients train like torch's.</source>
