@@ -228,3 +228,21 @@ def test_a_lesson_scripts_iteration(window, qtbot):
         type_answer(window, qtbot, walk.show(q))
         assert feedback(window).startswith(f"✓ Right: {q.key}."), feedback(window)
     assert all(np.isfinite(np.asarray(v)).all() for v in window.model.quiz.ninja.grads.values())
+
+
+def test_every_example_walked_with_our_own_answers_typed(window, qtbot):
+    """Every example in resources/examples: each gradient typed (our expression, as Show
+    answer gives it) is right, fills the canvas and moves on to the end of the walk."""
+    ninja_on(window, qtbot)
+    for path in sorted((ROOT / "resources" / "examples").glob("*.json")):
+        window.load_example(path)
+        assert window.model.quiz.active and window.model.quiz.mode == "ninja"
+        backward(window, qtbot)
+        walk = window.model.quiz.ninja.walk
+        for q in walk.questions:
+            assert window.model.quiz.hidden_step is q.step, (path.stem, q.key)
+            type_answer(window, qtbot, walk.show(q))
+            assert feedback(window).startswith(f"✓ Right: {q.key}."), (path.stem, feedback(window))
+        assert window.model.position == window.model.length, path.stem
+        assert question(window) == "End of the walk."
+        assert all(row[2] in ("exact", "close") for row in table_rows(window))
