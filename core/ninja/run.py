@@ -55,14 +55,20 @@ def grade_answers(trace: Trace, answers: dict[str, str], level: int = 1
                                   hint=f"the walk asks for {short(names, 200)}")
         if node not in walk.by_node:
             raise ExpressionError(_not_asked(walk, node), where=where)
-        questions[walk.by_node[node].key] = (key, answers[key])
+        node_key = walk.by_node[node].key
+        if node_key in questions:
+            raise ExpressionError(f"{short(questions[node_key][0])!r} and {short(key)!r} name "
+                                  "the same node", where=where, hint="give one answer per node")
+        questions[node_key] = (key, answers[key])
     # every gradient an answer may use: given, or answered in the file (placeholders)
     placeholders = {**walk.given_grads(), **{k: np.float64(0.0) for k in questions}}
     parsed: dict[str, Answer] = {}
     for key, (typed, text) in questions.items():
         parsed[key] = walk.parse(walk.by_node[walk.find(key)], text, placeholders,
                                  where=f"the answer for {short(typed)!r}")
-    return walk, _evaluate_all(walk, parsed)
+    verdicts = _evaluate_all(walk, parsed)
+    # keyed as the file keys them (y_hat - y for y_hat − y), in the walk's order
+    return walk, {questions[k][0]: v for k, v in verdicts.items()}
 
 
 def _not_asked(walk: Walk, node: int) -> str:

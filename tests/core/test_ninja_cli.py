@@ -70,6 +70,19 @@ def test_an_answer_that_cannot_be_computed_is_wrong_not_an_error(tmp_path):
     assert ninja["h"]["exact"] and ninja["(X @ W) + b"]["close"] and ninja["X @ W"]["close"]
 
 
+def test_labels_typed_in_ascii_are_keyed_as_typed(tmp_path):
+    answers = {"(y_hat - y)**2": "d_loss * torch.ones_like(y) / 4",
+               "y_hat - y": 'grad("(y_hat - y)**2") * 2 * (y_hat - y)',
+               "y_hat": 'grad("y_hat - y")', "w": "(d_y_hat * x).sum()"}
+    result = run_main("--file", str(ROOT / "resources/examples/07-mean-squared-error.json"),
+                      "--ninja", answers_file(tmp_path, answers), "--json", "--no-torch")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data["ninja"]) == list(answers)
+    assert all(entry["close"] for entry in data["ninja"].values()), data["ninja"]
+    assert data["ninja"]["w"]["maxdiff"] == pytest.approx(0, abs=1e-12)
+
+
 @pytest.mark.parametrize(("answers", "where"), [
     ({"s": "2 * s +"}, "the answer for 's', column 8: syntax error"),
     ({"s": "2 * q"}, "the answer for 's', column 5: unknown name 'q'"),
@@ -77,6 +90,7 @@ def test_an_answer_that_cannot_be_computed_is_wrong_not_an_error(tmp_path):
     ({"zz": "2 * s"}, "the answer for 'zz': there is no node named 'zz'"),
     ({"x": "d_y_hat * w"}, "the answer for 'x': x is data: it gets no gradient"),
     ({"s": "d_y_hat", "y_hat": "d_s"}, "use each other"),
+    ({"y_hat": "d_s", "y_hat ": "d_s"}, "name the same node"),
 ])
 def test_bad_answers_are_exit_2_with_one_error_line(tmp_path, answers, where):
     result = run_main("--expr", "y_hat = w * x; s = y_hat - y; loss = s ** 2",
