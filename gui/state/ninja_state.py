@@ -69,12 +69,14 @@ class NinjaState:
     def record(self, question: Question) -> Record:
         return self.score.record(question.key)
 
-    def names(self, question: Question) -> list[str]:
-        """What an answer may use here: values, then the gradients written so far."""
-        values = [n for n in self.walk.values if name_ok(n)]
+    def names(self, question: Question, limit: int = 40) -> list[str]:
+        """What an answer may use here: values, then the gradients written so far (the
+        latest ones, at most ``limit`` in all: a big graph has thousands)."""
+        values = [n for n in self.walk.values if name_ok(n)][:limit // 2]
         graph = self.walk.trace.graph
-        return values + [grad_text(graph, self.walk.find(k)) for k in self.grads
-                         if self.walk.find(k) is not None]
+        grads = [grad_text(graph, self.walk.find(k)) for k in list(self.grads)[-limit // 2:]
+                 if self.walk.find(k) is not None]
+        return values + grads
 
     def answers(self) -> dict[str, str]:
         """Each node's answer as the learner kept it (level 3 trains with them)."""

@@ -246,3 +246,21 @@ def test_every_example_walked_with_our_own_answers_typed(window, qtbot):
         assert window.model.position == window.model.length, path.stem
         assert question(window) == "End of the walk."
         assert all(row[2] in ("exact", "close") for row in table_rows(window))
+
+
+def test_quiz_and_ninja_are_two_modes_of_one_panel(window, qtbot):
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Q, CTRL | SHIFT)  # the numbers quiz
+    quiz = window.model.quiz
+    assert quiz.active and quiz.mode == "numbers"
+    assert window.quiz_panel.pages.currentIndex() == 0
+    ninja_on(window, qtbot)  # switches the mode, one at a time
+    assert not window.quiz_panel.toggle_action.isChecked()
+    assert window.quiz_panel.pages.currentIndex() == 1
+    assert window.quiz_dock in window.tabifiedDockWidgets(window.explanation_dock)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_N, CTRL | SHIFT)  # and off again
+    assert not quiz.active and not window.quiz_dock.isVisible()
+    assert window.quiz_dock not in window.tabifiedDockWidgets(window.explanation_dock)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Q, CTRL | SHIFT)
+    assert quiz.mode == "numbers" and window.quiz_dock.isVisible()
+    assert window.quiz_panel.pages.currentIndex() == 0
