@@ -92,6 +92,7 @@ class NinjaView(QWidget):
         self.model = model
         self.quiz = model.quiz
         self._note = ""
+        self._drawn = None  # the verdict whose heat map is on screen
         self.question = QLabel(objectName="ninjaQuestion", wordWrap=True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
         font = self.question.font()
@@ -347,14 +348,18 @@ class NinjaView(QWidget):
         if self.plot.showing == "curves" and self.quiz.ninja.level == 3:
             return
         verdict = feedback.verdict if feedback is not None else None
-        if verdict is None or verdict.value is None or np.ndim(verdict.value) == 0:
+        if verdict is None or verdict.value is None or np.ndim(verdict.value) == 0 \
+                or verdict.grade.right:  # nothing to show where it is right
             if self.plot.showing:
                 self.plot.clear()
             self.tabs.setCurrentWidget(self.table)
             return
+        if self.plot.showing == "heatmap" and self._drawn is verdict:
+            return  # drawn already (a refresh redraws nothing that did not change)
         diff = difference(verdict.value, feedback.question.expected)
         if diff is None or diff.ndim == 0:
             self.plot.clear()
             return
+        self._drawn = verdict
         self.plot.heatmap(diff, self.tr("your answer − the gradient"))
-        self.tabs.setCurrentWidget(self.table if verdict.grade.right else self.plot)
+        self.tabs.setCurrentWidget(self.plot)

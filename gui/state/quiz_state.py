@@ -128,11 +128,14 @@ class QuizState(QObject):
         self.changed.emit()
 
     def _ninja_moved(self, step: Step, done: bool) -> None:
+        """A right answer reveals the step and moves on (the move tells everyone, once:
+        a window redraw is ~0.1 s); a wrong one stays."""
         if done:
             self.revealed.add(step.index)
-        self.changed.emit()
         if done and self.model.position < self.model.length:
             self.model.next()
+        else:
+            self.changed.emit()
 
     def check(self, text: str) -> QuizVerdict:
         """One try at the hidden number; right → revealed, then on to the next step.
