@@ -56,11 +56,6 @@ class QuizPanel(Panel, QWidget):
         self.toggle_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         self.toggle_action.toggled.connect(
             lambda on: self.quiz.set_mode("numbers") if on else self.quiz.set_active(False))
-        #: ninja mode (issue 23): write each gradient as an expression, Ctrl+Shift+N
-        self.ninja_action = QAction(self, objectName="ninjaAction", checkable=True)
-        self.ninja_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.ninja_action.toggled.connect(
-            lambda on: self.quiz.set_mode("ninja") if on else self.quiz.set_active(False))
 
         self.question = QLabel(objectName="quizQuestion", wordWrap=True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
@@ -95,14 +90,7 @@ class QuizPanel(Panel, QWidget):
         row.addSpacing(16)
         row.addWidget(self.score)
         row.addWidget(self.stop_button)
-        numbers = QWidget(objectName="quizNumbers")
-        numbers.setLayout(row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.ninja_view = NinjaView(model, AnswerField(), self)
-        self.pages = QStackedWidget(objectName="quizPages")
-        self.pages.addWidget(numbers)
-        self.pages.addWidget(self.ninja_view)
-        self.ninja_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._make_ninja(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.pages)
@@ -116,6 +104,22 @@ class QuizPanel(Panel, QWidget):
 
         self.quiz.changed.connect(self.refresh)
         self.retranslate()
+
+    def _make_ninja(self, row: QHBoxLayout) -> None:
+        """Ninja mode (issue 23), the panel's second page: each gradient written as an
+        expression (gui/panels/ninja_view.py); its action is Ctrl+Shift+N."""
+        self.ninja_action = QAction(self, objectName="ninjaAction", checkable=True)
+        self.ninja_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.ninja_action.toggled.connect(
+            lambda on: self.quiz.set_mode("ninja") if on else self.quiz.set_active(False))
+        numbers = QWidget(objectName="quizNumbers")
+        numbers.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.ninja_view = NinjaView(self.model, AnswerField(), self)
+        self.pages = QStackedWidget(objectName="quizPages")
+        self.pages.addWidget(numbers)
+        self.pages.addWidget(self.ninja_view)
+        self.ninja_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
     # ---- words
     def retranslate(self) -> None:
