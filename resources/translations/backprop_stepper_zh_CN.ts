@@ -1548,7 +1548,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>Ninja mode</source>
-            <extracomment>View/Step menu toggle and its key (the window adds it to its menus) ninja mode (issue 23): write each gradient as an expression, Ctrl+Shift+N</extracomment>
+            <extracomment>View/Step menu toggle and its key (the window adds it to its menus)</extracomment>
             <translation>忍者模式</translation>
         </message>
         <message>
