@@ -319,3 +319,16 @@ def test_the_lesson_scripts_iterations_as_they_run_today(path, torch):
             assert shown.isascii(), shown  # typed on any keyboard
             verdict = walk.grade(q, walk.parse(q, shown, true), true, true)
             assert verdict.grade.close, (path.stem, k, q.key, shown)
+
+
+def test_a_walk_in_float32_grades_in_float32():
+    """A recorded pass (float32, once the recorder lands) is graded in its own dtype."""
+    trace = TRACES["09-one-layer"]
+    walk = Walk(trace, 1, dtype=np.float32)
+    grads = walk.given_grads()
+    assert grads["loss"].dtype == np.float32
+    true = walk.true_grads()
+    for q in walk.questions:
+        verdict = walk.grade(q, walk.parse(q, walk.show(q), grads), grads, true)
+        assert verdict.value.dtype == np.float32 and verdict.grade.close, q.key
+        grads[q.key] = verdict.value
