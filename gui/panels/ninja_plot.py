@@ -74,7 +74,7 @@ class NinjaPlot(FigureCanvasQTAgg):
                                            aspect="auto", interpolation="nearest")
             self._shape = finite.shape
             self._ticks()
-        self.axes.set_title(title, fontsize=8, color=self._fg)
+        self._title = title
         self.showing = "heatmap"
         self.draw_idle()
 
@@ -95,6 +95,10 @@ class NinjaPlot(FigureCanvasQTAgg):
                                     top=1 - title / height)
 
     def draw_idle(self) -> None:
+        if self.showing == "heatmap":  # a short dock has no room for a title: the
+            # tab's tooltip says it then
+            self.axes.set_title(self._title if self.height() >= 100 else "", fontsize=8,
+                                color=self._fg)
         self._margins()
         super().draw_idle()
 

@@ -10,7 +10,8 @@ softmax + log + nll, 3 train with your gradients). A thin view of ``model.quiz``
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,6 +75,26 @@ HINTS = {
 TRAIN_ITERATIONS = 20
 
 
+class OneLine(QLabel):
+    """A label that keeps to one line, cut with … where the dock is narrow (the whole
+    text in its tooltip): a second line would be clipped in a 720-pixel-high window."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
+                                  self.palette(), self.isEnabled(), text,
+                                  self.foregroundRole())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(40, super().minimumSizeHint().height())
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+
 def hint_text(hint) -> str | None:
     """A hint in the UI language, its rule's words too."""
     if hint is None:
@@ -93,7 +114,7 @@ class NinjaView(QWidget):
         self.quiz = model.quiz
         self._note = ""
         self._drawn = None  # the verdict whose heat map is on screen
-        self.question = QLabel(objectName="ninjaQuestion", wordWrap=True)
+        self.question = OneLine(objectName="ninjaQuestion")
         self.question.setTextFormat(Qt.TextFormat.PlainText)
         font = self.question.font()
         font.setBold(True)
@@ -206,6 +227,7 @@ class NinjaView(QWidget):
         self.iterations.setToolTip(self.tr("Iterations of gradient descent"))
         self.answer.setPlaceholderText(self.tr("a gradient, e.g. 2 * s * d_loss or X.T @ d_z"))
         self.tabs.setTabText(1, self.tr("Picture"))
+        self.tabs.setTabToolTip(1, self.tr("your answer − the gradient"))
         self.table.setHorizontalHeaderLabels([self.tr("Node"), self.tr("Tries"),
                                               self.tr("Result"), self.tr("Hint used")])
         self.refresh()
@@ -288,9 +310,10 @@ class NinjaView(QWidget):
 
     def question_text(self, question) -> str:
         if question is not None:
-            return self.tr("{0} ({1}): write {2}").format(
-                question.step.target, shape_of(question.expected),
-                grad_text(self.model.trace.graph, question.node))
+            # the name to write first: a narrow dock cuts the end of the line
+            return self.tr("{0} = {1} ({2}) = ?").format(
+                grad_text(self.model.trace.graph, question.node), question.step.target,
+                shape_of(question.expected))
         if self.quiz.ninja.level == 3 and self.model.training.script:
             return self.tr("A recorded pass is fixed: level 3 trains straight-line programs.")
         if self.model.position >= self.model.length:

@@ -27,7 +27,7 @@ from gui.support.texts import explain, shown, target_text
 from gui.support.theme import RIGHT, WRONG
 
 RIGHT_COLOUR, WRONG_COLOUR = RIGHT, WRONG  # gui.support.theme
-NINJA_HEIGHT = 100  # ninja mode: question, answer row, names and feedback
+NINJA_HEIGHT = 86  # ninja mode: question, answer row, names and feedback
 
 
 class AnswerField(QLineEdit):

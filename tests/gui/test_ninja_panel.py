@@ -64,7 +64,7 @@ def test_the_lesson_typed_gradient_by_gradient(window, qtbot):
                for m in window.menuBar().findChildren(type(window.examples_menu)))
     backward(window, qtbot)
     assert window.model.position == 7
-    assert question(window) == "∂loss/∂s (scalar): write d_s"
+    assert question(window) == "d_s = ∂loss/∂s (scalar) = ?"
     assert gradient_shown(window, "s") is None  # kept back until written
     type_answer(window, qtbot, "3 * s")
     assert feedback(window).startswith("✗ Not yet: exact ✗ · close ✗ · max difference 1")
@@ -103,7 +103,7 @@ def test_example_nine_with_hints_heat_map_and_show_answer(window, qtbot):
     view = window.quiz_panel.ninja_view
     type_answer(window, qtbot, "d_loss * torch.ones_like(h) / 8")
     assert feedback(window).startswith("✓ Right: h.")
-    assert question(window).startswith("∂loss/∂((X @ W) + b) (4×2)")
+    assert question(window) == 'grad("(X @ W) + b") = ∂loss/∂((X @ W) + b) (4×2) = ?'
     type_answer(window, qtbot, "d_h")  # the relu mask forgotten
     assert "multiply by the mask (((X @ W) + b) > 0)" in feedback(window)
     assert view.plot.showing == "heatmap" and view.tabs.currentWidget() is view.plot
@@ -114,7 +114,7 @@ def test_example_nine_with_hints_heat_map_and_show_answer(window, qtbot):
     assert "shape ✗" in feedback(window) and "(.sum(0))" in feedback(window)
     type_answer(window, qtbot, 'grad("(X @ W) + b").sum(0)')
     type_answer(window, qtbot, 'grad("(X @ W) + b")')
-    assert question(window).startswith("∂loss/∂W (3×2)")
+    assert question(window) == "d_W = ∂loss/∂W (3×2) = ?"
     assert gradient_shown(window, "W") is None
     type_answer(window, qtbot, 'grad("X @ W").T @ X')  # transposes swapped
     assert "transpose of the gradient" in feedback(window)
@@ -143,7 +143,7 @@ def test_level_two_fuses_softmax_log_and_nll(window, qtbot):
     while window.model.quiz.hidden_step is None:
         window.canvas.setFocus()
         qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
-    assert question(window).startswith("∂loss/∂z (2×3)")
+    assert question(window) == "d_z = ∂loss/∂z (2×3) = ?"
     type_answer(window, qtbot, "torch.softmax(z, dim=1) - F.one_hot(y, 3)")
     assert "Fused: softmax, log and nll" in feedback(window)
     type_answer(window, qtbot, "(torch.softmax(z, dim=1) - torch.eye(3)[y]) / 2")
@@ -198,7 +198,7 @@ def test_in_chinese(window, qtbot):
     ninja_on(window, qtbot)
     backward(window, qtbot)
     window.set_language("zh")
-    qtbot.waitUntil(lambda: question(window) == "∂loss/∂s（scalar）：写出 d_s", timeout=3000)
+    qtbot.waitUntil(lambda: question(window) == "d_s = ∂loss/∂s（scalar）= ?", timeout=3000)
     assert window.findChild(QPushButton, "ninjaCheckButton").text() == "检查"
     type_answer(window, qtbot, "3 * s")
     assert feedback(window).startswith("✗ 还不对") and "链式法则" in feedback(window)
