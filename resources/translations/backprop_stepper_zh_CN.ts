@@ -1435,8 +1435,8 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>得分：{0} / {1}</translation>
         </message>
         <message>
-            <source>{0} ({1}): write {2}</source>
-            <translation>{0}（{1}）：写出 {2}</translation>
+            <source>{0} = {1} ({2}) = ?</source>
+            <translation>{0} = {1}（{2}）= ?</translation>
         </message>
         <message>
             <source>A recorded pass is fixed: level 3 trains straight-line programs.</source>
