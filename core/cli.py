@@ -27,6 +27,7 @@ from core.forward import parse_seed
 from core.forward_cli import forward_json, render_forward, run_forward_mode
 from core.graph import Binding, Operand
 from core.language import MAX_NAME, ExpressionError, parse_number, short
+from core.ninja.run import ninja_answers, ninja_json, render_ninja
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
@@ -78,6 +79,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--forward-mode", metavar="NAME",
                         help="forward mode: carry ∂node/∂NAME forward (NAME, NAME[i] or "
                              "NAME[i,j] for one entry), checked against torch forward_ad")
+    parser.add_argument("--ninja", metavar="ANSWERS.json",
+                        help="grade your own backward pass: a JSON object of node name → "
+                             "gradient expression, e.g. {\"s\": \"2 * s\"} (issue 23)")
+    parser.add_argument("--ninja-level", metavar="1|2", type=int, choices=(1, 2), default=1,
+                        help="with --ninja: 1 every node, 2 softmax + log + nll fused")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
@@ -269,6 +275,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         text, bindings = load_program(args)
+        if is_script(text) and args.ninja is not None:
+            raise ExpressionError("grades a straight-line program (a training script's "
+                                  "passes: in the window, Step → Ninja Mode)", where="--ninja")
         if is_script(text):  # def / for / if / with: the script trains itself
             with forbidden() if args.no_torch else nullcontext():
                 output, status = script_output(args, text)
@@ -292,6 +301,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             raise ExpressionError(f"the program does not use {short(name)} as an input",
                                   where=f"{flag} {short(name)}")
         seed = None if args.forward_mode is None else parse_seed(trace.graph, args.forward_mode)
+        ninja = None if args.ninja is None else ninja_answers(trace, args.ninja, args.ninja_level)
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -315,6 +325,8 @@ def run(argv: Sequence[str] | None = None) -> int:
                 result["training"] = training_json(run_)
             if forward is not None:
                 result["forward_mode"] = forward_json(*forward)
+            if ninja is not None:
+                result["ninja"] = ninja_json(ninja)
             text = json.dumps(result, ensure_ascii=not stdout_is_unicode(), indent=2) + "\n"
         else:
             text = render_tables(trace, numeric, report)
@@ -322,6 +334,8 @@ def run(argv: Sequence[str] | None = None) -> int:
                 text += render_training(run_)
             if forward is not None:
                 text += render_forward(*forward)
+            if ninja is not None:
+                text += render_ninja(ninja)
     status = EXIT_OK
     if report is not None and report.available and report.match is False:
         status = EXIT_MISMATCH

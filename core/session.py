@@ -19,6 +19,7 @@ import numpy as np
 from core.format import to_json_value
 from core.graph import ROLES, Binding
 from core.language import MAX_NAME, MAX_TEXT_CHARS, MAX_VECTOR, ExpressionError, short
+from core.ninja.progress import check_progress
 from core.reading import read_bytes, strip_bom
 
 FORMAT = "backprop-stepper-session"
@@ -43,6 +44,8 @@ class Session:
     #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), so
     #: that it reopens with the same numbers and without torch (core.draws)
     draws: list = field(default_factory=list)
+    #: ninja mode's progress (core.ninja.progress): the level, per node the score and answer
+    ninja: dict | None = None
 
     def to_dict(self) -> dict:
         data = {
@@ -62,6 +65,8 @@ class Session:
             data["settings"] = self.settings
         if self.draws:
             data["draws"] = [_plain(v) for v in self.draws]
+        if self.ninja:
+            data["ninja"] = self.ninja
         return data
 
     def to_json(self) -> str:
@@ -166,7 +171,10 @@ def session_from_dict(data: object, where: str = "session") -> Session:
     if not isinstance(draws, list) or len(draws) > MAX_DRAWS:
         raise bad(f"\"draws\" must be a list of at most {MAX_DRAWS} numbers or lists")
     draws = [_value(entry, bad, f"draw {i + 1}") for i, entry in enumerate(draws)]
-    return Session(text, bindings, position, title[:200], settings, draws)
+    ninja = data.get("ninja")
+    if ninja is not None:
+        ninja = check_progress(ninja, where)
+    return Session(text, bindings, position, title[:200], settings, draws, ninja)
 
 
 def _encodable(text: str) -> bool:

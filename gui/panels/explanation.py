@@ -123,6 +123,10 @@ class ExplanationView(Panel, QTextBrowser):
 
     def _quiz_html(self, step, colour: str) -> str:
         """Quiz mode: the number is the question; the formula shows after a wrong try."""
+        if self.model.quiz.mode == "ninja":  # issue 23: the gradient, as an expression
+            return (f'<p style="font-size:large; color:{colour}">{escape(step.target)} = ?</p>'
+                    "<p>" + escape(self.tr("Ninja mode: write this gradient as an expression "
+                                           "in the Ninja box and press Enter.")) + "</p>")
         if step.index in self.model.quiz.hinted and step.formula:
             equation = f"{shown(hint(step), step)} = ?"  # the numbers, not the value
         else:

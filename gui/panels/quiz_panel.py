@@ -13,17 +13,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core.language import ExpressionError
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.ninja_view import NinjaView
 from gui.state.model import StepperModel
 from gui.support.texts import explain, shown, target_text
 from gui.support.theme import RIGHT, WRONG
 
 RIGHT_COLOUR, WRONG_COLOUR = RIGHT, WRONG  # gui.support.theme
+NINJA_HEIGHT = 86  # ninja mode: question, answer row, names and feedback
 
 
 class AnswerField(QLineEdit):
@@ -50,7 +54,8 @@ class QuizPanel(Panel, QWidget):
         #: View/Step menu toggle and its key (the window adds it to its menus)
         self.toggle_action = QAction(self, objectName="quizAction", checkable=True)
         self.toggle_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
-        self.toggle_action.toggled.connect(self.quiz.set_active)
+        self.toggle_action.toggled.connect(
+            lambda on: self.quiz.set_mode("numbers") if on else self.quiz.set_active(False))
 
         self.question = QLabel(objectName="quizQuestion", wordWrap=True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
@@ -69,7 +74,7 @@ class QuizPanel(Panel, QWidget):
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.score = QLabel(objectName="quizScore")
         self.stop_button = QPushButton(objectName="quizStopButton")
-        self.stop_button.clicked.connect(lambda: self.toggle_action.setChecked(False))
+        self.stop_button.clicked.connect(lambda: self.quiz.set_active(False))
         for button in (self.check_button, self.give_up_button, self.stop_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
@@ -85,22 +90,41 @@ class QuizPanel(Panel, QWidget):
         row.addSpacing(16)
         row.addWidget(self.score)
         row.addWidget(self.stop_button)
+        self._make_ninja(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(row)
+        layout.addWidget(self.pages)
 
         # two lines of question or hint fit without clipping (a hint carries numbers
         # and the rule's name)
         lines = max(self.question.fontMetrics().lineSpacing(),
                     self.feedback.fontMetrics().lineSpacing())
-        self.setMinimumHeight(2 * lines + 16)
+        self._numbers_height = 2 * lines + 16
+        self.setMinimumHeight(self._numbers_height)
 
         self.quiz.changed.connect(self.refresh)
         self.retranslate()
 
+    def _make_ninja(self, row: QHBoxLayout) -> None:
+        """Ninja mode (issue 23), the panel's second page: each gradient written as an
+        expression (gui/panels/ninja_view.py); its action is Ctrl+Shift+N."""
+        self.ninja_action = QAction(self, objectName="ninjaAction", checkable=True)
+        self.ninja_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.ninja_action.toggled.connect(
+            lambda on: self.quiz.set_mode("ninja") if on else self.quiz.set_active(False))
+        numbers = QWidget(objectName="quizNumbers")
+        numbers.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.ninja_view = NinjaView(self.model, AnswerField(), self)
+        self.pages = QStackedWidget(objectName="quizPages")
+        self.pages.addWidget(numbers)
+        self.pages.addWidget(self.ninja_view)
+        self.ninja_view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
     # ---- words
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Quiz"))
+        self.setWindowTitle(self.tr("Ninja mode") if self.quiz.mode == "ninja" else
+                            self.tr("Quiz"))
         self.toggle_action.setText(self.tr("Quiz Mode"))
         self.toggle_action.setToolTip(self.tr(
             "Hide each new number until you type it (Ctrl+Shift+Q)"))
@@ -109,6 +133,12 @@ class QuizPanel(Panel, QWidget):
         self.check_button.setText(self.tr("Check"))
         self.give_up_button.setText(self.tr("Show answer"))
         self.stop_button.setText(self.tr("Leave quiz"))
+        self.ninja_action.setText(self.tr("Ninja Mode"))
+        self.ninja_action.setIconText(self.tr("Ninja"))  # the step bar's button: short
+        self.ninja_action.setToolTip(self.tr(
+            "Write each gradient of the backward pass yourself, as an expression "
+            "(Ctrl+Shift+N)"))
+        self.ninja_view.retranslate()
         self.refresh()
 
     # ---- intent
@@ -131,10 +161,21 @@ class QuizPanel(Panel, QWidget):
     # ---- state → view
     def refresh(self) -> None:
         quiz = self.quiz
-        if self.toggle_action.isChecked() != quiz.active:
-            self.toggle_action.blockSignals(True)
-            self.toggle_action.setChecked(quiz.active)
-            self.toggle_action.blockSignals(False)
+        ninja = quiz.mode == "ninja"
+        for action, on in ((self.toggle_action, quiz.active and not ninja),
+                           (self.ninja_action, quiz.active and ninja)):
+            if action.isChecked() != on:
+                action.blockSignals(True)
+                action.setChecked(on)
+                action.blockSignals(False)
+        if self.pages.currentIndex() != int(ninja):
+            self.pages.setCurrentIndex(int(ninja))
+            for index in range(self.pages.count()):  # only the page shown sets the size
+                policy = QSizePolicy.Policy.Preferred if index == int(ninja) else \
+                    QSizePolicy.Policy.Ignored
+                self.pages.widget(index).setSizePolicy(policy, policy)
+            self.setMinimumHeight(NINJA_HEIGHT if ninja else self._numbers_height)
+            self.setWindowTitle(self.tr("Ninja mode") if ninja else self.tr("Quiz"))
         step = quiz.hidden_step
         if step is not None:
             self.question.setText(self.question_text(step))
@@ -186,6 +227,10 @@ class QuizPanel(Panel, QWidget):
         self.feedback.setStyleSheet(f"color: {WRONG_COLOUR};")
         return self.tr("✗ Not quite. Hint: {0}").format(self.hint_text(step, verdict))
 
+    def set_dark(self, dark: bool) -> None:
+        self.ninja_view.plot.set_dark(dark)
+
     def focus_answer(self) -> None:
-        if self.answer.isEnabled():
-            self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
+        field = self.ninja_view.answer if self.quiz.mode == "ninja" else self.answer
+        if field.isEnabled():
+            field.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -179,9 +179,11 @@ class StepperModel(QObject):
             self.outOfDateChanged.emit(on)
 
     def session(self, title: str = "") -> Session:
+        quiz = self.quiz
+        ninja = quiz.ninja_progress() if quiz is not None else None  # issue 23
         return Session(self.program.text, dict(self.program.bindings), self.position, title,
                        {"iteration": self.trace.iteration} if hasattr(self.trace, "iteration")
-                       else {}, list(self.program.draws))
+                       else {}, list(self.program.draws), ninja)
 
     def variables(self) -> list[tuple[str, str, object]]:
         """(name, role, value) of every named input, in the order the graph made them."""

@@ -235,6 +235,7 @@ class ActionsMixin:
         step_menu.addAction(self.play_action)
         step_menu.addSeparator()
         step_menu.addAction(self.quiz_panel.toggle_action)
+        step_menu.addAction(self.quiz_panel.ninja_action)
         step_menu.addAction(self.forward_panel.mode_action)
 
         self.examples_menu = self._menu(bar, lambda: translate("MainWindow", "E&xamples"))

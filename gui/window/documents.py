@@ -68,6 +68,8 @@ class DocumentsMixin:
             iteration = session.settings.get("iteration")
             if isinstance(iteration, int) and iteration > 1 and self.model.script.run:
                 self.model.script.goto_iteration(iteration, session.position or 0)
+            if session.ninja:  # issue 23: the walk goes on where it was left
+                self.model.quiz.restore_ninja(session.ninja)
         except ExpressionError as error:
             self.message_bar.show_message(
                 translate("MainWindow", "Could not open {0}: {1}. Your work is unchanged.").format(

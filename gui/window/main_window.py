@@ -45,6 +45,7 @@ from gui.window.documents import DocumentsMixin
 from gui.window.keys import KeysMixin
 
 TORCH_FALLBACK_MS = 1500
+NINJA_DOCK_HEIGHT = 215  # px: ninja mode's question, answer row, names, grade and hint
 translate = QCoreApplication.translate
 #: (window attribute, class): the window's panels, docked in this order as each one's
 #: DOCK spec says; a new panel is one line here and a spec in its own module
@@ -97,6 +98,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
             self.panels.append(panel)
         self._make_docks()
         self._quizzing = False
+        self._ninja_tabbed = False
         self.model.quiz.changed.connect(self._quiz_changed)
         self._make_actions()
         self._add_learning_actions()
@@ -259,6 +261,12 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.quiz_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         bar = self.step_bar.layout()
         bar.insertWidget(bar.indexOf(self.step_bar.slider), self.quiz_button)
+        # ninja mode (issue 23): a mode of the quiz, its own button and Ctrl+Shift+N
+        self.addAction(self.quiz_panel.ninja_action)
+        self.ninja_button = QToolButton(objectName="ninjaButton")
+        self.ninja_button.setDefaultAction(self.quiz_panel.ninja_action)
+        self.ninja_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        bar.insertWidget(bar.indexOf(self.step_bar.slider), self.ninja_button)
         bar.insertSpacing(bar.indexOf(self.step_bar.slider), 12)
 
     def show_training(self) -> None:
@@ -269,11 +277,30 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         if self.canvas.trace is self.model.trace:  # else the new trace's signals follow
             self._step_changed()
         quizzing = self.model.quiz.active
+        self._place_quiz_dock(quizzing and self.model.quiz.mode == "ninja")
         if quizzing != self._quizzing:
             self._quizzing = quizzing
             self.quiz_dock.setVisible(quizzing)
         if quizzing and self.model.quiz.hidden_step is not None:
             self.quiz_panel.focus_answer()
+
+    def _place_quiz_dock(self, ninja: bool) -> None:
+        """Ninja mode (issue 23) takes the Explanation's place, in a tab beside it (the
+        explanation only says "write it in the Ninja box" then): the window keeps its
+        height. The numbers quiz is one row under the step bar."""
+        if ninja == self._ninja_tabbed:
+            return
+        self._ninja_tabbed = ninja
+        if ninja:
+            self.tabifyDockWidget(self.explanation_dock, self.quiz_dock)
+            # room for the answer, its grade and hint: from the canvas, not the window
+            # (once the dock is laid out, or Qt sizes it back)
+            QTimer.singleShot(0, lambda: self.resizeDocks(
+                [self.quiz_dock], [NINJA_DOCK_HEIGHT], Qt.Orientation.Vertical))
+        else:
+            self.splitDockWidget(self.step_dock, self.quiz_dock, Qt.Orientation.Vertical)
+        self.quiz_dock.setVisible(self.model.quiz.active)
+        self.quiz_dock.raise_()
 
     def _error_changed(self, error) -> None:
         if error is not None:

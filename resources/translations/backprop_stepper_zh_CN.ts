@@ -701,6 +701,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>行：输出的一个元素；列：输入的一个元素。</translation>
         </message>
         <message>
+            <source>Ninja mode: write this gradient as an expression in the Ninja box and press Enter.</source>
+            <translation>忍者模式：在忍者框中把这个梯度写成表达式，然后按回车。</translation>
+        </message>
+        <message>
             <source>Quiz: type this number in the answer box and press Enter.</source>
             <translation>测验：在答案框里输入这个数，然后按回车。</translation>
         </message>
@@ -1356,6 +1360,235 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
     </context>
     <context>
+        <name>NinjaHints</name>
+        <message>
+            <source>This cannot be computed ({error}). ∂{output}/∂{target} has the shape of {target}: {shape}.</source>
+            <extracomment>core.ninja.hints.TEMPLATES, listed here so that lupdate finds them (a test checks that the two agree)</extracomment>
+            <translation>这无法计算（{error}）。∂{output}/∂{target} 的形状与 {target} 相同：{shape}。</translation>
+        </message>
+        <message>
+            <source>{used} is not right yet: with the right {used}, this answer would be right. Fix {used} first.</source>
+            <translation>{used} 还不对：用正确的 {used}，这个答案就是对的。请先改正 {used}。</translation>
+        </message>
+        <message>
+            <source>The forward pass broadcast {target} over the batch: sum the gradient over that axis ({sum}).</source>
+            <translation>前向传播把 {target} 沿批次广播了：请沿该轴对梯度求和（{sum}）。</translation>
+        </message>
+        <message>
+            <source>This is the transpose of the gradient: ∂{output}/∂{target} has the shape of {target}, {shape}.</source>
+            <translation>这是梯度的转置：∂{output}/∂{target} 的形状与 {target} 相同，为 {shape}。</translation>
+        </message>
+        <message>
+            <source>The sign is flipped: check the local rule ({rule}).</source>
+            <translation>符号反了：请检查局部规则（{rule}）。</translation>
+        </message>
+        <message>
+            <source>relu passes the gradient only where its input was positive: multiply by the mask ({mask} &gt; 0).</source>
+            <translation>relu 只在输入为正的地方传递梯度：请乘以掩码 ({mask} &gt; 0)。</translation>
+        </message>
+        <message>
+            <source>{target} is used {count} times: its gradient is a sum (+=), and the term through {consumer} is missing.</source>
+            <translation>{target} 被使用了 {count} 次：它的梯度是一个和（+=），缺少经过 {consumer} 的那一项。</translation>
+        </message>
+        <message>
+            <source>∂{output}/∂{target} has the shape of {target}: {shape}, not {given}.</source>
+            <translation>∂{output}/∂{target} 的形状与 {target} 相同：{shape}，而不是 {given}。</translation>
+        </message>
+        <message>
+            <source>Fused: softmax, log and nll together give ∂{output}/∂{target} = (softmax({target}) − onehot) / N, a {shape} tensor.</source>
+            <translation>融合：softmax、log 和 nll 合在一起得到 ∂{output}/∂{target} = (softmax({target}) − onehot) / N，形状为 {shape} 的张量。</translation>
+        </message>
+        <message>
+            <source>{target} is used {count} times: its gradient is a sum of {count} terms (+=).</source>
+            <translation>{target} 被使用了 {count} 次：它的梯度是 {count} 项之和（+=）。</translation>
+        </message>
+        <message>
+            <source>The forward pass broadcast {target} over the batch: sum the gradient over that axis.</source>
+            <translation>前向传播把 {target} 沿批次广播了：请沿该轴对梯度求和。</translation>
+        </message>
+        <message>
+            <source>matmul: G ↦ {rule} for {target}.</source>
+            <translation>矩阵乘法：对 {target}，G ↦ {rule}。</translation>
+        </message>
+        <message>
+            <source>Chain rule: the gradient from {consumer} times the local gradient ({rule}).</source>
+            <translation>链式法则：来自 {consumer} 的梯度乘以局部梯度（{rule}）。</translation>
+        </message>
+    </context>
+    <context>
+        <name>NinjaView</name>
+        <message>
+            <source>Level 1</source>
+            <translation>第 1 级</translation>
+        </message>
+        <message>
+            <source>Level 1: every node of the backward pass</source>
+            <translation>第 1 级：反向传播的每个节点</translation>
+        </message>
+        <message>
+            <source>Level 2: fused</source>
+            <translation>第 2 级：融合</translation>
+        </message>
+        <message>
+            <source>Level 2: softmax + log + nll (or cross_entropy) as one answer, (softmax(logits) − onehot) / N</source>
+            <translation>第 2 级：softmax + log + nll（或 cross_entropy）作为一个答案，(softmax(logits) − onehot) / N</translation>
+        </message>
+        <message>
+            <source>Level 3: train</source>
+            <translation>第 3 级：训练</translation>
+        </message>
+        <message>
+            <source>Level 3: train with your gradients, beside the right ones</source>
+            <translation>第 3 级：用你的梯度训练，与正确的梯度对比</translation>
+        </message>
+        <message>
+            <source>Ninja level</source>
+            <translation>忍者级别</translation>
+        </message>
+        <message>
+            <source>Check</source>
+            <translation>检查</translation>
+        </message>
+        <message>
+            <source>Show answer</source>
+            <translation>显示答案</translation>
+        </message>
+        <message>
+            <source>Go on with it</source>
+            <translation>就用它继续</translation>
+        </message>
+        <message>
+            <source>Level 3: keep this wrong gradient and see how training goes with it</source>
+            <translation>第 3 级：保留这个错误的梯度，看看用它训练会怎样</translation>
+        </message>
+        <message>
+            <source>Train with your gradients</source>
+            <translation>用你的梯度训练</translation>
+        </message>
+        <message>
+            <source>Leave</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>Leave ninja mode (Ctrl+Shift+N)</source>
+            <translation>退出忍者模式（Ctrl+Shift+N）</translation>
+        </message>
+        <message>
+            <source>Iterations of gradient descent</source>
+            <translation>梯度下降的迭代次数</translation>
+        </message>
+        <message>
+            <source>a gradient, e.g. 2 * s * d_loss or X.T @ d_z</source>
+            <translation>一个梯度，例如 2 * s * d_loss 或 X.T @ d_z</translation>
+        </message>
+        <message>
+            <source>Picture</source>
+            <translation>图示</translation>
+        </message>
+        <message>
+            <source>Node</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>Tries</source>
+            <translation>尝试次数</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Hint used</source>
+            <translation>用过提示</translation>
+        </message>
+        <message>
+            <source>This does not read as a gradient: {0}</source>
+            <translation>这无法读作梯度：{0}</translation>
+        </message>
+        <message>
+            <source>loss: yours (dots), the right gradients' (dashed, = torch SGD), lr = {0}</source>
+            <translation>损失：你的（圆点），正确梯度的（虚线，= torch SGD），lr = {0}</translation>
+        </message>
+        <message>
+            <source>stopped: {0}</source>
+            <translation>已停止：{0}</translation>
+        </message>
+        <message>
+            <source>Your gradients train like torch's.</source>
+            <translation>你的梯度训练起来和 torch 的一样。</translation>
+        </message>
+        <message>
+            <source>Your gradients do not train: the loss does not come down as it should.</source>
+            <translation>你的梯度训练不了：损失没有像应有的那样下降。</translation>
+        </message>
+        <message>
+            <source>Names: {0}; torch.exp, .T, @, .sum(0, keepdim=True), (h &gt; 0), torch.zeros_like …</source>
+            <translation>可用名称：{0}；torch.exp、.T、@、.sum(0, keepdim=True)、(h &gt; 0)、torch.zeros_like …</translation>
+        </message>
+        <message>
+            <source>Score: {0} of {1}</source>
+            <translation>得分：{0} / {1}</translation>
+        </message>
+        <message>
+            <source>{0} = {1} ({2}) = ?</source>
+            <translation>{0} = {1}（{2}）= ?</translation>
+        </message>
+        <message>
+            <source>A recorded pass is fixed: level 3 trains straight-line programs.</source>
+            <translation>录制的一次传播是固定的：第 3 级只训练直线型程序。</translation>
+        </message>
+        <message>
+            <source>End of the walk.</source>
+            <translation>走完了。</translation>
+        </message>
+        <message>
+            <source>Press → to the next gradient to write.</source>
+            <translation>按 → 前往下一个要写的梯度。</translation>
+        </message>
+        <message>
+            <source>The answer: {0} = {1}</source>
+            <translation>答案：{0} = {1}</translation>
+        </message>
+        <message>
+            <source>exact {0} · close {1} · max difference {2} · shape {3}</source>
+            <translation>完全相同 {0} · 接近 {1} · 最大差 {2} · 形状 {3}</translation>
+        </message>
+        <message>
+            <source>✓ Right: {0}. {1}</source>
+            <translation>✓ 正确：{0}。{1}</translation>
+        </message>
+        <message>
+            <source>✗ Not yet: {0}
+Hint: {1}</source>
+            <translation>✗ 还不对：{0}
+提示：{1}</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>shown</source>
+            <translation>已显示</translation>
+        </message>
+        <message>
+            <source>exact</source>
+            <translation>完全相同</translation>
+        </message>
+        <message>
+            <source>close</source>
+            <translation>接近</translation>
+        </message>
+        <message>
+            <source>your answer − the gradient</source>
+            <translation>你的答案 − 梯度</translation>
+        </message>
+    </context>
+    <context>
         <name>OutputPanel</name>
         <message>
             <source>What the script prints</source>
@@ -1374,7 +1607,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>QuizPanel</name>
         <message>
             <source>Quiz</source>
-            <extracomment>View/Step menu toggle and its key (the window adds it to its menus)</extracomment>
             <translation>测验</translation>
         </message>
         <message>
@@ -1410,8 +1642,25 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>已走完全部步骤。</translation>
         </message>
         <message>
+            <source>Ninja mode</source>
+            <extracomment>View/Step menu toggle and its key (the window adds it to its menus)</extracomment>
+            <translation>忍者模式</translation>
+        </message>
+        <message>
             <source>your answer, e.g. -2, 0.5 or 1/4</source>
             <translation>你的答案，例如 -2、0.5 或 1/4</translation>
+        </message>
+        <message>
+            <source>Ninja Mode</source>
+            <translation>忍者模式</translation>
+        </message>
+        <message>
+            <source>Ninja</source>
+            <translation>忍者</translation>
+        </message>
+        <message>
+            <source>Write each gradient of the backward pass yourself, as an expression (Ctrl+Shift+N)</source>
+            <translation>自己把反向传播的每个梯度写成表达式（Ctrl+Shift+N）</translation>
         </message>
         <message>
             <source>Type a number, such as -2, 0.5, 1e-3 or 1/4 (nothing is evaluated).</source>
