@@ -12,7 +12,6 @@ be written (one ``error: could not write the output: …`` line). Never imports 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -26,7 +25,9 @@ from core.format import format_value, matrix_lines, to_json_value
 from core.forward import parse_seed
 from core.forward_cli import forward_json, render_forward, run_forward_mode
 from core.graph import Binding, Operand
+from core.json_result import dumps, numeric_verdicts, step_value, torch_verdicts
 from core.language import MAX_NAME, ExpressionError, parse_number, short
+from core.memory import memory_message
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
@@ -78,7 +79,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--forward-mode", metavar="NAME",
                         help="forward mode: carry ∂node/∂NAME forward (NAME, NAME[i] or "
                              "NAME[i,j] for one entry), checked against torch forward_ad")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (each value and gradient once; torch "
+                             "and finite differences as verdicts)")
+    parser.add_argument("--json-full", action="store_true",
+                        help="--json with every number wherever it applies (much larger)")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
     parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
@@ -117,16 +122,34 @@ def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
     return text, bindings
 
 
-def steps_json(trace: Trace) -> list[dict]:
+def refuse_bindings(args: argparse.Namespace) -> None:
+    """A script's values come from its own text: flags that would set them are refused
+    (they were silently ignored)."""
+    for flag, given in (("--input", args.input), ("--param", args.param),
+                        ("--forward-mode", args.forward_mode)):
+        if given:
+            raise ExpressionError("a script takes its values from its own text", where=flag,
+                                  hint=f"leave out {flag}, or change the values in the script")
+
+
+def steps_json(trace: Trace, full: bool = True) -> list[dict]:
+    """The steps; with ``full`` False a large value is a summary naming where it is."""
+    graph = trace.graph
+    named_grads = {graph.names[n] for n in trace.named_gradients()}
     steps = []
     for step in trace.steps:
+        node = graph.nodes[step.node] if step.node is not None else None
+        see = None
+        if node is not None and node.name is not None and node.name in graph.names:
+            see = "values" if step.phase == "forward" else \
+                "grads" if step.phase == "backward" and node.id in named_grads else None
         entry = {
             "index": step.index,
             "phase": step.phase,
             "target": step.target,
             "formula": step.formula,
             "substituted": step.substituted,
-            "value": to_json_value(step.value),
+            "value": step_value(step.value, see, full),
             "explanation": step.text,
         }
         if step.node is not None:
@@ -137,8 +160,9 @@ def steps_json(trace: Trace) -> list[dict]:
         if isinstance(step, BackwardStep):
             entry["contributions"] = [
                 {"via": trace.graph.nodes[c.consumer].label,
-                 "upstream": to_json_value(c.upstream), "local": to_json_value(c.local),
-                 "value": to_json_value(c.value)}
+                 "upstream": step_value(c.upstream, None, full),
+                 "local": step_value(c.local, None, full),
+                 "value": step_value(c.value, None, full)}
                 for c in step.contributions
             ]
         steps.append(entry)
@@ -171,18 +195,22 @@ def render_training(run: TrainingRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def result_json(trace: Trace, numeric: dict, report) -> dict:
+def result_json(trace: Trace, numeric: dict, report, full: bool = True) -> dict:
+    """The JSON result; ``full`` False is the compact form (see core.json_result)."""
     graph = trace.graph
     values = {name: to_json_value(graph.nodes[i].value) for name, i in graph.names.items()}
-    grads = {name: to_json_value(v) for name, v in trace.named_gradients().items()}
+    named_grads = trace.named_gradients()
+    grads = {name: to_json_value(v) for name, v in named_grads.items()}
     if report is None:
         torch_part = {"available": False, "match": None}
     else:
         torch_part = {
             "available": report.available,
             "match": report.match,
-            "values": {k: to_json_value(v) for k, v in report.values.items()},
-            "grads": {k: to_json_value(v) for k, v in report.grads.items()},
+            "values": {k: to_json_value(v) for k, v in report.values.items()} if full
+            else torch_verdicts(report, "value"),
+            "grads": {k: to_json_value(v) for k, v in report.grads.items()} if full
+            else torch_verdicts(report, "grad"),
             "code": report.code,
             "printed": report.printed,
             "grad_fns": [list(pair) for pair in report.grad_fns],
@@ -195,8 +223,9 @@ def result_json(trace: Trace, numeric: dict, report) -> dict:
         "output": graph.output_node.label,
         "values": values,
         "grads": grads,
-        "steps": steps_json(trace),
-        "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()},
+        "steps": steps_json(trace, full),
+        "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()} if full
+        else numeric_verdicts(numeric, named_grads),
         "torch": torch_part,
         "warnings": warnings_of(trace) + (report.warnings if report is not None else []),
     }
@@ -267,9 +296,11 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    args.json = args.json or args.json_full
     try:
         text, bindings = load_program(args)
         if is_script(text):  # def / for / if / with: the script trains itself
+            refuse_bindings(args)
             with forbidden() if args.no_torch else nullcontext():
                 output, status = script_output(args, text)
             failed = write_stdout(output)
@@ -306,16 +337,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         warnings = warnings_of(trace) + update_warnings(trace)
         if report is not None:
             warnings += report.warnings
+            if not report.available:  # never only skipped: said in a warning line too
+                warnings.append(f"the PyTorch check could not run: {report.error}")
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        if args.json:
-            result = result_json(trace, numeric, report)
+        if args.json or args.json_full:
+            result = result_json(trace, numeric, report, full=args.json_full)
             result["warnings"] = warnings
             if run_ is not None:
                 result["training"] = training_json(run_)
             if forward is not None:
                 result["forward_mode"] = forward_json(*forward)
-            text = json.dumps(result, ensure_ascii=not stdout_is_unicode(), indent=2) + "\n"
+            text = dumps(result, sum(int(np.size(n.value)) for n in trace.graph.nodes),
+                         ensure_ascii=not stdout_is_unicode())
         else:
             text = render_tables(trace, numeric, report)
             if run_ is not None:
@@ -331,6 +365,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         status = EXIT_MISMATCH
     failed = write_stdout(text)
     return status if failed is None else failed  # exit 3 wins over 1
+
+
+def out_of_memory() -> int:
+    """One ``error:`` line, never a traceback; exit 2 (the program asked too much)."""
+    try:
+        sys.stderr.write(f"error: {memory_message()}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    return EXIT_BAD_INPUT
 
 
 def update_warnings(trace: Trace) -> list[str]:
@@ -352,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()
     try:
         return run(argv)
+    except MemoryError:  # numpy's "Unable to allocate …" included; its frames are freed here
+        return out_of_memory()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `… | head`: the reader left; not an error of ours
