@@ -105,13 +105,21 @@ def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
 
 def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
     """The text and bindings the options describe (the lesson when none are given)."""
+    text, bindings, _ = load_program_and_draws(args)
+    return text, bindings
+
+
+def load_program_and_draws(args: argparse.Namespace) -> tuple[str, dict[str, Binding], list]:
+    """:func:`load_program`, and the numbers a saved session's script drew: given back, so
+    the command line computes what the window shows for the session (it drew afresh)."""
+    draws: list = []
     if args.expr is not None:
         text, bindings = args.expr, {}
     elif args.expr_file is not None:
         text, bindings = read_program(args.expr_file), {}
     elif args.file is not None:
         session = load_session(args.file)
-        text, bindings = session.text, dict(session.bindings)
+        text, bindings, draws = session.text, dict(session.bindings), list(session.draws)
     else:
         text, bindings = LESSON_TEXT, lesson_bindings()
     given = (("--input", "data", args.input), ("--param", "parameter", args.param))
@@ -119,7 +127,7 @@ def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
         for item in items:
             name, value = parse_assignment(item, flag)
             bindings[name] = Binding(role, value)
-    return text, bindings
+    return text, bindings, draws
 
 
 def refuse_bindings(args: argparse.Namespace) -> None:
@@ -298,11 +306,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     args.json = args.json or args.json_full
     try:
-        text, bindings = load_program(args)
+        text, bindings, draws = load_program_and_draws(args)
         if is_script(text):  # def / for / if / with: the script trains itself
             refuse_bindings(args)
             with forbidden() if args.no_torch else nullcontext():
-                output, status = script_output(args, text)
+                output, status = script_output(args, text, draws)
             failed = write_stdout(output)
             return status if failed is None else failed
         learning_rate = args.lr if args.lr is not None else (

@@ -204,3 +204,17 @@ def test_torch_disagreement_exits_1(monkeypatch, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["torch"]["match"] is False
     assert "y_hat (value)" in data["torch"]["mismatches"]
+
+
+@pytest.mark.parametrize("flag", [["--input", "x=1"], ["--param", "w=2"],
+                                  ["--forward-mode", "w"]])
+def test_a_script_refuses_values_from_the_command_line(flag, tmp_path):
+    """A script takes its values from its own text: the flags were silently ignored."""
+    script = tmp_path / "train.py"
+    script.write_text("w = param(2.0)\nfor i in range(3):\n    loss = (w * 3) ** 2\n"
+                      "    loss.backward()\n")
+    result = run_main("--expr-file", str(script), "--no-torch", *flag, check_rc=2)
+    assert result.stderr == f"error: {flag[0]}: a script takes its values from its own " \
+                            f"text (leave out {flag[0]}, or change the values in the script)\n"
+    assert result.stdout == ""
+    run_main("--expr-file", str(script), "--no-torch")        # without them it runs
