@@ -414,9 +414,10 @@ class Recorder(TorchFunctionMode):
         """id(node) -> the global (or parameter) name of its tensor; id(module) -> path."""
         named, modules = {}, {}
         g = self.script_globals or {}
-        for var, value in list(g.items()):
-            if var.startswith("__"):
-                continue
+        items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
+        # modules first: a parameter is named by its module, not by a loose alias
+        items.sort(key=lambda item: not isinstance(item[1], torch.nn.Module))
+        for var, value in items:
             if isinstance(value, torch.nn.Module):
                 try:
                     for sub, m in value.named_modules():
@@ -676,15 +677,22 @@ def _print_traceback(exc: BaseException, path: str) -> None:
 def _parameters(g: dict) -> dict:
     """Every parameter when the script ended: modules among the globals by
     named_parameters() with the variable in front, leaves with requires_grad by name."""
-    found = {}
-    for var, value in list(g.items()):
-        if var.startswith("__"):
-            continue
+    found, seen = {}, set()
+    items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
+    for var, value in items:  # modules first: a parameter is named by its module
         try:
             if isinstance(value, torch.nn.Module):
                 for sub, p in value.named_parameters():
-                    found.setdefault(f"{var}.{sub}", p)
-            elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        found.setdefault(f"{var}.{sub}", p)
+        except Exception:  # noqa: BLE001
+            pass
+    for var, value in items:
+        try:
+            if isinstance(value, Tensor) and value.requires_grad and value.is_leaf \
+                    and id(value) not in seen:
+                seen.add(id(value))
                 found.setdefault(var, value)
         except Exception:  # noqa: BLE001
             pass
