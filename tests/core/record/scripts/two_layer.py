@@ -4,7 +4,7 @@ torch.manual_seed(2)
 x = torch.randn(3, 4)
 w1 = torch.randn(4, 5, requires_grad=True)
 w2 = torch.randn(5, 1, requires_grad=True)
-for step in range(6):
+for _ in range(6):
     h = torch.tanh(x @ w1)
     out = h @ w2
     loss = (out * out).mean()
