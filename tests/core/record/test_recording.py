@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 import torch
-from conftest import SCRIPTS, record_dir
 
 from core.ops import OPS
 from core.record.bootstrap import Writer
 from core.record.recording import RecordError, load_recording, read_pass, tensor
 from core.record.to_trace import check_pass, pass_trace
+from tests.core.record.record_support import SCRIPTS, record_dir
 
 
 @pytest.fixture(scope="module")
