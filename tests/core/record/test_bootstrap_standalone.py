@@ -7,7 +7,7 @@ import ast
 import subprocess
 import sys
 
-from tests.core.record.record_support import BOOTSTRAP
+from tests.core.record.record_support import BOOTSTRAP, ROOT
 
 
 def test_every_import_is_torch_or_the_standard_library():
@@ -54,4 +54,16 @@ def test_the_child_never_imports_the_apps_packages(tmp_path):
     assert "torch" in top
     assert not top & {"core", "gui", "numpy"}, top
     assert not list(tmp_path.glob("*.imported"))
+    assert (tmp_path / "record" / "summary.json").exists()
+
+
+def test_main_py_record_child_is_the_bootstrap(tmp_path):
+    """The bundle runs scripts as ``backprop-stepper --record-child …`` (main.py)."""
+    script = tmp_path / "learner.py"
+    script.write_text("import sys\nprint(sys.argv == [__file__] or sys.argv)\n")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--record-child", "--out",
+                           str(tmp_path / "record"), str(script)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == "True\n"
     assert (tmp_path / "record" / "summary.json").exists()
