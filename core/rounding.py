@@ -150,15 +150,28 @@ def close(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12) -> b
     an infinity only the same infinity."""
     if ours is None or theirs is None:
         return ours is None and theirs is None
+    ok = close_entries(ours, theirs, scale, rtol, atol)
+    return ok is not None and bool(np.all(ok))
+
+
+def close_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
+    """:func:`close` entry by entry (a boolean array), or None when the shapes differ."""
     a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(theirs, dtype=np.float64)
     if a.shape != b.shape:
-        return False
+        return None
     with np.errstate(all="ignore"):
         bound = atol + rtol * np.fmax(np.fmax(np.abs(a), np.abs(b)), scale)
         finite = np.isfinite(a) & np.isfinite(b)
-        ok = (np.isnan(a) & np.isnan(b)) | (a == b) | (finite & (np.abs(a - b) <= bound))
-    return bool(np.all(ok))
+        return (np.isnan(a) & np.isnan(b)) | (a == b) | (finite & (np.abs(a - b) <= bound))
+
+
+def far_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
+    """Flat indices of the entries beyond tolerance; None when no entry can be paired."""
+    if theirs is None:
+        return None
+    ok = close_entries(ours, theirs, scale, rtol, atol)
+    return None if ok is None else np.flatnonzero(~np.asarray(ok))
 
 
 def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | None:
@@ -182,3 +195,32 @@ def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | Non
     if float(ours) == exact:
         return "rounding: ours is exact"
     return f"rounding: both round (exact {exact!r})"
+
+
+#: A recorded run (core/record) compares our float64 rules, applied to torch's float32
+#: numbers, with torch's float32 results. float32 keeps about 7 digits; a result summed
+#: over n terms may lose about log2(n) bits more, so each entry may differ by
+#: RECORDED_RTOL of itself plus RECORDED_ATOL_SCALE of the largest entry of the tensor
+#: (the part of a sum's rounding that no single entry's size shows).
+RECORDED_RTOL = 1e-4
+RECORDED_ATOL_SCALE = 1e-5
+
+
+def recorded_close(ours, torchs) -> bool:
+    """Ours (float64) against torch's float32 numbers, within the tolerances above."""
+    a = np.asarray(ours, dtype=np.float64)
+    b = np.asarray(torchs, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(b)
+        if not np.array_equal(finite, np.isfinite(a)) or \
+                np.any(a[~finite] != b[~finite]) and not np.all(np.isnan(a[~finite])
+                                                               & np.isnan(b[~finite])):
+            return False
+        if not finite.any():
+            return True
+        scale = float(np.max(np.abs(b[finite])))
+        diff = np.abs(a[finite] - b[finite])
+        return bool(np.all(diff <= RECORDED_RTOL * np.abs(b[finite])
+                           + RECORDED_ATOL_SCALE * scale + 1e-30))

@@ -15,6 +15,7 @@ from core.ops import (  # noqa: F401 - they register
     linalg,
     losses,
     pooling,
+    recorded,
     reductions,
 )
 from core.ops.base import (

@@ -123,6 +123,9 @@ class Op:
     def text_for(self, attrs: Mapping[str, Any]) -> str:
         if self.key == "powc":
             return "{0}" + power_symbol(attrs["k"])
+        if self.key == "torch_rule":  # a recorded call: its own name, any number of inputs
+            places = ", ".join(f"{{{i}:bare}}" for i in range(attrs.get("arity", 1)))
+            return f"{attrs.get('short', 'torch')}({places})"
         if self.text_rule is not None:
             return fill_attrs(self.text_rule(attrs), attrs)
         return fill_attrs(self.text, attrs)

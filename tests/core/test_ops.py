@@ -24,11 +24,11 @@ ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log
            "max", "min", "softmax", "log_softmax", "matmul", "transpose", "reshape", "view",
            "flatten", "unsqueeze", "squeeze", "mse_loss", "binary_cross_entropy",
            "cross_entropy", "nll_loss", "conv2d", "max_pool2d", "avg_pool2d", "leaky_relu",
-           "elu", "softplus", "gelu", "dropout"}
+           "elu", "softplus", "gelu", "dropout", "torch_rule"}
 REDUCTIONS = {"sum", "mean", "max", "min"}
 LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 VJP_ONLY = {"softmax", "log_softmax", "matmul", "transpose", "reshape", "view", "flatten",
-            "unsqueeze", "squeeze", "conv2d", "max_pool2d", "avg_pool2d"}
+            "unsqueeze", "squeeze", "conv2d", "max_pool2d", "avg_pool2d", "torch_rule"}
 
 # torch, written independently of OPS[...].torch
 TORCH = {
