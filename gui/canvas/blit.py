@@ -15,14 +15,19 @@ import numpy as np
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtGui import QImage, QPainter
 
+from gui.canvas import groups
 from gui.canvas.artists import Geometry, rounded_boxes
-from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
+from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
+from gui.canvas.text_cache import MAX_RASTERS
 from gui.support import fonts
 
 #: upcoming labels are rasterised this long after a draw, in idle time, not within it
 PREFETCH_DELAY_MS = 30
+#: in slices this long (seconds), this far apart (ms): a key waits at most one slice
+PREFETCH_SLICE_S, PREFETCH_GAP_MS = 0.010, 4
 #: and only those of this many steps ahead, once no step came for this long (seconds)
 PREFETCH_STEPS = 12
 PREFETCH_IDLE_S = 0.25
@@ -34,7 +39,7 @@ class BlitMixin:
     def draw_dynamic(self, renderer, keys: Iterable[tuple[int, int]] | None) -> None:
         """Draw the dynamic artists (all shown ones, or ``keys``), noting their extents."""
         if keys is None:
-            keys = self._dynamic_keys()
+            keys = self._keys_in_view()
             record = not self.is_saving()
         else:
             record = True
@@ -49,6 +54,52 @@ class BlitMixin:
                 box = self._extent(key, renderer)
                 if box is not None:
                     self._drawn[key] = box
+
+    def _keys_in_view(self) -> list[tuple[int, int]]:
+        """The shown dynamic keys near the view, in drawing order (numpy picks them out
+        of thousands; ``_visible_now`` still has the last word)."""
+        g = self.geometry
+        if g is None:
+            return self._dynamic_keys()
+        keys = []
+        for layer, shown in self._shown.items():
+            if not shown:
+                continue
+            if layer == _HIGHLIGHT:
+                keys += [(layer, k) for k in shown]
+                continue
+            index = np.fromiter(shown, int, len(shown))
+            near = g.edge_in_view if layer == _LOCAL else g.in_view
+            keys += [(layer, int(i)) for i in index[near[index]]]
+        return sorted(keys, key=draw_order)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Each rectangle of the region from the Agg buffer (a step blits a few small
+        ones), told that it is premultiplied: the figure is opaque, so it is, and Qt
+        then skips converting every pixel."""
+        self._draw_idle()  # only does something if a draw is pending
+        renderer = getattr(self, "renderer", None)
+        if renderer is None:
+            return
+        buffer = np.asarray(renderer.buffer_rgba())
+        ratio = self.device_pixel_ratio or 1.0
+        painter = QPainter(self)
+        try:
+            for rect in event.region():
+                x0 = max(math.floor(rect.left() * ratio), 0)
+                y0 = max(math.floor(rect.top() * ratio), 0)
+                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), buffer.shape[1])
+                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), buffer.shape[0])
+                if x1 <= x0 or y1 <= y0:
+                    continue
+                part = np.ascontiguousarray(buffer[y0:y1, x0:x1])
+                image = QImage(part.data, x1 - x0, y1 - y0, 4 * (x1 - x0),
+                               QImage.Format.Format_RGBA8888_Premultiplied)
+                image.setDevicePixelRatio(ratio)
+                painter.drawImage(QPointF(x0 / ratio, y0 / ratio), image)
+            self._draw_rect_callback(painter)
+        finally:
+            painter.end()
 
     def _highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         """The highlight's outline (made once per key and view: each step asks twice)."""
@@ -132,8 +183,10 @@ class BlitMixin:
         if event.canvas is not self or self.is_saving():
             return
         fonts.register_qt_soon()  # deferred from start-up: the window is painted now
-        self._background = self.copy_from_bbox(self.figure.bbox)
+        # a copy to restore from (blits) and to scroll (pans, see pan.py)
+        self._background = np.array(event.renderer.buffer_rgba(), copy=True)
         self._background_key = self._renderer_key()
+        self._drawn_note = self._legend_note()
         self._drawn = {}
         self.draw_dynamic(event.renderer, None)
         self._prefetch_queue = self._labels_to_come()
@@ -142,23 +195,48 @@ class BlitMixin:
             QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
 
     def _labels_to_come(self):
-        """Dynamic labels in view that the next few steps will show, in step order (a
-        raster costs a few ms: all of them would compete with the steps themselves)."""
+        """Texts to rasterise in idle time, in the order steps will want them: the
+        dynamic labels of the next few steps in view, then every node's texts and
+        labels in the order the walk reaches them from here (a jump to a phase's start
+        or a pan into new parts of the graph then pastes, instead of laying out glyphs)."""
         g, trace = self.geometry, self.trace
         if g is None or trace is None or not g.show_text:
             return iter(())
-        keys = []
+        return self._walk_texts(g, trace)
+
+    def _walk_texts(self, g, trace):
         start = self._position
         for step in trace.steps[start:start + PREFETCH_STEPS]:
             if step.node is not None and g.in_view[step.node]:
-                keys.append((_GRAD if step.phase == "backward" else _VALUE, step.node))
+                yield self._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
+                                          step.node))
                 if getattr(step, "first", False):
-                    keys.append((_GRAD, trace.graph.output))
+                    yield self._dynamic_text((_GRAD, trace.graph.output))
             elif step.edge is not None and step.edge in self.edge_index:
                 index = self.edge_index[step.edge]
                 if g.edge_in_view[index]:
-                    keys.append((_LOCAL, index))
-        return iter(keys)
+                    yield self._dynamic_text((_LOCAL, index))
+        yield from groups.group_texts(self)
+        layers = [layer for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT)]
+        seen: set[int] = set()
+        steps = trace.steps
+        for i in (*range(start, len(steps)), *range(start)):
+            step = steps[i]
+            if step.edge is not None and step.edge in self.edge_index:
+                index = self.edge_index[step.edge]
+                if (_LOCAL, index) in self.label_texts:
+                    yield self._dynamic_text((_LOCAL, index))
+                nodes = step.edge[:2]
+            else:
+                nodes = () if step.node is None else (step.node,)
+            for v in nodes:
+                if v in seen:
+                    continue
+                seen.add(v)
+                yield from self.static_texts(v)
+                for layer in layers:
+                    if (layer, v) in self.label_texts:
+                        yield self._dynamic_text((layer, v))
 
     @property
     def prefetching(self) -> bool:
@@ -176,12 +254,14 @@ class BlitMixin:
             QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
             return
         renderer = self.get_renderer()
-        deadline = time.perf_counter() + 0.008
-        for key in self._prefetch_queue:
-            self._dynamic_text(key).prepare(renderer)
+        deadline = time.perf_counter() + PREFETCH_SLICE_S
+        for text in self._prefetch_queue:
+            if len(self._raster_cache) >= MAX_RASTERS * 3 // 4:
+                return  # enough: the oldest would go again
+            text.prepare(renderer)
             if time.perf_counter() > deadline:
                 self._prefetch_scheduled = True
-                QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
+                QTimer.singleShot(PREFETCH_GAP_MS, self._prefetch)
                 return
 
     def _renderer_key(self):
@@ -220,6 +300,8 @@ class BlitMixin:
             if not grown:
                 break
         renderer = self.get_renderer()
+        buffer = np.asarray(renderer.buffer_rgba())
+        rows = buffer.shape[0]
         for r in regions:
             x0 = max(0, math.floor(r[0]))
             y0 = max(0, math.floor(r[1]))
@@ -227,8 +309,7 @@ class BlitMixin:
             y1 = min(int(height), math.ceil(r[3]))
             if x1 <= x0 or y1 <= y0:
                 continue
-            self.restore_region(self._background, bbox=(x0, height - y1, x1, height - y0),
-                                xy=(0, 0))
+            buffer[rows - y1:rows - y0, x0:x1] = self._background[rows - y1:rows - y0, x0:x1]
             keys = [key for key, box in self._drawn.items() if _overlap(box, (x0, y0, x1, y1))]
             self.draw_dynamic(renderer, sorted(keys, key=draw_order))
             self.blit(Bbox.from_extents(x0, y0, x1, y1))

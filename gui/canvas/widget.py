@@ -28,6 +28,7 @@ from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.pan import PanMixin
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -46,8 +47,8 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
-                  TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin,
+                  LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -180,12 +181,16 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
             return
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         could_blit = self._can_blit()
-        self.follow()
-        cut = self.cut_labels()
-        moved = before != (self.ax.get_xlim(), self.ax.get_ylim())
-        if (moved or cut != self._cut) and could_blit:
-            self._draw_pending = False
-            self.draw()  # an instant pan: the new view is there when the step returns
+        self.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()):
+            if self._draw_pending and could_blit:
+                self._draw_pending = False
+                self.draw()  # a new zoom (an overview's step): there when the step returns
+            return
+        if self.cut_labels() != self._cut and could_blit:
+            if not self._scroll_view(before, self._cut):  # what the view's edge cuts
+                self._draw_pending = False
+                self.draw()
             return
         if not self._can_blit():
             self.draw_idle()
