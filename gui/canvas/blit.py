@@ -2,13 +2,12 @@
 
 A step restores the static background only where something changed, redraws the few
 dynamic labels there and blits those rectangles, so its cost follows what changed, not
-the graph's size. Rasters of upcoming labels are made in idle time (prefetch).
+the graph's size. Rasters of upcoming labels are made in idle time (prefetch.py).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -18,19 +17,12 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from PySide6.QtCore import QPointF, QTimer
 from PySide6.QtGui import QImage, QPainter
 
-from gui.canvas import groups
 from gui.canvas.artists import Geometry, rounded_boxes
-from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
-from gui.canvas.text_cache import MAX_RASTERS
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
-#: upcoming labels are rasterised this long after a draw, in idle time, not within it
+#: upcoming labels are rasterised this long after a draw, in idle time (prefetch.py)
 PREFETCH_DELAY_MS = 30
-#: in slices this long (seconds), this far apart (ms): a key waits at most one slice
-PREFETCH_SLICE_S, PREFETCH_GAP_MS = 0.010, 4
-#: and only those of this many steps ahead, once no step came for this long (seconds)
-PREFETCH_STEPS = 12
-PREFETCH_IDLE_S = 0.25
 
 
 class BlitMixin:
@@ -193,76 +185,6 @@ class BlitMixin:
         if not self._prefetch_scheduled:
             self._prefetch_scheduled = True
             QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
-
-    def _labels_to_come(self):
-        """Texts to rasterise in idle time, in the order steps will want them: the
-        dynamic labels of the next few steps in view, then every node's texts and
-        labels in the order the walk reaches them from here (a jump to a phase's start
-        or a pan into new parts of the graph then pastes, instead of laying out glyphs)."""
-        g, trace = self.geometry, self.trace
-        if g is None or trace is None or not g.show_text:
-            return iter(())
-        return self._walk_texts(g, trace)
-
-    def _walk_texts(self, g, trace):
-        start = self._position
-        for step in trace.steps[start:start + PREFETCH_STEPS]:
-            if step.node is not None and g.in_view[step.node]:
-                yield self._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
-                                          step.node))
-                if getattr(step, "first", False):
-                    yield self._dynamic_text((_GRAD, trace.graph.output))
-            elif step.edge is not None and step.edge in self.edge_index:
-                index = self.edge_index[step.edge]
-                if g.edge_in_view[index]:
-                    yield self._dynamic_text((_LOCAL, index))
-        yield from groups.group_texts(self)
-        layers = [layer for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT)]
-        seen: set[int] = set()
-        steps = trace.steps
-        for i in (*range(start, len(steps)), *range(start)):
-            step = steps[i]
-            if step.edge is not None and step.edge in self.edge_index:
-                index = self.edge_index[step.edge]
-                if (_LOCAL, index) in self.label_texts:
-                    yield self._dynamic_text((_LOCAL, index))
-                nodes = step.edge[:2]
-            else:
-                nodes = () if step.node is None else (step.node,)
-            for v in nodes:
-                if v in seen:
-                    continue
-                seen.add(v)
-                yield from self.static_texts(v)
-                for layer in layers:
-                    if (layer, v) in self.label_texts:
-                        yield self._dynamic_text((layer, v))
-
-    @property
-    def prefetching(self) -> bool:
-        """True while labels of later steps are still being prepared in idle time."""
-        return self._prefetch_scheduled
-
-    def _prefetch(self) -> None:
-        """Rasterise upcoming labels a few milliseconds at a time, between events."""
-        self._prefetch_scheduled = False
-        if self.trace is None or self._draw_pending:
-            return
-        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
-        if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
-            self._prefetch_scheduled = True
-            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
-            return
-        renderer = self.get_renderer()
-        deadline = time.perf_counter() + PREFETCH_SLICE_S
-        for text in self._prefetch_queue:
-            if len(self._raster_cache) >= MAX_RASTERS * 3 // 4:
-                return  # enough: the oldest would go again
-            text.prepare(renderer)
-            if time.perf_counter() > deadline:
-                self._prefetch_scheduled = True
-                QTimer.singleShot(PREFETCH_GAP_MS, self._prefetch)
-                return
 
     def _renderer_key(self):
         w, h = self.figure.bbox.size

@@ -165,7 +165,7 @@ class CachedText(Text):
             width, height = math.ceil(box.x1) + 2 - x0, math.ceil(box.y1) + 2 - y0
             if width > scratch.width or height > scratch.height:
                 scratch = _scratch(scratch.dpi, width, height)
-            scratch.clear()
+            _clear(scratch, width, height)
             self.set_position((x - x0, y - y0))
             self.draw_plain(scratch)
         finally:
@@ -180,6 +180,16 @@ class CachedText(Text):
 
 
 _SCRATCH: dict[float, RendererAgg] = {}
+_USED: dict[int, tuple[int, int]] = {}
+
+
+def _clear(scratch: RendererAgg, width: int, height: int) -> None:
+    """Empty the bottom-left corner the next raster uses and the last one used (the
+    whole buffer would cost more than the raster)."""
+    used_w, used_h = _USED.get(id(scratch), (scratch.width, scratch.height))
+    w, h = max(width, used_w), max(height, used_h)
+    np.asarray(scratch.buffer_rgba())[scratch.height - h:, :w] = 0
+    _USED[id(scratch)] = (width, height)
 
 
 def _scratch(dpi: float, width: int = 0, height: int = 0) -> RendererAgg:

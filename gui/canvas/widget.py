@@ -29,6 +29,7 @@ from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.pan import PanMixin
+from gui.canvas.prefetch import PrefetchMixin
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -47,7 +48,7 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin,
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, PrefetchMixin,
                   LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
