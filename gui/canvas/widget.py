@@ -104,8 +104,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         #: presentation mode: a function giving the step counter, drawn under the graph
         self.counter = None
         self._reset_graph()
-        self._build_legend()
-        self._apply_theme()
+        self._apply_theme()  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
         self.mpl_connect("scroll_event", self._on_scroll)
         self.mpl_connect("button_press_event", self._on_press)
@@ -238,6 +237,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             self.fit_view()
 
     def set_dark(self, dark: bool) -> None:
+        if bool(dark) == self.dark and self.colours is (DARK if dark else LIGHT):
+            return  # the theme it has (start-up sets it once more)
         self.dark = bool(dark)
         self.colours = DARK if self.dark else LIGHT
         self._apply_theme()
