@@ -128,7 +128,8 @@ class ViewMixin:
         dx, dy = dx_pixels / k, dy_pixels / k
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
-        self._invalidate()
+        if not self._scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
+            self._invalidate()
 
     def _fits(self, xlim, ylim) -> bool:
         x0, x1, y0, y1 = self.extent

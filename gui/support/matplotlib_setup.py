@@ -23,7 +23,7 @@ def deferred_canvas(figure):
     class DeferredCanvas(FigureCanvasQTAgg):
         def _draw_idle(self) -> None:
             if self._draw_pending and not getattr(self.window(), "_painted", True):
-                QTimer.singleShot(5, self._draw_idle)  # still pending: drawn after the paint
+                QTimer.singleShot(5, self, self._draw_idle)  # pending: drawn after the paint
                 return
             super()._draw_idle()
 
