@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
-from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtCore import QPointF, QRect, QTimer
 from PySide6.QtGui import QImage, QPainter
 
 from gui.canvas.artists import Geometry, rounded_boxes
@@ -64,6 +64,19 @@ class BlitMixin:
             near = g.edge_in_view if layer == _LOCAL else g.in_view
             keys += [(layer, int(i)) for i in index[near[index]]]
         return sorted(keys, key=draw_order)
+
+    def blit(self, bbox=None) -> None:
+        """Ask for ``bbox`` to be painted (matplotlib's blit repaints at once: in a
+        window that is one paint and flush of the window per rectangle); the event loop
+        paints every rectangle of a step, and every other panel's, together."""
+        if bbox is None:
+            bbox = self.figure.bbox
+        ratio = self.device_pixel_ratio or 1.0
+        x0, y0, x1, y1 = bbox.extents
+        height = self.figure.bbox.height
+        left, top = math.floor(x0 / ratio), math.floor((height - y1) / ratio)
+        self.update(QRect(left, top, math.ceil(x1 / ratio) - left,
+                          math.ceil((height - y0) / ratio) - top))
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Each rectangle of the region from the Agg buffer (a step blits a few small
