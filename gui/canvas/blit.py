@@ -80,8 +80,8 @@ class BlitMixin:
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Each rectangle of the region from the Agg buffer (a step blits a few small
-        ones), told that it is premultiplied: the figure is opaque, so it is, and Qt
-        then skips converting every pixel."""
+        ones far apart: their bounding box, which matplotlib's paints, can be most of the
+        canvas)."""
         self._draw_idle()  # only does something if a draw is pending
         renderer = getattr(self, "renderer", None)
         if renderer is None:
@@ -99,7 +99,7 @@ class BlitMixin:
                     continue
                 part = np.ascontiguousarray(buffer[y0:y1, x0:x1])
                 image = QImage(part.data, x1 - x0, y1 - y0, 4 * (x1 - x0),
-                               QImage.Format.Format_RGBA8888_Premultiplied)
+                               QImage.Format.Format_RGBA8888)
                 image.setDevicePixelRatio(ratio)
                 painter.drawImage(QPointF(x0 / ratio, y0 / ratio), image)
             self._draw_rect_callback(painter)

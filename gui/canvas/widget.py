@@ -2,7 +2,8 @@
 
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
-``text_cache`` + ``blit`` (fast steps), ``view`` (fit, zoom, pan).
+``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
+``pan`` (following the step by scrolling the background).
 """
 
 from __future__ import annotations
