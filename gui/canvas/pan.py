@@ -59,7 +59,6 @@ class PanMixin:
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         boxes += self._recut_boxes(cut_before ^ self._cut, renderer)
-
         if boxes:
             _redraw(self, renderer, geometry, buffer, boxes)
         np.copyto(self._background, buffer)
