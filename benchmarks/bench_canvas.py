@@ -14,7 +14,8 @@ and then:
 * ``step_all_ms`` - the same median over every step walked;
 * ``full_redraw_ms`` - median of ``canvas.draw()`` + ``processEvents`` of the same figure.
 
-Qt's draw only schedules a repaint, hence ``processEvents`` inside every timing.
+Qt's draw only schedules a repaint: every timing waits until the canvas has painted
+(:func:`settle`), so a figure is what the user sees, not what was scheduled.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.trace import Stepper, build_trace  # noqa: E402
@@ -70,13 +72,41 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+class PaintCounter(QObject):
+    """Counts the canvas's paint events."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+PAINTS = PaintCounter()
+
+
+def settle(app: QApplication, canvas: GraphCanvas) -> None:
+    """Until the canvas has painted what was scheduled: no draw pending, and two passes
+    of the event loop in a row without a paint event."""
+    quiet = 0
+    for _ in range(1000):
+        before = PAINTS.count
+        app.processEvents()
+        quiet = quiet + 1 if PAINTS.count == before and not canvas._draw_pending else 0
+        if quiet >= 2:
+            return
+
+
 def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> dict:
     trace = build_trace(chain_program(target))
     stepper = Stepper(trace)
     start = time.perf_counter()
     canvas.set_trace(trace)
     canvas.show_state(stepper.known, stepper.current)
-    app.processEvents()
+    settle(app, canvas)
     first = _ms(start)
     # the canvas prepares the labels of later steps between events; a learner reads the
     # first screen before pressing a key, so let that finish (cold steps: step_all_ms)
@@ -94,11 +124,11 @@ def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> 
     for position in positions:
         stepper.goto(position - 1)
         canvas.show_state(stepper.known, stepper.current)
-        app.processEvents()
+        settle(app, canvas)
         stepper.next()
         start = time.perf_counter()
         canvas.show_state(stepper.known, stepper.current)
-        app.processEvents()
+        settle(app, canvas)
         elapsed = _ms(start)
         every.append(elapsed)
         if canvas.step_in_view(stepper.current):
@@ -108,7 +138,7 @@ def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> 
     for _ in range(5):
         start = time.perf_counter()
         canvas.draw()
-        app.processEvents()
+        settle(app, canvas)
         full.append(_ms(start))
     step = statistics.median(visible or every)
     return {
@@ -132,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for size in args.sizes:
         canvas = GraphCanvas()  # a fresh canvas: no positions kept from the last graph
+        canvas.installEventFilter(PAINTS)
         canvas.resize(1200, 700)
         canvas.show()
         app.processEvents()

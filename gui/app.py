@@ -42,9 +42,17 @@ def _since_start_ms() -> float:
     return 1000 * ((_AGE_AT_IMPORT or 0.0) + elapsed)
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """core.cli's parser (usage and one ``error: …`` line, exit 2), without importing
+    the command line's modules before the window shows."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
     from core import __version__
-    from core.cli import ArgumentParser
 
     parser = ArgumentParser(
         prog="main.py",

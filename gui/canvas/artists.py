@@ -68,7 +68,11 @@ def _polylines(lines: list[np.ndarray]) -> Path:
     codes = np.full(len(verts), Path.LINETO, dtype=Path.code_type)
     starts = np.cumsum([0] + [len(line) for line in lines[:-1]])
     codes[starts] = Path.MOVETO
-    return Path(verts, codes)
+    path = Path(verts, codes)
+    # never simplified: a pan's strip then draws each edge exactly as a full draw does
+    # (matplotlib simplifies paths of 128 points and more, which moves pixels)
+    path.should_simplify = False
+    return path
 
 
 class Geometry:
@@ -98,9 +102,11 @@ class Geometry:
         c = self.centres
         self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
                         & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
+        self.bent: list[int] = []
         self.edge_lines = self._edges(canvas)
         #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
         self.highlights: dict[int, tuple] = {}
+        self._edge_boxes = self._name_boxes = None
         if len(canvas.edges):
             mid = ax.transData.transform(canvas.edge_mid_world)
             self.edge_mids = mid
@@ -142,15 +148,70 @@ class Geometry:
                                                            * max(self.scale, 0.5))
         self.heads = np.stack([tip, base + wing, base - wing], axis=1)
         end = base + u2 * 0.5
+        self._starts, self._ends = start, end
         lines = list(np.stack([start, end], axis=1))
-        for e in canvas.bent_edges:  # curves and routes: their inner points as well
-            inner = transform(canvas.edge_paths[e][1:-1])
-            lines[e] = np.concatenate([start[e][None], inner, end[e][None]])
+        bent, inner, cuts = _inner_points(canvas)
+        self.bent = bent
+        if len(bent):  # curves and routes: their inner points as well, one transform
+            inner = transform(inner)
+            self._inner = (inner, cuts)
+            for e, part in zip(bent, np.split(inner, cuts[1:-1]), strict=True):
+                lines[e] = np.concatenate([start[e][None], part, end[e][None]])
         return lines
+
+    def edge_boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each edge's display box (low corners, high corners), made once per view."""
+        if self._edge_boxes is None:
+            lo = np.minimum(self._starts, self._ends)
+            hi = np.maximum(self._starts, self._ends)
+            bent = np.asarray(self.bent, int)
+            if len(bent):  # curves and routes: every point counts
+                inner, cuts = self._inner
+                lo[bent] = np.minimum(lo[bent], np.minimum.reduceat(inner, cuts[:-1]))
+                hi[bent] = np.maximum(hi[bent], np.maximum.reduceat(inner, cuts[:-1]))
+            self._edge_boxes = (lo, hi)
+        return self._edge_boxes
+
+    def boxes_near(self, view: Bbox, pad: float = 8.0) -> np.ndarray:
+        """Nodes whose box (and its border) reaches into ``view``."""
+        c, half = self.centres, self.half
+        return ((c[:, 0] + half[:, 0] >= view.x0 - pad) & (c[:, 0] - half[:, 0] <= view.x1 + pad)
+                & (c[:, 1] + half[:, 1] >= view.y0 - pad)
+                & (c[:, 1] - half[:, 1] <= view.y1 + pad))
+
+    def texts_near(self, canvas: GraphCanvas, view: Bbox, pad: float = 8.0) -> np.ndarray:
+        """Nodes whose texts (in the node's box, the name beside it) may reach into
+        ``view``: the places were made for the largest text, so they hold it."""
+        near = self.boxes_near(view, pad)
+        if canvas.name_pos:
+            if self._name_boxes is None:
+                nodes = np.fromiter(canvas.name_pos, int, len(canvas.name_pos))
+                place = np.array(list(canvas.name_pos.values()), float).reshape(-1, 4)
+                lo = canvas.ax.transData.transform(place[:, :2] - place[:, 2:] / 2)
+                hi = canvas.ax.transData.transform(place[:, :2] + place[:, 2:] / 2)
+                self._name_boxes = (nodes, lo, hi)
+            nodes, lo, hi = self._name_boxes
+            hit = ((hi[:, 0] >= view.x0 - pad) & (lo[:, 0] <= view.x1 + pad)
+                   & (hi[:, 1] >= view.y0 - pad) & (lo[:, 1] <= view.y1 + pad))
+            near[nodes[hit]] = True
+        return near
 
     def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
         (x, y), (hw, hh) = self.centres[node], self.half[node] + pad
         return (x - hw, y - hh, x + hw, y + hh)
+
+
+def _inner_points(canvas: GraphCanvas) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The bent edges, their inner world points in one array, and where each edge's
+    points start (and the end): made once per trace, transformed once per view."""
+    made = getattr(canvas, "_inner_made", None)
+    if made is None or made[0] is not canvas.edge_paths:
+        bent = [e for e in canvas.bent_edges if len(canvas.edge_paths[e]) > 2]
+        parts = [canvas.edge_paths[e][1:-1] for e in bent]
+        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
+        cuts = np.cumsum([0] + [len(p) for p in parts])
+        made = canvas._inner_made = (canvas.edge_paths, bent, inner, cuts)
+    return made[1], made[2], made[3]
 
 
 class GraphLayer(Artist):
@@ -170,44 +231,40 @@ class GraphLayer(Artist):
         canvas.geometry = geometry
         canvas._apply_text_zoom(geometry.text_zoom)
         canvas._cut = canvas.cut_labels()
+        self.draw_static(renderer, geometry)
+        self.stale = False
+
+    def draw_static(self, renderer, geometry: Geometry, boxes=None) -> None:
+        """Everything static, or what reaches into ``boxes`` ((x0, y0, x1, y1) display
+        pixels: strips a pan brought into view): the same artists, clipped and drawn the
+        same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
+        pixels outside them)."""
+        canvas = self.canvas
         colours = canvas.colours
-        ax = canvas.ax
+        views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
+            Bbox.from_extents(*box) for box in boxes]
         renderer.open_group("graph", gid=self.get_gid())
         gc = renderer.new_gc()
-        gc.set_clip_rectangle(ax.bbox)
+        gc.set_clip_rectangle(canvas.ax.bbox)
         gc.set_joinstyle("round")
         gc.set_capstyle("butt")
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
-        view = Bbox.from_extents(*geometry.view)
         groups.draw_bands(canvas, renderer, geometry)
-        lines = geometry.edge_lines
-        if lines:
-            box_lo = np.array([line.min(axis=0) for line in lines])
-            box_hi = np.array([line.max(axis=0) for line in lines])
-            seen = ((box_hi[:, 0] >= view.x0) & (box_lo[:, 0] <= view.x1)
-                    & (box_hi[:, 1] >= view.y0) & (box_lo[:, 1] <= view.y1))
-            width = max(0.6, 1.4 * geometry.scale)
-            for needed, colour, dashes in ((True, colours["edge"], None),
-                                           (False, colours["not_needed"], (0, [4.0, 3.0]))):
-                chosen = np.flatnonzero(seen & (canvas.edge_needed == needed))
-                if not len(chosen):
-                    continue
-                gc.set_foreground(colour)
-                gc.set_linewidth(width)
-                gc.set_dashes(*(dashes or (0, None)))
-                renderer.draw_path(gc, _polylines([lines[e] for e in chosen]),
-                                   IdentityTransform())
-                heads = geometry.heads[chosen]
-                gc.set_dashes(0, None)
-                gc.set_linewidth(0.5)
-                verts = np.concatenate([heads, heads[:, :1]], axis=1).reshape(-1, 2)
-                codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
-                                len(heads)).astype(Path.code_type)
-                path = Path(verts, codes)
-                renderer.draw_path(gc, path, IdentityTransform(), _rgba(colour))
+        if geometry.edge_lines:
+            lo, hi = geometry.edge_boxes()
+            seen = np.zeros(len(lo), bool)
+            for view in views:
+                seen |= ((hi[:, 0] >= view.x0) & (lo[:, 0] <= view.x1)
+                         & (hi[:, 1] >= view.y0) & (lo[:, 1] <= view.y1))
+            _draw_edges(renderer, gc, geometry, seen, canvas.edge_needed, colours)
+        # what reaches into the view (not what is centred near it): a strip then draws
+        # exactly what a full draw would
+        shown = np.zeros(len(geometry.centres), bool)
+        for view in views:
+            shown |= geometry.boxes_near(view)
         for kind in ("operation", "data", "parameter", "constant"):
-            chosen = np.flatnonzero(geometry.in_view & (canvas.kind == kind))
+            chosen = np.flatnonzero(shown & (canvas.kind == kind))
             if not len(chosen):
                 continue
             gc.set_foreground(colours[f"{kind}_edge"])
@@ -218,7 +275,10 @@ class GraphLayer(Artist):
             renderer.draw_path(gc, path, IdentityTransform(), _rgba(colours[f"{kind}_face"]))
         gc.restore()
         if geometry.show_text:
-            for node in np.flatnonzero(geometry.in_view):
+            texts = np.zeros(len(geometry.centres), bool)
+            for view in views:
+                texts |= geometry.texts_near(canvas, view)
+            for node in np.flatnonzero(texts):
                 for i, text in enumerate(canvas.static_texts(int(node))):
                     if ("static", int(node), i) in canvas._cut:
                         continue
@@ -226,7 +286,28 @@ class GraphLayer(Artist):
             for text in groups.group_texts(canvas):
                 text.draw(renderer)
         renderer.close_group("graph")
-        self.stale = False
+
+
+def _draw_edges(renderer, gc, geometry: Geometry, seen, needed, colours) -> None:
+    """The edges in ``seen``: one path per style, then their arrowheads."""
+    lines = geometry.edge_lines
+    width = max(0.6, 1.4 * geometry.scale)
+    for wanted, colour, dashes in ((True, colours["edge"], None),
+                                   (False, colours["not_needed"], (0, [4.0, 3.0]))):
+        chosen = np.flatnonzero(seen & (needed == wanted))
+        if not len(chosen):
+            continue
+        gc.set_foreground(colour)
+        gc.set_linewidth(width)
+        gc.set_dashes(*(dashes or (0, None)))
+        renderer.draw_path(gc, _polylines([lines[e] for e in chosen]), IdentityTransform())
+        heads = geometry.heads[chosen]
+        gc.set_dashes(0, None)
+        gc.set_linewidth(0.5)
+        verts = np.concatenate([heads, heads[:, :1]], axis=1).reshape(-1, 2)
+        codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
+                        len(heads)).astype(Path.code_type)
+        renderer.draw_path(gc, Path(verts, codes), IdentityTransform(), _rgba(colour))
 
 
 class DynamicLayer(Artist):

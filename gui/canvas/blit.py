@@ -2,30 +2,27 @@
 
 A step restores the static background only where something changed, redraws the few
 dynamic labels there and blits those rectangles, so its cost follows what changed, not
-the graph's size. Rasters of upcoming labels are made in idle time (prefetch).
+the graph's size. Rasters of upcoming labels are made in idle time (prefetch.py).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable
 
 import numpy as np
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPointF, QRect, QTimer
+from PySide6.QtGui import QImage, QPainter
 
 from gui.canvas.artists import Geometry, rounded_boxes
-from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _VALUE
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
-#: upcoming labels are rasterised this long after a draw, in idle time, not within it
+#: upcoming labels are rasterised this long after a draw, in idle time (prefetch.py)
 PREFETCH_DELAY_MS = 30
-#: and only those of this many steps ahead, once no step came for this long (seconds)
-PREFETCH_STEPS = 12
-PREFETCH_IDLE_S = 0.25
 
 
 class BlitMixin:
@@ -34,7 +31,7 @@ class BlitMixin:
     def draw_dynamic(self, renderer, keys: Iterable[tuple[int, int]] | None) -> None:
         """Draw the dynamic artists (all shown ones, or ``keys``), noting their extents."""
         if keys is None:
-            keys = self._dynamic_keys()
+            keys = self._keys_in_view()
             record = not self.is_saving()
         else:
             record = True
@@ -49,6 +46,65 @@ class BlitMixin:
                 box = self._extent(key, renderer)
                 if box is not None:
                     self._drawn[key] = box
+
+    def _keys_in_view(self) -> list[tuple[int, int]]:
+        """The shown dynamic keys near the view, in drawing order (numpy picks them out
+        of thousands; ``_visible_now`` still has the last word)."""
+        g = self.geometry
+        if g is None:
+            return self._dynamic_keys()
+        keys = []
+        for layer, shown in self._shown.items():
+            if not shown:
+                continue
+            if layer == _HIGHLIGHT:
+                keys += [(layer, k) for k in shown]
+                continue
+            index = np.fromiter(shown, int, len(shown))
+            near = g.edge_in_view if layer == _LOCAL else g.in_view
+            keys += [(layer, int(i)) for i in index[near[index]]]
+        return sorted(keys, key=draw_order)
+
+    def blit(self, bbox=None) -> None:
+        """Ask for ``bbox`` to be painted (matplotlib's blit repaints at once: in a
+        window that is one paint and flush of the window per rectangle); the event loop
+        paints every rectangle of a step, and every other panel's, together."""
+        if bbox is None:
+            bbox = self.figure.bbox
+        ratio = self.device_pixel_ratio or 1.0
+        x0, y0, x1, y1 = bbox.extents
+        height = self.figure.bbox.height
+        left, top = math.floor(x0 / ratio), math.floor((height - y1) / ratio)
+        self.update(QRect(left, top, math.ceil(x1 / ratio) - left,
+                          math.ceil((height - y0) / ratio) - top))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Each rectangle of the region from the Agg buffer (a step blits a few small
+        ones far apart: their bounding box, which matplotlib's paints, can be most of the
+        canvas)."""
+        self._draw_idle()  # only does something if a draw is pending
+        renderer = getattr(self, "renderer", None)
+        if renderer is None:
+            return
+        buffer = np.asarray(renderer.buffer_rgba())
+        ratio = self.device_pixel_ratio or 1.0
+        painter = QPainter(self)
+        try:
+            for rect in event.region():
+                x0 = max(math.floor(rect.left() * ratio), 0)
+                y0 = max(math.floor(rect.top() * ratio), 0)
+                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), buffer.shape[1])
+                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), buffer.shape[0])
+                if x1 <= x0 or y1 <= y0:
+                    continue
+                part = np.ascontiguousarray(buffer[y0:y1, x0:x1])
+                image = QImage(part.data, x1 - x0, y1 - y0, 4 * (x1 - x0),
+                               QImage.Format.Format_RGBA8888)
+                image.setDevicePixelRatio(ratio)
+                painter.drawImage(QPointF(x0 / ratio, y0 / ratio), image)
+            self._draw_rect_callback(painter)
+        finally:
+            painter.end()
 
     def _highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         """The highlight's outline (made once per key and view: each step asks twice)."""
@@ -132,57 +188,16 @@ class BlitMixin:
         if event.canvas is not self or self.is_saving():
             return
         fonts.register_qt_soon()  # deferred from start-up: the window is painted now
-        self._background = self.copy_from_bbox(self.figure.bbox)
+        # a copy to restore from (blits) and to scroll (pans, see pan.py)
+        self._background = np.array(event.renderer.buffer_rgba(), copy=True)
         self._background_key = self._renderer_key()
+        self._drawn_note = self._legend_note()
         self._drawn = {}
         self.draw_dynamic(event.renderer, None)
         self._prefetch_queue = self._labels_to_come()
         if not self._prefetch_scheduled:
             self._prefetch_scheduled = True
             QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
-
-    def _labels_to_come(self):
-        """Dynamic labels in view that the next few steps will show, in step order (a
-        raster costs a few ms: all of them would compete with the steps themselves)."""
-        g, trace = self.geometry, self.trace
-        if g is None or trace is None or not g.show_text:
-            return iter(())
-        keys = []
-        start = self._position
-        for step in trace.steps[start:start + PREFETCH_STEPS]:
-            if step.node is not None and g.in_view[step.node]:
-                keys.append((_GRAD if step.phase == "backward" else _VALUE, step.node))
-                if getattr(step, "first", False):
-                    keys.append((_GRAD, trace.graph.output))
-            elif step.edge is not None and step.edge in self.edge_index:
-                index = self.edge_index[step.edge]
-                if g.edge_in_view[index]:
-                    keys.append((_LOCAL, index))
-        return iter(keys)
-
-    @property
-    def prefetching(self) -> bool:
-        """True while labels of later steps are still being prepared in idle time."""
-        return self._prefetch_scheduled
-
-    def _prefetch(self) -> None:
-        """Rasterise upcoming labels a few milliseconds at a time, between events."""
-        self._prefetch_scheduled = False
-        if self.trace is None or self._draw_pending:
-            return
-        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
-        if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
-            self._prefetch_scheduled = True
-            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
-            return
-        renderer = self.get_renderer()
-        deadline = time.perf_counter() + 0.008
-        for key in self._prefetch_queue:
-            self._dynamic_text(key).prepare(renderer)
-            if time.perf_counter() > deadline:
-                self._prefetch_scheduled = True
-                QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
-                return
 
     def _renderer_key(self):
         w, h = self.figure.bbox.size
@@ -220,6 +235,8 @@ class BlitMixin:
             if not grown:
                 break
         renderer = self.get_renderer()
+        buffer = np.asarray(renderer.buffer_rgba())
+        rows = buffer.shape[0]
         for r in regions:
             x0 = max(0, math.floor(r[0]))
             y0 = max(0, math.floor(r[1]))
@@ -227,8 +244,7 @@ class BlitMixin:
             y1 = min(int(height), math.ceil(r[3]))
             if x1 <= x0 or y1 <= y0:
                 continue
-            self.restore_region(self._background, bbox=(x0, height - y1, x1, height - y0),
-                                xy=(0, 0))
+            buffer[rows - y1:rows - y0, x0:x1] = self._background[rows - y1:rows - y0, x0:x1]
             keys = [key for key, box in self._drawn.items() if _overlap(box, (x0, y0, x1, y1))]
             self.draw_dynamic(renderer, sorted(keys, key=draw_order))
             self.blit(Bbox.from_extents(x0, y0, x1, y1))

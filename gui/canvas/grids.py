@@ -78,6 +78,10 @@ class GridText(CachedText):
     info: dict = {}
     frame: str = "#333333"
 
+    def raster_key(self, dpi: float) -> tuple:
+        """Its own raster: the cells show numbers the text does not."""
+        return (id(self), id(self.info), *super().raster_key(dpi))
+
     def draw_plain(self, renderer) -> None:
         if not self.get_visible() or not self.get_text():
             return

@@ -72,7 +72,9 @@ def band_path(canvas, geometry) -> tuple[Path, float] | None:
                 line = geometry.edge_lines[e]
                 verts += [centres[s], *line[1:-1], centres[t]]
                 codes += [Path.MOVETO] + [Path.LINETO] * (len(line) - 1)
-    return Path(np.array(verts, float), np.array(codes, Path.code_type)), width
+    path = Path(np.array(verts, float), np.array(codes, Path.code_type))
+    path.should_simplify = False  # the same pixels in a pan's strip (see artists.py)
+    return path, width
 
 
 def draw_bands(canvas, renderer, geometry) -> None:

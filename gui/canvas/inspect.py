@@ -8,6 +8,7 @@ a label's box is its text layout box (``Text.get_window_extent``, no background 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.transforms import Bbox
 
 from gui.canvas import groups
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
@@ -93,8 +94,8 @@ class InspectMixin:
             return []
         g = self.geometry
         entries = []
-        if g.show_text:
-            for node in np.flatnonzero(g.in_view):
+        if g.show_text:  # the static texts the graph layer draws (artists.py)
+            for node in np.flatnonzero(g.texts_near(self, Bbox.from_extents(*g.view))):
                 node = int(node)
                 texts = self.static_texts(node)
                 for i, text in enumerate(texts):

@@ -313,9 +313,6 @@ class TangentMixin:
                 changed.append(key)
         if not changed:
             return
-        gone = {id(self._texts[k]) for k in changed}
-        for cache_key in [k for k in self._raster_cache if k[0] in gone]:
-            del self._raster_cache[cache_key]
         changed = [k for k in changed if k[1] in self._shown.get(k[0], ())]
         if not self._can_blit():
             self.draw_idle()

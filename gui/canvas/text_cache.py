@@ -1,4 +1,10 @@
-"""Texts rasterised once and pasted afterwards (Agg only; vector backends draw them)."""
+"""Texts rasterised once and pasted afterwards (Agg only; vector backends draw them).
+
+A raster is keyed by what it shows (text, style, font size, dpi), not by the artist:
+the graph repeats the same few labels ("+", "0.3", "2 · s = −2") many times, and each
+is rasterised once. Texts are drawn at whole pixels (pasted or not), so one raster fits
+every place, and a pan by whole pixels moves them exactly.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from matplotlib.transforms import Bbox, IdentityTransform
 
 #: paste texts from rasters made once (off: draw every text, for comparison in tests)
 TEXT_CACHE = True
+#: rasters kept per canvas; past this the oldest quarter goes (What-if makes new numbers)
+MAX_RASTERS = 8000
 
 
 class CachedText(Text):
@@ -22,37 +30,89 @@ class CachedText(Text):
     """
 
     cache: dict | None = None  # set per canvas
+    _style: tuple | None = None
+
+    def raster_key(self, dpi: float) -> tuple:
+        """What the raster depends on; the style is read once (texts keep theirs)."""
+        if self._style is None:
+            patch = self.get_bbox_patch()
+            box = None if patch is None else (
+                repr(patch.get_boxstyle()), patch.get_facecolor(), patch.get_edgecolor(),
+                patch.get_alpha(), patch.get_linewidth())
+            self._style = (type(self).__name__, str(self.get_color()),
+                           self._props_key(),
+                           self.get_horizontalalignment(), self.get_verticalalignment(),
+                           self._multialignment, self._linespacing,
+                           self.get_rotation(), box)
+        return (self._style, self.get_text(), self.get_fontsize(), dpi)
+
+    def _props_key(self) -> tuple:
+        p = self.get_fontproperties()
+        return (tuple(p.get_family()), p.get_style(), p.get_weight(), p.get_stretch(),
+                p.get_variant(), p.get_math_fontfamily())
 
     def draw(self, renderer) -> None:
-        if (self.cache is None or not TEXT_CACHE or not isinstance(renderer, RendererAgg)
-                or not self.get_visible() or not self.get_text()):
+        if not self.get_visible() or not self.get_text():
+            return
+        if not isinstance(renderer, RendererAgg):
             self.draw_plain(renderer)
             return
         x, y = self.get_transform().transform(self.get_unitless_position())
         if not (math.isfinite(x) and math.isfinite(y)):
             return
-        key = (id(self), renderer.dpi, self.get_fontsize())
-        entry = self.cache.get(key)
-        if entry is None:
-            entry = self.cache[key] = self._rasterise(renderer, x, y)
+        clip = self.get_clip_box() if self.get_clip_on() else None
+        if self.cache is None or not TEXT_CACHE:
+            self._draw_at(renderer, round(x), round(y), clip)
+            return
+        entry = self._entry(renderer.dpi, x, y)
         image, dx, dy = entry
         # one graphics context per renderer: making one costs more than pasting the image
         gc = getattr(renderer, "_pasting_gc", None)
         if gc is None:
             gc = renderer._pasting_gc = renderer.new_gc()
-        clip = self.get_clip_box() if self.get_clip_on() else None
         gc.set_clip_rectangle(clip)
         renderer.draw_image(gc, round(x) + dx, round(y) + dy, image)
+
+    def _entry(self, dpi: float, x: float, y: float):
+        key = self.raster_key(dpi)
+        entry = self.cache.get(key)
+        if entry is None:
+            if len(self.cache) >= MAX_RASTERS:
+                for old in list(self.cache)[:MAX_RASTERS // 4]:
+                    del self.cache[old]
+            entry = self.cache[key] = self._rasterise(_scratch(dpi), round(x), round(y))
+        return entry
+
+    def _draw_at(self, renderer, x: int, y: int, clip=None) -> None:
+        """Draw for real with the anchor at whole pixels (x, y) (as the rasters are)."""
+        transform, position, clip_on = self.get_transform(), self.get_position(), self.get_clip_on()
+        box = self.get_clip_box()
+        try:
+            self.set_transform(IdentityTransform())
+            self.set_position((x, y))
+            if clip is None:
+                self.set_clip_on(False)
+            else:
+                self.set_clip_box(clip)
+            self.draw_plain(renderer)
+        finally:
+            self.set_transform(transform)
+            self.set_position(position)
+            self.set_clip_box(box)
+            self.set_clip_on(clip_on)
 
     def draw_plain(self, renderer) -> None:
         """Draw for real (what the raster holds); a grid paints its cells first."""
         Text.draw(self, renderer)
 
-    def cached_extent(self, renderer) -> tuple[float, float, float, float] | None:
-        """The extent of the raster if it has been made, else None (nothing is made)."""
+    def _cached(self, dpi: float):
         if self.cache is None or not TEXT_CACHE:
             return None
-        entry = self.cache.get((id(self), renderer.dpi, self.get_fontsize()))
+        return self.cache.get(self.raster_key(dpi))
+
+    def cached_extent(self, renderer) -> tuple[float, float, float, float] | None:
+        """The extent of the raster if it has been made, else None (nothing is made)."""
+        entry = self._cached(renderer.dpi)
         if not entry:
             return None
         x, y = self.get_transform().transform(self.get_unitless_position())
@@ -65,7 +125,7 @@ class CachedText(Text):
         entry = None
         if self.cache is not None and TEXT_CACHE and isinstance(renderer, RendererAgg):
             self.prepare(renderer)  # the same extent whether it was pasted before or not
-            entry = self.cache[(id(self), renderer.dpi, self.get_fontsize())]
+            entry = self._cached(renderer.dpi)
         if entry:
             x, y = self.get_transform().transform(self.get_unitless_position())
             image, dx, dy = entry
@@ -80,40 +140,56 @@ class CachedText(Text):
 
     def prepare(self, renderer) -> None:
         """Rasterise now (in idle time) so that the first real draw only pastes."""
-        key = (id(self), renderer.dpi, self.get_fontsize())
-        if self.cache is not None and key not in self.cache:
+        if self.cache is not None and TEXT_CACHE and self.get_text():
             x, y = self.get_transform().transform(self.get_unitless_position())
-            self.cache[key] = self._rasterise(renderer, x, y)
+            if math.isfinite(x) and math.isfinite(y):
+                self._entry(renderer.dpi, x, y)
 
-    def _rasterise(self, renderer, x: float, y: float):
-        scratch = _scratch(renderer.dpi)
-        box = self.get_window_extent(scratch)  # the same extent: it depends on dpi only
-        patch = self.get_bbox_patch()
-        if patch is not None:
-            self.update_bbox_position_size(scratch)
-            box = Bbox.union([box, patch.get_window_extent(scratch)])
-        x0, y0 = math.floor(box.x0) - 2, math.floor(box.y0) - 2
-        width, height = math.ceil(box.x1) + 2 - x0, math.ceil(box.y1) + 2 - y0
-        if width > scratch.width or height > scratch.height:
-            scratch = _scratch(renderer.dpi, width, height)
-        scratch.clear()
+    def _rasterise(self, scratch: RendererAgg, x: int, y: int):
         transform, position, clip = self.get_transform(), self.get_position(), self.get_clip_on()
+        layout = Text._get_layout(self, scratch)  # laid out once: it ignores the position
+        self._get_layout = lambda renderer: layout
         try:
             self.set_transform(IdentityTransform())
-            self.set_position((x - x0, y - y0))
             self.set_clip_on(False)
+            self.set_position((x, y))
+            box = self.get_window_extent(scratch)  # the same extent: it depends on dpi only
+            patch = self.get_bbox_patch()
+            if patch is not None:
+                self.update_bbox_position_size(scratch)
+                corners = patch.get_transform().transform(patch.get_path().vertices)
+                (px0, py0), (px1, py1) = corners.min(axis=0), corners.max(axis=0)
+                box = Bbox.from_extents(min(box.x0, px0), min(box.y0, py0),
+                                        max(box.x1, px1), max(box.y1, py1))
+            x0, y0 = math.floor(box.x0) - 2, math.floor(box.y0) - 2
+            width, height = math.ceil(box.x1) + 2 - x0, math.ceil(box.y1) + 2 - y0
+            if width > scratch.width or height > scratch.height:
+                scratch = _scratch(scratch.dpi, width, height)
+            _clear(scratch, width, height)
+            self.set_position((x - x0, y - y0))
             self.draw_plain(scratch)
         finally:
+            del self._get_layout
             self.set_transform(transform)
             self.set_position(position)
             self.set_clip_on(clip)
         # the buffer's first row is the top and the text sits at its bottom left;
         # draw_image wants the bottom row first
         rows = np.asarray(scratch.buffer_rgba())[scratch.height - height:, :width]
-        return np.array(rows[::-1], copy=True), x0 - round(x), y0 - round(y)
+        return np.array(rows[::-1], copy=True), x0 - x, y0 - y
 
 
 _SCRATCH: dict[float, RendererAgg] = {}
+_USED: dict[int, tuple[int, int]] = {}
+
+
+def _clear(scratch: RendererAgg, width: int, height: int) -> None:
+    """Empty the bottom-left corner the next raster uses and the last one used (the
+    whole buffer would cost more than the raster)."""
+    used_w, used_h = _USED.get(id(scratch), (scratch.width, scratch.height))
+    w, h = max(width, used_w), max(height, used_h)
+    np.asarray(scratch.buffer_rgba())[scratch.height - h:, :w] = 0
+    _USED[id(scratch)] = (width, height)
 
 
 def _scratch(dpi: float, width: int = 0, height: int = 0) -> RendererAgg:

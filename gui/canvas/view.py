@@ -128,7 +128,8 @@ class ViewMixin:
         dx, dy = dx_pixels / k, dy_pixels / k
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
-        self._invalidate()
+        if not self._scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
+            self._invalidate()
 
     def _fits(self, xlim, ylim) -> bool:
         x0, x1, y0, y1 = self.extent
@@ -247,12 +248,14 @@ class ViewMixin:
         instant = (self.instant_pans or fast or abs(k - self._k()) > 1e-6 * k
                    or QGuiApplication.platformName() == "offscreen")
         self._animation_stop()
-        if instant:
-            self._set_view(k, cx, cy)
-            self._invalidate()
-            return
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         start = ((x0 + x1) / 2, (y0 + y1) / 2)
+        if abs(k - self._k()) <= 1e-9 * k:  # a pan by whole pixels: the background scrolls
+            cx = start[0] + round((cx - start[0]) * k) / k
+            cy = start[1] + round((cy - start[1]) * k) / k
+        if instant:
+            self._move_view(k, cx, cy)
+            return
         animation = QVariantAnimation(self)
         animation.setDuration(PAN_MS)
         animation.setStartValue(0.0)
@@ -261,13 +264,21 @@ class ViewMixin:
 
         def moved(t) -> None:
             t = float(t)
-            self._set_view(k, start[0] + t * (cx - start[0]), start[1] + t * (cy - start[1]))
-            self._invalidate()
+            self._move_view(k, start[0] + round(t * (cx - start[0]) * k) / k,
+                            start[1] + round(t * (cy - start[1]) * k) / k)
 
         animation.valueChanged.connect(moved)
         animation.finished.connect(lambda: moved(1.0))
         self._animation = animation
         animation.start()
+
+    def _move_view(self, k: float, cx: float, cy: float) -> None:
+        """Set the view; scrolled when only its place changed by whole pixels."""
+        before = (self.ax.get_xlim(), self.ax.get_ylim())
+        self._set_view(k, cx, cy)
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not self._scroll_view(
+                before, self._cut):
+            self._invalidate()
 
     def _animation_stop(self) -> None:
         animation = getattr(self, "_animation", None)

@@ -2,7 +2,8 @@
 
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
-``text_cache`` + ``blit`` (fast steps), ``view`` (fit, zoom, pan).
+``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
+``pan`` (following the step by scrolling the background).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.pan import PanMixin
+from gui.canvas.prefetch import PrefetchMixin
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -46,8 +49,8 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
-                  TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, PrefetchMixin,
+                  LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -102,8 +105,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         #: presentation mode: a function giving the step counter, drawn under the graph
         self.counter = None
         self._reset_graph()
-        self._build_legend()
-        self._apply_theme()
+        self._apply_theme()  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
         self.mpl_connect("scroll_event", self._on_scroll)
         self.mpl_connect("button_press_event", self._on_press)
@@ -180,12 +182,16 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
             return
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         could_blit = self._can_blit()
-        self.follow()
-        cut = self.cut_labels()
-        moved = before != (self.ax.get_xlim(), self.ax.get_ylim())
-        if (moved or cut != self._cut) and could_blit:
-            self._draw_pending = False
-            self.draw()  # an instant pan: the new view is there when the step returns
+        self.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()):
+            if self._draw_pending and could_blit:
+                self._draw_pending = False
+                self.draw()  # a new zoom (an overview's step): there when the step returns
+            return
+        if self.cut_labels() != self._cut and could_blit:
+            if not self._scroll_view(before, self._cut):  # what the view's edge cuts
+                self._draw_pending = False
+                self.draw()
             return
         if not self._can_blit():
             self.draw_idle()
@@ -232,6 +238,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
             self.fit_view()
 
     def set_dark(self, dark: bool) -> None:
+        if bool(dark) == self.dark and self.colours is (DARK if dark else LIGHT):
+            return  # the theme it has (start-up sets it once more)
         self.dark = bool(dark)
         self.colours = DARK if self.dark else LIGHT
         self._apply_theme()

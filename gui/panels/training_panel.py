@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup as matplotlib_setup  # before any other matplotlib import
 
 # isort: split
 import matplotlib
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -98,7 +97,7 @@ class TrainingPanel(Panel, QWidget):
         self.now_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.figure = Figure(figsize=(4.0, 3.6), dpi=100, layout="constrained")
-        self.plot = FigureCanvasQTAgg(self.figure)
+        self.plot = matplotlib_setup.deferred_canvas(self.figure)  # after the window shows
         self.plot.setObjectName("lossPlot")
         self.plot.setMinimumHeight(220)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -148,13 +148,20 @@ def test_blitted_pixels_equal_a_full_redraw(canvas, qtbot, text):
             blitted = np.array(canvas.buffer_rgba(), copy=True)
             canvas.draw()
             full = np.asarray(canvas.buffer_rgba())
-            differ = np.any(blitted != full, axis=-1)
+            differ = _differ(blitted, full)
             assert differ.mean() < 1e-4, f"{differ.sum()} pixels differ at {stepper.position}"
     stepper.goto(1)
     canvas.show_state(stepper.known, stepper.current)  # a jump back, many changes at once
     blitted = np.array(canvas.buffer_rgba(), copy=True)
     canvas.draw()
-    assert np.any(blitted != np.asarray(canvas.buffer_rgba()), axis=-1).mean() < 1e-4
+    assert _differ(blitted, np.asarray(canvas.buffer_rgba())).mean() < 1e-4
+
+
+def _differ(blitted: np.ndarray, full: np.ndarray) -> np.ndarray:
+    """Pixels that differ by more than one level: a step that follows scrolls the
+    background by whole pixels, and a line the canvas edge cut at another place is
+    stroked up to 1/256 pixel apart (one level, never seen)."""
+    return np.abs(blitted.astype(int) - full.astype(int)).max(axis=-1) > 1
 
 
 def test_pasted_texts_look_like_drawn_texts(canvas, lesson, monkeypatch):

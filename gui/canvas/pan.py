@@ -1,0 +1,136 @@
+"""Following the step without a full draw: the static background scrolled (issue 19).
+
+When the view follows the step at the same zoom, it moves by whole pixels (see
+``ViewMixin._animate_to``). The background kept since the last draw (graph layer,
+legend strip) is shifted by that many pixels; only the strips that came into view, and
+the labels whose cut changed at the view's edge, are drawn again; then the dynamic
+labels, and one blit. A step that must draw in full says why (``_scroll_view``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.colors import to_rgba
+
+from gui.canvas import text_cache
+from gui.canvas.artists import Geometry
+
+
+class PanMixin:
+    """The scrolled pan of :class:`~gui.canvas.widget.GraphCanvas`."""
+
+    def _axes_rows_cols(self, height: int) -> tuple[int, int, int, int]:
+        """The axes' pixels in the buffer (rows from the top): where Agg clips them."""
+        box = self.ax.bbox
+        top = math.floor(height - box.y1 + 0.5)
+        bottom = math.floor(height - box.y0 + 0.5)
+        return max(top, 0), bottom, max(math.floor(box.x0 + 0.5), 0), math.floor(box.x1 + 0.5)
+
+    def _scroll_view(self, before, cut_before: set) -> bool:
+        """Show the view that replaced ``before`` (xlim, ylim) by scrolling; False when
+        it cannot be done and a full draw is needed: no background yet, a new zoom
+        (every text at a new size), a move by a fraction of a pixel, or the legend
+        strip's note changed."""
+        if (not text_cache.TEXT_CACHE or not self._can_blit() or self.geometry is None
+                or getattr(self._background, "ndim", 0) != 3):
+            return False
+        (ox0, ox1), (oy0, oy1) = before
+        (nx0, nx1), (ny0, ny1) = self.ax.get_xlim(), self.ax.get_ylim()
+        k = self._k()
+        if abs((ox1 - ox0) - (nx1 - nx0)) > 1e-9 * (ox1 - ox0) or \
+                abs((oy1 - oy0) - (ny1 - ny0)) > 1e-9 * (oy1 - oy0):
+            return False
+        dx, dy = (ox0 - nx0) * k, (oy0 - ny0) * k  # the content moves by this (y up)
+        if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
+            return False
+        renderer = self.get_renderer()
+        geometry = Geometry(self, renderer)
+        if geometry.show_text != self.geometry.show_text or self._legend_note() != getattr(
+                self, "_drawn_note", None):
+            return False
+        self.geometry = geometry
+        self._cut = self.cut_labels()
+        buffer = np.asarray(renderer.buffer_rgba())
+        rects = _shift(buffer, self._background, self._axes_rows_cols(buffer.shape[0]),
+                       round(dx), -round(dy))
+        height = buffer.shape[0]
+        boxes = [(left, height - bottom, right, height - top)
+                 for top, bottom, left, right in rects]
+        boxes += self._recut_boxes(cut_before ^ self._cut, renderer)
+        if boxes:
+            _redraw(self, renderer, geometry, buffer, boxes)
+        np.copyto(self._background, buffer)
+        self._drawn = {}
+        self.draw_dynamic(renderer, None)
+        self._prefetch_queue = self._labels_to_come()
+        self.blit(self.ax.bbox)
+        return True
+
+    def _recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
+        """Pixel boxes of the static labels that a new cut hides or shows again."""
+        boxes = []
+        for key in keys:
+            if key[0] != "static":
+                continue  # the dynamic labels are all drawn again anyway
+            texts = self.static_texts(key[1])
+            if key[2] >= len(texts):
+                continue
+            x0, y0, x1, y1 = texts[key[2]].pixel_extent(renderer)
+            boxes.append((math.floor(x0) - 2, math.floor(y0) - 2,
+                          math.ceil(x1) + 2, math.ceil(y1) + 2))
+        return boxes
+
+    def _background_rgba(self) -> np.ndarray:
+        """The figure's background colour as Agg paints it."""
+        colour = to_rgba(self.figure.get_facecolor())
+        return np.array([int(c * 255 + 0.5) for c in colour], np.uint8)
+
+    def _legend_note(self):
+        layer = self._legend
+        return (self.out_of_date, bool(self.counter), self.hint, layer.get_visible())
+
+
+def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list) -> None:
+    """The static layer again inside ``boxes`` (display pixels): emptied, then every
+    artist reaching into them drawn as a full draw would; the pixels outside are kept
+    (an artist is drawn whole, so it would be drawn twice there)."""
+    height = buffer.shape[0]
+    pixels = buffer.view(np.uint32)[..., 0]  # one word a pixel: a fill is a memset
+    kept = pixels.copy()
+    inside = np.zeros(pixels.shape, bool)
+    fill = canvas._background_rgba().view(np.uint32)[0]
+    for x0, y0, x1, y1 in boxes:
+        rows = slice(max(height - y1, 0), max(height - y0, 0))
+        cols = slice(max(x0, 0), max(x1, 0))
+        pixels[rows, cols] = fill
+        inside[rows, cols] = True
+    canvas._graph_layer.draw_static(renderer, geometry, boxes)
+    np.copyto(pixels, kept, where=~inside)
+
+
+def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int, int],
+           dc: int, dr: int) -> list[tuple[int, int, int, int]]:
+    """``background``'s ``area`` (top, bottom, left, right) moved by dc columns and dr
+    rows into ``buffer``; the rectangles left uncovered, as (top, bottom, left, right)."""
+    top, bottom, left, right = area
+    buffer[:] = background
+    height, width = bottom - top, right - left
+    if abs(dr) >= height or abs(dc) >= width:
+        return [area]
+    dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
+    dst_c0, dst_c1 = left + max(dc, 0), right + min(dc, 0)
+    buffer[dst_r0:dst_r1, dst_c0:dst_c1] = background[dst_r0 - dr:dst_r1 - dr,
+                                                      dst_c0 - dc:dst_c1 - dc]
+    rects = []
+    if dst_r0 > top:
+        rects.append((top, dst_r0, left, right))
+    if dst_r1 < bottom:
+        rects.append((dst_r1, bottom, left, right))
+    if dst_c0 > left:
+        rects.append((dst_r0, dst_r1, left, dst_c0))
+    if dst_c1 < right:
+        rects.append((dst_r0, dst_r1, dst_c1, right))
+    return rects
+

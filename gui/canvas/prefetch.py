@@ -1,0 +1,117 @@
+"""Rasters made in idle time, before a step needs them (issue 19).
+
+Laying out and rasterising a text costs about a millisecond; pasting its raster a few
+microseconds. While the learner reads, the canvas rasterises the texts steps will show,
+in the order they will want them: the next steps' labels, then what the view will show
+around the next steps and around each phase's first steps (the step bar jumps there),
+then the rest of the walk. A few milliseconds at a time, never while steps come fast.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QTimer
+
+from gui.canvas import groups
+from gui.canvas.scene import _GRAD, _LOCAL, _TANGENT, _UPDATE, _VALUE
+from gui.canvas.text_cache import MAX_RASTERS
+
+#: in slices this long (seconds), this far apart (ms): a key waits at most one slice
+PREFETCH_SLICE_S, PREFETCH_GAP_MS = 0.010, 4
+#: the labels of this many steps ahead first
+PREFETCH_STEPS = 12
+#: then what the view shows around this many steps from here and from each phase's start
+PREFETCH_AROUND = 60
+#: only once no step came for this long (seconds)
+PREFETCH_IDLE_S = 0.25
+_NODE_LAYERS = (_VALUE, _GRAD, _UPDATE, _TANGENT)
+
+
+class PrefetchMixin:
+    """Idle-time rasters of :class:`~gui.canvas.widget.GraphCanvas`."""
+
+    def _labels_to_come(self):
+        """The texts to rasterise, in the order steps will want them (a generator)."""
+        g, trace = self.geometry, self.trace
+        if g is None or trace is None or not g.show_text:
+            return iter(())
+        return self._walk_texts(g, trace)
+
+    def _walk_texts(self, g, trace):
+        start = self._position
+        steps = trace.steps
+        for step in steps[start:start + PREFETCH_STEPS]:
+            if step.node is not None and g.in_view[step.node]:
+                yield self._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
+                                          step.node))
+                if getattr(step, "first", False):
+                    yield self._dynamic_text((_GRAD, trace.graph.output))
+            elif step.edge is not None and step.edge in self.edge_index:
+                index = self.edge_index[step.edge]
+                if g.edge_in_view[index]:
+                    yield self._dynamic_text((_LOCAL, index))
+        yield from groups.group_texts(self)
+        order = list(range(start, min(start + PREFETCH_AROUND, len(steps))))
+        for begin in sorted(trace.phase_starts.values()):
+            order += range(begin, min(begin + PREFETCH_AROUND, len(steps)))
+        order += [*range(start, len(steps)), *range(start)]
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        half = np.array([(x1 - x0) / 2, (y1 - y0) / 2])  # a view around each step
+        nodes_done = np.zeros(len(self.pos), bool)
+        edges_done = np.zeros(len(self.edges), bool)
+        steps_done: set[int] = set()
+        for i in order:
+            if i in steps_done:
+                continue
+            steps_done.add(i)
+            centre = self._step_centre(steps[i])
+            if centre is None:
+                continue
+            near = np.all(np.abs(self.pos - centre) <= half, axis=1) & ~nodes_done
+            nodes_done |= near
+            for v in np.flatnonzero(near):
+                v = int(v)
+                yield from self.static_texts(v)
+                for layer in _NODE_LAYERS:
+                    if (layer, v) in self.label_texts:
+                        yield self._dynamic_text((layer, v))
+            if len(self.edges):
+                near = np.all(np.abs(self.edge_mid_world - centre) <= half, axis=1) & ~edges_done
+                edges_done |= near
+                for e in np.flatnonzero(near):
+                    if (_LOCAL, int(e)) in self.label_texts:
+                        yield self._dynamic_text((_LOCAL, int(e)))
+
+    def _step_centre(self, step):
+        if step.node is not None:
+            return self.pos[step.node]
+        index = self.edge_index.get(step.edge) if step.edge is not None else None
+        return None if index is None else self.edge_mid_world[index]
+
+    @property
+    def prefetching(self) -> bool:
+        """True while labels of later steps are still being prepared in idle time."""
+        return self._prefetch_scheduled
+
+    def _prefetch(self) -> None:
+        """Rasterise upcoming labels a few milliseconds at a time, between events."""
+        self._prefetch_scheduled = False
+        if self.trace is None or self._draw_pending:
+            return
+        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
+        if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
+            self._prefetch_scheduled = True
+            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
+            return
+        renderer = self.get_renderer()
+        deadline = time.perf_counter() + PREFETCH_SLICE_S
+        for text in self._prefetch_queue:
+            if len(self._raster_cache) >= MAX_RASTERS * 3 // 4:
+                return  # enough: the oldest would go again
+            text.prepare(renderer)
+            if time.perf_counter() > deadline:
+                self._prefetch_scheduled = True
+                QTimer.singleShot(PREFETCH_GAP_MS, self._prefetch)
+                return
