@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core.examples import lesson_title
 from core.language import ExpressionError
-from core.loop_trace import DrawsNeeded
+from core.loop_trace import DrawsNeeded, looks_like_script
 from core.reading import read_program
 from core.session import Session, load_session
 from gui.state.model import Program
-from gui.window import lessons, view_actions
+from gui.window import lessons, run_window, view_actions
 
 MAX_RECENT = 8
 translate = QCoreApplication.translate
@@ -36,6 +36,7 @@ class DocumentsMixin:
         """Make ``program`` the document (not undoable); raises ExpressionError if it is bad.
 
         A script that draws its numbers (nn.Linear) is opened once the worker drew them."""
+        run_window.close_document(self)  # a run of the document before stops, its files go
         try:
             self.model.replace_document(program, position)
         except DrawsNeeded:
@@ -59,9 +60,12 @@ class DocumentsMixin:
             self.message_bar.show_message(str(error))
 
     def open_file(self, path: str | Path) -> bool:
-        """Open a session; a bad file leaves everything as it was and says why inline."""
+        """Open a session, or a script (.py: its text in the editor, "Run to record",
+        nothing runs); a bad file leaves everything as it was and says why inline."""
         path = Path(path)
         try:
+            if path.suffix.lower() == ".py":
+                return self._open_python(path)
             session = load_session(path)
             self.load_program(Program(session.text, dict(session.bindings),
                                       tuple(session.draws)), session.position, session.title, path)
@@ -73,6 +77,17 @@ class DocumentsMixin:
                 translate("MainWindow", "Could not open {0}: {1}. Your work is unchanged.").format(
                     path.name, error.message if error.where else str(error)))
             return False
+        self._add_recent(path)
+        self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(path.name), 5000)
+        return True
+
+    def _open_python(self, path: Path) -> bool:
+        """A .py file: a script waits for Run; straight-line code is stepped as today."""
+        text = read_program(path)
+        if looks_like_script(text):
+            run_window.open_script(self, path, text)
+        else:
+            self.load_program(Program(text, {}), 0, path.name)
         self._add_recent(path)
         self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(path.name), 5000)
         return True
@@ -123,6 +138,10 @@ class DocumentsMixin:
 
     def _session_filter(self) -> str:
         return translate("MainWindow", "Backprop Stepper sessions (*.json);;All files (*)")
+
+    def _open_filter(self) -> str:
+        return translate("MainWindow", "Sessions and scripts (*.json *.py);;Backprop Stepper "
+                                       "sessions (*.json);;Python scripts (*.py);;All files (*)")
 
     def save(self) -> bool:
         return self.save_to(self.path) if self.path else self.save_as()
@@ -189,7 +208,7 @@ class DocumentsMixin:
             return
         start = str(self.path.parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open Session"), start,
-                                              self._session_filter())
+                                              self._open_filter())
         if path:
             self.open_file(path)
 
@@ -259,6 +278,7 @@ class DocumentsMixin:
         self.model.set_playing(False)
         if self.settings is not None:
             self.save_settings(self.settings)
+        run_window.close_document(self)  # the script stops, its temporary folder goes
         event.accept()
 
     # ---- settings (only when gui.app gave us a QSettings)
