@@ -1,0 +1,3 @@
+# A KeyboardInterrupt raised by the script itself.
+print("working")
+raise KeyboardInterrupt
