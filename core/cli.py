@@ -37,6 +37,8 @@ from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 1, 2, 3
+SCRIPT_NEEDS_RUN = "this text is a script (def, for, if, with or while): run it as Python " \
+                   "with --run FILE"
 DEFAULT_LR = 0.1
 
 
@@ -78,6 +80,18 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--forward-mode", metavar="NAME",
                         help="forward mode: carry ∂node/∂NAME forward (NAME, NAME[i] or "
                              "NAME[i,j] for one entry), checked against torch forward_ad")
+    parser.add_argument("--run", metavar="FILE",
+                        help="run a script as Python with real PyTorch and step through "
+                             "what it did (the script runs with your permissions)")
+    parser.add_argument("--pass", dest="pass_", metavar="K", type=int,
+                        help="with --run: the pass (backward() call) to show, from 1")
+    parser.add_argument("--timeout", metavar="S", type=float,
+                        help="with --run: stop the script after S seconds (default 600)")
+    parser.add_argument("--memory", metavar="MB", type=int,
+                        help="with --run: stop the script above MB megabytes "
+                             "(default: half the machine's)")
+    parser.add_argument("--python", metavar="PATH",
+                        help="with --run: the Python that runs the script (needs torch)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
@@ -267,9 +281,14 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.run is not None or any(v is not None for v in (args.pass_, args.timeout,
+                                                           args.memory, args.python)):
+        return _run_script(args)
     try:
         text, bindings = load_program(args)
-        if is_script(text):  # def / for / if / with: the script trains itself
+        if is_script(text) and args.file is None:  # a script runs as Python, with --run
+            raise ExpressionError(SCRIPT_NEEDS_RUN)
+        if is_script(text):  # a session of a script: the old interpreter, until retired
             with forbidden() if args.no_torch else nullcontext():
                 output, status = script_output(args, text)
             failed = write_stdout(output)
@@ -331,6 +350,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         status = EXIT_MISMATCH
     failed = write_stdout(text)
     return status if failed is None else failed  # exit 3 wins over 1
+
+
+def _run_script(args: argparse.Namespace) -> int:
+    """``--run FILE``: core/record/cli.py (bad usage is exit 2 before anything runs)."""
+    from core.record.cli import run_file, usage_error  # noqa: PLC0415 - only for --run
+
+    problem = "--pass, --timeout, --memory and --python go with --run FILE" \
+        if args.run is None else usage_error(args)
+    if problem is None and (args.expr is not None or args.expr_file or args.file):
+        problem = "--run takes no --expr, --expr-file or --file"
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return run_file(args)
 
 
 def update_warnings(trace: Trace) -> list[str]:

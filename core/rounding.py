@@ -182,3 +182,32 @@ def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | Non
     if float(ours) == exact:
         return "rounding: ours is exact"
     return f"rounding: both round (exact {exact!r})"
+
+
+#: A recorded run (core/record) compares our float64 rules, applied to torch's float32
+#: numbers, with torch's float32 results. float32 keeps about 7 digits; a result summed
+#: over n terms may lose about log2(n) bits more, so each entry may differ by
+#: RECORDED_RTOL of itself plus RECORDED_ATOL_SCALE of the largest entry of the tensor
+#: (the part of a sum's rounding that no single entry's size shows).
+RECORDED_RTOL = 1e-4
+RECORDED_ATOL_SCALE = 1e-5
+
+
+def recorded_close(ours, torchs) -> bool:
+    """Ours (float64) against torch's float32 numbers, within the tolerances above."""
+    a = np.asarray(ours, dtype=np.float64)
+    b = np.asarray(torchs, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(b)
+        if not np.array_equal(finite, np.isfinite(a)) or \
+                np.any(a[~finite] != b[~finite]) and not np.all(np.isnan(a[~finite])
+                                                               & np.isnan(b[~finite])):
+            return False
+        if not finite.any():
+            return True
+        scale = float(np.max(np.abs(b[finite])))
+        diff = np.abs(a[finite] - b[finite])
+        return bool(np.all(diff <= RECORDED_RTOL * np.abs(b[finite])
+                           + RECORDED_ATOL_SCALE * scale + 1e-30))

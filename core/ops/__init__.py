@@ -6,7 +6,7 @@ reductions and softmax, linear algebra and shape ops, losses.
 
 from __future__ import annotations
 
-from core.ops import elementwise, linalg, losses, reductions  # noqa: F401 - they register
+from core.ops import elementwise, linalg, losses, recorded, reductions  # noqa: F401 - they register
 from core.ops.base import (
     ELEMENTWISE,
     OPS,

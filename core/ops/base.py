@@ -121,6 +121,9 @@ class Op:
     def text_for(self, attrs: Mapping[str, Any]) -> str:
         if self.key == "powc":
             return "{0}" + power_symbol(attrs["k"])
+        if self.key == "torch_rule":  # a recorded call: its own name, any number of inputs
+            places = ", ".join(f"{{{i}:bare}}" for i in range(attrs.get("arity", 1)))
+            return f"{attrs.get('short', 'torch')}({places})"
         return fill_attrs(self.text, attrs)
 
     def local_text_for(self, attrs: Mapping[str, Any]) -> tuple[str, ...]:

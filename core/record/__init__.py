@@ -1,1 +1,14 @@
-"""Running a learner's real script in a child process and recording what torch did."""
+"""The recorder: a learner's script runs as Python in a child process with real torch,
+and what torch did becomes the trace the window steps.
+
+- ``bootstrap.py`` runs in the script's process: torch and the standard library only,
+  run by path (never imports ``core``, ``gui`` or numpy).
+- ``recording.py`` reads back what it wrote (bounded reads, no pickle);
+  ``calls.py`` maps torch's calls to registry ops; ``to_trace.py`` builds the graph and
+  the Trace; ``check.py`` holds our rules against torch's numbers; ``cli.py`` is
+  ``--headless --run``. ``runner.py`` (the parent's process control) starts the child.
+
+May import core.ops, core.graph, core.trace, core.backprop, core.steps, core.values,
+core.rounding, core.loop_trace and core.format (below it). Nothing in core imports
+core.record except core/cli.py; gui may.
+"""

@@ -23,11 +23,11 @@ ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log
            "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
            "max", "min", "softmax", "log_softmax", "matmul", "transpose", "reshape", "view",
            "flatten", "unsqueeze", "squeeze", "mse_loss", "binary_cross_entropy",
-           "cross_entropy", "nll_loss"}
+           "cross_entropy", "nll_loss", "torch_rule"}
 REDUCTIONS = {"sum", "mean", "max", "min"}
 LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 VJP_ONLY = {"softmax", "log_softmax", "matmul", "transpose", "reshape", "view", "flatten",
-            "unsqueeze", "squeeze"}
+            "unsqueeze", "squeeze", "torch_rule"}
 
 # torch, written independently of OPS[...].torch
 TORCH = {

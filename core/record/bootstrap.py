@@ -1,0 +1,811 @@
+"""The recorder's side of the script's process: run FILE as ``python FILE`` would, and
+record what torch did (torch + the standard library only; see core/record/__init__.py).
+
+    PYTHON bootstrap.py --out DIR [--keep 1,2,3] [--budget-mb 200] [--max-entries N] FILE
+
+A TorchFunctionMode sees each call at the level the script wrote (``F.linear``,
+``Tensor.mul``); a node keeps the output tensor and its ``_version`` and copies it only
+before an in-place op would change it, so a training loop copies little. Each
+``backward()`` is a pass: the nodes the loss depends on, each with the gradient its
+autograd node received (a prehook on ``grad_fn``: a hook on the tensor would give an
+in-placed tensor's newer gradient). Passes ``--keep`` and the last are written in full
+(JSON + .npy written by hand, never pickle) within ``--budget-mb``; the others leave a
+summary. This file never imports ``core`` or numpy: the learner's folder or venv may
+hold neither.
+"""
+
+from __future__ import annotations
+
+import ast
+import atexit
+import ctypes
+import json
+import math
+import os
+import runpy
+import sys
+import time
+import traceback
+
+import torch
+from torch.nn.modules.module import (
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+)
+from torch.optim.optimizer import (
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
+from torch.overrides import TorchFunctionMode, resolve_name
+
+Tensor = torch.Tensor
+#: calls that compute nothing the learner wrote: reads, conversions, the profiler
+SKIP = {"torch.Tensor.backward", "torch.autograd.backward", "torch.Tensor.detach",
+        "torch.Tensor.detach_", "torch.Tensor.requires_grad_", "torch.Tensor.register_hook",
+        "torch.Tensor.numpy", "torch.Tensor.tolist", "torch.Tensor.item", "torch.Tensor.cpu",
+        "torch.Tensor.to", "torch.Tensor.retain_grad", "torch.Tensor.__setstate__",
+        "torch.Tensor.__reduce_ex__", "torch.Tensor.__deepcopy__", "torch.Tensor.__repr__",
+        "torch.Tensor.__format__", "torch.Tensor.__len__", "torch.Tensor.__iter__",
+        "torch.Tensor.__bool__", "torch.Tensor.__float__", "torch.Tensor.__int__",
+        "torch.Tensor.__index__", "torch.Tensor.__array__", "torch.Tensor.__hash__",
+        "torch.Tensor.__contains__", "torch.Tensor.__eq__", "torch.Tensor.__ne__",
+        "torch.Tensor.data_ptr", "torch.Tensor.share_memory_", "torch.Tensor.__dir__"}
+KEEP_GETTERS = {"torch.Tensor.T.__get__", "torch.Tensor.mT.__get__"}
+INPLACE_DUNDER = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
+                  "__imatmul__", "__idiv__", "__ifloordiv__", "__iand__", "__ior__"}
+DTYPES = {torch.float32: "<f4", torch.float64: "<f8", torch.float16: "<f2",
+          torch.int64: "<i8", torch.int32: "<i4", torch.int16: "<i2", torch.int8: "|i1",
+          torch.uint8: "|u1", torch.bool: "|b1"}
+MAX_TAPE = 20_000  # op nodes held per pass (a forward-only script only counts beyond)
+
+
+class Node:
+    __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
+                 "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
+                 "shape", "dtype", "key")
+
+    def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
+        self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
+        self.inputs, self.kwargs, self.line, self.module = [], {}, line, module
+        self.tensor, self.version, self.snap, self.grad = tensor, 0, None, None
+        self.name = self.summary = None
+        self.key = id(tensor)
+        self.requires_grad = tensor.requires_grad
+        self.shape, self.dtype = list(tensor.shape), str(tensor.dtype).replace("torch.", "")
+
+    def value(self):
+        """The output as it was when computed (None: only a summary was kept)."""
+        if self.snap is not None:
+            return self.snap
+        t = self.tensor
+        if t is None or t._version != self.version:
+            return None
+        return t
+
+    def set_grad(self, grads):  # an autograd-node prehook: (grad_outputs) -> None
+        g = grads[self.version_slot()] if len(grads) > 1 else grads[0]
+        if g is not None:
+            self.grad = g if self.grad is None else self.grad + g
+
+    def version_slot(self) -> int:
+        return self.tensor.output_nr if self.tensor is not None else 0
+
+    def leaf_grad(self, g):  # a tensor hook on a leaf
+        self.grad = g if self.grad is None else self.grad + g
+
+
+def summarize(t) -> dict:
+    """Shape, min, max, mean and 16 samples: what a tensor too big to keep shows."""
+    out = {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", "")}
+    try:
+        f = t.detach().float()
+        if f.numel():
+            out.update(min=f.min().item(), max=f.max().item(), mean=f.mean().item(),
+                       norm=f.norm().item())
+            flat = f.reshape(-1)
+            step = max(1, flat.numel() // 16)
+            out["thumbnail"] = flat[::step][:16].tolist()
+    except Exception:  # noqa: BLE001 - a summary never stops the script
+        pass
+    return out
+
+
+def _safe(value):
+    """A JSON-able version of a call argument (None when it has none)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (tuple, list)) and len(value) <= 16:
+        items = [_safe(v) for v in value]
+        return None if any(i is None and v is not None for i, v in zip(items, value, strict=True)) \
+            else items
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
+    return None
+
+
+class Writer:
+    """The record folder: .npy files with a hand-written header, JSON written atomically."""
+
+    def __init__(self, folder: str, budget_bytes: int, max_entries: int):
+        self.folder, self.budget, self.max_entries = folder, budget_bytes, max_entries
+        self.used, self.count = 0, 0
+        os.makedirs(os.path.join(folder, "t"), exist_ok=True)
+
+    def fits(self, nbytes: int) -> bool:
+        return self.used + nbytes <= self.budget
+
+    def tensor(self, t, charge: bool = True):
+        """A reference to ``t`` written as .npy, or its summary when it cannot be kept."""
+        if t is None:
+            return None
+        t = t.detach()
+        if t.numel() > self.max_entries or t.is_complex() or t.is_sparse:
+            return {"summary": summarize(t)}
+        if t.device.type != "cpu":
+            t = t.cpu()
+        if t.dtype not in DTYPES:
+            t = t.float()
+        t = t.contiguous()
+        nbytes = t.numel() * t.element_size()
+        if charge and not self.fits(nbytes):
+            return {"summary": summarize(t)}
+        self.used += nbytes if charge else 0
+        shape = tuple(t.shape)
+        shape_text = repr(shape) if len(shape) != 1 else f"({shape[0]},)"
+        header = f"{{'descr': '{DTYPES[t.dtype]}', 'fortran_order': False, " \
+                 f"'shape': {shape_text}, }}"
+        pad = 64 - (10 + len(header) + 1) % 64
+        header = (header + " " * pad + "\n").encode("latin1")
+        self.count += 1
+        name = f"t/{self.count:06d}.npy"
+        with open(os.path.join(self.folder, name), "wb") as f:
+            f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
+            if nbytes:
+                f.write(ctypes.string_at(t.data_ptr(), nbytes))
+        return name
+
+    def json(self, name: str, data) -> None:
+        path = os.path.join(self.folder, name)
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(data, f, allow_nan=True)
+        os.replace(path + ".tmp", path)
+
+
+class CountingOut:
+    """sys.stdout as it was, counting the bytes printed (node's ``stdout_bytes``)."""
+
+    def __init__(self, stream):
+        self._stream, self.count = stream, 0
+
+    def write(self, s):
+        self.count += len(s) if s.isascii() else len(s.encode("utf-8", "surrogateescape"))
+        return self._stream.write(s)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class Recorder(TorchFunctionMode):
+    """The mode: every call the script makes, a node; every backward(), a pass."""
+
+    def __init__(self, path: str, writer: Writer, keep: set[int], out: CountingOut):
+        super().__init__()
+        self.path, self.writer, self.keep, self.out = path, writer, keep, out
+        self.names: dict = {}
+        self.epoch, self.tape, self.handles = 0, [], []
+        self.muted, self.modules, self.script_globals = 0, [], None
+        self.passes: list[dict] = []
+        self.pending = None  # the last pass, written when the next one ends or at exit
+        self.zero_events: list[dict] = []
+        self.forward_count, self.last_progress = 0, 0.0
+        self.targets = _assignment_targets(path)
+        self.progress = _progress_fd()
+
+    # ---- the calls ----------------------------------------------------------------
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if self.muted:
+            return func(*args, **kwargs)
+        name = self.names.get(func, 0)
+        if name == 0:
+            name = self.names[func] = _classify(func)
+        if name is None:
+            return func(*args, **kwargs)
+        if name == "backward":
+            return self.backward(func, args, kwargs)
+        inplace = _is_inplace(name) or "out" in kwargs
+        target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
+        pre = None
+        if target is not None:
+            pre = self.before_inplace(target)
+        out = func(*args, **kwargs)
+        try:
+            self.record(name, args, kwargs, out, target, pre)
+        except Exception:  # noqa: BLE001 - recording never changes what the script does
+            pass
+        return out
+
+    def before_inplace(self, t):
+        """Copy the value an in-place op is about to change; the node it had (this pass)."""
+        node = self.node_of(t, any_epoch=True)
+        if node is not None and node.snap is None and node.tensor is not None \
+                and t.numel() <= self.writer.max_entries:
+            node.snap = t.detach().clone()
+        if node is None and torch.is_grad_enabled() and len(self.tape) < MAX_TAPE:
+            return self.leaf(t)
+        return self.node_of(t)
+
+    def node_of(self, t, any_epoch: bool = False):
+        tag = t.__dict__.get("_bps")
+        if tag is None or tag[3] != id(t) or tag[2] != t._version:
+            return None
+        if not any_epoch and tag[0] != self.epoch:
+            return None
+        return tag[1]
+
+    def leaf(self, t) -> Node:
+        kind = "parameter" if t.requires_grad and t.is_leaf else "data"
+        node = Node(len(self.tape), None, kind, t, self.out.count)
+        node.version = t._version
+        if t.numel() <= self.writer.max_entries:
+            node.snap = t.detach().clone()
+        else:
+            node.summary = summarize(t)
+        if t.requires_grad and t.is_leaf and torch.is_grad_enabled():
+            self.handles.append(t.register_hook(node.leaf_grad))
+        self.tape.append(node)
+        t.__dict__["_bps"] = (self.epoch, node, t._version, id(t))
+        return node
+
+    def record(self, name, args, kwargs, out, target, pre=None) -> None:
+        o = out[0] if isinstance(out, tuple) and out and isinstance(out[0], Tensor) else out
+        if not isinstance(o, Tensor):
+            return
+        if target is not None and not torch.is_grad_enabled():
+            target.__dict__.pop("_bps", None)  # an update under no_grad: a new leaf next
+            return
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        for a in args:
+            if isinstance(a, (list, tuple)):
+                tensors.extend(x for x in a if isinstance(x, Tensor))
+        if not tensors:
+            return  # a factory (torch.tensor, randn): a leaf when first used
+        self.forward_count += 1
+        if len(self.tape) >= MAX_TAPE:
+            o.__dict__.pop("_bps", None)
+            return
+        inputs = []
+        for position, a in enumerate(args):
+            if position == 0 and pre is not None:
+                inputs.append(pre.id)
+            elif isinstance(a, Tensor):
+                inputs.append((self.node_of(a) or self.leaf(a)).id)
+            elif isinstance(a, (bool, int, float)):
+                inputs.append({"const": _safe(a)})
+            elif isinstance(a, (list, tuple)) and any(isinstance(x, Tensor) for x in a):
+                inputs.append({"list": [(self.node_of(x) or self.leaf(x)).id
+                                        for x in a if isinstance(x, Tensor)]})
+            else:
+                inputs.append({"const": _safe(a)})
+        node = Node(len(self.tape), name, "operation", o, self.out.count, self._line(),
+                    self.modules[-1] if self.modules else None)
+        node.inputs = inputs
+        node.kwargs = {k: ({"node": (self.node_of(v) or self.leaf(v)).id}
+                            if isinstance(v, Tensor) else _safe(v))
+                       for k, v in kwargs.items() if k != "out"}
+        node.version = o._version
+        if o.numel() > self.writer.max_entries:
+            node.summary, node.tensor = summarize(o), None
+        if o.requires_grad and o.grad_fn is not None:
+            o.grad_fn.register_prehook(node.set_grad)
+        self.tape.append(node)
+        o.__dict__["_bps"] = (self.epoch, node, o._version, id(o))
+        if self.progress is not None and not self.passes:
+            now = time.monotonic()
+            if now - self.last_progress > 0.5:
+                self.last_progress = now
+                self.emit({"event": "forward", "nodes": self.forward_count})
+
+    def _line(self):
+        f = sys._getframe(3)
+        for _ in range(48):
+            if f is None:
+                return None
+            if f.f_code.co_filename == self.path:
+                if self.script_globals is None:
+                    self.script_globals = f.f_globals
+                return f.f_lineno
+            f = f.f_back
+        return None
+
+    # ---- passes -------------------------------------------------------------------
+    def backward(self, func, args, kwargs):
+        loss = args[0] if args else kwargs.get("tensors")
+        if isinstance(loss, (list, tuple)):
+            loss = loss[0] if loss else None
+        root = self.node_of(loss) if isinstance(loss, Tensor) else None
+        before = self.grads_now(root)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            for handle in self.handles:
+                handle.remove()
+            self.handles = []
+            self.finish_pass(loss, root, before)
+
+    def grads_now(self, root) -> dict:
+        """What .grad held before this backward() (left over when zero_grad is forgotten)."""
+        if root is None:
+            return {}
+        return {n.id: n_grad.detach().clone() for n in self.tape
+                if n.kind == "parameter" and (n_grad := _grad_of(n)) is not None}
+
+    def finish_pass(self, loss, root, before) -> None:
+        index = len(self.passes) + 1
+        value = None
+        if isinstance(loss, Tensor) and loss.numel() == 1:
+            value = float(loss.detach().reshape(()).item())
+        nodes = self.reachable(root) if root is not None else []
+        self.name_nodes(nodes)
+        record = {"index": index, "loss": value, "nodes": nodes, "root": root,
+                  "before": before, "optimizer": None, "zero_grad": self.zero_events,
+                  "stdout_bytes_start": nodes[0].stdout if nodes else self.out.count,
+                  "stdout_bytes_end": self.out.count,
+                  "grad_norms": {n.name: _norm(n.grad) for n in nodes
+                                 if n.kind == "parameter" and n.name}}
+        self.zero_events = []
+        self.flush_pending()
+        self.pending = record
+        self.passes.append({"index": index, "loss": value, "kept": False,
+                            "grad_norms": record["grad_norms"], "update": None,
+                            "stdout_bytes": self.out.count, "nodes": len(nodes)})
+        self.epoch += 1
+        self.tape = []
+        self.modules = []
+        self.emit({"event": "pass", "index": index, "loss": value,
+                   "stdout_bytes": self.out.count})
+
+    def reachable(self, root: Node) -> list[Node]:
+        """The nodes the loss depends on; a result needing no gradient becomes data."""
+        seen, stack = {}, [root]
+        by_id = self.tape
+        while stack:
+            node = stack.pop()
+            if node.id in seen:
+                continue
+            seen[node.id] = node
+            if node.kind != "operation":
+                continue
+            if not node.requires_grad:
+                node.kind = "data"
+                continue
+            for i in node.inputs:
+                if isinstance(i, int):
+                    stack.append(by_id[i])
+                elif isinstance(i, dict) and "list" in i:
+                    stack.extend(by_id[j] for j in i["list"])
+            for v in node.kwargs.values():
+                if isinstance(v, dict) and "node" in v:
+                    stack.append(by_id[v["node"]])
+        return [seen[k] for k in sorted(seen)]
+
+    def name_nodes(self, nodes: list[Node]) -> None:
+        """Names as the script has them: a global variable (``w``, ``model.l1.weight``),
+        else the line's assignment target (the last op on the line), else the module
+        path (``model.l1``)."""
+        named, modules = self.global_names()
+        last_on_line = {}
+        for node in nodes:
+            if node.kind == "operation" and node.line is not None:
+                last_on_line[node.line] = node
+        for line, node in last_on_line.items():
+            if line in self.targets:
+                node.name = self.targets[line]
+        for node in nodes:
+            name = named.get(id(node))
+            if name is not None:
+                node.name = name
+            elif node.name is None and node.module is not None:
+                node.name = modules.get(node.module)
+
+    def global_names(self):
+        """id(node) -> the global (or parameter) name of its tensor; id(module) -> path."""
+        named, modules = {}, {}
+        g = self.script_globals or {}
+        for var, value in list(g.items()):
+            if var.startswith("__"):
+                continue
+            if isinstance(value, torch.nn.Module):
+                try:
+                    for sub, m in value.named_modules():
+                        modules.setdefault(id(m), f"{var}.{sub}" if sub else var)
+                    for sub, p in value.named_parameters():
+                        node = self.node_of(p)
+                        if node is not None:
+                            named.setdefault(id(node), f"{var}.{sub}")
+                except Exception:  # noqa: BLE001 - a module that cannot list itself
+                    pass
+            elif isinstance(value, Tensor):
+                node = self.node_of(value)
+                if node is not None:
+                    named.setdefault(id(node), var)
+        return named, modules
+
+    def module_enter(self, module, args) -> None:  # returns None: the input unchanged
+        self.modules.append(id(module))
+
+    def module_exit(self, module, args, output) -> None:  # None: the output unchanged
+        if self.modules:
+            self.modules.pop()
+
+    # ---- optimizer and zero_grad ----------------------------------------------------
+    def step_pre(self, optimizer, args, kwargs) -> None:
+        self.muted += 1
+        self.step_before = {id(p): (p.detach().clone(), None if p.grad is None else
+                                    p.grad.detach().clone())
+                            for group in optimizer.param_groups for p in group["params"]}
+
+    def step_post(self, optimizer, args, kwargs) -> None:
+        self.muted = max(0, self.muted - 1)
+        before = getattr(self, "step_before", {})
+        self.step_before = {}
+        record = self.pending
+        if record is None:
+            return
+        node_of_param = {}
+        for node in record["nodes"]:
+            if node.kind == "parameter" and node.name:
+                node_of_param[node.key] = node
+        params, total = {}, 0.0
+        group0 = optimizer.param_groups[0] if optimizer.param_groups else {}
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                if id(p) not in before or id(p) not in node_of_param:
+                    continue
+                old, grad = before[id(p)]
+                total += float((p.detach() - old).pow(2).sum())
+                state = {k: (v.detach().clone() if isinstance(v, Tensor) else v)
+                         for k, v in optimizer.state.get(p, {}).items()}
+                params[node_of_param[id(p)].name] = {
+                    "before": old, "grad": grad, "after": p.detach().clone(), "state": state}
+        settings = {k: _safe(v) for k, v in group0.items() if k != "params"}
+        record["optimizer"] = {"class": type(optimizer).__name__, "settings": settings,
+                               "params": params}
+        self.passes[-1]["update"] = math.sqrt(total)
+
+    def zero_grad_event(self, set_to_none: bool) -> None:
+        self.zero_events.append({"set_to_none": bool(set_to_none),
+                                 "at_stdout_bytes": self.out.count})
+
+    # ---- writing --------------------------------------------------------------------
+    def flush_pending(self, last: bool = False) -> None:
+        record, self.pending = self.pending, None
+        if record is None:
+            return
+        index = record["index"]
+        if index not in self.keep and not last:
+            return
+        size = sum(_nbytes(n) for n in record["nodes"])
+        if not self.writer.fits(2 * size):
+            return
+        self.writer.json(f"pass-{index:06d}.json", self.pass_json(record))
+        self.passes[index - 1]["kept"] = True
+
+    def pass_json(self, record) -> dict:
+        w = self.writer
+        nodes = []
+        for n in record["nodes"]:
+            value = n.value()
+            nodes.append({
+                "id": n.id, "op": n.op, "kind": n.kind, "name": n.name, "inputs": n.inputs,
+                "kwargs": n.kwargs, "line": n.line, "module": None, "shape": n.shape,
+                "dtype": n.dtype, "stdout_bytes": n.stdout,
+                "value": {"summary": n.summary or {"shape": n.shape}} if value is None
+                else w.tensor(value),
+                "grad": w.tensor(n.grad) if n.grad is not None else None})
+        modules = self.module_names
+        for n, entry in zip(record["nodes"], nodes, strict=True):
+            entry["module"] = modules.get(n.module) if n.module else None
+        optimizer = record["optimizer"]
+        if optimizer is not None:
+            optimizer = dict(optimizer)
+            optimizer["params"] = {
+                name: {k: (w.tensor(v) if isinstance(v, Tensor) else
+                           {s: (w.tensor(x) if isinstance(x, Tensor) else _safe(x))
+                            for s, x in v.items()} if isinstance(v, dict) else v)
+                       for k, v in numbers.items()}
+                for name, numbers in optimizer["params"].items()}
+        by_id = {n.id: n for n in record["nodes"]}
+        return {"index": record["index"], "loss": record["loss"],
+                "stdout_bytes_start": record["stdout_bytes_start"],
+                "stdout_bytes_end": record["stdout_bytes_end"], "nodes": nodes,
+                "output": record["root"].id if record["root"] is not None else None,
+                "optimizer": optimizer, "zero_grad": record["zero_grad"],
+                "grads_before": {by_id[i].name or str(i): w.tensor(g)
+                                 for i, g in record["before"].items() if i in by_id}}
+
+    @property
+    def module_names(self) -> dict:
+        return self.global_names()[1]
+
+    def forward_json(self) -> dict:
+        """The ops of a script that never called backward(), within the same bounds."""
+        self.name_nodes(self.tape)
+        record = {"index": 0, "loss": None, "nodes": self.tape, "root": None, "before": {},
+                  "optimizer": None, "zero_grad": [], "stdout_bytes_start": 0,
+                  "stdout_bytes_end": self.out.count}
+        return self.pass_json(record)
+
+    def emit(self, event: dict) -> None:
+        if self.progress is None:
+            return
+        try:
+            os.write(self.progress, (json.dumps(event) + "\n").encode())
+        except (OSError, ValueError):
+            self.progress = None
+
+
+def _grad_of(node: Node):
+    t = node.tensor
+    return None if t is None else t.grad
+
+
+def _norm(g):
+    return None if g is None else float(g.detach().double().norm())
+
+
+def _nbytes(node: Node) -> int:
+    t = node.value()
+    size = 0 if t is None else t.numel() * t.element_size()
+    return size * 2  # its gradient too
+
+
+def _classify(func):
+    """The call's name, or None for a call that computes nothing the learner wrote."""
+    try:
+        name = resolve_name(func)
+    except Exception:  # noqa: BLE001
+        name = None
+    if name is None:
+        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+        if name is None:
+            return None
+    if name in ("torch.Tensor.backward", "torch.autograd.backward"):
+        return "backward"
+    if name in SKIP or "profiler" in name or "_set_grad_enabled" in name or \
+            name.endswith(".__get__") and name not in KEEP_GETTERS or \
+            name.startswith("torch.nn.init.") or name.startswith("torch._C."):
+        return None
+    return name
+
+
+def _is_inplace(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return last in INPLACE_DUNDER or last.endswith("_") and not last.endswith("__")
+
+
+def _assignment_targets(path: str) -> dict[int, str]:
+    """line -> the name a one-name assignment on that line binds (``h = …``, ``h += …``)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    targets = {}
+    for node in ast.walk(tree):
+        target = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            target = node.target
+        if isinstance(target, ast.Name):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                targets[line] = target.id
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                targets[line] = f"{target.value.id}.{target.attr}"
+    return targets
+
+
+def _progress_fd():
+    try:
+        return int(os.environ["BPS_PROGRESS_FD"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _patch_pyplot(folder: str) -> None:
+    """``plt.show()`` saves each open figure to DIR/plots/NNN.png and closes it; the
+    patch is made when the script imports pyplot (importing it here would cost 0.3 s)."""
+    import importlib.abc  # noqa: PLC0415 - stdlib, only when needed
+    import importlib.util  # noqa: PLC0415
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "matplotlib.pyplot":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.loader is None:
+                return spec
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                shown = []
+
+                def show(*args, **kwargs):
+                    os.makedirs(os.path.join(folder, "plots"), exist_ok=True)
+                    for number in module.get_fignums():
+                        shown.append(f"plots/{len(shown) + 1:03d}.png")
+                        module.figure(number).savefig(os.path.join(folder, shown[-1]))
+                    module.close("all")
+                module.show = show
+                PLOTS.append(shown)
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
+PLOTS: list = []
+
+
+def _error_line(exc: BaseException, path: str):
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == path:
+            line = frame.lineno
+    if line is None and isinstance(exc, SyntaxError) and exc.filename == path:
+        line = exc.lineno
+    return line
+
+
+def _print_traceback(exc: BaseException, path: str) -> None:
+    """Python's own traceback, without the bootstrap's and runpy's frames."""
+    te = traceback.TracebackException.from_exception(exc)
+    here = os.path.abspath(__file__)
+    te.stack = traceback.StackSummary.from_list(
+        [f for f in te.stack if f.filename != here and "runpy" not in f.filename])
+    sys.stderr.write("".join(te.format()))
+    sys.stderr.flush()
+
+
+def _parameters(g: dict) -> dict:
+    """Every parameter when the script ended: modules among the globals by
+    named_parameters() with the variable in front, leaves with requires_grad by name."""
+    found = {}
+    for var, value in list(g.items()):
+        if var.startswith("__"):
+            continue
+        try:
+            if isinstance(value, torch.nn.Module):
+                for sub, p in value.named_parameters():
+                    found.setdefault(f"{var}.{sub}", p)
+            elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
+                found.setdefault(var, value)
+        except Exception:  # noqa: BLE001
+            pass
+    return found
+
+
+def _parse(argv: list[str]):
+    opts = {"out": None, "keep": set(), "budget": 200, "max_entries": 1_000_000}
+    rest = list(argv)
+    while rest and rest[0].startswith("--"):
+        flag = rest.pop(0)
+        if not rest:
+            raise SystemExit(f"bootstrap: {flag} needs a value")
+        value = rest.pop(0)
+        if flag == "--out":
+            opts["out"] = value
+        elif flag == "--keep":
+            opts["keep"] = {int(k) for k in value.split(",") if k.strip()}
+        elif flag == "--budget-mb":
+            opts["budget"] = float(value)
+        elif flag == "--max-entries":
+            opts["max_entries"] = int(value)
+        else:
+            raise SystemExit(f"bootstrap: unknown option {flag}")
+    if opts["out"] is None or len(rest) != 1:
+        raise SystemExit("usage: bootstrap.py --out DIR [--keep 1,2,3] [--budget-mb MB] "
+                         "[--max-entries N] FILE")
+    return opts, rest[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts, script = _parse(sys.argv[1:] if argv is None else argv)
+    path = os.path.abspath(script)
+    folder = os.path.dirname(path)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [folder] + [p for p in sys.path[1:] if os.path.abspath(p or ".") != here]
+    sys.argv = [script]
+    writer = Writer(os.path.abspath(opts["out"]), int(opts["budget"] * 2**20),
+                    opts["max_entries"])
+    _patch_pyplot(writer.folder)
+    out = CountingOut(sys.stdout)
+    sys.stdout = out
+    rec = Recorder(path, writer, opts["keep"] | {1, 2, 3}, out)
+    hooks = [register_optimizer_step_pre_hook(rec.step_pre),
+             register_optimizer_step_post_hook(rec.step_post),
+             register_module_forward_pre_hook(rec.module_enter),
+             register_module_forward_hook(rec.module_exit)]
+    _wrap_zero_grad(rec)
+    result = {"status": "ok", "error": None, "traceback": ""}
+    code = 0
+    done = []
+
+    def finish():
+        if done:
+            return
+        done.append(True)
+        for hook in hooks:
+            hook.remove()
+        try:
+            sys.stdout.flush()
+        except Exception:  # noqa: BLE001 - a closed stdout
+            pass
+        _write_summary(rec, writer, result, rec.script_globals or {})
+        rec.emit({"event": "end"})
+
+    atexit.register(finish)
+    os.chdir(folder)
+    try:
+        with rec:
+            g = runpy.run_path(path, run_name="__main__")
+        rec.script_globals = g
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            sys.stderr.write(f"{exc.code}\n")
+        if code:
+            result.update(status="raised", error={"type": "SystemExit",
+                                                  "message": str(exc.code),
+                                                  "line": _error_line(exc, path)})
+    except BaseException as exc:  # noqa: BLE001 - the script's error, reported as Python does
+        code = 1
+        result.update(status="raised", error={"type": type(exc).__name__,
+                                              "message": str(exc)[:2000],
+                                              "line": _error_line(exc, path)})
+        result["traceback"] = "".join(traceback.format_exception(exc))[-20000:]
+        _print_traceback(exc, path)
+    finish()
+    return code
+
+
+def _wrap_zero_grad(rec: Recorder) -> None:
+    """zero_grad() has no hook: wrap the optimizer's and the module's, muting their ops."""
+    for owner in (torch.optim.Optimizer, torch.nn.Module):
+        original = owner.zero_grad
+
+        def zero_grad(self, *args, _original=original, **kwargs):
+            set_to_none = kwargs.get("set_to_none", args[0] if args else True)
+            rec.zero_grad_event(set_to_none)
+            rec.muted += 1
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                rec.muted -= 1
+        zero_grad.__doc__ = original.__doc__
+        owner.zero_grad = zero_grad
+
+
+def _write_summary(rec: Recorder, writer: Writer, result: dict, g: dict) -> None:
+    try:
+        rec.flush_pending(last=True)
+        forward = {"nodes": rec.forward_count if not rec.passes else 0, "file": None}
+        if not rec.passes and rec.tape:
+            writer.json("forward.json", rec.forward_json())
+            forward["file"] = "forward.json"
+        params = {name: writer.tensor(p, charge=False) for name, p in _parameters(g).items()}
+        writer.json("summary.json", {"passes": rec.passes, "forward": forward,
+                                     "parameters": params, "exit": result,
+                                     "plots": [p for shown in PLOTS for p in shown]})
+    except Exception as exc:  # noqa: BLE001 - the parent builds what it can without it
+        sys.stderr.write(f"backprop-stepper recorder: could not write the summary: {exc}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

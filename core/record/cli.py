@@ -1,0 +1,245 @@
+"""``main.py --headless --run FILE``: run a script as Python with real torch, then print
+its own output, the passes, and pass K's steps (issue 20 §6).
+
+JSON keys: ``prints``, ``output_dropped``, ``stderr``, ``exit``, ``passes``, ``forward``,
+``parameters``, ``steps``. Exit status, the highest that applies in the order 3, 4, 1, 0
+(2, bad usage, is decided before anything runs).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from core.format import format_value, to_json_value
+from core.output import stdout_is_unicode, write_stdout
+from core.record.check import check_built
+from core.record.recording import RecordError, Recording, load_recording
+from core.record.to_trace import build_pass_graph, pass_trace
+
+EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_RAISED = 0, 1, 2, 3, 4
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
+#: options that give values to a straight-line program; a script has its own
+VALUE_FLAGS = ("no_torch", "train", "lr", "input", "param", "forward_mode")
+
+
+def usage_error(args) -> str | None:
+    """The one ``error:`` line for options that do not go with --run, or None."""
+    given = [f"--{flag.replace('_', '-')}" for flag in VALUE_FLAGS
+             if getattr(args, flag, None) not in (None, False, [])]
+    if getattr(args, "forget_zero_grad", False):
+        given.append("--forget-zero-grad")
+    if given:
+        return f"{', '.join(given)} cannot be used with --run: a script takes its values " \
+               "from its own text"
+    if args.pass_ is not None and args.pass_ < 1:
+        return "--pass counts passes from 1"
+    if args.timeout is not None and not (args.timeout > 0 and math.isfinite(args.timeout)):
+        return "--timeout must be a positive number of seconds"
+    if args.memory is not None and args.memory <= 0:
+        return "--memory must be a positive number of megabytes"
+    path = Path(args.run)
+    if not path.is_file():
+        return f"cannot read {args.run}: no such file"
+    return None
+
+
+def _run(path: Path, args, record_dir: Path):
+    """Start the script through the runner (core/record/runner.py) and wait for it."""
+    try:
+        from core.record.runner import RunLimits, run_script  # noqa: PLC0415
+    except ImportError:  # until the runner's branch is merged: the minimal launcher
+        RunLimits, run_script = _Limits, _launch  # noqa: N806
+
+    limits = RunLimits()
+    if args.timeout is not None:
+        limits.timeout_s = float(args.timeout)
+    if args.memory is not None:
+        limits.memory_mb = int(args.memory)
+    keep = (args.pass_,) if args.pass_ else ()
+    return run_script(path, python=args.python, limits=limits, keep_passes=keep,
+                      workdir=record_dir)
+
+
+class _Limits:
+    timeout_s: float = 600.0
+    memory_mb: int | None = None
+
+
+def _launch(path, *, python=None, limits=None, keep_passes=(), workdir=None):
+    """A minimal stand-in for core.record.runner.run_script (same arguments, the same
+    result's fields): no memory limit, no progress, no output limit."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    path = Path(path)
+    record_dir = Path(workdir) / "record"
+    keep = ",".join(str(k) for k in keep_passes) or "1"
+    cmd = [python or sys.executable, str(BOOTSTRAP), "--out", str(record_dir),
+           "--keep", keep, str(path)]
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    start = time.monotonic()
+    child = subprocess.Popen(cmd, cwd=path.parent, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+    status, error = "ok", None
+    try:
+        out, err = child.communicate(timeout=(limits or _Limits()).timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        out, err = child.communicate()
+        status, error = "stopped", {"type": "TimeLimit", "message": "stopped after "
+                                    f"{(limits or _Limits()).timeout_s:g} s", "line": None}
+    if status == "ok" and child.returncode:
+        status = "raised"
+        if child.returncode < 0:
+            error = {"type": "Signal", "message": "the script's process ended with signal "
+                     f"{-child.returncode}", "line": None}
+    text = out.decode("utf-8", "replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return SimpleNamespace(status=status, error=error, returncode=child.returncode,
+                           stdout_lines=lines, stdout_text=text,
+                           output_dropped={"lines": 0, "bytes": 0},
+                           stderr_lines=err.decode("utf-8", "replace").splitlines(),
+                           record_dir=record_dir, elapsed_s=time.monotonic() - start,
+                           peak_mb=0.0)
+
+
+def passes_json(recording: Recording) -> tuple[list[dict], int]:
+    """Every pass's summary, with the check for the kept ones; and the mismatch count."""
+    out, mismatches = [], 0
+    for summary in recording.passes:
+        check = None
+        if summary.kept:
+            try:
+                record = recording.load_pass(summary.index)
+                check = check_built(build_pass_graph(record)).json() if record else None
+            except (RecordError, ValueError) as exc:
+                check = {"compared": 0, "mismatches": 0, "failed": [], "torch_rule_only": [],
+                         "error": str(exc)}
+            if check:
+                mismatches += check["mismatches"]
+        out.append({"index": summary.index, "loss": _finite(summary.loss),
+                    "nodes": summary.nodes, "kept": summary.kept, "check": check})
+    return out, mismatches
+
+
+def _finite(value):
+    return None if value is None or not math.isfinite(value) else value
+
+
+def chosen_pass(recording: Recording, asked: int | None) -> tuple[int | None, str | None]:
+    """Pass K (default 1); past the last pass, the last one, with a warning."""
+    if not recording.passes:
+        return None, None
+    k = asked or 1
+    if k > len(recording.passes):
+        return len(recording.passes), f"there are {len(recording.passes)} passes: " \
+                                      f"showing the last, not pass {k}"
+    return k, None
+
+
+def exit_json(result, recording: Recording) -> dict:
+    error = result.error
+    status = result.status
+    if error is None and recording.exit.get("error"):
+        error = recording.exit["error"]
+    if status == "ok" and recording.exit.get("status") == "raised":
+        status = "raised"
+    return {"status": status, "error": error}
+
+
+def run_file(args) -> int:
+    """The whole of ``--run``: run, read the recording, print, and the exit status."""
+    from core.cli import steps_json  # noqa: PLC0415 - core.cli dispatches here lazily
+
+    path = Path(args.run).resolve()
+    with tempfile.TemporaryDirectory(prefix="bps-run-") as folder:
+        result = _run(path, args, Path(folder))
+        try:
+            recording = load_recording(result.record_dir, result)
+        except RecordError as exc:
+            print(f"warning: the recording could not be read: {exc}", file=sys.stderr)
+            recording = Recording(Path(folder), [], 0, {}, {}, [], result)
+        passes, mismatches = passes_json(recording)
+        k, warning = chosen_pass(recording, args.pass_)
+        steps, table, trace = [], [], None
+        if k is not None:
+            try:
+                record = recording.load_pass(k)
+                if record is not None:
+                    trace = pass_trace(record)
+                    steps = steps_json(trace)
+                    table = ours_vs_torch(trace)
+                elif args.pass_:
+                    warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
+            except (RecordError, ValueError) as exc:
+                warning = f"pass {k} cannot be stepped: {exc}"
+        exit_ = exit_json(result, recording)
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.json:
+            data = {"prints": result.stdout_lines, "output_dropped": result.output_dropped,
+                    "stderr": result.stderr_lines, "exit": exit_, "passes": passes,
+                    "forward": {"nodes": recording.forward_nodes},
+                    "parameters": {name: to_json_value(np.asarray(v, dtype=np.float64)[()])
+                                   for name, v in recording.parameters.items()},
+                    "steps": steps}
+            text = json.dumps(data, ensure_ascii=not stdout_is_unicode()) + "\n"
+        else:
+            if result.stderr_lines:
+                sys.stderr.write("\n".join(result.stderr_lines) + "\n")
+            text = result.stdout_text + summary_text(recording, passes, k, table, exit_)
+    failed = write_stdout(text)
+    if failed is not None:
+        return failed
+    if exit_["status"] != "ok":
+        return EXIT_RAISED
+    return EXIT_MISMATCH if mismatches else EXIT_OK
+
+
+def ours_vs_torch(trace) -> list[list[str]]:
+    """Pass K's gradients: ours (the trace's backward pass) against torch's recorded."""
+    built = trace.recorded
+    rows = [["node", "ours", "torch", "ok"]]
+    for node_id, theirs in built.torch_grads.items():
+        node = trace.graph.nodes[node_id]
+        if node.kind == "constant" or node_id not in trace.grads:
+            continue
+        ours = trace.grads[node_id]
+        from core.rounding import recorded_close  # noqa: PLC0415
+
+        rows.append([node.label, format_value(ours), format_value(theirs),
+                     "✓" if recorded_close(ours, theirs) else "✗"])
+    return rows
+
+
+def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> str:
+    lines = ["", f"Recorded {len(passes)} pass{'es' if len(passes) != 1 else ''}"
+             + (f", {recording.forward_nodes} forward ops (no backward() was called)"
+                if not passes and recording.forward_nodes else "")]
+    for p in passes:
+        check = p["check"]
+        verdict = "summary only" if check is None else \
+            "✓" if not check["mismatches"] else f"✗ {', '.join(check['failed'])}"
+        loss = "—" if p["loss"] is None else format_value(p["loss"])
+        lines.append(f"  pass {p['index']}: loss {loss}, {p['nodes']} nodes, {verdict}")
+    if k is not None and table:
+        lines += ["", f"Pass {k}: ours vs torch"]
+        widths = [max(len(r[i]) for r in table) for i in range(3)]
+        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, [*widths, 0], strict=True))
+                  .rstrip() for r in table]
+    if exit_["error"]:
+        e = exit_["error"]
+        at = f" (line {e['line']})" if e.get("line") else ""
+        lines.append(f"\nThe script stopped: {e['type']}: {e['message']}{at}")
+    return "\n".join(lines) + "\n"

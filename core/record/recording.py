@@ -1,0 +1,268 @@
+"""The parent's side of a recording: what the bootstrap wrote, read back with bounded reads
+and validated, as plain data (no torch here).
+
+Nothing in a record folder is trusted: JSON files are read up to a size limit, tensor
+files only by names the bootstrap makes (``t/000123.npy``) and with
+``np.load(allow_pickle=False)``; a field of the wrong type is an error, never a crash.
+Kept passes load lazily (:meth:`Recording.load_pass`): float32 tensors become float64
+in a trace, so only the pass asked for is turned into one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+MAX_JSON_BYTES = 64 * 2**20
+MAX_NPY_BYTES = 512 * 2**20
+_TENSOR_REF = re.compile(r"t/\d{6}\.npy")
+
+
+class RecordError(ValueError):
+    """A record folder that is not what the bootstrap writes."""
+
+
+@dataclass
+class PassSummary:
+    index: int
+    loss: float | None
+    kept: bool
+    nodes: int = 0
+    grad_norms: dict[str, float | None] = field(default_factory=dict)
+    update: float | None = None
+    stdout_bytes: int = 0
+
+
+@dataclass
+class RecordedNode:
+    id: int
+    op: str | None
+    kind: str
+    name: str | None
+    inputs: list
+    kwargs: dict
+    line: int | None
+    module: str | None
+    shape: tuple[int, ...]
+    dtype: str
+    stdout_bytes: int
+    value: np.ndarray | None
+    grad: np.ndarray | None
+    summary: dict | None = None
+
+
+@dataclass
+class PassRecord:
+    index: int
+    loss: float | None
+    nodes: list[RecordedNode]
+    output: int | None
+    optimizer: dict | None
+    zero_grad: list[dict]
+    grads_before: dict[str, np.ndarray]
+    stdout_bytes_start: int = 0
+    stdout_bytes_end: int = 0
+
+    def node(self, node_id: int) -> RecordedNode:
+        return self.by_id[node_id]
+
+    @property
+    def by_id(self) -> dict[int, RecordedNode]:
+        return {n.id: n for n in self.nodes}
+
+
+@dataclass
+class Recording:
+    folder: Path
+    passes: list[PassSummary]
+    forward_nodes: int
+    parameters: dict[str, np.ndarray]
+    exit: dict
+    plots: list[str]
+    run: object = None  # the runner's RunResult: prints, exit, dropped output, stderr
+    forward_file: str | None = None
+
+    def load_pass(self, k: int) -> PassRecord | None:
+        """Pass ``k`` (1-based) in full, or None when only its summary was kept."""
+        if not 1 <= k <= len(self.passes) or not self.passes[k - 1].kept:
+            return None
+        return read_pass(self.folder, self.folder / f"pass-{k:06d}.json")
+
+    def load_forward(self) -> PassRecord | None:
+        """The forward ops of a script that never called backward()."""
+        if self.forward_file is None:
+            return None
+        return read_pass(self.folder, self.folder / self.forward_file)
+
+
+def _json(path: Path):
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise RecordError(f"{path.name} is {size:,} bytes (at most {MAX_JSON_BYTES:,})")
+        with path.open("rb") as f:
+            return json.loads(f.read(MAX_JSON_BYTES + 1))
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"{path.name}: {exc}") from None
+
+
+def tensor(folder: Path, ref) -> np.ndarray | None:
+    """A tensor the bootstrap wrote (None for a summary or nothing)."""
+    if ref is None or isinstance(ref, dict):
+        return None
+    if not isinstance(ref, str) or not _TENSOR_REF.fullmatch(ref):
+        raise RecordError(f"not a tensor file name: {str(ref)[:40]!r}")
+    path = folder / ref
+    try:
+        if path.stat().st_size > MAX_NPY_BYTES:
+            raise RecordError(f"{ref} is larger than {MAX_NPY_BYTES:,} bytes")
+        value = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"{ref}: {exc}") from None
+    if value.dtype.kind not in "fiub":
+        raise RecordError(f"{ref}: a {value.dtype} tensor")
+    return value
+
+
+def _int(value, what: str, none: bool = False) -> int | None:
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"{what} must be a whole number, not {str(value)[:20]!r}")
+    return value
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if value in ("nan", "inf", "-inf"):
+        return float(value)
+    raise RecordError(f"not a number: {str(value)[:20]!r}")
+
+
+def _node(folder: Path, raw) -> RecordedNode:
+    if not isinstance(raw, dict):
+        raise RecordError("a node must be an object")
+    kind = raw.get("kind")
+    if kind not in ("operation", "parameter", "data", "constant"):
+        raise RecordError(f"unknown node kind {str(kind)[:20]!r}")
+    inputs = raw.get("inputs") or []
+    if not isinstance(inputs, list) or not isinstance(raw.get("kwargs") or {}, dict):
+        raise RecordError("a node's inputs must be a list and its kwargs an object")
+    shape = raw.get("shape") or []
+    if not isinstance(shape, list) or not all(isinstance(s, int) for s in shape):
+        raise RecordError("a node's shape must be a list of whole numbers")
+    value_ref = raw.get("value")
+    name, op, module = raw.get("name"), raw.get("op"), raw.get("module")
+    for text in (name, op, module):
+        if text is not None and not isinstance(text, str):
+            raise RecordError("names must be text")
+    return RecordedNode(
+        id=_int(raw.get("id"), "a node's id"), op=op, kind=kind, name=name, inputs=inputs,
+        kwargs=raw.get("kwargs") or {}, line=_int(raw.get("line"), "a line", none=True),
+        module=module, shape=tuple(shape), dtype=str(raw.get("dtype", "")),
+        stdout_bytes=_int(raw.get("stdout_bytes", 0), "stdout_bytes"),
+        value=tensor(folder, value_ref), grad=tensor(folder, raw.get("grad")),
+        summary=value_ref.get("summary") if isinstance(value_ref, dict) else None)
+
+
+def _optimizer(folder: Path, raw) -> dict | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("params", {}), dict):
+        raise RecordError("the optimizer record must be an object")
+    params = {}
+    for name, numbers in raw.get("params", {}).items():
+        if not isinstance(numbers, dict):
+            raise RecordError("an optimizer parameter record must be an object")
+        state = numbers.get("state") or {}
+        params[name] = {
+            "before": tensor(folder, numbers.get("before")),
+            "grad": tensor(folder, numbers.get("grad")),
+            "after": tensor(folder, numbers.get("after")),
+            "state": {k: (tensor(folder, v) if isinstance(v, str) else v)
+                      for k, v in state.items()} if isinstance(state, dict) else {}}
+    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+    return {"class": str(raw.get("class", "")), "settings": settings, "params": params}
+
+
+def read_pass(folder: Path, path: Path) -> PassRecord:
+    raw = _json(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("nodes"), list):
+        raise RecordError(f"{path.name} is not a pass record")
+    nodes = [_node(folder, n) for n in raw["nodes"]]
+    ids = {n.id for n in nodes}
+    for n in nodes:
+        for i in n.inputs:
+            refs = [i] if isinstance(i, int) else (i.get("list", []) if isinstance(i, dict)
+                                                   else [])
+            if any(not isinstance(r, int) or r not in ids for r in refs):
+                raise RecordError(f"node {n.id} uses a node the record does not hold")
+    output = _int(raw.get("output"), "the output", none=True)
+    if output is not None and output not in ids:
+        raise RecordError("the pass's output is not among its nodes")
+    before = raw.get("grads_before") or {}
+    return PassRecord(
+        index=_int(raw.get("index", 0), "a pass index"), loss=_number(raw.get("loss")),
+        nodes=nodes, output=output, optimizer=_optimizer(folder, raw.get("optimizer")),
+        zero_grad=[z for z in raw.get("zero_grad") or [] if isinstance(z, dict)],
+        grads_before={str(k): tensor(folder, v) for k, v in before.items()}
+        if isinstance(before, dict) else {},
+        stdout_bytes_start=_int(raw.get("stdout_bytes_start", 0), "stdout_bytes_start"),
+        stdout_bytes_end=_int(raw.get("stdout_bytes_end", 0), "stdout_bytes_end"))
+
+
+def _summary(raw) -> PassSummary:
+    if not isinstance(raw, dict):
+        raise RecordError("a pass summary must be an object")
+    norms = raw.get("grad_norms") or {}
+    return PassSummary(
+        index=_int(raw.get("index"), "a pass index"), loss=_number(raw.get("loss")),
+        kept=bool(raw.get("kept")), nodes=_int(raw.get("nodes", 0), "a node count"),
+        grad_norms={str(k): _number(v) for k, v in norms.items()}
+        if isinstance(norms, dict) else {},
+        update=_number(raw.get("update")), stdout_bytes=_int(raw.get("stdout_bytes", 0),
+                                                             "stdout_bytes"))
+
+
+def load_recording(record_dir, result=None) -> Recording:
+    """The recording in ``record_dir``; without summary.json (a run stopped by a limit or
+    ``os._exit``), what the pass files hold."""
+    folder = Path(record_dir)
+    summary_path = folder / "summary.json"
+    if summary_path.exists():
+        raw = _json(summary_path)
+        if not isinstance(raw, dict) or not isinstance(raw.get("passes", []), list):
+            raise RecordError("summary.json is not a recording summary")
+        passes = [_summary(p) for p in raw.get("passes", [])]
+        forward = raw.get("forward") if isinstance(raw.get("forward"), dict) else {}
+        params_raw = raw.get("parameters") if isinstance(raw.get("parameters"), dict) else {}
+        parameters = {str(k): v for k, ref in params_raw.items()
+                      if (v := tensor(folder, ref)) is not None}
+        exit_ = raw.get("exit") if isinstance(raw.get("exit"), dict) else {}
+        plots = [p for p in raw.get("plots", []) if isinstance(p, str)
+                 and re.fullmatch(r"plots/\d{3}\.png", p)]
+        forward_file = forward.get("file") if forward.get("file") == "forward.json" else None
+        return Recording(folder, passes, _int(forward.get("nodes", 0), "forward nodes"),
+                         parameters, exit_, plots, result, forward_file)
+    passes = []
+    for path in sorted(folder.glob("pass-*.json")):
+        record = read_pass(folder, path)
+        passes.append(PassSummary(record.index, record.loss, True, len(record.nodes)))
+    for k, found in enumerate(passes, start=1):  # numbered as the files are
+        if found.index != k:
+            passes = passes[:k - 1]
+            break
+    return Recording(folder, passes, 0, {}, {}, [], result)
+
+
+def finite(value) -> float | None:
+    """A JSON-safe float (None for nan/inf)."""
+    return None if value is None or not math.isfinite(value) else float(value)
