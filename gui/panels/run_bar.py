@@ -28,7 +28,7 @@ class RunBar(Panel, QToolBar):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self.addWidget(button)
         self.addSeparator()
-        holder = QWidget(objectName="passSelectorHolder")
+        self.holder = holder = QWidget(objectName="passSelectorHolder")
         row = QHBoxLayout(holder)
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(selector)  # reparented: one selector in the window
@@ -43,6 +43,10 @@ class RunBar(Panel, QToolBar):
         self.setWindowTitle(self.tr("Run"))
         self.setAccessibleName(self.tr("Run bar"))
         self.status.setAccessibleName(self.tr("Run status"))
+
+    def refit(self) -> None:
+        """The selector showed or hid itself, or its count grew: the bar makes room."""
+        self.holder.setFixedWidth(self.holder.sizeHint().width())
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)

@@ -41,14 +41,18 @@ def text_until(text: str, byte_count: int | None) -> str:
     return data[:max(0, int(byte_count))].decode("utf-8", errors="ignore")
 
 
-def _node_bytes(trace, node_id: int) -> int | None:
-    """The stdout byte count a trace node carries when its op ran (set by the recorder's
-    ``pass_trace`` on the graph node, or kept in ``trace.stdout_bytes``)."""
-    table = getattr(trace, "stdout_bytes", None)
-    if isinstance(table, dict) and node_id in table:
-        return int(table[node_id])
-    node = trace.graph.nodes[node_id]
-    value = getattr(node, "stdout_bytes", None)
+def _node_bytes(trace, record, node_id: int) -> int | None:
+    """The stdout byte count when a trace node's op ran: from the recorded node it shows
+    (``trace.recorded.recorded``: our id -> the recorded id, core.record.to_trace), or
+    from the graph node itself."""
+    built = getattr(trace, "recorded", None)
+    shown = getattr(built, "recorded", None)
+    if isinstance(shown, dict) and node_id in shown:
+        for node in field(record, "nodes", []) or []:
+            if field(node, "id") == shown[node_id]:
+                value = field(node, "stdout_bytes")
+                return None if value is None else int(value)
+    value = getattr(trace.graph.nodes[node_id], "stdout_bytes", None)
     return None if value is None else int(value)
 
 
@@ -77,7 +81,7 @@ def bytes_at(trace, record, position: int, whole: int | None = None) -> int | No
         if step.index > forward_end:
             return at_backward
         node_id = getattr(step, "node_id", None)
-        count = _node_bytes(trace, node_id) if node_id is not None else None
+        count = _node_bytes(trace, record, node_id) if node_id is not None else None
         if count is not None:
             shown = max(shown, count)
     return shown

@@ -161,9 +161,8 @@ class RunState(QObject):
 
     def _traceback(self) -> str:
         """Python's traceback as the child wrote it into the recording, if it did."""
-        run = field(self.recording, "run") if self.recording is not None else None
-        exit_ = field(run, "exit") if run is not None else None
-        text = field(exit_, "traceback") if exit_ is not None else None
+        exit_ = getattr(self.recording, "exit", None) or {}
+        text = exit_.get("traceback") if isinstance(exit_, dict) else None
         return text if isinstance(text, str) else ""
 
     # ---- running
@@ -289,6 +288,8 @@ class RunState(QObject):
             self.goto_pass(self._show_after, position=0, then=self.finished.emit)
         elif self.count:  # the end of the run: the last pass at its last step
             self.goto_pass(self.count, position=-1, then=self.finished.emit)
+        elif recording is not None and getattr(recording, "forward_file", None):
+            self._request_trace(0, -1, self.finished.emit)  # no backward(): the forward ops
         else:
             self._show_blank()
             self.finished.emit()
@@ -313,13 +314,17 @@ class RunState(QObject):
             if then is not None:
                 then()
             return True
+        self._request_trace(k, position, then)
+        return True
+
+    def _request_trace(self, k: int, position: int, then: Callable | None) -> None:
+        """Pass ``k``'s trace (0: a forward-only recording's ops) made in a worker."""
         self._request += 1
         request, recording = self._request, self.recording
         self._after_pass = (position, then)
         jobs = [make() for make in self.preparers]
         threading.Thread(target=self._build_pass, args=(request, recording, k, jobs),
                          name=f"pass-trace-{k}", daemon=True).start()
-        return True
 
     def step_pass(self, delta: int) -> bool:
         return self.goto_pass(self.iteration + delta) if self.count else False
@@ -334,11 +339,13 @@ class RunState(QObject):
     def _build_pass(self, request: int, recording, k: int, jobs) -> None:  # a worker
         trace = record = problem = None
         try:
+            from core.record.check import check_built
             from core.record.to_trace import pass_trace
 
-            record = recording.load_pass(k)
+            record = recording.load_pass(k) if k else recording.load_forward()
             if record is not None:
                 trace = pass_trace(record)
+                trace.check = check_built(trace.recorded)  # the PyTorch panel's ✓ or ✗
                 for job in jobs:
                     job(trace)
         except Exception as error:  # noqa: BLE001 - said in the window, the run stays
@@ -352,8 +359,11 @@ class RunState(QObject):
         self._after_pass = None
         if trace is None:
             self.problem = problem or self.tr("pass {0} was not kept").format(k)
-            self.summary_only = k
-            self.passChanged.emit()
+            if k:
+                self.summary_only = k
+                self.passChanged.emit()
+            else:
+                self._show_blank()
         else:
             trace.recorded_pass, trace.recorded_by = k, self
             self._traces[k] = (trace, record)

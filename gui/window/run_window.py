@@ -209,6 +209,7 @@ def placeholder_text(window) -> str:
 
 
 def _trace_replaced(window) -> None:
+    window.run_bar.refit()
     blank = getattr(window.model.trace, "blank", False)
     window.run_placeholder.setText(placeholder_text(window) if blank else "")
     window.run_placeholder.setAccessibleName(window.run_placeholder.text())
@@ -235,6 +236,7 @@ def _make_pass_notice(window) -> None:
 
 
 def _pass_changed(window) -> None:
+    window.run_bar.refit()
     runs = window.model.run
     k = runs.summary_only
     if k is None:
