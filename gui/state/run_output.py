@@ -59,23 +59,23 @@ def _node_bytes(trace, record, node_id: int) -> int | None:
 def bytes_at(trace, record, position: int, whole: int | None = None) -> int | None:
     """How much of the output was printed at ``position`` of a recorded pass's trace.
 
-    - position 0: what was printed before the pass began (``stdout_bytes_start``);
+    - position 0: what was printed when the pass's first op ran (``stdout_bytes_start``);
     - a forward step: what was printed when its op ran (never less than before);
-    - the local and backward phases: what was printed when ``backward()`` was called;
-    - the end of the pass: ``stdout_bytes_end``, or ``whole`` (the last pass of a run
-      that ended: everything the script printed).
+    - the local, backward and update phases: what was printed when ``backward()`` was
+      called (``stdout_bytes_end``: a ``print(loss)`` before it shows);
+    - the end of the pass: the same, or ``whole`` for the last pass of a run that ended
+      (everything the script printed, after its loop too).
     """
     start = field(record, "stdout_bytes_start")
     start = 0 if start is None else int(start)
     end = field(record, "stdout_bytes_end")
+    node_counts = [field(n, "stdout_bytes") for n in field(record, "nodes", []) or []]
+    at_backward = max([start] + [int(c) for c in node_counts if c is not None]
+                      + ([int(end)] if end is not None else []))
     length = len(trace)
     if position >= length:
-        if whole is not None:
-            return whole
-        return None if end is None else int(end)
+        return whole if whole is not None else at_backward
     shown = start
-    node_counts = [field(n, "stdout_bytes") for n in field(record, "nodes", []) or []]
-    at_backward = max([start] + [int(c) for c in node_counts if c is not None])
     forward_end = trace.phase_starts.get("local", length + 1) - 1
     for step in trace.steps[:position]:
         if step.index > forward_end:

@@ -87,6 +87,7 @@ class RunState(QObject):
         self._pending: deque[str] = deque()
         self._dropped_live = 0
         self._progress = {"passes": 0, "loss": None, "forward": 0}
+        self._losses: list = []  # each pass's loss, as the progress events said
         self._traces: OrderedDict[int, tuple] = OrderedDict()
         self._folder: tempfile.TemporaryDirectory | None = None  # an unsaved script's
         self._after_pass: tuple | None = None
@@ -107,6 +108,13 @@ class RunState(QObject):
     def count(self) -> int:
         """Passes recorded (every backward() call), kept or summarised."""
         return len(self.recording.passes) if self.recording is not None else 0
+
+    @property
+    def last_kept(self) -> int:
+        """The last pass kept whole (the last pass, unless a Stop or a limit ended the run
+        before it was written); 0: none."""
+        passes = self.recording.passes if self.recording is not None else []
+        return next((p.index for p in reversed(passes) if p.kept), 0)
 
     @property
     def iteration(self) -> int:
@@ -141,7 +149,7 @@ class RunState(QObject):
         _trace, record = self._traces.get(k, (None, None))
         if record is None:
             return text
-        whole = len(text.encode("utf-8")) if k == self.count else None
+        whole = len(text.encode("utf-8")) if k == self.last_kept or not k else None
         return text_until(text, bytes_at(self.model.trace, record, self.model.position, whole))
 
     def error_text(self) -> str:
@@ -189,6 +197,7 @@ class RunState(QObject):
             self._pending.clear()
             self._dropped_live = 0
             self._progress = {"passes": 0, "loss": None, "forward": 0}
+            self._losses = []
         self._run_id += 1
         run_id = self._run_id
         self._show_after = show
@@ -245,6 +254,7 @@ class RunState(QObject):
             if event.get("event") == "pass":
                 self._progress["passes"] = int(event.get("index") or 0)
                 self._progress["loss"] = event.get("loss")
+                self._losses.append(event.get("loss"))
             elif event.get("event") == "forward":
                 self._progress["forward"] = int(event.get("nodes") or 0)
 
@@ -283,16 +293,30 @@ class RunState(QObject):
         self._elapsed = getattr(result, "elapsed_s", time.monotonic() - self._started_at)
         self._run = None
         self.result, self.recording, self.problem = result, recording, problem
+        self._add_unwritten_passes()
         self.progressChanged.emit()
         if self._show_after is not None and 1 <= self._show_after <= self.count:
             self.goto_pass(self._show_after, position=0, then=self.finished.emit)
-        elif self.count:  # the end of the run: the last pass at its last step
-            self.goto_pass(self.count, position=-1, then=self.finished.emit)
+        elif self.last_kept:  # the end of the run: the last pass at its last step
+            self.goto_pass(self.last_kept, position=-1, then=self.finished.emit)
         elif recording is not None and getattr(recording, "forward_file", None):
             self._request_trace(0, -1, self.finished.emit)  # no backward(): the forward ops
         else:
             self._show_blank()
             self.finished.emit()
+
+    def _add_unwritten_passes(self) -> None:
+        """A run stopped (Stop, a limit) wrote no summary: the passes after the kept ones
+        are known from the progress events, and are offered as summaries."""
+        recording = self.recording
+        if recording is None or len(self._losses) <= len(recording.passes):
+            return
+        from core.record.recording import PassSummary
+
+        for index in range(len(recording.passes) + 1, len(self._losses) + 1):
+            loss = self._losses[index - 1]
+            recording.passes.append(PassSummary(
+                index, float(loss) if isinstance(loss, (int, float)) else None, False))
 
     # ---- passes
     def goto_pass(self, k: int, position: int = 0, then: Callable | None = None) -> bool:

@@ -28,8 +28,9 @@ def test_text_until_cuts_bytes_not_characters():
 
 
 def _trace_and_record():
-    """The lesson's three ops, with what a recorder would have counted: 10 bytes before
-    the pass, 14 when s was computed, 20 when backward() was called, 30 at its end."""
+    """The lesson's three ops, with what a recorder would have counted: 10 bytes when its
+    first op ran, 14 when s was computed, 20 when loss was, 30 when backward() was called
+    (a print(loss) in between)."""
     trace = build_trace("y_hat = w * x\ns = y_hat - y\nloss = s ** 2",
                         {"w": _param(1.0), "x": _data(1.0), "y": _data(2.0)})
     names = {n.id: n.name for n in trace.graph.nodes}
@@ -61,8 +62,8 @@ def test_bytes_at_follows_the_steps():
     assert bytes_at(trace, record, 1) == 10  # y_hat computed: 10 bytes printed then
     assert bytes_at(trace, record, 2) == 14
     assert bytes_at(trace, record, 3) == 20
-    assert bytes_at(trace, record, 4) == 20  # local gradients: at backward()
-    assert bytes_at(trace, record, len(trace) - 1) == 20
+    assert bytes_at(trace, record, 4) == 30  # local gradients: backward() was called
+    assert bytes_at(trace, record, len(trace) - 1) == 30
     assert bytes_at(trace, record, len(trace)) == 30  # the end of the pass
     assert bytes_at(trace, record, len(trace), whole=99) == 99  # the run's last pass
 
