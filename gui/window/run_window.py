@@ -148,6 +148,12 @@ def _notice(window, source, keep, show) -> bool:
     return True
 
 
+def start(window, keep: tuple = (), show: int | None = None) -> bool:
+    """Run the editor's text now, with no notice (``--run`` on the command line: the
+    learner named the file to run)."""
+    return _start(window, window.editor_panel.editor.toPlainText(), keep, show)
+
+
 def _start(window, text: str, keep, show) -> bool:
     runs = window.model.run
     window.run_prefs.apply(runs)
