@@ -216,6 +216,29 @@ class DocumentsMixin:
         if self.confirm_discard():
             self.load_example(path)
 
+    # ---- drag and drop: a session or a script dropped on the window opens (runs nothing)
+    @staticmethod
+    def _dropped_file(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() in (".json", ".py") else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        path = self._dropped_file(event)
+        if path is None:
+            return super().dropEvent(event)
+        event.acceptProposedAction()
+        if self.confirm_discard():
+            self.open_file(path)
+
     # ---- recent files
     def _add_recent(self, path: Path) -> None:
         text = str(Path(path).resolve())

@@ -35,6 +35,7 @@ NOTICED_KEY = "scripts/noticed"
 
 def install(window) -> None:
     runs = window.model.run
+    window.setAcceptDrops(True)  # a .py or .json dropped on it opens (gui.window.documents)
     window.run_prefs = RunPreferences.load(window.settings)
     window.run_prefs.apply(runs)
     window.script_path = None  # the .py file in the editor, when one was opened

@@ -109,3 +109,63 @@ def test_preferences_are_kept(qtbot, tmp_path):
     again = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     assert (again.run_prefs.timeout_s, again.run_prefs.memory_mb) == (30, 3000)
+
+
+def test_dropping_a_script_opens_it_without_running(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    path = _script(tmp_path)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    point = window.canvas.mapTo(window, window.canvas.rect().center())
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+                      Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    assert window.editor_panel.editor.toPlainText() == CANARY_SCRIPT
+    assert isinstance(window.model.trace, BlankTrace)
+    qtbot.wait(300)
+    assert not window.is_running() and not (tmp_path / "canary.txt").exists()
+
+
+def test_clicking_a_recorded_node_marks_its_line(window, tmp_path):
+    """A recorded pass (made by the recorder from a record written by hand, as the
+    bootstrap writes it) on screen: a node's click marks the line that computed it."""
+    import json
+
+    import numpy as np
+
+    from core.record.recording import load_recording
+    from core.record.to_trace import pass_trace
+
+    folder = tmp_path / "rec"
+    (folder / "t").mkdir(parents=True)
+    np.save(folder / "t" / "000001.npy", np.float32(2.0))
+    np.save(folder / "t" / "000002.npy", np.float32(6.0))
+    np.save(folder / "t" / "000003.npy", np.float32(3.0))
+    nodes = [{"id": 1, "op": None, "kind": "parameter", "name": "w", "inputs": [], "kwargs": {},
+              "line": 2, "module": None, "shape": [], "dtype": "float32",
+              "value": "t/000001.npy", "grad": "t/000003.npy", "stdout_bytes": 0},
+             {"id": 2, "op": "Tensor.__mul__", "kind": "operation", "name": "loss",
+              "inputs": [1, {"const": 3.0}], "kwargs": {}, "line": 3, "module": None,
+              "shape": [], "dtype": "float32", "value": "t/000002.npy", "grad": None,
+              "stdout_bytes": 0}]
+    (folder / "pass-000001.json").write_text(json.dumps(
+        {"index": 1, "loss": 6.0, "nodes": nodes, "output": 2, "optimizer": None,
+         "zero_grad": [], "stdout_bytes_start": 0, "stdout_bytes_end": 0}))
+    trace = pass_trace(load_recording(folder).load_pass(1))
+    runs = window.model.run
+    trace.recorded_pass, trace.recorded_by = 1, runs
+    text = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nloss = w * 3\n"
+    window.editor_panel.editor.setPlainText(text)
+    window.model.set_program(window.model.program.__class__(text, {}), position=0, trace=trace)
+    node = next(n for n in trace.graph.nodes if n.kind == "operation")
+    assert node.line == 3
+    window.canvas.nodeClicked.emit(node.id)
+    marks = window.editor_panel.editor.extraSelections()
+    assert len(marks) == 1 and marks[0].cursor.block().blockNumber() == 2
+    assert window.editor_panel.editor.textCursor().blockNumber() == 2
