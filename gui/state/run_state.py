@@ -223,10 +223,8 @@ class RunState(QObject):
                     return path
             except (OSError, UnicodeDecodeError):
                 pass
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="backprop-stepper-script-")
         name = path.name if path is not None and path.suffix == ".py" else "script.py"
-        script = Path(self._folder.name) / name
+        script = Path(self._own_folder()) / name
         script.write_text(text, encoding="utf-8")
         return script
 
@@ -425,6 +423,50 @@ class RunState(QObject):
             line=line if isinstance(line, int) and line > 0 else None, column=1))
         if self.stale:
             self.model._set_out_of_date(True)
+
+    # ---- sessions (core.record.saved): a recording saved with the script, opened again
+    def saved(self) -> dict | None:
+        """The recording as a session keeps it (None: none, or the text changed since)."""
+        result, recording = self.result, self.recording
+        if result is None or recording is None or self.stale or self._run is not None:
+            return None
+        from core.record.saved import saved_recording
+
+        shown = [self.iteration] if self.iteration else []
+        first = [p.index for p in recording.passes[:3]]
+        rest = [p.index for p in recording.passes if p.kept]
+        order = list(dict.fromkeys(shown + [self.last_kept] + first + rest))
+        return saved_recording(result.record_dir, result, order)
+
+    def adopt(self, text: str, data: dict, k: int = 0, position: int = 0) -> None:
+        """Show a session's saved recording (nothing runs): pass ``k`` at ``position``,
+        or the end of the run. Raises core.record.recording.RecordError for a bad one."""
+        from core.record.saved import restore_recording
+
+        self.close_document()
+        folder = Path(tempfile.mkdtemp(prefix="saved-", dir=self._own_folder()))
+        result, recording = restore_recording(data, folder)
+        self.text, self.result, self.recording = text, result, recording
+        self._elapsed = result.elapsed_s
+        losses = [p.loss for p in recording.passes]
+        with self._lock:
+            self._losses = losses
+            self._progress = {"passes": len(losses), "loss": losses[-1] if losses else None,
+                              "forward": recording.forward_nodes}
+        kept = 1 <= k <= self.count and recording.passes[k - 1].kept
+        if kept:
+            self.goto_pass(k, position)
+        elif self.last_kept:
+            self.goto_pass(self.last_kept, -1)
+        elif getattr(recording, "forward_file", None):
+            self._request_trace(0, position, None)
+        else:
+            self._show_blank()
+
+    def _own_folder(self) -> str:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="backprop-stepper-script-")
+        return self._folder.name
 
     # ---- the document
     def edited(self, text: str) -> None:

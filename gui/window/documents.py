@@ -67,6 +67,11 @@ class DocumentsMixin:
             if path.suffix.lower() == ".py":
                 return self._open_python(path)
             session = load_session(path)
+            if run_window.open_session(self, session, path):  # a script: its recording, or
+                self._add_recent(path)                   # "Run to record"; nothing runs
+                self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(
+                    path.name), 5000)
+                return True
             self.load_program(Program(session.text, dict(session.bindings),
                                       tuple(session.draws)), session.position, session.title, path)
             iteration = session.settings.get("iteration")
@@ -121,7 +126,9 @@ class DocumentsMixin:
 
     def save_to(self, path: str | Path) -> bool:
         path = Path(path)
-        data = self.model.session(self.title).to_json().encode("utf-8")
+        session = self.model.session(self.title)
+        run_window.attach_recording(self, session)  # a script's run, as fits the file
+        data = session.to_json().encode("utf-8")
         file = QSaveFile(str(path))
         if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
                 or not file.commit():

@@ -196,3 +196,50 @@ def test_plots_show_in_their_tab(window, qtbot):
     assert "2 figures" in window.plots_panel.caption.text()
     assert window.run_placeholder.isVisible()  # no backward(): nothing to step
     assert "no backward()" in window.run_placeholder.text()
+
+
+def test_a_session_keeps_the_recording_and_opens_without_running(window, qtbot, tmp_path):
+    """Saved after a run, the session holds the script, its output and its passes; opened
+    in another window it shows them at once, and nothing runs (a canary file stays away)."""
+    script = TRAIN + "from pathlib import Path\nPath('canary.txt').write_text('ran')\n"
+    _run(window, qtbot, script)
+    runs = window.model.run
+    canary = runs.folder / "canary.txt"
+    assert canary.exists()  # the run itself made it, in the script's own folder
+    box = window.findChild(QSpinBox, "iterationSelector")
+    box.setValue(2)
+    qtbot.waitUntil(lambda: runs.iteration == 2 and runs.on_screen, timeout=30_000)
+    window.model.goto(3)
+    expected_output = _output(window)
+    session = tmp_path / "run.json"
+    assert window.save_to(session)
+    assert session.stat().st_size < 20_000_000
+    from gui.window.main_window import MainWindow
+
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    assert other.open_file(session)
+    again = other.model.run
+    qtbot.waitUntil(lambda: again.on_screen and again.iteration == 2, timeout=30_000)
+    assert not other.is_running()
+    assert other.model.position == 3 and _output(other) == expected_output
+    assert again.count == 6 and again.output_text() == runs.output_text()
+    assert other.editor_panel.editor.toPlainText() == script
+    other.model.end()
+    assert _output(other) == "".join(runs.output_text().splitlines(keepends=True)[:2])
+    again.goto_pass(6, position=-1)
+    qtbot.waitUntil(lambda: again.iteration == 6, timeout=30_000)
+    assert _output(other) == runs.output_text()
+    assert not (again.folder / "canary.txt").exists() and not (tmp_path / "canary.txt").exists()
+
+
+def test_an_old_session_holding_a_script_opens_as_text(window, tmp_path):
+    from core.session import Session, save_session
+
+    path = tmp_path / "old.json"
+    save_session(Session(TRAIN, title="old script"), path)
+    assert window.open_file(path)
+    assert isinstance(window.model.trace, BlankTrace) and window.run_placeholder.isVisible()
+    assert "Run to record" in window.run_placeholder.text()
+    assert window.editor_panel.editor.toPlainText() == TRAIN and not window.is_running()
