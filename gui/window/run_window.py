@@ -107,10 +107,33 @@ def run(window, keep: tuple = (), show: int | None = None) -> bool:
     if not text.strip():
         window.message_bar.show_message(translate("MainWindow", "There is no script to run."))
         return False
+    if not is_script(text):
+        window.message_bar.show_message(translate(
+            "MainWindow", "This program is stepped as it is: Apply (Ctrl+Enter) shows it. Run "
+            "runs scripts, the texts Apply cannot read (def, for, while, if, with, imports)."),
+            "info")
+        return False
     source = window.script_path or window.path
     if source is not None and str(Path(source).resolve()) not in _noticed(window):
         return _notice(window, source, keep, show)
     return _start(window, text, keep, show)
+
+
+def is_script(text: str) -> bool:
+    """A text Run may run: a script, or anything the safe ast path cannot read.
+    Straight-line programs (the lesson's form) never run as Python."""
+    from core.language import ExpressionError, parse
+    from core.loop_trace import looks_like_script
+
+    if looks_like_script(text):
+        return True
+    try:
+        parse(text)
+    except ExpressionError:
+        return True
+    except (RecursionError, MemoryError, ValueError):
+        return True
+    return False
 
 
 def _noticed(window) -> set[str]:
@@ -187,6 +210,10 @@ def _finished(window) -> None:
     elif runs.problem:
         window.message_bar.show_message(translate(
             "MainWindow", "The recording could not be read: {0}").format(runs.problem))
+    elif runs.on_screen and not runs.iteration:
+        window.message_bar.show_message(translate(
+            "MainWindow", "The script called no backward(): these are its forward "
+            "computations, which can be stepped forward. No gradients were asked for."), "info")
     window.runFinished.emit()
 
 

@@ -243,3 +243,14 @@ def test_an_old_session_holding_a_script_opens_as_text(window, tmp_path):
     assert isinstance(window.model.trace, BlankTrace) and window.run_placeholder.isVisible()
     assert "Run to record" in window.run_placeholder.text()
     assert window.editor_panel.editor.toPlainText() == TRAIN and not window.is_running()
+
+
+def test_a_forward_only_script_is_stepped_forward(window, qtbot, tmp_path):
+    script = ("import numpy as np\nimport torch\nx = torch.tensor(np.array([1.0, 2.0, 3.0]))\n"
+              "p = torch.softmax(x * 2, dim=0)\nprint(p)\n")
+    expected = _python_prints(tmp_path, script)
+    _run(window, qtbot, script)
+    runs = window.model.run
+    assert _output(window) == expected and runs.count == 0
+    assert runs.on_screen and window.model.length > 0 and window.canvas.isVisible()
+    assert "No gradients were asked for" in window.message_bar.text()

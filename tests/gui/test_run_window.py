@@ -169,3 +169,11 @@ def test_clicking_a_recorded_node_marks_its_line(window, tmp_path):
     marks = window.editor_panel.editor.extraSelections()
     assert len(marks) == 1 and marks[0].cursor.block().blockNumber() == 2
     assert window.editor_panel.editor.textCursor().blockNumber() == 2
+
+
+def test_run_never_runs_a_straight_line_program(window, qtbot):
+    """The lesson's own form is stepped by the safe ast path, never run as Python."""
+    window.editor_panel.editor.setPlainText("w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert not window.is_running() and window.model.run.result is None
+    assert "Apply" in window.message_bar.text()
