@@ -74,6 +74,8 @@ class Tree:
     """The processes of one run: the child, its descendants, and adopted orphans."""
 
     def __init__(self, root: int, token: bytes):
+        if root <= 1 or root == os.getpid() or not token:
+            raise ValueError(f"not a child's process tree: {root}")
         self.root = root
         self.token = token
         self.me = os.getpid()
@@ -82,7 +84,9 @@ class Tree:
 
     def members(self, table: dict) -> set[int]:
         """The live (or zombie) members now, following ppid links from the roots."""
-        roots = {self.root}
+        roots = set()
+        if table.get(self.root, (None,))[0] == self.me:
+            roots.add(self.root)        # still our child (so not a reused pid)
         for pid, (ppid, _, _) in table.items():
             if ppid != self.me or pid == self.root or pid in self._not_ours:
                 continue
@@ -96,7 +100,7 @@ class Tree:
         found, todo = set(), [p for p in roots if p in table]
         while todo:
             pid = todo.pop()
-            if pid not in found:
+            if pid not in found and pid > 1 and pid != self.me:
                 found.add(pid)
                 todo.extend(children.get(pid, ()))
         self.seen |= found
@@ -120,11 +124,13 @@ class Tree:
 
     def signal_all(self, sig: int) -> int:
         """Send sig to the root's group and every live member; returns how many."""
-        try:
-            os.killpg(self.root, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
         table = scan()
+        if table.get(self.root, (None,))[0] == self.me and self.root != os.getpgrp():
+            try:                        # the root is our child and leads its own group
+                if os.getpgid(self.root) == self.root:
+                    os.killpg(self.root, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
         live = [p for p in self.members(table) if table[p][1] != "Z"]
         for pid in live:
             try:

@@ -15,6 +15,7 @@ import json
 import os
 import pathlib
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -107,6 +108,7 @@ class ScriptRun:
         self._done = threading.Event()
         self._result: RunResult | None = None
         self._monitor: threading.Thread | None = None
+        self._pidfd: int | None = None
         self.callback_errors: list[BaseException] = []
 
     # -- the public surface ------------------------------------------------------------
@@ -119,7 +121,14 @@ class ScriptRun:
             self._stderr = BoundedLines(self.limits.output_bytes, self.limits.line_chars)
             proctree.become_subreaper()
             self._started = time.monotonic()
-            self._spawn()
+            self._wake_read, self._wake_write = os.pipe()
+            os.set_blocking(self._wake_write, False)
+            try:
+                self._spawn()
+            except BaseException:
+                os.close(self._wake_read)
+                os.close(self._wake_write)
+                raise
             self._monitor = threading.Thread(target=self._watch, name="script-run-monitor",
                                              daemon=True)
             self._monitor.start()
@@ -127,6 +136,12 @@ class ScriptRun:
     def stop(self) -> None:
         """Ask the run to end; the monitor ends the whole tree within 1 s."""
         self._stop.set()
+        with self._lock:                 # never write to a closed (maybe reused) fd
+            if self._monitor is not None and not self._done.is_set():
+                try:
+                    os.write(self._wake_write, b"x")
+                except OSError:
+                    pass
 
     def is_running(self) -> bool:
         return self._monitor is not None and not self._done.is_set()
@@ -163,6 +178,10 @@ class ScriptRun:
         finally:
             os.close(progress_write)
         proctree.set_address_backstop(self._process.pid, self.limits.memory_mb)
+        try:
+            self._pidfd = os.pidfd_open(self._process.pid)
+        except (AttributeError, OSError):
+            self._pidfd = None          # then the child's end is seen at the next poll
         self._tree = proctree.Tree(self._process.pid, f"{TOKEN_ENV}={self._token}".encode())
         out_fd = os.dup(self._process.stdout.fileno())
         err_fd = os.dup(self._process.stderr.fileno())
@@ -210,7 +229,7 @@ class ScriptRun:
                     reason = "time"
                 if reason:
                     break
-                self._stop.wait(POLL_S)
+                self._sleep()
             self._tree.kill()      # a limit, Stop, or descendants left behind by the script
             returncode = self._process.wait()
             elapsed = time.monotonic() - self._started
@@ -222,7 +241,16 @@ class ScriptRun:
             self._result = self._failed_result(exc)
             raise
         finally:
-            self._done.set()
+            with self._lock:
+                for fd in (self._wake_read, self._wake_write, self._pidfd):
+                    if fd is not None:
+                        os.close(fd)
+                self._done.set()
+
+    def _sleep(self) -> None:
+        """Wait one poll, waking at once when the child ends or Stop is asked."""
+        watched = [self._wake_read] + ([self._pidfd] if self._pidfd is not None else [])
+        select.select(watched, [], [], POLL_S)
 
     def _build_result(self, reason, returncode, elapsed, peak) -> RunResult:
         status, error = classify_exit(reason, returncode, self.limits,

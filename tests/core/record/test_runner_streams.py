@@ -99,3 +99,19 @@ def test_the_parents_own_reasons_win_over_the_summary(tmp_path):
         "raised", {"type": "ValueError", "message": "bad", "line": 4})
     summary.write_text("{not json")
     assert classify_exit(None, -11, limits, summary, [], tmp_path)[1]["type"] == "Signal"
+
+
+def test_a_tree_is_only_ever_a_child_of_this_process():
+    import pytest
+
+    from core.record.proctree import Tree
+
+    for pid in (0, 1, os.getpid()):
+        with pytest.raises(ValueError):
+            Tree(pid, b"BPS_RUN_TOKEN=x")
+    if os.getppid() <= 1:
+        return
+    tree = Tree(os.getppid(), b"BPS_RUN_TOKEN=x")   # our parent is no child of ours
+    from core.record.proctree import scan
+
+    assert tree.members(scan()) == set()
