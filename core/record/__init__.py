@@ -6,7 +6,8 @@ and what torch did becomes the trace the window steps.
 - ``recording.py`` reads back what it wrote (bounded reads, no pickle);
   ``calls.py`` maps torch's calls to registry ops; ``to_trace.py`` builds the graph and
   the Trace; ``check.py`` holds our rules against torch's numbers; ``cli.py`` is
-  ``--headless --run``. ``runner.py`` (the parent's process control) starts the child.
+  ``--headless --run``. ``runner.py`` (with ``proctree.py`` and ``streams.py``: the parent's process
+  control, limits and bounded output) starts the child.
 
 May import core.ops, core.graph, core.trace, core.backprop, core.steps, core.values,
 core.rounding, core.loop_trace and core.format (below it). Nothing in core imports

@@ -414,9 +414,10 @@ class Recorder(TorchFunctionMode):
         """id(node) -> the global (or parameter) name of its tensor; id(module) -> path."""
         named, modules = {}, {}
         g = self.script_globals or {}
-        for var, value in list(g.items()):
-            if var.startswith("__"):
-                continue
+        items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
+        # modules first: a parameter is named by its module, not by a loose alias
+        items.sort(key=lambda item: not isinstance(item[1], torch.nn.Module))
+        for var, value in items:
             if isinstance(value, torch.nn.Module):
                 try:
                     for sub, m in value.named_modules():
@@ -676,15 +677,22 @@ def _print_traceback(exc: BaseException, path: str) -> None:
 def _parameters(g: dict) -> dict:
     """Every parameter when the script ended: modules among the globals by
     named_parameters() with the variable in front, leaves with requires_grad by name."""
-    found = {}
-    for var, value in list(g.items()):
-        if var.startswith("__"):
-            continue
+    found, seen = {}, set()
+    items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
+    for var, value in items:  # modules first: a parameter is named by its module
         try:
             if isinstance(value, torch.nn.Module):
                 for sub, p in value.named_parameters():
-                    found.setdefault(f"{var}.{sub}", p)
-            elif isinstance(value, Tensor) and value.requires_grad and value.is_leaf:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        found.setdefault(f"{var}.{sub}", p)
+        except Exception:  # noqa: BLE001
+            pass
+    for var, value in items:
+        try:
+            if isinstance(value, Tensor) and value.requires_grad and value.is_leaf \
+                    and id(value) not in seen:
+                seen.add(id(value))
                 found.setdefault(var, value)
         except Exception:  # noqa: BLE001
             pass
@@ -715,26 +723,20 @@ def _parse(argv: list[str]):
     return opts, rest[0]
 
 
-def main(argv: list[str] | None = None) -> int:
-    opts, script = _parse(sys.argv[1:] if argv is None else argv)
-    path = os.path.abspath(script)
-    folder = os.path.dirname(path)
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [folder] + [p for p in sys.path[1:] if os.path.abspath(p or ".") != here]
-    sys.argv = [script]
-    writer = Writer(os.path.abspath(opts["out"]), int(opts["budget"] * 2**20),
-                    opts["max_entries"])
-    _patch_pyplot(writer.folder)
+def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entries: int,
+            result: dict | None = None):
+    """The recorder, its hooks and its stdout counter in place; ``finish()`` removes them
+    and writes summary.json (once, also from atexit)."""
+    writer = Writer(os.path.abspath(out_dir), int(budget_mb * 2**20), max_entries)
     out = CountingOut(sys.stdout)
     sys.stdout = out
-    rec = Recorder(path, writer, opts["keep"] | {1, 2, 3}, out)
+    rec = Recorder(path, writer, set(keep) | {1, 2, 3}, out)
     hooks = [register_optimizer_step_pre_hook(rec.step_pre),
              register_optimizer_step_post_hook(rec.step_post),
              register_module_forward_pre_hook(rec.module_enter),
              register_module_forward_hook(rec.module_exit)]
-    _wrap_zero_grad(rec)
-    result = {"status": "ok", "error": None, "traceback": ""}
-    code = 0
+    unwrap = _wrap_zero_grad(rec)
+    result = {"status": "ok", "error": None, "traceback": ""} if result is None else result
     done = []
 
     def finish():
@@ -743,6 +745,9 @@ def main(argv: list[str] | None = None) -> int:
         done.append(True)
         for hook in hooks:
             hook.remove()
+        unwrap()
+        if sys.stdout is out:
+            sys.stdout = out._stream
         try:
             sys.stdout.flush()
         except Exception:  # noqa: BLE001 - a closed stdout
@@ -750,8 +755,23 @@ def main(argv: list[str] | None = None) -> int:
         _write_summary(rec, writer, result, rec.script_globals or {})
         rec.emit({"event": "end"})
 
+    return rec, finish
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts, script = _parse(sys.argv[1:] if argv is None else argv)
+    path = os.path.abspath(script)
+    folder = os.path.dirname(path)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [folder] + [p for p in sys.path[1:] if os.path.abspath(p or ".") != here]
+    sys.argv = [script]
+    _patch_pyplot(os.path.abspath(opts["out"]))
+    result = {"status": "ok", "error": None, "traceback": ""}
+    rec, finish = install(path, opts["out"], opts["keep"], opts["budget"],
+                          opts["max_entries"], result)
     atexit.register(finish)
     os.chdir(folder)
+    code = 0
     try:
         with rec:
             g = runpy.run_path(path, run_name="__main__")
@@ -775,8 +795,10 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _wrap_zero_grad(rec: Recorder) -> None:
-    """zero_grad() has no hook: wrap the optimizer's and the module's, muting their ops."""
+def _wrap_zero_grad(rec: Recorder):
+    """zero_grad() has no hook: wrap the optimizer's and the module's, muting their ops.
+    Gives the function that puts them back."""
+    originals = []
     for owner in (torch.optim.Optimizer, torch.nn.Module):
         original = owner.zero_grad
 
@@ -790,6 +812,12 @@ def _wrap_zero_grad(rec: Recorder) -> None:
                 rec.muted -= 1
         zero_grad.__doc__ = original.__doc__
         owner.zero_grad = zero_grad
+        originals.append((owner, original))
+
+    def unwrap():
+        for owner, original in originals:
+            owner.zero_grad = original
+    return unwrap
 
 
 def _write_summary(rec: Recorder, writer: Writer, result: dict, g: dict) -> None:

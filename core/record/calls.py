@@ -16,6 +16,7 @@ BINARY = {"add": "add", "sub": "sub", "subtract": "sub", "mul": "mul", "multiply
           "matmul": "matmul", "mm": "matmul", "maximum": "maximum", "minimum": "minimum"}
 LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 SHAPE = {"reshape", "view", "flatten", "unsqueeze", "squeeze"}
+IGNORED_KWARGS = {"_stacklevel", "inplace"}
 
 
 @dataclass
@@ -66,6 +67,9 @@ def _dim(inputs, kwargs, position, default=None, key="dim"):
 def map_call(name: str, inputs: list, kwargs: dict, shapes: dict) -> Mapped | None:
     """The registry steps for one recorded call, or None (torch's rule)."""
     base, swap = _base(name)
+    # defaults torch's Python wrappers pass on (size_average=None, _stacklevel=3)
+    kwargs = {k: v for k, v in kwargs.items()
+              if v is not None and k not in IGNORED_KWARGS}
     args = [_arg(i) for i in inputs]
     if not args or args[0] is None and base not in ("add", "mul", "sub", "div", "pow"):
         return None

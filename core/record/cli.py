@@ -223,16 +223,36 @@ def ours_vs_torch(trace) -> list[list[str]]:
     return rows
 
 
+def _loss(p: dict) -> str:
+    return "—" if p["loss"] is None else format_value(p["loss"])
+
+
 def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> str:
     lines = ["", f"Recorded {len(passes)} pass{'es' if len(passes) != 1 else ''}"
              + (f", {recording.forward_nodes} forward ops (no backward() was called)"
                 if not passes and recording.forward_nodes else "")]
+    run: list[dict] = []  # consecutive passes kept only as summaries, shown as one line
+
+    def close_run():
+        if run:
+            first, last = run[0], run[-1]
+            span = f"pass {first['index']}" if first is last else \
+                f"passes {first['index']}–{last['index']}"
+            lines.append(f"  {span}: summaries only, loss {_loss(first)} → {_loss(last)}")
+            run.clear()
+
     for p in passes:
         check = p["check"]
-        verdict = "summary only" if check is None else \
-            "✓" if not check["mismatches"] else f"✗ {', '.join(check['failed'])}"
-        loss = "—" if p["loss"] is None else format_value(p["loss"])
-        lines.append(f"  pass {p['index']}: loss {loss}, {p['nodes']} nodes, {verdict}")
+        if check is None:
+            run.append(p)
+            continue
+        close_run()
+        verdict = "✓ every rule matches torch" if not check["mismatches"] else \
+            f"✗ {', '.join(check['failed'])}"
+        if check["torch_rule_only"]:
+            verdict += f" (torch's rule only: {', '.join(check['torch_rule_only'])})"
+        lines.append(f"  pass {p['index']}: loss {_loss(p)}, {p['nodes']} nodes, {verdict}")
+    close_run()
     if k is not None and table:
         lines += ["", f"Pass {k}: ours vs torch"]
         widths = [max(len(r[i]) for r in table) for i in range(3)]

@@ -17,8 +17,9 @@ from core import cli
 from core.ops import OPS
 from core.script import run_script
 from core.script_check import script_report
+from core.script_cli import script_output
 from core.worker import serve
-from tests.core.test_script import LESSONS, NUMBER, ROOT, real_torch, run_main
+from tests.core.test_script import LESSONS, NUMBER, ROOT, real_torch, run_old
 
 RUNNABLE = [p for p in LESSONS if "outside-no-grad" not in p.name]
 
@@ -86,8 +87,9 @@ def test_a_corrupted_engine_value_is_exit_1_on_the_command_line(monkeypatch, cap
     """The engine here (corrupted), the torch side in the worker's process (not)."""
     path = next(p for p in LESSONS if "nn-linear" in p.name)
     _corrupt(monkeypatch, "mse_loss")
-    status = cli.run(["--expr-file", str(path), "--json"])
-    data = json.loads(capsys.readouterr().out)
+    args = cli.make_parser().parse_args(["--expr-file", str(path), "--json"])
+    output, status = script_output(args, path.read_text(encoding="utf-8"))
+    data = json.loads(output)
     assert status == 1
     assert data["torch"]["match"] is False
     assert data["training"][0]["torch_match"] is False
@@ -95,7 +97,7 @@ def test_a_corrupted_engine_value_is_exit_1_on_the_command_line(monkeypatch, cap
 
 def test_cli_json_has_torchs_printed_lines():
     path = next(p for p in LESSONS if "feed-forward" in p.name)
-    result = run_main("--expr-file", str(path), "--json")
+    result = run_old("--expr-file", str(path), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"prints", "training", "values", "grads", "torch"} <= set(data)
@@ -110,7 +112,7 @@ def test_cli_without_a_seed_gives_the_worker_the_same_draws(tmp_path):
     lesson = next(p for p in LESSONS if "feed-forward" in p.name)
     path.write_text(lesson.read_text(encoding="utf-8").replace("torch.manual_seed(7)\n", ""),
                     encoding="utf-8")
-    result = run_main("--expr-file", str(path), "--json")
+    result = run_old("--expr-file", str(path), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["torch"]["match"] is True
@@ -164,7 +166,7 @@ def test_the_worker_process_answers_a_script_request():
 
 def test_cli_json_values_grads_and_steps_describe_the_first_iteration():
     path = next(p for p in LESSONS if "nn-linear" in p.name)
-    result = run_main("--expr-file", str(path), "--json")
+    result = run_old("--expr-file", str(path), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     first = data["training"][0]

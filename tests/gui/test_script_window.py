@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSpinBox, QTableWidget, QTextBrowser
 
+from tests.core.test_script import run_old
 from tests.gui.test_torch_panel import TORCH_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,9 +25,7 @@ NN_LINEAR = LESSONS / "12-regression-nn-linear.py"
 @pytest.fixture(scope="module")
 def cli_run() -> dict:
     """What the command line computes for the nn.Linear lesson (with the same seed)."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--headless", "--expr-file", str(NN_LINEAR),
-         "--json"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = run_old("--expr-file", str(NN_LINEAR), "--json")  # the interpreter's own
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
