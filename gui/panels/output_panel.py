@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, 
 
 from gui.panels.base import Area, DockSpec, Panel
 
+translate = QCoreApplication.translate
+
 
 def printed_by(run, iteration: int, backward_done: bool) -> list[str]:
     """The lines ``run`` has printed at iteration ``iteration`` (1-based), before or after
@@ -156,24 +158,23 @@ class OutputPanel(Panel, QWidget):
 
 def progress_text(runs) -> str:
     """The progress line: elapsed time, passes recorded so far, the latest loss."""
-    tr = QCoreApplication.translate
     progress = runs.progress()
     seconds = f"{progress['elapsed']:.1f}"
     loss = progress.get("loss")
     if runs.is_running():
-        text = tr("OutputPanel", "Running · {0} s · {1} passes recorded").format(
+        text = translate("OutputPanel", "Running · {0} s · {1} passes recorded").format(
             seconds, progress["passes"])
     elif runs.result is not None and runs.result.status == "stopped":
-        text = tr("OutputPanel", "Stopped after {0} s · {1} passes recorded").format(
+        text = translate("OutputPanel", "Stopped after {0} s · {1} passes recorded").format(
             seconds, progress["passes"])
     elif runs.result is not None and runs.result.status == "raised":
-        text = tr("OutputPanel", "The script raised after {0} s · {1} passes recorded").format(
-            seconds, progress["passes"])
+        text = translate("OutputPanel", "The script raised after {0} s · {1} passes "
+                                        "recorded").format(seconds, progress["passes"])
     else:
-        text = tr("OutputPanel", "Ran in {0} s · {1} passes recorded").format(
+        text = translate("OutputPanel", "Ran in {0} s · {1} passes recorded").format(
             seconds, runs.count or progress["passes"])
     if loss is not None:
-        text += " · " + tr("OutputPanel", "latest loss {0}").format(f"{loss:.6g}")
+        text += " · " + translate("OutputPanel", "latest loss {0}").format(f"{loss:.6g}")
     if runs.stale:
-        text += " · " + tr("OutputPanel", "the text changed since: Run again")
+        text += " · " + translate("OutputPanel", "the text changed since: Run again")
     return text

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+translate = QCoreApplication.translate
+
 
 def recorded(panel):
     """The run state when a recorded pass (or a run's blank end) is on screen."""
@@ -25,7 +27,6 @@ def recorded(panel):
 
 def show_recorded(panel, runs) -> None:
     """Fill the panel for the pass on screen (again after a step: the printout)."""
-    tr = QCoreApplication.translate
     panel._request_id, panel._answer = None, None
     panel._rows_of, panel._shown_keys = {}, set()
     if panel.code.toPlainText() != runs.text:
@@ -41,22 +42,22 @@ def show_recorded(panel, runs) -> None:
     check = getattr(panel.model.trace, "check", None)
     k = runs.iteration
     if not runs.on_screen or check is None:
-        text = tr("TorchPanel", "The script ran with PyTorch; Run records it.") \
-            if runs.result is None else tr("TorchPanel", "Recorded from PyTorch.")
+        text = translate("TorchPanel", "The script ran with PyTorch; Run records it.") \
+            if runs.result is None else translate("TorchPanel", "Recorded from PyTorch.")
         panel._set_status(text, "ok")
         return
-    where = tr("TorchPanel", "Pass {0} of {1}").format(k, runs.count) if k else \
-        tr("TorchPanel", "The forward ops (no backward() was called)")
+    where = translate("TorchPanel", "Pass {0} of {1}").format(k, runs.count) if k else \
+        translate("TorchPanel", "The forward ops (no backward() was called)")
     if check.mismatches:
-        text = tr("TorchPanel", "{0}: our rule differs from PyTorch's gradient at {1} of {2} "
-                                "nodes ✗ ({3})").format(where, check.mismatches, check.compared,
-                                                         ", ".join(check.failed[:6]))
+        text = translate("TorchPanel", "{0}: our rule differs from PyTorch's gradient at {1} "
+                                       "of {2} nodes ✗ ({3})").format(
+            where, check.mismatches, check.compared, ", ".join(check.failed[:6]))
         state = "bad"
     else:
-        text = tr("TorchPanel", "{0}: our rules match PyTorch's gradients ✓ ({1} nodes)").format(
-            where, check.compared)
+        text = translate("TorchPanel", "{0}: our rules match PyTorch's gradients ✓ "
+                                       "({1} nodes)").format(where, check.compared)
         state = "ok"
     if check.torch_rule_only:
-        text += " " + tr("TorchPanel", "Torch's own rule (not checked): {0}.").format(
+        text += " " + translate("TorchPanel", "Torch's own rule (not checked): {0}.").format(
             ", ".join(sorted(set(check.torch_rule_only))))
     panel._set_status(text, state)
