@@ -497,6 +497,7 @@ class RunState(QObject):
         if self._run is not None:
             self._run_id += 1  # its end is ignored
             self._run.stop()
+            self._run.wait(2.0)  # the tree is gone before its folder is (Stop: ≤ 1 s)
             self._run = None
             self._timer.stop()
         self._forget_recording()

@@ -254,3 +254,33 @@ def test_a_forward_only_script_is_stepped_forward(window, qtbot, tmp_path):
     assert _output(window) == expected and runs.count == 0
     assert runs.on_screen and window.model.length > 0 and window.canvas.isVisible()
     assert "No gradients were asked for" in window.message_bar.text()
+
+
+def test_closing_the_window_ends_a_running_script(qtbot):
+    import os
+
+    from gui.window.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.editor_panel.editor.setPlainText(
+        "import os, time\nfrom pathlib import Path\nPath('pid').write_text(str(os.getpid()))\n"
+        "while True:\n    time.sleep(0.05)\n")
+    window.run_script()
+    runs = window.model.run
+    qtbot.waitUntil(lambda: runs.folder is not None and (runs.folder / "pid").exists()
+                    and bool((runs.folder / "pid").read_text()), timeout=RUN_MS)
+    pid = int((runs.folder / "pid").read_text())
+    folder = runs.folder
+    window.close()
+    assert not window.is_running() and not folder.exists()
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    qtbot.waitUntil(gone, timeout=3000)
