@@ -11,6 +11,11 @@ OFFSCREEN_FLAGS = ("--screenshot", "--export", "--export-steps", "--torch-worker
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--record-child"]:  # the bundle running a learner's script: the
+        # recorder's bootstrap only (torch + stdlib), before anything else is imported
+        from core.record.bootstrap import main as record_main
+
+        return record_main(argv[1:])
     if "--headless" in argv:
         from core.cli import main as headless_main
 

@@ -62,7 +62,7 @@ MAX_TAPE = 20_000  # op nodes held per pass (a forward-only script only counts b
 class Node:
     __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
                  "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
-                 "shape", "dtype", "key")
+                 "shape", "dtype", "key", "slot")
 
     def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
         self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
@@ -70,6 +70,7 @@ class Node:
         self.tensor, self.version, self.snap, self.grad = tensor, 0, None, None
         self.name = self.summary = None
         self.key = id(tensor)
+        self.slot = tensor.output_nr  # which of its autograd node's outputs it is
         self.requires_grad = tensor.requires_grad
         self.shape, self.dtype = list(tensor.shape), str(tensor.dtype).replace("torch.", "")
 
@@ -83,12 +84,9 @@ class Node:
         return t
 
     def set_grad(self, grads):  # an autograd-node prehook: (grad_outputs) -> None
-        g = grads[self.version_slot()] if len(grads) > 1 else grads[0]
+        g = grads[self.slot] if len(grads) > self.slot else grads[0]
         if g is not None:
             self.grad = g if self.grad is None else self.grad + g
-
-    def version_slot(self) -> int:
-        return self.tensor.output_nr if self.tensor is not None else 0
 
     def leaf_grad(self, g):  # a tensor hook on a leaf
         self.grad = g if self.grad is None else self.grad + g
@@ -200,6 +198,7 @@ class Recorder(TorchFunctionMode):
         self.pending = None  # the last pass, written when the next one ends or at exit
         self.zero_events: list[dict] = []
         self.forward_count, self.last_progress = 0, 0.0
+        self.held = 0  # bytes this pass holds (copies and references)
         self.targets = _assignment_targets(path)
         self.progress = _progress_fd()
 
@@ -230,12 +229,26 @@ class Recorder(TorchFunctionMode):
     def before_inplace(self, t):
         """Copy the value an in-place op is about to change; the node it had (this pass)."""
         node = self.node_of(t, any_epoch=True)
-        if node is not None and node.snap is None and node.tensor is not None \
-                and t.numel() <= self.writer.max_entries:
-            node.snap = t.detach().clone()
+        if node is not None and node.snap is None and node.tensor is not None:
+            if self.room(t):
+                node.snap = t.detach().clone()
+            else:
+                node.tensor, node.summary = None, node.summary or _shape_only(t)
         if node is None and torch.is_grad_enabled() and len(self.tape) < MAX_TAPE:
             return self.leaf(t)
         return self.node_of(t)
+
+    def room(self, t) -> bool:
+        """Whether this pass may hold ``t`` (a copy or a reference) within the budget:
+        the recording never keeps a tensor only because it was computed."""
+        n = t.numel()
+        if n > self.writer.max_entries:
+            return False
+        size = n * t.element_size()
+        if self.held + size > self.writer.budget:
+            return False
+        self.held += size
+        return True
 
     def node_of(self, t, any_epoch: bool = False):
         tag = t.__dict__.get("_bps")
@@ -249,10 +262,12 @@ class Recorder(TorchFunctionMode):
         kind = "parameter" if t.requires_grad and t.is_leaf else "data"
         node = Node(len(self.tape), None, kind, t, self.out.count)
         node.version = t._version
-        if t.numel() <= self.writer.max_entries:
+        if self.room(t):
             node.snap = t.detach().clone()
         else:
-            node.summary = summarize(t)
+            node.tensor = None
+            node.summary = summarize(t) if t.numel() > self.writer.max_entries \
+                else _shape_only(t)
         if t.requires_grad and t.is_leaf and torch.is_grad_enabled():
             self.handles.append(t.register_hook(node.leaf_grad))
         self.tape.append(node)
@@ -298,6 +313,10 @@ class Recorder(TorchFunctionMode):
         node.version = o._version
         if o.numel() > self.writer.max_entries:
             node.summary, node.tensor = summarize(o), None
+        elif not self.room(o):
+            node.summary, node.tensor = _shape_only(o), None
+        elif o._is_view():  # a reference would keep its base's whole storage alive
+            node.snap, node.tensor = o.detach().clone(), None
         if o.requires_grad and o.grad_fn is not None:
             o.grad_fn.register_prehook(node.set_grad)
         self.tape.append(node)
@@ -363,6 +382,7 @@ class Recorder(TorchFunctionMode):
                             "stdout_bytes": self.out.count, "nodes": len(nodes)})
         self.epoch += 1
         self.tape = []
+        self.held = 0
         self.modules = []
         self.emit({"event": "pass", "index": index, "loss": value,
                    "stdout_bytes": self.out.count})
@@ -489,7 +509,8 @@ class Recorder(TorchFunctionMode):
         if index not in self.keep and not last:
             return
         size = sum(_nbytes(n) for n in record["nodes"])
-        if not self.writer.fits(2 * size):
+        if not self.writer.fits(2 * size) or any(
+                n.summary and n.summary.get("over_budget") for n in record["nodes"]):
             return
         self.writer.json(f"pass-{index:06d}.json", self.pass_json(record))
         self.passes[index - 1]["kept"] = True
@@ -546,6 +567,12 @@ class Recorder(TorchFunctionMode):
             os.write(self.progress, (json.dumps(event) + "\n").encode())
         except (OSError, ValueError):
             self.progress = None
+
+
+def _shape_only(t) -> dict:
+    """A tensor the budget had no room for: a pass holding one is not kept."""
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
+            "over_budget": True}
 
 
 def _grad_of(node: Node):

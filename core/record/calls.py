@@ -17,6 +17,8 @@ BINARY = {"add": "add", "sub": "sub", "subtract": "sub", "mul": "mul", "multiply
 LOSSES = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss"}
 SHAPE = {"reshape", "view", "flatten", "unsqueeze", "squeeze"}
 IGNORED_KWARGS = {"_stacklevel", "inplace"}
+#: keyword arguments at torch's defaults, which the loss modules always pass on
+DEFAULTS = {"ignore_index": -100, "label_smoothing": 0.0, "reduction": "mean"}
 
 
 @dataclass
@@ -69,7 +71,7 @@ def map_call(name: str, inputs: list, kwargs: dict, shapes: dict) -> Mapped | No
     base, swap = _base(name)
     # defaults torch's Python wrappers pass on (size_average=None, _stacklevel=3)
     kwargs = {k: v for k, v in kwargs.items()
-              if v is not None and k not in IGNORED_KWARGS}
+              if v is not None and k not in IGNORED_KWARGS and DEFAULTS.get(k, ()) != v}
     args = [_arg(i) for i in inputs]
     if not args or args[0] is None and base not in ("add", "mul", "sub", "div", "pow"):
         return None

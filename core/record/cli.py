@@ -23,7 +23,6 @@ from core.record.recording import RecordError, Recording, load_recording
 from core.record.to_trace import build_pass_graph, pass_trace
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_RAISED = 0, 1, 2, 3, 4
-BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 #: options that give values to a straight-line program; a script has its own
 VALUE_FLAGS = ("no_torch", "train", "lr", "input", "param", "forward_mode")
 
@@ -51,10 +50,7 @@ def usage_error(args) -> str | None:
 
 def _run(path: Path, args, record_dir: Path):
     """Start the script through the runner (core/record/runner.py) and wait for it."""
-    try:
-        from core.record.runner import RunLimits, run_script  # noqa: PLC0415
-    except ImportError:  # until the runner's branch is merged: the minimal launcher
-        RunLimits, run_script = _Limits, _launch  # noqa: N806
+    from core.record.runner import RunLimits, run_script  # noqa: PLC0415 - only for --run
 
     limits = RunLimits()
     if args.timeout is not None:
@@ -63,55 +59,14 @@ def _run(path: Path, args, record_dir: Path):
         limits.memory_mb = int(args.memory)
     keep = (args.pass_,) if args.pass_ else ()
     return run_script(path, python=args.python, limits=limits, keep_passes=keep,
-                      workdir=record_dir)
+                      workdir=record_dir, on_stdout=None if args.json else _echo)
 
 
-class _Limits:
-    timeout_s: float = 600.0
-    memory_mb: int | None = None
-
-
-def _launch(path, *, python=None, limits=None, keep_passes=(), workdir=None):
-    """A minimal stand-in for core.record.runner.run_script (same arguments, the same
-    result's fields): no memory limit, no progress, no output limit."""
-    import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import time  # noqa: PLC0415
-    from types import SimpleNamespace  # noqa: PLC0415
-
-    path = Path(path)
-    record_dir = Path(workdir) / "record"
-    keep = ",".join(str(k) for k in keep_passes) or "1"
-    cmd = [python or sys.executable, str(BOOTSTRAP), "--out", str(record_dir),
-           "--keep", keep, str(path)]
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-    start = time.monotonic()
-    child = subprocess.Popen(cmd, cwd=path.parent, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                             start_new_session=True)
-    status, error = "ok", None
-    try:
-        out, err = child.communicate(timeout=(limits or _Limits()).timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, 9)
-        out, err = child.communicate()
-        status, error = "stopped", {"type": "TimeLimit", "message": "stopped after "
-                                    f"{(limits or _Limits()).timeout_s:g} s", "line": None}
-    if status == "ok" and child.returncode:
-        status = "raised"
-        if child.returncode < 0:
-            error = {"type": "Signal", "message": "the script's process ended with signal "
-                     f"{-child.returncode}", "line": None}
-    text = out.decode("utf-8", "replace")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return SimpleNamespace(status=status, error=error, returncode=child.returncode,
-                           stdout_lines=lines, stdout_text=text,
-                           output_dropped={"lines": 0, "bytes": 0},
-                           stderr_lines=err.decode("utf-8", "replace").splitlines(),
-                           record_dir=record_dir, elapsed_s=time.monotonic() - start,
-                           peak_mb=0.0)
+def _echo(line: str) -> None:
+    """Text mode: the script's own output as it prints (a failed write is exit 3 below,
+    when the summary cannot be written either)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def passes_json(recording: Recording) -> tuple[list[dict], int]:
@@ -198,7 +153,7 @@ def run_file(args) -> int:
         else:
             if result.stderr_lines:
                 sys.stderr.write("\n".join(result.stderr_lines) + "\n")
-            text = result.stdout_text + summary_text(recording, passes, k, table, exit_)
+            text = summary_text(recording, passes, k, table, exit_)
     failed = write_stdout(text)
     if failed is not None:
         return failed

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SCRIPTS
 
 from core import cli
+from tests.core.record.record_support import ROOT, SCRIPTS
 
 ALIASING = str(SCRIPTS / "aliasing.py")
 

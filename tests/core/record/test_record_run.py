@@ -5,7 +5,8 @@ in-place op aliases as torch's does (issue 21)."""
 from __future__ import annotations
 
 import pytest
-from conftest import LESSONS, SCRIPTS
+
+from tests.core.record.record_support import LESSONS, SCRIPTS
 
 LESSON_FILES = sorted(LESSONS.glob("1*.py"))
 
@@ -66,7 +67,7 @@ def test_in_place_op_aliases_as_torch(runs):
     (only,) = result["passes"]
     assert only["loss"] == 8.0
     assert only["check"]["mismatches"] == 0
-    grads = {s["target"]: s["value"] for s in result["steps"] if s["phase"] == "backward"}
+    grads = {s["node"]: s["value"] for s in result["steps"] if s["phase"] == "backward"}
     # g is h: loss = 2 · (w · x + 2), so ∂loss/∂h@1 (w · x) is 2 and ∂loss/∂w = 2 · x
     assert grads["h@1"] == 2.0 and grads["w"] == 4.0
 

@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 import torch
-from conftest import SCRIPTS, record_dir
 
 from core.ops import OPS
 from core.record.bootstrap import Writer
 from core.record.recording import RecordError, load_recording, read_pass, tensor
 from core.record.to_trace import check_pass, pass_trace
+from tests.core.record.record_support import SCRIPTS, record_dir
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,21 @@ def test_budget_keeps_summaries_only(tmp_path):
     assert len(recording.passes) == 6
     assert not any(p.kept for p in recording.passes)
     assert not list(out.glob("pass-*.json"))
+
+
+def test_a_call_the_registry_lacks_is_torch_s_rule(tmp_path):
+    out = tmp_path / "record"
+    done = record_dir(SCRIPTS / "torch_rule.py", out)
+    assert done.returncode == 0, done.stderr
+    record = load_recording(out).load_pass(1)
+    result = check_pass(record)
+    assert result.torch_rule_only == ["torch.clamp"]
+    assert result.mismatches == 0 and result.compared >= 2
+    trace = pass_trace(record)
+    assert "torch.clamp" in trace.unavailable
+    (clamp,) = [n for n in trace.graph.nodes if n.op == "torch_rule"]
+    assert clamp.name == "h" and clamp.label == "h"
+    w = trace.graph.names["w"]
+    printed = float(done.stdout.decode().strip()[len("tensor("):-1])
+    # the trace's backward pass, through torch's rule for clamp, gives torch's .grad
+    assert float(trace.grads[w]) == pytest.approx(printed, rel=1e-5)

@@ -1,0 +1,50 @@
+"""Helpers for the recorder's tests: scripts run through the real child process, once per
+session where they cost seconds (the fixture reaches the tests through conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPTS = Path(__file__).with_name("scripts")
+LESSONS = ROOT / "resources" / "examples" / "lessons"
+BOOTSTRAP = ROOT / "core" / "record" / "bootstrap.py"
+
+
+def plain(path: Path) -> subprocess.CompletedProcess:
+    """``python FILE`` in the file's folder, as the learner would run it."""
+    return subprocess.run([sys.executable, path.name], cwd=path.parent, capture_output=True,
+                          stdin=subprocess.DEVNULL, timeout=300)
+
+
+def recorded(path: Path, *extra: str) -> tuple[int, dict]:
+    """``main.py --headless --run FILE --json``: its exit status and its JSON."""
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
+                           str(path), "--json", *extra], capture_output=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+    return done.returncode, json.loads(done.stdout)
+
+
+def record_dir(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """The bootstrap alone, writing its record folder into ``out``."""
+    return subprocess.run([sys.executable, str(BOOTSTRAP), "--out", str(out), *extra,
+                           str(path)], cwd=path.parent, capture_output=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def runs():
+    """Cache: path -> (plain run, (status, JSON))."""
+    cache: dict = {}
+
+    def get(path: Path, *extra: str):
+        key = (path, extra)
+        if key not in cache:
+            cache[key] = (plain(path), recorded(path, *extra))
+        return cache[key]
+    return get
