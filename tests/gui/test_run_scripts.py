@@ -87,6 +87,13 @@ def test_a_pasted_script_runs_and_steps_back_in_time(window, qtbot, tmp_path):
     qtbot.keyClick(window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: runs.iteration == 1, timeout=30_000)
     assert _output(window) == ""  # nothing printed before the first pass
+    # the Plots tab: every pass's loss, as the script printed it, the pass on screen marked
+    plot = window.plots_panel.loss_plot
+    assert not window.plots_dock.isHidden() and plot.isVisibleTo(window.plots_panel)
+    xs, ys = plot.points()
+    printed = [float(line.split()[-1]) for line in lines if line.startswith("epoch")]
+    assert xs == [1, 2, 3, 4, 5, 6] and [round(y, 4) for y in ys] == printed
+    assert list(plot.marker.get_xdata()) == [1, 1] and plot.marker.get_visible()
     # an unsaved pasted script ran in a folder of its own, removed with the document
     folder = runs.folder
     assert folder is not None and folder.is_dir() and (folder / "script.py").exists()
@@ -194,6 +201,7 @@ def test_plots_show_in_their_tab(window, qtbot):
     assert not window.plots_dock.isHidden()
     assert len(window.plots_panel.images) == 2
     assert "2 figures" in window.plots_panel.caption.text()
+    assert not window.plots_panel.loss_plot.isVisibleTo(window.plots_panel)  # no passes
     assert window.run_placeholder.isVisible()  # no backward(): nothing to step
     assert "no backward()" in window.run_placeholder.text()
 
