@@ -867,7 +867,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Pass</source>
-            <translation>第几次反向</translation>
+            <translation>反向传播</translation>
         </message>
         <message>
             <source>Iteration of the training loop</source>
@@ -1418,6 +1418,21 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         </message>
     </context>
     <context>
+        <name>PassLossPlot</name>
+        <message>
+            <source>pass</source>
+            <translation>反向传播次数</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <source>The loss of every pass</source>
+            <translation>每次反向传播的损失</translation>
+        </message>
+    </context>
+    <context>
         <name>PlotsPanel</name>
         <message>
             <source>The script's plots</source>
@@ -1426,6 +1441,10 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         <message>
             <source>A script's plt.show() figures show here.</source>
             <translation>脚本中 plt.show() 的图形显示在这里。</translation>
+        </message>
+        <message>
+            <source>The figure the script showed</source>
+            <translation>脚本显示的图</translation>
         </message>
         <message>
             <source>{0} figures the script showed</source>
