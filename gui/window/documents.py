@@ -17,7 +17,7 @@ from core.loop_trace import DrawsNeeded, looks_like_script
 from core.reading import read_program
 from core.session import Session, load_session
 from gui.state.model import Program
-from gui.window import lessons, run_window, view_actions
+from gui.window import lessons, run_documents, view_actions
 
 MAX_RECENT = 8
 translate = QCoreApplication.translate
@@ -36,7 +36,7 @@ class DocumentsMixin:
         """Make ``program`` the document (not undoable); raises ExpressionError if it is bad.
 
         A script that draws its numbers (nn.Linear) is opened once the worker drew them."""
-        run_window.close_document(self)  # a run of the document before stops, its files go
+        run_documents.close_document(self)  # a run of the document before stops, its files go
         try:
             self.model.replace_document(program, position)
         except DrawsNeeded:
@@ -67,7 +67,7 @@ class DocumentsMixin:
             if path.suffix.lower() == ".py":
                 return self._open_python(path)
             session = load_session(path)
-            if run_window.open_session(self, session, path):  # a script: its recording, or
+            if run_documents.open_session(self, session, path):  # a script: its recording, or
                 self._add_recent(path)                   # "Run to record"; nothing runs
                 self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(
                     path.name), 5000)
@@ -90,7 +90,7 @@ class DocumentsMixin:
         """A .py file: a script waits for Run; straight-line code is stepped as today."""
         text = read_program(path)
         if looks_like_script(text):
-            run_window.open_script(self, path, text)
+            run_documents.open_script(self, path, text)
         else:
             self.load_program(Program(text, {}), 0, path.name)
         self._add_recent(path)
@@ -127,7 +127,7 @@ class DocumentsMixin:
     def save_to(self, path: str | Path) -> bool:
         path = Path(path)
         session = self.model.session(self.title)
-        run_window.attach_recording(self, session)  # a script's run, as fits the file
+        run_documents.attach_recording(self, session)  # a script's run, as fits the file
         data = session.to_json().encode("utf-8")
         file = QSaveFile(str(path))
         if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
@@ -308,7 +308,7 @@ class DocumentsMixin:
         self.model.set_playing(False)
         if self.settings is not None:
             self.save_settings(self.settings)
-        run_window.close_document(self)  # the script stops, its temporary folder goes
+        run_documents.close_document(self)  # the script stops, its temporary folder goes
         event.accept()
 
     # ---- settings (only when gui.app gave us a QSettings)

@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
-from core.program import Program
 from gui.panels.run_bar import RunBar
-from gui.state.blank_trace import BlankTrace
 from gui.state.run_output import draws_unseeded, field, needs_torchvision
 from gui.window.preferences import PreferencesDialog, RunPreferences
 
@@ -70,12 +68,12 @@ def install(window) -> None:
     _make_pass_notice(window)
     runs.started.connect(lambda: _running_changed(window))
     runs.finished.connect(lambda: _finished(window))
-    runs.staleChanged.connect(lambda _on: _sync(window))
+    runs.staleChanged.connect(lambda _on: sync(window))
     runs.passChanged.connect(lambda: _pass_changed(window))
     editor.textChanged.connect(lambda: runs.edited(editor.toPlainText()))
     window.model.traceReplaced.connect(lambda: _trace_replaced(window))
     window.canvas.nodeClicked.connect(lambda node_id: show_source_line(window, node_id))
-    _sync(window)
+    sync(window)
 
 
 def run_text(window) -> str:
@@ -83,7 +81,7 @@ def run_text(window) -> str:
     return translate("MainWindow", "Run again") if runs.stale else translate("MainWindow", "Run")
 
 
-def _sync(window) -> None:
+def sync(window) -> None:
     runs = window.model.run
     running = runs.is_running()
     window.run_action.setText(run_text(window))
@@ -193,14 +191,14 @@ def _start(window, text: str, keep, show) -> bool:
 
 
 def _running_changed(window) -> None:
-    _sync(window)
+    sync(window)
     window.output_panel.open_dock()
     window.message_bar.hide()
 
 
 def _finished(window) -> None:
     runs = window.model.run
-    _sync(window)
+    sync(window)
     result = runs.result
     error = result.error if result is not None else None
     if needs_torchvision(error, runs.output_text()):
@@ -322,69 +320,6 @@ def show_source_line(window, node_id: int) -> None:
     editor.setTextCursor(QTextCursor(block))
     editor.ensureCursorVisible()
     window.editor_dock.show()
-
-
-# ---- documents
-def open_script(window, path: Path, text: str) -> None:
-    """A script opened from a file: its text in the editor, "Run to record", nothing run."""
-    close_document(window)
-    model = window.model
-    model.set_playing(False)
-    model.set_program(Program(text, {}), position=0, trace=BlankTrace(text))
-    model.undo_stack.clear()
-    model.undo_stack.setClean()
-    window.path, window.script_path, window.title = None, path, path.name
-    window._update_title()
-    window.message_bar.hide()
-
-
-def close_document(window) -> None:
-    """Another document, or the window closes: the run stops, its folder goes."""
-    window.model.run.close_document()
-    window.script_path = None
-    window.pass_notice.hide()
-    _sync(window)
-
-
-def attach_recording(window, session) -> None:
-    """A session of a script keeps its recording (core.record.saved): the output, the
-    passes' summaries, and the kept passes that fit."""
-    try:
-        saved = window.model.run.saved()
-    except (OSError, ValueError) as error:  # the record folder went away: text only
-        window.statusBar().showMessage(translate(
-            "MainWindow", "The recording was not saved: {0}").format(error), 8000)
-        return
-    if saved is not None:
-        session.settings = dict(session.settings, recording=saved)
-
-
-def open_session(window, session, path=None) -> bool:
-    """A session holding a script opens without running anything: its saved recording
-    (validated as a fresh one), else its text with "Run to record". False: not a script."""
-    from core.language import ExpressionError
-    from core.loop_trace import looks_like_script
-    from core.record.recording import RecordError
-
-    saved = session.settings.get("recording")
-    if saved is None and not looks_like_script(session.text):
-        return False
-    close_document(window)
-    model = window.model
-    model.set_playing(False)
-    model.set_program(Program(session.text, {}), position=0, trace=BlankTrace(session.text))
-    model.undo_stack.clear()
-    model.undo_stack.setClean()
-    window.path, window.title = (Path(path) if path else None), session.title
-    window._update_title()
-    if saved is not None:
-        iteration = session.settings.get("iteration")
-        k = iteration if isinstance(iteration, int) and not isinstance(iteration, bool) else 0
-        try:
-            model.run.adopt(session.text, saved, k, session.position or 0)
-        except (RecordError, OSError, ValueError) as error:
-            raise ExpressionError(f"its recording cannot be read: {error}") from None
-    return True
 
 
 def show_preferences(window) -> PreferencesDialog:

@@ -1638,11 +1638,11 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         <name>RunState</name>
         <message>
             <source>Stopped.</source>
-            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") kept traces of passes (a trace holds float64 copies of a pass's tensors) a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker the editor's text now (the window sets it; by default the text that ran)</extracomment>
             <translation>已停止。</translation>
         </message>
         <message>
             <source>… {0} more lines (all of them show when the run ends)</source>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker the editor's text now (the window sets it; by default the text that ran)</extracomment>
             <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
         </message>
         <message>
