@@ -17,6 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
 
+from gui.support.theme import PLOT
+
 translate = QCoreApplication.translate
 
 
@@ -32,8 +34,8 @@ class PassLossPlot(FigureCanvasQTAgg):
         self.axes.tick_params(labelsize=8)
         self.axes.grid(True, alpha=0.3)
         self.axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        (self.line,) = self.axes.plot([], [], color="#0072B2", marker="o", markersize=2.5,
-                                      linewidth=1.2)
+        (self.line,) = self.axes.plot([], [], color=PLOT[False]["loss"], marker="o",
+                                      markersize=2.5, linewidth=1.2)
         self.marker = self.axes.axvline(1, color="#888888", linestyle="--", linewidth=1)
         self.marker.set_visible(False)
         self.mpl_connect("button_press_event", self._clicked)
@@ -43,6 +45,23 @@ class PassLossPlot(FigureCanvasQTAgg):
         self.axes.set_xlabel(translate("PassLossPlot", "pass"), fontsize=8)
         self.axes.set_ylabel(translate("PassLossPlot", "loss"), fontsize=8)
         self.setAccessibleName(translate("PassLossPlot", "The loss of every pass"))
+        self.draw_idle()
+
+    def set_dark(self, dark: bool) -> None:
+        """The theme's colours (matplotlib draws its own background), as the Training
+        panel's plot."""
+        colours = PLOT[bool(dark)]
+        self.figure.set_facecolor(colours["face"])
+        self.axes.set_facecolor(colours["face"])
+        self.axes.tick_params(colors=colours["text"], which="both")
+        self.axes.xaxis.label.set_color(colours["text"])
+        self.axes.yaxis.label.set_color(colours["text"])
+        self.axes.grid(True, alpha=0.3, color=colours["grid"])
+        for spine in self.axes.spines.values():
+            spine.set_color(colours["grid"])
+        self.line.set_color(colours["loss"])
+        self.line.set_markerfacecolor(colours["loss"])
+        self.marker.set_color(colours["grid"])
         self.draw_idle()
 
     def points(self) -> tuple[list[int], list[float]]:

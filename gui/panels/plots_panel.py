@@ -74,6 +74,10 @@ class PlotsPanel(Panel, QWidget):
             self.loss_plot.retranslate()
         self._caption()
 
+    def set_dark(self, dark: bool) -> None:
+        if self.loss_plot is not None:
+            self.loss_plot.set_dark(dark)
+
     def _caption(self) -> None:
         count = len(self._files)
         if not count:
