@@ -177,3 +177,10 @@ def test_run_never_runs_a_straight_line_program(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert not window.is_running() and window.model.run.result is None
     assert "Apply" in window.message_bar.text()
+
+
+def test_presentation_mode_hides_the_run_bar_and_brings_it_back(window, qtbot):
+    window.set_presentation(True)
+    qtbot.waitUntil(lambda: not window.run_bar.isVisible())
+    window.set_presentation(False)
+    qtbot.waitUntil(window.run_bar.isVisible)
