@@ -88,6 +88,7 @@ class RunState(PassesMixin, QObject):
         self._folder: tempfile.TemporaryDirectory | None = None  # an unsaved script's
         self._after_pass: tuple | None = None
         self._show_after: int | None = None
+        self._copies: list[Path] = []  # edited copies beside an opened file, while it runs
         #: the editor's text now (the window sets it; by default the text that ran)
         self.document_text: Callable[[], str] = lambda: self.text
         self._relay = _Relay()
@@ -176,19 +177,29 @@ class RunState(PassesMixin, QObject):
         return True
 
     def _script_file(self, text: str, path) -> Path:
-        """The file to run: ``path`` when it holds ``text``, else a copy in this document's
-        own temporary folder (an unsaved pasted script, or edits not saved yet)."""
-        if path is not None:
+        """The file to run: ``path`` when it holds ``text``; edits not saved yet run from a
+        hidden copy beside it (its folder is the working folder, so ``./data`` works),
+        removed when the run ends; a pasted script from this document's own folder."""
+        if path is not None and Path(path).suffix == ".py":
             path = Path(path)
             try:
-                if path.suffix == ".py" and path.read_text(encoding="utf-8") == text:
+                if path.read_text(encoding="utf-8") == text:
                     return path
+                copy = path.with_name(f".{path.stem}.backprop-stepper-edited.py")
+                copy.write_text(text, encoding="utf-8")
+                self._copies.append(copy)
+                return copy
             except (OSError, UnicodeDecodeError):
-                pass
+                pass  # a folder we cannot write: the document's own folder
         name = path.name if path is not None and path.suffix == ".py" else "script.py"
         script = Path(self._own_folder()) / name
         script.write_text(text, encoding="utf-8")
         return script
+
+    def _remove_copies(self) -> None:
+        for copy in self._copies:
+            copy.unlink(missing_ok=True)
+        self._copies.clear()
 
     @property
     def folder(self) -> Path | None:
@@ -250,6 +261,7 @@ class RunState(PassesMixin, QObject):
             return
         self._tick()
         self._timer.stop()
+        self._remove_copies()
         self._elapsed = getattr(result, "elapsed_s", time.monotonic() - self._started_at)
         self._run = None
         self.result, self.recording, self.problem = result, recording, problem
@@ -310,6 +322,7 @@ class RunState(PassesMixin, QObject):
             self._run.wait(2.0)  # the tree is gone before its folder is (Stop: ≤ 1 s)
             self._run = None
             self._timer.stop()
+            self._remove_copies()
         self._forget_recording()
         self.text, self.path, self.stale = "", None, False
         if self._folder is not None:

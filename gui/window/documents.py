@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core.examples import lesson_title
 from core.language import ExpressionError
-from core.loop_trace import DrawsNeeded, looks_like_script
+from core.loop_trace import DrawsNeeded
 from core.reading import read_program
 from core.session import Session, load_session
 from gui.state.model import Program
-from gui.window import lessons, run_documents, view_actions
+from gui.window import lessons, run_documents, run_window, view_actions
 
 MAX_RECENT = 8
 translate = QCoreApplication.translate
@@ -89,7 +89,7 @@ class DocumentsMixin:
     def _open_python(self, path: Path) -> bool:
         """A .py file: a script waits for Run; straight-line code is stepped as today."""
         text = read_program(path)
-        if looks_like_script(text):
+        if run_window.is_script(text):  # what the ast path cannot read waits for Run
             run_documents.open_script(self, path, text)
         else:
             self.load_program(Program(text, {}), 0, path.name)

@@ -292,3 +292,23 @@ def test_closing_the_window_ends_a_running_script(qtbot):
         return False
 
     qtbot.waitUntil(gone, timeout=3000)
+
+
+def test_an_opened_file_runs_in_its_folder_even_when_edited(window, qtbot, tmp_path):
+    """`./data` works: the file's folder is the working folder, also for edits not saved
+    yet (they run from a hidden copy beside the file, removed when the run ends)."""
+    (tmp_path / "data.txt").write_text("3.5\n")
+    path = tmp_path / "reads.py"
+    path.write_text("from pathlib import Path\nprint(Path('data.txt').read_text().strip())\n",
+                    encoding="utf-8")
+    window.open_file(path)
+    window._noticed_files = {str(path.resolve())}  # the notice was answered before
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        assert window.run_script()
+    assert _output(window) == "3.5\n" and window.model.run.path == path
+    window.editor_panel.editor.appendPlainText("import sys\nprint(sys.argv[0].endswith('.py'))")
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        assert window.run_script()
+    assert _output(window) == "3.5\nTrue\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.txt", "reads.py"]
+    assert path.read_text(encoding="utf-8").count("\n") == 2  # the file itself unchanged
