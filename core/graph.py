@@ -352,7 +352,10 @@ def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) 
             except Exception:  # noqa: BLE001 - the forward pass names the shape error
                 return
         shapes.append(tuple(out))
-        total += int(np.prod(out)) if out else 1
+        size = int(np.prod(out)) if out else 1
+        if size > MAX_ENTRIES:
+            return  # the forward pass names this one result's size (check_shapes)
+        total += size
         if total > MAX_GRAPH_ENTRIES:
             raise ExpressionError(
                 f"the graph would hold more than {MAX_GRAPH_ENTRIES:,} numbers: each "

@@ -213,8 +213,12 @@ def test_a_script_refuses_values_from_the_command_line(flag, tmp_path):
     script = tmp_path / "train.py"
     script.write_text("w = param(2.0)\nfor i in range(3):\n    loss = (w * 3) ** 2\n"
                       "    loss.backward()\n")
-    result = run_main("--expr-file", str(script), "--no-torch", *flag, check_rc=2)
-    assert result.stderr == f"error: {flag[0]}: a script takes its values from its own " \
-                            f"text (leave out {flag[0]}, or change the values in the script)\n"
-    assert result.stdout == ""
-    run_main("--expr-file", str(script), "--no-torch")        # without them it runs
+    session = tmp_path / "train.json"
+    session.write_text(json.dumps({"format": "backprop-stepper-session", "version": 2,
+                                   "text": script.read_text()}))
+    expected = f"error: {flag[0]}: a script takes its values from its own text (leave " \
+               f"out {flag[0]}, or change the values in the script)\n"
+    for source in (["--expr-file", str(script)], ["--file", str(session)]):
+        result = run_main(*source, "--no-torch", *flag, check_rc=2)
+        assert (result.stderr, result.stdout) == (expected, "")
+    run_main("--file", str(session), "--no-torch")           # without them it runs
