@@ -262,6 +262,12 @@ def pass_trace(record: PassRecord) -> Trace:
     if optimizer is not None and optimizer.get("class") in ("SGD", "Adam"):
         for node in graph.parameters:
             numbers = optimizer["params"].get(node.name)
+            if numbers and numbers.get("grad") is None and node.id in built.torch_grads:
+                # .grad was changed in place after step() (zero_grad(set_to_none=False), or
+                # a forgotten zero_grad): what step() used is what was left plus this pass's
+                grad = built.torch_grads[node.id]
+                numbers = {**numbers, "grad": grad + left[node.name] if node.name in left
+                           else grad}
             if numbers and all(numbers.get(k) is not None for k in ("before", "grad", "after")):
                 rule, shown, previous = _rule(optimizer, numbers)
                 trace.steps.append(OptimizerStep(trace, node.id, rule, shown, previous))
