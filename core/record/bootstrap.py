@@ -485,8 +485,14 @@ class Recorder(TorchFunctionMode):
 
     def step_post(self, optimizer, args, kwargs) -> None:
         """After step(): the update's size for the summary; the values after it are read
-        when the pass is written (before the next step changes them)."""
-        self.muted = max(0, self.muted - 1)
+        when the pass is written (before the next step changes them). Muted until the
+        end: its own torch calls are not the script's."""
+        try:
+            self.after_step(optimizer)
+        finally:
+            self.muted = max(0, self.muted - 1)
+
+    def after_step(self, optimizer) -> None:
         before = getattr(self, "step_before", {})
         self.step_before = {}
         record = self.pending
