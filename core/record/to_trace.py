@@ -249,10 +249,11 @@ def _rule(optimizer: dict, numbers: dict) -> tuple[dict, dict, dict]:
     return rule, shown, previous
 
 
-def pass_trace(record: PassRecord) -> Trace:
+def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
     """The trace of one recorded pass: forward, local, backward, then the optimizer's
-    update. ``trace.unavailable`` says why What if / forward mode are off (or None)."""
-    built = build_pass_graph(record)
+    update. ``trace.unavailable`` says why What if / forward mode are off (or None).
+    ``built``: the pass's graph built already (for its check)."""
+    built = build_pass_graph(record) if built is None else built
     graph = built.graph
     names = {n.name for n in graph.parameters}
     left = {k: as_value(v) for k, v in record.grads_before.items()
