@@ -1,5 +1,6 @@
-"""Start the window: ``python main.py [FILE.json]``, ``--screenshot``, ``--export``,
-``--startup-time``. (``--headless`` never gets here: main.py sends it to core.cli.)
+"""Start the window: ``python main.py [FILE.json | FILE.py]``, ``--screenshot``,
+``--export``, ``--startup-time``, ``--run FILE`` (gui.run_cli). (``--headless`` never
+gets here: main.py sends it to core.cli.)
 
 Only the interactive launch reads and writes ``QSettings`` (window state, recent files,
 the last session). Screenshots and exports are offscreen, light, 1400×900 at pixel
@@ -88,6 +89,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
                         help="a parameter, which needs a gradient (repeatable)")
     parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
+    from gui import run_cli
+
+    run_cli.add_arguments(parser)  # --run FILE [--pass K] [--timeout S] [--memory MB] …
     return parser
 
 
@@ -310,7 +314,14 @@ def _interactive(args: argparse.Namespace) -> int:
     from gui.window.view_actions import fit_to_screen
 
     fit_to_screen(window, had_geometry)  # at most 90% of the screen; clamped later on
-    if args.file or args.session_file:
+    if args.run:  # the learner named the script to run: it runs once the window is up
+        from PySide6.QtCore import QTimer
+
+        from gui.window import run_window
+
+        if window.open_file(args.run):
+            QTimer.singleShot(0, lambda: run_window.start(window))
+    elif args.file or args.session_file:
         window.open_file(args.file or args.session_file)
     elif args.expr is not None or args.expr_file is not None or args.input or args.param:
         try:
@@ -352,6 +363,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         make_parser().error("--step goes with --screenshot or --export")
     if args.lang is not None and not (args.screenshot or args.export or args.export_steps):
         make_parser().error("--lang goes with --screenshot, --export or --export-steps")
+    from gui import run_cli
+
+    problem = run_cli.usage_problem(args)
+    if problem:
+        make_parser().error(problem)
+    if args.run and (args.screenshot or args.export or args.export_steps):
+        return run_cli.render(args)  # the script runs, then the window renders
     if args.export_steps:
         return _export_steps(args)
     if args.screenshot or args.export:

@@ -1,5 +1,6 @@
-"""The iteration selector of a training script (in the Training panel): jump to any
-iteration k of the loop, which then steps from its first step (Ctrl+] and Ctrl+[ too)."""
+"""The iteration selector: jump to any iteration k of a training script's loop, or to pass
+k of a recorded run (each ``backward()`` call), which then steps from its first step
+(Ctrl+] and Ctrl+[ too). The window keeps it in its run bar (gui.window.run_window)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,15 @@ def _blit(panel) -> None:
     canvas.blit(canvas.figure.bbox)
 
 
+def iteration_source(model):
+    """Who numbers the iterations now: the recorded run when one of its passes is chosen
+    (gui.state.run_state), else the training script (gui.state.script_state)."""
+    run = getattr(model, "run", None)
+    if run is not None and run.count and (run.on_screen or run.summary_only is not None):
+        return run
+    return model.script
+
+
 class IterationSelector(QWidget):
     def __init__(self, model, parent=None):
         super().__init__(parent)
@@ -101,8 +111,8 @@ class IterationSelector(QWidget):
         self.count_label = QLabel(objectName="iterationCount")
         self.previous = QToolButton(objectName="previousIterationButton", text="◀")
         self.next = QToolButton(objectName="nextIterationOfLoopButton", text="▶")
-        self.previous.clicked.connect(lambda: model.script.step_iteration(-1))
-        self.next.clicked.connect(lambda: model.script.step_iteration(1))
+        self.previous.clicked.connect(lambda: iteration_source(model).step_iteration(-1))
+        self.next.clicked.connect(lambda: iteration_source(model).step_iteration(1))
         for button in (self.previous, self.next):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QHBoxLayout(self)
@@ -111,11 +121,14 @@ class IterationSelector(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         model.traceReplaced.connect(self.refresh)
+        if getattr(model, "run", None) is not None:
+            model.run.passChanged.connect(self.refresh)
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
-        self.label.setText(self.tr("Iteration"))
+        recorded = iteration_source(self.model) is not self.model.script
+        self.label.setText(self.tr("Pass") if recorded else self.tr("Iteration"))
         self.box.setAccessibleName(self.tr("Iteration of the training loop"))
         self.box.setToolTip(self.tr("Jump to an iteration of the loop: its graph is stepped "
                                     "from the start, with .grad as it is then (Ctrl+] next, "
@@ -125,7 +138,9 @@ class IterationSelector(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        script = self.model.script
+        script = iteration_source(self.model)
+        recorded = script is not self.model.script
+        self.label.setText(self.tr("Pass") if recorded else self.tr("Iteration"))
         count = script.count if script is not None else 0
         self.setVisible(count > 0)
         if not count:
@@ -139,5 +154,6 @@ class IterationSelector(QWidget):
         self.next.setEnabled(script.iteration < count)
 
     def _chosen(self, value: int) -> None:
-        if value != self.model.script.iteration:
-            self.model.script.goto_iteration(value)
+        source = iteration_source(self.model)
+        if value != source.iteration:
+            source.goto_iteration(value)

@@ -3,15 +3,21 @@
 A line printed after the k-th ``backward()`` call (``run.print_rows``) shows once
 iteration k's backward pass has been stepped; the lines printed later are hidden, so
 stepping the loop prints as the script would. The dock opens when a script is loaded.
+
+A script run by Run (gui.state.run_state) makes it a live console while it runs (prints
+stream in, the caption is the progress line); once it ended, the pane shows what the
+script had printed at the step on screen (:meth:`RunState.output_at`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from gui.panels.base import Area, DockSpec, Panel
+
+translate = QCoreApplication.translate
 
 
 def printed_by(run, iteration: int, backward_done: bool) -> list[str]:
@@ -43,15 +49,55 @@ class OutputPanel(Panel, QWidget):
         layout.addWidget(self.text, 1)
         self._run = None
         self._lines: list[str] = []
+        self._recorded: str | None = None  # the recorded run's text now shown
         model.traceReplaced.connect(self._trace_replaced)
         model.stepChanged.connect(self.refresh)
+        runs = getattr(model, "run", None)
+        if runs is not None:
+            runs.started.connect(self._run_started)
+            runs.outputAdded.connect(self._output_added)
+            runs.progressChanged.connect(self._show_progress)
+            runs.finished.connect(self.refresh)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.text.setAccessibleName(self.tr("What the script prints"))
         self.refresh()
 
+    def _recording(self):
+        """The recorded run whose output shows here: running, or its pass (or its end)
+        on screen."""
+        runs = getattr(self.model, "run", None)
+        if runs is None:
+            return None
+        blank = getattr(self.model.trace, "blank", False) and runs.result is not None
+        return runs if runs.is_running() or runs.on_screen or blank else None
+
+    def open_dock(self) -> None:
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget):
+            dock.show()
+            dock.raise_()
+
+    def _run_started(self) -> None:
+        self._recorded = ""
+        self.text.clear()
+        self.open_dock()
+        self._show_progress()
+
+    def _output_added(self, chunk: str) -> None:
+        self.text.appendPlainText(chunk)
+        self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+
+    def _show_progress(self) -> None:
+        runs = self._recording()
+        if runs is not None:
+            self.caption.setText(progress_text(runs))
+
     def _trace_replaced(self) -> None:
+        if self._recording() is not None:
+            self._run = None
+            return self.refresh()
         run = self.model.script.run if self.model.script is not None else None
         if (run is None) != (self._run is None):
             dock = self.parentWidget()
@@ -74,6 +120,10 @@ class OutputPanel(Panel, QWidget):
         return list(self._lines)
 
     def refresh(self, _position: int = 0) -> None:
+        runs = self._recording()
+        if runs is not None:
+            return self._refresh_recorded(runs)
+        self._recorded = None
         run = self._run
         if run is None:
             self._lines = []
@@ -87,3 +137,44 @@ class OutputPanel(Panel, QWidget):
             self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
         self.caption.setText(self.tr("{0} of {1} lines printed so far (iteration {2})").format(
             len(lines), len(run.prints), self.model.script.iteration))
+
+    def _refresh_recorded(self, runs) -> None:
+        """A recorded run: what it had printed at the step on screen, and at its end the
+        traceback (trimmed to the learner's own frames) or the limit that stopped it."""
+        if runs.is_running():
+            return self._show_progress()
+        text = runs.output_at()
+        if text == runs.output_text():
+            error = runs.error_text()
+            if error:
+                text = f"{text}\n{error}" if text and not text.endswith("\n") else text + error
+        if text != self._recorded:
+            self._recorded = text
+            self.text.setPlainText(text)
+            self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+        self._lines = text.splitlines()
+        self._show_progress()
+
+
+def progress_text(runs) -> str:
+    """The progress line: elapsed time, passes recorded so far, the latest loss."""
+    progress = runs.progress()
+    seconds = f"{progress['elapsed']:.1f}"
+    loss = progress.get("loss")
+    if runs.is_running():
+        text = translate("OutputPanel", "Running · {0} s · {1} passes recorded").format(
+            seconds, progress["passes"])
+    elif runs.result is not None and runs.result.status == "stopped":
+        text = translate("OutputPanel", "Stopped after {0} s · {1} passes recorded").format(
+            seconds, progress["passes"])
+    elif runs.result is not None and runs.result.status == "raised":
+        text = translate("OutputPanel", "The script raised after {0} s · {1} passes "
+                                        "recorded").format(seconds, progress["passes"])
+    else:
+        text = translate("OutputPanel", "Ran in {0} s · {1} passes recorded").format(
+            seconds, runs.count or progress["passes"])
+    if loss is not None:
+        text += " · " + translate("OutputPanel", "latest loss {0}").format(f"{loss:.6g}")
+    if runs.stale:
+        text += " · " + translate("OutputPanel", "the text changed since: Run again")
+    return text

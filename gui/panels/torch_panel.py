@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.torch_recorded import recorded, show_recorded
 from gui.panels.torch_script import fill_iterations, script_status
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
@@ -157,6 +158,8 @@ class TorchPanel(Panel, QWidget):
 
     def _reveal(self, _position: int = 0) -> None:
         """Show the lines torch prints and the table rows that the current step has reached."""
+        if (runs := recorded(self)) is not None:
+            return show_recorded(self, runs)  # a recorded pass: what the script printed
         if self._script():
             return  # a script: what torch printed and a ✓ per iteration, all at once
         graph = self.model.trace.graph
@@ -237,6 +240,8 @@ class TorchPanel(Panel, QWidget):
             self._request()
 
     def _on_trace(self) -> None:
+        if (runs := recorded(self)) is not None:
+            return show_recorded(self, runs)  # torch ran in the script: nothing to ask
         if self._script():
             return self._show_script()
         self._script_shown = None  # a script shown again later fills the table again
@@ -289,6 +294,8 @@ class TorchPanel(Panel, QWidget):
         return job
 
     def _request(self) -> None:
+        if (runs := recorded(self)) is not None:
+            return show_recorded(self, runs)
         if self._script():
             return self._show_script()
         self.output.clear()

@@ -143,7 +143,7 @@ class StepperModel(QObject):
         #: the companions (gui.state.training_state, gui.state.quiz_state) import this
         #: module, so whoever makes the model attaches them (gui.state.assemble)
         self.training = None
-        self.quiz = self.script = None
+        self.quiz = self.script = self.run = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
@@ -202,6 +202,8 @@ class StepperModel(QObject):
         return build(program, self.learning_rate, self.accumulated)
 
     def _fits(self, trace: Trace) -> bool:
+        if getattr(trace, "recorded_by", None) is not None or getattr(trace, "blank", False):
+            return True  # a pass a script recorded (gui.state.run_state) is as it ran
         return getattr(trace, "script_run", None) is not None or (
             trace.learning_rate == self.learning_rate
             and _same_values(trace.accumulated, self.accumulated))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu
 
 from core.language import ExpressionError
 from core.session import load_session
+from gui.panels.iteration_selector import iteration_source
 from gui.support import i18n
 from gui.support.resources import example_files
 from gui.support.texts import example_title
@@ -64,11 +65,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # a training script (issue 12): its loop's iterations, each stepped from its start
     ActionSpec("next_iteration_action",
                QT_TRANSLATE_NOOP("MainWindow", "Next iteration of the loop"),
-               lambda w, *_: w.model.script.step_iteration(1), ("Ctrl+]",),
+               lambda w, *_: iteration_source(w.model).step_iteration(1), ("Ctrl+]",),
                "nextIterationAction"),
     ActionSpec("prev_iteration_action",
                QT_TRANSLATE_NOOP("MainWindow", "Previous iteration of the loop"),
-               lambda w, *_: w.model.script.step_iteration(-1), ("Ctrl+[",),
+               lambda w, *_: iteration_source(w.model).step_iteration(-1), ("Ctrl+[",),
                "prevIterationAction"),
     ActionSpec("play_action", QT_TRANSLATE_NOOP("MainWindow", "Play / pause"),
                lambda w, *_: w.model.toggle_play(), ("P",), "playAction"),

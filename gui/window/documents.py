@@ -17,7 +17,7 @@ from core.loop_trace import DrawsNeeded
 from core.reading import read_program
 from core.session import Session, load_session
 from gui.state.model import Program
-from gui.window import lessons, view_actions
+from gui.window import lessons, run_documents, run_window, view_actions
 
 MAX_RECENT = 8
 translate = QCoreApplication.translate
@@ -36,6 +36,7 @@ class DocumentsMixin:
         """Make ``program`` the document (not undoable); raises ExpressionError if it is bad.
 
         A script that draws its numbers (nn.Linear) is opened once the worker drew them."""
+        run_documents.close_document(self)  # a run of the document before stops, its files go
         try:
             self.model.replace_document(program, position)
         except DrawsNeeded:
@@ -59,10 +60,18 @@ class DocumentsMixin:
             self.message_bar.show_message(str(error))
 
     def open_file(self, path: str | Path) -> bool:
-        """Open a session; a bad file leaves everything as it was and says why inline."""
+        """Open a session, or a script (.py: its text in the editor, "Run to record",
+        nothing runs); a bad file leaves everything as it was and says why inline."""
         path = Path(path)
         try:
+            if path.suffix.lower() == ".py":
+                return self._open_python(path)
             session = load_session(path)
+            if run_documents.open_session(self, session, path):  # a script: its recording, or
+                self._add_recent(path)                   # "Run to record"; nothing runs
+                self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(
+                    path.name), 5000)
+                return True
             self.load_program(Program(session.text, dict(session.bindings),
                                       tuple(session.draws)), session.position, session.title, path)
             iteration = session.settings.get("iteration")
@@ -75,6 +84,17 @@ class DocumentsMixin:
                 translate("MainWindow", "Could not open {0}: {1}. Your work is unchanged.").format(
                     path.name, error.message if error.where else str(error)))
             return False
+        self._add_recent(path)
+        self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(path.name), 5000)
+        return True
+
+    def _open_python(self, path: Path) -> bool:
+        """A .py file: a script waits for Run; straight-line code is stepped as today."""
+        text = read_program(path)
+        if run_window.is_script(text):  # what the ast path cannot read waits for Run
+            run_documents.open_script(self, path, text)
+        else:
+            self.load_program(Program(text, {}), 0, path.name)
         self._add_recent(path)
         self.statusBar().showMessage(translate("MainWindow", "Opened {0}").format(path.name), 5000)
         return True
@@ -108,7 +128,9 @@ class DocumentsMixin:
 
     def save_to(self, path: str | Path) -> bool:
         path = Path(path)
-        data = self.model.session(self.title).to_json().encode("utf-8")
+        session = self.model.session(self.title)
+        run_documents.attach_recording(self, session)  # a script's run, as fits the file
+        data = session.to_json().encode("utf-8")
         file = QSaveFile(str(path))
         if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
                 or not file.commit():
@@ -125,6 +147,10 @@ class DocumentsMixin:
 
     def _session_filter(self) -> str:
         return translate("MainWindow", "Backprop Stepper sessions (*.json);;All files (*)")
+
+    def _open_filter(self) -> str:
+        return translate("MainWindow", "Sessions and scripts (*.json *.py);;Backprop Stepper "
+                                       "sessions (*.json);;Python scripts (*.py);;All files (*)")
 
     def save(self) -> bool:
         return self.save_to(self.path) if self.path else self.save_as()
@@ -191,13 +217,36 @@ class DocumentsMixin:
             return
         start = str(self.path.parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open Session"), start,
-                                              self._session_filter())
+                                              self._open_filter())
         if path:
             self.open_file(path)
 
     def _example_triggered(self, path: Path) -> None:
         if self.confirm_discard():
             self.load_example(path)
+
+    # ---- drag and drop: a session or a script dropped on the window opens (runs nothing)
+    @staticmethod
+    def _dropped_file(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() in (".json", ".py") else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        path = self._dropped_file(event)
+        if path is None:
+            return super().dropEvent(event)
+        event.acceptProposedAction()
+        if self.confirm_discard():
+            self.open_file(path)
 
     # ---- recent files
     def _add_recent(self, path: Path) -> None:
@@ -261,6 +310,7 @@ class DocumentsMixin:
         self.model.set_playing(False)
         if self.settings is not None:
             self.save_settings(self.settings)
+        run_documents.close_document(self)  # the script stops, its temporary folder goes
         event.accept()
 
     # ---- settings (only when gui.app gave us a QSettings)

@@ -31,6 +31,7 @@ from gui.panels.explanation import ExplanationView
 from gui.panels.lesson_tables import LessonTables
 from gui.panels.messages import MessageBar
 from gui.panels.output_panel import OutputPanel
+from gui.panels.plots_panel import PlotsPanel
 from gui.panels.quiz_panel import QuizPanel
 from gui.panels.step_bar import StepBar
 from gui.panels.torch_panel import TorchPanel
@@ -38,7 +39,7 @@ from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
-from gui.window import view_actions
+from gui.window import run_window, view_actions
 from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
@@ -52,7 +53,7 @@ translate = QCoreApplication.translate
 PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar", StepBar),
           ("explanation", ExplanationView), ("tables", LessonTables),
           ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel),
-          ("output_panel", OutputPanel))
+          ("output_panel", OutputPanel), ("plots_panel", PlotsPanel))
 
 
 class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
@@ -60,6 +61,8 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
     dialogs (help), keys (routing)."""
 
     firstPainted = Signal()
+    #: a script run by Run ended; the window shows its end (gui.window.run_window)
+    runFinished = Signal()
 
     def __init__(self, settings: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -105,6 +108,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         forward_panel.install(self)  # issue 14: Mode: Forward, Why backwards, What if
         view_actions.install(self)  # Whole graph, Follow the step, graph text size
         self._make_menus()
+        run_window.install(self)  # issue 20: Run, Stop, the Run menu, Preferences
 
         self.model.traceReplaced.connect(self._trace_replaced)
         self.model.stepChanged.connect(self._step_changed)
@@ -323,6 +327,15 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
     def start_torch_check(self) -> None:
         """Run the PyTorch comparison now (normally it starts once the window is painted)."""
         self.torch_panel.start()
+
+    # ---- scripts run as Python (gui.window.run_window, gui.state.run_state)
+    def is_running(self) -> bool:
+        """Whether a script started by Run is still running."""
+        return self.model.run.is_running()
+
+    def run_script(self) -> bool:
+        """Run the script in the editor, as the Run button does (False: nothing started)."""
+        return run_window.run(self)
 
     # ---- look
     def set_dark(self, dark: bool) -> None:

@@ -99,6 +99,7 @@ def set_presentation(window, on: bool) -> None:
                 dock.hide()
         window.explanation_dock.show()
         window.menuBar().setVisible(False)
+        window.run_bar.hide()  # a toolbar: restoreState shows it again on leaving
         window.showFullScreen()
     else:
         window.menuBar().setVisible(True)

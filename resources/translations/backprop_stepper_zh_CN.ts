@@ -676,6 +676,11 @@ loss = mean((w * x - 2) ** 2)</translation>
             <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
             <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
         </message>
+        <message>
+            <source>Torch computed this node and its backward; the app shows torch's numbers and does not invent the rule.</source>
+            <extracomment>core.explain.TEMPLATES['why.torch_rule']; keep the {names}</extracomment>
+            <translation>这个节点及其反向传播由 torch 计算；本应用显示 torch 的数值，不会自行编造规则。</translation>
+        </message>
     </context>
     <context>
         <name>ExplanationView</name>
@@ -960,6 +965,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>迭代</translation>
         </message>
         <message>
+            <source>Pass</source>
+            <translation>反向传播</translation>
+        </message>
+        <message>
             <source>Iteration of the training loop</source>
             <translation>训练循环的迭代</translation>
         </message>
@@ -1216,7 +1225,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Building the graph… ({0} lines)</source>
-            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
+            <extracomment>a script run by Run ended; the window shows its end (gui.window.run_window) every menu, action and dock title, re-set on a language switch</extracomment>
             <translation>正在构建计算图…（{0} 行）</translation>
         </message>
         <message>
@@ -1246,6 +1255,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Backprop Stepper sessions (*.json);;All files (*)</source>
             <translation>Backprop Stepper 会话 (*.json);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Sessions and scripts (*.json *.py);;Backprop Stepper sessions (*.json);;Python scripts (*.py);;All files (*)</source>
+            <translation>会话和脚本 (*.json *.py);;Backprop Stepper 会话 (*.json);;Python 脚本 (*.py);;所有文件 (*)</translation>
         </message>
         <message>
             <source>Save Session</source>
@@ -1339,6 +1352,111 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Next lessons</source>
             <translation>后续课程</translation>
+        </message>
+        <message>
+            <source>Plots</source>
+            <extracomment>at most this many figures are shown (the first ones); the rest are counted</extracomment>
+            <translation>图表</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <source>Preferences…</source>
+            <translation>首选项…</translation>
+        </message>
+        <message>
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Run again</source>
+            <translation>再次运行</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>运行</translation>
+        </message>
+        <message>
+            <source>Run the script as python FILE would, and record what PyTorch did ({0})</source>
+            <translation>像 python FILE 那样运行脚本，并记录 PyTorch 所做的计算（{0}）</translation>
+        </message>
+        <message>
+            <source>Stop the script</source>
+            <translation>停止脚本</translation>
+        </message>
+        <message>
+            <source>There is no script to run.</source>
+            <translation>没有可运行的脚本。</translation>
+        </message>
+        <message>
+            <source>This program is stepped as it is: Apply (Ctrl+Enter) shows it. Run runs scripts, the texts Apply cannot read (def, for, while, if, with, imports).</source>
+            <translation>这个程序可直接单步查看：应用（Ctrl+Enter）即可显示。运行用于脚本，即应用无法读取的文本（def、for、while、if、with、import）。</translation>
+        </message>
+        <message>
+            <source>Run a script</source>
+            <translation>运行脚本</translation>
+        </message>
+        <message>
+            <source>{0} runs as python {0} would, with your permissions: it can read and change your files. Run only scripts you trust.</source>
+            <translation>{0} 将像 python {0} 那样以你的权限运行：它可以读取和修改你的文件。请只运行你信任的脚本。</translation>
+        </message>
+        <message>
+            <source>The script could not start: {0}</source>
+            <translation>脚本无法启动：{0}</translation>
+        </message>
+        <message>
+            <source>The script needs torchvision, which this Python cannot load. Choose a Python for scripts that has torchvision in Run → Preferences.</source>
+            <translation>脚本需要 torchvision，但这个 Python 无法加载它。请在 运行 → 首选项 中选择一个装有 torchvision 的脚本用 Python。</translation>
+        </message>
+        <message>
+            <source>The recording could not be read: {0}</source>
+            <translation>无法读取记录：{0}</translation>
+        </message>
+        <message>
+            <source>The script called no backward(): these are its forward computations, which can be stepped forward. No gradients were asked for.</source>
+            <translation>脚本没有调用 backward()：这些是它的前向计算，可以向前单步查看。脚本没有请求梯度。</translation>
+        </message>
+        <message>
+            <source>Running… its passes show here when it ends.</source>
+            <translation>正在运行… 结束后各次反向传播显示在这里。</translation>
+        </message>
+        <message>
+            <source>Run to record (Ctrl+R)
+
+The script runs as python FILE would; each backward() call is then a pass to step through.</source>
+            <translation>运行以记录（Ctrl+R）
+
+脚本将像 python FILE 那样运行；之后每次 backward() 调用都是一次可单步查看的反向传播。</translation>
+        </message>
+        <message>
+            <source>The script stopped before its first backward(): there is no pass to step.</source>
+            <translation>脚本在第一次 backward() 之前就停止了：没有可单步查看的反向传播。</translation>
+        </message>
+        <message>
+            <source>The script called no backward(): no gradients were asked for, so there is no pass to step.</source>
+            <translation>脚本没有调用 backward()：没有请求梯度，因此没有可单步查看的反向传播。</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1} was kept only as a summary</source>
+            <translation>第 {0} 次（共 {1} 次）反向传播只保留了摘要</translation>
+        </message>
+        <message>
+            <source> (loss {0})</source>
+            <translation>（损失 {0}）</translation>
+        </message>
+        <message>
+            <source>The script draws random numbers without a seed: the new run will differ.</source>
+            <translation>脚本在没有设置种子的情况下抽取随机数：新的运行结果会不同。</translation>
+        </message>
+        <message>
+            <source>Run again, keeping pass {0}</source>
+            <translation>再次运行，保留第 {0} 次反向传播</translation>
+        </message>
+        <message>
+            <source>The recording was not saved: {0}</source>
+            <translation>记录未保存：{0}</translation>
         </message>
     </context>
     <context>
@@ -1602,6 +1720,132 @@ Hint: {1}</source>
             <source>{0} of {1} lines printed so far (iteration {2})</source>
             <translation>到目前为止已打印 {0} / {1} 行（第 {2} 次迭代）</translation>
         </message>
+        <message>
+            <source>Running · {0} s · {1} passes recorded</source>
+            <translation>运行中 · {0} 秒 · 已记录 {1} 次反向传播</translation>
+        </message>
+        <message>
+            <source>Stopped after {0} s · {1} passes recorded</source>
+            <translation>{0} 秒后停止 · 已记录 {1} 次反向传播</translation>
+        </message>
+        <message>
+            <source>The script raised after {0} s · {1} passes recorded</source>
+            <translation>脚本在 {0} 秒后抛出异常 · 已记录 {1} 次反向传播</translation>
+        </message>
+        <message>
+            <source>Ran in {0} s · {1} passes recorded</source>
+            <translation>运行了 {0} 秒 · 已记录 {1} 次反向传播</translation>
+        </message>
+        <message>
+            <source>latest loss {0}</source>
+            <translation>最新损失 {0}</translation>
+        </message>
+        <message>
+            <source>the text changed since: Run again</source>
+            <translation>文本已更改：请再次运行</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassLossPlot</name>
+        <message>
+            <source>pass</source>
+            <translation>反向传播次数</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <source>The loss of every pass</source>
+            <translation>每次反向传播的损失</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlotsPanel</name>
+        <message>
+            <source>The script's plots</source>
+            <translation>脚本的图表</translation>
+        </message>
+        <message>
+            <source>A script's plt.show() figures show here.</source>
+            <translation>脚本中 plt.show() 的图形显示在这里。</translation>
+        </message>
+        <message>
+            <source>The figure the script showed</source>
+            <translation>脚本显示的图</translation>
+        </message>
+        <message>
+            <source>{0} figures the script showed</source>
+            <translation>脚本显示了 {0} 张图</translation>
+        </message>
+        <message>
+            <source>Figure {0}</source>
+            <translation>图 {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreferencesDialog</name>
+        <message>
+            <source>Preferences</source>
+            <extracomment>the interpreter that runs scripts; "" is the app's own the memory limit of a run; half the machine's by default</extracomment>
+            <translation>首选项</translation>
+        </message>
+        <message>
+            <source>This app's own Python (with PyTorch)</source>
+            <translation>本应用自带的 Python（含 PyTorch）</translation>
+        </message>
+        <message>
+            <source>Python for scripts</source>
+            <translation>脚本用 Python</translation>
+        </message>
+        <message>
+            <source>The interpreter that runs your scripts, as python FILE would. It needs torch; choose a virtual environment's python to use its packages (torchvision, say).</source>
+            <translation>运行你的脚本的解释器，如同 python FILE。它需要 torch；选择某个虚拟环境的 python 即可使用其中的包（例如 torchvision）。</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <source> s</source>
+            <translation> 秒</translation>
+        </message>
+        <message>
+            <source>Time limit of a run, in seconds</source>
+            <translation>一次运行的时间上限（秒）</translation>
+        </message>
+        <message>
+            <source> MB</source>
+            <translation> MB</translation>
+        </message>
+        <message>
+            <source>Memory limit of a run, in MB</source>
+            <translation>一次运行的内存上限（MB）</translation>
+        </message>
+        <message>
+            <source>Python for scripts:</source>
+            <translation>脚本用 Python：</translation>
+        </message>
+        <message>
+            <source>Time limit:</source>
+            <translation>时间上限：</translation>
+        </message>
+        <message>
+            <source>Memory limit:</source>
+            <translation>内存上限：</translation>
+        </message>
+        <message>
+            <source>A script runs with your permissions, as python FILE would. It is stopped when it runs longer or uses more memory than this; what it recorded until then can still be stepped.</source>
+            <translation>脚本像 python FILE 一样以你的权限运行。运行时间或内存超过这些上限时它会被停止；在此之前记录的内容仍可单步查看。</translation>
+        </message>
+        <message>
+            <source>Python for scripts: {0} is not found.</source>
+            <translation>脚本用 Python：找不到 {0}。</translation>
+        </message>
+        <message>
+            <source>Python for scripts: {0} cannot be run.</source>
+            <translation>脚本用 Python：{0} 无法运行。</translation>
+        </message>
     </context>
     <context>
         <name>QuizPanel</name>
@@ -1717,6 +1961,38 @@ Hint: {1}</source>
         <message>
             <source>Could not restore the last session: {0}</source>
             <translation>无法恢复上次会话：{0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RunBar</name>
+        <message>
+            <source>Run</source>
+            <translation>运行</translation>
+        </message>
+        <message>
+            <source>Run bar</source>
+            <translation>运行栏</translation>
+        </message>
+        <message>
+            <source>Run status</source>
+            <translation>运行状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>RunState</name>
+        <message>
+            <source>Stopped.</source>
+            <translation>已停止。</translation>
+        </message>
+        <message>
+            <source>… {0} more lines (all of them show when the run ends)</source>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker the editor's text now (the window sets it; by default the text that ran)</extracomment>
+            <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
+        </message>
+        <message>
+            <source>pass {0} was not kept</source>
+            <extracomment>the names the iteration selector and Ctrl+] / Ctrl+[ call (as a training script's)</extracomment>
+            <translation>第 {0} 次反向传播未保留</translation>
         </message>
     </context>
     <context>
@@ -1935,6 +2211,34 @@ Hint: {1}</source>
         <message>
             <source>rounding: ours is exact</source>
             <translation>舍入差异：我们的结果是精确的</translation>
+        </message>
+        <message>
+            <source>The script ran with PyTorch; Run records it.</source>
+            <translation>脚本用 PyTorch 运行；运行会记录它。</translation>
+        </message>
+        <message>
+            <source>Recorded from PyTorch.</source>
+            <translation>记录自 PyTorch。</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1}</source>
+            <translation>第 {0} 次反向传播（共 {1} 次）</translation>
+        </message>
+        <message>
+            <source>The forward ops (no backward() was called)</source>
+            <translation>前向运算（没有调用 backward()）</translation>
+        </message>
+        <message>
+            <source>{0}: our rule differs from PyTorch's gradient at {1} of {2} nodes ✗ ({3})</source>
+            <translation>{0}：我们的规则在 {2} 个节点中的 {1} 个与 PyTorch 的梯度不同 ✗（{3}）</translation>
+        </message>
+        <message>
+            <source>{0}: our rules match PyTorch's gradients ✓ ({1} nodes)</source>
+            <translation>{0}：我们的规则与 PyTorch 的梯度一致 ✓（{1} 个节点）</translation>
+        </message>
+        <message>
+            <source>Torch's own rule (not checked): {0}.</source>
+            <translation>torch 自己的规则（未检查）：{0}。</translation>
         </message>
     </context>
     <context>

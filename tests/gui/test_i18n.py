@@ -74,8 +74,8 @@ def test_switching_to_chinese_and_back_is_live(window, qtbot):
     english = _words(window)
     _switch(window, qtbot, "zh")
     chinese = _words(window)
-    assert chinese["menus"] == ["文件(&F)", "编辑(&E)", "单步(&S)", "示例(&X)", "视图(&V)",
-                                "帮助(&H)"]
+    assert chinese["menus"] == ["文件(&F)", "编辑(&E)", "单步(&S)", "运行(&R)", "示例(&X)",
+                                "视图(&V)", "帮助(&H)"]
     assert chinese["docks"][:4] == ["程序", "PyTorch", "讲解", "课程表格"]
     assert chinese["step label"] == "第 4/9 步 · 局部梯度"
     assert chinese["phase buttons"][:3] == ["前向传播", "局部梯度", "反向传播"]

@@ -1,0 +1,150 @@
+"""``--run FILE`` for the window's renders: ``--screenshot OUT.png --run FILE [--pass K]
+[--step S]``, and ``--export`` / ``--export-steps`` the same way. The script runs as Run
+runs it (a child process, the limits), then the window renders pass K (default: the
+last) at step S (default: its end). Without ``--run`` a render never runs a script.
+
+Exit codes as the headless ``--run``: 2 for bad usage or a step outside the pass, 3
+when the output could not be written, 4 when the script raised or a limit stopped it
+(the render is still written: what was recorded before is on screen), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_SCRIPT = 0, 2, 3, 4
+WINDOW_SIZE = (1400, 900)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--run", metavar="FILE.py",
+                        help="run this script as python FILE would (a child process with "
+                             "real PyTorch), then render or show what it recorded")
+    parser.add_argument("--pass", dest="pass_", type=int, metavar="K",
+                        help="with --run: the pass (backward() call) to show, from 1 "
+                             "(default: the last)")
+    parser.add_argument("--timeout", type=float, metavar="S",
+                        help="with --run: stop the script after S seconds (default 600)")
+    parser.add_argument("--memory", type=int, metavar="MB",
+                        help="with --run: stop the script above MB megabytes "
+                             "(default: half the machine's memory)")
+    parser.add_argument("--python", metavar="PATH",
+                        help="with --run: the Python that runs the script (needs torch)")
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """Why these options cannot go together (None: they can)."""
+    extras = [name for name, value in (("--pass", args.pass_), ("--timeout", args.timeout),
+                                       ("--memory", args.memory), ("--python", args.python))
+              if value is not None]
+    if args.run is None:
+        return f"{extras[0]} goes with --run FILE" if extras else None
+    if args.expr is not None or args.expr_file is not None or args.session_file or args.file:
+        return "--run takes no --expr, --expr-file, --file or session"
+    if args.input or args.param:
+        return "a script takes its values from its own text (no --input or --param)"
+    if args.pass_ is not None and args.pass_ < 1:
+        return "--pass counts from 1"
+    if not Path(args.run).is_file():
+        return f"cannot read {args.run}: no such file"
+    return None
+
+
+def run_in_window(window, args: argparse.Namespace, app) -> int | None:
+    """Run ``args.run`` in ``window`` and wait for its end (None: it ended in time)."""
+    from gui.window import run_window
+
+    runs = window.model.run
+    if args.python:
+        window.run_prefs.python = args.python
+    if args.timeout:
+        window.run_prefs.timeout_s = args.timeout
+    if args.memory:
+        window.run_prefs.memory_mb = args.memory
+    window.open_file(args.run)
+    keep = (args.pass_,) if args.pass_ else ()
+    done: list[bool] = []
+    window.runFinished.connect(lambda: done.append(True))
+    if not run_window.start(window, keep=keep, show=args.pass_):
+        print(f"error: {window.message_bar.text() or 'the script could not start'}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    limit = (args.timeout or window.run_prefs.timeout_s) + 120
+    deadline = time.monotonic() + limit
+    while not done and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if not done:
+        runs.stop()
+        print("error: the script did not end", file=sys.stderr)
+        return EXIT_SCRIPT
+    if args.pass_ and args.pass_ > runs.count and runs.count:
+        print(f"warning: --pass {args.pass_} is past the last pass; showing pass {runs.count}",
+              file=sys.stderr)
+        runs.goto_pass(runs.count, position=-1)
+        while runs.iteration != runs.count and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+    return None
+
+
+def render(args: argparse.Namespace) -> int:
+    """--screenshot / --export / --export-steps with --run."""
+    from gui.app import _application, _folder_missing, _not_written
+
+    target = args.screenshot or args.export or args.export_steps
+    suffix = os.path.splitext(target)[1].lower()
+    allowed = (".gif", ".pdf") if args.export_steps else (".png", ".svg", ".pdf") \
+        if args.export else None
+    if allowed and suffix not in allowed:
+        print(f"error: this output writes {', '.join(allowed)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    app = _application(offscreen=True, lang=args.lang)
+    from gui.window.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    app.processEvents()
+    code = run_in_window(window, args, app)
+    if code is not None:
+        return code
+    model = window.model
+    if args.step is not None:
+        if not 0 <= args.step <= model.length:
+            print(f"error: --step {args.step} is outside 0..{model.length} (this pass has "
+                  f"{model.length} steps)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        model.goto(args.step)
+    app.processEvents()
+    if _folder_missing(target):
+        return _not_written(target, "no folder")
+    try:
+        if args.screenshot:
+            if not window.grab().save(target):
+                return _not_written(target)
+        elif args.export:
+            window.canvas.export_image(target)
+        else:
+            from gui.support import i18n
+            from gui.window.step_export import ExportError, export_steps
+
+            try:
+                export_steps(model.trace, target, lang=args.lang or i18n.current_language())
+            except ExportError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+    except OSError as error:
+        return _not_written(target, error.strerror or str(error))
+    result = model.run.result
+    window.close()
+    if result is not None and result.status != "ok":
+        error = result.error or {}
+        print(f"error: the script stopped: {error.get('type', '')}: "
+              f"{error.get('message', '')}".rstrip(": "), file=sys.stderr)
+        return EXIT_SCRIPT
+    return EXIT_OK

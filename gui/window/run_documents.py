@@ -1,0 +1,78 @@
+"""A script's documents (issue 20 §5): a .py file opened, a session holding a script and
+its recording, the document closed. Nothing here runs a script: opening shows its text
+with "Run to record", or its saved recording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from core.program import Program
+from gui.state.blank_trace import BlankTrace
+from gui.window import run_window
+
+translate = QCoreApplication.translate
+
+
+def open_script(window, path: Path, text: str) -> None:
+    """A script opened from a file: its text in the editor, "Run to record", nothing run."""
+    close_document(window)
+    model = window.model
+    model.set_playing(False)
+    model.set_program(Program(text, {}), position=0, trace=BlankTrace(text))
+    model.undo_stack.clear()
+    model.undo_stack.setClean()
+    window.path, window.script_path, window.title = None, path, path.name
+    window._update_title()
+    window.message_bar.hide()
+
+
+def close_document(window) -> None:
+    """Another document, or the window closes: the run stops, its folder goes."""
+    window.model.run.close_document()
+    window.script_path = None
+    window.pass_notice.hide()
+    run_window.sync(window)
+
+
+def attach_recording(window, session) -> None:
+    """A session of a script keeps its recording (core.record.saved): the output, the
+    passes' summaries, and the kept passes that fit."""
+    try:
+        saved = window.model.run.saved()
+    except (OSError, ValueError) as error:  # the record folder went away: text only
+        window.statusBar().showMessage(translate(
+            "MainWindow", "The recording was not saved: {0}").format(error), 8000)
+        return
+    if saved is not None:
+        session.settings = dict(session.settings, recording=saved)
+
+
+def open_session(window, session, path=None) -> bool:
+    """A session holding a script opens without running anything: its saved recording
+    (validated as a fresh one), else its text with "Run to record". False: not a script."""
+    from core.language import ExpressionError
+    from core.loop_trace import looks_like_script
+    from core.record.recording import RecordError
+
+    saved = session.settings.get("recording")
+    if saved is None and not looks_like_script(session.text):
+        return False
+    close_document(window)
+    model = window.model
+    model.set_playing(False)
+    model.set_program(Program(session.text, {}), position=0, trace=BlankTrace(session.text))
+    model.undo_stack.clear()
+    model.undo_stack.setClean()
+    window.path, window.title = (Path(path) if path else None), session.title
+    window._update_title()
+    if saved is not None:
+        iteration = session.settings.get("iteration")
+        k = iteration if isinstance(iteration, int) and not isinstance(iteration, bool) else 0
+        try:
+            model.run.adopt(session.text, saved, k, session.position or 0)
+        except (RecordError, OSError, ValueError) as error:
+            raise ExpressionError(f"its recording cannot be read: {error}") from None
+    return True
