@@ -409,9 +409,10 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
             for name, text in (("stale", label_text.OUT_OF_DATE),
                                ("hint", label_text.FIT_HINT),
                                ("overview", label_text.OVERVIEW_HINT))}
+        # a plain Text, not a cached raster: its words change with every step (issue 24)
         self._legend.notes["counter"] = self._make_text(
             0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
-            clip_on=False, color=self.colours["fg"], fontweight="bold")
+            clip_on=False, color=self.colours["fg"], fontweight="bold", cls=Text)
         self._legend._widths.clear()
         self._legend.stale = True
 
