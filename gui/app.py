@@ -285,8 +285,6 @@ def _interactive(args: argparse.Namespace) -> int:
     app = _application(offscreen=False)
     from PySide6.QtCore import QSettings
 
-    from core.session import session_from_json
-    from gui.state.model import Program
     from gui.window.main_window import MainWindow
 
     settings = QSettings()
@@ -312,16 +310,7 @@ def _interactive(args: argparse.Namespace) -> int:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
     else:
-        last = settings.value("lastSession", "")
-        if isinstance(last, str) and last:
-            try:
-                session = session_from_json(last, "last session")
-                last_path = str(settings.value("lastPath", "") or "")
-                window.load_program(Program(session.text, dict(session.bindings),
-                                            tuple(session.draws)), session.position, session.title,
-                                    path=Path(last_path) if last_path else None)
-            except ExpressionError:
-                pass  # an unreadable last session: start on the lesson
+        window.reopen_last_session(settings)
     from gui.panels.recovery import install
 
     autosave, _ = install(window)  # offers a killed session's work back, then autosaves

@@ -15,7 +15,7 @@ from core.examples import lesson_title
 from core.language import ExpressionError
 from core.loop_trace import DrawsNeeded
 from core.reading import read_program
-from core.session import Session, load_session
+from core.session import Session, load_session, session_from_json
 from gui.state.model import Program
 from gui.window import lessons, view_actions
 
@@ -49,6 +49,23 @@ class DocumentsMixin:
         self.title = title
         self._update_title()
         self.message_bar.hide()
+
+    def reopen_last_session(self, settings: QSettings) -> bool:
+        """The interactive start: the work of the last session, at its step 0 (the class
+        should not see every gradient before the first step, issue 24); an unreadable
+        one leaves the lesson. True when it was opened."""
+        last = settings.value("lastSession", "")
+        if not isinstance(last, str) or not last:
+            return False
+        try:
+            session = session_from_json(last, "last session")
+            last_path = str(settings.value("lastPath", "") or "")
+            self.load_program(Program(session.text, dict(session.bindings),
+                                      tuple(session.draws)), 0, session.title,
+                              path=Path(last_path) if last_path else None)
+        except ExpressionError:
+            return False
+        return True
 
     def _load_drawn(self, program: Program, position, title: str, path) -> None:
         try:
