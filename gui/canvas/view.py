@@ -82,6 +82,20 @@ class ViewMixin:
             self._set_view(readable, *self._readable_centre(readable))
         self._invalidate()
 
+    def _refit_keeping(self, k: float) -> None:
+        """The same graph again (another iteration): zoom ``k`` while the whole graph
+        fits at it, else the fit; moving between iterations then keeps one zoom, which
+        only ever shrinks to the widest numbers' (issue 24)."""
+        if self.trace is None:
+            return
+        fit = self._fit_k()
+        if min(k, fit) < self.min_text_zoom() * self._ppt():
+            self.fit_view()  # readable around the step, with the hint
+            return
+        self._animation_stop()
+        self.hint = False
+        self._set_view(min(k, fit), *self._centre())
+
     def whole_view(self) -> None:
         """Overview: the whole graph whatever its size (labels of the current step stay)."""
         if self.trace is None:

@@ -21,6 +21,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
+from core.layout import node_keys
 from core.trace import KnownState, Step, Trace
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
@@ -122,7 +123,14 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         if arrays is None or arrays["text_scale"] != self.text_scale:
             arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
-        had_graph = self.trace is not None and len(self.pos) > 0
+        # the same graph again (a value edit, the next iteration of a script) keeps the
+        # view, zoom and all; a new graph is fitted (issue 24)
+        same_graph = (self.trace is not None and len(self.pos) > 0
+                      and len(self.trace.graph.nodes) == len(trace.graph.nodes)
+                      and node_keys(self.trace.graph) == node_keys(trace.graph))
+        # fitted by the canvas (the whole graph, or readable around the step with the hint)
+        old_fitted = same_graph and (self.hint or self._fits(*old_view))
+        old_k = self._k() if same_graph else None
         self._reset_graph()
         self.trace = trace
         for name, value in arrays.items():
@@ -134,7 +142,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._base_extent = self.extent
         self._tangents_after_trace()  # forward mode: its labels, placed after the others
         self._build_legend()
-        if old_view is not None and had_graph and self._fits(*old_view):
+        if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
+            self._refit_keeping(old_k)  # unless wider numbers need a little less
+        elif same_graph:  # zoomed or panned by the learner: left as it was
             self.ax.set_xlim(*old_view[0])
             self.ax.set_ylim(*old_view[1])
         else:

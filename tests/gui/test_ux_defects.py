@@ -3,7 +3,14 @@ keys and clicks, and what the window then shows)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
@@ -157,3 +164,132 @@ def test_the_last_session_reopens_at_step_0(window, qtbot, tmp_path):
     assert window.model.position == 0
     assert window.step_bar.label.text().startswith("step 0 of ")
     assert _gradients_on_the_graph(window) == []
+
+
+# ---- 3. the view fits after Apply
+def _whole_graph_in_view(canvas) -> bool:
+    return canvas._fits(canvas.ax.get_xlim(), canvas.ax.get_ylim())
+
+
+def _readable(canvas) -> bool:
+    """The graph's smallest text is drawn, at least MIN_TEXT_PX (9.5 px) tall."""
+    return canvas.shown_text_at(canvas._k())
+
+
+def test_a_new_graph_is_fitted_after_apply(window, qtbot):
+    canvas = window.canvas
+    canvas.setFocus()
+    for _ in range(6):  # far out: the lesson small in the middle of the canvas
+        qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    zoomed_out = canvas._k()
+    _paste_and_apply(window, qtbot, "w = param(0.5)\nloss = (w * 3 - 1) ** 2\n")
+    assert window.model.program.text.startswith("w = param(0.5)")
+    assert canvas._k() > 2 * zoomed_out
+    assert abs(canvas._k() - canvas._fit_k()) < 1e-9 * canvas._k()  # fitted, as F does
+    assert _whole_graph_in_view(canvas) and not canvas.hint
+    assert _readable(canvas)
+
+
+def test_a_script_applied_after_a_zoom_fills_the_canvas(window, qtbot):
+    from core.reading import read_program
+    from gui.window.lessons import find_example
+
+    canvas = window.canvas
+    canvas.setFocus()
+    for _ in range(6):
+        qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    _paste_and_apply(window, qtbot, read_program(find_example("11-regression-autograd")))
+    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
+    assert _readable(canvas)
+    x0, x1, y0, y1 = canvas.extent
+    width, height = (x1 - x0) * canvas._k(), (y1 - y0) * canvas._k()
+    box = canvas.ax.bbox
+    # the graph spans the canvas one way (not a third of it)
+    assert width >= 0.8 * box.width or height >= 0.8 * box.height or canvas.hint
+
+
+def test_moving_between_iterations_keeps_one_zoom(window, qtbot):
+    canvas = window.canvas
+    assert window.load_example("11-regression-autograd")
+    canvas.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.script.iteration == 5
+    zoom = canvas._k()
+    seen = []
+    for key in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight,
+                Qt.Key.Key_BracketRight, Qt.Key.Key_BracketRight):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        seen.append((window.model.script.iteration, canvas._k()))
+        assert _readable(canvas)
+        assert _whole_graph_in_view(canvas) or canvas.hint  # too wide: readable, with a hint
+        assert canvas.ax.get_xlim()[0] <= canvas.extent[0] + 1e-6  # the inputs not cut off
+    assert [i for i, _ in seen] == [4, 3, 4, 5, 6]
+    assert all(abs(k - zoom) < 1e-9 * zoom for _, k in seen[:4])
+    assert seen[4][1] <= zoom  # iteration 6's numbers may be wider: never larger
+
+
+# ---- 9. titles and the application's names
+def test_the_window_title_names_the_document(window, qtbot, tmp_path):
+    assert window.windowTitle() == "The lesson: linear regression, one sample[*] — Backprop Stepper"
+    assert "Untitled" not in window.windowTitle()
+    window.load_example("11-regression-autograd")
+    assert window.windowTitle().startswith("Linear regression with autograd[*]")
+    window.load_example("05-cs231n-sigmoid-neuron")
+    assert window.windowTitle().startswith("CS231n: a sigmoid neuron[*]")
+    window.set_language("zh")
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("CS231n：一个 sigmoid 神经元[*]"))
+    assert window.windowTitle().endswith(" — Backprop Stepper")
+    window.set_language("en")
+    qtbot.waitUntil(lambda: window.windowTitle().startswith("CS231n: a sigmoid neuron[*]"))
+    assert window.save_to(tmp_path / "my-work.json")
+    assert window.windowTitle().startswith("my-work.json[*]")
+    window.new_session()  # File → New: the lesson again, by its name
+    assert window.windowTitle().startswith("The lesson: linear regression, one sample[*]")
+
+
+def test_the_application_is_named_backprop_stepper(qtbot):
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.app import _application
+
+    _application(offscreen=True, lang="en")
+    assert QGuiApplication.desktopFileName() == "backprop-stepper"
+    assert QCoreApplication.applicationName() == "backprop-stepper"
+    assert QGuiApplication.applicationDisplayName() == "Backprop Stepper"
+    desktop = Path(__file__).resolve().parents[2] / "packaging/linux/backprop-stepper.desktop"
+    assert "StartupWMClass=backprop-stepper" in desktop.read_text().splitlines()
+
+
+WM_PROBE = """
+import subprocess
+from PySide6.QtCore import QTimer
+from gui.app import _application
+app = _application(offscreen=False, lang="en")
+from gui.window.main_window import MainWindow
+window = MainWindow()
+window.show()
+def look():
+    wid = str(int(window.winId()))
+    for prop in ("WM_CLASS", "_NET_WM_NAME"):
+        print(subprocess.run(["xprop", "-id", wid, prop], capture_output=True,
+                             text=True).stdout.strip())
+    app.quit()
+QTimer.singleShot(1500, look)
+app.exec()
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("xvfb-run") and shutil.which("xprop")),
+                    reason="needs Xvfb and xprop (a real X server)")
+def test_the_x11_window_class_and_title_on_a_real_x_server(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run(["xvfb-run", "-a", sys.executable, "-c", WM_PROBE], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert 'WM_CLASS(STRING) = "backprop-stepper", "backprop-stepper"' in done.stdout, \
+        done.stdout + done.stderr
+    assert ('_NET_WM_NAME(UTF8_STRING) = "The lesson: linear regression, one sample — '
+            'Backprop Stepper"') in done.stdout
