@@ -19,6 +19,10 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 2, 3
 LANGUAGES = ("en", "zh")
 WINDOW_SIZE = (1400, 900)
 TORCH_WAIT_MS = 60_000
+#: the application's id: desktop file name, X11 window class, application name
+APP_ID = "backprop-stepper"
+#: where settings were kept before the application name became APP_ID
+SETTINGS_NAMES = ("BackpropStepper", "Backprop Stepper")
 
 
 def _process_age() -> float | None:
@@ -135,14 +139,18 @@ def _application(offscreen: bool, lang: str | None = None):
         os.environ["QT_SCALE_FACTOR"] = "1"
         os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from gui.support.resources import resource
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # argv[0] is the X11 window's instance name (WM_CLASS): the app's, not "main.py"
+    app = QApplication.instance() or QApplication([APP_ID])
     QCoreApplication.setOrganizationName("BackpropStepper")
-    QCoreApplication.setApplicationName("Backprop Stepper")
+    # WM_CLASS's class, the desktop file (packaging/linux), and the name in window lists
+    QCoreApplication.setApplicationName(APP_ID)
+    QGuiApplication.setApplicationDisplayName("Backprop Stepper")
+    QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
     from gui.support import i18n
 
@@ -287,7 +295,7 @@ def _interactive(args: argparse.Namespace) -> int:
 
     from gui.window.main_window import MainWindow
 
-    settings = QSettings()
+    settings = QSettings(*SETTINGS_NAMES)  # the same file as before the rename
     from gui.support import i18n
 
     try:  # View → Language, as chosen last time; by default the system's
@@ -311,10 +319,10 @@ def _interactive(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     else:
         window.reopen_last_session(settings)
-    from gui.panels.recovery import install
+    from gui.panels.recovery import discard_all, install
 
-    autosave, _ = install(window)  # offers a killed session's work back, then autosaves
-    app.aboutToQuit.connect(autosave.discard)
+    install(window)  # offers a killed session's work back, then autosaves
+    app.aboutToQuit.connect(discard_all)  # every window's file, restored ones' too
     window.show()
     return app.exec()
 

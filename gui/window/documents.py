@@ -25,7 +25,12 @@ translate = QCoreApplication.translate
 
 class DocumentsMixin:
     def _update_title(self) -> None:
-        name = self.path.name if self.path else (self.title or translate("MainWindow", "Untitled"))
+        """The document's name: its file's, else the example's or lesson's title (in the
+        language shown), else Untitled."""
+        from gui.support.texts import example_title
+
+        name = self.path.name if self.path else (
+            example_title(self.title) if self.title else translate("MainWindow", "Untitled"))
         self.setWindowTitle(f"{name}[*] — Backprop Stepper")  # a name: the same in Chinese
 
     def is_dirty(self) -> bool:
@@ -117,9 +122,9 @@ class DocumentsMixin:
         return True
 
     def new_session(self) -> None:
-        from core.examples import LESSON_TEXT, lesson_bindings
+        from core.examples import LESSON_TEXT, LESSON_TITLE, lesson_bindings
 
-        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
+        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, LESSON_TITLE)
 
     def save_to(self, path: str | Path) -> bool:
         path = Path(path)
@@ -276,6 +281,9 @@ class DocumentsMixin:
         self.model.set_playing(False)
         if self.settings is not None:
             self.save_settings(self.settings)
+        autosave = getattr(self, "autosave", None)  # gui.panels.recovery (interactive only)
+        if autosave is not None:  # closed on purpose: nothing to offer back next time
+            autosave.discard()
         event.accept()
 
     # ---- settings (only when gui.app gave us a QSettings)

@@ -64,7 +64,9 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.setObjectName("mainWindow")
         self.settings = settings
         self.path: Path | None = None
-        self.title = ""
+        from core.examples import LESSON_TITLE
+
+        self.title = LESSON_TITLE  # the window opens on the lesson, titled by its name
         self.recent: list[str] = []
         self.dark = False
         self.presentation = False
