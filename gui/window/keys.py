@@ -65,6 +65,10 @@ class KeysMixin:
         if action is not None:
             action.trigger()
             return
+        if event.key() == Qt.Key.Key_Escape and self.presentation \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.set_presentation(False)  # no widget wanted the Esc: leave presentation
+            return
         super().keyPressEvent(event)
 
 

@@ -293,3 +293,148 @@ def test_the_x11_window_class_and_title_on_a_real_x_server(tmp_path):
         done.stdout + done.stderr
     assert ('_NET_WM_NAME(UTF8_STRING) = "The lesson: linear regression, one sample — '
             'Backprop Stepper"') in done.stdout
+
+
+# ---- 5. recovery tells the truth
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait(timeout=60)
+    return process.pid
+
+
+def _orphan(folder: Path, text: str, name: str | None = None) -> Path:
+    """A recovery file left by a process that is gone (as a kill -9 leaves it)."""
+    from core.session import Session
+    from gui.state.model import Program, build
+
+    folder.mkdir(parents=True, exist_ok=True)
+    program = Program(text, {})
+    build(program)  # a program that builds
+    path = folder / (name or f"recovery-{_dead_pid()}.json")
+    path.write_text(Session(text, {}, 3).to_json(), encoding="utf-8")
+    return path
+
+
+def _recovery_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("recovery-*.json"))
+
+
+def test_a_clean_quit_leaves_nothing_to_offer(window, qtbot, tmp_path):
+    from gui.panels.recovery import discard_all, install, orphaned_files
+
+    first = _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
+    second = _orphan(tmp_path, "w = param(5.0)\nloss = (w + 1) ** 2\n")
+    _, bar = install(window, tmp_path)
+    bars = window.recovery_bars
+    assert len(bars) == 2
+    for shown in bars:  # the first fills this window, the second opens one of its own
+        qtbot.mouseClick(shown.restore_button, Qt.MouseButton.LeftButton)
+    assert not first.exists() and not second.exists()
+    assert len(window.extra_windows) == 1
+    assert len(_recovery_files(tmp_path)) == 2  # each window's own autosave
+    discard_all()  # what the application runs when it quits
+    assert _recovery_files(tmp_path) == []
+    window.canvas.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # a late signal writes nothing again
+    window.extra_windows[0].model.next()
+    assert _recovery_files(tmp_path) == [] and orphaned_files(tmp_path) == []
+
+
+def test_closing_a_window_removes_its_recovery_file(window, qtbot, tmp_path):
+    from gui.panels.recovery import install
+
+    autosave, _ = install(window, tmp_path)
+    _paste_and_apply(window, qtbot, "w = param(0.5)\nloss = (w * 3 - 1) ** 2\n")
+    assert autosave.path.exists()
+    window.close()  # Discard in the unsaved-changes question, or nothing to ask: closed
+    assert _recovery_files(tmp_path) == []
+
+
+def test_restore_uses_this_window_when_it_holds_no_work(window, qtbot, tmp_path):
+    from gui.panels.recovery import install
+    from gui.state.model import Program
+
+    reopened = "w = param(1.5)\nloss = w ** 2\n"
+    window.load_program(Program(reopened, {}), 0, "")  # the last session, reopened
+    lost = "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n"
+    _orphan(tmp_path, lost)
+    _, bar = install(window, tmp_path)
+    assert window.model.program.text == reopened
+    qtbot.mouseClick(bar.restore_button, Qt.MouseButton.LeftButton)
+    assert window.model.program.text == lost
+    assert window.editor_panel.editor.toPlainText() == lost
+    assert not getattr(window, "extra_windows", [])  # no second, identical window
+
+
+def test_restore_opens_a_window_when_this_one_has_work(window, qtbot, tmp_path):
+    from gui.panels.recovery import install
+
+    _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
+    _, bar = install(window, tmp_path)
+    mine = "w = param(0.5)\nloss = (w - 4) ** 2\n"
+    _paste_and_apply(window, qtbot, mine)
+    qtbot.mouseClick(bar.restore_button, Qt.MouseButton.LeftButton)
+    assert window.model.program.text == mine  # never overwritten
+    assert window.extra_windows[0].model.program.text.startswith("w = param(2.0)")
+
+
+def test_one_banner_per_orphaned_session(window, qtbot, tmp_path):
+    from gui.panels.recovery import install
+
+    text = "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n"
+    copies = [_orphan(tmp_path, text), _orphan(tmp_path, text)]
+    other = _orphan(tmp_path, "w = param(5.0)\nloss = (w + 1) ** 2\n")
+    install(window, tmp_path)
+    shown = [bar for bar in window.recovery_bars if bar.isVisibleTo(window)]
+    assert len(shown) == 2
+    same = next(bar for bar in shown if bar.path in copies)
+    qtbot.mouseClick(same.discard_button, Qt.MouseButton.LeftButton)
+    assert not any(path.exists() for path in copies) and other.exists()
+
+
+def test_recovery_dates_are_in_the_locale_format(window, qtbot, tmp_path):
+    import re
+
+    from PySide6.QtCore import QDateTime, QLocale
+
+    from gui.panels.recovery import install
+    from gui.support import i18n
+
+    i18n.apply_language(i18n.SYSTEM)  # here the system locale is C (LANG=C.UTF-8)
+    path = _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
+    _, bar = install(window, tmp_path)
+    stamp = QDateTime.fromSecsSinceEpoch(int(path.stat().st_mtime))
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    detail = bar.detail.text()
+    assert detail.startswith(english.toString(stamp, QLocale.FormatType.ShortFormat) + " · ")
+    assert not re.match(r"\d{1,2} \d{1,2} \d{4}", detail)  # the C locale's "6 12 2026"
+    assert "/" in detail.split(" · ")[0]
+    for bar in window.recovery_bars:
+        bar.discard()
+    window.set_language("zh")  # a start in Chinese
+    path = _orphan(tmp_path / "zh", "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
+    _, bar = install(window, tmp_path / "zh")
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    stamp = QDateTime.fromSecsSinceEpoch(int(path.stat().st_mtime))
+    assert bar.detail.text().startswith(chinese.toString(stamp, QLocale.FormatType.ShortFormat))
+
+
+# ---- 11. presentation mode: Esc leaves it, and the menus stay reachable
+def test_esc_leaves_presentation_mode_and_a_hint_says_how(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.presentation and not window.menuBar().isVisible()
+    hint = window.statusBar().currentMessage()
+    assert "Esc" in hint and "F11" in hint and "F10" in hint
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F10)  # the menus, while presenting
+    assert window.presentation and window.menuBar().isVisible()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F10)
+    assert not window.menuBar().isVisible()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)  # the canvas has the focus, as usual
+    assert not window.presentation and not window.isFullScreen()
+    assert window.menuBar().isVisible() and window.model.position == 1
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)  # outside presentation: nothing
+    assert not window.presentation
+    rows = dict(window.shortcut_rows())
+    assert rows["Leave presentation mode"] == "Esc"
