@@ -438,3 +438,25 @@ def test_esc_leaves_presentation_mode_and_a_hint_says_how(window, qtbot):
     assert not window.presentation
     rows = dict(window.shortcut_rows())
     assert rows["Leave presentation mode"] == "Esc"
+
+
+# ---- 12. the mode toggle says what it does; the mode shows where the learner looks
+def test_the_mode_toggle_says_what_it_does(window, qtbot):
+    from PySide6.QtWidgets import QToolButton
+
+    button = window.findChild(QToolButton, "forwardModeButton")
+    assert button.text() == "Switch to forward mode"
+    assert "reverse mode" in button.toolTip().lower()
+    assert "forward mode" not in window.step_bar.label.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.forward_panel.forward_mode
+    assert button.text() == "Switch to reverse mode"
+    assert window.step_bar.label.text() == "step 0 of 9 · start · forward mode"
+    qtbot.keyClick(window, Qt.Key.Key_F11)  # the caption under the graph says it too
+    assert window.canvas.counter().endswith("· forward mode")
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not window.forward_panel.forward_mode
+    assert button.text() == "Switch to forward mode"
+    assert window.step_bar.label.text() == "step 0 of 9 · start"
+    assert window.forward_panel.mode_action.text() == "Forward Mode"  # the Step menu's ✓
