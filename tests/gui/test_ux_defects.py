@@ -460,3 +460,42 @@ def test_the_mode_toggle_says_what_it_does(window, qtbot):
     assert button.text() == "Switch to forward mode"
     assert window.step_bar.label.text() == "step 0 of 9 · start"
     assert window.forward_panel.mode_action.text() == "Forward Mode"  # the Step menu's ✓
+
+
+# ---- 15. small things
+def test_the_training_table_selects_one_row_per_iteration(window, qtbot):
+    assert window.load_example("11-regression-autograd")
+    window.show_training()
+    table = window.training_panel.table
+    window.canvas.setFocus()
+    for expected in range(2, 6):
+        qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+        rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
+        assert rows == [expected - 1]  # the iteration on screen, and only it
+        assert table.item(expected - 1, 0).text() == str(expected)
+
+
+def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(window, qtbot):
+    from gui.canvas.blit import _overlap
+    from gui.canvas.scene import _HIGHLIGHT, _LOCAL
+
+    window.resize(1280, 720)
+    assert window.load_example("07-mean-squared-error")
+    canvas = window.canvas
+    canvas.setFocus()
+    checked = 0
+    for _ in range(window.model.length):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+        qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)  # Whole graph
+        canvas.draw()
+        assert not canvas.geometry.show_text  # an overview at this size
+        renderer = canvas.get_renderer()
+        keys = [k for k in canvas._dynamic_keys() if k[0] != _HIGHLIGHT and canvas._visible_now(k)]
+        boxes = [canvas._dynamic_text(k).pixel_extent(renderer) for k in keys]
+        for i, box in enumerate(boxes):
+            assert not any(_overlap(box, other) for other in boxes[i + 1:]), keys
+        current = window.model.current
+        if current.edge is not None:  # the current step's own label is always drawn
+            assert (_LOCAL, canvas.edge_index[current.edge]) in keys
+            checked += 1
+    assert checked >= 3
