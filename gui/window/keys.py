@@ -72,6 +72,12 @@ class KeysMixin:
         super().keyPressEvent(event)
 
 
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt's name
+        """Tab goes through the panels in a reading order (gui.window.accessibility)."""
+        from gui.window.accessibility import move_focus
+
+        return move_focus(self, forward) or super().focusNextPrevChild(forward)
+
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._typing_key(event):
             event.accept()  # the key goes to keyPressEvent, which hands it to the editor

@@ -37,7 +37,7 @@ from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
-from gui.window import view_actions
+from gui.window import accessibility, view_actions
 from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
@@ -112,6 +112,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
 
         self.canvas.set_trace(self.model.trace)
         self.canvas.show_state(self.model.known, self.model.current)
+        accessibility.install(self)  # names, descriptions, Tab order, the canvas in words
         self.set_dark(False)
         self._update_title()
         self.resize(1400, 900)
