@@ -499,3 +499,27 @@ def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(win
             assert (_LOCAL, canvas.edge_index[current.edge]) in keys
             checked += 1
     assert checked >= 3
+
+
+# ---- 14. a gradient not computed yet never shows as a number
+def test_gradients_not_computed_yet_show_as_not_computed(window, qtbot):
+    from core.steps import BackwardStep, ParameterUpdate
+
+    window.model.set_learning_rate(0.1)  # the update phase too
+    trace = window.model.trace
+    window.canvas.setFocus()
+    for position in range(len(trace) + 1):
+        known = window.model.known
+        for step in trace.steps:
+            if not isinstance(step, (BackwardStep, ParameterUpdate)):
+                continue
+            value = window.tables.row_texts(step.index)[2]
+            if step.index > position:
+                assert value == "?", (position, step.equation)
+            else:
+                assert value not in ("?", "")
+        for node in trace.graph.nodes:  # the canvas: a gradient label only once computed
+            shown = window.canvas.node_labels(node.id)["gradient"]
+            assert (shown is not None) == (node.id in known.grads), (position, node.label)
+        qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+    assert window.model.position == len(trace)
