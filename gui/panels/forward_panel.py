@@ -191,9 +191,13 @@ class ForwardPanel(QWidget):
         self._name_mode()
         self._changed()
 
+    def mode_note(self) -> str:
+        """"forward mode" while it is on, else nothing."""
+        return self.tr("forward mode") if self.forward_mode else ""
+
     def _name_mode(self) -> None:
         """The Step menu's checkable entry names the mode; the step bar's button says what
-        a click does, and the step label shows forward mode (issue 24)."""
+        a click does (issue 24)."""
         self.mode_action.setText(self.tr("Forward Mode"))
         now = (self.tr("Now: forward mode (tangents carried from the seed)") if self.forward_mode
                else self.tr("Now: reverse mode (backpropagation)"))
@@ -508,6 +512,7 @@ def install(window) -> ForwardPanel:
     panel._name_mode()
     bar = window.step_bar.layout()
     bar.insertWidget(bar.indexOf(window.step_bar.slider), button)
-    window.step_bar.forward_mode = lambda: panel.forward_mode
-    panel.mode_action.toggled.connect(lambda _on: window.step_bar.refresh())
+    # the mode where the learner reads: the Explanation's heading and the F11 caption
+    window.explanation.heading_note = lambda: panel.mode_note()
+    panel.mode_action.toggled.connect(lambda _on: window.explanation.refresh())
     return panel

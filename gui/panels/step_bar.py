@@ -50,8 +50,6 @@ class StepBar(Panel, QWidget):
         self.setObjectName("stepBar")
         self.model = model
         self.dark = False
-        #: whether forward mode is on (the forward panel sets it): the label then says so
-        self.forward_mode = lambda: False
         self._texts = Retranslator()  # words re-set on a language switch
 
         def tool(name: str, icon: str, tip, slot) -> QToolButton:
@@ -186,10 +184,7 @@ class StepBar(Panel, QWidget):
         self.slider.setTickInterval(1 if n <= 60 else max(1, n // 30))
         self.slider.blockSignals(False)
         phase = model.phase
-        text = self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase))
-        if self.forward_mode():  # where the learner looks (and the F11 caption)
-            text += " · " + self.tr("forward mode")
-        self.label.setText(text)
+        self.label.setText(self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase)))
         colour = phase_colour(phase, self.dark)
         self.label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self._colour_slider()

@@ -98,6 +98,12 @@ def show_menus(window) -> None:
         bar.setVisible(not bar.isVisible())
 
 
+def caption(window) -> str:
+    """The presentation's caption under the graph: the step, and the mode if forward."""
+    note = window.explanation.heading_note()
+    return window.step_bar.label.text() + (f" · {note}" if note else "")
+
+
 def presentation_hint() -> str:
     return QCoreApplication.translate(
         "MainWindow", "Presentation mode: Esc or F11 leaves it; F10 shows the menus.")
@@ -141,7 +147,7 @@ def set_presentation(window, on: bool) -> None:
     # only the explanation's own text grows: a window-wide font change would leave the
     # docks' sizes changed after leaving (restoreState cannot undo new minimum sizes)
     window.explanation.setStyleSheet(PRESENTATION_EXPLANATION if on else "")
-    window.canvas.counter = window.step_bar.label.text if on else None
+    window.canvas.counter = (lambda: caption(window)) if on else None
     set_text_size(window, window.text_size)
     QTimer.singleShot(0, window.canvas.fit_view)
 

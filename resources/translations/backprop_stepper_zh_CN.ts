@@ -733,7 +733,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ExplanationView</name>
         <message>
             <source>Explanation of the current step</source>
-            <extracomment>(step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
+            <extracomment>words after the heading's phase ("forward mode" while it is on: the forward panel sets this), so the mode shows where the learner reads (step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
             <translation>当前步骤的讲解</translation>
         </message>
         <message>
@@ -807,6 +807,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>loss against w, with the tangent line</source>
             <translation>损失随 w 的变化，以及切线</translation>
+        </message>
+        <message>
+            <source>forward mode</source>
+            <translation>前向模式</translation>
         </message>
         <message>
             <source>Forward Mode</source>
@@ -1507,7 +1511,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>StepBar</name>
         <message>
             <source>Reset to the start (Home)</source>
-            <extracomment>whether forward mode is on (the forward panel sets it): the label then says so</extracomment>
             <translation>回到开始（Home）</translation>
         </message>
         <message>
@@ -1545,10 +1548,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>step {0} of {1} · {2}</source>
             <translation>第 {0}/{1} 步 · {2}</translation>
-        </message>
-        <message>
-            <source>forward mode</source>
-            <translation>前向模式</translation>
         </message>
     </context>
     <context>
