@@ -255,7 +255,10 @@ def _describe(path: Path) -> str:
     first = next((line.strip() for line in session.text.splitlines() if line.strip()), "")
     first = first if len(first) <= 40 else first[:39] + "…"
     # the UI language's locale (gui.support.i18n), never the bare C locale's "6 12 2026"
-    when = QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    when = locale.toString(stamp, QLocale.FormatType.ShortFormat)
     return f"{when} · {session.title or first}"
 
 
