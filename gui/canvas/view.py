@@ -74,6 +74,7 @@ class ViewMixin:
         k = self._fit_k()
         readable = self.min_text_zoom() * self._ppt()
         self._animation_stop()
+        self.view_auto = True
         if k >= readable:
             self.hint = False
             self._set_view(k, *self._centre())
@@ -94,6 +95,7 @@ class ViewMixin:
             return
         self._animation_stop()
         self.hint = False
+        self.view_auto = True
         self._set_view(min(k, fit), *self._centre())
 
     def whole_view(self) -> None:
@@ -102,6 +104,7 @@ class ViewMixin:
             return
         self._animation_stop()
         self.hint = False
+        self.view_auto = False  # the learner's overview: another iteration keeps it
         self._set_view(self._fit_k(), *self._centre())
         self._invalidate()
 
@@ -131,6 +134,7 @@ class ViewMixin:
         if not 0.005 < k / self._ppt() < 20:
             return
         self._animation_stop()
+        self.view_auto = False
         self.ax.set_xlim(cx - (cx - x0) / factor, cx + (x1 - cx) / factor)
         self.ax.set_ylim(cy - (cy - y0) / factor, cy + (y1 - cy) / factor)
         self._invalidate()
@@ -140,6 +144,7 @@ class ViewMixin:
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         k = self._k()
         dx, dy = dx_pixels / k, dy_pixels / k
+        self.view_auto = False
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
         self._invalidate()

@@ -102,6 +102,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.least_zoom = 0.0
         #: presentation mode: a function giving the step counter, drawn under the graph
         self.counter = None
+        #: the view is the canvas's own fit (False once the learner zooms or pans)
+        self.view_auto = True
         self._reset_graph()
         self._build_legend()
         self._apply_theme()
@@ -128,8 +130,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         same_graph = (self.trace is not None and len(self.pos) > 0
                       and len(self.trace.graph.nodes) == len(trace.graph.nodes)
                       and node_keys(self.trace.graph) == node_keys(trace.graph))
-        # fitted by the canvas (the whole graph, or readable around the step with the hint)
-        old_fitted = same_graph and (self.hint or self._fits(*old_view))
+        # the view the canvas chose (a fit, or readable around the step with the hint),
+        # not one the learner zoomed or panned
+        old_fitted = same_graph and self.view_auto
         old_k = self._k() if same_graph else None
         self._reset_graph()
         self.trace = trace
