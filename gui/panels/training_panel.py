@@ -298,7 +298,7 @@ class TrainingPanel(Panel, QWidget):
             # Ctrl is held (Ctrl+] moves here), so it grew with every iteration (issue 24)
             index = self.table.model().index(self.model.script.iteration - 1, 0)
             flags = QItemSelectionModel.SelectionFlag
-            self.table.selectionModel().select(index, flags.ClearAndSelect | flags.Rows)
+            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
             self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
         mark_iteration(self, self.model.script.iteration if script else None)
         self._settings_changed()
