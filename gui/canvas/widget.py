@@ -29,6 +29,7 @@ from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.overview import overview_keys
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -399,35 +400,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         return bool(g.in_view[index])
 
     def _overview_keys(self) -> set[tuple[int, int]]:
-        """The labels an overview draws: the current step's own, then its neighbours'
-        where they overlap none already there (at reading size they are larger than the
-        graph's spacing at an overview's zoom, issue 24). Worked out once per step and view."""
-        g = self.geometry
-        stamp = (id(g), self._position, self._current_key,
-                 tuple(len(keys) for keys in self._shown.values()))
-        if getattr(self, "_overview_stamp", None) == stamp:
-            return self._overview_cache
-        kind, current = self._current_key or (None, None)
-        own, others = [], []
-        for layer, keys in self._shown.items():
-            if layer == _HIGHLIGHT:
-                continue
-            focus = self._focus_edges if layer == _LOCAL else self._focus_nodes
-            in_view = g.edge_in_view if layer == _LOCAL else g.in_view
-            for index in sorted(keys & focus):
-                if (layer, index) in self._cut or not in_view[index]:
-                    continue
-                mine = index == current and (kind == "edge") == (layer == _LOCAL)
-                (own if mine else others).append((layer, index))
-        renderer = self.get_renderer()
-        shown, boxes = set(), []
-        for key in own + others:
-            box = self._dynamic_text(key).pixel_extent(renderer)
-            if key in own or not any(_overlaps(box, other) for other in boxes):
-                shown.add(key)
-                boxes.append(box)
-        self._overview_stamp, self._overview_cache = stamp, shown
-        return shown
+        return overview_keys(self)
 
     # ---- theme and legend ----------------------------------------------------------------
 
@@ -467,7 +440,3 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self._texts.clear()
         self._raster_cache.clear()
 
-
-
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
