@@ -331,6 +331,7 @@ def test_a_clean_quit_leaves_nothing_to_offer(window, qtbot, tmp_path):
         qtbot.mouseClick(shown.restore_button, Qt.MouseButton.LeftButton)
     assert not first.exists() and not second.exists()
     assert len(window.extra_windows) == 1
+    qtbot.addWidget(window.extra_windows[0])  # closed after the test, as the user would
     assert len(_recovery_files(tmp_path)) == 2  # each window's own autosave
     discard_all()  # what the application runs when it quits
     assert _recovery_files(tmp_path) == []
@@ -374,6 +375,7 @@ def test_restore_opens_a_window_when_this_one_has_work(window, qtbot, tmp_path):
     mine = "w = param(0.5)\nloss = (w - 4) ** 2\n"
     _paste_and_apply(window, qtbot, mine)
     qtbot.mouseClick(bar.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.addWidget(window.extra_windows[0])  # closed after the test
     assert window.model.program.text == mine  # never overwritten
     assert window.extra_windows[0].model.program.text.startswith("w = param(2.0)")
 
