@@ -7,6 +7,8 @@ import numpy as np
 from core.graph import Binding
 
 LESSON_TEXT = "y_hat = w * x\ns = y_hat - y\nloss = s ** 2\n"
+#: its title (resources/examples/01-lesson.json), which the window's title shows
+LESSON_TITLE = "The lesson: linear regression, one sample"
 
 
 def lesson_bindings() -> dict[str, Binding]:

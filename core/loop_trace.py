@@ -51,6 +51,13 @@ def _num(value) -> str:
     return format_value(as_value(np.asarray(value, dtype=np.float64)))
 
 
+def _arg(value) -> str:
+    """A number after an operator: a negative one in parentheses, ``0.01 · (−30)``, never
+    ``0.01 · −30`` (issue 24)."""
+    text = _num(value)
+    return f"({text})" if text.startswith(("−", "-")) else text
+
+
 class OptimizerStep(ParameterUpdate):
     """One parameter's update as the script made it: ``optimizer.step()`` (SGD, with its
     momentum buffer; Adam, with m, v, m_hat, v_hat) or a hand-written line under no_grad."""
@@ -92,27 +99,29 @@ class OptimizerStep(ParameterUpdate):
         if kind == "manual":
             return [f"{n.get('line', '')}", f"{w}: {before} → {after}  ({w}.grad = {grad})"]
         lr = format_value(self.rule["lr"])
+        g = _arg(n["grad"])  # after an operator: (−30)
         if kind == "sgd":
-            return [f"{w} ← {w} − lr · {w}.grad = {before} − {lr} · {grad} = {after}"]
+            return [f"{w} ← {w} − lr · {w}.grad = {before} − {lr} · {g} = {after}"]
         if kind == "momentum":
             mu = format_value(self.rule["momentum"])
             buffer = _num(n["buffer"])
             if self.rule.get("step", 1) <= 1 or "buffer" not in self.previous:
                 first = f"b ← {w}.grad = {buffer}"
             else:
-                first = f"b ← μ · b + {w}.grad = {mu} · {_num(self.previous['buffer'])} + " \
-                        f"{grad} = {buffer}"
-            return [first, f"{w} ← {w} − lr · b = {before} − {lr} · {buffer} = {after}"]
+                first = f"b ← μ · b + {w}.grad = {mu} · {_arg(self.previous['buffer'])} + " \
+                        f"{g} = {buffer}"
+            return [first, f"{w} ← {w} − lr · b = {before} − {lr} · {_arg(n['buffer'])} = "
+                           f"{after}"]
         beta1, beta2 = (format_value(b) for b in self.rule["betas"])
         t, eps = int(self.rule["step"]), format_value(self.rule["eps"])
         return [
-            f"m ← β₁ · m + (1 − β₁) · g = {beta1} · {_num(self._earlier('m'))} + "
-            f"(1 − {beta1}) · {grad} = {_num(n['m'])}",
-            f"v ← β₂ · v + (1 − β₂) · g² = {beta2} · {_num(self._earlier('v'))} + "
-            f"(1 − {beta2}) · {grad}² = {_num(n['v'])}",
+            f"m ← β₁ · m + (1 − β₁) · g = {beta1} · {_arg(self._earlier('m'))} + "
+            f"(1 − {beta1}) · {g} = {_num(n['m'])}",
+            f"v ← β₂ · v + (1 − β₂) · g² = {beta2} · {_arg(self._earlier('v'))} + "
+            f"(1 − {beta2}) · {g}² = {_num(n['v'])}",
             f"m_hat = m / (1 − β₁^{t}) = {_num(n['m_hat'])}",
             f"v_hat = v / (1 − β₂^{t}) = {_num(n['v_hat'])}",
-            f"{w} ← {w} − lr · m_hat / (√v_hat + ε) = {before} − {lr} · {_num(n['m_hat'])} / "
+            f"{w} ← {w} − lr · m_hat / (√v_hat + ε) = {before} − {lr} · {_arg(n['m_hat'])} / "
             f"(√{_num(n['v_hat'])} + {eps}) = {after}",
         ]
 

@@ -20,6 +20,10 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 2, 3
 LANGUAGES = ("en", "zh")
 WINDOW_SIZE = (1400, 900)
 TORCH_WAIT_MS = 60_000
+#: the application's id: desktop file name, X11 window class, application name
+APP_ID = "backprop-stepper"
+#: where settings were kept before the application name became APP_ID
+SETTINGS_NAMES = ("BackpropStepper", "Backprop Stepper")
 
 
 def _process_age() -> float | None:
@@ -147,14 +151,18 @@ def _application(offscreen: bool, lang: str | None = None):
         os.environ["QT_SCALE_FACTOR"] = "1"
         os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from gui.support.resources import resource
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # argv[0] is the X11 window's instance name (WM_CLASS): the app's, not "main.py"
+    app = QApplication.instance() or QApplication([APP_ID])
     QCoreApplication.setOrganizationName("BackpropStepper")
-    QCoreApplication.setApplicationName("Backprop Stepper")
+    # WM_CLASS's class, the desktop file (packaging/linux), and the name in window lists
+    QCoreApplication.setApplicationName(APP_ID)
+    QGuiApplication.setApplicationDisplayName("Backprop Stepper")
+    QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
     from gui.support import i18n
 
@@ -297,11 +305,9 @@ def _interactive(args: argparse.Namespace) -> int:
     app = _application(offscreen=False)
     from PySide6.QtCore import QSettings
 
-    from core.session import session_from_json
-    from gui.state.model import Program
     from gui.window.main_window import MainWindow
 
-    settings = QSettings()
+    settings = QSettings(*SETTINGS_NAMES)  # the same file as before the rename
     from gui.support import i18n
 
     try:  # View → Language, as chosen last time; by default the system's
@@ -331,20 +337,11 @@ def _interactive(args: argparse.Namespace) -> int:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
     else:
-        last = settings.value("lastSession", "")
-        if isinstance(last, str) and last:
-            try:
-                session = session_from_json(last, "last session")
-                last_path = str(settings.value("lastPath", "") or "")
-                window.load_program(Program(session.text, dict(session.bindings),
-                                            tuple(session.draws)), session.position, session.title,
-                                    path=Path(last_path) if last_path else None)
-            except ExpressionError:
-                pass  # an unreadable last session: start on the lesson
-    from gui.panels.recovery import install
+        window.reopen_last_session(settings)
+    from gui.panels.recovery import discard_all, install
 
-    autosave, _ = install(window)  # offers a killed session's work back, then autosaves
-    app.aboutToQuit.connect(autosave.discard)
+    install(window)  # offers a killed session's work back, then autosaves
+    app.aboutToQuit.connect(discard_all)  # every window's file, restored ones' too
     window.show()
     return app.exec()
 

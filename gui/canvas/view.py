@@ -74,6 +74,7 @@ class ViewMixin:
         k = self._fit_k()
         readable = self.min_text_zoom() * self._ppt()
         self._animation_stop()
+        self.view_auto = True
         if k >= readable:
             self.hint = False
             self._set_view(k, *self._centre())
@@ -82,12 +83,28 @@ class ViewMixin:
             self._set_view(readable, *self._readable_centre(readable))
         self._invalidate()
 
+    def _refit_keeping(self, k: float) -> None:
+        """The same graph again (another iteration): zoom ``k`` while the whole graph
+        fits at it, else the fit; moving between iterations then keeps one zoom, which
+        only ever shrinks to the widest numbers' (issue 24)."""
+        if self.trace is None:
+            return
+        fit = self._fit_k()
+        if min(k, fit) < self.min_text_zoom() * self._ppt():
+            self.fit_view()  # readable around the step, with the hint
+            return
+        self._animation_stop()
+        self.hint = False
+        self.view_auto = True
+        self._set_view(min(k, fit), *self._centre())
+
     def whole_view(self) -> None:
         """Overview: the whole graph whatever its size (labels of the current step stay)."""
         if self.trace is None:
             return
         self._animation_stop()
         self.hint = False
+        self.view_auto = False  # the learner's overview: another iteration keeps it
         self._set_view(self._fit_k(), *self._centre())
         self._invalidate()
 
@@ -117,6 +134,7 @@ class ViewMixin:
         if not 0.005 < k / self._ppt() < 20:
             return
         self._animation_stop()
+        self.view_auto = False
         self.ax.set_xlim(cx - (cx - x0) / factor, cx + (x1 - cx) / factor)
         self.ax.set_ylim(cy - (cy - y0) / factor, cy + (y1 - cy) / factor)
         self._invalidate()
@@ -126,6 +144,7 @@ class ViewMixin:
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         k = self._k()
         dx, dy = dx_pixels / k, dy_pixels / k
+        self.view_auto = False
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
         if not self._scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels

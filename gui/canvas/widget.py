@@ -22,6 +22,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
+from core.layout import node_keys
 from core.trace import KnownState, Step, Trace
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
@@ -31,6 +32,7 @@ from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.pan import PanMixin
 from gui.canvas.prefetch import PrefetchMixin
+from gui.canvas.overview import overview_keys
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -104,6 +106,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self.least_zoom = 0.0
         #: presentation mode: a function giving the step counter, drawn under the graph
         self.counter = None
+        #: the view is the canvas's own fit (False once the learner zooms or pans)
+        self.view_auto = True
         self._reset_graph()
         self._apply_theme()  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
@@ -124,7 +128,15 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         if arrays is None or arrays["text_scale"] != self.text_scale:
             arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
-        had_graph = self.trace is not None and len(self.pos) > 0
+        # the same graph again (a value edit, the next iteration of a script) keeps the
+        # view, zoom and all; a new graph is fitted (issue 24)
+        same_graph = (self.trace is not None and len(self.pos) > 0
+                      and len(self.trace.graph.nodes) == len(trace.graph.nodes)
+                      and node_keys(self.trace.graph) == node_keys(trace.graph))
+        # the view the canvas chose (a fit, or readable around the step with the hint),
+        # not one the learner zoomed or panned
+        old_fitted = same_graph and self.view_auto
+        old_k = self._k() if same_graph else None
         self._reset_graph()
         self.trace = trace
         for name, value in arrays.items():
@@ -136,7 +148,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self._base_extent = self.extent
         self._tangents_after_trace()  # forward mode: its labels, placed after the others
         self._build_legend()
-        if old_view is not None and had_graph and self._fits(*old_view):
+        if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
+            self._refit_keeping(old_k)  # unless wider numbers need a little less
+        elif same_graph:  # zoomed or panned by the learner: left as it was
             self.ax.set_xlim(*old_view[0])
             self.ax.set_ylim(*old_view[1])
         else:
@@ -388,12 +402,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         if key in self._cut:
             return False
         if not g.show_text:  # an overview: the current step and its neighbours only
-            focus = self._focus_edges if layer == _LOCAL else self._focus_nodes
-            if index not in focus:
-                return False
+            return key in self._overview_keys()
         if layer == _LOCAL:
             return bool(g.edge_in_view[index])
         return bool(g.in_view[index])
+
+    def _overview_keys(self) -> set[tuple[int, int]]:
+        return overview_keys(self)
 
     # ---- theme and legend ----------------------------------------------------------------
 
@@ -417,9 +432,10 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             for name, text in (("stale", label_text.OUT_OF_DATE),
                                ("hint", label_text.FIT_HINT),
                                ("overview", label_text.OVERVIEW_HINT))}
+        # a plain Text, not a cached raster: its words change with every step (issue 24)
         self._legend.notes["counter"] = self._make_text(
             0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
-            clip_on=False, color=self.colours["fg"], fontweight="bold")
+            clip_on=False, color=self.colours["fg"], fontweight="bold", cls=Text)
         self._legend._widths.clear()
         self._legend.stale = True
 

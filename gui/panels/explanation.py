@@ -35,6 +35,9 @@ class ExplanationView(Panel, QTextBrowser):
         self.setAccessibleName(self.tr("Explanation of the current step"))
         self.model = model
         self.dark = False
+        #: words after the heading's phase ("forward mode" while it is on: the forward
+        #: panel sets this), so the mode shows where the learner reads
+        self.heading_note = lambda: ""
         #: (step index, entry index) of the gradient entry spelled out, if any
         self.expanded: tuple[int, tuple[int, ...]] | None = None
         #: the step index whose explicit Jacobian is shown, if any
@@ -150,6 +153,8 @@ class ExplanationView(Panel, QTextBrowser):
         colour = phase_colour(phase, self.dark)
         heading = self.tr("Step {0} of {1} · {2}").format(model.position, model.length,
                                                           phase_title(phase))
+        if self.heading_note():
+            heading += " · " + self.heading_note()
         parts = [f'<p style="color:{colour}; font-weight:600">{escape(heading)}</p>']
         if step is None:
             graph = model.trace.graph

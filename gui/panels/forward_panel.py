@@ -1,6 +1,6 @@
 """Forward mode beside reverse mode: the walk, "Why backwards", and a What-if slider.
 
-The panel is its own dock (the window places it). Mode: Forward (``mode_action``)
+The panel is its own dock (the window places it). Forward Mode (``mode_action``)
 shows forward mode's walk for the input picked in ``forwardWrt``: the seed, then per
 node its value and its tangent ∂node/∂w (:mod:`core.forward`). "Why backwards" counts
 the passes each mode needs and shows that both give the same ∂loss/∂w. The What-if
@@ -162,9 +162,7 @@ class ForwardPanel(QWidget):
     # ---- words
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Why backwards"))
-        self.mode_action.setText(self.tr("Mode: Forward"))
-        self.mode_action.setToolTip(self.tr("Switch between reverse mode (backpropagation) "
-                                            "and forward mode"))
+        self._name_mode()
         self.wrt_label.setText(self.tr("Seed ∂w/∂w = 1 for w ="))
         self.tabs.setTabText(0, self.tr("Forward mode"))
         self.tabs.setTabText(1, self.tr("What if"))
@@ -190,8 +188,27 @@ class ForwardPanel(QWidget):
         return self.mode_action.isChecked()
 
     def _mode_toggled(self, on: bool) -> None:
-        self.mode_action.setText(self.tr("Mode: Forward") if on else self.tr("Mode: Reverse"))
+        self._name_mode()
         self._changed()
+
+    def mode_note(self) -> str:
+        """"forward mode" while it is on, else nothing."""
+        return self.tr("forward mode") if self.forward_mode else ""
+
+    def _name_mode(self) -> None:
+        """The Step menu's checkable entry names the mode; the step bar's button says what
+        a click does (issue 24)."""
+        self.mode_action.setText(self.tr("Forward Mode"))
+        now = (self.tr("Now: forward mode (tangents carried from the seed)") if self.forward_mode
+               else self.tr("Now: reverse mode (backpropagation)"))
+        self.mode_action.setToolTip(now)
+        button = getattr(self, "mode_button", None)
+        if button is not None:
+            button.setText(self.tr("Switch to reverse mode") if self.forward_mode
+                           else self.tr("Switch to forward mode"))
+            button.setToolTip(now + " (Ctrl+Shift+M)")
+            button.setAccessibleName(button.text())
+            button.setAccessibleDescription(now)
 
     def _changed(self) -> None:
         """A new walk: our numbers at once, torch's when forward mode is on."""
@@ -301,7 +318,7 @@ class ForwardPanel(QWidget):
         if self._request_id is not None:
             status = self.tr("PyTorch forward_ad: checking…")
         elif answer is None:
-            status = self.tr("PyTorch forward_ad: turn on Mode: Forward to check")
+            status = self.tr("PyTorch forward_ad: switch to forward mode to check")
         elif not answer.get("available"):
             status = self.tr("PyTorch forward_ad: not available ({0})").format(
                 answer.get("error") or "")
@@ -487,9 +504,15 @@ def install(window) -> ForwardPanel:
     panel.mode_action.toggled.connect(toggled)
     from PySide6.QtWidgets import QToolButton  # noqa: PLC0415
 
+    # not the action's own button: a checked "Switch to …" would read as its opposite
     button = QToolButton(objectName="forwardModeButton")
-    button.setDefaultAction(panel.mode_action)
+    button.clicked.connect(panel.mode_action.toggle)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    panel.mode_button = button
+    panel._name_mode()
     bar = window.step_bar.layout()
     bar.insertWidget(bar.indexOf(window.step_bar.slider), button)
+    # the mode where the learner reads: the Explanation's heading and the F11 caption
+    window.explanation.heading_note = lambda: panel.mode_note()
+    panel.mode_action.toggled.connect(lambda _on: window.explanation.refresh())
     return panel

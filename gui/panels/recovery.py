@@ -9,8 +9,10 @@ them, newest first, in bars above the graph (never a modal dialog).
 
 A left-behind file is deleted only once its work is restored (after this window has
 saved it under its own name), or explicitly discarded: never because another one is
-newer, and never by a start that is itself killed before anyone clicks. A second
-restore opens a second window, so restoring one never overwrites another.
+newer, and never by a start that is itself killed before anyone clicks. Restore uses
+this window while it holds no work of its own; a second restore opens a second window,
+so restoring one never overwrites another. Copies of the same work get one bar, and a
+clean exit (a window closed, the application quit) removes every file of this process.
 """
 
 from __future__ import annotations
@@ -30,9 +32,14 @@ PREFIX = "recovery-"
 TYPING_DELAY_MS = 300
 
 
+#: the folder under the user's data folder (the application's folder by its old name,
+#: kept when the application name became ``backprop-stepper``)
+DATA_FOLDER = ("BackpropStepper", "Backprop Stepper")
+
+
 def recovery_dir() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".backprop-stepper")
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base).joinpath(*DATA_FOLDER) if base else Path.home() / ".backprop-stepper"
 
 
 def _alive(pid: int) -> bool:
@@ -88,6 +95,8 @@ class Autosave(QObject):
 
     #: recovery files this process's windows write
     claimed: set[Path] = set()
+    #: the autosaves still writing (discard_all ends them at a clean exit)
+    running: set[Autosave] = set()
 
     def __init__(self, window, directory: Path | None = None):
         super().__init__(window)
@@ -95,7 +104,9 @@ class Autosave(QObject):
         self.directory = directory or recovery_dir()
         self.path = _own_path(self.directory)
         Autosave.claimed.add(self.path)
+        Autosave.running.add(self)
         self.written = False
+        self.closed = False  # a clean exit: nothing is written any more
         self._pristine = self._is_lesson()
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
         self._typing.timeout.connect(self.save)
@@ -119,6 +130,8 @@ class Autosave(QObject):
 
     def save(self) -> bool:
         """Write the session now; True once it is on disk."""
+        if self.closed:  # after a clean exit a late signal must not leave a file behind
+            return False
         if self._pristine and not self.written:
             if self._is_lesson():
                 return False
@@ -131,6 +144,8 @@ class Autosave(QObject):
 
     def write(self, session: Session) -> bool:
         """Put ``session`` in this window's recovery file (atomically); True when done."""
+        if self.closed:
+            return False
         self._pristine = False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -145,19 +160,35 @@ class Autosave(QObject):
 
     def discard(self) -> None:
         """A clean exit (the work was saved, or its closing confirmed): nothing to recover."""
-        self._typing.stop()
+        self.closed = True
+        try:
+            self._typing.stop()
+        except RuntimeError:  # its window is gone already (Qt deleted the timer with it)
+            pass
         self.path.unlink(missing_ok=True)
         Autosave.claimed.discard(self.path)
+        Autosave.running.discard(self)
+
+
+def discard_all() -> None:
+    """The application quits cleanly: every window's recovery file goes (a restored
+    session's second window too), so the next start offers nothing (issue 24)."""
+    for autosave in list(Autosave.running):
+        autosave.discard()
 
 
 class RecoveryBar(Panel, QFrame):
-    """'Your last session ended unexpectedly. Restore it?' with Restore / Discard."""
+    """'Your last session ended unexpectedly. Restore it?' with Restore / Discard.
 
-    def __init__(self, window, path: Path):
+    ``path`` is the newest file of the session; ``copies`` the older files holding the
+    very same work (one bar for them all: restoring or discarding it ends every copy)."""
+
+    def __init__(self, window, path: Path, copies: tuple[Path, ...] = ()):
         super().__init__(window)
         self.setObjectName("recoveryBar")
         self.window = window
         self.path = path
+        self.copies = tuple(copies)
         self.label = QLabel(objectName="recoveryText", wordWrap=True)
         self.detail = QLabel(_describe(path), objectName="recoveryDetail")
         self.restore_button = QPushButton(objectName="recoveryRestore")
@@ -193,18 +224,23 @@ class RecoveryBar(Panel, QFrame):
         target = self.window if _holds_no_work(self.window) else _new_window(self.window)
         target.load_program(Program(session.text, dict(session.bindings), tuple(session.draws)),
                             session.position, session.title)
+        target.holds_restored_work = True  # a second restore goes to a window of its own
         draft = session.settings.get("draft")
         if isinstance(draft, str):
             target.editor_panel.editor.setPlainText(draft)
         autosave = getattr(target, "autosave", None)
         if autosave is not None and autosave.write(session):  # the work is safe twice over
-            self.path.unlink(missing_ok=True)
+            self._forget()
         self.hide()
         return True
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        self._forget()
         self.hide()
+
+    def _forget(self) -> None:
+        for path in (self.path, *self.copies):
+            path.unlink(missing_ok=True)
 
 
 def _describe(path: Path) -> str:
@@ -218,13 +254,48 @@ def _describe(path: Path) -> str:
         return ""
     first = next((line.strip() for line in session.text.splitlines() if line.strip()), "")
     first = first if len(first) <= 40 else first[:39] + "…"
-    when = QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    # the UI language's locale (gui.support.i18n), never the bare C locale's "6 12 2026"
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    when = locale.toString(stamp, QLocale.FormatType.ShortFormat)
     return f"{when} · {session.title or first}"
 
 
+def _work_of(path: Path) -> str | None:
+    """What a recovery file holds, to find copies of one session (None: unreadable)."""
+    try:
+        data = load_session(path).to_dict()
+    except ExpressionError:
+        return None
+    data.pop("position", None)
+    settings = data.get("settings") or {}
+    return repr((data.get("text"), data.get("variables"), data.get("draws"),
+                 settings.get("draft")))
+
+
+def _sessions(orphans: list[Path]) -> list[tuple[Path, tuple[Path, ...]]]:
+    """The orphaned files by session, newest first: (newest file, older copies)."""
+    groups: dict[str, list[Path]] = {}
+    order: list[tuple[Path, list[Path]]] = []
+    for path in orphans:
+        key = _work_of(path)
+        if key is None or key not in groups:
+            copies: list[Path] = []
+            if key is not None:
+                groups[key] = copies
+            order.append((path, copies))
+        else:
+            groups[key].append(path)
+    return [(path, tuple(copies)) for path, copies in order]
+
+
 def _holds_no_work(window) -> bool:
-    autosave = getattr(window, "autosave", None)
-    return autosave is not None and not autosave.written and autosave._is_lesson()
+    """Nothing of this run's own is in the window yet (the lesson, or the last session
+    reopened as it was): a restore may take the window's place instead of a second one."""
+    if getattr(window, "holds_restored_work", False) or window.is_dirty():
+        return False
+    return window.editor_panel.editor.toPlainText() == window.model.program.text
 
 
 def _new_window(window):
@@ -251,8 +322,8 @@ def install(window, directory: Path | None = None) -> tuple[Autosave, RecoveryBa
     directory = directory or recovery_dir()
     orphans = orphaned_files(directory)
     bars = []
-    for position, path in enumerate(orphans[:MAX_OFFERED]):
-        bar = RecoveryBar(window, path)
+    for position, (path, copies) in enumerate(_sessions(orphans)[:MAX_OFFERED]):
+        bar = RecoveryBar(window, path, copies)
         window.centralWidget().layout().insertWidget(position, bar)
         bar.show()  # a layout shows a new child of a visible window only later
         bars.append(bar)

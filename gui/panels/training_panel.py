@@ -16,7 +16,7 @@ import gui.support.matplotlib_setup as matplotlib_setup  # before any other matp
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -119,6 +119,7 @@ class TrainingPanel(Panel, QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -292,7 +293,11 @@ class TrainingPanel(Panel, QWidget):
         for widget in self._own:
             widget.setVisible(not script)
         if script:
-            self.table.selectRow(self.model.script.iteration - 1)
+            # the one row on screen: not selectRow, which adds to the selection while
+            # Ctrl is held (Ctrl+] moves here), so it grew with every iteration (issue 24)
+            index = self.table.model().index(self.model.script.iteration - 1, 0)
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
             self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
         mark_iteration(self, self.model.script.iteration if script else None)
         self._settings_changed()

@@ -473,16 +473,21 @@ class StepperModel(QObject):
 
 
 class ProgramCommand(QUndoCommand):
-    """Swap one program for another; both traces are kept so undo/redo cost nothing."""
+    """Swap one program for another; both traces are kept so undo/redo cost nothing.
+
+    A new text (Apply, or undoing one) starts at step 0: a position of the old program
+    would show the new one's gradients before the learner stepped to them (issue 24). A
+    value or role edit keeps the position, to see what the change did there."""
 
     def __init__(self, model: StepperModel, after: Program, after_trace: Trace, text: str):
         super().__init__(text)
         self.model = model
         self.before, self.before_trace = model.program, model.trace
         self.after, self.after_trace = after, after_trace
+        self.position = 0 if self.before.text != self.after.text else None
 
     def redo(self) -> None:
-        self.model.set_program(self.after, trace=self.after_trace)
+        self.model.set_program(self.after, position=self.position, trace=self.after_trace)
 
     def undo(self) -> None:
-        self.model.set_program(self.before, trace=self.before_trace)
+        self.model.set_program(self.before, position=self.position, trace=self.before_trace)

@@ -91,9 +91,11 @@ def apply_language(choice: str | None = SYSTEM) -> str:
 
         fonts.use_cjk()
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    else:
+    else:  # the bare C locale (LANG=C) would write dates as "6 12 2026 03:55": English
+        system = QLocale.system()
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-                           if choice == "en" else QLocale.system())
+                           if choice == "en" or system.language() == QLocale.Language.C
+                           else system)
     _state["choice"], _state["language"] = choice, language
     return language
 

@@ -23,6 +23,7 @@ class DialogsMixin:
                              for s in action.shortcuts())
             if keys:
                 rows.append((action.text().replace("&", ""), keys))
+        rows.append((translate("MainWindow", "Leave presentation mode"), "Esc"))
         rows.append((translate("MainWindow",
                                "Move the cursor while typing in the program or a cell"),
                      translate("MainWindow", "arrows (they do not step then)")))

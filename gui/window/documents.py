@@ -15,7 +15,7 @@ from core.examples import lesson_title
 from core.language import ExpressionError
 from core.loop_trace import DrawsNeeded
 from core.reading import read_program
-from core.session import Session, load_session
+from core.session import Session, load_session, session_from_json
 from gui.state.model import Program
 from gui.window import lessons, run_documents, run_window, view_actions
 
@@ -25,7 +25,12 @@ translate = QCoreApplication.translate
 
 class DocumentsMixin:
     def _update_title(self) -> None:
-        name = self.path.name if self.path else (self.title or translate("MainWindow", "Untitled"))
+        """The document's name: its file's, else the example's or lesson's title (in the
+        language shown), else Untitled."""
+        from gui.support.texts import example_title
+
+        name = self.path.name if self.path else (
+            example_title(self.title) if self.title else translate("MainWindow", "Untitled"))
         self.setWindowTitle(f"{name}[*] — Backprop Stepper")  # a name: the same in Chinese
 
     def is_dirty(self) -> bool:
@@ -50,6 +55,23 @@ class DocumentsMixin:
         self.title = title
         self._update_title()
         self.message_bar.hide()
+
+    def reopen_last_session(self, settings: QSettings) -> bool:
+        """The interactive start: the work of the last session, at its step 0 (the class
+        should not see every gradient before the first step, issue 24); an unreadable
+        one leaves the lesson. True when it was opened."""
+        last = settings.value("lastSession", "")
+        if not isinstance(last, str) or not last:
+            return False
+        try:
+            session = session_from_json(last, "last session")
+            last_path = str(settings.value("lastPath", "") or "")
+            self.load_program(Program(session.text, dict(session.bindings),
+                                      tuple(session.draws)), 0, session.title,
+                              path=Path(last_path) if last_path else None)
+        except ExpressionError:
+            return False
+        return True
 
     def _load_drawn(self, program: Program, position, title: str, path) -> None:
         try:
@@ -122,9 +144,9 @@ class DocumentsMixin:
         return True
 
     def new_session(self) -> None:
-        from core.examples import LESSON_TEXT, lesson_bindings
+        from core.examples import LESSON_TEXT, LESSON_TITLE, lesson_bindings
 
-        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
+        self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, LESSON_TITLE)
 
     def save_to(self, path: str | Path) -> bool:
         path = Path(path)
@@ -311,6 +333,9 @@ class DocumentsMixin:
         if self.settings is not None:
             self.save_settings(self.settings)
         run_documents.close_document(self)  # the script stops, its temporary folder goes
+        autosave = getattr(self, "autosave", None)  # gui.panels.recovery (interactive only)
+        if autosave is not None:  # closed on purpose: nothing to offer back next time
+            autosave.discard()
         event.accept()
 
     # ---- settings (only when gui.app gave us a QSettings)

@@ -65,8 +65,18 @@ class KeysMixin:
         if action is not None:
             action.trigger()
             return
+        if event.key() == Qt.Key.Key_Escape and self.presentation \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.set_presentation(False)  # no widget wanted the Esc: leave presentation
+            return
         super().keyPressEvent(event)
 
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt's name
+        """Tab goes through the panels in a reading order (gui.window.accessibility)."""
+        from gui.window.accessibility import move_focus
+
+        return move_focus(self, forward) or super().focusNextPrevChild(forward)
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._typing_key(event):

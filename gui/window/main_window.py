@@ -39,7 +39,7 @@ from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
-from gui.window import run_window, view_actions
+from gui.window import accessibility, run_window, view_actions
 from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
@@ -69,7 +69,9 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.setObjectName("mainWindow")
         self.settings = settings
         self.path: Path | None = None
-        self.title = ""
+        from core.examples import LESSON_TITLE
+
+        self.title = LESSON_TITLE  # the window opens on the lesson, titled by its name
         self.recent: list[str] = []
         self.dark = False
         self.presentation = False
@@ -120,6 +122,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
 
         self.canvas.set_trace(self.model.trace)
         self.canvas.show_state(self.model.known, self.model.current)
+        accessibility.install(self)  # names, descriptions, Tab order, the canvas in words
         self.set_dark(False)
         self._update_title()
         self.resize(1400, 900)

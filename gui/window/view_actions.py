@@ -37,6 +37,10 @@ def install(window) -> None:
         lambda: QCoreApplication.translate("MainWindow", "Smaller Graph Text"),
         lambda: step_text_size(window, -1), ("Ctrl+Shift+-", "Ctrl+Shift+_"),
         "textSmallerAction")
+    # presentation mode hides the menu bar: F10 brings it back for a moment (issue 24)
+    window.menus_action = window._action(
+        lambda: QCoreApplication.translate("MainWindow", "Show the Menus (Presentation Mode)"),
+        lambda: show_menus(window), ("F10",), "showMenusAction")
     window.model.playingChanged.connect(lambda on: setattr(canvas, "instant_pans", bool(on)))
     # the presentation's step counter is drawn under the graph: draw it again per step
     window.model.stepChanged.connect(lambda _=0: canvas.counter and canvas._invalidate())
@@ -87,6 +91,24 @@ def restore(window, settings: QSettings) -> None:
     window.follow_action.setChecked(follow)
 
 
+def show_menus(window) -> None:
+    """In presentation mode: show or hide the menu bar (F10); elsewhere it is shown."""
+    if window.presentation:
+        bar = window.menuBar()
+        bar.setVisible(not bar.isVisible())
+
+
+def caption(window) -> str:
+    """The presentation's caption under the graph: the step, and the mode if forward."""
+    note = window.explanation.heading_note()
+    return window.step_bar.label.text() + (f" · {note}" if note else "")
+
+
+def presentation_hint() -> str:
+    return QCoreApplication.translate(
+        "MainWindow", "Presentation mode: Esc or F11 leaves it; F10 shows the menus.")
+
+
 def set_presentation(window, on: bool) -> None:
     """Graph and explanation only, graph text 1.5× larger, full screen; leaving it puts
     back exactly the window there was: docks and tabs, title bar, geometry."""
@@ -101,7 +123,9 @@ def set_presentation(window, on: bool) -> None:
         window.menuBar().setVisible(False)
         window.run_bar.hide()  # a toolbar: restoreState shows it again on leaving
         window.showFullScreen()
+        window.statusBar().showMessage(presentation_hint(), 10000)
     else:
+        window.statusBar().clearMessage()
         window.menuBar().setVisible(True)
         window.showNormal()
         geometry = getattr(window, "_normal_geometry", None)
@@ -124,7 +148,7 @@ def set_presentation(window, on: bool) -> None:
     # only the explanation's own text grows: a window-wide font change would leave the
     # docks' sizes changed after leaving (restoreState cannot undo new minimum sizes)
     window.explanation.setStyleSheet(PRESENTATION_EXPLANATION if on else "")
-    window.canvas.counter = window.step_bar.label.text if on else None
+    window.canvas.counter = (lambda: caption(window)) if on else None
     set_text_size(window, window.text_size)
     QTimer.singleShot(0, window.canvas.fit_view)
 

@@ -2,6 +2,102 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en_US">
     <context>
+        <name>Accessibility</name>
+        <message>
+            <source>Computational graph</source>
+            <extracomment>objectName → (accessible name or None to keep the widget's own, description or None)</extracomment>
+            <translation>计算图</translation>
+        </message>
+        <message>
+            <source>Playing speed</source>
+            <translation>播放速度</translation>
+        </message>
+        <message>
+            <source>How many steps a second Play (P) takes</source>
+            <translation>播放（P）时每秒走多少步</translation>
+        </message>
+        <message>
+            <source>Drag to a step; the graph shows what is known there</source>
+            <translation>拖到某一步；图上显示那一步已知的内容</translation>
+        </message>
+        <message>
+            <source>Training iterations</source>
+            <translation>训练迭代</translation>
+        </message>
+        <message>
+            <source>One row per iteration: the loss, each parameter and the .grad its update used, and PyTorch's check</source>
+            <translation>每次迭代一行：损失、每个参数及其更新所用的 .grad，以及 PyTorch 的核对</translation>
+        </message>
+        <message>
+            <source>Ours vs PyTorch vs finite differences</source>
+            <translation>本程序 vs PyTorch vs 有限差分</translation>
+        </message>
+        <message>
+            <source>Each value and gradient as we compute it, as PyTorch does, by finite differences, and ✓ when they agree</source>
+            <translation>每个值和梯度：本程序算的、PyTorch 算的、有限差分估计的，一致时打 ✓</translation>
+        </message>
+        <message>
+            <source>The inputs: name, role (data or parameter) and value; double-click a value or role to change it</source>
+            <translation>输入：名称、角色（数据或参数）和值；双击值或角色即可修改</translation>
+        </message>
+        <message>
+            <source>The forward pass step by step; click a row to go to its step</source>
+            <translation>逐步的前向传播；点击一行即跳到那一步</translation>
+        </message>
+        <message>
+            <source>The local gradients step by step; click a row to go to its step</source>
+            <translation>逐步的局部梯度；点击一行即跳到那一步</translation>
+        </message>
+        <message>
+            <source>The backward pass step by step; click a row to go to its step</source>
+            <translation>逐步的反向传播；点击一行即跳到那一步</translation>
+        </message>
+        <message>
+            <source>The parameters' updates; click a row to go to its step</source>
+            <translation>参数的更新；点击一行即跳到那一步</translation>
+        </message>
+        <message>
+            <source>Forward mode: the input to seed</source>
+            <translation>前向模式：作为种子的输入</translation>
+        </message>
+        <message>
+            <source>Forward mode carries ∂node/∂(this input) from the seed 1 to the output</source>
+            <translation>前向模式把 ∂节点/∂(该输入) 从种子 1 一直传到输出</translation>
+        </message>
+        <message>
+            <source>Forward mode's walk</source>
+            <translation>前向模式的推进过程</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad code</source>
+            <translation>PyTorch forward_ad 代码</translation>
+        </message>
+        <message>
+            <source>What-if value</source>
+            <translation>假如的取值</translation>
+        </message>
+        <message>
+            <source>Moves the input picked above; every value and gradient follows</source>
+            <translation>改变上面选中的输入；所有值和梯度随之变化</translation>
+        </message>
+        <message>
+            <source>What-if values and gradients</source>
+            <translation>假如下的值和梯度</translation>
+        </message>
+        <message>
+            <source>Dismiss the message</source>
+            <translation>关闭这条消息</translation>
+        </message>
+        <message>
+            <source>Previous iteration</source>
+            <translation>上一次迭代</translation>
+        </message>
+        <message>
+            <source>Next iteration</source>
+            <translation>下一次迭代</translation>
+        </message>
+    </context>
+    <context>
         <name>BackpropStepper</name>
         <message>
             <source>start</source>
@@ -686,7 +782,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ExplanationView</name>
         <message>
             <source>Explanation of the current step</source>
-            <extracomment>(step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
+            <extracomment>words after the heading's phase ("forward mode" while it is on: the forward panel sets this), so the mode shows where the learner reads (step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
             <translation>当前步骤的讲解</translation>
         </message>
         <message>
@@ -789,14 +885,6 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>为什么要反向</translation>
         </message>
         <message>
-            <source>Mode: Forward</source>
-            <translation>模式：前向</translation>
-        </message>
-        <message>
-            <source>Switch between reverse mode (backpropagation) and forward mode</source>
-            <translation>在反向模式（反向传播）与前向模式之间切换</translation>
-        </message>
-        <message>
             <source>Seed ∂w/∂w = 1 for w =</source>
             <translation>种子 ∂w/∂w = 1，w =</translation>
         </message>
@@ -825,8 +913,32 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>损失随 w 的变化，以及切线</translation>
         </message>
         <message>
-            <source>Mode: Reverse</source>
-            <translation>模式：反向</translation>
+            <source>forward mode</source>
+            <translation>前向模式</translation>
+        </message>
+        <message>
+            <source>Forward Mode</source>
+            <translation>前向模式</translation>
+        </message>
+        <message>
+            <source>Now: forward mode (tangents carried from the seed)</source>
+            <translation>当前：前向模式（切线从种子向前传递）</translation>
+        </message>
+        <message>
+            <source>Now: reverse mode (backpropagation)</source>
+            <translation>当前：反向模式（反向传播）</translation>
+        </message>
+        <message>
+            <source>Switch to reverse mode</source>
+            <translation>切换到反向模式</translation>
+        </message>
+        <message>
+            <source>Switch to forward mode</source>
+            <translation>切换到前向模式</translation>
+        </message>
+        <message>
+            <source>PyTorch forward_ad: switch to forward mode to check</source>
+            <translation>PyTorch forward_ad：切换到前向模式即可核对</translation>
         </message>
         <message>
             <source>Forward mode needs data or a parameter to seed.</source>
@@ -843,10 +955,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>PyTorch forward_ad: checking…</source>
             <translation>PyTorch forward_ad：正在检查…</translation>
-        </message>
-        <message>
-            <source>PyTorch forward_ad: turn on Mode: Forward to check</source>
-            <translation>PyTorch forward_ad：打开“模式：前向”即可检查</translation>
         </message>
         <message>
             <source>PyTorch forward_ad: not available ({0})</source>
@@ -1305,6 +1413,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>程序有尚未保存的更改。要保存吗？</translation>
         </message>
         <message>
+            <source>Leave presentation mode</source>
+            <translation>退出演示模式</translation>
+        </message>
+        <message>
             <source>Move the cursor while typing in the program or a cell</source>
             <translation>在程序或单元格中输入时移动光标</translation>
         </message>
@@ -1344,6 +1456,14 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Smaller Graph Text</source>
             <translation>减小图中文字</translation>
+        </message>
+        <message>
+            <source>Show the Menus (Presentation Mode)</source>
+            <translation>显示菜单（演示模式）</translation>
+        </message>
+        <message>
+            <source>Presentation mode: Esc or F11 leaves it; F10 shows the menus.</source>
+            <translation>演示模式：按 Esc 或 F11 退出；按 F10 显示菜单。</translation>
         </message>
         <message>
             <source>Output</source>
@@ -1947,7 +2067,7 @@ Hint: {1}</source>
         <name>RecoveryBar</name>
         <message>
             <source>The last session ended unexpectedly. Restore the work it had?</source>
-            <extracomment>typing in the editor is saved after this pause; everything else at once bars offered at most (the rest wait for the next start: nothing is deleted) recovery files this process's windows write</extracomment>
+            <extracomment>typing in the editor is saved after this pause; everything else at once the folder under the user's data folder (the application's folder by its old name, kept when the application name became ``backprop-stepper``) bars offered at most (the rest wait for the next start: nothing is deleted) recovery files this process's windows write the autosaves still writing (discard_all ends them at a clean exit)</extracomment>
             <translation>上次会话意外结束。要恢复当时的工作吗？</translation>
         </message>
         <message>

@@ -34,7 +34,7 @@ def test_the_lesson_walk_gives_tangent_of_loss_minus_two(window, qtbot):
     assert rows[0] == "∂w/∂w = 1"
     assert rows[-1] == "∂loss/∂w = local ∂loss/∂s · ∂s/∂w = (−2) · 1 = −2"
     assert float(panel.steps[-1].value) == -2.0
-    assert panel.mode_action.text() == "Mode: Forward"
+    assert panel.mode_button.text() == "Switch to reverse mode"  # what a click does
     why = window.findChild(QLabel, "whyBackwards").text()
     assert "1 parameter: forward mode needs 1 pass, reverse mode 1" in why
     assert "forward mode's ∂loss/∂w = −2, reverse mode's = −2: equal" in why
@@ -52,7 +52,7 @@ def test_step_menu_has_the_mode_and_the_key_toggles_it(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert not window.forward_panel.forward_mode
-    assert window.forward_panel.mode_action.text() == "Mode: Reverse"
+    assert window.forward_panel.mode_button.text() == "Switch to forward mode"
 
 
 def test_picking_x_seeds_x(window, qtbot):
@@ -94,7 +94,7 @@ def test_the_panel_in_chinese(window, qtbot):
     window.set_language("zh")
     qtbot.waitUntil(lambda: panel.windowTitle() == "为什么要反向")
     assert window.findChild(QDockWidget, "forwardDock").windowTitle() == "为什么要反向"
-    assert panel.mode_action.text() == "模式：前向"
+    assert panel.mode_button.text() == "切换到反向模式"
     assert panel.title.text() == "前向模式：当 w 变化时，每个节点变化得有多快"
     assert "1 个参数：前向模式需要 1 次传递" in window.findChild(QLabel, "whyBackwards").text()
     assert panel.tabs.tabText(1) == "假如"

@@ -1,0 +1,122 @@
+"""Issue 24, accessibility: names and descriptions as a screen reader gets them (through
+Qt's own QAccessible interfaces), keyboard-only use through every panel, and the canvas
+described in words at every step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollBar,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
+
+INTERACTIVE = (QAbstractButton, QComboBox, QAbstractSlider, QAbstractItemView, QLineEdit,
+               QPlainTextEdit, QTextEdit, QAbstractSpinBox)
+
+
+def _text(widget: QWidget, which) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None and interface.isValid()
+    return interface.text(which)
+
+
+def _interactive(window) -> list[QWidget]:
+    """What a keyboard or a pointer can use: buttons, boxes, sliders, tables, text."""
+    widgets = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) and widget is not window.canvas:
+            continue
+        if isinstance(widget, QScrollBar) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus \
+                and not isinstance(widget, QAbstractButton):
+            continue  # scroll bars, and Qt's own parts (a header, a combo box's list)
+        if isinstance(widget.parentWidget(), (QAbstractSpinBox, QComboBox, QTabBar)) \
+                or widget.objectName().startswith("qt_"):
+            continue  # the inside of a spin box or a combo box, Qt's own dock buttons
+        if widget.window() is window and widget.isVisibleTo(window):
+            widgets.append(widget)
+    return widgets
+
+
+def test_every_interactive_widget_has_an_accessible_name(window, qtbot):
+    for dock in window.panel_docks:
+        dock.show()
+    unnamed = [f"{type(w).__name__} {w.objectName()}" for w in _interactive(window)
+               if not _text(w, QAccessible.Text.Name).strip()]
+    assert unnamed == []
+    assert len(_interactive(window)) > 30
+
+
+def test_widgets_whose_role_is_not_obvious_are_described(window, qtbot):
+    for name, words in {"speedBox": "steps a second", "iterationTable": "One row per iteration",
+                        "torchTable": "PyTorch", "graphCanvas": "Step 0 of 9",
+                        "variablesTable": "double-click", "forwardTable": "click a row"}.items():
+        widget = window.findChild(QWidget, name)
+        assert _text(widget, QAccessible.Text.Name).strip(), name
+        assert words in _text(widget, QAccessible.Text.Description), name
+    assert _text(window.training_panel.table, QAccessible.Text.Name) == "Training iterations"
+    assert _text(window.torch_panel.table, QAccessible.Text.Name) == \
+        "Ours vs PyTorch vs finite differences"
+    assert _text(window.canvas, QAccessible.Text.Name) == "Computational graph"
+
+
+def test_the_canvas_description_is_the_current_step_and_follows_every_step(window, qtbot):
+    canvas = window.canvas
+    described = _text(canvas, QAccessible.Text.Description)
+    assert described.startswith("Step 0 of 9 · start") and "Nothing is computed yet" in described
+    canvas.setFocus()
+    for position in range(1, 10):
+        qtbot.keyClick(canvas, Qt.Key.Key_Right)
+        described = _text(canvas, QAccessible.Text.Description)
+        assert described.startswith(f"Step {position} of 9")
+        assert window.model.current.equation in described
+    assert "∂loss/∂w = ∂loss/∂y_hat · ∂y_hat/∂w = −2 · 1 = −2" in described
+    window.set_language("zh")
+    qtbot.waitUntil(lambda: not _text(canvas, QAccessible.Text.Description).startswith("Step"))
+    assert "9" in _text(canvas, QAccessible.Text.Description)
+
+
+def _tab_through(window, qtbot, key, count: int) -> list[QWidget]:
+    reached = []
+    for _ in range(count):
+        focus = QApplication.focusWidget()
+        reached.append(focus)
+        qtbot.keyClick(focus, key)
+    return reached
+
+
+def test_tab_reaches_every_panel_in_reading_order_and_comes_back(window, qtbot):
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    reached = _tab_through(window, qtbot, Qt.Key.Key_Tab, 60)
+    panels = [("canvas", window.canvas), ("steps", window.step_bar),
+              ("explanation", window.explanation), ("tables", window.tables),
+              ("program", window.editor_panel), ("pytorch", window.torch_panel)]
+    order = []
+    for widget in reached:
+        for name, panel in panels:
+            if (widget is panel or panel.isAncestorOf(widget)) and name not in order:
+                order.append(name)
+    assert order == [name for name, _ in panels]
+    assert reached.count(window.canvas) >= 2  # round the window and back to the graph
+    # nothing keeps the focus: the Variables table lets go after its last cell
+    table = window.editor_panel.table
+    assert sum(1 for w in reached if w is table) <= 2 * table.rowCount() * table.columnCount()
+    # Shift+Tab goes the same way back
+    window.canvas.setFocus()
+    back = _tab_through(window, qtbot, Qt.Key.Key_Backtab, 3)
+    side = (window.torch_panel, window.training_panel, window.forward_panel)
+    assert any(panel.isAncestorOf(back[1]) for panel in side)  # the last panel first
+    assert not window.step_bar.isAncestorOf(back[1])
