@@ -30,9 +30,9 @@ from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.overview import overview_keys
 from gui.canvas.pan import PanMixin
 from gui.canvas.prefetch import PrefetchMixin
-from gui.canvas.overview import overview_keys
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
