@@ -119,7 +119,7 @@ class EditorPanel(Panel, QWidget):
 
         self.editor = CodeEditor(objectName="expressionEditor")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # no side scrolling
         self.editor.setTabChangesFocus(True)
         self._texts.bind(self.editor.setAccessibleName, lambda: self.tr("Program"))
         self._texts.bind(self.editor.setPlaceholderText, self.placeholder)

@@ -490,6 +490,5 @@ def install(window) -> ForwardPanel:
     button = QToolButton(objectName="forwardModeButton")
     button.setDefaultAction(panel.mode_action)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    bar = window.step_bar.layout()
-    bar.insertWidget(bar.indexOf(window.step_bar.slider), button)
+    window.step_bar.add_control(button)
     return panel

@@ -11,13 +11,16 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QDialog,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -44,6 +47,9 @@ from gui.window.documents import DocumentsMixin
 from gui.window.keys import KeysMixin
 
 TORCH_FALLBACK_MS = 1500
+#: a panel taller than this scrolls inside its dock rather than hold the window taller
+#: (issue 24: the window fits a 960×540 screen)
+COLLAPSE_HEIGHT = 150
 translate = QCoreApplication.translate
 #: (window attribute, class): the window's panels, docked in this order as each one's
 #: DOCK spec says; a new panel is one line here and a spec in its own module
@@ -51,6 +57,20 @@ PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar
           ("explanation", ExplanationView), ("tables", LessonTables),
           ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel),
           ("output_panel", OutputPanel))
+
+
+def collapsible(panel: QWidget) -> QWidget:
+    """``panel`` itself, or in a frameless scroll area when its minimum height would hold
+    the window taller than a small screen; the dock then shrinks and the panel scrolls."""
+    if isinstance(panel, QAbstractScrollArea) \
+            or panel.minimumSizeHint().height() <= COLLAPSE_HEIGHT:
+        return panel
+    scroll = QScrollArea(objectName=panel.objectName() + "Scroll")
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return scroll
 
 
 class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
@@ -126,7 +146,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
             self._texts.bind(dock.setWindowTitle, title)
         else:  # a plain string: whoever gave it keeps it up to date
             dock.setWindowTitle(title)
-        dock.setWidget(widget)
+        dock.setWidget(collapsible(widget))
         self.addDockWidget(area, dock)
         return dock
 
@@ -252,9 +272,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.quiz_button = QToolButton(objectName="quizButton")
         self.quiz_button.setDefaultAction(self.quiz_panel.toggle_action)
         self.quiz_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        bar = self.step_bar.layout()
-        bar.insertWidget(bar.indexOf(self.step_bar.slider), self.quiz_button)
-        bar.insertSpacing(bar.indexOf(self.step_bar.slider), 12)
+        self.step_bar.add_control(self.quiz_button)
 
     def show_training(self) -> None:
         self.training_dock.show()
