@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.did_you_mean import nearest, suggest
 from core.format import format_value
 from core.language import (
     Assign,
@@ -257,7 +258,7 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
             output = node  # the last computed name; a trailing declaration is an input
 
     if unknown:
-        raise unknown_names(unknown)
+        raise unknown_names(unknown, [*env, *bindings])
     if not any(n.kind == "operation" for n in nodes):
         raise ExpressionError("there is nothing to compute: no operation in the program",
                               hint="combine the values, as in 'loss = (w * x - y) ** 2'")
@@ -275,8 +276,9 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
     return ComputationGraph(program, nodes, output, names, unused)
 
 
-def unknown_names(unknown: dict[str, tuple[int, int]]) -> ExpressionError:
-    """One error for every unknown name, at the first; ``.names`` lists them all."""
+def unknown_names(unknown: dict[str, tuple[int, int]], known=()) -> ExpressionError:
+    """One error for every unknown name, at the first; ``.names`` lists them all, and
+    ``.suggestions`` the known names they look like a typo of (``y_predcted``)."""
     names = [short(n) for n in unknown]
     line, column = next(iter(unknown.values()))
     message = f"unknown name '{names[0]}'"
@@ -288,6 +290,12 @@ def unknown_names(unknown: dict[str, tuple[int, int]]) -> ExpressionError:
         f"give {listed} values" if len(names) <= 5 else "give each of them a value"
     error = ExpressionError(message, line, column, hint=hint)
     error.names = tuple(unknown)  # for the window's one-click fix: add them as variables
+    first = next(iter(unknown))
+    suggest(error, first, known)
+    for name in unknown:  # "did you mean" for each, the first one's in the hint
+        meant = nearest(name, known)
+        if meant is not None:
+            error.suggestions.setdefault(name, meant)
     return error
 
 
