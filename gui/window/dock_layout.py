@@ -11,11 +11,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget
 
-#: columns of program text the editor shows on a wide window
+# columns of program text the editor shows on a wide window
 EDITOR_COLUMNS = 60
-#: a window at least this wide gets the 60-column editor
+# a window at least this wide gets the 60-column editor
 WIDE_WINDOW = 1500
-#: what a dock adds around the editor's text: frame, margins, scroll bar, dock border
+# what a dock adds around the editor's text: frame, margins, scroll bar, dock border
 EDITOR_CHROME = 56
 NARROW_EDITOR, TORCH_WIDTH, WIDE_TORCH = 270, 350, 400
 
@@ -80,7 +80,7 @@ def add_action(window, menu) -> None:
     menu.addAction(window.reset_layout_action)
 
 
-#: in presentation mode the explanation takes between these shares of the screen's height
+# in presentation mode the explanation takes between these shares of the screen's height
 PRESENTED_SHARE = (0.22, 0.42)
 
 
@@ -98,3 +98,19 @@ def fit_explanation(window) -> None:
     low, high = (int(window.height() * share) for share in PRESENTED_SHARE)
     window.resizeDocks([window.explanation_dock], [min(max(needed, low), high)],
                        Qt.Orientation.Vertical)
+
+
+# the bottom docks never keep more than this share of a window made lower
+BOTTOM_SHARE = 0.22
+
+
+def keep_canvas_room(window) -> None:
+    """After the window got lower (a 720-pixel projector): the explanation and tables
+    give back height beyond BOTTOM_SHARE of it, so the graph keeps its room. Only
+    shrinks; presentation mode sizes the explanation itself."""
+    dock = window.explanation_dock
+    if window.presentation or dock.isFloating() or not dock.isVisible():
+        return
+    most = max(120, int(window.height() * BOTTOM_SHARE))
+    if dock.height() > most:
+        window.resizeDocks([dock], [most], Qt.Orientation.Vertical)

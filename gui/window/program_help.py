@@ -44,10 +44,9 @@ def _code(text: str) -> str:
 
 def help_html(declarations: str) -> str:
     """The whole page; ``declarations`` is the editor panel's section on inputs."""
-    t = translate
     parts = [
         declarations,
-        t("ProgramHelp",
+        translate("ProgramHelp",
           "<h3>A program</h3>"
           "<p>A program is a few lines that compute a loss, each <code>name = "
           "expression</code>, with no loops. It is read, never run: every line becomes "
@@ -67,9 +66,9 @@ def help_html(declarations: str) -> str:
           "<code>loss.backward()</code>, so PyTorch code pastes as it is.</li></ul>"
           "<p>The lesson:</p>"),
         _code(PROGRAM_EXAMPLE),
-        t("ProgramHelp", "<p>A one-layer network (Examples → A one-layer network):</p>"),
+        translate("ProgramHelp", "<p>A one-layer network (Examples → A one-layer network):</p>"),
         _code(NETWORK_EXAMPLE),
-        t("ProgramHelp",
+        translate("ProgramHelp",
           "<h3>A training script</h3>"
           "<p>A text with <code>for</code>, <code>def</code>, <code>if</code>, "
           "<code>with</code> or <code>class</code> is a script: it trains, and each "
@@ -92,7 +91,7 @@ def help_html(declarations: str) -> str:
           "<p>Examples → Next lessons has nine of them, with nn.Linear and nn.Module. "
           "Linear regression by gradient descent:</p>"),
         _code(SCRIPT_EXAMPLE),
-        t("ProgramHelp",
+        translate("ProgramHelp",
           "<h3>When something is wrong</h3>"
           "<p>The line and column are marked in the editor. A misspelt name gets "
           "<i>did you mean …?</i> with a button that fixes it; names nobody gave a "
