@@ -137,6 +137,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>以网格编辑…</translation>
         </message>
         <message>
+            <source>Did you mean {0}? Fix it</source>
+            <translation>你是想写 {0} 吗？改正它</translation>
+        </message>
+        <message>
             <source>Add {0} to the Variables table</source>
             <translation>把 {0} 添加到变量表</translation>
         </message>
@@ -1117,7 +1121,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Building the graph… ({0} lines)</source>
-            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
+            <extracomment>a panel taller than this scrolls inside its dock rather than hold the window taller (issue 24: the window fits a 960×540 screen) every menu, action and dock title, re-set on a language switch</extracomment>
             <translation>正在构建计算图…（{0} 行）</translation>
         </message>
         <message>
@@ -1241,6 +1245,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>Next lessons</source>
             <translation>后续课程</translation>
         </message>
+        <message>
+            <source>Reset Layout</source>
+            <translation>重置布局</translation>
+        </message>
     </context>
     <context>
         <name>MatrixDialog</name>
@@ -1273,6 +1281,25 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>{0} of {1} lines printed so far (iteration {2})</source>
             <translation>到目前为止已打印 {0} / {1} 行（第 {2} 次迭代）</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProgramHelp</name>
+        <message>
+            <source>&lt;h3&gt;A program&lt;/h3&gt;&lt;p&gt;A program is a few lines that compute a loss, each &lt;code&gt;name = expression&lt;/code&gt;, with no loops. It is read, never run: every line becomes nodes of the graph you step through. It may contain:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;numbers, names, &lt;code&gt;+ - * / **&lt;/code&gt;, &lt;code&gt;@&lt;/code&gt; (matrix product), parentheses;&lt;/li&gt;&lt;li&gt;the functions exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sum, mean, max, min, softmax, log_softmax, also as &lt;code&gt;torch.exp(x)&lt;/code&gt;, &lt;code&gt;F.relu(x)&lt;/code&gt; or methods (&lt;code&gt;s.pow(2)&lt;/code&gt;, &lt;code&gt;v.sum()&lt;/code&gt;);&lt;/li&gt;&lt;li&gt;tensors: nested lists, &lt;code&gt;torch.tensor(…)&lt;/code&gt;, &lt;code&gt;torch.zeros&lt;/code&gt;, &lt;code&gt;ones&lt;/code&gt;, &lt;code&gt;randn&lt;/code&gt; …, with &lt;code&gt;.T&lt;/code&gt;, &lt;code&gt;reshape&lt;/code&gt;, &lt;code&gt;dim=&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;the losses &lt;code&gt;F.mse_loss&lt;/code&gt;, &lt;code&gt;F.cross_entropy&lt;/code&gt;, &lt;code&gt;F.binary_cross_entropy&lt;/code&gt;, &lt;code&gt;F.nll_loss&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;, &lt;code&gt;print(…)&lt;/code&gt; and &lt;code&gt;loss.backward()&lt;/code&gt;, so PyTorch code pastes as it is.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;The lesson:&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;程序&lt;/h3&gt;&lt;p&gt;程序是计算损失的几行代码，每行是 &lt;code&gt;名字 = 表达式&lt;/code&gt;，没有循环。它只被读取，从不被运行：每一行都变成你逐步查看的计算图中的节点。程序可以包含：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;数字、名字、&lt;code&gt;+ - * / **&lt;/code&gt;、&lt;code&gt;@&lt;/code&gt;（矩阵乘法）和括号；&lt;/li&gt;&lt;li&gt;函数 exp、log、sqrt、sin、cos、tanh、sigmoid、relu、abs、sum、mean、max、min、softmax、log_softmax，也可以写成 &lt;code&gt;torch.exp(x)&lt;/code&gt;、&lt;code&gt;F.relu(x)&lt;/code&gt; 或方法（&lt;code&gt;s.pow(2)&lt;/code&gt;、&lt;code&gt;v.sum()&lt;/code&gt;）；&lt;/li&gt;&lt;li&gt;张量：嵌套列表、&lt;code&gt;torch.tensor(…)&lt;/code&gt;、&lt;code&gt;torch.zeros&lt;/code&gt;、&lt;code&gt;ones&lt;/code&gt;、&lt;code&gt;randn&lt;/code&gt; …，以及 &lt;code&gt;.T&lt;/code&gt;、&lt;code&gt;reshape&lt;/code&gt;、&lt;code&gt;dim=&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;损失函数 &lt;code&gt;F.mse_loss&lt;/code&gt;、&lt;code&gt;F.cross_entropy&lt;/code&gt;、&lt;code&gt;F.binary_cross_entropy&lt;/code&gt;、&lt;code&gt;F.nll_loss&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;、&lt;code&gt;print(…)&lt;/code&gt; 和 &lt;code&gt;loss.backward()&lt;/code&gt;，所以 PyTorch 代码可以原样粘贴。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;本课的例子：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;A one-layer network (Examples → A one-layer network):&lt;/p&gt;</source>
+            <translation>&lt;p&gt;单层网络（示例 → 单层网络）：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;A training script&lt;/h3&gt;&lt;p&gt;A text with &lt;code&gt;for&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt;, &lt;code&gt;if&lt;/code&gt;, &lt;code&gt;with&lt;/code&gt; or &lt;code&gt;class&lt;/code&gt; is a script: it trains, and each &lt;code&gt;backward()&lt;/code&gt; becomes an iteration you can step (Ctrl+] and Ctrl+[), checked against PyTorch. A script may contain:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;, &lt;code&gt;import torch.nn as nn&lt;/code&gt;, &lt;code&gt;import torch.nn.functional as F&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt; (no &lt;code&gt;while&lt;/code&gt;), &lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt; with &lt;code&gt;return&lt;/code&gt;, &lt;code&gt;class Model(nn.Module)&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;, &lt;code&gt;nn.Sequential&lt;/code&gt;, &lt;code&gt;nn.ReLU&lt;/code&gt;, &lt;code&gt;nn.Sigmoid&lt;/code&gt;, &lt;code&gt;nn.Tanh&lt;/code&gt;, &lt;code&gt;nn.MSELoss&lt;/code&gt;, &lt;code&gt;nn.BCELoss&lt;/code&gt;, &lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt; (with momentum) and &lt;code&gt;torch.optim.Adam&lt;/code&gt;, &lt;code&gt;step()&lt;/code&gt;, &lt;code&gt;zero_grad()&lt;/code&gt;, or your own update in &lt;code&gt;with torch.no_grad():&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;, &lt;code&gt;.grad&lt;/code&gt;, &lt;code&gt;.detach()&lt;/code&gt;, &lt;code&gt;print(…)&lt;/code&gt; with f-strings.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Examples → Next lessons has nine of them, with nn.Linear and nn.Module. Linear regression by gradient descent:&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;训练脚本&lt;/h3&gt;&lt;p&gt;含有 &lt;code&gt;for&lt;/code&gt;、&lt;code&gt;def&lt;/code&gt;、&lt;code&gt;if&lt;/code&gt;、&lt;code&gt;with&lt;/code&gt; 或 &lt;code&gt;class&lt;/code&gt; 的文本是脚本：它会训练，每次 &lt;code&gt;backward()&lt;/code&gt; 都成为一次可以逐步查看的迭代（Ctrl+] 和 Ctrl+[），并与 PyTorch 核对。脚本可以包含：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;、&lt;code&gt;import torch.nn as nn&lt;/code&gt;、&lt;code&gt;import torch.nn.functional as F&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt;（没有 &lt;code&gt;while&lt;/code&gt;）、&lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;、带 &lt;code&gt;return&lt;/code&gt; 的 &lt;code&gt;def&lt;/code&gt;、&lt;code&gt;class Model(nn.Module)&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;、&lt;code&gt;nn.Sequential&lt;/code&gt;、&lt;code&gt;nn.ReLU&lt;/code&gt;、&lt;code&gt;nn.Sigmoid&lt;/code&gt;、&lt;code&gt;nn.Tanh&lt;/code&gt;、&lt;code&gt;nn.MSELoss&lt;/code&gt;、&lt;code&gt;nn.BCELoss&lt;/code&gt;、&lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt;（可带动量）和 &lt;code&gt;torch.optim.Adam&lt;/code&gt;、&lt;code&gt;step()&lt;/code&gt;、&lt;code&gt;zero_grad()&lt;/code&gt;，或在 &lt;code&gt;with torch.no_grad():&lt;/code&gt; 中自己更新；&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;、&lt;code&gt;.grad&lt;/code&gt;、&lt;code&gt;.detach()&lt;/code&gt;、带 f-string 的 &lt;code&gt;print(…)&lt;/code&gt;。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;示例 → 后续课程 中有九个脚本，用到 nn.Linear 和 nn.Module。用梯度下降做线性回归：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;When something is wrong&lt;/h3&gt;&lt;p&gt;The line and column are marked in the editor. A misspelt name gets &lt;i&gt;did you mean …?&lt;/i&gt; with a button that fixes it; names nobody gave a value get a button that adds them to the Variables table. numpy (&lt;code&gt;np.exp&lt;/code&gt;) is not read: write the torch form.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;出错时&lt;/h3&gt;&lt;p&gt;编辑器会标出出错的行和列。拼错的名字会得到&lt;i&gt;“你是想写 …吗？”&lt;/i&gt;，并有一个改正它的按钮；没有赋值的名字会有一个按钮把它们加入变量表。numpy（&lt;code&gt;np.exp&lt;/code&gt;）不会被读取：请写成 torch 的形式。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
@@ -1434,7 +1461,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the process to 2.3 GB); entries farther from the present keep only their program and rebuild their trace when undo or redo reaches them True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
