@@ -101,7 +101,7 @@ class StepBar(Panel, QWidget):
 
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="stepSlider")
         self.slider.setPageStep(1)
-        self.slider.setMinimumWidth(120)
+        self.slider.setMinimumWidth(96)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._texts.bind(self.slider.setAccessibleName,
@@ -131,7 +131,7 @@ class StepBar(Panel, QWidget):
         self.buttons.addWidget(self.play_button)
         self.buttons.addWidget(self.speed_box)
         self.buttons.addStretch(0)
-        self.track.addSpacing(12)
+        self.track.addSpacing(6)
         self.track.addWidget(self.slider, 1)
         self.track.addWidget(self.label)
 

@@ -100,8 +100,9 @@ def fit_explanation(window) -> None:
                        Qt.Orientation.Vertical)
 
 
+
 # the bottom docks never keep more than this share of a window made lower
-BOTTOM_SHARE = 0.22
+BOTTOM_SHARE = 0.18
 
 
 def keep_canvas_room(window) -> None:
@@ -111,6 +112,6 @@ def keep_canvas_room(window) -> None:
     dock = window.explanation_dock
     if window.presentation or dock.isFloating() or not dock.isVisible():
         return
-    most = max(120, int(window.height() * BOTTOM_SHARE))
+    most = max(110, int(window.height() * BOTTOM_SHARE))
     if dock.height() > most:
         window.resizeDocks([dock], [most], Qt.Orientation.Vertical)

@@ -40,7 +40,7 @@ from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
-from gui.window import view_actions
+from gui.window import dock_layout, view_actions
 from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
@@ -217,6 +217,11 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
                 dialog.close()
                 dialog.deleteLater()
                 setattr(self, name, None)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if 0 < event.size().height() < event.oldSize().height():  # the graph keeps its room
+            dock_layout.keep_canvas_room(self)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
