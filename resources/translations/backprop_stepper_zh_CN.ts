@@ -267,9 +267,9 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
         </message>
         <message>
-            <source>Local rule: {target} mixes many entries of {source}, so there is no single number here; the rule says how a gradient G arriving at {target} becomes the gradient of {source}, with the shapes it maps between.</source>
+            <source>Local rule: {target} mixes many entries of {source}, so there is no single number here. G stands for ∂{output}/∂{target_b}: the gradient that will arrive at {target} from the steps after it. The rule turns G into the gradient of {source}, and shows the shapes it maps between.</source>
             <extracomment>core.explain.TEMPLATES['local.vjp']; keep the {names}</extracomment>
-            <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数值；规则说明到达 {target} 的梯度 G 如何变成 {source} 的梯度，以及它在哪些形状之间映射。</translation>
+            <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数字。G 表示 ∂{output}/∂{target_b}：之后的步骤将传到 {target} 的梯度。规则把 G 变成 {source} 的梯度，并标出它在哪些形状之间映射。</translation>
         </message>
         <message>
             <source>A sum changes one-for-one with each of its terms.</source>
@@ -522,9 +522,9 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
         </message>
         <message>
-            <source>Chain rule through {consumer}: its rule, as written above, takes the gradient arriving from {consumer} and gives {target}'s, in {target}'s shape.</source>
+            <source>Chain rule through {consumer}: its gradient G = ∂{output}/∂{consumer_b} is known now; {consumer}'s local rule turns G into ∂{output}/∂{target_b}, which has the same shape as {target}.</source>
             <extracomment>core.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
-            <translation>经过 {consumer} 的链式法则：它的规则（见上方公式）接收从 {consumer} 传来的梯度，给出 {target} 的梯度，形状与 {target} 相同。</translation>
+            <translation>通过 {consumer} 的链式法则：它的梯度 G = ∂{output}/∂{consumer_b} 现在已知；{consumer} 的局部规则把 G 变成 ∂{output}/∂{target_b}，其形状与 {target} 相同。</translation>
         </message>
         <message>
             <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
