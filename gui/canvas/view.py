@@ -19,6 +19,7 @@ from gui.canvas.scene import (
     _TANGENT,
     _UPDATE,
     _VALUE,
+    LEGEND_HEIGHT,
     MARGIN,
     MIN_TEXT_PX,
     SMALLEST_FONT,
@@ -130,6 +131,20 @@ class ViewMixin:
         self.ax.set_ylim(y0 - dy, y1 - dy)
         self._invalidate()
 
+    def fit_legend_strip(self) -> None:
+        """The strip under the graph as tall as the legend's rows at this width: a
+        narrow canvas wraps it rather than drop "current" and "not needed" (issue 24)."""
+        figure = self.figure.bbox
+        if figure.width < 2 or not self._legend.entries:
+            return
+        share = self._legend.strip_fraction(self.get_renderer(), figure.width, figure.height)
+        wrapped = getattr(self, "_legend_share", None)
+        if share > LEGEND_HEIGHT or wrapped is not None:  # (a one-row strip: untouched,
+            # as an export that places the axes itself set it)
+            if wrapped != share:
+                self.ax.set_position((0.0, share, 1.0, 1.0 - share))
+            self._legend_share = share if share > LEGEND_HEIGHT else None
+
     def _fits(self, xlim, ylim) -> bool:
         x0, x1, y0, y1 = self.extent
         return xlim[0] <= x0 and x1 <= xlim[1] and ylim[0] <= y0 and y1 <= ylim[1]
@@ -144,6 +159,7 @@ class ViewMixin:
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         super().resizeEvent(event)
         self._background = None
+        self.fit_legend_strip()
         if self.trace is None:
             return
         if fitted or k is None or self.hint:
