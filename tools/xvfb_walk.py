@@ -82,6 +82,12 @@ class Walk:
     def shot(self, name: str) -> None:
         if self.shots is None:
             return
+        panel = self.window.torch_panel  # the PyTorch check on screen, not "loading…"
+        try:
+            _wait(self.app, lambda: panel.status.property("state") not in (None, "pending"),
+                  SCRIPT_SECONDS, "PyTorch has answered")
+        except WalkFailed as late:
+            self.log(f"(shot taken anyway: {late})")
         _settle(self.app, 0.8)
         width, height = self.screen_size
         path = self.shots / f"{name}-{width}x{height}.png"

@@ -17,7 +17,7 @@ EDITOR_COLUMNS = 60
 WIDE_WINDOW = 1500
 # what a dock adds around the editor's text: frame, margins, scroll bar, dock border
 EDITOR_CHROME = 56
-NARROW_EDITOR, TORCH_WIDTH, WIDE_TORCH = 270, 350, 400
+NARROW_EDITOR, TORCH_WIDTH, WIDE_TORCH = 270, 350, 350
 
 
 def editor_width(window) -> int:
