@@ -172,8 +172,9 @@ class ViewMixin:
         """(nodes, edges) of the current step and the nodes next to it."""
         return self._focus_nodes, self._focus_edges
 
-    def _focus_extent(self, own_only: bool = False):
-        """World box of the current step's node or edge and its labels (and neighbours')."""
+    def _focus_extent(self, own_only: bool = False, neighbour_labels: bool = True):
+        """World box of the current step's node or edge and its labels, and its
+        neighbours (with their labels, or only their boxes)."""
         if self.trace is None or self._current_key is None:
             return None
         nodes, edges = set(), set()
@@ -182,12 +183,15 @@ class ViewMixin:
             nodes.add(index)
         else:
             edges.add(index)
+        own = set(nodes)
         if not own_only:
             nodes |= self._focus_nodes
         boxes = []
         for v in nodes:
             (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
             boxes.append((x - hw, y - hh, x + hw, y + hh))
+            if not neighbour_labels and v not in own:
+                continue
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
                 place = self.label_pos.get((layer, v))
                 if place is not None:
@@ -217,8 +221,22 @@ class ViewMixin:
         target = self._focus_extent()
         if target is None:
             return
-        if target[2] - target[0] > view[2] - view[0] or target[3] - target[1] > view[3] - view[1]:
-            target = self._focus_extent(own_only=True)
+        def too_big(box) -> bool:
+            return box[2] - box[0] > view[2] - view[0] or box[3] - box[1] > view[3] - view[1]
+
+        keep = None  # what must stay whole in view, when less than the target
+        if too_big(target):  # the neighbours' nodes at least, then the step alone
+            target = self._focus_extent(neighbour_labels=False)
+            own = self._focus_extent(own_only=True)
+            if too_big(target):  # centred between its neighbours (issue 24: a 1280×720
+                # projector showed the step alone) when the step itself stays whole
+                cx, cy = (target[0] + target[2]) / 2, (target[1] + target[3]) / 2
+                half_w, half_h = (view[2] - view[0]) / 2, (view[3] - view[1]) / 2
+                if (own[0] >= cx - half_w and own[2] <= cx + half_w
+                        and own[1] >= cy - half_h and own[3] <= cy + half_h):
+                    keep = own
+                else:
+                    target = own
         if (target[0] >= view[0] and target[2] <= view[2] and target[1] >= view[1]
                 and target[3] <= view[3]):
             return
@@ -231,7 +249,7 @@ class ViewMixin:
             self.hint = True
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
-        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, target)
+        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
         self._animate_to(k, cx, cy)
 
     def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:

@@ -102,7 +102,7 @@ def fit_explanation(window) -> None:
 
 
 # the bottom docks never keep more than this share of a window made lower
-BOTTOM_SHARE = 0.18
+BOTTOM_SHARE = 0.16
 
 
 def keep_canvas_room(window) -> None:
