@@ -114,12 +114,17 @@ class StepBar(Panel, QWidget):
         # two rows when the window is narrow (issue 24: a 960-pixel window): the buttons,
         # then the slider with the position; one row when there is room for both
         self.buttons = QHBoxLayout()
+        #: the second row when narrow: other panels' buttons (add_control), the slider
+        self.lower = QHBoxLayout()
+        self.extras = QHBoxLayout()
         self.track = QHBoxLayout()
+        self.lower.addLayout(self.extras)
+        self.lower.addLayout(self.track, 1)
         layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSizeConstraint(QBoxLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(self.buttons)
-        layout.addLayout(self.track, 1)
+        layout.addLayout(self.lower, 1)
         # exactly as tall as its rows: the dock shrinks back when they become one
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         for button in (self.reset_button, self.prev_button, self.next_button, self.end_button):
@@ -131,6 +136,7 @@ class StepBar(Panel, QWidget):
         self.buttons.addWidget(self.play_button)
         self.buttons.addWidget(self.speed_box)
         self.buttons.addStretch(0)
+        self.extras.setContentsMargins(0, 0, 0, 0)
         self.track.addSpacing(6)
         self.track.addWidget(self.slider, 1)
         self.track.addWidget(self.label)
@@ -148,15 +154,17 @@ class StepBar(Panel, QWidget):
         super().changeEvent(event)
 
     def add_control(self, widget: QWidget) -> None:
-        """A button of another panel (quiz, forward mode), after the bar's own ones."""
-        self.buttons.insertSpacing(self.buttons.count() - 1, 12)
-        self.buttons.insertWidget(self.buttons.count() - 1, widget)
+        """A button of another panel (quiz, ninja, forward mode): after the bar's own
+        ones, or at the start of the second row when the bar is narrow."""
+        self.extras.addSpacing(12 if self.extras.count() == 0 else 6)
+        self.extras.addWidget(widget)
         self._fit_rows()
 
     def _one_row_width(self) -> int:
         margins = self.layout().contentsMargins()
-        return (self.buttons.sizeHint().width() + self.track.minimumSize().width()
-                + self.layout().spacing() + margins.left() + margins.right())
+        return (self.buttons.sizeHint().width() + self.extras.sizeHint().width()
+                + self.track.minimumSize().width() + 2 * self.layout().spacing()
+                + margins.left() + margins.right())
 
     def _fit_rows(self) -> None:
         """One row when the buttons and the slider fit side by side, else two."""
@@ -173,8 +181,8 @@ class StepBar(Panel, QWidget):
     def minimumSizeHint(self):  # noqa: N802 - Qt's name
         """As narrow as the wider row: the bar never holds the window wider than that."""
         margins = self.layout().contentsMargins()
-        width = max(self.buttons.minimumSize().width(), self.track.minimumSize().width())
-        rows = (self.buttons.minimumSize().height(), self.track.minimumSize().height())
+        width = max(self.buttons.minimumSize().width(), self.lower.minimumSize().width())
+        rows = (self.buttons.minimumSize().height(), self.lower.minimumSize().height())
         height = sum(rows) + self.layout().spacing() if self.two_rows() else max(rows)
         return QSize(width + margins.left() + margins.right(),
                      height + margins.top() + margins.bottom())

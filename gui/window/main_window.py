@@ -47,8 +47,8 @@ from gui.window.documents import DocumentsMixin
 from gui.window.keys import KeysMixin
 
 TORCH_FALLBACK_MS = 1500
-#: a panel taller than this scrolls inside its dock rather than hold the window taller
-#: (issue 24: the window fits a 960×540 screen)
+# a panel taller than this scrolls inside its dock rather than hold the window taller
+# (issue 24: the window fits a 960×540 screen)
 COLLAPSE_HEIGHT = 150
 translate = QCoreApplication.translate
 #: (window attribute, class): the window's panels, docked in this order as each one's

@@ -66,9 +66,14 @@ def test_the_step_bar_takes_two_rows_only_when_narrow(window, qtbot):
     _settle(qtbot, window)
     assert not bar.two_rows()
     assert bar.height() == one_row  # the dock gives the second row's height back
-    # the quiz and forward-mode buttons stay in the bar's first row
+    # the quiz and forward-mode buttons: after the bar's own, first in the second row
     assert window.quiz_button.parentWidget() is bar
-    assert bar.buttons.indexOf(window.quiz_button) >= 0
+    assert bar.extras.indexOf(window.quiz_button) >= 0
+    window.resize(*SMALLEST)
+    _settle(qtbot, window)
+    quiz = window.quiz_button.geometry()
+    assert quiz.top() >= bar.phase_buttons["forward"].geometry().bottom()
+    assert quiz.right() <= bar.slider.geometry().left()
 
 
 def test_a_tall_panel_scrolls_in_its_dock_instead_of_holding_the_window(window, qtbot):
