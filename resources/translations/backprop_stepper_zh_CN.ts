@@ -1121,7 +1121,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Building the graph… ({0} lines)</source>
-            <extracomment>a panel taller than this scrolls inside its dock rather than hold the window taller (issue 24: the window fits a 960×540 screen) every menu, action and dock title, re-set on a language switch</extracomment>
+            <extracomment>every menu, action and dock title, re-set on a language switch</extracomment>
             <translation>正在构建计算图…（{0} 行）</translation>
         </message>
         <message>
@@ -1454,6 +1454,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>step {0} of {1} · {2}</source>
+            <extracomment>the second row when narrow: other panels' buttons (add_control), the slider</extracomment>
             <translation>第 {0}/{1} 步 · {2}</translation>
         </message>
     </context>
