@@ -114,7 +114,7 @@ class StepBar(Panel, QWidget):
         # two rows when the window is narrow (issue 24: a 960-pixel window): the buttons,
         # then the slider with the position; one row when there is room for both
         self.buttons = QHBoxLayout()
-        #: the second row when narrow: other panels' buttons (add_control), the slider
+        # the second row when narrow: other panels' buttons (add_control), the slider
         self.lower = QHBoxLayout()
         self.extras = QHBoxLayout()
         self.track = QHBoxLayout()

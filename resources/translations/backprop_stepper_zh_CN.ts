@@ -1454,7 +1454,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>step {0} of {1} · {2}</source>
-            <extracomment>the second row when narrow: other panels' buttons (add_control), the slider</extracomment>
             <translation>第 {0}/{1} 步 · {2}</translation>
         </message>
     </context>
