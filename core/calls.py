@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from core.call_spellings import SpelledCalls
+from core.did_you_mean import NUMPY_HINT, NUMPY_NAMES, suggest
 from core.ir import Apply, Literal, fold
 from core.ops import SPELLINGS
 from core.values import MAX_ENTRIES
@@ -136,13 +137,17 @@ class CallReader(SpelledCalls):
                 rest = resolved[len(prefix):]
                 if resolved.startswith(prefix) and "." not in rest:
                     if prefix == "torch.nn.functional." and rest not in F_FUNCTIONS:
-                        raise self.error(func, f"unknown function 'F.{rest[:40]}'",
-                                         f"available: F.{', F.'.join(F_FUNCTIONS)}")
+                        raise suggest(self.error(func, f"unknown function 'F.{rest[:40]}'",
+                                                 f"available: F.{', F.'.join(F_FUNCTIONS)}"),
+                                      rest, F_FUNCTIONS, "F.")
                     if rest == "tensor":
                         raise self.error(node, "torch.tensor(…) declares a value on its own "
                                          "line", "as in x = torch.tensor(1.0)")
                     return rest, args, False
         if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name) and func.value.id in NUMPY_NAMES:
+                raise self.error(func, f"numpy's {func.value.id}.{func.attr[:40]} is not "
+                                 "supported", NUMPY_HINT)  # not a method of a value np
             return func.attr, [func.value, *args], True  # a method: x.exp(), v.sum()
         raise self.error(node, "only named functions can be called",
                          f"available: {self.function_list()}")

@@ -35,8 +35,9 @@ TEMPLATES: dict[str, str] = {
     "unneeded.computed": "{source} depends on no parameter: {edge} is not needed — nothing "
                          "it comes from is updated.",
     "local.vjp": "Local rule: {target} mixes many entries of {source}, so there is no single "
-                 "number here; the rule says how a gradient G arriving at {target} becomes "
-                 "the gradient of {source}, with the shapes it maps between.",
+                 "number here. G stands for ∂{output}/∂{target_b}: the gradient that will "
+                 "arrive at {target} from the steps after it. The rule turns G into the "
+                 "gradient of {source}, and shows the shapes it maps between.",
     "why.add": "A sum changes one-for-one with each of its terms.",
     "why.sub": "A difference changes one-for-one with the first term and against the second.",
     "why.mul": "The derivative of a product with respect to one factor is the other factor.",
@@ -93,9 +94,9 @@ TEMPLATES: dict[str, str] = {
     "backward.seed": "The backward pass starts at the output with ∂{output}/∂{output} = 1.",
     "backward": "Chain rule: multiply the gradient arriving from {consumer} by this edge's "
                 "local gradient.",
-    "backward.vjp": "Chain rule through {consumer}: its rule, as written above, takes the "
-                    "gradient arriving from {consumer} and gives {target}'s, in {target}'s "
-                    "shape.",
+    "backward.vjp": "Chain rule through {consumer}: its gradient G = ∂{output}/∂{consumer_b} "
+                    "is known now; {consumer}'s local rule turns G into ∂{output}/∂{target_b}, "
+                    "which has the same shape as {target}.",
     "backward.fork": "{target} is used {count} times, so its gradient is the sum of "
                      "{count} contributions: gradients add up where a value is used twice.",
     "backward.broadcast": "⊙ then Σ: {target} was broadcast to a vector, so the "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.did_you_mean import nearest, suggest
 from core.format import format_value
 from core.language import (
     Assign,
@@ -29,6 +30,7 @@ from core.language import (
     parse,
     short,
 )
+from core.node_names import MAX_LABEL, code_name, linear_call
 from core.ops import OPS, ShapeError, forward
 from core.values import MAX_ENTRIES, as_value, shape_of, shape_text
 
@@ -201,6 +203,7 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
     output: int | None = None
     has_backward = any(isinstance(s, Backward) for s in program.statements)
     unknown: dict[str, tuple[int, int]] = {}  # name → where it is first used
+    owners: dict[int, str] = {}  # node → the target of the line that computed it
     preset: set[int] = set()
 
     def add(node: Node) -> int:
@@ -244,7 +247,9 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
             node = leaf(statement.name, statement.role, statement.value,
                         statement.line, statement.column)
         elif isinstance(statement, Assign):
+            first = len(nodes)
             node = build(statement.expr)  # for ``a = b``, a second name for b's node
+            owners.update(dict.fromkeys(range(first, len(nodes)), short(statement.name, 20)))
         elif isinstance(statement, Backward):
             if statement.name not in env:
                 raise ExpressionError(f"unknown name '{short(statement.name)}'",
@@ -260,12 +265,12 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
             output = node  # the last computed name; a trailing declaration is an input
 
     if unknown:
-        raise unknown_names(unknown)
+        raise unknown_names(unknown, [*env, *bindings])
     if not any(n.kind == "operation" for n in nodes):
         raise ExpressionError("there is nothing to compute: no operation in the program",
                               hint="combine the values, as in 'loss = (w * x - y) ** 2'")
     names = _display_names(nodes, binding_order)
-    _label(nodes)
+    _label(nodes, owners)
     _forward(nodes, preset)
     assert output is not None
     out = nodes[output]
@@ -278,8 +283,9 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
     return ComputationGraph(program, nodes, output, names, unused)
 
 
-def unknown_names(unknown: dict[str, tuple[int, int]]) -> ExpressionError:
-    """One error for every unknown name, at the first; ``.names`` lists them all."""
+def unknown_names(unknown: dict[str, tuple[int, int]], known=()) -> ExpressionError:
+    """One error for every unknown name, at the first; ``.names`` lists them all, and
+    ``.suggestions`` the known names they look like a typo of (``y_predcted``)."""
     names = [short(n) for n in unknown]
     line, column = next(iter(unknown.values()))
     message = f"unknown name '{names[0]}'"
@@ -291,6 +297,12 @@ def unknown_names(unknown: dict[str, tuple[int, int]]) -> ExpressionError:
         f"give {listed} values" if len(names) <= 5 else "give each of them a value"
     error = ExpressionError(message, line, column, hint=hint)
     error.names = tuple(unknown)  # for the window's one-click fix: add them as variables
+    first = next(iter(unknown))
+    suggest(error, first, known)
+    for name in unknown:  # "did you mean" for each, the first one's in the hint
+        meant = nearest(name, known)
+        if meant is not None:
+            error.suggestions.setdefault(name, meant)
     return error
 
 
@@ -312,8 +324,10 @@ def _display_names(nodes: list[Node], binding_order: list[tuple[str, int]]) -> d
     return names
 
 
-def _label(nodes: list[Node]) -> None:
-    """How a node is written inside formulas: its name, its number, or its expression."""
+def _label(nodes: list[Node], owners: Mapping[int, str] | None = None) -> None:
+    """How a node is written inside formulas: its name, its expression, or when that is
+    too long a name from the code (``owners``: node → the target of its line)."""
+    owners = owners or {}
     for node in nodes:
         if node.name is not None:
             node.label, node.atomic = node.name, True
@@ -324,11 +338,14 @@ def _label(nodes: list[Node]) -> None:
             entry = OPS[node.op]
             operands = [Operand(nodes[i].label, nodes[i].atomic) for i in node.inputs]
             text = entry.text_for(node.attrs).format(*operands)
-            if len(text) > 32:
-                text = f"{entry.symbol_for(node.attrs)}#{node.id}"
+            named = len(text) > MAX_LABEL or linear_call(node, nodes) is not None
+            if named:  # model.0(X), "+ in out"
+                text = code_name(node, nodes, entry.symbol_for(node.attrs), owners.get(node.id))
             node.label = text
-            # function forms (exp(…), σ(…), |…|) read as one unit; infix forms need brackets
-            node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
+            # function forms (exp(…), σ(…), |…|) read as one unit; infix forms need
+            # brackets; a call reads as one, "+ in out" does not
+            node.atomic = "#" in text or (named and " in " not in text) \
+                or entry.text_for(node.attrs)[0] not in "{−"
 
 
 def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:

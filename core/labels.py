@@ -20,7 +20,7 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 #: grid cell of the overlap index (world points)
 CELL = 48.0
 #: a label's candidates are tried in order; this many at most
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 32
 #: edges that skip more layers than this stay straight (a parameter used all along a
 #: long chain would otherwise cost layers × nodes, and is read a window at a time)
 MAX_ROUTED_SPAN = 12
@@ -126,14 +126,16 @@ def rect_at(cx: float, cy: float, w: float, h: float) -> Rect:
 def place(obstacles: Sequence[Rect], labels: Sequence[tuple[float, float,
                                                             Sequence[tuple[float, float]]]],
           pad: float = 1.5) -> list[tuple[tuple[float, float], bool]]:
-    """For each label ``(w, h, candidate centres)`` in order: the first centre whose
-    rectangle overlaps no obstacle and no label placed before, and True; or the first
-    candidate and False when none is free (it is still added, so later ones avoid it)."""
+    """For each label ``(w, h, candidate centres[, fallback])`` in order: the first
+    centre whose rectangle overlaps no obstacle and no label placed before, and True; or
+    the fallback (by default the first candidate) and False when none is free (it is
+    still added, so later ones avoid it)."""
     index = OverlapIndex()
     for r in obstacles:
         index.add(r)
     chosen = []
-    for w, h, candidates in labels:
+    for request in labels:
+        w, h, candidates = request[:3]
         pick, free = None, False
         for cx, cy in list(candidates)[:MAX_CANDIDATES]:
             r = rect_at(cx, cy, w, h)
@@ -141,7 +143,7 @@ def place(obstacles: Sequence[Rect], labels: Sequence[tuple[float, float,
                 pick, free = (cx, cy), True
                 break
         if pick is None:
-            pick = tuple(candidates[0])
+            pick = tuple(request[3] if len(request) > 3 else candidates[0])
         index.add(rect_at(pick[0], pick[1], w, h))
         chosen.append((pick, free))
     return chosen
@@ -197,3 +199,58 @@ def grid_cells(cell_chars: int, rows: int, cols: int, box: Rect) -> list[Rect]:
             left = x0 + c * (cell_chars + 1) * unit - unit / 2
             cells.append((left, top - height, left + (cell_chars + 1) * unit, top))
     return cells
+
+
+def crosses(rect: Rect, path: Sequence[tuple[float, float]], pad: float = 0.0) -> bool:
+    """Whether a polyline passes through ``rect`` (grown by ``pad``): an edge drawn
+    through a text makes its stub read as a minus sign ("s -2 · s")."""
+    x0, y0, x1, y1 = rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad
+    for (ax, ay), (bx, by) in zip(path[:-1], path[1:], strict=True):
+        # Liang–Barsky: clip the segment to the box; anything left means it crosses
+        t0, t1 = 0.0, 1.0
+        dx, dy = bx - ax, by - ay
+        inside = True
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            if p == 0:
+                if q < 0:
+                    inside = False
+                    break
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                inside = False
+                break
+        if inside:
+            return True
+    return False
+
+
+def beside(path: Sequence[tuple[float, float]], fractions: Sequence[float], w: float,
+           h: float, gap: float) -> list[tuple[float, float]]:
+    """Centres for a w×h label next to a polyline at each fraction of its length, just
+    clear of it: first on the upper side, then on the lower one."""
+    lengths = [math.dist(p, q) for p, q in zip(path[:-1], path[1:], strict=True)]
+    total = sum(lengths) or 1.0
+    upper, lower = [], []
+    for f in fractions:
+        goal, walked = f * total, 0.0
+        for i, length in enumerate(lengths):
+            if walked + length >= goal or i == len(lengths) - 1:
+                (ax, ay), (bx, by) = path[i], path[i + 1]
+                t = min(max((goal - walked) / length, 0.0), 1.0) if length else 0.0
+                x, y = ax + t * (bx - ax), ay + t * (by - ay)
+                ux, uy = ((bx - ax) / length, (by - ay) / length) if length else (1.0, 0.0)
+                nx, ny = (-uy, ux) if ux >= 0 else (uy, -ux)  # the normal pointing up
+                if ny < 0:
+                    nx, ny = -nx, -ny
+                # how far the box reaches along the normal, plus the gap
+                reach = abs(nx) * w / 2 + abs(ny) * h / 2 + gap
+                upper.append((x + nx * reach, y + ny * reach))
+                lower.append((x - nx * reach, y - ny * reach))
+                break
+            walked += length
+    return upper + lower

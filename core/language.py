@@ -24,6 +24,7 @@ from core.calls import (
     CallReader,
     dotted,
 )
+from core.did_you_mean import suggest
 from core.draws import Draws
 from core.errors import MAX_MESSAGE, ExpressionError, short
 from core.ir import Apply, Assign, Backward, Declare, Literal, ParsedProgram, Ref
@@ -120,8 +121,9 @@ class _Parser(CallReader):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name not in MODULES or (alias.asname is None) != (alias.name == "torch"):
-                    raise self.error(node, "only 'import torch' is allowed",
-                                     "or 'import torch.nn.functional as F'")
+                    error = self.error(node, "only 'import torch' is allowed",
+                                       "or 'import torch.nn.functional as F'")
+                    raise suggest(error, alias.name, MODULES)
                 self.aliases[alias.asname or alias.name] = alias.name
             return []
         if isinstance(node, ast.ImportFrom):
@@ -393,8 +395,9 @@ class _Parser(CallReader):
             raise self.error(node.keywords[0], "keyword arguments are not supported here")
         allowed = (*FUNCTIONS, "pow")
         if name not in allowed:
-            raise self.error(func, f"unknown function '{short(name)}'",
-                             f"available: {function_list()}")
+            known = (*allowed, *TENSOR_CALLS, "matmul", "transpose", "reshape")
+            raise suggest(self.error(func, f"unknown function '{short(name)}'",
+                                     f"available: {function_list()}"), name, known)
         operands = [self.expr(a, depth + 1) for a in args]
         if name == "pow":
             if len(operands) != 2:

@@ -13,6 +13,7 @@ import ast
 
 import numpy as np
 
+from core.did_you_mean import suggest
 from core.draws import Draws
 from core.errors import ExpressionError, short
 from core.ir import Apply, Literal
@@ -88,7 +89,9 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
         for scope in (self.scopes[-1], self.globals):
             if node.id in scope:
                 return scope[node.id]
-        raise self.error(node, f"unknown name '{short(node.id)}'", "give it a value first")
+        known = [*self.scopes[-1], *self.globals, *self.functions]
+        raise suggest(self.error(node, f"unknown name '{short(node.id)}'",
+                                 "give it a value first"), node.id, known)
 
     # ---- statements
     def block(self, body: list[ast.stmt]) -> None:
@@ -139,9 +142,10 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
                              "torch.nn.functional as F and from torch import nn")
         for alias in node.names:
             if (alias.name, alias.asname) not in IMPORTS:
-                raise self.error(node, f"'import {short(alias.name)}' is not allowed",
-                                 "the only imports are torch, torch.nn as nn and "
-                                 "torch.nn.functional as F")
+                error = self.error(node, f"'import {short(alias.name)}' is not allowed",
+                                   "the only imports are torch, torch.nn as nn and "
+                                   "torch.nn.functional as F")
+                raise suggest(error, alias.name, [name for name, _ in IMPORTS])
             self.parser.aliases[alias.asname or alias.name] = alias.name
 
     def define(self, node: ast.FunctionDef) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.did_you_mean import suggest
 from core.ir import Apply, Ref
 from core.printing import linear_grad_fn
 from core.script_values import Tensor
@@ -106,8 +107,9 @@ class ModuleReader:
 
     def construct_module(self, kind: str, node: ast.Call) -> Module:
         if kind not in MODULES:
-            raise self.error(node.func, f"unknown module 'nn.{kind[:40]}'",
-                             f"available: nn.{', nn.'.join(MODULES)}")
+            raise suggest(self.error(node.func, f"unknown module 'nn.{kind[:40]}'",
+                                     f"available: nn.{', nn.'.join(MODULES)}"), kind, MODULES,
+                          "nn.")
         if kind == "Sequential":
             if node.keywords:
                 raise self.error(node, "nn.Sequential takes modules only")
@@ -252,8 +254,9 @@ class ModuleReader:
 
     def construct_optimizer(self, kind: str, node: ast.Call) -> Optimizer:
         if kind not in ("SGD", "Adam"):
-            raise self.error(node.func, f"unknown optimizer 'torch.optim.{kind[:40]}'",
-                             "available: torch.optim.SGD and torch.optim.Adam")
+            raise suggest(self.error(node.func, f"unknown optimizer 'torch.optim.{kind[:40]}'",
+                                     "available: torch.optim.SGD and torch.optim.Adam"),
+                          kind, ("SGD", "Adam"), "torch.optim.")
         if len(node.args) != 1:
             raise self.error(node, f"torch.optim.{kind} takes the parameters first",
                              "as in torch.optim.SGD(model.parameters(), lr=0.01)")

@@ -15,6 +15,7 @@ import numpy as np
 
 from core.backprop import Contribution, Edge
 from core.explain import Explanation, render, unneeded, unneeded_edges
+from core.explain import _bracketed as _bracket
 from core.format import format_value
 from core.graph import ComputationGraph, Operand
 from core.ops import OPS
@@ -231,6 +232,8 @@ class LocalGradientStep(Step):
         source, consumer, position = self._edge
         node = self.graph.nodes[consumer]
         args = {"target": node.label, "source": self.graph.nodes[source].label}
+        if not self.has_number:  # the rule's G: which gradient it is (issue 24)
+            args.update(output=self.graph.output_node.label, target_b=_bracket(node))
         more = [Explanation(f"why.{node.op}")]
         relevant = self.graph.relevant
         if position == next(p for p, s in enumerate(node.inputs) if relevant[s]):
@@ -334,8 +337,13 @@ class BackwardStep(Step):
         parts = []
         if self.first:
             parts.append(Explanation("backward.seed", {"output": self.graph.output_node.label}))
-        parts.append(Explanation("backward" if first.local is not None else "backward.vjp", {
-            "consumer": self.graph.nodes[first.consumer].label, "target": node.label}))
+        consumer = self.graph.nodes[first.consumer]
+        args = {"consumer": consumer.label, "target": node.label}
+        if first.local is None:  # a rule (matmul …): name its G and the result
+            args.update(output=self.graph.output_node.label, consumer_b=_bracket(consumer),
+                        target_b=_bracket(node))
+        parts.append(Explanation("backward" if first.local is not None else "backward.vjp",
+                                 args))
         if len(self.contributions) > 1:
             parts.append(Explanation("backward.fork", {"target": node.label,
                                                        "count": len(self.contributions)}))

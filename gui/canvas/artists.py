@@ -341,13 +341,15 @@ class LegendLayer(Artist):
         self._widths: dict[tuple[int, float], list[float]] = {}
         #: one-line notes that take the strip's place: "stale" (out of date), "hint"
         self.notes: dict[str, Text] = {}
+        self._spacing = 14.0  # points between entries, closer with the short labels
 
     def draw(self, renderer) -> None:
         if not self.get_visible() or not self.entries:
             return
         ppt = renderer.points_to_pixels(1.0)
         figure = self.canvas.figure.bbox
-        y = figure.y0 + figure.height * LEGEND_HEIGHT / 2
+        strip = max(self.canvas.ax.bbox.y0 - figure.y0, figure.height * LEGEND_HEIGHT)
+        y = figure.y0 + strip / 2
         g = self.canvas.geometry
         overview = g is not None and not g.show_text and self.canvas.trace is not None
         note = ("stale" if self.canvas.out_of_date else "counter" if self.canvas.counter
@@ -361,57 +363,96 @@ class LegendLayer(Artist):
             self.drawn = [text]
             self.stale = False
             return
-        marker, gap, spacing = 16 * ppt, 5 * ppt, 14 * ppt
-
-        def layout(which: int) -> tuple[list[Text], list[float], float]:
-            texts = [entry[which] for entry in self.entries]
-            key = (which, renderer.dpi)
-            if key not in self._widths:  # measured once: the labels never change
-                self._widths[key] = [t.get_window_extent(renderer).width for t in texts]
-            widths = self._widths[key]
-            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
-            return texts, widths, total
-
-        texts, widths, total = layout(2)
-        if total > figure.width - 8 * ppt:  # a narrow window: the short labels, closer
-            spacing = 8 * ppt
-            texts, widths, total = layout(3)
-        entries = self.entries
-        while total > figure.width - 8 * ppt and len(texts) > 1:  # still too wide: the
-            texts, widths, entries = texts[:-1], widths[:-1], entries[:-1]  # last go
-            total = sum(widths) + len(widths) * (marker + gap) + (len(widths) - 1) * spacing
-        x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
+        marker, gap = 16 * ppt, 5 * ppt
+        rows, widths = self.layout_rows(renderer, figure.width)
+        if rows is None:
+            return
+        texts = [text for row in rows for _, text in row]
         self.drawn = texts
+        pitch = strip / len(rows)
         colours = self.canvas.colours
         gc = renderer.new_gc()
-        for (kind, role, *_), text, width in zip(entries, texts, widths, strict=True):
-            centre = np.array([[x + marker / 2, y]])
-            gc.set_dashes(0, None)
-            if kind in ("box", "circle"):
-                half = np.array([[7.0, 5.0]] if kind == "box" else [[5.5, 5.5]]) * ppt
-                radius = np.array([2.0 if kind == "box" else 5.5]) * ppt
-                gc.set_foreground(colours[f"{role}_edge"])
-                gc.set_linewidth(BORDER[role] * 0.8)
-                renderer.draw_path(gc, rounded_boxes(centre, half, radius), IdentityTransform(),
-                                   _rgba(colours[f"{role}_face"]))
-            elif kind == "square":
-                gc.set_foreground(colours[role])
-                gc.set_linewidth(0.5)
-                half = np.array([[4.5, 4.5]]) * ppt
-                renderer.draw_path(gc, rounded_boxes(centre, half, np.array([1.0 * ppt])),
-                                   IdentityTransform(), _rgba(colours[role]))
-            else:
-                gc.set_foreground(colours[role])
-                gc.set_linewidth(3.5 if kind == "line" else 1.2)
-                if kind == "dashed":
-                    gc.set_dashes(0, [4.0, 3.0])
-                line = np.array([[x, y], [x + marker, y]])
-                renderer.draw_path(gc, Path(line), IdentityTransform())
-            text.set_position((x + marker + gap, y))
-            text.draw(renderer)
-            x += marker + gap + width + spacing
+        for r, row in enumerate(rows):  # wrapped onto more rows, never cut (issue 24)
+            y = figure.y0 + strip - pitch * (r + 0.5)
+            total = sum(widths[id(t)] for _, t in row) + len(row) * (marker + gap) \
+                + (len(row) - 1) * self._spacing * ppt
+            x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
+            for (kind, role, *_), text in row:
+                x = self._draw_entry(renderer, gc, colours, kind, role, text, x, y, ppt)
+                x += widths[id(text)] + self._spacing * ppt
         gc.restore()
         self.stale = False
+
+    def strip_fraction(self, renderer, width: float, height: float) -> float:
+        """The share of the figure's height the strip needs: its usual one, or room for
+        every row the legend wraps onto at this width."""
+        rows, _ = self.layout_rows(renderer, width)
+        needed = (len(rows or ()) * 13.0 + 4.0) * renderer.points_to_pixels(1.0)
+        return max(LEGEND_HEIGHT, min(needed / max(height, 1.0), 0.25))
+
+    def layout_rows(self, renderer, width: float):
+        """The entries in rows that fit ``width`` pixels: one row of long labels, else of
+        short ones, else the short ones wrapped onto as many rows as they need.
+        (rows of (entry, text), {id(text): width}); rows is None with no entries."""
+        if not self.entries:
+            return None, {}
+        ppt = renderer.points_to_pixels(1.0)
+        marker, gap = 16 * ppt, 5 * ppt
+        room = width - 8 * ppt
+
+        def measured(which: int) -> list[float]:
+            key = (which, renderer.dpi)
+            if key not in self._widths:  # measured once: the labels never change
+                self._widths[key] = [e[which].get_window_extent(renderer).width
+                                     for e in self.entries]
+            return self._widths[key]
+
+        for which, spacing in ((2, 14.0), (3, 8.0)):
+            sizes = measured(which)
+            total = sum(sizes) + len(sizes) * (marker + gap) + (len(sizes) - 1) * spacing * ppt
+            if total <= room or which == 3:
+                break
+        self._spacing = spacing
+        rows, row, used = [], [], 0.0
+        for entry, size in zip(self.entries, sizes, strict=True):
+            need = size + marker + gap + (spacing * ppt if row else 0.0)
+            if row and used + need > room:
+                rows.append(row)
+                row, used = [], 0.0
+                need = size + marker + gap
+            row.append((entry, entry[which]))
+            used += need
+        rows.append(row)
+        return rows, {id(e[which]): size for e, size in zip(self.entries, sizes, strict=True)}
+
+    def _draw_entry(self, renderer, gc, colours, kind, role, text, x, y, ppt) -> float:
+        """One marker and its word at x; returns where the word starts."""
+        marker, gap = 16 * ppt, 5 * ppt
+        centre = np.array([[x + marker / 2, y]])
+        gc.set_dashes(0, None)
+        if kind in ("box", "circle"):
+            half = np.array([[7.0, 5.0]] if kind == "box" else [[5.5, 5.5]]) * ppt
+            radius = np.array([2.0 if kind == "box" else 5.5]) * ppt
+            gc.set_foreground(colours[f"{role}_edge"])
+            gc.set_linewidth(BORDER[role] * 0.8)
+            renderer.draw_path(gc, rounded_boxes(centre, half, radius), IdentityTransform(),
+                               _rgba(colours[f"{role}_face"]))
+        elif kind == "square":
+            gc.set_foreground(colours[role])
+            gc.set_linewidth(0.5)
+            half = np.array([[4.5, 4.5]]) * ppt
+            renderer.draw_path(gc, rounded_boxes(centre, half, np.array([1.0 * ppt])),
+                               IdentityTransform(), _rgba(colours[role]))
+        else:
+            gc.set_foreground(colours[role])
+            gc.set_linewidth(3.5 if kind == "line" else 1.2)
+            if kind == "dashed":
+                gc.set_dashes(0, [4.0, 3.0])
+            line = np.array([[x, y], [x + marker, y]])
+            renderer.draw_path(gc, Path(line), IdentityTransform())
+        text.set_position((x + marker + gap, y))
+        text.draw(renderer)
+        return x + marker + gap
 
 
 

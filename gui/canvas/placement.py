@@ -89,8 +89,16 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
         w, h = call_groups.label_size(label, m)
         group_requests.append((w, h, call_groups.candidates(members, pos, above, below,
                                                             w, h, gap)))
+    # where each edge crosses the middle of the free gap between its first two columns
+    # (a label beside it there clears both columns' grids)
+    middles = {}
+    for i, (s, t, _) in enumerate(edges):
+        if layer[s] < len(gaps) and layer[t] > layer[s] and pos[t, 0] != pos[s, 0]:
+            free = (xs[layer[s]] + lay_right[layer[s]] + xs[layer[s] + 1]
+                    - lay_left[layer[s] + 1]) / 2
+            middles[i] = min(max((free - pos[s, 0]) / (pos[t, 0] - pos[s, 0]), 0.05), 0.95)
     labels, name_pos, group_pos = _place(pos, half, sizes, name_sizes, paths, gap, m,
-                                         group_requests)
+                                         group_requests, edges, middles)
     return Scene(pos, paths, labels, name_pos, group_pos)
 
 
@@ -115,17 +123,40 @@ def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
     return paths
 
 
-def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=()):
+def _clear_first(cands, w, h, nearby, pad) -> list:
+    """``cands`` with those no edge in ``nearby`` passes through first (issue 24: an
+    edge through a text reads as arithmetic, "s -2 · s"); the others stay as fallbacks."""
+    clear, crossed = [], []
+    for c in cands:
+        rect = rules.rect_at(c[0], c[1], w, h)
+        (crossed if any(rules.crosses(rect, path, pad) for path in nearby) else clear).append(c)
+    return clear + crossed
+
+
+def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges=(),
+           middles=None):
     n = len(pos)
     big = n > PLACE_LIMIT  # first places only, unchecked
     order, requests = [], []
+    touching: dict[int, list] = {}  # node -> the paths of its edges (in and out)
+    polylines = [path.tolist() for path in paths]
+    if not big:
+        for i, (s, t, _) in enumerate(edges):
+            touching.setdefault(s, []).append(polylines[i])
+            touching.setdefault(t, []).append(polylines[i])
+    pad = 1.0 * m
     for v, (w, h) in name_sizes.items():
         x, y = pos[v]
         hw, hh = half[v]
-        cands = [(x + hw + 3 * m + w / 2, y), (x + hw + w / 2, y + hh + h / 2),
-                 (x + hw + w / 2, y - hh - h / 2), (x - hw - 3 * m - w / 2, y)]
+        corner = 2 * m  # off the node's box, which is an obstacle with a small pad
+        cands = [(x + hw + 3 * m + w / 2, y),
+                 (x + hw + corner + w / 2, y + hh + corner + h / 2),
+                 (x + hw + corner + w / 2, y - hh - corner - h / 2),
+                 (x - hw - 3 * m - w / 2, y)]
+        first = cands[0]
+        cands = _clear_first(cands, w, h, touching.get(v, ()), pad)
         order.append(("name", v))
-        requests.append((w, h, cands))
+        requests.append((w, h, cands, first))
     for layer in (_VALUE, _UPDATE, _GRAD):
         for key, (w, h) in sizes.items():
             if key[0] != layer:
@@ -150,24 +181,32 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=()):
     for key, (w, h) in sizes.items():
         if key[0] != _LOCAL:
             continue
-        path = paths[key[1]].tolist()
-        points = rules.along(path, _FRACTIONS[:1] if big else _FRACTIONS)
-        shift = h / 2 + 3 * m
-        cands = points + [(x, y + shift) for x, y in points[:5]] \
-            + [(x, y - shift) for x, y in points[:5]]
+        path = polylines[key[1]]
+        if big:
+            cands = rules.along(path, _FRACTIONS[:1])
+        else:  # beside its edge, clear of the edges next to it; on it only as a last resort
+            s, t, _ = edges[key[1]]
+            nearby = [p for p in (*touching.get(s, ()), *touching.get(t, ())) if p is not path]
+            fractions = _FRACTIONS
+            if middles and key[1] in middles:
+                fractions = (middles[key[1]], *_FRACTIONS[:-1])
+            cands = rules.beside(path, fractions, w, h, 2 * m) \
+                + rules.beside(path, fractions[:3], w, h, 2 * m + h)
+            # (rules.place tries MAX_CANDIDATES = 32: 24 beside, then 3 on the edge)
+            cands = _clear_first(cands, w, h, nearby, pad) + rules.along(path, _FRACTIONS[:3])
         order.append(key)
-        requests.append((w, h, cands))
+        requests.append((w, h, cands, rules.along(path, _FRACTIONS[:1])[0]))
     for i, request in enumerate(group_requests):
         order.append(("group", i))
         requests.append(request)
     if big:
-        chosen = [(tuple(c[0]), True) for _, _, c in requests]
+        chosen = [(tuple(request[2][0]), True) for request in requests]
     else:
         obstacles = [(pos[v, 0] - half[v, 0], pos[v, 1] - half[v, 1],
                       pos[v, 0] + half[v, 0], pos[v, 1] + half[v, 1]) for v in range(n)]
         chosen = rules.place(obstacles, requests)
     labels, names, group_pos = {}, {}, {}
-    for key, (w, h, _), ((cx, cy), _) in zip(order, requests, chosen, strict=True):
+    for key, (w, h, *_), ((cx, cy), _) in zip(order, requests, chosen, strict=True):
         if key[0] == "name":
             names[key[1]] = (cx, cy, w, h)
         elif key[0] == "group":

@@ -19,6 +19,7 @@ from gui.canvas.scene import (
     _TANGENT,
     _UPDATE,
     _VALUE,
+    LEGEND_HEIGHT,
     MARGIN,
     MIN_TEXT_PX,
     SMALLEST_FONT,
@@ -150,6 +151,20 @@ class ViewMixin:
         if not self._scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
             self._invalidate()
 
+    def fit_legend_strip(self) -> None:
+        """The strip under the graph as tall as the legend's rows at this width: a
+        narrow canvas wraps it rather than drop "current" and "not needed" (issue 24)."""
+        figure = self.figure.bbox
+        if figure.width < 2 or not self._legend.entries:
+            return
+        share = self._legend.strip_fraction(self.get_renderer(), figure.width, figure.height)
+        wrapped = getattr(self, "_legend_share", None)
+        if share > LEGEND_HEIGHT or wrapped is not None:  # (a one-row strip: untouched,
+            # as an export that places the axes itself set it)
+            if wrapped != share:
+                self.ax.set_position((0.0, share, 1.0, 1.0 - share))
+            self._legend_share = share if share > LEGEND_HEIGHT else None
+
     def _fits(self, xlim, ylim) -> bool:
         x0, x1, y0, y1 = self.extent
         return xlim[0] <= x0 and x1 <= xlim[1] and ylim[0] <= y0 and y1 <= ylim[1]
@@ -164,6 +179,7 @@ class ViewMixin:
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         super().resizeEvent(event)
         self._background = None
+        self.fit_legend_strip()
         if self.trace is None:
             return
         if fitted or k is None or self.hint:
@@ -176,8 +192,9 @@ class ViewMixin:
         """(nodes, edges) of the current step and the nodes next to it."""
         return self._focus_nodes, self._focus_edges
 
-    def _focus_extent(self, own_only: bool = False):
-        """World box of the current step's node or edge and its labels (and neighbours')."""
+    def _focus_extent(self, own_only: bool = False, neighbour_labels: bool = True):
+        """World box of the current step's node or edge and its labels, and its
+        neighbours (with their labels, or only their boxes)."""
         if self.trace is None or self._current_key is None:
             return None
         nodes, edges = set(), set()
@@ -186,12 +203,15 @@ class ViewMixin:
             nodes.add(index)
         else:
             edges.add(index)
+        own = set(nodes)
         if not own_only:
             nodes |= self._focus_nodes
         boxes = []
         for v in nodes:
             (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
             boxes.append((x - hw, y - hh, x + hw, y + hh))
+            if not neighbour_labels and v not in own:
+                continue
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
                 place = self.label_pos.get((layer, v))
                 if place is not None:
@@ -221,8 +241,22 @@ class ViewMixin:
         target = self._focus_extent()
         if target is None:
             return
-        if target[2] - target[0] > view[2] - view[0] or target[3] - target[1] > view[3] - view[1]:
-            target = self._focus_extent(own_only=True)
+        def too_big(box) -> bool:
+            return box[2] - box[0] > view[2] - view[0] or box[3] - box[1] > view[3] - view[1]
+
+        keep = None  # what must stay whole in view, when less than the target
+        if too_big(target):  # the neighbours' nodes at least, then the step alone
+            target = self._focus_extent(neighbour_labels=False)
+            own = self._focus_extent(own_only=True)
+            if too_big(target):  # centred between its neighbours (issue 24: a 1280×720
+                # projector showed the step alone) when the step itself stays whole
+                cx, cy = (target[0] + target[2]) / 2, (target[1] + target[3]) / 2
+                half_w, half_h = (view[2] - view[0]) / 2, (view[3] - view[1]) / 2
+                if (own[0] >= cx - half_w and own[2] <= cx + half_w
+                        and own[1] >= cy - half_h and own[3] <= cy + half_h):
+                    keep = own
+                else:
+                    target = own
         if (target[0] >= view[0] and target[2] <= view[2] and target[1] >= view[1]
                 and target[3] <= view[3]):
             return
@@ -235,7 +269,7 @@ class ViewMixin:
             self.hint = True
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
-        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, target)
+        cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
         self._animate_to(k, cx, cy)
 
     def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:

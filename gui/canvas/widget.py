@@ -438,6 +438,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             clip_on=False, color=self.colours["fg"], fontweight="bold", cls=Text)
         self._legend._widths.clear()
         self._legend.stale = True
+        self.fit_legend_strip()  # another language: other words, maybe other rows
 
     def _apply_theme(self) -> None:
         c = self.colours

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QDockWidget
 
 Area = Qt.DockWidgetArea
 
@@ -38,6 +39,14 @@ class DockSpec:
     listed: bool = True
     #: hidden until something shows it (the quiz)
     hidden: bool = False
+
+
+def dock_of(widget):
+    """The dock a panel sits in (it may sit in a scroll area inside it), or None."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QDockWidget):
+        parent = parent.parentWidget()
+    return parent
 
 
 class Panel:

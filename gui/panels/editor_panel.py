@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.did_you_mean import corrected
 from core.format import MINUS
 from core.language import ExpressionError
 from gui.panels.base import Area, DockSpec, Panel
@@ -119,7 +120,7 @@ class EditorPanel(Panel, QWidget):
 
         self.editor = CodeEditor(objectName="expressionEditor")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # no side scrolling
         self.editor.setTabChangesFocus(True)
         self._texts.bind(self.editor.setAccessibleName, lambda: self.tr("Program"))
         self._texts.bind(self.editor.setPlaceholderText, self.placeholder)
@@ -136,6 +137,10 @@ class EditorPanel(Panel, QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         self.variables = VariablesState(model)
+        # "did you mean y_predicted?" fixes the spelling: offered before adding a variable
+        self.suggestion_button = QPushButton(objectName="didYouMeanButton")
+        self.suggestion_button.clicked.connect(self.fix_spelling)
+        self.suggestion_button.hide()
         self.fix_button = QPushButton(objectName="addUnknownButton")
         self.fix_button.clicked.connect(self.add_unknown_names)
         self.fix_button.hide()
@@ -188,6 +193,7 @@ class EditorPanel(Panel, QWidget):
         layout.addWidget(self.editor, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.suggestion_button)
         layout.addWidget(self.fix_button)
         variables = QLabel()
         self._texts.bind(variables.setText, lambda: self.tr(
@@ -242,6 +248,18 @@ class EditorPanel(Panel, QWidget):
         names = getattr(self.model.error, "names", ())
         if names:
             self.variables.add_unknown(names, self.editor.toPlainText())
+
+    def fix_spelling(self) -> None:
+        """The "did you mean" fix: the typo replaced where it is written (one Ctrl+Z in
+        the editor), then Apply again."""
+        suggestions = getattr(self.model.error, "suggestions", {})
+        text = self.editor.toPlainText()
+        fixed = corrected(text, suggestions)
+        if fixed != text:
+            cursor = self.editor.textCursor()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.insertText(fixed)
+            self.apply()
 
     def add_row(self) -> None:
         """A new row at the bottom, its name cell open for typing."""
@@ -404,6 +422,11 @@ class EditorPanel(Panel, QWidget):
 
     def show_error(self, error: ExpressionError | None) -> None:
         names = getattr(error, "names", ())
+        suggestions = getattr(error, "suggestions", {})
+        self.suggestion_button.setVisible(bool(suggestions))
+        if suggestions:
+            shown = ", ".join(suggestions.values())
+            self.suggestion_button.setText(self.tr("Did you mean {0}? Fix it").format(shown))
         self.fix_button.setVisible(bool(names))
         if names:
             shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")

@@ -26,7 +26,7 @@ from gui.support.theme import phase_colour
 class ExplanationView(Panel, QTextBrowser):
     DOCK = DockSpec("explanationDock", "explanation_dock", Area.BottomDockWidgetArea,
                     QT_TRANSLATE_NOOP("MainWindow", "Explanation"),
-                    split=("stepDock", Qt.Orientation.Vertical), width=560, height=200)
+                    split=("stepDock", Qt.Orientation.Vertical), width=560, height=160)
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)

@@ -510,8 +510,7 @@ def install(window) -> ForwardPanel:
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     panel.mode_button = button
     panel._name_mode()
-    bar = window.step_bar.layout()
-    bar.insertWidget(bar.indexOf(window.step_bar.slider), button)
+    window.step_bar.add_control(button)
     # the mode where the learner reads: the Explanation's heading and the F11 caption
     window.explanation.heading_note = lambda: panel.mode_note()
     panel.mode_action.toggled.connect(lambda _on: window.explanation.refresh())

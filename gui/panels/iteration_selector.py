@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
 
 from core.format import format_value
+from gui.panels.base import dock_of
 
 translate = QCoreApplication.translate
 
@@ -53,7 +54,7 @@ def mark_iteration(panel, k: int | None) -> None:
             for axes in (panel.loss_axes, panel.param_axes)]
         panel._marker_background = None
         panel.plot.mpl_connect("draw_event", lambda _event: _drawn(panel))
-        dock = panel.parentWidget()
+        dock = dock_of(panel)
         if isinstance(dock, QDockWidget):  # a tab behind another: drawn once it is raised
             dock.visibilityChanged.connect(lambda on: on and _blit(panel))
     for marker in markers:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.base import Area, DockSpec, Panel, dock_of
 
 translate = QCoreApplication.translate
 
@@ -41,7 +41,7 @@ class OutputPanel(Panel, QWidget):
         self.model = model
         self.text = QPlainTextEdit(objectName="outputText", readOnly=True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.caption = QLabel(objectName="outputCaption", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -100,7 +100,7 @@ class OutputPanel(Panel, QWidget):
             return self.refresh()
         run = self.model.script.run if self.model.script is not None else None
         if (run is None) != (self._run is None):
-            dock = self.parentWidget()
+            dock = dock_of(self)
             if isinstance(dock, QDockWidget):  # open for a script, out of the way otherwise
                 dock.setVisible(run is not None)
                 window = dock.parentWidget()

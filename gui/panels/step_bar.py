@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QWidget,
@@ -99,7 +101,7 @@ class StepBar(Panel, QWidget):
 
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="stepSlider")
         self.slider.setPageStep(1)
-        self.slider.setMinimumWidth(120)
+        self.slider.setMinimumWidth(96)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._texts.bind(self.slider.setAccessibleName,
@@ -109,19 +111,35 @@ class StepBar(Panel, QWidget):
         self.label.setMinimumWidth(220)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        layout = QHBoxLayout(self)
+        # two rows when the window is narrow (issue 24: a 960-pixel window): the buttons,
+        # then the slider with the position; one row when there is room for both
+        self.buttons = QHBoxLayout()
+        # the second row when narrow: other panels' buttons (add_control), the slider
+        self.lower = QHBoxLayout()
+        self.extras = QHBoxLayout()
+        self.track = QHBoxLayout()
+        self.lower.addLayout(self.extras)
+        self.lower.addLayout(self.track, 1)
+        layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSizeConstraint(QBoxLayout.SizeConstraint.SetNoConstraint)
+        layout.addLayout(self.buttons)
+        layout.addLayout(self.lower, 1)
+        # exactly as tall as its rows: the dock shrinks back when they become one
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         for button in (self.reset_button, self.prev_button, self.next_button, self.end_button):
-            layout.addWidget(button)
-        layout.addSpacing(12)
+            self.buttons.addWidget(button)
+        self.buttons.addSpacing(12)
         for button in self.phase_buttons.values():
-            layout.addWidget(button)
-        layout.addSpacing(12)
-        layout.addWidget(self.play_button)
-        layout.addWidget(self.speed_box)
-        layout.addSpacing(12)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+            self.buttons.addWidget(button)
+        self.buttons.addSpacing(12)
+        self.buttons.addWidget(self.play_button)
+        self.buttons.addWidget(self.speed_box)
+        self.buttons.addStretch(0)
+        self.extras.setContentsMargins(0, 0, 0, 0)
+        self.track.addSpacing(6)
+        self.track.addWidget(self.slider, 1)
+        self.track.addWidget(self.label)
 
         model.traceReplaced.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
@@ -134,6 +152,48 @@ class StepBar(Panel, QWidget):
             self._texts.apply()
             self.refresh()
         super().changeEvent(event)
+
+    def add_control(self, widget: QWidget) -> None:
+        """A button of another panel (quiz, ninja, forward mode): after the bar's own
+        ones, or at the start of the second row when the bar is narrow."""
+        self.extras.addSpacing(12 if self.extras.count() == 0 else 6)
+        self.extras.addWidget(widget)
+        self._fit_rows()
+
+    def _one_row_width(self) -> int:
+        margins = self.layout().contentsMargins()
+        return (self.buttons.sizeHint().width() + self.extras.sizeHint().width()
+                + self.track.minimumSize().width() + 2 * self.layout().spacing()
+                + margins.left() + margins.right())
+
+    def _fit_rows(self) -> None:
+        """One row when the buttons and the slider fit side by side, else two."""
+        layout = self.layout()
+        two = self.width() < self._one_row_width()
+        direction = QBoxLayout.Direction.TopToBottom if two else QBoxLayout.Direction.LeftToRight
+        if layout.direction() != direction:
+            layout.setDirection(direction)
+            self.updateGeometry()
+
+    def two_rows(self) -> bool:
+        return self.layout().direction() == QBoxLayout.Direction.TopToBottom
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        """As narrow as the wider row: the bar never holds the window wider than that."""
+        margins = self.layout().contentsMargins()
+        width = max(self.buttons.minimumSize().width(), self.lower.minimumSize().width())
+        rows = (self.buttons.minimumSize().height(), self.lower.minimumSize().height())
+        height = sum(rows) + self.layout().spacing() if self.two_rows() else max(rows)
+        return QSize(width + margins.left() + margins.right(),
+                     height + margins.top() + margins.bottom())
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        hint = self.minimumSizeHint()
+        return QSize(max(hint.width(), self._one_row_width()), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def set_dark(self, dark: bool) -> None:
         if dark != self.dark:

@@ -65,13 +65,11 @@ class DialogsMixin:
         ).format(__version__)
 
     def show_program_help(self) -> None:
-        """Help → Writing a Program: the declaration forms (not modal: keep typing)."""
-        title = translate("MainWindow", "Writing a Program")
-        box = QMessageBox(QMessageBox.Icon.Information, title,
-                          self.editor_panel.declarations_html(), QMessageBox.StandardButton.Close,
-                          self)
-        box.setObjectName("programHelpBox")
-        box.setModal(False)
+        """Help → Writing a Program: a program, a script, with examples (not modal: keep
+        typing beside it)."""
+        from gui.window.program_help import ProgramHelp, help_html
+
+        box = ProgramHelp(help_html(self.editor_panel.declarations_html()), self)
         self.program_help_box = box
         box.show()
 

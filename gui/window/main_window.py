@@ -11,13 +11,16 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QDialog,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,7 +42,7 @@ from gui.panels.training_panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
-from gui.window import accessibility, run_window, view_actions
+from gui.window import accessibility, dock_layout, run_window, view_actions
 from gui.window.actions import ActionsMixin
 from gui.window.dialogs import DialogsMixin
 from gui.window.documents import DocumentsMixin
@@ -47,6 +50,9 @@ from gui.window.keys import KeysMixin
 
 TORCH_FALLBACK_MS = 1500
 NINJA_DOCK_HEIGHT = 215  # px: ninja mode's question, answer row, names, grade and hint
+# a panel taller than this scrolls inside its dock rather than hold the window taller
+# (issue 24: the window fits a 960×540 screen)
+COLLAPSE_HEIGHT = 150
 translate = QCoreApplication.translate
 #: (window attribute, class): the window's panels, docked in this order as each one's
 #: DOCK spec says; a new panel is one line here and a spec in its own module
@@ -54,6 +60,20 @@ PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar
           ("explanation", ExplanationView), ("tables", LessonTables),
           ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel),
           ("output_panel", OutputPanel), ("plots_panel", PlotsPanel))
+
+
+def collapsible(panel: QWidget) -> QWidget:
+    """``panel`` itself, or in a frameless scroll area when its minimum height would hold
+    the window taller than a small screen; the dock then shrinks and the panel scrolls."""
+    if isinstance(panel, QAbstractScrollArea) \
+            or panel.minimumSizeHint().height() <= COLLAPSE_HEIGHT:
+        return panel
+    scroll = QScrollArea(objectName=panel.objectName() + "Scroll")
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return scroll
 
 
 class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWindow):
@@ -139,7 +159,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
             self._texts.bind(dock.setWindowTitle, title)
         else:  # a plain string: whoever gave it keeps it up to date
             dock.setWindowTitle(title)
-        dock.setWidget(widget)
+        dock.setWidget(collapsible(widget))
         self.addDockWidget(area, dock)
         return dock
 
@@ -212,6 +232,11 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
                 dialog.deleteLater()
                 setattr(self, name, None)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if 0 < event.size().height() < event.oldSize().height():  # the graph keeps its room
+            dock_layout.keep_canvas_room(self)
+
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -266,15 +291,13 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.quiz_button = QToolButton(objectName="quizButton")
         self.quiz_button.setDefaultAction(self.quiz_panel.toggle_action)
         self.quiz_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        bar = self.step_bar.layout()
-        bar.insertWidget(bar.indexOf(self.step_bar.slider), self.quiz_button)
+        self.step_bar.add_control(self.quiz_button)
         # ninja mode (issue 23): a mode of the quiz, its own button and Ctrl+Shift+N
         self.addAction(self.quiz_panel.ninja_action)
         self.ninja_button = QToolButton(objectName="ninjaButton")
         self.ninja_button.setDefaultAction(self.quiz_panel.ninja_action)
         self.ninja_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        bar.insertWidget(bar.indexOf(self.step_bar.slider), self.ninja_button)
-        bar.insertSpacing(bar.indexOf(self.step_bar.slider), 12)
+        self.step_bar.add_control(self.ninja_button)
 
     def show_training(self) -> None:
         self.training_dock.show()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 
+from gui.window import dock_layout
+
 #: the steps of View → Text size (1 = normal); presentation mode multiplies by 1.5
 TEXT_SIZES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5)
 PRESENTATION_TEXT = 1.5
@@ -49,6 +51,8 @@ def install(window) -> None:
 def add_to_menu(window, view_menu) -> None:
     view_menu.addActions([window.whole_action, window.follow_action])
     view_menu.addActions([window.text_larger_action, window.text_smaller_action])
+    view_menu.addSeparator()
+    dock_layout.add_action(window, view_menu)  # View → Reset Layout
 
 
 def set_following(window, on: bool) -> None:
@@ -150,20 +154,22 @@ def set_presentation(window, on: bool) -> None:
     window.explanation.setStyleSheet(PRESENTATION_EXPLANATION if on else "")
     window.canvas.counter = (lambda: caption(window)) if on else None
     set_text_size(window, window.text_size)
-    QTimer.singleShot(0, window.canvas.fit_view)
+    if on:  # the explanation tall enough for its why-line at 16 pt (issue 24)
+        QTimer.singleShot(30, lambda: dock_layout.fit_explanation(window))
+    QTimer.singleShot(60, window.canvas.fit_view)
 
 
 def fit_to_screen(window, had_geometry: bool) -> None:
-    """First launch: at most 90% of the screen's available area, centred. Later: the
+    """First launch: 90% of the screen's available area, centred. Later: the
     saved geometry, moved and shrunk onto the screen if it no longer fits."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return
     area = screen.availableGeometry()
-    if not had_geometry:
-        width = min(window.width(), int(area.width() * SCREEN_SHARE))
-        height = min(window.height(), int(area.height() * SCREEN_SHARE))
-        window.resize(width, height)
+    if not had_geometry:  # the share of the screen, docks sized for it (a 1920 desktop:
+        # a 60-column editor; a 1280×720 projector: a lower explanation)
+        window.resize(int(area.width() * SCREEN_SHARE), int(area.height() * SCREEN_SHARE))
+        dock_layout.apply_default_sizes(window)
         frame = window.frameGeometry()
         frame.moveCenter(area.center())
         window.move(frame.topLeft())

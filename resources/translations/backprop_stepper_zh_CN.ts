@@ -233,6 +233,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>以网格编辑…</translation>
         </message>
         <message>
+            <source>Did you mean {0}? Fix it</source>
+            <translation>你是想写 {0} 吗？改正它</translation>
+        </message>
+        <message>
             <source>Add {0} to the Variables table</source>
             <translation>把 {0} 添加到变量表</translation>
         </message>
@@ -363,9 +367,9 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
         </message>
         <message>
-            <source>Local rule: {target} mixes many entries of {source}, so there is no single number here; the rule says how a gradient G arriving at {target} becomes the gradient of {source}, with the shapes it maps between.</source>
+            <source>Local rule: {target} mixes many entries of {source}, so there is no single number here. G stands for ∂{output}/∂{target_b}: the gradient that will arrive at {target} from the steps after it. The rule turns G into the gradient of {source}, and shows the shapes it maps between.</source>
             <extracomment>core.explain.TEMPLATES['local.vjp']; keep the {names}</extracomment>
-            <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数值；规则说明到达 {target} 的梯度 G 如何变成 {source} 的梯度，以及它在哪些形状之间映射。</translation>
+            <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数字。G 表示 ∂{output}/∂{target_b}：之后的步骤将传到 {target} 的梯度。规则把 G 变成 {source} 的梯度，并标出它在哪些形状之间映射。</translation>
         </message>
         <message>
             <source>A sum changes one-for-one with each of its terms.</source>
@@ -618,9 +622,9 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
         </message>
         <message>
-            <source>Chain rule through {consumer}: its rule, as written above, takes the gradient arriving from {consumer} and gives {target}'s, in {target}'s shape.</source>
+            <source>Chain rule through {consumer}: its gradient G = ∂{output}/∂{consumer_b} is known now; {consumer}'s local rule turns G into ∂{output}/∂{target_b}, which has the same shape as {target}.</source>
             <extracomment>core.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
-            <translation>经过 {consumer} 的链式法则：它的规则（见上方公式）接收从 {consumer} 传来的梯度，给出 {target} 的梯度，形状与 {target} 相同。</translation>
+            <translation>通过 {consumer} 的链式法则：它的梯度 G = ∂{output}/∂{consumer_b} 现在已知；{consumer} 的局部规则把 G 变成 ∂{output}/∂{target_b}，其形状与 {target} 相同。</translation>
         </message>
         <message>
             <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
@@ -713,16 +717,6 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>每个输出格是乘积之和 Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]：改动一个卷积核元素，会让每个输出格按其下方的输入元素变化，所以它的梯度是输入与 G 的互相关；改动一个输入元素，会让窗口覆盖它的那些输出按该处的卷积核元素变化，这就是 G 与翻转卷积核的互相关。</translation>
         </message>
         <message>
-            <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
-            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
-            <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
-        </message>
-        <message>
-            <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
-            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
-            <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
-        </message>
-        <message>
             <source>Quotient rule: −c/w² for the denominator; torch computes c / w as reciprocal(w) · c, and so does this step.</source>
             <extracomment>core.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
             <translation>商法则：对分母是 −c/w²；torch 把 c / w 计算为 reciprocal(w) · c，这一步也如此。</translation>
@@ -771,6 +765,16 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>Pick the target's log-probability in each row and take the negative mean: only the picked entries move it, each by −1/N. After log_softmax this is cross-entropy, stepped as its primitives.</source>
             <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
             <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
+        </message>
+        <message>
+            <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
+            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
+        </message>
+        <message>
+            <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
+            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
         </message>
         <message>
             <source>Torch computed this node and its backward; the app shows torch's numbers and does not invent the rule.</source>
@@ -1578,6 +1582,10 @@ The script runs as python FILE would; each backward() call is then a pass to ste
             <source>The recording was not saved: {0}</source>
             <translation>记录未保存：{0}</translation>
         </message>
+        <message>
+            <source>Reset Layout</source>
+            <translation>重置布局</translation>
+        </message>
     </context>
     <context>
         <name>MatrixDialog</name>
@@ -1965,6 +1973,25 @@ Hint: {1}</source>
         <message>
             <source>Python for scripts: {0} cannot be run.</source>
             <translation>脚本用 Python：{0} 无法运行。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProgramHelp</name>
+        <message>
+            <source>&lt;h3&gt;A program&lt;/h3&gt;&lt;p&gt;A program is a few lines that compute a loss, each &lt;code&gt;name = expression&lt;/code&gt;, with no loops. It is read, never run: every line becomes nodes of the graph you step through. It may contain:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;numbers, names, &lt;code&gt;+ - * / **&lt;/code&gt;, &lt;code&gt;@&lt;/code&gt; (matrix product), parentheses;&lt;/li&gt;&lt;li&gt;the functions exp, log, sqrt, sin, cos, tanh, sigmoid, relu, abs, sum, mean, max, min, softmax, log_softmax, also as &lt;code&gt;torch.exp(x)&lt;/code&gt;, &lt;code&gt;F.relu(x)&lt;/code&gt; or methods (&lt;code&gt;s.pow(2)&lt;/code&gt;, &lt;code&gt;v.sum()&lt;/code&gt;);&lt;/li&gt;&lt;li&gt;tensors: nested lists, &lt;code&gt;torch.tensor(…)&lt;/code&gt;, &lt;code&gt;torch.zeros&lt;/code&gt;, &lt;code&gt;ones&lt;/code&gt;, &lt;code&gt;randn&lt;/code&gt; …, with &lt;code&gt;.T&lt;/code&gt;, &lt;code&gt;reshape&lt;/code&gt;, &lt;code&gt;dim=&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;the losses &lt;code&gt;F.mse_loss&lt;/code&gt;, &lt;code&gt;F.cross_entropy&lt;/code&gt;, &lt;code&gt;F.binary_cross_entropy&lt;/code&gt;, &lt;code&gt;F.nll_loss&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;, &lt;code&gt;print(…)&lt;/code&gt; and &lt;code&gt;loss.backward()&lt;/code&gt;, so PyTorch code pastes as it is.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;The lesson:&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;程序&lt;/h3&gt;&lt;p&gt;程序是计算损失的几行代码，每行是 &lt;code&gt;名字 = 表达式&lt;/code&gt;，没有循环。它只被读取，从不被运行：每一行都变成你逐步查看的计算图中的节点。程序可以包含：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;数字、名字、&lt;code&gt;+ - * / **&lt;/code&gt;、&lt;code&gt;@&lt;/code&gt;（矩阵乘法）和括号；&lt;/li&gt;&lt;li&gt;函数 exp、log、sqrt、sin、cos、tanh、sigmoid、relu、abs、sum、mean、max、min、softmax、log_softmax，也可以写成 &lt;code&gt;torch.exp(x)&lt;/code&gt;、&lt;code&gt;F.relu(x)&lt;/code&gt; 或方法（&lt;code&gt;s.pow(2)&lt;/code&gt;、&lt;code&gt;v.sum()&lt;/code&gt;）；&lt;/li&gt;&lt;li&gt;张量：嵌套列表、&lt;code&gt;torch.tensor(…)&lt;/code&gt;、&lt;code&gt;torch.zeros&lt;/code&gt;、&lt;code&gt;ones&lt;/code&gt;、&lt;code&gt;randn&lt;/code&gt; …，以及 &lt;code&gt;.T&lt;/code&gt;、&lt;code&gt;reshape&lt;/code&gt;、&lt;code&gt;dim=&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;损失函数 &lt;code&gt;F.mse_loss&lt;/code&gt;、&lt;code&gt;F.cross_entropy&lt;/code&gt;、&lt;code&gt;F.binary_cross_entropy&lt;/code&gt;、&lt;code&gt;F.nll_loss&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;、&lt;code&gt;print(…)&lt;/code&gt; 和 &lt;code&gt;loss.backward()&lt;/code&gt;，所以 PyTorch 代码可以原样粘贴。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;本课的例子：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;A one-layer network (Examples → A one-layer network):&lt;/p&gt;</source>
+            <translation>&lt;p&gt;单层网络（示例 → 单层网络）：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;A training script&lt;/h3&gt;&lt;p&gt;A text with &lt;code&gt;for&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt;, &lt;code&gt;if&lt;/code&gt;, &lt;code&gt;with&lt;/code&gt; or &lt;code&gt;class&lt;/code&gt; is a script: it trains, and each &lt;code&gt;backward()&lt;/code&gt; becomes an iteration you can step (Ctrl+] and Ctrl+[), checked against PyTorch. A script may contain:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;, &lt;code&gt;import torch.nn as nn&lt;/code&gt;, &lt;code&gt;import torch.nn.functional as F&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt; (no &lt;code&gt;while&lt;/code&gt;), &lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt; with &lt;code&gt;return&lt;/code&gt;, &lt;code&gt;class Model(nn.Module)&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;, &lt;code&gt;nn.Sequential&lt;/code&gt;, &lt;code&gt;nn.ReLU&lt;/code&gt;, &lt;code&gt;nn.Sigmoid&lt;/code&gt;, &lt;code&gt;nn.Tanh&lt;/code&gt;, &lt;code&gt;nn.MSELoss&lt;/code&gt;, &lt;code&gt;nn.BCELoss&lt;/code&gt;, &lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt; (with momentum) and &lt;code&gt;torch.optim.Adam&lt;/code&gt;, &lt;code&gt;step()&lt;/code&gt;, &lt;code&gt;zero_grad()&lt;/code&gt;, or your own update in &lt;code&gt;with torch.no_grad():&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;, &lt;code&gt;.grad&lt;/code&gt;, &lt;code&gt;.detach()&lt;/code&gt;, &lt;code&gt;print(…)&lt;/code&gt; with f-strings.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Examples → Next lessons has nine of them, with nn.Linear and nn.Module. Linear regression by gradient descent:&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;训练脚本&lt;/h3&gt;&lt;p&gt;含有 &lt;code&gt;for&lt;/code&gt;、&lt;code&gt;def&lt;/code&gt;、&lt;code&gt;if&lt;/code&gt;、&lt;code&gt;with&lt;/code&gt; 或 &lt;code&gt;class&lt;/code&gt; 的文本是脚本：它会训练，每次 &lt;code&gt;backward()&lt;/code&gt; 都成为一次可以逐步查看的迭代（Ctrl+] 和 Ctrl+[），并与 PyTorch 核对。脚本可以包含：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;、&lt;code&gt;import torch.nn as nn&lt;/code&gt;、&lt;code&gt;import torch.nn.functional as F&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt;（没有 &lt;code&gt;while&lt;/code&gt;）、&lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;、带 &lt;code&gt;return&lt;/code&gt; 的 &lt;code&gt;def&lt;/code&gt;、&lt;code&gt;class Model(nn.Module)&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;、&lt;code&gt;nn.Sequential&lt;/code&gt;、&lt;code&gt;nn.ReLU&lt;/code&gt;、&lt;code&gt;nn.Sigmoid&lt;/code&gt;、&lt;code&gt;nn.Tanh&lt;/code&gt;、&lt;code&gt;nn.MSELoss&lt;/code&gt;、&lt;code&gt;nn.BCELoss&lt;/code&gt;、&lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt;（可带动量）和 &lt;code&gt;torch.optim.Adam&lt;/code&gt;、&lt;code&gt;step()&lt;/code&gt;、&lt;code&gt;zero_grad()&lt;/code&gt;，或在 &lt;code&gt;with torch.no_grad():&lt;/code&gt; 中自己更新；&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;、&lt;code&gt;.grad&lt;/code&gt;、&lt;code&gt;.detach()&lt;/code&gt;、带 f-string 的 &lt;code&gt;print(…)&lt;/code&gt;。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;示例 → 后续课程 中有九个脚本，用到 nn.Linear 和 nn.Module。用梯度下降做线性回归：&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;When something is wrong&lt;/h3&gt;&lt;p&gt;The line and column are marked in the editor. A misspelt name gets &lt;i&gt;did you mean …?&lt;/i&gt; with a button that fixes it; names nobody gave a value get a button that adds them to the Variables table. numpy (&lt;code&gt;np.exp&lt;/code&gt;) is not read: write the torch form.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;出错时&lt;/h3&gt;&lt;p&gt;编辑器会标出出错的行和列。拼错的名字会得到&lt;i&gt;“你是想写 …吗？”&lt;/i&gt;，并有一个改正它的按钮；没有赋值的名字会有一个按钮把它们加入变量表。numpy（&lt;code&gt;np.exp&lt;/code&gt;）不会被读取：请写成 torch 的形式。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>

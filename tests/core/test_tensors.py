@@ -217,7 +217,7 @@ def test_matmul_backward_step_shows_numbers_and_shapes():
     assert step.formula == "Xᵀ · ∂loss/∂(X @ W)"
     assert step.substituted == "(3×2 = 3×4 · 4×2)"  # X has 12 entries: shapes, not numbers
     assert step.equation.startswith("∂loss/∂W = Xᵀ · ∂loss/∂(X @ W) = (3×2 = 3×4 · 4×2) = [[")
-    assert "Chain rule through X @ W: its rule" in step.text
+    assert "Chain rule through X @ W: its gradient G = ∂loss/∂(X @ W) is known now" in step.text
 
 
 def test_long_tensors_are_abbreviated_in_step_texts_and_complete_in_json():
