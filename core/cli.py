@@ -363,7 +363,7 @@ def _run_script(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return run_file(args)
+    return run_file(args, steps_json)
 
 
 def update_warnings(trace: Trace) -> list[str]:

@@ -116,10 +116,9 @@ def exit_json(result, recording: Recording) -> dict:
     return {"status": status, "error": error}
 
 
-def run_file(args) -> int:
-    """The whole of ``--run``: run, read the recording, print, and the exit status."""
-    from core.cli import steps_json  # noqa: PLC0415 - core.cli dispatches here lazily
-
+def run_file(args, steps_json) -> int:
+    """The whole of ``--run``: run, read the recording, print, and the exit status.
+    ``steps_json``: core.cli's step format (passed in: core.cli imports this module)."""
     path = Path(args.run).resolve()
     with tempfile.TemporaryDirectory(prefix="bps-run-") as folder:
         result = _run(path, args, Path(folder))
