@@ -12,7 +12,6 @@ be written (one ``error: could not write the output: …`` line). Never imports 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -26,7 +25,9 @@ from core.format import format_value, matrix_lines, to_json_value
 from core.forward import parse_seed
 from core.forward_cli import forward_json, render_forward, run_forward_mode
 from core.graph import Binding, Operand
+from core.json_result import dumps, numeric_verdicts, step_value, torch_verdicts
 from core.language import MAX_NAME, ExpressionError, parse_number, short
+from core.memory import memory_message
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
@@ -92,7 +93,11 @@ def make_parser() -> argparse.ArgumentParser:
                              "(default: half the machine's)")
     parser.add_argument("--python", metavar="PATH",
                         help="with --run: the Python that runs the script (needs torch)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object (each value and gradient once; torch "
+                             "and finite differences as verdicts)")
+    parser.add_argument("--json-full", action="store_true",
+                        help="--json with every number wherever it applies (much larger)")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
     parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
@@ -114,13 +119,21 @@ def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
 
 def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
     """The text and bindings the options describe (the lesson when none are given)."""
+    text, bindings, _ = load_program_and_draws(args)
+    return text, bindings
+
+
+def load_program_and_draws(args: argparse.Namespace) -> tuple[str, dict[str, Binding], list]:
+    """:func:`load_program`, and the numbers a saved session's script drew: given back, so
+    the command line computes what the window shows for the session (it drew afresh)."""
+    draws: list = []
     if args.expr is not None:
         text, bindings = args.expr, {}
     elif args.expr_file is not None:
         text, bindings = read_program(args.expr_file), {}
     elif args.file is not None:
         session = load_session(args.file)
-        text, bindings = session.text, dict(session.bindings)
+        text, bindings, draws = session.text, dict(session.bindings), list(session.draws)
     else:
         text, bindings = LESSON_TEXT, lesson_bindings()
     given = (("--input", "data", args.input), ("--param", "parameter", args.param))
@@ -128,19 +141,37 @@ def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
         for item in items:
             name, value = parse_assignment(item, flag)
             bindings[name] = Binding(role, value)
-    return text, bindings
+    return text, bindings, draws
 
 
-def steps_json(trace: Trace) -> list[dict]:
+def refuse_bindings(args: argparse.Namespace) -> None:
+    """A script's values come from its own text: flags that would set them are refused
+    (they were silently ignored)."""
+    for flag, given in (("--input", args.input), ("--param", args.param),
+                        ("--forward-mode", args.forward_mode)):
+        if given:
+            raise ExpressionError("a script takes its values from its own text", where=flag,
+                                  hint=f"leave out {flag}, or change the values in the script")
+
+
+def steps_json(trace: Trace, full: bool = True) -> list[dict]:
+    """The steps; with ``full`` False a large value is a summary naming where it is."""
+    graph = trace.graph
+    named_grads = {graph.names[n] for n in trace.named_gradients()}
     steps = []
     for step in trace.steps:
+        node = graph.nodes[step.node] if step.node is not None else None
+        see = None
+        if node is not None and node.name is not None and node.name in graph.names:
+            see = "values" if step.phase == "forward" else \
+                "grads" if step.phase == "backward" and node.id in named_grads else None
         entry = {
             "index": step.index,
             "phase": step.phase,
             "target": step.target,
             "formula": step.formula,
             "substituted": step.substituted,
-            "value": to_json_value(step.value),
+            "value": step_value(step.value, see, full),
             "explanation": step.text,
         }
         if step.node is not None:
@@ -151,8 +182,9 @@ def steps_json(trace: Trace) -> list[dict]:
         if isinstance(step, BackwardStep):
             entry["contributions"] = [
                 {"via": trace.graph.nodes[c.consumer].label,
-                 "upstream": to_json_value(c.upstream), "local": to_json_value(c.local),
-                 "value": to_json_value(c.value)}
+                 "upstream": step_value(c.upstream, None, full),
+                 "local": step_value(c.local, None, full),
+                 "value": step_value(c.value, None, full)}
                 for c in step.contributions
             ]
         steps.append(entry)
@@ -185,18 +217,22 @@ def render_training(run: TrainingRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def result_json(trace: Trace, numeric: dict, report) -> dict:
+def result_json(trace: Trace, numeric: dict, report, full: bool = True) -> dict:
+    """The JSON result; ``full`` False is the compact form (see core.json_result)."""
     graph = trace.graph
     values = {name: to_json_value(graph.nodes[i].value) for name, i in graph.names.items()}
-    grads = {name: to_json_value(v) for name, v in trace.named_gradients().items()}
+    named_grads = trace.named_gradients()
+    grads = {name: to_json_value(v) for name, v in named_grads.items()}
     if report is None:
         torch_part = {"available": False, "match": None}
     else:
         torch_part = {
             "available": report.available,
             "match": report.match,
-            "values": {k: to_json_value(v) for k, v in report.values.items()},
-            "grads": {k: to_json_value(v) for k, v in report.grads.items()},
+            "values": {k: to_json_value(v) for k, v in report.values.items()} if full
+            else torch_verdicts(report, "value"),
+            "grads": {k: to_json_value(v) for k, v in report.grads.items()} if full
+            else torch_verdicts(report, "grad"),
             "code": report.code,
             "printed": report.printed,
             "grad_fns": [list(pair) for pair in report.grad_fns],
@@ -209,8 +245,9 @@ def result_json(trace: Trace, numeric: dict, report) -> dict:
         "output": graph.output_node.label,
         "values": values,
         "grads": grads,
-        "steps": steps_json(trace),
-        "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()},
+        "steps": steps_json(trace, full),
+        "numeric_grads": {k: to_json_value(v) for k, v in numeric.items()} if full
+        else numeric_verdicts(numeric, named_grads),
         "torch": torch_part,
         "warnings": warnings_of(trace) + (report.warnings if report is not None else []),
     }
@@ -281,16 +318,19 @@ def render_tables(trace: Trace, numeric: dict, report) -> str:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    args.json = args.json or args.json_full
     if args.run is not None or any(v is not None for v in (args.pass_, args.timeout,
                                                            args.memory, args.python)):
         return _run_script(args)
     try:
-        text, bindings = load_program(args)
+        text, bindings, draws = load_program_and_draws(args)
+        if is_script(text):
+            refuse_bindings(args)  # before the advice to use --run: these flags never apply
         if is_script(text) and args.file is None:  # a script runs as Python, with --run
             raise ExpressionError(SCRIPT_NEEDS_RUN)
         if is_script(text):  # a session of a script: the old interpreter, until retired
             with forbidden() if args.no_torch else nullcontext():
-                output, status = script_output(args, text)
+                output, status = script_output(args, text, draws)
             failed = write_stdout(output)
             return status if failed is None else failed
         learning_rate = args.lr if args.lr is not None else (
@@ -325,16 +365,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         warnings = warnings_of(trace) + update_warnings(trace)
         if report is not None:
             warnings += report.warnings
+            if not report.available:  # never only skipped: said in a warning line too
+                warnings.append(f"the PyTorch check could not run: {report.error}")
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        if args.json:
-            result = result_json(trace, numeric, report)
+        if args.json or args.json_full:
+            result = result_json(trace, numeric, report, full=args.json_full)
             result["warnings"] = warnings
             if run_ is not None:
                 result["training"] = training_json(run_)
             if forward is not None:
                 result["forward_mode"] = forward_json(*forward)
-            text = json.dumps(result, ensure_ascii=not stdout_is_unicode(), indent=2) + "\n"
+            text = dumps(result, sum(int(np.size(n.value)) for n in trace.graph.nodes),
+                         ensure_ascii=not stdout_is_unicode())
         else:
             text = render_tables(trace, numeric, report)
             if run_ is not None:
@@ -366,6 +409,16 @@ def _run_script(args: argparse.Namespace) -> int:
     return run_file(args, steps_json)
 
 
+def out_of_memory() -> int:
+    """One ``error:`` line, never a traceback; exit 2 (the program asked too much)."""
+    try:
+        sys.stderr.write(f"error: {memory_message()}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    return EXIT_BAD_INPUT
+
+
 def update_warnings(trace: Trace) -> list[str]:
     """A learning rate so large that the update overflows, in the app's own words."""
     rate = trace.learning_rate
@@ -385,6 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()
     try:
         return run(argv)
+    except MemoryError:  # numpy's "Unable to allocate …" included; its frames are freed here
+        return out_of_memory()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `… | head`: the reader left; not an error of ours

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     import networkx
 
 MAX_NODES = 50_000
+#: the work budget: every operation costs its result's entries; a program whose graph
+#: would hold more is refused before anything is computed (issue 21)
+MAX_GRAPH_ENTRIES = 50_000_000
 ROLES = ("data", "parameter")
 
 
@@ -328,7 +331,40 @@ def _label(nodes: list[Node]) -> None:
             node.atomic = "#" in text or entry.text_for(node.attrs)[0] not in "{−"
 
 
+def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
+    """Refuse, before computing, a graph whose operations' results would hold more than
+    MAX_GRAPH_ENTRIES entries (a 12000×12000 product passed a per-input limit)."""
+    shapes: list[tuple] = []
+    total = 0
+    for node in nodes:
+        if node.kind != "operation" or node.id in preset:
+            shapes.append(np.shape(node.value))
+            if node.kind == "operation":
+                total += int(np.size(node.value))
+            continue
+        ins = [shapes[i] for i in node.inputs]
+        entry = OPS[node.op]
+        if entry.shape is None and all(s == ins[0] for s in ins):
+            out = ins[0]
+        else:
+            try:
+                out = entry.output_shape(tuple(ins), node.attrs)
+            except Exception:  # noqa: BLE001 - the forward pass names the shape error
+                return
+        shapes.append(tuple(out))
+        size = int(np.prod(out)) if out else 1
+        if size > MAX_ENTRIES:
+            return  # the forward pass names this one result's size (check_shapes)
+        total += size
+        if total > MAX_GRAPH_ENTRIES:
+            raise ExpressionError(
+                f"the graph would hold more than {MAX_GRAPH_ENTRIES:,} numbers: each "
+                f"operation keeps its result, and by this one they add up to {total:,}",
+                node.line, node.column, hint="use smaller tensors or fewer operations")
+
+
 def _forward(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
+    check_budget(nodes, preset)
     with np.errstate(all="ignore"):
         for node in nodes:
             if node.id in preset:  # computed (and its shapes checked) before

@@ -150,15 +150,28 @@ def close(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12) -> b
     an infinity only the same infinity."""
     if ours is None or theirs is None:
         return ours is None and theirs is None
+    ok = close_entries(ours, theirs, scale, rtol, atol)
+    return ok is not None and bool(np.all(ok))
+
+
+def close_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
+    """:func:`close` entry by entry (a boolean array), or None when the shapes differ."""
     a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(theirs, dtype=np.float64)
     if a.shape != b.shape:
-        return False
+        return None
     with np.errstate(all="ignore"):
         bound = atol + rtol * np.fmax(np.fmax(np.abs(a), np.abs(b)), scale)
         finite = np.isfinite(a) & np.isfinite(b)
-        ok = (np.isnan(a) & np.isnan(b)) | (a == b) | (finite & (np.abs(a - b) <= bound))
-    return bool(np.all(ok))
+        return (np.isnan(a) & np.isnan(b)) | (a == b) | (finite & (np.abs(a - b) <= bound))
+
+
+def far_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
+    """Flat indices of the entries beyond tolerance; None when no entry can be paired."""
+    if theirs is None:
+        return None
+    ok = close_entries(ours, theirs, scale, rtol, atol)
+    return None if ok is None else np.flatnonzero(~np.asarray(ok))
 
 
 def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | None:

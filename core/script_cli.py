@@ -48,12 +48,13 @@ def worker_report(text: str, draws: list) -> dict:
     return answer["script"]
 
 
-def script_output(args, text: str) -> tuple[str, int]:
-    """(what to print, exit status); raises :class:`ExpressionError` for bad input."""
+def script_output(args, text: str, draws: list | None = None) -> tuple[str, int]:
+    """(what to print, exit status); raises :class:`ExpressionError` for bad input.
+    ``draws``: a saved session's numbers, given back as the window gives them back."""
     if args.train is not None:
         raise ExpressionError("the script trains itself: it has its own loop",
                               where="--train", hint="leave out --train (and --lr)")
-    run = run_script(text, check_torch=False)
+    run = run_script(text, check_torch=False, draws=list(draws or ()))
     if not args.no_torch:
         from_report(run, worker_report(text, run.draws))
     status = EXIT_MISMATCH if any(r.torch_match is False for r in run.rows) else EXIT_OK

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.graph import ComputationGraph, Node, Operand
+from core.memory import could_not_run, out_of_memory
 from core.numeric import agrees, numeric_gradients, unreliable_reason
 from core.ops import OPS
 from core.rounding import (
@@ -24,6 +25,7 @@ from core.rounding import (
     cancels,
     close,
     exact_note,
+    far_entries,
     gradient_scales,
     value_scales,
 )
@@ -62,6 +64,9 @@ class ComparisonRow:
     note: str | None = None
     #: why the finite difference cannot be trusted here, e.g. "unreliable here: cancellation"
     numeric_note: str | None = None
+    #: where ok is False: the flat indices of the entries beyond tolerance (None: all of
+    #: them, the shapes or a missing gradient differ)
+    differs: np.ndarray | None = None
 
 
 @dataclass
@@ -213,12 +218,17 @@ def compare(graph: ComputationGraph, grads: dict[int, np.ndarray], with_numeric:
             report.grad_fns = _grad_fn_chain(graph, tensors)
             report.printed = printed_output(graph)
         except Exception as exc:  # torch refused something we accepted: show it, don't crash
+            if out_of_memory(exc):
+                return could_not_run(report, exc)
             report.error = f"PyTorch raised {type(exc).__name__}: {exc}"
             report.match = False
             return report
-        _fill_rows(report, graph, grads, tensors, torch, trace,
-                   numeric if numeric is not None else
-                   numeric_gradients(graph) if with_numeric else {})
+        try:
+            _fill_rows(report, graph, grads, tensors, torch, trace,
+                       numeric if numeric is not None else
+                       numeric_gradients(graph) if with_numeric else {})
+        except MemoryError as exc:
+            return could_not_run(report, exc)
     finally:
         release(tensors)
     report.match = all(r.ok for r in report.rows)
@@ -236,6 +246,8 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
         theirs = _as_array(tensor)
         row = ComparisonRow(name, "value", node.value, theirs, None,
                             close(node.value, theirs, values[node.id], RTOL, ATOL), node.id)
+        if not row.ok:
+            row.differs = far_entries(node.value, theirs, values[node.id], RTOL, ATOL)
         if row.ok:
             row.note = exact_note(graph, node.id, node.value, theirs)
         report.rows.append(row)
@@ -259,6 +271,8 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
             match = close(ours, theirs, gscales.get(node.id, 0.0), RTOL, ATOL)
         num = numeric.get(node.name) if node.kind == "parameter" else None
         row = ComparisonRow(name, "grad", ours, theirs, num, match, node.id)
+        if not match:
+            row.differs = far_entries(ours, theirs, gscales.get(node.id, 0.0), RTOL, ATOL)
         if num is not None and not agrees(ours, num):
             cancelled = bool(np.max(amplification(gscales.get(node.id, 0.0), ours)) > CANCELLATION
                              or cancels(graph, values))

@@ -17,6 +17,7 @@ from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
 from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like_script
+from core.memory import OutOfMemory, release_memory
 from core.program import Program
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
@@ -241,6 +242,12 @@ class StepperModel(QObject):
         except ExpressionError as error:
             self.set_error(error)
             return False
+        except MemoryError:
+            trace = None  # said below, once the exception and its frames (arrays) are gone
+        if trace is None:
+            release_memory()
+            self.set_error(OutOfMemory())
+            return False
         program = used_only(program, trace)
         if same_program(program, self.program):
             self.set_error(None)
@@ -289,6 +296,8 @@ class StepperModel(QObject):
                 result: object = trace
             except ExpressionError as error:
                 result = error
+            except MemoryError:  # a message, not a bug; dropping it frees what it held
+                result = OutOfMemory()
             except Exception as error:  # noqa: BLE001 - raised again on the GUI thread
                 result = error
             signals.done.emit(job_id, program, description, result)
@@ -306,6 +315,8 @@ class StepperModel(QObject):
         if isinstance(result, DrawsNeeded):  # asks the worker, then builds with its numbers
             return self.script.draw_then(program, lambda p: self.try_change(p, description))
         if isinstance(result, ExpressionError):
+            if isinstance(result, OutOfMemory):
+                release_memory()
             self.set_error(result)
             self._set_out_of_date(True)
             return

@@ -29,12 +29,17 @@ def lesson_json() -> dict:
     return json.loads(run_main("--json").stdout)
 
 
+@pytest.fixture(scope="module")
+def lesson_json_full() -> dict:
+    return json.loads(run_main("--json-full").stdout)
+
+
 def test_lesson_json_has_the_lessons_numbers(lesson_json):
     data = lesson_json
     assert data["output"] == "loss"
     assert data["values"] == {"w": 1.0, "x": 1.0, "y": 2.0, "y_hat": 1.0, "s": -1.0, "loss": 1.0}
     assert data["grads"] == {"w": -2.0, "y_hat": -2.0, "s": -2.0, "loss": 1.0}
-    assert data["numeric_grads"]["w"] == pytest.approx(-2.0, abs=1e-6)
+    assert data["numeric_grads"]["w"] == {"match": True}   # a verdict; the numbers: --json-full
     steps = data["steps"]
     assert [s["index"] for s in steps] == list(range(1, 10))
     assert [s["phase"] for s in steps] == ["forward"] * 3 + ["local"] * 3 + ["backward"] * 3
@@ -52,12 +57,18 @@ def test_lesson_json_has_the_lessons_numbers(lesson_json):
                                              "value": -2.0}
 
 
-def test_lesson_json_torch_part(lesson_json):
+def test_lesson_json_torch_part(lesson_json, lesson_json_full):
     torch_part = lesson_json["torch"]
     assert torch_part["available"] is True
     assert torch_part["match"] is True
-    assert torch_part["grads"]["w"] == -2.0
-    assert torch_part["values"]["loss"] == 1.0
+    assert torch_part["grads"]["w"] == {"match": True}
+    assert torch_part["values"]["loss"] == {"match": True}
+    assert set(torch_part["values"]) == set(lesson_json_full["torch"]["values"])
+    assert lesson_json_full["torch"]["grads"]["w"] == -2.0
+    assert lesson_json_full["torch"]["values"]["loss"] == 1.0
+    assert lesson_json_full["numeric_grads"]["w"] == pytest.approx(-2.0, abs=1e-6)
+    assert {k: v for k, v in lesson_json_full.items() if k not in ("torch", "numeric_grads")} \
+        == {k: v for k, v in lesson_json.items() if k not in ("torch", "numeric_grads")}
     assert "loss.backward()" in torch_part["code"]
     assert torch_part["printed"] == "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
 
@@ -193,3 +204,21 @@ def test_torch_disagreement_exits_1(monkeypatch, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["torch"]["match"] is False
     assert "y_hat (value)" in data["torch"]["mismatches"]
+
+
+@pytest.mark.parametrize("flag", [["--input", "x=1"], ["--param", "w=2"],
+                                  ["--forward-mode", "w"]])
+def test_a_script_refuses_values_from_the_command_line(flag, tmp_path):
+    """A script takes its values from its own text: the flags were silently ignored."""
+    script = tmp_path / "train.py"
+    script.write_text("w = param(2.0)\nfor i in range(3):\n    loss = (w * 3) ** 2\n"
+                      "    loss.backward()\n")
+    session = tmp_path / "train.json"
+    session.write_text(json.dumps({"format": "backprop-stepper-session", "version": 2,
+                                   "text": script.read_text()}))
+    expected = f"error: {flag[0]}: a script takes its values from its own text (leave " \
+               f"out {flag[0]}, or change the values in the script)\n"
+    for source in (["--expr-file", str(script)], ["--file", str(session)]):
+        result = run_main(*source, "--no-torch", *flag, check_rc=2)
+        assert (result.stderr, result.stdout) == (expected, "")
+    run_main("--file", str(session), "--no-torch")           # without them it runs

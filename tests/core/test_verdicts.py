@@ -133,7 +133,7 @@ def test_the_command_line_computes_finite_differences_once(monkeypatch, capsys):
 
     monkeypatch.setattr(cli, "numeric_gradients", counting)
     monkeypatch.setattr("core.torch_check.numeric_gradients", counting)
-    assert cli.main(["--json"]) == 0
+    assert cli.main(["--json-full"]) == 0
     assert len(calls) == 1
     assert json.loads(capsys.readouterr().out)["numeric_grads"]["w"] == pytest.approx(-2.0)
 
