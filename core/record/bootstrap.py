@@ -625,7 +625,7 @@ def _grad_of(node: Node):
 
 
 def _norm(g):
-    return None if g is None else float(g.detach().double().norm())
+    return None if g is None else float(g.detach().norm())
 
 
 def _nbytes(node: Node) -> int:
