@@ -13,6 +13,8 @@ Rows ``{"case", "plain_ms", "recorded_ms", "ratio", "kept_mb"}``, each a median 
 * ``mlp-loop`` - the same script's run alone, in this process (torch already imported):
   ``runpy`` plain against ``runpy`` under the recorder (bound: 2.5×).
 
+``--cpu`` times CPU (user + system, all threads, the parent and the child of a recorded
+run together) instead of the wall clock: steadier while other work shares the machine.
 ``kept_mb`` is what the recorder wrote (the kept passes' tensors and JSON), from a run of
 the bootstrap itself into a folder this benchmark reads. The machine is shared: give
 ``uptime`` with the figures.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import runpy
 import statistics
 import subprocess
@@ -56,11 +59,24 @@ LESSON = ROOT / "resources" / "examples" / "lessons" / "12-regression-nn-linear.
 BOOTSTRAP = ROOT / "core" / "record" / "bootstrap.py"
 
 
+CPU = False  # --cpu: CPU time (user + system, every thread) instead of the wall clock
+
+
 def _timed(cmd: list[str], cwd: Path) -> float:
+    """Milliseconds of the command: wall clock, or with --cpu its CPU time and its
+    children's (the recorded run's parent and child together)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    stdin=subprocess.DEVNULL)
-    return (time.perf_counter() - start) * 1000
+    if not CPU:
+        return (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+
+
+def _clock() -> float:
+    return time.process_time() if CPU else time.perf_counter()
 
 
 def kept_mb(path: Path) -> float:
@@ -92,18 +108,18 @@ def loop_alone(path: Path, repeats: int) -> dict:
     for _ in range(repeats):
         sys.stdout = devnull
         try:
-            start = time.perf_counter()
+            start = _clock()
             runpy.run_path(str(path), run_name="__main__")
-            plain.append((time.perf_counter() - start) * 1000)
+            plain.append((_clock() - start) * 1000)
             with tempfile.TemporaryDirectory() as folder:
-                start = time.perf_counter()
+                start = _clock()
                 rec, finish = bootstrap.install(str(path), folder, set(), 200, 1_000_000)
                 try:
                     with rec:
                         runpy.run_path(str(path), run_name="__main__")
                 finally:
                     finish()
-                recorded.append((time.perf_counter() - start) * 1000)
+                recorded.append((_clock() - start) * 1000)
                 kept = rec.writer.used / 2**20
         finally:
             sys.stdout = real
@@ -119,7 +135,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--passes", type=int, default=100)
     parser.add_argument("--cases", nargs="*", default=["mlp", "nn-linear-lesson", "mlp-loop"])
+    parser.add_argument("--cpu", action="store_true",
+                        help="CPU time instead of the wall clock (steadier on a busy machine)")
     args = parser.parse_args(argv)
+    global CPU  # noqa: PLW0603 - one switch for the timers
+    CPU = args.cpu
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         mlp = Path(folder) / "mlp.py"

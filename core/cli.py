@@ -420,7 +420,7 @@ def _run_script(args: argparse.Namespace) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return run_file(args)
+    return run_file(args, steps_json)
 
 
 def out_of_memory() -> int:

@@ -26,6 +26,7 @@ import runpy
 import sys
 import time
 import traceback
+import weakref
 
 import torch
 from torch.nn.modules.module import (
@@ -199,6 +200,7 @@ class Recorder(TorchFunctionMode):
         self.zero_events: list[dict] = []
         self.forward_count, self.last_progress = 0, 0.0
         self.held = 0  # bytes this pass holds (copies and references)
+        self.copies: dict = {}  # id(leaf) -> (weakref, version, copy): reused while unchanged
         self.targets = _assignment_targets(path)
         self.progress = _progress_fd()
 
@@ -262,8 +264,14 @@ class Recorder(TorchFunctionMode):
         kind = "parameter" if t.requires_grad and t.is_leaf else "data"
         node = Node(len(self.tape), None, kind, t, self.out.count)
         node.version = t._version
-        if self.room(t):
+        copy = self.cached_copy(t)
+        if copy is not None:  # the same data as last pass: no copy
+            node.snap = copy
+        elif self.room(t):
             node.snap = t.detach().clone()
+            if len(self.copies) > 4096:
+                self.copies = {k: v for k, v in self.copies.items() if v[0]() is not None}
+            self.copies[id(t)] = (weakref.ref(t), t._version, node.snap)
         else:
             node.tensor = None
             node.summary = summarize(t) if t.numel() > self.writer.max_entries \
@@ -463,38 +471,59 @@ class Recorder(TorchFunctionMode):
 
     # ---- optimizer and zero_grad ----------------------------------------------------
     def step_pre(self, optimizer, args, kwargs) -> None:
+        """Before step(): each parameter's value (the pass's own copy where it still holds:
+        no copy), its .grad and the optimizer's state (copied: step() changes them)."""
         self.muted += 1
-        self.step_before = {id(p): (p.detach().clone(), None if p.grad is None else
-                                    p.grad.detach().clone())
-                            for group in optimizer.param_groups for p in group["params"]}
+        self.step_before = {}
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                old = self.cached_copy(p)
+                state = {k: v.detach().clone() for k, v in optimizer.state.get(p, {}).items()
+                         if isinstance(v, Tensor) and v.numel() <= self.writer.max_entries}
+                self.step_before[id(p)] = (p.detach().clone() if old is None else old,
+                                           None if p.grad is None else Lazy(p.grad), state)
 
     def step_post(self, optimizer, args, kwargs) -> None:
-        self.muted = max(0, self.muted - 1)
+        """After step(): the update's size for the summary; the values after it are read
+        when the pass is written (before the next step changes them). Muted until the
+        end: its own torch calls are not the script's."""
+        try:
+            self.after_step(optimizer)
+        finally:
+            self.muted = max(0, self.muted - 1)
+
+    def after_step(self, optimizer) -> None:
         before = getattr(self, "step_before", {})
         self.step_before = {}
         record = self.pending
         if record is None:
             return
-        node_of_param = {}
-        for node in record["nodes"]:
-            if node.kind == "parameter" and node.name:
-                node_of_param[node.key] = node
+        node_of_param = {node.key: node for node in record["nodes"]
+                         if node.kind == "parameter" and node.name}
         params, total = {}, 0.0
         group0 = optimizer.param_groups[0] if optimizer.param_groups else {}
         for group in optimizer.param_groups:
             for p in group["params"]:
                 if id(p) not in before or id(p) not in node_of_param:
                     continue
-                old, grad = before[id(p)]
-                total += float((p.detach() - old).pow(2).sum())
-                state = {k: (v.detach().clone() if isinstance(v, Tensor) else v)
+                old, grad, state_before = before[id(p)]
+                total += float(torch.dist(p.detach(), old)) ** 2
+                state = {k: (Lazy(v) if isinstance(v, Tensor) else v)
                          for k, v in optimizer.state.get(p, {}).items()}
                 params[node_of_param[id(p)].name] = {
-                    "before": old, "grad": grad, "after": p.detach().clone(), "state": state}
+                    "before": old, "grad": grad, "after": Lazy(p), "state": state,
+                    "state_before": state_before}
         settings = {k: _safe(v) for k, v in group0.items() if k != "params"}
         record["optimizer"] = {"class": type(optimizer).__name__, "settings": settings,
                                "params": params}
         self.passes[-1]["update"] = math.sqrt(total)
+
+    def cached_copy(self, t):
+        """This leaf's copy made earlier, while ``t`` still holds that value, or None."""
+        hit = self.copies.get(id(t))
+        if hit is not None and hit[0]() is t and hit[1] == t._version:
+            return hit[2]
+        return None
 
     def zero_grad_event(self, set_to_none: bool) -> None:
         self.zero_events.append({"set_to_none": bool(set_to_none),
@@ -534,8 +563,8 @@ class Recorder(TorchFunctionMode):
         if optimizer is not None:
             optimizer = dict(optimizer)
             optimizer["params"] = {
-                name: {k: (w.tensor(v) if isinstance(v, Tensor) else
-                           {s: (w.tensor(x) if isinstance(x, Tensor) else _safe(x))
+                name: {k: (w.tensor(_now(v)) if isinstance(v, (Tensor, Lazy)) else
+                           {s: (w.tensor(_now(x)) if isinstance(x, (Tensor, Lazy)) else _safe(x))
                             for s, x in v.items()} if isinstance(v, dict) else v)
                        for k, v in numbers.items()}
                 for name, numbers in optimizer["params"].items()}
@@ -569,6 +598,21 @@ class Recorder(TorchFunctionMode):
             self.progress = None
 
 
+class Lazy:
+    """A tensor read when the pass is written, if nothing changed it in place since."""
+
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, t):
+        self.tensor, self.version = t, t._version
+
+
+def _now(value):
+    if isinstance(value, Lazy):
+        return value.tensor if value.tensor._version == value.version else None
+    return value
+
+
 def _shape_only(t) -> dict:
     """A tensor the budget had no room for: a pass holding one is not kept."""
     return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
@@ -581,7 +625,7 @@ def _grad_of(node: Node):
 
 
 def _norm(g):
-    return None if g is None else float(g.detach().double().norm())
+    return None if g is None else float(g.detach().norm())
 
 
 def _nbytes(node: Node) -> int:

@@ -69,23 +69,26 @@ def _echo(line: str) -> None:
     sys.stdout.flush()
 
 
-def passes_json(recording: Recording) -> tuple[list[dict], int]:
-    """Every pass's summary, with the check for the kept ones; and the mismatch count."""
-    out, mismatches = [], 0
+def passes_json(recording: Recording, chosen: int | None = None):
+    """Every pass's summary, with the check for the kept ones; the mismatch count; and
+    pass ``chosen``'s (record, built graph) when it was kept, built once for both."""
+    out, mismatches, found = [], 0, None
     for summary in recording.passes:
         check = None
         if summary.kept:
             try:
                 record = recording.load_pass(summary.index)
-                check = check_built(build_pass_graph(record)).json() if record else None
-            except (RecordError, ValueError) as exc:
-                check = {"compared": 0, "mismatches": 0, "failed": [], "torch_rule_only": [],
-                         "error": str(exc)}
-            if check:
+                built = build_pass_graph(record)
+                check = check_built(built).json()
                 mismatches += check["mismatches"]
+                if summary.index == chosen:
+                    found = (record, built)
+            except (RecordError, ValueError) as exc:
+                print(f"warning: pass {summary.index} could not be checked: {exc}",
+                      file=sys.stderr)
         out.append({"index": summary.index, "loss": _finite(summary.loss),
                     "nodes": summary.nodes, "kept": summary.kept, "check": check})
-    return out, mismatches
+    return out, mismatches, found
 
 
 def _finite(value):
@@ -113,10 +116,9 @@ def exit_json(result, recording: Recording) -> dict:
     return {"status": status, "error": error}
 
 
-def run_file(args) -> int:
-    """The whole of ``--run``: run, read the recording, print, and the exit status."""
-    from core.cli import steps_json  # noqa: PLC0415 - core.cli dispatches here lazily
-
+def run_file(args, steps_json) -> int:
+    """The whole of ``--run``: run, read the recording, print, and the exit status.
+    ``steps_json``: core.cli's step format (passed in: core.cli imports this module)."""
     path = Path(args.run).resolve()
     with tempfile.TemporaryDirectory(prefix="bps-run-") as folder:
         result = _run(path, args, Path(folder))
@@ -125,20 +127,18 @@ def run_file(args) -> int:
         except RecordError as exc:
             print(f"warning: the recording could not be read: {exc}", file=sys.stderr)
             recording = Recording(Path(folder), [], 0, {}, {}, [], result)
-        passes, mismatches = passes_json(recording)
         k, warning = chosen_pass(recording, args.pass_)
-        steps, table, trace = [], [], None
-        if k is not None:
+        passes, mismatches, found = passes_json(recording, k)
+        steps, table = [], []
+        if found is not None:
             try:
-                record = recording.load_pass(k)
-                if record is not None:
-                    trace = pass_trace(record)
-                    steps = steps_json(trace)
-                    table = ours_vs_torch(trace)
-                elif args.pass_:
-                    warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
+                trace = pass_trace(*found)
+                steps = steps_json(trace)
+                table = ours_vs_torch(trace)
             except (RecordError, ValueError) as exc:
                 warning = f"pass {k} cannot be stepped: {exc}"
+        elif k is not None and args.pass_:
+            warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
         exit_ = exit_json(result, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)

@@ -182,15 +182,23 @@ def _optimizer(folder: Path, raw) -> dict | None:
     for name, numbers in raw.get("params", {}).items():
         if not isinstance(numbers, dict):
             raise RecordError("an optimizer parameter record must be an object")
-        state = numbers.get("state") or {}
         params[name] = {
             "before": tensor(folder, numbers.get("before")),
             "grad": tensor(folder, numbers.get("grad")),
             "after": tensor(folder, numbers.get("after")),
-            "state": {k: (tensor(folder, v) if isinstance(v, str) else v)
-                      for k, v in state.items()} if isinstance(state, dict) else {}}
+            "state": _state(folder, numbers.get("state")),
+            "state_before": _state(folder, numbers.get("state_before"))}
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     return {"class": str(raw.get("class", "")), "settings": settings, "params": params}
+
+
+def _state(folder: Path, raw) -> dict:
+    """An optimizer's per-parameter state: tensors (momentum_buffer, exp_avg …), numbers."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): (tensor(folder, v) if isinstance(v, str) else
+                     v if isinstance(v, (int, float)) and not isinstance(v, bool) else None)
+            for k, v in raw.items()}
 
 
 def read_pass(folder: Path, path: Path) -> PassRecord:

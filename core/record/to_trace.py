@@ -249,10 +249,11 @@ def _rule(optimizer: dict, numbers: dict) -> tuple[dict, dict, dict]:
     return rule, shown, previous
 
 
-def pass_trace(record: PassRecord) -> Trace:
+def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
     """The trace of one recorded pass: forward, local, backward, then the optimizer's
-    update. ``trace.unavailable`` says why What if / forward mode are off (or None)."""
-    built = build_pass_graph(record)
+    update. ``trace.unavailable`` says why What if / forward mode are off (or None).
+    ``built``: the pass's graph built already (for its check)."""
+    built = build_pass_graph(record) if built is None else built
     graph = built.graph
     names = {n.name for n in graph.parameters}
     left = {k: as_value(v) for k, v in record.grads_before.items()
@@ -262,6 +263,12 @@ def pass_trace(record: PassRecord) -> Trace:
     if optimizer is not None and optimizer.get("class") in ("SGD", "Adam"):
         for node in graph.parameters:
             numbers = optimizer["params"].get(node.name)
+            if numbers and numbers.get("grad") is None and node.id in built.torch_grads:
+                # .grad was changed in place after step() (zero_grad(set_to_none=False), or
+                # a forgotten zero_grad): what step() used is what was left plus this pass's
+                grad = built.torch_grads[node.id]
+                numbers = {**numbers, "grad": grad + left[node.name] if node.name in left
+                           else grad}
             if numbers and all(numbers.get(k) is not None for k in ("before", "grad", "after")):
                 rule, shown, previous = _rule(optimizer, numbers)
                 trace.steps.append(OptimizerStep(trace, node.id, rule, shown, previous))

@@ -124,3 +124,27 @@ def test_a_call_the_registry_lacks_is_torch_s_rule(tmp_path):
     printed = float(done.stdout.decode().strip()[len("tensor("):-1])
     # the trace's backward pass, through torch's rule for clamp, gives torch's .grad
     assert float(trace.grads[w]) == pytest.approx(printed, rel=1e-5)
+
+
+def test_adam_s_update_phase_holds_torch_s_numbers(tmp_path):
+    out = tmp_path / "record"
+    done = record_dir(SCRIPTS / "adam_mlp.py", out)
+    assert done.returncode == 0, done.stderr
+    recording = load_recording(out)
+    trace = pass_trace(recording.load_pass(2))
+    updates = [s for s in trace.steps if s.phase == "update"]
+    assert len(updates) == 4 and all(s.kind == "adam" for s in updates)
+    for step in updates:
+        n, prev = step.numbers, step.previous
+        g = np.asarray(n["grad"], dtype=np.float64)
+        # torch's own moments, recorded before and after step(): the rule holds on them
+        assert np.allclose(n["m"], 0.9 * prev["m"] + 0.1 * g, rtol=1e-4, atol=1e-7)
+        assert np.allclose(n["v"], 0.999 * prev["v"] + 0.001 * g * g, rtol=1e-4, atol=1e-9)
+        assert np.allclose(n["after"], n["before"] - 0.01 * n["m_hat"]
+                           / (np.sqrt(n["v_hat"]) + 1e-8), rtol=1e-4, atol=1e-6)
+    assert step.rule["step"] == 2.0
+    first = recording.passes[0]
+    assert first.update == pytest.approx(float(np.sqrt(sum(
+        np.sum((np.asarray(s.numbers["after"]) - s.numbers["before"]) ** 2)
+        for s in [u for u in pass_trace(recording.load_pass(1)).steps
+                  if u.phase == "update"]))), rel=1e-4)
