@@ -550,8 +550,12 @@ class Recorder(TorchFunctionMode):
         for n in record["nodes"]:
             value = n.value()
             nodes.append({
-                "id": n.id, "op": n.op, "kind": n.kind, "name": n.name, "inputs": n.inputs,
-                "kwargs": n.kwargs, "line": n.line, "module": None, "shape": n.shape,
+                # a result that needed no gradient is a leaf of this pass: what made it
+                # (an unsqueeze before the loop) is not in the pass
+                "id": n.id, "op": n.op, "kind": n.kind, "name": n.name,
+                "inputs": n.inputs if n.kind == "operation" else [],
+                "kwargs": n.kwargs if n.kind == "operation" else {},
+                "line": n.line, "module": None, "shape": n.shape,
                 "dtype": n.dtype, "stdout_bytes": n.stdout,
                 "value": {"summary": n.summary or {"shape": n.shape}} if value is None
                 else w.tensor(value),
