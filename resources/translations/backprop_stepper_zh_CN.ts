@@ -220,6 +220,26 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>An nn.Module class</source>
             <translation>一个 nn.Module 类</translation>
         </message>
+        <message>
+            <source>Softmax and cross-entropy</source>
+            <translation>Softmax 与交叉熵</translation>
+        </message>
+        <message>
+            <source>Activation functions</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <source>Breast-cancer data: logistic regression</source>
+            <translation>乳腺癌数据：逻辑回归</translation>
+        </message>
+        <message>
+            <source>Digits: a feed-forward net</source>
+            <translation>手写数字：前馈网络</translation>
+        </message>
+        <message>
+            <source>Digits: a small CNN</source>
+            <translation>手写数字：一个小型 CNN</translation>
+        </message>
     </context>
     <context>
         <name>Explanation</name>
@@ -617,16 +637,6 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>每个输出格是乘积之和 Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]：改动一个卷积核元素，会让每个输出格按其下方的输入元素变化，所以它的梯度是输入与 G 的互相关；改动一个输入元素，会让窗口覆盖它的那些输出按该处的卷积核元素变化，这就是 G 与翻转卷积核的互相关。</translation>
         </message>
         <message>
-            <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
-            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
-            <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
-        </message>
-        <message>
-            <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
-            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
-            <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
-        </message>
-        <message>
             <source>Quotient rule: −c/w² for the denominator; torch computes c / w as reciprocal(w) · c, and so does this step.</source>
             <extracomment>core.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
             <translation>商法则：对分母是 −c/w²；torch 把 c / w 计算为 reciprocal(w) · c，这一步也如此。</translation>
@@ -675,6 +685,21 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>Pick the target's log-probability in each row and take the negative mean: only the picked entries move it, each by −1/N. After log_softmax this is cross-entropy, stepped as its primitives.</source>
             <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
             <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
+        </message>
+        <message>
+            <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
+            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
+        </message>
+        <message>
+            <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
+            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
+            <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
+        </message>
+        <message>
+            <source>Torch computed this node and its backward; the app shows torch's numbers and does not invent the rule.</source>
+            <extracomment>core.explain.TEMPLATES['why.torch_rule']; keep the {names}</extracomment>
+            <translation>这个节点及其反向传播由 torch 计算；本应用显示 torch 的数值，不会自行编造规则。</translation>
         </message>
     </context>
     <context>
