@@ -1,6 +1,7 @@
-"""The convolution, pooling and activation calls (issue 22's ops) as registry steps:
+"""The convolution, pooling, activation and dropout calls (issue 22's ops) as registry steps:
 ``F.conv2d`` (also from ``nn.Conv2d``) is ``conv2d``, ``nn.MaxPool2d`` is ``max_pool2d``,
-``nn.LeakyReLU`` is ``leaky_relu``. An argument our op does not take (dilation, groups,
+``nn.LeakyReLU`` is ``leaky_relu``, ``nn.Dropout`` is ``dropout`` with the mask the
+recorder caught where torch drew it. An argument our op does not take (dilation, groups,
 ceil_mode, a divisor_override, padding="same") leaves the call torch's rule.
 """
 
@@ -19,6 +20,8 @@ SIGNATURES = {
     "elu": (("alpha", 1.0), ("inplace", False)),
     "softplus": (("beta", 1.0), ("threshold", 20.0)),
     "gelu": (("approximate", "none"),),
+    # "mask": the recorder's data leaf for the mask torch drew (none: torch's rule)
+    "dropout": (("p", 0.5), ("training", True), ("inplace", False), ("mask", None)),
 }
 #: arguments that must stay at torch's default for our op to be torch's
 FIXED = {"dilation": 1, "groups": 1, "ceil_mode": False, "return_indices": False,
@@ -98,6 +101,13 @@ def map_nn(base: str, inputs: list, kwargs: dict):
                 return None
             attrs["count_include_pad"] = given["count_include_pad"]
         return base, [inputs[0]], attrs
+    if base == "dropout":
+        mask, p = given["mask"], given["p"]
+        if not (isinstance(mask, tuple) and mask[:1] == ("node",)) or given["inplace"] \
+                or given["training"] is not True or not isinstance(p, (int, float)) \
+                or not 0.0 < p < 1.0:
+            return None
+        return "dropout", [inputs[0], mask[1]], {"p": p, "training": True}
     attrs = {k: v for k, v in given.items() if k != "inplace"}
     if base == "gelu" and attrs["approximate"] not in ("none", "tanh") or base != "gelu" \
             and not all(isinstance(v, (int, float)) and not isinstance(v, bool)
