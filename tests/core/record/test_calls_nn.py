@@ -39,6 +39,9 @@ POOL = {"stride": 2, "padding": 0, "dilation": 1, "ceil_mode": False,
      ("softplus", [0], {"beta": 1.0, "threshold": 20.0})),
     ("torch.nn.functional.gelu", [0], {"approximate": "tanh"},
      ("gelu", [0], {"approximate": "tanh"})),
+    ("torch.nn.functional.dropout", [0], {"p": 0.2, "training": True, "inplace": False,
+                                          "mask": {"node": 1}},
+     ("dropout", [0, 1], {"p": 0.2, "training": True})),
 ])
 def test_module_and_functional_forms_map_to_issue_22s_ops(name, inputs, kwargs, step):
     mapped = map_call(name, inputs, kwargs, {})
@@ -57,6 +60,9 @@ def test_module_and_functional_forms_map_to_issue_22s_ops(name, inputs, kwargs, 
     ("torch.nn.functional.gelu", [0], {"approximate": "erf"}),
     ("torch.nn.functional.leaky_relu", [0, 1], {}),  # a tensor slope
     ("torch.nn.functional.elu", [0], {"alpha": 1.0, "scale": 2.0}),
+    ("torch.nn.functional.dropout", [0], {"p": 0.5, "training": True}),  # no mask caught
+    ("torch.nn.functional.dropout", [0], {"p": 0.5, "training": False, "mask": {"node": 1}}),
+    ("torch.nn.functional.dropout", [0], {"p": 0.5, "inplace": True, "mask": {"node": 1}}),
 ])
 def test_arguments_our_ops_do_not_take_stay_torchs_rule(name, inputs, kwargs):
     assert map_call(name, inputs, kwargs, {}) is None

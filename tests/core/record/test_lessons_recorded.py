@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from core.record.check import contributions_by_rule
+from core.record.check import check_built, contributions_by_rule
 from core.record.recording import read_pass
 from core.record.to_trace import build_pass_graph
 from core.rounding import recorded_close
@@ -91,11 +91,34 @@ def test_the_cnns_conv_is_ours_and_its_kernel_gradient_is_torchs(tmp_path):
 
 
 def test_issue_22s_ops_in_module_form_check_against_torch(runs):
-    """Every op of issue 22 in its nn. and F. forms is ours, checked; dropout alone stays
-    torch's rule (its mask, drawn inside torch, is not recorded)."""
+    """Every op of issue 22 in its nn. and F. forms is ours and checked, dropout too (its
+    mask recorded where torch draws it)."""
     plain, (status, result) = runs(SCRIPTS / "cnn_ops.py")
     assert prints_of(result) == plain.stdout
     assert status == 0
     (only,) = result["passes"]
     assert only["check"]["mismatches"] == 0 and only["check"]["compared"] >= 30
-    assert only["check"]["torch_rule_only"] == ["torch.nn.functional.dropout"]
+    assert only["check"]["torch_rule_only"] == []
+
+
+def test_dropouts_mask_is_the_one_torch_drew(tmp_path):
+    """Where the input is 0 the output cannot tell a dropped entry from a kept one: the
+    mask is the one torch's bernoulli_ drew after the script's manual_seed(5)."""
+    import numpy as np
+    import torch
+
+    path = SCRIPTS / "dropout_mask.py"
+    done = record_dir(path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    record = read_pass(tmp_path, tmp_path / "pass-000001.json")
+    built = build_pass_graph(record)
+    graph = built.graph
+    drop = next(n for n in graph.nodes if n.op == "dropout")
+    mask = graph.nodes[drop.inputs[1]]
+    assert mask.kind == "data" and mask.name == "dropout_mask"
+    torch.manual_seed(5)
+    drawn = torch.empty(2, 4).bernoulli_(0.5).numpy()
+    np.testing.assert_array_equal(mask.value, drawn)
+    assert drop.attrs["p"] == 0.5
+    assert check_built(built).json() == {"compared": 4, "mismatches": 0, "failed": [],
+                                         "torch_rule_only": []}
