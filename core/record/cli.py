@@ -59,7 +59,11 @@ def _run(path: Path, args, record_dir: Path):
         limits.memory_mb = int(args.memory)
     keep = (args.pass_,) if args.pass_ else ()
     return run_script(path, python=args.python, limits=limits, keep_passes=keep,
-                      workdir=record_dir, on_stdout=None if args.json else _echo)
+                      workdir=record_dir, on_stdout=None if _json(args) else _echo)
+
+
+def _json(args) -> bool:
+    return bool(args.json or getattr(args, "json_full", False))
 
 
 def _echo(line: str) -> None:
@@ -133,7 +137,7 @@ def run_file(args, steps_json) -> int:
         if found is not None:
             try:
                 trace = pass_trace(*found)
-                steps = steps_json(trace)
+                steps = steps_json(trace, full=bool(getattr(args, "json_full", False)))
                 table = ours_vs_torch(trace)
             except (RecordError, ValueError) as exc:
                 warning = f"pass {k} cannot be stepped: {exc}"
@@ -142,7 +146,7 @@ def run_file(args, steps_json) -> int:
         exit_ = exit_json(result, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
-        if args.json:
+        if _json(args):
             data = {"prints": result.stdout_lines, "output_dropped": result.output_dropped,
                     "stderr": result.stderr_lines, "exit": exit_, "passes": passes,
                     "forward": {"nodes": recording.forward_nodes},
