@@ -320,6 +320,26 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>An nn.Module class</source>
             <translation>一个 nn.Module 类</translation>
         </message>
+        <message>
+            <source>Softmax and cross-entropy</source>
+            <translation>Softmax 与交叉熵</translation>
+        </message>
+        <message>
+            <source>Activation functions</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <source>Breast-cancer data: logistic regression</source>
+            <translation>乳腺癌数据：逻辑回归</translation>
+        </message>
+        <message>
+            <source>Digits: a feed-forward net</source>
+            <translation>手写数字：前馈网络</translation>
+        </message>
+        <message>
+            <source>Digits: a small CNN</source>
+            <translation>手写数字：一个小型 CNN</translation>
+        </message>
     </context>
     <context>
         <name>Explanation</name>
