@@ -29,6 +29,25 @@ def open_script(window, path: Path, text: str) -> None:
     window.message_bar.hide()
 
 
+def open_lesson(window, path: Path, title: str) -> bool:
+    """A lesson script from the app's own Examples menu: ours, so it runs at once through
+    the recorder (from a folder of its own) and shows the last pass at its last step,
+    with its output, when the run ends (issue 20 §1)."""
+    from core.reading import read_program
+
+    text = read_program(path)
+    close_document(window)
+    model = window.model
+    model.set_playing(False)
+    model.set_program(Program(text, {}), position=0, trace=BlankTrace(text))
+    model.undo_stack.clear()
+    model.undo_stack.setClean()
+    window.path, window.script_path, window.title = None, None, title
+    window._update_title()
+    window.message_bar.hide()
+    return run_window.start(window)
+
+
 def close_document(window) -> None:
     """Another document, or the window closes: the run stops, its folder goes."""
     window.model.run.close_document()

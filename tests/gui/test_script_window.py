@@ -31,9 +31,10 @@ def cli_run() -> dict:
 
 
 def open_lesson(window, qtbot, title_start: str) -> None:
-    """Through the Examples menu's "Next lessons", as a learner would."""
+    """By its menu entry's file, through the old interpreter's load_example (the menu
+    itself runs a lesson through the recorder: tests/gui/test_lesson_menu.py)."""
     action = next(a for a in window.examples_menu.actions() if a.text().startswith(title_start))
-    action.trigger()
+    window.load_example(action.data())
     qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
 
 
@@ -182,18 +183,6 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
     assert reopened["torch"] is False and reopened["running"] is False
     assert reopened["blank"] is True and "Run to record" in reopened["hint"]
     assert reopened["text"] == NN_LINEAR.read_text(encoding="utf-8")
-
-
-def test_a_pasted_script_that_draws_gets_its_numbers_from_the_worker(window, qtbot, cli_run):
-    editor = window.editor_panel.editor
-    editor.setPlainText(NN_LINEAR.read_text(encoding="utf-8"))
-    editor.setFocus()
-    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
-    assert window.model.error is None
-    for name, value in params_on_screen(window).items():  # torch.manual_seed(3)'s numbers
-        np.testing.assert_allclose(value, cli_run["training"][0]["params"][name], rtol=0)
-    assert len(window.model.program.draws) == 2
 
 
 def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
