@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from core.program import Program
+from core.program import Program, is_script
 from gui.state.blank_trace import BlankTrace
 from gui.window import run_window
 
@@ -73,11 +73,10 @@ def open_session(window, session, path=None) -> bool:
     """A session holding a script opens without running anything: its saved recording
     (validated as a fresh one), else its text with "Run to record". False: not a script."""
     from core.language import ExpressionError
-    from core.loop_trace import looks_like_script
     from core.record.recording import RecordError
 
     saved = session.settings.get("recording")
-    if saved is None and not looks_like_script(session.text):
+    if saved is None and not is_script(session.text):
         return False
     close_document(window)
     model = window.model

@@ -76,3 +76,18 @@ def test_applying_a_straight_line_program_still_builds_it(window, qtbot):
     _paste_and_apply(window, qtbot, "import torch\nw = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
     assert window.model.length > 0 and not window.run_placeholder.isVisible()
     assert "script" not in window.message_bar.text()
+
+
+def test_a_session_of_a_script_that_only_imports_opens_with_run_to_record(window, qtbot,
+                                                                         tmp_path):
+    """is_script decides for sessions too: an import of numpy is a script, not an error."""
+    from core.session import Session
+
+    path = tmp_path / "numpy.json"
+    path.write_text(Session(NUMPY, {}, 0, "numpy").to_json(), encoding="utf-8")
+    before = _children()
+    assert window.open_file(path)
+    assert window.editor_panel.editor.toPlainText() == NUMPY
+    assert isinstance(window.model.trace, BlankTrace) and window.run_placeholder.isVisible()
+    qtbot.wait(300)
+    assert not window.is_running() and _children() <= before
