@@ -58,6 +58,8 @@ def test_apply_on_a_script_says_run_runs_it(window, qtbot, text):
     assert window.run_placeholder.isVisible() and not window.canvas.isVisible()
     assert "Run to record" in window.run_placeholder.text()
     assert window.model.error is None and not window.model.building
+    status = window.torch_panel.status.text()  # never "ran" when nothing ran
+    assert status.startswith("Not run yet") and "ran" not in status.split()
     qtbot.wait(300)  # nothing started in the background either
     assert not window.is_running() and window.model.run.result is None
     assert _children() <= before  # no child process was started
