@@ -2337,8 +2337,8 @@ Hint: {1}</source>
             <translation>舍入差异：我们的结果是精确的</translation>
         </message>
         <message>
-            <source>The script ran with PyTorch; Run records it.</source>
-            <translation>脚本用 PyTorch 运行；运行会记录它。</translation>
+            <source>Not run yet: Run (Ctrl+R) runs the script with PyTorch and records it.</source>
+            <translation>尚未运行：运行（Ctrl+R）会用 PyTorch 运行脚本并记录它。</translation>
         </message>
         <message>
             <source>Recorded from PyTorch.</source>
