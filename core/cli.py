@@ -31,9 +31,8 @@ from core.memory import memory_message
 from core.ninja.run import ninja_answers, ninja_json, render_ninja
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
+from core.program import is_script
 from core.reading import read_program
-from core.script import is_script
-from core.script_cli import script_output
 from core.session import load_session
 from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
@@ -337,11 +336,10 @@ def run(argv: Sequence[str] | None = None) -> int:
                                   "passes: in the window, Step → Ninja Mode)", where="--ninja")
         if is_script(text) and args.file is None:  # a script runs as Python, with --run
             raise ExpressionError(SCRIPT_NEEDS_RUN)
-        if is_script(text):  # a session of a script: the old interpreter, until retired
-            with forbidden() if args.no_torch else nullcontext():
-                output, status = script_output(args, text, draws)
-            failed = write_stdout(output)
-            return status if failed is None else failed
+        if is_script(text):  # a session of a script: its saved recording, nothing run
+            from core.record.session_cli import print_saved  # noqa: PLC0415 - scripts only
+
+            return print_saved(args, load_session(args.file))
         learning_rate = args.lr if args.lr is not None else (
             DEFAULT_LR if args.train is not None else None)
         if learning_rate is not None:

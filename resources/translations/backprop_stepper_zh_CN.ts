@@ -1539,6 +1539,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>这个程序可直接单步查看：应用（Ctrl+Enter）即可显示。运行用于脚本，即应用无法读取的文本（def、for、while、if、with、import）。</translation>
         </message>
         <message>
+            <source>This is a script: Apply does not build it. Run (Ctrl+R) runs it as python FILE would, with your permissions, and records what PyTorch did.</source>
+            <translation>这是一个脚本：应用不会构建它。运行（Ctrl+R）会像 python FILE 一样以你的权限运行它，并记录 PyTorch 所做的一切。</translation>
+        </message>
+        <message>
             <source>Run a script</source>
             <translation>运行脚本</translation>
         </message>
@@ -2380,8 +2384,8 @@ Hint: {1}</source>
             <translation>舍入差异：我们的结果是精确的</translation>
         </message>
         <message>
-            <source>The script ran with PyTorch; Run records it.</source>
-            <translation>脚本用 PyTorch 运行；运行会记录它。</translation>
+            <source>Not run yet: Run (Ctrl+R) runs the script with PyTorch and records it.</source>
+            <translation>尚未运行：运行（Ctrl+R）会用 PyTorch 运行脚本并记录它。</translation>
         </message>
         <message>
             <source>Recorded from PyTorch.</source>
