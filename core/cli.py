@@ -28,7 +28,7 @@ from core.graph import Binding, Operand
 from core.json_result import dumps, numeric_verdicts, step_value, torch_verdicts
 from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.memory import memory_message
-from core.ninja.run import ninja_answers, ninja_json, render_ninja
+from core.ninja.run import ninja_answers, ninja_json, read_answers, render_ninja
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
 from core.reading import read_program
@@ -334,7 +334,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             refuse_bindings(args)  # before the advice to use --run: these flags never apply
         if is_script(text) and args.ninja is not None:
             raise ExpressionError("grades a straight-line program (a training script's "
-                                  "passes: in the window, Step → Ninja Mode)", where="--ninja")
+                                  "passes: --run FILE --pass K --ninja ANSWERS.json)",
+                                  where="--ninja")
         if is_script(text) and args.file is None:  # a script runs as Python, with --run
             raise ExpressionError(SCRIPT_NEEDS_RUN)
         if is_script(text):  # a session of a script: the old interpreter, until retired
@@ -417,6 +418,13 @@ def _run_script(args: argparse.Namespace) -> int:
         if args.run is None else usage_error(args)
     if problem is None and (args.expr is not None or args.expr_file or args.file):
         problem = "--run takes no --expr, --expr-file or --file"
+    args.ninja_answers = None
+    if problem is None and args.ninja is not None:  # read before the script runs
+        try:
+            args.ninja_answers = read_answers(args.ninja)
+        except ExpressionError as exc:
+            problem = str(exc)
+        args.pass_ = args.pass_ or 1  # the pass graded: kept in full
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
