@@ -71,8 +71,9 @@ class Record:
                 "shown": self.shown, "answer": self.answer}
 
 
+#: the command line's word on level 3 for a recorded pass (the window's is its own note)
 RECORDED_LEVEL3 = "level 3 trains with your gradients, and a recorded pass is fixed: it " \
-    "does not apply to a recorded pass (levels 1 and 2 do)"
+    "does not apply to a recorded pass (use --ninja-level 1 or 2)"
 
 
 def is_recorded(trace: Trace) -> bool:
@@ -136,8 +137,6 @@ class Walk:
     def __init__(self, trace: Trace, level: int = 1, dtype=None):
         if level not in LEVELS:
             raise ExpressionError(f"the level must be 1, 2 or 3, not {level}", where="level")
-        if level == 3 and is_recorded(trace):
-            raise ExpressionError(RECORDED_LEVEL3, where="level")
         if dtype is None:  # the pass's dtype: torch's float32 for a recorded pass
             dtype = np.float32 if is_recorded(trace) else np.float64
         self.trace, self.level, self.dtype = trace, level, dtype

@@ -14,7 +14,6 @@ import pytest
 import torch
 
 from core import cli
-from core.errors import ExpressionError
 from core.ninja.run import grade_answers, ninja_json
 from core.ninja.walk import Walk
 from core.record.recording import load_recording
@@ -83,9 +82,15 @@ def test_a_typical_wrong_answer_gets_its_hint(trace, key, wrong, words):
     assert words in hint
 
 
-def test_level_3_does_not_apply_to_a_recorded_pass(trace):
-    with pytest.raises(ExpressionError, match="recorded pass is fixed"):
-        Walk(trace, 3)
+def test_level_3_does_not_apply_to_a_recorded_pass(tmp_path, capsys):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(RIGHT), encoding="utf-8")
+    # said before the script runs (it would raise if it ran)
+    script = tmp_path / "s.py"
+    script.write_text("raise SystemExit(9)\n", encoding="utf-8")
+    assert cli.run(["--run", str(script), "--ninja", str(path), "--ninja-level", "3"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: --ninja-level: ") and "recorded pass is fixed" in line
 
 
 def test_the_command_line_adds_ninja_to_the_run_json(tmp_path):
@@ -136,3 +141,12 @@ def test_answers_that_are_not_json_are_exit_2_before_the_script_runs(tmp_path, c
     assert cli.run(["--run", str(path2), "--ninja", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "not valid JSON" in err[1]
+
+
+def test_level_3_of_a_program_is_the_windows(tmp_path, capsys):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"w": "2 * w"}), encoding="utf-8")
+    assert cli.run(["--expr", "loss = w * w", "--param", "w=1", "--ninja", str(path),
+                    "--ninja-level", "3", "--no-torch"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: --ninja-level: ") and "Training panel" in line
