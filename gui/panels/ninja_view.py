@@ -314,11 +314,29 @@ class NinjaView(QWidget):
             return self.tr("{0} = {1} ({2}) = ?").format(
                 grad_text(self.model.trace.graph, question.node), question.step.target,
                 shape_of(question.expected))
+        given = self._torch_given()
+        if given is not None:
+            return given
         if self.quiz.ninja.level == 3 and self.model.training.script:
             return self.tr("A recorded pass is fixed: level 3 trains straight-line programs.")
         if self.model.position >= self.model.length:
             return self.tr("End of the walk.")
         return self.tr("Press → to the next gradient to write.")
+
+    def _torch_given(self) -> str | None:
+        """The note at a node of a recorded pass whose gradient comes back through a torch
+        call with no rule of ours: given, not asked (the learner has nothing to write)."""
+        step = self.model.current
+        node_id = getattr(step, "node_id", None)
+        if step is None or step.phase != "backward" or not self.quiz.active \
+                or node_id not in self.quiz.ninja.walk.torch_given:
+            return None
+        graph = self.model.trace.graph
+        calls = sorted({n.params.get("short", "torch") for n in graph.nodes
+                        if n.op == "torch_rule" and node_id in n.inputs})
+        return self.tr("{0} is given: it comes back through {1}, whose rule only torch "
+                       "knows (press → to go on).").format(grad_text(graph, node_id),
+                                                          ", ".join(calls))
 
     def _feedback_text(self) -> str:
         if self._note:
