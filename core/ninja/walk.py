@@ -22,7 +22,7 @@ from core.ninja.answers import Answer, parse_answer, unknown_name
 from core.ninja.evaluate import AnswerFailed, Env, evaluate
 from core.ninja.grade import FAILED, Grade, grade
 from core.ninja.hints import Attempt, diagnose
-from core.ninja.rules import answer_text, fused_text, typed
+from core.ninja.rules import answer_text, fused_text, has_rule, typed
 from core.trace import BackwardStep, Trace
 
 LEVELS = (1, 2, 3)
@@ -146,17 +146,24 @@ class Walk:
         #: nodes whose gradient flows back through torch's own rule (no rule of ours to
         #: write it with): given, with a note, never asked
         self.torch_given = torch_rule_inputs(trace) - skipped
+        #: nodes whose rule the answer language cannot write yet (max_pool2d's routing,
+        #: a strided conv2d): given, with a note, never asked
+        self.no_rule: set[int] = set()
         self.questions: list[Question] = []
         for step in trace.steps:
-            if isinstance(step, BackwardStep) and step.node_id not in skipped \
-                    and step.node_id not in self.torch_given:
+            if not isinstance(step, BackwardStep) or step.node_id in skipped \
+                    or step.node_id in self.torch_given:
+                continue
+            if step.node_id not in groups and not has_rule(graph, step.contributions):
+                self.no_rule.add(step.node_id)
+            else:
                 fused = groups.get(step.node_id)
                 self.questions.append(Question(step.node_id, self.key(step.node_id), step,
                                                expected_grad(trace, step.node_id),
                                                fused[:3] if fused else None))
         self.by_node = {q.node: q for q in self.questions}
         #: nodes the walk fills in by itself (the output, and what level 2 fuses away)
-        self.given = [graph.output, *sorted(skipped | self.torch_given)]
+        self.given = [graph.output, *sorted(skipped | self.torch_given | self.no_rule)]
         self.values = {name: graph.nodes[i].value for name, i in graph.names.items()}
         self._folded = {fold(self.key(n.id)): n.id for n in graph.nodes}
         self._folded.update({fold(name): i for name, i in graph.names.items()})
