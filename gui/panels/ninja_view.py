@@ -328,10 +328,15 @@ class NinjaView(QWidget):
         call with no rule of ours: given, not asked (the learner has nothing to write)."""
         step = self.model.current
         node_id = getattr(step, "node_id", None)
-        if step is None or step.phase != "backward" or not self.quiz.active \
-                or node_id not in self.quiz.ninja.walk.torch_given:
+        if step is None or step.phase != "backward" or not self.quiz.active:
             return None
         graph = self.model.trace.graph
+        if node_id in self.quiz.ninja.walk.no_rule:
+            return self.tr("{0} is given: its rule (here: {1}) cannot be written as an answer "
+                           "yet (press → to go on).").format(grad_text(graph, node_id),
+                                                             step.formula)
+        if node_id not in self.quiz.ninja.walk.torch_given:
+            return None
         calls = sorted({n.params.get("short", "torch") for n in graph.nodes
                         if n.op == "torch_rule" and node_id in n.inputs})
         return self.tr("{0} is given: it comes back through {1}, whose rule only torch "

@@ -86,3 +86,29 @@ def test_a_recorded_pass_walked_in_ninja_mode(window, qtbot):
     assert [row[:3] for row in table_rows(window)] == [
         ["c · c", "1", "exact"], ["c", "2", "exact"], ["b", "2", "exact"],
         ["X @ W", "1", "exact"], ["W", "1", "close"]]
+
+
+def test_the_conv_pool_example_walked_with_typed_correlations(window, qtbot):
+    """Level 1 on 10-conv-pool: max_pool2d's routing is given with a note; the conv's
+    dW is typed as a correlation and graded against the engine (checked against torch in
+    tests/core/test_ninja_conv.py)."""
+    from pathlib import Path
+
+    window.load_example(Path(__file__).resolve().parents[2] / "resources" / "examples"
+                        / "10-conv-pool.json")
+    ninja_on(window, qtbot)
+    backward(window, qtbot)
+    type_answer(window, qtbot, "d_loss * torch.ones_like(m)")
+    assert feedback(window).startswith("✓ Right: m.")
+    assert question(window).startswith("d_r is given: its rule (here: ")
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+    type_answer(window, qtbot, "d_r * (h > 0)")
+    type_answer(window, qtbot, "d_h.sum(0)")  # rows and columns left out
+    assert "shape ✗" in feedback(window)
+    type_answer(window, qtbot, "d_h.sum(0).sum(1).sum(1)")
+    assert feedback(window).startswith("✓ Right: b.")
+    type_answer(window, qtbot, "F.conv2d(x.transpose(0, 1), d_h.transpose(0, 1), padding=1)"
+                ".transpose(0, 1)")
+    assert feedback(window).startswith("✓ Right: W.")
+    assert question(window) == "End of the walk."
