@@ -1812,6 +1812,10 @@ The script runs as python FILE would; each backward() call is then a pass to ste
             <translation>按 → 前往下一个要写的梯度。</translation>
         </message>
         <message>
+            <source>{0} is given: its rule (here: {1}) cannot be written as an answer yet (press → to go on).</source>
+            <translation>{0} 是给定的：它的规则（此处：{1}）暂时无法写成答案（按 → 继续）。</translation>
+        </message>
+        <message>
             <source>{0} is given: it comes back through {1}, whose rule only torch knows (press → to go on).</source>
             <translation>{0} 是给定的：它经由 {1} 传回，其规则只有 torch 知道（按 → 继续）。</translation>
         </message>
