@@ -144,14 +144,14 @@ def run_file(args, steps_json) -> int:
             except (RecordError, ValueError) as exc:
                 warning = f"pass {k} cannot be stepped: {exc}"
                 trace = None
+        elif k is not None and args.pass_:
+            warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
         ninja = None
         if getattr(args, "ninja_answers", None) is not None:
             ninja, problem = grade_pass(trace, k, args.ninja_answers, args.ninja_level)
             if problem is not None:
                 print(f"error: {problem}", file=sys.stderr)
                 return EXIT_BAD_INPUT
-        elif k is not None and args.pass_:
-            warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
         exit_ = exit_json(result, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
