@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton
 
 from tests.gui.test_ninja_panel import (
     backward,
@@ -64,7 +64,9 @@ def test_a_recorded_pass_walked_in_ninja_mode(window, qtbot):
     assert feedback(window) == "✓ Right: c. exact ✓ · close ✓ · max difference 0 · shape ✓"
     # h: through torch.cumsum, a call with no rule of ours: given, with a note
     assert window.model.current.node_id == window.model.trace.graph.names["h"]
-    assert question(window).startswith("d_h is given: it comes back through torch.cumsum")
+    assert question(window) == "d_h is given: press → to go on."
+    assert window.findChild(QLabel, "ninjaNames").text() == \
+        "It comes back through torch.cumsum, whose rule only torch knows."
     np.testing.assert_array_equal(window.model.quiz.ninja.grads["h"], torch_grads()["h"])
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
@@ -100,7 +102,9 @@ def test_the_conv_pool_example_walked_with_typed_correlations(window, qtbot):
     backward(window, qtbot)
     type_answer(window, qtbot, "d_loss * torch.ones_like(m)")
     assert feedback(window).startswith("✓ Right: m.")
-    assert question(window).startswith("d_r is given: its rule (here: ")
+    assert question(window) == "d_r is given: press → to go on."
+    assert window.findChild(QLabel, "ninjaNames").text().startswith(
+        "Its rule cannot be written as an answer yet: ∂loss/∂m sent to each window's")
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
     type_answer(window, qtbot, "d_r * (h > 0)")
