@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import ExpressionError
 from core.format import format_value, to_json_value
+from core.ninja.run import grade_answers, ninja_json, render_ninja
 from core.output import stdout_is_unicode, write_stdout
 from core.record.check import check_built
 from core.record.recording import RecordError, Recording, load_recording
@@ -133,7 +135,7 @@ def run_file(args, steps_json) -> int:
             recording = Recording(Path(folder), [], 0, {}, {}, [], result)
         k, warning = chosen_pass(recording, args.pass_)
         passes, mismatches, found = passes_json(recording, k)
-        steps, table = [], []
+        steps, table, trace = [], [], None
         if found is not None:
             try:
                 trace = pass_trace(*found)
@@ -141,8 +143,15 @@ def run_file(args, steps_json) -> int:
                 table = ours_vs_torch(trace)
             except (RecordError, ValueError) as exc:
                 warning = f"pass {k} cannot be stepped: {exc}"
+                trace = None
         elif k is not None and args.pass_:
             warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
+        ninja = None
+        if getattr(args, "ninja_answers", None) is not None:
+            ninja, problem = grade_pass(trace, k, args.ninja_answers, args.ninja_level)
+            if problem is not None:
+                print(f"error: {problem}", file=sys.stderr)
+                return EXIT_BAD_INPUT
         exit_ = exit_json(result, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
@@ -153,17 +162,33 @@ def run_file(args, steps_json) -> int:
                     "parameters": {name: to_json_value(np.asarray(v, dtype=np.float64)[()])
                                    for name, v in recording.parameters.items()},
                     "steps": steps}
+            if ninja is not None:
+                data["ninja"] = ninja_json(ninja)
             text = json.dumps(data, ensure_ascii=not stdout_is_unicode()) + "\n"
         else:
             if result.stderr_lines:
                 sys.stderr.write("\n".join(result.stderr_lines) + "\n")
             text = summary_text(recording, passes, k, table, exit_)
+            if ninja is not None:
+                text += render_ninja(ninja)
     failed = write_stdout(text)
     if failed is not None:
         return failed
     if exit_["status"] != "ok":
         return EXIT_RAISED
     return EXIT_MISMATCH if mismatches else EXIT_OK
+
+
+def grade_pass(trace, k, answers: dict, level: int):
+    """``--ninja``: the answers graded against pass K's gradients in float32 (the walk's
+    dtype for a recorded pass); or the ``error:`` line (exit 2)."""
+    if trace is None:
+        return None, "--ninja: " + ("the script made no backward() pass to grade"
+                                    if k is None else f"pass {k} cannot be graded")
+    try:
+        return grade_answers(trace, answers, level)[1], None
+    except ExpressionError as exc:
+        return None, str(exc)
 
 
 def ours_vs_torch(trace) -> list[list[str]]:

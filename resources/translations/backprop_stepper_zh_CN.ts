@@ -1816,6 +1816,18 @@ The script runs as python FILE would; each backward() call is then a pass to ste
             <translation>按 → 前往下一个要写的梯度。</translation>
         </message>
         <message>
+            <source>{0} is given: press → to go on.</source>
+            <translation>{0} 是给定的：按 → 继续。</translation>
+        </message>
+        <message>
+            <source>Its rule cannot be written as an answer yet: {0}</source>
+            <translation>它的规则暂时无法写成答案：{0}</translation>
+        </message>
+        <message>
+            <source>It comes back through {0}, whose rule only torch knows.</source>
+            <translation>它经由 {0} 传回，其规则只有 torch 知道。</translation>
+        </message>
+        <message>
             <source>The answer: {0} = {1}</source>
             <translation>答案：{0} = {1}</translation>
         </message>
