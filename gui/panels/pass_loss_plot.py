@@ -12,11 +12,13 @@ import numpy as np
 import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
 # isort: split
+import matplotlib
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
 
+from gui.support import fonts
 from gui.support.theme import PLOT
 
 translate = QCoreApplication.translate
@@ -42,8 +44,12 @@ class PassLossPlot(FigureCanvasQTAgg):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.axes.set_xlabel(translate("PassLossPlot", "pass"), fontsize=8)
-        self.axes.set_ylabel(translate("PassLossPlot", "loss"), fontsize=8)
+        labels = (translate("PassLossPlot", "pass"), translate("PassLossPlot", "loss"))
+        # Chinese labels need the CJK font first, as in the Training panel's plot
+        fonts.ensure_for(labels)
+        family = matplotlib.rcParams["font.family"]
+        self.axes.set_xlabel(labels[0], fontsize=8, family=family)
+        self.axes.set_ylabel(labels[1], fontsize=8, family=family)
         self.setAccessibleName(translate("PassLossPlot", "The loss of every pass"))
         self.draw_idle()
 
