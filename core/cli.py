@@ -39,8 +39,8 @@ from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 1, 2, 3
-SCRIPT_NEEDS_RUN = "this text is a script (def, for, if, with or while): run it as Python " \
-                   "with --run FILE"
+SCRIPT_NEEDS_RUN = "this text is a script (def, class, for, while, if or with, or an import " \
+                   "other than torch): run it as Python with --run FILE"
 DEFAULT_LR = 0.1
 
 
