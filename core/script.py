@@ -13,6 +13,7 @@ import ast
 
 import numpy as np
 
+from core import cancel
 from core.did_you_mean import suggest
 from core.draws import Draws
 from core.errors import ExpressionError, short
