@@ -12,15 +12,7 @@ import pytest
 from core.cancel import NEVER, Cancelled, Token, cancellable, token
 from core.loop_trace import build_script
 from core.trace import build_trace
-from tests.programs import chain, chain_answer
-
-
-def vector_chain(links: int, size: int = 5_000) -> str:
-    """``links`` sin-and-scale links over a ``size``-entry vector: seconds of numpy."""
-    lines = ["w = param(0.5)", f"x = torch.linspace(0, 1, {size})", "h0 = w * x"]
-    lines += [f"h{i} = sin(h{i - 1}) * w" for i in range(1, links)]
-    return "\n".join(lines + [f"loss = sum(h{links - 1})"]) + "\n"
-
+from tests.programs import chain, chain_answer, vector_chain
 
 LOOP_SCRIPT = """import torch
 w = torch.tensor(0.5, requires_grad=True)
