@@ -9,7 +9,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c const
 PACKAGE_STAMP := $(VENV)/.installed-package
 BUNDLE := dist/backprop-stepper
 
-.PHONY: run test soak lint bench package package-test clean translations update-translations
+.PHONY: run test test-fast soak lint bench package package-test clean translations update-translations
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,18 @@ update-translations: $(STAMP)
 run: $(STAMP) $(QM)
 	$(PY) main.py
 
+# The tests run in parallel (pytest-xdist): one worker process per core, at most 4 (each
+# holds Qt, matplotlib and its own torch worker process). TEST_WORKERS=0: no workers,
+# everything in one process (as before).
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --maxprocesses 4
+
 test: $(STAMP) $(QM)
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
+
+# The engine's tests only (tests/core: no Qt, no window), for a quick check while working.
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/core $(XDIST) -q
 
 # The long runs (issue 6): the property tests with 10,000 programs, plus every test
 # marked @pytest.mark.soak (the hook for the full GUI monkey test), which `make test` skips.

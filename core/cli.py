@@ -28,12 +28,12 @@ from core.graph import Binding, Operand
 from core.json_result import dumps, numeric_verdicts, step_value, torch_verdicts
 from core.language import MAX_NAME, ExpressionError, parse_number, short
 from core.memory import memory_message
-from core.ninja.run import ninja_answers, ninja_json, render_ninja
+from core.ninja.run import ninja_answers, ninja_json, read_answers, render_ninja
+from core.ninja.walk import RECORDED_LEVEL3
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
+from core.program import is_script
 from core.reading import read_program
-from core.script import is_script
-from core.script_cli import script_output
 from core.session import load_session
 from core.trace import PHASE_TITLES, PHASES, BackwardStep, Trace, build_trace, d
 from core.training import TrainingRun, check_iterations, check_learning_rate, train
@@ -85,8 +85,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ninja", metavar="ANSWERS.json",
                         help="grade your own backward pass: a JSON object of node name → "
                              "gradient expression, e.g. {\"s\": \"2 * s\"} (issue 23)")
-    parser.add_argument("--ninja-level", metavar="1|2", type=int, choices=(1, 2), default=1,
-                        help="with --ninja: 1 every node, 2 softmax + log + nll fused")
+    parser.add_argument("--ninja-level", metavar="1|2", type=int, choices=(1, 2, 3), default=1,
+                        help="with --ninja: 1 every node, 2 softmax + log + nll fused "
+                             "(3, training with your gradients, is the window's)")
     parser.add_argument("--run", metavar="FILE",
                         help="run a script as Python with real PyTorch and step through "
                              "what it did (the script runs with your permissions)")
@@ -334,14 +335,14 @@ def run(argv: Sequence[str] | None = None) -> int:
             refuse_bindings(args)  # before the advice to use --run: these flags never apply
         if is_script(text) and args.ninja is not None:
             raise ExpressionError("grades a straight-line program (a training script's "
-                                  "passes: in the window, Step → Ninja Mode)", where="--ninja")
+                                  "passes: --run FILE --pass K --ninja ANSWERS.json)",
+                                  where="--ninja")
         if is_script(text) and args.file is None:  # a script runs as Python, with --run
             raise ExpressionError(SCRIPT_NEEDS_RUN)
-        if is_script(text):  # a session of a script: the old interpreter, until retired
-            with forbidden() if args.no_torch else nullcontext():
-                output, status = script_output(args, text, draws)
-            failed = write_stdout(output)
-            return status if failed is None else failed
+        if is_script(text):  # a session of a script: its saved recording, nothing run
+            from core.record.session_cli import print_saved  # noqa: PLC0415 - scripts only
+
+            return print_saved(args, load_session(args.file))
         learning_rate = args.lr if args.lr is not None else (
             DEFAULT_LR if args.train is not None else None)
         if learning_rate is not None:
@@ -360,6 +361,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             raise ExpressionError(f"the program does not use {short(name)} as an input",
                                   where=f"{flag} {short(name)}")
         seed = None if args.forward_mode is None else parse_seed(trace.graph, args.forward_mode)
+        if args.ninja is not None and args.ninja_level == 3:
+            raise ExpressionError("level 3 trains with your gradients in the window's Training "
+                                  "panel (Step → Ninja Mode)", where="--ninja-level",
+                                  hint="grade a file of answers with --ninja-level 1 or 2")
         ninja = None if args.ninja is None else ninja_answers(trace, args.ninja, args.ninja_level)
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -417,10 +422,19 @@ def _run_script(args: argparse.Namespace) -> int:
         if args.run is None else usage_error(args)
     if problem is None and (args.expr is not None or args.expr_file or args.file):
         problem = "--run takes no --expr, --expr-file or --file"
+    args.ninja_answers = None
+    if problem is None and args.ninja is not None:  # read before the script runs
+        try:
+            args.ninja_answers = read_answers(args.ninja)
+        except ExpressionError as exc:
+            problem = str(exc)
+        args.pass_ = args.pass_ or 1  # the pass graded: kept in full
+        if args.ninja_level == 3:
+            problem = f"--ninja-level: {RECORDED_LEVEL3}"
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return run_file(args)
+    return run_file(args, steps_json)
 
 
 def out_of_memory() -> int:

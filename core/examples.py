@@ -32,6 +32,12 @@ LESSON_TITLES = {
     "16-feed-forward-net": "A small feed-forward net (Adam)",
     "17-logistic-nn-sgd-momentum": "Logistic regression with nn.Sigmoid and SGD momentum",
     "18-nn-module-class": "An nn.Module class",
+    # for the recorder only (real Python and PyTorch): numpy and scikit-learn
+    "19-softmax-cross-entropy": "Softmax and cross-entropy",
+    "20-activation-functions": "Activation functions",
+    "21-logistic-regression-breast-cancer": "Breast-cancer data: logistic regression",
+    "22-feed-forward-digits": "Digits: a feed-forward net",
+    "23-digits-cnn": "Digits: a small CNN",
 }
 
 

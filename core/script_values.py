@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.ir import Literal
+from core.program import is_script  # noqa: F401 - decided there, once
 
 MAX_LOOP = 10_000
 #: statements and expressions run in all, over every loop: nested loops share it
@@ -18,16 +18,6 @@ IMPORTS = {("torch", None): "torch", ("torch.nn", "nn"): "torch.nn",
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 SECOND_BACKWARD = ("Trying to backward through the graph a second time (or directly access "
                    "saved tensors after they have already been freed)")
-_SCRIPT_NODES = (ast.For, ast.While, ast.FunctionDef, ast.ClassDef, ast.If, ast.With)
-
-
-def is_script(text: str) -> bool:
-    """Whether the text is a script for this interpreter rather than straight-line code."""
-    try:
-        tree = ast.parse(text.removeprefix("\ufeff"))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return any(isinstance(node, _SCRIPT_NODES) for node in tree.body)
 
 
 @dataclass(eq=False)

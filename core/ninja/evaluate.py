@@ -102,9 +102,12 @@ def _apply(expr: Apply, env: Env):
     out_shape = entry.output_shape(tuple(np.shape(a) for a in args), attrs)
     if int(np.prod(out_shape)) > MAX_ENTRIES:
         raise ShapeError(f"the result would be {shape_text(out_shape)}, too large")
-    if entry.no_grad or env.dtype != np.float64:
-        # the losses read labels and compute in float64; the rest follow their operands
+    if entry.no_grad:  # the losses read labels and compute in float64
         args = [np.asarray(a, dtype=np.float64)[()] for a in args]
+    elif env.dtype != np.float64:
+        # the rest follow their operands: a sum or a matmul accumulates in float32, as
+        # torch's does (per-op float64 then rounded is off by an ulp from torch's .grad)
+        args = [np.asarray(a, dtype=env.dtype)[()] for a in args]
     value = forward(entry, [a if np.ndim(a) else np.float64(a) for a in args]
                     if env.dtype == np.float64 else args, attrs)
     return _cast(value, env)

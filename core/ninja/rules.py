@@ -138,6 +138,19 @@ def term_text(graph: ComputationGraph, source: int, consumer: int, position: int
     return summed(text, tuple(product), shapes[position])
 
 
+def has_rule(graph: ComputationGraph, contributions) -> bool:
+    """Whether every term of a node's gradient can be written in the answer language
+    (cheap: the templates only, no text built)."""
+    for c in contributions:
+        user = graph.nodes[c.consumer]
+        if user.op not in OPS:
+            return False
+        shapes = [np.shape(graph.nodes[i].value) for i in user.inputs]
+        if _template(user, shapes, c.position) is None:
+            return False
+    return True
+
+
 def _template(user, shapes, position: int) -> str | None:
     op = user.op
     attrs = user.attrs
@@ -162,10 +175,42 @@ def _template(user, shapes, position: int) -> str | None:
         return "{G}.reshape(" + (", ".join(str(s) for s in shape) if shape else "()") + ")"
     if op in ("sum", "mean", "max", "min"):
         return _reduction_template(op, attrs)
+    if op == "conv2d":
+        return _conv_template(attrs, shapes, position)
     terms = _TERMS.get(op)
     if terms is None or position >= len(terms):
         return None
     return terms[position]
+
+
+def _conv_template(attrs, shapes, position: int) -> str | None:
+    """conv2d's rules as correlations (stride 1, 4-d operands): dW correlates the input
+    with G, dX correlates G with the flipped kernel (its channels swapped), db sums G
+    over batch, rows and columns. None where this is not written (a stride, dilation)."""
+    if any(int(v) != 1 for v in _pair(attrs.get("stride", 1)) + _pair(attrs.get("dilation", 1))) \
+            or int(attrs.get("groups", 1)) != 1 or any(len(s) != 4 for s in shapes[:2]):
+        return None
+    pad = _pair(attrs.get("padding", 0))
+    if position == 2:
+        return "{G}.sum(0).sum(1).sum(1)"
+    if position == 1:
+        return "F.conv2d({0}.transpose(0, 1), {G}.transpose(0, 1), padding=" \
+            + _pad_text(pad) + ").transpose(0, 1)"
+    kernel = shapes[1][2:]
+    back = tuple(k - 1 - p for k, p in zip(kernel, pad, strict=True))
+    if min(back) < 0:
+        return None
+    return "F.conv2d({G}, {1}[:, :, ::-1, ::-1].transpose(0, 1), padding=" \
+        + _pad_text(back) + ")"
+
+
+def _pair(value) -> tuple[int, int]:
+    return tuple(int(v) for v in value) if isinstance(value, (tuple, list)) else \
+        (int(value), int(value))
+
+
+def _pad_text(pad: tuple[int, int]) -> str:
+    return str(pad[0]) if pad[0] == pad[1] else f"({pad[0]}, {pad[1]})"
 
 
 def _reduction_template(op: str, attrs) -> str:

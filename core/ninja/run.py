@@ -76,6 +76,11 @@ def _not_asked(walk: Walk, node: int) -> str:
     label = walk.key(node)
     if node == graph.output:
         return f"d_{label} is given (ones in its shape): answer the nodes before it"
+    if node in walk.torch_given:
+        return f"d_{label} flows back through torch's own rule (a call with no rule of " \
+            "ours): it is given, not asked"
+    if node in walk.no_rule:
+        return f"d_{label}'s rule is not written in the answer language yet: it is given"
     if node in walk.given:
         return f"{label} is fused into the next answer at level 2"
     kind = graph.nodes[node].kind

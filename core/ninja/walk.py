@@ -22,7 +22,7 @@ from core.ninja.answers import Answer, parse_answer, unknown_name
 from core.ninja.evaluate import AnswerFailed, Env, evaluate
 from core.ninja.grade import FAILED, Grade, grade
 from core.ninja.hints import Attempt, diagnose
-from core.ninja.rules import answer_text, fused_text, typed
+from core.ninja.rules import answer_text, fused_text, has_rule, typed
 from core.trace import BackwardStep, Trace
 
 LEVELS = (1, 2, 3)
@@ -71,6 +71,38 @@ class Record:
                 "shown": self.shown, "answer": self.answer}
 
 
+#: the command line's word on level 3 for a recorded pass (the window's is its own note)
+RECORDED_LEVEL3 = "level 3 trains with your gradients, and a recorded pass is fixed: it " \
+    "does not apply to a recorded pass (use --ninja-level 1 or 2)"
+
+
+def is_recorded(trace: Trace) -> bool:
+    """A pass recorded from a real script (core/record), rather than a program."""
+    return getattr(trace, "recorded", None) is not None
+
+
+def torch_rule_inputs(trace: Trace) -> set[int]:
+    """The nodes of a recorded pass fed into an opaque ``torch_rule`` node (a torch call
+    with no rule of ours) that get a gradient: the learner cannot write theirs."""
+    graph = trace.graph
+    found = set()
+    for node in graph.nodes:
+        if node.op == "torch_rule":
+            found.update(i for i in node.inputs if i in trace.grads and graph.relevant[i])
+    return found
+
+
+def expected_grad(trace: Trace, node_id: int):
+    """What an answer is graded against: the engine's gradient; for a recorded pass,
+    torch's own ``.grad`` where it recorded one (the engine's agrees: the pass's check),
+    so that an answer computed as torch computes it in float32 is bitwise exact."""
+    recorded = getattr(trace, "recorded", None)
+    theirs = None if recorded is None else recorded.torch_grads.get(node_id)
+    if theirs is not None and np.shape(theirs) == np.shape(trace.grads[node_id]):
+        return theirs
+    return trace.grads[node_id]
+
+
 def fused_groups(trace: Trace) -> dict[int, tuple[int, int, int, tuple[int, ...]]]:
     """logits node → (loss node, logits, labels, the nodes fused away) for every
     ``nll_loss(log(softmax(z)))`` / ``nll_loss(log_softmax(z))`` along the last axis,
@@ -102,23 +134,36 @@ def fused_groups(trace: Trace) -> dict[int, tuple[int, int, int, tuple[int, ...]
 class Walk:
     """The questions of one trace at one level, and the grading of answers to them."""
 
-    def __init__(self, trace: Trace, level: int = 1, dtype=np.float64):
+    def __init__(self, trace: Trace, level: int = 1, dtype=None):
         if level not in LEVELS:
             raise ExpressionError(f"the level must be 1, 2 or 3, not {level}", where="level")
+        if dtype is None:  # the pass's dtype: torch's float32 for a recorded pass
+            dtype = np.float32 if is_recorded(trace) else np.float64
         self.trace, self.level, self.dtype = trace, level, dtype
         graph = trace.graph
         groups = fused_groups(trace) if level >= 2 else {}
         skipped = {n for g in groups.values() for n in g[3]}
+        #: nodes whose gradient flows back through torch's own rule (no rule of ours to
+        #: write it with): given, with a note, never asked
+        self.torch_given = torch_rule_inputs(trace) - skipped
+        #: nodes whose rule the answer language cannot write yet (max_pool2d's routing,
+        #: a strided conv2d): given, with a note, never asked
+        self.no_rule: set[int] = set()
         self.questions: list[Question] = []
         for step in trace.steps:
-            if isinstance(step, BackwardStep) and step.node_id not in skipped:
+            if not isinstance(step, BackwardStep) or step.node_id in skipped \
+                    or step.node_id in self.torch_given:
+                continue
+            if step.node_id not in groups and not has_rule(graph, step.contributions):
+                self.no_rule.add(step.node_id)
+            else:
                 fused = groups.get(step.node_id)
                 self.questions.append(Question(step.node_id, self.key(step.node_id), step,
-                                               trace.grads[step.node_id],
+                                               expected_grad(trace, step.node_id),
                                                fused[:3] if fused else None))
         self.by_node = {q.node: q for q in self.questions}
         #: nodes the walk fills in by itself (the output, and what level 2 fuses away)
-        self.given = [graph.output, *sorted(skipped)]
+        self.given = [graph.output, *sorted(skipped | self.torch_given | self.no_rule)]
         self.values = {name: graph.nodes[i].value for name, i in graph.names.items()}
         self._folded = {fold(self.key(n.id)): n.id for n in graph.nodes}
         self._folded.update({fold(name): i for name, i in graph.names.items()})

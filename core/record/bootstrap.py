@@ -221,9 +221,15 @@ class Recorder(TorchFunctionMode):
         pre = None
         if target is not None:
             pre = self.before_inplace(target)
-        out = func(*args, **kwargs)
+        catcher = _mask_catcher() if name in DROPOUTS else None
+        if catcher is not None:
+            with catcher:
+                out = func(*args, **kwargs)
+        else:
+            out = func(*args, **kwargs)
         try:
-            self.record(name, args, kwargs, out, target, pre)
+            self.record(name, args, kwargs, out, target, pre,
+                        catcher.mask if catcher is not None else None)
         except Exception:  # noqa: BLE001 - recording never changes what the script does
             pass
         return out
@@ -282,7 +288,7 @@ class Recorder(TorchFunctionMode):
         t.__dict__["_bps"] = (self.epoch, node, t._version, id(t))
         return node
 
-    def record(self, name, args, kwargs, out, target, pre=None) -> None:
+    def record(self, name, args, kwargs, out, target, pre=None, mask=None) -> None:
         o = out[0] if isinstance(out, tuple) and out and isinstance(out[0], Tensor) else out
         if not isinstance(o, Tensor):
             return
@@ -312,12 +318,18 @@ class Recorder(TorchFunctionMode):
                                         for x in a if isinstance(x, Tensor)]})
             else:
                 inputs.append({"const": _safe(a)})
+        mask_leaf = None
+        if mask is not None:  # dropout's mask, as torch drew it: a data leaf of the call
+            mask_leaf = self.leaf(mask)
+            mask_leaf.name = "dropout_mask"
         node = Node(len(self.tape), name, "operation", o, self.out.count, self._line(),
                     self.modules[-1] if self.modules else None)
         node.inputs = inputs
         node.kwargs = {k: ({"node": (self.node_of(v) or self.leaf(v)).id}
                             if isinstance(v, Tensor) else _safe(v))
                        for k, v in kwargs.items() if k != "out"}
+        if mask_leaf is not None:
+            node.kwargs["mask"] = {"node": mask_leaf.id}
         node.version = o._version
         if o.numel() > self.writer.max_entries:
             node.summary, node.tensor = summarize(o), None
@@ -550,8 +562,12 @@ class Recorder(TorchFunctionMode):
         for n in record["nodes"]:
             value = n.value()
             nodes.append({
-                "id": n.id, "op": n.op, "kind": n.kind, "name": n.name, "inputs": n.inputs,
-                "kwargs": n.kwargs, "line": n.line, "module": None, "shape": n.shape,
+                # a result that needed no gradient is a leaf of this pass: what made it
+                # (an unsqueeze before the loop) is not in the pass
+                "id": n.id, "op": n.op, "kind": n.kind, "name": n.name,
+                "inputs": n.inputs if n.kind == "operation" else [],
+                "kwargs": n.kwargs if n.kind == "operation" else {},
+                "line": n.line, "module": None, "shape": n.shape,
                 "dtype": n.dtype, "stdout_bytes": n.stdout,
                 "value": {"summary": n.summary or {"shape": n.shape}} if value is None
                 else w.tensor(value),
@@ -625,13 +641,41 @@ def _grad_of(node: Node):
 
 
 def _norm(g):
-    return None if g is None else float(g.detach().double().norm())
+    return None if g is None else float(g.detach().norm())
 
 
 def _nbytes(node: Node) -> int:
     t = node.value()
     size = 0 if t is None else t.numel() * t.element_size()
     return size * 2  # its gradient too
+
+
+#: the calls whose random mask is recorded where torch draws it
+DROPOUTS = {"torch.nn.functional.dropout", "torch.dropout"}
+
+
+def _mask_catcher():
+    """A dispatch mode that keeps dropout's mask where torch draws it (``bernoulli_`` on
+    the CPU, ``native_dropout`` on a GPU): it cannot be read back from the output where
+    the input is 0. Only around a dropout call, so it costs nothing elsewhere."""
+    try:
+        from torch.utils._python_dispatch import TorchDispatchMode
+    except ImportError:  # an older torch: dropout stays torch's rule
+        return None
+
+    class MaskCatcher(TorchDispatchMode):
+        mask = None
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            if self.mask is None:
+                packet = getattr(func, "overloadpacket", None)
+                if packet is torch.ops.aten.bernoulli_:
+                    self.mask = args[0].detach().clone()
+                elif packet is torch.ops.aten.native_dropout:
+                    self.mask = out[1].detach().to(out[0].dtype)
+            return out
+    return MaskCatcher()
 
 
 def _classify(func):

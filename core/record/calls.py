@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.record.calls_nn import SIGNATURES, map_nn
+
 #: the name's last part (in-place ``_`` and dunders taken off) -> registry op
 UNARY = {"neg": "neg", "negative": "neg", "exp": "exp", "log": "log", "sqrt": "sqrt",
          "sin": "sin", "cos": "cos", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu",
@@ -69,6 +71,9 @@ def _dim(inputs, kwargs, position, default=None, key="dim"):
 def map_call(name: str, inputs: list, kwargs: dict, shapes: dict) -> Mapped | None:
     """The registry steps for one recorded call, or None (torch's rule)."""
     base, swap = _base(name)
+    if base in SIGNATURES:  # conv2d, the pools, leaky_relu, elu, softplus, gelu
+        found = map_nn(base, inputs, kwargs)
+        return None if found is None else Mapped([found])
     # defaults torch's Python wrappers pass on (size_average=None, _stacklevel=3)
     kwargs = {k: v for k, v in kwargs.items()
               if v is not None and k not in IGNORED_KWARGS and DEFAULTS.get(k, ()) != v}

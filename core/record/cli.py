@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import ExpressionError
 from core.format import format_value, to_json_value
+from core.ninja.run import grade_answers, ninja_json, render_ninja
 from core.output import stdout_is_unicode, write_stdout
 from core.record.check import check_built
 from core.record.recording import RecordError, Recording, load_recording
@@ -59,7 +61,11 @@ def _run(path: Path, args, record_dir: Path):
         limits.memory_mb = int(args.memory)
     keep = (args.pass_,) if args.pass_ else ()
     return run_script(path, python=args.python, limits=limits, keep_passes=keep,
-                      workdir=record_dir, on_stdout=None if args.json else _echo)
+                      workdir=record_dir, on_stdout=None if _json(args) else _echo)
+
+
+def _json(args) -> bool:
+    return bool(args.json or getattr(args, "json_full", False))
 
 
 def _echo(line: str) -> None:
@@ -116,10 +122,9 @@ def exit_json(result, recording: Recording) -> dict:
     return {"status": status, "error": error}
 
 
-def run_file(args) -> int:
-    """The whole of ``--run``: run, read the recording, print, and the exit status."""
-    from core.cli import steps_json  # noqa: PLC0415 - core.cli dispatches here lazily
-
+def run_file(args, steps_json) -> int:
+    """The whole of ``--run``: run, read the recording, print, and the exit status.
+    ``steps_json``: core.cli's step format (passed in: core.cli imports this module)."""
     path = Path(args.run).resolve()
     with tempfile.TemporaryDirectory(prefix="bps-run-") as folder:
         result = _run(path, args, Path(folder))
@@ -130,37 +135,60 @@ def run_file(args) -> int:
             recording = Recording(Path(folder), [], 0, {}, {}, [], result)
         k, warning = chosen_pass(recording, args.pass_)
         passes, mismatches, found = passes_json(recording, k)
-        steps, table = [], []
+        steps, table, trace = [], [], None
         if found is not None:
             try:
                 trace = pass_trace(*found)
-                steps = steps_json(trace)
+                steps = steps_json(trace, full=bool(getattr(args, "json_full", False)))
                 table = ours_vs_torch(trace)
             except (RecordError, ValueError) as exc:
                 warning = f"pass {k} cannot be stepped: {exc}"
+                trace = None
         elif k is not None and args.pass_:
             warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
+        ninja = None
+        if getattr(args, "ninja_answers", None) is not None:
+            ninja, problem = grade_pass(trace, k, args.ninja_answers, args.ninja_level)
+            if problem is not None:
+                print(f"error: {problem}", file=sys.stderr)
+                return EXIT_BAD_INPUT
         exit_ = exit_json(result, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
-        if args.json:
+        if _json(args):
             data = {"prints": result.stdout_lines, "output_dropped": result.output_dropped,
                     "stderr": result.stderr_lines, "exit": exit_, "passes": passes,
                     "forward": {"nodes": recording.forward_nodes},
                     "parameters": {name: to_json_value(np.asarray(v, dtype=np.float64)[()])
                                    for name, v in recording.parameters.items()},
                     "steps": steps}
+            if ninja is not None:
+                data["ninja"] = ninja_json(ninja)
             text = json.dumps(data, ensure_ascii=not stdout_is_unicode()) + "\n"
         else:
             if result.stderr_lines:
                 sys.stderr.write("\n".join(result.stderr_lines) + "\n")
             text = summary_text(recording, passes, k, table, exit_)
+            if ninja is not None:
+                text += render_ninja(ninja)
     failed = write_stdout(text)
     if failed is not None:
         return failed
     if exit_["status"] != "ok":
         return EXIT_RAISED
     return EXIT_MISMATCH if mismatches else EXIT_OK
+
+
+def grade_pass(trace, k, answers: dict, level: int):
+    """``--ninja``: the answers graded against pass K's gradients in float32 (the walk's
+    dtype for a recorded pass); or the ``error:`` line (exit 2)."""
+    if trace is None:
+        return None, "--ninja: " + ("the script made no backward() pass to grade"
+                                    if k is None else f"pass {k} cannot be graded")
+    try:
+        return grade_answers(trace, answers, level)[1], None
+    except ExpressionError as exc:
+        return None, str(exc)
 
 
 def ours_vs_torch(trace) -> list[list[str]]:

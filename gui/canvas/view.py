@@ -25,6 +25,7 @@ from gui.canvas.scene import (
     SMALLEST_FONT,
     WIDEST_ZOOM,
 )
+from gui.canvas.strip_edge import clear_of_strip
 
 #: a pan that follows the step takes this long (none offscreen or while playing)
 PAN_MS = 120
@@ -119,12 +120,15 @@ class ViewMixin:
         else:
             first = next((s.node for s in self.trace.steps if s.node is not None), None)
             cy = self.pos[first, 1] if first is not None else (y0 + y1) / 2
-            cx = x0 + box.width / k / 2
-        # keep the view on the graph
-        half_w, half_h = box.width / k / 2, box.height / k / 2
+            cx = x0  # (the clamp below puts the graph's left edge in, with the margin)
+        # keep the view on the graph, FOLLOW_MARGIN in from its edges as follow() does:
+        # flush with them, the outermost labels' hinted text (a pixel or two wider than
+        # measured) left the canvas or crossed the legend strip, which hides it
+        margin = FOLLOW_MARGIN / k
+        half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
         cx = min(max(cx, x0 + half_w), x1 - half_w) if x1 - x0 > 2 * half_w else (x0 + x1) / 2
         cy = min(max(cy, y0 + half_h), y1 - half_h) if y1 - y0 > 2 * half_h else (y0 + y1) / 2
-        return cx, cy
+        return cx, clear_of_strip(self, k, cx, cy, focus)
 
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
         """Zoom in (factor > 1) or out around ``centre`` (data coords; default the middle)."""
@@ -270,6 +274,7 @@ class ViewMixin:
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
         cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
+        cy = clear_of_strip(self, k, cx, cy, keep or target)
         self._animate_to(k, cx, cy)
 
     def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:

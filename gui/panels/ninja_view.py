@@ -289,7 +289,8 @@ class NinjaView(QWidget):
             widget.setEnabled(question is not None)
         self.names.setText(self.tr("Names: {0}; torch.exp, .T, @, .sum(0, keepdim=True), "
                                    "(h > 0), torch.zeros_like …").format(
-            ", ".join(ninja.names(question))) if question is not None else "")
+            ", ".join(ninja.names(question))) if question is not None else
+            self.given_reason() or "")
         level3 = ninja.level == 3 and not self.model.training.script
         feedback = ninja.feedback
         self.keep_button.setVisible(ninja.level == 3)
@@ -314,11 +315,42 @@ class NinjaView(QWidget):
             return self.tr("{0} = {1} ({2}) = ?").format(
                 grad_text(self.model.trace.graph, question.node), question.step.target,
                 shape_of(question.expected))
+        given = self._torch_given()
+        if given is not None:
+            return given
         if self.quiz.ninja.level == 3 and self.model.training.script:
             return self.tr("A recorded pass is fixed: level 3 trains straight-line programs.")
         if self.model.position >= self.model.length:
             return self.tr("End of the walk.")
         return self.tr("Press → to the next gradient to write.")
+
+    def _torch_given(self) -> str | None:
+        """The note at a node whose gradient is given, not asked: it comes back through a
+        torch call with no rule of ours (a recorded pass), or through a rule the answer
+        language cannot write yet (max_pool2d's routing). Short: a narrow dock cuts it."""
+        reason = self.given_reason()
+        if reason is None:
+            return None
+        return self.tr("{0} is given: press → to go on.").format(
+            grad_text(self.model.trace.graph, self.model.current.node_id))
+
+    def given_reason(self) -> str | None:
+        """Why the node on screen is given (shown on the names' line, which wraps)."""
+        step = self.model.current
+        node_id = getattr(step, "node_id", None)
+        if step is None or step.phase != "backward" or not self.quiz.active:
+            return None
+        graph = self.model.trace.graph
+        walk = self.quiz.ninja.walk
+        if node_id in walk.no_rule:
+            return self.tr("Its rule cannot be written as an answer yet: {0}").format(
+                step.formula)
+        if node_id not in walk.torch_given:
+            return None
+        calls = sorted({n.params.get("short", "torch") for n in graph.nodes
+                        if n.op == "torch_rule" and node_id in n.inputs})
+        return self.tr("It comes back through {0}, whose rule only torch knows.").format(
+            ", ".join(calls))
 
     def _feedback_text(self) -> str:
         if self._note:

@@ -23,6 +23,10 @@ from gui.support.i18n import Retranslator
 from gui.support.texts import phase_title
 from gui.support.theme import STEP_BAR, phase_colour
 
+#: room between the bar's groups of buttons (pixels): 8, not 12, so that one row still
+#: holds every button and the slider in a 1280-pixel window with a bold phase button
+GROUP_GAP = 8
+
 _SHAPES = {
     "reset": '<rect x="3" y="4" width="2.4" height="12"/><path d="M16 4 L7 10 L16 16 Z"/>',
     "back": '<path d="M10 4 L2 10 L10 16 Z M18 4 L10 10 L18 16 Z"/>',
@@ -129,10 +133,10 @@ class StepBar(Panel, QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         for button in (self.reset_button, self.prev_button, self.next_button, self.end_button):
             self.buttons.addWidget(button)
-        self.buttons.addSpacing(12)
+        self.buttons.addSpacing(GROUP_GAP)
         for button in self.phase_buttons.values():
             self.buttons.addWidget(button)
-        self.buttons.addSpacing(12)
+        self.buttons.addSpacing(GROUP_GAP)
         self.buttons.addWidget(self.play_button)
         self.buttons.addWidget(self.speed_box)
         self.buttons.addStretch(0)
@@ -156,7 +160,7 @@ class StepBar(Panel, QWidget):
     def add_control(self, widget: QWidget) -> None:
         """A button of another panel (quiz, ninja, forward mode): after the bar's own
         ones, or at the start of the second row when the bar is narrow."""
-        self.extras.addSpacing(12 if self.extras.count() == 0 else 6)
+        self.extras.addSpacing(GROUP_GAP if self.extras.count() == 0 else 6)
         self.extras.addWidget(widget)
         self._fit_rows()
 
@@ -258,3 +262,7 @@ class StepBar(Panel, QWidget):
             button.setProperty("current", p == phase)
             button.style().unpolish(button)
             button.style().polish(button)
+        # the current phase's button is bold, and Update comes and goes: the row's width
+        # changes with the step, not only with the window (at 1280 px a bar fitted at
+        # another phase kept two rows, and the canvas lost a row's height)
+        self._fit_rows()

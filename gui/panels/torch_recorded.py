@@ -42,8 +42,9 @@ def show_recorded(panel, runs) -> None:
     check = getattr(panel.model.trace, "check", None)
     k = runs.iteration
     if not runs.on_screen or check is None:
-        text = translate("TorchPanel", "The script ran with PyTorch; Run records it.") \
-            if runs.result is None else translate("TorchPanel", "Recorded from PyTorch.")
+        text = translate("TorchPanel", "Recorded from PyTorch.") if runs.result is not None \
+            else translate("TorchPanel", "Not run yet: Run (Ctrl+R) runs the script with "
+                                         "PyTorch and records it.")
         panel._set_status(text, "ok")
         return
     where = translate("TorchPanel", "Pass {0} of {1}").format(k, runs.count) if k else \

@@ -19,7 +19,7 @@ from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
 from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like_script
 from core.memory import OutOfMemory, release_memory
-from core.program import Program
+from core.program import Program, is_script
 from core.session import Session
 from core.trace import PHASES, Step, Stepper, Trace, build_trace
 from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
@@ -114,6 +114,8 @@ class StepperModel(QObject):
     buildingChanged = Signal(bool)
     #: True after a failed Apply: the graph on screen is the last one that built
     outOfDateChanged = Signal(bool)
+    #: Apply was given a script (core.program.is_script): it waits for Run, unbuilt
+    scriptApplied = Signal()
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
         super().__init__(parent)
@@ -363,13 +365,31 @@ class StepperModel(QObject):
             return Program(text, bindings, draws)
 
         description = self.tr("Apply program")
-        if size_estimate(text) >= ASYNC_OPERATIONS or looks_like_script(text):  # parsing too
+        if is_script(text):  # never built nor run by Apply: Run runs it (issue 20 §4)
+            return self._apply_script(text, description)
+        if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing too
             self._start_build(text, program, description)
             return True
         if self.try_change(program(), description):
             return True
         self._set_out_of_date(True)
         return False
+
+    def _apply_script(self, text: str, description: str) -> bool:
+        """A script's text: "Run to record" where the graph goes (one undoable change),
+        unless its recording, or its "Run to record", is already on screen."""
+        from gui.state.blank_trace import BlankTrace
+
+        self.cancel_build()
+        self.set_playing(False)
+        self.set_error(None)
+        self._set_out_of_date(False)
+        shown = getattr(self.trace, "blank", False) or getattr(self.trace, "recorded_by", None)
+        if not (shown and self.program.text == text):
+            program = Program(text, {})
+            self.undo_stack.push(ProgramCommand(self, program, BlankTrace(text), description))
+        self.scriptApplied.emit()
+        return True
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the variables table (a number or a comma list, never eval'd)."""

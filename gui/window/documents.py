@@ -244,7 +244,16 @@ class DocumentsMixin:
             self.open_file(path)
 
     def _example_triggered(self, path: Path) -> None:
-        if self.confirm_discard():
+        if not self.confirm_discard():
+            return
+        path = lessons.find_example(path)
+        try:
+            text = read_program(path) if path.suffix == ".py" else None
+        except ExpressionError:
+            text = None  # load_example says why it cannot be opened
+        if text is not None and run_window.is_script(text):  # a lesson of ours runs at once
+            run_documents.open_lesson(self, path, lesson_title(path.stem))
+        else:
             self.load_example(path)
 
     # ---- drag and drop: a session or a script dropped on the window opens (runs nothing)

@@ -23,6 +23,11 @@ _TITLES = (
     QT_TRANSLATE_NOOP("Examples", "A small feed-forward net (Adam)"),
     QT_TRANSLATE_NOOP("Examples", "Logistic regression with nn.Sigmoid and SGD momentum"),
     QT_TRANSLATE_NOOP("Examples", "An nn.Module class"),
+    QT_TRANSLATE_NOOP("Examples", "Softmax and cross-entropy"),
+    QT_TRANSLATE_NOOP("Examples", "Activation functions"),
+    QT_TRANSLATE_NOOP("Examples", "Breast-cancer data: logistic regression"),
+    QT_TRANSLATE_NOOP("Examples", "Digits: a feed-forward net"),
+    QT_TRANSLATE_NOOP("Examples", "Digits: a small CNN"),
 )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from core.program import Program
+from core.program import Program, is_script
 from gui.state.blank_trace import BlankTrace
 from gui.window import run_window
 
@@ -27,6 +27,25 @@ def open_script(window, path: Path, text: str) -> None:
     window.path, window.script_path, window.title = None, path, path.name
     window._update_title()
     window.message_bar.hide()
+
+
+def open_lesson(window, path: Path, title: str) -> bool:
+    """A lesson script from the app's own Examples menu: ours, so it runs at once through
+    the recorder (from a folder of its own) and shows the last pass at its last step,
+    with its output, when the run ends (issue 20 §1)."""
+    from core.reading import read_program
+
+    text = read_program(path)
+    close_document(window)
+    model = window.model
+    model.set_playing(False)
+    model.set_program(Program(text, {}), position=0, trace=BlankTrace(text))
+    model.undo_stack.clear()
+    model.undo_stack.setClean()
+    window.path, window.script_path, window.title = None, None, title
+    window._update_title()
+    window.message_bar.hide()
+    return run_window.start(window)
 
 
 def close_document(window) -> None:
@@ -54,11 +73,10 @@ def open_session(window, session, path=None) -> bool:
     """A session holding a script opens without running anything: its saved recording
     (validated as a fresh one), else its text with "Run to record". False: not a script."""
     from core.language import ExpressionError
-    from core.loop_trace import looks_like_script
     from core.record.recording import RecordError
 
     saved = session.settings.get("recording")
-    if saved is None and not looks_like_script(session.text):
+    if saved is None and not is_script(session.text):
         return False
     close_document(window)
     model = window.model

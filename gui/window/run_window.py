@@ -72,6 +72,7 @@ def install(window) -> None:
     runs.passChanged.connect(lambda: _pass_changed(window))
     editor.textChanged.connect(lambda: runs.edited(editor.toPlainText()))
     window.model.traceReplaced.connect(lambda: _trace_replaced(window))
+    window.model.scriptApplied.connect(lambda: script_applied(window))
     window.canvas.nodeClicked.connect(lambda node_id: show_source_line(window, node_id))
     sync(window)
 
@@ -117,13 +118,20 @@ def run(window, keep: tuple = (), show: int | None = None) -> bool:
     return _start(window, text, keep, show)
 
 
-def is_script(text: str) -> bool:
-    """A text Run may run: a script, or anything the safe ast path cannot read.
-    Straight-line programs (the lesson's form) never run as Python."""
-    from core.language import ExpressionError, parse
-    from core.loop_trace import looks_like_script
+def script_applied(window) -> None:
+    """Apply was given a script: nothing was built or run; say that Run runs it."""
+    window.message_bar.show_message(translate(
+        "MainWindow", "This is a script: Apply does not build it. Run (Ctrl+R) runs it as "
+        "python FILE would, with your permissions, and records what PyTorch did."), "info")
 
-    if looks_like_script(text):
+
+def is_script(text: str) -> bool:
+    """A text Run may run: a script (core.program.is_script), or anything else the safe
+    ast path cannot read. Straight-line programs (the lesson's form) never run as Python."""
+    from core.language import ExpressionError, parse
+    from core.program import is_script as script
+
+    if script(text):
         return True
     try:
         parse(text)

@@ -320,6 +320,26 @@ loss = mean((w * x - 2) ** 2)</translation>
             <source>An nn.Module class</source>
             <translation>一个 nn.Module 类</translation>
         </message>
+        <message>
+            <source>Softmax and cross-entropy</source>
+            <translation>Softmax 与交叉熵</translation>
+        </message>
+        <message>
+            <source>Activation functions</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <source>Breast-cancer data: logistic regression</source>
+            <translation>乳腺癌数据：逻辑回归</translation>
+        </message>
+        <message>
+            <source>Digits: a feed-forward net</source>
+            <translation>手写数字：前馈网络</translation>
+        </message>
+        <message>
+            <source>Digits: a small CNN</source>
+            <translation>手写数字：一个小型 CNN</translation>
+        </message>
     </context>
     <context>
         <name>Explanation</name>
@@ -1519,6 +1539,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>这个程序可直接单步查看：应用（Ctrl+Enter）即可显示。运行用于脚本，即应用无法读取的文本（def、for、while、if、with、import）。</translation>
         </message>
         <message>
+            <source>This is a script: Apply does not build it. Run (Ctrl+R) runs it as python FILE would, with your permissions, and records what PyTorch did.</source>
+            <translation>这是一个脚本：应用不会构建它。运行（Ctrl+R）会像 python FILE 一样以你的权限运行它，并记录 PyTorch 所做的一切。</translation>
+        </message>
+        <message>
             <source>Run a script</source>
             <translation>运行脚本</translation>
         </message>
@@ -1790,6 +1814,18 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         <message>
             <source>Press → to the next gradient to write.</source>
             <translation>按 → 前往下一个要写的梯度。</translation>
+        </message>
+        <message>
+            <source>{0} is given: press → to go on.</source>
+            <translation>{0} 是给定的：按 → 继续。</translation>
+        </message>
+        <message>
+            <source>Its rule cannot be written as an answer yet: {0}</source>
+            <translation>它的规则暂时无法写成答案：{0}</translation>
+        </message>
+        <message>
+            <source>It comes back through {0}, whose rule only torch knows.</source>
+            <translation>它经由 {0} 传回，其规则只有 torch 知道。</translation>
         </message>
         <message>
             <source>The answer: {0} = {1}</source>
@@ -2360,8 +2396,8 @@ Hint: {1}</source>
             <translation>舍入差异：我们的结果是精确的</translation>
         </message>
         <message>
-            <source>The script ran with PyTorch; Run records it.</source>
-            <translation>脚本用 PyTorch 运行；运行会记录它。</translation>
+            <source>Not run yet: Run (Ctrl+R) runs the script with PyTorch and records it.</source>
+            <translation>尚未运行：运行（Ctrl+R）会用 PyTorch 运行脚本并记录它。</translation>
         </message>
         <message>
             <source>Recorded from PyTorch.</source>

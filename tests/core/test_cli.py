@@ -221,4 +221,5 @@ def test_a_script_refuses_values_from_the_command_line(flag, tmp_path):
     for source in (["--expr-file", str(script)], ["--file", str(session)]):
         result = run_main(*source, "--no-torch", *flag, check_rc=2)
         assert (result.stderr, result.stdout) == (expected, "")
-    run_main("--file", str(session), "--no-torch")           # without them it runs
+    result = run_main("--file", str(session), "--no-torch", check_rc=2)  # nothing runs:
+    assert "no recording" in result.stderr and "--run" in result.stderr  # it was never run

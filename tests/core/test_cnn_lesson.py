@@ -1,4 +1,4 @@
-"""The digits CNN lesson (resources/examples/lessons/recorder/): it runs under plain Python,
+"""The digits CNN lesson (resources/examples/lessons/23-digits-cnn.py): it runs under plain Python,
 and its first step is what our ops compute on the same numbers."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from core.trace import build_trace
 from tests.core.conftest import assert_same
 
 LESSON = (Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
-          / "recorder" / "19-digits-cnn.py")
+          / "23-digits-cnn.py")
 TEXT = ("import torch.nn.functional as F\n"
         "h = F.conv2d(X, W, b, padding=1)\nr = relu(h)\nm = F.max_pool2d(r, 2)\n"
         "f = m.flatten(1)\nz = f @ V.T + c\nloss = F.cross_entropy(z, y)\n")

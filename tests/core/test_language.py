@@ -117,9 +117,10 @@ def test_every_spelling_makes_the_same_op(spellings, ops):
 
 
 def test_constants_fold_in_float64_quickly():
-    start = time.perf_counter()
+    # CPU time of this process: a busy machine (or the other xdist worker) does not count
+    start = time.process_time()
     program = parse("x = 10 ** 10 ** 10\nz = 2 ** 0.5\nq = 1e308 * 10")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     x, z, q = program.statements
     assert x.value == math.inf and q.value == math.inf
     assert z.value == 2 ** 0.5

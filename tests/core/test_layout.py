@@ -115,21 +115,22 @@ def test_layout_is_fast():
     small = build_graph(chain_program(6, 40))  # ~1,000 nodes
     big = build_graph(chain_program(6, 400))  # ~10,000 nodes
     assert 900 < len(small.nodes) < 1100
-    start = time.perf_counter()
+    # CPU time of this process: a busy machine (or the other xdist worker) does not count
+    start = time.process_time()
     layered_layout(small)
-    small_s = time.perf_counter() - start
-    start = time.perf_counter()
+    small_s = time.process_time() - start
+    start = time.process_time()
     layered_layout(big)
-    big_s = time.perf_counter() - start
+    big_s = time.process_time() - start
     assert small_s < 0.1  # a few ms normally; generous for a busy test machine
     assert big_s < 1.0
     # an edit of the big graph, and a big graph after a small one, stay fast too
     edited = build_graph(chain_program(6, 401))  # building it is not the layout's time
     for before in (big, small):
         previous = dict(zip(node_keys(before), layered_layout(before).values(), strict=True))
-        start = time.perf_counter()
+        start = time.process_time()
         layered_layout(edited, previous)
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 1.0
 
 
 def test_layout_imports_neither_qt_nor_matplotlib():

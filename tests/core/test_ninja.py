@@ -292,7 +292,8 @@ def test_every_hint_template_fills():
         assert key.startswith("ninja.") and text.endswith(".")
 
 
-LESSON_SCRIPTS = sorted((ROOT / "resources" / "examples" / "lessons").glob("*.py"))
+#: the lessons the whitelist interpreter runs (10–18); 19 on are for the recorder only
+LESSON_SCRIPTS = sorted((ROOT / "resources" / "examples" / "lessons").glob("1[0-8]-*.py"))
 
 
 @pytest.mark.parametrize("path", LESSON_SCRIPTS, ids=lambda p: p.stem)

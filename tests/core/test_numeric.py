@@ -116,6 +116,7 @@ def test_a_check_too_big_to_afford_says_not_used_instead_of_taking_minutes():
     text = "v = param([" + ", ".join(["0.5"] * 2000) + "])\n" + "v = v * 1.001\n" * 600 \
         + "loss = sum(v)"
     graph = build_graph(text)
-    start = time.perf_counter()
+    # CPU time of this process: a busy machine (or the other xdist worker) does not count
+    start = time.process_time()
     assert numeric_gradients(graph) == {"v@1": None}
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0

@@ -68,34 +68,3 @@ def test_the_worker_checks_a_script_with_the_numbers_it_is_given():
     draws = [np.asarray(v).tolist() for v in run_script(LESSON, check_torch=False).draws]
     (checked,) = _ask({"id": 7, "script": {"text": LESSON, "draws": draws}})
     assert all(r["torch_match"] for r in checked["script"]["rows"])
-
-
-def test_a_sessions_draws_give_the_same_numbers_on_the_command_line_as_in_the_window(
-        tmp_path):
-    """The window builds a script session with its saved draws (core.loop_trace.
-    build_script); the command line drew afresh, so an unseeded nn.Linear differed."""
-    import subprocess
-    import sys
-
-    from core.loop_trace import build_script
-
-    unseeded = LESSON.replace("torch.manual_seed(3)\n", "")
-    saved = [np.array([[0.25]]), np.array([-0.5])]             # nn.Linear(1, 1): w, b
-    path = tmp_path / "unseeded.json"
-    path.write_text(json.dumps(Session(unseeded, {}, 0, "unseeded", {}, saved).to_dict()))
-    window = build_script(unseeded, saved)                     # what the window steps
-    root = Path(__file__).resolve().parents[2]
-    outputs = []
-    for _ in range(2):
-        done = subprocess.run([sys.executable, "main.py", "--headless", "--file", str(path),
-                               "--json", "--no-torch"], cwd=root, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        outputs.append(json.loads(done.stdout))
-    first = outputs[0]
-    assert first["prints"][0] == "initial: w = 0.2500, b = -0.5000"
-    assert first["training"][0]["params"] == {"model.weight": [[0.25]], "model.bias": [-0.5]}
-    assert outputs[0] == outputs[1]
-    ours = {n.name: n.value for n in window.graph.nodes if n.name in ("model.weight", "l")}
-    assert first["values"]["l"] == pytest.approx(float(ours["l"]), rel=1e-12)
-    assert first["values"]["model.weight"] == ours["model.weight"].tolist()

@@ -203,10 +203,11 @@ def test_the_same_through_json_text_and_a_file(tmp_path, data, fragment):
 def test_bad_file_contents_are_refused(tmp_path, raw, fragment):
     path = tmp_path / "bad.json"
     path.write_bytes(raw)
-    start = time.perf_counter()
+    # CPU time of this process: a busy machine (or the other xdist worker) does not count
+    start = time.process_time()
     with pytest.raises(ExpressionError) as info:
         load_session(path)
-    assert time.perf_counter() - start < 3.0
+    assert time.process_time() - start < 3.0
     assert fragment in info.value.message
     assert info.value.where == "bad.json"
     assert len(str(info.value)) < 700
@@ -216,10 +217,11 @@ def test_huge_file_is_refused_before_reading(tmp_path):
     path = tmp_path / "huge.json"
     with open(path, "wb") as handle:  # sparse: takes no disk space
         handle.truncate(MAX_FILE_BYTES + 1)
-    start = time.perf_counter()
+    # CPU time of this process: a busy machine (or the other xdist worker) does not count
+    start = time.process_time()
     with pytest.raises(ExpressionError, match="larger than"):
         load_session(path)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_huge_bytes_and_text_are_refused():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -32,12 +33,15 @@ def _messages() -> list[tuple[str, str, ET.Element | None]]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translation():
-    """``make test`` compiles the .qm; a bare ``pytest`` run does it here if needed."""
+    """``make test`` compiles the .qm; a bare ``pytest`` run does it here if needed (into
+    a file of this process, then renamed: another xdist worker may be reading it)."""
     if not QM.is_file() or QM.stat().st_mtime < TS.stat().st_mtime:
         lrelease = Path(sys.executable).parent / "pyside6-lrelease"
         command = str(lrelease) if lrelease.is_file() else shutil.which("pyside6-lrelease")
         assert command, "pyside6-lrelease is missing (it comes with PySide6-Essentials)"
-        subprocess.run([command, "-silent", str(TS), "-qm", str(QM)], check=True)
+        own = QM.with_name(f".{os.getpid()}.{QM.name}")
+        subprocess.run([command, "-silent", str(TS), "-qm", str(own)], check=True)
+        os.replace(own, QM)
 
 
 def _switch(window, qtbot, language: str) -> None:

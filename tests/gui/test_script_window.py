@@ -31,9 +31,10 @@ def cli_run() -> dict:
 
 
 def open_lesson(window, qtbot, title_start: str) -> None:
-    """Through the Examples menu's "Next lessons", as a learner would."""
+    """By its menu entry's file, through the old interpreter's load_example (the menu
+    itself runs a lesson through the recorder: tests/gui/test_lesson_menu.py)."""
     action = next(a for a in window.examples_menu.actions() if a.text().startswith(title_start))
-    action.trigger()
+    window.load_example(action.data())
     qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
 
 
@@ -155,18 +156,6 @@ def test_an_update_outside_no_grad_is_shown_at_its_line_and_iteration_one_steps(
     assert window.model.phase == "backward"  # the update is the line that failed
 
 
-def test_a_pasted_script_is_applied(window, qtbot):
-    text = (LESSONS / "11-regression-autograd.py").read_text(encoding="utf-8")
-    editor = window.editor_panel.editor
-    editor.setPlainText(text)
-    editor.setFocus()
-    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
-    assert window.model.error is None and window.model.script.count == 20
-    window.model.undo_stack.undo()
-    assert window.model.script.run is None  # back to the lesson's straight-line program
-
-
 def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp_path):
     """Issue 20: a session holding a script but no recording opens as its text with
     "Run to record" (tests/gui/test_run_scripts.py: one that holds its recording), and
@@ -196,18 +185,6 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
     assert reopened["text"] == NN_LINEAR.read_text(encoding="utf-8")
 
 
-def test_a_pasted_script_that_draws_gets_its_numbers_from_the_worker(window, qtbot, cli_run):
-    editor = window.editor_panel.editor
-    editor.setPlainText(NN_LINEAR.read_text(encoding="utf-8"))
-    editor.setFocus()
-    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
-    assert window.model.error is None
-    for name, value in params_on_screen(window).items():  # torch.manual_seed(3)'s numbers
-        np.testing.assert_allclose(value, cli_run["training"][0]["params"][name], rtol=0)
-    assert len(window.model.program.draws) == 2
-
-
 def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
     out = tmp_path / "lesson.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -224,53 +201,3 @@ def test_a_scripts_steps_export_with_the_optimizers_rule(window, qtbot, tmp_path
     window.model.script.goto_iteration(2)
     assert window.export_steps(tmp_path / "steps.pdf", "en")  # warnings are errors here
     assert (tmp_path / "steps.pdf").stat().st_size > 1000
-
-
-PRINTS_TENSORS = """import torch
-w = torch.tensor([1.0, 2.0], requires_grad=True)
-for i in range(2):
-    l = (w * w).sum()
-    l.backward()
-    print(w, l)
-    with torch.no_grad():
-        w -= 0.1 * w.grad
-    w.grad.zero_()
-"""
-
-
-def test_a_script_that_prints_tensors_runs_in_the_window_without_torch():
-    code = (
-        "import sys, time\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from gui.main_window import MainWindow\n"
-        "w = MainWindow()\n"
-        f"w.editor_panel.editor.setPlainText({PRINTS_TENSORS!r})\n"
-        "w.editor_panel.apply()\n"
-        "end = time.monotonic() + 60\n"
-        "while w.model.script.run is None and time.monotonic() < end:\n"
-        "    app.processEvents(); time.sleep(0.01)\n"
-        "print(len(w.model.script.run.prints), 'torch' in sys.modules)\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT, env=env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == ["2", "False"]
-
-
-def test_undo_and_redo_between_a_script_and_the_lesson_keep_the_torch_panel_right(window,
-                                                                                 qtbot):
-    window.torch_panel.start()
-    table = window.findChild(QTableWidget, "torchTable")
-    editor = window.editor_panel.editor
-    editor.setPlainText((LESSONS / "11-regression-autograd.py").read_text(encoding="utf-8"))
-    editor.setFocus()
-    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.model.script.report is not None, timeout=TORCH_TIMEOUT)
-    assert table.rowCount() == 20
-    window.model.undo_stack.undo()  # the lesson: its own number-by-number check
-    qtbot.waitUntil(lambda: window.torch_panel._answer is not None and table.rowCount()
-                    and not table.item(0, 0).text().startswith("iteration"),
-                    timeout=TORCH_TIMEOUT)
-    window.model.undo_stack.redo()
-    assert table.rowCount() == 20 and table.item(0, 0).text() == "iteration 1: loss"

@@ -44,7 +44,7 @@ def test_linear_is_x_times_w_transposed_plus_b():
 
 
 @pytest.mark.parametrize("name, inputs, kwargs", [
-    ("torch.nn.functional.conv2d", [0, 1], {}),
+    ("torch.nn.functional.conv2d", [0, 1], {"groups": 2}),  # conv2d maps; groups does not
     ("torch.add", [0, 1], {"alpha": 2}),
     ("torch.nn.functional.mse_loss", [0, 1], {"reduction": "sum"}),
     ("torch.nn.functional.cross_entropy", [0, 1], {"label_smoothing": 0.1}),

@@ -1,0 +1,125 @@
+"""``--headless --file SESSION.json`` on a session of a script (issue 20 §5): it prints the
+saved recording, with ``--run``'s keys and numbers, and runs nothing; an old session with
+a script but no recording is exit 2, saying to run it with --run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from core.record.runner import run_script
+from core.record.saved import saved_recording
+from core.session import Session
+from tests.core.record.record_support import ROOT
+
+SCRIPT = """\
+from pathlib import Path
+import torch
+torch.manual_seed(0)
+ran = Path("ran.txt")
+ran.write_text(str(int(ran.read_text()) + 1) if ran.exists() else "1")
+model = torch.nn.Linear(2, 1)
+x = torch.tensor([[1.0, 2.0], [3.0, -1.0]])
+y = torch.tensor([[1.0], [0.0]])
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    loss = ((model(x) - y) ** 2).mean()
+    print(f"epoch {epoch} loss {loss.item():.5f}")
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+"""
+RAISES = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nfor i in range(1):\n" \
+         "    (w * w).backward()\nprint('before')\nraise ValueError('no more')\n"
+KEYS = ("prints", "exit", "passes", "forward", "parameters", "steps")
+
+
+def _main(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
+                          capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def _session(tmp_path, text: str, name: str) -> tuple:
+    """A script run once (a real child) and saved as the window saves it."""
+    folder = tmp_path / name
+    folder.mkdir()
+    script = folder / "script.py"
+    script.write_text(text, encoding="utf-8")
+    result = run_script(script, workdir=folder / "record")
+    assert result.status in ("ok", "raised"), result.stderr_lines
+    saved = saved_recording(result.record_dir, result, [1, 2, 3])
+    session = folder / "session.json"
+    session.write_text(json.dumps(Session(text, {}, 0, name, {"recording": saved}).to_dict()))
+    return script, session
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("trained")
+    script, session = _session(tmp_path, SCRIPT, "train")
+    run = _main("--run", str(script), "--json", cwd=script.parent)
+    assert run.returncode == 0, run.stderr
+    return script, session, json.loads(run.stdout)
+
+
+def test_a_saved_recording_prints_what_run_printed(trained, tmp_path):
+    script, session, fresh = trained
+    runs_before = (script.parent / "ran.txt").read_text()
+    done = _main("--file", str(session), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {*KEYS, "stderr"}
+    assert data["prints"] == fresh["prints"] == [
+        line for line in data["prints"] if line.startswith("epoch ")] and len(data["prints"]) == 3
+    assert data["exit"] == fresh["exit"] == {"status": "ok", "error": None}
+    assert [p["index"] for p in data["passes"]] == [1, 2, 3]
+    for saved, ran in zip(data["passes"], fresh["passes"], strict=True):
+        assert saved["loss"] == pytest.approx(ran["loss"], rel=1e-6)
+        assert saved["nodes"] == ran["nodes"] and saved["kept"] is True
+        assert saved["check"]["mismatches"] == 0 and saved["check"] == ran["check"]
+    assert data["parameters"].keys() == fresh["parameters"].keys() == {"model.weight",
+                                                                       "model.bias"}
+    for name, value in fresh["parameters"].items():
+        np.testing.assert_allclose(data["parameters"][name], value, rtol=1e-6)
+    assert data["steps"] and data["steps"] == fresh["steps"]  # the same seeded numbers
+    assert data["forward"] == fresh["forward"]
+    # nothing ran: the script counts its runs in ran.txt (one by run_script, one by --run)
+    assert (script.parent / "ran.txt").read_text() == runs_before == "2"
+    assert not (tmp_path / "ran.txt").exists()
+
+
+def test_text_mode_prints_the_output_then_the_passes(trained, tmp_path):
+    _script, session, fresh = trained
+    done = _main("--file", str(session), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("\n".join(fresh["prints"]) + "\n")
+    assert "Recorded 3 passes" in done.stdout and "Pass 1: ours vs torch" in done.stdout
+    assert not (tmp_path / "ran.txt").exists()
+
+
+def test_a_saved_script_that_raised_is_exit_4(tmp_path):
+    _script, session = _session(tmp_path, RAISES, "raises")
+    done = _main("--file", str(session), "--json", cwd=tmp_path)
+    assert done.returncode == 4, done.stderr
+    data = json.loads(done.stdout)
+    assert data["prints"] == ["before"]
+    assert data["exit"]["status"] == "raised"
+    assert data["exit"]["error"]["type"] == "ValueError" and data["exit"]["error"]["line"] == 6
+    assert [p["index"] for p in data["passes"]] == [1]
+
+
+def test_an_old_script_session_without_a_recording_is_exit_2(tmp_path):
+    session = tmp_path / "old.json"
+    text = "from pathlib import Path\nPath('ran.txt').write_text('1')\nfor i in range(2):\n" \
+           "    print(i)\n"
+    session.write_text(json.dumps(Session(text, {}, 0, "old").to_dict()))
+    for extra in ([], ["--json"]):
+        done = _main("--file", str(session), *extra, cwd=tmp_path)
+        assert done.returncode == 2 and done.stdout == ""
+        (line,) = done.stderr.strip().splitlines()
+        assert line.startswith("error: ") and "no recording" in line and "--run" in line
+    assert not (tmp_path / "ran.txt").exists()
