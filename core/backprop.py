@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import cancel
 from core.graph import ComputationGraph
 from core.ops import OPS, chain, vjp
 from core.ops.base import zero_where_local_is
@@ -43,10 +44,12 @@ def local_gradients(graph: ComputationGraph) -> dict[Edge, np.ndarray | None]:
     nodes, relevant = graph.nodes, graph.relevant
     local: dict[Edge, np.ndarray | None] = {}
     float64 = np.float64
+    stop = cancel.token()
     with np.errstate(all="ignore"):
         for node in reversed(nodes[: graph.output + 1]):
             if node.kind != "operation" or not relevant[node.id]:
                 continue
+            stop.check()  # a superseded build stops between ops (core.cancel)
             entry = OPS[node.op]
             grads = None
             for position, source in enumerate(node.inputs):
@@ -84,10 +87,12 @@ def backward_pass(graph: ComputationGraph, local: dict[Edge, np.ndarray | None]
     # number (a zero local gradient masks only an inf or nan)
     masking = {n.id for n in nodes if n.kind == "operation"
                and OPS[n.op].chain_rule is zero_where_local_is}
+    stop = cancel.token()
     with np.errstate(all="ignore"):
         for node in reversed(nodes[:output]):
             if not relevant[node.id]:
                 continue
+            stop.check()
             contributions = []
             for consumer, position in graph.consumers[node.id]:
                 if not relevant[consumer]:

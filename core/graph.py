@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import cancel
 from core.did_you_mean import nearest, suggest
 from core.format import format_value
 from core.language import (
@@ -382,8 +383,10 @@ def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) 
 
 def _forward(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
     check_budget(nodes, preset)
+    stop = cancel.token()
     with np.errstate(all="ignore"):
         for node in nodes:
+            stop.check()  # a superseded build stops between ops (core.cancel)
             if node.id in preset:  # computed (and its shapes checked) before
                 if OPS[node.op].no_grad:
                     check_targets(node, nodes)
@@ -484,8 +487,10 @@ def value_warning(value: np.ndarray) -> str | None:
 def evaluate(graph: ComputationGraph, leaf_values: Mapping[int, np.ndarray]) -> list[np.ndarray]:
     """Forward pass with some leaves replaced: for finite differences."""
     values: list[np.ndarray] = []
+    stop = cancel.token()
     with np.errstate(all="ignore"):
         for node in graph.nodes:
+            stop.check()
             if node.kind == "operation":
                 args = [values[i] for i in node.inputs]
                 values.append(forward(OPS[node.op], args, node.attrs))

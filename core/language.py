@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from core import cancel
 from core.calls import (
     CONSTRUCTORS,
     TENSOR_CALLS,
@@ -465,7 +466,9 @@ def _parse(text: str) -> ParsedProgram:
     program = ParsedProgram(text)
     parser.statements = program.statements
     last = len(tree.body) - 1
+    stop = cancel.token()
     for i, node in enumerate(tree.body):
+        stop.check()  # a superseded build in the window stops here too (core.cancel)
         try:
             statements = parser.statement(node, i == last)
             program.statements.extend(parser.pending)  # a dropout's mask, before its line

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core import cancel
 from core.graph import ComputationGraph
 
 Position = tuple[float, float]
@@ -122,10 +123,12 @@ def _order_by_sweeps(layers: list[list[int]], preds, succs, sweeps: int,
     exact = sum(len(p) for p in preds) <= EXACT_CROSSINGS_LIMIT
     best = [list(layer) for layer in layers]
     best_count = _crossings_of_order(layers, layer_of, preds) if exact else None
+    stop = cancel.token()  # a superseded build stops between layers (core.cancel)
     for _ in range(sweeps):
         for direction, neighbours in ((range(1, len(layers)), preds),
                                       (range(len(layers) - 2, -1, -1), succs)):
             for index in direction:
+                stop.check()
                 layer = layers[index]
                 keys = {}
                 for v in layer:
@@ -216,8 +219,10 @@ def layered_layout(graph: ComputationGraph,
         # pull each node towards its neighbours: down, up, down again
         passes = ((range(1, len(layers)), preds), (range(len(layers) - 2, -1, -1), succs),
                   (range(1, len(layers)), preds))
+        stop = cancel.token()
         for direction, neighbours in passes:
             for index in direction:
+                stop.check()
                 layer = layers[index]
                 desired = []
                 for v in layer:

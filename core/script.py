@@ -13,6 +13,7 @@ import ast
 
 import numpy as np
 
+from core import cancel
 from core.did_you_mean import suggest
 from core.draws import Draws
 from core.errors import ExpressionError, short
@@ -64,6 +65,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
         self.updated_rows = 0
         self.no_grad = 0
         self.budget = MAX_OPERATIONS
+        self.stop = cancel.token()  # a superseded build in the window stops at a tick
         self.check_torch = check_torch
         self.costs: dict[int, int] = {}
         self.current: ast.AST = ast.Pass(lineno=1, col_offset=0)
@@ -80,6 +82,7 @@ class Interpreter(Expressions, ModuleReader, GraphRecorder, InPlace):
         return self.parser.error(node, message, hint)
 
     def tick(self, node) -> None:
+        self.stop.check()
         self.budget -= 1
         if self.budget < 0:
             raise self.error(node, f"the script runs more than {MAX_OPERATIONS:,} operations",

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core import cancel
 from core.backprop import Contribution, Edge, backward_pass, local_gradients
 from core.graph import Binding, ComputationGraph, build_graph
 from core.language import ParsedProgram, paused_gc
@@ -57,12 +58,14 @@ class Trace:
         self.grads: dict[int, np.ndarray] = {}
         steps: list[Step] = [ForwardStep(self, n.id) for n in graph.nodes
                              if n.kind == "operation"]
+        cancel.check()  # between phases too: each is a pass over every node
         self.local = local_gradients(graph)
         local_steps: list[Step] = [LocalGradientStep(self, edge) for edge in self.local]
         self.grads, order = backward_pass(graph, self.local)
         backward_steps: list[Step] = [
             BackwardStep(self, node_id, contributions, first=i == 0)
             for i, (node_id, contributions) in enumerate(order)]
+        cancel.check()
         if not local_steps:
             local_steps = [NoParameterStep(self, "local")]
             backward_steps = [NoParameterStep(self, "backward")]

@@ -43,3 +43,10 @@ def chain_answer(n_ops: int) -> tuple[float, float]:
         else:
             v, dv = v - 1.5, dv
     return v, dv
+
+
+def vector_chain(links: int, size: int = 5_000) -> str:
+    """``links`` sin-and-scale links over a ``size``-entry vector: seconds of numpy."""
+    lines = ["w = param(0.5)", f"x = torch.linspace(0, 1, {size})", "h0 = w * x"]
+    lines += [f"h{i} = sin(h{i - 1}) * w" for i in range(1, links)]
+    return "\n".join(lines + [f"loss = sum(h{links - 1})"]) + "\n"

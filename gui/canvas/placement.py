@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import cancel
 from core import labels as rules
 from gui.canvas import groups as call_groups
 from gui.canvas.measure import text_size
@@ -49,6 +50,7 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
     ``groups``: (label, member nodes) of a script's function calls."""
     n = len(grid)
     sizes = {key: label_size(key, text, m, key in grids) for key, text in texts.items()}
+    cancel.check()  # a superseded build stops between stages (core.cancel)
     name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
     gap = LABEL_GAP * m
     zero = (0.0, 0.0)
@@ -97,6 +99,7 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
             free = (xs[layer[s]] + lay_right[layer[s]] + xs[layer[s] + 1]
                     - lay_left[layer[s] + 1]) / 2
             middles[i] = min(max((free - pos[s, 0]) / (pos[t, 0] - pos[s, 0]), 0.05), 0.95)
+    cancel.check()
     labels, name_pos, group_pos = _place(pos, half, sizes, name_sizes, paths, gap, m,
                                          group_requests, edges, middles)
     return Scene(pos, paths, labels, name_pos, group_pos)
@@ -178,6 +181,7 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges
                 cands += [(x, yk), (x - w / 2 - 4 * m, yk), (x + w / 2 + 4 * m, yk)]
             order.append(key)
             requests.append((w, h, cands))
+    cancel.check()
     for key, (w, h) in sizes.items():
         if key[0] != _LOCAL:
             continue
@@ -199,6 +203,7 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges
     for i, request in enumerate(group_requests):
         order.append(("group", i))
         requests.append(request)
+    cancel.check()
     if big:
         chosen = [(tuple(request[2][0]), True) for request in requests]
     else:

@@ -11,6 +11,7 @@ import weakref
 
 import numpy as np
 
+from core import cancel
 from core.format import format_value
 from core.labels import along
 from core.layout import layered_layout, node_keys
@@ -83,6 +84,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         keys = node_keys(before.graph)
         previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_grid, strict=True)}
     graph = trace.graph
+    stop = cancel.token()  # a superseded build's layout stops between nodes (core.cancel)
     grid_map = layered_layout(graph, previous)
     n = len(graph.nodes)
     grid = np.array([grid_map[i] for i in range(n)], float).reshape(n, 2)
@@ -119,6 +121,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
     update_steps = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
     texts, grids = {}, {}
     for node in graph.nodes:
+        stop.check()
         texts[(_VALUE, node.id)] = label_text.value_text(node.value)
         if node.id in trace.grads:
             texts[(_GRAD, node.id)] = label_text.gradient_text(
@@ -132,13 +135,17 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
     for node_id, step in update_steps.items():
         texts[(_UPDATE, node_id)] = update_text(trace, step)
     for i, edge in enumerate(edges):
+        if i % 64 == 0:
+            stop.check()
         if edge in trace.local:
             texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}
     calls = call_groups(graph.groups, edges)
+    stop.check()
     scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids, calls)
     paths = scene.paths
+    stop.check()
     mids = np.zeros((len(edges), 2))
     for i, path in enumerate(paths):
         place = scene.labels.get((_LOCAL, i))

@@ -22,6 +22,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
+from core import cancel
 from core.layout import node_keys
 from core.trace import KnownState, Step, Trace
 from gui.canvas import label_text
@@ -164,6 +165,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
 
         def job(trace: Trace) -> None:
             arrays = graph_arrays(trace, before, before_grid, scale)
+            cancel.check()  # superseded: never stored (the arrays keep their weak key alive)
             with _PREPARED_LOCK:
                 _PREPARED[trace] = arrays
 

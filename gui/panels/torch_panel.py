@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import cancel
 from core.format import format_value, full_precision
 from core.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
@@ -288,6 +289,7 @@ class TorchPanel(Panel, QWidget):
         """For a worker thread: a function that writes a trace's PyTorch code ahead."""
         def job(trace) -> None:
             code = generate_code(trace.graph)
+            cancel.check()  # a superseded build's code is never stored
             with _CODE_LOCK:
                 _CODE[trace] = code
 

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from core.cancel import Cancelled, Token, cancellable
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
@@ -136,6 +137,7 @@ class StepperModel(QObject):
         self._build_id = 0
         self._building: str | None = None  # the program text being built
         self._build_signals: dict[int, _BuildSignals] = {}
+        self._build_token = Token()  # the running build's (core.cancel)
         #: called on the GUI thread when a worker build starts; each returns a function
         #: that the worker calls with the new trace (layout, code: pure work, no widgets)
         self.preparers: list[Callable[[], Callable[[Trace], None]]] = []
@@ -273,9 +275,11 @@ class StepperModel(QObject):
         return self._building
 
     def cancel_build(self) -> None:
-        """Forget the build running in a worker thread (its result will be ignored)."""
+        """Stop the build running in a worker thread: it raises core.cancel.Cancelled at
+        its next op and drops its arrays (a late result would be ignored anyway)."""
         if self._building is None:
             return
+        self._build_token.cancel()
         self._build_id += 1
         self._building = None
         self.buildingChanged.emit(False)
@@ -283,8 +287,10 @@ class StepperModel(QObject):
     def _start_build(self, text: str, make_program: Callable[[], Program],
                      description: str) -> None:
         """Build in a worker thread; ``make_program`` runs there too (it may parse)."""
+        self._build_token.cancel()  # a newer program supersedes the one being built
         self._build_id += 1
         job_id = self._build_id
+        token = self._build_token = Token()
         # what set_program would use: this learning rate, .grad emptied (a new run)
         learning_rate = self.learning_rate
         jobs = [make() for make in self.preparers]
@@ -293,19 +299,27 @@ class StepperModel(QObject):
         self._build_signals[job_id] = signals
 
         def run() -> None:
-            program = None
+            program = trace = None
+            cancelled = False
             try:
-                program = make_program()
-                trace = build(program, learning_rate, {})
-                for job in jobs:
-                    job(trace)
+                with cancellable(token):
+                    program = make_program()
+                    trace = build(program, learning_rate, {})
+                    for job in jobs:
+                        token.check()
+                        job(trace)
                 result: object = trace
+            except Cancelled:  # superseded: nobody waits for it
+                cancelled = True
             except ExpressionError as error:
                 result = error
             except MemoryError:  # a message, not a bug; dropping it frees what it held
                 result = OutOfMemory()
             except Exception as error:  # noqa: BLE001 - raised again on the GUI thread
                 result = error
+            if cancelled:  # out of the except block, its frames' arrays are gone: free them
+                program = trace = result = None
+                release_memory()
             signals.done.emit(job_id, program, description, result)
 
         self._building = text
