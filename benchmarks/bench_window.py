@@ -47,10 +47,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.bench_canvas import PaintCounter  # noqa: E402
 from tests.programs import chain  # noqa: E402  (the same chain the window tests build)
 
 
@@ -176,20 +177,7 @@ def measure_script(window, app) -> dict[str, float]:
     return result
 
 
-class PaintCounter(QObject):
-    """Counts the paint events of every widget (installed on the application)."""
-
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
-PAINTS = PaintCounter()
+PAINTS = PaintCounter()  # installed on the application: every widget's paint events
 
 
 def settle(window, app) -> None:

@@ -147,13 +147,7 @@ class BoundedLines:
 def pump(fd: int, sink: BoundedLines, emit=None, on_error=None) -> None:
     """Read fd until end of file into sink (a reader thread's body)."""
     try:
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except InterruptedError:
-                continue
-            if not chunk:
-                break
+        for chunk in _chunks(fd):
             sink.feed(chunk, emit)
         sink.close(emit)
     except Exception as exc:  # a callback's fault must not kill the reader silently
@@ -169,13 +163,7 @@ def pump_progress(fd: int, on_event, on_error=None) -> None:
     partial = bytearray()
     skipping = False
     try:
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except InterruptedError:
-                continue
-            if not chunk:
-                break
+        for chunk in _chunks(fd):
             *lines, rest = chunk.split(b"\n")
             for line in lines:
                 if not skipping and len(partial) + len(line) <= PROGRESS_LINE_BYTES:
@@ -193,6 +181,18 @@ def pump_progress(fd: int, on_event, on_error=None) -> None:
         _drain(fd)
     finally:
         os.close(fd)
+
+
+def _chunks(fd: int):
+    """What fd gives until end of file, in reads of at most 64 KiB (EINTR retried)."""
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except InterruptedError:
+            continue
+        if not chunk:
+            return
+        yield chunk
 
 
 def _event(line: bytes, on_event) -> None:
