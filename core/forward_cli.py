@@ -7,6 +7,7 @@ import numpy as np
 from core.format import format_value, to_json_value
 from core.forward import Seed, compare_modes, cost, named_tangents, tangents, text
 from core.graph import ComputationGraph
+from core.report import table
 
 
 def run_forward_mode(graph: ComputationGraph, seed: Seed, with_torch: bool) -> tuple:
@@ -39,8 +40,6 @@ def forward_json(graph: ComputationGraph, seed: Seed, found: dict, report) -> di
 
 def render_forward(graph: ComputationGraph, seed: Seed, found: dict, report) -> str:
     """The table of the text output: name | value | ∂name/∂w | torch | ✓."""
-    from core.cli import _table  # noqa: PLC0415 - the same column layout as the rest
-
     ours = named_tangents(graph, found)
     rows = [["name", "value", f"∂·/∂{seed.wrt}", "torch", "ok"]]
     for name, i in graph.names.items():
@@ -53,7 +52,7 @@ def render_forward(graph: ComputationGraph, seed: Seed, found: dict, report) -> 
                      theirs, ok])
     title = text("title", wrt=seed.wrt)
     lines = ["", f"{title[0].upper()}{title[1:]} (seed ∂{seed.wrt}/∂{seed.wrt} = 1)",
-             *_table(rows), "", "Why backwards: " + cost(graph)]
+             *table(rows), "", "Why backwards: " + cost(graph)]
     lines += ["  " + text("equal", output=graph.output_node.label, name=row.name,
                           forward=format_value(row.forward), reverse=format_value(row.reverse),
                           same="equal" if row.equal else "DIFFERENT")

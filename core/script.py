@@ -20,7 +20,6 @@ from core.errors import ExpressionError, short
 from core.ir import Apply, Literal
 from core.language import _Parser, _syntax_error, paused_gc
 from core.printing import show
-from core.script_check import check_rows
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
 from core.script_inplace import InPlace
@@ -404,7 +403,9 @@ def run_script(text: str, check_torch: bool = True, keep_partial: bool = False,
                draws: list | None = None) -> ScriptRun:
     """Run the script; raise :class:`ExpressionError` at the first line outside the subset
     (``keep_partial``: return what ran before it instead, the error in ``run.error``).
-    ``draws``: the numbers a run drew before (``run.draws``), given back without torch."""
+    ``draws``: the numbers a run drew before (``run.draws``), given back without torch.
+    ``check_torch`` keeps what torch replays (``run.tape``); checking it is the caller's
+    (:func:`core.script_check.run_checked` runs and checks)."""
     text = text.removeprefix("\ufeff")
     try:
         tree = ast.parse(text)
@@ -421,8 +422,8 @@ def run_script(text: str, check_torch: bool = True, keep_partial: bool = False,
     interpreter.end_iteration()
     run = interpreter.run
     run.draws = interpreter.parser.draws.recorded
-    if check_torch:
-        check_rows(run, interpreter.rec)
+    if check_torch:  # the caller checks it: core.script_check.run_checked
+        run.tape = interpreter.rec
     return run
 
 

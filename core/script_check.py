@@ -118,12 +118,20 @@ def agree(ours, theirs, dtype: str, scale: float = 0.0) -> bool:
     return bool(np.all(ok))
 
 
+def run_checked(text: str, keep_partial: bool = False, draws: list | None = None) -> ScriptRun:
+    """Run the script (:func:`core.script.run_script`), then check each backward() call
+    with torch (:func:`check_rows`)."""
+    from core.script import run_script  # noqa: PLC0415 - core.script is big; scripts only
+
+    run = run_script(text, check_torch=True, keep_partial=keep_partial, draws=draws)
+    check_rows(run, run.tape)
+    return run
+
+
 def script_report(text: str, draws: list | None = None) -> dict:
     """The worker's answer to a script check: a ✓ per backward() call, what the torch side
     printed and the code it ran. The window never imports torch; this runs in the worker."""
-    from core.script import run_script  # noqa: PLC0415 - core.script imports this module
-
-    run = run_script(text, check_torch=True, keep_partial=True, draws=draws)
+    run = run_checked(text, keep_partial=True, draws=draws)
     found = run.torch.get("rows", [])
     return {"available": run.torch_error is None or bool(run.torch.get("raised")),
             "error": run.torch_error, "raised": bool(run.torch.get("raised")),

@@ -95,11 +95,11 @@ def script_json(run: ScriptRun, checked: bool) -> dict:
 
 def first_iteration(first) -> dict:
     """``values``, ``grads`` and ``steps`` of the first backward() call's graph, as the
-    straight-line program's JSON gives them (core.cli's own functions, on its trace);
+    straight-line program's JSON gives them (core.report's own functions, on its trace);
     the script's internal names (``_t3``) are left out."""
     if first is None or first.graph is None:
         return {"values": {}, "grads": {}, "steps": []}
-    from core.cli import result_json  # noqa: PLC0415 - core.cli imports this module
+    from core.report import result_json  # noqa: PLC0415
     from core.trace import Trace  # noqa: PLC0415
 
     found = result_json(Trace(first.graph), {}, None)

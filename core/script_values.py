@@ -87,6 +87,9 @@ class ScriptRun:
     #: what the torch side did (core/script_torch.py): "printed" lines, "code", per-row
     #: torch numbers; empty without the torch check
     torch: dict = field(default_factory=dict)
+    #: what the torch check replays (a core.script_tape.Tape), kept by
+    #: ``run_script(…, check_torch=True)``; None without the check
+    tape: object = None
 
 
 class Item(float):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -21,8 +21,19 @@ from core.graph import ComputationGraph, Operand
 from core.ops import OPS
 from core.values import MAX_SHOWN_ENTRIES, as_value, shape_of
 
-if TYPE_CHECKING:
-    from core.trace import Trace
+
+class TraceNumbers(Protocol):
+    """What a step reads of the trace that holds it (:class:`core.trace.Trace` is one):
+    named here so that this module never imports core.trace, which builds the steps."""
+
+    graph: ComputationGraph
+    local: dict[Edge, np.ndarray | None]
+    grads: dict[int, np.ndarray]
+    accumulated: dict[str, np.ndarray]
+
+    def gradient(self, node_id: int) -> np.ndarray: ...
+
+    def update_gradient(self, node_id: int) -> np.ndarray: ...
 
 PHASES = ("forward", "local", "backward", "update")
 PHASE_TITLES = {"forward": "Forward pass", "local": "Local gradients", "backward": "Backward pass",
@@ -64,7 +75,7 @@ class Step:
     phase: str = ""
     index: int = 0
 
-    def __init__(self, trace: Trace):
+    def __init__(self, trace: TraceNumbers):
         self.trace = trace
 
     @property
@@ -111,7 +122,7 @@ class Step:
 class ForwardStep(Step):
     phase = "forward"
 
-    def __init__(self, trace: Trace, node_id: int):
+    def __init__(self, trace: TraceNumbers, node_id: int):
         super().__init__(trace)
         self.node_id = node_id
 
@@ -161,7 +172,7 @@ class ForwardStep(Step):
 class LocalGradientStep(Step):
     phase = "local"
 
-    def __init__(self, trace: Trace, edge: Edge):
+    def __init__(self, trace: TraceNumbers, edge: Edge):
         super().__init__(trace)
         self._edge = edge
 
@@ -245,7 +256,7 @@ class LocalGradientStep(Step):
 class BackwardStep(Step):
     phase = "backward"
 
-    def __init__(self, trace: Trace, node_id: int, contributions: list[Contribution],
+    def __init__(self, trace: TraceNumbers, node_id: int, contributions: list[Contribution],
                  first: bool):
         super().__init__(trace)
         self.node_id = node_id
@@ -378,7 +389,7 @@ class ParameterUpdate(Step):
 class UpdateStep(ParameterUpdate):
     """Gradient descent on one parameter: ``w ← w − lr · ∂loss/∂w``."""
 
-    def __init__(self, trace: Trace, node_id: int, learning_rate: float):
+    def __init__(self, trace: TraceNumbers, node_id: int, learning_rate: float):
         super().__init__(trace)
         self.node_id = node_id
         self.learning_rate = learning_rate
@@ -429,7 +440,7 @@ class UpdateStep(ParameterUpdate):
 class NoParameterStep(Step):
     """Stands for a whole phase when no parameter reaches the output."""
 
-    def __init__(self, trace: Trace, phase: str):
+    def __init__(self, trace: TraceNumbers, phase: str):
         super().__init__(trace)
         self.phase = phase
 

@@ -16,12 +16,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from gui.startup import WINDOW_SIZE
+from gui.startup import application as _application
+from gui.startup import folder_missing as _folder_missing
+from gui.startup import not_written as _not_written
+
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 2, 3
 LANGUAGES = ("en", "zh")
-WINDOW_SIZE = (1400, 900)
 TORCH_WAIT_MS = 60_000
-#: the application's id: desktop file name, X11 window class, application name
-APP_ID = "backprop-stepper"
 #: where settings were kept before the application name became APP_ID
 SETTINGS_NAMES = ("BackpropStepper", "Backprop Stepper")
 
@@ -129,46 +131,6 @@ def _program_from(args: argparse.Namespace):
         raise ExpressionError(f"the program does not use {short(name)} as an input",
                               where=f"{flag} {short(name)}")
     return Program(text, bindings), len(trace), position, title
-
-
-def _not_written(target: str, detail: str | None = None) -> int:
-    """Exit 3, "output not written", with one line (as the headless command line)."""
-    from core.output import not_written
-
-    return not_written(f"{target}: {detail}" if detail else target)
-
-
-def _folder_missing(target: str) -> bool:
-    parent = Path(target).parent
-    return not parent.is_dir()
-
-
-def _application(offscreen: bool, lang: str | None = None):
-    """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
-    system's) installed."""
-    if offscreen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        os.environ["QT_SCALE_FACTOR"] = "1"
-        os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QGuiApplication, QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from gui.support.resources import resource
-
-    # argv[0] is the X11 window's instance name (WM_CLASS): the app's, not "main.py"
-    app = QApplication.instance() or QApplication([APP_ID])
-    QCoreApplication.setOrganizationName("BackpropStepper")
-    # WM_CLASS's class, the desktop file (packaging/linux), and the name in window lists
-    QCoreApplication.setApplicationName(APP_ID)
-    QGuiApplication.setApplicationDisplayName("Backprop Stepper")
-    QGuiApplication.setDesktopFileName(APP_ID)
-    app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
-    from gui.support import i18n
-
-    # the app's and Qt's own translations, the CJK font list for Chinese (gui.support.i18n)
-    i18n.apply_language(lang or i18n.SYSTEM)
-    return app
 
 
 def _no_display() -> bool:

@@ -16,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+from gui.startup import WINDOW_SIZE
+
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_SCRIPT = 0, 2, 3, 4
-WINDOW_SIZE = (1400, 900)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +95,9 @@ def run_in_window(window, args: argparse.Namespace, app) -> int | None:
 
 def render(args: argparse.Namespace) -> int:
     """--screenshot / --export / --export-steps with --run."""
-    from gui.app import _application, _folder_missing, _not_written
+    from gui.startup import application as _application
+    from gui.startup import folder_missing as _folder_missing
+    from gui.startup import not_written as _not_written
 
     target = args.screenshot or args.export or args.export_steps
     suffix = os.path.splitext(target)[1].lower()

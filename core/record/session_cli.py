@@ -32,6 +32,7 @@ from core.record.cli import (
 from core.record.recording import RecordError
 from core.record.saved import restore_recording
 from core.record.to_trace import pass_trace
+from core.report import steps_json
 
 NO_RECORDING = ("{0} holds a script but no recording of it: save its text as a .py file "
                 "and run it with --run FILE")
@@ -39,8 +40,6 @@ NO_RECORDING = ("{0} holds a script but no recording of it: save its text as a .
 
 def print_saved(args, session) -> int:
     """Print the saved recording of ``session`` (a core.session.Session of a script)."""
-    from core.cli import steps_json  # noqa: PLC0415 - core.cli dispatches here lazily
-
     saved = session.settings.get("recording")
     if saved is None:
         print("error: " + NO_RECORDING.format(args.file), file=sys.stderr)

@@ -14,6 +14,7 @@ import pytest
 
 from core.errors import ExpressionError
 from core.script import is_script, run_script
+from core.script_check import run_checked
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the nine lessons the whitelist interpreter runs (10–18); 19 on are for the recorder only
@@ -37,7 +38,7 @@ def same_print(ours: str, theirs: str) -> None:
 @pytest.mark.parametrize("path", [p for p in LESSONS if "outside-no-grad" not in p.name],
                          ids=lambda p: p.stem)
 def test_lesson_prints_what_torch_prints(path):
-    ours = run_script(path.read_text(encoding="utf-8"))
+    ours = run_checked(path.read_text(encoding="utf-8"))
     theirs = real_torch(path)
     assert theirs.returncode == 0, theirs.stderr
     lines = theirs.stdout.splitlines()
@@ -53,7 +54,7 @@ def test_update_outside_no_grad_is_torchs_error_at_its_line():
     theirs = real_torch(path)
     assert theirs.returncode != 0
     with pytest.raises(ExpressionError) as info:
-        run_script(path.read_text(encoding="utf-8"))
+        run_checked(path.read_text(encoding="utf-8"))
     assert info.value.line == 13
     assert info.value.message in theirs.stderr  # torch's own words
     assert "line 13" in theirs.stderr
@@ -61,7 +62,7 @@ def test_update_outside_no_grad_is_torchs_error_at_its_line():
 
 def test_forgotten_zero_grad_accumulates():
     path = next(p for p in LESSONS if "forgot-zero-grad" in p.name)
-    run = run_script(path.read_text(encoding="utf-8"))
+    run = run_checked(path.read_text(encoding="utf-8"))
     x, y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.5, 5.0, 7.5, 10.0])
     total = 0.0
     for row in run.rows:  # by hand: d/dw mean((w x - y)²) = mean(2 x (w x - y)), summed
@@ -82,7 +83,7 @@ for i in range(3):
 
 
 def test_grad_is_none_before_backward_and_accumulates_after():
-    run = run_script(LOOP)
+    run = run_checked(LOOP)
     assert run.prints[0] == "None"
     assert [r.iteration for r in run.rows] == [1, 2, 3]
     one = 2 * (2.0 * 3 - 1) * 3  # 30
@@ -93,7 +94,7 @@ def test_grad_is_none_before_backward_and_accumulates_after():
 def test_second_backward_is_torchs_error():
     text = LOOP.replace("    l.backward()\n", "    l.backward()\n    l.backward()\n")
     with pytest.raises(ExpressionError) as info:
-        run_script(text)
+        run_checked(text)
     assert "backward through the graph a second time" in info.value.message
     assert info.value.line == 7
 
@@ -116,7 +117,7 @@ for i in range(1):
     l.backward()
 print(f'{l.item():.4f} {w.grad}')
 """
-    run = run_script(text)
+    run = run_checked(text)
     assert run.prints == [f"{1.5 * 2 + 1.5 + 1.5 / 8:.4f} {2 + 1 + 1 / 8}"]
 
 
@@ -130,7 +131,7 @@ if True:
     print(w.shape)
 """
     w = torch.tensor([1.25, -2.0], requires_grad=True)
-    assert run_script(text).prints == [str(w), str(w * 2), str(w.shape)]
+    assert run_checked(text).prints == [str(w), str(w * 2), str(w.shape)]
 
 
 def test_is_script():
@@ -203,7 +204,7 @@ for i in range(1):
     l = model(torch.tensor([[1.0, 2.0, 3.0]])).sum()
     l.backward()
 """
-    run = run_script(text)
+    run = run_checked(text)
     torch.manual_seed(5)
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
     theirs = {f"model.{n}": p for n, p in model.named_parameters()}
@@ -216,7 +217,7 @@ for i in range(1):
 
 def test_unknown_nn_module_is_refused_at_its_line():
     with pytest.raises(ExpressionError) as info:
-        run_script("import torch.nn as nn\nfor i in range(2):\n    m = nn.Conv2d(1, 1, 3)\n")
+        run_checked("import torch.nn as nn\nfor i in range(2):\n    m = nn.Conv2d(1, 1, 3)\n")
     assert info.value.line == 3 and "unknown module 'nn.Conv2d'" in info.value.message
     assert "nn.Linear" in info.value.hint
 
@@ -251,4 +252,4 @@ for p in model.parameters():
     path.write_text(text, encoding="utf-8")
     theirs = real_torch(path)
     assert theirs.returncode == 0, theirs.stderr
-    assert run_script(text).prints == theirs.stdout.splitlines()
+    assert run_checked(text).prints == theirs.stdout.splitlines()

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import ExpressionError
 from core.script import run_script
+from core.script_check import run_checked
 from core.script_values import LEAF_ERROR
 from tests.core.test_script import real_torch
 
@@ -47,7 +48,7 @@ def test_float64_and_long_print_as_torch_prints_them(tmp_path):
     path.write_text(DTYPES, encoding="utf-8")
     theirs = real_torch(path)
     assert theirs.returncode == 0, theirs.stderr
-    run = run_script(DTYPES)
+    run = run_checked(DTYPES)
     assert run.prints == theirs.stdout.splitlines()
     assert run.torch["printed"] == theirs.stdout.splitlines()
 
@@ -69,7 +70,7 @@ print(f'{l.item():.10f}')
 
 
 def test_a_float64_script_is_checked_in_float64_tightly(tmp_path):
-    run = run_script(FLOAT64)
+    run = run_checked(FLOAT64)
     assert run.torch["dtype"] == "float64"
     assert all(r.torch_match for r in run.rows)
     for row, theirs in zip(run.rows, run.torch["rows"], strict=True):
@@ -98,7 +99,7 @@ for epoch in range(3):
 
 
 def test_copy_updates_the_same_leaf_in_place(tmp_path):
-    run = run_script(COPY)
+    run = run_checked(COPY)
     path = tmp_path / "update_in_place.py"
     path.write_text(COPY, encoding="utf-8")
     theirs = real_torch(path)
@@ -121,7 +122,7 @@ def test_copy_outside_no_grad_is_torchs_leaf_error_at_its_line(tmp_path):
     theirs = real_torch(path)
     assert theirs.returncode != 0 and LEAF_ERROR in theirs.stderr
     with pytest.raises(ExpressionError) as info:
-        run_script(text)
+        run_checked(text)
     assert info.value.line == 9 and info.value.message == LEAF_ERROR
 
 
@@ -177,6 +178,6 @@ def test_grad_fns_print_as_torch_names_them(tmp_path):
     path.write_text(GRAD_FNS, encoding="utf-8")
     theirs = real_torch(path)
     assert theirs.returncode == 0, theirs.stderr
-    run = run_script(GRAD_FNS)
+    run = run_checked(GRAD_FNS)
     assert run.prints == theirs.stdout.splitlines()
     assert run.torch_error is None and len(run.torch["printed"]) == len(run.prints)

@@ -16,7 +16,7 @@ import pytest
 from core import cli
 from core.ops import OPS
 from core.script import run_script
-from core.script_check import script_report
+from core.script_check import run_checked, script_report
 from core.script_cli import script_output
 from core.worker import serve
 from tests.core.test_script import LESSONS, NUMBER, ROOT, real_torch, run_old
@@ -39,7 +39,7 @@ def close_numbers(ours: list[str], theirs: list[str]) -> None:
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=lambda p: p.stem)
 def test_every_lesson_replays_in_torch_with_every_row_matching(path):
-    run = run_script(path.read_text(encoding="utf-8"))
+    run = run_checked(path.read_text(encoding="utf-8"))
     assert run.torch_error is None
     assert all(row.torch_match is True for row in run.rows)
     assert run.torch["dtype"] == "float32"
@@ -52,7 +52,7 @@ def test_every_lesson_replays_in_torch_with_every_row_matching(path):
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=lambda p: p.stem)
 def test_the_generated_code_prints_what_the_replay_printed(path, tmp_path):
-    run = run_script(path.read_text(encoding="utf-8"))
+    run = run_checked(path.read_text(encoding="utf-8"))
     code = tmp_path / "generated.py"
     code.write_text(run.torch["code"], encoding="utf-8")
     theirs = real_torch(code)  # our generated text, run by Python and torch themselves
@@ -62,7 +62,7 @@ def test_the_generated_code_prints_what_the_replay_printed(path, tmp_path):
 
 def test_the_code_reads_as_the_lesson_unrolled():
     path = next(p for p in LESSONS if "logistic-regression" in p.name)
-    code = run_script(path.read_text(encoding="utf-8")).torch["code"]
+    code = run_checked(path.read_text(encoding="utf-8")).torch["code"]
     assert "w = torch.tensor(0.0, requires_grad=True)" in code
     assert "with torch.no_grad():\n    w.sub_(0.5 * w.grad)  # line 22" in code
     assert code.count(".backward()") == 50
@@ -79,7 +79,7 @@ def _corrupt(monkeypatch, op: str) -> None:
 def test_a_corrupted_engine_value_is_a_false_row(monkeypatch):
     path = next(p for p in LESSONS if "logistic-regression" in p.name)
     _corrupt(monkeypatch, "sigmoid")
-    run = run_script(path.read_text(encoding="utf-8"))
+    run = run_checked(path.read_text(encoding="utf-8"))
     assert run.rows and not any(row.torch_match for row in run.rows)
 
 
@@ -191,7 +191,7 @@ def test_torch_refusing_an_op_is_a_disagreement_not_a_crash(monkeypatch):
         raise RuntimeError("refused here")
 
     monkeypatch.setitem(OPS, "sigmoid", dataclasses.replace(OPS["sigmoid"], torch=refuse))
-    run = run_script(path.read_text(encoding="utf-8"))
+    run = run_checked(path.read_text(encoding="utf-8"))
     assert run.torch_error == "PyTorch raised RuntimeError: refused here"
     assert run.rows and all(row.torch_match is False for row in run.rows)
     report = script_report(path.read_text(encoding="utf-8"))
@@ -211,7 +211,7 @@ for i in range(150):
     opt.step()
 print(w)
 """
-    run = run_script(text)
+    run = run_checked(text)
     assert run.rows[-1].loss < 1e-18 < run.torch["rows"][-1]["loss"] < 1e-12
     assert all(row.torch_match for row in run.rows)
     assert run.prints == run.torch["printed"] == ["tensor(0.6667, requires_grad=True)"]
@@ -228,7 +228,7 @@ for i in range(2):
     l.backward()
     print(w, w.grad)
 """
-    run = run_script(text)
+    run = run_checked(text)
     expected = ["tensor(0.5000, requires_grad=True) tensor(3.)",
                 "tensor(0.5000, requires_grad=True) tensor(6.)"]
     assert run.prints == run.torch["printed"] == expected

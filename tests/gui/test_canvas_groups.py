@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core.script import run_script
+from core.script_check import run_checked
 from core.trace import Stepper, Trace
 from gui.canvas.groups import BAND, call_groups
 from gui.canvas.widget import GraphCanvas
@@ -85,7 +86,7 @@ def test_two_calls_of_one_function_are_two_groups():
 
 
 def test_named_data_tensors_are_data_nodes_and_torch_still_agrees():
-    run = run_script((LESSONS / "12-regression-nn-linear.py").read_text(encoding="utf-8"))
+    run = run_checked((LESSONS / "12-regression-nn-linear.py").read_text(encoding="utf-8"))
     graph = run.rows[0].graph
     data = {n.name: n for n in graph.nodes if n.kind == "data"}
     assert set(data) == {"X", "Y"}
