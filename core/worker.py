@@ -1,19 +1,22 @@
 """The PyTorch check in a separate process, so importing torch never freezes the window.
 
-Protocol, one JSON object per line: the window writes ``{"id": n, "session": {…}}`` to
-stdin; the worker answers ``{"id": n, "report": {…}}`` on stdout. A training check,
-``{"id": n, "train": {"session", "learning_rate", "iterations", "forget_zero_grad"}}``,
-is answered with ``{"id": n, "training": {"torch_match": […], "losses": […], "error"}}``.
-Forward mode, ``{"id": n, "forward": {"session", "wrt"}}``, is answered with
-``{"id": n, "forward": {"wrt", "available", "match", "error", "ok", "tangents"}}``.
-A training script, ``{"id": n, "script": {"text", "draws"}}``, is answered with
-``{"id": n, "script": core.script_check.script_report(text, draws)}``: its torch tape
-replayed by torch (the torch side of the command line's script check, too).
+Protocol, one JSON object per line: the window writes ``{"id": n, FIELD: {…}}`` to stdin
+and the worker answers ``{"id": n, ANSWER: {…}}`` on stdout (or ``{"id": n, "failure":
+"…"}``). :data:`REQUESTS` is the whole protocol, one row per kind of request: its FIELD,
+its ANSWER and the handler that computes it. The window's side
+(gui/state/torch_service.py, ``TorchService.ask(kind, payload)``) reads the same table.
+
+- ``check``: ``{"session": {…}}`` → ``{"report": {…}}`` (core.torch_check.compare);
+- ``train``: ``{"train": {"session", "learning_rate", "iterations", "forget_zero_grad"}}``
+  → ``{"training": {"torch_match": […], "losses": […], "error"}}``;
+- ``forward``: ``{"forward": {"session", "wrt"}}`` → ``{"forward": {"wrt", "available",
+  "match", "error", "ok", "tangents"}}``;
+- ``script``: ``{"script": {"text", "draws"}}`` → ``{"script":
+  core.script_check.script_report(text, draws)}``: its torch tape replayed by torch;
+- ``draw``: ``{"draw": {"text"}}`` → ``{"draw": {"draws", "error"}}``, the numbers it draws.
+
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
-node ids agree. A training script, ``{"id": n, "script": {"text", "draws"}}``, is
-answered with ``{"id": n, "script": {"available", "error", "rows", "printed", "code"}}``;
-``{"id": n, "draw": {"text"}}`` with ``{"id": n, "draw": {"draws", "error"}}``, the numbers
-it draws. No Qt here; torch is imported on the first request.
+node ids agree. No Qt here; torch is imported on the first request.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 NO_TORCH_ENV = "BACKPROP_STEPPER_NO_TORCH"
 
@@ -105,6 +110,37 @@ def draw_numbers(request: dict) -> dict:
             "error": None if run.error is None else str(run.error)}
 
 
+@dataclass(frozen=True)
+class Request:
+    """One kind of request: the field it is sent in, the field of its answer, and the
+    handler that computes the answer (here, in the worker)."""
+
+    field: str
+    answer: str
+    handler: Callable[[dict], dict]
+    #: the window's default supersede key: a newer request of this kind drops an older one
+    key: str | None = None
+    #: sent before anything queued (and a check under way is sent again after it)
+    first: bool = False
+
+
+#: kind → its request; the order is the order a request's fields are looked for
+REQUESTS: dict[str, Request] = {
+    "forward": Request("forward", "forward", forward_check, key="forward"),
+    "script": Request("script", "script", script_check, key="script"),
+    "draw": Request("draw", "draw", draw_numbers, key="draw", first=True),
+    "train": Request("train", "training", train_check),
+    "check": Request("session", "report", check),
+}
+
+
+def answer(request: dict) -> dict:
+    """The answer to one request (its kind found by its field; a check by default)."""
+    kind = next((k for k, r in REQUESTS.items() if r.field in request), "check")
+    spec = REQUESTS[kind]
+    return {"id": request.get("id"), spec.answer: spec.handler(request[spec.field])}
+
+
 def serve(stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -117,18 +153,9 @@ def serve(stdin=None, stdout=None) -> int:
         try:
             request = json.loads(line)
             request_id = request.get("id")
-            if "forward" in request:
-                answer = {"id": request_id, "forward": forward_check(request["forward"])}
-            elif "script" in request:
-                answer = {"id": request_id, "script": script_check(request["script"])}
-            elif "draw" in request:
-                answer = {"id": request_id, "draw": draw_numbers(request["draw"])}
-            elif "train" in request:
-                answer = {"id": request_id, "training": train_check(request["train"])}
-            else:
-                answer = {"id": request_id, "report": check(request["session"])}
+            reply = answer(request)
         except Exception as exc:  # a bad request must not end the worker
-            answer = {"id": request_id, "failure": f"{type(exc).__name__}: {exc}"}
-        stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            reply = {"id": request_id, "failure": f"{type(exc).__name__}: {exc}"}
+        stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")
         stdout.flush()
     return 0

@@ -289,8 +289,8 @@ class ForwardPanel(QWidget):
         if seed is None:
             return
         self.torch_answer = None
-        self._request_id = TorchService.instance().request_forward(
-            {"session": self.model.session().to_dict(), "wrt": seed.wrt})
+        self._request_id = TorchService.instance().ask(
+            "forward", {"session": self.model.session().to_dict(), "wrt": seed.wrt})
         self._show_torch_status()
 
     def _on_answer(self, request_id: int, answer: dict) -> None:

@@ -306,8 +306,8 @@ class TorchPanel(Panel, QWidget):
         self.grad_fns.clear()
         self._answer = None
         self._set_status(self._pending_text(), "pending")
-        self._request_id = TorchService.instance().request(self.model.session().to_dict(),
-                                                           key=id(self))  # newest wins
+        self._request_id = TorchService.instance().ask("check", self.model.session().to_dict(),
+                                                       key=id(self))  # newest wins
 
     def copy_code(self) -> None:
         QGuiApplication.clipboard().setText(self.code.toPlainText())

@@ -113,8 +113,8 @@ class ScriptState(QObject):
         self.report, self.torch_error = None, None
         for row in self.run.rows:
             row.torch_match = None
-        self._check_id = TorchService.instance().request_script(
-            {"text": program.text, "draws": [to_json_value(v) for v in program.draws]})
+        self._check_id = TorchService.instance().ask(
+            "script", {"text": program.text, "draws": [to_json_value(v) for v in program.draws]})
         self.checked.emit()
 
     def draw_then(self, program: Program, done: Callable[[Program], None]) -> None:
@@ -128,7 +128,7 @@ class ScriptState(QObject):
                     error or self.tr("they do not fit the script"))))
             return
         self._after_draw = (program, done)
-        self._draw_id = TorchService.instance().request_draw({"text": program.text})
+        self._draw_id = TorchService.instance().ask("draw", {"text": program.text})
         self.drawingChanged.emit(True)
 
     def _on_answer(self, request_id: int, answer: dict) -> None:

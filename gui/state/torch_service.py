@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QApplication
 
-from core.worker import NO_TORCH_ENV
+from core.worker import NO_TORCH_ENV, REQUESTS
 from gui.support.resources import root
 
 #: a superseded check this long under way is cancelled (restarting the worker costs
@@ -50,7 +50,8 @@ def worker_command() -> tuple[str, list[str]]:
 
 
 class TorchService(QObject):
-    reportReady = Signal(int, object)  # request id, answer dict ("report" or "failure")
+    #: request id, answer dict (the kind's answer field, or "failure")
+    reportReady = Signal(int, object)
 
     _instance: TorchService | None = None
 
@@ -76,37 +77,27 @@ class TorchService(QObject):
         #: how many workers were stopped to cancel a superseded check (for tests)
         self.cancelled = 0
 
-    def request(self, session_data: dict, key: object = None) -> int:
-        """Check a session; a later request with the same ``key`` supersedes this one."""
-        return self._send({"session": session_data}, key)
+    def ask(self, kind: str, payload: dict, key: object = None) -> int:
+        """Send a request of ``kind`` (core.worker.REQUESTS: "check", "train", "forward",
+        "script", "draw") with ``payload``; the answer carries the kind's answer field.
 
-    def request_training(self, training: dict) -> int:
-        """Check iterations against torch.optim.SGD: ``{"session", "learning_rate",
-        "iterations", "forget_zero_grad"}``; the answer carries ``"training"``."""
-        return self._send({"train": training})
-
-    def request_forward(self, forward: dict) -> int:
-        """Forward mode checked with torch forward_ad: ``{"session", "wrt"}``; the answer
-        carries ``"forward"``. A newer request supersedes an older one."""
-        return self._send({"forward": forward}, key="forward")
-
-    def request_script(self, script: dict) -> int:
-        """Check a training script, each backward() call: ``{"text", "draws"}``; the answer
-        carries ``"script"`` (core.script_check.script_report). A newer one supersedes it."""
-        return self._send({"script": script}, key="script")
-
-    def request_draw(self, draw: dict) -> int:
-        """The numbers a script draws (nn.Linear, torch.randn): ``{"text"}``, answered with
-        ``"draw": {"draws", "error"}``. It goes first: a check under way is cancelled and
-        sent again after it, since the window waits for these numbers to show anything."""
-        request_id = self._send_later({"draw": draw}, key="draw")
+        A later request with the same ``key`` supersedes this one (by default the kind's
+        own key: a newer forward, script or draw request drops the older one). A kind that
+        goes ``first`` (the numbers a script draws: the window waits for them to show
+        anything) is sent before anything queued, and a check under way is cancelled and
+        sent again after it."""
+        spec = REQUESTS[kind]
+        key = spec.key if key is None else key
+        if not spec.first:
+            return self._send({spec.field: payload}, key)
+        request_id = self._send_later({spec.field: payload}, key)
         running = self._running
         if running is not None and self._process is not None:
             self._running = None
             self.cancelled += 1
             self._kill()
             running.started = 0.0
-            self._queue.insert(0, running)  # again, right after the draw
+            self._queue.insert(0, running)  # again, right after this one
         self._queue.insert(0, self._queue.pop())
         self._pump()
         return request_id

@@ -183,7 +183,7 @@ class TrainingState(QObject):
             "iterations": len(self.history),
             "forget_zero_grad": self.forget_zero_grad,
         }
-        self._request_id = TorchService.instance().request_training(request)
+        self._request_id = TorchService.instance().ask("train", request)
         self.torch_error = None
         self.torchChanged.emit()
 

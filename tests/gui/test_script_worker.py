@@ -27,8 +27,8 @@ def test_a_draw_pre_empts_a_running_check_which_is_sent_again(qtbot):
 
     service.reportReady.connect(answered)
     try:
-        check = service.request(Session(chain(3000)).to_dict(), key="panel")
-        draw = service.request_draw({"text": LESSON})
+        check = service.ask("check", Session(chain(3000)).to_dict(), key="panel")
+        draw = service.ask("draw", {"text": LESSON})
         assert service.cancelled == 1  # the check under way was stopped for the draw
         qtbot.waitUntil(lambda: check in answers, timeout=240_000)
         assert order == [draw, check]  # the draw first, then the check, sent again

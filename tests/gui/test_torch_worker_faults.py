@@ -60,14 +60,14 @@ def test_a_newer_check_supersedes_a_long_one(qtbot):
     answers: dict[int, dict] = {}
     service.reportReady.connect(lambda rid, answer: answers.__setitem__(rid, answer))
     try:
-        warm = service.request(Session("w = param(1.0)\nloss = w * 2").to_dict(), key="panel")
+        warm = service.ask("check", Session("w = param(1.0)\nloss = w * 2").to_dict(), key="panel")
         qtbot.waitUntil(lambda: warm in answers, timeout=120_000)  # torch imported
-        slow = service.request(Session(chain(30_000)).to_dict(), key="panel")
+        slow = service.ask("check", Session(chain(30_000)).to_dict(), key="panel")
         start = time.monotonic()
         qtbot.waitUntil(lambda: time.monotonic() - start > SUPERSEDE_AFTER_MS / 1000 + 0.3,
                         timeout=10_000)
         assert slow not in answers  # still busy with it
-        quick = service.request(Session("w = param(3.0)\nloss = w * w").to_dict(), key="panel")
+        quick = service.ask("check", Session("w = param(3.0)\nloss = w * w").to_dict(), key="panel")
         asked = time.monotonic()
         qtbot.waitUntil(lambda: quick in answers, timeout=120_000)
         waited = time.monotonic() - asked
@@ -84,9 +84,9 @@ def test_requests_with_other_keys_are_not_superseded(qtbot):
     answers: dict[int, dict] = {}
     service.reportReady.connect(lambda rid, answer: answers.__setitem__(rid, answer))
     try:
-        first = service.request(Session("w = param(1.0)\nloss = w * 2").to_dict(), key="a")
-        second = service.request(Session("w = param(2.0)\nloss = w * 3").to_dict(), key="b")
-        third = service.request(Session("w = param(2.0)\nloss = w * 4").to_dict(), key="b")
+        first = service.ask("check", Session("w = param(1.0)\nloss = w * 2").to_dict(), key="a")
+        second = service.ask("check", Session("w = param(2.0)\nloss = w * 3").to_dict(), key="b")
+        third = service.ask("check", Session("w = param(2.0)\nloss = w * 4").to_dict(), key="b")
         qtbot.waitUntil(lambda: first in answers and third in answers, timeout=120_000)
         assert second not in answers  # queued behind the first, superseded by the third
         grads = {r["name"]: r["torch"] for r in answers[third]["report"]["rows"]

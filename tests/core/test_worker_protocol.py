@@ -1,0 +1,52 @@
+"""The worker's protocol is one table (core.worker.REQUESTS): every kind is answered in
+its own field by serve(), and a bad request is a failure line that leaves it serving."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from core.session import Session
+from core.worker import REQUESTS, serve
+
+
+def _serve(*requests: dict | str) -> list[dict]:
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in requests]
+    out = io.StringIO()
+    assert serve(io.StringIO("\n".join(lines) + "\n"), out) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_every_kind_is_answered_in_its_own_field():
+    session = Session("w = param(3.0)\nloss = w * w").to_dict()
+    payloads = {
+        "check": session,
+        "train": {"session": session, "learning_rate": 0.1, "iterations": 2,
+                  "forget_zero_grad": False},
+        "forward": {"session": session, "wrt": "w"},
+        "script": {"text": "import torch\nw = torch.tensor(2.0, requires_grad=True)\n"
+                           "for i in range(2):\n    loss = w * w\n    loss.backward()\n"
+                           "    w.grad.zero_()\n", "draws": []},
+        "draw": {"text": "import torch\nfor i in range(1):\n    x = torch.zeros(2)\n"},
+    }
+    assert set(payloads) == set(REQUESTS)
+    kinds = list(payloads)
+    answers = _serve(*({"id": i, REQUESTS[k].field: payloads[k]} for i, k in enumerate(kinds)))
+    assert [a["id"] for a in answers] == list(range(len(kinds)))
+    for kind, answer in zip(kinds, answers, strict=True):
+        assert "failure" not in answer, answer
+        assert set(answer) == {"id", REQUESTS[kind].answer}
+    by_kind = dict(zip(kinds, answers, strict=True))
+    assert by_kind["check"]["report"]["match"] is True
+    assert by_kind["train"]["training"]["torch_match"] == [True, True]
+    assert by_kind["forward"]["forward"]["match"] is True
+    assert [r["torch_match"] for r in by_kind["script"]["script"]["rows"]] == [True, True]
+    assert by_kind["draw"]["draw"] == {"draws": [], "error": None}
+
+
+def test_a_bad_request_is_a_failure_and_the_worker_goes_on():
+    good = {"id": 3, "session": Session("w = param(1.0)\nloss = w * 2").to_dict()}
+    answers = _serve("not json", {"id": 2, "forward": {"wrt": "w"}}, good)
+    assert answers[0]["id"] is None and answers[0]["failure"].startswith("JSONDecodeError")
+    assert answers[1]["id"] == 2 and answers[1]["failure"].startswith("KeyError")
+    assert answers[2]["report"]["match"] is True
