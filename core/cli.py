@@ -18,7 +18,14 @@ from contextlib import nullcontext
 
 import numpy as np
 
-from core import __version__
+from core.cli_args import (
+    PROGRAM_EXAMPLE,
+    ArgumentParser,
+    add_run,
+    add_source,
+    add_values,
+    add_version,
+)
 from core.draws import forbidden
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.forward import parse_seed
@@ -52,15 +59,8 @@ SCRIPT_NEEDS_RUN = "this text is a script (def, class, for, while, if or with, o
 DEFAULT_LR = 0.1
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse with the exit status and the one ``error: …`` line of bad input."""
-
-    def error(self, message: str):  # argparse's own: usage + exit 2, kept short
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
-
-
 def make_parser() -> argparse.ArgumentParser:
+    """The headless options around the shared ones (core.cli_args)."""
     parser = ArgumentParser(
         prog="main.py --headless",
         description="Step through backpropagation without a window: forward pass, local "
@@ -68,16 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
                     "text, runs the lesson's example (x = 1, y = 2, w = 1).",
     )
     parser.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--expr", metavar="TEXT",
-                        help="the program, e.g. 'loss = (w * x - y) ** 2' "
-                             "(use --expr=TEXT for text starting with '-')")
-    source.add_argument("--expr-file", metavar="PATH", help="read the program from a file")
-    source.add_argument("--file", metavar="SESSION.json", help="open a saved session")
-    parser.add_argument("--input", metavar="NAME=V", action="append", default=[],
-                        help="a data value: a number or a comma-separated list (repeatable)")
-    parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
-                        help="a parameter (needs a gradient) (repeatable)")
+    add_source(parser, expr_help=f"{PROGRAM_EXAMPLE} (use --expr=TEXT for text starting "
+                                 "with '-')")
+    add_values(parser, param_help="a parameter (needs a gradient) (repeatable)")
     parser.add_argument("--train", metavar="N", type=int,
                         help="run N iterations of gradient descent (checked against "
                              "torch.optim.SGD)")
@@ -96,18 +89,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ninja-level", metavar="1|2", type=int, choices=(1, 2, 3), default=1,
                         help="with --ninja: 1 every node, 2 softmax + log + nll fused "
                              "(3, training with your gradients, is the window's)")
-    parser.add_argument("--run", metavar="FILE",
-                        help="run a script as Python with real PyTorch and step through "
-                             "what it did (the script runs with your permissions)")
-    parser.add_argument("--pass", dest="pass_", metavar="K", type=int,
-                        help="with --run: the pass (backward() call) to show, from 1")
-    parser.add_argument("--timeout", metavar="S", type=float,
-                        help="with --run: stop the script after S seconds (default 600)")
-    parser.add_argument("--memory", metavar="MB", type=int,
-                        help="with --run: stop the script above MB megabytes "
-                             "(default: half the machine's)")
-    parser.add_argument("--python", metavar="PATH",
-                        help="with --run: the Python that runs the script (needs torch)")
+    add_run(parser, run_metavar="FILE",
+            run_help="run a script as Python with real PyTorch and step through what it did "
+                     "(the script runs with your permissions)",
+            pass_help="with --run: the pass (backward() call) to show, from 1",
+            memory_help="with --run: stop the script above MB megabytes (default: half the "
+                        "machine's)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object (each value and gradient once; torch "
                              "and finite differences as verdicts)")
@@ -115,7 +102,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="--json with every number wherever it applies (much larger)")
     parser.add_argument("--no-torch", action="store_true",
                         help="skip the PyTorch comparison (torch is not imported)")
-    parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
+    add_version(parser)
     return parser
 
 

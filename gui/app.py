@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from gui import run_cli
 from gui.startup import WINDOW_SIZE
 from gui.startup import application as _application
 from gui.startup import folder_missing as _folder_missing
@@ -49,17 +50,10 @@ def _since_start_ms() -> float:
     return 1000 * ((_AGE_AT_IMPORT or 0.0) + elapsed)
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    """core.cli's parser (usage and one ``error: …`` line, exit 2), without importing
-    the command line's modules before the window shows."""
-
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
-
-
 def make_parser() -> argparse.ArgumentParser:
-    from core import __version__
+    """The window's options around the shared ones (core.cli_args; gui.run_cli's
+    ``--run``), without importing the command line's modules before the window shows."""
+    from core.cli_args import ArgumentParser, add_source, add_values, add_version
 
     parser = ArgumentParser(
         prog="main.py",
@@ -84,19 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES,
                         help="language of --screenshot/--export/--export-steps: en or zh "
                              "(Simplified Chinese; default: the system's)")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--expr", metavar="TEXT",
-                        help="the program, e.g. 'loss = (w * x - y) ** 2'")
-    source.add_argument("--expr-file", metavar="PATH", help="read the program from a file")
-    source.add_argument("--file", dest="session_file", metavar="SESSION.json",
-                        help="a saved session (same as FILE.json)")
-    parser.add_argument("--input", metavar="NAME=V", action="append", default=[],
-                        help="a data value: a number or a comma-separated list (repeatable)")
-    parser.add_argument("--param", metavar="NAME=V", action="append", default=[],
-                        help="a parameter, which needs a gradient (repeatable)")
-    parser.add_argument("--version", action="version", version=f"Backprop Stepper {__version__}")
-    from gui import run_cli
-
+    add_source(parser, file_dest="session_file", file_help="a saved session (same as FILE.json)")
+    add_values(parser, param_help="a parameter, which needs a gradient (repeatable)")
+    add_version(parser)
     run_cli.add_arguments(parser)  # --run FILE [--pass K] [--timeout S] [--memory MB] …
     return parser
 
@@ -322,8 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         make_parser().error("--step goes with --screenshot or --export")
     if args.lang is not None and not (args.screenshot or args.export or args.export_steps):
         make_parser().error("--lang goes with --screenshot, --export or --export-steps")
-    from gui import run_cli
-
     problem = run_cli.usage_problem(args)
     if problem:
         make_parser().error(problem)

@@ -16,25 +16,21 @@ import sys
 import time
 from pathlib import Path
 
+from core.cli_args import add_run
 from gui.startup import WINDOW_SIZE
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_SCRIPT = 0, 2, 3, 4
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--run", metavar="FILE.py",
-                        help="run this script as python FILE would (a child process with "
-                             "real PyTorch), then render or show what it recorded")
-    parser.add_argument("--pass", dest="pass_", type=int, metavar="K",
-                        help="with --run: the pass (backward() call) to show, from 1 "
-                             "(default: the last)")
-    parser.add_argument("--timeout", type=float, metavar="S",
-                        help="with --run: stop the script after S seconds (default 600)")
-    parser.add_argument("--memory", type=int, metavar="MB",
-                        help="with --run: stop the script above MB megabytes "
-                             "(default: half the machine's memory)")
-    parser.add_argument("--python", metavar="PATH",
-                        help="with --run: the Python that runs the script (needs torch)")
+    """The shared ``--run`` options (core.cli_args), in the window's words."""
+    add_run(parser, run_metavar="FILE.py",
+            run_help="run this script as python FILE would (a child process with real "
+                     "PyTorch), then render or show what it recorded",
+            pass_help="with --run: the pass (backward() call) to show, from 1 (default: "
+                      "the last)",
+            memory_help="with --run: stop the script above MB megabytes (default: half the "
+                        "machine's memory)")
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
