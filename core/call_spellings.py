@@ -15,7 +15,7 @@ import numpy as np
 
 from core.draws import DrawError
 from core.ir import Apply, Assign, Declare, Literal, Ref, fold
-from core.ops import OPS, SPELLINGS, ShapeError
+from core.ops import CALLS, OPS, SPELLINGS, ShapeError
 from core.ops.spelling import BOOL, INT, NUMBER, PAIR, PAIR_OR_NONE, WORD, Spelling
 
 
@@ -31,7 +31,7 @@ class SpelledCalls:
     def spelled_call(self, name: str, node: ast.Call, args: list[ast.expr], method: bool,
                      depth: int):
         spelling, check = SPELLINGS[name]
-        if method and "method" not in spelling.forms:
+        if method and "method" not in CALLS[name].forms:
             raise self.error(node, f"'.{name}()' is not a tensor method here",
                              f"write F.{name}(x, …)")
         given = self._bind(name, spelling, node, args)

@@ -16,21 +16,18 @@ import numpy as np
 from core.call_spellings import SpelledCalls
 from core.did_you_mean import NUMPY_HINT, NUMPY_NAMES, suggest
 from core.ir import Apply, Literal, fold
-from core.ops import SPELLINGS
+from core.ops.index import (  # noqa: F401 - the call tables, derived from the op entries
+    ALONG,
+    CALLS,
+    F_FUNCTIONS,
+    LOSSES,
+    MATMULS,
+    SHAPE_METHODS,
+    TENSOR_CALLS,
+)
 from core.values import MAX_ENTRIES
 
-#: elementwise functions also reachable as F.<name> (and the spelled ops written so)
-F_FUNCTIONS = ("relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
-               "binary_cross_entropy", "cross_entropy", "nll_loss",
-               *(name for name, (spelling, _) in SPELLINGS.items() if "F" in spelling.forms))
-REDUCTIONS = ("sum", "mean", "max", "min")
-MATMULS = ("matmul", "mm", "mv", "dot")
-SHAPE_METHODS = ("t", "transpose", "reshape", "view", "flatten", "unsqueeze", "squeeze")
-ALONG = ("softmax", "log_softmax")
-LOSSES = ("mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss")
 CONSTRUCTORS = ("zeros", "ones", "full", "eye", "arange", "linspace", "randn", "rand")
-#: every name a call may have besides the element-wise functions
-TENSOR_CALLS = (*MATMULS, *SHAPE_METHODS, *ALONG, *LOSSES)
 MAX_ARANGE = MAX_ENTRIES
 
 
@@ -168,62 +165,55 @@ class CallReader(SpelledCalls):
         def apply(key: str, ops, **attrs):
             return fold(Apply(key, tuple(ops), line, column, attrs=attrs or None))
 
-        if name in SPELLINGS:
+        entry = CALLS.get(name)
+        reader = entry.reader if entry is not None else None
+        if reader == "spelled":
             return self.spelled_call(name, node, args, method, depth)
-        if name in MATMULS:
+        if reader == "matmul":
             kws = self.keywords(node, name, ())
             del kws
             if len(args) != 2:
                 raise self.error(node, f"{name} takes two tensors", f"as in torch.{name}(a, b)")
-            return apply("matmul", operands(2, "two tensors"), form=name)
-        if name in ("t", "transpose"):
+            return apply(entry.key, operands(2, "two tensors"), form=name)
+        if reader == "transpose":
             self.keywords(node, name, ())
             if name == "t":
                 if len(args) != 1:
                     raise self.error(node, "t() takes no arguments", "as in W.t()")
-                return apply("transpose", operands(1, "a tensor"), dims=(0, 1), form=".t()")
+                return apply(entry.key, operands(1, "a tensor"), dims=(0, 1), form=".t()")
             if len(args) != 3:
                 raise self.error(node, "transpose takes two dims", "as in W.transpose(0, 1)")
             dims = (self.whole(args[1], "a dim"), self.whole(args[2], "a dim"))
-            return apply("transpose", operands(1, "a tensor"), dims=dims, form="transpose")
-        if name in ("reshape", "view"):
+            return apply(entry.key, operands(1, "a tensor"), dims=dims, form="transpose")
+        if reader == "reshape":
             self.keywords(node, name, ())
             if len(args) < 2:
                 raise self.error(node, f"{name} takes the new shape", f"as in x.{name}(2, 3)")
             shape = self.shape_args(args[1:], name, allow_minus=True)
-            return apply(name, operands(1, "a tensor"), shape=shape)
-        if name == "flatten":
+            return apply(entry.key, operands(1, "a tensor"), shape=shape)
+        if reader == "flatten":
             kws = self.keywords(node, name, ("start_dim", "end_dim"))
             given = dict(zip(("start_dim", "end_dim"), args[1:3], strict=False))
             given.update(kws)
             attrs = {k: self.whole(v, k) for k, v in given.items()}
             if len(args) > 3:
                 raise self.error(node, "flatten takes at most start_dim and end_dim")
-            return apply("flatten", operands(1, "a tensor"), **attrs)
-        if name in ("unsqueeze", "squeeze"):
+            return apply(entry.key, operands(1, "a tensor"), **attrs)
+        if reader == "squeeze":
             kws = self.keywords(node, name, ("dim",))
             dim = kws.get("dim", args[1] if len(args) > 1 else None)
             if len(args) > 2 or name == "unsqueeze" and dim is None:
                 raise self.error(node, f"{name} takes one dim", f"as in x.{name}(0)")
             attrs = {} if dim is None else {"dim": self.whole(dim, "dim")}
-            return apply(name, operands(1, "a tensor"), **attrs)
-        if name in ALONG:
+            return apply(entry.key, operands(1, "a tensor"), **attrs)
+        if reader == "along":
             kws = self.keywords(node, name, ("dim",))
             dim = kws.get("dim", args[1] if len(args) > 1 else None)
             if dim is None or len(args) > 2:
                 raise self.error(node, f"{name} needs dim=", f"as in {name}(x, dim=1)")
-            return apply(name, operands(1, "a tensor"), dim=self.whole(dim, "dim"))
-        if name in LOSSES:
-            kws = self.keywords(node, name, ("reduction",))
-            reduction = kws.get("reduction")
-            if reduction is not None and not (isinstance(reduction, ast.Constant)
-                                              and reduction.value == "mean"):
-                raise self.error(reduction, f"{name}: only reduction='mean' (the default) is "
-                                 "supported")
-            if len(args) != 2:
-                raise self.error(node, f"{name} takes a prediction and a target",
-                                 f"as in F.{name}(z, y)")
-            return apply(name, operands(2, "a prediction and a target"))
+            return apply(entry.key, operands(1, "a tensor"), dim=self.whole(dim, "dim"))
+        if reader == "loss":
+            return self._loss(name, entry.key, node, args, apply, operands)
         if name in CONSTRUCTORS:
             value, grad = self.construct(name, node, self.draws)
             if grad:
@@ -231,6 +221,18 @@ class CallReader(SpelledCalls):
                                  "parameter on its own line", f"as in w = torch.{name}(…)")
             return Literal(value, line, column)
         return None
+
+    def _loss(self, name, key, node, args, apply, operands):
+        kws = self.keywords(node, name, ("reduction",))
+        reduction = kws.get("reduction")
+        if reduction is not None and not (isinstance(reduction, ast.Constant)
+                                          and reduction.value == "mean"):
+            raise self.error(reduction, f"{name}: only reduction='mean' (the default) is "
+                             "supported")
+        if len(args) != 2:
+            raise self.error(node, f"{name} takes a prediction and a target",
+                             f"as in F.{name}(z, y)")
+        return apply(key, operands(2, "a prediction and a target"))
 
     def reduce_call(self, name: str, node: ast.Call, args: list[ast.expr], depth: int):
         """``sum``/``mean``/``max``/``min`` with ``dim=``/``keepdim=``, or None without."""

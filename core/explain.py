@@ -6,9 +6,10 @@ the GUI looks the same key up in its translated table and falls back to English.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from core.ops import OPS
+from core.ops.index import TEXTS
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Explanation:
     more: tuple = ()
 
 
-TEMPLATES: dict[str, str] = {
+_STATIC: dict[str, str] = {
     # forward pass
     "forward": "Forward pass: compute {target} from values that are already known.",
     "forward.output": "Forward pass: this is the output. Its value, {value}, is what the "
@@ -38,54 +39,7 @@ TEMPLATES: dict[str, str] = {
                  "number here. G stands for ∂{output}/∂{target_b}: the gradient that will "
                  "arrive at {target} from the steps after it. The rule turns G into the "
                  "gradient of {source}, and shows the shapes it maps between.",
-    "why.add": "A sum changes one-for-one with each of its terms.",
-    "why.sub": "A difference changes one-for-one with the first term and against the second.",
-    "why.mul": "The derivative of a product with respect to one factor is the other factor.",
-    "why.div": "Quotient rule: 1/b for the numerator, −a/b² for the denominator.",
-    "why.neg": "Negation flips the sign of every change.",
-    "why.powc": "Power rule: the derivative of xᵏ is k · xᵏ⁻¹.",
-    "why.pow": "Power rule for the base; for the exponent, aᵇ · log(a).",
-    "why.exp": "exp is its own derivative.",
-    "why.log": "The derivative of log(x) is 1/x.",
-    "why.sqrt": "The derivative of √x is 1/(2√x); at 0 it is infinite.",
-    "why.sin": "The derivative of sin is cos.",
-    "why.cos": "The derivative of cos is −sin.",
-    "why.tanh": "The derivative of tanh is 1 − tanh², computed from the output.",
-    "why.sigmoid": "The derivative of σ is σ · (1 − σ), computed from the output.",
-    "why.relu": "relu passes the change through where its input is positive and blocks "
-                "it elsewhere (at exactly 0 it blocks, as PyTorch does).",
-    "why.abs": "|x| changes with the sign of x (0 at x = 0, as PyTorch does).",
-    "why.maximum": "Only the larger input moves the result; a tie splits the gradient "
-                   "in half, as PyTorch does.",
-    "why.minimum": "Only the smaller input moves the result; a tie splits the gradient "
-                   "in half, as PyTorch does.",
-    "why.sum": "Every entry adds to the sum one-for-one.",
-    "why.mean": "Every entry moves the mean by 1/n of its change.",
-    "why.max": "Only the largest entry moves the result (ties share it evenly).",
-    "why.min": "Only the smallest entry moves the result (ties share it evenly).",
-    # the rule a quiz hint names, short (the why.* sentences say it in full)
-    "rule.add": "sum rule: 1 for each term",
-    "rule.sub": "difference rule: 1 for the first term, −1 for the second",
-    "rule.mul": "product rule: the other factor",
-    "rule.div": "quotient rule: 1/b for the numerator, −a/b² for the denominator",
-    "rule.neg": "negation: −1",
-    "rule.powc": "power rule: k · xᵏ⁻¹",
-    "rule.pow": "power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent",
-    "rule.exp": "exp is its own derivative",
-    "rule.log": "log rule: 1/x",
-    "rule.sqrt": "root rule: 1/(2√x)",
-    "rule.sin": "sin′ = cos",
-    "rule.cos": "cos′ = −sin",
-    "rule.tanh": "tanh′ = 1 − tanh²",
-    "rule.sigmoid": "σ′ = σ · (1 − σ)",
-    "rule.relu": "relu′ = 1 where the input is positive, else 0",
-    "rule.abs": "|x|′ = the sign of x",
-    "rule.maximum": "1 for the larger input, 0 for the other (½ each on a tie)",
-    "rule.minimum": "1 for the smaller input, 0 for the other (½ each on a tie)",
-    "rule.sum": "1 for every entry",
-    "rule.mean": "1/n for every entry",
-    "rule.max": "1 for the largest entry, 0 elsewhere",
-    "rule.min": "1 for the smallest entry, 0 elsewhere",
+    # each op's why.<op> sentence and its short rule.<op> (a quiz hint) are in its entry
     "rule.forward": "apply the operation to the values already known",
     "rule.chain": "chain rule: the gradient from above times the local gradient",
     "rule.chain.fork": "chain rule, once per use: add the {count} products",
@@ -130,6 +84,28 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+
+class _Templates(Mapping[str, str]):
+    """The sentences above, then every op's ``why.<op>`` and ``rule.<op>``, read from the
+    op entries as they are now (an op registered later is explained too)."""
+
+    def __getitem__(self, key: str) -> str:
+        found = _STATIC.get(key)
+        return TEXTS[key] if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return key in _STATIC or key in TEXTS
+
+    def __iter__(self) -> Iterator[str]:
+        yield from _STATIC
+        yield from (key for key in TEXTS if key not in _STATIC)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+TEMPLATES: Mapping[str, str] = _Templates()
+
 #: at most this many not-needed edges are listed (a big graph has thousands)
 MAX_UNNEEDED = 200
 
@@ -161,9 +137,6 @@ def unneeded(graph, edge: tuple[int, int, int]) -> Explanation:
     return Explanation(f"unneeded.{kind}", {
         "source": source.label,
         "edge": f"∂{_bracketed(consumer)}/∂{_bracketed(source)}"})
-# an op added for tensors keeps its why-sentence in its own registry entry
-TEMPLATES.update({f"why.{key}": entry.why for key, entry in OPS.items()
-                  if entry.why and f"why.{key}" not in TEMPLATES})
 
 
 def render(explanation: Explanation, templates: dict[str, str] | None = None) -> str:

@@ -277,7 +277,7 @@ def compare_modes(graph: ComputationGraph, grads: dict[int, np.ndarray],
                   limit: int = MAX_COMPARED) -> list[ModeComparison]:
     """Forward mode's ∂output/∂w, entry by entry, against the backward pass's, for each
     parameter (up to ``limit`` passes in all: the rest are left out)."""
-    from core.torch_check import same  # noqa: PLC0415 - numpy only; avoids a cycle
+    from core.agreement import agree  # noqa: PLC0415
 
     rows = []
     passes = 0
@@ -295,5 +295,5 @@ def compare_modes(graph: ComputationGraph, grads: dict[int, np.ndarray],
         reverse = grads.get(param.id)
         reverse = np.zeros_like(value) if reverse is None else np.asarray(reverse, np.float64)
         rows.append(ModeComparison(param.name, result[()], reverse[()],
-                                   same(result, reverse, rtol=1e-9, atol=1e-12)))
+                                   agree(result, reverse, rtol=1e-9, atol=1e-12)))
     return rows

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.agreement import RTOL, agree
 from core.forward import Seed, named_tangents
 from core.graph import ComputationGraph
-from core.torch_check import RTOL, generate_code, python_names, same, torch_available, torch_op
+from core.torch_check import generate_code, python_names, torch_available, torch_op
 
 
 @dataclass
@@ -89,7 +90,7 @@ def compare_forward(graph: ComputationGraph, seed: Seed, found: dict[int, np.nda
     ours = named_tangents(graph, found)
     for name, value in theirs.items():
         report.tangents[name] = value
-        report.ok[name] = same(ours[name], value, rtol=RTOL * 1e3, atol=1e-10)
+        report.ok[name] = agree(ours[name], value, rtol=RTOL * 1e3, atol=1e-10)
     report.match = all(report.ok.values())
     return report
 

@@ -30,7 +30,7 @@ from core.draws import Draws
 from core.errors import MAX_MESSAGE, ExpressionError, short
 from core.ir import Apply, Assign, Backward, Declare, Literal, ParsedProgram, Ref
 from core.ir import fold as _fold
-from core.ops import UNARY_FUNCTIONS
+from core.ops.index import CALLS, FUNCTIONS
 from core.values import MAX_ENTRIES, parse_number
 
 MAX_TEXT_CHARS = 2_000_000
@@ -44,9 +44,24 @@ MAX_NAME = 100
 DTYPES = {"float32": "float32", "float": "float32", "float64": "float64",
           "double": "float64", "long": "long", "int64": "long"}
 
-FUNCTIONS = (*UNARY_FUNCTIONS, "max", "min", "softmax", "log_softmax")
-RESERVED = frozenset({*FUNCTIONS, "param", "torch", "print", "tensor", "maximum", "minimum",
-                      "pow", "grad", "backward", "float"})  # float: generated code's nan
+
+
+class _Reserved:
+    """Names a value may not take: the language's own words and every function (an op
+    registered later is reserved too, as its entry is the only place it is named)."""
+
+    def __init__(self, words: frozenset[str]):
+        self.words = words
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.words or name in FUNCTIONS
+
+    def __iter__(self):
+        return iter(sorted({*self.words, *FUNCTIONS}))
+
+
+RESERVED = _Reserved(frozenset({"param", "torch", "print", "tensor", "maximum", "minimum",
+                                "pow", "grad", "backward", "float"}))  # float: code's nan
 #: module names the program may import, and what they stand for
 MODULES = {"torch": "torch", "torch.nn": "torch.nn", "torch.nn.functional": "torch.nn.functional"}
 
@@ -417,7 +432,7 @@ class _Parser(CallReader):
                              f"as in {name}(v) or {name}(a, b)")
         if len(operands) != 1:
             raise self.error(node, f"{name} takes one argument, not {len(operands)}")
-        return _fold(Apply(name, (operands[0],), line, column))
+        return _fold(Apply(CALLS[name].key, (operands[0],), line, column))
 
 
 @contextmanager

@@ -9,42 +9,21 @@ from __future__ import annotations
 
 from core.draws import _allowed
 from core.format import format_value
+from core.ops import OPS, index
 from core.script_dtype import as_numbers
 from core.script_values import Tensor
 
-#: torch's grad_fn for the ops a lesson prints most (others show as <…>)
-GRAD_FNS = {"add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
-            "div": "DivBackward0", "rdiv": "MulBackward0", "powc": "PowBackward0",
-            "pow": "PowBackward1", "neg": "NegBackward0", "mean": "MeanBackward0",
-            "sum": "SumBackward0", "exp": "ExpBackward0", "log": "LogBackward0",
-            "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0", "relu": "ReluBackward0",
-            "mse_loss": "MseLossBackward0", "sqrt": "SqrtBackward0", "sin": "SinBackward0",
-            "cos": "CosBackward0", "abs": "AbsBackward0", "maximum": "MaximumBackward0",
-            "minimum": "MinimumBackward0", "binary_cross_entropy": "BinaryCrossEntropyBackward0",
-            "cross_entropy": "NllLossBackward0", "nll_loss": "NllLossBackward0",
-            "softmax": "SoftmaxBackward0", "log_softmax": "LogSoftmaxBackward0",
-            "max": "MaxBackward1", "min": "MinBackward1", "matmul": "MmBackward0",
-            "transpose": "PermuteBackward0"}
-#: matmul's grad_fn by the operands' dimensions, as torch names it
-_MATMUL = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
-           (1, 2): "SqueezeBackward4"}
+#: torch's grad_fn per op, from the op entries (an op without one shows as <…>)
+GRAD_FNS = index.GRAD_FNS
 
 
 def grad_fn_of(op: str, attrs: dict, ndims: list[int], number_first: bool) -> str | None:
-    """torch's grad_fn where it depends on more than the op (None: ``GRAD_FNS[op]``)."""
-    if op == "sub" and number_first:
-        return "RsubBackward1"  # 2 - w
-    if op in ("sum", "mean") and attrs.get("dim") is not None:
-        return "SumBackward1" if op == "sum" else "MeanBackward1"
-    if op in ("max", "min") and attrs.get("dim") is not None:
-        return "MaxBackward0" if op == "max" else "MinBackward0"
-    if op == "matmul" and len(ndims) == 2:
-        return _MATMUL.get((min(ndims[0], 2), min(ndims[1], 2)))
-    if op == "transpose":
-        form = attrs.get("form", ".T")
-        return "TBackward0" if form == ".t()" else "PermuteBackward0" if form == ".T" \
-            else "TransposeBackward0"
-    return None
+    """torch's grad_fn where it depends on more than the op (None: ``GRAD_FNS[op]``),
+    by the entry's ``grad_fn_rule``."""
+    entry = OPS.get(op)
+    if entry is None or entry.grad_fn_rule is None:
+        return None
+    return entry.grad_fn_rule(attrs, ndims, number_first)
 
 
 def linear_grad_fn(ndim: int, bias: bool) -> str:

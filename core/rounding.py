@@ -5,7 +5,8 @@ A tolerance relative to the *result* fails where terms cancel: ``sum([1e16, 1, 1
 both are honest float64 roundings. The scale here is the sum of the terms' magnitudes,
 carried through the graph (first-order error propagation), so a tolerance relative to
 it accepts exactly the rounding both sides are entitled to. Where one side is exact
-(a sum, recomputed with ``math.fsum``), the comparison can say which.
+(a sum, recomputed with ``math.fsum``), the comparison can say which. The comparison
+itself is :func:`core.agreement.agree`, given these scales.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 
 import numpy as np
 
+from core.agreement import agree, agree_entries, largest
 from core.graph import ComputationGraph
 
 #: ops whose error is absolute, carried from the inputs unchanged (or summed)
@@ -23,6 +25,8 @@ _PASS_THROUGH = {"neg", "abs", "relu", "maximum", "minimum"}
 _SUMS = {"sum", "mean"}
 #: past this ratio of scale to value, the value is mostly cancellation
 CANCELLATION = 1e4
+#: the one ours-vs-torch tolerance (core.agreement), by the names this module gave it
+close, close_entries = agree, agree_entries
 
 
 def _abs(value) -> np.ndarray:
@@ -145,35 +149,6 @@ def cancels(graph: ComputationGraph, values: list[np.ndarray]) -> bool:
                for node in graph.nodes)
 
 
-def close(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    """|ours − theirs| ≤ atol + rtol · max(|ours|, |theirs|, scale); nan equals nan,
-    an infinity only the same infinity."""
-    if ours is None or theirs is None:
-        return ours is None and theirs is None
-    ok = close_entries(ours, theirs, scale, rtol, atol)
-    return ok is not None and bool(np.all(ok))
-
-
-def close_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
-    """:func:`close` entry by entry (a boolean array), or None when the shapes differ."""
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    if a.shape != b.shape:
-        return None
-    with np.errstate(all="ignore"):
-        bound = atol + rtol * np.fmax(np.fmax(np.abs(a), np.abs(b)), scale)
-        finite = np.isfinite(a) & np.isfinite(b)
-        return (np.isnan(a) & np.isnan(b)) | (a == b) | (finite & (np.abs(a - b) <= bound))
-
-
-def far_entries(ours, theirs, scale=0.0, rtol: float = 1e-9, atol: float = 1e-12):
-    """Flat indices of the entries beyond tolerance; None when no entry can be paired."""
-    if theirs is None:
-        return None
-    ok = close_entries(ours, theirs, scale, rtol, atol)
-    return None if ok is None else np.flatnonzero(~np.asarray(ok))
-
-
 def exact_note(graph: ComputationGraph, node_id: int, ours, theirs) -> str | None:
     """For a sum that the two sides rounded differently: which of them is exact."""
     node = graph.nodes[node_id]
@@ -208,19 +183,7 @@ RECORDED_ATOL_SCALE = 1e-5
 
 def recorded_close(ours, torchs) -> bool:
     """Ours (float64) against torch's float32 numbers, within the tolerances above."""
-    a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(torchs, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
     with np.errstate(all="ignore"):
-        finite = np.isfinite(b)
-        if not np.array_equal(finite, np.isfinite(a)) or \
-                np.any(a[~finite] != b[~finite]) and not np.all(np.isnan(a[~finite])
-                                                               & np.isnan(b[~finite])):
-            return False
-        if not finite.any():
-            return True
-        scale = float(np.max(np.abs(b[finite])))
-        diff = np.abs(a[finite] - b[finite])
-        return bool(np.all(diff <= RECORDED_RTOL * np.abs(b[finite])
-                           + RECORDED_ATOL_SCALE * scale + 1e-30))
+        scale = largest(b[np.isfinite(b)])
+    return agree(ours, b, rtol=RECORDED_RTOL, atol=RECORDED_ATOL_SCALE * scale + 1e-30)

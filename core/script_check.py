@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core import agreement
+from core.agreement import largest
 from core.script_tape import Tape
 from core.script_values import ScriptRun
 
@@ -103,19 +105,13 @@ def _scale(run: ScriptRun, name: str) -> float:
 
 
 def agree(ours, theirs, dtype: str, scale: float = 0.0) -> bool:
-    """|ours − theirs| ≤ rtol · max(|ours|, |theirs|, scale) over the whole array (its
-    largest number); nan equals nan."""
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    if a.shape != b.shape:
+    """:func:`core.agreement.agree` relative to the whole array (its largest number, or
+    ``scale`` where that is larger), with the dtype's tolerance; nan equals nan."""
+    tiny = np.finfo(np.float32 if dtype == "float32" else np.float64).tiny
+    if np.shape(ours) != np.shape(theirs):
         return False
-    with np.errstate(all="ignore"):
-        size = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)),
-                   scale)
-        bound = RTOL[dtype] * size + np.finfo(np.float32 if dtype == "float32"
-                                             else np.float64).tiny
-        ok = (np.isnan(a) & np.isnan(b)) | (a == b) | (np.abs(a - b) <= bound)
-    return bool(np.all(ok))
+    size = largest(ours, theirs, scale=scale)
+    return agreement.agree(ours, theirs, size, rtol=RTOL[dtype], atol=tiny)
 
 
 def run_checked(text: str, keep_partial: bool = False, draws: list | None = None) -> ScriptRun:

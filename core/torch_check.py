@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.agreement import ATOL, RTOL, agree, far_entries  # noqa: F401 - RTOL, ATOL: theirs
 from core.graph import ComputationGraph, Node, Operand
 from core.memory import could_not_run, out_of_memory
 from core.numeric import agrees, numeric_gradients, unreliable_reason
@@ -23,15 +24,13 @@ from core.rounding import (
     CANCELLATION,
     amplification,
     cancels,
-    close,
     exact_note,
-    far_entries,
     gradient_scales,
     value_scales,
 )
 
-RTOL = 1e-9
-ATOL = 1e-12
+#: the one ours-vs-torch tolerance (core.agreement), by its older name here
+same = agree
 
 
 def _torch():
@@ -87,17 +86,6 @@ class TorchReport:
     @property
     def mismatches(self) -> list[str]:
         return [f"{r.name} ({r.quantity})" for r in self.rows if not r.ok]
-
-
-def same(ours, theirs, rtol: float = RTOL, atol: float = ATOL) -> bool:
-    """Equal within tolerance; nan equals nan, inf equals inf of the same sign."""
-    if ours is None or theirs is None:
-        return ours is None and theirs is None
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 # ---- building the graph in torch ----------------------------------------------------
@@ -245,9 +233,9 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
         name = node.name or node.label
         theirs = _as_array(tensor)
         row = ComparisonRow(name, "value", node.value, theirs, None,
-                            close(node.value, theirs, values[node.id], RTOL, ATOL), node.id)
+                            agree(node.value, theirs, values[node.id]), node.id)
         if not row.ok:
-            row.differs = far_entries(node.value, theirs, values[node.id], RTOL, ATOL)
+            row.differs = far_entries(node.value, theirs, values[node.id])
         if row.ok:
             row.note = exact_note(graph, node.id, node.value, theirs)
         report.rows.append(row)
@@ -266,13 +254,13 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
             theirs = np.float64(1.0)  # torch seeds the output with 1 but does not store it
         if ours is None:
             ours = np.zeros_like(node.value) + 0.0
-            match = theirs is None or same(ours, theirs)
+            match = theirs is None or agree(ours, theirs)
         else:
-            match = close(ours, theirs, gscales.get(node.id, 0.0), RTOL, ATOL)
+            match = agree(ours, theirs, gscales.get(node.id, 0.0))
         num = numeric.get(node.name) if node.kind == "parameter" else None
         row = ComparisonRow(name, "grad", ours, theirs, num, match, node.id)
         if not match:
-            row.differs = far_entries(ours, theirs, gscales.get(node.id, 0.0), RTOL, ATOL)
+            row.differs = far_entries(ours, theirs, gscales.get(node.id, 0.0))
         if num is not None and not agrees(ours, num):
             cancelled = bool(np.max(amplification(gscales.get(node.id, 0.0), ours)) > CANCELLATION
                              or cancels(graph, values))

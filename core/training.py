@@ -151,7 +151,8 @@ def train(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None,
 
 def _check_with_torch(graph: ComputationGraph, run: TrainingRun) -> None:
     """The same iterations with torch autograd and torch.optim.SGD, in float64."""
-    from core.torch_check import build_torch_graph, release, same, torch_available  # noqa: PLC0415
+    from core.agreement import agree  # noqa: PLC0415
+    from core.torch_check import build_torch_graph, release, torch_available  # noqa: PLC0415
 
     ok, error = torch_available()
     if not ok:
@@ -175,10 +176,10 @@ def _check_with_torch(graph: ComputationGraph, run: TrainingRun) -> None:
             optimizer.step()
             updated = {k: v.detach().numpy().copy()[()] for k, v in leaves.items()}
             it.torch_match = (
-                same(it.loss, loss.item(), rtol=1e-9, atol=1e-12)
-                and all(same(it.params[k], params_before[k], 1e-9, 1e-12) for k in leaves)
-                and all(same(it.grads[k], grads[k], 1e-9, 1e-12) for k in leaves)
-                and all(same(it.updated[k], updated[k], 1e-9, 1e-12) for k in leaves))
+                agree(it.loss, loss.item(), rtol=1e-9, atol=1e-12)
+                and all(agree(it.params[k], params_before[k]) for k in leaves)
+                and all(agree(it.grads[k], grads[k]) for k in leaves)
+                and all(agree(it.updated[k], updated[k]) for k in leaves))
             del loss
             release(tensors)  # a deep graph freed at once overflows the C++ stack
     except Exception as exc:  # torch refused something we accepted: report, don't crash

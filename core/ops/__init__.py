@@ -3,7 +3,12 @@
 ``from core.ops import OPS`` gives every op: element-wise arithmetic and functions,
 reductions and softmax, linear algebra and shape ops, losses, convolution and pooling
 (:mod:`core.ops.conv`, :mod:`core.ops.pooling`), the activation lesson's functions and dropout
-(:mod:`core.ops.activations`). ``SPELLINGS`` says how the last two families are called.
+(:mod:`core.ops.activations`).
+
+An entry holds everything about its op, down to how a program spells it and what torch
+names its grad_fn; the tables other modules read (``UNARY_FUNCTIONS``, ``SPELLINGS``,
+``GRAD_FNS``, the explanation texts …) are derived from the entries in
+:mod:`core.ops.index`. Adding an op is one ``op(...)`` call.
 """
 
 from __future__ import annotations
@@ -29,17 +34,14 @@ from core.ops.base import (
     forward,
     jacobian,
     jvp,
+    op,
     power_symbol,
     spread,
+    unregister,
     vjp,
 )
-from core.ops.elementwise import UNARY_FUNCTIONS
+from core.ops.index import CALLS, GRAD_FNS, SPELLINGS, UNARY_FUNCTIONS
 
-#: call name -> (its Spelling, the family's argument check)
-SPELLINGS = {name: (spelling, family.check_arguments)
-             for family in (conv, pooling, activations)
-             for name, spelling in family.SPELLINGS.items()}
-
-__all__ = ["ELEMENTWISE", "OPS", "REDUCTION", "SPELLINGS", "VJP", "Op", "ShapeError",
-           "UNARY_FUNCTIONS",
-           "chain", "forward", "jacobian", "jvp", "power_symbol", "spread", "vjp"]
+__all__ = ["CALLS", "ELEMENTWISE", "GRAD_FNS", "OPS", "REDUCTION", "SPELLINGS", "VJP", "Op",
+           "ShapeError", "UNARY_FUNCTIONS", "chain", "forward", "jacobian", "jvp", "op",
+           "power_symbol", "spread", "unregister", "vjp"]

@@ -26,6 +26,17 @@ def erf(x: Array) -> Array:
     return _erf(x).astype(np.float64)
 
 
+def check_arguments(name: str, attrs: dict) -> str | None:
+    """An argument torch refuses, or one not supported here; None when fine."""
+    if attrs.pop("inplace", False):
+        return f"{name}: inplace=True is not supported (values here are never changed in place)"
+    if name == "dropout" and not 0.0 <= attrs["p"] <= 1.0:
+        return f"dropout: p is a probability, between 0 and 1, not {attrs['p']:g}"
+    if name == "softplus" and attrs["beta"] == 0:
+        return "softplus: beta must not be 0"
+    return None
+
+
 # ---- leaky_relu ------------------------------------------------------------------------
 
 
@@ -50,6 +61,11 @@ op(
     description="keeps positives, scales negatives by a small slope",
     why="For x > 0 the output is x (slope 1); for x ≤ 0 it is slope · x, so the gradient "
         "is the slope there: it never stops completely, unlike relu's.",
+    names=("leaky_relu",), forms=("F",), reader="spelled",
+    module="LeakyReLU", grad_fn="LeakyReluBackward0", dtype="float",
+    spelling=Spelling("leaky_relu", ("input",), params=(("negative_slope", NUMBER, 0.01),
+                                                            ("inplace", BOOL, False)),
+                      check=check_arguments),
 )
 
 # ---- elu -------------------------------------------------------------------------------
@@ -76,6 +92,10 @@ op(
     description="keeps positives, bends negatives towards −alpha",
     why="For x > 0 the output is x (slope 1); below, alpha · (exp(x) − 1) has slope "
         "alpha · exp(x), which fades as x goes down.",
+    names=("elu",), forms=("F",), reader="spelled",
+    module="ELU", grad_fn="EluBackward0", dtype="float",
+    spelling=Spelling("elu", ("input",), params=(("alpha", NUMBER, 1.0), ("inplace", BOOL, False)),
+                      check=check_arguments),
 )
 
 # ---- softplus --------------------------------------------------------------------------
@@ -120,6 +140,11 @@ op(
     description="a smooth relu: log(1 + exp(x))",
     why="The slope of log(1 + exp(βx)) / β is exp(βx) / (1 + exp(βx)) = σ(βx); above "
         "the threshold torch returns x itself, slope 1.",
+    names=("softplus",), forms=("F",), reader="spelled",
+    module="Softplus", grad_fn="SoftplusBackward0", dtype="float",
+    spelling=Spelling("softplus", ("input",), params=(("beta", NUMBER, 1.0),
+                                                          ("threshold", NUMBER, 20.0)),
+                      check=check_arguments),
 )
 
 # ---- gelu ------------------------------------------------------------------------------
@@ -167,6 +192,11 @@ op(
     description="x times the chance a standard normal is below x: x · Φ(x)",
     why="Product rule on x · Φ(x): Φ(x) from the x, plus x times Φ's slope, the normal "
         "density φ(x).",
+    names=("gelu",), forms=("F",), reader="spelled",
+    module="GELU", grad_fn="GeluBackward0", dtype="float",
+    spelling=Spelling("gelu", ("input",), params=(("approximate", WORD, "none"),),
+                      words=(("approximate", ("none", "tanh")),),
+                      check=check_arguments),
 )
 
 # ---- dropout ---------------------------------------------------------------------------
@@ -226,30 +256,11 @@ op(
     why="Each entry is multiplied by its mask entry over (1 − p): 0 for a dropped entry, "
         "1/(1 − p) for a kept one, so the gradient is masked and scaled the same way. "
         "In eval mode (training=False) nothing is dropped and the gradient passes as is.",
+    names=("dropout",), forms=("F",), reader="spelled",
+    module="Dropout", dtype="float",
+    spelling=Spelling("dropout", ("input",), params=(("p", NUMBER, 0.5), ("training", BOOL, True),
+                              ("inplace", BOOL, False)),
+                      check=check_arguments),
 )
 
-#: how these ops are written in a program (read by core.calls)
-SPELLINGS = {
-    "leaky_relu": Spelling("leaky_relu", ("input",),
-                           params=(("negative_slope", NUMBER, 0.01), ("inplace", BOOL, False))),
-    "elu": Spelling("elu", ("input",), params=(("alpha", NUMBER, 1.0),
-                                               ("inplace", BOOL, False))),
-    "softplus": Spelling("softplus", ("input",), params=(("beta", NUMBER, 1.0),
-                                                         ("threshold", NUMBER, 20.0))),
-    "gelu": Spelling("gelu", ("input",), params=(("approximate", WORD, "none"),),
-                     words=(("approximate", ("none", "tanh")),)),
-    "dropout": Spelling("dropout", ("input",), params=(("p", NUMBER, 0.5),
-                                                       ("training", BOOL, True),
-                                                       ("inplace", BOOL, False))),
-}
 
-
-def check_arguments(name: str, attrs: dict) -> str | None:
-    """An argument torch refuses, or one not supported here; None when fine."""
-    if attrs.pop("inplace", False):
-        return f"{name}: inplace=True is not supported (values here are never changed in place)"
-    if name == "dropout" and not 0.0 <= attrs["p"] <= 1.0:
-        return f"dropout: p is a probability, between 0 and 1, not {attrs['p']:g}"
-    if name == "softplus" and attrs["beta"] == 0:
-        return "softplus: beta must not be 0"
-    return None

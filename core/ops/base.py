@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from core.ops.spelling import Spelling
 from core.values import shape_text, unbroadcast
 
 Array = np.ndarray
@@ -81,8 +82,7 @@ class Op:
     near_kink: Callable[[tuple[Array, ...], Mapping[str, Any], float], bool] = field(
         default=_no_kink)
     description: str = ""
-    #: the sentence under the local step saying why the rule is what it is (new ops keep
-    #: it here; the first ops' sentences are in core.explain)
+    #: the sentence under the local step saying why the rule is what it is
     why: str = ""
     #: upstream × local as torch's backward computes it where that is not a plain
     #: product: (upstream, local, inputs, output, attrs, position) -> array. None: the
@@ -101,6 +101,33 @@ class Op:
     count: Callable[[tuple[Array, ...], Mapping[str, Any]], int] | None = None
     #: inputs (by position) that take no gradient: class labels, a loss's target
     no_grad: tuple[int, ...] = ()
+    # ---- how a program writes it, and what torch calls it ------------------------
+    #: the names a program calls it by (``exp``; matmul: ``matmul``, ``mm``, ``mv``,
+    #: ``dot``); none for an op written only as an operator (``+``, ``**``)
+    names: tuple[str, ...] = ()
+    #: where those names may stand: "name" (``exp(x)``), "torch" (``torch.exp(x)``),
+    #: "F" (``F.relu(x)``), "method" (``x.exp()``)
+    forms: tuple[str, ...] = ()
+    #: how :mod:`core.calls` reads the call's arguments: "unary" (one tensor), "reduce"
+    #: (``dim=``/``keepdim=``), "pick" (max/min: one tensor or two), "along" (``dim=``
+    #: needed), "loss", "matmul", "transpose", "reshape", "flatten", "squeeze",
+    #: "spelled" (by ``spelling``)
+    reader: str = "unary"
+    #: the keyword parameters of a "spelled" call, in torch's order
+    spelling: Spelling | None = None
+    #: the ``torch.nn`` module that applies it (``ReLU``), if any
+    module: str = ""
+    #: torch's grad_fn for its result (``ExpBackward0``); "" where the app does not say
+    grad_fn: str = ""
+    #: (attrs, operand ndims, a number came first) -> the grad_fn where it depends on
+    #: more than the op (``sum(dim=1)`` is SumBackward1), None: ``grad_fn``
+    grad_fn_rule: Callable[..., str | None] | None = None
+    #: the result's dtype: "float" (integers give float32: exp, true division, mean),
+    #: "promote" (the operands' promoted dtype), "sum" (promote, but bool counts up
+    #: to int64)
+    dtype: str = "promote"
+    #: the short rule a quiz hint names ("log rule: 1/x"); "" for none
+    rule: str = ""
 
     @property
     def reduction(self) -> bool:
@@ -209,12 +236,27 @@ def broadcast_message(shapes) -> str:
 
 
 OPS: dict[str, Op] = {}
+#: bumped whenever an entry comes or goes: the tables derived from the entries
+#: (:mod:`core.ops.index`) are rebuilt when it moves
+_GENERATION = [0]
 
 
 def op(**kwargs: Any) -> Op:
+    """Register one entry: everything about the op is in it."""
     entry = Op(**kwargs)
     OPS[entry.key] = entry
+    _GENERATION[0] += 1
     return entry
+
+
+def unregister(key: str) -> None:
+    """Take an entry out again (a test's made-up op)."""
+    del OPS[key]
+    _GENERATION[0] += 1
+
+
+def generation() -> int:
+    return _GENERATION[0]
 
 
 def forward(entry: Op, args, attrs: Mapping[str, Any]) -> Array:

@@ -86,6 +86,27 @@ def _pool_shape(name):
     return shape
 
 
+def check_arguments(name: str, attrs: dict) -> str | None:
+    """An argument torch refuses, or that is not supported here yet; None when fine."""
+    for key in ("dilation", "groups"):
+        if key in attrs and pair(attrs.pop(key)) != (1, 1):
+            return f"{name}: {key} other than 1 is not supported yet"
+    if attrs.pop("ceil_mode", False):
+        return f"{name}: ceil_mode=True is not supported yet"
+    for key in ("stride", "kernel_size"):
+        value = attrs.get(key)
+        if value is not None and min(pair(value)) <= 0:
+            return f"{name}: {key} must be positive, not {number_arg(value)}"
+    if min(pair(attrs.get("padding", 0))) < 0:
+        return f"{name}: padding must not be negative"
+    if "kernel_size" in attrs:
+        kernel, pad = pair(attrs["kernel_size"]), pair(attrs.get("padding", 0))
+        if pad[0] * 2 > kernel[0] or pad[1] * 2 > kernel[1]:
+            return (f"{name}: padding {number_arg(attrs['padding'])} is more than half the "
+                    f"window {number_arg(attrs['kernel_size'])}")
+    return None
+
+
 # ---- conv2d: im2col ------------------------------------------------------------------
 
 
@@ -266,6 +287,12 @@ op(
     tensor_args=True,
     description="slides each kernel over the image (a correlation, as torch's conv2d)",
     why=CONV_WHY,
+    names=("conv2d",), forms=("F", "torch"), reader="spelled",
+    grad_fn="ConvolutionBackward0", dtype="float",
+    spelling=Spelling("conv2d", ("input", "weight"), optional=("bias",),
+                      params=(("stride", PAIR, 1), ("padding", PAIR, 0),
+                              ("dilation", PAIR, 1), ("groups", "int", 1)),
+                      check=check_arguments),
 )
 
 
@@ -283,31 +310,4 @@ def conv_geometry(attrs) -> tuple[tuple[int, int], tuple[int, int]]:
     return pair(attrs.get("stride", 1)), pair(attrs.get("padding", 0))
 
 
-#: how these ops are written in a program (read by core.calls)
-SPELLINGS = {
-    "conv2d": Spelling("conv2d", ("input", "weight"), optional=("bias",),
-                       params=(("stride", PAIR, 1), ("padding", PAIR, 0),
-                               ("dilation", PAIR, 1), ("groups", "int", 1)),
-                       forms=("F", "torch")),
-}
 
-
-def check_arguments(name: str, attrs: dict) -> str | None:
-    """An argument torch refuses, or that is not supported here yet; None when fine."""
-    for key in ("dilation", "groups"):
-        if key in attrs and pair(attrs.pop(key)) != (1, 1):
-            return f"{name}: {key} other than 1 is not supported yet"
-    if attrs.pop("ceil_mode", False):
-        return f"{name}: ceil_mode=True is not supported yet"
-    for key in ("stride", "kernel_size"):
-        value = attrs.get(key)
-        if value is not None and min(pair(value)) <= 0:
-            return f"{name}: {key} must be positive, not {number_arg(value)}"
-    if min(pair(attrs.get("padding", 0))) < 0:
-        return f"{name}: padding must not be negative"
-    if "kernel_size" in attrs:
-        kernel, pad = pair(attrs["kernel_size"]), pair(attrs.get("padding", 0))
-        if pad[0] * 2 > kernel[0] or pad[1] * 2 > kernel[1]:
-            return (f"{name}: padding {number_arg(attrs['padding'])} is more than half the "
-                    f"window {number_arg(attrs['kernel_size'])}")
-    return None

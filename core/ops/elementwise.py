@@ -49,6 +49,9 @@ op(
     text="{0} + {1}", local_text=("1", "1"),
     code="{0} + {1}", torch=lambda t, a, b: a + b,
     description="adds",
+    why="A sum changes one-for-one with each of its terms.",
+    rule="sum rule: 1 for each term",
+    grad_fn="AddBackward0",
 )
 op(
     key="sub", symbol="−", arity=2,
@@ -57,6 +60,11 @@ op(
     text="{0} − {1}", local_text=("1", "−1"),
     code="{0} - {1}", torch=lambda t, a, b: a - b,
     description="subtracts",
+    why="A difference changes one-for-one with the first term and against the second.",
+    rule="difference rule: 1 for the first term, −1 for the second",
+    grad_fn="SubBackward0",
+    # 2 - w: torch takes w.rsub(2)
+    grad_fn_rule=lambda at, ndims, number_first: "RsubBackward1" if number_first else None,
 )
 op(
     key="mul", symbol="×", arity=2,
@@ -65,6 +73,9 @@ op(
     text="{0} · {1}", local_text=("{1}", "{0}"),
     code="{0} * {1}", torch=lambda t, a, b: a * b,
     description="multiplies",
+    why="The derivative of a product with respect to one factor is the other factor.",
+    rule="product rule: the other factor",
+    grad_fn="MulBackward0",
 )
 op(
     key="div", symbol="÷", arity=2,
@@ -77,6 +88,9 @@ op(
     description="divides",
     # torch: grad / other, not grad · (1 / other), which overflows for a subnormal other
     chain_rule=lambda g, local, i, out, at, p: g / i[1] if p == 0 else g * local,
+    why="Quotient rule: 1/b for the numerator, −a/b² for the denominator.",
+    rule="quotient rule: 1/b for the numerator, −a/b² for the denominator",
+    grad_fn="DivBackward0", dtype="float",
 )
 op(
     key="neg", symbol="−", arity=1,
@@ -85,6 +99,9 @@ op(
     text="−{0}", local_text=("−1",),
     code="-{0}", torch=lambda t, a: -a,
     description="negates",
+    why="Negation flips the sign of every change.",
+    rule="negation: −1",
+    grad_fn="NegBackward0",
 )
 
 
@@ -134,6 +151,9 @@ op(
     description="raises to a fixed power",
     # torch: zeros for a zero exponent, whatever the upstream gradient
     chain_rule=lambda g, local, i, out, at, p: masked(g, local, True if at["k"] == 0 else None),
+    why="Power rule: the derivative of xᵏ is k · xᵏ⁻¹.",
+    rule="power rule: k · xᵏ⁻¹",
+    grad_fn="PowBackward0", dtype="float",
 )
 
 
@@ -164,6 +184,9 @@ op(
     # torch: where(exponent == 0, 0, grad · …) for the base; a plain product for the exponent
     chain_rule=lambda g, local, i, out, at, p: masked(
         g, local, np.broadcast_to(i[1] == 0, np.shape(local)) if p == 0 else None),
+    why="Power rule for the base; for the exponent, aᵇ · log(a).",
+    rule="power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent",
+    grad_fn="PowBackward1", dtype="float",
 )
 
 # ---- element-wise functions -------------------------------------------------------
@@ -182,6 +205,10 @@ op(
     forward=np.exp, local=lambda i, out, at: (out + 0.0,),
     text="exp({0:bare})", local_text=("exp({0:bare})",),
     code="torch.exp({0:bare})", torch=lambda t, a: t.exp(a),
+    why="exp is its own derivative.",
+    rule="exp is its own derivative",
+    names=("exp",), forms=("name", "torch", "method"),
+    grad_fn="ExpBackward0", dtype="float",
 )
 op(
     key="log", symbol="log", arity=1,
@@ -190,6 +217,10 @@ op(
     code="torch.log({0:bare})", torch=lambda t, a: t.log(a),
     near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
     chain_rule=lambda g, local, i, out, at, p: g / i[0],  # torch: grad / self
+    why="The derivative of log(x) is 1/x.",
+    rule="log rule: 1/x",
+    names=("log",), forms=("name", "torch", "method"),
+    grad_fn="LogBackward0", dtype="float",
 )
 op(
     key="sqrt", symbol="√", arity=1,
@@ -197,30 +228,50 @@ op(
     text="sqrt({0:bare})", local_text=("1 / (2 · sqrt({0:bare}))",),
     code="torch.sqrt({0:bare})", torch=lambda t, a: t.sqrt(a),
     near_kink=lambda i, at, tol: bool(np.any(np.asarray(i[0]) <= tol)),
+    why="The derivative of √x is 1/(2√x); at 0 it is infinite.",
+    rule="root rule: 1/(2√x)",
+    names=("sqrt",), forms=("name", "torch", "method"),
+    grad_fn="SqrtBackward0", dtype="float",
 )
 op(
     key="sin", symbol="sin", arity=1,
     forward=np.sin, local=lambda i, out, at: (np.cos(i[0]),),
     text="sin({0:bare})", local_text=("cos({0:bare})",),
     code="torch.sin({0:bare})", torch=lambda t, a: t.sin(a),
+    why="The derivative of sin is cos.",
+    rule="sin′ = cos",
+    names=("sin",), forms=("name", "torch", "method"),
+    grad_fn="SinBackward0", dtype="float",
 )
 op(
     key="cos", symbol="cos", arity=1,
     forward=np.cos, local=lambda i, out, at: (-np.sin(i[0]),),
     text="cos({0:bare})", local_text=("−sin({0:bare})",),
     code="torch.cos({0:bare})", torch=lambda t, a: t.cos(a),
+    why="The derivative of cos is −sin.",
+    rule="cos′ = −sin",
+    names=("cos",), forms=("name", "torch", "method"),
+    grad_fn="CosBackward0", dtype="float",
 )
 op(
     key="tanh", symbol="tanh", arity=1,
     forward=np.tanh, local=lambda i, out, at: (1.0 - out * out,),
     text="tanh({0:bare})", local_text=("1 − {out}²",),
     code="torch.tanh({0:bare})", torch=lambda t, a: t.tanh(a),
+    why="The derivative of tanh is 1 − tanh², computed from the output.",
+    rule="tanh′ = 1 − tanh²",
+    names=("tanh",), forms=("name", "torch", "F", "method"), module="Tanh",
+    grad_fn="TanhBackward0", dtype="float",
 )
 op(
     key="sigmoid", symbol="σ", arity=1,
     forward=_sigmoid, local=lambda i, out, at: ((1.0 - out) * out,),
     text="σ({0:bare})", local_text=("{out} · (1 − {out})",),
     code="torch.sigmoid({0:bare})", torch=lambda t, a: t.sigmoid(a),
+    why="The derivative of σ is σ · (1 − σ), computed from the output.",
+    rule="σ′ = σ · (1 − σ)",
+    names=("sigmoid",), forms=("name", "torch", "F", "method"), module="Sigmoid",
+    grad_fn="SigmoidBackward0", dtype="float",
 )
 op(
     key="relu", symbol="relu", arity=1,
@@ -232,6 +283,11 @@ op(
     code="torch.relu({0:bare})", torch=lambda t, a: t.relu(a),
     near_kink=lambda i, at, tol: near(i[0], tol),
     chain_rule=zero_where_local_is,
+    why="relu passes the change through where its input is positive and blocks "
+        "it elsewhere (at exactly 0 it blocks, as PyTorch does).",
+    rule="relu′ = 1 where the input is positive, else 0",
+    names=("relu",), forms=("name", "torch", "F", "method"), module="ReLU",
+    grad_fn="ReluBackward0",
 )
 op(
     key="abs", symbol="|x|", arity=1,
@@ -241,6 +297,10 @@ op(
     text="|{0:bare}|", local_text=("sign({0:bare})",),
     code="torch.abs({0:bare})", torch=lambda t, a: t.abs(a),
     near_kink=lambda i, at, tol: near(i[0], tol),
+    why="|x| changes with the sign of x (0 at x = 0, as PyTorch does).",
+    rule="|x|′ = the sign of x",
+    names=("abs",), forms=("name", "torch", "method"),
+    grad_fn="AbsBackward0",
 )
 
 
@@ -268,6 +328,10 @@ op(
     tensor_args=True,
     near_kink=lambda i, at, tol: near(np.asarray(i[0]) - np.asarray(i[1]), tol),
     chain_rule=zero_where_local_is,
+    why="Only the larger input moves the result; a tie splits the gradient "
+        "in half, as PyTorch does.",
+    rule="1 for the larger input, 0 for the other (½ each on a tie)",
+    grad_fn="MaximumBackward0",
 )
 op(
     key="minimum", symbol="min", arity=2,
@@ -279,6 +343,10 @@ op(
     tensor_args=True,
     near_kink=lambda i, at, tol: near(np.asarray(i[0]) - np.asarray(i[1]), tol),
     chain_rule=zero_where_local_is,
+    why="Only the smaller input moves the result; a tie splits the gradient "
+        "in half, as PyTorch does.",
+    rule="1 for the smaller input, 0 for the other (½ each on a tie)",
+    grad_fn="MinimumBackward0",
 )
 
 
@@ -309,8 +377,5 @@ op(
     why="Quotient rule: −c/w² for the denominator; torch computes c / w as "
         "reciprocal(w) · c, and so does this step.",
     chain_rule=_rdiv_chain,
+    grad_fn="MulBackward0", dtype="float",
 )
-
-#: Functions the language accepts by name, as ``f(x)``, ``torch.f(x)`` and ``x.f()``.
-UNARY_FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
-                   "sum", "mean")

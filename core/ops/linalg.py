@@ -104,6 +104,17 @@ def _matmul_rule_shapes(shapes, out_shape, attrs, position) -> str:
     return f"{shape_text(b)} = {a[1]}×{a[0]} · {g}"
 
 
+#: matmul's grad_fn by the operands' dimensions, as torch names it
+_MATMUL_GRAD_FNS = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
+                    (1, 2): "SqueezeBackward4"}
+
+
+def _matmul_grad_fn(ndims) -> str | None:
+    if len(ndims) != 2:
+        return None
+    return _MATMUL_GRAD_FNS.get((min(ndims[0], 2), min(ndims[1], 2)))
+
+
 op(
     key="matmul", symbol="@", arity=2, kind=VJP,
     forward=_matmul,
@@ -117,6 +128,8 @@ op(
     rule_text=lambda shapes, at, p: _matmul_rule_text((len(shapes[0]), len(shapes[1])), p),
     tensor_args=True,
     description="multiplies matrices",
+    names=("matmul", "mm", "mv", "dot"), forms=("name", "torch", "method"), reader="matmul",
+    grad_fn="MmBackward0", grad_fn_rule=lambda at, ndims, first: _matmul_grad_fn(ndims),
     why="Each entry of a matrix product is a sum of products, Σ_k A[i, k] · B[k, j]: "
         "moving B[k, j] moves column j by A[:, k], so the gradient of B collects Aᵀ · G.",
 )
@@ -163,6 +176,8 @@ def _transpose_code(form: str) -> str:
     return {".T": "{0}.T", ".t()": "{0}.t()"}.get(form, "{0}.transpose({d0}, {d1})")
 
 
+_TRANSPOSE_GRAD_FNS = {".t()": "TBackward0", ".T": "PermuteBackward0"}
+
 op(
     key="transpose", symbol="ᵀ", arity=1, kind=VJP,
     forward=_transpose,
@@ -173,6 +188,9 @@ op(
     vjp_rule=lambda g, i, out, at, p: _transposed_view(g, at.get("dims", (0, 1))),
     jvp=lambda t, i, out, at: _transpose(t[0], at.get("dims", (0, 1))),
     description="swaps two axes",
+    names=("t", "transpose"), forms=("torch", "method"), reader="transpose",
+    grad_fn="PermuteBackward0", grad_fn_rule=lambda at, ndims, first: _TRANSPOSE_GRAD_FNS.get(
+        at.get("form", ".T"), "TransposeBackward0"),
     why="Transposing only moves entries, so the gradient moves back the same way: Gᵀ.",
 )
 
@@ -252,9 +270,10 @@ def _back_to_input(g, inputs, out, attrs, position):
     return np.float64(g) if np.ndim(g) == 0 else g
 
 
-def _reshape_op(key, code, text, shape_rule, torch_rule, description):
+def _reshape_op(key, code, text, shape_rule, torch_rule, description, reader="reshape"):
     op(
         key=key, symbol=key, arity=1, kind=VJP,
+        names=(key,), forms=("torch", "method"), reader=reader,
         forward=_reshaper(shape_rule),
         text=text, local_text=("{G} reshaped back to the input's shape",),
         code=code, torch=torch_rule,
@@ -274,9 +293,9 @@ _reshape_op("view", "{0}.view({shape})", "{0:bare}.view({shape})", _reshape_shap
             lambda t, a, shape: a.reshape(*shape), "views in a new shape")
 _reshape_op("flatten", "{0}.flatten({flat})", "{0:bare}.flatten({flat})", _flatten_shape,
             lambda t, a, start_dim=0, end_dim=-1: a.flatten(start_dim, end_dim),
-            "flattens axes into one")
+            "flattens axes into one", "flatten")
 _reshape_op("unsqueeze", "{0}.unsqueeze({d})", "{0:bare}.unsqueeze({d})", _unsqueeze_shape,
-            lambda t, a, dim: a.unsqueeze(dim), "adds an axis of size 1")
+            lambda t, a, dim: a.unsqueeze(dim), "adds an axis of size 1", "squeeze")
 _reshape_op("squeeze", "{0}.squeeze({sq})", "{0:bare}.squeeze({sq})", _squeeze_shape,
             lambda t, a, dim=None: a.squeeze() if dim is None else a.squeeze(dim),
-            "drops axes of size 1")
+            "drops axes of size 1", "squeeze")

@@ -58,6 +58,8 @@ op(
     description="the mean of the squared differences",
     why="The mean of (a − y)²: each entry's square changes by 2 · (a − y), shared among "
         "the N entries of the mean.",
+    names=("mse_loss",), forms=("name", "torch", "F"), reader="loss", module="MSELoss",
+    grad_fn="MseLossBackward0", dtype="float",
 )
 
 
@@ -92,6 +94,9 @@ op(
     description="the log-loss of probabilities against 0/1 targets",
     why="−(y log p + (1 − y) log(1 − p)) changes with p by (p − y) / (p (1 − p)), shared "
         "among the N entries of the mean.",
+    names=("binary_cross_entropy",), forms=("name", "torch", "F"), reader="loss",
+    module="BCELoss",
+    grad_fn="BinaryCrossEntropyBackward0", dtype="float",
 )
 
 
@@ -148,6 +153,9 @@ op(
     description="the mean negative log-probability of the right class",
     why="log_softmax, pick the target's entry, mean: fused, the gradient of the scores "
         "is (softmax − onehot) / N — each row pushes its right class up, the rest down.",
+    names=("cross_entropy",), forms=("name", "torch", "F"), reader="loss",
+    module="CrossEntropyLoss",
+    grad_fn="NllLossBackward0", dtype="float",
 )
 
 
@@ -181,4 +189,6 @@ op(
     why="Pick the target's log-probability in each row and take the negative mean: only "
         "the picked entries move it, each by −1/N. After log_softmax this is "
         "cross-entropy, stepped as its primitives.",
+    names=("nll_loss",), forms=("name", "torch", "F"), reader="loss",
+    grad_fn="NllLossBackward0", dtype="promote",
 )

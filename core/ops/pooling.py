@@ -129,6 +129,13 @@ op(
     why="Only the largest cell of a window reaches the output, so only it moves the "
         "output: it gets the whole gradient and the others get 0. At a tie torch picks "
         "the first largest cell (reading the window row by row), where max() shares.",
+    names=("max_pool2d",), forms=("F", "torch"), reader="spelled", module="MaxPool2d",
+    grad_fn="MaxPool2DWithIndicesBackward0",
+    spelling=Spelling("max_pool2d", ("input",),
+                      params=(("kernel_size", PAIR, None), ("stride", PAIR_OR_NONE, None),
+                              ("padding", PAIR, 0), ("dilation", PAIR, 1),
+                              ("ceil_mode", "bool", False)),
+                      check=check_arguments),
 )
 
 
@@ -195,20 +202,14 @@ op(
     description="averages each window",
     why="Each window's average moves by 1/(kh·kw) when one of its cells moves, so each "
         "cell gets that share of the gradient of every window it is in.",
+    names=("avg_pool2d",), forms=("F",), reader="spelled", module="AvgPool2d",
+    grad_fn="AvgPool2DBackward0", dtype="float",
+    spelling=Spelling("avg_pool2d", ("input",),
+                      params=(("kernel_size", PAIR, None), ("stride", PAIR_OR_NONE, None),
+                              ("padding", PAIR, 0), ("ceil_mode", "bool", False),
+                              ("count_include_pad", "bool", True)),
+                      check=check_arguments),
 )
 
-#: how these ops are written in a program (read by core.calls)
-SPELLINGS = {
-    "max_pool2d": Spelling("max_pool2d", ("input",),
-                           params=(("kernel_size", PAIR, None), ("stride", PAIR_OR_NONE, None),
-                                   ("padding", PAIR, 0), ("dilation", PAIR, 1),
-                                   ("ceil_mode", "bool", False)),
-                           forms=("F", "torch")),
-    "avg_pool2d": Spelling("avg_pool2d", ("input",),
-                           params=(("kernel_size", PAIR, None), ("stride", PAIR_OR_NONE, None),
-                                   ("padding", PAIR, 0), ("ceil_mode", "bool", False),
-                                   ("count_include_pad", "bool", True)),
-                           forms=("F",)),
-}
 
-__all__ = ["argmax_cells", "check_arguments", "SPELLINGS"]
+__all__ = ["argmax_cells"]

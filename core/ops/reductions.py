@@ -130,6 +130,11 @@ op(
     code="{0}.sum({dimargs})", torch=_torch_reduce("sum"),
     shape=_reduced_shape("sum"),
     jvp=_reduce_jvp(_sum),
+    why="Every entry adds to the sum one-for-one.",
+    rule="1 for every entry",
+    names=("sum",), forms=("name", "torch", "method"), reader="reduce",
+    grad_fn="SumBackward0", dtype="sum",
+    grad_fn_rule=lambda at, ndims, first: "SumBackward1" if at.get("dim") is not None else None,
 )
 op(
     key="mean", symbol="mean", arity=1, kind=REDUCTION,
@@ -139,6 +144,11 @@ op(
     code="{0}.mean({dimargs})", torch=_torch_reduce("mean"),
     shape=_reduced_shape("mean"),
     jvp=_reduce_jvp(_mean),
+    why="Every entry moves the mean by 1/n of its change.",
+    rule="1/n for every entry",
+    names=("mean",), forms=("name", "torch", "method"), reader="reduce",
+    grad_fn="MeanBackward0", dtype="float",
+    grad_fn_rule=lambda at, ndims, first: "MeanBackward1" if at.get("dim") is not None else None,
 )
 def _pick_jvp(local):
     """Σ tangent ⊙ local, as torch's forward_ad: over everything it reads the entries
@@ -164,6 +174,11 @@ op(
     near_kink=_reduction_tie,
     chain_rule=zero_where_local_is,
     jvp=_pick_jvp(_MAX_LOCAL),
+    why="Only the largest entry moves the result (ties share it evenly).",
+    rule="1 for the largest entry, 0 elsewhere",
+    names=("max",), forms=("name", "torch", "method"), reader="pick",
+    grad_fn="MaxBackward1",
+    grad_fn_rule=lambda at, ndims, first: "MaxBackward0" if at.get("dim") is not None else None,
 )
 op(
     key="min", symbol="min", arity=1, kind=REDUCTION,
@@ -175,6 +190,11 @@ op(
     near_kink=_reduction_tie,
     chain_rule=zero_where_local_is,
     jvp=_pick_jvp(_MIN_LOCAL),
+    why="Only the smallest entry moves the result (ties share it evenly).",
+    rule="1 for the smallest entry, 0 elsewhere",
+    names=("min",), forms=("name", "torch", "method"), reader="pick",
+    grad_fn="MinBackward1",
+    grad_fn_rule=lambda at, ndims, first: "MinBackward0" if at.get("dim") is not None else None,
 )
 
 
@@ -253,6 +273,8 @@ op(
     description="turns scores into probabilities along one axis",
     why="Each output shares one normaliser, so every input moves every output along "
         "the axis: the Jacobian is diag(y) − y yᵀ, applied to G as y ⊙ (G − Σ G ⊙ y).",
+    names=("softmax",), forms=("name", "torch", "F", "method"), reader="along",
+    grad_fn="SoftmaxBackward0", dtype="float",
 )
 op(
     key="log_softmax", symbol="log softmax", arity=1, kind=VJP,
@@ -265,4 +287,6 @@ op(
     description="log-probabilities along one axis",
     why="log_softmax(x) = x − log Σ exp(x): the gradient passes through, less softmax "
         "times the sum of the gradient along the axis.",
+    names=("log_softmax",), forms=("name", "torch", "F", "method"), reader="along",
+    grad_fn="LogSoftmaxBackward0", dtype="float",
 )

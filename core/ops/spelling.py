@@ -1,4 +1,4 @@
-"""How an op is written in a program: its torch signature, kept beside the op's entry.
+"""How an op is written in a program: its torch signature, held by the op's entry.
 
 A :class:`Spelling` lists the call's parameters in torch's order, so that
 :mod:`core.calls` can bind ``F.conv2d(x, w, stride=2)`` as Python binds it, read each
@@ -7,6 +7,7 @@ argument by its kind and hand the op its attributes, without a branch per op.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: argument kinds: a whole number or a pair of them; the same or None; a whole number;
@@ -26,10 +27,11 @@ class Spelling:
     #: (name, kind, default) after the tensors, in torch's order; a default of None
     #: with a kind other than PAIR_OR_NONE marks a required parameter
     params: tuple[tuple[str, str, object], ...] = ()
-    #: where it may be written: "F" (torch.nn.functional), "torch", "method"
-    forms: tuple[str, ...] = ("F",)
     #: WORD parameters: the words each takes
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: (call name, attrs) -> a message for an argument torch refuses or that is not
+    #: supported here, else None; it may drop attrs the op does not keep (inplace=False)
+    check: Callable[[str, dict], str | None] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
