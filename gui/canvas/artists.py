@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -20,6 +19,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
 from gui.canvas import groups
+from gui.canvas.host import CanvasHost
 from gui.canvas.scene import (
     ARROW_HALF_WIDTH,
     ARROW_LENGTH,
@@ -28,8 +28,6 @@ from gui.canvas.scene import (
     MAX_TEXT_ZOOM,
 )
 
-if TYPE_CHECKING:
-    from gui.canvas.widget import GraphCanvas
 
 def _rounded_template(points_per_corner: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Signs and unit arc offsets of a rounded box, counter-clockwise from the right."""
@@ -83,7 +81,7 @@ class Geometry:
     stays free of overlaps at every zoom where text is drawn.
     """
 
-    def __init__(self, canvas: GraphCanvas, renderer):
+    def __init__(self, canvas: CanvasHost, renderer):
         ax = canvas.ax
         self.renderer = renderer
         self.ppt = renderer.points_to_pixels(1.0)
@@ -124,7 +122,7 @@ class Geometry:
                            half[:, 1] / np.abs(direction[:, 1]))
         return np.where(circle[node], self.radius[node], t) + 1.5 * self.ppt
 
-    def _edges(self, canvas: GraphCanvas) -> list[np.ndarray]:
+    def _edges(self, canvas: CanvasHost) -> list[np.ndarray]:
         """Each edge as a polyline that starts and ends at the node borders."""
         n_edges = len(canvas.edges)
         if not n_edges:
@@ -179,7 +177,7 @@ class Geometry:
                 & (c[:, 1] + half[:, 1] >= view.y0 - pad)
                 & (c[:, 1] - half[:, 1] <= view.y1 + pad))
 
-    def texts_near(self, canvas: GraphCanvas, view: Bbox, pad: float = 8.0) -> np.ndarray:
+    def texts_near(self, canvas: CanvasHost, view: Bbox, pad: float = 8.0) -> np.ndarray:
         """Nodes whose texts (in the node's box, the name beside it) may reach into
         ``view``: the places were made for the largest text, so they hold it."""
         near = self.boxes_near(view, pad)
@@ -201,7 +199,7 @@ class Geometry:
         return (x - hw, y - hh, x + hw, y + hh)
 
 
-def _inner_points(canvas: GraphCanvas) -> tuple[list[int], np.ndarray, np.ndarray]:
+def _inner_points(canvas: CanvasHost) -> tuple[list[int], np.ndarray, np.ndarray]:
     """The bent edges, their inner world points in one array, and where each edge's
     points start (and the end): made once per trace, transformed once per view."""
     made = getattr(canvas, "_inner_made", None)
@@ -219,7 +217,7 @@ class GraphLayer(Artist):
 
     zorder = 1
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
 
@@ -315,7 +313,7 @@ class DynamicLayer(Artist):
 
     zorder = 5
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
         self.set_animated(True)
@@ -333,7 +331,7 @@ class LegendLayer(Artist):
 
     zorder = 10
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
         self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
