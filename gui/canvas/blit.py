@@ -199,6 +199,27 @@ class BlitMixin:
             self._prefetch_scheduled = True
             QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
 
+    def show_counter(self) -> None:
+        """The presentation's step counter again (its words change with every step):
+        only the legend strip is drawn and blitted, not the figure (issue 19)."""
+        if not self.counter:
+            return
+        if not self._can_blit() or getattr(self._background, "ndim", 0) != 3:
+            self._invalidate()  # nothing to blit onto yet: the coming draw has it
+            return
+        renderer = self.get_renderer()
+        buffer = np.asarray(renderer.buffer_rgba())
+        height = buffer.shape[0]
+        top = self._axes_rows_cols(height)[1]  # the strip: every row under the axes
+        if top >= height:
+            return
+        # the strip as a full draw paints it: the figure's colour, then the legend layer
+        # (the graph is clipped to the axes, so nothing else reaches into it)
+        buffer[top:] = self._background_rgba()
+        self._legend.draw(renderer)
+        self._background[top:] = buffer[top:]  # blits and pans restore from it
+        self.blit(Bbox.from_extents(0, 0, buffer.shape[1], height - top))
+
     def _renderer_key(self):
         w, h = self.figure.bbox.size
         return (w, h, self.figure.dpi)
