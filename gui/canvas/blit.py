@@ -17,7 +17,9 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from PySide6.QtCore import QPointF, QRect, QTimer
 from PySide6.QtGui import QImage, QPainter
 
-from gui.canvas.artists import Geometry, rounded_boxes
+from gui.canvas import text_cache
+from gui.canvas.artists import rounded_boxes
+from gui.canvas.geometry import Geometry
 from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
@@ -35,6 +37,10 @@ class BlitMixin:
             record = not self.is_saving()
         else:
             record = True
+        with text_cache.fixed_view(self.ax.transData):
+            self._draw_keys(renderer, keys, record)
+
+    def _draw_keys(self, renderer, keys, record: bool) -> None:
         for key in keys:
             if not self._visible_now(key):
                 continue
@@ -257,6 +263,10 @@ class BlitMixin:
                 break
         renderer = self.get_renderer()
         buffer = np.asarray(renderer.buffer_rgba())
+        with text_cache.fixed_view(self.ax.transData):
+            self._restore_and_draw(renderer, buffer, regions, width, height)
+
+    def _restore_and_draw(self, renderer, buffer, regions, width, height) -> None:
         rows = buffer.shape[0]
         for r in regions:
             x0 = max(0, math.floor(r[0]))

@@ -112,3 +112,34 @@ def test_the_blitted_counter_is_what_a_full_draw_shows(qtbot):
     full = np.asarray(canvas.buffer_rgba()).astype(int)
     assert canvas._legend.drawn[0].get_text() == words[0]
     assert (np.abs(blitted - full).max(axis=-1) > 1).sum() == 0
+
+
+def test_the_counter_strip_after_stepped_pans_is_a_full_draws(window, qtbot):
+    """Presentation mode on a network example, stepped to its end one step at a time
+    (pans that re-cut labels at the strip's edge): the strip under the graph holds the
+    whole counter, as a full draw paints it (a re-cut label's box once blanked part of
+    it)."""
+    from pathlib import Path
+
+    window.resize(1400, 900)
+    assert window.load_example(Path("resources/examples/09-one-layer.json"))
+    _settle(window)
+    canvas, model = window.canvas, window.model
+    for position in range(1, model.length * 2 // 3 + 1):  # the window first, as seen
+        model.goto(position)
+        QApplication.processEvents()
+    _settle(window)
+    QTest.keyClick(window, Qt.Key.Key_F11)
+    qtbot.wait(120)
+    _settle(window)
+    for position in range(model.position + 1, model.length + 1):
+        model.goto(position)
+        QApplication.processEvents()
+    _settle(window)
+    height = int(canvas.figure.bbox.height)
+    top = canvas._axes_rows_cols(height)[1]
+    stepped = np.array(canvas.buffer_rgba(), copy=True)[top:].astype(int)
+    canvas.draw()
+    full = np.asarray(canvas.buffer_rgba())[top:].astype(int)
+    assert f"{model.length} of {model.length}" in canvas._legend.drawn[0].get_text()
+    assert (np.abs(stepped - full).max(axis=-1) > 1).sum() == 0
