@@ -29,6 +29,13 @@ applied. Figures in milliseconds:
   2..31 (``script_iteration_max_ms``: the worst), with the PyTorch tab in front as the
   window starts; ``script_iteration_training_ms``: Ctrl+[ back with the Training tab in
   front, whose plot marks iteration k (one more matplotlib draw).
+- ``recorded`` (issue 19, for issue 20's passes): a small training script (a
+  1→16→1 MLP, three passes) run with Run, a real child process recording it; then
+  ``step_ms`` (median of → presses from the pass's start), ``end_ms`` and ``home_ms``
+  on the pass on screen, the same way as for a program; ``--no-recorded`` leaves it out.
+- ``--cpu``: the key presses (``step_ms``, ``end_ms``, ``home_ms``, the recorded row)
+  in the GUI thread's CPU time, not the wall clock: steadier on a shared machine (the
+  window paints in that thread offscreen).
 - ``startup`` (issue 19): ``main.py --startup-time`` against its ``floor``, a bare
   PySide6 + matplotlib window painting one FigureCanvas, whole processes interleaved,
   five runs each (see bench_startup.py); ``--no-startup`` leaves it out.
@@ -148,6 +155,50 @@ def measure_drag(window, app) -> list[float]:
     return times
 
 
+RECORDED = """\
+import torch
+torch.manual_seed(0)
+x = torch.linspace(-1, 1, 32).reshape(32, 1)
+y = 3 * x ** 2 - x + 0.5
+model = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+opt = torch.optim.SGD(model.parameters(), lr=0.05)
+for epoch in range(3):
+    loss = ((model(x) - y) ** 2).mean()
+    print(f"epoch {epoch} loss {loss.item():.4f}")
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+"""
+
+
+def measure_recorded(window, app) -> dict[str, float]:
+    """A recorded pass of a small training script (issue 20's Run, a real child process
+    and torch): → through its first steps, End and Home, each until everything is
+    painted, as for a program."""
+    window.editor_panel.editor.setPlainText(RECORDED)
+    settle(window, app)
+    window.run_action.trigger()
+    runs = window.model.run
+    deadline = time.monotonic() + 180  # a torch import in the child, recorded
+    while (window.is_running() or runs.result is None or not runs.on_screen) \
+            and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if runs.result is None or not runs.on_screen or window.model.length == 0:
+        raise SystemExit("the recorded run did not finish (no torch in this venv?)")
+    settle(window, app)
+    window.model.goto(0)
+    settle(window, app)
+    window.canvas.setFocus()
+    presses = min(STEP_PRESSES, window.model.length - 1)
+    steps = [press(window, app, Qt.Key.Key_Right) for _ in range(presses)]
+    end_ms = press(window, app, Qt.Key.Key_End)
+    home_ms = press(window, app, Qt.Key.Key_Home)
+    return {"nodes": len(window.model.trace.graph.nodes), "steps": window.model.length,
+            "step_ms": round(statistics.median(steps), 2), "end_ms": round(end_ms, 1),
+            "home_ms": round(home_ms, 1)}
+
+
 def measure_script(window, app) -> dict[str, float]:
     """Ctrl+] through the nn.Linear lesson's iterations, each until every panel is painted."""
     window.load_example(Path(__file__).resolve().parent.parent / "resources" / "examples"
@@ -194,12 +245,16 @@ def settle(window, app) -> None:
             return
 
 
+#: the clock of the key presses: the wall clock, or with --cpu the GUI thread's CPU
+CLOCK = time.perf_counter
+
+
 def press(window, app, key) -> float:
     """Milliseconds from a key press until every panel has been painted."""
-    begin = time.perf_counter()
+    begin = CLOCK()
     QTest.keyClick(window, key)
     settle(window, app)
-    return (time.perf_counter() - begin) * 1000
+    return (CLOCK() - begin) * 1000
 
 
 def main() -> None:
@@ -212,7 +267,14 @@ def main() -> None:
                         help="only the iterations of the nn.Linear lesson script")
     parser.add_argument("--no-startup", action="store_true",
                         help="without the start-up row (app against its floor)")
+    parser.add_argument("--no-recorded", action="store_true",
+                        help="without the recorded pass (Run: a child process and torch)")
+    parser.add_argument("--cpu", action="store_true",
+                        help="key presses (step, End, Home) in the GUI thread's CPU time, "
+                             "not the wall clock (a shared machine)")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = time.thread_time if args.cpu else time.perf_counter
     app = QApplication.instance() or QApplication([])
     app.installEventFilter(PAINTS)
     from gui.main_window import MainWindow
@@ -226,6 +288,7 @@ def main() -> None:
         int(n): measure(window, app, int(n)) for n in args.sizes.split(",")}
     lesson = {} if args.script_only else measure_whatif(window, app)
     script = {} if args.whatif_only else measure_script(window, app)
+    recorded = {} if only or args.no_recorded else measure_recorded(window, app)
     startup = None
     if not (only or args.no_startup):
         from bench_startup import measure as measure_startup
@@ -235,6 +298,8 @@ def main() -> None:
         if lesson:
             rows["lesson"] = lesson
         rows.update(script)
+        if recorded:
+            rows["recorded"] = recorded
         if startup is not None:
             rows["startup"] = startup
         print(json.dumps(rows, indent=2))
@@ -255,6 +320,10 @@ def main() -> None:
         print(f"Script iteration (nn.Linear lesson, Ctrl+]): {script['script_iteration_ms']} ms "
               f"(worst {script['script_iteration_max_ms']} ms); with the Training tab in front "
               f"{script['script_iteration_training_ms']} ms")
+    if recorded:
+        print(f"Recorded pass ({recorded['nodes']} nodes, {recorded['steps']} steps): "
+              f"→ {recorded['step_ms']} ms, End {recorded['end_ms']} ms, "
+              f"Home {recorded['home_ms']} ms")
     if startup is not None:
         print(f"Start-up: {startup['app_ms']} ms, floor {startup['floor_ms']} ms, ratio "
               f"{startup['ratio']} (goal ≤ 1.2)")

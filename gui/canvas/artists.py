@@ -1,8 +1,9 @@
 """The artists: the static graph layer, the dynamic layer and the legend.
 
 * :class:`GraphLayer` (static) - edges, arrowheads, node shapes, node texts and names.
-  Geometry is computed in display space at draw time with numpy (one ``draw_path`` per
-  style, not one patch per edge); texts outside the view are neither created nor drawn.
+  Geometry (geometry.py) is computed in display space at draw time with numpy (one
+  ``draw_path`` per style, not one patch per edge); texts outside the view are neither
+  created nor drawn.
 * :class:`DynamicLayer` (``animated``) - values, gradients, local-gradient edge labels
   and the current-step highlight, drawn after the static background (see blit.py).
 * :class:`LegendLayer` - a one-line legend in the strip under the graph.
@@ -11,7 +12,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -19,17 +19,11 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
-from gui.canvas import groups
-from gui.canvas.scene import (
-    ARROW_HALF_WIDTH,
-    ARROW_LENGTH,
-    BORDER,
-    LEGEND_HEIGHT,
-    MAX_TEXT_ZOOM,
-)
+from gui.canvas import groups, text_cache
+from gui.canvas.geometry import Geometry
+from gui.canvas.host import CanvasHost
+from gui.canvas.scene import BORDER, LEGEND_HEIGHT
 
-if TYPE_CHECKING:
-    from gui.canvas.widget import GraphCanvas
 
 def _rounded_template(points_per_corner: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Signs and unit arc offsets of a rounded box, counter-clockwise from the right."""
@@ -75,151 +69,12 @@ def _polylines(lines: list[np.ndarray]) -> Path:
     return path
 
 
-class Geometry:
-    """Where everything is in display space for one draw (one renderer, one view).
-
-    The view maps world points to pixels with one scale ``k`` (equal aspect): node
-    shapes follow it, texts too up to MAX_TEXT_ZOOM, so the placement made at zoom 1
-    stays free of overlaps at every zoom where text is drawn.
-    """
-
-    def __init__(self, canvas: GraphCanvas, renderer):
-        ax = canvas.ax
-        self.renderer = renderer
-        self.ppt = renderer.points_to_pixels(1.0)
-        self.centres = ax.transData.transform(canvas.pos) if len(canvas.pos) else canvas.pos
-        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
-        self.k = abs(x1 - x0)
-        self.zoom = self.k / self.ppt
-        self.text_zoom = min(max(self.zoom, canvas.min_text_zoom()), MAX_TEXT_ZOOM)
-        self.show_text = self.zoom >= canvas.min_text_zoom() - 1e-9
-        self.scale = min(self.zoom, MAX_TEXT_ZOOM)
-        self.half = canvas.half_pt * self.k
-        self.radius = canvas.radius_pt * self.k
-        box = ax.bbox
-        self.view = (box.x0, box.y0, box.x1, box.y1)
-        pad = 60 * self.ppt
-        c = self.centres
-        self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
-                        & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
-        self.bent: list[int] = []
-        self.edge_lines = self._edges(canvas)
-        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
-        self.highlights: dict[int, tuple] = {}
-        self._edge_boxes = self._name_boxes = None
-        if len(canvas.edges):
-            mid = ax.transData.transform(canvas.edge_mid_world)
-            self.edge_mids = mid
-            self.edge_in_view = ((mid[:, 0] > box.x0) & (mid[:, 0] < box.x1)
-                                 & (mid[:, 1] > box.y0) & (mid[:, 1] < box.y1))
-        else:
-            self.edge_mids = np.zeros((0, 2))
-            self.edge_in_view = np.zeros(0, bool)
-
-    def _boundary(self, node: np.ndarray, direction: np.ndarray, circle: np.ndarray) -> np.ndarray:
-        """Distance from the centre to the border of each node along ``direction``."""
-        half = self.half[node]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.minimum(half[:, 0] / np.abs(direction[:, 0]),
-                           half[:, 1] / np.abs(direction[:, 1]))
-        return np.where(circle[node], self.radius[node], t) + 1.5 * self.ppt
-
-    def _edges(self, canvas: GraphCanvas) -> list[np.ndarray]:
-        """Each edge as a polyline that starts and ends at the node borders."""
-        n_edges = len(canvas.edges)
-        if not n_edges:
-            self.heads = np.zeros((0, 3, 2))
-            return []
-        transform = canvas.ax.transData.transform
-        c = self.centres
-        src, dst = canvas.edge_src, canvas.edge_dst
-        p0, p2 = c[src], c[dst]
-        after0, before2 = transform(canvas.edge_after0), transform(canvas.edge_before2)
-        u0 = after0 - p0
-        u0 /= np.maximum(np.hypot(u0[:, 0], u0[:, 1]), 1e-9)[:, None]
-        u2 = p2 - before2
-        u2 /= np.maximum(np.hypot(u2[:, 0], u2[:, 1]), 1e-9)[:, None]
-        circle = canvas.is_op
-        start = p0 + u0 * self._boundary(src, u0, circle)[:, None]
-        tip = p2 - u2 * self._boundary(dst, u2, circle)[:, None]
-        arrow = ARROW_LENGTH * self.ppt * max(self.scale, 0.5)
-        base = tip - u2 * arrow
-        wing = np.stack([-u2[:, 1], u2[:, 0]], axis=1) * (ARROW_HALF_WIDTH * self.ppt
-                                                           * max(self.scale, 0.5))
-        self.heads = np.stack([tip, base + wing, base - wing], axis=1)
-        end = base + u2 * 0.5
-        self._starts, self._ends = start, end
-        lines = list(np.stack([start, end], axis=1))
-        bent, inner, cuts = _inner_points(canvas)
-        self.bent = bent
-        if len(bent):  # curves and routes: their inner points as well, one transform
-            inner = transform(inner)
-            self._inner = (inner, cuts)
-            for e, part in zip(bent, np.split(inner, cuts[1:-1]), strict=True):
-                lines[e] = np.concatenate([start[e][None], part, end[e][None]])
-        return lines
-
-    def edge_boxes(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each edge's display box (low corners, high corners), made once per view."""
-        if self._edge_boxes is None:
-            lo = np.minimum(self._starts, self._ends)
-            hi = np.maximum(self._starts, self._ends)
-            bent = np.asarray(self.bent, int)
-            if len(bent):  # curves and routes: every point counts
-                inner, cuts = self._inner
-                lo[bent] = np.minimum(lo[bent], np.minimum.reduceat(inner, cuts[:-1]))
-                hi[bent] = np.maximum(hi[bent], np.maximum.reduceat(inner, cuts[:-1]))
-            self._edge_boxes = (lo, hi)
-        return self._edge_boxes
-
-    def boxes_near(self, view: Bbox, pad: float = 8.0) -> np.ndarray:
-        """Nodes whose box (and its border) reaches into ``view``."""
-        c, half = self.centres, self.half
-        return ((c[:, 0] + half[:, 0] >= view.x0 - pad) & (c[:, 0] - half[:, 0] <= view.x1 + pad)
-                & (c[:, 1] + half[:, 1] >= view.y0 - pad)
-                & (c[:, 1] - half[:, 1] <= view.y1 + pad))
-
-    def texts_near(self, canvas: GraphCanvas, view: Bbox, pad: float = 8.0) -> np.ndarray:
-        """Nodes whose texts (in the node's box, the name beside it) may reach into
-        ``view``: the places were made for the largest text, so they hold it."""
-        near = self.boxes_near(view, pad)
-        if canvas.name_pos:
-            if self._name_boxes is None:
-                nodes = np.fromiter(canvas.name_pos, int, len(canvas.name_pos))
-                place = np.array(list(canvas.name_pos.values()), float).reshape(-1, 4)
-                lo = canvas.ax.transData.transform(place[:, :2] - place[:, 2:] / 2)
-                hi = canvas.ax.transData.transform(place[:, :2] + place[:, 2:] / 2)
-                self._name_boxes = (nodes, lo, hi)
-            nodes, lo, hi = self._name_boxes
-            hit = ((hi[:, 0] >= view.x0 - pad) & (lo[:, 0] <= view.x1 + pad)
-                   & (hi[:, 1] >= view.y0 - pad) & (lo[:, 1] <= view.y1 + pad))
-            near[nodes[hit]] = True
-        return near
-
-    def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
-        (x, y), (hw, hh) = self.centres[node], self.half[node] + pad
-        return (x - hw, y - hh, x + hw, y + hh)
-
-
-def _inner_points(canvas: GraphCanvas) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """The bent edges, their inner world points in one array, and where each edge's
-    points start (and the end): made once per trace, transformed once per view."""
-    made = getattr(canvas, "_inner_made", None)
-    if made is None or made[0] is not canvas.edge_paths:
-        bent = [e for e in canvas.bent_edges if len(canvas.edge_paths[e]) > 2]
-        parts = [canvas.edge_paths[e][1:-1] for e in bent]
-        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
-        cuts = np.cumsum([0] + [len(p) for p in parts])
-        made = canvas._inner_made = (canvas.edge_paths, bent, inner, cuts)
-    return made[1], made[2], made[3]
-
-
 class GraphLayer(Artist):
     """Edges, arrowheads, node shapes, node texts: everything a step never changes."""
 
     zorder = 1
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
 
@@ -231,26 +86,22 @@ class GraphLayer(Artist):
         canvas.geometry = geometry
         canvas._apply_text_zoom(geometry.text_zoom)
         canvas._cut = canvas.cut_labels()
-        self.draw_static(renderer, geometry)
+        with text_cache.fixed_view(canvas.ax.transData):
+            self.draw_static(renderer, geometry)
         self.stale = False
 
-    def draw_static(self, renderer, geometry: Geometry, boxes=None) -> None:
-        """Everything static, or what reaches into ``boxes`` ((x0, y0, x1, y1) display
-        pixels: strips a pan brought into view): the same artists, clipped and drawn the
-        same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
-        pixels outside them)."""
+    def _draw_shapes(self, renderer, geometry: Geometry, views: list[Bbox], clip: Bbox) -> None:
+        """Call bands, edges, arrowheads and node shapes reaching into ``views``, clipped
+        to ``clip``."""
         canvas = self.canvas
         colours = canvas.colours
-        views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
-            Bbox.from_extents(*box) for box in boxes]
-        renderer.open_group("graph", gid=self.get_gid())
         gc = renderer.new_gc()
-        gc.set_clip_rectangle(canvas.ax.bbox)
+        gc.set_clip_rectangle(clip)
         gc.set_joinstyle("round")
         gc.set_capstyle("butt")
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
-        groups.draw_bands(canvas, renderer, geometry)
+        groups.draw_bands(canvas, renderer, geometry, clip)
         if geometry.edge_lines:
             lo, hi = geometry.edge_boxes()
             seen = np.zeros(len(lo), bool)
@@ -274,6 +125,26 @@ class GraphLayer(Artist):
                                  geometry.radius[chosen])
             renderer.draw_path(gc, path, IdentityTransform(), _rgba(colours[f"{kind}_face"]))
         gc.restore()
+
+    def draw_static(self, renderer, geometry: Geometry, boxes=None) -> None:
+        """Everything static, or what reaches into ``boxes`` ((x0, y0, x1, y1) display
+        pixels: strips a pan brought into view): the same artists, clipped and drawn the
+        same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
+        pixels outside them)."""
+        canvas = self.canvas
+        views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
+            Bbox.from_extents(*box) for box in boxes]
+        renderer.open_group("graph", gid=self.get_gid())
+        if boxes is not None and _apart(boxes):
+            # a pan's strips: each clipped to itself, so Agg fills the strip's pixels,
+            # not every pixel of the view a long edge crosses (a clip at whole pixels
+            # leaves the pixels inside the strip as a full draw makes them)
+            for view in views:
+                clip = Bbox.intersection(view, canvas.ax.bbox)
+                if clip is not None:
+                    self._draw_shapes(renderer, geometry, [view], clip)
+        else:
+            self._draw_shapes(renderer, geometry, views, canvas.ax.bbox)
         if geometry.show_text:
             texts = np.zeros(len(geometry.centres), bool)
             for view in views:
@@ -286,6 +157,12 @@ class GraphLayer(Artist):
             for text in groups.group_texts(canvas):
                 text.draw(renderer)
         renderer.close_group("graph")
+
+
+def _apart(boxes) -> bool:
+    """No two boxes share a pixel (a pan's strips never do; labels' boxes may)."""
+    return not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                   for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
 def _draw_edges(renderer, gc, geometry: Geometry, seen, needed, colours) -> None:
@@ -315,7 +192,7 @@ class DynamicLayer(Artist):
 
     zorder = 5
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
         self.set_animated(True)
@@ -333,7 +210,7 @@ class LegendLayer(Artist):
 
     zorder = 10
 
-    def __init__(self, canvas: GraphCanvas):
+    def __init__(self, canvas: CanvasHost):
         super().__init__()
         self.canvas = canvas
         self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short

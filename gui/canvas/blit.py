@@ -17,7 +17,9 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from PySide6.QtCore import QPointF, QRect, QTimer
 from PySide6.QtGui import QImage, QPainter
 
-from gui.canvas.artists import Geometry, rounded_boxes
+from gui.canvas import text_cache
+from gui.canvas.artists import rounded_boxes
+from gui.canvas.geometry import Geometry
 from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
@@ -35,6 +37,10 @@ class BlitMixin:
             record = not self.is_saving()
         else:
             record = True
+        with text_cache.fixed_view(self.ax.transData):
+            self._draw_keys(renderer, keys, record)
+
+    def _draw_keys(self, renderer, keys, record: bool) -> None:
         for key in keys:
             if not self._visible_now(key):
                 continue
@@ -199,6 +205,27 @@ class BlitMixin:
             self._prefetch_scheduled = True
             QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
 
+    def show_counter(self) -> None:
+        """The presentation's step counter again (its words change with every step):
+        only the legend strip is drawn and blitted, not the figure (issue 19)."""
+        if not self.counter:
+            return
+        if not self._can_blit() or getattr(self._background, "ndim", 0) != 3:
+            self._invalidate()  # nothing to blit onto yet: the coming draw has it
+            return
+        renderer = self.get_renderer()
+        buffer = np.asarray(renderer.buffer_rgba())
+        height = buffer.shape[0]
+        top = self._axes_rows_cols(height)[1]  # the strip: every row under the axes
+        if top >= height:
+            return
+        # the strip as a full draw paints it: the figure's colour, then the legend layer
+        # (the graph is clipped to the axes, so nothing else reaches into it)
+        buffer[top:] = self._background_rgba()
+        self._legend.draw(renderer)
+        self._background[top:] = buffer[top:]  # blits and pans restore from it
+        self.blit(Bbox.from_extents(0, 0, buffer.shape[1], height - top))
+
     def _renderer_key(self):
         w, h = self.figure.bbox.size
         return (w, h, self.figure.dpi)
@@ -236,6 +263,10 @@ class BlitMixin:
                 break
         renderer = self.get_renderer()
         buffer = np.asarray(renderer.buffer_rgba())
+        with text_cache.fixed_view(self.ax.transData):
+            self._restore_and_draw(renderer, buffer, regions, width, height)
+
+    def _restore_and_draw(self, renderer, buffer, regions, width, height) -> None:
         rows = buffer.shape[0]
         for r in regions:
             x0 = max(0, math.floor(r[0]))

@@ -77,14 +77,15 @@ def band_path(canvas, geometry) -> tuple[Path, float] | None:
     return path, width
 
 
-def draw_bands(canvas, renderer, geometry) -> None:
-    """Under the nodes: a round-capped stroke along each call's nodes and edges."""
+def draw_bands(canvas, renderer, geometry, clip=None) -> None:
+    """Under the nodes: a round-capped stroke along each call's nodes and edges,
+    clipped to ``clip`` (display pixels; the axes by default)."""
     made = band_path(canvas, geometry)
     if made is None:
         return
     path, width = made
     gc = renderer.new_gc()
-    gc.set_clip_rectangle(canvas.ax.bbox)
+    gc.set_clip_rectangle(canvas.ax.bbox if clip is None else clip)
     gc.set_foreground(BAND[canvas.dark][0])
     gc.set_linewidth(width / geometry.ppt + 14 * geometry.scale)  # points
     gc.set_capstyle("round")

@@ -64,14 +64,16 @@ class InspectMixin:
             rows += list(self.name_pos.values())
             keys += list(self.label_pos)
             rows += list(self.label_pos.values())
+            c = np.array(rows, float).reshape(-1, 4)
             self._places_made = made
-            self._all_places = (keys, np.array(rows, float).reshape(-1, 4))
-        keys, c = self._all_places
+            self._all_places = (keys, c[:, 1] - c[:, 3] / 2, c[:, 1] + c[:, 3] / 2)
+        keys, low, high = self._all_places
         if not keys:
             return set()
-        ys = np.stack([np.zeros(len(c)), c[:, 1] - c[:, 3] / 2, np.zeros(len(c)),
-                       c[:, 1] + c[:, 3] / 2], axis=1).reshape(-1, 2)
-        y0, y1 = self.ax.transData.transform(ys)[:, 1].reshape(-1, 2).T
+        # the data transform is affine (linear axes, no rotation): y pixels from y alone,
+        # a multiply-add over every label rather than the transform stack (each step)
+        m = self.ax.transData.get_affine().get_matrix()
+        y0, y1 = low * m[1, 1] + m[1, 2], high * m[1, 1] + m[1, 2]
         return {keys[i] for i in np.flatnonzero((y0 < box.y0) & (y1 > box.y0))}
 
     def _ensure_drawn(self):

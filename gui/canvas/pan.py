@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 from gui.canvas import text_cache
-from gui.canvas.artists import Geometry
+from gui.canvas.geometry import Geometry
 
 
 class PanMixin:
@@ -53,14 +53,22 @@ class PanMixin:
         self.geometry = geometry
         self._cut = self.cut_labels()
         buffer = np.asarray(renderer.buffer_rgba())
-        rects = _shift(buffer, self._background, self._axes_rows_cols(buffer.shape[0]),
-                       round(dx), -round(dy))
+        area = self._axes_rows_cols(buffer.shape[0])
+        rects = _shift(buffer, self._background, area, round(dx), -round(dy))
         height = buffer.shape[0]
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
-        boxes += self._recut_boxes(cut_before ^ self._cut, renderer)
+        whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
+        if not whole:  # inside the axes only: a label at the edge reaches into the
+            # legend strip, which the static layer does not draw (it would stay empty)
+            top, bottom, left, right = area
+            boxes += [(max(x0, left), max(y0, height - bottom), min(x1, right),
+                       min(y1, height - top))
+                      for x0, y0, x1, y1 in self._recut_boxes(cut_before ^ self._cut, renderer)
+                      if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
-            _redraw(self, renderer, geometry, buffer, boxes)
+            with text_cache.fixed_view(self.ax.transData):
+                _redraw(self, renderer, geometry, buffer, boxes, whole)
         np.copyto(self._background, buffer)
         self._drawn = {}
         self.draw_dynamic(renderer, None)
@@ -92,15 +100,22 @@ class PanMixin:
         return (self.out_of_date, bool(self.counter), self.hint, layer.get_visible())
 
 
-def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list) -> None:
+def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
+            whole: bool = False) -> None:
     """The static layer again inside ``boxes`` (display pixels): emptied, then every
     artist reaching into them drawn as a full draw would; the pixels outside are kept
-    (an artist is drawn whole, so it would be drawn twice there)."""
+    (an artist is drawn whole, so it would be drawn twice there). ``whole``: the one box
+    is the axes, where every artist is clipped, so nothing outside needs keeping."""
     height = buffer.shape[0]
     pixels = buffer.view(np.uint32)[..., 0]  # one word a pixel: a fill is a memset
+    fill = canvas._background_rgba().view(np.uint32)[0]
+    if whole:
+        x0, y0, x1, y1 = boxes[0]
+        pixels[max(height - y1, 0):max(height - y0, 0), max(x0, 0):max(x1, 0)] = fill
+        canvas._graph_layer.draw_static(renderer, geometry, boxes)
+        return
     kept = pixels.copy()
     inside = np.zeros(pixels.shape, bool)
-    fill = canvas._background_rgba().view(np.uint32)[0]
     for x0, y0, x1, y1 in boxes:
         rows = slice(max(height - y1, 0), max(height - y0, 0))
         cols = slice(max(x0, 0), max(x1, 0))
@@ -115,10 +130,14 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     """``background``'s ``area`` (top, bottom, left, right) moved by dc columns and dr
     rows into ``buffer``; the rectangles left uncovered, as (top, bottom, left, right)."""
     top, bottom, left, right = area
-    buffer[:] = background
     height, width = bottom - top, right - left
-    if abs(dr) >= height or abs(dc) >= width:
+    if abs(dr) >= height or abs(dc) >= width:  # all of the area is drawn anew
+        buffer[:top] = background[:top]
+        buffer[bottom:] = background[bottom:]
+        buffer[top:bottom, :left] = background[top:bottom, :left]
+        buffer[top:bottom, right:] = background[top:bottom, right:]
         return [area]
+    buffer[:] = background
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
     dst_c0, dst_c1 = left + max(dc, 0), right + min(dc, 0)
     buffer[dst_r0:dst_r1, dst_c0:dst_c1] = background[dst_r0 - dr:dst_r1 - dr,

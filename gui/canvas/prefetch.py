@@ -53,9 +53,12 @@ class PrefetchMixin:
                 if g.edge_in_view[index]:
                     yield self._dynamic_text((_LOCAL, index))
         yield from groups.group_texts(self)
-        order = list(range(start, min(start + PREFETCH_AROUND, len(steps))))
-        for begin in sorted(trace.phase_starts.values()):
-            order += range(begin, min(begin + PREFETCH_AROUND, len(steps)))
+        # around the next steps first; then from here and from each phase's start in
+        # turn (the step bar jumps there: each phase's first views warm, not one
+        # phase's sixty while the raster budget runs out before the next phase)
+        order = list(range(start, min(start + PREFETCH_STEPS, len(steps))))
+        begins = [start, *sorted(trace.phase_starts.values())]
+        order += [b + i for i in range(PREFETCH_AROUND) for b in begins if b + i < len(steps)]
         order += [*range(start, len(steps)), *range(start)]
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         half = np.array([(x1 - x0) / 2, (y1 - y0) / 2])  # a view around each step

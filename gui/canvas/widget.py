@@ -25,10 +25,11 @@ from PySide6.QtCore import Qt, Signal
 from core import cancel
 from core.layout import node_keys
 from core.trace import KnownState, Step, Trace
-from gui.canvas import label_text
-from gui.canvas.artists import DynamicLayer, Geometry, GraphLayer, LegendLayer
+from gui.canvas import label_text, text_cache
+from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
+from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.overview import overview_keys
@@ -213,11 +214,12 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             self.draw_idle()
             return
         regions = [self._drawn.pop(key) for key in changed if key in self._drawn]
-        for key in changed:
-            box = self._extent(key)
-            if box is not None:
-                self._drawn[key] = box  # drawn below, where its region is restored
-                regions.append(box)
+        with text_cache.fixed_view(self.ax.transData):
+            for key in changed:
+                box = self._extent(key)
+                if box is not None:
+                    self._drawn[key] = box  # drawn below, where its region is restored
+                    regions.append(box)
         self._blit_regions(regions)
 
     def retranslate(self) -> None:

@@ -44,8 +44,8 @@ def install(window) -> None:
         lambda: QCoreApplication.translate("MainWindow", "Show the Menus (Presentation Mode)"),
         lambda: show_menus(window), ("F10",), "showMenusAction")
     window.model.playingChanged.connect(lambda on: setattr(canvas, "instant_pans", bool(on)))
-    # the presentation's step counter is drawn under the graph: draw it again per step
-    window.model.stepChanged.connect(lambda _=0: canvas.counter and canvas._invalidate())
+    # the presentation's step counter is drawn under the graph: blitted again per step
+    window.model.stepChanged.connect(lambda _=0: canvas.show_counter())
 
 
 def add_to_menu(window, view_menu) -> None:

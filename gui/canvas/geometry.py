@@ -1,0 +1,178 @@
+"""Where everything is in display space for one view: node centres and sizes, edge
+polylines and arrowheads, what is near the view (issue 19: split from artists.py).
+
+Made once per draw and per pan (a pan makes a new view) with numpy over every node and
+edge; an edge's polyline only when something draws it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.transforms import Bbox
+
+from gui.canvas.host import CanvasHost
+from gui.canvas.scene import ARROW_HALF_WIDTH, ARROW_LENGTH, MAX_TEXT_ZOOM
+
+
+class Geometry:
+    """Where everything is in display space for one draw (one renderer, one view).
+
+    The view maps world points to pixels with one scale ``k`` (equal aspect): node
+    shapes follow it, texts too up to MAX_TEXT_ZOOM, so the placement made at zoom 1
+    stays free of overlaps at every zoom where text is drawn.
+    """
+
+    def __init__(self, canvas: CanvasHost, renderer):
+        ax = canvas.ax
+        self.renderer = renderer
+        self.ppt = renderer.points_to_pixels(1.0)
+        self.centres = ax.transData.transform(canvas.pos) if len(canvas.pos) else canvas.pos
+        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
+        self.k = abs(x1 - x0)
+        self.zoom = self.k / self.ppt
+        self.text_zoom = min(max(self.zoom, canvas.min_text_zoom()), MAX_TEXT_ZOOM)
+        self.show_text = self.zoom >= canvas.min_text_zoom() - 1e-9
+        self.scale = min(self.zoom, MAX_TEXT_ZOOM)
+        self.half = canvas.half_pt * self.k
+        self.radius = canvas.radius_pt * self.k
+        box = ax.bbox
+        self.view = (box.x0, box.y0, box.x1, box.y1)
+        pad = 60 * self.ppt
+        c = self.centres
+        self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
+                        & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
+        self.bent: list[int] = []
+        self.edge_lines = self._edges(canvas)
+        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
+        self.highlights: dict[int, tuple] = {}
+        self._edge_boxes = self._name_boxes = None
+        if len(canvas.edges):
+            mid = ax.transData.transform(canvas.edge_mid_world)
+            self.edge_mids = mid
+            self.edge_in_view = ((mid[:, 0] > box.x0) & (mid[:, 0] < box.x1)
+                                 & (mid[:, 1] > box.y0) & (mid[:, 1] < box.y1))
+        else:
+            self.edge_mids = np.zeros((0, 2))
+            self.edge_in_view = np.zeros(0, bool)
+
+    def _boundary(self, node: np.ndarray, direction: np.ndarray, circle: np.ndarray) -> np.ndarray:
+        """Distance from the centre to the border of each node along ``direction``."""
+        half = self.half[node]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.minimum(half[:, 0] / np.abs(direction[:, 0]),
+                           half[:, 1] / np.abs(direction[:, 1]))
+        return np.where(circle[node], self.radius[node], t) + 1.5 * self.ppt
+
+    def _edges(self, canvas: CanvasHost) -> EdgeLines | list:
+        """Each edge as a polyline that starts and ends at the node borders."""
+        n_edges = len(canvas.edges)
+        if not n_edges:
+            self.heads = np.zeros((0, 3, 2))
+            return []
+        transform = canvas.ax.transData.transform
+        c = self.centres
+        src, dst = canvas.edge_src, canvas.edge_dst
+        p0, p2 = c[src], c[dst]
+        after0, before2 = transform(canvas.edge_after0), transform(canvas.edge_before2)
+        u0 = after0 - p0
+        u0 /= np.maximum(np.hypot(u0[:, 0], u0[:, 1]), 1e-9)[:, None]
+        u2 = p2 - before2
+        u2 /= np.maximum(np.hypot(u2[:, 0], u2[:, 1]), 1e-9)[:, None]
+        circle = canvas.is_op
+        start = p0 + u0 * self._boundary(src, u0, circle)[:, None]
+        tip = p2 - u2 * self._boundary(dst, u2, circle)[:, None]
+        arrow = ARROW_LENGTH * self.ppt * max(self.scale, 0.5)
+        base = tip - u2 * arrow
+        wing = np.stack([-u2[:, 1], u2[:, 0]], axis=1) * (ARROW_HALF_WIDTH * self.ppt
+                                                           * max(self.scale, 0.5))
+        self.heads = np.stack([tip, base + wing, base - wing], axis=1)
+        end = base + u2 * 0.5
+        self._starts, self._ends = start, end
+        bent, inner, cuts = _inner_points(canvas)
+        self.bent = bent
+        if len(bent):  # curves and routes: their inner points as well, one transform
+            inner = transform(inner)
+            self._inner = (inner, cuts)
+        return EdgeLines(start, end, bent, inner, cuts)
+
+    def edge_boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each edge's display box (low corners, high corners), made once per view."""
+        if self._edge_boxes is None:
+            lo = np.minimum(self._starts, self._ends)
+            hi = np.maximum(self._starts, self._ends)
+            bent = np.asarray(self.bent, int)
+            if len(bent):  # curves and routes: every point counts
+                inner, cuts = self._inner
+                lo[bent] = np.minimum(lo[bent], np.minimum.reduceat(inner, cuts[:-1]))
+                hi[bent] = np.maximum(hi[bent], np.maximum.reduceat(inner, cuts[:-1]))
+            self._edge_boxes = (lo, hi)
+        return self._edge_boxes
+
+    def boxes_near(self, view: Bbox, pad: float = 8.0) -> np.ndarray:
+        """Nodes whose box (and its border) reaches into ``view``."""
+        c, half = self.centres, self.half
+        return ((c[:, 0] + half[:, 0] >= view.x0 - pad) & (c[:, 0] - half[:, 0] <= view.x1 + pad)
+                & (c[:, 1] + half[:, 1] >= view.y0 - pad)
+                & (c[:, 1] - half[:, 1] <= view.y1 + pad))
+
+    def texts_near(self, canvas: CanvasHost, view: Bbox, pad: float = 8.0) -> np.ndarray:
+        """Nodes whose texts (in the node's box, the name beside it) may reach into
+        ``view``: the places were made for the largest text, so they hold it."""
+        near = self.boxes_near(view, pad)
+        if canvas.name_pos:
+            if self._name_boxes is None:
+                nodes = np.fromiter(canvas.name_pos, int, len(canvas.name_pos))
+                place = np.array(list(canvas.name_pos.values()), float).reshape(-1, 4)
+                lo = canvas.ax.transData.transform(place[:, :2] - place[:, 2:] / 2)
+                hi = canvas.ax.transData.transform(place[:, :2] + place[:, 2:] / 2)
+                self._name_boxes = (nodes, lo, hi)
+            nodes, lo, hi = self._name_boxes
+            hit = ((hi[:, 0] >= view.x0 - pad) & (lo[:, 0] <= view.x1 + pad)
+                   & (hi[:, 1] >= view.y0 - pad) & (lo[:, 1] <= view.y1 + pad))
+            near[nodes[hit]] = True
+        return near
+
+    def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
+        (x, y), (hw, hh) = self.centres[node], self.half[node] + pad
+        return (x - hw, y - hh, x + hw, y + hh)
+
+
+class EdgeLines:
+    """Each edge's polyline in display pixels (``lines[e]``), made when first asked:
+    a view draws a few of a big graph's edges, and a pan makes a new view."""
+
+    def __init__(self, start: np.ndarray, end: np.ndarray, bent: list[int],
+                 inner: np.ndarray, cuts: np.ndarray):
+        self._start, self._end, self._inner = start, end, inner
+        spans = zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True) if len(bent) else ()
+        self._spans = dict(zip(bent, spans, strict=True))  # a bent edge: its inner points
+        self._made: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._start)
+
+    def __getitem__(self, e) -> np.ndarray:
+        e = int(e)
+        line = self._made.get(e)
+        if line is None:
+            span = self._spans.get(e)
+            if span is None:
+                line = np.stack([self._start[e], self._end[e]])
+            else:
+                line = np.concatenate([self._start[e][None], self._inner[span[0]:span[1]],
+                                       self._end[e][None]])
+            self._made[e] = line
+        return line
+
+
+def _inner_points(canvas: CanvasHost) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The bent edges, their inner world points in one array, and where each edge's
+    points start (and the end): made once per trace, transformed once per view."""
+    made = getattr(canvas, "_inner_made", None)
+    if made is None or made[0] is not canvas.edge_paths:
+        bent = [e for e in canvas.bent_edges if len(canvas.edge_paths[e]) > 2]
+        parts = [canvas.edge_paths[e][1:-1] for e in bent]
+        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
+        cuts = np.cumsum([0] + [len(p) for p in parts])
+        made = canvas._inner_made = (canvas.edge_paths, bent, inner, cuts)
+    return made[1], made[2], made[3]
