@@ -20,6 +20,7 @@ import ast
 import atexit
 import ctypes
 import json
+import linecache
 import math
 import os
 import runpy
@@ -237,21 +238,80 @@ class Recorder(TorchFunctionMode):
             return func(*args, **kwargs)
         inplace = _is_inplace(name) or "out" in kwargs
         target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
-        pre = None
+        pre = update = None
         if target is not None:
-            pre = self.before_inplace(target)
+            if self.pending is not None:
+                update = self.update_of(target)
+            if update is None:
+                pre = self.before_inplace(target)
         catcher = _mask_catcher() if name in DROPOUTS else None
         if catcher is not None:
             with catcher:
                 out = func(*args, **kwargs)
         else:
             out = func(*args, **kwargs)
+        if update is not None:
+            self.updated(*update)
+            return out
         try:
             self.record(name, args, kwargs, out, target, pre,
                         catcher.mask if catcher is not None else None)
         except Exception:  # noqa: BLE001 - recording never changes what the script does
             pass
         return out
+
+    # ---- an update written by hand: ``w -= lr * w.grad`` under no_grad, ``w.data -= …``
+    def update_of(self, t):
+        """(node, entry) when this in-place op updates a parameter of the pass just made
+        by hand (the pass's update step, as an optimizer's step() is), else None."""
+        record = self.pending
+        optimizer = record["optimizer"]
+        if optimizer is not None and optimizer["class"] != "manual":
+            return None
+        params = record.get("params_by")
+        if params is None:
+            params = record["params_by"] = {}
+            for n in record["nodes"]:
+                p = n.tensor
+                if n.kind == "parameter" and n.name and p is not None:
+                    params[id(p)] = params[(p.data_ptr(), p.dtype, tuple(p.shape))] = n
+        node = params.get(id(t)) if not torch.is_grad_enabled() else None
+        if node is None or node.tensor is not t:
+            node = params.get((t.data_ptr(), t.dtype, tuple(t.shape)))
+            if node is None or node.tensor is t:  # ``w -= …`` outside no_grad: torch's error
+                return None
+        if optimizer is None:
+            optimizer = record["optimizer"] = {"class": "manual", "settings": {}, "params": {}}
+        entry = optimizer["params"].get(node.name)
+        if entry is None:
+            p = node.tensor
+            before = self.cached_copy(p)
+            entry = optimizer["params"][node.name] = {
+                "before": p.detach().clone() if before is None else before,
+                "grad": None if p.grad is None else Lazy(p.grad), "after": None,
+                "state": {}, "state_before": {}, "line": self.source_line()}
+        return node, entry
+
+    def updated(self, node, entry) -> None:
+        """After the op: the value after it (read when the pass is written) and the
+        update's size for the pass's summary."""
+        p = node.tensor
+        entry["after"] = Lazy(p)
+        self.copies.pop(id(p), None)  # ``w.data -= …`` changes w without its version
+        p.__dict__.pop("_bps", None)
+        try:
+            sizes = self.pending.setdefault("update_sq", {})
+            sizes[node.name] = float(torch.dist(p.detach(), entry["before"])) ** 2
+            self.passes[-1]["update"] = math.sqrt(sum(sizes.values()))
+        except Exception:  # noqa: BLE001 - the summary's size only
+            pass
+
+    def source_line(self) -> str:
+        """The script's line running now, as its text (a hand-written update's rule)."""
+        f = sys._getframe(1)
+        while f is not None and f.f_code.co_filename != self.path:
+            f = f.f_back
+        return "" if f is None else linecache.getline(self.path, f.f_lineno).strip()
 
     def before_inplace(self, t):
         """Copy the value an in-place op is about to change; the node it had (this pass)."""

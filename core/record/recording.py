@@ -214,7 +214,8 @@ def _optimizer(folder: Path, raw) -> dict | None:
             "grad": tensor(folder, numbers.get("grad")),
             "after": tensor(folder, numbers.get("after")),
             "state": _state(folder, numbers.get("state")),
-            "state_before": _state(folder, numbers.get("state_before"))}
+            "state_before": _state(folder, numbers.get("state_before")),
+            "line": numbers["line"][:500] if isinstance(numbers.get("line"), str) else ""}
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     return {"class": str(raw.get("class", "")), "settings": settings, "params": params}
 
