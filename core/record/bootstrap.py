@@ -485,8 +485,12 @@ class Recorder(TorchFunctionMode):
         self.tape = []
         self.held = 0
         self.modules = []
-        self.emit({"event": "pass", "index": index, "loss": value,
-                   "stdout_bytes": self.out.count})
+        event = {"event": "pass", "index": index, "loss": value,
+                 "stdout_bytes": self.out.count, "nodes": len(nodes),
+                 "previous_update": self.passes[-2]["update"] if index > 1 else None}
+        if len(record["grad_norms"]) <= 64:
+            event["grad_norms"] = record["grad_norms"]
+        self.emit(event)  # the parent keeps these: a run killed before its end keeps them
 
     def reachable(self, root: Node) -> list[Node]:
         """The nodes the loss depends on; a result needing no gradient becomes data."""
@@ -744,6 +748,9 @@ class Recorder(TorchFunctionMode):
                                 "kept": False, "stdout_bytes": self.out.count})
         self.epoch += 1
         self.tape, self.held = [], 0
+        self.emit({"event": "group", "index": index, "iteration": self.label[0],
+                   "line": self.label[1], "nodes": len(ops), "read": len(read),
+                   "stdout_bytes": self.out.count})
         if last:
             self.flush_group(last=True)
 

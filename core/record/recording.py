@@ -303,15 +303,56 @@ def load_recording(record_dir, result=None) -> Recording:
         return Recording(folder, passes, _int(forward.get("nodes", 0), "forward nodes"),
                          parameters, exit_, plots, result, forward_file,
                          [_group(g) for g in groups])
-    passes = []
+    files = {}
     for path in sorted(folder.glob("pass-*.json")):
         record = read_pass(folder, path)
-        passes.append(PassSummary(record.index, record.loss, True, len(record.nodes)))
-    for k, found in enumerate(passes, start=1):  # numbered as the files are
-        if found.index != k:
-            passes = passes[:k - 1]
+        files[record.index] = PassSummary(record.index, record.loss, True, len(record.nodes))
+    streamed = getattr(result, "streamed", None) or []
+    passes = _streamed_passes(streamed, files)
+    groups = _streamed_groups(streamed, folder)
+    kept = [g for g in groups if g.kept]
+    return Recording(folder, passes, sum(g.nodes for g in groups), {}, {}, [], result,
+                     f"forward-{kept[-1].index:06d}.json" if kept else None, groups)
+
+
+def _streamed_passes(events: list, files: dict[int, PassSummary]) -> list[PassSummary]:
+    """A run that ended before its summary.json (Stop, a limit, a crash): every pass the
+    parent heard of (loss, node count, gradient norms, the update's size), kept where
+    its file was written; numbered from 1 with no gap."""
+    passes: list[PassSummary] = []
+    for event in events:
+        try:
+            summary = _summary({**event, "kept": False, "update": None})
+        except RecordError:
             break
-    return Recording(folder, passes, 0, {}, {}, [], result)
+        if event.get("event") != "pass" or summary.index != len(passes) + 1:
+            continue
+        if passes:
+            passes[-1].update = _number(event.get("previous_update")) \
+                if isinstance(event.get("previous_update"), (int, float)) else None
+        passes.append(summary)
+    for k in range(len(passes) + 1, max(files, default=0) + 1):  # a file the stream lacks
+        if k not in files:
+            break
+        passes.append(files[k])
+    for found in passes:
+        found.kept = found.index in files
+    return passes
+
+
+def _streamed_groups(events: list, folder: Path) -> list[GroupSummary]:
+    groups: list[GroupSummary] = []
+    for event in events:
+        if event.get("event") != "group":
+            continue
+        try:
+            group = _group({**event, "kept": False})
+        except RecordError:
+            break
+        if group.index == len(groups) + 1:
+            group.kept = (folder / f"forward-{group.index:06d}.json").is_file()
+            groups.append(group)
+    return groups
 
 
 def finite(value) -> float | None:
