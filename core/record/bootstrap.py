@@ -20,6 +20,7 @@ import ast
 import atexit
 import ctypes
 import json
+import linecache
 import math
 import os
 import runpy
@@ -57,19 +58,24 @@ INPLACE_DUNDER = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__"
 DTYPES = {torch.float32: "<f4", torch.float64: "<f8", torch.float16: "<f2",
           torch.int64: "<i8", torch.int32: "<i4", torch.int16: "<i2", torch.int8: "|i1",
           torch.uint8: "|u1", torch.bool: "|b1"}
-MAX_TAPE = 20_000  # op nodes held per pass (a forward-only script only counts beyond)
+MAX_TAPE = 20_000  # op nodes held per pass or group (a forward-only script counts beyond)
+#: reading a value (printing it, ``.item()``): a forward-only group's outputs
+READS = {"torch.Tensor.item", "torch.Tensor.tolist", "torch.Tensor.__repr__",
+         "torch.Tensor.__format__", "torch.Tensor.__str__"}
+MAX_GROUPS = 100_000  # group summaries kept in summary.json (the rest are counted)
 
 
 class Node:
     __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
                  "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
-                 "shape", "dtype", "key", "slot")
+                 "shape", "dtype", "key", "slot", "read")
 
     def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
         self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
         self.inputs, self.kwargs, self.line, self.module = [], {}, line, module
         self.tensor, self.version, self.snap, self.grad = tensor, 0, None, None
         self.name = self.summary = None
+        self.read = False  # printed or read with .item() (a forward-only group's output)
         self.key = id(tensor)
         self.slot = tensor.output_nr  # which of its autograd node's outputs it is
         self.requires_grad = tensor.requires_grad
@@ -201,7 +207,15 @@ class Recorder(TorchFunctionMode):
         self.forward_count, self.last_progress = 0, 0.0
         self.held = 0  # bytes this pass holds (copies and references)
         self.copies: dict = {}  # id(leaf) -> (weakref, version, copy): reused while unchanged
-        self.targets = _assignment_targets(path)
+        self.targets, self.loops = _script_shape(path)
+        #: a forward-only script's groups: one per iteration of its outer loop (sys.settrace
+        #: sees the loop's header line; only until the first backward())
+        self.groups: list[dict] = []
+        self.group_pending, self.group_files = None, []
+        self.loop = None  # [header line, script depth, frame, first, last, iteration]
+        self.label = (None, None)  # the running group's (iteration, loop line)
+        self.group_count = 0
+        self.tracing = False
         self.progress = _progress_fd()
 
     # ---- the calls ----------------------------------------------------------------
@@ -216,23 +230,88 @@ class Recorder(TorchFunctionMode):
             return func(*args, **kwargs)
         if name == "backward":
             return self.backward(func, args, kwargs)
+        if name == "read":
+            if args and isinstance(args[0], Tensor):
+                node = self.node_of(args[0])
+                if node is not None:
+                    node.read = True
+            return func(*args, **kwargs)
         inplace = _is_inplace(name) or "out" in kwargs
         target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
-        pre = None
+        pre = update = None
         if target is not None:
-            pre = self.before_inplace(target)
+            if self.pending is not None:
+                update = self.update_of(target)
+            if update is None:
+                pre = self.before_inplace(target)
         catcher = _mask_catcher() if name in DROPOUTS else None
         if catcher is not None:
             with catcher:
                 out = func(*args, **kwargs)
         else:
             out = func(*args, **kwargs)
+        if update is not None:
+            self.updated(*update)
+            return out
         try:
             self.record(name, args, kwargs, out, target, pre,
                         catcher.mask if catcher is not None else None)
         except Exception:  # noqa: BLE001 - recording never changes what the script does
             pass
         return out
+
+    # ---- an update written by hand: ``w -= lr * w.grad`` under no_grad, ``w.data -= …``
+    def update_of(self, t):
+        """(node, entry) when this in-place op updates a parameter of the pass just made
+        by hand (the pass's update step, as an optimizer's step() is), else None."""
+        record = self.pending
+        optimizer = record["optimizer"]
+        if optimizer is not None and optimizer["class"] != "manual":
+            return None
+        params = record.get("params_by")
+        if params is None:
+            params = record["params_by"] = {}
+            for n in record["nodes"]:
+                p = n.tensor
+                if n.kind == "parameter" and n.name and p is not None:
+                    params[id(p)] = params[(p.data_ptr(), p.dtype, tuple(p.shape))] = n
+        node = params.get(id(t)) if not torch.is_grad_enabled() else None
+        if node is None or node.tensor is not t:
+            node = params.get((t.data_ptr(), t.dtype, tuple(t.shape)))
+            if node is None or node.tensor is t:  # ``w -= …`` outside no_grad: torch's error
+                return None
+        if optimizer is None:
+            optimizer = record["optimizer"] = {"class": "manual", "settings": {}, "params": {}}
+        entry = optimizer["params"].get(node.name)
+        if entry is None:
+            p = node.tensor
+            before = self.cached_copy(p)
+            entry = optimizer["params"][node.name] = {
+                "before": p.detach().clone() if before is None else before,
+                "grad": None if p.grad is None else Lazy(p.grad), "after": None,
+                "state": {}, "state_before": {}, "line": self.source_line()}
+        return node, entry
+
+    def updated(self, node, entry) -> None:
+        """After the op: the value after it (read when the pass is written) and the
+        update's size for the pass's summary."""
+        p = node.tensor
+        entry["after"] = Lazy(p)
+        self.copies.pop(id(p), None)  # ``w.data -= …`` changes w without its version
+        p.__dict__.pop("_bps", None)
+        try:
+            sizes = self.pending.setdefault("update_sq", {})
+            sizes[node.name] = float(torch.dist(p.detach(), entry["before"])) ** 2
+            self.passes[-1]["update"] = math.sqrt(sum(sizes.values()))
+        except Exception:  # noqa: BLE001 - the summary's size only
+            pass
+
+    def source_line(self) -> str:
+        """The script's line running now, as its text (a hand-written update's rule)."""
+        f = sys._getframe(1)
+        while f is not None and f.f_code.co_filename != self.path:
+            f = f.f_back
+        return "" if f is None else linecache.getline(self.path, f.f_lineno).strip()
 
     def before_inplace(self, t):
         """Copy the value an in-place op is about to change; the node it had (this pass)."""
@@ -361,6 +440,8 @@ class Recorder(TorchFunctionMode):
 
     # ---- passes -------------------------------------------------------------------
     def backward(self, func, args, kwargs):
+        if not self.passes and (self.tracing or self.groups):
+            self.stop_groups(drop=True)
         loss = args[0] if args else kwargs.get("tensors")
         if isinstance(loss, (list, tuple)):
             loss = loss[0] if loss else None
@@ -404,8 +485,12 @@ class Recorder(TorchFunctionMode):
         self.tape = []
         self.held = 0
         self.modules = []
-        self.emit({"event": "pass", "index": index, "loss": value,
-                   "stdout_bytes": self.out.count})
+        event = {"event": "pass", "index": index, "loss": value,
+                 "stdout_bytes": self.out.count, "nodes": len(nodes),
+                 "previous_update": self.passes[-2]["update"] if index > 1 else None}
+        if len(record["grad_norms"]) <= 64:
+            event["grad_norms"] = record["grad_norms"]
+        self.emit(event)  # the parent keeps these: a run killed before its end keeps them
 
     def reachable(self, root: Node) -> list[Node]:
         """The nodes the loss depends on; a result needing no gradient becomes data."""
@@ -568,7 +653,7 @@ class Recorder(TorchFunctionMode):
                 "inputs": n.inputs if n.kind == "operation" else [],
                 "kwargs": n.kwargs if n.kind == "operation" else {},
                 "line": n.line, "module": None, "shape": n.shape,
-                "dtype": n.dtype, "stdout_bytes": n.stdout,
+                "dtype": n.dtype, "stdout_bytes": n.stdout, "read": n.read,
                 "value": {"summary": n.summary or {"shape": n.shape}} if value is None
                 else w.tensor(value),
                 "grad": w.tensor(n.grad) if n.grad is not None else None})
@@ -597,13 +682,114 @@ class Recorder(TorchFunctionMode):
     def module_names(self) -> dict:
         return self.global_names()[1]
 
-    def forward_json(self) -> dict:
-        """The ops of a script that never called backward(), within the same bounds."""
-        self.name_nodes(self.tape)
-        record = {"index": 0, "loss": None, "nodes": self.tape, "root": None, "before": {},
-                  "optimizer": None, "zero_grad": [], "stdout_bytes_start": 0,
+    # ---- a forward-only script's groups: one per iteration of its outer loop ----------
+    def trace_call(self, frame, event, arg):  # sys.settrace: the script's frames only
+        return self.trace_line if frame.f_code.co_filename == self.path else None
+
+    def trace_line(self, frame, event, arg):
+        loop = self.loop
+        if event == "line":
+            line = frame.f_lineno
+            if line in self.loops:
+                self.loop_header(frame, line)
+            elif loop is not None and loop[2] is frame and not loop[3] <= line <= loop[4]:
+                self.loop = None  # left the loop (its end, or break)
+                self.new_group(None)
+        elif event == "return" and loop is not None and loop[2] is frame:
+            self.loop = None
+            self.new_group(None)
+        return self.trace_line
+
+    def loop_header(self, frame, line) -> None:
+        """A loop's header line ran: the loop's next iteration starts (the outermost loop
+        running in the script counts; a loop in a function it calls does not)."""
+        depth, f = 0, frame
+        while f is not None:
+            depth += f.f_code.co_filename == self.path
+            f = f.f_back
+        loop = self.loop
+        if loop is not None and loop[0] == line and loop[2] is frame:
+            loop[5] += 1
+        elif loop is None or depth <= loop[1]:
+            first, last = self.loops[line]
+            loop = self.loop = [line, depth, frame, first, last, 1]
+        else:
+            return
+        self.new_group(loop[5])
+
+    def new_group(self, label) -> None:
+        """The running group ends (if it holds an op) and the next is ``label``'s."""
+        if self.passes or not self.tracing:
+            return
+        if any(n.kind == "operation" for n in self.tape):
+            self.muted += 1  # writing a group: the recorder's own torch calls
+            try:
+                self.finish_group()
+            finally:
+                self.muted -= 1
+        self.label = (label, self.loop[0] if self.loop is not None and label else None)
+
+    def finish_group(self, last: bool = False) -> None:
+        self.group_count += 1
+        index = self.group_count
+        ops = [n for n in self.tape if n.kind == "operation"]
+        read = [n for n in ops if n.read]
+        record = {"index": index, "loss": None, "nodes": self.tape,
+                  "root": (read or ops)[-1], "before": {}, "optimizer": None,
+                  "zero_grad": [], "stdout_bytes_start": self.tape[0].stdout,
                   "stdout_bytes_end": self.out.count}
-        return self.pass_json(record)
+        if index in self.keep:  # named now, while the script's variables hold its tensors
+            self.name_nodes(self.tape)
+        self.flush_group()
+        self.group_pending = record
+        if len(self.groups) < MAX_GROUPS:
+            self.groups.append({"index": index, "iteration": self.label[0],
+                                "line": self.label[1], "nodes": len(ops), "read": len(read),
+                                "kept": False, "stdout_bytes": self.out.count})
+        self.epoch += 1
+        self.tape, self.held = [], 0
+        self.emit({"event": "group", "index": index, "iteration": self.label[0],
+                   "line": self.label[1], "nodes": len(ops), "read": len(read),
+                   "stdout_bytes": self.out.count})
+        if last:
+            self.flush_group(last=True)
+
+    def flush_group(self, last: bool = False) -> None:
+        record, self.group_pending = self.group_pending, None
+        if record is None or record["index"] not in self.keep and not last:
+            return
+        size = sum(_nbytes(n) for n in record["nodes"])
+        if record["index"] > MAX_GROUPS or not self.writer.fits(2 * size) or any(
+                n.summary and n.summary.get("over_budget") for n in record["nodes"]):
+            return
+        if last and record["index"] not in self.keep:
+            self.name_nodes(record["nodes"])
+        name = f"forward-{record['index']:06d}.json"
+        self.writer.json(name, self.pass_json(record))
+        self.group_files.append(name)
+        self.groups[record["index"] - 1]["kept"] = True
+
+    def start_groups(self) -> None:
+        """Group by the outer loop's iterations (a script with a loop, and no other tracer
+        such as a debugger: the recorder never takes its place)."""
+        if self.loops and sys.gettrace() is None:
+            self.tracing = True
+            sys.settrace(self.trace_call)
+
+    def stop_groups(self, drop: bool) -> None:
+        """No more groups: at the first backward() (its passes are the recording: the
+        groups written so far go) or at the end."""
+        if self.tracing and sys.gettrace() == self.trace_call:
+            sys.settrace(None)
+        self.tracing, self.loop = False, None
+        if drop:
+            self.groups, self.group_pending = [], None
+            for name in self.group_files:
+                try:
+                    os.remove(os.path.join(self.writer.folder, name))
+                except OSError:
+                    pass
+            self.group_files = []
 
     def emit(self, event: dict) -> None:
         if self.progress is None:
@@ -690,6 +876,8 @@ def _classify(func):
             return None
     if name in ("torch.Tensor.backward", "torch.autograd.backward"):
         return "backward"
+    if name in READS:
+        return "read"
     if name in SKIP or "profiler" in name or "_set_grad_enabled" in name or \
             name.endswith(".__get__") and name not in KEEP_GETTERS or \
             name.startswith("torch.nn.init.") or name.startswith("torch._C."):
@@ -702,13 +890,33 @@ def _is_inplace(name: str) -> bool:
     return last in INPLACE_DUNDER or last.endswith("_") and not last.endswith("__")
 
 
-def _assignment_targets(path: str) -> dict[int, str]:
-    """line -> the name a one-name assignment on that line binds (``h = …``, ``h += …``)."""
+def _script_shape(path: str) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """The script's assignment targets (:func:`_assignment_targets`) and its outer loops:
+    the header line of each ``for``/``while`` not inside another loop of its own function,
+    with the lines the loop spans (a forward-only recording's groups are their iterations)."""
     try:
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read())
     except (OSError, SyntaxError, ValueError):
-        return {}
+        return {}, {}
+    loops: dict[int, tuple[int, int]] = {}
+    scopes = [(tree, False)]
+    while scopes:  # no recursion: a deeply nested script must not stop the recorder
+        node, in_loop = scopes.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                scopes.append((child, False))
+            elif isinstance(child, (ast.For, ast.AsyncFor, ast.While)):
+                if not in_loop:
+                    loops[child.lineno] = (child.lineno, child.end_lineno or child.lineno)
+                scopes.append((child, True))
+            else:
+                scopes.append((child, in_loop))
+    return _assignment_targets(tree), loops
+
+
+def _assignment_targets(tree) -> dict[int, str]:
+    """line -> the name a one-name assignment on that line binds (``h = …``, ``h += …``)."""
     targets = {}
     for node in ast.walk(tree):
         target = None
@@ -851,6 +1059,7 @@ def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entri
              register_module_forward_pre_hook(rec.module_enter),
              register_module_forward_hook(rec.module_exit)]
     unwrap = _wrap_zero_grad(rec)
+    rec.start_groups()
     result = {"status": "ok", "error": None, "traceback": ""} if result is None else result
     done = []
 
@@ -858,6 +1067,7 @@ def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entri
         if done:
             return
         done.append(True)
+        rec.stop_groups(drop=False)
         for hook in hooks:
             hook.remove()
         unwrap()
@@ -938,10 +1148,15 @@ def _wrap_zero_grad(rec: Recorder):
 def _write_summary(rec: Recorder, writer: Writer, result: dict, g: dict) -> None:
     try:
         rec.flush_pending(last=True)
-        forward = {"nodes": rec.forward_count if not rec.passes else 0, "file": None}
-        if not rec.passes and rec.tape:
-            writer.json("forward.json", rec.forward_json())
-            forward["file"] = "forward.json"
+        forward = {"nodes": rec.forward_count if not rec.passes else 0, "file": None,
+                   "groups": []}
+        if not rec.passes:
+            if any(n.kind == "operation" for n in rec.tape):
+                rec.finish_group(last=True)
+            else:
+                rec.flush_group(last=True)
+            forward["groups"] = rec.groups
+            forward["file"] = rec.group_files[-1] if rec.group_files else None
         params = {name: writer.tensor(p, charge=False) for name, p in _parameters(g).items()}
         writer.json("summary.json", {"passes": rec.passes, "forward": forward,
                                      "parameters": params, "exit": result,

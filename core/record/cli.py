@@ -97,6 +97,15 @@ def passes_json(recording: Recording, chosen: int | None = None):
     return out, mismatches, found
 
 
+def forward_json(recording: Recording) -> dict:
+    """``{"nodes", "groups"}``: a forward-only script's op count and its groups, one per
+    iteration of its outer loop (``iteration`` null: the ops outside the loop)."""
+    return {"nodes": recording.forward_nodes,
+            "groups": [{"index": g.index, "iteration": g.iteration, "line": g.line,
+                        "nodes": g.nodes, "read": g.read, "kept": g.kept}
+                       for g in recording.groups]}
+
+
 def _finite(value):
     return None if value is None or not math.isfinite(value) else value
 
@@ -158,7 +167,7 @@ def run_file(args, steps_json) -> int:
         if _json(args):
             data = {"prints": result.stdout_lines, "output_dropped": result.output_dropped,
                     "stderr": result.stderr_lines, "exit": exit_, "passes": passes,
-                    "forward": {"nodes": recording.forward_nodes},
+                    "forward": forward_json(recording),
                     "parameters": {name: to_json_value(np.asarray(v, dtype=np.float64)[()])
                                    for name, v in recording.parameters.items()},
                     "steps": steps}
@@ -215,6 +224,13 @@ def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> s
     lines = ["", f"Recorded {len(passes)} pass{'es' if len(passes) != 1 else ''}"
              + (f", {recording.forward_nodes} forward ops (no backward() was called)"
                 if not passes and recording.forward_nodes else "")]
+    if not passes and len(recording.groups) > 1:
+        loops = sorted({g.line for g in recording.groups if g.line is not None})
+        plural = "s" if len(loops) > 1 else ""
+        outside = any(g.iteration is None for g in recording.groups)
+        lines.append(f"  in {len(recording.groups)} groups: one per iteration of the loop"
+                     f"{plural} at line{plural} {', '.join(map(str, loops)) or '?'}"
+                     + (", and the ops outside it" if outside else ""))
     run: list[dict] = []  # consecutive passes kept only as summaries, shown as one line
 
     def close_run():

@@ -21,6 +21,7 @@ import numpy as np
 MAX_JSON_BYTES = 64 * 2**20
 MAX_NPY_BYTES = 512 * 2**20
 _TENSOR_REF = re.compile(r"t/\d{6}\.npy")
+_FORWARD = re.compile(r"forward(-\d{6})?\.json")
 
 
 class RecordError(ValueError):
@@ -35,6 +36,20 @@ class PassSummary:
     nodes: int = 0
     grad_norms: dict[str, float | None] = field(default_factory=dict)
     update: float | None = None
+    stdout_bytes: int = 0
+
+
+@dataclass
+class GroupSummary:
+    """A forward-only script's group: the ops of one iteration of its outer loop
+    (``iteration`` None: the ops outside the loop), numbered from 1 like passes."""
+
+    index: int
+    iteration: int | None
+    line: int | None
+    nodes: int
+    read: int
+    kept: bool
     stdout_bytes: int = 0
 
 
@@ -54,6 +69,7 @@ class RecordedNode:
     value: np.ndarray | None
     grad: np.ndarray | None
     summary: dict | None = None
+    read: bool = False  # printed or read with .item() (a forward-only group's output)
 
 
 @dataclass
@@ -86,6 +102,15 @@ class Recording:
     plots: list[str]
     run: object = None  # the runner's RunResult: prints, exit, dropped output, stderr
     forward_file: str | None = None
+    #: a forward-only script's groups (one per iteration of its outer loop)
+    groups: list[GroupSummary] = field(default_factory=list)
+
+    def load_group(self, k: int) -> PassRecord | None:
+        """Group ``k`` (1-based) of a forward-only recording, or None when only its
+        summary was kept."""
+        if not 1 <= k <= len(self.groups) or not self.groups[k - 1].kept:
+            return None
+        return read_pass(self.folder, self.folder / f"forward-{self.groups[k - 1].index:06d}.json")
 
     def load_pass(self, k: int) -> PassRecord | None:
         """Pass ``k`` (1-based) in full, or None when only its summary was kept."""
@@ -94,7 +119,8 @@ class Recording:
         return read_pass(self.folder, self.folder / f"pass-{k:06d}.json")
 
     def load_forward(self) -> PassRecord | None:
-        """The forward ops of a script that never called backward()."""
+        """The forward ops of a script that never called backward() (its last kept
+        group; a recording made before groups: all of them)."""
         if self.forward_file is None:
             return None
         return read_pass(self.folder, self.folder / self.forward_file)
@@ -170,7 +196,8 @@ def _node(folder: Path, raw) -> RecordedNode:
         module=module, shape=tuple(shape), dtype=str(raw.get("dtype", "")),
         stdout_bytes=_int(raw.get("stdout_bytes", 0), "stdout_bytes"),
         value=tensor(folder, value_ref), grad=tensor(folder, raw.get("grad")),
-        summary=value_ref.get("summary") if isinstance(value_ref, dict) else None)
+        summary=value_ref.get("summary") if isinstance(value_ref, dict) else None,
+        read=raw.get("read") is True)
 
 
 def _optimizer(folder: Path, raw) -> dict | None:
@@ -187,7 +214,8 @@ def _optimizer(folder: Path, raw) -> dict | None:
             "grad": tensor(folder, numbers.get("grad")),
             "after": tensor(folder, numbers.get("after")),
             "state": _state(folder, numbers.get("state")),
-            "state_before": _state(folder, numbers.get("state_before"))}
+            "state_before": _state(folder, numbers.get("state_before")),
+            "line": numbers["line"][:500] if isinstance(numbers.get("line"), str) else ""}
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     return {"class": str(raw.get("class", "")), "settings": settings, "params": params}
 
@@ -240,6 +268,18 @@ def _summary(raw) -> PassSummary:
                                                              "stdout_bytes"))
 
 
+def _group(raw) -> GroupSummary:
+    if not isinstance(raw, dict):
+        raise RecordError("a group summary must be an object")
+    return GroupSummary(
+        index=_int(raw.get("index"), "a group index"),
+        iteration=_int(raw.get("iteration"), "an iteration", none=True),
+        line=_int(raw.get("line"), "a line", none=True),
+        nodes=_int(raw.get("nodes", 0), "a node count"),
+        read=_int(raw.get("read", 0), "a count of values read"), kept=bool(raw.get("kept")),
+        stdout_bytes=_int(raw.get("stdout_bytes", 0), "stdout_bytes"))
+
+
 def load_recording(record_dir, result=None) -> Recording:
     """The recording in ``record_dir``; without summary.json (a run stopped by a limit or
     ``os._exit``), what the pass files hold."""
@@ -257,18 +297,62 @@ def load_recording(record_dir, result=None) -> Recording:
         exit_ = raw.get("exit") if isinstance(raw.get("exit"), dict) else {}
         plots = [p for p in raw.get("plots", []) if isinstance(p, str)
                  and re.fullmatch(r"plots/\d{3}\.png", p)]
-        forward_file = forward.get("file") if forward.get("file") == "forward.json" else None
+        forward_file = forward.get("file") if isinstance(forward.get("file"), str) and \
+            _FORWARD.fullmatch(forward["file"]) else None
+        groups = forward.get("groups") if isinstance(forward.get("groups"), list) else []
         return Recording(folder, passes, _int(forward.get("nodes", 0), "forward nodes"),
-                         parameters, exit_, plots, result, forward_file)
-    passes = []
+                         parameters, exit_, plots, result, forward_file,
+                         [_group(g) for g in groups])
+    files = {}
     for path in sorted(folder.glob("pass-*.json")):
         record = read_pass(folder, path)
-        passes.append(PassSummary(record.index, record.loss, True, len(record.nodes)))
-    for k, found in enumerate(passes, start=1):  # numbered as the files are
-        if found.index != k:
-            passes = passes[:k - 1]
+        files[record.index] = PassSummary(record.index, record.loss, True, len(record.nodes))
+    streamed = getattr(result, "streamed", None) or []
+    passes = _streamed_passes(streamed, files)
+    groups = _streamed_groups(streamed, folder)
+    kept = [g for g in groups if g.kept]
+    return Recording(folder, passes, sum(g.nodes for g in groups), {}, {}, [], result,
+                     f"forward-{kept[-1].index:06d}.json" if kept else None, groups)
+
+
+def _streamed_passes(events: list, files: dict[int, PassSummary]) -> list[PassSummary]:
+    """A run that ended before its summary.json (Stop, a limit, a crash): every pass the
+    parent heard of (loss, node count, gradient norms, the update's size), kept where
+    its file was written; numbered from 1 with no gap."""
+    passes: list[PassSummary] = []
+    for event in events:
+        try:
+            summary = _summary({**event, "kept": False, "update": None})
+        except RecordError:
             break
-    return Recording(folder, passes, 0, {}, {}, [], result)
+        if event.get("event") != "pass" or summary.index != len(passes) + 1:
+            continue
+        if passes:
+            passes[-1].update = _number(event.get("previous_update")) \
+                if isinstance(event.get("previous_update"), (int, float)) else None
+        passes.append(summary)
+    for k in range(len(passes) + 1, max(files, default=0) + 1):  # a file the stream lacks
+        if k not in files:
+            break
+        passes.append(files[k])
+    for found in passes:
+        found.kept = found.index in files
+    return passes
+
+
+def _streamed_groups(events: list, folder: Path) -> list[GroupSummary]:
+    groups: list[GroupSummary] = []
+    for event in events:
+        if event.get("event") != "group":
+            continue
+        try:
+            group = _group({**event, "kept": False})
+        except RecordError:
+            break
+        if group.index == len(groups) + 1:
+            group.kept = (folder / f"forward-{group.index:06d}.json").is_file()
+            groups.append(group)
+    return groups
 
 
 def finite(value) -> float | None:

@@ -31,6 +31,8 @@ from core.record.streams import BoundedLines, pump, pump_progress
 
 BOOTSTRAP = pathlib.Path(__file__).with_name("bootstrap.py")
 POLL_S = 0.1
+#: pass and group events a run keeps (a summary each: loss, nodes, gradient norms)
+MAX_STREAMED = 200_000
 #: summary.json larger than this is not read for its exit (the bootstrap writes far less)
 SUMMARY_MAX_BYTES = 64 * 1024 * 1024
 TOKEN_ENV = "BPS_RUN_TOKEN"
@@ -69,6 +71,9 @@ class RunResult:
     record_dir: pathlib.Path
     elapsed_s: float
     peak_mb: float
+    #: the bootstrap's "pass" and "group" events, as streamed: what a run that ended
+    #: before its summary.json (Stop, a limit, a crash) still knows of its passes
+    streamed: list[dict] = field(default_factory=list)
 
 
 def child_command(python: str | None, bootstrap: pathlib.Path, out: pathlib.Path,
@@ -110,6 +115,7 @@ class ScriptRun:
         self._monitor: threading.Thread | None = None
         self._pidfd: int | None = None
         self.callback_errors: list[BaseException] = []
+        self._streamed: list[dict] = []
 
     # -- the public surface ------------------------------------------------------------
     def start(self) -> None:
@@ -203,6 +209,8 @@ class ScriptRun:
             self.on_stdout(line)
 
     def _emit_progress(self, event: dict) -> None:
+        if event.get("event") in ("pass", "group") and len(self._streamed) < MAX_STREAMED:
+            self._streamed.append(event)
         if self.on_progress is not None:
             self.on_progress(event)
 
@@ -263,7 +271,7 @@ class ScriptRun:
             stdout_lines=out.lines(text), stdout_text=text,
             output_dropped={"lines": out.dropped_lines, "bytes": out.dropped_bytes},
             stderr_lines=self._stderr.lines(), record_dir=self.record_dir,
-            elapsed_s=elapsed, peak_mb=peak / (1024 * 1024))
+            elapsed_s=elapsed, peak_mb=peak / (1024 * 1024), streamed=self._streamed)
 
     def _failed_result(self, exc: BaseException) -> RunResult:
         return RunResult("raised", {"type": "RunnerError", "message": str(exc), "line": None},

@@ -27,6 +27,7 @@ BUDGET_BYTES = 12_000_000
 MAX_ENTRIES = 1_000_000
 _REF = re.compile(r"t/\d{6}\.npy")
 _PASS = re.compile(r"pass-\d{6}\.json")
+_FORWARD = re.compile(r"forward-\d{6}\.json")
 DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
 
 
@@ -74,8 +75,13 @@ def saved_recording(folder, run, order: list[int]) -> dict:
     output = getattr(run, "stdout_text", "") or ""
     used = len(output.encode("utf-8")) + 2 * len(json.dumps(summary or {}))
     passes, tensors = {}, {}
-    for k in order:
-        path = folder / f"pass-{k:06d}.json"
+    forward = (summary or {}).get("forward") or {}
+    groups = [f"forward-{g['index']:06d}.json" for g in forward.get("groups") or []
+              if isinstance(g, dict) and g.get("kept") and isinstance(g.get("index"), int)]
+    # a forward-only script: its last group (the end of the run) first, then the others
+    names = [f"pass-{k:06d}.json" for k in order] + groups[-1:] + groups[:-1]
+    for name in names:
+        path = folder / name
         if not path.exists():
             continue
         raw = json.loads(path.read_text("utf-8"))
@@ -84,7 +90,7 @@ def saved_recording(folder, run, order: list[int]) -> dict:
         if used + size > BUDGET_BYTES:
             continue
         used += size
-        passes[str(k)] = raw
+        passes[str(int(name[5:11])) if name.startswith("pass-") else name] = raw
         tensors.update(new)
     if summary is not None:
         for ref in _refs(summary.get("parameters", {})) - tensors.keys():
@@ -121,8 +127,8 @@ def restore_recording(data, folder):
     if not isinstance(passes, dict):
         raise RecordError("the session's passes must be an object")
     for k, raw in passes.items():
-        name = f"pass-{int(k):06d}.json" if isinstance(k, str) and k.isdigit() else ""
-        if not _PASS.fullmatch(name) or not isinstance(raw, dict):
+        name = f"pass-{int(k):06d}.json" if isinstance(k, str) and k.isdigit() else k
+        if not (_PASS.fullmatch(name) or _FORWARD.fullmatch(name)) or not isinstance(raw, dict):
             raise RecordError("a saved pass must be a pass record under its number")
         (folder / name).write_text(json.dumps(raw), "utf-8")
     summary = data.get("summary")
@@ -132,9 +138,23 @@ def restore_recording(data, folder):
         summary = dict(summary)
         summary["passes"] = [dict(p, kept=str(p.get("index")) in passes)
                              if isinstance(p, dict) else p for p in summary["passes"]]
+        summary["forward"] = _saved_forward(summary.get("forward"), passes)
         (folder / "summary.json").write_text(json.dumps(summary), "utf-8")
     run = SavedRun(status, error, output, list(stderr), float(elapsed), folder)
     return run, load_recording(folder, run)
+
+
+def _saved_forward(forward, saved: dict):
+    """The forward summary with only the groups the session holds marked kept; its file
+    is the last of those (the end of the run)."""
+    if not isinstance(forward, dict) or not isinstance(forward.get("groups"), list):
+        return forward
+    groups = [dict(g, kept=isinstance(g.get("index"), int)
+                   and f"forward-{g['index']:06d}.json" in saved)
+              if isinstance(g, dict) else g for g in forward["groups"]]
+    kept = [g for g in groups if isinstance(g, dict) and g["kept"]]
+    return dict(forward, groups=groups,
+                file=f"forward-{kept[-1]['index']:06d}.json" if kept else None)
 
 
 def _tensor_name(ref) -> str:

@@ -25,6 +25,7 @@ from core.record.cli import (
     EXIT_RAISED,
     chosen_pass,
     exit_json,
+    forward_json,
     ours_vs_torch,
     passes_json,
     summary_text,
@@ -67,7 +68,7 @@ def print_saved(args, session) -> int:
         if args.json:
             data = {"prints": run.stdout_text.splitlines(), "stderr": run.stderr_lines,
                     "exit": exit_, "passes": passes,
-                    "forward": {"nodes": recording.forward_nodes},
+                    "forward": forward_json(recording),
                     "parameters": {name: to_json_value(np.asarray(v, dtype=np.float64)[()])
                                    for name, v in recording.parameters.items()},
                     "steps": steps}

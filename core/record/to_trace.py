@@ -229,7 +229,8 @@ def _rule(optimizer: dict, numbers: dict) -> tuple[dict, dict, dict]:
     before_state = numbers.get("state_before", {}) or {}
     rule = {"rule": kind if kind in ("SGD", "Adam") else kind or "manual",
             "lr": settings.get("lr"), "momentum": settings.get("momentum") or 0.0}
-    shown = {"before": numbers["before"], "grad": numbers["grad"], "after": numbers["after"]}
+    shown = {"before": numbers["before"], "grad": numbers["grad"], "after": numbers["after"],
+             "line": numbers.get("line") or ""}
     previous = {}
     if kind == "SGD" and state.get("momentum_buffer") is not None:
         shown["buffer"] = state["momentum_buffer"]
@@ -260,7 +261,7 @@ def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
             if k in names and v is not None and np.any(v != 0)}
     trace = Trace(graph, None, left)
     optimizer = record.optimizer
-    if optimizer is not None and optimizer.get("class") in ("SGD", "Adam"):
+    if optimizer is not None and optimizer.get("class") in ("SGD", "Adam", "manual"):
         for node in graph.parameters:
             numbers = optimizer["params"].get(node.name)
             if numbers and numbers.get("grad") is None and node.id in built.torch_grads:

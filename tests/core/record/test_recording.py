@@ -84,7 +84,12 @@ def test_no_grad_update_starts_the_next_pass_from_new_leaves(two_layer):
     assert np.allclose(w1_next.value, w1.value - 0.1 * w1.grad, atol=1e-6)
     trace = pass_trace(second)
     assert check_pass(second).mismatches == 0
-    assert {s.phase for s in trace.steps} == {"forward", "local", "backward"}
+    # the hand-written update is the pass's update phase: pass 1's update gives pass 2's w1
+    assert {s.phase for s in trace.steps} == {"forward", "local", "backward", "update"}
+    (update,) = [s for s in pass_trace(first).steps if s.phase == "update" and
+                 s.target == "w1"]
+    np.testing.assert_array_equal(update.value, w1_next.value)
+    np.testing.assert_allclose(update.numbers["grad"], w1.grad)
 
 
 def test_the_check_fails_on_a_wrong_rule(two_layer, monkeypatch):
