@@ -1183,6 +1183,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Steps</source>
+            <extracomment>room between the bar's groups of buttons (pixels): 8, not 12, so that one row still holds every button and the slider in a 1280-pixel window with a bold phase button</extracomment>
             <translation>步骤</translation>
         </message>
         <message>
@@ -2237,7 +2238,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -2440,7 +2441,7 @@ Hint: {1}</source>
         <name>TrainingPanel</name>
         <message>
             <source>Training</source>
-            <extracomment>lines on the parameter plot (a vector parameter has one per entry) Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
+            <extracomment>Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
             <translation>训练</translation>
         </message>
         <message>
@@ -2494,6 +2495,10 @@ Hint: {1}</source>
         <message>
             <source>loss</source>
             <translation>损失</translation>
+        </message>
+        <message>
+            <source>gradient norm</source>
+            <translation>梯度范数</translation>
         </message>
         <message>
             <source>parameters</source>
@@ -2587,12 +2592,60 @@ Hint: {1}</source>
             <source>{0} of {1} iterations differ from torch.optim.SGD ✗</source>
             <translation>{1} 次迭代中有 {0} 次与 torch.optim.SGD 不一致 ✗</translation>
         </message>
+        <message>
+            <source>Only a summary of this pass was kept</source>
+            <translation>这一遍只保留了摘要</translation>
+        </message>
+        <message>
+            <source>The gradient's norm (only a summary of this pass was kept)</source>
+            <translation>梯度的范数（这一遍只保留了摘要）</translation>
+        </message>
+        <message>
+            <source>Only a summary of this pass was kept: choose it to run again, keeping it</source>
+            <translation>这一遍只保留了摘要：选中它即可重新运行并保留它</translation>
+        </message>
+        <message>
+            <source>Our rule for each node, applied to the recorded values, gives torch's recorded gradient</source>
+            <translation>对每个节点，我们的规则作用于记录的数值，得到 torch 记录的梯度</translation>
+        </message>
+        <message>
+            <source>Our rules differ from torch's recorded gradients at: {0}</source>
+            <translation>我们的规则与 torch 记录的梯度在这些地方不同：{0}</translation>
+        </message>
+        <message>
+            <source>Checking the kept passes against torch's recorded gradients…</source>
+            <translation>正在用 torch 记录的梯度检查保留的各遍……</translation>
+        </message>
+        <message>
+            <source>No pass was kept whole: nothing to check</source>
+            <translation>没有完整保留的一遍：无可检查</translation>
+        </message>
+        <message>
+            <source>All {0} kept passes match torch's recorded gradients ✓</source>
+            <translation>保留的 {0} 遍全部与 torch 记录的梯度一致 ✓</translation>
+        </message>
+        <message>
+            <source>{0} of {1} kept passes differ from torch's recorded gradients ✗</source>
+            <translation>保留的 {1} 遍中有 {0} 遍与 torch 记录的梯度不同 ✗</translation>
+        </message>
+        <message>
+            <source>({0} passes kept as summaries: the loss and each gradient's norm)</source>
+            <translation>（{0} 遍只保留了摘要：损失和每个梯度的范数）</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1} · loss = {2}</source>
+            <translation>第 {0} 遍（共 {1} 遍）· loss = {2}</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1}: {2} · loss = {3}</source>
+            <translation>第 {0} 遍（共 {1} 遍）：{2} · loss = {3}</translation>
+        </message>
     </context>
     <context>
         <name>TrainingState</name>
         <message>
             <source>Next iteration</source>
-            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
+            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there) the recording whose passes are the history (a recorded run on screen)</extracomment>
             <translation>下一次迭代</translation>
         </message>
         <message>
