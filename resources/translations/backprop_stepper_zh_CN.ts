@@ -961,6 +961,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>切换到前向模式</translation>
         </message>
         <message>
+            <source>PyTorch forward_ad is not asked on a recorded pass: its gradients are checked against the ones torch recorded (the PyTorch panel).</source>
+            <translation>记录下来的一遍不向 PyTorch forward_ad 询问：它的梯度已与 torch 记录的梯度核对（见 PyTorch 面板）。</translation>
+        </message>
+        <message>
             <source>PyTorch forward_ad: switch to forward mode to check</source>
             <translation>PyTorch forward_ad：切换到前向模式即可核对</translation>
         </message>
@@ -999,6 +1003,15 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>What if {0} = {1}: slope ∂{2}/∂{0} = {3}</source>
             <translation>假如 {0} = {1}：斜率 ∂{2}/∂{0} = {3}</translation>
+        </message>
+        <message>
+            <source>Forward mode is unavailable on this pass: it holds {0}, whose rule only torch knows (its numbers are torch's, recorded for this pass), so no tangent can be carried through it.</source>
+            <extracomment>the row slider's positions across its range (like the panel's)</extracomment>
+            <translation>这一遍不能使用前向模式：其中含有 {0}，它的规则只有 torch 知道（其数值是 torch 在这一遍记录的），所以切向量无法穿过它。</translation>
+        </message>
+        <message>
+            <source>What if is unavailable on this pass: it holds {0}, whose rule only torch knows, so the pass cannot be computed again with another value.</source>
+            <translation>这一遍不能使用“假如”：其中含有 {0}，它的规则只有 torch 知道，所以无法用另一个值重新计算这一遍。</translation>
         </message>
     </context>
     <context>
