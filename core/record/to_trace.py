@@ -5,7 +5,7 @@ rule). A call is mapped only when our forward gives torch's value back: a call w
 arguments we read differently stays torch's.
 
 The update phase is the recorded ``optimizer.step()``, shown by
-:class:`core.loop_trace.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
+:class:`core.optimizer_step.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import numpy as np
 
 from core.graph import ComputationGraph, Node, _label, evaluate, value_warning
 from core.ir import ParsedProgram
-from core.loop_trace import OptimizerStep
 from core.ops import OPS, forward
 from core.ops.recorded import UNAVAILABLE
+from core.optimizer_step import OptimizerStep
 from core.record.calls import Mapped, map_call
 from core.record.check import PassCheck, check_built, contributions_by_rule
 from core.record.recording import PassRecord, RecordError
