@@ -247,7 +247,9 @@ class TrainingPanel(TrainingPlot, Panel, QWidget):
         on = self.model.learning_rate is not None
         for widget in (self.next_button, self.count_box, self.train_button):
             widget.setEnabled(on)
-        self.update_phase_action.setEnabled(on and "update" in self.model.trace.phase_starts)
+        # a script's pass (recorded, or an iteration) has its optimizer's update phase
+        self.update_phase_action.setEnabled((on or self.training.script)
+                                            and "update" in self.model.trace.phase_starts)
         if self.forget_box.isChecked() != self.training.forget_zero_grad:
             self.forget_box.blockSignals(True)
             self.forget_box.setChecked(self.training.forget_zero_grad)

@@ -119,3 +119,37 @@ def test_choosing_a_row_chooses_its_pass(lesson, qtbot):
     assert table.currentRow() == 48 and len(table.selectionModel().selectedRows()) == 1
     now = window.findChild(QLabel, "trainingNow").text()
     assert now.startswith("Pass 49 of 100") and "loss = " in now
+
+
+def test_ctrl_4_jumps_to_a_recorded_pass_update(lesson, qtbot):
+    window = lesson
+    model = window.model
+    model.goto(0)
+    window.canvas.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert model.position == model.trace.phase_starts["update"] > 1
+    assert model.trace.step(model.position).phase == "update"
+
+
+def test_a_saved_session_of_the_run_fills_the_table_again(lesson, qtbot, tmp_path):
+    """Nothing runs: the table comes from the session's saved recording (its summaries,
+    and the kept passes that fit)."""
+    window = lesson
+    before = [window.training_panel.cell(row, "loss") for row in range(100)]
+    session = tmp_path / "lesson.json"
+    assert window.save_to(session)
+    from gui.window.main_window import MainWindow
+
+    other = MainWindow()
+    qtbot.addWidget(other)
+    other.show()
+    assert other.open_file(session)
+    training = other.model.training
+    qtbot.waitUntil(lambda: training.recorded and not training.checking, timeout=RUN_MS)
+    assert not other.is_running()
+    panel = other.training_panel
+    assert [panel.cell(row, "loss") for row in range(100)] == before
+    kept = [p.index for p in other.model.run.recording.passes if p.kept]
+    assert 100 in kept
+    assert panel.cell(99, "model.weight") == window.training_panel.cell(99, "model.weight")
+    assert [panel.torch_marks()[k - 1] for k in kept] == ["✓"] * len(kept)
