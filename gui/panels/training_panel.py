@@ -297,8 +297,11 @@ class TrainingPanel(TrainingPlot, Panel, QWidget):
             loop, history = self.training.loop, self.training.history
             if self.training.recorded and 1 <= loop.iteration <= len(history):
                 self.now_label.setText(training_rows.now_text(loop, history[loop.iteration - 1]))
-            elif not self.training.recorded:
+            elif self.model.script.run is not None:
                 self.now_label.setText(iteration_text(self.model.script))
+            elif not self.training.recorded:  # a forward-only recording
+                self.now_label.setText(self.tr(
+                    "The script never called backward(): there is no pass to train or check."))
             return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(

@@ -93,9 +93,12 @@ class TrainingState(QObject):
 
     @property
     def script(self) -> bool:
-        """Whether a script's loop is on screen (it trains, not this panel): a training
-        script's iteration, or a pass of a recorded run."""
-        return getattr(self.model.trace, "script_run", None) is not None or self.recorded
+        """Whether a script is on screen (its own loop trains, not this panel): a training
+        script's iteration, or what a run recorded (a pass, or the forward ops of a script
+        that never called backward())."""
+        trace = self.model.trace
+        return getattr(trace, "script_run", None) is not None or self.recorded \
+            or getattr(trace, "recorded_by", None) is not None
 
     @property
     def recorded(self) -> bool:

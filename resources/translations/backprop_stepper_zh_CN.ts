@@ -2554,6 +2554,10 @@ Hint: {1}</source>
             <translation>学习率必须是一个正数，如 0.1。</translation>
         </message>
         <message>
+            <source>The script never called backward(): there is no pass to train or check.</source>
+            <translation>这个脚本从未调用 backward()：没有可以训练或检查的一遍。</translation>
+        </message>
+        <message>
             <source>Type a learning rate to add the update phase and train step by step.</source>
             <translation>输入学习率即可加上参数更新阶段，并一步步训练。</translation>
         </message>

@@ -92,7 +92,7 @@ def test_a_recorded_run_fills_the_table_from_its_passes(lesson):
         [float(np.float32(p["loss"])) for p in expected], rel=1e-6)
     assert len(panel.parameter_points("‖model.weight.grad‖")) == 100
     # the lesson's own widgets (learning rate, Next iteration) are not the run's
-    assert not window.findChild(object, "learningRateField").isVisible()
+    assert window.findChild(object, "learningRateField").isHidden()
 
 
 def test_choosing_a_row_chooses_its_pass(lesson, qtbot):
@@ -153,3 +153,16 @@ def test_a_saved_session_of_the_run_fills_the_table_again(lesson, qtbot, tmp_pat
     assert 100 in kept
     assert panel.cell(99, "model.weight") == window.training_panel.cell(99, "model.weight")
     assert [panel.torch_marks()[k - 1] for k in kept] == ["✓"] * len(kept)
+
+
+def test_a_forward_only_recording_hides_the_lessons_training(window, qtbot):
+    """Lesson 10 (by hand) never calls backward(): its forward ops are on screen, and no
+    learning rate can be typed (it would build the script's text as a program)."""
+    run_lesson(window, qtbot, LESSONS / "10-regression-by-hand.py")
+    runs = window.model.run
+    assert runs.count == 0 and runs.on_screen and window.model.length > 0
+    for name in ("learningRateField", "nextIterationButton", "trainButton"):
+        assert window.findChild(object, name).isHidden(), name
+    assert window.findChild(QTableWidget, "iterationTable").rowCount() == 0
+    assert window.findChild(QLabel, "trainingNow").text() == \
+        "The script never called backward(): there is no pass to train or check."
