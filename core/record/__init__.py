@@ -10,6 +10,6 @@ and what torch did becomes the trace the window steps.
   control, limits and bounded output) starts the child.
 
 May import core.ops, core.graph, core.trace, core.backprop, core.steps, core.values,
-core.rounding, core.loop_trace and core.format (below it). Nothing in core imports
+core.rounding, core.optimizer_step and core.format (below it). Nothing in core imports
 core.record except core/cli.py; gui may.
 """

@@ -5,20 +5,20 @@ rule). A call is mapped only when our forward gives torch's value back: a call w
 arguments we read differently stays torch's.
 
 The update phase is the recorded ``optimizer.step()``, shown by
-:class:`core.loop_trace.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
+:class:`core.optimizer_step.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node, _label, value_warning
+from core.graph import ComputationGraph, Node, _label, evaluate, value_warning
 from core.ir import ParsedProgram
-from core.loop_trace import OptimizerStep
 from core.ops import OPS, forward
 from core.ops.recorded import UNAVAILABLE
+from core.optimizer_step import OptimizerStep
 from core.record.calls import Mapped, map_call
 from core.record.check import PassCheck, check_built, contributions_by_rule
 from core.record.recording import PassRecord, RecordError
@@ -285,9 +285,26 @@ def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
     return trace
 
 
+def whatif_trace(graph: ComputationGraph, changes: dict[int, np.ndarray]) -> Trace:
+    """What if, on a recorded pass whose nodes are all registry ops: the pass's graph
+    recomputed by our engine (core.graph.evaluate, then core.backprop) with the leaves in
+    ``changes`` (node id -> value) moved, the recording untouched. Raises ValueError on a
+    pass holding a torch_rule node (its rule only torch knows)."""
+    held = sorted({n.params["call"] for n in graph.nodes if n.op == "torch_rule"})
+    if held:
+        raise ValueError(UNAVAILABLE.format(call=", ".join(held)))
+    values = evaluate(graph, {i: as_value(v) for i, v in changes.items()})
+    nodes = [replace(node, value=as_value(value), warning=value_warning(value))
+             for node, value in zip(graph.nodes, values, strict=True)]
+    moved = ComputationGraph(graph.program, nodes, graph.output, dict(graph.names),
+                             list(graph.unused_bindings))
+    moved.groups = dict(graph.groups)
+    return Trace(moved)
+
+
 def check_pass(record: PassRecord) -> PassCheck:
     """``{"compared", "mismatches", "failed", "torch_rule_only"}`` for one kept pass."""
     return check_built(build_pass_graph(record))
 
 
-__all__ = ["Built", "Mapped", "build_pass_graph", "check_pass", "pass_trace"]
+__all__ = ["Built", "Mapped", "build_pass_graph", "check_pass", "pass_trace", "whatif_trace"]

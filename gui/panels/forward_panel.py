@@ -41,9 +41,10 @@ from core.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents
 from core.forward_torch import forward_code
 from core.graph import Binding, build_graph, evaluate
 from core.language import ExpressionError
+from core.record.to_trace import whatif_trace
 from core.trace import Trace, build_trace
 from gui.canvas.tangent_labels import labels_for
-from gui.panels.whatif import WhatIfSession, show_in_lesson_tables
+from gui.panels.whatif import WhatIfSession, show_in_lesson_tables, unavailable
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support import theme
@@ -257,6 +258,13 @@ class ForwardPanel(QWidget):
         seed = self.seed()
         self.walk_list.clear()
         self.steps = []
+        if self._why_not("forward"):  # a recorded pass holding a call only torch knows
+            self.title.setText(self._why_not("forward"))
+            self.cost_label.setText(cost(graph, lang))
+            if self.canvas is not None:
+                self.canvas.set_tangents(None, None)
+            self._setup_slider(None)
+            return
         if seed is None:
             self.title.setText(self.tr("Forward mode needs data or a parameter to seed."))
             self.cost_label.setText(cost(graph, lang))
@@ -283,10 +291,16 @@ class ForwardPanel(QWidget):
         self._setup_slider(seed)
 
     # ---- PyTorch's forward_ad, in the worker process
+    def _why_not(self, what: str) -> str:
+        return unavailable(self.model.trace, what)
+
     def check_with_torch(self) -> None:
-        """Ask the worker for torch's tangents of the walk shown (superseding older asks)."""
+        """Ask the worker for torch's tangents of the walk shown (superseding older asks);
+        a recorded pass is not asked for (torch's own gradients were recorded with it)."""
         seed = self.seed()
-        if seed is None:
+        if seed is None or getattr(self.model.trace, "recorded_by", None) is not None:
+            self._request_id = None
+            self._show_torch_status()
             return
         self.torch_answer = None
         self._request_id = TorchService.instance().ask(
@@ -315,7 +329,11 @@ class ForwardPanel(QWidget):
 
     def _show_torch_status(self) -> None:
         answer = self.torch_answer
-        if self._request_id is not None:
+        if getattr(self.model.trace, "recorded_by", None) is not None:
+            status = self.tr("PyTorch forward_ad is not asked on a recorded pass: its "
+                             "gradients are checked against the ones torch recorded "
+                             "(the PyTorch panel).")
+        elif self._request_id is not None:
             status = self.tr("PyTorch forward_ad: checking…")
         elif answer is None:
             status = self.tr("PyTorch forward_ad: switch to forward mode to check")
@@ -345,7 +363,8 @@ class ForwardPanel(QWidget):
         self.slider.setEnabled(scalar)
         self.plot.setVisible(scalar)
         if not scalar:
-            self.whatif_label.setText(self.tr("What if: pick a scalar input"))
+            self.whatif_label.setText(self._why_not("whatif")
+                                      or self.tr("What if: pick a scalar input"))
             self.table.setRowCount(0)
             return
         w = float(graph.nodes[seed.node].value)
@@ -399,13 +418,16 @@ class ForwardPanel(QWidget):
         bindings = dict(program.bindings)
         bindings[node.name] = Binding(node.kind, np.float64(w))
         try:
-            if getattr(self.model.trace, "script_run", None) is not None:
+            if getattr(self.model.trace, "recorded_by", None) is not None:
+                # a recorded pass: its graph again through our engine, the one leaf moved
+                trace = whatif_trace(graph, {node.id: np.float64(w)})
+            elif getattr(self.model.trace, "script_run", None) is not None:
                 # a script's iteration: its own graph again, the one value changed
                 trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
             else:
                 trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
-        except ExpressionError as exc:
-            self.whatif_label.setText(str(exc))
+        except (ExpressionError, ValueError) as exc:
+            self.whatif_label.setText(self._why_not("whatif") or str(exc))
             return
         self._whatif_trace = trace
         g = trace.graph

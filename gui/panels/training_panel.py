@@ -2,8 +2,9 @@
 
 A thin view of ``model.training`` (:mod:`gui.state.training_state`): it sends intent (a
 learning rate, "iterate") and redraws from the state's signals. The plot is a matplotlib
-``Figure`` on a ``FigureCanvasQTAgg``; new iterations move the existing lines'
-data (``set_data``) and ask for ``draw_idle``.
+``Figure`` on a ``FigureCanvasQTAgg`` (gui.panels.training_plot draws it). A script's
+loop (a recorded run's passes, gui.panels.training_rows) fills the table, and choosing
+a row chooses that iteration.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from core.format import format_value, full_precision
 from core.language import ExpressionError, parse_number
+from gui.panels import training_rows
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.iteration_selector import (
     IterationSelector,
@@ -43,25 +45,16 @@ from gui.panels.iteration_selector import (
     mark_iteration,
     script_status,
 )
+from gui.panels.training_plot import TrainingPlot
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme
 from gui.support.theme import PLOT
 
 OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
-#: lines on the parameter plot (a vector parameter has one per entry)
-MAX_LINES = 8
 
 
-def _entries(name: str, value) -> list[tuple[str, float]]:
-    """(label, number) per scalar inside a parameter value."""
-    flat = np.ravel(np.asarray(value, dtype=np.float64))
-    if flat.size == 1:
-        return [(name, float(flat[0]))]
-    return [(f"{name}[{i}]", float(v)) for i, v in enumerate(flat)]
-
-
-class TrainingPanel(Panel, QWidget):
+class TrainingPanel(TrainingPlot, Panel, QWidget):
     DOCK = DockSpec("trainingDock", "training_dock", Area.RightDockWidgetArea,
                     tabify="torchDock")
 
@@ -124,6 +117,8 @@ class TrainingPanel(Panel, QWidget):
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.torch_status = QLabel(objectName="trainingTorchStatus", wordWrap=True)
+        self._selecting = False  # the row follows the pass on screen (not a choice)
+        self.table.currentCellChanged.connect(self._row_chosen)
 
         #: Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)
         self.update_phase_action = QAction(self, objectName="updatePhaseAction")
@@ -157,6 +152,8 @@ class TrainingPanel(Panel, QWidget):
         self.training.torchChanged.connect(self._torch_changed)
         self.training.settingsChanged.connect(self._settings_changed)
         model.traceReplaced.connect(self._trace_replaced)
+        if getattr(model, "run", None) is not None:  # a pass chosen, on screen or not
+            model.run.passChanged.connect(self._trace_replaced)
         model.quiz.changed.connect(self._show_now)
         self.retranslate()
         self._history_changed()
@@ -185,7 +182,7 @@ class TrainingPanel(Panel, QWidget):
         self.update_phase_action.setText(self.tr("First step of the update"))
         self.selector.retranslate()
         self._set_headers()
-        labels = (self.tr("loss"), self.tr("parameters"), self.tr("iteration"))
+        labels = (self.tr("loss"), self._lower_label(), self.tr("iteration"))
         fonts.ensure_for(labels)
         # the label texts exist already: they take the (now CJK-first) families anew
         family = matplotlib.rcParams["font.family"]
@@ -204,38 +201,6 @@ class TrainingPanel(Panel, QWidget):
             # the window's theme switch sets the application palette: follow it
             self.set_dark(self.palette().window().color().lightness() < 128)
         super().changeEvent(event)
-
-    def set_dark(self, dark: bool) -> None:
-        """The plot in the theme's colours (matplotlib draws its own background)."""
-        dark = bool(dark)
-        if dark == self.dark:
-            return
-        self.dark = dark
-        colours = PLOT[dark]
-        self.figure.set_facecolor(colours["face"])
-        for axes in (self.loss_axes, self.param_axes):
-            axes.set_facecolor(colours["face"])
-            axes.tick_params(colors=colours["text"], which="both")
-            axes.yaxis.label.set_color(colours["text"])
-            axes.xaxis.label.set_color(colours["text"])
-            axes.grid(True, alpha=0.3, color=colours["grid"])
-            for spine in axes.spines.values():
-                spine.set_color(colours["grid"])
-        self.loss_line.set_color(colours["loss"])
-        for i, line in enumerate(self.param_lines.values()):
-            line.set_color(colours["lines"][i % len(colours["lines"])])
-            line.set_markerfacecolor(line.get_color())
-        self._style_legend()
-        self.plot.draw_idle()
-
-    def _style_legend(self) -> None:
-        legend = self.param_axes.get_legend()
-        if legend is not None:
-            colours = PLOT[self.dark]
-            legend.get_frame().set_facecolor(colours["face"])
-            legend.get_frame().set_edgecolor(colours["grid"])
-            for text in legend.get_texts():
-                text.set_color(colours["text"])
 
     # ---- intent
     def apply_learning_rate(self) -> bool:
@@ -282,7 +247,9 @@ class TrainingPanel(Panel, QWidget):
         on = self.model.learning_rate is not None
         for widget in (self.next_button, self.count_box, self.train_button):
             widget.setEnabled(on)
-        self.update_phase_action.setEnabled(on and "update" in self.model.trace.phase_starts)
+        # a script's pass (recorded, or an iteration) has its optimizer's update phase
+        self.update_phase_action.setEnabled((on or self.training.script)
+                                            and "update" in self.model.trace.phase_starts)
         if self.forget_box.isChecked() != self.training.forget_zero_grad:
             self.forget_box.blockSignals(True)
             self.forget_box.setChecked(self.training.forget_zero_grad)
@@ -292,23 +259,49 @@ class TrainingPanel(Panel, QWidget):
         script = self.training.script
         for widget in self._own:
             widget.setVisible(not script)
-        if script:
-            # the one row on screen: not selectRow, which adds to the selection while
-            # Ctrl is held (Ctrl+] moves here), so it grew with every iteration (issue 24)
-            index = self.table.model().index(self.model.script.iteration - 1, 0)
-            flags = QItemSelectionModel.SelectionFlag
-            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-            self.table.scrollToItem(self.table.item(self.model.script.iteration - 1, 0))
-        mark_iteration(self, self.model.script.iteration if script else None)
+        self._select_current()
+        loop = self.training.loop
+        mark_iteration(self, loop.iteration if script and loop is not None else None)
         self._settings_changed()
         self._show_now()
         if not self.training.history:  # iteration 0: the parameters a run starts from
             self._plot()
 
+    def _select_current(self) -> None:
+        """The row of the iteration on screen selected (a script's loop or a recorded run)."""
+        loop = self.training.loop
+        if not self.training.script or loop is None or not loop.iteration:
+            return
+        # the one row on screen: not selectRow, which adds to the selection while
+        # Ctrl is held (Ctrl+] moves here), so it grew with every iteration (issue 24)
+        index = self.table.model().index(loop.iteration - 1, 0)
+        flags = QItemSelectionModel.SelectionFlag
+        self._selecting = True
+        try:
+            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._selecting = False
+        self.table.scrollToItem(self.table.item(loop.iteration - 1, 0))
+
+    def _row_chosen(self, row: int, _column: int, previous: int, _previous_column: int) -> None:
+        """A row clicked or reached with the keys: its iteration (its pass) on screen."""
+        loop = self.training.loop
+        if self._selecting or row < 0 or row == previous or loop is None \
+                or not self.training.script or row + 1 == loop.iteration:
+            return
+        loop.goto_iteration(row + 1)
+
     def _show_now(self) -> None:
         """The pass on screen: the values the next iteration starts from (not in a quiz)."""
         if self.training.script and not self.model.quiz.active:
-            self.now_label.setText(iteration_text(self.model.script))
+            loop, history = self.training.loop, self.training.history
+            if self.training.recorded and 1 <= loop.iteration <= len(history):
+                self.now_label.setText(training_rows.now_text(loop, history[loop.iteration - 1]))
+            elif self.model.script.run is not None:
+                self.now_label.setText(iteration_text(self.model.script))
+            elif not self.training.recorded:  # a forward-only recording
+                self.now_label.setText(self.tr(
+                    "The script never called backward(): there is no pass to train or check."))
             return
         if self.model.learning_rate is None:
             self.now_label.setText(self.tr(
@@ -349,19 +342,32 @@ class TrainingPanel(Panel, QWidget):
 
     def _history_changed(self) -> None:
         history = self.training.history
-        names = list(history[0].params) if history else \
-            [n.name for n in self.model.trace.graph.parameters]
+        if self.training.recorded:
+            names = training_rows.parameter_names(history)
+        else:
+            names = list(history[0].params) if history else \
+                [n.name for n in self.model.trace.graph.parameters]
         if names != self._names:
             self._names = names
             self._set_headers()
-        self.table.setRowCount(0)
-        self._iterations_added(0)
+        self._selecting = True  # emptied and filled again: no row is chosen by that
+        try:
+            self.table.setRowCount(0)
+            self._iterations_added(0)
+        finally:
+            self._selecting = False
+        self._select_current()
 
     def _iterations_added(self, first: int) -> None:
         history = self.training.history
         self.table.setRowCount(len(history))
+        recorded = self.training.recorded
         for row in range(first, len(history)):
             it = history[row]
+            if recorded:
+                self._set_cells(row, [*training_rows.cells(it, self._names),
+                                      training_rows.mark(it)])
+                continue
             cells = [(str(it.iteration), ""), (format_value(it.loss), full_precision(it.loss))]
             for name in self._names:
                 value, grad = it.params.get(name), it.grads.get(name)
@@ -371,12 +377,7 @@ class TrainingPanel(Panel, QWidget):
                           (format_value(grad), full_precision(grad))
                           if grad is not None else ("", "")]
             cells.append((PENDING_MARK, ""))
-            for column, (text, tip) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(tip)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, column, item)
+            self._set_cells(row, cells)
         if history and not self.training.script:  # once the new rows are laid out, or the
             # last one shows cut in half
             QTimer.singleShot(0, self.table.scrollToBottom)
@@ -384,59 +385,27 @@ class TrainingPanel(Panel, QWidget):
         self._torch_changed()
         self._show_now()
 
-    def _plot(self) -> None:
-        history = self.training.history
-        xs = np.arange(1, len(history) + 1)
-        losses = np.array([it.loss for it in history], dtype=np.float64)
-        self.loss_line.set_data(xs, losses)
-        positive = losses.size and np.all(np.isfinite(losses)) and np.all(losses > 0)
-        self.loss_axes.set_yscale("log" if positive and losses.max() / losses.min() > 50
-                                  else "linear")
-        # the parameters from iteration 0 (before any update) to the value after the last
-        if history:
-            values = [history[0].params, *(it.updated for it in history)]
-        elif self.model.learning_rate is not None:
-            values = [self.training.current_pass()[1]]
-        else:
-            values = []
-        series: dict[str, list[float]] = {}
-        for params in values:
-            for name, value in params.items():
-                for label, number in _entries(name, value)[:MAX_LINES]:
-                    series.setdefault(label, []).append(number)
-        steps = np.arange(0, len(values))
-        for label in list(self.param_lines):
-            if label not in series:
-                self.param_lines.pop(label).remove()
-        for i, (label, numbers) in enumerate(series.items()):
-            line = self.param_lines.get(label)
-            if line is None:
-                lines = PLOT[self.dark]["lines"]
-                (line,) = self.param_axes.plot([], [], label=label, linewidth=1.5, marker="o",
-                                               markersize=3, color=lines[i % len(lines)])
-                self.param_lines[label] = line
-            line.set_data(steps[:len(numbers)], numbers)
-        if self.param_lines and (len(self.param_lines) <= 6 or not self.training.script):
-            self.param_axes.legend(fontsize=8, loc="best")
-            self._style_legend()
-        elif self.param_axes.get_legend() is not None:
-            self.param_axes.get_legend().remove()
-        for axes in (self.loss_axes, self.param_axes):
-            axes.relim()
-            axes.autoscale_view()
-        self.loss_axes.set_xlim(-0.5, max(2, len(history)) + 0.5)
-        self.plot.draw_idle()
+    def _set_cells(self, row: int, cells: list[tuple[str, str]]) -> None:
+        for column, (text, tip) in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, column, item)
 
     def _torch_changed(self) -> None:
         history = self.training.history
         header = self.table.horizontalHeader()  # sized once, after: not once per cell
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        recorded = self.training.recorded
         for row, it in enumerate(history):
             item = self.table.item(row, self._torch_column)
             if item is None:
                 continue
             mark = PENDING_MARK if it.torch_match is None else (
                 OK_MARK if it.torch_match else BAD_MARK)
+            if recorded:
+                mark, tip = training_rows.mark(it)
+                item.setToolTip(tip)
             item.setText(mark)
             colour = theme.RIGHT if it.torch_match else (
                 theme.WRONG if it.torch_match is False else theme.MUTED)
@@ -444,6 +413,8 @@ class TrainingPanel(Panel, QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if not history:
             text = ""
+        elif recorded:
+            text = training_rows.status(history, self.training.checking)
         elif self.training.script:
             text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
@@ -461,17 +432,6 @@ class TrainingPanel(Panel, QWidget):
         self.torch_status.setText(text)
 
     # ---- reading (tests, screenshots)
-    def loss_points(self) -> list[float]:
-        return [float(y) for y in self.loss_line.get_ydata()]
-
-    def parameter_points(self, label: str) -> list[tuple[int, float]]:
-        """(iteration, value) of a parameter's line, from iteration 0."""
-        line = self.param_lines.get(label)
-        if line is None:
-            return []
-        return [(int(x), float(y)) for x, y in zip(line.get_xdata(), line.get_ydata(),
-                                                    strict=True)]
-
     def torch_marks(self) -> list[str]:
         column = self._torch_column
         return [self.table.item(row, column).text() for row in range(self.table.rowCount())]

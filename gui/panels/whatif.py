@@ -11,7 +11,7 @@ drag) puts everything back. The live moves never reach the undo stack.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QSlider
 
 from core.format import format_value, full_precision
@@ -21,6 +21,27 @@ from gui.support.texts import formula_text
 
 #: the row slider's positions across its range (like the panel's)
 ROW_STEPS = 200
+translate = QCoreApplication.translate
+
+
+def unavailable(trace, what: str) -> str:
+    """Why forward mode (``what`` = "forward") or What if ("whatif") is unavailable on
+    ``trace``: a recorded pass holding a call whose rule only torch knows (issue 20 §3);
+    "" when it is available."""
+    built = getattr(trace, "recorded", None)
+    if getattr(trace, "recorded_by", None) is None or built is None:
+        return ""
+    calls = ", ".join(sorted(set(built.torch_rule_only)))
+    if not calls:
+        return ""
+    if what == "forward":
+        return translate(
+            "ForwardPanel", "Forward mode is unavailable on this pass: it holds {0}, whose "
+            "rule only torch knows (its numbers are torch's, recorded for this pass), so no "
+            "tangent can be carried through it.").format(calls)
+    return translate(
+        "ForwardPanel", "What if is unavailable on this pass: it holds {0}, whose rule only "
+        "torch knows, so the pass cannot be computed again with another value.").format(calls)
 
 
 def number_text(value: float) -> str:

@@ -20,4 +20,5 @@ def stepper_model(program: Program | None = None, position: int = 0,
     model.quiz = QuizState(model)
     model.script = ScriptState(model)
     model.run = RunState(model)
+    model.training.attach_run(model.run)  # a recorded run's passes: the Training table
     return model

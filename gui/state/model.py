@@ -418,8 +418,10 @@ class StepperModel(QObject):
                                self.tr("Make {0} {1}").format(name, role_title(role)))
 
     def _script_refuses(self, name: str) -> bool:
-        """A training script gives its values in its text: the table only shows them."""
-        if getattr(self.trace, "script_run", None) is None:
+        """A training script gives its values in its text: the table only shows them (a
+        pass a script recorded too: What if moves a value, nothing keeps it)."""
+        if getattr(self.trace, "script_run", None) is None and \
+                getattr(self.trace, "recorded_by", None) is None:
             return False
         self.set_error(ExpressionError(
             self.tr("a script gives {0} its value in its text").format(name), where=name,

@@ -13,10 +13,11 @@ changes the program, or the learning rate or the zero_grad setting changes.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 
 from core.language import ExpressionError
@@ -24,6 +25,7 @@ from core.session import Session
 from core.trace import Trace
 from core.training import Iteration, check_learning_rate, descend
 from gui.state.model import Program, StepperModel, build
+from gui.state.pass_rows import PassRow, apply_numbers, kept_numbers, summary_rows
 from gui.state.torch_service import TorchService
 
 #: "train N" runs on the GUI thread (each iteration is one small trace): keep N sane
@@ -38,6 +40,12 @@ class _Snapshot:
     run_start: Program | None = None
     #: where the stepper stands once this is restored (None: keep the position)
     position: int | None = None
+
+
+class _Relay(QObject):
+    """Carries a kept passes' reader's numbers to the GUI thread."""
+
+    numbers = Signal(object, object)  # recording, {pass: numbers}
 
 
 class TrainingState(QObject):
@@ -55,8 +63,17 @@ class TrainingState(QObject):
         self.forget_zero_grad = False
         self.torch_error: str | None = None
         self._request_id: int | None = None
+        #: the recording whose passes are the history (a recorded run on screen)
+        self._rows_for = None
+        self._reading = False  # the kept passes are being read and checked
+        self._relay = _Relay()
+        self._relay.numbers.connect(self._numbers_read, Qt.ConnectionType.QueuedConnection)
         model.traceReplaced.connect(self._trace_replaced)
         TorchService.instance().reportReady.connect(self._on_answer)
+
+    def attach_run(self, run) -> None:
+        """A recorded run's passes become the history (gui.state.assemble)."""
+        run.passChanged.connect(self._trace_replaced)
 
     # ---- reading
     @property
@@ -69,13 +86,34 @@ class TrainingState(QObject):
 
     @property
     def checking(self) -> bool:
+        if self.recorded:
+            return self._reading
         script = self.model.script
         return self._request_id is not None or bool(script and script.run and script.checking)
 
     @property
     def script(self) -> bool:
-        """Whether a training script is on screen (its loop trains, not this panel)."""
-        return getattr(self.model.trace, "script_run", None) is not None
+        """Whether a script is on screen (its own loop trains, not this panel): a training
+        script's iteration, or what a run recorded (a pass, or the forward ops of a script
+        that never called backward())."""
+        trace = self.model.trace
+        return getattr(trace, "script_run", None) is not None or self.recorded \
+            or getattr(trace, "recorded_by", None) is not None
+
+    @property
+    def recorded(self) -> bool:
+        """A pass of a recorded run is chosen (on screen, or only its summary)."""
+        run = getattr(self.model, "run", None)
+        return bool(run is not None and run.count
+                    and (run.on_screen or run.summary_only is not None))
+
+    @property
+    def loop(self):
+        """Who numbers the iterations on screen: the recorded run (gui.state.run_state),
+        the training script (gui.state.script_state), or None."""
+        if self.recorded:
+            return self.model.run
+        return self.model.script if self.model.script and self.model.script.run else None
 
     def current_pass(self) -> tuple[float | None, dict[str, np.ndarray]]:
         """The loss and parameter values of the trace on screen (the next iteration)."""
@@ -153,6 +191,12 @@ class TrainingState(QObject):
         self._check_with_torch()
 
     def _trace_replaced(self) -> None:
+        if self.recorded:  # a recorded run: a row per backward() call
+            recording = self.model.run.recording
+            if recording is not self._rows_for:
+                self._show_recording(recording)
+            return
+        self._rows_for = None
         run = getattr(self.model.trace, "script_run", None)
         if run is not None:  # a training script: its loop's iterations are the history
             if self.history is not run.rows:
@@ -161,6 +205,32 @@ class TrainingState(QObject):
             return
         if not self.model.iteration_change:
             self._reset()
+
+    def _show_recording(self, recording) -> None:
+        """The summaries at once; the kept passes' numbers when a worker has read them."""
+        self._request_id, self.run_start, self.torch_error = None, None, None
+        self._rows_for = recording
+        self.history = summary_rows(recording)
+        self._reading = any(row.kept for row in self.history)
+        self.historyChanged.emit()
+        if self._reading:
+            threading.Thread(target=self._read_kept, args=(recording,),
+                             name="training-rows", daemon=True).start()
+
+    def _read_kept(self, recording) -> None:  # a worker
+        try:
+            numbers = kept_numbers(recording)
+        except Exception:  # noqa: BLE001 - the rows stay summaries
+            numbers = {}
+        self._relay.numbers.emit(recording, numbers)
+
+    def _numbers_read(self, recording, numbers: dict) -> None:
+        if recording is not self._rows_for:
+            return  # another run since
+        self._reading = False
+        rows: list[PassRow] = self.history
+        apply_numbers(rows, numbers)
+        self.historyChanged.emit()
 
     def _reset(self) -> None:
         self._request_id = None

@@ -961,6 +961,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>切换到前向模式</translation>
         </message>
         <message>
+            <source>PyTorch forward_ad is not asked on a recorded pass: its gradients are checked against the ones torch recorded (the PyTorch panel).</source>
+            <translation>记录下来的一遍不向 PyTorch forward_ad 询问：它的梯度已与 torch 记录的梯度核对（见 PyTorch 面板）。</translation>
+        </message>
+        <message>
             <source>PyTorch forward_ad: switch to forward mode to check</source>
             <translation>PyTorch forward_ad：切换到前向模式即可核对</translation>
         </message>
@@ -999,6 +1003,15 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>What if {0} = {1}: slope ∂{2}/∂{0} = {3}</source>
             <translation>假如 {0} = {1}：斜率 ∂{2}/∂{0} = {3}</translation>
+        </message>
+        <message>
+            <source>Forward mode is unavailable on this pass: it holds {0}, whose rule only torch knows (its numbers are torch's, recorded for this pass), so no tangent can be carried through it.</source>
+            <extracomment>the row slider's positions across its range (like the panel's)</extracomment>
+            <translation>这一遍不能使用前向模式：其中含有 {0}，它的规则只有 torch 知道（其数值是 torch 在这一遍记录的），所以切向量无法穿过它。</translation>
+        </message>
+        <message>
+            <source>What if is unavailable on this pass: it holds {0}, whose rule only torch knows, so the pass cannot be computed again with another value.</source>
+            <translation>这一遍不能使用“假如”：其中含有 {0}，它的规则只有 torch 知道，所以无法用另一个值重新计算这一遍。</translation>
         </message>
     </context>
     <context>
@@ -1183,6 +1196,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Steps</source>
+            <extracomment>room between the bar's groups of buttons (pixels): 8, not 12, so that one row still holds every button and the slider in a 1280-pixel window with a bold phase button</extracomment>
             <translation>步骤</translation>
         </message>
         <message>
@@ -2237,7 +2251,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -2440,7 +2454,7 @@ Hint: {1}</source>
         <name>TrainingPanel</name>
         <message>
             <source>Training</source>
-            <extracomment>lines on the parameter plot (a vector parameter has one per entry) Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
+            <extracomment>Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
             <translation>训练</translation>
         </message>
         <message>
@@ -2496,6 +2510,10 @@ Hint: {1}</source>
             <translation>损失</translation>
         </message>
         <message>
+            <source>gradient norm</source>
+            <translation>梯度范数</translation>
+        </message>
+        <message>
             <source>parameters</source>
             <translation>参数</translation>
         </message>
@@ -2534,6 +2552,10 @@ Hint: {1}</source>
         <message>
             <source>The learning rate must be one positive number, such as 0.1.</source>
             <translation>学习率必须是一个正数，如 0.1。</translation>
+        </message>
+        <message>
+            <source>The script never called backward(): there is no pass to train or check.</source>
+            <translation>这个脚本从未调用 backward()：没有可以训练或检查的一遍。</translation>
         </message>
         <message>
             <source>Type a learning rate to add the update phase and train step by step.</source>
@@ -2587,12 +2609,60 @@ Hint: {1}</source>
             <source>{0} of {1} iterations differ from torch.optim.SGD ✗</source>
             <translation>{1} 次迭代中有 {0} 次与 torch.optim.SGD 不一致 ✗</translation>
         </message>
+        <message>
+            <source>Only a summary of this pass was kept</source>
+            <translation>这一遍只保留了摘要</translation>
+        </message>
+        <message>
+            <source>The gradient's norm (only a summary of this pass was kept)</source>
+            <translation>梯度的范数（这一遍只保留了摘要）</translation>
+        </message>
+        <message>
+            <source>Only a summary of this pass was kept: choose it to run again, keeping it</source>
+            <translation>这一遍只保留了摘要：选中它即可重新运行并保留它</translation>
+        </message>
+        <message>
+            <source>Our rule for each node, applied to the recorded values, gives torch's recorded gradient</source>
+            <translation>对每个节点，我们的规则作用于记录的数值，得到 torch 记录的梯度</translation>
+        </message>
+        <message>
+            <source>Our rules differ from torch's recorded gradients at: {0}</source>
+            <translation>我们的规则与 torch 记录的梯度在这些地方不同：{0}</translation>
+        </message>
+        <message>
+            <source>Checking the kept passes against torch's recorded gradients…</source>
+            <translation>正在用 torch 记录的梯度检查保留的各遍……</translation>
+        </message>
+        <message>
+            <source>No pass was kept whole: nothing to check</source>
+            <translation>没有完整保留的一遍：无可检查</translation>
+        </message>
+        <message>
+            <source>All {0} kept passes match torch's recorded gradients ✓</source>
+            <translation>保留的 {0} 遍全部与 torch 记录的梯度一致 ✓</translation>
+        </message>
+        <message>
+            <source>{0} of {1} kept passes differ from torch's recorded gradients ✗</source>
+            <translation>保留的 {1} 遍中有 {0} 遍与 torch 记录的梯度不同 ✗</translation>
+        </message>
+        <message>
+            <source>({0} passes kept as summaries: the loss and each gradient's norm)</source>
+            <translation>（{0} 遍只保留了摘要：损失和每个梯度的范数）</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1} · loss = {2}</source>
+            <translation>第 {0} 遍（共 {1} 遍）· loss = {2}</translation>
+        </message>
+        <message>
+            <source>Pass {0} of {1}: {2} · loss = {3}</source>
+            <translation>第 {0} 遍（共 {1} 遍）：{2} · loss = {3}</translation>
+        </message>
     </context>
     <context>
         <name>TrainingState</name>
         <message>
             <source>Next iteration</source>
-            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there)</extracomment>
+            <extracomment>"train N" runs on the GUI thread (each iteration is one small trace): keep N sane where the stepper stands once this is restored (None: keep the position) the program when the run's first iteration was taken (PyTorch starts there) the recording whose passes are the history (a recorded run on screen)</extracomment>
             <translation>下一次迭代</translation>
         </message>
         <message>

@@ -1,0 +1,144 @@
+"""The Training panel's plot (a mixin of gui.panels.training_panel.TrainingPanel): the
+loss per iteration above; below, the parameters from iteration 0 on, or for a recorded
+run each gradient's norm per pass. New iterations move the existing lines' data
+(``set_data``) and ask for ``draw_idle``.
+
+Needs the panel's figure (loss_axes, param_axes, loss_line, param_lines, plot, dark),
+``training``, ``model`` and ``_names``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+
+# isort: split
+import matplotlib
+from PySide6.QtCore import QCoreApplication
+
+from gui.panels import training_rows
+from gui.support import fonts
+from gui.support.theme import PLOT
+
+translate = QCoreApplication.translate
+#: lines on the parameter plot (a vector parameter has one per entry)
+MAX_LINES = 8
+
+
+def _entries(name: str, value) -> list[tuple[str, float]]:
+    """(label, number) per scalar inside a parameter value."""
+    flat = np.ravel(np.asarray(value, dtype=np.float64))
+    if flat.size == 1:
+        return [(name, float(flat[0]))]
+    return [(f"{name}[{i}]", float(v)) for i, v in enumerate(flat)]
+
+
+class TrainingPlot:
+    def set_dark(self, dark: bool) -> None:
+        """The plot in the theme's colours (matplotlib draws its own background)."""
+        dark = bool(dark)
+        if dark == self.dark:
+            return
+        self.dark = dark
+        colours = PLOT[dark]
+        self.figure.set_facecolor(colours["face"])
+        for axes in (self.loss_axes, self.param_axes):
+            axes.set_facecolor(colours["face"])
+            axes.tick_params(colors=colours["text"], which="both")
+            axes.yaxis.label.set_color(colours["text"])
+            axes.xaxis.label.set_color(colours["text"])
+            axes.grid(True, alpha=0.3, color=colours["grid"])
+            for spine in axes.spines.values():
+                spine.set_color(colours["grid"])
+        self.loss_line.set_color(colours["loss"])
+        for i, line in enumerate(self.param_lines.values()):
+            line.set_color(colours["lines"][i % len(colours["lines"])])
+            line.set_markerfacecolor(line.get_color())
+        self._style_legend()
+        self.plot.draw_idle()
+
+    def _style_legend(self) -> None:
+        legend = self.param_axes.get_legend()
+        if legend is not None:
+            colours = PLOT[self.dark]
+            legend.get_frame().set_facecolor(colours["face"])
+            legend.get_frame().set_edgecolor(colours["grid"])
+            for text in legend.get_texts():
+                text.set_color(colours["text"])
+
+
+    def _plot(self) -> None:
+        history = self.training.history
+        xs = np.arange(1, len(history) + 1)
+        losses = np.array([np.nan if it.loss is None else it.loss for it in history],
+                          dtype=np.float64)
+        self.loss_line.set_data(xs, losses)
+        finite = losses[np.isfinite(losses)]
+        positive = finite.size and np.all(finite > 0)
+        self.loss_axes.set_yscale("log" if positive and finite.max() / finite.min() > 50
+                                  else "linear")
+        series, steps = self._series(history)
+        for label in list(self.param_lines):
+            if label not in series:
+                self.param_lines.pop(label).remove()
+        for i, (label, numbers) in enumerate(series.items()):
+            line = self.param_lines.get(label)
+            if line is None:
+                lines = PLOT[self.dark]["lines"]
+                (line,) = self.param_axes.plot([], [], label=label, linewidth=1.5, marker="o",
+                                               markersize=3, color=lines[i % len(lines)])
+                self.param_lines[label] = line
+            line.set_data(steps[:len(numbers)], numbers)
+        if self.param_lines and (len(self.param_lines) <= 6 or not self.training.script):
+            self.param_axes.legend(fontsize=8, loc="best")
+            self._style_legend()
+        elif self.param_axes.get_legend() is not None:
+            self.param_axes.get_legend().remove()
+        for axes in (self.loss_axes, self.param_axes):
+            axes.relim()
+            axes.autoscale_view()
+        self.loss_axes.set_xlim(-0.5, max(2, len(history)) + 0.5)
+        self.plot.draw_idle()
+
+    def _lower_label(self) -> str:
+        return translate("TrainingPanel", "gradient norm") if self.training.recorded \
+            else translate("TrainingPanel", "parameters")
+
+    def _series(self, history: list) -> tuple[dict[str, list[float]], np.ndarray]:
+        """The lower plot's lines: the parameters from iteration 0 (before any update) to
+        the value after the last; for a recorded run, each gradient's norm per pass (every
+        pass's summary holds it)."""
+        recorded = self.training.recorded
+        label = self._lower_label()
+        if self.param_axes.get_ylabel() != label:
+            fonts.ensure_for((label,))
+            self.param_axes.set_ylabel(label, fontsize=9, family=matplotlib.rcParams["font.family"])
+        if recorded:
+            norms = training_rows.norm_series(history, self._names)
+            return dict(list(norms.items())[:MAX_LINES]), np.arange(1, len(history) + 1)
+        if history:
+            values = [history[0].params, *(it.updated for it in history)]
+        elif self.model.learning_rate is not None:
+            values = [self.training.current_pass()[1]]
+        else:
+            values = []
+        series: dict[str, list[float]] = {}
+        for params in values:
+            for name, value in params.items():
+                for label, number in _entries(name, value)[:MAX_LINES]:
+                    series.setdefault(label, []).append(number)
+        return series, np.arange(0, len(values))
+
+    # ---- reading (tests, screenshots)
+    def loss_points(self) -> list[float]:
+        return [float(y) for y in self.loss_line.get_ydata()]
+
+    def parameter_points(self, label: str) -> list[tuple[int, float]]:
+        """(iteration, value) of a parameter's line, from iteration 0."""
+        line = self.param_lines.get(label)
+        if line is None:
+            return []
+        return [(int(x), float(y)) for x, y in zip(line.get_xdata(), line.get_ydata(),
+                                                    strict=True)]
+
