@@ -63,10 +63,11 @@ WORDS: dict[str, tuple[str | None, str | None]] = {
     "nextIterationOfLoopButton": (QT_TRANSLATE_NOOP("Accessibility", "Next iteration"), None),
 }
 
-#: the Tab order: the graph, the controls under it, what they explain, then the side
+#: the Tab order: the graph, the controls under it, what they explain, then the Run
+#: toolbar (Run, Stop, the iteration box) with the program it runs, then the side
 #: panels (window attributes; each panel's own widgets keep their order inside it)
-TAB_ORDER = ("canvas", "step_bar", "explanation", "tables", "editor_panel", "output_panel",
-             "torch_panel", "training_panel", "forward_panel", "quiz_panel")
+TAB_ORDER = ("canvas", "step_bar", "explanation", "tables", "run_bar", "editor_panel",
+             "output_panel", "torch_panel", "training_panel", "forward_panel", "quiz_panel")
 
 
 def _tr(text: str) -> str:

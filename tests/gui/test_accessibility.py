@@ -120,3 +120,28 @@ def test_tab_reaches_every_panel_in_reading_order_and_comes_back(window, qtbot):
     side = (window.torch_panel, window.training_panel, window.forward_panel)
     assert any(panel.isAncestorOf(back[1]) for panel in side)  # the last panel first
     assert not window.step_bar.isAncestorOf(back[1])
+
+
+def test_tab_reaches_the_run_toolbar_between_the_tables_and_the_program(window, qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    assert window.load_example("11-regression-autograd")
+    selector = window.findChild(QSpinBox, "iterationSelector")
+    qtbot.waitUntil(lambda: selector.isVisible() and selector.isEnabled(), timeout=60_000)
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    reached = _tab_through(window, qtbot, Qt.Key.Key_Tab, 80)
+
+    def first(test) -> int:
+        return next(i for i, widget in enumerate(reached) if test(widget))
+
+    tables = first(lambda w: window.tables.isAncestorOf(w))
+    run = first(lambda w: w.objectName() == "runButton")
+    iteration = first(lambda w: w is selector or selector.isAncestorOf(w))
+    program = first(lambda w: window.editor_panel.isAncestorOf(w))
+    assert tables < run < iteration < program
+    assert _text(reached[iteration], QAccessible.Text.Name).strip()
+    # Shift+Tab from the program goes back through the toolbar
+    window.editor_panel.editor.setFocus()
+    back = _tab_through(window, qtbot, Qt.Key.Key_Backtab, 2)
+    assert back[1] is window.findChild(QWidget, "nextIterationOfLoopButton")
