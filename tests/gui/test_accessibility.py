@@ -145,3 +145,35 @@ def test_tab_reaches_the_run_toolbar_between_the_tables_and_the_program(window, 
     window.editor_panel.editor.setFocus()
     back = _tab_through(window, qtbot, Qt.Key.Key_Backtab, 2)
     assert back[1] is window.findChild(QWidget, "nextIterationOfLoopButton")
+
+
+def test_every_panel_is_named_and_described_and_follows_the_language(window, qtbot):
+    from PySide6.QtWidgets import QDockWidget
+
+    assert window.load_example("10-conv-pool")  # the feature maps band under the graph
+    qtbot.mouseClick(window.ninja_button, Qt.MouseButton.LeftButton)  # ninja mode's panel
+    assert window.model.quiz.active
+    docks = window.findChildren(QDockWidget)
+    for dock in docks:
+        dock.show()
+    panels = [dock.widget() for dock in docks] + [
+        window.findChild(QWidget, name)
+        for name in ("runToolBar", "messageBar", "featureMaps", "ninjaView", "passLossPlot",
+                     "lossPlot")]
+    english = {}
+    for panel in panels:
+        name = _text(panel, QAccessible.Text.Name).strip()
+        described = _text(panel, QAccessible.Text.Description).strip()
+        assert name and len(described) > 20, (panel.objectName(), name, described)
+        english[panel.objectName()] = described
+    assert _text(window.step_bar, QAccessible.Text.Name) == "Step controls"
+    assert "every number checked" in english["torchPanelScroll"]
+    # in ninja mode its answer box and score table are named as well
+    unnamed = [w.objectName() for w in _interactive(window)
+               if not _text(w, QAccessible.Text.Name).strip()]
+    assert unnamed == []
+    window.set_language("zh")
+    for panel in panels:
+        qtbot.waitUntil(lambda p=panel: not _text(p, QAccessible.Text.Description).isascii(),
+                        timeout=3000)
+        assert _text(panel, QAccessible.Text.Description) != english[panel.objectName()]
