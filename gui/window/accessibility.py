@@ -126,11 +126,13 @@ PANEL_WORDS: dict[str, tuple[str | None, str]] = {
                                        "marked; click to go to a pass")),
 }
 
-#: the Tab order: the graph, the controls under it, what they explain, then the Run
-#: toolbar (Run, Stop, the iteration box) with the program it runs, then the side
-#: panels (window attributes; each panel's own widgets keep their order inside it)
-TAB_ORDER = ("canvas", "step_bar", "explanation", "tables", "run_bar", "editor_panel",
-             "output_panel", "torch_panel", "training_panel", "forward_panel", "quiz_panel")
+#: the Tab order: the graph (and the feature maps under it), the controls under it,
+#: what they explain, then the Run toolbar (Run, Stop, the iteration box) with the
+#: program it runs, then the side panels (window attributes; each panel's own widgets
+#: keep their order inside it)
+TAB_ORDER = ("canvas", "feature_maps", "step_bar", "explanation", "tables", "run_bar",
+             "editor_panel", "output_panel", "torch_panel", "training_panel", "forward_panel",
+             "plots_panel", "quiz_panel")
 
 
 def _tr(text: str) -> str:

@@ -177,3 +177,16 @@ def test_every_panel_is_named_and_described_and_follows_the_language(window, qtb
         qtbot.waitUntil(lambda p=panel: not _text(p, QAccessible.Text.Description).isascii(),
                         timeout=3000)
         assert _text(panel, QAccessible.Text.Description) != english[panel.objectName()]
+
+
+def test_tab_reaches_the_plots_tab_after_the_side_panels(window, qtbot):
+    window.plots_dock.show()  # (it appears once a run recorded passes or drew a figure)
+    window.plots_dock.raise_()
+    area = window.plots_panel.area
+    qtbot.waitUntil(area.isVisible)
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    reached = _tab_through(window, qtbot, Qt.Key.Key_Tab, 80)
+    assert area in reached
+    torch = next(i for i, w in enumerate(reached) if window.torch_panel.isAncestorOf(w))
+    assert torch < reached.index(area)
