@@ -190,3 +190,23 @@ def test_tab_reaches_the_plots_tab_after_the_side_panels(window, qtbot):
     assert area in reached
     torch = next(i for i, w in enumerate(reached) if window.torch_panel.isAncestorOf(w))
     assert torch < reached.index(area)
+
+
+def test_tab_goes_from_the_graph_to_the_feature_maps_sample_box(window, qtbot):
+    from gui.state.model import Program
+    from tests.gui.test_feature_maps import BATCH
+
+    window.load_program(Program(BATCH, {}), 0, "batch")
+    band = window.feature_maps
+    window.canvas.setFocus()
+    while not band.sample_box.isVisible():  # the first conv2d step shows the batch
+        qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+        assert window.model.position < window.model.length
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is band.sample_box or band.sample_box.isAncestorOf(focus)
+    assert _text(band.sample_box, QAccessible.Text.Name) == "Sample shown"
+    qtbot.keyClick(focus, Qt.Key.Key_Tab)  # then on to the step bar
+    assert window.step_bar.isAncestorOf(QApplication.focusWidget())
