@@ -1595,6 +1595,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>方向键（此时不会单步）</translation>
         </message>
         <message>
+            <source>One row per action: what it does, and its keys</source>
+            <translation>每个操作一行：它做什么，以及它的按键</translation>
+        </message>
+        <message>
             <source>Action</source>
             <translation>操作</translation>
         </message>

@@ -210,3 +210,26 @@ def test_tab_goes_from_the_graph_to_the_feature_maps_sample_box(window, qtbot):
     assert _text(band.sample_box, QAccessible.Text.Name) == "Sample shown"
     qtbot.keyClick(focus, Qt.Key.Key_Tab)  # then on to the step bar
     assert window.step_bar.isAncestorOf(QApplication.focusWidget())
+
+
+def test_the_dialogs_widgets_are_named_too(window, qtbot):
+    from gui.window.run_window import show_preferences
+
+    window.shortcuts_action.trigger()
+    window.show_program_help()
+    show_preferences(window)
+    dialogs = [w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()]
+    assert {d.objectName() for d in dialogs} >= {"shortcutsDialog", "programHelpBox",
+                                                 "preferencesDialog"}
+    for dialog in dialogs:
+        widgets = [w for w in dialog.findChildren(QWidget)
+                   if isinstance(w, INTERACTIVE) and w.isVisibleTo(dialog)
+                   and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                   and not isinstance(w, QScrollBar) and not w.objectName().startswith("qt_")]
+        assert widgets, dialog.objectName()
+        unnamed = [f"{type(w).__name__} {w.objectName()}" for w in widgets
+                   if not _text(w, QAccessible.Text.Name).strip()]
+        assert unnamed == [], dialog.objectName()
+        dialog.close()
+    table = window._shortcut_dialog.findChild(QWidget, "shortcutsTable")
+    assert "keys" in _text(table, QAccessible.Text.Description)
