@@ -4,12 +4,16 @@ Offscreen rendering hides what a desktop does to the window: the window manager'
 sizing, the minimum size against the screen, full screen and back. This walk starts the
 app as a user does (``gui.app.main``, QSettings in a throw-away home), steps the
 lesson, goes to F11 and back, opens an example and quits, and checks at every stage
-that the window fits the screen. It runs once per screen in ``SCREENS`` (one of them
+that the window fits the screen. With no window manager (none installed, or
+``--bare``) nothing carries out F11's full-screen request, so the walk then checks that
+the window asked for it, not its geometry; ``--install-missing`` installs openbox when
+no window manager is there. It runs once per screen in ``SCREENS`` (one of them
 1920×1080 at ``QT_SCALE_FACTOR=2``, i.e. 960×540 logical pixels).
 
     python tools/xvfb_smoke.py                    # the walk (what .ci/run runs)
     python tools/xvfb_smoke.py --install-missing  # first apt-get install what is missing
     python tools/xvfb_smoke.py --shots docs       # screenshots at 1280×720 and 1920×1080
+    python tools/xvfb_smoke.py --bare             # no window manager (F11 geometry unchecked)
 
 Every stage has a time limit; a failure names the stage, what was seen, and the app's
 output. Exit 0: all walks passed; 1: a walk failed; 2: no X server to run it on.
@@ -36,6 +40,9 @@ PACKAGES = ("xvfb", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-
             "libxcb-xkb1", "libxkbcommon-x11-0", "libx11-xcb1")
 #: a small window manager, so that the walk meets a desktop's sizing (used when present)
 WINDOW_MANAGERS = ("openbox", "matchbox-window-manager", "twm")
+#: what --install-missing adds when none of them is installed: without a window manager
+#: nothing on X carries out a full-screen request, so F11's geometry goes unchecked
+WINDOW_MANAGER_PACKAGE = "openbox"
 WALK_SECONDS = 150
 #: the most a first launch may need, the toolbar included (issue 24)
 MAX_MINIMUM = (960, 540)
@@ -46,12 +53,22 @@ def say(text: str) -> None:
 
 
 # ---------------------------------------------------------------- set-up (parent side)
+def wanted_packages(search_path: str | None = None) -> list[str]:
+    """PACKAGES, and WINDOW_MANAGER_PACKAGE when none of WINDOW_MANAGERS is on the PATH
+    (``search_path``: another PATH to look in)."""
+    wanted = list(PACKAGES)
+    if not any(shutil.which(manager, path=search_path) for manager in WINDOW_MANAGERS):
+        wanted.append(WINDOW_MANAGER_PACKAGE)
+    return wanted
+
+
 def missing_packages() -> list[str]:
-    """The packages of PACKAGES that dpkg does not know as installed ([] off Debian)."""
+    """The packages of PACKAGES that dpkg does not know as installed ([] off Debian), and
+    a window manager when none of WINDOW_MANAGERS is on the PATH."""
     if shutil.which("dpkg-query") is None:
         return []
     missing = []
-    for package in PACKAGES:
+    for package in wanted_packages():
         result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
                                 capture_output=True, text=True, check=False)
         if "install ok installed" not in result.stdout:
@@ -85,8 +102,9 @@ class Display:
     """An Xvfb server on a free display number (``-displayfd``: no guessing, no race),
     with a window manager when one is installed."""
 
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, managed: bool = True):
         self.size = (width, height)
+        self.managed = managed
         self.server: subprocess.Popen | None = None
         self.manager: subprocess.Popen | None = None
         self.name = ""
@@ -112,7 +130,7 @@ class Display:
             self.__exit__(None, None, None)
             raise RuntimeError(f"Xvfb did not start: {error[-1000:]}")
         self.name = f":{number.decode().strip()}"
-        for manager in WINDOW_MANAGERS:
+        for manager in WINDOW_MANAGERS if self.managed else ():
             if shutil.which(manager):
                 self.manager = subprocess.Popen([manager], env=dict(os.environ, DISPLAY=self.name),
                                                 stdout=subprocess.DEVNULL,
@@ -134,16 +152,21 @@ class Display:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(5)
+        if self.server is not None and self.server.stderr is not None:
+            self.server.stderr.close()  # the pipe Xvfb's errors came through
 
 
-def run_walk(width: int, height: int, scale: int, shots: str | None) -> bool:
+def run_walk(width: int, height: int, scale: int, shots: str | None,
+             managed: bool = True) -> bool:
     """One walk in a child process on its own Xvfb; True if it passed."""
     label = f"{width}×{height}" + (f" at QT_SCALE_FACTOR={scale}" if scale != 1 else "")
-    with tempfile.TemporaryDirectory(prefix="xvfb-smoke-") as home, Display(width, height) as x:
+    display = Display(width, height, managed)
+    with tempfile.TemporaryDirectory(prefix="xvfb-smoke-") as home, display as x:
         env = {k: v for k, v in os.environ.items()
                if k not in ("QT_QPA_PLATFORM", "QT_SCALE_FACTOR", "QT_ENABLE_HIGHDPI_SCALING",
                             "WAYLAND_DISPLAY")}
         env.update(DISPLAY=x.name, QT_QPA_PLATFORM="xcb", HOME=home,
+                   XVFB_SMOKE_WM=x.manager_name,
                    XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
                    XDG_RUNTIME_DIR=home, PYTHONPATH=str(ROOT), LANG="C.UTF-8",
                    LANGUAGE="en")
@@ -178,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--install-missing", action="store_true",
                         help="apt-get install Xvfb and Qt's xcb libraries when missing")
+    parser.add_argument("--bare", action="store_true",
+                        help="no window manager even when one is installed (a bare X "
+                             "server: full screen is asked for, its geometry not checked)")
     parser.add_argument("--shots", metavar="DIR",
                         help="also save screenshots of the lesson, a network and a script")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -195,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             + " (or run with --install-missing)")
         return 2
     screens = SCREENS if not args.shots else ((1280, 720, 1), (1920, 1080, 1))
-    results = [run_walk(w, h, s, args.shots) for w, h, s in screens]
+    results = [run_walk(w, h, s, args.shots, not args.bare) for w, h, s in screens]
     say(f"{sum(results)} of {len(results)} walks passed")
     return 0 if all(results) else 1
 

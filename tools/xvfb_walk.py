@@ -154,8 +154,14 @@ class Walk:
         before = window.geometry()
         self.key(Qt.Key.Key_F11, "F11")
         screen = window.screen().geometry()
-        _wait(app, lambda: window.isFullScreen() and window.geometry() == screen,
-              STAGE_SECONDS, f"full screen ({_rect(screen)}), now {_rect(window.geometry())}")
+        managed = os.environ.get("XVFB_SMOKE_WM", "none") != "none"
+        if managed:
+            _wait(app, lambda: window.isFullScreen() and window.geometry() == screen,
+                  STAGE_SECONDS, f"full screen ({_rect(screen)}), now {_rect(window.geometry())}")
+        else:  # nothing on X carries out a full-screen request without a window manager
+            _wait(app, window.isFullScreen, STAGE_SECONDS, "the window asks for full screen")
+            self.log("no window manager: full screen asked for, its geometry not checked "
+                     "(tools/xvfb_smoke.py --install-missing installs one)")
         if not (window.canvas.isVisible() and window.explanation.isVisible()):
             raise WalkFailed("the graph or the explanation is not shown in F11")
         self.log(f"full screen {_rect(window.geometry())}")
@@ -163,7 +169,7 @@ class Walk:
         why = window.explanation.verticalScrollBar()
         self.log(f"explanation {window.explanation.width()}×{window.explanation.height()}, "
                  f"hidden below: {why.maximum()} px")
-        if screen.height() >= 720 and why.maximum() > 0:
+        if managed and screen.height() >= 720 and why.maximum() > 0:
             raise WalkFailed("in F11 the explanation's last line (the why) is cut off: "
                              f"{why.maximum()} px of it scroll")
         self.shot("xvfb-lesson-f11-last-step")

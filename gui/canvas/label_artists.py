@@ -17,6 +17,7 @@ from gui.canvas.scene import (
     _VALUE,
     EDGE_FONT,
     FONT,
+    GRID_FONT,
     LABEL_FONT,
     NAME_FONT,
     _leaf_text,
@@ -103,7 +104,7 @@ class LabelArtistsMixin:
         grid = self.grid_info.get(key)
         if grid is not None:  # a tensor: cells on a diverging scale, or a badge
             role = colours["value" if layer == _VALUE else "grad"]
-            text = self._graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
+            text = self._graph_text(x, y, label, GRID_FONT, ha="center", va="center",
                                     color="#222222" if grid["mode"] == "grid" else role,
                                     family=grids.MONO,
                                     multialignment="left", cls=grids.GridText)

@@ -19,6 +19,8 @@ from gui.canvas.measure import text_size
 # the keys' first field (see gui.canvas.scene): local, value, gradient, update
 _LOCAL, _VALUE, _GRAD, _UPDATE = 0, 1, 2, 3
 LABEL_FONT, NAME_FONT, EDGE_FONT = 10.0, 10.5, 9.5
+#: a tensor grid's digits: 11 px or more even at the least readable zoom (issue 24, item 8)
+GRID_FONT = 10.5
 LABEL_GAP, MIN_LAYER_GAP, EDGE_LABEL_PAD, ROW_PAD = 4.0, 34.0, 10.0, 10.0
 CURVE_BEND = 0.32
 #: past this many nodes labels take their first place unchecked (placement is linear,
@@ -41,7 +43,7 @@ class Scene:
 
 def label_size(key, text: str, m: float, mono: bool = False) -> tuple[float, float]:
     size, bold = _FONT[key[0]]
-    return text_size(text, size * m, bold, mono)
+    return text_size(text, (GRID_FONT if mono else size) * m, bold, mono)
 
 
 def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: dict,

@@ -23,6 +23,7 @@ from gui.canvas.measure import text_size
 from gui.canvas.placement import (  # noqa: F401  (the canvas's sizes, in one place)
     CURVE_BEND,
     EDGE_FONT,
+    GRID_FONT,
     LABEL_FONT,
     LABEL_GAP,
     NAME_FONT,

@@ -16,7 +16,6 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -31,7 +30,7 @@ from core.format import format_value, full_precision
 from core.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.torch_recorded import recorded, show_recorded
-from gui.panels.torch_script import fill_iterations, script_status
+from gui.panels.torch_script import fill_iterations, script_status, size_columns
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support.i18n import Retranslator
@@ -95,10 +94,7 @@ class TorchPanel(Panel, QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        size_columns(self.table)  # ✓ in view in a narrow dock (issue 24)
 
         self.grad_fns = QLabel(objectName="torchGradFns", wordWrap=True)
         self.grad_fns.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -57,16 +57,82 @@ WORDS: dict[str, tuple[str | None, str | None]] = {
                                        "Moves the input picked above; every value and "
                                        "gradient follows")),
     "whatIfTable": (QT_TRANSLATE_NOOP("Accessibility", "What-if values and gradients"), None),
+    "featureSample": (QT_TRANSLATE_NOOP("Accessibility", "Sample shown"), QT_TRANSLATE_NOOP(
+        "Accessibility", "Which sample of the batch the feature maps show")),
+    "ninjaAnswer": (QT_TRANSLATE_NOOP("Accessibility", "Your answer"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The gradient arriving at the node, as a number or a list of "
+                         "rows; Enter checks it")),
+    "ninjaScore": (QT_TRANSLATE_NOOP("Accessibility", "Ninja score"), QT_TRANSLATE_NOOP(
+        "Accessibility", "One row per node answered: the tries, the result, and whether a "
+                         "hint was used")),
     "messageClose": (QT_TRANSLATE_NOOP("Accessibility", "Dismiss the message"), None),
     "previousIterationButton": (QT_TRANSLATE_NOOP("Accessibility", "Previous iteration"),
                                 None),
     "nextIterationOfLoopButton": (QT_TRANSLATE_NOOP("Accessibility", "Next iteration"), None),
 }
 
-#: the Tab order: the graph, the controls under it, what they explain, then the side
-#: panels (window attributes; each panel's own widgets keep their order inside it)
-TAB_ORDER = ("canvas", "step_bar", "explanation", "tables", "editor_panel", "output_panel",
-             "torch_panel", "training_panel", "forward_panel", "quiz_panel")
+#: the panels, each named and described as a whole (what a screen reader says on entering
+#: one); a panel in a scroll area (``NAMEScroll``, gui.window.main_window.collapsible)
+#: gets the same words on the scroll area too
+PANEL_WORDS: dict[str, tuple[str | None, str]] = {
+    "editorPanel": (QT_TRANSLATE_NOOP("Accessibility", "Program"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The program or script to step: type it and press Ctrl+Enter; "
+                         "the Variables table below holds its inputs")),
+    "stepBar": (QT_TRANSLATE_NOOP("Accessibility", "Step controls"), QT_TRANSLATE_NOOP(
+        "Accessibility", "First, back, forward and last step, the phases, Play and its "
+                         "speed, quiz and ninja mode, forward mode, and a slider over "
+                         "all steps")),
+    "explanationView": (None, QT_TRANSLATE_NOOP(
+        "Accessibility", "The current step in words: its formula with the numbers, and "
+                         "why the rule holds")),
+    "lessonTables": (QT_TRANSLATE_NOOP("Accessibility", "Lesson tables"), QT_TRANSLATE_NOOP(
+        "Accessibility", "One table per phase, a row per step with its formula and value; "
+                         "a value not computed yet shows as ?")),
+    "trainingPanel": (QT_TRANSLATE_NOOP("Accessibility", "Training"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The learning rate, Next iteration, Train for N iterations, the "
+                         "loss plot and one row per iteration")),
+    "quizPanel": (QT_TRANSLATE_NOOP("Accessibility", "Quiz"), QT_TRANSLATE_NOOP(
+        "Accessibility", "Type the number the current step computes; Check grades it and "
+                         "Show answer reveals it")),
+    "outputPanel": (QT_TRANSLATE_NOOP("Accessibility", "Output"), QT_TRANSLATE_NOOP(
+        "Accessibility", "What the script prints, up to the step on screen")),
+    "plotsPanel": (QT_TRANSLATE_NOOP("Accessibility", "Plots"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The loss of every recorded pass, and the figures the script "
+                         "showed")),
+    "forwardPanel": (QT_TRANSLATE_NOOP("Accessibility", "Why backwards"), QT_TRANSLATE_NOOP(
+        "Accessibility", "Forward mode beside the backward pass: how many passes each "
+                         "needs, forward mode's walk, and a what-if slider")),
+    "torchPanel": (QT_TRANSLATE_NOOP("Accessibility", "PyTorch"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The same computation in PyTorch: its code, what it prints, and "
+                         "every number checked against ours")),
+    "messageBar": (QT_TRANSLATE_NOOP("Accessibility", "Message"), QT_TRANSLATE_NOOP(
+        "Accessibility", "An error or a hint about the program, with a fix when there "
+                         "is one")),
+    "featureMaps": (QT_TRANSLATE_NOOP("Accessibility", "Feature maps"), QT_TRANSLATE_NOOP(
+        "Accessibility", "Image tensors of the current step as grids of cells, one map "
+                         "per channel; click a gradient cell to spell out its sum")),
+    "lossPlot": (QT_TRANSLATE_NOOP("Accessibility", "Loss plot"), QT_TRANSLATE_NOOP(
+        "Accessibility", "The loss and the parameters at each iteration; the table "
+                         "beside it lists the same numbers")),
+    "runToolBar": (None, QT_TRANSLATE_NOOP(
+        "Accessibility", "Run runs the script with PyTorch and records it, Stop ends a "
+                         "run; the iteration box chooses the iteration on screen")),
+    "ninjaView": (QT_TRANSLATE_NOOP("Accessibility", "Ninja mode"), QT_TRANSLATE_NOOP(
+        "Accessibility", "Type the gradient arriving at the node on screen; the names "
+                         "line says what each symbol stands for")),
+    "passLossPlot": (QT_TRANSLATE_NOOP("Accessibility", "Loss of every pass"),
+                     QT_TRANSLATE_NOOP("Accessibility",
+                                       "The loss of each recorded pass, the pass on screen "
+                                       "marked; click to go to a pass")),
+}
+
+#: the Tab order: the graph (and the feature maps under it), the controls under it,
+#: what they explain, then the Run toolbar (Run, Stop, the iteration box) with the
+#: program it runs, then the side panels (window attributes; each panel's own widgets
+#: keep their order inside it)
+TAB_ORDER = ("canvas", "feature_maps", "step_bar", "explanation", "tables", "run_bar",
+             "editor_panel", "output_panel", "torch_panel", "training_panel", "forward_panel",
+             "plots_panel", "quiz_panel")
 
 
 def _tr(text: str) -> str:
@@ -87,6 +153,14 @@ def install(window) -> None:
         if accessible is not None:
             window._texts.bind(widget.setAccessibleName, lambda t=accessible: _tr(t))
         if description is not None:
+            window._texts.bind(widget.setAccessibleDescription, lambda t=description: _tr(t))
+    for name, (accessible, description) in PANEL_WORDS.items():
+        for widget in (window.findChild(QWidget, name),
+                       window.findChild(QWidget, name + "Scroll")):
+            if widget is None:
+                continue
+            if accessible is not None:
+                window._texts.bind(widget.setAccessibleName, lambda t=accessible: _tr(t))
             window._texts.bind(widget.setAccessibleDescription, lambda t=description: _tr(t))
     # a combo box is named by its label on Linux (AT-SPI): give the seed box its label
     window.forward_panel.wrt_label.setBuddy(window.forward_panel.wrt)

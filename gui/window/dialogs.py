@@ -34,7 +34,10 @@ class DialogsMixin:
             dialog = QDialog(self, objectName="shortcutsDialog")
             dialog.setWindowTitle(translate("MainWindow", "Keyboard Shortcuts"))
             rows = self.shortcut_rows()
-            table = QTableWidget(len(rows), 2, dialog)
+            table = QTableWidget(len(rows), 2, dialog, objectName="shortcutsTable")
+            table.setAccessibleName(translate("MainWindow", "Keyboard Shortcuts"))
+            table.setAccessibleDescription(
+                translate("MainWindow", "One row per action: what it does, and its keys"))
             table.setHorizontalHeaderLabels([translate("MainWindow", "Action"),
                                              translate("MainWindow", "Keys")])
             table.verticalHeader().hide()

@@ -85,6 +85,30 @@
             <translation>假如下的值和梯度</translation>
         </message>
         <message>
+            <source>Sample shown</source>
+            <translation>显示的样本</translation>
+        </message>
+        <message>
+            <source>Which sample of the batch the feature maps show</source>
+            <translation>特征图显示的是这一批中的哪个样本</translation>
+        </message>
+        <message>
+            <source>Your answer</source>
+            <translation>你的答案</translation>
+        </message>
+        <message>
+            <source>The gradient arriving at the node, as a number or a list of rows; Enter checks it</source>
+            <translation>到达该节点的梯度，写成一个数或按行写的列表；按回车检查</translation>
+        </message>
+        <message>
+            <source>Ninja score</source>
+            <translation>忍者得分</translation>
+        </message>
+        <message>
+            <source>One row per node answered: the tries, the result, and whether a hint was used</source>
+            <translation>每个答过的节点一行：尝试次数、结果，以及是否用了提示</translation>
+        </message>
+        <message>
             <source>Dismiss the message</source>
             <translation>关闭这条消息</translation>
         </message>
@@ -95,6 +119,127 @@
         <message>
             <source>Next iteration</source>
             <translation>下一次迭代</translation>
+        </message>
+        <message>
+            <source>Program</source>
+            <extracomment>the panels, each named and described as a whole (what a screen reader says on entering one); a panel in a scroll area (``NAMEScroll``, gui.window.main_window.collapsible) gets the same words on the scroll area too</extracomment>
+            <translation>程序</translation>
+        </message>
+        <message>
+            <source>The program or script to step: type it and press Ctrl+Enter; the Variables table below holds its inputs</source>
+            <translation>要单步执行的程序或脚本：输入后按 Ctrl+Enter；下面的变量表列出它的输入</translation>
+        </message>
+        <message>
+            <source>Step controls</source>
+            <translation>单步控制</translation>
+        </message>
+        <message>
+            <source>First, back, forward and last step, the phases, Play and its speed, quiz and ninja mode, forward mode, and a slider over all steps</source>
+            <translation>第一步、上一步、下一步和最后一步，各个阶段，播放及其速度，测验模式和忍者模式，前向模式，以及覆盖所有步骤的滑块</translation>
+        </message>
+        <message>
+            <source>The current step in words: its formula with the numbers, and why the rule holds</source>
+            <translation>用文字说明当前步骤：代入数字的公式，以及这条规则为什么成立</translation>
+        </message>
+        <message>
+            <source>Lesson tables</source>
+            <translation>课程表格</translation>
+        </message>
+        <message>
+            <source>One table per phase, a row per step with its formula and value; a value not computed yet shows as ?</source>
+            <translation>每个阶段一张表，每一步一行，列出公式和值；尚未计算的值显示为 ?</translation>
+        </message>
+        <message>
+            <source>Training</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <source>The learning rate, Next iteration, Train for N iterations, the loss plot and one row per iteration</source>
+            <translation>学习率、下一次迭代、训练 N 次迭代、损失曲线，以及每次迭代一行</translation>
+        </message>
+        <message>
+            <source>Quiz</source>
+            <translation>测验</translation>
+        </message>
+        <message>
+            <source>Type the number the current step computes; Check grades it and Show answer reveals it</source>
+            <translation>输入当前步骤算出的数；“检查”给它评分，“显示答案”揭晓答案</translation>
+        </message>
+        <message>
+            <source>Output</source>
+            <translation>输出</translation>
+        </message>
+        <message>
+            <source>What the script prints, up to the step on screen</source>
+            <translation>脚本打印的内容，截至屏幕上的这一步</translation>
+        </message>
+        <message>
+            <source>Plots</source>
+            <translation>图表</translation>
+        </message>
+        <message>
+            <source>The loss of every recorded pass, and the figures the script showed</source>
+            <translation>每次记录的传播的损失，以及脚本显示的图</translation>
+        </message>
+        <message>
+            <source>Why backwards</source>
+            <translation>为什么要反向</translation>
+        </message>
+        <message>
+            <source>Forward mode beside the backward pass: how many passes each needs, forward mode's walk, and a what-if slider</source>
+            <translation>前向模式与反向传播对照：各自需要几次传播、前向模式的逐步过程，以及一个“假如”滑块</translation>
+        </message>
+        <message>
+            <source>PyTorch</source>
+            <translation>PyTorch</translation>
+        </message>
+        <message>
+            <source>The same computation in PyTorch: its code, what it prints, and every number checked against ours</source>
+            <translation>用 PyTorch 做同样的计算：它的代码、它打印的内容，以及每个数与我们的结果的核对</translation>
+        </message>
+        <message>
+            <source>Message</source>
+            <translation>消息</translation>
+        </message>
+        <message>
+            <source>An error or a hint about the program, with a fix when there is one</source>
+            <translation>关于程序的错误或提示，有修正办法时一并给出</translation>
+        </message>
+        <message>
+            <source>Feature maps</source>
+            <translation>特征图</translation>
+        </message>
+        <message>
+            <source>Image tensors of the current step as grids of cells, one map per channel; click a gradient cell to spell out its sum</source>
+            <translation>当前步骤的图像张量，画成单元格网格，每个通道一张图；点击一个梯度单元格可展开它的求和</translation>
+        </message>
+        <message>
+            <source>Loss plot</source>
+            <translation>损失曲线</translation>
+        </message>
+        <message>
+            <source>The loss and the parameters at each iteration; the table beside it lists the same numbers</source>
+            <translation>每次迭代的损失和参数；旁边的表格列出同样的数</translation>
+        </message>
+        <message>
+            <source>Run runs the script with PyTorch and records it, Stop ends a run; the iteration box chooses the iteration on screen</source>
+            <translation>“运行”用 PyTorch 运行脚本并记录下来，“停止”结束运行；迭代框选择屏幕上显示的迭代</translation>
+        </message>
+        <message>
+            <source>Ninja mode</source>
+            <translation>忍者模式</translation>
+        </message>
+        <message>
+            <source>Type the gradient arriving at the node on screen; the names line says what each symbol stands for</source>
+            <translation>输入到达屏幕上这个节点的梯度；名称行说明每个符号代表什么</translation>
+        </message>
+        <message>
+            <source>Loss of every pass</source>
+            <translation>每次传播的损失</translation>
+        </message>
+        <message>
+            <source>The loss of each recorded pass, the pass on screen marked; click to go to a pass</source>
+            <translation>每次记录的传播的损失，屏幕上的那次已标出；点击可转到某次传播</translation>
         </message>
     </context>
     <context>
@@ -1461,6 +1606,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>arrows (they do not step then)</source>
             <translation>方向键（此时不会单步）</translation>
+        </message>
+        <message>
+            <source>One row per action: what it does, and its keys</source>
+            <translation>每个操作一行：它做什么，以及它的按键</translation>
         </message>
         <message>
             <source>Action</source>

@@ -110,3 +110,39 @@ def test_the_torch_results_option_is_saved(qtbot, tmp_path):
     second.restore_settings(settings)
     assert second.torch_results_action.isChecked()
     assert second.torch_panel.results_from_start
+
+
+def _check_column_in_view(table) -> bool:
+    header = table.horizontalHeader()
+    right = header.sectionViewportPosition(4) + header.sectionSize(4)
+    return right <= table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_check_column_stays_in_view_in_the_default_dock(window, qtbot):
+    # issue 24: at 1920×1080 a network's tensors pushed ✓ (and PyTorch's numbers) out of
+    # the 350-pixel dock; a long value is cut with … and stays whole in its tooltip
+    from gui.window import dock_layout
+
+    window.resize(1728, 972)  # a first launch on 1920×1080
+    dock_layout.apply_default_sizes(window)
+    assert window.load_example("09-one-layer")
+    panel = window.torch_panel
+    qtbot.waitUntil(lambda: panel.status.text() == "all match", timeout=TORCH_TIMEOUT)
+    window.model.end()
+    table = panel.table
+    qtbot.waitUntil(lambda: _check_column_in_view(table))
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "∂loss/∂W")
+    assert table.item(row, 4).text() == "✓"
+    assert table.item(row, 1).toolTip().count("0.6875") == 2  # the whole value, unelided
+    names = table.columnWidth(0)
+    assert names >= table.fontMetrics().horizontalAdvance("∂loss/∂W")
+    # the lesson's scalars keep their digits whole
+    assert window.load_example("01-lesson")
+    qtbot.waitUntil(lambda: panel.status.text() == "all match", timeout=TORCH_TIMEOUT)
+    window.model.end()
+    qtbot.waitUntil(lambda: _check_column_in_view(table))
+    metrics = table.fontMetrics()
+    for r in range(table.rowCount()):
+        for column in (1, 2, 3):
+            text = table.item(r, column).text()
+            assert metrics.horizontalAdvance(text) <= table.columnWidth(column), text

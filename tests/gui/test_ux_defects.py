@@ -529,3 +529,33 @@ def test_gradients_not_computed_yet_show_as_not_computed(window, qtbot):
             assert (shown is not None) == (node.id in known.grads), (position, node.label)
         qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
     assert window.model.position == len(trace)
+
+
+# ---- 8. beginners can read a network: a grid's digits stay at least 11 px
+def _grid_pixel_sizes(canvas) -> list[float]:
+    """The font size, in logical pixels, of every tensor grid drawn on the canvas now."""
+    from gui.canvas.grids import MONO
+
+    canvas.draw()
+    pixels = canvas.figure.dpi / 72 / (canvas.device_pixel_ratio or 1.0)
+    return [text.get_fontsize() * pixels for text in canvas._texts.values()
+            if text.get_visible() and MONO in text.get_fontfamily()
+            and getattr(text, "info", {}).get("mode") == "grid"]
+
+
+def test_grid_digits_stay_eleven_pixels_at_1920x1080_even_zoomed_out(window, qtbot):
+    from gui.window import dock_layout
+
+    window.resize(1728, 972)  # a first launch on 1920×1080, docks at their defaults
+    dock_layout.apply_default_sizes(window)
+    assert window.load_example("09-one-layer")
+    canvas = window.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_End)
+    fitted = _grid_pixel_sizes(canvas)
+    assert len(fitted) >= 6 and min(fitted) >= 11.0, fitted
+    for _ in range(12):  # zoomed out as far as it goes: text stops at its readable floor
+        qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    assert canvas._text_zoom == pytest.approx(canvas.min_text_zoom())
+    floor = _grid_pixel_sizes(canvas)
+    assert floor and min(floor) >= 11.0, floor
