@@ -18,6 +18,9 @@ WIDE_WINDOW = 1500
 # what a dock adds around the editor's text: frame, margins, scroll bar, dock border
 EDITOR_CHROME = 56
 NARROW_EDITOR, TORCH_WIDTH, WIDE_TORCH = 270, 350, 350
+#: below WIDE_WINDOW the two side docks take at most this share of the window's width
+#: together: the graph keeps the other half (issue 24: on a 960×540 screen it had 27 %)
+SIDE_SHARE = 0.5
 
 
 def editor_width(window) -> int:
@@ -34,9 +37,10 @@ def apply_default_sizes(window) -> None:
     """Widths of the side docks and heights of the bottom ones, for this window size."""
     width, height = window.width(), window.height()
     side = [window.editor_dock, window.torch_dock]
-    window.resizeDocks(side, [editor_width(window),
-                              WIDE_TORCH if width >= WIDE_WINDOW else TORCH_WIDTH],
-                       Qt.Orientation.Horizontal)
+    sizes = [editor_width(window), WIDE_TORCH if width >= WIDE_WINDOW else TORCH_WIDTH]
+    if width < WIDE_WINDOW and sum(sizes) > SIDE_SHARE * width:
+        sizes = [int(size * SIDE_SHARE * width / sum(sizes)) for size in sizes]
+    window.resizeDocks(side, sizes, Qt.Orientation.Horizontal)
     halves = max(200, (width - 16) // 2)
     window.resizeDocks([window.explanation_dock, window.tables_dock], [halves, halves],
                        Qt.Orientation.Horizontal)

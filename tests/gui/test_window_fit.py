@@ -159,3 +159,16 @@ def test_a_projector_shows_eight_lines_of_pytorch_code(window, qtbot):
     code = window.torch_panel.code
     lines = code.viewport().height() / code.fontMetrics().lineSpacing()
     assert lines >= 8
+
+
+def test_a_small_screen_leaves_the_graph_half_the_window(window, qtbot):
+    # a first launch on a 960×540 screen (1920×1080 at 200 %) and on a 1280×720 projector:
+    # the side docks had 620 pixels of 864 and the graph 27 % of the width
+    for size in ((864, 486), (1152, 648)):
+        window.resize(*size)
+        _settle(qtbot, window)
+        dock_layout.apply_default_sizes(window)
+        _settle(qtbot, window)
+        assert window.canvas.width() >= 0.45 * window.width(), (size, window.canvas.width())
+        assert window.editor_dock.isVisible() and window.torch_dock.isVisible()
+        assert window.editor_dock.width() >= 150 and window.torch_dock.width() >= 200
