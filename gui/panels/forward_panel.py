@@ -399,7 +399,7 @@ class ForwardPanel(QWidget):
         bindings = dict(program.bindings)
         bindings[node.name] = Binding(node.kind, np.float64(w))
         try:
-            if getattr(self.model.trace, "script_run", None) is not None:
+            if self.model.trace.script_run is not None:
                 # a script's iteration: its own graph again, the one value changed
                 trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
             else:

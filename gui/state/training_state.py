@@ -75,7 +75,7 @@ class TrainingState(QObject):
     @property
     def script(self) -> bool:
         """Whether a training script is on screen (its loop trains, not this panel)."""
-        return getattr(self.model.trace, "script_run", None) is not None
+        return self.model.trace.script_run is not None
 
     def current_pass(self) -> tuple[float | None, dict[str, np.ndarray]]:
         """The loss and parameter values of the trace on screen (the next iteration)."""
@@ -153,7 +153,7 @@ class TrainingState(QObject):
         self._check_with_torch()
 
     def _trace_replaced(self) -> None:
-        run = getattr(self.model.trace, "script_run", None)
+        run = self.model.trace.script_run
         if run is not None:  # a training script: its loop's iterations are the history
             if self.history is not run.rows:
                 self._request_id, self.run_start, self.history = None, None, run.rows
