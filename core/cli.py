@@ -18,6 +18,7 @@ from contextlib import nullcontext
 
 import numpy as np
 
+from core.build import build, is_script
 from core.cli_args import (
     PROGRAM_EXAMPLE,
     ArgumentParser,
@@ -38,7 +39,6 @@ from core.ninja.run import ninja_answers, ninja_json, read_answers, render_ninja
 from core.ninja.walk import RECORDED_LEVEL3
 from core.numeric import numeric_gradients
 from core.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
-from core.program import is_script
 from core.reading import read_program
 from core.report import (
     render_tables,
@@ -50,7 +50,6 @@ from core.report import (
     warnings_of,
 )
 from core.session import load_session
-from core.trace import build_trace
 from core.training import check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 1, 2, 3
@@ -183,7 +182,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.train is not None:
             check_iterations(args.train, "--train")
         with forbidden() if args.no_torch else nullcontext():  # torch.randn needs torch
-            trace = build_trace(text, bindings, learning_rate)
+            trace = build(text, bindings, learning_rate=learning_rate)
         run_ = None
         if args.train is not None:
             run_ = train(trace.graph.program, bindings, learning_rate, args.train,

@@ -16,18 +16,11 @@ import numpy as np
 from core.draws import forbidden
 from core.errors import ExpressionError
 from core.optimizer_step import OptimizerStep
-from core.script_values import Row, ScriptRun, is_script
-from core.trace import Trace
+from core.script_values import Row, ScriptRun
+from core.trace import ScriptContext, Trace
 from core.values import as_value
 
-#: a line that starts a block: only then is the text parsed to see if it is a script
-_SCRIPT_START = re.compile(r"^\s*(for|def|class|with|if|while)\b", re.MULTILINE)
 _SEED = re.compile(r"manual_seed\s*\([^)]*\)")
-
-
-def looks_like_script(text: str) -> bool:
-    """Whether ``text`` is a training script (cheap: a regex before any parsing)."""
-    return bool(_SCRIPT_START.search(text)) and is_script(text)
 
 
 def carried_draws(old, new_text: str) -> tuple:
@@ -63,10 +56,10 @@ def _previous_numbers(run: ScriptRun, k: int, name: str) -> dict | None:
 def iteration_trace(run: ScriptRun, k: int) -> Trace:
     """The trace of iteration ``k`` (1-based) of ``run``: its graph, then its update.
 
-    The trace carries ``script_run`` and ``iteration`` so that whoever holds it (the
+    The trace carries a :class:`core.trace.ScriptContext` so that whoever holds it (the
     window's model, an undo entry) knows which run and which iteration it shows."""
     row = run.rows[k - 1]
-    trace = Trace(row.graph, None, _left_over(row))
+    trace = Trace(row.graph, None, _left_over(row), ScriptContext(run, k))
     update = row.update or {}
     rule = {key: value for key, value in update.items() if key != "params"}
     numbers = update.get("params", {})
@@ -79,8 +72,6 @@ def iteration_trace(run: ScriptRun, k: int) -> Trace:
     trace.phase_starts = {}
     for step in trace.steps:
         trace.phase_starts.setdefault(step.phase, step.index)
-    trace.script_run = run
-    trace.iteration = k
     return trace
 
 

@@ -2,12 +2,12 @@
 
 The one class named ``Program``. What the parser reads from the text is
 :class:`core.language.ParsedProgram`; the window's Apply, undo and variables table
-change a ``Program``, and sessions store one.
+change a ``Program``, and sessions store one. Whether its text is a script is decided
+in core/build.py (``is_script``).
 """
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 from core.graph import Binding
@@ -22,27 +22,3 @@ class Program:
     #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), in
     #: the order it draws them: given back without torch (core.draws), saved in sessions
     draws: tuple = field(default=(), compare=False)
-
-
-#: statements the ast path never reads: a text holding one is a script (issue 20 §4)
-_SCRIPT_NODES = (ast.For, ast.While, ast.FunctionDef, ast.ClassDef, ast.If, ast.With,
-                 ast.AsyncFor, ast.AsyncFunctionDef, ast.AsyncWith)
-#: the only imports the ast path reads (core.language.MODULES)
-_AST_IMPORTS = frozenset({"torch", "torch.nn", "torch.nn.functional"})
-
-
-def is_script(text: str) -> bool:
-    """Whether ``text`` is a script, run as Python only by Run (or ``--run``), never by
-    Apply: it holds a def, class, for, while, if or with, or imports anything but torch,
-    torch.nn and torch.nn.functional. The one place this is decided; text that does not
-    parse is not a script (Apply reports its error at its line)."""
-    try:
-        tree = ast.parse(text.removeprefix("\ufeff"))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    for node in tree.body:
-        if isinstance(node, _SCRIPT_NODES) or isinstance(node, ast.ImportFrom):
-            return True
-        if isinstance(node, ast.Import) and any(a.name not in _AST_IMPORTS for a in node.names):
-            return True
-    return False

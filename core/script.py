@@ -35,7 +35,6 @@ from core.script_values import (
     Row,
     ScriptRun,
     Tensor,
-    is_script,
 )
 
 #: what a def's body may hold (a nested def is refused when it runs: "define functions
@@ -442,4 +441,4 @@ def _run(interpreter: Interpreter, tree: ast.Module) -> None:
 
 
 __all__ = ["MAX_CALL_DEPTH", "MAX_LOOP", "MAX_OPERATIONS", "Interpreter", "Row",
-           "ScriptRun", "Tensor", "is_script", "run_script"]
+           "ScriptRun", "Tensor", "run_script"]

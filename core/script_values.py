@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.ir import Literal
-from core.program import is_script  # noqa: F401 - decided there, once
 
 MAX_LOOP = 10_000
 #: statements and expressions run in all, over every loop: nested loops share it

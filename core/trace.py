@@ -12,6 +12,8 @@ Steps are numbered 1..N. Position k (0..N) means steps 1..k are done.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,20 +39,53 @@ from core.steps import (  # noqa: F401  (re-exported: callers import steps from 
 from core.values import as_value
 
 __all__ = ["PHASES", "PHASE_TITLES", "BackwardStep", "Contribution", "Edge", "ForwardStep",
-           "KnownState", "LocalGradientStep", "NoParameterStep", "Step", "Stepper", "Trace",
-           "UpdateStep", "build_trace", "d"]
+           "KnownState", "LocalGradientStep", "NoParameterStep", "RecordedContext",
+           "ScriptContext", "Step", "Stepper", "Trace", "UpdateStep", "build_trace", "d"]
+
+
+@dataclass
+class ScriptContext:
+    """The trace is iteration ``iteration`` (from 1) of a training script the interpreter
+    ran (core.loop_trace): whoever holds it knows which run and which iteration."""
+
+    run: Any  # core.script_values.ScriptRun (core/script* are retired: not imported here)
+    iteration: int
+
+
+@dataclass
+class RecordedContext:
+    """The trace is pass ``iteration`` (from 1; 0: the forward-only run) of a script the
+    recorder ran (core.record.to_trace), built from what torch recorded."""
+
+    iteration: int
+    #: the pass's graph with torch's numbers (core.record.to_trace.BuiltPass)
+    built: Any
+    #: why What if / forward mode are off (ops known only by torch's rule), or None
+    unavailable: str | None = None
+    #: what the window adds once it shows the pass (gui.state.run_passes): the pass's
+    #: check against torch (core.record.check.PassCheck), its number and the run state
+    check: Any = None
+    shown_pass: int = 0
+    shown_by: Any = None
 
 
 class Trace:
     """All steps of one graph, with the numbers each step reveals."""
 
+    #: a script's iteration or a recorded pass (None: a program built from its text)
+    context: ScriptContext | RecordedContext | None = None
+    #: "Run to record" stands where the graph goes (gui.state.blank_trace)
+    blank: bool = False
+
     def __init__(self, graph: ComputationGraph, learning_rate: float | None = None,
-                 accumulated: Mapping[str, np.ndarray] | None = None):
+                 accumulated: Mapping[str, np.ndarray] | None = None,
+                 context: ScriptContext | RecordedContext | None = None):
         """``learning_rate`` adds the update phase: one gradient-descent step per parameter.
 
         ``accumulated`` (parameter name → gradient) is what earlier passes left in
         ``.grad`` when ``zero_grad()`` is forgotten; the update adds it to this pass's.
         """
+        self.context = context
         self.graph = graph
         self.learning_rate = learning_rate
         self.accumulated: dict[str, np.ndarray] = dict(accumulated or {})
@@ -117,6 +152,40 @@ class Trace:
             return grad
         with np.errstate(all="ignore"):
             return as_value(left + grad)
+
+    # ---- the context, read (None when the trace has none of that kind)
+    @property
+    def script_run(self):
+        """The script run (core.script_values.ScriptRun) of a script's iteration."""
+        return self.context.run if isinstance(self.context, ScriptContext) else None
+
+    @property
+    def iteration(self) -> int:
+        """The script's iteration or the recorded pass (from 1); 0 without a context."""
+        return self.context.iteration if self.context is not None else 0
+
+    @property
+    def recorded(self):
+        """A recorded pass's BuiltPass (core.record.to_trace)."""
+        return self.context.built if isinstance(self.context, RecordedContext) else None
+
+    @property
+    def unavailable(self) -> str | None:
+        return self.context.unavailable if isinstance(self.context, RecordedContext) else None
+
+    @property
+    def check(self):
+        """A recorded pass's check against torch, once the window made it."""
+        return self.context.check if isinstance(self.context, RecordedContext) else None
+
+    @property
+    def recorded_pass(self) -> int:
+        return self.context.shown_pass if isinstance(self.context, RecordedContext) else 0
+
+    @property
+    def recorded_by(self):
+        """The run state (gui.state.run_state) that shows this recorded pass, or None."""
+        return self.context.shown_by if isinstance(self.context, RecordedContext) else None
 
     def named_gradients(self) -> dict[str, np.ndarray]:
         """Every parameter and every named result on a parameter→output path."""

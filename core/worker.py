@@ -52,12 +52,12 @@ def report_dict(report) -> dict:
 
 
 def check(session_data: dict) -> dict:
+    from core.build import build
     from core.session import session_from_dict
     from core.torch_check import compare
-    from core.trace import build_trace
 
     session = session_from_dict(session_data, "request")
-    trace = build_trace(session.text, session.bindings)
+    trace = build(session.text, session.bindings)
     return report_dict(compare(trace.graph, trace.grads, trace=trace))
 
 
@@ -77,14 +77,14 @@ def train_check(request: dict) -> dict:
 def forward_check(request: dict) -> dict:
     """Forward mode from ``request["wrt"]``, checked with torch.autograd.forward_ad
     (issue 14): torch's tangent and a ✓ per named node."""
+    from core.build import build
     from core.format import to_json_value
     from core.forward import parse_seed, tangents
     from core.forward_torch import compare_forward
     from core.session import session_from_dict
-    from core.trace import build_trace
 
     session = session_from_dict(request["session"], "request")
-    graph = build_trace(session.text, session.bindings).graph
+    graph = build(session.text, session.bindings).graph
     seed = parse_seed(graph, str(request["wrt"]), where="request")
     report = compare_forward(graph, seed, tangents(graph, seed))
     return {"wrt": seed.wrt, "available": report.available, "match": report.match,

@@ -102,13 +102,12 @@ def _program_from(args: argparse.Namespace):
     options = argparse.Namespace(expr=args.expr, expr_file=args.expr_file, file=session_path,
                                  input=args.input, param=args.param)
     text, bindings = load_program(options)
-    from core.loop_trace import looks_like_script
-    from core.trace import build_trace
+    from core.build import build, is_script
 
-    if looks_like_script(text):  # a training script: the window runs it (length unknown yet)
+    if is_script(text):  # a training script: the window runs it (length unknown yet)
         return Program(text, bindings), None, position, title
 
-    trace = build_trace(text, bindings)
+    trace = build(text, bindings)
     if trace.graph.unused_bindings:
         name = trace.graph.unused_bindings[0]
         flag = "--param" if bindings[name].role == "parameter" else "--input"

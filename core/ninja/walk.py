@@ -78,7 +78,7 @@ RECORDED_LEVEL3 = "level 3 trains with your gradients, and a recorded pass is fi
 
 def is_recorded(trace: Trace) -> bool:
     """A pass recorded from a real script (core/record), rather than a program."""
-    return getattr(trace, "recorded", None) is not None
+    return trace.recorded is not None
 
 
 def torch_rule_inputs(trace: Trace) -> set[int]:
@@ -96,7 +96,7 @@ def expected_grad(trace: Trace, node_id: int):
     """What an answer is graded against: the engine's gradient; for a recorded pass,
     torch's own ``.grad`` where it recorded one (the engine's agrees: the pass's check),
     so that an answer computed as torch computes it in float32 is bitwise exact."""
-    recorded = getattr(trace, "recorded", None)
+    recorded = trace.recorded
     theirs = None if recorded is None else recorded.torch_grads.get(node_id)
     if theirs is not None and np.shape(theirs) == np.shape(trace.grads[node_id]):
         return theirs

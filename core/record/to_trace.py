@@ -23,7 +23,7 @@ from core.record.calls import Mapped, map_call
 from core.record.check import PassCheck, check_built, contributions_by_rule
 from core.record.recording import PassRecord, RecordError
 from core.rounding import recorded_close
-from core.trace import Trace
+from core.trace import RecordedContext, Trace
 from core.values import as_value
 
 
@@ -252,14 +252,17 @@ def _rule(optimizer: dict, numbers: dict) -> tuple[dict, dict, dict]:
 
 def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
     """The trace of one recorded pass: forward, local, backward, then the optimizer's
-    update. ``trace.unavailable`` says why What if / forward mode are off (or None).
+    update. Its context (a core.trace.RecordedContext) holds the pass, and
+    ``trace.unavailable`` says why What if / forward mode are off (or None).
     ``built``: the pass's graph built already (for its check)."""
     built = build_pass_graph(record) if built is None else built
     graph = built.graph
     names = {n.name for n in graph.parameters}
     left = {k: as_value(v) for k, v in record.grads_before.items()
             if k in names and v is not None and np.any(v != 0)}
-    trace = Trace(graph, None, left)
+    unavailable = UNAVAILABLE.format(call=", ".join(sorted(set(built.torch_rule_only)))) \
+        if built.torch_rule_only else None
+    trace = Trace(graph, None, left, RecordedContext(record.index, built, unavailable))
     optimizer = record.optimizer
     if optimizer is not None and optimizer.get("class") in ("SGD", "Adam", "manual"):
         for node in graph.parameters:
@@ -278,10 +281,6 @@ def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
         trace.phase_starts = {}
         for step in trace.steps:
             trace.phase_starts.setdefault(step.phase, step.index)
-    trace.iteration = record.index
-    trace.recorded = built
-    trace.unavailable = UNAVAILABLE.format(call=", ".join(sorted(set(built.torch_rule_only)))) \
-        if built.torch_rule_only else None
     return trace
 
 

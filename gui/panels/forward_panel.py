@@ -298,7 +298,7 @@ class ForwardPanel(QWidget):
         """Ask the worker for torch's tangents of the walk shown (superseding older asks);
         a recorded pass is not asked for (torch's own gradients were recorded with it)."""
         seed = self.seed()
-        if seed is None or getattr(self.model.trace, "recorded_by", None) is not None:
+        if seed is None or self.model.trace.recorded_by is not None:
             self._request_id = None
             self._show_torch_status()
             return
@@ -329,7 +329,7 @@ class ForwardPanel(QWidget):
 
     def _show_torch_status(self) -> None:
         answer = self.torch_answer
-        if getattr(self.model.trace, "recorded_by", None) is not None:
+        if self.model.trace.recorded_by is not None:
             status = self.tr("PyTorch forward_ad is not asked on a recorded pass: its "
                              "gradients are checked against the ones torch recorded "
                              "(the PyTorch panel).")
@@ -418,10 +418,10 @@ class ForwardPanel(QWidget):
         bindings = dict(program.bindings)
         bindings[node.name] = Binding(node.kind, np.float64(w))
         try:
-            if getattr(self.model.trace, "recorded_by", None) is not None:
+            if self.model.trace.recorded_by is not None:
                 # a recorded pass: its graph again through our engine, the one leaf moved
                 trace = whatif_trace(graph, {node.id: np.float64(w)})
-            elif getattr(self.model.trace, "script_run", None) is not None:
+            elif self.model.trace.script_run is not None:
                 # a script's iteration: its own graph again, the one value changed
                 trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
             else:

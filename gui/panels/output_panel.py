@@ -70,7 +70,7 @@ class OutputPanel(Panel, QWidget):
         runs = getattr(self.model, "run", None)
         if runs is None:
             return None
-        blank = getattr(self.model.trace, "blank", False) and runs.result is not None
+        blank = self.model.trace.blank and runs.result is not None
         return runs if runs.is_running() or runs.on_screen or blank else None
 
     def open_dock(self) -> None:

@@ -20,7 +20,7 @@ def recorded(panel):
     trace = panel.model.trace
     if runs is None:
         return None
-    if getattr(trace, "recorded_by", None) is runs or getattr(trace, "blank", False):
+    if trace.recorded_by is runs or trace.blank:
         return runs
     return None
 
@@ -39,7 +39,7 @@ def show_recorded(panel, runs) -> None:
     panel.table.setRowCount(0)
     panel.grad_fns.clear()
     panel._reveal_note.hide()
-    check = getattr(panel.model.trace, "check", None)
+    check = panel.model.trace.check
     k = runs.iteration
     if not runs.on_screen or check is None:
         text = translate("TorchPanel", "Recorded from PyTorch.") if runs.result is not None \

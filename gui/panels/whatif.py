@@ -28,8 +28,8 @@ def unavailable(trace, what: str) -> str:
     """Why forward mode (``what`` = "forward") or What if ("whatif") is unavailable on
     ``trace``: a recorded pass holding a call whose rule only torch knows (issue 20 §3);
     "" when it is available."""
-    built = getattr(trace, "recorded", None)
-    if getattr(trace, "recorded_by", None) is None or built is None:
+    built = trace.recorded
+    if trace.recorded_by is None or built is None:
         return ""
     calls = ", ".join(sorted(set(built.torch_rule_only)))
     if not calls:

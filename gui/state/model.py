@@ -13,15 +13,16 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from core import build as engine
 from core.cancel import Cancelled, Token, cancellable
 from core.examples import LESSON_TEXT, lesson_bindings
 from core.graph import Binding
 from core.language import ExpressionError, parse, parse_number
-from core.loop_trace import DrawsNeeded, build_script, carried_draws, looks_like_script
+from core.loop_trace import DrawsNeeded, carried_draws
 from core.memory import OutOfMemory, release_memory
-from core.program import Program, is_script
+from core.program import Program
 from core.session import Session
-from core.trace import PHASES, Step, Stepper, Trace, build_trace
+from core.trace import PHASES, Step, Stepper, Trace
 from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
@@ -45,9 +46,8 @@ def build(program: Program, learning_rate: float | None = None,
     A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
     from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
     """
-    if looks_like_script(program.text):  # a training script: its iterations, no torch
-        return build_script(program.text, program.draws)
-    return build_trace(program.text, program.bindings, learning_rate, accumulated)
+    return engine.build(program.text, program.bindings, learning_rate=learning_rate,
+                        accumulated=accumulated, draws=program.draws)
 
 
 def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
@@ -114,7 +114,7 @@ class StepperModel(QObject):
     buildingChanged = Signal(bool)
     #: True after a failed Apply: the graph on screen is the last one that built
     outOfDateChanged = Signal(bool)
-    #: Apply was given a script (core.program.is_script): it waits for Run, unbuilt
+    #: Apply was given a script (core.build.is_script): it waits for Run, unbuilt
     scriptApplied = Signal()
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
@@ -187,7 +187,7 @@ class StepperModel(QObject):
         quiz = self.quiz
         ninja = quiz.ninja_progress() if quiz is not None else None  # issue 23
         return Session(self.program.text, dict(self.program.bindings), self.position, title,
-                       {"iteration": self.trace.iteration} if hasattr(self.trace, "iteration")
+                       {"iteration": self.trace.iteration} if self.trace.context is not None
                        else {}, list(self.program.draws), ninja)
 
     def variables(self) -> list[tuple[str, str, object]]:
@@ -206,9 +206,9 @@ class StepperModel(QObject):
         return build(program, self.learning_rate, self.accumulated)
 
     def _fits(self, trace: Trace) -> bool:
-        if getattr(trace, "recorded_by", None) is not None or getattr(trace, "blank", False):
+        if trace.recorded_by is not None or trace.blank:
             return True  # a pass a script recorded (gui.state.run_state) is as it ran
-        return getattr(trace, "script_run", None) is not None or (
+        return trace.script_run is not None or (
             trace.learning_rate == self.learning_rate
             and _same_values(trace.accumulated, self.accumulated))
 
@@ -241,7 +241,7 @@ class StepperModel(QObject):
 
         A big program builds in a worker thread: True then means "on its way".
         """
-        if size_estimate(program.text) >= ASYNC_OPERATIONS or looks_like_script(program.text):
+        if size_estimate(program.text) >= ASYNC_OPERATIONS or engine.is_script(program.text):
             self._start_build(program.text, lambda: program, description)
             return True
         self.cancel_build()
@@ -365,7 +365,7 @@ class StepperModel(QObject):
             return Program(text, bindings, draws)
 
         description = self.tr("Apply program")
-        if is_script(text):  # never built nor run by Apply: Run runs it (issue 20 §4)
+        if engine.is_script(text):  # never built nor run by Apply: Run runs it (issue 20 §4)
             return self._apply_script(text, description)
         if size_estimate(text) >= ASYNC_OPERATIONS:  # parsing too
             self._start_build(text, program, description)
@@ -384,7 +384,7 @@ class StepperModel(QObject):
         self.set_playing(False)
         self.set_error(None)
         self._set_out_of_date(False)
-        shown = getattr(self.trace, "blank", False) or getattr(self.trace, "recorded_by", None)
+        shown = self.trace.blank or self.trace.recorded_by
         if not (shown and self.program.text == text):
             program = Program(text, {})
             self.undo_stack.push(ProgramCommand(self, program, BlankTrace(text), description))
@@ -420,8 +420,8 @@ class StepperModel(QObject):
     def _script_refuses(self, name: str) -> bool:
         """A training script gives its values in its text: the table only shows them (a
         pass a script recorded too: What if moves a value, nothing keeps it)."""
-        if getattr(self.trace, "script_run", None) is None and \
-                getattr(self.trace, "recorded_by", None) is None:
+        if self.trace.script_run is None and \
+                self.trace.recorded_by is None:
             return False
         self.set_error(ExpressionError(
             self.tr("a script gives {0} its value in its text").format(name), where=name,

@@ -45,7 +45,7 @@ def _node_bytes(trace, record, node_id: int) -> int | None:
     """The stdout byte count when a trace node's op ran: from the recorded node it shows
     (``trace.recorded.recorded``: our id -> the recorded id, core.record.to_trace), or
     from the graph node itself."""
-    built = getattr(trace, "recorded", None)
+    built = trace.recorded
     shown = getattr(built, "recorded", None)
     if isinstance(shown, dict) and node_id in shown:
         for node in field(record, "nodes", []) or []:

@@ -114,7 +114,7 @@ class PassesMixin:
             record = recording.load_pass(k) if k else recording.load_forward()
             if record is not None:
                 trace = pass_trace(record)
-                trace.check = check_built(trace.recorded)  # the PyTorch panel's ✓ or ✗
+                trace.context.check = check_built(trace.recorded)  # the PyTorch panel's ✓ or ✗
                 for job in jobs:
                     job(trace)
         except Exception as error:  # noqa: BLE001 - said in the window, the run stays
@@ -134,7 +134,7 @@ class PassesMixin:
             else:
                 self._show_blank()
         else:
-            trace.recorded_pass, trace.recorded_by = k, self
+            trace.context.shown_pass, trace.context.shown_by = k, self
             self._traces[k] = (trace, record)
             while len(self._traces) > CACHE:
                 self._traces.popitem(last=False)

@@ -118,12 +118,12 @@ class RunState(PassesMixin, QObject):
         """The pass on screen (from 1), or the summary-only pass chosen; 0: none."""
         if self.summary_only is not None:
             return self.summary_only
-        return getattr(self.model.trace, "recorded_pass", 0) if self.on_screen else 0
+        return self.model.trace.recorded_pass if self.on_screen else 0
 
     @property
     def on_screen(self) -> bool:
         """A pass of this state's recording is the trace on screen."""
-        return getattr(self.model.trace, "recorded_by", None) is self
+        return self.model.trace.recorded_by is self
 
     def progress(self) -> dict:
         """{"elapsed", "passes", "loss", "forward"} of the run under way (or the last)."""

@@ -50,11 +50,11 @@ class ScriptState(QObject):
     @property
     def run(self):
         """The script run on screen (None for a straight-line program)."""
-        return getattr(self.model.trace, "script_run", None)
+        return self.model.trace.script_run
 
     @property
     def iteration(self) -> int:
-        return getattr(self.model.trace, "iteration", 0)
+        return self.model.trace.iteration
 
     @property
     def count(self) -> int:

@@ -97,13 +97,13 @@ class TrainingState(QObject):
         script's iteration, or what a run recorded (a pass, or the forward ops of a script
         that never called backward())."""
         trace = self.model.trace
-        return getattr(trace, "script_run", None) is not None or self.recorded \
-            or getattr(trace, "recorded_by", None) is not None
+        return trace.script_run is not None or self.recorded \
+            or trace.recorded_by is not None
 
     @property
     def recorded(self) -> bool:
         """A pass of a recorded run is chosen (on screen, or only its summary)."""
-        run = getattr(self.model, "run", None)
+        run = self.model.run
         return bool(run is not None and run.count
                     and (run.on_screen or run.summary_only is not None))
 
@@ -197,7 +197,7 @@ class TrainingState(QObject):
                 self._show_recording(recording)
             return
         self._rows_for = None
-        run = getattr(self.model.trace, "script_run", None)
+        run = self.model.trace.script_run
         if run is not None:  # a training script: its loop's iterations are the history
             if self.history is not run.rows:
                 self._request_id, self.run_start, self.history = None, None, run.rows

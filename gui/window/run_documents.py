@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from core.program import Program, is_script
+from core.build import is_script
+from core.program import Program
 from gui.state.blank_trace import BlankTrace
 from gui.window import run_window
 

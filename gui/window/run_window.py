@@ -126,10 +126,10 @@ def script_applied(window) -> None:
 
 
 def is_script(text: str) -> bool:
-    """A text Run may run: a script (core.program.is_script), or anything else the safe
+    """A text Run may run: a script (core.build.is_script), or anything else the safe
     ast path cannot read. Straight-line programs (the lesson's form) never run as Python."""
+    from core.build import is_script as script
     from core.language import ExpressionError, parse
-    from core.program import is_script as script
 
     if script(text):
         return True
@@ -250,7 +250,7 @@ def placeholder_text(window) -> str:
 
 def _trace_replaced(window) -> None:
     window.run_bar.refit()
-    blank = getattr(window.model.trace, "blank", False)
+    blank = window.model.trace.blank
     window.run_placeholder.setText(placeholder_text(window) if blank else "")
     window.run_placeholder.setAccessibleName(window.run_placeholder.text())
     window.run_placeholder.setVisible(blank)
@@ -308,7 +308,7 @@ def _run_keeping(window) -> None:
 def show_source_line(window, node_id: int) -> None:
     """A recorded node clicked: its source line marked in the editor."""
     trace = window.model.trace
-    if getattr(trace, "recorded_by", None) is None:
+    if trace.recorded_by is None:
         return
     try:
         line = int(trace.graph.nodes[node_id].line or 0)

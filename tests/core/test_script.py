@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.build import is_script
 from core.errors import ExpressionError
-from core.script import is_script, run_script
+from core.script import run_script
 from core.script_check import run_checked
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.loop_trace import looks_like_script
+from core.build import is_script
 from core.script import run_script
 from core.trace import build_trace
 from gui.window.program_help import NETWORK_EXAMPLE, PROGRAM_EXAMPLE, SCRIPT_EXAMPLE
@@ -48,7 +48,7 @@ def test_the_examples_do_what_the_help_says():
     w = np.array([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]])
     expected = np.maximum(x @ w + [0.1, -0.2], 0).mean()
     assert float(network.graph.output_node.value) == np.float64(expected)
-    assert looks_like_script(SCRIPT_EXAMPLE) and not looks_like_script(NETWORK_EXAMPLE)
+    assert is_script(SCRIPT_EXAMPLE) and not is_script(NETWORK_EXAMPLE)
     run = run_script(SCRIPT_EXAMPLE, check_torch=False)
     assert len(run.prints) == 20
     # by hand: w = 0, d/dw mean((w x − y)²) = mean(−2 x y) = −2 · 60 / 4 = −30; w → 0.3

@@ -159,7 +159,7 @@ def test_clicking_a_recorded_node_marks_its_line(window, tmp_path):
          "zero_grad": [], "stdout_bytes_start": 0, "stdout_bytes_end": 0}))
     trace = pass_trace(load_recording(folder).load_pass(1))
     runs = window.model.run
-    trace.recorded_pass, trace.recorded_by = 1, runs
+    trace.context.shown_pass, trace.context.shown_by = 1, runs
     text = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nloss = w * 3\n"
     window.editor_panel.editor.setPlainText(text)
     window.model.set_program(window.model.program.__class__(text, {}), position=0, trace=trace)
