@@ -250,7 +250,9 @@ class StepBar(Panel, QWidget):
         phase = model.phase
         self.label.setText(self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase)))
         colour = phase_colour(phase, self.dark)
-        self.label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        sheet = f"color: {colour}; font-weight: 600;"
+        if sheet != self.label.styleSheet():  # a new sheet re-polishes and re-lays out
+            self.label.setStyleSheet(sheet)
         self._colour_slider()
         self.prev_button.setEnabled(k > 0)
         self.reset_button.setEnabled(k > 0)
@@ -259,9 +261,10 @@ class StepBar(Panel, QWidget):
         for p, button in self.phase_buttons.items():
             button.setEnabled(p in model.trace.phase_starts)
             button.setVisible(p in STEP_PHASES or p in model.trace.phase_starts)
-            button.setProperty("current", p == phase)
-            button.style().unpolish(button)
-            button.style().polish(button)
+            if button.property("current") != (p == phase):  # re-polished only when it changes
+                button.setProperty("current", p == phase)
+                button.style().unpolish(button)
+                button.style().polish(button)
         # the current phase's button is bold, and Update comes and goes: the row's width
         # changes with the step, not only with the window (at 1280 px a bar fitted at
         # another phase kept two rows, and the canvas lost a row's height)

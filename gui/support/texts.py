@@ -91,9 +91,10 @@ _FULL_WIDTH_END = tuple("。！？；：）」")
 
 def explain(explanation: Explanation) -> str:
     """The explanation's sentences in the UI language (English when untranslated)."""
-    table = templates()
     text = ""
     for part in (explanation, *explanation.more):
+        # only this part's template looked up (not every template, per step: issue 19)
+        table = {part.key: QCoreApplication.translate("Explanation", TEMPLATES[part.key])}
         sentence = render(Explanation(part.key, _words(part).args), table)
         joiner = "" if not text or text.endswith(_FULL_WIDTH_END) else " "
         text += joiner + sentence
