@@ -1,4 +1,4 @@
-"""What if on a training script's iteration (issues 12 and 14): the iteration's own graph
+"""What if on a training script's recorded pass (issues 12, 14 and 20): the pass's own graph
 is recomputed with the one value changed, and the Variables table refuses edits (a
 script gives its values in its text)."""
 
