@@ -122,24 +122,21 @@ class DocumentsMixin:
         return True
 
     def load_example(self, path: str | Path) -> bool:
-        """A bundled example by path or name; a lesson script (.py) opens as a script."""
+        """A bundled example by path or name. A lesson script of ours (.py) runs at once
+        through the recorder, as the Examples menu runs it (issue 20 §1): True when its run
+        started; ``runFinished`` says when the window shows the end of the run."""
         path = lessons.find_example(path)
-        script = None
         try:
             if path.suffix == ".py":
-                script = read_program(path)
-                session = Session(script, title=lesson_title(path.stem))
+                text = read_program(path)
+                if run_window.is_script(text):
+                    return run_documents.open_lesson(self, path, lesson_title(path.stem))
+                session = Session(text, title=lesson_title(path.stem))
             else:
                 session = load_session(path)
             self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
         except ExpressionError as error:
-            if script is None:
-                self.message_bar.show_message(str(error))
-                return False
-            # a lesson the window cannot step (by hand: no backward()): its text in the
-            # editor with the reason at its line, as a failed Apply shows it
-            self.editor_panel.editor.setPlainText(script)
-            self.model.apply_text(script)
+            self.message_bar.show_message(str(error))
             return False
         return True
 
@@ -246,15 +243,7 @@ class DocumentsMixin:
     def _example_triggered(self, path: Path) -> None:
         if not self.confirm_discard():
             return
-        path = lessons.find_example(path)
-        try:
-            text = read_program(path) if path.suffix == ".py" else None
-        except ExpressionError:
-            text = None  # load_example says why it cannot be opened
-        if text is not None and run_window.is_script(text):  # a lesson of ours runs at once
-            run_documents.open_lesson(self, path, lesson_title(path.stem))
-        else:
-            self.load_example(path)
+        self.load_example(path)  # a lesson of ours runs at once, through the recorder
 
     # ---- drag and drop: a session or a script dropped on the window opens (runs nothing)
     @staticmethod

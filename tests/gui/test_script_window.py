@@ -78,6 +78,24 @@ def output_lines(window) -> list[str]:
     return text.splitlines()
 
 
+def test_load_example_runs_a_lesson_of_ours_through_the_recorder(window, qtbot):
+    """MainWindow.load_example of a lesson script runs it at once, as the Examples menu
+    does (issue 20 §1), and the window lands where a run lands: the last pass at its
+    last step. The whitelist interpreter builds nothing."""
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        assert window.load_example("12-regression-nn-linear")
+        assert window.is_running() and window.run_notice_box is None
+    model, runs = window.model, window.model.run
+    assert runs.result.status == "ok" and runs.problem is None
+    assert runs.iteration == runs.count == 100 and runs.on_screen
+    assert model.position == model.length > 0
+    assert model.script.run is None
+    assert window.editor_panel.editor.toPlainText() == NN_LINEAR.read_text(encoding="utf-8")
+    assert window.windowTitle().startswith(
+        "Linear regression with nn.Linear, a loss and an optimizer[*]")
+    assert not window.isWindowModified()
+
+
 def test_pass_one_stepped_to_the_end_is_torchs_first_pass(window, qtbot, torch_run,
                                                           tmp_path):
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
