@@ -58,17 +58,20 @@ class DocumentsMixin:
 
     def reopen_last_session(self, settings: QSettings) -> bool:
         """The interactive start: the work of the last session, at its step 0 (the class
-        should not see every gradient before the first step, issue 24); an unreadable
-        one leaves the lesson. True when it was opened."""
+        should not see every gradient before the first step, issue 24); a script's opens
+        as its recording or "Run to record", and runs nothing; an unreadable one leaves
+        the lesson. True when it was opened."""
         last = settings.value("lastSession", "")
         if not isinstance(last, str) or not last:
             return False
         try:
             session = session_from_json(last, "last session")
             last_path = str(settings.value("lastPath", "") or "")
+            path = Path(last_path) if last_path else None
+            if run_documents.open_session(self, session, path):  # a script: runs nothing
+                return True
             self.load_program(Program(session.text, dict(session.bindings),
-                                      tuple(session.draws)), 0, session.title,
-                              path=Path(last_path) if last_path else None)
+                                      tuple(session.draws)), 0, session.title, path=path)
         except ExpressionError:
             return False
         return True

@@ -260,6 +260,23 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
     assert reopened["text"] == NN_LINEAR.read_text(encoding="utf-8")
 
 
+def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, tmp_path):
+    """The interactive start: a script left open last time opens with "Run to record";
+    neither the recorder nor the whitelist interpreter runs it."""
+    from PySide6.QtCore import QSettings
+
+    from core.session import Session
+
+    text = NN_LINEAR.read_text(encoding="utf-8")
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("lastSession", Session(text, title="lesson").to_json())
+    assert window.reopen_last_session(settings)
+    assert window.editor_panel.editor.toPlainText() == text
+    assert getattr(window.model.trace, "blank", False)
+    assert "Run to record" in window.run_placeholder.text()
+    assert not window.is_running() and window.model.script.run is None
+
+
 def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
     out = tmp_path / "lesson.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
