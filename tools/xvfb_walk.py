@@ -199,11 +199,13 @@ class Walk:
 
         if self.shots is not None:
             self.stage = "a lesson script at an iteration"
-            window.load_example(SCRIPT)
-            _wait(app, lambda: model.script.run is not None and model.length > 0,
-                  SCRIPT_SECONDS, "the script has run (PyTorch drew its numbers)")
-            model.script.goto_iteration(3, 0)
-            _wait(app, lambda: model.length > 0, STAGE_SECONDS, "iteration 3 is stepped")
+            runs = model.run
+            window.load_example(SCRIPT)  # a lesson of ours runs at once, recorded
+            _wait(app, lambda: not runs.is_running() and runs.on_screen and model.length > 0,
+                  SCRIPT_SECONDS, "the script has run (PyTorch recorded its passes)")
+            runs.goto_pass(3, 0)
+            _wait(app, lambda: runs.iteration == 3 and model.length > 0, STAGE_SECONDS,
+                  "pass 3 is stepped")
             model.goto_phase("backward")
             _settle(app)
             self.log(f"iteration 3, step {model.position} of {model.length}")

@@ -47,6 +47,9 @@ class _Builder:
         self.recorded: dict[int, int] = {}
         self.opaque: list[str] = []
         self.leaf_count = {"data": 0, "parameter": 0}
+        #: our op node id -> the module whose forward computed it (``model.l1``): the
+        #: canvas's band under a call (graph.groups)
+        self.groups: dict[int, str] = {}
 
     def add(self, node: Node) -> int:
         node.id = len(self.nodes)
@@ -86,7 +89,11 @@ class _Builder:
             if rec.kind != "operation":
                 self.ours[rec.id] = self.leaf(rec)
             else:
+                first = len(self.nodes)
                 self.ours[rec.id] = self.operation(rec)
+                if rec.module:
+                    self.groups.update((node.id, rec.module) for node in self.nodes[first:]
+                                       if node.kind == "operation")
             if rec.grad is not None:
                 self.torch_grads[self.ours[rec.id]] = as_value(rec.grad)
                 self.recorded[self.ours[rec.id]] = rec.id
@@ -215,6 +222,7 @@ def build_pass_graph(record: PassRecord) -> Built:
     for node in nodes:
         node.warning = value_warning(node.value)
     graph = ComputationGraph(ParsedProgram("", []), nodes, output, names, [])
+    graph.groups = builder.groups
     built = Built(graph, builder.torch_grads, builder.recorded, builder.opaque)
     if builder.opaque:
         _torch_rule_grads(built)

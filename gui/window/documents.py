@@ -58,17 +58,20 @@ class DocumentsMixin:
 
     def reopen_last_session(self, settings: QSettings) -> bool:
         """The interactive start: the work of the last session, at its step 0 (the class
-        should not see every gradient before the first step, issue 24); an unreadable
-        one leaves the lesson. True when it was opened."""
+        should not see every gradient before the first step, issue 24); a script's opens
+        as its recording or "Run to record", and runs nothing; an unreadable one leaves
+        the lesson. True when it was opened."""
         last = settings.value("lastSession", "")
         if not isinstance(last, str) or not last:
             return False
         try:
             session = session_from_json(last, "last session")
             last_path = str(settings.value("lastPath", "") or "")
+            path = Path(last_path) if last_path else None
+            if run_documents.open_session(self, session, path):  # a script: runs nothing
+                return True
             self.load_program(Program(session.text, dict(session.bindings),
-                                      tuple(session.draws)), 0, session.title,
-                              path=Path(last_path) if last_path else None)
+                                      tuple(session.draws)), 0, session.title, path=path)
         except ExpressionError:
             return False
         return True
@@ -122,24 +125,21 @@ class DocumentsMixin:
         return True
 
     def load_example(self, path: str | Path) -> bool:
-        """A bundled example by path or name; a lesson script (.py) opens as a script."""
+        """A bundled example by path or name. A lesson script of ours (.py) runs at once
+        through the recorder, as the Examples menu runs it (issue 20 §1): True when its run
+        started; ``runFinished`` says when the window shows the end of the run."""
         path = lessons.find_example(path)
-        script = None
         try:
             if path.suffix == ".py":
-                script = read_program(path)
-                session = Session(script, title=lesson_title(path.stem))
+                text = read_program(path)
+                if run_window.is_script(text):
+                    return run_documents.open_lesson(self, path, lesson_title(path.stem))
+                session = Session(text, title=lesson_title(path.stem))
             else:
                 session = load_session(path)
             self.load_program(Program(session.text, dict(session.bindings)), 0, session.title)
         except ExpressionError as error:
-            if script is None:
-                self.message_bar.show_message(str(error))
-                return False
-            # a lesson the window cannot step (by hand: no backward()): its text in the
-            # editor with the reason at its line, as a failed Apply shows it
-            self.editor_panel.editor.setPlainText(script)
-            self.model.apply_text(script)
+            self.message_bar.show_message(str(error))
             return False
         return True
 
@@ -246,15 +246,7 @@ class DocumentsMixin:
     def _example_triggered(self, path: Path) -> None:
         if not self.confirm_discard():
             return
-        path = lessons.find_example(path)
-        try:
-            text = read_program(path) if path.suffix == ".py" else None
-        except ExpressionError:
-            text = None  # load_example says why it cannot be opened
-        if text is not None and run_window.is_script(text):  # a lesson of ours runs at once
-            run_documents.open_lesson(self, path, lesson_title(path.stem))
-        else:
-            self.load_example(path)
+        self.load_example(path)  # a lesson of ours runs at once, through the recorder
 
     # ---- drag and drop: a session or a script dropped on the window opens (runs nothing)
     @staticmethod

@@ -210,12 +210,15 @@ def test_the_hints_the_window_translates_are_the_engines():
 
 
 def test_a_lesson_scripts_iteration(window, qtbot):
-    """Today's lesson scripts: one iteration's pass is walked like any program."""
-    from tests.gui.test_torch_panel import TORCH_TIMEOUT
+    """Today's lesson scripts: a recorded pass is walked like any program (the lesson runs
+    at once through the recorder; its last pass, from its start)."""
+    from tests.gui.test_script_window import run_lesson
 
-    window.load_example(ROOT / "resources" / "examples" / "lessons" /
-                        "11-regression-autograd.py")
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
+    run_lesson(window, qtbot, "11-regression-autograd")
+    assert window.model.run.iteration == 20
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
+    assert window.model.position == 0
     ninja_on(window, qtbot)
     backward(window, qtbot)
     walk = window.model.quiz.ninja.walk

@@ -1,4 +1,4 @@
-"""What if on a training script's iteration (issues 12 and 14): the iteration's own graph
+"""What if on a training script's recorded pass (issues 12, 14 and 20): the pass's own graph
 is recomputed with the one value changed, and the Variables table refuses edits (a
 script gives its values in its text)."""
 
@@ -9,6 +9,7 @@ import torch
 from PySide6.QtWidgets import QTableWidget
 
 from tests.gui.test_forward_panel import turn_on
+from tests.gui.test_lesson_menu import RUN_MS
 from tests.gui.test_script_window import open_lesson
 
 
@@ -37,15 +38,22 @@ def test_a_scripts_variables_are_not_edited_from_the_table(window, qtbot):
     assert window.model.session().to_dict() == before
 
 
-def test_a_lesson_the_window_cannot_step_opens_in_the_editor_to_be_run(window, qtbot):
+def test_a_lesson_without_backward_runs_and_shows_its_forward_ops(window, qtbot):
+    """Lesson 10 (by hand) calls no backward(): load_example runs it at once through the
+    recorder, as the Examples menu does, and its forward ops are on screen (issue 20)."""
     from PySide6.QtWidgets import QPlainTextEdit
 
     from gui.support.resources import resource
 
     text = resource("examples", "lessons", "10-regression-by-hand.py").read_text("utf-8")
-    assert not window.load_example("10-regression-by-hand")
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        assert window.load_example("10-regression-by-hand")
     editor = window.editor_panel.editor
     assert isinstance(editor, QPlainTextEdit) and editor.toPlainText() == text
-    # Apply on a script builds nothing (issue 20 §4): "Run to record", and Run runs it
-    assert window.model.length == 0 and window.run_placeholder.isVisible()
+    runs = window.model.run
+    assert runs.result.status == "ok" and runs.count == 0 and runs.on_screen
+    assert window.model.length > 0 and not window.run_placeholder.isVisible()
+    assert "called no backward()" in window.message_bar.text()
+    # Apply on a script builds nothing (issue 20 §4): Run runs it
+    window.model.apply_text(text)
     assert "Run (Ctrl+R)" in window.message_bar.text()

@@ -1,5 +1,6 @@
-"""A training script in the window (issue 12): the nn.Linear lesson stepped iteration by
-iteration with real keys and the real PyTorch worker, compared with the command line."""
+"""A training script in the window (issues 12 and 20): the nn.Linear lesson run through
+the recorder (a real child process, real torch), then stepped pass by pass with real keys,
+its numbers checked against the same loop run here with real torch."""
 
 from __future__ import annotations
 
@@ -12,30 +13,53 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSpinBox, QTableWidget, QTextBrowser
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSpinBox, QTextBrowser
 
-from tests.core.test_script import run_old
-from tests.gui.test_torch_panel import TORCH_TIMEOUT
+from tests.gui.test_lesson_menu import RUN_MS
+from tests.gui.test_training_recorded import torch_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "resources" / "examples" / "lessons"
 NN_LINEAR = LESSONS / "12-regression-nn-linear.py"
+PARAMS = ("model.weight", "model.bias")
 
 
 @pytest.fixture(scope="module")
-def cli_run() -> dict:
-    """What the command line computes for the nn.Linear lesson (with the same seed)."""
-    result = run_old("--expr-file", str(NN_LINEAR), "--json")  # the interpreter's own
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+def torch_run() -> dict:
+    """Lesson 12 with real torch: its prints (python FILE) and, per pass, the loss and each
+    parameter's value and .grad at backward(); "after": the parameters after pass k's
+    step() (pass k + 1's values)."""
+    prints = subprocess.run([sys.executable, str(NN_LINEAR)], capture_output=True, text=True,
+                            check=True, timeout=120).stdout.splitlines()
+    return {"prints": prints, "passes": torch_loop()}
 
 
 def open_lesson(window, qtbot, title_start: str) -> None:
-    """By its menu entry's file, through the old interpreter's load_example (the menu
-    itself runs a lesson through the recorder: tests/gui/test_lesson_menu.py)."""
+    """By its Examples menu entry: a lesson of ours runs at once through the recorder; the
+    window shows the end of the run when ``runFinished`` comes."""
     action = next(a for a in window.examples_menu.actions() if a.text().startswith(title_start))
-    window.load_example(action.data())
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        action.trigger()
+    assert window.model.run.problem is None
+
+
+def run_lesson(window, qtbot, stem: str) -> None:
+    """A lesson of ours by its file's stem, from the Examples menu; waits for its run."""
+    path = LESSONS / f"{stem}.py"
+    action = next(a for a in window.examples_menu.actions() if a.data() == str(path))
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        action.trigger()
+    assert window.model.run.problem is None
+
+
+def choose_pass(window, qtbot, k: int) -> None:
+    """Pass k typed into the iteration box (Return), as the learner chooses it."""
+    box = window.findChild(QSpinBox, "iterationSelector")
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, str(k))
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.run.iteration == k, timeout=RUN_MS)
 
 
 def press(window, qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
@@ -51,97 +75,144 @@ def params_on_screen(window) -> dict[str, np.ndarray]:
 
 def output_lines(window) -> list[str]:
     text = window.findChild(QPlainTextEdit, "outputText").toPlainText()
-    return text.split("\n") if text else []
+    return text.splitlines()
 
 
-def test_iteration_one_stepped_to_the_end_is_the_command_lines_row_one(window, qtbot, cli_run):
+def test_load_example_runs_a_lesson_of_ours_through_the_recorder(window, qtbot):
+    """MainWindow.load_example of a lesson script runs it at once, as the Examples menu
+    does (issue 20 §1), and the window lands where a run lands: the last pass at its
+    last step. The whitelist interpreter builds nothing."""
+    with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
+        assert window.load_example("12-regression-nn-linear")
+        assert window.is_running() and window.run_notice_box is None
+    model, runs = window.model, window.model.run
+    assert runs.result.status == "ok" and runs.problem is None
+    assert runs.iteration == runs.count == 100 and runs.on_screen
+    assert model.position == model.length > 0
+    assert model.script.run is None
+    assert window.editor_panel.editor.toPlainText() == NN_LINEAR.read_text(encoding="utf-8")
+    assert window.windowTitle().startswith(
+        "Linear regression with nn.Linear, a loss and an optimizer[*]")
+    assert not window.isWindowModified()
+
+
+def test_pass_one_stepped_to_the_end_is_torchs_first_pass(window, qtbot, torch_run,
+                                                          tmp_path):
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
-    assert window.model.script.iteration == 1 and window.model.position == 0
-    press(window, qtbot, Qt.Key.Key_Right, times=window.model.length)
-    assert window.model.position == window.model.length
-    assert window.model.phase == "update"
-    row = cli_run["training"][0]
-    trace, known = window.model.trace, window.model.known
-    assert float(trace.graph.output_node.value) == pytest.approx(row["loss"], rel=1e-12)
+    model, runs = window.model, window.model.run
+    assert runs.iteration == runs.count == 100  # the end of the run: the last pass,
+    assert model.position == model.length > 0  # at its last step
+    choose_pass(window, qtbot, 1)
+    assert model.position == 0
+    press(window, qtbot, Qt.Key.Key_Right, times=model.length)
+    assert model.position == model.length
+    assert model.phase == "update"
+    first, second = torch_run["passes"][0], torch_run["passes"][1]
+    trace, known = model.trace, model.known
+    assert float(trace.graph.output_node.value) == first["loss"]  # torch's float32 loss
+    assert sorted(n.name for n in trace.graph.parameters) == sorted(PARAMS)
     for node in trace.graph.parameters:
-        np.testing.assert_allclose(node.value, row["params"][node.name], rtol=1e-12)
-        np.testing.assert_allclose(known.grads[node.id], row["grads"][node.name], rtol=1e-12)
-        np.testing.assert_allclose(known.updates[node.id], row["updated"][node.name],
-                                   rtol=1e-12)
-    # the update phase reads as SGD's rule with the row's numbers
+        value, grad = first[node.name]
+        np.testing.assert_array_equal(np.reshape(node.value, value.shape), value)
+        np.testing.assert_allclose(np.reshape(known.grads[node.id], grad.shape), grad,
+                                   rtol=1e-6)
+        after = second[node.name][0]  # what step() left: pass 2's value
+        np.testing.assert_allclose(np.reshape(known.updates[node.id], after.shape), after,
+                                   rtol=1e-6)
+    # the update phase reads as SGD's rule with the pass's numbers
     text = window.findChild(QTextBrowser, "explanationView").toPlainText()
     assert "model.bias ← model.bias − lr · model.bias.grad" in text
     assert "optimizer.step() with torch.optim.SGD" in text
-    # the Training panel: one row per backward() call, the loss of each
+    # the Training panel: one row per backward() call, the loss of each (torch's)
     panel = window.training_panel
     assert panel.table.rowCount() == 100
-    assert panel.loss_points() == pytest.approx([r["loss"] for r in cli_run["training"]],
-                                                rel=1e-12)
-    # nn.Linear's initial numbers, drawn by the worker, go into a saved session
-    assert len(window.model.session().to_dict()["draws"]) == 2
+    assert panel.loss_points() == [p["loss"] for p in torch_run["passes"]]
+    # a saved session holds the run's recording (nothing runs when it is opened)
+    assert window.save_to(tmp_path / "lesson.json")
+    saved = json.loads((tmp_path / "lesson.json").read_text(encoding="utf-8"))
+    recording = saved["settings"]["recording"]
+    assert sorted(recording["passes"], key=int) == ["1", "2", "3", "100"]  # the kept ones
+    assert [p["loss"] for p in recording["summary"]["passes"]] == \
+        [p["loss"] for p in torch_run["passes"]]
 
 
-def test_the_selector_and_its_keys_jump_to_iteration_k(window, qtbot, cli_run):
+def test_the_selector_and_its_keys_jump_to_pass_k(window, qtbot, torch_run):
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
+    model, runs = window.model, window.model.run
+    passes = torch_run["passes"]
     window.show_training()
     box = window.findChild(QSpinBox, "iterationSelector")
     assert box.isVisible() and box.maximum() == 100
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, "7")
-    qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert window.model.script.iteration == 7 and window.model.position == 0
+    choose_pass(window, qtbot, 2)
+    assert model.position == 0 and box.value() == 2
     for name, value in params_on_screen(window).items():
-        np.testing.assert_allclose(value, cli_run["training"][6]["params"][name], rtol=1e-12)
-    assert window.training_panel.table.currentRow() == 6
-    markers = window.training_panel._iteration_markers  # the plot marks iteration k
-    assert [list(m.get_xdata()) for m in markers] == [[7, 7], [7, 7]]
+        np.testing.assert_array_equal(np.reshape(value, passes[1][name][0].shape),
+                                      passes[1][name][0])
+    assert window.training_panel.table.currentRow() == 1
+    markers = window.training_panel._iteration_markers  # the plot marks pass k
+    assert [list(m.get_xdata()) for m in markers] == [[2, 2], [2, 2]]
     press(window, qtbot, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.script.iteration == 8 and box.value() == 8
+    qtbot.waitUntil(lambda: runs.iteration == 3, timeout=RUN_MS)
+    assert box.value() == 3
     press(window, qtbot, Qt.Key.Key_End)
-    known = window.model.known
-    for node in window.model.trace.graph.parameters:
-        np.testing.assert_allclose(known.updates[node.id],
-                                   cli_run["training"][7]["updated"][node.name], rtol=1e-12)
-    press(window, qtbot, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier, times=2)
-    assert window.model.script.iteration == 6 and window.model.position == 0
+    known = model.known
+    for node in model.trace.graph.parameters:
+        after = passes[3][node.name][0]  # what pass 3's step() left: pass 4's value
+        np.testing.assert_allclose(np.reshape(known.updates[node.id], after.shape), after,
+                                   rtol=1e-6)
+    for k in (2, 1):
+        press(window, qtbot, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda k=k: runs.iteration == k, timeout=RUN_MS)
+    assert model.position == 0 and box.value() == 1
     label = window.findChild(QLabel, "trainingNow").text()
-    assert label.startswith("Iteration 6 of 100")
+    assert label.startswith("Pass 1 of 100")
 
 
-def test_the_output_pane_prints_up_to_the_point_on_screen(window, qtbot, cli_run):
+def test_the_output_pane_prints_up_to_the_point_on_screen(window, qtbot, torch_run):
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
-    prints = cli_run["prints"]
+    prints = torch_run["prints"]
     assert window.output_dock.isVisible()
-    assert output_lines(window) == prints[:1]  # printed before the loop
+    text = window.findChild(QPlainTextEdit, "outputText").toPlainText()
+    assert text == "\n".join(prints) + "\n"  # the end of the run: all of it, as printed
+    press(window, qtbot, Qt.Key.Key_Home)
+    assert output_lines(window) == prints[:6]  # before the last backward()
+    choose_pass(window, qtbot, 1)
+    assert output_lines(window) == []  # the model's numbers were made before any print
     press(window, qtbot, Qt.Key.Key_End)
-    assert output_lines(window) == prints[:2]  # epoch 1: after the first backward()
-    window.model.script.goto_iteration(21)
+    assert output_lines(window) == prints[:1]  # printed before the loop; epoch 1's line
+    choose_pass(window, qtbot, 3)  # comes after step(), on the way to the next pass
     assert output_lines(window) == prints[:2]
     press(window, qtbot, Qt.Key.Key_End)
-    assert output_lines(window) == prints[:3]
-    window.model.script.goto_iteration(100)
+    assert output_lines(window) == prints[:2]  # epoch 1's line, and no later one
+    choose_pass(window, qtbot, 100)
     press(window, qtbot, Qt.Key.Key_End)
     assert output_lines(window) == prints
-    press(window, qtbot, Qt.Key.Key_Home)
-    assert output_lines(window) == prints[:6]
 
 
-def test_torch_checks_every_iteration_in_the_worker(window, qtbot):
+def test_torch_checks_every_kept_pass(window, qtbot, torch_run):
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
-    qtbot.waitUntil(lambda: window.model.script.report is not None, timeout=TORCH_TIMEOUT)
-    table = window.findChild(QTableWidget, "torchTable")
-    assert table.rowCount() == 100
-    assert {table.item(r, 4).text() for r in range(100)} == {"✓"}
-    # torch's own loss (float32) beside ours (float64), within float32's precision
-    for r, row in enumerate(window.model.script.run.rows):
-        assert float(table.item(r, 2).text().replace("−", "-")) == pytest.approx(
-            row.loss, rel=2e-3, abs=1e-6)
-    assert set(window.training_panel.torch_marks()) == {"✓"}
-    assert window.findChild(QLabel, "torchStatus").text() == "all 100 iterations match"
+    runs = window.model.run
+    kept = [p.index for p in runs.recording.passes if p.kept]
+    assert kept == [1, 2, 3, 100]
+    status = window.findChild(QLabel, "torchStatus")
+    for k in kept:
+        choose_pass(window, qtbot, k)
+        check = window.model.trace.check
+        assert check.compared > 0 and check.mismatches == 0
+        assert status.text() == \
+            f"Pass {k} of 100: our rules match PyTorch's gradients ✓ ({check.compared} nodes)"
+        # the recorded loss is torch's own
+        assert float(window.model.trace.graph.output_node.value) == \
+            torch_run["passes"][k - 1]["loss"]
+    training = window.model.training
+    qtbot.waitUntil(lambda: not training.checking, timeout=RUN_MS)
+    marks = window.training_panel.torch_marks()
+    assert [marks[k - 1] for k in kept] == ["✓"] * 4
+    assert [p.loss for p in runs.recording.passes] == [p["loss"] for p in torch_run["passes"]]
 
 
-def test_an_update_outside_no_grad_is_shown_at_its_line_and_iteration_one_steps(window, qtbot):
+def test_an_update_outside_no_grad_is_torchs_error_at_its_line_and_pass_one_steps(
+        window, qtbot):
     open_lesson(window, qtbot, "Mistake: an update outside no_grad()")
     text = (LESSONS / "14-mistake-update-outside-no-grad.py").read_text(encoding="utf-8")
     assert window.model.error is not None and window.model.error.line == 13
@@ -150,7 +221,8 @@ def test_an_update_outside_no_grad_is_shown_at_its_line_and_iteration_one_steps(
     assert editor.editor.toPlainText() == text  # nothing the learner typed is lost
     error_label = editor.error_label
     assert error_label.isVisible() and "line 13" in error_label.text()
-    assert window.model.script.count == 1
+    assert window.model.run.count == 1
+    window.model.goto(0)
     press(window, qtbot, Qt.Key.Key_Right, times=window.model.length)
     assert window.model.position == window.model.length
     assert window.model.phase == "backward"  # the update is the line that failed
@@ -161,10 +233,13 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
     "Run to record" (tests/gui/test_run_scripts.py: one that holds its recording), and
     nothing runs or imports torch."""
     open_lesson(window, qtbot, "Linear regression with nn.Linear")
-    window.model.script.goto_iteration(3)
+    choose_pass(window, qtbot, 3)
     window.model.goto(5)
     path = tmp_path / "lesson.json"
     assert window.save_to(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["settings"].pop("recording")["passes"]  # an older session: text only
+    path.write_text(json.dumps(data), encoding="utf-8")
     code = (
         "import json, sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -185,11 +260,28 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
     assert reopened["text"] == NN_LINEAR.read_text(encoding="utf-8")
 
 
+def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, tmp_path):
+    """The interactive start: a script left open last time opens with "Run to record";
+    neither the recorder nor the whitelist interpreter runs it."""
+    from PySide6.QtCore import QSettings
+
+    from core.session import Session
+
+    text = NN_LINEAR.read_text(encoding="utf-8")
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("lastSession", Session(text, title="lesson").to_json())
+    assert window.reopen_last_session(settings)
+    assert window.editor_panel.editor.toPlainText() == text
+    assert getattr(window.model.trace, "blank", False)
+    assert "Run to record" in window.run_placeholder.text()
+    assert not window.is_running() and window.model.script.run is None
+
+
 def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
     out = tmp_path / "lesson.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--expr-file",
+        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--run",
          str(LESSONS / "13-mistake-forgot-zero-grad.py")], capture_output=True, text=True,
         timeout=300, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
@@ -198,6 +290,6 @@ def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
 
 def test_a_scripts_steps_export_with_the_optimizers_rule(window, qtbot, tmp_path):
     open_lesson(window, qtbot, "Mistake: a forgotten zero_grad()")
-    window.model.script.goto_iteration(2)
+    choose_pass(window, qtbot, 2)
     assert window.export_steps(tmp_path / "steps.pdf", "en")  # warnings are errors here
     assert (tmp_path / "steps.pdf").stat().st_size > 1000

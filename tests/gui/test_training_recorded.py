@@ -91,6 +91,12 @@ def test_a_recorded_run_fills_the_table_from_its_passes(lesson):
     assert panel.loss_points() == pytest.approx(
         [float(np.float32(p["loss"])) for p in expected], rel=1e-6)
     assert len(panel.parameter_points("‖model.weight.grad‖")) == 100
+    # the canvas bands the nn.Linear's ops under the module's name, as the script has it
+    graph = window.model.trace.graph
+    assert [(text, [graph.nodes[m].op for m in members])
+            for text, members in window.canvas.call_groups if text == "model"] == \
+        [("model", ["transpose", "matmul", "add"])]
+    assert "model" in [b["text"] for b in window.canvas.label_boxes() if b["kind"] == "group"]
     # the lesson's own widgets (learning rate, Next iteration) are not the run's
     assert window.findChild(object, "learningRateField").isHidden()
 

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
+from tests.gui.test_script_window import choose_pass, run_lesson
 
 
 def _caption_strip(window, qtbot) -> np.ndarray:
@@ -66,8 +67,10 @@ def test_presentation_caption_follows_every_step_in_chinese(window, qtbot):
 
 
 def test_presentation_caption_follows_every_step_in_a_script(window, qtbot):
-    assert window.load_example("11-regression-autograd")
-    assert window.model.script.run is not None
+    run_lesson(window, qtbot, "11-regression-autograd")
+    assert window.model.run.on_screen and window.model.run.iteration == 20
+    qtbot.keyClick(window, Qt.Key.Key_Home)  # the last pass from its start
+    assert window.model.position == 0
     _caption_follows_the_steps(window, qtbot, 5)
 
 
@@ -198,8 +201,8 @@ def test_a_script_opened_after_a_zoom_fills_the_canvas(window, qtbot):
     canvas.setFocus()
     for _ in range(6):
         qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
-    assert window.load_example("11-regression-autograd")
-    qtbot.waitUntil(lambda: window.model.script.run is not None, timeout=TORCH_TIMEOUT)
+    run_lesson(window, qtbot, "11-regression-autograd")
+    assert window.model.run.on_screen
     assert _readable(canvas)
     x0, x1, y0, y1 = canvas.extent
     width, height = (x1 - x0) * canvas._k(), (y1 - y0) * canvas._k()
@@ -210,30 +213,34 @@ def test_a_script_opened_after_a_zoom_fills_the_canvas(window, qtbot):
 
 def test_moving_between_iterations_keeps_one_zoom(window, qtbot):
     canvas = window.canvas
-    assert window.load_example("11-regression-autograd")
+    run_lesson(window, qtbot, "11-regression-autograd")
+    runs = window.model.run
+    assert [p.index for p in runs.recording.passes if p.kept] == [1, 2, 3, 20]
+    choose_pass(window, qtbot, 3)  # kept passes: the ones with a graph to show
     canvas.setFocus()
-    for _ in range(4):
-        qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
-    assert window.model.script.iteration == 5
     zoom = canvas._k()
     seen = []
-    for key in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight,
-                Qt.Key.Key_BracketRight, Qt.Key.Key_BracketRight):
+    for key, k in ((Qt.Key.Key_BracketLeft, 2), (Qt.Key.Key_BracketLeft, 1),
+                   (Qt.Key.Key_BracketRight, 2), (Qt.Key.Key_BracketRight, 3)):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
-        seen.append((window.model.script.iteration, canvas._k()))
+        qtbot.waitUntil(lambda k=k: runs.iteration == k, timeout=TORCH_TIMEOUT)
+        seen.append((runs.iteration, canvas._k()))
         assert _readable(canvas)
         assert _whole_graph_in_view(canvas) or canvas.hint  # too wide: readable, with a hint
         assert canvas.ax.get_xlim()[0] <= canvas.extent[0] + 1e-6  # the inputs not cut off
-    assert [i for i, _ in seen] == [4, 3, 4, 5, 6]
+    choose_pass(window, qtbot, 20)  # the last pass: its numbers may be wider
+    seen.append((runs.iteration, canvas._k()))
+    assert _readable(canvas) and (_whole_graph_in_view(canvas) or canvas.hint)
+    assert [i for i, _ in seen] == [2, 1, 2, 3, 20]
     assert all(abs(k - zoom) < 1e-9 * zoom for _, k in seen[:4])
-    assert seen[4][1] <= zoom  # iteration 6's numbers may be wider: never larger
+    assert seen[4][1] <= zoom * (1 + 1e-9)  # never larger
 
 
 # ---- 9. titles and the application's names
 def test_the_window_title_names_the_document(window, qtbot, tmp_path):
     assert window.windowTitle() == "The lesson: linear regression, one sample[*] — Backprop Stepper"
     assert "Untitled" not in window.windowTitle()
-    window.load_example("11-regression-autograd")
+    run_lesson(window, qtbot, "11-regression-autograd")
     assert window.windowTitle().startswith("Linear regression with autograd[*]")
     window.load_example("05-cs231n-sigmoid-neuron")
     assert window.windowTitle().startswith("CS231n: a sigmoid neuron[*]")
@@ -470,12 +477,15 @@ def test_the_mode_toggle_says_what_it_does(window, qtbot):
 
 # ---- 15. small things
 def test_the_training_table_selects_one_row_per_iteration(window, qtbot):
-    assert window.load_example("11-regression-autograd")
+    run_lesson(window, qtbot, "11-regression-autograd")
+    choose_pass(window, qtbot, 1)
     window.show_training()
     table = window.training_panel.table
     window.canvas.setFocus()
-    for expected in range(2, 6):
+    for expected in range(2, 6):  # kept passes (2, 3) and summaries (4, 5) alike
         qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda e=expected: window.model.run.iteration == e,
+                        timeout=TORCH_TIMEOUT)
         rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
         assert rows == [expected - 1]  # the iteration on screen, and only it
         assert table.item(expected - 1, 0).text() == str(expected)

@@ -86,3 +86,27 @@ def test_each_lesson_runs_as_python_and_every_kept_pass_is_checked(runs, stem):
     for name, value in expected.items():
         np.testing.assert_array_equal(np.asarray(result["parameters"][name], dtype=np.float32)
                                       .reshape(value.shape), value)
+
+
+@pytest.mark.parametrize(("stem", "groups"), [
+    ("12-regression-nn-linear", [("model", ["transpose", "matmul", "add"]),
+                                 ("loss", ["mse_loss"])]),
+    ("16-feed-forward-net", [("model.0", ["transpose", "matmul", "add"]),
+                             ("model.1", ["tanh"]),
+                             ("model.2", ["transpose", "matmul", "add"]),
+                             ("criterion", ["mse_loss"])]),
+])
+def test_a_modules_ops_are_grouped_under_its_path(tmp_path, stem, groups):
+    """The canvas's band under a call (graph.groups): each op under the module whose
+    forward computed it, as the script names it."""
+    from core.record.recording import read_pass
+    from core.record.to_trace import build_pass_graph
+    from tests.core.record.record_support import record_dir
+
+    done = record_dir(LESSONS / f"{stem}.py", tmp_path)
+    assert done.returncode == 0, done.stderr
+    graph = build_pass_graph(read_pass(tmp_path, tmp_path / "pass-000001.json")).graph
+    found: dict[str, list[str]] = {}
+    for node_id, label in sorted(graph.groups.items()):
+        found.setdefault(label, []).append(graph.nodes[node_id].op)
+    assert list(found.items()) == groups
