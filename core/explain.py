@@ -85,6 +85,9 @@ _STATIC: dict[str, str] = {
 
 
 
+_OPS_AFTER = "local.vjp"
+
+
 class _Templates(Mapping[str, str]):
     """The sentences above, then every op's ``why.<op>`` and ``rule.<op>``, read from the
     op entries as they are now (an op registered later is explained too)."""
@@ -97,8 +100,16 @@ class _Templates(Mapping[str, str]):
         return key in _STATIC or key in TEXTS
 
     def __iter__(self) -> Iterator[str]:
-        yield from _STATIC
-        yield from (key for key in TEXTS if key not in _STATIC)
+        # in the order the translation file lists them: the first lessons' ops (those
+        # with a rule) after the local-step sentences, the later ops' at the end
+        rules = [key for key in TEXTS if key.startswith("rule.")]
+        ruled = {"why." + key.removeprefix("rule.") for key in rules}
+        for key in _STATIC:
+            yield key
+            if key == _OPS_AFTER:
+                yield from (k for k in TEXTS if k in ruled)
+                yield from rules
+        yield from (k for k in TEXTS if k.startswith("why.") and k not in ruled)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

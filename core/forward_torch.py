@@ -16,7 +16,8 @@ import numpy as np
 from core.agreement import RTOL, agree
 from core.forward import Seed, named_tangents
 from core.graph import ComputationGraph
-from core.torch_check import generate_code, python_names, torch_available, torch_op
+from core.torch_check import torch_available, torch_op
+from core.torch_code import torch_code
 
 
 @dataclass
@@ -97,33 +98,11 @@ def compare_forward(graph: ComputationGraph, seed: Seed, found: dict[int, np.nda
 
 def forward_code(graph: ComputationGraph, seed: Seed) -> str:
     """PyTorch code for the forward-mode pass: the reverse-mode code's leaves and
-    forward pass, inside ``fwAD.dual_level()``, printing ∂output/∂w."""
-    lines = generate_code(graph).splitlines()
-    start = lines.index("# forward pass and loss")
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("print("))
-    output = lines[end][len("print("):-1]
-    names = python_names(graph)
-    name = names.get(seed.node, seed.wrt)
-    # forward mode needs no autograd graph: the leaves are plain tensors
-    head = [line.replace(", requires_grad=True", "") for line in lines[:start]]
-    head.insert(1, "import torch.autograd.forward_ad as fwAD")
-    if seed.index is None:
-        tangent = f"torch.ones_like({name})"
-        seed_lines = []
-    else:
-        tangent = "seed"
-        index = ", ".join(str(i) for i in seed.index)
-        seed_lines = [f"    seed = torch.zeros_like({name})", f"    seed[{index}] = 1.0"]
-    body = [
-        "# forward mode: carry ∂node/∂" + seed.wrt + " forward with the values",
-        "with fwAD.dual_level():",
-        *seed_lines,
-        f"    {name} = fwAD.make_dual({name}, {tangent})  # seed ∂{seed.wrt}/∂{seed.wrt} = 1",
-        *("    " + line for line in lines[start + 1:end]),
-        f"    print(fwAD.unpack_dual({output}).tangent)  # ∂{graph.output_node.label}"
-        f"/∂{seed.wrt}",
-    ]
-    return "\n".join(head + body) + "\n"
+    forward pass (the same :func:`core.torch_code.torch_code` parts), inside
+    ``fwAD.dual_level()``, printing ∂output/∂w."""
+    code = torch_code(graph)
+    seeded = code.names.get(seed.node, seed.wrt)
+    return code.forward_mode(seeded, seed.wrt, seed.index, graph.output_node.label)
 
 
 __all__ = ["ForwardReport", "build_with", "compare_forward", "forward_code"]

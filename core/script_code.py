@@ -15,7 +15,8 @@ import numpy as np
 
 from core.graph import Operand
 from core.ops import OPS
-from core.torch_check import _literal
+from core.torch_code import literal as _literal
+from core.torch_code import op_code
 
 MAX_SHOWN = 1_000
 MAX_LINES = 3_000
@@ -114,16 +115,9 @@ class CodeWriter:
             if o[0] == "n" and (entry.tensor_args or entry.reduction or i == 0 and all(
                     p[0] == "n" for p in operands)):
                 args[i] = Operand(f"torch.tensor({_literal(float(o[1]))})", True)
-        extra = {}
-        if k is not None:
-            extra["k"] = str(int(k)) if float(k).is_integer() else _literal(k)
-            if k < 0:
-                extra["k"] = f"({extra['k']})"
-        code = entry.code_for(attrs)
-        self.uses_f = self.uses_f or code.startswith("F.")
-        text = code.format(*args, **extra)
-        atomic = code.startswith(("torch.", "F.", "{0}.")) or code.endswith(")")
-        self.define(tid, text, atomic and "@" not in code, at, no_grad)
+        text, atomic = op_code(entry, attrs, args, k)  # the one generator's op
+        self.uses_f = self.uses_f or entry.code_for(attrs).startswith("F.")
+        self.define(tid, text, atomic, at, no_grad)
 
     def derive(self, at, tid, kind, source, extra, no_grad) -> None:
         src = self.expr[source]

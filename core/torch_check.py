@@ -10,13 +10,12 @@ Nothing here executes text: the torch graph is rebuilt op by op from the registr
 
 from __future__ import annotations
 
-import keyword
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.agreement import ATOL, RTOL, agree, far_entries  # noqa: F401 - RTOL, ATOL: theirs
-from core.graph import ComputationGraph, Node, Operand
+from core.graph import ComputationGraph, Node
 from core.memory import could_not_run, out_of_memory
 from core.numeric import agrees, numeric_gradients, unreliable_reason
 from core.ops import OPS
@@ -28,6 +27,7 @@ from core.rounding import (
     gradient_scales,
     value_scales,
 )
+from core.torch_code import python_names, torch_code  # noqa: F401 - python_names: theirs
 
 #: the one ours-vs-torch tolerance (core.agreement), by its older name here
 same = agree
@@ -274,118 +274,10 @@ def _fill_rows(report: TorchReport, graph: ComputationGraph, grads: dict, tensor
 # ---- code the learner can paste into Python -----------------------------------------
 
 
-def python_names(graph: ComputationGraph) -> dict[int, str]:
-    """A valid Python name per named node: ``c`` stays ``c``; ``c@1`` becomes ``c_1``."""
-    taken = {n.name for n in graph.nodes if n.name and "@" not in n.name}
-    names = {}
-    for node in graph.nodes:
-        if not node.name:
-            continue
-        name = node.name
-        if "@" in name or keyword.iskeyword(name):
-            base = name.replace("@", "_")
-            name = base
-            while name in taken:
-                name += "_"
-            taken.add(name)
-        names[node.id] = name
-    return names
-
-
-def _literal(value) -> str:
-    """Python text for a number or nested lists, shaped as the value."""
-    if np.ndim(value) == 0:
-        x = float(value)
-        if np.isnan(x):
-            return "float('nan')"
-        if np.isinf(x):
-            return "float('inf')" if x > 0 else "-float('inf')"
-        return repr(x)
-    return "[" + ", ".join(_literal(v) for v in np.asarray(value)) + "]"
-
-
-def _labels(value) -> str:
-    return repr(np.asarray(value).astype(np.int64).tolist())
-
-
-def _exponent(k: float) -> str:
-    if np.isfinite(k) and float(k).is_integer() and abs(k) < 1e15:
-        return str(int(k))
-    return _literal(k)
-
-
 def generate_code(graph: ComputationGraph) -> str:
-    """PyTorch code that rebuilds the graph, prints the output and the parameters' grads."""
-    names = python_names(graph)
-    expr: dict[int, Operand] = {}
-    lines = ["import torch", ""]
-    body: list[str] = []
-    uses_f = False
-    for node in graph.nodes:
-        if node.integer:
-            text = f"torch.tensor({_labels(node.value)}, dtype=torch.long)"
-            if node.kind == "constant":
-                expr[node.id] = Operand(text, True)
-                continue
-            lines.append(f"{names[node.id]} = {text}")
-            expr[node.id] = Operand(names[node.id], True)
-            continue
-        if node.kind == "constant":
-            value = float(node.value) if np.ndim(node.value) == 0 else None
-            # an inline number reads as typed: `b + 1`, not `b + 1.0` (a Python int
-            # combines with a float tensor exactly like the float)
-            # (but -0.0 keeps its sign: -0.0 / w is −∞ where 0 / w is +∞)
-            text = str(int(value)) if value is not None and value.is_integer() and \
-                abs(value) < 1e15 and not np.signbit(value) else _literal(node.value)
-            if np.ndim(node.value):
-                text = f"torch.tensor({text})"
-            expr[node.id] = Operand(text, not text.startswith("-"))
-            continue
-        if node.is_leaf:
-            flag = ", requires_grad=True" if node.kind == "parameter" else ""
-            value = _literal(np.asarray(node.value, float))  # -0.0 stays -0.0, as typed
-            lines.append(f"{names[node.id]} = torch.tensor({value}{flag})")
-            expr[node.id] = Operand(names[node.id], True)
-            continue
-        entry = OPS[node.op]
-        operands = []
-        for i in node.inputs:
-            operand = expr[i]
-            if entry.tensor_args and graph.nodes[i].kind == "constant" \
-                    and not operand.text.startswith("torch."):
-                # a float literal: torch.tensor(0) would be an integer tensor
-                operand = Operand(f"torch.tensor({_literal(graph.nodes[i].value)})", True)
-            operands.append(operand)
-        attrs = {"k": _exponent(node.k)} if node.k is not None else {}
-        if node.k is not None and node.k < 0:
-            attrs["k"] = f"({attrs['k']})"
-        code = entry.code_for(node.attrs)
-        uses_f = uses_f or code.startswith("F.")
-        text = code.format(*operands, **attrs)
-        if node.id in names:
-            body.append(f"{names[node.id]} = {text}")
-            expr[node.id] = Operand(names[node.id], True)
-            for alias in node.aliases:
-                if "@" not in alias:
-                    body.append(f"{alias} = {names[node.id]}")
-        else:
-            atomic = code.startswith(("torch.", "F.", "{0}.")) or code.endswith(")")
-            expr[node.id] = Operand(text, atomic and "@" not in code)
-    output = expr[graph.output].text
-    if uses_f:
-        lines.insert(1, "import torch.nn.functional as F")
-    lines.append("")
-    lines.append("# forward pass and loss")
-    lines.extend(body)
-    lines.append(f"print({output})")
-    params = [n for n in graph.parameters]
-    if params and graph.relevant[graph.output]:
-        lines.append("")
-        lines.append("# backward pass: PyTorch computes local gradients and backpropagates")
-        lines.append(f"{output}.backward()")
-        for node in params:
-            lines.append(f"print({names[node.id]}.grad)")
-    return "\n".join(lines) + "\n"
+    """PyTorch code that rebuilds the graph, prints the output and the parameters' grads
+    (:mod:`core.torch_code`, the one code generator)."""
+    return torch_code(graph).reverse()
 
 
 def printed_output(graph: ComputationGraph) -> str:

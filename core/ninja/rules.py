@@ -18,37 +18,6 @@ import numpy as np
 from core.graph import ComputationGraph, Operand
 from core.ops import OPS
 
-#: element-wise ops and losses: one template per operand, {G} the upstream gradient
-_TERMS = {
-    "add": ("{G}", "{G}"),
-    "sub": ("{G}", "-{G}"),
-    "mul": ("{G} * {1}", "{G} * {0}"),
-    "div": ("{G} / {1}", "-{G} * {0} / {1} ** 2"),
-    "rdiv": ("{G} / {1}", "-{G} * {0} / {1} ** 2"),
-    "neg": ("-{G}",),
-    "pow": ("{G} * ({1} * {0} ** ({1} - 1))", "{G} * ({out} * torch.log({0:bare}))"),
-    "exp": ("{G} * {out}",),
-    "log": ("{G} / {0}",),
-    "sqrt": ("{G} / (2 * {out})",),
-    "sin": ("{G} * torch.cos({0:bare})",),
-    "cos": ("-{G} * torch.sin({0:bare})",),
-    "tanh": ("{G} * (1 - {out} ** 2)",),
-    "sigmoid": ("{G} * ({out} * (1 - {out}))",),
-    "relu": ("{G} * ({0} > 0)",),
-    "abs": ("{G} * torch.sign({0:bare})",),
-    "maximum": ("{G} * (({0} > {1}) + ({0} == {1}) / 2)",
-                "{G} * (({1} > {0}) + ({0} == {1}) / 2)"),
-    "minimum": ("{G} * (({0} < {1}) + ({0} == {1}) / 2)",
-                "{G} * (({1} < {0}) + ({0} == {1}) / 2)"),
-    "mse_loss": ("{G} * 2 * ({0} - {1}) / {n}", "-{G} * 2 * ({0} - {1}) / {n}"),
-    "binary_cross_entropy": ("{G} * ({0} - {1}) / ({0} * (1 - {0})) / {n}",),
-    "nll_loss": ("-{G} * F.one_hot({1:bare}, {C}) / {n}",),
-    "cross_entropy": (
-        "{G} * (torch.softmax({0:bare}, dim={last}) - F.one_hot({1:bare}, {C})) / {n}",),
-    "softmax": ("{out} * ({G} - ({G} * {out}).sum({d}, keepdim=True))",),
-    "log_softmax": ("{G} - torch.exp({out}) * {G}.sum({d}, keepdim=True)",),
-    "transpose": ("{G}.transpose({d0}, {d1})",),
-}
 _MATMUL = {  # by the operands' ranks
     (1, 1): ("{G} * {1}", "{G} * {0}"),
     (1, 2): ("{1} @ {G}", "{0}.unsqueeze(1) * {G}"),
@@ -177,8 +146,8 @@ def _template(user, shapes, position: int) -> str | None:
         return _reduction_template(op, attrs)
     if op == "conv2d":
         return _conv_template(attrs, shapes, position)
-    terms = _TERMS.get(op)
-    if terms is None or position >= len(terms):
+    terms = OPS[op].answer  # element-wise ops and losses: one per operand, in the entry
+    if position >= len(terms):
         return None
     return terms[position]
 

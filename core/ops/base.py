@@ -128,6 +128,9 @@ class Op:
     dtype: str = "promote"
     #: the short rule a quiz hint names ("log rule: 1/x"); "" for none
     rule: str = ""
+    #: the rule per input as ninja mode's answer language writes it (torch code with
+    #: {G} the upstream gradient, {out} the result, {n}/{C}/{d} …); () for none
+    answer: tuple[str, ...] = ()
 
     @property
     def reduction(self) -> bool:

@@ -52,6 +52,7 @@ op(
     why="A sum changes one-for-one with each of its terms.",
     rule="sum rule: 1 for each term",
     grad_fn="AddBackward0",
+    answer=("{G}", "{G}"),
 )
 op(
     key="sub", symbol="−", arity=2,
@@ -65,6 +66,7 @@ op(
     grad_fn="SubBackward0",
     # 2 - w: torch takes w.rsub(2)
     grad_fn_rule=lambda at, ndims, number_first: "RsubBackward1" if number_first else None,
+    answer=("{G}", "-{G}"),
 )
 op(
     key="mul", symbol="×", arity=2,
@@ -76,6 +78,7 @@ op(
     why="The derivative of a product with respect to one factor is the other factor.",
     rule="product rule: the other factor",
     grad_fn="MulBackward0",
+    answer=("{G} * {1}", "{G} * {0}"),
 )
 op(
     key="div", symbol="÷", arity=2,
@@ -91,6 +94,7 @@ op(
     why="Quotient rule: 1/b for the numerator, −a/b² for the denominator.",
     rule="quotient rule: 1/b for the numerator, −a/b² for the denominator",
     grad_fn="DivBackward0", dtype="float",
+    answer=("{G} / {1}", "-{G} * {0} / {1} ** 2"),
 )
 op(
     key="neg", symbol="−", arity=1,
@@ -102,6 +106,7 @@ op(
     why="Negation flips the sign of every change.",
     rule="negation: −1",
     grad_fn="NegBackward0",
+    answer=("-{G}",),
 )
 
 
@@ -187,6 +192,7 @@ op(
     why="Power rule for the base; for the exponent, aᵇ · log(a).",
     rule="power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent",
     grad_fn="PowBackward1", dtype="float",
+    answer=("{G} * ({1} * {0} ** ({1} - 1))", "{G} * ({out} * torch.log({0:bare}))"),
 )
 
 # ---- element-wise functions -------------------------------------------------------
@@ -209,6 +215,7 @@ op(
     rule="exp is its own derivative",
     names=("exp",), forms=("name", "torch", "method"),
     grad_fn="ExpBackward0", dtype="float",
+    answer=("{G} * {out}",),
 )
 op(
     key="log", symbol="log", arity=1,
@@ -221,6 +228,7 @@ op(
     rule="log rule: 1/x",
     names=("log",), forms=("name", "torch", "method"),
     grad_fn="LogBackward0", dtype="float",
+    answer=("{G} / {0}",),
 )
 op(
     key="sqrt", symbol="√", arity=1,
@@ -232,6 +240,7 @@ op(
     rule="root rule: 1/(2√x)",
     names=("sqrt",), forms=("name", "torch", "method"),
     grad_fn="SqrtBackward0", dtype="float",
+    answer=("{G} / (2 * {out})",),
 )
 op(
     key="sin", symbol="sin", arity=1,
@@ -242,6 +251,7 @@ op(
     rule="sin′ = cos",
     names=("sin",), forms=("name", "torch", "method"),
     grad_fn="SinBackward0", dtype="float",
+    answer=("{G} * torch.cos({0:bare})",),
 )
 op(
     key="cos", symbol="cos", arity=1,
@@ -252,6 +262,7 @@ op(
     rule="cos′ = −sin",
     names=("cos",), forms=("name", "torch", "method"),
     grad_fn="CosBackward0", dtype="float",
+    answer=("-{G} * torch.sin({0:bare})",),
 )
 op(
     key="tanh", symbol="tanh", arity=1,
@@ -262,6 +273,7 @@ op(
     rule="tanh′ = 1 − tanh²",
     names=("tanh",), forms=("name", "torch", "F", "method"), module="Tanh",
     grad_fn="TanhBackward0", dtype="float",
+    answer=("{G} * (1 - {out} ** 2)",),
 )
 op(
     key="sigmoid", symbol="σ", arity=1,
@@ -272,6 +284,7 @@ op(
     rule="σ′ = σ · (1 − σ)",
     names=("sigmoid",), forms=("name", "torch", "F", "method"), module="Sigmoid",
     grad_fn="SigmoidBackward0", dtype="float",
+    answer=("{G} * ({out} * (1 - {out}))",),
 )
 op(
     key="relu", symbol="relu", arity=1,
@@ -288,6 +301,7 @@ op(
     rule="relu′ = 1 where the input is positive, else 0",
     names=("relu",), forms=("name", "torch", "F", "method"), module="ReLU",
     grad_fn="ReluBackward0",
+    answer=("{G} * ({0} > 0)",),
 )
 op(
     key="abs", symbol="|x|", arity=1,
@@ -301,6 +315,7 @@ op(
     rule="|x|′ = the sign of x",
     names=("abs",), forms=("name", "torch", "method"),
     grad_fn="AbsBackward0",
+    answer=("{G} * torch.sign({0:bare})",),
 )
 
 
@@ -332,6 +347,7 @@ op(
         "in half, as PyTorch does.",
     rule="1 for the larger input, 0 for the other (½ each on a tie)",
     grad_fn="MaximumBackward0",
+    answer=("{G} * (({0} > {1}) + ({0} == {1}) / 2)", "{G} * (({1} > {0}) + ({0} == {1}) / 2)"),
 )
 op(
     key="minimum", symbol="min", arity=2,
@@ -347,6 +363,7 @@ op(
         "in half, as PyTorch does.",
     rule="1 for the smaller input, 0 for the other (½ each on a tie)",
     grad_fn="MinimumBackward0",
+    answer=("{G} * (({0} < {1}) + ({0} == {1}) / 2)", "{G} * (({1} < {0}) + ({0} == {1}) / 2)"),
 )
 
 
@@ -378,4 +395,5 @@ op(
         "reciprocal(w) · c, and so does this step.",
     chain_rule=_rdiv_chain,
     grad_fn="MulBackward0", dtype="float",
+    answer=("{G} / {1}", "-{G} * {0} / {1} ** 2"),
 )

@@ -192,6 +192,7 @@ op(
     grad_fn="PermuteBackward0", grad_fn_rule=lambda at, ndims, first: _TRANSPOSE_GRAD_FNS.get(
         at.get("form", ".T"), "TransposeBackward0"),
     why="Transposing only moves entries, so the gradient moves back the same way: Gᵀ.",
+    answer=("{G}.transpose({d0}, {d1})",),
 )
 
 

@@ -60,6 +60,7 @@ op(
         "the N entries of the mean.",
     names=("mse_loss",), forms=("name", "torch", "F"), reader="loss", module="MSELoss",
     grad_fn="MseLossBackward0", dtype="float",
+    answer=("{G} * 2 * ({0} - {1}) / {n}", "-{G} * 2 * ({0} - {1}) / {n}"),
 )
 
 
@@ -97,6 +98,7 @@ op(
     names=("binary_cross_entropy",), forms=("name", "torch", "F"), reader="loss",
     module="BCELoss",
     grad_fn="BinaryCrossEntropyBackward0", dtype="float",
+    answer=("{G} * ({0} - {1}) / ({0} * (1 - {0})) / {n}",),
 )
 
 
@@ -156,6 +158,7 @@ op(
     names=("cross_entropy",), forms=("name", "torch", "F"), reader="loss",
     module="CrossEntropyLoss",
     grad_fn="NllLossBackward0", dtype="float",
+    answer=("{G} * (torch.softmax({0:bare}, dim={last}) - F.one_hot({1:bare}, {C})) / {n}",),
 )
 
 
@@ -191,4 +194,5 @@ op(
         "cross-entropy, stepped as its primitives.",
     names=("nll_loss",), forms=("name", "torch", "F"), reader="loss",
     grad_fn="NllLossBackward0", dtype="promote",
+    answer=("-{G} * F.one_hot({1:bare}, {C}) / {n}",),
 )

@@ -275,6 +275,7 @@ op(
         "the axis: the Jacobian is diag(y) − y yᵀ, applied to G as y ⊙ (G − Σ G ⊙ y).",
     names=("softmax",), forms=("name", "torch", "F", "method"), reader="along",
     grad_fn="SoftmaxBackward0", dtype="float",
+    answer=("{out} * ({G} - ({G} * {out}).sum({d}, keepdim=True))",),
 )
 op(
     key="log_softmax", symbol="log softmax", arity=1, kind=VJP,
@@ -289,4 +290,5 @@ op(
         "times the sum of the gradient along the axis.",
     names=("log_softmax",), forms=("name", "torch", "F", "method"), reader="along",
     grad_fn="LogSoftmaxBackward0", dtype="float",
+    answer=("{G} - torch.exp({out}) * {G}.sum({d}, keepdim=True)",),
 )

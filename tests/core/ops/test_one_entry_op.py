@@ -3,7 +3,8 @@
 The fixture registers it with a single :func:`core.ops.op` call and takes it out again.
 In between it parses from program text in each of its spellings, traces, agrees with
 torch (through the twin in its entry), appears in the generated torch code (reverse and
-forward mode), prints torch's grad_fn and is explained (its why and rule sentences).
+forward mode), prints torch's grad_fn, is explained (its why and rule sentences) and
+has a ninja-mode answer.
 Every table those steps read is derived from the entries: a table still kept by hand
 would not know ``cube``, and the test fails there.
 """
@@ -23,6 +24,8 @@ from core.forward import parse_seed, tangents
 from core.forward_torch import compare_forward
 from core.graph import Binding
 from core.language import FUNCTIONS, RESERVED, function_list
+from core.ninja.rules import term_text
+from core.ninja.run import grade_answers
 from core.ops import OPS, UNARY_FUNCTIONS, op, unregister
 from core.printing import GRAD_FNS
 from core.quiz import rule
@@ -51,6 +54,7 @@ def _register():
         why=WHY, rule=RULE,
         names=("cube",), forms=("name", "torch", "F", "method"),
         grad_fn="PowBackward0", dtype="promote",
+        answer=("{G} * (3 * {0} ** 2)",),  # ninja mode's answer for the input
     )
 
 
@@ -140,6 +144,16 @@ def test_cube_is_explained_by_its_why_and_rule(cube):
 def test_cube_prints_torchs_grad_fn(cube, torch):
     x = torch.tensor(X, requires_grad=True)
     assert GRAD_FNS["cube"] == OPS["cube"].torch(torch, x).grad_fn.name()
+
+
+def test_cube_has_a_ninja_answer_and_grades_it(cube):
+    trace = _trace("y = cube(x)")
+    graph = trace.graph
+    assert term_text(graph, graph.names["x"], graph.names["y"], 0) == "d_y * (3 * x ** 2)"
+    _, verdicts = grade_answers(trace, {"x": "d_y * (3 * x ** 2)", "y": "c"})
+    assert verdicts["x"].grade.right and verdicts["y"].grade.right
+    _, verdicts = grade_answers(trace, {"x": "d_y * (2 * x ** 2)", "y": "c"})
+    assert not verdicts["x"].grade.right
 
 
 def test_after_unregistering_cube_is_unknown_again(cube):

@@ -92,3 +92,15 @@ def test_the_script_interpreters_own_tables_agree_with_the_entries():
         == FLOAT_OPS
     for module, key in {**ACTIVATIONS, **LOSSES}.items():
         assert MODULES[module] == key
+
+
+def test_the_templates_keep_the_translation_files_order():
+    """tools/update_translations.py lists them in this order: the first lessons' why and
+    rule sentences after the local step's, the later ops' at the end."""
+    keys = list(TEMPLATES)
+    assert len(keys) == len(set(keys)) == len(TEMPLATES)
+    at = keys.index("local.vjp")
+    assert keys[at + 1:at + 3] == ["why.add", "why.sub"]
+    assert keys.index("rule.min") + 1 == keys.index("rule.forward")
+    assert keys[-1] == "why.torch_rule" and keys.index("none.backward") < keys.index(
+        "why.leaky_relu")
