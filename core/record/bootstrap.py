@@ -310,7 +310,8 @@ class Recorder(TorchFunctionMode):
             before = self.cached_copy(p)
             entry = optimizer["params"][node.name] = {
                 "before": _copy(p) if before is None else before,
-                "grad": None if p.grad is None else Lazy(p.grad), "after": None,
+                "grad": None if p.grad is None else _copy(p.grad) if record["before"]
+                else Lazy(p.grad), "after": None,
                 "state": {}, "state_before": {}, "line": self.source_line()}
         return node, entry
 
@@ -629,6 +630,10 @@ class Recorder(TorchFunctionMode):
                 if id(p) not in before or id(p) not in node_of_param:
                     continue
                 old, grad, state_before = before[id(p)]
+                if record["before"] and p.grad is not None:
+                    # .grad held earlier passes' too (zero_grad forgotten): the next
+                    # backward() adds to it before this pass is written, so copy it now
+                    grad = _copy(p.grad)
                 moves.append((p.detach(), old))
                 state = {k: (Lazy(v) if isinstance(v, Tensor) else v)
                          for k, v in optimizer.state.get(p, {}).items()}
