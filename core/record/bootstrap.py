@@ -99,6 +99,15 @@ class Node:
         self.grad = g if self.grad is None else self.grad + g
 
 
+def _copy(t):
+    """The recorder's own copy of ``t``'s value now: nothing changes it afterwards, so the
+    record folder writes it once however many places name it (a parameter's value in its
+    pass and its optimizer's "before"; data reused across passes)."""
+    copy = t.detach().clone()
+    copy.__dict__["_bps_copy"] = True
+    return copy
+
+
 def summarize(t) -> dict:
     """Shape, min, max, mean and 16 samples: what a tensor too big to keep shows."""
     out = {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", "")}
@@ -136,6 +145,7 @@ class Writer:
     def __init__(self, folder: str, budget_bytes: int, max_entries: int):
         self.folder, self.budget, self.max_entries = folder, budget_bytes, max_entries
         self.used, self.count = 0, 0
+        self.written: dict = {}  # id(own copy) -> (weakref, file): each copy written once
         os.makedirs(os.path.join(folder, "t"), exist_ok=True)
 
     def fits(self, nbytes: int) -> bool:
@@ -145,7 +155,17 @@ class Writer:
         """A reference to ``t`` written as .npy, or its summary when it cannot be kept."""
         if t is None:
             return None
-        t = t.detach()
+        own = "_bps_copy" in t.__dict__
+        if own:
+            hit = self.written.get(id(t))
+            if hit is not None and hit[0]() is t:
+                return hit[1]
+        name = self._write(t.detach(), charge)
+        if own and isinstance(name, str):
+            self.written[id(t)] = (weakref.ref(t), name)
+        return name
+
+    def _write(self, t, charge: bool):
         if t.numel() > self.max_entries or t.is_complex() or t.is_sparse:
             return {"summary": summarize(t)}
         if t.device.type != "cpu":
@@ -217,6 +237,8 @@ class Recorder(TorchFunctionMode):
         self.group_count = 0
         self.tracing = False
         self.progress = _progress_fd()
+        self.module_key, self.module_walk = None, ({}, [])
+        self.switches: list = []  # _off() entered by step_pre, left by step_post
 
     # ---- the calls ----------------------------------------------------------------
     def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -287,8 +309,9 @@ class Recorder(TorchFunctionMode):
             p = node.tensor
             before = self.cached_copy(p)
             entry = optimizer["params"][node.name] = {
-                "before": p.detach().clone() if before is None else before,
-                "grad": None if p.grad is None else Lazy(p.grad), "after": None,
+                "before": _copy(p) if before is None else before,
+                "grad": None if p.grad is None else _copy(p.grad) if record["before"]
+                else Lazy(p.grad), "after": None,
                 "state": {}, "state_before": {}, "line": self.source_line()}
         return node, entry
 
@@ -318,7 +341,7 @@ class Recorder(TorchFunctionMode):
         node = self.node_of(t, any_epoch=True)
         if node is not None and node.snap is None and node.tensor is not None:
             if self.room(t):
-                node.snap = t.detach().clone()
+                node.snap = _copy(t)
             else:
                 node.tensor, node.summary = None, node.summary or _shape_only(t)
         if node is None and torch.is_grad_enabled() and len(self.tape) < MAX_TAPE:
@@ -353,7 +376,7 @@ class Recorder(TorchFunctionMode):
         if copy is not None:  # the same data as last pass: no copy
             node.snap = copy
         elif self.room(t):
-            node.snap = t.detach().clone()
+            node.snap = _copy(t)
             if len(self.copies) > 4096:
                 self.copies = {k: v for k, v in self.copies.items() if v[0]() is not None}
             self.copies[id(t)] = (weakref.ref(t), t._version, node.snap)
@@ -415,7 +438,7 @@ class Recorder(TorchFunctionMode):
         elif not self.room(o):
             node.summary, node.tensor = _shape_only(o), None
         elif o._is_view():  # a reference would keep its base's whole storage alive
-            node.snap, node.tensor = o.detach().clone(), None
+            node.snap, node.tensor = _copy(o), None
         if o.requires_grad and o.grad_fn is not None:
             o.grad_fn.register_prehook(node.set_grad)
         self.tape.append(node)
@@ -456,11 +479,13 @@ class Recorder(TorchFunctionMode):
             self.finish_pass(loss, root, before)
 
     def grads_now(self, root) -> dict:
-        """What .grad held before this backward() (left over when zero_grad is forgotten)."""
+        """What .grad held before this backward() when it was not zero (left over when
+        zero_grad is forgotten); zeros (``set_to_none=False``) are not copied."""
         if root is None:
             return {}
-        return {n.id: n_grad.detach().clone() for n in self.tape
-                if n.kind == "parameter" and (n_grad := _grad_of(n)) is not None}
+        return {n.id: _copy(n_grad) for n in self.tape
+                if n.kind == "parameter" and (n_grad := _grad_of(n)) is not None
+                and bool(n_grad.any())}
 
     def finish_pass(self, loss, root, before) -> None:
         index = len(self.passes) + 1
@@ -473,8 +498,7 @@ class Recorder(TorchFunctionMode):
                   "before": before, "optimizer": None, "zero_grad": self.zero_events,
                   "stdout_bytes_start": nodes[0].stdout if nodes else self.out.count,
                   "stdout_bytes_end": self.out.count,
-                  "grad_norms": {n.name: _norm(n.grad) for n in nodes
-                                 if n.kind == "parameter" and n.name}}
+                  "grad_norms": _grad_norms(nodes)}
         self.zero_events = []
         self.flush_pending()
         self.pending = record
@@ -536,24 +560,23 @@ class Recorder(TorchFunctionMode):
                 node.name = modules.get(node.module)
 
     def global_names(self):
-        """id(node) -> the global (or parameter) name of its tensor; id(module) -> path."""
-        named, modules = {}, {}
+        """id(node) -> the global (or parameter) name of its tensor; id(module) -> path.
+        The modules' walk is made again only when the script's modules change."""
+        named = {}
         g = self.script_globals or {}
         items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
+        found = [(k, v) for k, v in items if isinstance(v, torch.nn.Module)]
+        key = [(k, id(v)) for k, v in found]
+        if key != self.module_key:
+            self.module_key, self.module_walk = key, _walk_modules(found)
+        modules, params = self.module_walk
         # modules first: a parameter is named by its module, not by a loose alias
-        items.sort(key=lambda item: not isinstance(item[1], torch.nn.Module))
+        for p, name in params:
+            node = self.node_of(p)
+            if node is not None:
+                named.setdefault(id(node), name)
         for var, value in items:
-            if isinstance(value, torch.nn.Module):
-                try:
-                    for sub, m in value.named_modules():
-                        modules.setdefault(id(m), f"{var}.{sub}" if sub else var)
-                    for sub, p in value.named_parameters():
-                        node = self.node_of(p)
-                        if node is not None:
-                            named.setdefault(id(node), f"{var}.{sub}")
-                except Exception:  # noqa: BLE001 - a module that cannot list itself
-                    pass
-            elif isinstance(value, Tensor):
+            if isinstance(value, Tensor):
                 node = self.node_of(value)
                 if node is not None:
                     named.setdefault(id(node), var)
@@ -571,13 +594,14 @@ class Recorder(TorchFunctionMode):
         """Before step(): each parameter's value (the pass's own copy where it still holds:
         no copy), its .grad and the optimizer's state (copied: step() changes them)."""
         self.muted += 1
+        self.switches.append(_off())
         self.step_before = {}
         for group in optimizer.param_groups:
             for p in group["params"]:
                 old = self.cached_copy(p)
-                state = {k: v.detach().clone() for k, v in optimizer.state.get(p, {}).items()
+                state = {k: _copy(v) for k, v in optimizer.state.get(p, {}).items()
                          if isinstance(v, Tensor) and v.numel() <= self.writer.max_entries}
-                self.step_before[id(p)] = (p.detach().clone() if old is None else old,
+                self.step_before[id(p)] = (_copy(p) if old is None else old,
                                            None if p.grad is None else Lazy(p.grad), state)
 
     def step_post(self, optimizer, args, kwargs) -> None:
@@ -588,6 +612,8 @@ class Recorder(TorchFunctionMode):
             self.after_step(optimizer)
         finally:
             self.muted = max(0, self.muted - 1)
+            if self.switches:
+                _on(self.switches.pop())
 
     def after_step(self, optimizer) -> None:
         before = getattr(self, "step_before", {})
@@ -597,14 +623,18 @@ class Recorder(TorchFunctionMode):
             return
         node_of_param = {node.key: node for node in record["nodes"]
                          if node.kind == "parameter" and node.name}
-        params, total = {}, 0.0
+        params, moves = {}, []
         group0 = optimizer.param_groups[0] if optimizer.param_groups else {}
         for group in optimizer.param_groups:
             for p in group["params"]:
                 if id(p) not in before or id(p) not in node_of_param:
                     continue
                 old, grad, state_before = before[id(p)]
-                total += float(torch.dist(p.detach(), old)) ** 2
+                if record["before"] and p.grad is not None:
+                    # .grad held earlier passes' too (zero_grad forgotten): the next
+                    # backward() adds to it before this pass is written, so copy it now
+                    grad = _copy(p.grad)
+                moves.append((p.detach(), old))
                 state = {k: (Lazy(v) if isinstance(v, Tensor) else v)
                          for k, v in optimizer.state.get(p, {}).items()}
                 params[node_of_param[id(p)].name] = {
@@ -613,7 +643,11 @@ class Recorder(TorchFunctionMode):
         settings = {k: _safe(v) for k, v in group0.items() if k != "params"}
         record["optimizer"] = {"class": type(optimizer).__name__, "settings": settings,
                                "params": params}
-        self.passes[-1]["update"] = math.sqrt(total)
+        try:
+            moved = torch._foreach_sub([p for p, _ in moves], [old for _, old in moves])
+        except Exception:  # noqa: BLE001 - mixed dtypes or devices: one by one
+            moved = [p - old for p, old in moves]
+        self.passes[-1]["update"] = math.sqrt(sum(n * n for n in _norms(moved)))
 
     def cached_copy(self, t):
         """This leaf's copy made earlier, while ``t`` still holds that value, or None."""
@@ -815,6 +849,47 @@ def _now(value):
     return value
 
 
+def _walk_modules(found) -> tuple[dict, list]:
+    """The script's modules: id(module) -> its path (``model.l1``), and each parameter
+    with its name (``model.l1.weight``)."""
+    modules, params = {}, []
+    for var, value in found:
+        try:
+            for sub, m in value.named_modules():
+                modules.setdefault(id(m), f"{var}.{sub}" if sub else var)
+            params.extend((p, f"{var}.{sub}") for sub, p in value.named_parameters())
+        except Exception:  # noqa: BLE001 - a module that cannot list itself
+            pass
+    return modules, params
+
+
+def _norms(tensors: list) -> list[float]:
+    """Each tensor's 2-norm, in one call where torch can (``_foreach_norm``)."""
+    if not tensors:
+        return []
+    try:
+        return torch.stack([n.float() for n in torch._foreach_norm(tensors)]).tolist()
+    except Exception:  # noqa: BLE001 - an older torch, mixed devices: one by one
+        return [float(t.detach().norm()) for t in tensors]
+
+
+def _off():
+    """torch's own switch for every torch-function mode, entered: while an optimizer's
+    step() or zero_grad() runs, its ops never reach the recorder (not even to be
+    skipped: each would cost a Python call). None where torch lacks it."""
+    try:
+        switch = torch._C.DisableTorchFunction()
+        switch.__enter__()
+        return switch
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _on(switch) -> None:
+    if switch is not None:
+        switch.__exit__(None, None, None)
+
+
 def _shape_only(t) -> dict:
     """A tensor the budget had no room for: a pass holding one is not kept."""
     return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
@@ -826,8 +901,13 @@ def _grad_of(node: Node):
     return None if t is None else t.grad
 
 
-def _norm(g):
-    return None if g is None else float(g.detach().norm())
+def _grad_norms(nodes: list) -> dict:
+    """Each named parameter's gradient norm in this pass (None: it got no gradient)."""
+    named = [n for n in nodes if n.kind == "parameter" and n.name]
+    have = [n for n in named if n.grad is not None]
+    norms = dict(zip([n.name for n in have], _norms([n.grad.detach() for n in have]),
+                     strict=True))
+    return {n.name: norms.get(n.name) for n in named}
 
 
 def _nbytes(node: Node) -> int:
@@ -1067,6 +1147,8 @@ def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entri
         if done:
             return
         done.append(True)
+        while rec.switches:  # a step() that raised: its switch is still on
+            _on(rec.switches.pop())
         rec.stop_groups(drop=False)
         for hook in hooks:
             hook.remove()
@@ -1131,9 +1213,11 @@ def _wrap_zero_grad(rec: Recorder):
             set_to_none = kwargs.get("set_to_none", args[0] if args else True)
             rec.zero_grad_event(set_to_none)
             rec.muted += 1
+            switch = _off()
             try:
                 return _original(self, *args, **kwargs)
             finally:
+                _on(switch)
                 rec.muted -= 1
         zero_grad.__doc__ = original.__doc__
         owner.zero_grad = zero_grad

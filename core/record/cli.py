@@ -80,7 +80,7 @@ def passes_json(recording: Recording, chosen: int | None = None):
     pass ``chosen``'s (record, built graph) when it was kept, built once for both."""
     out, mismatches, found = [], 0, None
     for summary in recording.passes:
-        check = None
+        check = record = None
         if summary.kept:
             try:
                 record = recording.load_pass(summary.index)
@@ -93,7 +93,8 @@ def passes_json(recording: Recording, chosen: int | None = None):
                 print(f"warning: pass {summary.index} could not be checked: {exc}",
                       file=sys.stderr)
         out.append({"index": summary.index, "loss": _finite(summary.loss),
-                    "nodes": summary.nodes, "kept": summary.kept, "check": check})
+                    "nodes": summary.nodes, "kept": summary.kept, "check": check,
+                    "not_zeroed": not_zeroed(record) if summary.kept and check else None})
     return out, mismatches, found
 
 
@@ -104,6 +105,13 @@ def forward_json(recording: Recording) -> dict:
             "groups": [{"index": g.index, "iteration": g.iteration, "line": g.line,
                         "nodes": g.nodes, "read": g.read, "kept": g.kept}
                        for g in recording.groups]}
+
+
+def not_zeroed(record) -> list[str]:
+    """The parameters whose .grad was not zero before this pass's backward(): zero_grad()
+    was forgotten, so the gradients of the earlier passes were added to this one's."""
+    return sorted(name for name, grad in record.grads_before.items()
+                  if grad is not None and np.any(grad != 0))
 
 
 def _finite(value):
@@ -252,6 +260,10 @@ def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> s
         if check["torch_rule_only"]:
             verdict += f" (torch's rule only: {', '.join(check['torch_rule_only'])})"
         lines.append(f"  pass {p['index']}: loss {_loss(p)}, {p['nodes']} nodes, {verdict}")
+        if p.get("not_zeroed"):
+            lines.append(f"    {', '.join(n + '.grad' for n in p['not_zeroed'])} held the "
+                         "earlier passes' gradients (zero_grad() forgotten): backward() "
+                         "added this pass's to them")
     close_run()
     if k is not None and table:
         lines += ["", f"Pass {k}: ours vs torch"]
