@@ -155,7 +155,8 @@ class GraphLayer(Artist):
                         continue
                     text.draw(renderer)
             for text in groups.group_texts(canvas):
-                text.draw(renderer)
+                if text.cut_key not in canvas._cut:
+                    text.draw(renderer)
         renderer.close_group("graph")
 
 
@@ -205,6 +206,30 @@ class DynamicLayer(Artist):
 
 
 
+def wrap_note(text: Text, renderer, room: float) -> None:
+    """The note on one line if it fits ``room`` pixels, else broken between words
+    onto as few lines as fit (a word wider than the room keeps a line to itself)."""
+    whole = getattr(text, "whole_text", None)
+    if whole is None or whole.replace("\n", " ") != text.get_text().replace("\n", " "):
+        whole = text.whole_text = text.get_text().replace("\n", " ")
+    key = (round(room), renderer.dpi, whole)
+    if getattr(text, "wrapped_for", None) == key:
+        return
+    text.wrapped_for = key
+
+    def width(line: str) -> float:
+        text.set_text(line)
+        return text.get_window_extent(renderer).width
+
+    lines: list[str] = []
+    for word in whole.split(" "):
+        if lines and width(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    text.set_text("\n".join(lines))
+
+
 class LegendLayer(Artist):
     """A one-line legend in the strip under the graph, drawn from cached texts."""
 
@@ -235,6 +260,8 @@ class LegendLayer(Artist):
             text = self.notes[note]
             if note == "counter":
                 text.set_text(self.canvas.counter())
+            else:  # wrapped on a narrow canvas, never cut at both ends (issue 24)
+                wrap_note(text, renderer, figure.width - 8 * ppt)
             text.set_position((figure.x0 + figure.width / 2, y))
             text.draw(renderer)
             self.drawn = [text]
