@@ -14,12 +14,12 @@ from functools import cached_property
 
 import numpy as np
 
+from core.backward_steps import ParameterUpdate
 from core.draws import forbidden
 from core.errors import ExpressionError
 from core.explain import Explanation
 from core.format import format_value
 from core.script_values import Row, ScriptRun
-from core.steps import ParameterUpdate
 from core.trace import ScriptContext, Trace
 from core.values import as_value
 
