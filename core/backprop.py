@@ -112,30 +112,36 @@ def backward_pass(graph: ComputationGraph, local: dict[Edge, np.ndarray | None]
                                          _contribution(node, consumer, position, upstream,
                                                        here, product))
                     continue
-                user = nodes[consumer]
-                entry = OPS[user.op]
-                if here is not None:
-                    product = chain(entry, upstream, here,
-                                    tuple(nodes[i].value for i in user.inputs),
-                                    user.value, user.attrs, position)
-                else:
-                    product = vjp(entry, upstream, None,
-                                  tuple(nodes[i].value for i in user.inputs),
-                                  user.value, user.attrs, position)
-                contributions.append(_contribution(node, consumer, position, upstream, here,
-                                                   product))
+                contributions.append(_by_rule(nodes, node, consumer, position, upstream, here))
             if not contributions:
                 continue
-            if len(contributions) > 2:  # add in torch's order: the last-made consumer first
-                ordered = sorted(contributions, key=lambda c: (-c.consumer, c.position))
-            else:
-                ordered = contributions  # two terms: the order cannot change the sum
-            total = None
-            for c in ordered:
-                total = c.value if total is None else total + c.value
-            grads[node.id] = as_value(total)
+            grads[node.id] = _total(contributions)
             order.append((node.id, contributions))
     return grads, order
+
+
+def _by_rule(nodes, node, consumer: int, position: int, upstream, here) -> Contribution:
+    """A contribution through the consumer's own rule: its chain rule with the local
+    gradient, or its VJP when there is none."""
+    user = nodes[consumer]
+    entry = OPS[user.op]
+    inputs = tuple(nodes[i].value for i in user.inputs)
+    if here is not None:
+        product = chain(entry, upstream, here, inputs, user.value, user.attrs, position)
+    else:
+        product = vjp(entry, upstream, None, inputs, user.value, user.attrs, position)
+    return _contribution(node, consumer, position, upstream, here, product)
+
+
+def _total(contributions: list[Contribution]) -> np.ndarray:
+    """The contributions added up, in torch's order: the last-made consumer first (two
+    terms: the order cannot change the sum)."""
+    ordered = sorted(contributions, key=lambda c: (-c.consumer, c.position)) \
+        if len(contributions) > 2 else contributions
+    total = None
+    for c in ordered:
+        total = c.value if total is None else total + c.value
+    return as_value(total)
 
 
 def _contribution(node, consumer: int, position: int, upstream, here, product) -> Contribution:

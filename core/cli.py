@@ -50,6 +50,7 @@ from core.report import (
     warnings_of,
 )
 from core.session import load_session
+from core.trace import Trace
 from core.training import check_iterations, check_learning_rate, train
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN = 0, 1, 2, 3
@@ -162,45 +163,62 @@ def run(argv: Sequence[str] | None = None) -> int:
                                                            args.memory, args.python)):
         return _run_script(args)
     try:
-        text, bindings, draws = load_program_and_draws(args)
+        text, bindings, _ = load_program_and_draws(args)
         if is_script(text):
-            refuse_bindings(args)  # before the advice to use --run: these flags never apply
-        if is_script(text) and args.ninja is not None:
-            raise ExpressionError("grades a straight-line program (a training script's "
-                                  "passes: --run FILE --pass K --ninja ANSWERS.json)",
-                                  where="--ninja")
-        if is_script(text) and args.file is None:  # a script runs as Python, with --run
-            raise ExpressionError(SCRIPT_NEEDS_RUN)
-        if is_script(text):  # a session of a script: its saved recording, nothing run
-            from core.record.session_cli import print_saved  # noqa: PLC0415 - scripts only
-
-            return print_saved(args, load_session(args.file))
-        learning_rate = args.lr if args.lr is not None else (
-            DEFAULT_LR if args.train is not None else None)
-        if learning_rate is not None:
-            learning_rate = check_learning_rate(learning_rate, "--lr")
-        if args.train is not None:
-            check_iterations(args.train, "--train")
-        with forbidden() if args.no_torch else nullcontext():  # torch.randn needs torch
-            trace = build(text, bindings, learning_rate=learning_rate)
-        run_ = None
-        if args.train is not None:
-            run_ = train(trace.graph.program, bindings, learning_rate, args.train,
-                         args.forget_zero_grad, check_torch=not args.no_torch)
-        if trace.graph.unused_bindings:
-            name = trace.graph.unused_bindings[0]
-            flag = "--param" if bindings[name].role == "parameter" else "--input"
-            raise ExpressionError(f"the program does not use {short(name)} as an input",
-                                  where=f"{flag} {short(name)}")
-        seed = None if args.forward_mode is None else parse_seed(trace.graph, args.forward_mode)
-        if args.ninja is not None and args.ninja_level == 3:
-            raise ExpressionError("level 3 trains with your gradients in the window's Training "
-                                  "panel (Step → Ninja Mode)", where="--ninja-level",
-                                  hint="grade a file of answers with --ninja-level 1 or 2")
-        ninja = None if args.ninja is None else ninja_answers(trace, args.ninja, args.ninja_level)
+            return _saved_script(args)
+        computed = _compute(args, text, bindings)
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    return _output(args, *computed)
+
+
+def _saved_script(args: argparse.Namespace) -> int:
+    """A script's text: only a saved session of one is printed (its recording, nothing
+    run); otherwise the advice to run it with --run. Raises ExpressionError."""
+    refuse_bindings(args)  # before the advice to use --run: these flags never apply
+    if args.ninja is not None:
+        raise ExpressionError("grades a straight-line program (a training script's "
+                              "passes: --run FILE --pass K --ninja ANSWERS.json)",
+                              where="--ninja")
+    if args.file is None:  # a script runs as Python, with --run
+        raise ExpressionError(SCRIPT_NEEDS_RUN)
+    from core.record.session_cli import print_saved  # noqa: PLC0415 - scripts only
+
+    return print_saved(args, load_session(args.file))
+
+
+def _compute(args: argparse.Namespace, text: str, bindings: dict[str, Binding]) -> tuple:
+    """(trace, training run or None, forward-mode seed or None, ninja grades or None) of a
+    straight-line program; raises ExpressionError for bad input."""
+    learning_rate = args.lr if args.lr is not None else (
+        DEFAULT_LR if args.train is not None else None)
+    if learning_rate is not None:
+        learning_rate = check_learning_rate(learning_rate, "--lr")
+    if args.train is not None:
+        check_iterations(args.train, "--train")
+    with forbidden() if args.no_torch else nullcontext():  # torch.randn needs torch
+        trace = build(text, bindings, learning_rate=learning_rate)
+    run_ = None
+    if args.train is not None:
+        run_ = train(trace.graph.program, bindings, learning_rate, args.train,
+                     args.forget_zero_grad, check_torch=not args.no_torch)
+    if trace.graph.unused_bindings:
+        name = trace.graph.unused_bindings[0]
+        flag = "--param" if bindings[name].role == "parameter" else "--input"
+        raise ExpressionError(f"the program does not use {short(name)} as an input",
+                              where=f"{flag} {short(name)}")
+    seed = None if args.forward_mode is None else parse_seed(trace.graph, args.forward_mode)
+    if args.ninja is not None and args.ninja_level == 3:
+        raise ExpressionError("level 3 trains with your gradients in the window's Training "
+                              "panel (Step → Ninja Mode)", where="--ninja-level",
+                              hint="grade a file of answers with --ninja-level 1 or 2")
+    ninja = None if args.ninja is None else ninja_answers(trace, args.ninja, args.ninja_level)
+    return trace, run_, seed, ninja
+
+
+def _output(args: argparse.Namespace, trace: Trace, run_, seed, ninja) -> int:
+    """Check, print the warnings and the tables or the JSON; the exit status."""
     numeric = numeric_gradients(trace.graph)  # once: the comparison reuses them
     report = None
     if not args.no_torch:
@@ -235,15 +253,19 @@ def run(argv: Sequence[str] | None = None) -> int:
                 text += render_forward(*forward)
             if ninja is not None:
                 text += render_ninja(ninja)
-    status = EXIT_OK
-    if report is not None and report.available and report.match is False:
-        status = EXIT_MISMATCH
-    if run_ is not None and any(it.torch_match is False for it in run_.iterations):
-        status = EXIT_MISMATCH
-    if forward is not None and forward[3] is not None and forward[3].match is False:
-        status = EXIT_MISMATCH
     failed = write_stdout(text)
-    return status if failed is None else failed  # exit 3 wins over 1
+    return _status(report, run_, forward) if failed is None else failed  # exit 3 wins over 1
+
+
+def _status(report, run_, forward) -> int:
+    """1 when torch disagreed anywhere (the check, an iteration, forward mode), else 0."""
+    if report is not None and report.available and report.match is False:
+        return EXIT_MISMATCH
+    if run_ is not None and any(it.torch_match is False for it in run_.iterations):
+        return EXIT_MISMATCH
+    if forward is not None and forward[3] is not None and forward[3].match is False:
+        return EXIT_MISMATCH
+    return EXIT_OK
 
 
 def _run_script(args: argparse.Namespace) -> int:

@@ -41,3 +41,22 @@ def _cap(text: str, limit: int = MAX_MESSAGE) -> str:
 
 def short(name: str, limit: int = 40) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def syntax_error(exc: SyntaxError, text: str) -> ExpressionError:
+    """A SyntaxError from ``ast.parse`` in the app's words, at its line and column, with a
+    hint for the usual slips (``2x``, ``^``, a parenthesis left open)."""
+    line = exc.lineno or 1
+    column = exc.offset or 1
+    message = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
+    hint = None
+    bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "invalid decimal literal" in message:
+        hint = "write 2 * x for a product"
+    elif "^" in bad_line:
+        hint = "use ** for powers: x ** 2"
+    elif "was never closed" in message or "unmatched" in message:
+        hint = "check the parentheses"
+    elif "=" not in bad_line and bad_line.strip():
+        hint = "write one assignment per line, as in 'y = w * x'"
+    return ExpressionError(f"syntax error: {message}", line, column, hint=hint)

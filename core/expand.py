@@ -38,6 +38,44 @@ def _n(x: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+def _matmul_terms(graph, consumer, position: int, g: np.ndarray,
+                  index: tuple[int, ...]) -> tuple[str, list]:
+    """A matmul's VJP for one entry: the rule (``Σ_k G[i, k] · B[j, k]``) and its terms."""
+    a, b = (graph.nodes[i] for i in consumer.inputs)
+    av, bv = np.asarray(a.value), np.asarray(b.value)
+    an, bn = a.label, b.label
+    if position == 1 and av.ndim == 2 and bv.ndim == 2:
+        i, j = index
+        pairs = [(av[k, i], g[k, j]) for k in range(av.shape[0])]
+        rule = f"Σ_b {an}[b, {i}] · G[b, {j}]"
+    elif position == 0 and av.ndim == 2 and bv.ndim == 2:
+        i, j = index
+        pairs = [(g[i, k], bv[j, k]) for k in range(bv.shape[1])]
+        rule = f"Σ_k G[{i}, k] · {bn}[{j}, k]"
+    elif av.ndim == 1 and bv.ndim == 1:
+        (i,) = index
+        other = bv if position == 0 else av
+        pairs = [(float(g), other[i])]
+        rule = f"G · {(bn if position == 0 else an)}[{i}]"
+    elif position == 0 and av.ndim == 1:  # a (k) @ B (k×n)
+        (i,) = index
+        pairs = [(bv[i, k], g[k]) for k in range(bv.shape[1])]
+        rule = f"Σ_j {bn}[{i}, j] · G[j]"
+    elif position == 1 and av.ndim == 1:
+        i, j = index
+        pairs = [(av[i], g[j])]
+        rule = f"{an}[{i}] · G[{j}]"
+    elif position == 0:  # A (m×k) @ b (k)
+        i, j = index
+        pairs = [(g[i], bv[j])]
+        rule = f"G[{i}] · {bn}[{j}]"
+    else:
+        (j,) = index
+        pairs = [(av[k, j], g[k]) for k in range(av.shape[0])]
+        rule = f"Σ_i {an}[i, {j}] · G[i]"
+    return rule, pairs
+
+
 def expand_element(trace: Trace, step: BackwardStep, index: tuple[int, ...],
                    contribution: int = 0) -> str:
     """One entry of a backward step's gradient, from one contribution, as its sum."""
@@ -54,38 +92,7 @@ def expand_element(trace: Trace, step: BackwardStep, index: tuple[int, ...],
     g = np.asarray(c.upstream, dtype=np.float64)
     result = format_number(value[index] if index else value)
     if consumer.op == "matmul":
-        a, b = (graph.nodes[i] for i in consumer.inputs)
-        av, bv = np.asarray(a.value), np.asarray(b.value)
-        an, bn = a.label, b.label
-        if c.position == 1 and av.ndim == 2 and bv.ndim == 2:
-            i, j = index
-            pairs = [(av[k, i], g[k, j]) for k in range(av.shape[0])]
-            rule = f"Σ_b {an}[b, {i}] · G[b, {j}]"
-        elif c.position == 0 and av.ndim == 2 and bv.ndim == 2:
-            i, j = index
-            pairs = [(g[i, k], bv[j, k]) for k in range(bv.shape[1])]
-            rule = f"Σ_k G[{i}, k] · {bn}[{j}, k]"
-        elif av.ndim == 1 and bv.ndim == 1:
-            (i,) = index
-            other = bv if c.position == 0 else av
-            pairs = [(float(g), other[i])]
-            rule = f"G · {(bn if c.position == 0 else an)}[{i}]"
-        elif c.position == 0 and av.ndim == 1:  # a (k) @ B (k×n)
-            (i,) = index
-            pairs = [(bv[i, k], g[k]) for k in range(bv.shape[1])]
-            rule = f"Σ_j {bn}[{i}, j] · G[j]"
-        elif c.position == 1 and av.ndim == 1:
-            i, j = index
-            pairs = [(av[i], g[j])]
-            rule = f"{an}[{i}] · G[{j}]"
-        elif c.position == 0:  # A (m×k) @ b (k)
-            i, j = index
-            pairs = [(g[i], bv[j])]
-            rule = f"G[{i}] · {bn}[{j}]"
-        else:
-            (j,) = index
-            pairs = [(av[k, j], g[k]) for k in range(av.shape[0])]
-            rule = f"Σ_i {an}[i, {j}] · G[i]"
+        rule, pairs = _matmul_terms(graph, consumer, c.position, g, index)
         return f"{target} = {rule} = {_terms(pairs)} = {result}  (G = " \
                f"{d(step.output_label, _label(consumer))})"
     if consumer.op == "conv2d":

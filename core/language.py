@@ -20,29 +20,26 @@ import numpy as np
 
 from core import cancel
 from core.calls import (
-    CONSTRUCTORS,
     TENSOR_CALLS,
     CallReader,
     dotted,
 )
+from core.declarations import DTYPES, MAX_VECTOR, DeclarationReader  # noqa: F401 - re-exported
 from core.did_you_mean import suggest
 from core.draws import Draws
 from core.errors import MAX_MESSAGE, ExpressionError, short
+from core.errors import syntax_error as _syntax_error
 from core.ir import Apply, Assign, Backward, Declare, Literal, ParsedProgram, Ref
 from core.ir import fold as _fold
 from core.ops.index import CALLS, FUNCTIONS
-from core.values import MAX_ENTRIES, parse_number
+from core.values import parse_number
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
-MAX_VECTOR = MAX_ENTRIES  # a list or tensor: 10⁶ numbers (a 784×128 weight is 100,352)
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
 MAX_NAME = 100
-#: dtype= in torch.tensor(…): the known ones (and their aliases), read, never evaluated
-DTYPES = {"float32": "float32", "float": "float32", "float64": "float64",
-          "double": "float64", "long": "long", "int64": "long"}
 
 
 
@@ -106,7 +103,7 @@ __all__ = ["MAX_MESSAGE", "Apply", "Assign", "Backward", "Declare", "ExpressionE
            "Literal", "ParsedProgram", "Ref", "TENSOR_CALLS", "parse", "parse_number", "short"]
 
 
-class _Parser(CallReader):
+class _Parser(DeclarationReader, CallReader):
     def __init__(self, text: str):
         self.text = text
         self.lines = text.splitlines()
@@ -222,90 +219,6 @@ class _Parser(CallReader):
             return [Assign("_", self.expr(value, 0), line, column)]
         raise self.error(node, "this line computes a value but does not name it",
                          "write 'name = …'")
-
-    # ---- declarations
-    def declaration(self, node: ast.expr, name: str) -> tuple[str, np.ndarray] | None:
-        """``param(v)``, ``torch.tensor(v[, requires_grad=True])`` or a constructor such as
-        ``torch.zeros(2, 3, requires_grad=True)``; None for anything else."""
-        if not isinstance(node, ast.Call):
-            return None
-        func = node.func
-        is_param = isinstance(func, ast.Name) and func.id == "param"
-        callee = self.resolve(func)
-        is_tensor = callee == "torch.tensor"
-        if callee is not None and callee.startswith("torch.") \
-                and callee[6:] in CONSTRUCTORS:
-            value, grad = self.construct(callee[6:], node, self.draws)
-            return ("parameter" if grad else "data"), value
-        if not (is_param or is_tensor):
-            return None
-        what = "param" if is_param else "torch.tensor"
-        if len(node.args) != 1:
-            raise self.error(node, f"{what}(…) takes one value",
-                             "as in param(1.0) or torch.tensor([1.0, 2.0])")
-        role = "parameter" if is_param else "data"
-        for kw in node.keywords:
-            if is_tensor and kw.arg == "requires_grad":
-                flag = kw.value
-                if not (isinstance(flag, ast.Constant) and isinstance(flag.value, bool)):
-                    raise self.error(flag, "requires_grad must be True or False")
-                role = "parameter" if flag.value else "data"
-            elif is_tensor and kw.arg == "dtype":
-                self.dtype(kw.value)  # float64 here; class labels are found by their use
-            else:
-                raise self.error(kw, f"{what}(…) does not take '{short(str(kw.arg))}'",
-                                 "only requires_grad=True is understood")
-        value = self.literal_value(node.args[0])
-        if value is None:
-            raise self.error(node.args[0], f"{what}(…) needs a number or a list of numbers")
-        return role, value
-
-    def dtype(self, node: ast.expr) -> str:
-        """``torch.float32``, ``torch.float64``, ``torch.long`` or an alias; else an error here."""
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id == "torch" and node.attr in DTYPES:
-            return DTYPES[node.attr]
-        raise self.error(node, "dtype must be torch.float32, torch.float64 or torch.long",
-                         "or leave it out: values are read as float64")
-
-    def literal_value(self, node: ast.expr) -> np.ndarray | None:
-        """A number, a folded constant expression, or (nested) lists of those."""
-        if isinstance(node, ast.List):
-            counted = [0]
-            value = self._nested_list(node, 0, counted)
-            return np.array(value, dtype=np.float64)
-        folded = self.expr(node, 0)
-        return folded.value if isinstance(folded, Literal) else None
-
-    def _nested_list(self, node: ast.List, depth: int, counted: list[int]):
-        """Rows of equal length, as torch.tensor takes them; at most MAX_VECTOR numbers."""
-        if not node.elts:
-            raise self.error(node, "an empty list has no values")
-        if depth > 8:
-            raise self.error(node, "lists are nested more than 8 deep")
-        if isinstance(node.elts[0], ast.List):
-            rows = []
-            for element in node.elts:
-                if not isinstance(element, ast.List):
-                    raise self.error(element, "a list holds plain numbers, or rows that are "
-                                     "all lists", "as in [[1, 2], [3, 4]]")
-                rows.append(self._nested_list(element, depth + 1, counted))
-                if np.shape(rows[-1]) != np.shape(rows[0]):
-                    raise self.error(element, f"the rows have different lengths "
-                                     f"({len(rows[0])} and {len(rows[-1])})",
-                                     "every row of a matrix needs as many numbers")
-            return rows
-        counted[0] += len(node.elts)
-        if counted[0] > MAX_VECTOR:
-            raise self.error(node, f"a tensor may hold at most {MAX_VECTOR:,} numbers")
-        items = []
-        for element in node.elts:
-            folded = self.expr(element, 1) if not isinstance(element, ast.List) else None
-            if not isinstance(folded, Literal) or np.ndim(folded.value) != 0:
-                raise self.error(element, "a list holds plain numbers, or rows of equal length",
-                                 "as in [1.0, 2.0, 3.0] or [[1, 2], [3, 4]]")
-            items.append(float(folded.value))
-        return items
 
     def resolve(self, func: ast.expr) -> str | None:
         """A dotted callee, aliases expanded: ``F.relu`` → ``torch.nn.functional.relu``."""
@@ -505,20 +418,3 @@ def _allow_depth(tree_depth: int) -> None:
     needed = 2 * tree_depth + 1000
     if needed > sys.getrecursionlimit():
         sys.setrecursionlimit(needed)
-
-
-def _syntax_error(exc: SyntaxError, text: str) -> ExpressionError:
-    line = exc.lineno or 1
-    column = exc.offset or 1
-    message = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
-    hint = None
-    bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-    if "invalid decimal literal" in message:
-        hint = "write 2 * x for a product"
-    elif "^" in bad_line:
-        hint = "use ** for powers: x ** 2"
-    elif "was never closed" in message or "unmatched" in message:
-        hint = "check the parentheses"
-    elif "=" not in bad_line and bad_line.strip():
-        hint = "write one assignment per line, as in 'y = w * x'"
-    return ExpressionError(f"syntax error: {message}", line, column, hint=hint)

@@ -16,7 +16,7 @@ import numpy as np
 
 from core.explain import Explanation
 from core.format import format_value
-from core.steps import ParameterUpdate
+from core.backward_steps import ParameterUpdate
 from core.trace import Trace
 from core.values import as_value
 

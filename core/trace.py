@@ -1,4 +1,5 @@
-"""The trace: every step the learner walks through, in order (the steps: core/steps.py).
+"""The trace: every step the learner walks through, in order (the steps: core/steps.py,
+core/backward_steps.py).
 
 The backward pass is one explicit loop over reversed topological order, as in
 micrograd's ``backward()``; each iteration is one :class:`BackwardStep` and every
@@ -19,19 +20,17 @@ import numpy as np
 
 from core import cancel
 from core.backprop import Contribution, Edge, backward_pass, local_gradients
+from core.backward_steps import BackwardStep, ParameterUpdate, UpdateStep
 from core.graph import Binding, ComputationGraph, build_graph
 from core.language import ParsedProgram, paused_gc
 from core.steps import (  # noqa: F401  (re-exported: callers import steps from here)
     PHASE_TITLES,
     PHASES,
-    BackwardStep,
     ForwardStep,
     KnownState,
     LocalGradientStep,
     NoParameterStep,
-    ParameterUpdate,
     Step,
-    UpdateStep,
     d,
     rule_shapes,
     rule_template,
@@ -39,8 +38,9 @@ from core.steps import (  # noqa: F401  (re-exported: callers import steps from 
 from core.values import as_value
 
 __all__ = ["PHASES", "PHASE_TITLES", "BackwardStep", "Contribution", "Edge", "ForwardStep",
-           "KnownState", "LocalGradientStep", "NoParameterStep", "RecordedContext",
-           "ScriptContext", "Step", "Stepper", "Trace", "UpdateStep", "build_trace", "d"]
+           "KnownState", "LocalGradientStep", "NoParameterStep", "ParameterUpdate",
+           "RecordedContext", "ScriptContext", "Step", "Stepper", "Trace", "UpdateStep",
+           "build_trace", "d"]
 
 
 @dataclass

@@ -141,8 +141,6 @@ def _render(args: argparse.Namespace) -> int:
         print("error: --export writes .png, .svg or .pdf", file=sys.stderr)
         return EXIT_BAD_INPUT
     app = _application(offscreen=True, lang=args.lang)
-    from PySide6.QtCore import QEventLoop, QTimer
-
     from gui.window.main_window import MainWindow
 
     window = MainWindow()
@@ -162,6 +160,16 @@ def _render(args: argparse.Namespace) -> int:
             app.processEvents()
             time.sleep(0.01)
         window.model.goto(window.model.length if args.step is None else args.step)
+    status = _write_render(app, window, args, target)
+    if status == EXIT_OK:
+        window.close()  # as before: a window whose output failed is left to the exit
+    return status
+
+
+def _write_render(app, window, args: argparse.Namespace, target: str) -> int:
+    """The screenshot (once the PyTorch check answered) or the graph figure, written."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     if args.screenshot:
         window.start_torch_check()
         loop = QEventLoop()
@@ -184,7 +192,6 @@ def _render(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"error: cannot write {target}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    window.close()
     return EXIT_OK
 
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from core.backward_steps import ParameterUpdate
 from core.loop_trace import build_script, iteration_trace
-from core.steps import ParameterUpdate
 from core.trace import build_trace
 
 #: an operator, a space, then a minus sign straight away: "· −30", "+ −2"

@@ -62,9 +62,9 @@ def test_a_graph_over_the_budget_is_refused_before_computing():
 
 
 def test_the_budget_counts_each_results_entries(monkeypatch):
-    import core.graph
+    import core.forward_pass
 
-    monkeypatch.setattr(core.graph, "MAX_GRAPH_ENTRIES", 50 * 100 * 1000 + 1)
+    monkeypatch.setattr(core.forward_pass, "MAX_GRAPH_ENTRIES", 50 * 100 * 1000 + 1)
     build_trace(chain_of_matrices(51, rows=100))     # 50 results of 10⁵ and a sum: within
     with pytest.raises(ExpressionError, match="5,100,000"):
         build_trace(chain_of_matrices(52, rows=100))

@@ -519,7 +519,7 @@ def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(win
 
 # ---- 14. a gradient not computed yet never shows as a number
 def test_gradients_not_computed_yet_show_as_not_computed(window, qtbot):
-    from core.steps import BackwardStep, ParameterUpdate
+    from core.backward_steps import BackwardStep, ParameterUpdate
 
     window.model.set_learning_rate(0.1)  # the update phase too
     trace = window.model.trace
