@@ -14,9 +14,9 @@ from functools import cached_property
 
 import numpy as np
 
+from core.backward_steps import ParameterUpdate
 from core.explain import Explanation
 from core.format import format_value
-from core.backward_steps import ParameterUpdate
 from core.trace import Trace
 from core.values import as_value
 
