@@ -155,8 +155,7 @@ class GraphLayer(Artist):
                         continue
                     text.draw(renderer)
             for text in groups.group_texts(canvas):
-                if text.cut_key not in canvas._cut:
-                    text.draw(renderer)
+                text.draw(renderer)
         renderer.close_group("graph")
 
 

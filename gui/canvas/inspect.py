@@ -54,11 +54,9 @@ class InspectMixin:
         return found | {places[i][0] for i in np.flatnonzero(~inside & ~outside)}
 
     def _strip_cut(self, box) -> set:
-        """Every label an edge of the view cuts: a sliver of text above the legend
-        strip, or at the canvas's side or top, reads as nothing (or as something else:
-        "model.weight" cut to "el.weight", the loss's "l" to a bar; issue 24's audit).
-        The view is placed to cut as few as it can (uncut.py); these are the rest."""
-        made = (self.trace, len(self.label_pos), len(self.group_pos), self.text_scale)
+        """Every label the legend strip's edge cuts: a sliver of text above the strip
+        reads as nothing (the view's other edges are the widget's own)."""
+        made = (self.trace, len(self.label_pos), self.text_scale)
         if getattr(self, "_places_made", None) != made:  # once per trace: labels stay put
             keys = [("static", v, 0) for v in range(len(self.pos))]
             rows = [(*self.pos[v], *(2 * self.half_pt[v])) for v in range(len(self.pos))]
@@ -66,26 +64,17 @@ class InspectMixin:
             rows += list(self.name_pos.values())
             keys += list(self.label_pos)
             rows += list(self.label_pos.values())
-            keys += [("group", i) for i in self.group_pos]
-            rows += [place[:4] for place in self.group_pos.values()]
             c = np.array(rows, float).reshape(-1, 4)
             self._places_made = made
-            self._all_places = (keys, c[:, 1] - c[:, 3] / 2, c[:, 1] + c[:, 3] / 2,
-                                c[:, 0] - c[:, 2] / 2, c[:, 0] + c[:, 2] / 2)
-        keys, low, high, left, right = self._all_places
+            self._all_places = (keys, c[:, 1] - c[:, 3] / 2, c[:, 1] + c[:, 3] / 2)
+        keys, low, high = self._all_places
         if not keys:
             return set()
-        # the data transform is affine (linear axes, no rotation): pixels from x or y
-        # alone, a multiply-add over every label rather than the transform stack
+        # the data transform is affine (linear axes, no rotation): y pixels from y alone,
+        # a multiply-add over every label rather than the transform stack (each step)
         m = self.ax.transData.get_affine().get_matrix()
         y0, y1 = low * m[1, 1] + m[1, 2], high * m[1, 1] + m[1, 2]
-        x0, x1 = left * m[0, 0] + m[0, 2], right * m[0, 0] + m[0, 2]
-        rows = (y1 > box.y0) & (y0 < box.y1)
-        columns = (x1 > box.x0) & (x0 < box.x1)
-        cut = ((y0 < box.y0) & (y1 > box.y0)) & columns
-        cut |= ((y0 < box.y1) & (y1 > box.y1)) & columns
-        cut |= (((x0 < box.x0) & (x1 > box.x0)) | ((x0 < box.x1) & (x1 > box.x1))) & rows
-        return {keys[i] for i in np.flatnonzero(cut)}
+        return {keys[i] for i in np.flatnonzero((y0 < box.y0) & (y1 > box.y0))}
 
     def _ensure_drawn(self):
         if self.trace is None:
@@ -118,8 +107,6 @@ class InspectMixin:
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
             for text in groups.group_texts(self):
-                if text.cut_key in self._cut:
-                    continue
                 entries.append({"kind": "group", "text": text.get_text(),
                                 "extents": text.get_window_extent(renderer).extents})
         for key in self._dynamic_keys():

@@ -26,7 +26,6 @@ from gui.canvas.scene import (
     WIDEST_ZOOM,
 )
 from gui.canvas.strip_edge import clear_of_strip
-from gui.canvas.uncut import uncut_centre
 
 #: a pan that follows the step takes this long (none offscreen or while playing)
 PAN_MS = 120
@@ -129,7 +128,6 @@ class ViewMixin:
         half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
         cx = min(max(cx, x0 + half_w), x1 - half_w) if x1 - x0 > 2 * half_w else (x0 + x1) / 2
         cy = min(max(cy, y0 + half_h), y1 - half_h) if y1 - y0 > 2 * half_h else (y0 + y1) / 2
-        cx, cy = uncut_centre(self, k, cx, cy, focus, margin)
         return cx, clear_of_strip(self, k, cx, cy, focus)
 
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
@@ -265,12 +263,6 @@ class ViewMixin:
                     target = own
         if (target[0] >= view[0] and target[2] <= view[2] and target[1] >= view[1]
                 and target[3] <= view[3]):
-            centre = ((x0 + x1) / 2, (y0 + y1) / 2)
-            if self.shown_text_at(k):  # no pan, unless one stops the edge cutting a label
-                moved = uncut_centre(self, k, *centre, keep or target, margin)
-                if moved != centre:
-                    self._animate_to(k, moved[0],
-                                     clear_of_strip(self, k, *moved, keep or target))
             return
         # centre what has to be seen (not the least move): the next steps, usually
         # nearby, then need no pan at all, and a pan is a full redraw
@@ -282,7 +274,6 @@ class ViewMixin:
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
         cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
-        cx, cy = uncut_centre(self, k, cx, cy, keep or target, margin)
         cy = clear_of_strip(self, k, cx, cy, keep or target)
         self._animate_to(k, cx, cy)
 
