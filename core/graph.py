@@ -33,9 +33,10 @@ from core.language import (
 )
 from core.node_names import MAX_LABEL, code_name, linear_call
 from core.ops import OPS, ShapeError, forward
+from core.program import ROLES, Binding
 from core.values import MAX_ENTRIES, as_value, shape_of, shape_text
 
-__all__ = ["Binding", "ComputationGraph", "Node", "Operand", "as_value", "build_graph",
+__all__ = ["ROLES", "Binding", "ComputationGraph", "Node", "Operand", "as_value", "build_graph",
            "evaluate", "value_warning"]
 
 if TYPE_CHECKING:
@@ -45,21 +46,6 @@ MAX_NODES = 50_000
 #: the work budget: every operation costs its result's entries; a program whose graph
 #: would hold more is refused before anything is computed (issue 21)
 MAX_GRAPH_ENTRIES = 50_000_000
-ROLES = ("data", "parameter")
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A value given from outside the text (variables table, ``--input``/``--param``)."""
-
-    role: str
-    value: np.ndarray
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
-
-
 @dataclass
 class Node:
     id: int
