@@ -81,7 +81,9 @@ def plan(extra: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     for room, names in ROOMS.items():  # the table's modules, wherever they are now
         for name in names:
             new_name = RENAMED.get(name, name)
-            if (CORE / f"{name}.py").is_file() or (CORE / room / f"{new_name}.py").is_file():
+            # a module that gave its name to its room is that room once moved
+            moved = name not in RENAMED and (CORE / room / f"{new_name}.py").is_file()
+            if (CORE / f"{name}.py").is_file() or moved:
                 moves[f"core.{name}"] = f"core.{room}.{new_name}"
     for path in sorted(CORE.glob("*.py")):
         name = path.stem
@@ -108,7 +110,20 @@ def git(*args: str) -> None:
 
 
 def move_files(moves: dict[str, str]) -> None:
-    """Create the rooms, then ``git mv`` each module not yet in its room."""
+    """``git mv`` each module not yet in its room."""
+    for old, new in moves.items():
+        source, target = _file(old), _file(new)
+        if source.is_file() and target.is_file():
+            sys.exit(f"both {source.relative_to(ROOT)} and {target.relative_to(ROOT)} exist")
+        if source.is_file():
+            target.parent.mkdir(exist_ok=True)
+            git("mv", str(source.relative_to(ROOT)), str(target.relative_to(ROOT)))
+
+
+def write_rooms() -> None:
+    """Each room's ``__init__.py`` with its docstring; an existing room's docstring gets
+    what it may import when it does not say. Written after the rewrite, which must not
+    read the room ``core.language`` as the old module."""
     for room in ROOM_ORDER:
         (CORE / room).mkdir(exist_ok=True)
         init = CORE / room / "__init__.py"
@@ -120,12 +135,6 @@ def move_files(moves: dict[str, str]) -> None:
         if room in MAY_IMPORT and "may import" not in text[:end].lower():
             init.write_text(text[:end].rstrip("\n") + f"\n\n{MAY_IMPORT[room]}\n" + text[end:],
                             encoding="utf-8")
-    for old, new in moves.items():
-        source, target = _file(old), _file(new)
-        if source.is_file() and target.is_file():
-            sys.exit(f"both {source.relative_to(ROOT)} and {target.relative_to(ROOT)} exist")
-        if source.is_file():
-            git("mv", str(source.relative_to(ROOT)), str(target.relative_to(ROOT)))
 
 
 def dotted_pattern(moves: dict[str, str]) -> re.Pattern:
@@ -252,9 +261,10 @@ def _is_docstring(token: tokenize.TokenInfo, tokens: list) -> bool:
     return (previous in _STATEMENT_EDGE or not before) and after == tokenize.NEWLINE
 
 
-def _split_at(line: str, tokens: list, number: int) -> str | None:
+def _split_at(line: str, tokens: list, number: int) -> tuple[str, bool] | None:
     """``line`` (line ``number``) broken once where Python allows it, or None: at a
-    space inside a comment or a triple-quoted string, or after a comma in brackets."""
+    space inside a comment or a docstring, or after a comma in brackets; and whether
+    the rest may join the next line (prose of a docstring)."""
     for col in range(min(len(line) - 1, LIMIT), 0, -1):
         if line[col] != " " or not line[:col].strip():
             continue
@@ -262,9 +272,9 @@ def _split_at(line: str, tokens: list, number: int) -> str | None:
         head, rest = line[:col].rstrip(), line[col:].lstrip()
         indent = re.match(r"[ \t]*", line).group(0)
         if inside and inside[0].type == tokenize.COMMENT and not head.endswith("#"):
-            return f"{head}\n{indent}# {rest}"
+            return f"{head}\n{indent}# {rest}", False
         if inside and _is_docstring(inside[0], tokens):
-            return f"{head}\n{indent}{rest}"
+            return f"{head}\n{indent}{rest}", True
         if not inside and head.endswith(","):
             stack = []
             for t in tokens:
@@ -277,8 +287,21 @@ def _split_at(line: str, tokens: list, number: int) -> str | None:
             if stack:
                 bracket = stack[-1]
                 column = bracket.start[1] + 1 if bracket.start[0] == number else len(indent)
-                return f"{head}\n{' ' * column}{rest}"
+                return f"{head}\n{' ' * column}{rest}", False
     return None
+
+
+def _joined(broken: str, joinable: bool, following: list[str]) -> list[str]:
+    """The broken line's two parts, the second joined with the next line of the same
+    paragraph of prose (the next pass breaks it again if long): a paragraph reflows."""
+    head, rest = broken.split("\n")
+    if not (joinable and following):
+        return [head, rest, *following]
+    after = following[0]
+    indent = re.match(r"[ \t]*", rest).group(0)
+    prose = after.strip() and re.match(r"[ \t]*", after).group(0) == indent and not re.match(
+        r"\s*([-*>:|]|\d+\.|\.\.)", after) and '"""' not in after and "'''" not in after
+    return [head, f"{rest} {after.strip()}"] if prose else [head, rest, after]
 
 
 def wrap_long_lines(changed: list[Path]) -> list[str]:
@@ -295,7 +318,7 @@ def wrap_long_lines(changed: list[Path]) -> list[str]:
             for number in long:
                 fixed = _split_at(lines[number - 1], tokens, number)
                 if fixed is not None:
-                    lines[number - 1] = fixed
+                    lines[number - 1:number + 1] = _joined(*fixed, lines[number:number + 1])
                     path.write_text("\n".join(lines), encoding="utf-8")
                     break
             else:
@@ -349,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     move_files(moves)
     changed = rewrite_all(moves)
+    write_rooms()
     add_contract(moves)
     sort_imports(changed)
     long = wrap_long_lines(changed)

@@ -61,7 +61,7 @@ with a line, a column and a hint (``errors``), number formatting (``format``), "
 mean" (``did_you_mean``), cooperative cancellation (``cancel``), the out-of-memory
 message (``memory``) and writing to stdout without tracebacks (``output``).
 
-May import: the standard library and numpy only; nothing else from core.
+May import: the standard library and numpy only; nothing else from core/.
 """,
     "language": """The text the learner writes, read without running it: the ``ast``
 whitelist parser (``parser``), the function and method spellings (``calls``,
@@ -69,7 +69,7 @@ whitelist parser (``parser``), the function and method spellings (``calls``,
 a program with its bound values (``program``: ``Program``, ``Binding``, ``ROLES``), the
 one bounded file reader (``reading``) and what a script's ``print`` shows (``printing``).
 
-May import: core.base, core.ops, and until the recorder retires them core/script*.py.
+May import: core/base/, core/ops/, and until the recorder retires them core/script*.py.
 """,
     "engine": """From a parsed program to a steppable trace: the graph with its forward
 values (``graph``, ``node_names``), the one reversed loop (``backprop``), the steps and
@@ -77,13 +77,14 @@ the trace (``steps``, ``trace``), the explanations (``explain``), a gradient ent
 out (``expand``, ``expand_conv``), forward mode (``forward``), training (``training``)
 and the quiz (``quiz``).
 
-May import: core.base, core.ops, core.language. Never torch at import time.
+May import: core/base/, core/ops/, core/language/. Never torch at import time.
 """,
     "checks": """Ours against torch and against numbers: building the graph in torch and
 comparing (``torch_check``), numeric gradients (``numeric``), the float32 tolerance of
 recorded passes (``rounding``) and forward mode against torch (``forward_torch``).
 
-May import: core.base, core.ops, core.language, core.engine. Torch only inside functions.
+May import: core/base/, core/ops/, core/language/, core/engine/. Torch only inside
+functions.
 """,
     "io": """The edges of the engine: the command line (``cli``, ``forward_cli``,
 ``record_cli``, ``record_session_cli``) and its tables and JSON (``json_result``), the
@@ -96,14 +97,14 @@ record). Nothing in core imports io; gui and main.py may.
     "drawing": """Where the graph's boxes and labels go: the layout of a graph
 (``layout``) and the placement rules of its labels (``labels``). Plain Python.
 
-May import: core.base, core.engine (the graph it lays out). Only gui imports this room.
+May import: core/base/, core/engine/ (the graph it lays out). Only gui imports this room.
 """,
 }
 
 #: the sentence added to an existing room's docstring that does not say it yet
 MAY_IMPORT = {
-    "ops": "May import: core.base only (the registry is below the language).",
-    "ninja": "May import: core.base, core.ops, core.language, core.engine, core.checks.",
+    "ops": "May import: core/base/ only (the registry is below the language).",
+    "ninja": "May import: core/base/, core/ops/, core/language/, core/engine/, core/checks/.",
     "record": "May import: every room below io (base, ops, language, engine, checks, ninja).",
 }
 
