@@ -382,7 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     if left:
         print("old paths are still named:", *left, sep="\n  ", file=sys.stderr)
         return 1
-    print(f"moved {len(moves)} modules; rewrote {len(changed)} files; no old path remains")
+    print(f"{len(moves)} modules in their rooms; rewrote {len(changed)} files; "
+          "no old path remains")
+    for room in ROOM_ORDER:
+        files = list((CORE / room).rglob("*.py"))
+        lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+        print(f"  core/{room + '/':10} {len(files):3} files {lines:6} lines")
     return 0
 
 
