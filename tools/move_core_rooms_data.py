@@ -30,7 +30,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
                  "reading", "printing"),
     "engine": ("graph", "node_names", "backprop", "steps", "trace", "explain", "expand",
                "expand_conv", "forward", "training", "quiz", "build", "whatif",
-               "forward_pass"),
+               "forward_pass", "optimizer_step"),
     "checks": ("torch_check", "numeric", "rounding", "forward_torch", "training_torch"),
     "io": ("session", "cli", "cli_args", "report", "worker", "examples", "forward_cli",
            "json_result"),
@@ -46,7 +46,7 @@ STAY = {"__init__", "loop_trace"}
 #: a top-level module the table does not name, by its name (checked in this order)
 NAME_RULES = ((r"_cli$", "io"),
               (r"_torch$", "checks"),
-              (r"^(steps|trace|graph|backprop|expand|explain|forward)_", "engine"),
+              (r"^(steps|trace|graph|backprop|expand|explain|forward)_|_steps?$", "engine"),
               (r"^(language|parser|calls|ir)_", "language"),
               (r"^(cli|worker|session|report)_", "io"),
               (r"^torch_", "checks"),
