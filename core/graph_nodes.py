@@ -1,6 +1,6 @@
 """The computational graph's classes: a node, the graph with its edges and which nodes
-the gradient flows through, a value given from outside (:class:`Binding`), and how a
-label reads inside a formula (:class:`Operand`). core/graph.py builds them.
+the gradient flows through, and how a label reads inside a formula
+(:class:`Operand`). core/graph.py builds them.
 """
 
 from __future__ import annotations
@@ -15,23 +15,10 @@ import numpy as np
 from core.format import format_value
 from core.ir import ParsedProgram
 from core.ops import OPS
+from core.program import ROLES, Binding  # noqa: F401  (re-exported with the graph)
 
 if TYPE_CHECKING:
     import networkx
-
-ROLES = ("data", "parameter")
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A value given from outside the text (variables table, ``--input``/``--param``)."""
-
-    role: str
-    value: np.ndarray
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
 
 
 @dataclass

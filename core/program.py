@@ -10,7 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.graph import Binding
+import numpy as np
+
+#: what a bound value is (issue 18: Binding and ROLES live with Program, below the graph,
+#: which imports and re-exports them; core.program imports nothing from the engine)
+ROLES = ("data", "parameter")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A value given from outside the text (variables table, ``--input``/``--param``)."""
+
+    role: str
+    value: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
 
 
 @dataclass(frozen=True)

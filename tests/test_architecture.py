@@ -1,0 +1,151 @@
+"""The rules of issue 18 that keep the code easy to live in, checked on every change:
+
+- no import circle anywhere in core/ or gui/, counting imports inside functions and under
+  ``TYPE_CHECKING`` (grimp, which import-linter uses, reads every import statement);
+- every room of core/ has an ``__init__`` docstring saying what lives there and what it
+  may import;
+- a module holds at most about 400 lines: today's longer ones are listed below, so a new
+  one fails (split it: a file that does two jobs becomes two).
+
+Module names here are dotted (``core.engine.graph``), so tools/move_core_into_rooms.py
+rewrites them with the rest of the code.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parent.parent
+#: the rooms issue 18 gives core/ (ninja is the learner's gradients mode)
+ROOMS = {"base", "ops", "language", "engine", "checks", "io", "drawing", "record", "ninja"}
+MAX_LINES = 400
+#: today's modules over MAX_LINES (lines when listed, and why). Shrink, never add.
+LONG_MODULES = {
+    "core.record.bootstrap": (954, "runs by path in the script's process: one file"),
+    "gui.state.model": (527, ""),
+    "gui.panels.forward_panel": (517, ""),
+    "core.language": (509, "the engine helper splits it (issue 18)"),
+    "core.graph": (485, ""),
+    "gui.panels.training_panel": (484, ""),
+    "core.cli": (477, "the engine helper splits it (issue 18)"),
+    "core.steps": (474, "the engine helper splits it (issue 18)"),
+    "gui.panels.editor_panel": (467, ""),
+    "gui.canvas.artists": (463, "the canvas helper cuts it (issue 19)"),
+    "gui.canvas.widget": (453, "the canvas helper cuts it (issue 19)"),
+    "core.script": (444, "retired by the recorder (issue 20)"),
+    "core.torch_check": (421, ""),
+    "gui.panels.ninja_view": (420, ""),
+    "gui.panels.torch_panel": (403, ""),
+}
+
+
+def _import_graph() -> grimp.ImportGraph:
+    return grimp.build_graph("core", "gui", include_external_packages=False)
+
+
+def _circles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    modules = sorted(graph.modules)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups = []
+    for start in modules:
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if i < len(edges[node]):
+                work.append((node, i + 1))
+                child = edges[node][i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return sorted(groups)
+
+
+def _describe(graph: grimp.ImportGraph, group: list[str]) -> str:
+    """A circle's modules, and the imports that close it (with their lines)."""
+    members = set(group)
+    lines = []
+    for importer in group:
+        for imported in sorted(graph.find_modules_directly_imported_by(importer) & members):
+            details = graph.get_import_details(importer=importer, imported=imported)
+            where = ", ".join(f"line {d['line_number']}" for d in details)
+            lines.append(f"    {importer} -> {imported} ({where})")
+    return " ⇄ ".join(group) + "\n" + "\n".join(lines)
+
+
+def test_the_circle_finder_finds_a_circle():
+    """_circles on a made-up graph: a ⇄ b is found, c (imported by both) is not in it."""
+    graph = grimp.ImportGraph()
+    for importer, imported in (("x.a", "x.b"), ("x.b", "x.a"), ("x.a", "x.c"), ("x.b", "x.c")):
+        graph.add_import(importer=importer, imported=imported)
+    assert _circles(graph) == [["x.a", "x.b"]]
+
+
+def test_no_import_circle_in_core_or_gui():
+    graph = _import_graph()
+    circles = _circles(graph)
+    assert not circles, "import circles (imports inside functions and under TYPE_CHECKING " \
+        "count):\n" + "\n".join(_describe(graph, group) for group in circles)
+
+
+def test_every_room_says_what_lives_there_and_what_it_may_import():
+    rooms = {p.parent.name: p for p in (ROOT / "core").glob("*/__init__.py")}
+    missing = ROOMS - set(rooms)
+    assert not missing, f"core/ lacks the rooms {sorted(missing)} (tools/move_core_into_rooms.py)"
+    silent = []
+    for name, init in sorted(rooms.items()):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        if len(doc) < 80 or "may import" not in doc.lower():
+            silent.append(f"core/{name}/__init__.py")
+    assert not silent, f"a room's docstring says what lives there and what it may import: {silent}"
+
+
+def _module_lines() -> dict[str, int]:
+    found = {}
+    for package in ("core", "gui"):
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            with path.open(encoding="utf-8") as handle:
+                found[name] = sum(1 for _ in handle)
+    return found
+
+
+def test_modules_stay_under_about_400_lines():
+    lines = _module_lines()
+    long = {name: n for name, n in lines.items() if n > MAX_LINES}
+    new = sorted(f"{name}: {n} lines" for name, n in long.items() if name not in LONG_MODULES)
+    # the listed ones, for the reader of -rA; one now short enough can leave the list
+    for name, (then, why) in sorted(LONG_MODULES.items()):
+        now = lines.get(name)
+        state = "gone or short now: remove it" if now is None or now <= MAX_LINES else now
+        print(f"{name}: {then} lines when listed, now {state} {why}")
+    assert not new, f"modules over {MAX_LINES} lines (split them): {new}"
