@@ -3,7 +3,7 @@
 Like autodidact's table of VJPs (``numpy_vjps.py``), the primary backward rule of every
 op is a vector-Jacobian product per input: the upstream gradient in, this input's
 contribution out, before broadcasting is undone (that happens once, in
-:mod:`core.backprop`). Two kinds of op also have a *local gradient* the learner can see
+:mod:`core.engine.backprop`). Two kinds of op also have a *local gradient* the learner can see
 as numbers, and their VJP is built from it:
 
 - element-wise ops: the diagonal of the Jacobian, upstream ⊙ local;
@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from core.base.values import shape_text, unbroadcast
+from core.ops.power_text import power_local_text, power_symbol
 from core.ops.spelling import Spelling
-from core.values import shape_text, unbroadcast
 
 Array = np.ndarray
 TorchBuilder = Callable[..., Any]
@@ -108,7 +109,7 @@ class Op:
     #: where those names may stand: "name" (``exp(x)``), "torch" (``torch.exp(x)``),
     #: "F" (``F.relu(x)``), "method" (``x.exp()``)
     forms: tuple[str, ...] = ()
-    #: how :mod:`core.calls` reads the call's arguments: "unary" (one tensor), "reduce"
+    #: how :mod:`core.language.calls` reads the call's arguments: "unary" (one tensor), "reduce"
     #: (``dim=``/``keepdim=``), "pick" (max/min: one tensor or two), "along" (``dim=``
     #: needed), "loss", "matmul", "transpose", "reshape", "flatten", "squeeze",
     #: "spelled" (by ``spelling``)
@@ -382,24 +383,3 @@ def check_dim(dim: int, ndim: int, what: str) -> int:
         raise ShapeError(f"{what}: dim={dim} is out of range for a tensor of {ndim} "
                          f"dimension{'s' if ndim != 1 else ''} (use {-rank} to {rank - 1})")
     return dim % rank
-
-
-def power_symbol(k: float) -> str:
-    return {2.0: "²", 3.0: "³"}.get(float(k), "^" + format_exponent(k))
-
-
-def format_exponent(k: float) -> str:
-    text = f"{float(k):.6g}".replace("-", "−")
-    return text if float(k) >= 0 and "e" not in text else f"({text})"
-
-
-def power_local_text(k: float) -> str:
-    k = float(k)
-    if k == 0:
-        return "0"
-    if k == 1:
-        return "1"
-    if k == 2:
-        return "2 · {0}"
-    lead = f"{k:.6g}".replace("-", "−")
-    return f"{lead} · {{0}}{power_symbol(k - 1)}"
