@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return record_main(argv[1:])
     if "--headless" in argv:
-        from core.cli import main as headless_main
+        from core.io.cli import main as headless_main
 
         return headless_main(argv)
     if "--self-test" in argv:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.trace import Stepper, build_trace  # noqa: E402
+from core.engine.trace import Stepper, build_trace  # noqa: E402
 from gui.graph_canvas import GraphCanvas  # noqa: E402
 
 SIZES = (10, 50, 200, 1000)

@@ -58,8 +58,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.language import parse  # noqa: E402
-from core.trace import build_trace  # noqa: E402
+from core.engine.trace import build_trace  # noqa: E402
+from core.language.parser import parse  # noqa: E402
 
 N_PARAMS = 10
 
@@ -127,7 +127,7 @@ MLP_TEXT = "h = relu(X @ W1 + b1)\nz = h @ W2 + b2\nloss = F.cross_entropy(z, y)
 
 
 def mlp_bindings(batch: int = 64, sizes: tuple[int, int, int] = (784, 128, 10)) -> dict:
-    from core.graph import Binding  # noqa: PLC0415
+    from core.engine.graph import Binding  # noqa: PLC0415
 
     rng = np.random.default_rng(0)
     n_in, n_hidden, n_out = sizes

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.language import ExpressionError  # noqa: E402
-from core.trace import build_trace  # noqa: E402
+from core.engine.trace import build_trace  # noqa: E402
+from core.language.parser import ExpressionError  # noqa: E402
 
 
 def chain(n_nodes: int) -> str:

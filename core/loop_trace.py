@@ -1,6 +1,6 @@
 """One iteration of a training script as a trace the window steps: the graph of that
 ``backward()`` call (forward, local gradients, backward), then the update phase with the
-optimizer's own rule and the row's numbers (:class:`core.optimizer_step.OptimizerStep`).
+optimizer's own rule and the row's numbers (:class:`core.engine.optimizer_step.OptimizerStep`).
 
 Every number shown is the row's (:class:`core.script_values.Row`): nothing is computed
 again here, so the update phase shows exactly what the script did, SGD's buffer and
@@ -13,19 +13,19 @@ import re
 
 import numpy as np
 
-from core.draws import forbidden
-from core.errors import ExpressionError
-from core.optimizer_step import OptimizerStep
+from core.base.errors import ExpressionError
+from core.base.values import as_value
+from core.engine.optimizer_step import OptimizerStep
+from core.engine.trace import ScriptContext, Trace
+from core.language.draws import forbidden
 from core.script_values import Row, ScriptRun
-from core.trace import ScriptContext, Trace
-from core.values import as_value
 
 _SEED = re.compile(r"manual_seed\s*\([^)]*\)")
 
 
 def carried_draws(old, new_text: str) -> tuple:
-    """The numbers a new text of the same script (``old``: a core.program.Program) can
-    reuse: the old ones while the seeds are the same (core.draws gives them back while
+    """The numbers a new text of the same script (``old``: a core.language.program.Program) can
+    reuse: the old ones while the seeds are the same (core.language.draws gives them back while
     their shapes agree), else none."""
     if not old.draws or _SEED.findall(old.text) != _SEED.findall(new_text):
         return ()
@@ -56,7 +56,7 @@ def _previous_numbers(run: ScriptRun, k: int, name: str) -> dict | None:
 def iteration_trace(run: ScriptRun, k: int) -> Trace:
     """The trace of iteration ``k`` (1-based) of ``run``: its graph, then its update.
 
-    The trace carries a :class:`core.trace.ScriptContext` so that whoever holds it (the
+    The trace carries a :class:`core.engine.trace.ScriptContext` so that whoever holds it (the
     window's model, an undo entry) knows which run and which iteration it shows."""
     row = run.rows[k - 1]
     trace = Trace(row.graph, None, _left_over(row), ScriptContext(run, k))

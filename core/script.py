@@ -1,9 +1,9 @@
 """A training script (``def``, ``for … in range``, ``if``, ``with torch.no_grad()``) run by
 a small, bounded interpreter over the parsed ``ast``; nothing is ever evaluated.
 
-Tensor expressions go through the straight-line parser (:mod:`core.language`) one call
+Tensor expressions go through the straight-line parser (:mod:`core.language.parser`) one call
 or operator at a time, so every op it knows is known here too. Each ``backward()`` builds
-the graph of the ops that led to the loss (:func:`core.graph.build_graph`) and takes the
+the graph of the ops that led to the loss (:func:`core.engine.graph.build_graph`) and takes the
 gradients from its trace; ``.grad`` accumulates as in torch until ``.grad.zero_()``.
 """
 
@@ -13,13 +13,13 @@ import ast
 
 import numpy as np
 
-from core import cancel
-from core.did_you_mean import suggest
-from core.draws import Draws
-from core.errors import ExpressionError, short
-from core.ir import Apply, Literal
-from core.language import _Parser, _syntax_error, paused_gc
-from core.printing import show
+from core.base import cancel
+from core.base.did_you_mean import suggest
+from core.base.errors import ExpressionError, short
+from core.language.draws import Draws
+from core.language.ir import Apply, Literal
+from core.language.parser import _Parser, _syntax_error, paused_gc
+from core.language.printing import show
 from core.script_expr import Expressions, _as_ir
 from core.script_graph import GraphRecorder
 from core.script_inplace import InPlace

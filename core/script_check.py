@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import agreement
-from core.agreement import largest
+from core.base import agreement
+from core.base.agreement import largest
 from core.script_tape import Tape
 from core.script_values import ScriptRun
 
@@ -27,7 +27,7 @@ RTOL = {"float32": 2e-4, "float64": 1e-8}
 
 
 def check_rows(run: ScriptRun, tape: Tape | None = None) -> None:
-    from core.torch_check import torch_available  # noqa: PLC0415
+    from core.checks.torch_check import torch_available  # noqa: PLC0415
 
     ok, error = torch_available()
     if not ok:
@@ -87,9 +87,9 @@ def script_dtype(run: ScriptRun) -> str:
 
 
 def _loss_scale(row) -> float:
-    """The size of the terms the loss was summed from (core.rounding.value_scales): a
+    """The size of the terms the loss was summed from (core.checks.rounding.value_scales): a
     loss near its minimum is mostly cancellation, and float32 keeps the terms' digits."""
-    from core.rounding import value_scales  # noqa: PLC0415
+    from core.checks.rounding import value_scales  # noqa: PLC0415
 
     graph = row.graph
     if graph is None:
@@ -105,7 +105,7 @@ def _scale(run: ScriptRun, name: str) -> float:
 
 
 def agree(ours, theirs, dtype: str, scale: float = 0.0) -> bool:
-    """:func:`core.agreement.agree` relative to the whole array (its largest number, or
+    """:func:`core.base.agreement.agree` relative to the whole array (its largest number, or
     ``scale`` where that is larger), with the dtype's tolerance; nan equals nan."""
     tiny = np.finfo(np.float32 if dtype == "float32" else np.float64).tiny
     if np.shape(ours) != np.shape(theirs):
@@ -160,7 +160,7 @@ def from_report(run: ScriptRun, report: dict) -> None:
 
 
 def _json_row(row: dict | None) -> dict:
-    from core.format import to_json_value  # noqa: PLC0415
+    from core.base.format import to_json_value  # noqa: PLC0415
 
     if row is None:
         return {}

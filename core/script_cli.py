@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.errors import ExpressionError
-from core.format import format_value, to_json_value
+from core.base.errors import ExpressionError
+from core.base.format import format_value, to_json_value
 from core.script import run_script
 from core.script_check import from_report
 from core.script_values import ScriptRun
@@ -95,12 +95,12 @@ def script_json(run: ScriptRun, checked: bool) -> dict:
 
 def first_iteration(first) -> dict:
     """``values``, ``grads`` and ``steps`` of the first backward() call's graph, as the
-    straight-line program's JSON gives them (core.report's own functions, on its trace);
+    straight-line program's JSON gives them (core.io.report's own functions, on its trace);
     the script's internal names (``_t3``) are left out."""
     if first is None or first.graph is None:
         return {"values": {}, "grads": {}, "steps": []}
-    from core.report import result_json  # noqa: PLC0415
-    from core.trace import Trace  # noqa: PLC0415
+    from core.engine.trace import Trace  # noqa: PLC0415
+    from core.io.report import result_json  # noqa: PLC0415
 
     found = result_json(Trace(first.graph), {}, None)
     return {"values": {k: v for k, v in found["values"].items() if not k.startswith("_")},

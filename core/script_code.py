@@ -13,10 +13,10 @@ import keyword
 
 import numpy as np
 
-from core.graph import Operand
+from core.checks.torch_code import literal as _literal
+from core.checks.torch_code import op_code
+from core.engine.graph import Operand
 from core.ops import OPS
-from core.torch_code import literal as _literal
-from core.torch_code import op_code
 
 MAX_SHOWN = 1_000
 MAX_LINES = 3_000

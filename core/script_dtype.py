@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: the language's dtype names (core.language.DTYPES' values) as torch names them
+#: the language's dtype names (core.language.parser.DTYPES' values) as torch names them
 TORCH_NAMES = {"float32": "float32", "float64": "float64", "long": "int64"}
 _CATEGORY = {"bool": 0, "int64": 1, "float32": 2, "float64": 2}
 #: ops that give a float from integers (true division, transcendental functions, means)

@@ -7,9 +7,9 @@ import ast
 
 import numpy as np
 
-from core.ir import Apply, Literal, Ref
+from core.language.ir import Apply, Literal, Ref
+from core.language.printing import grad_fn_of, show
 from core.ops import OPS, ShapeError, forward
-from core.printing import grad_fn_of, show
 from core.script_dtype import TORCH_NAMES, of_literal, promote
 from core.script_methods import NOT_HANDLED, TENSOR_METHODS, TensorMethods
 from core.script_nn import Module, Optimizer

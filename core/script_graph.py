@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.backprop import backward_pass, local_gradients
-from core.errors import ExpressionError
-from core.graph import build_graph
-from core.ir import Apply, Assign, Declare, Literal, Ref, _refs
-from core.language import ParsedProgram
+from core.base.errors import ExpressionError
+from core.engine.backprop import backward_pass, local_gradients
+from core.engine.graph import build_graph
+from core.language.ir import Apply, Assign, Declare, Literal, Ref, _refs
+from core.language.parser import ParsedProgram
 from core.script_values import SECOND_BACKWARD, NamedData, Row, Tensor
 
 
@@ -29,7 +29,7 @@ class GraphRecorder:
         program = ParsedProgram(self.parser.text, statements)
         graph = build_graph(program, known=known)
         groups = graph.groups = self.groups_of(statements, len(graph.nodes))
-        # the gradients as core.trace.Trace computes them, without its steps: the window
+        # the gradients as core.engine.trace.Trace computes them, without its steps: the window
         # builds those for the iteration it shows
         found, _ = backward_pass(graph, local_gradients(graph))
         grads: dict[str, np.ndarray | None] = {}

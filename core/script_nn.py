@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.did_you_mean import suggest
-from core.ir import Apply, Ref
-from core.printing import linear_grad_fn
+from core.base.did_you_mean import suggest
+from core.language.ir import Apply, Ref
+from core.language.printing import linear_grad_fn
 from core.script_values import Tensor
 
 ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}

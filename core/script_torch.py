@@ -2,7 +2,7 @@
 in the script's dtypes, with torch.optim's own SGD and Adam and torch's own printing.
 
 Each event runs through a fixed table: a tensor from its numbers, one registry op through
-its torch twin (:func:`core.torch_check.torch_op`), ``backward()``, an optimizer's
+its torch twin (:func:`core.checks.torch_check.torch_op`), ``backward()``, an optimizer's
 ``step()``/``zero_grad()``, an in-place update under ``torch.no_grad()``, a print. Nothing
 is evaluated. What torch computed is kept per ``backward()`` call (the loss, every
 parameter's ``.grad``, the parameters at the end of that loop iteration) for the comparison.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import Node
+from core.engine.graph import Node
 from core.script_code import reads
 from core.script_dtype import as_numbers
 
@@ -92,7 +92,7 @@ class Replay:
         self.tensors[tid] = made
 
     def op(self, tid: int, op: str, k, attrs: dict, operands: list, no_grad: bool) -> None:
-        from core.torch_check import torch_op  # noqa: PLC0415 - torch_check imports torch lazily
+        from core.checks.torch_check import torch_op  # noqa: PLC0415 - torch_check imports torch lazily
 
         torch = self.torch
         args = [self.value(o) for o in operands]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.ir import Literal
+from core.language.ir import Literal
 
 MAX_LOOP = 10_000
 #: statements and expressions run in all, over every loop: nested loops share it

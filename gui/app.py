@@ -1,6 +1,6 @@
 """Start the window: ``python main.py [FILE.json | FILE.py]``, ``--screenshot``,
 ``--export``, ``--startup-time``, ``--run FILE`` (gui.run_cli). (``--headless`` never
-gets here: main.py sends it to core.cli.)
+gets here: main.py sends it to core.io.cli.)
 
 Only the interactive launch reads and writes ``QSettings`` (window state, recent files,
 the last session). Screenshots and exports are offscreen, light, 1400×900 at pixel
@@ -51,9 +51,9 @@ def _since_start_ms() -> float:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The window's options around the shared ones (core.cli_args; gui.run_cli's
+    """The window's options around the shared ones (core.io.cli_args; gui.run_cli's
     ``--run``), without importing the command line's modules before the window shows."""
-    from core.cli_args import ArgumentParser, add_source, add_values, add_version
+    from core.io.cli_args import ArgumentParser, add_source, add_values, add_version
 
     parser = ArgumentParser(
         prog="main.py",
@@ -87,9 +87,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _program_from(args: argparse.Namespace):
     """(Program, position, title) from the options; raises ExpressionError."""
-    from core.cli import load_program
-    from core.language import ExpressionError, short
-    from core.session import load_session
+    from core.io.cli import load_program
+    from core.io.session import load_session
+    from core.language.parser import ExpressionError, short
     from gui.state.model import Program
 
     session_path = args.session_file or args.file
@@ -102,7 +102,7 @@ def _program_from(args: argparse.Namespace):
     options = argparse.Namespace(expr=args.expr, expr_file=args.expr_file, file=session_path,
                                  input=args.input, param=args.param)
     text, bindings = load_program(options)
-    from core.build import build, is_script
+    from core.engine.build import build, is_script
 
     if is_script(text):  # a training script: the window runs it (length unknown yet)
         return Program(text, bindings), None, position, title
@@ -124,7 +124,7 @@ def _no_display() -> bool:
 
 def _render(args: argparse.Namespace) -> int:
     """--screenshot and --export: offscreen, light, no QSettings."""
-    from core.language import ExpressionError
+    from core.language.parser import ExpressionError
 
     try:
         program, length, _, title = _program_from(args)
@@ -197,7 +197,7 @@ def _write_render(app, window, args: argparse.Namespace, target: str) -> int:
 
 def _export_steps(args: argparse.Namespace) -> int:
     """--export-steps: every position 1..N as GIF frames or PDF pages, offscreen."""
-    from core.language import ExpressionError
+    from core.language.parser import ExpressionError
 
     target = args.export_steps
     if os.path.splitext(target)[1].lower() not in (".gif", ".pdf"):
@@ -240,7 +240,7 @@ def _startup_time() -> int:
     window.firstPainted.connect(painted)
     window.show()
     app.exec()
-    from core.output import write_stdout
+    from core.base.output import write_stdout
 
     window.close()
     failed = write_stdout(f"{result.get('ms', float('nan')):.0f}\n")
@@ -248,7 +248,7 @@ def _startup_time() -> int:
 
 
 def _interactive(args: argparse.Namespace) -> int:
-    from core.language import ExpressionError
+    from core.language.parser import ExpressionError
 
     if _no_display():
         print("error: no display to open the window on (DISPLAY is not set). Run it on a "
@@ -299,12 +299,12 @@ def _interactive(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from core.output import prepare_streams
+    from core.base.output import prepare_streams
 
     prepare_streams()  # ASCII forms where the terminal cannot show − or ∂
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--torch-worker" in argv:
-        from core.worker import serve
+        from core.io.worker import serve
 
         return serve()
     args = make_parser().parse_args(argv)

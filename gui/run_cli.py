@@ -16,14 +16,14 @@ import sys
 import time
 from pathlib import Path
 
-from core.cli_args import add_run
+from core.io.cli_args import add_run
 from gui.startup import WINDOW_SIZE
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_WRITTEN, EXIT_SCRIPT = 0, 2, 3, 4
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The shared ``--run`` options (core.cli_args), in the window's words."""
+    """The shared ``--run`` options (core.io.cli_args), in the window's words."""
     add_run(parser, run_metavar="FILE.py",
             run_help="run this script as python FILE would (a child process with real "
                      "PyTorch), then render or show what it recorded",

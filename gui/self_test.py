@@ -20,8 +20,8 @@ LESSON_PRINTED = "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
 
 
 def _lesson():
-    from core.examples import LESSON_TEXT, lesson_bindings
-    from core.trace import build_trace
+    from core.engine.trace import build_trace
+    from core.io.examples import LESSON_TEXT, lesson_bindings
 
     return build_trace(LESSON_TEXT, lesson_bindings())
 
@@ -37,7 +37,7 @@ def check_engine() -> str:
 
 
 def check_torch() -> str:
-    from core.torch_check import compare
+    from core.checks.torch_check import compare
 
     trace = _lesson()
     report = compare(trace.graph, trace.grads)
@@ -50,7 +50,7 @@ def check_torch() -> str:
 
 
 def check_numeric() -> str:
-    from core.numeric import agrees, numeric_gradients
+    from core.checks.numeric import agrees, numeric_gradients
 
     trace = _lesson()
     numeric = numeric_gradients(trace.graph)["w"]
@@ -59,8 +59,8 @@ def check_numeric() -> str:
 
 
 def check_training() -> str:
-    from core.examples import LESSON_TEXT, lesson_bindings
-    from core.training import train
+    from core.engine.training import train
+    from core.io.examples import LESSON_TEXT, lesson_bindings
 
     run = train(LESSON_TEXT, lesson_bindings(), 0.1, 5)
     assert run.torch_error is None, run.torch_error

@@ -16,7 +16,7 @@ APP_ID = "backprop-stepper"
 
 def not_written(target: str, detail: str | None = None) -> int:
     """Exit 3, "output not written", with one line (as the headless command line)."""
-    from core.output import not_written as exit_not_written
+    from core.base.output import not_written as exit_not_written
 
     return exit_not_written(f"{target}: {detail}" if detail else target)
 

@@ -4,7 +4,7 @@
    ``resources/translations/backprop_stepper_zh_CN.ts`` (translations already made are
    kept; messages no longer in the code are dropped).
 2. lupdate cannot see the engine's sentences: the explanation templates of
-   ``core.explain.TEMPLATES`` are looked up at run time by their English text under the
+   ``core.engine.explain.TEMPLATES`` are looked up at run time by their English text under the
    context ``Explanation`` (``gui.support.texts.templates``). This script adds them, with the
    template's key as a note for the translator, and keeps their translations.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.explain import TEMPLATES  # noqa: E402
+from core.engine.explain import TEMPLATES  # noqa: E402
 
 TRANSLATIONS = ROOT / "resources" / "translations"
 LOCALES = ("zh_CN",)
@@ -74,7 +74,7 @@ def read_messages(path: Path) -> dict[tuple[str, str], ET.Element]:
 
 def engine_messages() -> list[tuple[str, str, str]]:
     """(context, source, note) of what the GUI translates at run time by its English."""
-    return [(EXPLANATION, text, f"core.explain.TEMPLATES[{key!r}]; keep the {{names}}")
+    return [(EXPLANATION, text, f"core.engine.explain.TEMPLATES[{key!r}]; keep the {{names}}")
             for key, text in TEMPLATES.items()]
 
 

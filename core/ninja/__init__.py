@@ -7,5 +7,5 @@ engine's gradient (exact, close, max difference, shape); :mod:`~core.ninja.hints
 the mistake; :mod:`~core.ninja.rules` writes our own expression for a node (Show answer);
 :mod:`~core.ninja.walk` is the walk with its levels and score; :mod:`~core.ninja.run`
 grades an answers file for the command line; :mod:`~core.ninja.train` is level 3.
-It may import the engine (core.graph, core.trace, core.ops …), never gui.
+It may import the engine (core.engine.graph, core.engine.trace, core.ops …), never gui.
 """

@@ -1,6 +1,6 @@
 """An answer's text → an expression tree, read with the programs' ``ast`` whitelist.
 
-An answer is one expression in the program language (:mod:`core.language`) plus what a
+An answer is one expression in the program language (:mod:`core.language.parser`) plus what a
 backward pass needs: comparisons for masks (``(h > 0) * d_h``), indexing
 (``torch.eye(3)[y]``, ``x[:, 0]``), ``torch.zeros_like``/``ones_like``/``full_like``,
 ``torch.where``, ``torch.sign``, ``F.one_hot``, ``.float()``, ``.expand_as``,
@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from core.calls import dotted
-from core.errors import ExpressionError, short
-from core.ir import Apply, Literal, Ref
-from core.language import MAX_DEPTH, _Parser
+from core.base.errors import ExpressionError, short
+from core.language.calls import dotted
+from core.language.ir import Apply, Literal, Ref
+from core.language.parser import MAX_DEPTH, _Parser
 
 MAX_ANSWER_CHARS = 20_000
 _COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==",

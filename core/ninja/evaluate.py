@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.ir import Apply, Literal, Ref
+from core.base.values import MAX_ENTRIES, shape_text
+from core.language.ir import Apply, Literal, Ref
 from core.ninja.answers import Answer, Call, Compare, GradRef, Index, Slice, ValueRef
 from core.ninja.rules import name_ok
 from core.ops import OPS, ShapeError, forward
-from core.values import MAX_ENTRIES, shape_text
 
 
 class AnswerFailed(ValueError):

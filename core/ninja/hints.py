@@ -12,7 +12,7 @@ into the right gradient, that one names the hint —
 
 Otherwise, in order: the shape it should have; "used twice: a sum" at a fork; the sum
 over a broadcast axis; the matmul rule; the local rule in words. Hints are
-:class:`core.explain.Explanation` keys with arguments, so the window translates them.
+:class:`core.engine.explain.Explanation` keys with arguments, so the window translates them.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.explain import TEMPLATES as EXPLAIN
-from core.explain import Explanation
-from core.graph import ComputationGraph
+from core.base.values import shape_text, unbroadcast
+from core.engine.explain import TEMPLATES as EXPLAIN
+from core.engine.explain import Explanation
+from core.engine.graph import ComputationGraph
 from core.ninja.grade import ATOL, RTOL
 from core.ninja.rules import value_text
 from core.ops import OPS
-from core.values import shape_text, unbroadcast
 
 TEMPLATES = {
     "ninja.failed": "This cannot be computed ({error}). ∂{output}/∂{target} has the shape of "

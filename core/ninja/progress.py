@@ -1,6 +1,6 @@
 """Ninja progress as a session keeps it: the level and, per node, the score and answer.
 
-Plain JSON data, checked field by field like the rest of a session (:mod:`core.session`)
+Plain JSON data, checked field by field like the rest of a session (:mod:`core.io.session`)
 and never run: an answer's text is only ever read again by the ``ast`` whitelist.
 
     "ninja": {"level": 1, "records": {"s": {"attempts": 2, "result": "exact",
@@ -9,7 +9,7 @@ and never run: an answer's text is only ever read again by the ``ast`` whitelist
 
 from __future__ import annotations
 
-from core.errors import ExpressionError, short
+from core.base.errors import ExpressionError, short
 
 MAX_RECORDS = 50_000
 MAX_TEXT = 20_000

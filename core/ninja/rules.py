@@ -15,7 +15,7 @@ import unicodedata
 
 import numpy as np
 
-from core.graph import ComputationGraph, Operand
+from core.engine.graph import ComputationGraph, Operand
 from core.ops import OPS
 
 _MATMUL = {  # by the operands' ranks

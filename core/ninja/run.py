@@ -14,14 +14,14 @@ import json
 
 import numpy as np
 
-from core.errors import ExpressionError, short
-from core.format import to_json_value
+from core.base.errors import ExpressionError, short
+from core.base.format import to_json_value
+from core.engine.trace import Trace
+from core.language.reading import read_bytes
 from core.ninja.answers import Answer
 from core.ninja.grade import FAILED
 from core.ninja.hints import render_hint
 from core.ninja.walk import Verdict, Walk
-from core.reading import read_bytes
-from core.trace import Trace
 
 MAX_ANSWERS_BYTES = 2_000_000
 

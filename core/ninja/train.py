@@ -1,9 +1,9 @@
 """Level 3: train with your own gradients, beside the engine's (checked against torch).
 
-Each iteration is the Training panel's loop (:mod:`core.training`): build the pass with
+Each iteration is the Training panel's loop (:mod:`core.engine.training`): build the pass with
 the current parameters, take the gradients, step every parameter by ``−lr · grad``. Here
 the gradients are the learner's answers, computed afresh on each pass's values; the
-reference curve is :func:`core.training.train` with the engine's gradients, which
+reference curve is :func:`core.engine.training.train` with the engine's gradients, which
 ``torch.optim.SGD`` confirms. A wrong gradient shows: its curve does not come down.
 A training script's recorded pass is fixed, so this level is for straight-line programs.
 """
@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.errors import ExpressionError, short
-from core.graph import Binding
-from core.language import parse
+from core.base.errors import ExpressionError, short
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
+from core.engine.training import check_iterations, check_learning_rate, train, with_parameters
+from core.language.parser import parse
 from core.ninja.evaluate import AnswerFailed
 from core.ninja.walk import Walk
-from core.trace import build_trace
-from core.training import check_iterations, check_learning_rate, train, with_parameters
 
 
 @dataclass

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.errors import ExpressionError, short
-from core.explain import Explanation
+from core.base.errors import ExpressionError, short
+from core.engine.explain import Explanation
+from core.engine.trace import BackwardStep, Trace
 from core.ninja.answers import Answer, parse_answer, unknown_name
 from core.ninja.evaluate import AnswerFailed, Env, evaluate
 from core.ninja.grade import FAILED, Grade, grade
 from core.ninja.hints import Attempt, diagnose
 from core.ninja.rules import answer_text, fused_text, has_rule, typed
-from core.trace import BackwardStep, Trace
 
 LEVELS = (1, 2, 3)
 

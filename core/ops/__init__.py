@@ -9,6 +9,8 @@ An entry holds everything about its op, down to how a program spells it and what
 names its grad_fn; the tables other modules read (``UNARY_FUNCTIONS``, ``SPELLINGS``,
 ``GRAD_FNS``, the explanation texts …) are derived from the entries in
 :mod:`core.ops.index`. Adding an op is one ``op(...)`` call.
+
+May import: core/base/ only (the registry is below the language).
 """
 
 from __future__ import annotations

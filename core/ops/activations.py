@@ -2,7 +2,7 @@
 
 All are element-wise: each local gradient is a number per entry, as torch's backward
 formulas compute it (leaky_relu'(0) is the slope, elu'(0) is alpha, softplus is the
-identity above its threshold). Dropout multiplies by a mask torch draws (core.draws,
+identity above its threshold). Dropout multiplies by a mask torch draws (core.language.draws,
 after ``torch.manual_seed``, like ``torch.randn``) scaled by 1/(1−p); the mask is its
 second input, data that takes no gradient, so the window can show it.
 """

@@ -15,9 +15,9 @@ import threading
 
 import numpy as np
 
+from core.base.values import shape_text
 from core.ops.base import VJP, Array, ShapeError, op
 from core.ops.spelling import PAIR, Spelling, number_arg
-from core.values import shape_text
 
 # ---- shapes ----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Each local gradient is the diagonal of the Jacobian, broadcast to the output's shape,
 and the VJP is ``upstream ⊙ local`` (summed back to the input's shape by
-:mod:`core.backprop`). Local gradients follow torch exactly at kinks and domain edges
+:mod:`core.engine.backprop`). Local gradients follow torch exactly at kinks and domain edges
 (relu'(0) = 0, ties split evenly, sqrt'(0) = inf, log'(-1) = -1 although log(-1) is
 nan), so the comparison panel agrees to the last digit.
 """

@@ -126,7 +126,7 @@ def _fine(name: str, attrs: dict) -> None:
 
 
 def texts() -> dict[str, str]:
-    """``why.<op>`` and ``rule.<op>`` for every entry that has them (core.explain)."""
+    """``why.<op>`` and ``rule.<op>`` for every entry that has them (core.engine.explain)."""
     found = {f"why.{key}": entry.why for key, entry in OPS.items() if entry.why}
     found.update({f"rule.{key}": entry.rule for key, entry in OPS.items() if entry.rule})
     return found

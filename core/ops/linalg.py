@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base.values import shape_text
 from core.ops.base import VJP, Array, ShapeError, check_dim, op
-from core.values import shape_text
 
 MATMUL_FORMS = {"@": "{0} @ {1}", "matmul": "torch.matmul({0:bare}, {1:bare})",
                 "mm": "torch.mm({0:bare}, {1:bare})", "mv": "torch.mv({0:bare}, {1:bare})",

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base.values import shape_text
 from core.ops.base import REDUCTION, Array, ShapeError, op
 from core.ops.reductions import _log_softmax
-from core.values import shape_text
 
 BCE_EPSILON = 1e-12  # torch's floor under p · (1 − p) in the backward
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base.values import shape_text
 from core.ops.base import VJP, Array, op
 from core.ops.conv import (
     _as4,
@@ -22,7 +23,6 @@ from core.ops.conv import (
     pair,
 )
 from core.ops.spelling import PAIR, PAIR_OR_NONE, Spelling
-from core.values import shape_text
 
 # ---- max_pool2d: the first largest cell of each window --------------------------------
 

@@ -1,7 +1,7 @@
 """How an op is written in a program: its torch signature, held by the op's entry.
 
 A :class:`Spelling` lists the call's parameters in torch's order, so that
-:mod:`core.calls` can bind ``F.conv2d(x, w, stride=2)`` as Python binds it, read each
+:mod:`core.language.calls` can bind ``F.conv2d(x, w, stride=2)`` as Python binds it, read each
 argument by its kind and hand the op its attributes, without a branch per op.
 """
 

@@ -9,7 +9,7 @@ and what torch did becomes the trace the window steps.
   ``--headless --run``. ``runner.py`` (with ``proctree.py`` and ``streams.py``: the parent's process
   control, limits and bounded output) starts the child.
 
-May import core.ops, core.graph, core.trace, core.backprop, core.steps, core.values,
-core.rounding, core.optimizer_step and core.format (below it). Nothing in core imports
-core.record except core/cli.py; gui may.
+May import core.ops, core.engine.graph, core.engine.trace, core.engine.backprop, core.engine.steps,
+core.base.values, core.checks.rounding, core.engine.optimizer_step and core.base.format (below it).
+Nothing in core imports core.record except core/io/cli.py; gui may.
 """

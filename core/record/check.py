@@ -1,7 +1,7 @@
 """Our rules against torch, node by node: each op's VJP (core.ops.vjp), applied to the
 recorded forward values and torch's recorded upstream gradient, must give the gradient
 torch recorded for its input (summed over the input's consumers, as torch sums at a
-fork), within core.rounding's RECORDED_* float32 tolerance."""
+fork), within core.checks.rounding's RECORDED_* float32 tolerance."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.graph import ComputationGraph
+from core.base.values import as_value, unbroadcast
+from core.checks.rounding import recorded_close
+from core.engine.graph import ComputationGraph
 from core.ops import OPS, vjp
-from core.rounding import recorded_close
-from core.values import as_value, unbroadcast
 
 
 @dataclass

@@ -5,7 +5,7 @@ rule). A call is mapped only when our forward gives torch's value back: a call w
 arguments we read differently stays torch's.
 
 The update phase is the recorded ``optimizer.step()``, shown by
-:class:`core.optimizer_step.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
+:class:`core.engine.optimizer_step.OptimizerStep` (SGD with its momentum buffer, Adam's moments).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node, _label, evaluate, value_warning
-from core.ir import ParsedProgram
+from core.base.values import as_value
+from core.checks.rounding import recorded_close
+from core.engine.graph import ComputationGraph, Node, _label, evaluate, value_warning
+from core.engine.optimizer_step import OptimizerStep
+from core.engine.trace import RecordedContext, Trace
+from core.language.ir import ParsedProgram
 from core.ops import OPS, forward
 from core.ops.recorded import UNAVAILABLE
-from core.optimizer_step import OptimizerStep
 from core.record.calls import Mapped, map_call
 from core.record.check import PassCheck, check_built, contributions_by_rule
 from core.record.recording import PassRecord, RecordError
-from core.rounding import recorded_close
-from core.trace import RecordedContext, Trace
-from core.values import as_value
 
 
 @dataclass
@@ -260,7 +260,7 @@ def _rule(optimizer: dict, numbers: dict) -> tuple[dict, dict, dict]:
 
 def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
     """The trace of one recorded pass: forward, local, backward, then the optimizer's
-    update. Its context (a core.trace.RecordedContext) holds the pass, and
+    update. Its context (a core.engine.trace.RecordedContext) holds the pass, and
     ``trace.unavailable`` says why What if / forward mode are off (or None).
     ``built``: the pass's graph built already (for its check)."""
     built = build_pass_graph(record) if built is None else built
@@ -294,8 +294,8 @@ def pass_trace(record: PassRecord, built: Built | None = None) -> Trace:
 
 def whatif_trace(graph: ComputationGraph, changes: dict[int, np.ndarray]) -> Trace:
     """What if, on a recorded pass whose nodes are all registry ops: the pass's graph
-    recomputed by our engine (core.graph.evaluate, then core.backprop) with the leaves in
-    ``changes`` (node id -> value) moved, the recording untouched. Raises ValueError on a
+    recomputed by our engine (core.engine.graph.evaluate, then core.engine.backprop) with the leaves
+    in ``changes`` (node id -> value) moved, the recording untouched. Raises ValueError on a
     pass holding a torch_rule node (its rule only torch knows)."""
     held = sorted({n.params["call"] for n in graph.nodes if n.op == "torch_rule"})
     if held:

@@ -4,7 +4,7 @@ Shown only for a program with convolution, pooling or dropout. For the current s
 draws what :mod:`gui.canvas.feature_plan` picks: each tensor as a strip of maps (one per
 channel, of one sample) on the diverging scale of the graph's grids, numbers in the cells
 of a map up to 6×6 and a heat map with a hover readout beyond; kernels as small grids;
-max-pool's routes as arrows; a clicked gradient cell spelled out (core.expand) with the
+max-pool's routes as arrows; a clicked gradient cell spelled out (core.engine.expand) with the
 cells that meet in it lit up. Painted with QPainter; :meth:`label_boxes` reports every
 text drawn, for the readability contract the graph canvas keeps too.
 """
@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QWidget
 
-from core.format import format_number
+from core.base.format import format_number
 from gui.canvas.feature_plan import NUMBERS_UP_TO, Plan, Texts, has_images, plan_for
 from gui.canvas.grids import cell_colours
 

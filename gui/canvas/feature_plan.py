@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from core.base.values import shape_text
+from core.engine.trace import BackwardStep, ForwardStep, LocalGradientStep
 from core.ops.conv import conv_geometry
 from core.ops.pooling import argmax_cells
-from core.trace import BackwardStep, ForwardStep, LocalGradientStep
-from core.values import shape_text
 
 MAX_CHANNELS = 8
 # a map of at most this many rows and columns shows its numbers; larger: a heat map
@@ -256,7 +256,7 @@ def _backward(plan: Plan, trace, step, c, node, sample: int, zoom, texts: Texts)
         if zoom is None:
             plan.lines.append(texts.click)
             return
-        from core.expand import expand_element  # noqa: PLC0415 - on a click only
+        from core.engine.expand import expand_element  # noqa: PLC0415 - on a click only
 
         try:  # the clicked entry first: the route sentence may not fit under it
             plan.lines.insert(1, expand_element(trace, step, zoom, step.contributions.index(c)))
@@ -318,7 +318,7 @@ def pool_windows(attrs, size, out) -> list[tuple[int, int, int, int]]:
 
 def _highlight_zoom(plan: Plan, trace, step, c, zoom, sample: int) -> None:
     """The clicked entry's terms: the cells of G and of the other factor that meet."""
-    from core.expand import conv_entry  # noqa: PLC0415 - only when an entry is clicked
+    from core.engine.expand import conv_entry  # noqa: PLC0415 - only when an entry is clicked
 
     try:
         entry = conv_entry(trace, step, zoom, step.contributions.index(c))

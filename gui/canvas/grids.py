@@ -12,9 +12,9 @@ import numpy as np
 from matplotlib.path import Path
 from matplotlib.transforms import IdentityTransform
 
-from core.format import format_number
-from core.labels import grid_cells, grid_shape
-from core.values import shape_text
+from core.base.format import format_number
+from core.base.values import shape_text
+from core.drawing.labels import grid_cells, grid_shape
 from gui.canvas.text_cache import CachedText
 
 #: the thumbnail of a badge: at most this many bins along each axis

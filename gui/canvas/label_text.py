@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.format import format_value, full_precision
-from core.values import shape_text
+from core.base.format import format_value, full_precision
+from core.base.values import shape_text
 
 __all__ = ["format_value"]
-from core.trace import Trace
+from core.engine.trace import Trace
 
 #: a gradient label sums at most this many contributions (the rest become "…"): a
 #: parameter used 10,000 times would otherwise get a label too long to draw or read

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from core.labels import MONO_ADVANCE
+from core.drawing.labels import MONO_ADVANCE
 
 #: slack added to every width (points): rounding of the hinted layout
 WIDTH_SLACK = 1.5

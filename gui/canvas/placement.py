@@ -2,7 +2,7 @@
 routed around nodes, and every label (shown now or later) at a place of its own.
 
 Labels are placed once per trace and text size, for every step at once, so they stay
-put while the learner steps; the rules themselves are in :mod:`core.labels`.
+put while the learner steps; the rules themselves are in :mod:`core.drawing.labels`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import cancel
-from core import labels as rules
+from core.base import cancel
+from core.drawing import labels as rules
 from gui.canvas import groups as call_groups
 from gui.canvas.measure import text_size
 
@@ -52,7 +52,7 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
     ``groups``: (label, member nodes) of a script's function calls."""
     n = len(grid)
     sizes = {key: label_size(key, text, m, key in grids) for key, text in texts.items()}
-    cancel.check()  # a superseded build stops between stages (core.cancel)
+    cancel.check()  # a superseded build stops between stages (core.base.cancel)
     name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
     gap = LABEL_GAP * m
     zero = (0.0, 0.0)

@@ -11,11 +11,11 @@ import weakref
 
 import numpy as np
 
-from core import cancel
-from core.format import format_value
-from core.labels import along
-from core.layout import layered_layout, node_keys
-from core.trace import BackwardStep, LocalGradientStep, ParameterUpdate, Trace
+from core.base import cancel
+from core.base.format import format_value
+from core.drawing.labels import along
+from core.drawing.layout import layered_layout, node_keys
+from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate, Trace
 from gui.canvas import grids as grids_module
 from gui.canvas import label_text, placement
 from gui.canvas.groups import call_groups
@@ -85,7 +85,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         keys = node_keys(before.graph)
         previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_grid, strict=True)}
     graph = trace.graph
-    stop = cancel.token()  # a superseded build's layout stops between nodes (core.cancel)
+    stop = cancel.token()  # a superseded build's layout stops between nodes (core.base.cancel)
     grid_map = layered_layout(graph, previous)
     n = len(graph.nodes)
     grid = np.array([grid_map[i] for i in range(n)], float).reshape(n, 2)

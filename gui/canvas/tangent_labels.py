@@ -1,9 +1,9 @@
 """Forward mode on the canvas: each node's tangent ∂node/∂w as a label of its own.
 
-The forward panel hands over the walk (:mod:`core.forward`); each node it reaches gets
+The forward panel hands over the walk (:mod:`core.engine.forward`); each node it reaches gets
 a label in the tangent colour: the number and, for element-wise ops where it fits, the
 sum "local × input tangent" with the numbers (everything on hover). Tangent labels are
-placed after all the others by the same rules (:func:`core.labels.place`): every node
+placed after all the others by the same rules (:func:`core.drawing.labels.place`): every node
 and every other label, shown now or later, is an obstacle, so none ever overlaps one.
 They appear step by step as the walk reaches each node and go with Reverse mode. While
 a What-if moves an input, :meth:`TangentMixin.show_numbers` rewrites the label texts in
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from core import labels as rules
-from core.format import format_value
-from core.trace import BackwardStep, LocalGradientStep, ParameterUpdate
-from core.values import shape_text
+from core.base.format import format_value
+from core.base.values import shape_text
+from core.drawing import labels as rules
+from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from gui.canvas import grids, label_text, placement
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
@@ -94,7 +94,7 @@ def labels_for(steps) -> dict[int, tuple[str, str]]:
 
 
 def place_off_edges(hard, soft, requests, pad: float = 1.5) -> list[tuple[float, float]]:
-    """Like :func:`core.labels.place`: each label at its first candidate that touches no
+    """Like :func:`core.drawing.labels.place`: each label at its first candidate that touches no
     ``hard`` box (nodes, labels, the tangents placed before it) and, where one does, no
     ``soft`` one either (the edges' marks); with none free, its first candidate."""
     hard_index, soft_index = rules.OverlapIndex(), rules.OverlapIndex()

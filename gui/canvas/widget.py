@@ -22,9 +22,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
-from core import cancel
-from core.layout import node_keys
-from core.trace import KnownState, Step, Trace
+from core.base import cancel
+from core.drawing.layout import node_keys
+from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.did_you_mean import corrected
-from core.format import MINUS
-from core.language import ExpressionError
+from core.base.did_you_mean import corrected
+from core.base.format import MINUS
+from core.language.parser import ExpressionError
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.matrix_editor import MatrixDialog, editable_as_grid
 from gui.state.model import StepperModel

@@ -1,7 +1,7 @@
 """The current step in words: phase, the equation with numbers, and one plain sentence.
 
 A tensor gradient is shown as a grid whose entries are links: a click spells that entry
-out as the sum it is (core.expand); a local step of tiny shapes offers its Jacobian.
+out as the sum it is (core.engine.expand); a local step of tiny shapes offers its Jacobian.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from core.expand import expand_element, jacobian_of
-from core.format import format_number, format_value
-from core.labels import grid_shape
-from core.quiz import element_asked, hint
-from core.trace import BackwardStep, LocalGradientStep, NoParameterStep
+from core.base.format import format_number, format_value
+from core.drawing.labels import grid_shape
+from core.engine.expand import expand_element, jacobian_of
+from core.engine.quiz import element_asked, hint
+from core.engine.trace import BackwardStep, LocalGradientStep, NoParameterStep
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.support.texts import equation_text, explain, phase_title, role_title, shown, target_text

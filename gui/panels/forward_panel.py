@@ -2,7 +2,7 @@
 
 The panel is its own dock (the window places it). Forward Mode (``mode_action``)
 shows forward mode's walk for the input picked in ``forwardWrt``: the seed, then per
-node its value and its tangent ∂node/∂w (:mod:`core.forward`). "Why backwards" counts
+node its value and its tangent ∂node/∂w (:mod:`core.engine.forward`). "Why backwards" counts
 the passes each mode needs and shows that both give the same ∂loss/∂w. The What-if
 slider moves one scalar input: every value and gradient is recomputed (a what-if
 trace, the window's own program untouched) and the plot shows loss against w with the
@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.format import format_value
-from core.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
-from core.forward_torch import forward_code
-from core.graph import Binding, build_graph, evaluate
-from core.language import ExpressionError
+from core.base.format import format_value
+from core.checks.forward_torch import forward_code
+from core.engine.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
+from core.engine.graph import Binding, build_graph, evaluate
+from core.engine.trace import Trace, build_trace
+from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
-from core.trace import Trace, build_trace
 from gui.canvas.tangent_labels import labels_for
 from gui.panels.whatif import WhatIfSession, show_in_lesson_tables, unavailable
 from gui.state.model import StepperModel

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
 
-from core.format import format_value
+from core.base.format import format_value
 from gui.panels.base import dock_of
 
 translate = QCoreApplication.translate

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from core.explain import unneeded, unneeded_edges
-from core.format import format_number, format_value, full_precision
-from core.trace import PHASES, NoParameterStep, Step
-from core.values import shape_text
+from core.base.format import format_number, format_value, full_precision
+from core.base.values import shape_text
+from core.engine.explain import unneeded, unneeded_edges
+from core.engine.trace import PHASES, NoParameterStep, Step
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import STEP_PHASES, StepperModel
 from gui.support import theme

@@ -1,6 +1,6 @@
 """A small matrix edited as a grid of cells (Variables table → right-click → Edit as a grid).
 
-Each cell is read as one number by :func:`core.values.parse_number` (never evaluated);
+Each cell is read as one number by :func:`core.base.values.parse_number` (never evaluated);
 the grid comes back as the ``[[1, 2], [3, 4]]`` text the table takes, so one path
 checks and applies every edit.
 """
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.errors import ExpressionError
-from core.labels import grid_shape
-from core.values import parse_number, shape_text
+from core.base.errors import ExpressionError
+from core.base.values import parse_number, shape_text
+from core.drawing.labels import grid_shape
 
 
 def editable_as_grid(value) -> bool:

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.explain import TEMPLATES as EXPLAIN
-from core.language import ExpressionError
+from core.base.values import shape_of
+from core.engine.explain import TEMPLATES as EXPLAIN
+from core.language.parser import ExpressionError
 from core.ninja.grade import difference
 from core.ninja.hints import render_hint
 from core.ninja.rules import grad_text
 from core.ninja.train import train_with_answers
-from core.values import shape_of
 from gui.panels.ninja_plot import NinjaPlot
 from gui.support.theme import RIGHT, WRONG
 

@@ -1,7 +1,7 @@
 """Quiz mode's answer box: the question, a field, Check / Show answer, feedback and score.
 
 A thin view of ``model.quiz`` (:mod:`gui.state.quiz_state`). The typed text goes to
-:mod:`core.quiz`, which reads it as a number and never evaluates it.
+:mod:`core.engine.quiz`, which reads it as a number and never evaluates it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.language import ExpressionError
+from core.language.parser import ExpressionError
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.ninja_view import NinjaView
 from gui.state.model import StepperModel

@@ -23,8 +23,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSaveFile, QStandardPaths, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-from core.language import ExpressionError
-from core.session import Session, load_session
+from core.io.session import Session, load_session
+from core.language.parser import ExpressionError
 from gui.panels.base import Panel
 
 PREFIX = "recovery-"
@@ -119,7 +119,7 @@ class Autosave(QObject):
 
     def _is_lesson(self) -> bool:
         """The untouched lesson of a fresh start: no work to lose."""
-        from core.examples import LESSON_TEXT, lesson_bindings
+        from core.io.examples import LESSON_TEXT, lesson_bindings
 
         model = self.window.model
         return (model.program.text == LESSON_TEXT

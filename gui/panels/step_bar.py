@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.trace import PHASES
+from core.engine.trace import PHASES
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import SPEEDS, STEP_PHASES, StepperModel
 from gui.support.i18n import Retranslator

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import cancel
-from core.format import format_value, full_precision
-from core.torch_check import generate_code
+from core.base import cancel
+from core.base.format import format_value, full_precision
+from core.checks.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.torch_recorded import recorded, show_recorded
 from gui.panels.torch_script import fill_iterations, script_status, size_columns
@@ -377,7 +377,7 @@ class TorchPanel(Panel, QWidget):
                 self.table.setItem(i, column, item)
 
     def _note(self, note: str) -> str:
-        """The engine's notes on a row (core.torch_check), in the language shown."""
+        """The engine's notes on a row (core.checks.torch_check), in the language shown."""
         notes = {
             "unreliable here: cancellation":
                 self.tr("finite differences unreliable here: cancellation"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
-from core.format import format_value
+from core.base.format import format_value
 
 OK_MARK, BAD_MARK, PENDING_MARK = "✓", "✗", "…"
 

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.format import format_value, full_precision
-from core.language import ExpressionError, parse_number
+from core.base.format import format_value, full_precision
+from core.language.parser import ExpressionError, parse_number
 from gui.panels import training_rows
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.iteration_selector import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QCoreApplication
 
-from core.format import format_value, full_precision
+from core.base.format import format_value, full_precision
 
 translate = QCoreApplication.translate
 SUMMARY_MARK = "—"

@@ -14,8 +14,8 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QSlider
 
-from core.format import format_value, full_precision
-from core.trace import NoParameterStep
+from core.base.format import format_value, full_precision
+from core.engine.trace import NoParameterStep
 from gui.panels.lesson_tables import compact_value
 from gui.support.texts import formula_text
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.graph import ComputationGraph, Node
-from core.ir import ParsedProgram
-from core.trace import Trace
+from core.engine.graph import ComputationGraph, Node
+from core.engine.trace import Trace
+from core.language.ir import ParsedProgram
 
 
 class BlankTrace(Trace):

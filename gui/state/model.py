@@ -13,16 +13,16 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core import build as engine
-from core.cancel import Cancelled, Token, cancellable
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.graph import Binding
-from core.language import ExpressionError, parse, parse_number
+from core.base.cancel import Cancelled, Token, cancellable
+from core.base.memory import OutOfMemory, release_memory
+from core.engine import build as engine
+from core.engine.graph import Binding
+from core.engine.trace import PHASES, Step, Stepper, Trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.io.session import Session
+from core.language.parser import ExpressionError, parse, parse_number
+from core.language.program import Program
 from core.loop_trace import DrawsNeeded, carried_draws
-from core.memory import OutOfMemory, release_memory
-from core.program import Program
-from core.session import Session
-from core.trace import PHASES, Step, Stepper, Trace
 from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
@@ -114,7 +114,7 @@ class StepperModel(QObject):
     buildingChanged = Signal(bool)
     #: True after a failed Apply: the graph on screen is the last one that built
     outOfDateChanged = Signal(bool)
-    #: Apply was given a script (core.build.is_script): it waits for Run, unbuilt
+    #: Apply was given a script (core.engine.build.is_script): it waits for Run, unbuilt
     scriptApplied = Signal()
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
@@ -137,7 +137,7 @@ class StepperModel(QObject):
         self._build_id = 0
         self._building: str | None = None  # the program text being built
         self._build_signals: dict[int, _BuildSignals] = {}
-        self._build_token = Token()  # the running build's (core.cancel)
+        self._build_token = Token()  # the running build's (core.base.cancel)
         #: called on the GUI thread when a worker build starts; each returns a function
         #: that the worker calls with the new trace (layout, code: pure work, no widgets)
         self.preparers: list[Callable[[], Callable[[Trace], None]]] = []
@@ -275,7 +275,7 @@ class StepperModel(QObject):
         return self._building
 
     def cancel_build(self) -> None:
-        """Stop the build running in a worker thread: it raises core.cancel.Cancelled at
+        """Stop the build running in a worker thread: it raises core.base.cancel.Cancelled at
         its next op and drops its arrays (a late result would be ignored anyway)."""
         if self._building is None:
             return

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.engine.trace import BackwardStep, Step, Trace
 from core.ninja.progress import check_progress
 from core.ninja.rules import grad_text, name_ok
 from core.ninja.walk import Question, Record, Score, Verdict, Walk
-from core.trace import BackwardStep, Step, Trace
 
 
 @dataclass

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.values import as_value
+from core.base.values import as_value
 
 
 @dataclass
 class PassRow:
     """A recorded pass as the Training table shows it (the attributes of
-    core.training.Iteration, plus what a summary holds)."""
+    core.engine.training.Iteration, plus what a summary holds)."""
 
     iteration: int  # the pass, from 1
     loss: float | None

@@ -2,7 +2,7 @@
 
 Part of the one model: :class:`gui.state.model.StepperModel` owns a :class:`QuizState` as
 ``model.quiz``. Panels ask ``model.quiz.hidden_step`` (the step whose number they must
-show as "?", or None) and listen to ``changed``. Answers are read by :mod:`core.quiz`
+show as "?", or None) and listen to ``changed``. Answers are read by :mod:`core.engine.quiz`
 as numbers, never evaluated.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from core.quiz import QuizScore, QuizVerdict, is_quizzable
-from core.trace import Step
+from core.engine.quiz import QuizScore, QuizVerdict, is_quizzable
+from core.engine.trace import Step
 from gui.state.ninja_state import NinjaState
 
 
@@ -83,7 +83,7 @@ class QuizState(QObject):
     def check_gradient(self, text: str):
         """One try at the hidden gradient (ninja mode); right → on to the next step.
 
-        Raises :class:`core.language.ExpressionError` when ``text`` does not read."""
+        Raises :class:`core.language.parser.ExpressionError` when ``text`` does not read."""
         step = self.hidden_step
         question = self.ninja.question_at(step)
         if question is None:
@@ -140,7 +140,7 @@ class QuizState(QObject):
     def check(self, text: str) -> QuizVerdict:
         """One try at the hidden number; right → revealed, then on to the next step.
 
-        Raises :class:`core.language.ExpressionError` when ``text`` is not a number.
+        Raises :class:`core.language.parser.ExpressionError` when ``text`` is not a number.
         """
         step = self.hidden_step
         if step is None:

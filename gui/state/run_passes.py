@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from core.errors import ExpressionError
-from core.program import Program
+from core.base.errors import ExpressionError
+from core.language.program import Program
 from gui.state.blank_trace import BlankTrace
 from gui.state.run_output import bytes_at, field, text_until, trim_traceback
 

@@ -16,10 +16,10 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.errors import ExpressionError
+from core.base.errors import ExpressionError
+from core.base.values import to_json_value
+from core.language.program import Program
 from core.loop_trace import DrawsNeeded, iteration_trace
-from core.program import Program
-from core.values import to_json_value
 from gui.state.torch_service import TorchService
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QApplication
 
-from core.worker import NO_TORCH_ENV, REQUESTS
+from core.io.worker import NO_TORCH_ENV, REQUESTS
 from gui.support.resources import root
 
 #: a superseded check this long under way is cancelled (restarting the worker costs
@@ -78,7 +78,7 @@ class TorchService(QObject):
         self.cancelled = 0
 
     def ask(self, kind: str, payload: dict, key: object = None) -> int:
-        """Send a request of ``kind`` (core.worker.REQUESTS: "check", "train", "forward",
+        """Send a request of ``kind`` (core.io.worker.REQUESTS: "check", "train", "forward",
         "script", "draw") with ``payload``; the answer carries the kind's answer field.
 
         A later request with the same ``key`` supersedes this one (by default the kind's

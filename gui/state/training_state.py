@@ -20,10 +20,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 
-from core.language import ExpressionError
-from core.session import Session
-from core.trace import Trace
-from core.training import Iteration, check_learning_rate, descend
+from core.engine.trace import Trace
+from core.engine.training import Iteration, check_learning_rate, descend
+from core.io.session import Session
+from core.language.parser import ExpressionError
 from gui.state.model import Program, StepperModel, build
 from gui.state.pass_rows import PassRow, apply_numbers, kept_numbers, summary_rows
 from gui.state.torch_service import TorchService

@@ -8,7 +8,7 @@ import weakref
 import numpy as np
 from PySide6.QtGui import QUndoStack
 
-from core.trace import Trace
+from core.engine.trace import Trace
 
 #: traces the undo history keeps, about (issue 13: 14 Applies of 50,000 nodes took the
 #: process to 2.3 GB); entries farther from the present keep only their program and

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.graph import Binding
-from core.language import RESERVED, ExpressionError, parse_number
+from core.engine.graph import Binding
+from core.language.parser import RESERVED, ExpressionError, parse_number
 from gui.state.model import Program, StepperModel
 
 #: names that are usually parameters: the one-click fix guesses the role by them (the

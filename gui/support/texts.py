@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.explain import TEMPLATES, Explanation, render
+from core.engine.explain import TEMPLATES, Explanation, render
 
 
 def tr(text: str, context: str = "BackpropStepper") -> str:
@@ -23,7 +23,7 @@ ROLE_TITLES = {
     "data": QT_TRANSLATE_NOOP("BackpropStepper", "data"),
     "parameter": QT_TRANSLATE_NOOP("BackpropStepper", "parameter"),
 }
-# core.graph.value_warning's sentences, filled into the "forward.nonfinite" template
+# core.engine.graph.value_warning's sentences, filled into the "forward.nonfinite" template
 WARNINGS = (
     QT_TRANSLATE_NOOP("Explanation",
                       "not a number (nan): an input is outside the function's domain"),

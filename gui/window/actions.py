@@ -16,8 +16,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from core.language import ExpressionError
-from core.session import load_session
+from core.io.session import load_session
+from core.language.parser import ExpressionError
 from gui.panels.iteration_selector import iteration_source
 from gui.support import i18n
 from gui.support.resources import example_files

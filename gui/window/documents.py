@@ -11,11 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QSaveFile, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from core.examples import lesson_title
-from core.language import ExpressionError
+from core.io.examples import lesson_title
+from core.io.session import Session, load_session, session_from_json
+from core.language.parser import ExpressionError
+from core.language.reading import read_program
 from core.loop_trace import DrawsNeeded
-from core.reading import read_program
-from core.session import Session, load_session, session_from_json
 from gui.state.model import Program
 from gui.window import lessons, run_documents, run_window, view_actions
 
@@ -144,7 +144,7 @@ class DocumentsMixin:
         return True
 
     def new_session(self) -> None:
-        from core.examples import LESSON_TEXT, LESSON_TITLE, lesson_bindings
+        from core.io.examples import LESSON_TEXT, LESSON_TITLE, lesson_bindings
 
         self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, LESSON_TITLE)
 

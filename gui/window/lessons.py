@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QActionGroup
 
-from core.examples import lesson_title
+from core.io.examples import lesson_title
 from gui.support.resources import example_files, resource
 
 translate = QCoreApplication.translate
-#: the titles of core.examples.LESSON_TITLES, marked for translation (context "Examples")
+#: the titles of core.io.examples.LESSON_TITLES, marked for translation (context "Examples")
 _TITLES = (
     QT_TRANSLATE_NOOP("Examples", "Linear regression by hand"),
     QT_TRANSLATE_NOOP("Examples", "Linear regression with autograd"),

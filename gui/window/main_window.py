@@ -89,7 +89,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.setObjectName("mainWindow")
         self.settings = settings
         self.path: Path | None = None
-        from core.examples import LESSON_TITLE
+        from core.io.examples import LESSON_TITLE
 
         self.title = LESSON_TITLE  # the window opens on the lesson, titled by its name
         self.recent: list[str] = []

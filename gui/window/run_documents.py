@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from core.build import is_script
-from core.program import Program
+from core.engine.build import is_script
+from core.language.program import Program
 from gui.state.blank_trace import BlankTrace
 from gui.window import run_window
 
@@ -34,7 +34,7 @@ def open_lesson(window, path: Path, title: str) -> bool:
     """A lesson script from the app's own Examples menu: ours, so it runs at once through
     the recorder (from a folder of its own) and shows the last pass at its last step,
     with its output, when the run ends (issue 20 §1)."""
-    from core.reading import read_program
+    from core.language.reading import read_program
 
     text = read_program(path)
     close_document(window)
@@ -73,7 +73,7 @@ def attach_recording(window, session) -> None:
 def open_session(window, session, path=None) -> bool:
     """A session holding a script opens without running anything: its saved recording
     (validated as a fresh one), else its text with "Run to record". False: not a script."""
-    from core.language import ExpressionError
+    from core.language.parser import ExpressionError
     from core.record.recording import RecordError
 
     saved = session.settings.get("recording")

@@ -126,10 +126,10 @@ def script_applied(window) -> None:
 
 
 def is_script(text: str) -> bool:
-    """A text Run may run: a script (core.build.is_script), or anything else the safe
+    """A text Run may run: a script (core.engine.build.is_script), or anything else the safe
     ast path cannot read. Straight-line programs (the lesson's form) never run as Python."""
-    from core.build import is_script as script
-    from core.language import ExpressionError, parse
+    from core.engine.build import is_script as script
+    from core.language.parser import ExpressionError, parse
 
     if script(text):
         return True

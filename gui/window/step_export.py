@@ -20,8 +20,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-from core.explain import render
-from core.trace import PHASE_TITLES, NoParameterStep, Stepper, Trace
+from core.engine.explain import render
+from core.engine.trace import PHASE_TITLES, NoParameterStep, Stepper, Trace
 from gui.support import fonts
 
 SUFFIXES = (".gif", ".pdf")

@@ -498,452 +498,452 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Forward pass: compute {target} from values that are already known.</source>
-            <extracomment>core.explain.TEMPLATES['forward']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['forward']; keep the {names}</extracomment>
             <translation>前向传播：用已知的值计算 {target}。</translation>
         </message>
         <message>
             <source>Forward pass: this is the output. Its value, {value}, is what the backward pass differentiates.</source>
-            <extracomment>core.explain.TEMPLATES['forward.output']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['forward.output']; keep the {names}</extracomment>
             <translation>前向传播：这是输出。反向传播要求导的就是它的值 {value}。</translation>
         </message>
         <message>
             <source>Careful: the result is {value} — {warning}.</source>
-            <extracomment>core.explain.TEMPLATES['forward.nonfinite']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['forward.nonfinite']; keep the {names}</extracomment>
             <translation>注意：结果是 {value}——{warning}。</translation>
         </message>
         <message>
             <source>Local gradient: how much {target} changes when {source} changes, with every other input held fixed.</source>
-            <extracomment>core.explain.TEMPLATES['local']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['local']; keep the {names}</extracomment>
             <translation>局部梯度：其他输入都保持不变时，{source} 变化会让 {target} 变化多少。</translation>
         </message>
         <message>
             <source>{source} is data: {edge} is not needed — nothing updates {source}.</source>
-            <extracomment>core.explain.TEMPLATES['unneeded.data']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['unneeded.data']; keep the {names}</extracomment>
             <translation>{source} 是数据：不需要 {edge}——没有什么会更新 {source}。</translation>
         </message>
         <message>
             <source>{source} is a constant: {edge} is not needed — nothing updates {source}.</source>
-            <extracomment>core.explain.TEMPLATES['unneeded.constant']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['unneeded.constant']; keep the {names}</extracomment>
             <translation>{source} 是常量：不需要 {edge}——没有什么会更新 {source}。</translation>
         </message>
         <message>
             <source>{source} depends on no parameter: {edge} is not needed — nothing it comes from is updated.</source>
-            <extracomment>core.explain.TEMPLATES['unneeded.computed']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['unneeded.computed']; keep the {names}</extracomment>
             <translation>{source} 不依赖任何参数：不需要 {edge}——它的来源都不会被更新。</translation>
         </message>
         <message>
             <source>Local rule: {target} mixes many entries of {source}, so there is no single number here. G stands for ∂{output}/∂{target_b}: the gradient that will arrive at {target} from the steps after it. The rule turns G into the gradient of {source}, and shows the shapes it maps between.</source>
-            <extracomment>core.explain.TEMPLATES['local.vjp']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['local.vjp']; keep the {names}</extracomment>
             <translation>局部规则：{target} 混合了 {source} 的许多元素，所以这里没有单个数字。G 表示 ∂{output}/∂{target_b}：之后的步骤将传到 {target} 的梯度。规则把 G 变成 {source} 的梯度，并标出它在哪些形状之间映射。</translation>
         </message>
         <message>
             <source>A sum changes one-for-one with each of its terms.</source>
-            <extracomment>core.explain.TEMPLATES['why.add']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.add']; keep the {names}</extracomment>
             <translation>和随每一项一比一地变化。</translation>
         </message>
         <message>
             <source>A difference changes one-for-one with the first term and against the second.</source>
-            <extracomment>core.explain.TEMPLATES['why.sub']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.sub']; keep the {names}</extracomment>
             <translation>差随第一项一比一地同向变化，随第二项一比一地反向变化。</translation>
         </message>
         <message>
             <source>The derivative of a product with respect to one factor is the other factor.</source>
-            <extracomment>core.explain.TEMPLATES['why.mul']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.mul']; keep the {names}</extracomment>
             <translation>乘积对其中一个因子的导数就是另一个因子。</translation>
         </message>
         <message>
             <source>Quotient rule: 1/b for the numerator, −a/b² for the denominator.</source>
-            <extracomment>core.explain.TEMPLATES['why.div']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.div']; keep the {names}</extracomment>
             <translation>商的求导法则：对分子的导数是 1/b，对分母的导数是 −a/b²。</translation>
         </message>
         <message>
             <source>Negation flips the sign of every change.</source>
-            <extracomment>core.explain.TEMPLATES['why.neg']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.neg']; keep the {names}</extracomment>
             <translation>取负会把每个变化的符号反过来。</translation>
         </message>
         <message>
             <source>Power rule: the derivative of xᵏ is k · xᵏ⁻¹.</source>
-            <extracomment>core.explain.TEMPLATES['why.powc']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.powc']; keep the {names}</extracomment>
             <translation>幂法则：xᵏ 的导数是 k · xᵏ⁻¹。</translation>
         </message>
         <message>
             <source>Power rule for the base; for the exponent, aᵇ · log(a).</source>
-            <extracomment>core.explain.TEMPLATES['why.pow']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.pow']; keep the {names}</extracomment>
             <translation>对底数用幂法则；对指数，导数是 aᵇ · log(a)。</translation>
         </message>
         <message>
             <source>exp is its own derivative.</source>
-            <extracomment>core.explain.TEMPLATES['why.exp']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.exp']; keep the {names}</extracomment>
             <translation>exp 的导数就是它自己。</translation>
         </message>
         <message>
             <source>The derivative of log(x) is 1/x.</source>
-            <extracomment>core.explain.TEMPLATES['why.log']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.log']; keep the {names}</extracomment>
             <translation>log(x) 的导数是 1/x。</translation>
         </message>
         <message>
             <source>The derivative of √x is 1/(2√x); at 0 it is infinite.</source>
-            <extracomment>core.explain.TEMPLATES['why.sqrt']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.sqrt']; keep the {names}</extracomment>
             <translation>√x 的导数是 1/(2√x)；在 0 处为无穷大。</translation>
         </message>
         <message>
             <source>The derivative of sin is cos.</source>
-            <extracomment>core.explain.TEMPLATES['why.sin']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.sin']; keep the {names}</extracomment>
             <translation>sin 的导数是 cos。</translation>
         </message>
         <message>
             <source>The derivative of cos is −sin.</source>
-            <extracomment>core.explain.TEMPLATES['why.cos']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.cos']; keep the {names}</extracomment>
             <translation>cos 的导数是 −sin。</translation>
         </message>
         <message>
             <source>The derivative of tanh is 1 − tanh², computed from the output.</source>
-            <extracomment>core.explain.TEMPLATES['why.tanh']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.tanh']; keep the {names}</extracomment>
             <translation>tanh 的导数是 1 − tanh²，由输出算出。</translation>
         </message>
         <message>
             <source>The derivative of σ is σ · (1 − σ), computed from the output.</source>
-            <extracomment>core.explain.TEMPLATES['why.sigmoid']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.sigmoid']; keep the {names}</extracomment>
             <translation>σ 的导数是 σ · (1 − σ)，由输出算出。</translation>
         </message>
         <message>
             <source>relu passes the change through where its input is positive and blocks it elsewhere (at exactly 0 it blocks, as PyTorch does).</source>
-            <extracomment>core.explain.TEMPLATES['why.relu']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.relu']; keep the {names}</extracomment>
             <translation>relu 在输入为正时让变化通过，其余情况阻断（输入恰好为 0 时也阻断，与 PyTorch 相同）。</translation>
         </message>
         <message>
             <source>|x| changes with the sign of x (0 at x = 0, as PyTorch does).</source>
-            <extracomment>core.explain.TEMPLATES['why.abs']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.abs']; keep the {names}</extracomment>
             <translation>|x| 随 x 的符号变化（x = 0 时为 0，与 PyTorch 相同）。</translation>
         </message>
         <message>
             <source>Only the larger input moves the result; a tie splits the gradient in half, as PyTorch does.</source>
-            <extracomment>core.explain.TEMPLATES['why.maximum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.maximum']; keep the {names}</extracomment>
             <translation>只有较大的输入会影响结果；两者相等时梯度各分一半，与 PyTorch 相同。</translation>
         </message>
         <message>
             <source>Only the smaller input moves the result; a tie splits the gradient in half, as PyTorch does.</source>
-            <extracomment>core.explain.TEMPLATES['why.minimum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.minimum']; keep the {names}</extracomment>
             <translation>只有较小的输入会影响结果；两者相等时梯度各分一半，与 PyTorch 相同。</translation>
         </message>
         <message>
             <source>Every entry adds to the sum one-for-one.</source>
-            <extracomment>core.explain.TEMPLATES['why.sum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.sum']; keep the {names}</extracomment>
             <translation>每个元素都一比一地计入总和。</translation>
         </message>
         <message>
             <source>Every entry moves the mean by 1/n of its change.</source>
-            <extracomment>core.explain.TEMPLATES['why.mean']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.mean']; keep the {names}</extracomment>
             <translation>每个元素的变化会让均值变化其 1/n。</translation>
         </message>
         <message>
             <source>Only the largest entry moves the result (ties share it evenly).</source>
-            <extracomment>core.explain.TEMPLATES['why.max']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.max']; keep the {names}</extracomment>
             <translation>只有最大的元素会影响结果（并列时平分）。</translation>
         </message>
         <message>
             <source>Only the smallest entry moves the result (ties share it evenly).</source>
-            <extracomment>core.explain.TEMPLATES['why.min']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.min']; keep the {names}</extracomment>
             <translation>只有最小的元素会影响结果（并列时平分）。</translation>
         </message>
         <message>
             <source>sum rule: 1 for each term</source>
-            <extracomment>core.explain.TEMPLATES['rule.add']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.add']; keep the {names}</extracomment>
             <translation>加法法则：每一项为 1</translation>
         </message>
         <message>
             <source>difference rule: 1 for the first term, −1 for the second</source>
-            <extracomment>core.explain.TEMPLATES['rule.sub']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.sub']; keep the {names}</extracomment>
             <translation>减法法则：第一项为 1，第二项为 −1</translation>
         </message>
         <message>
             <source>product rule: the other factor</source>
-            <extracomment>core.explain.TEMPLATES['rule.mul']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.mul']; keep the {names}</extracomment>
             <translation>乘法法则：另一个因子</translation>
         </message>
         <message>
             <source>quotient rule: 1/b for the numerator, −a/b² for the denominator</source>
-            <extracomment>core.explain.TEMPLATES['rule.div']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.div']; keep the {names}</extracomment>
             <translation>除法法则：分子为 1/b，分母为 −a/b²</translation>
         </message>
         <message>
             <source>negation: −1</source>
-            <extracomment>core.explain.TEMPLATES['rule.neg']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.neg']; keep the {names}</extracomment>
             <translation>取负：−1</translation>
         </message>
         <message>
             <source>power rule: k · xᵏ⁻¹</source>
-            <extracomment>core.explain.TEMPLATES['rule.powc']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.powc']; keep the {names}</extracomment>
             <translation>幂法则：k · xᵏ⁻¹</translation>
         </message>
         <message>
             <source>power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent</source>
-            <extracomment>core.explain.TEMPLATES['rule.pow']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.pow']; keep the {names}</extracomment>
             <translation>幂法则：底数为 b · aᵇ⁻¹，指数为 aᵇ · log(a)</translation>
         </message>
         <message>
             <source>exp is its own derivative</source>
-            <extracomment>core.explain.TEMPLATES['rule.exp']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.exp']; keep the {names}</extracomment>
             <translation>exp 的导数就是它自己</translation>
         </message>
         <message>
             <source>log rule: 1/x</source>
-            <extracomment>core.explain.TEMPLATES['rule.log']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.log']; keep the {names}</extracomment>
             <translation>对数法则：1/x</translation>
         </message>
         <message>
             <source>root rule: 1/(2√x)</source>
-            <extracomment>core.explain.TEMPLATES['rule.sqrt']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.sqrt']; keep the {names}</extracomment>
             <translation>平方根法则：1/(2√x)</translation>
         </message>
         <message>
             <source>sin′ = cos</source>
-            <extracomment>core.explain.TEMPLATES['rule.sin']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.sin']; keep the {names}</extracomment>
             <translation>sin 的导数是 cos</translation>
         </message>
         <message>
             <source>cos′ = −sin</source>
-            <extracomment>core.explain.TEMPLATES['rule.cos']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.cos']; keep the {names}</extracomment>
             <translation>cos 的导数是 −sin</translation>
         </message>
         <message>
             <source>tanh′ = 1 − tanh²</source>
-            <extracomment>core.explain.TEMPLATES['rule.tanh']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.tanh']; keep the {names}</extracomment>
             <translation>tanh 的导数是 1 − tanh²</translation>
         </message>
         <message>
             <source>σ′ = σ · (1 − σ)</source>
-            <extracomment>core.explain.TEMPLATES['rule.sigmoid']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.sigmoid']; keep the {names}</extracomment>
             <translation>σ 的导数是 σ · (1 − σ)</translation>
         </message>
         <message>
             <source>relu′ = 1 where the input is positive, else 0</source>
-            <extracomment>core.explain.TEMPLATES['rule.relu']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.relu']; keep the {names}</extracomment>
             <translation>relu′：输入为正处为 1，其余为 0</translation>
         </message>
         <message>
             <source>|x|′ = the sign of x</source>
-            <extracomment>core.explain.TEMPLATES['rule.abs']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.abs']; keep the {names}</extracomment>
             <translation>|x|′ = x 的符号</translation>
         </message>
         <message>
             <source>1 for the larger input, 0 for the other (½ each on a tie)</source>
-            <extracomment>core.explain.TEMPLATES['rule.maximum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.maximum']; keep the {names}</extracomment>
             <translation>较大的输入为 1，另一个为 0（相等时各 ½）</translation>
         </message>
         <message>
             <source>1 for the smaller input, 0 for the other (½ each on a tie)</source>
-            <extracomment>core.explain.TEMPLATES['rule.minimum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.minimum']; keep the {names}</extracomment>
             <translation>较小的输入为 1，另一个为 0（相等时各 ½）</translation>
         </message>
         <message>
             <source>1 for every entry</source>
-            <extracomment>core.explain.TEMPLATES['rule.sum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.sum']; keep the {names}</extracomment>
             <translation>每个元素为 1</translation>
         </message>
         <message>
             <source>1/n for every entry</source>
-            <extracomment>core.explain.TEMPLATES['rule.mean']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.mean']; keep the {names}</extracomment>
             <translation>每个元素为 1/n</translation>
         </message>
         <message>
             <source>1 for the largest entry, 0 elsewhere</source>
-            <extracomment>core.explain.TEMPLATES['rule.max']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.max']; keep the {names}</extracomment>
             <translation>最大的元素为 1，其余为 0</translation>
         </message>
         <message>
             <source>1 for the smallest entry, 0 elsewhere</source>
-            <extracomment>core.explain.TEMPLATES['rule.min']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.min']; keep the {names}</extracomment>
             <translation>最小的元素为 1，其余为 0</translation>
         </message>
         <message>
             <source>apply the operation to the values already known</source>
-            <extracomment>core.explain.TEMPLATES['rule.forward']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.forward']; keep the {names}</extracomment>
             <translation>对已知的值做这个运算</translation>
         </message>
         <message>
             <source>chain rule: the gradient from above times the local gradient</source>
-            <extracomment>core.explain.TEMPLATES['rule.chain']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.chain']; keep the {names}</extracomment>
             <translation>链式法则：上游传来的梯度乘以局部梯度</translation>
         </message>
         <message>
             <source>chain rule, once per use: add the {count} products</source>
-            <extracomment>core.explain.TEMPLATES['rule.chain.fork']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.chain.fork']; keep the {names}</extracomment>
             <translation>链式法则，每次使用一项：把 {count} 个乘积相加</translation>
         </message>
         <message>
             <source>gradient descent: the value minus lr times the gradient</source>
-            <extracomment>core.explain.TEMPLATES['rule.update']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['rule.update']; keep the {names}</extracomment>
             <translation>梯度下降：当前值减去 lr 乘以梯度</translation>
         </message>
         <message>
             <source>The backward pass starts at the output with ∂{output}/∂{output} = 1.</source>
-            <extracomment>core.explain.TEMPLATES['backward.seed']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward.seed']; keep the {names}</extracomment>
             <translation>反向传播从输出开始：∂{output}/∂{output} = 1。</translation>
         </message>
         <message>
             <source>Chain rule: multiply the gradient arriving from {consumer} by this edge's local gradient.</source>
-            <extracomment>core.explain.TEMPLATES['backward']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward']; keep the {names}</extracomment>
             <translation>链式法则：把从 {consumer} 传回的梯度乘以这条边的局部梯度。</translation>
         </message>
         <message>
             <source>Chain rule through {consumer}: its gradient G = ∂{output}/∂{consumer_b} is known now; {consumer}'s local rule turns G into ∂{output}/∂{target_b}, which has the same shape as {target}.</source>
-            <extracomment>core.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward.vjp']; keep the {names}</extracomment>
             <translation>通过 {consumer} 的链式法则：它的梯度 G = ∂{output}/∂{consumer_b} 现在已知；{consumer} 的局部规则把 G 变成 ∂{output}/∂{target_b}，其形状与 {target} 相同。</translation>
         </message>
         <message>
             <source>{target} is used {count} times, so its gradient is the sum of {count} contributions: gradients add up where a value is used twice.</source>
-            <extracomment>core.explain.TEMPLATES['backward.fork']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward.fork']; keep the {names}</extracomment>
             <translation>{target} 被使用了 {count} 次，所以它的梯度是 {count} 份贡献之和：一个值被多次使用时，梯度要相加。</translation>
         </message>
         <message>
             <source>⊙ then Σ: {target} was broadcast to a vector, so the element-wise products are summed back to its shape.</source>
-            <extracomment>core.explain.TEMPLATES['backward.broadcast']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward.broadcast']; keep the {names}</extracomment>
             <translation>先 ⊙ 再 Σ：{target} 被广播成了向量，所以要把逐元素乘积求和，变回它原来的形状。</translation>
         </message>
         <message>
             <source>{target} is a parameter: this is the gradient an optimiser uses to update it.</source>
-            <extracomment>core.explain.TEMPLATES['backward.parameter']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['backward.parameter']; keep the {names}</extracomment>
             <translation>{target} 是参数：优化器就是用这个梯度来更新它。</translation>
         </message>
         <message>
             <source>Gradient descent: move {target} against its gradient, by the learning rate {lr} times the gradient. The next iteration starts from this value.</source>
-            <extracomment>core.explain.TEMPLATES['update']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update']; keep the {names}</extracomment>
             <translation>梯度下降：让 {target} 沿梯度的反方向移动，步长为学习率 {lr} 乘以梯度。下一次迭代从这个值开始。</translation>
         </message>
         <message>
             <source>zero_grad() was forgotten, so {target}.grad still holds the earlier passes' gradients: the update uses {now} + {left} = {total}.</source>
-            <extracomment>core.explain.TEMPLATES['update.accumulated']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.accumulated']; keep the {names}</extracomment>
             <translation>忘了调用 zero_grad()，所以 {target}.grad 里还留着之前各轮的梯度：更新用的是 {now} + {left} = {total}。</translation>
         </message>
         <message>
             <source>optimizer.step() with torch.optim.SGD: move {target} against its .grad ({grad}) by the learning rate {lr}. The next iteration starts from the new value.</source>
-            <extracomment>core.explain.TEMPLATES['update.sgd']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.sgd']; keep the {names}</extracomment>
             <translation>torch.optim.SGD 的 optimizer.step()：让 {target} 沿其 .grad（{grad}）的反方向移动，步长为学习率 {lr} 乘以梯度。下一次迭代从新值开始。</translation>
         </message>
         <message>
             <source>optimizer.step() with SGD and momentum {momentum}: the buffer b keeps a running sum of the gradients (b ← μ · b + .grad), and {target} moves against b by the learning rate {lr}.</source>
-            <extracomment>core.explain.TEMPLATES['update.momentum']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.momentum']; keep the {names}</extracomment>
             <translation>带动量 {momentum} 的 SGD 的 optimizer.step()：缓冲区 b 累积梯度（b ← μ · b + .grad），{target} 沿 b 的反方向移动，学习率为 {lr}。</translation>
         </message>
         <message>
             <source>optimizer.step() with torch.optim.Adam, step {step}: m and v are running averages of the gradient and of its square; m_hat and v_hat correct their start at zero, and {target} moves by lr · m_hat / (√v_hat + ε) with lr = {lr}.</source>
-            <extracomment>core.explain.TEMPLATES['update.adam']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.adam']; keep the {names}</extracomment>
             <translation>torch.optim.Adam 的 optimizer.step()，第 {step} 步：m 和 v 是梯度及其平方的滑动平均；m_hat 和 v_hat 修正它们从零开始的偏差，{target} 移动 lr · m_hat / (√v_hat + ε)，其中 lr = {lr}。</translation>
         </message>
         <message>
             <source>The script's own update, under torch.no_grad(): {target} changes in place, using its .grad ({grad}).</source>
-            <extracomment>core.explain.TEMPLATES['update.manual']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.manual']; keep the {names}</extracomment>
             <translation>脚本自己的更新，在 torch.no_grad() 之下：{target} 原地改变，用的是它的 .grad（{grad}）。</translation>
         </message>
         <message>
             <source>.grad was not zeroed, so it still holds the earlier passes' gradients ({left}): the update uses {total}.</source>
-            <extracomment>core.explain.TEMPLATES['update.grad_accumulated']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['update.grad_accumulated']; keep the {names}</extracomment>
             <translation>.grad 没有清零，所以它仍保留之前各次传递的梯度（{left}）：更新用的是 {total}。</translation>
         </message>
         <message>
             <source>No parameter reaches {output}, so there are no local gradients to compute. Make a value a parameter (param(…)) to see this phase.</source>
-            <extracomment>core.explain.TEMPLATES['none.local']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['none.local']; keep the {names}</extracomment>
             <translation>没有参数通向 {output}，所以没有局部梯度要计算。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
         </message>
         <message>
             <source>No parameter reaches {output}, so there is no gradient to propagate back. Make a value a parameter (param(…)) to see this phase.</source>
-            <extracomment>core.explain.TEMPLATES['none.backward']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['none.backward']; keep the {names}</extracomment>
             <translation>没有参数通向 {output}，所以没有梯度需要反向传播。把某个值设为参数（param(…)）即可看到这一阶段。</translation>
         </message>
         <message>
             <source>For x &gt; 0 the output is x (slope 1); for x ≤ 0 it is slope · x, so the gradient is the slope there: it never stops completely, unlike relu's.</source>
-            <extracomment>core.explain.TEMPLATES['why.leaky_relu']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.leaky_relu']; keep the {names}</extracomment>
             <translation>x &gt; 0 时输出为 x（斜率 1）；x ≤ 0 时为 slope · x，所以那里的梯度是 slope：它不会像 relu 那样完全停住。</translation>
         </message>
         <message>
             <source>For x &gt; 0 the output is x (slope 1); below, alpha · (exp(x) − 1) has slope alpha · exp(x), which fades as x goes down.</source>
-            <extracomment>core.explain.TEMPLATES['why.elu']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.elu']; keep the {names}</extracomment>
             <translation>x &gt; 0 时输出为 x（斜率 1）；在此之下，alpha · (exp(x) − 1) 的斜率是 alpha · exp(x)，x 越小它越弱。</translation>
         </message>
         <message>
             <source>The slope of log(1 + exp(βx)) / β is exp(βx) / (1 + exp(βx)) = σ(βx); above the threshold torch returns x itself, slope 1.</source>
-            <extracomment>core.explain.TEMPLATES['why.softplus']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.softplus']; keep the {names}</extracomment>
             <translation>log(1 + exp(βx)) / β 的斜率是 exp(βx) / (1 + exp(βx)) = σ(βx)；超过阈值时 torch 直接返回 x，斜率为 1。</translation>
         </message>
         <message>
             <source>Product rule on x · Φ(x): Φ(x) from the x, plus x times Φ's slope, the normal density φ(x).</source>
-            <extracomment>core.explain.TEMPLATES['why.gelu']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.gelu']; keep the {names}</extracomment>
             <translation>对 x · Φ(x) 用乘积法则：来自 x 的 Φ(x)，加上 x 乘以 Φ 的斜率，即正态密度 φ(x)。</translation>
         </message>
         <message>
             <source>Each entry is multiplied by its mask entry over (1 − p): 0 for a dropped entry, 1/(1 − p) for a kept one, so the gradient is masked and scaled the same way. In eval mode (training=False) nothing is dropped and the gradient passes as is.</source>
-            <extracomment>core.explain.TEMPLATES['why.dropout']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.dropout']; keep the {names}</extracomment>
             <translation>每个元素乘以它的掩码值除以 (1 − p)：被丢弃的为 0，保留的为 1/(1 − p)，所以梯度也以同样方式被遮盖和缩放。在评估模式（training=False）下不丢弃任何元素，梯度原样通过。</translation>
         </message>
         <message>
             <source>Each output cell is a sum of products, Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]: moving one kernel entry moves every output cell by the input entry under it, so its gradient correlates the input with G; moving one input entry moves the outputs whose windows cover it, each by the kernel entry there, which is G correlated with the flipped kernel.</source>
-            <extracomment>core.explain.TEMPLATES['why.conv2d']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.conv2d']; keep the {names}</extracomment>
             <translation>每个输出格是乘积之和 Σ W[o, c, i, j] · X[b, c, y·s + i − p, x·s + j − p]：改动一个卷积核元素，会让每个输出格按其下方的输入元素变化，所以它的梯度是输入与 G 的互相关；改动一个输入元素，会让窗口覆盖它的那些输出按该处的卷积核元素变化，这就是 G 与翻转卷积核的互相关。</translation>
         </message>
         <message>
             <source>Quotient rule: −c/w² for the denominator; torch computes c / w as reciprocal(w) · c, and so does this step.</source>
-            <extracomment>core.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.rdiv']; keep the {names}</extracomment>
             <translation>商法则：对分母是 −c/w²；torch 把 c / w 计算为 reciprocal(w) · c，这一步也如此。</translation>
         </message>
         <message>
             <source>Each entry of a matrix product is a sum of products, Σ_k A[i, k] · B[k, j]: moving B[k, j] moves column j by A[:, k], so the gradient of B collects Aᵀ · G.</source>
-            <extracomment>core.explain.TEMPLATES['why.matmul']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.matmul']; keep the {names}</extracomment>
             <translation>矩阵乘积的每个元素都是乘积之和 Σ_k A[i, k] · B[k, j]：改变 B[k, j] 会让第 j 列按 A[:, k] 变化，所以 B 的梯度汇集为 Aᵀ · G。</translation>
         </message>
         <message>
             <source>Transposing only moves entries, so the gradient moves back the same way: Gᵀ.</source>
-            <extracomment>core.explain.TEMPLATES['why.transpose']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.transpose']; keep the {names}</extracomment>
             <translation>转置只是移动元素，所以梯度按同样的方式移回：Gᵀ。</translation>
         </message>
         <message>
             <source>Reshaping keeps every entry and only changes how they are arranged, so each entry's gradient goes back to where it came from.</source>
-            <extracomment>core.explain.TEMPLATES['why.reshape']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.reshape']; keep the {names}</extracomment>
             <translation>变形保留每个元素，只改变排列方式，所以每个元素的梯度回到它原来的位置。</translation>
         </message>
         <message>
             <source>Each output shares one normaliser, so every input moves every output along the axis: the Jacobian is diag(y) − y yᵀ, applied to G as y ⊙ (G − Σ G ⊙ y).</source>
-            <extracomment>core.explain.TEMPLATES['why.softmax']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.softmax']; keep the {names}</extracomment>
             <translation>所有输出共享同一个归一化因子，所以沿该轴每个输入都会影响每个输出：雅可比矩阵是 diag(y) − y yᵀ，作用在 G 上即 y ⊙ (G − Σ G ⊙ y)。</translation>
         </message>
         <message>
             <source>log_softmax(x) = x − log Σ exp(x): the gradient passes through, less softmax times the sum of the gradient along the axis.</source>
-            <extracomment>core.explain.TEMPLATES['why.log_softmax']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.log_softmax']; keep the {names}</extracomment>
             <translation>log_softmax(x) = x − log Σ exp(x)：梯度直接通过，再减去 softmax 乘以沿该轴的梯度之和。</translation>
         </message>
         <message>
             <source>The mean of (a − y)²: each entry's square changes by 2 · (a − y), shared among the N entries of the mean.</source>
-            <extracomment>core.explain.TEMPLATES['why.mse_loss']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.mse_loss']; keep the {names}</extracomment>
             <translation>(a − y)² 的平均值：每个元素的平方按 2 · (a − y) 变化，并由平均中的 N 个元素分摊。</translation>
         </message>
         <message>
             <source>−(y log p + (1 − y) log(1 − p)) changes with p by (p − y) / (p (1 − p)), shared among the N entries of the mean.</source>
-            <extracomment>core.explain.TEMPLATES['why.binary_cross_entropy']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.binary_cross_entropy']; keep the {names}</extracomment>
             <translation>−(y log p + (1 − y) log(1 − p)) 随 p 按 (p − y) / (p (1 − p)) 变化，并由平均中的 N 个元素分摊。</translation>
         </message>
         <message>
             <source>log_softmax, pick the target's entry, mean: fused, the gradient of the scores is (softmax − onehot) / N — each row pushes its right class up, the rest down.</source>
-            <extracomment>core.explain.TEMPLATES['why.cross_entropy']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.cross_entropy']; keep the {names}</extracomment>
             <translation>log_softmax、取出目标类别的元素、求平均：合在一起，分数的梯度是 (softmax − onehot) / N——每一行把正确类别往上推，其余往下推。</translation>
         </message>
         <message>
             <source>Pick the target's log-probability in each row and take the negative mean: only the picked entries move it, each by −1/N. After log_softmax this is cross-entropy, stepped as its primitives.</source>
-            <extracomment>core.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.nll_loss']; keep the {names}</extracomment>
             <translation>取出每一行目标类别的对数概率，再取负的平均值：只有被取出的元素会影响它，每个影响 −1/N。接在 log_softmax 之后，这就是按基本运算逐步展开的交叉熵。</translation>
         </message>
         <message>
             <source>Only the largest cell of a window reaches the output, so only it moves the output: it gets the whole gradient and the others get 0. At a tie torch picks the first largest cell (reading the window row by row), where max() shares.</source>
-            <extracomment>core.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.max_pool2d']; keep the {names}</extracomment>
             <translation>窗口中只有最大的格到达输出，所以只有它能改变输出：它得到全部梯度，其余得到 0。出现并列时 torch 选第一个最大格（按行读窗口），而 max() 会平分。</translation>
         </message>
         <message>
             <source>Each window's average moves by 1/(kh·kw) when one of its cells moves, so each cell gets that share of the gradient of every window it is in.</source>
-            <extracomment>core.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.avg_pool2d']; keep the {names}</extracomment>
             <translation>窗口中一个格变化时，窗口平均值按 1/(kh·kw) 变化，所以每个格从它所在的每个窗口得到这一份梯度。</translation>
         </message>
         <message>
             <source>Torch computed this node and its backward; the app shows torch's numbers and does not invent the rule.</source>
-            <extracomment>core.explain.TEMPLATES['why.torch_rule']; keep the {names}</extracomment>
+            <extracomment>core.engine.explain.TEMPLATES['why.torch_rule']; keep the {names}</extracomment>
             <translation>这个节点及其反向传播由 torch 计算；本应用显示 torch 的数值，不会自行编造规则。</translation>
         </message>
     </context>
@@ -2400,7 +2400,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.language.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
 
 #: The lesson's PyTorch code, verbatim from ../shared/TUTORIAL.md section 5.
 LESSON_TORCH_CODE = """\

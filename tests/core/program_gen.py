@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from hypothesis import strategies as st
 
-from core.graph import Binding
+from core.engine.graph import Binding
 
 INF, NAN = math.inf, math.nan
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core.language import parse
+from core.language.parser import parse
 from core.ops import OPS, forward, jvp, vjp
 from tests.core.conftest import assert_same
 from tests.core.test_conv_ops import examples, torch_jvp
@@ -66,7 +66,7 @@ def test_kinks_follow_torch_leaky_slope_and_elu_alpha_at_zero():
 
 
 def _program_values(text: str) -> dict:
-    from core.trace import build_trace  # noqa: PLC0415
+    from core.engine.trace import build_trace  # noqa: PLC0415
 
     trace = build_trace(parse(text))
     return {n.name: n.value for n in trace.graph.nodes if n.name}

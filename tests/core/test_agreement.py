@@ -1,11 +1,12 @@
-"""The one ours-vs-torch tolerance (core.agreement) and the callers that all use it."""
+"""The one ours-vs-torch tolerance (core.base.agreement) and the callers that all use it."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from core import agreement, rounding, torch_check
-from core.agreement import agree, agree_entries, far_entries, largest
+from core.base import agreement
+from core.base.agreement import agree, agree_entries, far_entries, largest
+from core.checks import rounding, torch_check
 from core.script_check import agree as script_agree
 
 

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import run as cli_run
-from core.language import MAX_MESSAGE, ExpressionError, parse_number
-from core.quiz import parse_answer
+from core.engine.quiz import parse_answer
+from core.engine.trace import build_trace
+from core.engine.training import check_iterations, check_learning_rate
+from core.io.cli import run as cli_run
+from core.io.session import load_session
+from core.language.parser import MAX_MESSAGE, ExpressionError, parse_number
 from core.script import run_script
-from core.session import load_session
-from core.trace import build_trace
-from core.training import check_iterations, check_learning_rate
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad_inputs.jsonl"
 ROOT = Path(__file__).resolve().parent.parent.parent

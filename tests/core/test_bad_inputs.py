@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from core.language import FUNCTIONS, MAX_MESSAGE, ExpressionError, parse
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.language.parser import FUNCTIONS, MAX_MESSAGE, ExpressionError, parse
 
 W = "w = param(1.0)\n"
 ANY = object()  # a location is expected, its exact column is not the point
@@ -308,7 +308,7 @@ def test_a_leading_byte_order_mark_is_ignored():
 
 def test_every_unknown_name_is_reported_at_once():
     """Not one at a time: the error names all of them, at the first, in order of use."""
-    from core.graph import build_graph
+    from core.engine.graph import build_graph
 
     with pytest.raises(ExpressionError) as caught:
         build_graph("w = param(1.0)\nloss = (w * x - y) ** 2 + x * z")

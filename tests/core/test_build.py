@@ -1,4 +1,4 @@
-"""core.build.build: the one way from text and bindings to a trace, for the command
+"""core.engine.build.build: the one way from text and bindings to a trace, for the command
 line, the window's model and the worker alike."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.build import build, is_script
-from core.graph import Binding
+from core.engine.build import build, is_script
+from core.engine.graph import Binding
+from core.engine.trace import ScriptContext, build_trace
 from core.loop_trace import DrawsNeeded
-from core.trace import ScriptContext, build_trace
 
 SCRIPT = ("import torch\nw = torch.tensor(1.0, requires_grad=True)\nfor i in range(3):\n"
           "    loss = (3 * w - 2) ** 2\n    loss.backward()\n    with torch.no_grad():\n"

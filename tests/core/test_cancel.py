@@ -9,9 +9,9 @@ import time
 import numpy as np
 import pytest
 
-from core.cancel import NEVER, Cancelled, Token, cancellable, token
+from core.base.cancel import NEVER, Cancelled, Token, cancellable, token
+from core.engine.trace import build_trace
 from core.loop_trace import build_script
-from core.trace import build_trace
 from tests.programs import chain, chain_answer, vector_chain
 
 LOOP_SCRIPT = """import torch

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli
+from core.io import cli
 from core.ops import OPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,8 +136,8 @@ def test_expr_file_and_session_file(tmp_path):
     data = json.loads(run_main("--json", "--no-torch", "--expr-file", str(program)).stdout)
     assert data["values"]["loss"] == 25.0 and data["grads"]["w"] == 30.0
 
-    from core.examples import LESSON_TEXT, lesson_bindings
-    from core.session import Session, save_session
+    from core.io.examples import LESSON_TEXT, lesson_bindings
+    from core.io.session import Session, save_session
 
     session = tmp_path / "s.json"
     save_session(Session(LESSON_TEXT, lesson_bindings()), session)

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.graph import Binding
-from core.trace import build_trace
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
 from tests.core.conftest import assert_same
 
 LESSON = (Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"

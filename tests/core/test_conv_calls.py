@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import ExpressionError
-from core.language import parse
-from core.trace import build_trace
+from core.base.errors import ExpressionError
+from core.engine.trace import build_trace
+from core.language.parser import parse
 from tests.core.conftest import assert_same
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.did_you_mean import CUTOFF, NUMPY_HINT, corrected, nearest
-from core.language import ExpressionError
+from core.base.did_you_mean import CUTOFF, NUMPY_HINT, corrected, nearest
+from core.engine.trace import build_trace
+from core.language.parser import ExpressionError
 from core.script import run_script
-from core.trace import build_trace
 
 
 def _error(text: str) -> ExpressionError:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.expand import conv_entry, expand_element
-from core.format import format_number
-from core.trace import build_trace
+from core.base.format import format_number
+from core.engine.expand import conv_entry, expand_element
+from core.engine.trace import build_trace
 
 TEXT = ("import torch.nn.functional as F\n"
         "x = torch.tensor([[[[1.0, 2, 0, 1], [0, 1, 3, 2], [2, 0, 1, 0], [1, 3, 2, 1]]],"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core.language import ExpressionError
-from core.reading import MAX_PROGRAM_BYTES, read_bytes, read_program
-from core.session import MAX_FILE_BYTES, load_session, session_from_json
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.io.session import MAX_FILE_BYTES, load_session, session_from_json
+from core.language.parser import ExpressionError
+from core.language.reading import MAX_PROGRAM_BYTES, read_bytes, read_program
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "main.py")
@@ -255,7 +255,7 @@ def test_known_dtypes_are_read(dtype):
 def test_tables_mode_is_linear_in_what_it_prints():
     # w is used 3,000 times: its backward step is one very long equation; padding every
     # row to it made the tables quadratic (56 s at 50,000 nodes)
-    from core.cli import render_tables
+    from core.io.cli import render_tables
 
     text = "w = param(0.5)\n" + "\n".join(f"v{i} = w * {i + 1}" for i in range(3000)) \
         + "\nloss = " + " + ".join(f"v{i}" for i in range(0, 3000, 10))

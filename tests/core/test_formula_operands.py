@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from core.backward_steps import ParameterUpdate
+from core.engine.backward_steps import ParameterUpdate
+from core.engine.trace import build_trace
 from core.loop_trace import build_script, iteration_trace
-from core.trace import build_trace
 
 #: an operator, a space, then a minus sign straight away: "· −30", "+ −2"
 AMBIGUOUS = re.compile(r"[·+−×/] [−-]\d")

@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from core.cli import run
-from core.forward import (
+from core.engine.forward import (
     TEXTS,
     compare_modes,
     cost,
@@ -23,9 +22,10 @@ from core.forward import (
     tangents,
     walk,
 )
-from core.graph import Binding
-from core.language import ExpressionError
-from core.trace import build_trace
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
+from core.io.cli import run
+from core.language.parser import ExpressionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from program_gen import programs  # noqa: E402
@@ -149,7 +149,7 @@ def test_constant_is_exit_two(capsys):
 
 
 def test_no_torch_runs_without_torch_and_without_torch_tangents():
-    code = ("import sys, json; from core.cli import run; rc = run(['--forward-mode', 'w', "
+    code = ("import sys, json; from core.io.cli import run; rc = run(['--forward-mode', 'w', "
             "'--json', '--no-torch']); assert 'torch' not in sys.modules; sys.exit(rc)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=120, check=False)
@@ -160,7 +160,7 @@ def test_no_torch_runs_without_torch_and_without_torch_tangents():
 
 
 def test_generated_forward_code_prints_the_tangent(lesson_trace, torch):
-    from core.forward_torch import compare_forward
+    from core.checks.forward_torch import compare_forward
 
     graph = lesson_trace.graph
     seed = parse_seed(graph, "w")
@@ -174,7 +174,7 @@ def test_generated_forward_code_prints_the_tangent(lesson_trace, torch):
 
 
 def test_indexed_seed_code_runs(torch):
-    from core.forward_torch import forward_code
+    from core.checks.forward_torch import forward_code
 
     graph = build_trace("W = param([[1.0, 2.0], [3.0, 4.0]])\nloss = sum(W * W)").graph
     code = forward_code(graph, parse_seed(graph, "W[1, 0]"))
@@ -188,7 +188,7 @@ def test_indexed_seed_code_runs(torch):
 
 
 def jvp_problems(graph, torch) -> list[str]:
-    from core.forward_torch import build_with
+    from core.checks.forward_torch import build_with
 
     problems = []
     leaves = [n for n in graph.nodes if n.kind in ("data", "parameter") and n.name
@@ -252,7 +252,7 @@ def test_max_and_min_over_a_nan_match_torch_forward_ad(op, dim, torch):
     gives tangent nan (it averages the tangents of the entries equal to the nan result:
     none, 0/0) while its backward gives the nan's entry gradient 1 (finite); along dim=
     both follow the index. So our tangent is nan where torch's is, finite where it is."""
-    from core.forward_torch import build_with
+    from core.checks.forward_torch import build_with
 
     x_value = np.array([1.0, np.nan, 3.0])
     trace = build_trace(f"loss = {op}(x{', ' + dim if dim else ''})",

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.cli import result_json
-from core.json_result import STEP_ENTRIES, numeric_verdicts, torch_verdicts
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.io.cli import result_json
+from core.io.json_result import STEP_ENTRIES, numeric_verdicts, torch_verdicts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def test_steps_keep_small_values_whole():
 
 
 def test_torch_verdicts_list_only_the_entries_beyond_tolerance():
-    from core.torch_check import compare
+    from core.checks.torch_check import compare
 
     trace = build_trace("w = param([1.0, 2.0, 3.0])\nh = w * w\nloss = sum(h)\n")
     ours = {k: np.array(v, copy=True) for k, v in trace.grads.items()}

@@ -1,10 +1,10 @@
-"""Label placement and edge routing (core/labels.py): pure numbers, no screen."""
+"""Label placement and edge routing (core/drawing/labels.py): pure numbers, no screen."""
 
 from __future__ import annotations
 
 import math
 
-from core.labels import along, column_positions, overlap, place, rect_at, route_edges
+from core.drawing.labels import along, column_positions, overlap, place, rect_at, route_edges
 
 
 def test_layers_are_spaced_by_what_they_hold():

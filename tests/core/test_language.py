@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from core.graph import build_graph
-from core.language import (
+from core.engine.graph import build_graph
+from core.language.parser import (
     Apply,
     Assign,
     Backward,

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.graph import build_graph
-from core.layout import assign_layers, count_crossings, layered_layout, node_keys
+from core.drawing.layout import assign_layers, count_crossings, layered_layout, node_keys
+from core.engine.graph import build_graph
+from core.io.examples import LESSON_TEXT, lesson_bindings
 from tests.programs import MSE, REUSE, SQUARE, chain_program
 
 
@@ -134,7 +134,7 @@ def test_layout_is_fast():
 
 
 def test_layout_imports_neither_qt_nor_matplotlib():
-    code = ("import sys, core.layout; "
+    code = ("import sys, core.drawing.layout; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'matplotlib'))]; "
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.draws import forbidden
+from core.engine.trace import Stepper
+from core.language.draws import forbidden
 from core.loop_trace import DrawsNeeded, OptimizerStep, build_script, iteration_trace
 from core.script import run_script
-from core.trace import Stepper
 
 LESSONS = Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
 
@@ -133,7 +133,7 @@ def test_no_torch_is_kept_per_thread():
     """Two window builds at once: one leaving forbidden() must not lift the other's."""
     import threading
 
-    from core.draws import _allowed
+    from core.language.draws import _allowed
 
     seen = []
     inside, leave = threading.Event(), threading.Event()

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from core.graph import MAX_GRAPH_ENTRIES
-from core.language import ExpressionError
-from core.memory import could_not_run, out_of_memory
-from core.torch_check import TorchReport
-from core.trace import build_trace
+from core.base.memory import could_not_run, out_of_memory
+from core.checks.torch_check import TorchReport
+from core.engine.graph import MAX_GRAPH_ENTRIES
+from core.engine.trace import build_trace
+from core.language.parser import ExpressionError
 
 ROOT = Path(__file__).resolve().parents[2]
 #: runs main.py under an address-space cap (MB), with one BLAS/OpenMP thread
@@ -62,9 +62,9 @@ def test_a_graph_over_the_budget_is_refused_before_computing():
 
 
 def test_the_budget_counts_each_results_entries(monkeypatch):
-    import core.forward_pass
+    import core.engine.forward_pass
 
-    monkeypatch.setattr(core.forward_pass, "MAX_GRAPH_ENTRIES", 50 * 100 * 1000 + 1)
+    monkeypatch.setattr(core.engine.forward_pass, "MAX_GRAPH_ENTRIES", 50 * 100 * 1000 + 1)
     build_trace(chain_of_matrices(51, rows=100))     # 50 results of 10⁵ and a sum: within
     with pytest.raises(ExpressionError, match="5,100,000"):
         build_trace(chain_of_matrices(52, rows=100))

@@ -8,16 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import ExpressionError
-from core.examples import LESSON_TEXT, lesson_bindings
+from core.base.errors import ExpressionError
+from core.checks.torch_check import build_torch_graph, release
+from core.engine.trace import build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.io.session import load_session
 from core.ninja.answers import parse_answer
 from core.ninja.evaluate import AnswerFailed, Env, evaluate
 from core.ninja.grade import grade
 from core.ninja.hints import TEMPLATES, render_hint
 from core.ninja.walk import Walk, fused_groups
-from core.session import load_session
-from core.torch_check import build_torch_graph, release
-from core.trace import build_trace
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(glob.glob(str(ROOT / "resources" / "examples" / "*.json")))
@@ -300,8 +300,8 @@ LESSON_SCRIPTS = sorted((ROOT / "resources" / "examples" / "lessons").glob("1[0-
 def test_the_lesson_scripts_iterations_as_they_run_today(path, torch):
     """Each lesson script's first and last iteration: our own answers are right, and the
     gradients they are graded against are torch's for that pass."""
+    from core.language.reading import read_program
     from core.loop_trace import iteration_trace
-    from core.reading import read_program
     from core.script import run_script
 
     text = read_program(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli
+from core.io import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_ANSWERS = {"s": "2 * s", "y_hat": "d_s", "w": "d_y_hat * x"}

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.graph import Binding
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
+from core.io.session import load_session
 from core.ninja.hints import render_hint
 from core.ninja.walk import Walk
-from core.session import load_session
-from core.trace import build_trace
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from core.errors import ExpressionError
-from core.examples import LESSON_TEXT, lesson_bindings
+from core.base.errors import ExpressionError
+from core.engine.training import train
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.io.session import Session, session_from_json
 from core.ninja.train import train_with_answers
-from core.session import Session, session_from_json
-from core.training import train
 
 RIGHT = {"s": "2 * s * d_loss", "y_hat": "d_s", "w": "d_y_hat * x"}
 
@@ -34,7 +34,7 @@ def test_a_wrong_gradient_visibly_fails_to_train():
 
 
 def test_a_wrong_shape_stops_the_run_with_a_reason():
-    from core.session import load_session
+    from core.io.session import load_session
 
     session = load_session("resources/examples/09-one-layer.json")
     answers = {"h": "d_loss * torch.ones_like(h) / 8", "(X @ W) + b": "d_h * (h > 0)",

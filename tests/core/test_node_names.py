@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.engine.trace import build_trace
 from core.loop_trace import iteration_trace
 from core.script import run_script
-from core.trace import build_trace
 
 NET = """import torch
 import torch.nn as nn

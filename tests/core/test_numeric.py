@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.graph import Binding, build_graph
-from core.numeric import agrees, numeric_gradients
-from core.trace import build_trace
+from core.checks.numeric import agrees, numeric_gradients
+from core.engine.graph import Binding, build_graph
+from core.engine.trace import build_trace
 
 SMOOTH = [
     "w = param(1.0)\nx = 1.0\ny = 2.0\nloss = (w * x - y) ** 2",
@@ -101,7 +101,7 @@ def test_agrees_uses_a_looser_tolerance(a, b, ok):
 
 
 def test_compare_rows_leave_numeric_empty_at_a_kink():
-    torch_check = pytest.importorskip("core.torch_check")
+    torch_check = pytest.importorskip("core.checks.torch_check")
     pytest.importorskip("torch")
     trace = build_trace("w = param(0.0)\nloss = relu(w) + w")
     report = torch_check.compare(trace.graph, trace.grads)

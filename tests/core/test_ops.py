@@ -14,10 +14,10 @@ import warnings
 import numpy as np
 import pytest
 
-from core.graph import Binding, build_graph
-from core.numeric import numeric_gradients
+from core.checks.numeric import numeric_gradients
+from core.engine.graph import Binding, build_graph
+from core.engine.trace import Trace, build_trace
 from core.ops import OPS, UNARY_FUNCTIONS
-from core.trace import Trace, build_trace
 
 ALL_OPS = {"add", "sub", "mul", "div", "rdiv", "neg", "powc", "pow", "exp", "log", "sqrt",
            "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum", "minimum", "sum", "mean",
@@ -248,7 +248,7 @@ def test_program_values_and_every_gradient_match_torch(torch, same, key, args, k
     for name, leaf in zip("ab"[: len(leaves)], leaves, strict=True):
         same(trace.gradient(graph.names[name]), leaf.grad.numpy()[()])
     # and the engine's own comparison agrees, node by node
-    from core.torch_check import compare
+    from core.checks.torch_check import compare
 
     report = compare(graph, trace.grads)
     assert report.available and report.error is None
@@ -396,7 +396,7 @@ def test_kinks_and_domain_edges_follow_torch(torch, same, text, values, out, gra
     same(out, result.detach().numpy()[()])
     for name, tensor in env.items():
         same(grads[name], tensor.grad.numpy()[()])
-    from core.torch_check import compare
+    from core.checks.torch_check import compare
 
     report = compare(graph, trace.grads)
     assert report.error is None
@@ -566,7 +566,7 @@ def test_power_kinks_are_only_where_the_function_is_not_smooth(k, x, near):
 def test_infinite_literal_exponent_is_a_value_not_a_crash(text):
     trace = build_trace(text)
     assert numeric_gradients(trace.graph) == {"w": None}  # not a meaningful difference
-    from core.torch_check import compare
+    from core.checks.torch_check import compare
 
     report = compare(trace.graph, trace.grads)
     assert report.error is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.build import is_script
+from core.engine.build import is_script
 
 
 @pytest.mark.parametrize(("text", "script"), [

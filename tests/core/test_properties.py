@@ -5,13 +5,13 @@ language takes, over scalars and vectors (broadcast), with forks, rebinding, ``+
 aliases, values given from outside, and numbers at the ops' domain edges (0, ±tiny,
 negative under log/sqrt, huge under exp, nan/inf). Each program is checked four ways:
 
-1. ``core.torch_check.compare``: every node's value and gradient equals torch float64
+1. ``core.checks.torch_check.compare``: every node's value and gradient equals torch float64
    autograd on the same graph (nan = nan, infinities agree): zero mismatches;
 2. an oracle that never sees the text: the drawn trees evaluated in torch directly, so
    what the parser reads must be what was meant (final values and parameter gradients);
 3. the generated PyTorch code parses as Python (``ast.parse``; run for real, in a
    separate process, for a few programs below);
-4. with moderate numbers, central differences (``core.numeric``) wherever they mean
+4. with moderate numbers, central differences (``core.checks.numeric``) wherever they mean
    something: away from kinks and domain edges and where rounding cannot swamp them.
 
 Example counts follow the hypothesis profile (tests/conftest.py): ``make test`` runs a
@@ -32,16 +32,16 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-import core.numeric
-from core.graph import build_graph
-from core.numeric import STEP, agrees, numeric_gradients
-from core.trace import Trace
+import core.checks.numeric
+from core.checks.numeric import STEP, agrees, numeric_gradients
+from core.engine.graph import build_graph
+from core.engine.trace import Trace
 
 torch = pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # program_gen.py, beside this file,
 from program_gen import Generated, Name, Op, oracle, programs  # noqa: E402  whatever pytest's import mode
 
-from core.torch_check import compare, generate_code, printed_output, same  # noqa: E402
+from core.checks.torch_check import compare, generate_code, printed_output, same  # noqa: E402
 
 SOAK = settings.get_current_profile_name() == "soak"
 
@@ -193,13 +193,13 @@ def numeric_problems(g: Generated) -> tuple[list[str], int, int]:
     """(problems, parameters checked, parameters skipped) against central differences.
 
     A parameter is skipped where the difference quotient means nothing: near a kink or
-    domain edge (core.numeric says None), where rounding could swamp it, and where it
+    domain edge (core.checks.numeric says None), where rounding could swamp it, and where it
     has not converged: a quarter of the step gives another answer (the truncation
     error of sin(c ** 6) at c = 5 is larger than the tolerance).
     """
     graph, trace = build(g)
     numeric = numeric_gradients(graph)
-    with mock.patch.object(core.numeric, "STEP", STEP / 4):
+    with mock.patch.object(core.checks.numeric, "STEP", STEP / 4):
         finer = numeric_gradients(graph)
     bound = 4 * rounding_bound(graph, trace)
     problems, checked, skipped = [], 0, 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.language import ExpressionError
-from core.quiz import QuizScore, close_enough, is_quizzable, parse_answer
-from core.trace import build_trace
+from core.engine.quiz import QuizScore, close_enough, is_quizzable, parse_answer
+from core.engine.trace import build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.language.parser import ExpressionError
 
 
 @pytest.fixture()
@@ -80,13 +80,13 @@ def test_a_fraction_is_a_right_answer(lesson):
 
 
 def test_hints_fill_in_the_numbers_and_name_the_rule(lesson):
-    from core.quiz import hint, rule
+    from core.engine.quiz import hint, rule
 
     assert hint(lesson.step(1)) == "y_hat = w · x = 1 · 1"
     assert hint(lesson.step(2)) == "s = y_hat − y = 1 − 2"
     assert hint(lesson.step(6)) == "∂y_hat/∂w = x = 1"
     assert rule(lesson.step(6)).key == "rule.mul"
-    from core.explain import render
+    from core.engine.explain import render
 
     assert render(rule(lesson.step(6))) == "product rule: the other factor"
     assert hint(lesson.step(7)) == "∂loss/∂s = ∂loss/∂loss · local = 1 · (−2)"
@@ -104,8 +104,8 @@ MATRIX = ("X = [[1.0, 2.0, 3.0], [4.0, -5.0, 6.0]]\n"
 
 
 def test_a_tensor_step_asks_one_entry_or_accepts_the_nested_list():
-    from core.quiz import element_asked
-    from core.trace import build_trace
+    from core.engine.quiz import element_asked
+    from core.engine.trace import build_trace
 
     trace = build_trace(MATRIX)
     step = next(s for s in trace.steps if s.phase == "forward" and np.ndim(s.value) == 2)

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.build import is_script
-from core.errors import ExpressionError
+from core.base.errors import ExpressionError
+from core.engine.build import is_script
 from core.script import run_script
 from core.script_check import run_checked
 
@@ -148,8 +148,8 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
 
 #: the whitelist interpreter's command line, as ``--expr-file SCRIPT`` gave it before
 #: scripts ran as Python (``--run``); kept callable until core/script*.py are retired
-OLD_CLI = ("import sys; from core import cli; from core.reading import read_program; "
-           "from core.script_cli import script_output; from core.output import write_stdout; "
+OLD_CLI = ("import sys; from core.io import cli; from core.language.reading import read_program; "
+           "from core.script_cli import script_output; from core.base.output import write_stdout; "
            "a = cli.make_parser().parse_args(sys.argv[1:]); "
            "t = read_program(a.expr_file) if a.expr_file else a.expr; "
            "o, s = script_output(a, t); write_stdout(o); sys.exit(s)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ExpressionError
+from core.base.errors import ExpressionError
 from core.script import run_script
 from core.script_check import run_checked
 from core.script_values import LEAF_ERROR

@@ -135,7 +135,7 @@ l.backward()
 def test_the_numbers_drawn_come_back_without_torch_when_given():
     first = run_script(UNSEEDED, check_torch=False)
     assert [np.shape(d) for d in first.draws] == [(1, 2), (1,)]
-    from core.draws import forbidden
+    from core.language.draws import forbidden
 
     with forbidden():  # no torch: the given numbers are used, in order
         again = run_script(UNSEEDED, check_torch=False, draws=first.draws)

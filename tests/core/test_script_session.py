@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import ExpressionError
+from core.base.errors import ExpressionError
+from core.io.session import Session, session_from_dict, session_from_json
+from core.io.worker import serve
 from core.script import run_script
-from core.session import Session, session_from_dict, session_from_json
-from core.worker import serve
 
 LESSON = (Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
           / "12-regression-nn-linear.py").read_text(encoding="utf-8")

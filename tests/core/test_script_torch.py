@@ -13,12 +13,12 @@ import sys
 import numpy as np
 import pytest
 
-from core import cli
+from core.io import cli
+from core.io.worker import serve
 from core.ops import OPS
 from core.script import run_script
 from core.script_check import run_checked, script_report
 from core.script_cli import script_output
-from core.worker import serve
 from tests.core.test_script import LESSONS, NUMBER, ROOT, real_torch, run_old
 
 RUNNABLE = [p for p in LESSONS if "outside-no-grad" not in p.name]

@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.graph import Binding
-from core.language import ExpressionError
-from core.session import (
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.io.session import (
     FORMAT,
     MAX_FILE_BYTES,
     VERSION,
@@ -21,7 +21,7 @@ from core.session import (
     session_from_dict,
     session_from_json,
 )
-from core.trace import build_trace
+from core.language.parser import ExpressionError
 
 
 def _lesson_session() -> Session:

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from core.graph import MAX_NODES
-from core.language import ExpressionError
-from core.trace import build_trace
+from core.engine.graph import MAX_NODES
+from core.engine.trace import build_trace
+from core.language.parser import ExpressionError
 from tests.programs import chain, chain_answer
 
 

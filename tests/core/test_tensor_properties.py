@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from hypothesis import event, given, settings
 
-from core.numeric import agrees, numeric_gradients
-from core.torch_check import compare, same
-from core.trace import build_trace
+from core.checks.numeric import agrees, numeric_gradients
+from core.checks.torch_check import compare, same
+from core.engine.trace import build_trace
 
 torch = pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parent))

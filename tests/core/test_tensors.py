@@ -2,7 +2,7 @@
 
 Each case is a program over 2-D (and 1-D) leaves; the reference is torch called
 directly on the same numbers (never the engine's torch twin), then central differences
-from :mod:`core.numeric`, then the engine's own ``compare``.
+from :mod:`core.checks.numeric`, then the engine's own ``compare``.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import json
 import numpy as np
 import pytest
 
-from core.format import format_number
-from core.language import ExpressionError, parse_number
-from core.numeric import numeric_gradients
-from core.torch_check import compare
-from core.trace import build_trace
+from core.base.format import format_number
+from core.checks.numeric import numeric_gradients
+from core.checks.torch_check import compare
+from core.engine.trace import build_trace
+from core.language.parser import ExpressionError, parse_number
 
 RNG = np.random.default_rng(7)
 
@@ -204,7 +204,7 @@ def test_matmul_local_step_shows_its_rule_with_shapes_and_no_number():
     assert step.value is None
     assert step.equation == "∂(X @ W)/∂W: G ↦ Xᵀ · G (4×2 → 3×2)"
     assert "no single number" in step.text
-    from core.cli import steps_json
+    from core.io.cli import steps_json
 
     entry = next(e for e in steps_json(trace) if e["index"] == step.index)
     assert entry["value"] is None and "Xᵀ · G" in entry["formula"]
@@ -224,14 +224,14 @@ def test_long_tensors_are_abbreviated_in_step_texts_and_complete_in_json():
     trace = build_trace("w = param(torch.ones(1000))\nloss = sum(w * 2)")
     text = " ".join(s.equation for s in trace.steps)
     assert "[1000 values]" in text
-    from core.cli import result_json
+    from core.io.cli import result_json
 
     result = result_json(trace, {}, None)
     assert result["grads"]["w"] == [2.0] * 1000
 
 
 def test_element_expansion_and_tiny_jacobian():
-    from core.expand import expand_element, jacobian_of
+    from core.engine.expand import expand_element, jacobian_of
 
     trace = build_trace(LAYER)
     step = trace.steps[-1]
@@ -291,8 +291,8 @@ def test_value_fields_read_matrices():
 
 
 def test_sessions_keep_matrices_and_read_version_1(tmp_path):
-    from core.graph import Binding
-    from core.session import VERSION, Session, load_session, save_session, session_from_dict
+    from core.engine.graph import Binding
+    from core.io.session import VERSION, Session, load_session, save_session, session_from_dict
 
     session = Session("loss = sum(W)", {"W": Binding("parameter", np.array([[1.0, 2.0],
                                                                           [3.0, np.nan]]))})
@@ -320,7 +320,7 @@ def test_random_tensors_are_torchs_own_numbers(torch, same):
 
 
 def test_random_tensors_need_torch():
-    from core.draws import forbidden
+    from core.language.draws import forbidden
 
     with forbidden(), pytest.raises(ExpressionError, match="--no-torch"):
         build_trace("W = torch.randn(2, 2, requires_grad=True)\nloss = sum(W)")
@@ -420,7 +420,7 @@ def test_jvp_matches_torch_forward_mode(torch, same, key, inputs, attrs):
 # ---- the command line -------------------------------------------------------------------
 
 def test_cli_takes_a_matrix_and_prints_rows_and_nested_json(capsys):
-    from core.cli import run
+    from core.io.cli import run
 
     argv = ["--headless", "--no-torch", "--expr", "loss = sum(W @ x)",
             "--param", "W=[[1, 2], [3, 4]]", "--input", "x=1, -1"]
@@ -436,7 +436,7 @@ def test_cli_takes_a_matrix_and_prints_rows_and_nested_json(capsys):
 
 
 def test_cli_shape_error_is_exit_2_with_one_error_line(capsys):
-    from core.cli import run
+    from core.io.cli import run
 
     code = run(["--headless", "--no-torch", "--expr",
                 "X = torch.ones(4, 2)\nW = param(torch.ones(3, 1))\ny = X @ W\nloss = sum(y)"])
@@ -451,7 +451,7 @@ def test_generated_code_builds_the_same_shapes(torch, same):
     import contextlib
     import io
 
-    from core.torch_check import generate_code, printed_output
+    from core.checks.torch_check import generate_code, printed_output
 
     trace = build_trace(LAYER.replace("loss = mean(h)", "y = torch.tensor([1, 0, 0, 1])\n"
                                       "loss = F.cross_entropy(h, y)"))
@@ -466,7 +466,7 @@ def test_generated_code_builds_the_same_shapes(torch, same):
 def test_generated_code_keeps_the_sign_of_a_minus_zero_constant():
     """``-0 / w`` is a Python -0.0 over a tensor: written as ``0 / w`` it would flip an
     infinity's sign (found by the property test once ``c / w`` was drawn)."""
-    from core.torch_check import generate_code, printed_output
+    from core.checks.torch_check import generate_code, printed_output
 
     trace = build_trace("x = param(-2.4568003970377346)\ns = x * ((-0) / x.sin())\nloss = x / s")
     code = generate_code(trace.graph)
@@ -485,8 +485,8 @@ def test_the_rounding_note_skips_a_sum_along_one_dim():
     last bit crashed the note (it is about one whole sum's number)."""
     import numpy as np
 
-    from core.rounding import exact_note
-    from core.trace import build_trace
+    from core.checks.rounding import exact_note
+    from core.engine.trace import build_trace
 
     trace = build_trace("p2 = param([[1.0, 0.681]])\nt1 = (torch.exp(p2)).sum(dim=-2)\n"
                         "loss = t1.sum()\n")

@@ -10,13 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
 
-torch_check = pytest.importorskip("core.torch_check")
+torch_check = pytest.importorskip("core.checks.torch_check")
 pytest.importorskip("torch")
 
-from core.torch_check import (  # noqa: E402
+from core.checks.torch_check import (  # noqa: E402
     compare,
     generate_code,
     printed_output,
@@ -287,8 +287,9 @@ def test_generated_code_with_a_non_finite_literal_exponent_runs(tmp_path, text):
 # ---- import isolation -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["core", "core.cli", "core.trace", "core.torch_check",
-                                    "core.session", "core.numeric", "core.graph"])
+@pytest.mark.parametrize("module", ["core", "core.io.cli", "core.engine.trace",
+                                    "core.checks.torch_check",
+                                    "core.io.session", "core.checks.numeric", "core.engine.graph"])
 def test_importing_the_engine_leaves_qt_matplotlib_and_torch_out(module):
     code = (f"import sys, {module}\n"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in "

@@ -1,4 +1,4 @@
-"""The one torch code generator (core.torch_code): reverse mode, forward mode and the
+"""The one torch code generator (core.checks.torch_code): reverse mode, forward mode and the
 script's code write ops the same way, and what they write runs in torch to our numbers."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import warnings
 import numpy as np
 import pytest
 
-from core import forward_torch, script_code, torch_check
-from core.forward import parse_seed, tangents
-from core.graph import build_graph
-from core.torch_code import op_code, torch_code
-from core.trace import build_trace
+from core import script_code
+from core.checks import forward_torch, torch_check
+from core.checks.torch_code import op_code, torch_code
+from core.engine.forward import parse_seed, tangents
+from core.engine.graph import build_graph
+from core.engine.trace import build_trace
 
 PROGRAM = """w = param([[0.5, -1.0], [2.0, 0.25]])
 x = torch.tensor([[1.0], [-2.0]])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.graph import Binding
-from core.trace import build_trace
+from core.engine.graph import Binding
+from core.engine.trace import build_trace
 
 torch = pytest.importorskip("torch")
-from core.torch_check import compare  # noqa: E402
+from core.checks.torch_check import compare  # noqa: E402
 
 INF = float("inf")
 
@@ -92,7 +92,7 @@ def test_sigmoid_underflows_to_zero_like_torch():
 
 
 def test_generated_code_keeps_a_minus_zero_input():
-    from core.torch_check import generate_code, printed_output
+    from core.checks.torch_check import generate_code, printed_output
 
     trace = build_trace("loss = 1 / w", {"w": Binding("parameter", np.float64(-0.0))})
     code = generate_code(trace.graph)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.explain import Explanation
-from core.graph import Binding, build_graph
-from core.language import ExpressionError
-from core.trace import BackwardStep, LocalGradientStep, NoParameterStep, Stepper, build_trace
+from core.engine.explain import Explanation
+from core.engine.graph import Binding, build_graph
+from core.engine.trace import BackwardStep, LocalGradientStep, NoParameterStep, Stepper, build_trace
+from core.language.parser import ExpressionError
 
 # (phase, target, formula, substituted, value) of each of the lesson's nine steps
 LESSON_STEPS = [
@@ -464,9 +464,9 @@ def test_update_with_accumulated_gradient_adds_what_grad_still_holds():
     """forget zero_grad: the update uses this pass's gradient plus the earlier ones."""
     import numpy as np
 
-    from core.examples import LESSON_TEXT, lesson_bindings
-    from core.graph import Binding
-    from core.trace import build_trace
+    from core.engine.graph import Binding
+    from core.engine.trace import build_trace
+    from core.io.examples import LESSON_TEXT, lesson_bindings
 
     bindings = lesson_bindings()
     bindings["w"] = Binding("parameter", np.float64(1.2))
@@ -505,7 +505,7 @@ def test_the_local_phase_says_why_data_needs_no_gradient(lesson_trace):
 
 
 def test_constants_and_values_without_a_parameter_are_not_needed_either():
-    from core.explain import unneeded, unneeded_edges
+    from core.engine.explain import unneeded, unneeded_edges
 
     trace = build_trace("x = 2.0\ny = 3.0\nw = param(1.0)\nloss = (w - 5) ** 2 + x * y")
     graph = trace.graph

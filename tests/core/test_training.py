@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.language import ExpressionError
-from core.trace import Stepper, build_trace
-from core.training import train
+from core.engine.trace import Stepper, build_trace
+from core.engine.training import train
+from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.language.parser import ExpressionError
 
 ROOT = Path(__file__).resolve().parents[2]
 MSE = "w = param(0.0)\nx = [1, 2, 3, 4]\ny = [2, 4, 6, 8]\nloss = mean((w * x - y) ** 2)\n"

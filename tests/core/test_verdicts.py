@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import numeric as numeric_module
-from core.numeric import BUDGET, numeric_gradients, work
-from core.rounding import close, value_scales
-from core.torch_check import compare
-from core.trace import build_trace
+from core.checks import numeric as numeric_module
+from core.checks.numeric import BUDGET, numeric_gradients, work
+from core.checks.rounding import close, value_scales
+from core.checks.torch_check import compare
+from core.engine.trace import build_trace
 from tests.programs import chain, chain_answer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,7 +122,7 @@ def test_the_budget_counts_element_work():
 
 
 def test_the_command_line_computes_finite_differences_once(monkeypatch, capsys):
-    from core import cli
+    from core.io import cli
 
     calls = []
     real = numeric_module.numeric_gradients
@@ -132,7 +132,7 @@ def test_the_command_line_computes_finite_differences_once(monkeypatch, capsys):
         return real(graph)
 
     monkeypatch.setattr(cli, "numeric_gradients", counting)
-    monkeypatch.setattr("core.torch_check.numeric_gradients", counting)
+    monkeypatch.setattr("core.checks.torch_check.numeric_gradients", counting)
     assert cli.main(["--json-full"]) == 0
     assert len(calls) == 1
     assert json.loads(capsys.readouterr().out)["numeric_grads"]["w"] == pytest.approx(-2.0)

@@ -1,4 +1,4 @@
-"""The worker's protocol is one table (core.worker.REQUESTS): every kind is answered in
+"""The worker's protocol is one table (core.io.worker.REQUESTS): every kind is answered in
 its own field by serve(), and a bad request is a failure line that leaves it serving."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import json
 
-from core.session import Session
-from core.worker import REQUESTS, serve
+from core.io.session import Session
+from core.io.worker import REQUESTS, serve
 
 
 def _serve(*requests: dict | str) -> list[dict]:

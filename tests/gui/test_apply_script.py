@@ -83,7 +83,7 @@ def test_applying_a_straight_line_program_still_builds_it(window, qtbot):
 def test_a_session_of_a_script_that_only_imports_opens_with_run_to_record(window, qtbot,
                                                                          tmp_path):
     """is_script decides for sessions too: an import of numpy is a script, not an error."""
-    from core.session import Session
+    from core.io.session import Session
 
     path = tmp_path / "numpy.json"
     path.write_text(Session(NUMPY, {}, 0, "numpy").to_json(), encoding="utf-8")

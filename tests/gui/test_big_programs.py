@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from core.format import format_value
-from core.trace import build_trace
+from core.base.format import format_value
+from core.engine.trace import build_trace
 from gui.state.model import ASYNC_OPERATIONS, size_estimate
 from tests.programs import chain, chain_answer
 

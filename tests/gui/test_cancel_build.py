@@ -11,7 +11,7 @@ import time
 
 from PySide6.QtCore import Qt
 
-from core.examples import LESSON_TEXT
+from core.io.examples import LESSON_TEXT
 from tests.programs import vector_chain
 
 STOP_S = 2.0  # ~1 s on a loaded 2-core machine; the whole build takes over 10 s there

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.engine.trace import Stepper, Trace
 from core.script import run_script
 from core.script_check import run_checked
-from core.trace import Stepper, Trace
 from gui.canvas.groups import BAND, call_groups
 from gui.canvas.widget import GraphCanvas
 

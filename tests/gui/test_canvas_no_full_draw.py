@@ -82,7 +82,7 @@ def test_fifty_steps_at_a_thousand_nodes_draw_nothing_in_full(window, qtbot, pre
 
 
 def test_the_blitted_counter_is_what_a_full_draw_shows(qtbot):
-    from core.trace import Stepper, build_trace
+    from core.engine.trace import Stepper, build_trace
     from gui.graph_canvas import GraphCanvas
     from tests.programs import chain_program
 

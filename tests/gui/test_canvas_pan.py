@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.trace import Stepper, build_trace
+from core.engine.trace import Stepper, build_trace
 from gui.graph_canvas import GraphCanvas
 from tests.programs import chain
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.labels import beside, crosses, rect_at
-from core.session import load_session
-from core.trace import build_trace
+from core.drawing.labels import beside, crosses, rect_at
+from core.engine.trace import build_trace
+from core.io.session import load_session
 from gui.canvas.scene import _LOCAL, graph_arrays
 from gui.state.model import Program, build
 from gui.support.resources import example_files

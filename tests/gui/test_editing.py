@@ -265,7 +265,7 @@ def test_the_variables_table_adds_and_removes_rows(window, qtbot):
 
 
 def test_a_bad_name_for_a_new_row_is_refused(window, qtbot):
-    from core.language import ExpressionError
+    from core.language.parser import ExpressionError
 
     variables = window.editor_panel.variables
     for bad in ("", "1x", "exp", "for", "x"):  # x: already a variable

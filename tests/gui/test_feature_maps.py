@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from core.format import format_number
+from core.base.format import format_number
+from core.language.program import Program
 from core.ops import OPS
-from core.program import Program
 from gui.support.resources import example_files
 
 CONV = next(p for p in example_files() if p.stem == "10-conv-pool")

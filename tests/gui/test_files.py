@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QTableWidget
 
-from core.session import load_session
+from core.io.session import load_session
 from gui.main_window import MainWindow
 from gui.support.resources import example_files
 

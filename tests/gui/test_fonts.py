@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PySide6.QtGui import QFontDatabase
 
-from core.trace import Stepper, build_trace
+from core.engine.trace import Stepper, build_trace
 from gui.graph_canvas import GraphCanvas
 from gui.support import fonts
 
@@ -120,7 +120,7 @@ def test_english_text_never_opens_the_chinese_font(qtbot):
             "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
-            "from core.trace import build_trace\n"
+            "from core.engine.trace import build_trace\n"
             "from gui.support import fonts\n"
             "from gui.graph_canvas import GraphCanvas\n"
             "c = GraphCanvas()\n"

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from core.examples import LESSON_TEXT, lesson_bindings
-from core.layout import node_keys
-from core.trace import Stepper, build_trace
+from core.drawing.layout import node_keys
+from core.engine.trace import Stepper, build_trace
+from core.io.examples import LESSON_TEXT, lesson_bindings
 from gui.canvas import text_cache
 from gui.graph_canvas import GraphCanvas
 from tests.programs import MSE, REUSE, SQUARE, chain_program

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QMenu, QTableWidget
 
-from core.explain import TEMPLATES, render
+from core.engine.explain import TEMPLATES, render
 from gui.support import i18n
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -128,7 +128,7 @@ def test_example_nine_with_hints_heat_map_and_show_answer(window, qtbot):
 
 
 def test_level_two_fuses_softmax_log_and_nll(window, qtbot):
-    from core.program import Program
+    from core.language.program import Program
 
     text = ("X = [[1., 2.], [0.5, -1.]]\ny = torch.tensor([1, 0])\n"
             "W = param([[0.1, 0.2, 0.3], [0.3, -0.4, 0.1]])\nz = X @ W\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.examples import LESSON_TEXT
+from core.io.examples import LESSON_TEXT
 
 
 def test_opening_a_fifo_does_not_block(window, tmp_path):

@@ -21,7 +21,7 @@ limit = int(sys.argv[1]) * 2 ** 20
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from PySide6.QtGui import QGuiApplication
 app = QGuiApplication([])
-from core.program import Program
+from core.language.program import Program
 from gui.state.model import ASYNC_OPERATIONS, StepperModel
 
 def rss_mb():
@@ -74,7 +74,7 @@ limit = int(sys.argv[1]) * 2 ** 20
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from core.examples import LESSON_TEXT
+from core.io.examples import LESSON_TEXT
 from gui.main_window import MainWindow
 from gui.state.model import ASYNC_OPERATIONS
 

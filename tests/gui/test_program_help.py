@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.build import is_script
+from core.engine.build import is_script
+from core.engine.trace import build_trace
 from core.script import run_script
-from core.trace import build_trace
 from gui.window.program_help import NETWORK_EXAMPLE, PROGRAM_EXAMPLE, SCRIPT_EXAMPLE
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from core.trace import build_trace
+from core.engine.trace import build_trace
 from gui.state.run_output import (
     bytes_at,
     draws_unseeded,
@@ -43,13 +43,13 @@ def _trace_and_record():
 
 
 def _param(v):
-    from core.graph import Binding
+    from core.engine.graph import Binding
 
     return Binding("parameter", v)
 
 
 def _data(v):
-    from core.graph import Binding
+    from core.engine.graph import Binding
 
     return Binding("data", v)
 

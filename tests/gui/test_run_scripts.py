@@ -243,7 +243,7 @@ def test_a_session_keeps_the_recording_and_opens_without_running(window, qtbot, 
 
 
 def test_an_old_session_holding_a_script_opens_as_text(window, tmp_path):
-    from core.session import Session, save_session
+    from core.io.session import Session, save_session
 
     path = tmp_path / "old.json"
     save_session(Session(TRAIN, title="old script"), path)

@@ -265,7 +265,7 @@ def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, t
     neither the recorder nor the whitelist interpreter runs it."""
     from PySide6.QtCore import QSettings
 
-    from core.session import Session
+    from core.io.session import Session
 
     text = NN_LINEAR.read_text(encoding="utf-8")
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.io.session import Session
 from core.script import run_script
-from core.session import Session
 from gui.state.torch_service import TorchService
 from tests.programs import chain
 

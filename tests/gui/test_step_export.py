@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageChops
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from core.session import load_session
-from core.trace import build_trace
+from core.engine.trace import build_trace
+from core.io.session import load_session
 from gui.support.resources import resource
 from gui.window.step_export import ExportError, current_language, export_steps
 

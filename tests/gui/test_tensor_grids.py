@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.labels import grid_cells, grid_shape
-from core.trace import Stepper, build_trace
+from core.drawing.labels import grid_cells, grid_shape
+from core.engine.trace import Stepper, build_trace
 from gui.canvas.grids import cell_colours, grid_info, thumbnail
 from gui.graph_canvas import GraphCanvas
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.session import Session
+from core.io.session import Session
 from gui.state.torch_service import SUPERSEDE_AFTER_MS, TorchService
 from tests.programs import chain, chain_answer
 

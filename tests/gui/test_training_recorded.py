@@ -10,7 +10,7 @@ import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSpinBox, QTableWidget
 
-from core.format import format_value
+from core.base.format import format_value
 from tests.gui.test_lesson_menu import LESSONS, RUN_MS
 
 NN_LINEAR = LESSONS / "12-regression-nn-linear.py"

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import gui.state.model as model_module
-from core.trace import build_trace
+from core.engine.trace import build_trace
 from gui.state.model import UNDO_TRACE_BYTES, trace_bytes
 from tests.programs import chain, chain_answer
 

@@ -138,7 +138,7 @@ def test_a_pasted_program_starts_at_step_0_and_prints_as_the_walk_reaches_them(w
 def test_a_pasted_script_starts_at_step_0_and_runs_only_with_run(window, qtbot):
     """Apply on a pasted script after End: step 0, no gradient on the graph, and the
     message says Run runs it (issue 20: Apply never runs a script)."""
-    from core.reading import read_program
+    from core.language.reading import read_program
     from gui.window.lessons import find_example
 
     window.canvas.setFocus()
@@ -155,7 +155,7 @@ def test_a_pasted_script_starts_at_step_0_and_runs_only_with_run(window, qtbot):
 def test_the_last_session_reopens_at_step_0(window, qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from core.session import session_from_json
+    from core.io.session import session_from_json
     from gui.state.model import Program
 
     text = "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n"
@@ -311,7 +311,7 @@ def _dead_pid() -> int:
 
 def _orphan(folder: Path, text: str, name: str | None = None) -> Path:
     """A recovery file left by a process that is gone (as a kill -9 leaves it)."""
-    from core.session import Session
+    from core.io.session import Session
     from gui.state.model import Program, build
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -519,7 +519,7 @@ def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(win
 
 # ---- 14. a gradient not computed yet never shows as a number
 def test_gradients_not_computed_yet_show_as_not_computed(window, qtbot):
-    from core.backward_steps import BackwardStep, ParameterUpdate
+    from core.engine.backward_steps import BackwardStep, ParameterUpdate
 
     window.model.set_learning_rate(0.1)  # the update phase too
     trace = window.model.trace

@@ -118,7 +118,7 @@ def _view_menu(window):
 
 
 def test_reset_layout_keeps_a_scripts_output_pane(window, qtbot):
-    from core.examples import LESSON_TEXT, lesson_bindings
+    from core.io.examples import LESSON_TEXT, lesson_bindings
 
     window.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, "")
     window.reset_layout_action.trigger()
@@ -130,7 +130,7 @@ def _columns(editor) -> float:
 
 
 def test_a_wide_window_gives_the_editor_and_output_sixty_columns(window, qtbot):
-    from core.reading import read_program
+    from core.language.reading import read_program
     from gui.window.lessons import find_example
 
     window.resize(1728, 972)  # a first launch on 1920×1080: 90% of it

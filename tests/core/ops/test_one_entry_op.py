@@ -18,20 +18,20 @@ import numpy as np
 import pytest
 
 # every table is imported before cube exists: one copied at import would miss it
-from core.errors import ExpressionError
-from core.explain import TEMPLATES, render
-from core.forward import parse_seed, tangents
-from core.forward_torch import compare_forward
-from core.graph import Binding
-from core.language import FUNCTIONS, RESERVED, function_list
+from core.base.errors import ExpressionError
+from core.checks.forward_torch import compare_forward
+from core.checks.torch_check import compare, generate_code, printed_output
+from core.engine.explain import TEMPLATES, render
+from core.engine.forward import parse_seed, tangents
+from core.engine.graph import Binding
+from core.engine.quiz import rule
+from core.engine.steps import LocalGradientStep
+from core.engine.trace import build_trace
+from core.language.parser import FUNCTIONS, RESERVED, function_list
+from core.language.printing import GRAD_FNS
 from core.ninja.rules import term_text
 from core.ninja.run import grade_answers
 from core.ops import OPS, UNARY_FUNCTIONS, op, unregister
-from core.printing import GRAD_FNS
-from core.quiz import rule
-from core.steps import LocalGradientStep
-from core.torch_check import compare, generate_code, printed_output
-from core.trace import build_trace
 
 WHY = "The slope of x³ is 3x²: a made-up op, explained from its own entry."
 RULE = "cube rule: 3 · x²"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import calls, language
-from core.explain import TEMPLATES
+from core.engine.explain import TEMPLATES
+from core.language import calls
+from core.language import parser as language
 from core.ops import GRAD_FNS, OPS, SPELLINGS, UNARY_FUNCTIONS
 from core.ops.index import DTYPES, MODULES
 

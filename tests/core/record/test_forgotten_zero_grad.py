@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from core.explain import render
+from core.engine.explain import render
 from core.record.recording import load_recording
 from core.record.to_trace import pass_trace
 from tests.core.record.record_support import LESSONS, SCRIPTS, record_dir, recorded
@@ -58,7 +58,7 @@ def test_lesson_13_hand_update_says_zero_grad_was_forgotten(tmp_path):
 
 
 def render_number(value: float) -> str:
-    from core.format import format_value
+    from core.base.format import format_value
 
     return format_value(value)
 

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
+from core.checks.rounding import recorded_close
 from core.record.check import check_built, contributions_by_rule
 from core.record.recording import load_recording, read_pass
 from core.record.to_trace import build_pass_graph
-from core.rounding import recorded_close
 from tests.core.record.record_support import LESSONS, SCRIPTS, record_dir
 
 pytest.importorskip("sklearn")

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import torch
 
-from core.explain import render
+from core.engine.explain import render
 from core.record.recording import load_recording
 from core.record.to_trace import pass_trace
 from tests.core.record.record_support import LESSONS, SCRIPTS, record_dir

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import cli
+from core.io import cli
 from core.ninja.run import grade_answers, ninja_json
 from core.ninja.walk import Walk
 from core.record.recording import load_recording

@@ -9,9 +9,9 @@ import sys
 
 from tests.core.record.record_support import ROOT
 
-MODULES = ("core.record.cli", "core.record.to_trace", "core.record.check",
-           "core.record.recording", "core.record.saved", "core.record.session_cli",
-           "core.optimizer_step")
+MODULES = ("core.io.record_cli", "core.record.to_trace", "core.record.check",
+           "core.record.recording", "core.record.saved", "core.io.record_session_cli",
+           "core.engine.optimizer_step")
 
 
 def test_the_recorders_modules_import_no_interpreter_module():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli
+from core.io import cli
 from tests.core.record.record_support import ROOT, SCRIPTS
 
 ALIASING = str(SCRIPTS / "aliasing.py")

@@ -2,7 +2,7 @@
 each run through the runner (the real recorder bootstrap) and compared with plain Python.
 
 The programs come from tests/core/program_gen.py, turned into scripts by
-``core.torch_check.generate_code``. Plain Python runs a batch of them in one interpreter
+``core.checks.torch_check.generate_code``. Plain Python runs a batch of them in one interpreter
 (torch takes seconds to import); the runner runs each in its own child, as a learner's
 script would run.
 """
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.graph import build_graph
+from core.checks.torch_check import generate_code
+from core.engine.graph import build_graph
 from core.record.runner import BOOTSTRAP, RunLimits, run_script
-from core.torch_check import generate_code
 
 pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # program_gen.py

@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 
+from core.io.session import Session
 from core.record.runner import run_script
 from core.record.saved import saved_recording
-from core.session import Session
 from tests.core.record.record_support import ROOT
 
 SCRIPT = """\
