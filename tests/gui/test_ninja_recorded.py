@@ -4,6 +4,8 @@ float32 against torch's own ``.grad``; the node behind an opaque torch call is g
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch
 from PySide6.QtCore import Qt
@@ -77,17 +79,22 @@ def test_a_recorded_pass_walked_in_ninja_mode(window, qtbot):
     assert feedback(window).startswith("✓ Right: b. exact ✓")
     type_answer(window, qtbot, "d_h")
     type_answer(window, qtbot, 'X.T @ grad("X @ W")')
-    # float32 matmuls accumulate in another order than torch's: close, an ulp or so away
-    assert feedback(window).startswith("✓ Right: W. exact ✗ · close ✓ · max difference 3.81e-06")
+    # float32 matmuls may accumulate in another order than torch's, as the CPU's BLAS
+    # kernel decides: exact on some machines, close (an ulp or so away) on others
+    text = feedback(window)
+    assert text.startswith("✓ Right: W. exact ") and "close ✓" in text, text
+    difference = float(re.search(r"max difference (\S+)", text).group(1))
+    assert difference == 0 if "exact ✓" in text else 0 < difference <= 1e-5, text
     assert question(window) == "End of the walk."
     # the values written are torch's, in float32: b's sum bitwise, W's matmul within an ulp
     grads = window.model.quiz.ninja.grads
     assert grads["b"].dtype == grads["W"].dtype == np.float32
     np.testing.assert_array_equal(grads["b"], torch_grads()["b"])
     np.testing.assert_allclose(grads["W"], torch_grads()["W"], rtol=1e-7, atol=0)
+    w_grade = "exact" if "exact ✓" in text else "close"  # as its feedback said
     assert [row[:3] for row in table_rows(window)] == [
         ["c · c", "1", "exact"], ["c", "2", "exact"], ["b", "2", "exact"],
-        ["X @ W", "1", "exact"], ["W", "1", "close"]]
+        ["X @ W", "1", "exact"], ["W", "1", w_grade]]
 
 
 def test_the_conv_pool_example_walked_with_typed_correlations(window, qtbot):
