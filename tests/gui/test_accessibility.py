@@ -144,7 +144,10 @@ def test_tab_reaches_the_run_toolbar_between_the_tables_and_the_program(window, 
     # Shift+Tab from the program goes back through the toolbar
     window.editor_panel.editor.setFocus()
     back = _tab_through(window, qtbot, Qt.Key.Key_Backtab, 2)
-    assert back[1] is window.findChild(QWidget, "nextIterationOfLoopButton")
+    # the lesson runs through the recorder and lands on its last pass, where "next
+    # iteration" is off (Tab skips a disabled button) and the box is the last stop
+    following = window.findChild(QWidget, "nextIterationOfLoopButton")
+    assert back[1] is (following if following.isEnabled() else selector)
 
 
 def test_every_panel_is_named_and_described_and_follows_the_language(window, qtbot):
