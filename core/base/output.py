@@ -81,12 +81,17 @@ def write_stdout(text: str) -> int | None:
     return None
 
 
-def not_written(exc: BaseException | str) -> int:
-    """Say that the output was not written, in one line; the exit status is 3."""
-    detail = exc if isinstance(exc, str) else (getattr(exc, "strerror", None) or str(exc))
+def say_error(text: str) -> None:
+    """One ``error:`` line on stderr, and nothing more even when stderr is gone."""
     try:
-        sys.stderr.write(f"error: could not write the output: {detail}\n")
+        sys.stderr.write(f"error: {text}\n")
         sys.stderr.flush()
     except OSError:
         pass
+
+
+def not_written(exc: BaseException | str) -> int:
+    """Say that the output was not written, in one line; the exit status is 3."""
+    detail = exc if isinstance(exc, str) else (getattr(exc, "strerror", None) or str(exc))
+    say_error(f"could not write the output: {detail}")
     return EXIT_NOT_WRITTEN

@@ -19,7 +19,13 @@ from contextlib import nullcontext
 import numpy as np
 
 from core.base.memory import memory_message
-from core.base.output import not_written, prepare_streams, stdout_is_unicode, write_stdout
+from core.base.output import (
+    not_written,
+    prepare_streams,
+    say_error,
+    stdout_is_unicode,
+    write_stdout,
+)
 from core.checks.numeric import numeric_gradients
 from core.engine.build import build, is_script
 from core.engine.forward import parse_seed
@@ -293,11 +299,7 @@ def _run_script(args: argparse.Namespace) -> int:
 
 def out_of_memory() -> int:
     """One ``error:`` line, never a traceback; exit 2 (the program asked too much)."""
-    try:
-        sys.stderr.write(f"error: {memory_message()}\n")
-        sys.stderr.flush()
-    except OSError:
-        pass
+    say_error(memory_message())
     return EXIT_BAD_INPUT
 
 
