@@ -290,7 +290,7 @@ def _interactive(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     else:
         window.reopen_last_session(settings)
-    from gui.panels.recovery import discard_all, install
+    from gui.window.recovery import discard_all, install
 
     install(window)  # offers a killed session's work back, then autosaves
     app.aboutToQuit.connect(discard_all)  # every window's file, restored ones' too

@@ -108,7 +108,7 @@ class EditorPanel(Panel, QWidget):
                     QT_TRANSLATE_NOOP("MainWindow", "Program"), width=270)
 
     # "What if…" on a scalar input's row (context menu or Ctrl+Shift+W): its name; the
-    # forward panel (gui.panels.whatif) puts a slider in the row
+    # forward panel (gui.panels.forward.whatif) puts a slider in the row
     whatIfRequested = Signal(str)
 
     def __init__(self, model: StepperModel, parent=None):

@@ -1,7 +1,7 @@
 """The run bar: Run (or Run again), Stop, the pass selector and a one-line status.
 
 A ``QToolBar`` at the top of the window (gui.window.run_window makes its actions). The
-iteration selector (gui.panels.iteration_selector) lives here, in a box of its own that
+iteration selector (gui.panels.training.iteration_selector) lives here, in a box of its own that
 stays in the bar while the selector hides itself for a program with no passes.
 """
 

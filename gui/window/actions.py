@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMenu
 
 from core.io.session import load_session
 from core.language.parser import ExpressionError
-from gui.panels.iteration_selector import iteration_source
+from gui.panels.training.iteration_selector import iteration_source
 from gui.support import i18n
 from gui.support.resources import example_files
 from gui.support.texts import example_title

@@ -63,7 +63,7 @@ def reset_layout(window) -> None:
     for spec in specs:
         window._place(spec, docks)
     forward = docks.get("forwardDock")
-    if forward is not None:  # gui.panels.forward_panel adds it, tabbed behind PyTorch
+    if forward is not None:  # gui.panels.forward.panel adds it, tabbed behind PyTorch
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, forward)
         window.tabifyDockWidget(window.torch_dock, forward)
     for spec in specs:

@@ -334,7 +334,7 @@ class DocumentsMixin:
         if self.settings is not None:
             self.save_settings(self.settings)
         run_documents.close_document(self)  # the script stops, its temporary folder goes
-        autosave = getattr(self, "autosave", None)  # gui.panels.recovery (interactive only)
+        autosave = getattr(self, "autosave", None)  # gui.window.recovery (interactive only)
         if autosave is not None:  # closed on purpose: nothing to offer back next time
             autosave.discard()
         event.accept()

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from gui.canvas.feature_maps import FeatureMapsBand
 from gui.graph_canvas import GraphCanvas
-from gui.panels import forward_panel
 from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
+from gui.panels.forward import panel as forward_panel
 from gui.panels.lesson_tables import LessonTables
 from gui.panels.messages import MessageBar
 from gui.panels.output_panel import OutputPanel
@@ -38,7 +38,7 @@ from gui.panels.plots_panel import PlotsPanel
 from gui.panels.quiz_panel import QuizPanel
 from gui.panels.step_bar import StepBar
 from gui.panels.torch_panel import TorchPanel
-from gui.panels.training_panel import TrainingPanel
+from gui.panels.training.panel import TrainingPanel
 from gui.state.assemble import stepper_model
 from gui.support import i18n
 from gui.support.theme import palette, style_sheet
@@ -283,7 +283,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
             hidden.revert(known)
         self.canvas.show_state(known, current)
 
-    # ---- training and quiz (gui/panels/training_panel.py, gui/panels/quiz_panel.py)
+    # ---- training and quiz (gui/panels/training/panel.py, gui/panels/quiz_panel.py)
     def _add_learning_actions(self) -> None:
         self.phase_actions.append(self.training_panel.update_phase_action)
         self.addAction(self.training_panel.update_phase_action)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from gui.panels.recovery import Autosave, install, orphaned_files
+from gui.window.recovery import Autosave, install, orphaned_files
 from tests.gui.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

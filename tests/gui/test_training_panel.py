@@ -223,7 +223,7 @@ def test_the_plot_labels_draw_chinese_after_a_language_switch(window, qtbot):
     matplotlib draws empty boxes (and warns of the missing glyphs)."""
     import warnings
 
-    from gui.panels.training_panel import TrainingPanel
+    from gui.panels.training.panel import TrainingPanel
     from gui.support import fonts
 
     window.set_language("zh")  # English again afterwards: tests/gui/conftest.py

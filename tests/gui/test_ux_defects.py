@@ -327,7 +327,7 @@ def _recovery_files(folder: Path) -> list[Path]:
 
 
 def test_a_clean_quit_leaves_nothing_to_offer(window, qtbot, tmp_path):
-    from gui.panels.recovery import discard_all, install, orphaned_files
+    from gui.window.recovery import discard_all, install, orphaned_files
 
     first = _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
     second = _orphan(tmp_path, "w = param(5.0)\nloss = (w + 1) ** 2\n")
@@ -349,7 +349,7 @@ def test_a_clean_quit_leaves_nothing_to_offer(window, qtbot, tmp_path):
 
 
 def test_closing_a_window_removes_its_recovery_file(window, qtbot, tmp_path):
-    from gui.panels.recovery import install
+    from gui.window.recovery import install
 
     autosave, _ = install(window, tmp_path)
     _paste_and_apply(window, qtbot, "w = param(0.5)\nloss = (w * 3 - 1) ** 2\n")
@@ -359,8 +359,8 @@ def test_closing_a_window_removes_its_recovery_file(window, qtbot, tmp_path):
 
 
 def test_restore_uses_this_window_when_it_holds_no_work(window, qtbot, tmp_path):
-    from gui.panels.recovery import install
     from gui.state.model import Program
+    from gui.window.recovery import install
 
     reopened = "w = param(1.5)\nloss = w ** 2\n"
     window.load_program(Program(reopened, {}), 0, "")  # the last session, reopened
@@ -375,7 +375,7 @@ def test_restore_uses_this_window_when_it_holds_no_work(window, qtbot, tmp_path)
 
 
 def test_restore_opens_a_window_when_this_one_has_work(window, qtbot, tmp_path):
-    from gui.panels.recovery import install
+    from gui.window.recovery import install
 
     _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")
     _, bar = install(window, tmp_path)
@@ -388,7 +388,7 @@ def test_restore_opens_a_window_when_this_one_has_work(window, qtbot, tmp_path):
 
 
 def test_one_banner_per_orphaned_session(window, qtbot, tmp_path):
-    from gui.panels.recovery import install
+    from gui.window.recovery import install
 
     text = "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n"
     copies = [_orphan(tmp_path, text), _orphan(tmp_path, text)]
@@ -406,8 +406,8 @@ def test_recovery_dates_are_in_the_locale_format(window, qtbot, tmp_path):
 
     from PySide6.QtCore import QDateTime, QLocale
 
-    from gui.panels.recovery import install
     from gui.support import i18n
+    from gui.window.recovery import install
 
     i18n.apply_language(i18n.SYSTEM)  # here the system locale is C (LANG=C.UTF-8)
     path = _orphan(tmp_path, "w = param(2.0)\nloss = (w * 3 - 1) ** 2\n")

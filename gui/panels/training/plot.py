@@ -1,4 +1,4 @@
-"""The Training panel's plot (a mixin of gui.panels.training_panel.TrainingPanel): the
+"""The Training panel's plot (a mixin of gui.panels.training.panel.TrainingPanel): the
 loss per iteration above; below, the parameters from iteration 0 on, or for a recorded
 run each gradient's norm per pass. New iterations move the existing lines' data
 (``set_data``) and ask for ``draw_idle``.
@@ -17,7 +17,7 @@ import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib 
 import matplotlib
 from PySide6.QtCore import QCoreApplication
 
-from gui.panels import training_rows
+from gui.panels.training import rows as training_rows
 from gui.support import fonts
 from gui.support.theme import PLOT
 

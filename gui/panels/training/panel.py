@@ -2,8 +2,8 @@
 
 A thin view of ``model.training`` (:mod:`gui.state.training_state`): it sends intent (a
 learning rate, "iterate") and redraws from the state's signals. The plot is a matplotlib
-``Figure`` on a ``FigureCanvasQTAgg`` (gui.panels.training_plot draws it). A script's
-loop (a recorded run's passes, gui.panels.training_rows) fills the table, and choosing
+``Figure`` on a ``FigureCanvasQTAgg`` (gui.panels.training.plot draws it). A script's
+loop (a recorded run's passes, gui.panels.training.rows) fills the table, and choosing
 a row chooses that iteration.
 """
 
@@ -37,15 +37,15 @@ from PySide6.QtWidgets import (
 
 from core.base.format import format_value, full_precision
 from core.language.parser import ExpressionError, parse_number
-from gui.panels import training_rows
 from gui.panels.base import Area, DockSpec, Panel
-from gui.panels.iteration_selector import (
+from gui.panels.training import rows as training_rows
+from gui.panels.training.iteration_selector import (
     IterationSelector,
     iteration_text,
     mark_iteration,
     script_status,
 )
-from gui.panels.training_plot import TrainingPlot
+from gui.panels.training.plot import TrainingPlot
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
 from gui.support import fonts, theme

@@ -44,7 +44,7 @@ from core.engine.trace import Trace, build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
-from gui.panels.whatif import WhatIfSession, show_in_lesson_tables, unavailable
+from gui.panels.forward.whatif import WhatIfSession, show_in_lesson_tables, unavailable
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support import theme
