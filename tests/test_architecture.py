@@ -149,3 +149,25 @@ def test_modules_stay_under_about_400_lines():
         state = "gone or short now: remove it" if now is None or now <= MAX_LINES else now
         print(f"{name}: {then} lines when listed, now {state} {why}")
     assert not new, f"modules over {MAX_LINES} lines (split them): {new}"
+
+
+#: kept only as re-exports for the tests' and the README's contracts (issue 18)
+SHIMS = {"gui.graph_canvas": "gui/graph_canvas.py",
+         "gui.main_window": "gui/main_window/__init__.py"}
+
+
+def test_the_shims_only_re_export_and_gui_itself_never_imports_them():
+    graph = _import_graph()
+    users = sorted(f"{importer} imports {shim}" for shim in SHIMS
+                   for importer in graph.find_modules_that_directly_import(shim)
+                   if importer not in SHIMS)
+    assert not users, f"gui/ imports a shim (import the real module instead): {users}"
+    for path in SHIMS.values():
+        body = ast.parse((ROOT / path).read_text(encoding="utf-8")).body
+        for statement in body:
+            docstring = isinstance(statement, ast.Expr) and isinstance(statement.value,
+                                                                        ast.Constant)
+            exports = isinstance(statement, ast.Assign) and [
+                getattr(t, "id", None) for t in statement.targets] == ["__all__"]
+            assert docstring or exports or isinstance(statement, ast.ImportFrom), \
+                f"{path}:{statement.lineno} does more than re-export"

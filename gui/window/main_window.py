@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.canvas.feature_maps import FeatureMapsBand
-from gui.graph_canvas import GraphCanvas
+from gui.canvas.widget import GraphCanvas
 from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
 from gui.panels.forward import panel as forward_panel

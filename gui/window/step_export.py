@@ -1,6 +1,6 @@
 """The whole step-through as an animated GIF or a PDF handout: one frame / page per step.
 
-Every frame is drawn by a real :class:`~gui.graph_canvas.GraphCanvas` (never shown),
+Every frame is drawn by a real :class:`~gui.canvas.widget.GraphCanvas` (never shown),
 so the graph looks as it does in the app at that position; a band above it carries the
 step's title ("Step k of N · phase"), its equation and its explanation sentence, in
 English or in Simplified Chinese (through the Qt translation, when one is installed or

@@ -1,6 +1,6 @@
 """The graph's View menu entries, presentation mode and the first launch's window size.
 
-Kept apart from gui/main_window.py: the window calls :func:`install` once and
+Kept apart from gui/window/main_window.py: the window calls :func:`install` once and
 :func:`set_presentation` from its own method; :func:`fit_to_screen` is for the
 interactive launch only (``MainWindow()``, ``--screenshot`` and tests keep their sizes).
 """
