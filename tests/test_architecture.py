@@ -26,10 +26,8 @@ MAX_LINES = 400
 LONG_MODULES = {
     "core.record.bootstrap": (954, "runs by path in the script's process: one file"),
     "gui.state.model": (527, ""),
-    "gui.panels.forward.panel": (517, ""),
     "core.language.parser": (509, "the engine helper splits it (issue 18)"),
     "core.engine.graph": (485, ""),
-    "gui.panels.training.panel": (484, ""),
     "core.io.cli": (477, "the engine helper splits it (issue 18)"),
     "core.engine.steps": (474, "the engine helper splits it (issue 18)"),
     "gui.panels.editor_panel": (467, ""),

@@ -6,8 +6,7 @@ A thin view of ``model.quiz`` (:mod:`gui.state.quiz_state`). The typed text goes
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,12 +14,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.language.parser import ExpressionError
-from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.base import STEP_MODES, Area, DockSpec, Panel, PanelAction
 from gui.panels.ninja_view import NinjaView
 from gui.state.model import StepperModel
 from gui.support.texts import explain, shown, target_text
@@ -43,6 +43,14 @@ class AnswerField(QLineEdit):
 class QuizPanel(Panel, QWidget):
     DOCK = DockSpec("quizDock", "quiz_dock", Area.BottomDockWidgetArea,
                     split=("stepDock", Qt.Orientation.Vertical), listed=False, hidden=True)
+    #: the Step menu's toggles and their keys; ninja mode (issue 23) is a mode of the quiz
+    ACTIONS = (
+        PanelAction("toggle_action", "quizAction", QT_TRANSLATE_NOOP("QuizPanel", "Quiz Mode"),
+                    "set_quiz_mode", ("Ctrl+Shift+Q",), STEP_MODES, checkable=True),
+        PanelAction("ninja_action", "ninjaAction", QT_TRANSLATE_NOOP("QuizPanel", "Ninja Mode"),
+                    "set_ninja_mode", ("Ctrl+Shift+N",), STEP_MODES, checkable=True),
+    )
+    STEP_BAR = ("quiz_button", "ninja_button")
 
     def __init__(self, model: StepperModel, parent=None):
         super().__init__(parent)
@@ -51,11 +59,14 @@ class QuizPanel(Panel, QWidget):
         self.quiz = model.quiz
         self._note = ""  # a message of the panel's own (not a number)
 
-        #: View/Step menu toggle and its key (the window adds it to its menus)
-        self.toggle_action = QAction(self, objectName="quizAction", checkable=True)
-        self.toggle_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
-        self.toggle_action.toggled.connect(
-            lambda on: self.quiz.set_mode("numbers") if on else self.quiz.set_active(False))
+        self.make_actions()
+        #: the step bar's buttons for the two modes (the window puts them there)
+        self.quiz_button = QToolButton(objectName="quizButton")
+        self.quiz_button.setDefaultAction(self.toggle_action)
+        self.ninja_button = QToolButton(objectName="ninjaButton")
+        self.ninja_button.setDefaultAction(self.ninja_action)
+        for button in (self.quiz_button, self.ninja_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         self.question = QLabel(objectName="quizQuestion", wordWrap=True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
@@ -108,10 +119,6 @@ class QuizPanel(Panel, QWidget):
     def _make_ninja(self, row: QHBoxLayout) -> None:
         """Ninja mode (issue 23), the panel's second page: each gradient written as an
         expression (gui/panels/ninja_view.py); its action is Ctrl+Shift+N."""
-        self.ninja_action = QAction(self, objectName="ninjaAction", checkable=True)
-        self.ninja_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.ninja_action.toggled.connect(
-            lambda on: self.quiz.set_mode("ninja") if on else self.quiz.set_active(False))
         numbers = QWidget(objectName="quizNumbers")
         numbers.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -125,7 +132,6 @@ class QuizPanel(Panel, QWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Ninja mode") if self.quiz.mode == "ninja" else
                             self.tr("Quiz"))
-        self.toggle_action.setText(self.tr("Quiz Mode"))
         self.toggle_action.setToolTip(self.tr(
             "Hide each new number until you type it (Ctrl+Shift+Q)"))
         self.answer.setPlaceholderText(self.tr("your answer, e.g. -2, 0.5 or 1/4"))
@@ -133,7 +139,6 @@ class QuizPanel(Panel, QWidget):
         self.check_button.setText(self.tr("Check"))
         self.give_up_button.setText(self.tr("Show answer"))
         self.stop_button.setText(self.tr("Leave quiz"))
-        self.ninja_action.setText(self.tr("Ninja Mode"))
         self.ninja_action.setIconText(self.tr("Ninja"))  # the step bar's button: short
         self.ninja_action.setToolTip(self.tr(
             "Write each gradient of the backward pass yourself, as an expression "
@@ -142,6 +147,20 @@ class QuizPanel(Panel, QWidget):
         self.refresh()
 
     # ---- intent
+    def set_quiz_mode(self, on: bool) -> None:
+        """Quiz Mode (Ctrl+Shift+Q): each new number hidden until typed."""
+        if on:
+            self.quiz.set_mode("numbers")
+        else:
+            self.quiz.set_active(False)
+
+    def set_ninja_mode(self, on: bool) -> None:
+        """Ninja Mode (Ctrl+Shift+N): each gradient written as an expression."""
+        if on:
+            self.quiz.set_mode("ninja")
+        else:
+            self.quiz.set_active(False)
+
     def check(self) -> None:
         if self.quiz.hidden_step is None or not self.answer.text().strip():
             return

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu
 
 from core.io.session import load_session
 from core.language.parser import ExpressionError
+from gui.panels.base import MENU_SECTIONS, STEP_MODES, STEP_PHASES
 from gui.panels.training.iteration_selector import iteration_source
 from gui.support import i18n
 from gui.support.resources import example_files
@@ -168,6 +169,20 @@ class ActionsMixin:
         stack.redoTextChanged.connect(lambda text: self.redo_action.setText(
             self._with_command(translate("MainWindow", "Redo"), text)))
 
+    def _add_panel_actions(self) -> None:
+        """What each panel declares (gui.panels.base): its actions on the window (their
+        keys work with the menus hidden) and in the menu section each names; its widgets
+        on the step bar."""
+        self.panel_actions: dict[str, list[QAction]] = {s: [] for s in MENU_SECTIONS}
+        for panel in self.panels:
+            for spec in panel.ACTIONS:
+                action = getattr(panel, spec.attribute)
+                self.addAction(action)
+                self.panel_actions[spec.menu].append(action)
+            for name in panel.STEP_BAR:
+                self.step_bar.add_control(getattr(panel, name))
+        self.phase_actions += self.panel_actions[STEP_PHASES]
+
     def _menu(self, parent, title) -> QMenu:
         """A menu (in the menu bar or another menu) whose title follows the language."""
         menu = parent.addMenu("")
@@ -235,9 +250,7 @@ class ActionsMixin:
         step_menu.addSeparator()
         step_menu.addAction(self.play_action)
         step_menu.addSeparator()
-        step_menu.addAction(self.quiz_panel.toggle_action)
-        step_menu.addAction(self.quiz_panel.ninja_action)
-        step_menu.addAction(self.forward_panel.mode_action)
+        step_menu.addActions(self.panel_actions[STEP_MODES])  # quiz, ninja, forward mode
 
         self.examples_menu = self._menu(bar, lambda: translate("MainWindow", "E&xamples"))
         self.examples_menu.setObjectName("examplesMenu")

@@ -62,14 +62,8 @@ def reset_layout(window) -> None:
         window.addDockWidget(spec.area, docks[spec.name])
     for spec in specs:
         window._place(spec, docks)
-    forward = docks.get("forwardDock")
-    if forward is not None:  # gui.panels.forward.panel adds it, tabbed behind PyTorch
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, forward)
-        window.tabifyDockWidget(window.torch_dock, forward)
     for spec in specs:
         docks[spec.name].setVisible(not spec.hidden)
-    if forward is not None:
-        forward.show()
     # the output shows with a script, the quiz while quizzing: as they were
     window.output_dock.setVisible(showing_output)
     window.quiz_dock.setVisible(window.model.quiz.active)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,7 @@ from gui.canvas.feature_maps import FeatureMapsBand
 from gui.canvas.widget import GraphCanvas
 from gui.panels.editor_panel import EditorPanel
 from gui.panels.explanation import ExplanationView
-from gui.panels.forward import panel as forward_panel
+from gui.panels.forward.panel import ForwardPanel
 from gui.panels.lesson_tables import LessonTables
 from gui.panels.messages import MessageBar
 from gui.panels.output_panel import OutputPanel
@@ -55,11 +54,13 @@ NINJA_DOCK_HEIGHT = 215  # px: ninja mode's question, answer row, names, grade a
 COLLAPSE_HEIGHT = 150
 translate = QCoreApplication.translate
 #: (window attribute, class): the window's panels, docked in this order as each one's
-#: DOCK spec says; a new panel is one line here and a spec in its own module
+#: DOCK spec says, their actions and step-bar widgets as they declare (gui.panels.base);
+#: a new panel is one line here and its declarations in its own module
 PANELS = (("editor_panel", EditorPanel), ("torch_panel", TorchPanel), ("step_bar", StepBar),
           ("explanation", ExplanationView), ("tables", LessonTables),
           ("training_panel", TrainingPanel), ("quiz_panel", QuizPanel),
-          ("output_panel", OutputPanel), ("plots_panel", PlotsPanel))
+          ("output_panel", OutputPanel), ("plots_panel", PlotsPanel),
+          ("forward_panel", ForwardPanel))
 
 
 def collapsible(panel: QWidget) -> QWidget:
@@ -126,8 +127,9 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self._ninja_tabbed = False
         self.model.quiz.changed.connect(self._quiz_changed)
         self._make_actions()
-        self._add_learning_actions()
-        forward_panel.install(self)  # issue 14: Mode: Forward, Why backwards, What if
+        self._add_panel_actions()  # as each panel declares: Ctrl+4, quiz, ninja, forward
+        for panel in self.panels:  # links to the canvas and to each other
+            panel.attach(self)
         view_actions.install(self)  # Whole graph, Follow the step, graph text size
         self._make_menus()
         run_window.install(self)  # issue 20: Run, Stop, the Run menu, Preferences
@@ -284,20 +286,15 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.canvas.show_state(known, current)
 
     # ---- training and quiz (gui/panels/training/panel.py, gui/panels/quiz_panel.py)
-    def _add_learning_actions(self) -> None:
-        self.phase_actions.append(self.training_panel.update_phase_action)
-        self.addAction(self.training_panel.update_phase_action)
-        self.addAction(self.quiz_panel.toggle_action)
-        self.quiz_button = QToolButton(objectName="quizButton")
-        self.quiz_button.setDefaultAction(self.quiz_panel.toggle_action)
-        self.quiz_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.step_bar.add_control(self.quiz_button)
-        # ninja mode (issue 23): a mode of the quiz, its own button and Ctrl+Shift+N
-        self.addAction(self.quiz_panel.ninja_action)
-        self.ninja_button = QToolButton(objectName="ninjaButton")
-        self.ninja_button.setDefaultAction(self.quiz_panel.ninja_action)
-        self.ninja_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.step_bar.add_control(self.ninja_button)
+    @property
+    def quiz_button(self):
+        """The step bar's Quiz Mode button (the quiz panel declares it)."""
+        return self.quiz_panel.quiz_button
+
+    @property
+    def ninja_button(self):
+        """The step bar's Ninja Mode button (issue 23)."""
+        return self.quiz_panel.ninja_button
 
     def show_training(self) -> None:
         self.training_dock.show()

@@ -3,19 +3,22 @@ loss per iteration above; below, the parameters from iteration 0 on, or for a re
 run each gradient's norm per pass. New iterations move the existing lines' data
 (``set_data``) and ask for ``draw_idle``.
 
-Needs the panel's figure (loss_axes, param_axes, loss_line, param_lines, plot, dark),
-``training``, ``model`` and ``_names``.
+Makes the panel's figure (``_make_plot``: loss_axes, param_axes, loss_line, param_lines,
+plot, dark); needs the panel's ``training``, ``model`` and ``_names``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup as matplotlib_setup  # before any other matplotlib import
 
 # isort: split
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QSizePolicy
 
 from gui.panels.training import rows as training_rows
 from gui.support import fonts
@@ -35,6 +38,25 @@ def _entries(name: str, value) -> list[tuple[str, float]]:
 
 
 class TrainingPlot:
+    def _make_plot(self) -> None:
+        """The figure: the loss above, the parameters (or gradient norms) below."""
+        self.figure = Figure(figsize=(4.0, 3.6), dpi=100, layout="constrained")
+        self.plot = matplotlib_setup.deferred_canvas(self.figure)  # after the window shows
+        self.plot.setObjectName("lossPlot")
+        self.plot.setMinimumHeight(220)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.loss_axes = self.figure.add_subplot(2, 1, 1)
+        self.param_axes = self.figure.add_subplot(2, 1, 2, sharex=self.loss_axes)
+        self.dark = False
+        (self.loss_line,) = self.loss_axes.plot([], [], color=PLOT[False]["loss"], marker="o",
+                                                markersize=3, linewidth=1.5)
+        self.param_lines: dict[str, object] = {}
+        for axes in (self.loss_axes, self.param_axes):
+            axes.tick_params(labelsize=8)
+            axes.grid(True, alpha=0.3)
+        self.loss_axes.tick_params(labelbottom=False)
+        self.param_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+
     def set_dark(self, dark: bool) -> None:
         """The plot in the theme's colours (matplotlib draws its own background)."""
         dark = bool(dark)
