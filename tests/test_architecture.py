@@ -30,12 +30,10 @@ LONG_MODULES = {
     "core.engine.graph": (485, ""),
     "core.io.cli": (477, "the engine helper splits it (issue 18)"),
     "core.engine.steps": (474, "the engine helper splits it (issue 18)"),
-    "gui.panels.editor_panel": (467, ""),
     "gui.canvas.artists": (463, "the canvas helper cuts it (issue 19)"),
     "gui.canvas.widget": (453, "the canvas helper cuts it (issue 19)"),
     "core.script": (444, "retired by the recorder (issue 20)"),
     "core.checks.torch_check": (421, ""),
-    "gui.panels.ninja_view": (420, ""),
     "gui.panels.torch_panel": (403, ""),
 }
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableW
 
 from core.ninja.hints import TEMPLATES
 from core.ninja.train import train_with_answers
-from gui.panels.ninja_view import HINTS
+from gui.panels.ninja_hints import HINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -33,7 +33,7 @@ def test_a_matrix_value_can_be_typed_in_the_variables_table(window):
 
 
 def test_the_variables_table_shows_a_matrix_row_by_row_and_edits_keep_its_shape(window):
-    from gui.panels.editor_panel import value_text
+    from gui.panels.variables_table import value_text
 
     assert window.model.apply_text(LAYER)
     table = window.editor_panel.table
