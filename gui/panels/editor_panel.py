@@ -95,6 +95,15 @@ class EditorPanel(VariablesTable, Panel, QWidget):
         self.fix_button.hide()
         self._make_table()
 
+        self._lay_out()
+
+        model.traceReplaced.connect(self.refresh)
+        model.errorChanged.connect(self.show_error)
+        self.variables.changed.connect(self.refresh_table)
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """The editor, Apply, the error and its fixes; the Variables table under them."""
         buttons = QHBoxLayout()
         hint = QLabel()
         self._texts.bind(hint.setText, lambda: self.tr("Ctrl+Enter applies"))
@@ -120,11 +129,6 @@ class EditorPanel(VariablesTable, Panel, QWidget):
         rows.addWidget(self.add_button)
         rows.addWidget(self.remove_button)
         layout.addLayout(rows)
-
-        model.traceReplaced.connect(self.refresh)
-        model.errorChanged.connect(self.show_error)
-        self.variables.changed.connect(self.refresh_table)
-        self.refresh()
 
     def placeholder(self) -> str:
         """The empty editor shows how inputs are declared, then a computation."""

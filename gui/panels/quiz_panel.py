@@ -60,13 +60,7 @@ class QuizPanel(Panel, QWidget):
         self._note = ""  # a message of the panel's own (not a number)
 
         self.make_actions()
-        #: the step bar's buttons for the two modes (the window puts them there)
-        self.quiz_button = QToolButton(objectName="quizButton")
-        self.quiz_button.setDefaultAction(self.toggle_action)
-        self.ninja_button = QToolButton(objectName="ninjaButton")
-        self.ninja_button.setDefaultAction(self.ninja_action)
-        for button in (self.quiz_button, self.ninja_button):
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._make_mode_buttons()
 
         self.question = QLabel(objectName="quizQuestion", wordWrap=True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
@@ -115,6 +109,15 @@ class QuizPanel(Panel, QWidget):
 
         self.quiz.changed.connect(self.refresh)
         self.retranslate()
+
+    def _make_mode_buttons(self) -> None:
+        """The step bar's buttons for the two modes (STEP_BAR: the window puts them there)."""
+        self.quiz_button = QToolButton(objectName="quizButton")
+        self.quiz_button.setDefaultAction(self.toggle_action)
+        self.ninja_button = QToolButton(objectName="ninjaButton")
+        self.ninja_button.setDefaultAction(self.ninja_action)
+        for button in (self.quiz_button, self.ninja_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
     def _make_ninja(self, row: QHBoxLayout) -> None:
         """Ninja mode (issue 23), the panel's second page: each gradient written as an

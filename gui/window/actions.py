@@ -221,6 +221,21 @@ class ActionsMixin:
         for key, action in self.language_actions.items():
             self._sync_check(action, key == choice)
 
+    def _make_step_menu(self, bar) -> None:
+        """Steps, the phase jumps (Ctrl+4 the training panel's), iterations, Play, and
+        the panels' modes (quiz, ninja, forward)."""
+        step_menu = self._menu(bar, lambda: translate("MainWindow", "&Step"))
+        step_menu.addActions([self.next_action, self.prev_action, self.reset_action,
+                              self.end_action])
+        step_menu.addSeparator()
+        step_menu.addActions(self.phase_actions)
+        step_menu.addSeparator()
+        step_menu.addActions([self.next_iteration_action, self.prev_iteration_action])
+        step_menu.addSeparator()
+        step_menu.addAction(self.play_action)
+        step_menu.addSeparator()
+        step_menu.addActions(self.panel_actions[STEP_MODES])
+
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = self._menu(bar, lambda: translate("MainWindow", "&File"))
@@ -240,17 +255,7 @@ class ActionsMixin:
         edit_menu.addSeparator()
         edit_menu.addAction(self.apply_action)
 
-        step_menu = self._menu(bar, lambda: translate("MainWindow", "&Step"))
-        step_menu.addActions([self.next_action, self.prev_action, self.reset_action,
-                              self.end_action])
-        step_menu.addSeparator()
-        step_menu.addActions(self.phase_actions)
-        step_menu.addSeparator()
-        step_menu.addActions([self.next_iteration_action, self.prev_iteration_action])
-        step_menu.addSeparator()
-        step_menu.addAction(self.play_action)
-        step_menu.addSeparator()
-        step_menu.addActions(self.panel_actions[STEP_MODES])  # quiz, ninja, forward mode
+        self._make_step_menu(bar)
 
         self.examples_menu = self._menu(bar, lambda: translate("MainWindow", "E&xamples"))
         self.examples_menu.setObjectName("examplesMenu")

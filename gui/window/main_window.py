@@ -104,18 +104,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self._texts = i18n.Retranslator()
 
         self.model = stepper_model(parent=self)
-        self.canvas = GraphCanvas(self)
-        self.message_bar = MessageBar(self)
-        centre = QWidget(objectName="centre")
-        layout = QVBoxLayout(centre)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.message_bar)
-        layout.addWidget(self.canvas, 3)
-        # issue 22: image tensors as feature maps under the graph (only for such programs)
-        self.feature_maps = FeatureMapsBand(self.model, centre)
-        layout.addWidget(self.feature_maps, 2)
-        self.setCentralWidget(centre)
+        self._make_centre()
 
         self.panels = []
         for attribute, kind in PANELS:  # each panel says where its dock goes (DockSpec)
@@ -152,6 +141,21 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         # PyTorch starts once the window is painted; a window that is never shown still
         # gets its check a little later
         QTimer.singleShot(TORCH_FALLBACK_MS, self.torch_panel.start)
+
+    def _make_centre(self) -> None:
+        """The graph canvas under the message bar, the feature maps under it."""
+        self.canvas = GraphCanvas(self)
+        self.message_bar = MessageBar(self)
+        centre = QWidget(objectName="centre")
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.canvas, 3)
+        # issue 22: image tensors as feature maps under the graph (only for such programs)
+        self.feature_maps = FeatureMapsBand(self.model, centre)
+        layout.addWidget(self.feature_maps, 2)
+        self.setCentralWidget(centre)
 
     # ---- layout
     def _dock(self, name: str, title, widget: QWidget, area) -> QDockWidget:
