@@ -66,7 +66,7 @@ class PanMixin:
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
         recut = cut_before ^ self._cut
         if pasted:  # tiles hold every label: hide those this view's edge cuts
-            recut |= {key for key in self._cut if key[0] == "static"}
+            recut |= self._cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
             # legend strip, which the static layer does not draw (it would stay empty)
             top, bottom, left, right = area
@@ -77,7 +77,8 @@ class PanMixin:
         if boxes:
             with text_cache.fixed_view(self.ax.transData):
                 _redraw(self, renderer, geometry, buffer, boxes, whole)
-        np.copyto(self._background, buffer)
+        np.copyto(self._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
+        # was copied from it)
         if offset is not None:
             self._keep_tiles(renderer, area, offset, fill)
         self._drawn = {}
@@ -99,6 +100,18 @@ class PanMixin:
             boxes.append((math.floor(x0) - 2, math.floor(y0) - 2,
                           math.ceil(x1) + 2, math.ceil(y1) + 2))
         return boxes
+
+    def _cut_in(self, parts: list, height: int, renderer) -> set:
+        """The static labels this view's edge cuts that reach into ``parts`` (buffer
+        rows and columns): pasted from tiles, which hold every label."""
+        found = set()
+        for key in self._cut:
+            for x0, y0, x1, y1 in self._recut_boxes({key}, renderer):
+                top, bottom = height - y1, height - y0
+                if any(p[0] < bottom and top < p[1] and p[2] < x1 and x0 < p[3]
+                       for p in parts):
+                    found.add(key)
+        return found
 
     def _keep_tiles(self, renderer, area, offset, fill) -> None:
         """The tiles of the static background now kept (tiles.py), except where a label
@@ -161,13 +174,14 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     rows into ``buffer``; the rectangles left uncovered, as (top, bottom, left, right)."""
     top, bottom, left, right = area
     height, width = bottom - top, right - left
+    # outside the area as it was (the legend strip); inside, what the rectangles
+    # returned leave is pasted or drawn anew, so only the moved part is copied
+    buffer[:top] = background[:top]
+    buffer[bottom:] = background[bottom:]
+    buffer[top:bottom, :left] = background[top:bottom, :left]
+    buffer[top:bottom, right:] = background[top:bottom, right:]
     if abs(dr) >= height or abs(dc) >= width:  # all of the area is drawn anew
-        buffer[:top] = background[:top]
-        buffer[bottom:] = background[bottom:]
-        buffer[top:bottom, :left] = background[top:bottom, :left]
-        buffer[top:bottom, right:] = background[top:bottom, right:]
         return [area]
-    buffer[:] = background
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
     dst_c0, dst_c1 = left + max(dc, 0), right + min(dc, 0)
     buffer[dst_r0:dst_r1, dst_c0:dst_c1] = background[dst_r0 - dr:dst_r1 - dr,
