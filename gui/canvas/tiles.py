@@ -52,15 +52,18 @@ class StaticTiles:
     def full(self) -> bool:
         return self.size >= MAX_TILE_BYTES
 
-    def offset(self, canvas) -> tuple[int, int] | None:
+    def offset(self, canvas, start: bool = True) -> tuple[int, int] | None:
         """The view's place on the lattice (columns, rows it moved since the tiles'
         first view), starting a new lattice when the static layer may look otherwise
-        (another trace, zoom, theme, a fraction of a pixel); None when nothing is kept."""
+        (another trace, zoom, theme, a fraction of a pixel); None when nothing is kept
+        (``start=False``: None rather than a new lattice)."""
         key = lattice_key(canvas)
         if key is None:
             return None
         ox, oy = canvas.ax.transData.transform((0.0, 0.0))
         if key != self.key:
+            if not start:
+                return None
             self.clear()
             self.key, self.origin = key, (float(ox), float(oy))
         dx, dy = ox - self.origin[0], oy - self.origin[1]
@@ -133,8 +136,8 @@ def lattice_key(canvas):
     if canvas.trace is None or canvas.geometry is None:
         return None
     ox, oy = canvas.ax.transData.transform((0.0, 0.0))
-    return (id(canvas.trace), round(canvas._k(), 9), round(float(ox) % 1.0, 4),
-            round(float(oy) % 1.0, 4), canvas.figure.dpi, canvas.dark, canvas.out_of_date,
+    return (id(canvas.trace), round(canvas._k(), 9), round(float(ox) % 1.0, 4) % 1.0,
+            round(float(oy) % 1.0, 4) % 1.0, canvas.figure.dpi, canvas.dark, canvas.out_of_date,
             canvas.text_scale, canvas._text_zoom, canvas._tiles.generation)
 
 
@@ -204,7 +207,7 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
     try:
         ax.set_xlim(xlim[0] - dx / k, xlim[1] - dx / k, emit=False)
         ax.set_ylim(ylim[0] - dy / k, ylim[1] - dy / k, emit=False)
-        if tiles.offset(canvas) != offset:  # float rounding: not on the lattice
+        if tiles.offset(canvas, start=False) != offset:  # float rounding: off the lattice
             return
         canvas._cut = set()  # every label: a tile may serve any view
         buffer = np.asarray(scratch.buffer_rgba())
