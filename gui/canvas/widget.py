@@ -3,7 +3,8 @@
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
 ``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
-``pan`` (following the step by scrolling the background).
+``pan`` (following the step by scrolling the background), ``tiles`` (the static
+layer kept at the current zoom, pasted by a pan that jumps).
 """
 
 from __future__ import annotations
