@@ -126,12 +126,13 @@ class GraphLayer(Artist):
             renderer.draw_path(gc, path, IdentityTransform(), _rgba(colours[f"{kind}_face"]))
         gc.restore()
 
-    def draw_static(self, renderer, geometry: Geometry, boxes=None) -> None:
+    def draw_static(self, renderer, geometry: Geometry, boxes=None, clip=None) -> None:
         """Everything static, or what reaches into ``boxes`` ((x0, y0, x1, y1) display
         pixels: strips a pan brought into view): the same artists, clipped and drawn the
         same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
-        pixels outside them)."""
+        pixels outside them). ``clip``: shapes clipped to it rather than the axes."""
         canvas = self.canvas
+        clip = canvas.ax.bbox if clip is None else clip
         views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
             Bbox.from_extents(*box) for box in boxes]
         renderer.open_group("graph", gid=self.get_gid())
@@ -140,11 +141,11 @@ class GraphLayer(Artist):
             # not every pixel of the view a long edge crosses (a clip at whole pixels
             # leaves the pixels inside the strip as a full draw makes them)
             for view in views:
-                clip = Bbox.intersection(view, canvas.ax.bbox)
-                if clip is not None:
-                    self._draw_shapes(renderer, geometry, [view], clip)
+                part = Bbox.intersection(view, clip)
+                if part is not None:
+                    self._draw_shapes(renderer, geometry, [view], part)
         else:
-            self._draw_shapes(renderer, geometry, views, canvas.ax.bbox)
+            self._draw_shapes(renderer, geometry, views, clip)
         if geometry.show_text:
             texts = np.zeros(len(geometry.centres), bool)
             for view in views:

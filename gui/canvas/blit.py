@@ -8,6 +8,7 @@ the graph's size. Rasters of upcoming labels are made in idle time (prefetch.py)
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -111,6 +112,8 @@ class BlitMixin:
             self._draw_rect_callback(painter)
         finally:
             painter.end()
+        # idle time (prefetch.py) counts from here: a step's work ends with its paint
+        self._last_step = time.perf_counter()
 
     def _highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         """The highlight's outline (made once per key and view: each step asks twice)."""
@@ -184,6 +187,7 @@ class BlitMixin:
 
     def _invalidate(self) -> None:
         self._background = None
+        self._tiles.generation += 1  # the static layer may look otherwise: new tiles
         if self._draw_pending:
             # QtAgg's print_figure leaves the flag set and waits for a paint event
             self.update()
@@ -198,6 +202,11 @@ class BlitMixin:
         self._background = np.array(event.renderer.buffer_rgba(), copy=True)
         self._background_key = self._renderer_key()
         self._drawn_note = self._legend_note()
+        offset = self._tiles.offset(self)
+        if offset is not None:
+            fill = self._background_rgba().view(np.uint32)[0]
+            self._keep_tiles(event.renderer, self._axes_rows_cols(self._background.shape[0]),
+                             offset, fill)
         self._drawn = {}
         self.draw_dynamic(event.renderer, None)
         self._prefetch_queue = self._labels_to_come()

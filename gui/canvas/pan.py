@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from matplotlib.colors import to_rgba
+from matplotlib.transforms import Bbox
 
 from gui.canvas import text_cache
 from gui.canvas.geometry import Geometry
@@ -56,20 +57,30 @@ class PanMixin:
         area = self._axes_rows_cols(buffer.shape[0])
         rects = _shift(buffer, self._background, area, round(dx), -round(dy))
         height = buffer.shape[0]
+        # what came into view: pasted from the static layer's tiles where kept (tiles.py)
+        offset, fill = self._tiles.offset(self), self._background_rgba().view(np.uint32)[0]
+        pasted, rects = (self._tiles.paste(buffer, rects, offset, fill)
+                          if offset is not None else ([], rects))
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
+        recut = cut_before ^ self._cut
+        if pasted:  # tiles hold every label: hide those this view's edge cuts
+            recut |= self._cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
             # legend strip, which the static layer does not draw (it would stay empty)
             top, bottom, left, right = area
             boxes += [(max(x0, left), max(y0, height - bottom), min(x1, right),
                        min(y1, height - top))
-                      for x0, y0, x1, y1 in self._recut_boxes(cut_before ^ self._cut, renderer)
+                      for x0, y0, x1, y1 in self._recut_boxes(recut, renderer)
                       if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
             with text_cache.fixed_view(self.ax.transData):
                 _redraw(self, renderer, geometry, buffer, boxes, whole)
-        np.copyto(self._background, buffer)
+        np.copyto(self._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
+        # was copied from it)
+        if offset is not None:
+            self._keep_tiles(renderer, area, offset, fill)
         self._drawn = {}
         self.draw_dynamic(renderer, None)
         self._prefetch_queue = self._labels_to_come()
@@ -89,6 +100,28 @@ class PanMixin:
             boxes.append((math.floor(x0) - 2, math.floor(y0) - 2,
                           math.ceil(x1) + 2, math.ceil(y1) + 2))
         return boxes
+
+    def _cut_in(self, parts: list, height: int, renderer) -> set:
+        """The static labels this view's edge cuts that reach into ``parts`` (buffer
+        rows and columns): pasted from tiles, which hold every label."""
+        found = set()
+        for key in self._cut:
+            for x0, y0, x1, y1 in self._recut_boxes({key}, renderer):
+                top, bottom = height - y1, height - y0
+                if any(p[0] < bottom and top < p[1] and p[2] < x1 and x0 < p[3]
+                       for p in parts):
+                    found.add(key)
+        return found
+
+    def _keep_tiles(self, renderer, area, offset, fill) -> None:
+        """The tiles of the static background now kept (tiles.py), except where a label
+        the view's edge cuts would be missing from them."""
+        if self._tiles.full() or not self._tiles.missing_near(area, offset):
+            return
+        height = self._background.shape[0]
+        dirty = [(height - y1, height - y0, x0, x1)
+                 for x0, y0, x1, y1 in self._recut_boxes(self._cut, renderer)]
+        self._tiles.harvest(self._background, area, offset, fill, dirty)
 
     def _background_rgba(self) -> np.ndarray:
         """The figure's background colour as Agg paints it."""
@@ -114,15 +147,25 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
         pixels[max(height - y1, 0):max(height - y0, 0), max(x0, 0):max(x1, 0)] = fill
         canvas._graph_layer.draw_static(renderer, geometry, boxes)
         return
-    kept = pixels.copy()
-    inside = np.zeros(pixels.shape, bool)
-    for x0, y0, x1, y1 in boxes:
-        rows = slice(max(height - y1, 0), max(height - y0, 0))
-        cols = slice(max(x0, 0), max(x1, 0))
-        pixels[rows, cols] = fill
+    # everything is drawn clipped to the boxes' bounding box: only its pixels outside
+    # the boxes need keeping (a few labels' boxes and a strip: not the whole buffer)
+    x0, y0 = max(min(b[0] for b in boxes), 0), max(min(b[1] for b in boxes), 0)
+    x1, y1 = max(max(b[2] for b in boxes), x0), max(max(b[3] for b in boxes), y0)
+    top, left = max(height - y1, 0), x0
+    part = pixels[top:max(height - y0, 0), left:x1]
+    kept = part.copy()
+    inside = np.zeros(part.shape, bool)
+    for bx0, by0, bx1, by1 in boxes:
+        rows = slice(max(height - by1 - top, 0), max(height - by0 - top, 0))
+        cols = slice(max(bx0 - left, 0), max(bx1 - left, 0))
+        part[rows, cols] = fill
         inside[rows, cols] = True
-    canvas._graph_layer.draw_static(renderer, geometry, boxes)
-    np.copyto(pixels, kept, where=~inside)
+    clip = Bbox.intersection(Bbox.from_extents(x0, y0, x1, y1), canvas.ax.bbox)
+    if clip is None:
+        return
+    with text_cache.clipped(clip):
+        canvas._graph_layer.draw_static(renderer, geometry, boxes, clip)
+    np.copyto(part, kept, where=~inside)
 
 
 def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int, int],
@@ -131,13 +174,14 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     rows into ``buffer``; the rectangles left uncovered, as (top, bottom, left, right)."""
     top, bottom, left, right = area
     height, width = bottom - top, right - left
+    # outside the area as it was (the legend strip); inside, what the rectangles
+    # returned leave is pasted or drawn anew, so only the moved part is copied
+    buffer[:top] = background[:top]
+    buffer[bottom:] = background[bottom:]
+    buffer[top:bottom, :left] = background[top:bottom, :left]
+    buffer[top:bottom, right:] = background[top:bottom, right:]
     if abs(dr) >= height or abs(dc) >= width:  # all of the area is drawn anew
-        buffer[:top] = background[:top]
-        buffer[bottom:] = background[bottom:]
-        buffer[top:bottom, :left] = background[top:bottom, :left]
-        buffer[top:bottom, right:] = background[top:bottom, right:]
         return [area]
-    buffer[:] = background
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
     dst_c0, dst_c1 = left + max(dc, 0), right + min(dc, 0)
     buffer[dst_r0:dst_r1, dst_c0:dst_c1] = background[dst_r0 - dr:dst_r1 - dr,

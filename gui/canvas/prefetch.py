@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from gui.canvas import groups
+from gui.canvas import groups, tiles
 from gui.canvas.scene import _GRAD, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.text_cache import MAX_RASTERS
 
@@ -27,6 +27,9 @@ PREFETCH_AROUND = 60
 #: only once no step came for this long (seconds)
 PREFETCH_IDLE_S = 0.25
 _NODE_LAYERS = (_VALUE, _GRAD, _UPDATE, _TANGENT)
+#: a view's static layer drawn into tiles in idle time takes less than this (seconds),
+#: or no more are drawn at that zoom (long edges): the graph keeps what its pans leave
+TILE_RENDER_S = 0.04
 
 
 class PrefetchMixin:
@@ -86,6 +89,7 @@ class PrefetchMixin:
                 for e in np.flatnonzero(near):
                     if (_LOCAL, int(e)) in self.label_texts:
                         yield self._dynamic_text((_LOCAL, int(e)))
+            yield _TilesAround(self, centre)  # its view's static layer (tiles.py)
 
     def _step_centre(self, step):
         if step.node is not None:
@@ -117,4 +121,35 @@ class PrefetchMixin:
             if time.perf_counter() > deadline:
                 self._prefetch_scheduled = True
                 QTimer.singleShot(PREFETCH_GAP_MS, self._prefetch)
+                return
+
+
+class _TilesAround:
+    """A view around a world point: its static layer drawn into tiles, if not kept yet
+    (prepared in the queue like a text)."""
+
+    def __init__(self, canvas, centre):
+        self.canvas, self.centre = canvas, centre
+
+    def prepare(self, renderer) -> None:
+        canvas = self.canvas
+        kept = canvas._tiles
+        offset = kept.offset(canvas)
+        # a graph whose view draws slowly (long edges) keeps only what its pans leave:
+        # a key pressed meanwhile would wait for the whole view
+        slow = (id(canvas.trace), kept.key[1] if kept.key else None)
+        if (offset is None or kept.full() or kept.slow == slow
+                or getattr(canvas._background, "ndim", 0) != 3):
+            return
+        area = canvas._axes_rows_cols(int(renderer.height))
+        target = next(tiles.view_offsets(canvas, [self.centre], offset))
+        fill = canvas._background_rgba().view(np.uint32)[0]
+        for _ in range(4):  # a view touches the whole tiles of at most four renders
+            tile = kept.first_missing(area, target)
+            if tile is None or kept.full():
+                return
+            start = time.thread_time()  # this thread's work, not a wait for a core
+            tiles.render_view(canvas, tiles.starting_at(tile, area), kept, fill)
+            if time.thread_time() - start > TILE_RENDER_S:
+                kept.slow = slow
                 return

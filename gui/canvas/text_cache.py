@@ -42,6 +42,23 @@ def fixed_view(transform):
         _FIXED = before
 
 
+#: while redrawing a part of the view (see clipped): the box every text is clipped to
+_CLIP: Bbox | None = None
+
+
+@contextmanager
+def clipped(box: Bbox):
+    """Texts clipped to ``box`` (display pixels, inside the axes) instead of the axes:
+    a pan redraws a part of the view and keeps every pixel outside it."""
+    global _CLIP
+    before = _CLIP
+    _CLIP = box
+    try:
+        yield
+    finally:
+        _CLIP = before
+
+
 class CachedText(Text):
     """A Text that Agg renders once into a small image and then only pastes.
 
@@ -92,6 +109,8 @@ class CachedText(Text):
         if not (math.isfinite(x) and math.isfinite(y)):
             return
         clip = self.get_clip_box() if self.get_clip_on() else None
+        if _CLIP is not None and clip is not None:
+            clip = _CLIP
         if self.cache is None or not TEXT_CACHE:
             self._draw_at(renderer, round(x), round(y), clip)
             return

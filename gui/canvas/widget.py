@@ -3,7 +3,8 @@
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
 ``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
-``pan`` (following the step by scrolling the background).
+``pan`` (following the step by scrolling the background), ``tiles`` (the static
+layer kept at the current zoom, pasted by a pan that jumps).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from gui.canvas.scene import (
     graph_arrays,
 )
 from gui.canvas.tangent_labels import _TANGENT, TangentMixin
+from gui.canvas.tiles import StaticTiles
 from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
@@ -90,6 +92,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self.geometry: Geometry | None = None
         self._background = None
         self._background_key = None
+        self._tiles = StaticTiles()  # the static layer kept for pans (tiles.py)
         self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self._press: tuple[float, float, tuple] | None = None
         self._whatif: list | None = None  # [name, x at the press, value, value now]

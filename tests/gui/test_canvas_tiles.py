@@ -1,0 +1,111 @@
+"""The static layer kept in tiles: a jump pan pastes them (issue 19, gui/canvas/tiles.py)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from benchmarks.bench_canvas import chain_program
+from core.engine.trace import Stepper, build_trace
+from gui.canvas import tiles
+from gui.graph_canvas import GraphCanvas
+
+
+def _world_view(world: np.ndarray, offset, height: int, width: int) -> np.ndarray:
+    """What a buffer at ``offset`` shows of ``world`` (lattice row R, column C at
+    world[R + 500, C + 500]): content moved offset[0] columns right, offset[1] rows up."""
+    rows = np.arange(height)[:, None] + offset[1] + 500
+    cols = np.arange(width)[None, :] - offset[0] + 500
+    return world[rows, cols]
+
+
+def test_tiles_kept_at_one_place_paste_at_another_where_the_content_moved():
+    rng = np.random.default_rng(0)
+    world = rng.integers(0, 255, (1400, 1400, 4), dtype=np.uint8)
+    world[:, :, 3] = 255
+    fill = np.array([255, 255, 255, 255], np.uint8).view(np.uint32)[0]
+    kept = tiles.StaticTiles()
+    first, height, width = (37, -211), 420, 610
+    kept.harvest(_world_view(world, first, height, width), (0, height, 0, width), first, fill,
+                 dirty=[(100, 110, 200, 260)])
+    assert kept.size > 0
+    later = (37 - 45, -211 + 130)
+    buffer = np.zeros((height, width, 4), np.uint8)
+    pasted, missing = kept.paste(buffer, [(0, height, 0, width)], later, fill)
+    assert pasted and missing
+    want = _world_view(world, later, height, width)
+    for top, bottom, left, right in pasted:
+        assert np.array_equal(buffer[top:bottom, left:right], want[top:bottom, left:right])
+    # the dirty box's tile was not kept: it is among the missing parts
+    covered = np.zeros((height, width), bool)
+    for top, bottom, left, right in pasted:
+        covered[top:bottom, left:right] = True
+    for top, bottom, left, right in missing:
+        assert not covered[top:bottom, left:right].any()
+        covered[top:bottom, left:right] = True
+    assert covered.all()
+
+
+def test_empty_tiles_are_marked_not_copied():
+    fill = np.array([250, 250, 250, 255], np.uint8).view(np.uint32)[0]
+    buffer = np.full((256, 256, 4), 250, np.uint8)
+    buffer[..., 3] = 255
+    kept = tiles.StaticTiles()
+    kept.harvest(buffer, (0, 256, 0, 256), (0, 0), fill)
+    assert len(kept.tiles) == 4 and set(kept.tiles.values()) == {tiles.EMPTY}
+    assert kept.size == 0
+    out = np.zeros_like(buffer)
+    pasted, missing = kept.paste(out, [(0, 256, 0, 256)], (0, 0), fill)
+    assert not missing and np.array_equal(out, buffer)
+
+
+def _tree_canvas(qtbot):
+    """A canvas on a tree of about 200 nodes (tall: the local and backward phases jump
+    across it), every leaf a parameter (solid edges, see test_canvas_pan)."""
+    canvas = GraphCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(1200, 700)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    text = re.sub(r"^(x\d+_\d+) = (\S+)$", r"\1 = param(\2)", chain_program(200), flags=re.M)
+    trace = build_trace(text)
+    stepper = Stepper(trace)
+    canvas.set_trace(trace)
+    canvas.show_state(stepper.known, stepper.current)
+    qtbot.waitUntil(lambda: not canvas._draw_pending and canvas.geometry is not None)
+    return canvas, stepper, trace
+
+
+def test_jumps_paste_the_tiles_made_in_idle_time_and_show_what_a_full_draw_shows(qtbot):
+    canvas, stepper, trace = _tree_canvas(qtbot)
+    qtbot.waitUntil(lambda: not canvas.prefetching, timeout=120_000)
+    assert canvas._tiles.tiles
+    results = []
+    paste = canvas._tiles.paste
+
+    def spy(*args):
+        result = paste(*args)
+        results.append(result)
+        return result
+
+    canvas._tiles.paste = spy
+    draws = []
+    original = canvas.draw
+    canvas.draw = lambda: (draws.append(stepper.position), original())
+    stepper.goto(trace.phase_starts["local"])
+    for _ in range(12):
+        stepper.next()
+        canvas.show_state(stepper.known, stepper.current)
+        qtbot.wait(1)
+    assert draws == []  # every jump was a scroll
+    assert sum(1 for pasted, missing in results if pasted and not missing) >= 6
+    canvas.draw = original
+    scrolled = np.array(canvas.buffer_rgba(), copy=True).astype(int)
+    labels = sorted(e["text"] for e in canvas.label_boxes())
+    canvas.draw()
+    full = np.asarray(canvas.buffer_rgba()).astype(int)
+    assert sorted(e["text"] for e in canvas.label_boxes()) == labels
+    diff = np.abs(scrolled - full).max(axis=-1)  # the tolerance of test_canvas_pan
+    assert (diff > 1).mean() < 5e-4
+    assert diff.max() <= 16
