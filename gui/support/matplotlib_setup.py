@@ -20,8 +20,8 @@ def canvas_class():
     """A FigureCanvasQTAgg that draws only when it can be seen (issue 19):
 
     - start-up shows the window, and a side plot a moment later, one event-loop turn;
-    - a plot hidden behind another tab (a tabified dock) or closed keeps its draw
-      pending, and its first paint event once shown draws it (matplotlib's
+    - a plot hidden behind another tab (a tabified dock), covered, or closed keeps its
+      draw pending, and its first paint event once shown draws it (matplotlib's
       ``paintEvent`` draws a pending draw first). Hidden, ``draw_idle`` would redraw a
       whole figure, at a size Qt may have collapsed, for nobody: 60–100 ms for each
       pass chosen with Ctrl+] (the Plots tab's loss plot).
@@ -46,7 +46,8 @@ def canvas_class():
         def _draw_idle(self) -> None:
             if not shiboken6.isValid(self):
                 return  # a draw asked for just before the window closed
-            if self._draw_pending and not (self._painting or self.isVisible()):
+            if self._draw_pending and not self._painting and (
+                    not self.isVisible() or self.visibleRegion().isEmpty()):
                 return  # pending: the paint event draws it once the plot is shown
             if self._draw_pending and not getattr(self.window(), "_painted", True):
                 QTimer.singleShot(5, self, self._draw_idle)  # pending: drawn after the paint
