@@ -44,7 +44,12 @@ from core.engine.trace import Trace, build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
-from gui.panels.forward.whatif import WhatIfSession, show_in_lesson_tables, unavailable
+from gui.panels.forward.whatif import (
+    LineHolder,
+    WhatIfSession,
+    show_in_lesson_tables,
+    unavailable,
+)
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support import theme
@@ -133,7 +138,7 @@ class ForwardPanel(QWidget):
         walk_layout.addWidget(self.cost_label)
         whatif_page = QWidget()
         whatif_layout = QVBoxLayout(whatif_page)
-        whatif_layout.addWidget(self.whatif_label)
+        whatif_layout.addWidget(LineHolder(self.whatif_label))  # its text: no new layout
         whatif_layout.addWidget(self.slider)
         whatif_layout.addWidget(self.plot_title)
         whatif_layout.addWidget(self.plot, 3)
@@ -491,7 +496,7 @@ class ForwardPanel(QWidget):
             return
         self.plot.restore_region(self._background)
         self._draw_moving()
-        self.plot.blit(self.figure.bbox)
+        self.plot.update()  # painted with the other panels (blit would repaint at once)
 
     @property
     def whatif_trace(self):
