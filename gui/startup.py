@@ -29,6 +29,8 @@ def folder_missing(target: str) -> bool:
 def application(offscreen: bool, lang: str | None = None):
     """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
     system's) installed."""
+    import gui.support.matplotlib_setup  # noqa: F401  (before any matplotlib import: see there)
+
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         os.environ["QT_SCALE_FACTOR"] = "1"
