@@ -55,6 +55,12 @@ def quick_feature_check() -> None:
 def application(offscreen: bool, lang: str | None = None):
     """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
     system's) installed."""
+    from gui.support import platform_check
+
+    problem = platform_check.finish()  # main.py's check, before Qt could abort
+    if problem:
+        print(problem, file=sys.stderr)
+        raise SystemExit(1)
     import gui.support.matplotlib_setup  # noqa: F401  (before any matplotlib import: see there)
 
     if offscreen:
