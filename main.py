@@ -25,13 +25,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run()
     if not any(arg.split("=")[0] in OFFSCREEN_FLAGS for arg in argv):
-        # Qt aborts when its platform plugin cannot load: say how to fix it first
-        from gui.support.platform_check import check
+        # Qt aborts when its platform plugin cannot load: say how to fix it first. ldd
+        # runs while the window's modules import; gui.startup.application reads its
+        # answer before Qt starts (and exits 1 with the apt-get line)
+        from gui.support.platform_check import start
 
-        problem = check()
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
+        start()
     from gui.app import main as gui_main
 
     return gui_main(argv)

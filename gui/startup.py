@@ -7,6 +7,7 @@ Imports no Qt until :func:`application` is called.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 WINDOW_SIZE = (1400, 900)
@@ -26,14 +27,49 @@ def folder_missing(target: str) -> bool:
     return not parent.is_dir()
 
 
+def quick_feature_check() -> None:
+    """PySide6 reads the source of every module imported after it (through
+    ``inspect.getsource``) to find the ones that use PySide6, for its opt-in
+    ``from __feature__ import …``: ~45 ms of the window's start-up for our ~150 modules
+    (issue 19). The same test, "PySide6" in the module's source file, read directly;
+    modules without a .py file are asked the usual way."""
+    feature = sys.modules.get("shibokensupport.feature")
+    usual = getattr(feature, "_mod_uses_pyside", None)
+    if usual is None or getattr(usual, "quick", False):
+        return
+
+    def uses_pyside(module) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return usual(module)
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return usual(module)
+
+    uses_pyside.quick = True
+    feature._mod_uses_pyside = uses_pyside
+
+
 def application(offscreen: bool, lang: str | None = None):
     """The QApplication, with the translation for ``lang`` ("en", "zh"; None: the
     system's) installed."""
+    from gui.support import platform_check
+
+    problem = platform_check.finish()  # main.py's check, before Qt could abort
+    if problem:
+        print(problem, file=sys.stderr)
+        raise SystemExit(1)
+    import gui.support.matplotlib_setup  # noqa: F401  (before any matplotlib import: see there)
+
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         os.environ["QT_SCALE_FACTOR"] = "1"
         os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"
     from PySide6.QtCore import QCoreApplication
+
+    quick_feature_check()
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 

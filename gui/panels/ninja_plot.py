@@ -7,16 +7,15 @@ on it: the colours say where the answer is off and which way, never the gradient
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 
-from gui.support import matplotlib_setup  # noqa: F401 - first, before any Artist
+from gui.support import matplotlib_setup  # first, before any Artist
 from gui.support.theme import RIGHT, WRONG
 
 YOURS, REFERENCE = "#D55E00", "#0072B2"  # vermillion and blue, as gradients and locals
 
 
-class NinjaPlot(FigureCanvasQTAgg):
+class NinjaPlot(matplotlib_setup.canvas_class()):  # hidden: drawn once shown
     def __init__(self, parent=None):
         # margins in pixels, set on every resize: a constrained layout collapses (and
         # warns) in a dock only ~70 px tall

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup as matplotlib_setup  # before any other matplotlib import
 
 # isort: split
 import matplotlib
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
@@ -24,7 +23,7 @@ from gui.support.theme import PLOT
 translate = QCoreApplication.translate
 
 
-class PassLossPlot(FigureCanvasQTAgg):
+class PassLossPlot(matplotlib_setup.canvas_class()):
     def __init__(self, runs, parent=None):
         self.figure = Figure(figsize=(4.0, 1.8), dpi=100, layout="constrained")
         super().__init__(self.figure)

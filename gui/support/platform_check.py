@@ -81,6 +81,42 @@ def message(missing: list[str]) -> str:
             "Without a window, --screenshot, --export and --headless work as they are.")
 
 
+#: the ldd started by :func:`start`, read by :func:`finish`
+_PENDING: list[subprocess.Popen] = []
+
+
+def start() -> None:
+    """Start the check: ``ldd`` reads the plugin's libraries while the window's modules
+    import (~50–90 ms it would otherwise add to every start on X11, issue 19); the
+    answer is read by :func:`finish`, before Qt could abort."""
+    if _PENDING or not display_expected():
+        return
+    plugin = xcb_plugin()
+    if plugin is None:
+        return
+    try:
+        _PENDING.append(subprocess.Popen(["ldd", str(plugin)], stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, text=True))
+    except OSError:
+        pass  # no ldd (not glibc?): let Qt try
+
+
+def finish() -> str | None:
+    """What :func:`check` says, for the check :func:`start` started (None: none started,
+    or all is well)."""
+    if not _PENDING:
+        return None
+    process = _PENDING.pop()
+    try:
+        out, _ = process.communicate(timeout=LDD_TIMEOUT_S)
+    except subprocess.SubprocessError:
+        process.kill()
+        process.communicate()
+        return None
+    missing = parse_ldd(out or "")
+    return message(missing) if missing else None
+
+
 def check() -> str | None:
     """The message to print before Qt would abort, or None when all is well."""
     if not display_expected():

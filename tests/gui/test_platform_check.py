@@ -80,3 +80,23 @@ def test_main_prints_the_apt_line_instead_of_aborting():
     assert result.returncode == 1
     assert APT_LINE in result.stderr
     assert "Aborted" not in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb check is Linux's")
+def test_main_reads_the_check_it_started_before_qt_starts(tmp_path):
+    """main.py starts ldd and lets the window's modules import meanwhile; the answer is
+    read before QApplication (here an ldd on PATH that finds a library missing)."""
+    ldd = tmp_path / "ldd"
+    ldd.write_text('#!/bin/sh\nsleep 0.2\nprintf "\\tlibxcb-cursor.so.0 => not found\\n"\n',
+                   encoding="utf-8")
+    ldd.chmod(0o755)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":99"
+    env["PATH"] = f"{tmp_path}{os.pathsep}{env.get('PATH', '')}"
+    for args in ([], ["--startup-time"]):
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 1, result.stderr
+        assert APT_LINE in result.stderr and "libxcb-cursor.so.0" in result.stderr
+        assert "Aborted" not in result.stderr

@@ -11,8 +11,8 @@ drag) puts everything back. The live moves never reach the undo stack.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtWidgets import QSlider
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QSlider, QWidget
 
 from core.base.format import format_value, full_precision
 from core.engine.trace import NoParameterStep
@@ -73,6 +73,39 @@ def show_in_lesson_tables(tables, trace) -> None:
         middle.setText(formula_text(step))
         value.setText(compact_value(step.value))
         value.setToolTip(full_precision(step.value))
+
+
+class LineHolder(QWidget):
+    """Holds the What-if line (a QLabel) outside any layout (issue 19).
+
+    The line's text changes on every move of a drag. A label in a layout asks the
+    layout again each time, and the request climbs to the tab widget, which repaints the
+    whole panel (slider, plot, table, tab bar) for each move. Held here, a new text asks
+    for a new layout only when it no longer fits; the holder's size hints are the
+    label's, so the panel is laid out as before."""
+
+    def __init__(self, label: QWidget, parent=None):
+        super().__init__(parent)
+        self.label = label
+        label.setParent(self)
+        self.setSizePolicy(label.sizePolicy())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.label.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.label.minimumSizeHint()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.label.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # the label's text changed
+            hint = self.label.minimumSizeHint()
+            if hint.width() > self.width() or self.label.sizeHint().height() != self.height():
+                self.updateGeometry()  # it no longer fits: the panel's layout again
+        return super().event(event)
 
 
 class RowSlider(QSlider):

@@ -29,7 +29,7 @@ from core.engine.trace import Trace, build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
-from gui.panels.forward.whatif import show_in_lesson_tables
+from gui.panels.forward.whatif import LineHolder, show_in_lesson_tables
 from gui.support import theme
 
 translate = QCoreApplication.translate
@@ -79,7 +79,7 @@ class WhatIfPlot:
         self.plot.mpl_connect("draw_event", self._drawn)
         whatif_page = QWidget()
         whatif_layout = QVBoxLayout(whatif_page)
-        whatif_layout.addWidget(self.whatif_label)
+        whatif_layout.addWidget(LineHolder(self.whatif_label))  # its text: no new layout
         whatif_layout.addWidget(self.slider)
         whatif_layout.addWidget(self.plot_title)
         whatif_layout.addWidget(self.plot, 3)
@@ -223,7 +223,7 @@ class WhatIfPlot:
             return
         self.plot.restore_region(self._background)
         self._draw_moving()
-        self.plot.blit(self.figure.bbox)
+        self.plot.update()  # painted with the other panels (blit would repaint at once)
 
     @property
     def whatif_trace(self):
