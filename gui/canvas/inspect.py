@@ -59,7 +59,7 @@ class InspectMixin:
         and top (a sliver of text reads as nothing, or as another word: the loss's
         name cut to "los", issue 24). The view is placed to cut no label of a node on
         the canvas (strip_edge.py); these are the rest."""
-        made = (self.trace, len(self.label_pos), self.text_scale)
+        made = (self.trace, len(self.label_pos), len(self.group_pos), self.text_scale)
         if getattr(self, "_places_made", None) != made:  # once per trace: labels stay put
             keys = [("static", v, 0) for v in range(len(self.pos))]
             rows = [(*self.pos[v], *(2 * self.half_pt[v])) for v in range(len(self.pos))]
@@ -67,6 +67,8 @@ class InspectMixin:
             rows += [drawn_place(place) for place in self.name_pos.values()]
             keys += list(self.label_pos)
             rows += [drawn_place(place) for place in self.label_pos.values()]
+            keys += [("group", i) for i in self.group_pos]  # a call's label
+            rows += [drawn_place(place[:4]) for place in self.group_pos.values()]
             c = np.array(rows, float).reshape(-1, 4)
             self._places_made = made
             self._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
@@ -106,6 +108,8 @@ class InspectMixin:
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
             for text in groups.group_texts(self):
+                if text.cut_key in self._cut:
+                    continue
                 entries.append({"kind": "group", "text": text.get_text(),
                                 "extents": text.get_window_extent(renderer).extents})
         for key in self._dynamic_keys():
