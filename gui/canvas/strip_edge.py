@@ -54,26 +54,46 @@ def drawn_place(place) -> tuple[float, float, float, float]:
     return (x, y, w * (1 + HINTED) + 2.0, h)
 
 
-def _spans(canvas) -> tuple[np.ndarray, np.ndarray]:
-    """(node boxes as x0, y0, x1, y1; each node with its labels and name as x0, y0,
-    x1, y1), made once per trace and text size."""
+def _places(canvas) -> tuple[np.ndarray, dict]:
+    """(node boxes as x0, y0, x1, y1; for each label layer, and None for the names, its
+    nodes and their labels' boxes as drawn), made once per trace and text size."""
     made = (canvas.trace, len(canvas.label_pos), canvas.text_scale)
-    cached = getattr(canvas, "_edge_spans", None)
+    cached = getattr(canvas, "_edge_places", None)
     if cached is not None and cached[0] == made:
         return cached[1]
     pos, half = np.asarray(canvas.pos, float), np.asarray(canvas.half_pt, float)
     boxes = np.concatenate([pos - half, pos + half], axis=1).reshape(-1, 4)
+    layers = {}
+    for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT, None):
+        if layer is None:
+            found = list(canvas.name_pos.items())
+        else:
+            found = [(v, canvas.label_pos[(layer, v)]) for v in range(len(boxes))
+                     if (layer, v) in canvas.label_pos]
+        rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+                 for x, y, w, h in (drawn_place(place) for _, place in found)]
+        layers[layer] = (np.array([v for v, _ in found], int),
+                         np.array(rects, float).reshape(-1, 4))
+    canvas._edge_places = (made, (boxes, layers))
+    return boxes, layers
+
+
+def _spans(canvas) -> tuple[np.ndarray, np.ndarray]:
+    """(node boxes; each node with its labels shown now and its name, x0, y0, x1, y1):
+    a label another step shows is the view's business when that step comes."""
+    boxes, layers = _places(canvas)
     spans = boxes.copy()
-    n = len(boxes)
-    places = [(v, canvas.label_pos.get((layer, v)))
-              for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT) for v in range(n)]
-    places += list(canvas.name_pos.items())
-    for v, place in places:
-        if place is not None:
-            x, y, w, h = drawn_place(place)
-            spans[v] = (min(spans[v, 0], x - w / 2), min(spans[v, 1], y - h / 2),
-                        max(spans[v, 2], x + w / 2), max(spans[v, 3], y + h / 2))
-    canvas._edge_spans = (made, (boxes, spans))
+    for layer, (nodes, rects) in layers.items():
+        if not len(nodes):
+            continue
+        if layer is not None:
+            shown = canvas._shown.get(layer, ())
+            keep = np.fromiter((v in shown for v in nodes.tolist()), bool, len(nodes))
+            nodes, rects = nodes[keep], rects[keep]
+        np.minimum.at(spans[:, 0], nodes, rects[:, 0])
+        np.minimum.at(spans[:, 1], nodes, rects[:, 1])
+        np.maximum.at(spans[:, 2], nodes, rects[:, 2])
+        np.maximum.at(spans[:, 3], nodes, rects[:, 3])
     return boxes, spans
 
 
