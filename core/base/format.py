@@ -9,6 +9,7 @@ the tooltip and :func:`format_block`.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -19,7 +20,7 @@ NO_NUMBER = "—"
 MAX_SHOWN = MAX_SHOWN_ENTRIES
 
 __all__ = ["MINUS", "MAX_SHOWN", "format_number", "format_value", "format_block", "labelled",
-           "matrix_lines",
+           "matrix_lines", "sized_words",
            "full_precision", "to_json_value"]
 
 
@@ -61,6 +62,19 @@ def format_value(value, digits: int = 4, max_shown: int = MAX_SHOWN) -> str:
     if array.size == 0:
         return "[]"
     return _nested(array, digits)
+
+
+#: the English word of a tensor named by its size, "[4×250: 1000 values]"
+_SIZED = re.compile(r"(\d+) values\]")
+
+
+def sized_words(text: str, template: str) -> str:
+    """``text`` with each tensor named by its size written by ``template`` (the UI
+    language's "{0} values", where {0} is the count): step texts are built in
+    English, and a UI translates this word as it does "local" (gui.support.texts)."""
+    if "values]" not in text:
+        return text
+    return _SIZED.sub(lambda match: template.format(match.group(1)) + "]", text)
 
 
 def _row(values, digits: int, max_cols: int) -> str:

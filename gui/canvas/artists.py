@@ -156,7 +156,8 @@ class GraphLayer(Artist):
                         continue
                     text.draw(renderer)
             for text in groups.group_texts(canvas):
-                text.draw(renderer)
+                if text.cut_key not in canvas._cut:
+                    text.draw(renderer)
         renderer.close_group("graph")
 
 

@@ -98,8 +98,12 @@ def group_texts(canvas) -> list:
     """One label per call, made once per trace and theme."""
     if canvas._group_texts is None:
         colour = BAND[canvas.dark][1]
-        canvas._group_texts = [
-            canvas._graph_text(*canvas.group_pos[i][:2], label, GROUP_FONT, ha="center",
-                               va="center", color=colour, fontstyle="italic")
-            for i, (label, _) in enumerate(canvas.call_groups) if i in canvas.group_pos]
+        canvas._group_texts = []
+        for i, (label, _) in enumerate(canvas.call_groups):
+            if i in canvas.group_pos:
+                text = canvas._graph_text(*canvas.group_pos[i][:2], label, GROUP_FONT,
+                                          ha="center", va="center", color=colour,
+                                          fontstyle="italic")
+                text.cut_key = ("group", i)  # in canvas._cut when the view's edge cuts it
+                canvas._group_texts.append(text)
     return canvas._group_texts

@@ -12,6 +12,7 @@ from matplotlib.transforms import Bbox
 
 from gui.canvas import groups
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
+from gui.canvas.strip_edge import drawn_place, edge_cut
 
 #: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
@@ -54,27 +55,27 @@ class InspectMixin:
         return found | {places[i][0] for i in np.flatnonzero(~inside & ~outside)}
 
     def _strip_cut(self, box) -> set:
-        """Every label the legend strip's edge cuts: a sliver of text above the strip
-        reads as nothing (the view's other edges are the widget's own)."""
-        made = (self.trace, len(self.label_pos), self.text_scale)
+        """Every label an edge of the view cuts: the legend strip's, the canvas's sides
+        and top (a sliver of text reads as nothing, or as another word: the loss's
+        name cut to "los", issue 24). The view is placed to cut no label of a node on
+        the canvas (strip_edge.py); these are the rest."""
+        made = (self.trace, len(self.label_pos), len(self.group_pos), self.text_scale)
         if getattr(self, "_places_made", None) != made:  # once per trace: labels stay put
             keys = [("static", v, 0) for v in range(len(self.pos))]
             rows = [(*self.pos[v], *(2 * self.half_pt[v])) for v in range(len(self.pos))]
             keys += [("static", v, 1) for v in self.name_pos]
-            rows += list(self.name_pos.values())
+            rows += [drawn_place(place) for place in self.name_pos.values()]
             keys += list(self.label_pos)
-            rows += list(self.label_pos.values())
+            rows += [drawn_place(place) for place in self.label_pos.values()]
+            keys += [("group", i) for i in self.group_pos]  # a call's label
+            rows += [drawn_place(place[:4]) for place in self.group_pos.values()]
             c = np.array(rows, float).reshape(-1, 4)
             self._places_made = made
-            self._all_places = (keys, c[:, 1] - c[:, 3] / 2, c[:, 1] + c[:, 3] / 2)
+            self._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
         keys, low, high = self._all_places
         if not keys:
             return set()
-        # the data transform is affine (linear axes, no rotation): y pixels from y alone,
-        # a multiply-add over every label rather than the transform stack (each step)
-        m = self.ax.transData.get_affine().get_matrix()
-        y0, y1 = low * m[1, 1] + m[1, 2], high * m[1, 1] + m[1, 2]
-        return {keys[i] for i in np.flatnonzero((y0 < box.y0) & (y1 > box.y0))}
+        return {keys[i] for i in np.flatnonzero(edge_cut(self.ax.transData, box, low, high))}
 
     def _ensure_drawn(self):
         if self.trace is None:
@@ -107,6 +108,8 @@ class InspectMixin:
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
             for text in groups.group_texts(self):
+                if text.cut_key in self._cut:
+                    continue
                 entries.append({"kind": "group", "text": text.get_text(),
                                 "extents": text.get_window_extent(renderer).extents})
         for key in self._dynamic_keys():

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
-from gui.canvas import text_cache
+from gui.canvas import groups, text_cache
 from gui.canvas.geometry import Geometry
 
 
@@ -90,13 +90,19 @@ class PanMixin:
     def _recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
         """Pixel boxes of the static labels that a new cut hides or shows again."""
         boxes = []
+        calls = {text.cut_key: text for text in groups.group_texts(self)} \
+            if any(key[0] == "group" for key in keys) else {}
         for key in keys:
-            if key[0] != "static":
+            if key in calls:  # a call's label
+                text = calls[key]
+            elif key[0] != "static":
                 continue  # the dynamic labels are all drawn again anyway
-            texts = self.static_texts(key[1])
-            if key[2] >= len(texts):
-                continue
-            x0, y0, x1, y1 = texts[key[2]].pixel_extent(renderer)
+            else:
+                texts = self.static_texts(key[1])
+                if key[2] >= len(texts):
+                    continue
+                text = texts[key[2]]
+            x0, y0, x1, y1 = text.pixel_extent(renderer)
             boxes.append((math.floor(x0) - 2, math.floor(y0) - 2,
                           math.ceil(x1) + 2, math.ceil(y1) + 2))
         return boxes

@@ -1,10 +1,13 @@
-"""Where the view's bottom edge, the top of the legend strip, may fall.
+"""Where the view's edges may fall: the top of the legend strip, and the canvas's sides.
 
-The strip hides every label its edge cuts (a sliver of text reads as nothing), so an
-edge between a node and the labels under it (its gradient) shows the node without its
-gradient: a graph taller than the canvas did so at 1280×720 (hidden-layer's w22, the
-feed-forward net's "@"). The view is moved up or down, by the least, until no node
-wholly on the canvas has a label under the edge.
+An edge hides every label it cuts (a sliver of text reads as nothing, or as another
+word: the loss's name cut to "los", issue 24), so an edge between a node and the labels
+under it (its gradient) shows the node without its gradient: a graph taller than the
+canvas did so at 1280×720 (hidden-layer's w22, the feed-forward net's "@"). The view
+is moved up or down, by the least, until no node wholly on the canvas has a label across
+the strip's edge or the top (a value's grid above the node); and left or right, by the
+least, until no such node has a label (its name, a grid wider than the node) across a
+side.
 """
 
 from __future__ import annotations
@@ -15,52 +18,163 @@ from gui.canvas.scene import _GRAD, _TANGENT, _UPDATE, _VALUE
 
 #: room kept between a column's lowest label and the strip (pixels)
 PAD = 2.0
-#: moves tried at most (each one can bring another node to the edge)
-ROUNDS = 4
+#: how far past an edge a label may reach and still count as whole (pixels): the
+#: readability rule's tolerance (tests/gui/test_readability.py)
+SLACK = 0.5
+#: how much wider than placed a label's text may be drawn (a share of its width)
+HINTED = 0.05
+#: nodes looked at, at most (the nearest the view): the search is quadratic in them
+MOST = 300
 
 
-def _columns(canvas) -> tuple[np.ndarray, np.ndarray]:
-    """(node boxes as x0, y0, x1, y1; the lowest y of each node with its labels)."""
+def edge_cut(transform, box, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Which world boxes (``low``, ``high``: corners, one row each) an edge of the view
+    ``box`` (display) cuts: the strip's (the axes' bottom) wherever it is, the sides and
+    the top where the box reaches into the view."""
+    # the data transform is affine (linear axes, no rotation): a multiply-add over every
+    # label rather than the transform stack (each step)
+    m = transform.get_affine().get_matrix()
+    x0, x1 = low[:, 0] * m[0, 0] + m[0, 2], high[:, 0] * m[0, 0] + m[0, 2]
+    y0, y1 = low[:, 1] * m[1, 1] + m[1, 2], high[:, 1] * m[1, 1] + m[1, 2]
+    rows = (y1 > box.y0) & (y0 < box.y1)
+    columns = (x1 > box.x0) & (x0 < box.x1)
+    # past an edge by SLACK or more, and not wholly beyond it
+    cut = (y0 < box.y0 - SLACK) & (y1 > box.y0)
+    cut |= (y0 < box.y1) & (y1 > box.y1 + SLACK) & columns
+    cut |= (((x0 < box.x0 - SLACK) & (x1 > box.x0))
+            | ((x0 < box.x1) & (x1 > box.x1 + SLACK))) & rows
+    return cut
+
+
+def drawn_place(place) -> tuple[float, float, float, float]:
+    """A label's place (cx, cy, w, h) as wide as its text may be drawn: hinted glyphs
+    at a small size are wider than their summed advances (measure.py), by 2 % to 4 %
+    on a long label (lesson 16's update of model.2.weight: 599 px drawn, 577 placed)."""
+    x, y, w, h = place
+    return (x, y, w * (1 + HINTED) + 2.0, h)
+
+
+def _places(canvas) -> tuple[np.ndarray, dict]:
+    """(node boxes as x0, y0, x1, y1; for each label layer, and None for the names, its
+    nodes and their labels' boxes as drawn), made once per trace and text size."""
     made = (canvas.trace, len(canvas.label_pos), canvas.text_scale)
-    cached = getattr(canvas, "_strip_columns", None)
+    cached = getattr(canvas, "_edge_places", None)
     if cached is not None and cached[0] == made:
         return cached[1]
     pos, half = np.asarray(canvas.pos, float), np.asarray(canvas.half_pt, float)
-    boxes = np.concatenate([pos - half, pos + half], axis=1)
-    low = boxes[:, 1].copy()
-    places = [((layer, v), canvas.label_pos.get((layer, v)))
-              for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT) for v in range(len(pos))]
-    places += [((None, v), place) for v, place in canvas.name_pos.items()]
-    for (_, v), place in places:
-        if place is not None:
-            low[v] = min(low[v], place[1] - place[3] / 2)
-    canvas._strip_columns = (made, (boxes, low))
-    return boxes, low
+    boxes = np.concatenate([pos - half, pos + half], axis=1).reshape(-1, 4)
+    layers = {}
+    for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT, None):
+        if layer is None:
+            found = list(canvas.name_pos.items())
+        else:
+            found = [(v, canvas.label_pos[(layer, v)]) for v in range(len(boxes))
+                     if (layer, v) in canvas.label_pos]
+        rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+                 for x, y, w, h in (drawn_place(place) for _, place in found)]
+        layers[layer] = (np.array([v for v, _ in found], int),
+                         np.array(rects, float).reshape(-1, 4))
+    canvas._edge_places = (made, (boxes, layers))
+    return boxes, layers
 
 
-def clear_of_strip(canvas, k: float, cx: float, cy: float, keep=None) -> float:
-    """``cy`` moved so that the strip's edge cuts no label of a node on the canvas,
-    as long as ``keep`` (a world box) stays inside the view; else ``cy`` unchanged."""
+def _spans(canvas) -> tuple[np.ndarray, np.ndarray]:
+    """(node boxes; each node with its labels shown now and its name, x0, y0, x1, y1):
+    a label another step shows is the view's business when that step comes."""
+    boxes, layers = _places(canvas)
+    spans = boxes.copy()
+    for layer, (nodes, rects) in layers.items():
+        if not len(nodes):
+            continue
+        if layer is not None:
+            shown = canvas._shown.get(layer, ())
+            keep = np.fromiter((v in shown for v in nodes.tolist()), bool, len(nodes))
+            nodes, rects = nodes[keep], rects[keep]
+        np.minimum.at(spans[:, 0], nodes, rects[:, 0])
+        np.minimum.at(spans[:, 1], nodes, rects[:, 1])
+        np.maximum.at(spans[:, 2], nodes, rects[:, 2])
+        np.maximum.at(spans[:, 3], nodes, rects[:, 3])
+    return boxes, spans
+
+
+def _clear(c: float, half: float, lo_edge: float, node_lo, node_hi, span_lo, span_hi,
+           on_other: np.ndarray, pad: float, allowed) -> float:
+    """The centre ``c`` of a view [c - half - lo_edge, c + half] along one axis, moved
+    by the least so that no node wholly in it (and ``on_other``, on the other axis) has
+    its span (node and labels) across the view's low edge (at c - half) or high edge
+    (c + half); the allowed move that leaves the fewest such nodes
+    when none clears them all. The moves tried put an edge just past a span's or a
+    node's end, for the nodes near the view. ``allowed``: rules, each ``rule(centre)``,
+    the first that clears every node wins (a view keeping more, then less)."""
+    reach = 2 * half + lo_edge  # nodes this far from the view can be brought into it
+    near = on_other & (span_hi > c - half - lo_edge - reach) & (span_lo < c + half + reach)
+    node_lo, node_hi = node_lo[near], node_hi[near]
+    span_lo, span_hi = span_lo[near], span_hi[near]
+    if len(node_lo) > MOST:  # the nearest
+        order = np.argsort(np.abs((node_lo + node_hi) / 2 - c))[:MOST]
+        node_lo, node_hi, span_lo, span_hi = (a[order] for a in (node_lo, node_hi,
+                                                                  span_lo, span_hi))
+
+    def cuts(centres: np.ndarray) -> np.ndarray:
+        lo, hi = centres[:, None] - half, centres[:, None] + half
+        inside = (node_lo >= lo - lo_edge) & (node_hi <= hi)
+        return (inside & ((span_lo < lo) | (span_hi > hi))).sum(axis=1)
+
+    here = int(cuts(np.array([c]))[0])
+    if not here:
+        return c
+    every = np.concatenate([  # an edge just clear of a span, or a node just out
+        span_lo - pad + half, node_lo + lo_edge + pad + half,
+        span_hi + pad - half, node_hi - pad - half])
+    found = (here, c)
+    for rule in allowed:  # the first rule that clears them all, else the fewest cut
+        candidates = np.array([x for x in every if rule(x)], float)
+        if not len(candidates):
+            continue
+        counts = cuts(candidates)
+        best = np.lexsort((np.abs(candidates - c), counts))[0]
+        if counts[best] < found[0]:
+            found = (int(counts[best]), float(candidates[best]))
+        if not found[0]:
+            break
+    return found[1]
+
+
+def _keeping(boxes: tuple, axis: int, half: float) -> list:
+    """One rule per box (world x0, y0, x1, y1, or None): a centre keeps it in view."""
+    def rule(box):
+        return lambda c: box is None or (box[axis] >= c - half - 1e-9
+                                         and box[axis + 2] <= c + half + 1e-9)
+    return [rule(box) for box in boxes]
+
+
+def clear_of_strip(canvas, k: float, cx: float, cy: float, keep=None, least=None) -> float:
+    """``cy`` moved so that neither the strip's edge nor the canvas's top cuts a label
+    of a node on the canvas, keeping ``keep`` (a world box) inside the view, or at
+    least ``least`` (the step's own box) when that clears more."""
     if canvas.trace is None or not len(canvas.pos):
         return cy
-    boxes, low = _columns(canvas)
+    boxes, spans = _spans(canvas)
     box = canvas.ax.bbox
     half_w, half_h = box.width / k / 2, box.height / k / 2
-    strip, pad = box.y0 / k, PAD / k  # the strip's height and the pad, in world units
-    moved = cy
-    for _ in range(ROUNDS):
-        edge = moved - half_h  # the strip's top edge
-        on_canvas = ((boxes[:, 0] >= cx - half_w) & (boxes[:, 2] <= cx + half_w)
-                     & (boxes[:, 1] >= edge - strip) & (boxes[:, 3] <= moved + half_h))
-        cut = on_canvas & (low < edge)
-        if not cut.any():
-            break
-        # down until the lowest such column clears the edge, or up until the lowest
-        # such node reaches under the canvas's bottom: whichever is less
-        down = float((low[cut] - pad - edge).min())
-        up = float((boxes[cut, 1] + strip - edge).max()) + pad
-        shift = up if up < -down else down
-        moved += shift
-    if keep is not None and (keep[1] < moved - half_h or keep[3] > moved + half_h):
-        return cy
-    return moved
+    strip = box.y0 / k  # the strip's height, in world units: a node behind it is on
+    # the canvas (the strip's edge is the view's low edge)
+    columns = (boxes[:, 0] >= cx - half_w) & (boxes[:, 2] <= cx + half_w)
+
+    return _clear(cy, half_h, strip, boxes[:, 1], boxes[:, 3], spans[:, 1], spans[:, 3],
+                  columns, PAD / k, _keeping((keep, least or keep), 1, half_h))
+
+
+def clear_of_sides(canvas, k: float, cx: float, cy: float, keep=None, least=None) -> float:
+    """``cx`` moved so that neither side of the canvas cuts a label of a node wholly on
+    it (its name, a grid wider than the node), keeping ``keep`` inside the view, or at
+    least ``least``."""
+    if canvas.trace is None or not len(canvas.pos):
+        return cx
+    boxes, spans = _spans(canvas)
+    box = canvas.ax.bbox
+    half_w, half_h = box.width / k / 2, box.height / k / 2
+    rows = (boxes[:, 1] >= cy - half_h - box.y0 / k) & (boxes[:, 3] <= cy + half_h)
+
+    return _clear(cx, half_w, 0.0, boxes[:, 0], boxes[:, 2], spans[:, 0], spans[:, 2],
+                  rows, PAD / k, _keeping((keep, least or keep), 0, half_w))

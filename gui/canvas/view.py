@@ -25,7 +25,7 @@ from gui.canvas.scene import (
     SMALLEST_FONT,
     WIDEST_ZOOM,
 )
-from gui.canvas.strip_edge import clear_of_strip
+from gui.canvas.strip_edge import clear_of_sides, clear_of_strip, drawn_place
 
 #: a pan that follows the step takes this long (none offscreen or while playing)
 PAN_MS = 120
@@ -128,6 +128,7 @@ class ViewMixin:
         half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
         cx = min(max(cx, x0 + half_w), x1 - half_w) if x1 - x0 > 2 * half_w else (x0 + x1) / 2
         cy = min(max(cy, y0 + half_h), y1 - half_h) if y1 - y0 > 2 * half_h else (y0 + y1) / 2
+        cx = clear_of_sides(self, k, cx, cy, focus)
         return cx, clear_of_strip(self, k, cx, cy, focus)
 
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
@@ -274,7 +275,11 @@ class ViewMixin:
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
         cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
-        cy = clear_of_strip(self, k, cx, cy, keep or target)
+        # no edge cuts a label of a node on the canvas: with the step's neighbours in
+        # view when that can be, else the step alone
+        own = self._focus_extent(own_only=True)
+        cx = clear_of_sides(self, k, cx, cy, keep or target, own)
+        cy = clear_of_strip(self, k, cx, cy, keep or target, own)
         self._animate_to(k, cx, cy)
 
     def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:
@@ -346,7 +351,7 @@ class ViewMixin:
 
 
 def _rect(place) -> tuple[float, float, float, float]:
-    cx, cy, w, h = place
+    cx, cy, w, h = drawn_place(place)
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 

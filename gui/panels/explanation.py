@@ -12,14 +12,23 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from core.base.format import format_number, format_value
+from core.base.format import format_number, format_value, sized_words
 from core.drawing.labels import grid_shape
 from core.engine.expand import expand_element, jacobian_of
 from core.engine.quiz import element_asked, hint
 from core.engine.trace import BackwardStep, LocalGradientStep, NoParameterStep
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
-from gui.support.texts import equation_text, explain, phase_title, role_title, shown, target_text
+from gui.support.texts import (
+    SIZED,
+    equation_text,
+    explain,
+    phase_title,
+    role_title,
+    shown,
+    target_text,
+    tr,
+)
 from gui.support.theme import phase_colour
 
 
@@ -57,7 +66,8 @@ class ExplanationView(Panel, QTextBrowser):
         self.refresh()
 
     def refresh(self) -> None:
-        self.setHtml(self.html())
+        # a tensor named by its size, in the UI language ("[4×3: 12 values]")
+        self.setHtml(sized_words(self.html(), tr(SIZED)))
 
     def expand(self, index: tuple[int, ...]) -> None:
         """Spell out entry ``index`` of the current backward step's gradient."""

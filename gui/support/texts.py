@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from core.base.format import sized_words
 from core.engine.explain import TEMPLATES, Explanation, render
 
 
@@ -34,6 +35,8 @@ WARNINGS = (
 LOCAL = QT_TRANSLATE_NOOP("BackpropStepper", "local {0}")
 # the word for the local gradient in the chain at the output: ∂loss/∂loss · local
 LOCAL_FACTOR = QT_TRANSLATE_NOOP("BackpropStepper", "local")
+# a tensor named by its size in a step text, "[4×2: 8 values]" (core.base.format)
+SIZED = QT_TRANSLATE_NOOP("BackpropStepper", "{0} values")
 # arguments of an explanation that are English words, not names or numbers
 _WORD_ARGS = ("warning",)
 
@@ -43,6 +46,7 @@ def shown(text: str, step) -> str:
     a local step's text starts with the word "local"."""
     if step.phase == "backward" and "· local" in text:
         text = text.replace("· local", f"· {tr(LOCAL_FACTOR)}")
+    text = sized_words(text, tr(SIZED))
     return tr(LOCAL).format(text) if step.phase == "local" else text
 
 
@@ -50,6 +54,7 @@ def formula_text(step) -> str:
     """The middle of a step's equation: formula = substituted (each once)."""
     parts = [p for p in (step.formula, step.substituted) if p]
     text = " = ".join(parts) if step.formula != step.substituted else step.formula
+    text = sized_words(text, tr(SIZED))
     return text.replace("· local", f"· {tr(LOCAL_FACTOR)}") if step.phase == "backward" \
         else text
 
@@ -98,7 +103,7 @@ def explain(explanation: Explanation) -> str:
         sentence = render(Explanation(part.key, _words(part).args), table)
         joiner = "" if not text or text.endswith(_FULL_WIDTH_END) else " "
         text += joiner + sentence
-    return text
+    return sized_words(text, tr(SIZED))
 
 
 def role_title(role: str) -> str:

@@ -280,6 +280,10 @@
             <source>local</source>
             <translation>局部</translation>
         </message>
+        <message>
+            <source>{0} values</source>
+            <translation>{0} 个值</translation>
+        </message>
     </context>
     <context>
         <name>EditorPanel</name>
@@ -1771,6 +1775,7 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         </message>
         <message>
             <source>Reset Layout</source>
+            <extracomment>below WIDE_WINDOW the two side docks take at most this share of the window's width together: the graph keeps the other half (issue 24: on a 960×540 screen it had 27 %)</extracomment>
             <translation>重置布局</translation>
         </message>
     </context>
@@ -2400,7 +2405,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.language.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.engine.build.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -2496,6 +2501,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>iteration {0}: loss</source>
+            <extracomment>a cell's margins and the sort of room Qt keeps around a cell's text (pixels) the rows measured for the value columns' widths (a long run's first ones)</extracomment>
             <translation>第 {0} 次迭代：损失</translation>
         </message>
         <message>
@@ -2591,7 +2597,7 @@ Hint: {1}</source>
         <name>TorchService</name>
         <message>
             <source>the PyTorch worker could not start: {0}</source>
-            <extracomment>a superseded check this long under way is cancelled (restarting the worker costs about a second: quicker checks are left to finish) how many workers were stopped to cancel a superseded check (for tests)</extracomment>
+            <extracomment>a superseded check this long under way is cancelled (restarting the worker costs about a second: quicker checks are left to finish) request id, answer dict (the kind's answer field, or "failure") how many workers were stopped to cancel a superseded check (for tests)</extracomment>
             <translation>PyTorch 工作进程无法启动：{0}</translation>
         </message>
         <message>
