@@ -1251,10 +1251,6 @@ loss = mean((w * x - 2) ** 2)</translation>
     <context>
         <name>IterationSelector</name>
         <message>
-            <source>Iteration</source>
-            <translation>迭代</translation>
-        </message>
-        <message>
             <source>Pass</source>
             <translation>反向传播</translation>
         </message>
@@ -1522,10 +1518,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Untitled</source>
             <translation>未命名</translation>
-        </message>
-        <message>
-            <source>Drawing the initial numbers in PyTorch…</source>
-            <translation>正在用 PyTorch 抽取初始数值…</translation>
         </message>
         <message>
             <source>Could not open {0}: {1}. Your work is unchanged.</source>
@@ -2044,10 +2036,6 @@ Hint: {1}</source>
             <translation>训练脚本的 print(…) 输出显示在这里。</translation>
         </message>
         <message>
-            <source>{0} of {1} lines printed so far (iteration {2})</source>
-            <translation>到目前为止已打印 {0} / {1} 行（第 {2} 次迭代）</translation>
-        </message>
-        <message>
             <source>Running · {0} s · {1} passes recorded</source>
             <translation>运行中 · {0} 秒 · 已记录 {1} 次反向传播</translation>
         </message>
@@ -2343,15 +2331,6 @@ Hint: {1}</source>
     </context>
     <context>
         <name>ScriptState</name>
-        <message>
-            <source>PyTorch could not draw the initial numbers: {0}</source>
-            <extracomment>a new run, or another iteration of it, is on screen the worker's check of the run arrived (``report``), or failed (``torch_error``) True while the worker draws the initial numbers the worker's answer for the run on screen: {"rows", "printed", "code", …}</extracomment>
-            <translation>PyTorch 无法抽取初始数值：{0}</translation>
-        </message>
-        <message>
-            <source>they do not fit the script</source>
-            <translation>它们与脚本不符</translation>
-        </message>
     </context>
     <context>
         <name>StepBar</name>
@@ -2491,28 +2470,8 @@ Hint: {1}</source>
             <translation>正在核对…</translation>
         </message>
         <message>
-            <source># the code PyTorch runs arrives with its check</source>
-            <translation># PyTorch 运行的代码随检查一起到达</translation>
-        </message>
-        <message>
-            <source>iteration {0}: loss</source>
-            <translation>第 {0} 次迭代：损失</translation>
-        </message>
-        <message>
             <source>PyTorch check failed: {0}</source>
             <translation>PyTorch 核对失败：{0}</translation>
-        </message>
-        <message>
-            <source>all {0} iterations match</source>
-            <translation>全部 {0} 次迭代一致</translation>
-        </message>
-        <message>
-            <source>the one iteration matches</source>
-            <translation>这一次迭代一致</translation>
-        </message>
-        <message>
-            <source>mismatch: {0} of {1} iterations</source>
-            <translation>不一致：{1} 次迭代中有 {0} 次</translation>
         </message>
         <message>
             <source>PyTorch is not available, so there is no comparison ({0}). Everything else works.</source>
@@ -2671,28 +2630,8 @@ Hint: {1}</source>
             <translation>{0} 个参数</translation>
         </message>
         <message>
-            <source>Iteration {0} of {1}: {2} · loss = {3}</source>
-            <translation>第 {0} 次迭代（共 {1} 次）：{2} · 损失 = {3}</translation>
-        </message>
-        <message>
             <source>✓: torch.optim.SGD with the same learning rate gives the same loss, gradients and new values</source>
             <translation>✓：使用相同学习率的 torch.optim.SGD 得到相同的损失、梯度和新值</translation>
-        </message>
-        <message>
-            <source>Checking every iteration with PyTorch…</source>
-            <translation>正在用 PyTorch 检查每次迭代…</translation>
-        </message>
-        <message>
-            <source>All {0} iterations match PyTorch ✓</source>
-            <translation>全部 {0} 次迭代与 PyTorch 一致 ✓</translation>
-        </message>
-        <message>
-            <source>The one iteration matches PyTorch ✓</source>
-            <translation>这一次迭代与 PyTorch 一致 ✓</translation>
-        </message>
-        <message>
-            <source>{0} of {1} iterations differ from PyTorch ✗</source>
-            <translation>{1} 次迭代中有 {0} 次与 PyTorch 不同 ✗</translation>
         </message>
         <message>
             <source>iteration</source>

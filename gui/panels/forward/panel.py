@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 from core.base.format import format_value
 from core.checks.forward_torch import forward_code
 from core.engine.forward import MAX_COMPARED, compare_modes, cost, parse_seed, tangents, text, walk
-from core.engine.graph import Binding, build_graph, evaluate
-from core.engine.trace import Trace, build_trace
+from core.engine.graph import Binding, evaluate
+from core.engine.trace import build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
@@ -421,9 +421,6 @@ class ForwardPanel(QWidget):
             if self.model.trace.recorded_by is not None:
                 # a recorded pass: its graph again through our engine, the one leaf moved
                 trace = whatif_trace(graph, {node.id: np.float64(w)})
-            elif self.model.trace.script_run is not None:
-                # a script's iteration: its own graph again, the one value changed
-                trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
             else:
                 trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
         except (ExpressionError, ValueError) as exc:

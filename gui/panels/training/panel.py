@@ -39,12 +39,7 @@ from core.base.format import format_value, full_precision
 from core.language.parser import ExpressionError, parse_number
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.training import rows as training_rows
-from gui.panels.training.iteration_selector import (
-    IterationSelector,
-    iteration_text,
-    mark_iteration,
-    script_status,
-)
+from gui.panels.training.iteration_selector import IterationSelector, mark_iteration
 from gui.panels.training.plot import TrainingPlot
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
@@ -297,8 +292,6 @@ class TrainingPanel(TrainingPlot, Panel, QWidget):
             loop, history = self.training.loop, self.training.history
             if self.training.recorded and 1 <= loop.iteration <= len(history):
                 self.now_label.setText(training_rows.now_text(loop, history[loop.iteration - 1]))
-            elif self.model.script.run is not None:
-                self.now_label.setText(iteration_text(self.model.script))
             elif not self.training.recorded:  # a forward-only recording
                 self.now_label.setText(self.tr(
                     "The script never called backward(): there is no pass to train or check."))
@@ -415,8 +408,6 @@ class TrainingPanel(TrainingPlot, Panel, QWidget):
             text = ""
         elif recorded:
             text = training_rows.status(history, self.training.checking)
-        elif self.training.script:
-            text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
             text = self.tr("No PyTorch check: {0}").format(self.training.torch_error)
         elif self.training.checking or any(it.torch_match is None for it in history):
