@@ -230,10 +230,6 @@ def main(argv: list[str] | None = None) -> int:
         from bench_conv import measure_conv  # noqa: PLC0415 - beside this file
 
         conv = measure_conv(max(1, args.repeat), max(1, args.threads))
-    if not args.no_mlp:  # issue 12: the training scripts' rows
-        from bench_training import measure_training  # noqa: PLC0415 - beside this file
-
-        results += measure_training(max(1, args.repeat))
     if args.json:
         print(json.dumps(results + ([mlp] if mlp else []) + ([conv] if conv else [])))
         return 0

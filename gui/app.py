@@ -131,8 +131,13 @@ def _render(args: argparse.Namespace) -> int:
     except ExpressionError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if length is None:  # a script: only --run runs it (issue 20 §6)
+        from core.io.cli import SCRIPT_NEEDS_RUN
+
+        print(f"error: {SCRIPT_NEEDS_RUN}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     position = length if args.step is None else args.step
-    if length is not None and not 0 <= position <= length:
+    if not 0 <= position <= length:
         print(f"error: --step {args.step} is outside 0..{length} (this program has {length} "
               "steps)", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -144,22 +149,10 @@ def _render(args: argparse.Namespace) -> int:
     from gui.window.main_window import MainWindow
 
     window = MainWindow()
-    try:
-        window.load_program(program, position, title)
-    except ExpressionError as error:  # a script's error before its first backward()
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    window.load_program(program, position, title)
     window.resize(*WINDOW_SIZE)
     window.show()
     app.processEvents()
-    if length is None:  # a script: on screen once the worker has drawn its numbers
-        import time
-
-        deadline = time.monotonic() + TORCH_WAIT_MS / 1000
-        while window.model.script.run is None and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.01)
-        window.model.goto(window.model.length if args.step is None else args.step)
     status = _write_render(app, window, args, target)
     if status == EXIT_OK:
         window.close()  # as before: a window whose output failed is left to the exit

@@ -25,14 +25,12 @@ MAX_LINES = 400
 #: today's modules over MAX_LINES (lines when listed, and why). Shrink, never add.
 LONG_MODULES = {
     "core.record.bootstrap": (954, "runs by path in the script's process: one file"),
-    "gui.state.model": (527, ""),
     "core.language.parser": (509, "the engine helper splits it (issue 18)"),
     "core.engine.graph": (485, ""),
     "core.io.cli": (477, "the engine helper splits it (issue 18)"),
     "core.engine.steps": (474, "the engine helper splits it (issue 18)"),
     "gui.canvas.artists": (463, "the canvas helper cuts it (issue 19)"),
     "gui.canvas.widget": (453, "the canvas helper cuts it (issue 19)"),
-    "core.script": (444, "retired by the recorder (issue 20)"),
     "core.checks.torch_check": (421, ""),
     "gui.panels.torch_panel": (403, ""),
 }

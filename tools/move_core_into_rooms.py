@@ -12,8 +12,7 @@ run changes nothing), writes each room's ``__init__.py`` docstring, rewrites eve
 reference to the old paths (imports, ``from core import x``, dotted strings such as
 monkeypatch targets and ``-m core.worker``, ``core/x.py`` paths in docs), adds the
 import-linter ``layers`` contract to pyproject.toml, sorts the imports it touched with
-ruff, and fails when an old path is still named anywhere. ``core/script*.py`` and
-``core/loop_trace.py`` stay where they are (the recorder issue retires them).
+ruff, and fails when an old path is still named anywhere.
 
 A top-level ``core/*.py`` this mapping does not know stops the run before anything is
 changed, listing the modules: add them to ``ROOMS`` (or pass ``--map name=room``).
@@ -89,7 +88,7 @@ def plan(extra: dict[str, str]) -> tuple[dict[str, str], list[str]]:
                 moves[f"core.{name}"] = f"core.{room}.{new_name}"
     for path in sorted(CORE.glob("*.py")):
         name = path.stem
-        if name in STAY or name.startswith("script") or f"core.{name}" in moves:
+        if name in STAY or f"core.{name}" in moves:
             continue
         room, why = room_of(name, extra)
         if room is None:

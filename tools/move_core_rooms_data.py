@@ -27,7 +27,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "base": ("values", "errors", "format", "did_you_mean", "cancel", "memory", "output",
              "agreement"),
     "language": ("language", "calls", "call_spellings", "ir", "draws", "program",
-                 "reading", "printing", "declarations"),
+                 "reading", "declarations"),
     "engine": ("graph", "node_names", "backprop", "steps", "trace", "explain", "expand",
                "expand_conv", "forward", "training", "quiz", "build", "whatif",
                "forward_pass", "optimizer_step", "backward_steps", "graph_nodes"),
@@ -42,8 +42,9 @@ RENAMED = {"language": "parser"}
 #: submodules of an existing room that move to another one
 MOVED_SUBMODULES = {"core.record.cli": "core.io.record_cli",
                     "core.record.session_cli": "core.io.record_session_cli"}
-#: top-level modules that stay (and every core/script*.py): the recorder retires them
-STAY = {"__init__", "loop_trace"}
+#: top-level modules that stay (the interpreter's core/script*.py and loop_trace.py stayed
+#: here until the recorder retired them, issue 20 §4)
+STAY = {"__init__"}
 #: a top-level module the table does not name, by its name (checked in this order)
 NAME_RULES = ((r"_cli$", "io"),
               (r"_torch$", "checks"),
@@ -67,10 +68,10 @@ May import: the standard library and numpy only; nothing else from core/.
     "language": """The text the learner writes, read without running it: the ``ast``
 whitelist parser (``parser``), the function and method spellings (``calls``,
 ``call_spellings``), the parsed program (``ir``), the numbers a script draws (``draws``),
-a program with its bound values (``program``: ``Program``, ``Binding``, ``ROLES``), the
-one bounded file reader (``reading``) and what a script's ``print`` shows (``printing``).
+a program with its bound values (``program``: ``Program``, ``Binding``, ``ROLES``) and the
+one bounded file reader (``reading``).
 
-May import: core/base/, core/ops/, and until the recorder retires them core/script*.py.
+May import: core/base/ and core/ops/.
 """,
     "engine": """From a parsed program to a steppable trace: the graph with its forward
 values (``graph``, ``node_names``), the one reversed loop (``backprop``), the steps and
@@ -116,7 +117,6 @@ type = "layers"
 containers = ["core"]
 # bottom: base ← ops ← language ← engine ← checks ← ninja ← record ← io; drawing beside
 # io at the top (it imports engine's graph, and nothing in core imports it).
-# core/script*.py and core/loop_trace.py stay outside the rooms until the recorder retires them.
 layers = [
     "io | drawing",
     "record",

@@ -7,8 +7,6 @@ callers differ only in what they pass:
 - the straight-line check (:mod:`core.checks.torch_check`, float64 on both sides): ``rtol`` of
   1e-9 and, as ``scale``, the magnitude the value's rounding is relative to
   (:mod:`core.checks.rounding`: a sum that cancelled keeps its terms' size);
-- a script's check (:mod:`core.script_check`, torch in float32): the dtype's ``rtol``
-  and the largest number of the whole array over the run as ``scale``;
 - a recorded run (:mod:`core.record`): float32's ``rtol`` and a share of the tensor's
   largest entry as ``atol``.
 

@@ -5,8 +5,7 @@ constants torch wants as tensors); :func:`torch_code` writes a whole graph as pa
 (leaves, forward pass, output, parameters), which :meth:`TorchCode.reverse` renders as
 the reverse-mode program (``.backward()`` and the ``.grad`` prints) and
 :meth:`TorchCode.forward_mode` as the forward-mode one (``fwAD.make_dual`` inside
-``dual_level``). The script's code (core/script_code.py) writes its ops with
-:func:`op_code` too. Nothing here runs the text.
+``dual_level``). Nothing here runs the text.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 The command line (core/io/cli.py), the window's model (gui/state/model.py) and the torch
 worker (core/io/worker.py) all build through :func:`build`, and "is this a script?" is
-decided here, once (:func:`is_script`): a script is run as Python by Run or ``--run``
-(core/record); what build() makes of one is its first iteration as the interpreter
-(core/script.py, retired by the recorder) ran it without torch.
+decided here, once (:func:`is_script`): a script is run as Python only by Run or
+``--run`` (core/record), never here: :func:`build` refuses one (:class:`ScriptText`).
+Straight-line programs are read by the safe ast path and never run as Python.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core.base.errors import ExpressionError
 from core.engine.graph import Binding
 from core.engine.trace import Trace, build_trace
-from core.loop_trace import build_script
 
 #: statements the ast path never reads: a text holding one is a script (issue 20 §4)
 _SCRIPT_NODES = (ast.For, ast.While, ast.FunctionDef, ast.ClassDef, ast.If, ast.With,
@@ -27,6 +27,11 @@ _AST_IMPORTS = frozenset({"torch", "torch.nn", "torch.nn.functional"})
 #: a script holds one of these words; a text without any is not one (no parsing needed:
 #: a 50,000-line program is parsed once, by the ast path, not twice)
 _SCRIPT_WORDS = re.compile(r"\b(for|while|def|class|if|with|async|import|from)\b")
+
+
+class ScriptText(ExpressionError):
+    """The text is a script: the ast path does not read it, and nothing here runs it
+    (Run, or ``--run FILE``, runs it as Python and records what PyTorch did)."""
 
 
 def is_script(text: str) -> bool:
@@ -50,17 +55,15 @@ def is_script(text: str) -> bool:
 
 def build(text: str, bindings: Mapping[str, Binding] | None = None, *,
           learning_rate: float | None = None,
-          accumulated: Mapping[str, np.ndarray] | None = None,
-          draws: list | tuple | None = None) -> Trace:
-    """The trace of ``text`` with ``bindings``; raises ExpressionError for bad text or a
-    bad value.
+          accumulated: Mapping[str, np.ndarray] | None = None) -> Trace:
+    """The trace of the straight-line program ``text`` with ``bindings``; raises
+    ExpressionError for bad text or a bad value, and :class:`ScriptText` for a script.
 
-    A straight-line program: its graph's trace (a learning rate adds the update phase;
-    ``accumulated`` is what ``.grad`` still holds when zero_grad is forgotten). A script:
-    its first iteration, run without torch with the numbers it ``draws``
-    (:class:`core.loop_trace.DrawsNeeded` when it draws others); its trace carries a
-    :class:`core.engine.trace.ScriptContext`.
+    A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
+    when zero_grad is forgotten.
     """
     if is_script(text):
-        return build_script(text, draws)
+        raise ScriptText("this text is a script (def, class, for, while, if or with, or an "
+                         "import other than torch): Run runs it as Python",
+                         hint="Run (Ctrl+R), or --run FILE on the command line")
     return build_trace(text, bindings, learning_rate, accumulated)

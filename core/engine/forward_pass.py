@@ -22,16 +22,14 @@ from core.ops import OPS, ShapeError, forward
 MAX_GRAPH_ENTRIES = 50_000_000
 
 
-def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
+def check_budget(nodes: list[Node]) -> None:
     """Refuse, before computing, a graph whose operations' results would hold more than
     MAX_GRAPH_ENTRIES entries (a 12000×12000 product passed a per-input limit)."""
     shapes: list[tuple] = []
     total = 0
     for node in nodes:
-        if node.kind != "operation" or node.id in preset:
+        if node.kind != "operation":
             shapes.append(np.shape(node.value))
-            if node.kind == "operation":
-                total += int(np.size(node.value))
             continue
         ins = [shapes[i] for i in node.inputs]
         entry = OPS[node.op]
@@ -54,18 +52,14 @@ def check_budget(nodes: list[Node], preset: set[int] | frozenset = frozenset()) 
                 node.line, node.column, hint="use smaller tensors or fewer operations")
 
 
-def forward_pass(nodes: list[Node], preset: set[int] | frozenset = frozenset()) -> None:
-    """Every operation's value, in creation order, after the budget and shape checks;
-    ``preset`` nodes keep the value they hold."""
-    check_budget(nodes, preset)
+def forward_pass(nodes: list[Node]) -> None:
+    """Every operation's value, in creation order, after the budget and shape checks."""
+    check_budget(nodes)
     stop = cancel.token()
     with np.errstate(all="ignore"):
         for node in nodes:
             stop.check()  # a superseded build stops between ops (core.base.cancel)
-            if node.id in preset:  # computed (and its shapes checked) before
-                if OPS[node.op].no_grad:
-                    check_targets(node, nodes)
-            elif node.kind == "operation":
+            if node.kind == "operation":
                 args = [nodes[i].value for i in node.inputs]
                 entry = OPS[node.op]
                 if entry.shape is not None or type(args[0]) is not np.float64 or \

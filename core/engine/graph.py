@@ -48,14 +48,13 @@ __all__ = ["MAX_GRAPH_ENTRIES", "ROLES", "Binding", "ComputationGraph", "Node", 
 MAX_NODES = 50_000
 
 
-def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | None = None,
-                known: Mapping[int, np.ndarray] | None = None) -> ComputationGraph:
+def build_graph(program: ParsedProgram | str,
+                bindings: Mapping[str, Binding] | None = None) -> ComputationGraph:
     """Build the graph and run the forward pass; values given in ``bindings`` win over
-    declarations in the text. ``known``: values already computed, by ``id`` of the
-    expression (a script's interpreter computed them): the forward pass keeps them."""
+    declarations in the text."""
     if isinstance(program, str):
         program = parse(program)
-    builder = _Builder(dict(bindings or {}), known)
+    builder = _Builder(dict(bindings or {}))
     has_backward = any(isinstance(s, Backward) for s in program.statements)
     for statement in program.statements:
         builder.statement(statement, has_backward)
@@ -65,9 +64,8 @@ def build_graph(program: ParsedProgram | str, bindings: Mapping[str, Binding] | 
 class _Builder:
     """The nodes of one program, statement by statement (SSA: a rebinding is a new node)."""
 
-    def __init__(self, bindings: dict[str, Binding], known: Mapping[int, np.ndarray] | None):
+    def __init__(self, bindings: dict[str, Binding]):
         self.bindings = bindings
-        self.known = known
         self.nodes: list[Node] = []
         self.env: dict[str, int] = {}
         self.binding_order: list[tuple[str, int]] = []  # (name, node) for SSA display names
@@ -75,7 +73,6 @@ class _Builder:
         self.output: int | None = None
         self.unknown: dict[str, tuple[int, int]] = {}  # name → where it is first used
         self.owners: dict[int, str] = {}  # node → the target of the line that computed it
-        self.preset: set[int] = set()
 
     def add(self, node: Node) -> int:
         if len(self.nodes) >= MAX_NODES:
@@ -98,12 +95,8 @@ class _Builder:
         if isinstance(expr, Ref):
             return self.ref(expr)
         inputs = tuple(self.build(arg) for arg in expr.args)
-        made = self.add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
+        return self.add(Node(0, "operation", expr.line, expr.column, op=expr.op, k=expr.k,
                              inputs=inputs, params=expr.attrs))
-        if self.known and id(expr) in self.known:
-            self.nodes[made].value = as_value(self.known[id(expr)])
-            self.preset.add(made)
-        return made
 
     def ref(self, expr: Ref) -> int:
         if expr.name in self.env:
@@ -150,7 +143,7 @@ class _Builder:
                                   hint="combine the values, as in 'loss = (w * x - y) ** 2'")
         names = _display_names(nodes, self.binding_order)
         _label(nodes, self.owners)
-        forward_pass(nodes, self.preset)
+        forward_pass(nodes)
         assert self.output is not None
         out = nodes[self.output]
         if np.ndim(out.value) != 0:

@@ -4,8 +4,7 @@ line under no_grad.
 
 The update phase of a recorded pass (core.record.to_trace) is made of these, from the
 recorded ``optimizer.step()``: nothing is computed again, so the phase shows exactly
-what the script did. (The whitelist interpreter's iterations, core.loop_trace, use them
-too, until it retires: issue 20 §4.)
+what the script did.
 """
 
 from __future__ import annotations
@@ -79,7 +78,7 @@ class OptimizerStep(ParameterUpdate):
         if kind == "momentum":
             mu = format_value(self.rule["momentum"])
             buffer = _num(n["buffer"])
-            if self.rule.get("step", 1) <= 1 or "buffer" not in self.previous:
+            if "buffer" not in self.previous:  # the first step (torch's SGD counts none)
                 first = f"b ← {w}.grad = {buffer}"
             else:
                 first = f"b ← μ · b + {w}.grad = {mu} · {_arg(self.previous['buffer'])} + " \

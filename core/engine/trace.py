@@ -39,17 +39,8 @@ from core.language.parser import ParsedProgram, paused_gc
 
 __all__ = ["PHASES", "PHASE_TITLES", "BackwardStep", "Contribution", "Edge", "ForwardStep",
            "KnownState", "LocalGradientStep", "NoParameterStep", "ParameterUpdate",
-           "RecordedContext", "ScriptContext", "Step", "Stepper", "Trace", "UpdateStep",
+           "RecordedContext", "Step", "Stepper", "Trace", "UpdateStep",
            "build_trace", "d"]
-
-
-@dataclass
-class ScriptContext:
-    """The trace is iteration ``iteration`` (from 1) of a training script the interpreter
-    ran (core.loop_trace): whoever holds it knows which run and which iteration."""
-
-    run: Any  # core.script_values.ScriptRun (core/script* are retired: not imported here)
-    iteration: int
 
 
 @dataclass
@@ -72,14 +63,14 @@ class RecordedContext:
 class Trace:
     """All steps of one graph, with the numbers each step reveals."""
 
-    #: a script's iteration or a recorded pass (None: a program built from its text)
-    context: ScriptContext | RecordedContext | None = None
+    #: a recorded pass (None: a program built from its text)
+    context: RecordedContext | None = None
     #: "Run to record" stands where the graph goes (gui.state.blank_trace)
     blank: bool = False
 
     def __init__(self, graph: ComputationGraph, learning_rate: float | None = None,
                  accumulated: Mapping[str, np.ndarray] | None = None,
-                 context: ScriptContext | RecordedContext | None = None):
+                 context: RecordedContext | None = None):
         """``learning_rate`` adds the update phase: one gradient-descent step per parameter.
 
         ``accumulated`` (parameter name → gradient) is what earlier passes left in
@@ -155,13 +146,8 @@ class Trace:
 
     # ---- the context, read (None when the trace has none of that kind)
     @property
-    def script_run(self):
-        """The script run (core.script_values.ScriptRun) of a script's iteration."""
-        return self.context.run if isinstance(self.context, ScriptContext) else None
-
-    @property
     def iteration(self) -> int:
-        """The script's iteration or the recorded pass (from 1); 0 without a context."""
+        """The recorded pass (from 1); 0 without a context."""
         return self.context.iteration if self.context is not None else 0
 
     @property

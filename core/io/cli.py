@@ -127,21 +127,13 @@ def parse_assignment(item: str, flag: str) -> tuple[str, np.ndarray]:
 
 def load_program(args: argparse.Namespace) -> tuple[str, dict[str, Binding]]:
     """The text and bindings the options describe (the lesson when none are given)."""
-    text, bindings, _ = load_program_and_draws(args)
-    return text, bindings
-
-
-def load_program_and_draws(args: argparse.Namespace) -> tuple[str, dict[str, Binding], list]:
-    """:func:`load_program`, and the numbers a saved session's script drew: given back, so
-    the command line computes what the window shows for the session (it drew afresh)."""
-    draws: list = []
     if args.expr is not None:
         text, bindings = args.expr, {}
     elif args.expr_file is not None:
         text, bindings = read_program(args.expr_file), {}
     elif args.file is not None:
         session = load_session(args.file)
-        text, bindings, draws = session.text, dict(session.bindings), list(session.draws)
+        text, bindings = session.text, dict(session.bindings)
     else:
         text, bindings = LESSON_TEXT, lesson_bindings()
     given = (("--input", "data", args.input), ("--param", "parameter", args.param))
@@ -149,7 +141,7 @@ def load_program_and_draws(args: argparse.Namespace) -> tuple[str, dict[str, Bin
         for item in items:
             name, value = parse_assignment(item, flag)
             bindings[name] = Binding(role, value)
-    return text, bindings, draws
+    return text, bindings
 
 
 def refuse_bindings(args: argparse.Namespace) -> None:
@@ -169,7 +161,7 @@ def run(argv: Sequence[str] | None = None) -> int:
                                                            args.memory, args.python)):
         return _run_script(args)
     try:
-        text, bindings, _ = load_program_and_draws(args)
+        text, bindings = load_program(args)
         if is_script(text):
             return _saved_script(args)
         computed = _compute(args, text, bindings)

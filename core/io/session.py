@@ -41,8 +41,8 @@ class Session:
     title: str = ""
     #: extra, forward-compatible settings (learning rate, …), kept as plain JSON data
     settings: dict = field(default_factory=dict)
-    #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), so
-    #: that it reopens with the same numbers and without torch (core.language.draws)
+    #: the numbers a script drew when the retired whitelist interpreter ran it (nn.Linear's
+    #: initial weights): still read and validated, so an old session loads; nothing uses them
     draws: list = field(default_factory=list)
     #: ninja mode's progress (core.ninja.progress): the level, per node the score and answer
     ninja: dict | None = None

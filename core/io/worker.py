@@ -10,10 +10,9 @@ its ANSWER and the handler that computes it. The window's side
 - ``train``: ``{"train": {"session", "learning_rate", "iterations", "forget_zero_grad"}}``
   → ``{"training": {"torch_match": […], "losses": […], "error"}}``;
 - ``forward``: ``{"forward": {"session", "wrt"}}`` → ``{"forward": {"wrt", "available",
-  "match", "error", "ok", "tangents"}}``;
-- ``script``: ``{"script": {"text", "draws"}}`` → ``{"script":
-  core.script_check.script_report(text, draws)}``: its torch tape replayed by torch;
-- ``draw``: ``{"draw": {"text"}}`` → ``{"draw": {"draws", "error"}}``, the numbers it draws.
+  "match", "error", "ok", "tangents"}}``.
+
+A script is never sent here: it runs as Python in a child process of its own (core/record).
 
 The session is data (the engine's JSON format), rebuilt here with the same engine, so
 node ids agree. No Qt here; torch is imported on the first request.
@@ -92,24 +91,6 @@ def forward_check(request: dict) -> dict:
             "tangents": {k: to_json_value(v) for k, v in report.tangents.items()}}
 
 
-def script_check(request: dict) -> dict:
-    """A training script checked per backward() call (core.script_check.script_report)."""
-    from core.script_check import script_report
-
-    return script_report(str(request["text"]), request.get("draws") or None)
-
-
-def draw_numbers(request: dict) -> dict:
-    """The numbers a script draws (nn.Linear's initial weights, torch.randn), drawn by
-    torch here so that the window never imports it: ``{"draws": [...], "error"}``."""
-    from core.base.format import to_json_value
-    from core.script import run_script
-
-    run = run_script(str(request["text"]), check_torch=False, keep_partial=True)
-    return {"draws": [to_json_value(v) for v in run.draws],
-            "error": None if run.error is None else str(run.error)}
-
-
 @dataclass(frozen=True)
 class Request:
     """One kind of request: the field it is sent in, the field of its answer, and the
@@ -120,15 +101,11 @@ class Request:
     handler: Callable[[dict], dict]
     #: the window's default supersede key: a newer request of this kind drops an older one
     key: str | None = None
-    #: sent before anything queued (and a check under way is sent again after it)
-    first: bool = False
 
 
 #: kind → its request; the order is the order a request's fields are looked for
 REQUESTS: dict[str, Request] = {
     "forward": Request("forward", "forward", forward_check, key="forward"),
-    "script": Request("script", "script", script_check, key="script"),
-    "draw": Request("draw", "draw", draw_numbers, key="draw", first=True),
     "train": Request("train", "training", train_check),
     "check": Request("session", "report", check),
 }

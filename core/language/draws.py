@@ -45,7 +45,7 @@ class Refusals:
 
     count = 0
 
-    def __bool__(self) -> bool:  # "torch allowed?" – no (core.language.printing asks so too)
+    def __bool__(self) -> bool:  # "torch allowed?" – no
         return False
 
 

@@ -35,6 +35,7 @@ class Program:
 
     text: str
     bindings: dict[str, Binding]
-    #: a training script's drawn numbers (nn.Linear's initial weights, torch.randn), in
-    #: the order it draws them: given back without torch (core.language.draws), saved in sessions
+    #: the numbers a session's script drew when the retired whitelist interpreter ran it
+    #: (nn.Linear's initial weights): nothing reads them now; kept so the session saves as it
+    #: loaded
     draws: tuple = field(default=(), compare=False)

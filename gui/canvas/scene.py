@@ -118,7 +118,7 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
                 bend[i] = k - (len(group) - 1) / 2
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
-    # UpdateStep, or a script's optimizer step (core.loop_trace.OptimizerStep)
+    # UpdateStep, or a recorded pass's optimizer step (core.engine.optimizer_step)
     update_steps = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
     texts, grids = {}, {}
     for node in graph.nodes:

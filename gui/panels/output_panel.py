@@ -1,33 +1,19 @@
-"""The Output pane: what a training script prints, line by line, up to the point on screen.
+"""The Output pane: what a script run by Run prints (gui.state.run_state).
 
-A line printed after the k-th ``backward()`` call (``run.print_rows``) shows once
-iteration k's backward pass has been stepped; the lines printed later are hidden, so
-stepping the loop prints as the script would. The dock opens when a script is loaded.
-
-A script run by Run (gui.state.run_state) makes it a live console while it runs (prints
-stream in, the caption is the progress line); once it ended, the pane shows what the
-script had printed at the step on screen (:meth:`RunState.output_at`).
+While it runs the pane is a live console (prints stream in, the caption is the progress
+line); once it ended, the pane shows what the script had printed at the step on screen
+(:meth:`RunState.output_at`), so stepping back hides what was printed later.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDockWidget, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from gui.panels.base import Area, DockSpec, Panel, dock_of
+from gui.panels.base import Area, DockSpec, Panel
 
 translate = QCoreApplication.translate
-
-
-def printed_by(run, iteration: int, backward_done: bool) -> list[str]:
-    """The lines ``run`` has printed at iteration ``iteration`` (1-based), before or after
-    its backward pass."""
-    shown = []
-    for line, calls in zip(run.prints, run.print_rows, strict=False):
-        if calls < iteration or (calls == iteration and backward_done):
-            shown.append(line)
-    return shown
 
 
 class OutputPanel(Panel, QWidget):
@@ -47,10 +33,9 @@ class OutputPanel(Panel, QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.caption)
         layout.addWidget(self.text, 1)
-        self._run = None
         self._lines: list[str] = []
         self._recorded: str | None = None  # the recorded run's text now shown
-        model.traceReplaced.connect(self._trace_replaced)
+        model.traceReplaced.connect(self.refresh)
         model.stepChanged.connect(self.refresh)
         runs = getattr(model, "run", None)
         if runs is not None:
@@ -94,27 +79,6 @@ class OutputPanel(Panel, QWidget):
         if runs is not None:
             self.caption.setText(progress_text(runs))
 
-    def _trace_replaced(self) -> None:
-        if self._recording() is not None:
-            self._run = None
-            return self.refresh()
-        run = self.model.script.run if self.model.script is not None else None
-        if (run is None) != (self._run is None):
-            dock = dock_of(self)
-            if isinstance(dock, QDockWidget):  # open for a script, out of the way otherwise
-                dock.setVisible(run is not None)
-                window = dock.parentWidget()
-                if run is not None and hasattr(window, "resizeDocks"):  # the editor keeps most
-                    QTimer.singleShot(0, lambda: window.resizeDocks(
-                        [dock], [max(110, window.height() // 5)], Qt.Orientation.Vertical))
-        self._run = run
-        self.refresh()
-
-    def _backward_done(self) -> bool:
-        trace, position = self.model.trace, self.model.position
-        start = trace.phase_starts.get("update")
-        return position >= (start - 1 if start is not None else len(trace))
-
     def lines(self) -> list[str]:
         """The lines shown now."""
         return list(self._lines)
@@ -124,19 +88,9 @@ class OutputPanel(Panel, QWidget):
         if runs is not None:
             return self._refresh_recorded(runs)
         self._recorded = None
-        run = self._run
-        if run is None:
-            self._lines = []
-            self.text.setPlainText("")
-            self.caption.setText(self.tr("A training script's print(…) output shows here."))
-            return
-        lines = printed_by(run, self.model.script.iteration, self._backward_done())
-        if lines != self._lines:
-            self._lines = lines
-            self.text.setPlainText("\n".join(lines))
-            self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
-        self.caption.setText(self.tr("{0} of {1} lines printed so far (iteration {2})").format(
-            len(lines), len(run.prints), self.model.script.iteration))
+        self._lines = []
+        self.text.setPlainText("")
+        self.caption.setText(self.tr("A training script's print(…) output shows here."))
 
     def _refresh_recorded(self, runs) -> None:
         """A recorded run: what it had printed at the step on screen, and at its end the

@@ -30,7 +30,7 @@ from core.base.format import format_value, full_precision
 from core.checks.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.torch_recorded import recorded, show_recorded
-from gui.panels.torch_script import fill_iterations, script_status, size_columns
+from gui.panels.torch_script import size_columns
 from gui.state.model import StepperModel
 from gui.state.torch_service import TorchService
 from gui.support.i18n import Retranslator
@@ -136,8 +136,6 @@ class TorchPanel(Panel, QWidget):
             "View → Show PyTorch's results from the start shows them all at once"))
         model.stepChanged.connect(self._reveal)
         model.quiz.changed.connect(self._reveal)
-        if model.script is not None:
-            model.script.checked.connect(self._show_script)
         self._reveal()
 
     def set_results_from_start(self, on: bool) -> None:
@@ -157,8 +155,6 @@ class TorchPanel(Panel, QWidget):
         """Show the lines torch prints and the table rows that the current step has reached."""
         if (runs := recorded(self)) is not None:
             return show_recorded(self, runs)  # a recorded pass: what the script printed
-        if self._script():
-            return  # a script: what torch printed and a ✓ per iteration, all at once
         graph = self.model.trace.graph
         params = [n.id for n in graph.parameters]
         reached = [self._revealed("value", graph.output)]
@@ -222,9 +218,6 @@ class TorchPanel(Panel, QWidget):
             self._show_answer(self._answer)
         elif self.status.property("state") == "pending":
             self._set_status(self._pending_text(), "pending")
-        if self._script():
-            self._script_shown = None
-            self._show_script()
 
     def _pending_text(self) -> str:
         return self.tr("loading PyTorch…") if self.report is None else self.tr("checking…")
@@ -239,40 +232,9 @@ class TorchPanel(Panel, QWidget):
     def _on_trace(self) -> None:
         if (runs := recorded(self)) is not None:
             return show_recorded(self, runs)  # torch ran in the script: nothing to ask
-        if self._script():
-            return self._show_script()
-        self._script_shown = None  # a script shown again later fills the table again
         self._show_code()
         if self._enabled:
             self._request()
-
-    def _script(self):
-        """The script state when a training script is on screen (it asks the worker)."""
-        script = self.model.script
-        return script if script is not None and script.run is not None else None
-
-    def _show_script(self) -> None:
-        """A script: the code torch ran, what it printed, and a ✓ per backward() call."""
-        script = self._script()
-        shown = (script and script.run, script and script.report, script and script.torch_error)
-        before = getattr(self, "_script_shown", None)
-        # by identity: a run holds arrays, which == cannot compare (the tuple keeps them alive)
-        if script is None or before is not None and all(
-                a is b for a, b in zip(shown, before, strict=True)):
-            return  # another iteration of the same run: nothing new to show
-        self._script_shown = shown
-        self._request_id, self._answer, self._rows_of, self._shown_keys = None, None, {}, set()
-        self._reveal_note.hide()
-        self.grad_fns.clear()
-        report = script.report or {}
-        code = report.get("code") or self.tr("# the code PyTorch runs arrives with its check")
-        if self.code.toPlainText() != code:
-            self.code.setPlainText(code)
-        printed = report.get("printed") or []
-        self._printed = list(printed)
-        self.output.setPlainText("\n".join(self._printed))
-        fill_iterations(self.table, script.run.rows, report.get("rows"))
-        self._set_status(*script_status(script, self._pending_text()))
 
     def _show_code(self) -> None:
         trace = self.model.trace
@@ -294,8 +256,6 @@ class TorchPanel(Panel, QWidget):
     def _request(self) -> None:
         if (runs := recorded(self)) is not None:
             return show_recorded(self, runs)
-        if self._script():
-            return self._show_script()
         self.output.clear()
         self._printed, self._rows_of, self._shown_keys = [], {}, set()
         self.table.setRowCount(0)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from gui.state.model import Program, StepperModel
 from gui.state.quiz_state import QuizState
 from gui.state.run_state import RunState
-from gui.state.script_state import ScriptState
 from gui.state.training_state import TrainingState
 
 
@@ -18,7 +17,6 @@ def stepper_model(program: Program | None = None, position: int = 0,
     model = StepperModel(program, position, parent=parent)
     model.training = TrainingState(model)
     model.quiz = QuizState(model)
-    model.script = ScriptState(model)
     model.run = RunState(model)
     model.training.attach_run(model.run)  # a recorded run's passes: the Training table
     return model

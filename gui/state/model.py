@@ -6,99 +6,40 @@ when it says something changed, and send intent (next, goto, apply) back to it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
-from core.base.cancel import Cancelled, Token, cancellable
 from core.base.memory import OutOfMemory, release_memory
 from core.engine import build as engine
 from core.engine.graph import Binding
 from core.engine.trace import PHASES, Step, Stepper, Trace
 from core.io.examples import LESSON_TEXT, lesson_bindings
 from core.io.session import Session
-from core.language.parser import ExpressionError, parse, parse_number
+from core.language.parser import ExpressionError, parse_number
 from core.language.program import Program
-from core.loop_trace import DrawsNeeded, carried_draws
+from gui.state.background_build import BackgroundBuild
+from gui.state.blank_trace import BlankTrace
+from gui.state.program_edits import (
+    ASYNC_OPERATIONS,
+    ProgramCommand,
+    build,
+    changed_declarations,
+    same_program,
+    same_values,
+    size_estimate,
+    used_only,
+)
 from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
 #: the three phases of the lesson (the engine may add an optional "update" phase)
 STEP_PHASES = ("forward", "local", "backward")
-#: programs of about this many operations or more build in a worker thread (issue 6):
-#: ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window
-#: does with a new trace; smaller programs stay synchronous
-ASYNC_OPERATIONS = 2000
-def size_estimate(text: str) -> int:
-    """A cheap guess of a program's operations before parsing it: its lines or its
-    operator signs and calls, whichever are more (one statement per line, or one long
-    expression)."""
-    return max(text.count("\n"), sum(text.count(sign) for sign in "+-*/@("))
 
 
-def build(program: Program, learning_rate: float | None = None,
-          accumulated: dict[str, np.ndarray] | None = None) -> Trace:
-    """The trace of a program; raises ExpressionError for bad text or a bad value.
-
-    A learning rate adds the update phase; ``accumulated`` is what ``.grad`` still holds
-    from earlier iterations when zero_grad is forgotten (see gui.state.training_state).
-    """
-    return engine.build(program.text, program.bindings, learning_rate=learning_rate,
-                        accumulated=accumulated, draws=program.draws)
-
-
-def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
-    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
-
-
-def used_only(program: Program, trace: Trace) -> Program:
-    """Drop bindings the program does not use (a name removed from the text)."""
-    unused = set(trace.graph.unused_bindings)
-    if not unused:
-        return program
-    return Program(program.text, {k: v for k, v in program.bindings.items() if k not in unused},
-                   program.draws)
-
-
-def _changed_declarations(old_text: str, new_text: str) -> list[str]:
-    """Names whose declaration (``x = 2.0``, ``w = param(1.0)``) is new or different."""
-    try:
-        new = parse(new_text).declared
-    except ExpressionError:
-        return []  # try_change reports the error
-    try:
-        old = parse(old_text).declared
-    except ExpressionError:
-        old = {}
-    changed = []
-    for name, declare in new.items():
-        before = old.get(name)
-        if before is None or before.role != declare.role \
-                or np.shape(before.value) != np.shape(declare.value) \
-                or not np.array_equal(before.value, declare.value):
-            changed.append(name)
-    return changed
-
-
-def same_program(a: Program, b: Program) -> bool:
-    if a.text != b.text or a.bindings.keys() != b.bindings.keys():
-        return False
-    return all(a.bindings[k].role == b.bindings[k].role
-               and np.shape(a.bindings[k].value) == np.shape(b.bindings[k].value)
-               and np.array_equal(a.bindings[k].value, b.bindings[k].value)
-               for k in a.bindings)
-
-
-class _BuildSignals(QObject):
-    """Carries a worker thread's result back to the GUI thread (a queued connection)."""
-
-    done = Signal(int, object, str, object)  # job id, Program, description, Trace | error
-
-
-class StepperModel(QObject):
+class StepperModel(QObject, BackgroundBuild):
     """Wraps a core :class:`Stepper`; emits ``traceReplaced`` then ``stepChanged``.
 
     A big program (:func:`size_estimate` ≥ ``ASYNC_OPERATIONS``) is built in a worker
@@ -133,11 +74,7 @@ class StepperModel(QObject):
         self.speed = 1.0
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self._trim_undo)
-        #: the build in a worker thread that counts (older ones are ignored when they end)
-        self._build_id = 0
-        self._building: str | None = None  # the program text being built
-        self._build_signals: dict[int, _BuildSignals] = {}
-        self._build_token = Token()  # the running build's (core.base.cancel)
+        self._init_background_build()
         #: called on the GUI thread when a worker build starts; each returns a function
         #: that the worker calls with the new trace (layout, code: pure work, no widgets)
         self.preparers: list[Callable[[], Callable[[Trace], None]]] = []
@@ -146,8 +83,7 @@ class StepperModel(QObject):
         self._apply_speed()
         #: the companions (gui.state.training_state, gui.state.quiz_state) import this
         #: module, so whoever makes the model attaches them (gui.state.assemble)
-        self.training = None
-        self.quiz = self.script = self.run = None
+        self.training = self.quiz = self.run = None
 
     def _trim_undo(self, _index: int = 0) -> None:
         trim_undo_traces(self.undo_stack, self.trace, UNDO_TRACE_BYTES)
@@ -208,9 +144,8 @@ class StepperModel(QObject):
     def _fits(self, trace: Trace) -> bool:
         if trace.recorded_by is not None or trace.blank:
             return True  # a pass a script recorded (gui.state.run_state) is as it ran
-        return trace.script_run is not None or (
-            trace.learning_rate == self.learning_rate
-            and _same_values(trace.accumulated, self.accumulated))
+        return trace.learning_rate == self.learning_rate \
+            and same_values(trace.accumulated, self.accumulated)
 
     def set_program(self, program: Program, position: int | None = None,
                     trace: Trace | None = None, iteration: bool = False) -> None:
@@ -239,9 +174,12 @@ class StepperModel(QObject):
     def try_change(self, program: Program, description: str) -> bool:
         """Build ``program``; on success push it as one undoable change, else show the error.
 
-        A big program builds in a worker thread: True then means "on its way".
+        A big program builds in a worker thread: True then means "on its way". A script
+        is never built: it waits for Run.
         """
-        if size_estimate(program.text) >= ASYNC_OPERATIONS or engine.is_script(program.text):
+        if engine.is_script(program.text):
+            return self._apply_script(program.text, description)
+        if size_estimate(program.text) >= ASYNC_OPERATIONS:
             self._start_build(program.text, lambda: program, description)
             return True
         self.cancel_build()
@@ -263,92 +201,6 @@ class StepperModel(QObject):
         self.undo_stack.push(ProgramCommand(self, program, trace, description))
         return True
 
-    # ---- building in a worker thread
-    @property
-    def building(self) -> bool:
-        """True while a big program is being built in a worker thread."""
-        return self._building is not None
-
-    @property
-    def building_text(self) -> str | None:
-        """The text of the program being built in a worker thread, if any."""
-        return self._building
-
-    def cancel_build(self) -> None:
-        """Stop the build running in a worker thread: it raises core.base.cancel.Cancelled at
-        its next op and drops its arrays (a late result would be ignored anyway)."""
-        if self._building is None:
-            return
-        self._build_token.cancel()
-        self._build_id += 1
-        self._building = None
-        self.buildingChanged.emit(False)
-
-    def _start_build(self, text: str, make_program: Callable[[], Program],
-                     description: str) -> None:
-        """Build in a worker thread; ``make_program`` runs there too (it may parse)."""
-        self._build_token.cancel()  # a newer program supersedes the one being built
-        self._build_id += 1
-        job_id = self._build_id
-        token = self._build_token = Token()
-        # what set_program would use: this learning rate, .grad emptied (a new run)
-        learning_rate = self.learning_rate
-        jobs = [make() for make in self.preparers]
-        signals = _BuildSignals()  # no parent: the thread keeps it alive while it runs
-        signals.done.connect(self._build_done)
-        self._build_signals[job_id] = signals
-
-        def run() -> None:
-            program = trace = None
-            cancelled = False
-            try:
-                with cancellable(token):
-                    program = make_program()
-                    trace = build(program, learning_rate, {})
-                    for job in jobs:
-                        token.check()
-                        job(trace)
-                result: object = trace
-            except Cancelled:  # superseded: nobody waits for it
-                cancelled = True
-            except ExpressionError as error:
-                result = error
-            except MemoryError:  # a message, not a bug; dropping it frees what it held
-                result = OutOfMemory()
-            except Exception as error:  # noqa: BLE001 - raised again on the GUI thread
-                result = error
-            if cancelled:  # out of the except block, its frames' arrays are gone: free them
-                program = trace = result = None
-                release_memory()
-            signals.done.emit(job_id, program, description, result)
-
-        self._building = text
-        self.buildingChanged.emit(True)  # again for a newer program: its size may differ
-        threading.Thread(target=run, name=f"build-trace-{job_id}", daemon=True).start()
-
-    def _build_done(self, job_id: int, program: Program, description: str, result) -> None:
-        self._build_signals.pop(job_id, None)
-        if job_id != self._build_id or self._building is None:
-            return  # superseded
-        self._building = None
-        self.buildingChanged.emit(False)
-        if isinstance(result, DrawsNeeded):  # asks the worker, then builds with its numbers
-            return self.script.draw_then(program, lambda p: self.try_change(p, description))
-        if isinstance(result, ExpressionError):
-            if isinstance(result, OutOfMemory):
-                release_memory()
-            self.set_error(result)
-            self._set_out_of_date(True)
-            return
-        if isinstance(result, BaseException):
-            raise result  # a bug: as loud as it would be on the GUI thread
-        trace: Trace = result
-        program = used_only(program, trace)
-        if same_program(program, self.program):
-            self.set_error(None)
-            return
-        self.undo_stack.push(ProgramCommand(self, program, trace, description))
-
     def apply_text(self, text: str, extra: dict[str, Binding] | None = None) -> bool:
         """Apply: re-run with new program text (values from the table stay).
 
@@ -356,13 +208,13 @@ class StepperModel(QObject):
         A failed Apply makes the graph on screen ``out_of_date``.
         """
         old_text, old_bindings = self.program.text, dict(self.program.bindings)
-        old_bindings, draws = {**(extra or {}), **old_bindings}, carried_draws(self.program, text)
+        old_bindings = {**(extra or {}), **old_bindings}
 
         def program() -> Program:
             bindings = dict(old_bindings)
-            for name in _changed_declarations(old_text, text):
+            for name in changed_declarations(old_text, text):
                 bindings.pop(name, None)  # the line the user just typed wins over the table
-            return Program(text, bindings, draws)
+            return Program(text, bindings)
 
         description = self.tr("Apply program")
         if engine.is_script(text):  # never built nor run by Apply: Run runs it (issue 20 §4)
@@ -378,8 +230,6 @@ class StepperModel(QObject):
     def _apply_script(self, text: str, description: str) -> bool:
         """A script's text: "Run to record" where the graph goes (one undoable change),
         unless its recording, or its "Run to record", is already on screen."""
-        from gui.state.blank_trace import BlankTrace
-
         self.cancel_build()
         self.set_playing(False)
         self.set_error(None)
@@ -418,10 +268,9 @@ class StepperModel(QObject):
                                self.tr("Make {0} {1}").format(name, role_title(role)))
 
     def _script_refuses(self, name: str) -> bool:
-        """A training script gives its values in its text: the table only shows them (a
-        pass a script recorded too: What if moves a value, nothing keeps it)."""
-        if self.trace.script_run is None and \
-                self.trace.recorded_by is None:
+        """A script gives its values in its text: the table only shows a recorded pass's
+        (What if moves a value, nothing keeps it)."""
+        if self.trace.recorded_by is None:
             return False
         self.set_error(ExpressionError(
             self.tr("a script gives {0} its value in its text").format(name), where=name,
@@ -506,24 +355,3 @@ class StepperModel(QObject):
         self.next()
         if self.position >= self.length:
             self.set_playing(False)
-
-
-class ProgramCommand(QUndoCommand):
-    """Swap one program for another; both traces are kept so undo/redo cost nothing.
-
-    A new text (Apply, or undoing one) starts at step 0: a position of the old program
-    would show the new one's gradients before the learner stepped to them (issue 24). A
-    value or role edit keeps the position, to see what the change did there."""
-
-    def __init__(self, model: StepperModel, after: Program, after_trace: Trace, text: str):
-        super().__init__(text)
-        self.model = model
-        self.before, self.before_trace = model.program, model.trace
-        self.after, self.after_trace = after, after_trace
-        self.position = 0 if self.before.text != self.after.text else None
-
-    def redo(self) -> None:
-        self.model.set_program(self.after, position=self.position, trace=self.after_trace)
-
-    def undo(self) -> None:
-        self.model.set_program(self.before, position=self.position, trace=self.before_trace)

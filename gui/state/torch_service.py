@@ -78,29 +78,13 @@ class TorchService(QObject):
         self.cancelled = 0
 
     def ask(self, kind: str, payload: dict, key: object = None) -> int:
-        """Send a request of ``kind`` (core.io.worker.REQUESTS: "check", "train", "forward",
-        "script", "draw") with ``payload``; the answer carries the kind's answer field.
+        """Send a request of ``kind`` (core.io.worker.REQUESTS: "check", "train",
+        "forward") with ``payload``; the answer carries the kind's answer field.
 
         A later request with the same ``key`` supersedes this one (by default the kind's
-        own key: a newer forward, script or draw request drops the older one). A kind that
-        goes ``first`` (the numbers a script draws: the window waits for them to show
-        anything) is sent before anything queued, and a check under way is cancelled and
-        sent again after it."""
+        own key: a newer forward request drops the older one)."""
         spec = REQUESTS[kind]
-        key = spec.key if key is None else key
-        if not spec.first:
-            return self._send({spec.field: payload}, key)
-        request_id = self._send_later({spec.field: payload}, key)
-        running = self._running
-        if running is not None and self._process is not None:
-            self._running = None
-            self.cancelled += 1
-            self._kill()
-            running.started = 0.0
-            self._queue.insert(0, running)  # again, right after this one
-        self._queue.insert(0, self._queue.pop())
-        self._pump()
-        return request_id
+        return self._send({spec.field: payload}, spec.key if key is None else key)
 
     def _send(self, payload: dict, key: object = None) -> int:
         request_id = self._send_later(payload, key)

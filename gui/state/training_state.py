@@ -88,17 +88,13 @@ class TrainingState(QObject):
     def checking(self) -> bool:
         if self.recorded:
             return self._reading
-        script = self.model.script
-        return self._request_id is not None or bool(script and script.run and script.checking)
+        return self._request_id is not None
 
     @property
     def script(self) -> bool:
-        """Whether a script is on screen (its own loop trains, not this panel): a training
-        script's iteration, or what a run recorded (a pass, or the forward ops of a script
-        that never called backward())."""
-        trace = self.model.trace
-        return trace.script_run is not None or self.recorded \
-            or trace.recorded_by is not None
+        """Whether a script is on screen (its own loop trains, not this panel): what a run
+        recorded (a pass, or the forward ops of a script that never called backward())."""
+        return self.recorded or self.model.trace.recorded_by is not None
 
     @property
     def recorded(self) -> bool:
@@ -109,11 +105,9 @@ class TrainingState(QObject):
 
     @property
     def loop(self):
-        """Who numbers the iterations on screen: the recorded run (gui.state.run_state),
-        the training script (gui.state.script_state), or None."""
-        if self.recorded:
-            return self.model.run
-        return self.model.script if self.model.script and self.model.script.run else None
+        """Who numbers the iterations on screen: the recorded run (gui.state.run_state), or
+        None."""
+        return self.model.run if self.recorded else None
 
     def current_pass(self) -> tuple[float | None, dict[str, np.ndarray]]:
         """The loss and parameter values of the trace on screen (the next iteration)."""
@@ -197,12 +191,6 @@ class TrainingState(QObject):
                 self._show_recording(recording)
             return
         self._rows_for = None
-        run = self.model.trace.script_run
-        if run is not None:  # a training script: its loop's iterations are the history
-            if self.history is not run.rows:
-                self._request_id, self.run_start, self.history = None, None, run.rows
-                self.historyChanged.emit()
-            return
         if not self.model.iteration_change:
             self._reset()
 

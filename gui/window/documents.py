@@ -15,7 +15,6 @@ from core.io.examples import lesson_title
 from core.io.session import Session, load_session, session_from_json
 from core.language.parser import ExpressionError
 from core.language.reading import read_program
-from core.loop_trace import DrawsNeeded
 from gui.state.model import Program
 from gui.window import lessons, run_documents, run_window, view_actions
 
@@ -40,16 +39,9 @@ class DocumentsMixin:
                      path: Path | None = None) -> None:
         """Make ``program`` the document (not undoable); raises ExpressionError if it is bad.
 
-        A script that draws its numbers (nn.Linear) is opened once the worker drew them."""
+        A script is not built nor run: its text with "Run to record" (Run runs it)."""
         run_documents.close_document(self)  # a run of the document before stops, its files go
-        try:
-            self.model.replace_document(program, position)
-        except DrawsNeeded:
-            self.statusBar().showMessage(translate(
-                "MainWindow", "Drawing the initial numbers in PyTorch…"), 10000)
-            self.model.script.draw_then(
-                program, lambda drawn: self._load_drawn(drawn, position, title, path))
-            return
+        self.model.replace_document(program, position)
         self.canvas.fit_view()
         self.path = path
         self.title = title
@@ -76,14 +68,6 @@ class DocumentsMixin:
             return False
         return True
 
-    def _load_drawn(self, program: Program, position, title: str, path) -> None:
-        try:
-            self.load_program(program, position, title, path)
-        except DrawsNeeded:
-            raise
-        except ExpressionError as error:
-            self.message_bar.show_message(str(error))
-
     def open_file(self, path: str | Path) -> bool:
         """Open a session, or a script (.py: its text in the editor, "Run to record",
         nothing runs); a bad file leaves everything as it was and says why inline."""
@@ -99,9 +83,6 @@ class DocumentsMixin:
                 return True
             self.load_program(Program(session.text, dict(session.bindings),
                                       tuple(session.draws)), session.position, session.title, path)
-            iteration = session.settings.get("iteration")
-            if isinstance(iteration, int) and iteration > 1 and self.model.script.run:
-                self.model.script.goto_iteration(iteration, session.position or 0)
             if session.ninja:  # issue 23: the walk goes on where it was left
                 self.model.quiz.restore_ninja(session.ninja)
         except ExpressionError as error:

@@ -1054,7 +1054,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ForwardPanel</name>
         <message>
             <source>Why backwards</source>
-            <extracomment>nodes × passes that "Why backwards" may spend comparing the modes torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
+            <extracomment>torch forward_ad's answer for the walk shown: {"ok": {name: bool}, …} or None</extracomment>
             <translation>为什么要反向</translation>
         </message>
         <message>
@@ -1091,6 +1091,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Forward Mode</source>
+            <extracomment>nodes × passes that "Why backwards" may spend comparing the modes</extracomment>
             <translation>前向模式</translation>
         </message>
         <message>
@@ -1254,10 +1255,6 @@ loss = mean((w * x - 2) ** 2)</translation>
     </context>
     <context>
         <name>IterationSelector</name>
-        <message>
-            <source>Iteration</source>
-            <translation>迭代</translation>
-        </message>
         <message>
             <source>Pass</source>
             <translation>反向传播</translation>
@@ -1526,10 +1523,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Untitled</source>
             <translation>未命名</translation>
-        </message>
-        <message>
-            <source>Drawing the initial numbers in PyTorch…</source>
-            <translation>正在用 PyTorch 抽取初始数值…</translation>
         </message>
         <message>
             <source>Could not open {0}: {1}. Your work is unchanged.</source>
@@ -2049,10 +2042,6 @@ Hint: {1}</source>
             <translation>训练脚本的 print(…) 输出显示在这里。</translation>
         </message>
         <message>
-            <source>{0} of {1} lines printed so far (iteration {2})</source>
-            <translation>到目前为止已打印 {0} / {1} 行（第 {2} 次迭代）</translation>
-        </message>
-        <message>
             <source>Running · {0} s · {1} passes recorded</source>
             <translation>运行中 · {0} 秒 · 已记录 {1} 次反向传播</translation>
         </message>
@@ -2190,8 +2179,8 @@ Hint: {1}</source>
             <translation>&lt;p&gt;单层网络（示例 → 单层网络）：&lt;/p&gt;</translation>
         </message>
         <message>
-            <source>&lt;h3&gt;A training script&lt;/h3&gt;&lt;p&gt;A text with &lt;code&gt;for&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt;, &lt;code&gt;if&lt;/code&gt;, &lt;code&gt;with&lt;/code&gt; or &lt;code&gt;class&lt;/code&gt; is a script: it trains, and each &lt;code&gt;backward()&lt;/code&gt; becomes an iteration you can step (Ctrl+] and Ctrl+[), checked against PyTorch. A script may contain:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;, &lt;code&gt;import torch.nn as nn&lt;/code&gt;, &lt;code&gt;import torch.nn.functional as F&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt; (no &lt;code&gt;while&lt;/code&gt;), &lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt; with &lt;code&gt;return&lt;/code&gt;, &lt;code&gt;class Model(nn.Module)&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;, &lt;code&gt;nn.Sequential&lt;/code&gt;, &lt;code&gt;nn.ReLU&lt;/code&gt;, &lt;code&gt;nn.Sigmoid&lt;/code&gt;, &lt;code&gt;nn.Tanh&lt;/code&gt;, &lt;code&gt;nn.MSELoss&lt;/code&gt;, &lt;code&gt;nn.BCELoss&lt;/code&gt;, &lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt; (with momentum) and &lt;code&gt;torch.optim.Adam&lt;/code&gt;, &lt;code&gt;step()&lt;/code&gt;, &lt;code&gt;zero_grad()&lt;/code&gt;, or your own update in &lt;code&gt;with torch.no_grad():&lt;/code&gt;;&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;, &lt;code&gt;.grad&lt;/code&gt;, &lt;code&gt;.detach()&lt;/code&gt;, &lt;code&gt;print(…)&lt;/code&gt; with f-strings.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Examples → Next lessons has nine of them, with nn.Linear and nn.Module. Linear regression by gradient descent:&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;训练脚本&lt;/h3&gt;&lt;p&gt;含有 &lt;code&gt;for&lt;/code&gt;、&lt;code&gt;def&lt;/code&gt;、&lt;code&gt;if&lt;/code&gt;、&lt;code&gt;with&lt;/code&gt; 或 &lt;code&gt;class&lt;/code&gt; 的文本是脚本：它会训练，每次 &lt;code&gt;backward()&lt;/code&gt; 都成为一次可以逐步查看的迭代（Ctrl+] 和 Ctrl+[），并与 PyTorch 核对。脚本可以包含：&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;code&gt;import torch&lt;/code&gt;、&lt;code&gt;import torch.nn as nn&lt;/code&gt;、&lt;code&gt;import torch.nn.functional as F&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;for i in range(…)&lt;/code&gt;（没有 &lt;code&gt;while&lt;/code&gt;）、&lt;code&gt;if&lt;/code&gt;/&lt;code&gt;else&lt;/code&gt;、带 &lt;code&gt;return&lt;/code&gt; 的 &lt;code&gt;def&lt;/code&gt;、&lt;code&gt;class Model(nn.Module)&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;nn.Linear&lt;/code&gt;、&lt;code&gt;nn.Sequential&lt;/code&gt;、&lt;code&gt;nn.ReLU&lt;/code&gt;、&lt;code&gt;nn.Sigmoid&lt;/code&gt;、&lt;code&gt;nn.Tanh&lt;/code&gt;、&lt;code&gt;nn.MSELoss&lt;/code&gt;、&lt;code&gt;nn.BCELoss&lt;/code&gt;、&lt;code&gt;nn.CrossEntropyLoss&lt;/code&gt;；&lt;/li&gt;&lt;li&gt;&lt;code&gt;torch.optim.SGD&lt;/code&gt;（可带动量）和 &lt;code&gt;torch.optim.Adam&lt;/code&gt;、&lt;code&gt;step()&lt;/code&gt;、&lt;code&gt;zero_grad()&lt;/code&gt;，或在 &lt;code&gt;with torch.no_grad():&lt;/code&gt; 中自己更新；&lt;/li&gt;&lt;li&gt;&lt;code&gt;.item()&lt;/code&gt;、&lt;code&gt;.grad&lt;/code&gt;、&lt;code&gt;.detach()&lt;/code&gt;、带 f-string 的 &lt;code&gt;print(…)&lt;/code&gt;。&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;示例 → 后续课程 中有九个脚本，用到 nn.Linear 和 nn.Module。用梯度下降做线性回归：&lt;/p&gt;</translation>
+            <source>&lt;h3&gt;A training script&lt;/h3&gt;&lt;p&gt;A text the program form cannot read (with &lt;code&gt;for i in range(…)&lt;/code&gt;, &lt;code&gt;while&lt;/code&gt;, &lt;code&gt;def&lt;/code&gt;, &lt;code&gt;if&lt;/code&gt;, &lt;code&gt;with&lt;/code&gt; or &lt;code&gt;class&lt;/code&gt;, or an import other than &lt;code&gt;torch&lt;/code&gt;, &lt;code&gt;torch.nn&lt;/code&gt; and &lt;code&gt;torch.nn.functional&lt;/code&gt;) is a script. Apply does not build it: Run (Ctrl+R) runs it as &lt;code&gt;python FILE&lt;/code&gt; would, with real PyTorch and your permissions, and records what PyTorch did. Each &lt;code&gt;backward()&lt;/code&gt; call becomes a pass you can step (Ctrl+] and Ctrl+[), each rule checked against torch's numbers; the update phase shows &lt;code&gt;optimizer.step()&lt;/code&gt; (&lt;code&gt;torch.optim.SGD&lt;/code&gt;, Adam) or your own update in &lt;code&gt;with torch.no_grad():&lt;/code&gt;, and the Output pane shows what the script printed. Anything Python runs may be in it: &lt;code&gt;nn.Linear&lt;/code&gt;, &lt;code&gt;nn.Module&lt;/code&gt; classes, numpy, scikit-learn.&lt;/p&gt;&lt;p&gt;Examples → Next lessons has lessons of this kind. Linear regression by gradient descent:&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;训练脚本&lt;/h3&gt;&lt;p&gt;程序形式读不了的文本（含有 &lt;code&gt;for i in range(…)&lt;/code&gt;、&lt;code&gt;while&lt;/code&gt;、&lt;code&gt;def&lt;/code&gt;、&lt;code&gt;if&lt;/code&gt;、&lt;code&gt;with&lt;/code&gt; 或 &lt;code&gt;class&lt;/code&gt;，或导入了 &lt;code&gt;torch&lt;/code&gt;、&lt;code&gt;torch.nn&lt;/code&gt; 和 &lt;code&gt;torch.nn.functional&lt;/code&gt; 以外的模块）就是脚本。“应用”不会构建它：“运行”（Ctrl+R）会像 &lt;code&gt;python FILE&lt;/code&gt; 那样，用真正的 PyTorch、以你的权限运行它，并记录 PyTorch 做了什么。每次调用 &lt;code&gt;backward()&lt;/code&gt; 都成为一遍可以逐步查看的传播（Ctrl+] 和 Ctrl+[），每条规则都与 torch 的数值核对；更新阶段显示 &lt;code&gt;optimizer.step()&lt;/code&gt;（&lt;code&gt;torch.optim.SGD&lt;/code&gt;、Adam）或你在 &lt;code&gt;with torch.no_grad():&lt;/code&gt; 中写的更新，输出窗格显示脚本打印的内容。Python 能运行的都可以写进去：&lt;code&gt;nn.Linear&lt;/code&gt;、&lt;code&gt;nn.Module&lt;/code&gt; 类、numpy、scikit-learn。&lt;/p&gt;&lt;p&gt;示例 → 后续课程 中有这类课程。用梯度下降做线性回归：&lt;/p&gt;</translation>
         </message>
         <message>
             <source>&lt;h3&gt;When something is wrong&lt;/h3&gt;&lt;p&gt;The line and column are marked in the editor. A misspelt name gets &lt;i&gt;did you mean …?&lt;/i&gt; with a button that fixes it; names nobody gave a value get a button that adds them to the Variables table. numpy (&lt;code&gt;np.exp&lt;/code&gt;) is not read: write the torch form.&lt;/p&gt;</source>
@@ -2206,6 +2195,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>Quiz Mode</source>
+            <extracomment>the Step menu's toggles and their keys; ninja mode (issue 23) is a mode of the quiz</extracomment>
             <translation>测验模式</translation>
         </message>
         <message>
@@ -2238,7 +2228,6 @@ Hint: {1}</source>
         </message>
         <message>
             <source>Ninja mode</source>
-            <extracomment>View/Step menu toggle and its key (the window adds it to its menus)</extracomment>
             <translation>忍者模式</translation>
         </message>
         <message>
@@ -2347,18 +2336,6 @@ Hint: {1}</source>
         </message>
     </context>
     <context>
-        <name>ScriptState</name>
-        <message>
-            <source>PyTorch could not draw the initial numbers: {0}</source>
-            <extracomment>a new run, or another iteration of it, is on screen the worker's check of the run arrived (``report``), or failed (``torch_error``) True while the worker draws the initial numbers the worker's answer for the run on screen: {"rows", "printed", "code", …}</extracomment>
-            <translation>PyTorch 无法抽取初始数值：{0}</translation>
-        </message>
-        <message>
-            <source>they do not fit the script</source>
-            <translation>它们与脚本不符</translation>
-        </message>
-    </context>
-    <context>
         <name>StepBar</name>
         <message>
             <source>Reset to the start (Home)</source>
@@ -2405,7 +2382,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.engine.build.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.engine.build.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -2496,29 +2473,8 @@ Hint: {1}</source>
             <translation>正在核对…</translation>
         </message>
         <message>
-            <source># the code PyTorch runs arrives with its check</source>
-            <translation># PyTorch 运行的代码随检查一起到达</translation>
-        </message>
-        <message>
-            <source>iteration {0}: loss</source>
-            <extracomment>a cell's margins and the sort of room Qt keeps around a cell's text (pixels) the rows measured for the value columns' widths (a long run's first ones)</extracomment>
-            <translation>第 {0} 次迭代：损失</translation>
-        </message>
-        <message>
             <source>PyTorch check failed: {0}</source>
             <translation>PyTorch 核对失败：{0}</translation>
-        </message>
-        <message>
-            <source>all {0} iterations match</source>
-            <translation>全部 {0} 次迭代一致</translation>
-        </message>
-        <message>
-            <source>the one iteration matches</source>
-            <translation>这一次迭代一致</translation>
-        </message>
-        <message>
-            <source>mismatch: {0} of {1} iterations</source>
-            <translation>不一致：{1} 次迭代中有 {0} 次</translation>
         </message>
         <message>
             <source>PyTorch is not available, so there is no comparison ({0}). Everything else works.</source>
@@ -2609,7 +2565,6 @@ Hint: {1}</source>
         <name>TrainingPanel</name>
         <message>
             <source>Training</source>
-            <extracomment>Ctrl+4, in the Step menu next to the other phase jumps (the window adds it)</extracomment>
             <translation>训练</translation>
         </message>
         <message>
@@ -2658,6 +2613,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>First step of the update</source>
+            <extracomment>Ctrl+4, in the Step menu next to the other phase jumps</extracomment>
             <translation>参数更新的第一步</translation>
         </message>
         <message>
@@ -2677,28 +2633,8 @@ Hint: {1}</source>
             <translation>{0} 个参数</translation>
         </message>
         <message>
-            <source>Iteration {0} of {1}: {2} · loss = {3}</source>
-            <translation>第 {0} 次迭代（共 {1} 次）：{2} · 损失 = {3}</translation>
-        </message>
-        <message>
             <source>✓: torch.optim.SGD with the same learning rate gives the same loss, gradients and new values</source>
             <translation>✓：使用相同学习率的 torch.optim.SGD 得到相同的损失、梯度和新值</translation>
-        </message>
-        <message>
-            <source>Checking every iteration with PyTorch…</source>
-            <translation>正在用 PyTorch 检查每次迭代…</translation>
-        </message>
-        <message>
-            <source>All {0} iterations match PyTorch ✓</source>
-            <translation>全部 {0} 次迭代与 PyTorch 一致 ✓</translation>
-        </message>
-        <message>
-            <source>The one iteration matches PyTorch ✓</source>
-            <translation>这一次迭代与 PyTorch 一致 ✓</translation>
-        </message>
-        <message>
-            <source>{0} of {1} iterations differ from PyTorch ✗</source>
-            <translation>{1} 次迭代中有 {0} 次与 PyTorch 不同 ✗</translation>
         </message>
         <message>
             <source>iteration</source>

@@ -1,7 +1,8 @@
 """The bad-input corpus (tests/data/bad_inputs.jsonl): every case one clear message.
 
-Program text, training scripts, value fields, quiz answers, learning rates, iteration
-counts, CLI argument lists and session files, kept as data. Each case must give an
+Program text, value fields, quiz answers, learning rates, iteration counts, CLI argument
+lists (a script's text among them: refused, to be run with --run) and session files, kept
+as data. Each case must give an
 ExpressionError (the CLI: exit 2 and exactly one ``error: …`` line, no traceback) whose
 message holds the expected fragment and names the place (a field, a file, a line and
 column), in under a second, with nothing executed: eval/exec, shells and process
@@ -32,7 +33,6 @@ from core.engine.training import check_iterations, check_learning_rate
 from core.io.cli import run as cli_run
 from core.io.session import load_session
 from core.language.parser import MAX_MESSAGE, ExpressionError, parse_number
-from core.script import run_script
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad_inputs.jsonl"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -138,8 +138,6 @@ def run_case(case: dict, tmp_path: Path) -> None:
     with pytest.raises(ExpressionError) as info:
         if kind == "program":
             build_trace(decode(spec))
-        elif kind == "script":
-            run_script(decode(spec), check_torch=False)
         elif kind == "value":
             parse_number(decode(spec["text"]), spec["where"])
         elif kind == "answer":
@@ -174,7 +172,7 @@ def test_corpus_size_and_spread():
         kinds[case["kind"]] = kinds.get(case["kind"], 0) + 1
     assert len(CASES) >= 300
     assert set(kinds) == {"program", "value", "answer", "learning_rate", "iterations", "cli",
-                          "session", "script"}
+                          "session"}
     assert min(kinds.values()) >= 10
     assert len({c["id"] for c in CASES}) == len(CASES)
 

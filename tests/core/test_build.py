@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.engine.build import build, is_script
+from core.engine.build import ScriptText, build, is_script
 from core.engine.graph import Binding
-from core.engine.trace import ScriptContext, build_trace
-from core.loop_trace import DrawsNeeded
+from core.engine.trace import build_trace
 
 SCRIPT = ("import torch\nw = torch.tensor(1.0, requires_grad=True)\nfor i in range(3):\n"
           "    loss = (3 * w - 2) ** 2\n    loss.backward()\n    with torch.no_grad():\n"
@@ -22,21 +21,24 @@ def test_a_program_builds_as_build_trace_does():
                  accumulated={"w": np.float64(1.0)})
     theirs = build_trace("loss = (w * 3 - 1) ** 2", bindings, 0.5, {"w": np.float64(1.0)})
     assert [s.equation for s in ours.steps] == [s.equation for s in theirs.steps]
-    assert ours.context is None and ours.script_run is None and ours.iteration == 0
+    assert ours.context is None and ours.iteration == 0
     assert ours.phase_starts["update"] == theirs.phase_starts["update"]
 
 
-def test_a_script_builds_its_first_iteration():
-    assert is_script(SCRIPT)
-    trace = build(SCRIPT)
-    assert isinstance(trace.context, ScriptContext) and trace.context.iteration == 1
-    assert len(trace.script_run.rows) == 3 and trace.iteration == 1
-    assert trace.recorded is None and trace.recorded_by is None and not trace.blank
-    assert trace.steps[-1].phase == "update"
+def test_a_script_is_refused_and_never_run(tmp_path):
+    """build() reads straight-line programs only: a script is Run's (issue 20 §4), and
+    nothing of it runs here, not even a line before its loop."""
+    canary = tmp_path / "canary"
+    text = f"open({str(canary)!r}, 'w')\n" + SCRIPT
+    assert is_script(text)
+    with pytest.raises(ScriptText) as info:
+        build(text)
+    assert "script" in info.value.message and "Run" in info.value.message
+    assert not canary.exists()
 
 
-def test_a_script_that_draws_asks_for_its_numbers():
-    with pytest.raises(DrawsNeeded):
+def test_a_script_that_draws_is_refused_too():
+    with pytest.raises(ScriptText):
         build("import torch\nfor i in range(1):\n    w = torch.randn(2, requires_grad=True)\n"
               "    w.sum().backward()\n")
 

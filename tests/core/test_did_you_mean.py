@@ -8,18 +8,11 @@ import pytest
 from core.base.did_you_mean import CUTOFF, NUMPY_HINT, corrected, nearest
 from core.engine.trace import build_trace
 from core.language.parser import ExpressionError
-from core.script import run_script
 
 
 def _error(text: str) -> ExpressionError:
     with pytest.raises(ExpressionError) as caught:
         build_trace(text, {})
-    return caught.value
-
-
-def _script_error(text: str) -> ExpressionError:
-    with pytest.raises(ExpressionError) as caught:
-        run_script(text, check_torch=False)
     return caught.value
 
 
@@ -65,22 +58,6 @@ def test_numpy_says_what_to_write_instead():
         assert error.hint == NUMPY_HINT, text
         assert "torch.exp(x)" in str(error)
     assert "np.exp is not supported" in str(_error("x = 1.0\ny = np.exp(x)"))
-
-
-def test_scripts_get_it_too():
-    error = _script_error("import torch\nw = torch.tensor(1.0, requires_grad=True)\n"
-                          "for i in range(2):\n    y_predicted = w * 2\n"
-                          "    l = y_predcted ** 2\n    l.backward()\n")
-    assert error.suggestions == {"y_predcted": "y_predicted"}
-    assert "did you mean y_predicted?" in str(error)
-    error = _script_error("import torch\nimport torch.nn as nn\nm = nn.Linaer(1, 1)\n")
-    assert error.hint.startswith("did you mean nn.Linear?")
-    assert error.suggestions == {"Linaer": "Linear"}
-    error = _script_error("import torch\nw = torch.tensor(1.0, requires_grad=True)\n"
-                          "opt = torch.optim.SDG([w], lr=0.1)\n")
-    assert error.hint.startswith("did you mean torch.optim.SGD?")
-    error = _script_error("import torch\nimport numpy as np\n")
-    assert error.hint == NUMPY_HINT
 
 
 def test_the_fix_replaces_whole_words_only():

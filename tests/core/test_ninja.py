@@ -292,36 +292,6 @@ def test_every_hint_template_fills():
         assert key.startswith("ninja.") and text.endswith(".")
 
 
-#: the lessons the whitelist interpreter runs (10–18); 19 on are for the recorder only
-LESSON_SCRIPTS = sorted((ROOT / "resources" / "examples" / "lessons").glob("1[0-8]-*.py"))
-
-
-@pytest.mark.parametrize("path", LESSON_SCRIPTS, ids=lambda p: p.stem)
-def test_the_lesson_scripts_iterations_as_they_run_today(path, torch):
-    """Each lesson script's first and last iteration: our own answers are right, and the
-    gradients they are graded against are torch's for that pass."""
-    from core.language.reading import read_program
-    from core.loop_trace import iteration_trace
-    from core.script import run_script
-
-    text = read_program(path)
-    run = run_script(text, check_torch=False, keep_partial=True)  # 14 stops after one
-    if not run.rows:
-        assert path.stem == "10-regression-by-hand"  # by hand: no backward() to step
-        return
-    for k in sorted({1, len(run.rows)}):
-        trace = iteration_trace(run, k)
-        walk = Walk(trace, 2)
-        reference = torch_grads(trace, torch)
-        true = walk.true_grads()
-        for q in walk.questions:
-            np.testing.assert_allclose(q.expected, reference[q.node], rtol=1e-10, atol=1e-12)
-            shown = walk.show(q)
-            assert shown.isascii(), shown  # typed on any keyboard
-            verdict = walk.grade(q, walk.parse(q, shown, true), true, true)
-            assert verdict.grade.close, (path.stem, k, q.key, shown)
-
-
 def test_a_walk_in_float32_grades_in_float32():
     """A recorded pass (float32, once the recorder lands) is graded in its own dtype."""
     trace = TRACES["09-one-layer"]

@@ -1,14 +1,16 @@
 """Beginners can read a network (issue 24, item 8): intermediate results too long to
-write out are named from the code (``model.0(X)``, ``tanh(model.0(X))``, ``+ in out``),
-never ``+#8``; a matmul's rule says which gradient its G is."""
+write out are named from the code (a recorded pass's ``model.0``, ``model.1``; ``+ in
+out``), never ``+#8``; a matmul's rule says which gradient its G is."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.engine.trace import build_trace
-from core.loop_trace import iteration_trace
-from core.script import run_script
+from core.record.recording import load_recording
+from core.record.to_trace import pass_trace
+from tests.core.record.record_support import record_dir
 
 NET = """import torch
 import torch.nn as nn
@@ -22,29 +24,32 @@ for epoch in range(2):
     l = criterion(prediction, Y)
     l.backward()
 """
-DRAWS = [np.full((3, 2), 0.1), np.zeros(3), np.full((1, 3), 0.2), np.zeros(1)]
 
 
-def _net_trace():
-    run = run_script(NET, check_torch=False, draws=DRAWS)
-    return iteration_trace(run, 1)
+@pytest.fixture(scope="module")
+def net_trace(tmp_path_factory):
+    """The net's first pass, as the recorder recorded it (torch drew the weights)."""
+    folder = tmp_path_factory.mktemp("net")
+    (folder / "net.py").write_text(NET, encoding="utf-8")
+    done = record_dir(folder / "net.py", folder)
+    assert done.returncode == 0, done.stderr
+    return pass_trace(load_recording(folder).load_pass(1))
 
 
-def test_a_linear_layers_output_is_named_by_its_call():
-    trace = _net_trace()
-    labels = [n.label for n in trace.graph.nodes]
-    assert "model.0(X)" in labels
-    assert "tanh(model.0(X))" in labels
+def test_a_linear_layers_output_is_named_by_its_module(net_trace):
+    graph = net_trace.graph
+    labels = [n.label for n in graph.nodes]
+    assert "model.0" in labels and "model.1" in labels, labels
     assert not any("#" in label for label in labels), labels
-    # the call's value is the layer's: X · Wᵀ + b
-    node = next(n for n in trace.graph.nodes if n.label == "model.0(X)")
+    # the module's value is the layer's: X · Wᵀ + b, with the weights torch drew
+    node = next(n for n in graph.nodes if n.label == "model.0")
     x = np.array([[0.0, 1.0], [1.0, 1.0], [1.0, -1.0]])
-    assert np.allclose(node.value, x @ DRAWS[0].T + DRAWS[1])
+    weight, bias = (graph.nodes[graph.names[f"model.0.{p}"]].value for p in ("weight", "bias"))
+    assert np.allclose(node.value, x @ weight.T + bias, rtol=1e-6)
 
 
-def test_no_step_text_says_a_number_placeholder():
-    trace = _net_trace()
-    for step in trace.steps:
+def test_no_step_text_says_a_number_placeholder(net_trace):
+    for step in net_trace.steps:
         assert "#" not in step.text and "#" not in step.target, step.text
 
 

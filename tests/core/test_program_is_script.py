@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from core.engine.build import is_script
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSON = ROOT / "resources" / "examples" / "lessons" / "11-regression-autograd.py"
 
 
 @pytest.mark.parametrize(("text", "script"), [
@@ -23,3 +30,19 @@ from core.engine.build import is_script
 ])
 def test_what_is_a_script(text, script):
     assert is_script(text) is script
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_cli_expr_file_on_a_script_says_to_use_run():
+    """A script runs as Python only when asked, with --run (issue 20 §6): --expr-file on
+    one is exit 2 with one error line, whatever else is asked."""
+    for extra in ((), ("--train", "5"), ("--json",)):
+        result = run_main("--expr-file", str(LESSON), *extra)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("error: ") and "--run" in line

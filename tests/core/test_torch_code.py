@@ -1,5 +1,5 @@
-"""The one torch code generator (core.checks.torch_code): reverse mode, forward mode and the
-script's code write ops the same way, and what they write runs in torch to our numbers."""
+"""The one torch code generator (core.checks.torch_code): reverse mode and forward mode
+write ops the same way, and what they write runs in torch to our numbers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import warnings
 import numpy as np
 import pytest
 
-from core import script_code
 from core.checks import forward_torch, torch_check
-from core.checks.torch_code import op_code, torch_code
+from core.checks.torch_code import torch_code
 from core.engine.forward import parse_seed, tangents
 from core.engine.graph import build_graph
 from core.engine.trace import build_trace
@@ -39,7 +38,6 @@ def _run(code: str) -> tuple[dict, str]:
 
 
 def test_every_generator_writes_ops_with_the_one_function():
-    assert script_code.op_code is op_code
     assert torch_check.torch_code is torch_code
     assert forward_torch.torch_code is torch_code
 

@@ -1,20 +1,26 @@
-"""A training script's function calls on the canvas (issue 12): a band under the nodes
-each call computed, and its label, placed like every other label."""
+"""A recorded pass's modules on the canvas (issue 12, issue 20): a band under the nodes
+each module computed, and its label, placed like every other label."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from core.engine.trace import Stepper, Trace
-from core.script import run_script
-from core.script_check import run_checked
+from core.engine.trace import Stepper
+from core.record.recording import load_recording
+from core.record.to_trace import pass_trace
 from gui.canvas.groups import BAND, call_groups
 from gui.canvas.widget import GraphCanvas
+from tests.core.record.record_support import LESSONS, record_dir
 
-LESSONS = Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
+
+@pytest.fixture(scope="module")
+def nn_linear(tmp_path_factory):
+    """Pass 1 of the nn.Linear lesson, as the recorder recorded it."""
+    folder = tmp_path_factory.mktemp("nn-linear")
+    done = record_dir(LESSONS / "12-regression-nn-linear.py", folder)
+    assert done.returncode == 0, done.stderr
+    return pass_trace(load_recording(folder).load_pass(1))
 
 
 def _overlap(a, b, tol: float = 0.5) -> bool:
@@ -22,9 +28,7 @@ def _overlap(a, b, tol: float = 0.5) -> bool:
             and min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > tol)
 
 
-def canvas_for(qtbot, lesson: str, size=(1280, 720)) -> GraphCanvas:
-    run = run_script((LESSONS / lesson).read_text(encoding="utf-8"), check_torch=False)
-    trace = Trace(run.rows[0].graph)
+def canvas_for(qtbot, trace, size=(1280, 720)) -> GraphCanvas:
     canvas = GraphCanvas()
     qtbot.addWidget(canvas)
     canvas.resize(*size)
@@ -37,14 +41,13 @@ def canvas_for(qtbot, lesson: str, size=(1280, 720)) -> GraphCanvas:
     return canvas
 
 
-@pytest.mark.parametrize(("lesson", "label", "ops"), [
-    ("12-regression-nn-linear.py", "model: nn.Linear", ["transpose", "matmul", "add"]),
-    ("18-nn-module-class.py", "LinearRegression.forward()", ["transpose", "matmul", "add"]),
-    ("11-regression-autograd.py", "forward()", ["mul"]),
+@pytest.mark.parametrize(("label", "ops"), [
+    ("model", ["transpose", "matmul", "add"]),
+    ("loss", ["mse_loss"]),
 ])
-def test_a_call_is_labelled_once_and_its_label_collides_with_nothing(qtbot, lesson, label,
-                                                                      ops):
-    canvas = canvas_for(qtbot, lesson)
+def test_a_module_is_labelled_once_and_its_label_collides_with_nothing(qtbot, nn_linear,
+                                                                        label, ops):
+    canvas = canvas_for(qtbot, nn_linear)
     graph = canvas.trace.graph
     members = [m for text, nodes in canvas.call_groups if text == label for m in nodes]
     assert [graph.nodes[m].op for m in members] == ops
@@ -60,13 +63,15 @@ def test_a_call_is_labelled_once_and_its_label_collides_with_nothing(qtbot, less
         assert x >= 0 and y >= 0 and x + w <= canvas.width() and y + h <= canvas.height()
 
 
-def test_the_band_is_under_the_calls_nodes_and_not_under_the_others(qtbot):
-    canvas = canvas_for(qtbot, "12-regression-nn-linear.py")
+def test_the_band_is_under_the_modules_nodes_and_not_under_the_others(qtbot, nn_linear):
+    canvas = canvas_for(qtbot, nn_linear)
     image = canvas.grab().toImage()
     ratio = image.devicePixelRatio()
     face = BAND[False][0].lower()
     graph = canvas.trace.graph
-    members = {m for _, nodes in canvas.call_groups for m in nodes}
+    grouped = {m for _, nodes in canvas.call_groups for m in nodes}
+    # the model's band (a one-node band, the loss's, is as wide as its node: hidden)
+    members = {m for text, nodes in canvas.call_groups if text == "model" for m in nodes}
     boxes = canvas.node_boxes()
 
     def beside(node: int) -> str:
@@ -75,7 +80,7 @@ def test_the_band_is_under_the_calls_nodes_and_not_under_the_others(qtbot):
         return image.pixelColor(int((x + w / 2) * ratio), int((y + h + 3) * ratio)).name()
 
     assert all(beside(m) == face for m in members if graph.nodes[m].op != "add")
-    outside = [n.id for n in graph.nodes if n.id not in members]
+    outside = [n.id for n in graph.nodes if n.id not in grouped]
     assert outside and all(beside(n) != face for n in outside)
 
 
@@ -85,27 +90,7 @@ def test_two_calls_of_one_function_are_two_groups():
     assert call_groups(groups, edges) == [("f()", [2, 3]), ("f()", [5])]
 
 
-def test_named_data_tensors_are_data_nodes_and_torch_still_agrees():
-    run = run_checked((LESSONS / "12-regression-nn-linear.py").read_text(encoding="utf-8"))
-    graph = run.rows[0].graph
-    data = {n.name: n for n in graph.nodes if n.kind == "data"}
+def test_named_data_tensors_are_data_nodes(nn_linear):
+    data = {n.name: n for n in nn_linear.graph.nodes if n.kind == "data"}
     assert set(data) == {"X", "Y"}
     np.testing.assert_array_equal(data["X"].value, [[1.0], [2.0], [3.0], [4.0]])
-    assert all(row.torch_match for row in run.rows)
-
-
-def test_a_name_two_data_tensors_share_stays_a_constant():
-    text = """import torch
-w = torch.tensor(1.0, requires_grad=True)
-x = torch.tensor([1.0, 2.0])
-a = w * x
-x = torch.tensor([3.0, 4.0])
-l = (a + w * x).sum()
-l.backward()
-"""
-    run = run_script(text, check_torch=False)
-    graph = run.rows[0].graph
-    assert not [n for n in graph.nodes if n.kind == "data"]
-    # by hand: l = sum(w x1 + w x2) -> dl/dw = 1 + 2 + 3 + 4
-    assert float(run.rows[0].grads["w"]) == 10.0
-

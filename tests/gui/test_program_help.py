@@ -7,8 +7,8 @@ import numpy as np
 
 from core.engine.build import is_script
 from core.engine.trace import build_trace
-from core.script import run_script
 from gui.window.program_help import NETWORK_EXAMPLE, PROGRAM_EXAMPLE, SCRIPT_EXAMPLE
+from tests.core.record.record_support import recorded
 
 
 def _open_help(window):
@@ -40,7 +40,7 @@ def test_the_help_follows_the_language(window, qtbot):
     box.close()
 
 
-def test_the_examples_do_what_the_help_says():
+def test_the_examples_do_what_the_help_says(tmp_path):
     lesson = build_trace(PROGRAM_EXAMPLE, {})
     assert float(lesson.graph.output_node.value) == 1.0  # (1 · 1 − 2)²
     network = build_trace(NETWORK_EXAMPLE, {})
@@ -49,7 +49,10 @@ def test_the_examples_do_what_the_help_says():
     expected = np.maximum(x @ w + [0.1, -0.2], 0).mean()
     assert float(network.graph.output_node.value) == np.float64(expected)
     assert is_script(SCRIPT_EXAMPLE) and not is_script(NETWORK_EXAMPLE)
-    run = run_script(SCRIPT_EXAMPLE, check_torch=False)
-    assert len(run.prints) == 20
+    script = tmp_path / "script.py"  # run as Run runs it: Python, recorded
+    script.write_text(SCRIPT_EXAMPLE, encoding="utf-8")
+    status, result = recorded(script)
+    assert status == 0, result["exit"]
+    assert len(result["prints"]) == 20 and len(result["passes"]) == 20
     # by hand: w = 0, d/dw mean((w x − y)²) = mean(−2 x y) = −2 · 60 / 4 = −30; w → 0.3
-    assert run.prints[0] == "epoch 1: w = 0.300, loss = 30.0000"
+    assert result["prints"][0] == "epoch 1: w = 0.300, loss = 30.0000"

@@ -46,10 +46,15 @@ OWN = {
     "big-matrix": ("X = torch.ones(8, 12)\nW = param(torch.full((12, 3), 0.5))\n"
                    "loss = sum(tanh(X @ W))"),
 }
-#: the next lessons' training scripts (issue 12), stepped at their first iteration
+#: the next lessons' training scripts (issue 12), stepped at their first recorded pass
 LESSONS = ["11-regression-autograd", "12-regression-nn-linear", "16-feed-forward-net",
            "18-nn-module-class"]
 LESSON_FOLDER = resource("examples", "lessons")
+#: known defects, each failing until it is mended (strict: a mended one fails here too)
+KNOWN = {("16-feed-forward-net", "1280x720"): (
+    "issue 24, left open: lesson 16's recorded pass 1 lists no gradient for "
+    "'model.1 @ (model.2.weightᵀ)' at step 34 (the whitelist interpreter's graph, which "
+    "this test stepped before issue 20 §4 retired it, did not show it)")}
 PROGRAMS = [*(path.stem for path in example_files()), *OWN, *LESSONS]
 SIZES = {"1280x720": (1280, 720), "1400x900": (1400, 900), "1920x1080": (1920, 1080)}
 QUICK_SIZES = ("1280x720", "1400x900")
@@ -59,15 +64,18 @@ def load(window, name: str) -> None:
     if name in OWN:
         window.load_program(Program(OWN[name], {}), 0, name)
     elif name in LESSONS:
-        # the lesson's text as the whitelist interpreter steps it (what load_example did
-        # before a lesson ran through the recorder, issue 20): on a recorded pass, lesson
-        # 16 at 1280x720 lists no gradient for one node at its last step (to the canvas)
-        text = (LESSON_FOLDER / f"{name}.py").read_text(encoding="utf-8")
-        window.load_program(Program(text, {}), 0, name)
-        deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
-        while not (window.model.script.run is not None
-                   and window.model.session().text == text):
-            assert time.monotonic() < deadline, f"{name} did not open"
+        # a lesson script runs through the recorder (as the Examples menu runs it) and is
+        # stepped at its first pass
+        assert window.load_example(LESSON_FOLDER / f"{name}.py")
+        runs = window.model.run
+        deadline = time.monotonic() + 300
+        while window.is_running() or runs.result is None:
+            assert time.monotonic() < deadline, f"{name} did not run"
+            QApplication.processEvents()
+            time.sleep(0.01)
+        assert runs.goto_pass(1)
+        while not (runs.on_screen and runs.iteration == 1):
+            assert time.monotonic() < deadline, f"{name}'s pass 1 did not open"
             QApplication.processEvents()
             time.sleep(0.01)
     else:
@@ -218,7 +226,9 @@ def big_window(qapp):
 
 @pytest.mark.parametrize("size", QUICK_SIZES)
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_labels_stay_readable(big_window, name, size):
+def test_labels_stay_readable(big_window, name, size, request):
+    if (name, size) in KNOWN:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[name, size]))
     found = walk(big_window, name, SIZES[size], every=False)
     assert not found, f"{len(found)} violations:\n" + "\n".join(found[:25])
 

@@ -81,7 +81,7 @@ def output_lines(window) -> list[str]:
 def test_load_example_runs_a_lesson_of_ours_through_the_recorder(window, qtbot):
     """MainWindow.load_example of a lesson script runs it at once, as the Examples menu
     does (issue 20 §1), and the window lands where a run lands: the last pass at its
-    last step. The whitelist interpreter builds nothing."""
+    last step."""
     with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
         assert window.load_example("12-regression-nn-linear")
         assert window.is_running() and window.run_notice_box is None
@@ -89,7 +89,7 @@ def test_load_example_runs_a_lesson_of_ours_through_the_recorder(window, qtbot):
     assert runs.result.status == "ok" and runs.problem is None
     assert runs.iteration == runs.count == 100 and runs.on_screen
     assert model.position == model.length > 0
-    assert model.script.run is None
+    assert model.trace.recorded is not None  # the recorded pass, nothing else built
     assert window.editor_panel.editor.toPlainText() == NN_LINEAR.read_text(encoding="utf-8")
     assert window.windowTitle().startswith(
         "Linear regression with nn.Linear, a loss and an optimizer[*]")
@@ -264,7 +264,7 @@ def test_a_saved_script_session_reopens_as_text_without_torch(window, qtbot, tmp
 
 def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, tmp_path):
     """The interactive start: a script left open last time opens with "Run to record";
-    neither the recorder nor the whitelist interpreter runs it."""
+    the recorder does not run it."""
     from PySide6.QtCore import QSettings
 
     from core.io.session import Session
@@ -276,7 +276,7 @@ def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, t
     assert window.editor_panel.editor.toPlainText() == text
     assert getattr(window.model.trace, "blank", False)
     assert "Run to record" in window.run_placeholder.text()
-    assert not window.is_running() and window.model.script.run is None
+    assert not window.is_running() and window.model.run.result is None
 
 
 def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):

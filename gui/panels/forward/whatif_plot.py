@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QLabel, QSlider, QTableWidget, QTableWidgetItem, Q
 
 from core.base.format import format_value
 from core.engine.forward import parse_seed, tangents, walk
-from core.engine.graph import Binding, build_graph, evaluate
-from core.engine.trace import Trace, build_trace
+from core.engine.graph import Binding, evaluate
+from core.engine.trace import build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
@@ -152,9 +152,6 @@ class WhatIfPlot:
             if self.model.trace.recorded_by is not None:
                 # a recorded pass: its graph again through our engine, the one leaf moved
                 trace = whatif_trace(graph, {node.id: np.float64(w)})
-            elif self.model.trace.script_run is not None:
-                # a script's iteration: its own graph again, the one value changed
-                trace = Trace(build_graph(graph.program, {node.name: bindings[node.name]}))
             else:
                 trace = build_trace(program.text, bindings, self.model.trace.learning_rate)
         except (ExpressionError, ValueError) as exc:

@@ -1,42 +1,13 @@
-"""The iteration selector: jump to any iteration k of a training script's loop, or to pass
-k of a recorded run (each ``backward()`` call), which then steps from its first step
-(Ctrl+] and Ctrl+[ too). The window keeps it in its run bar (gui.window.run_window)."""
+"""The iteration selector: jump to pass k of a recorded run (each ``backward()`` call),
+which then steps from its first step (Ctrl+] and Ctrl+[ too). The window keeps it in its
+run bar (gui.window.run_window)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
 
-from core.base.format import format_value
 from gui.panels.base import dock_of
-
-translate = QCoreApplication.translate
-
-
-def iteration_text(script) -> str:
-    """The Training panel's line for the iteration on screen: its parameters and loss."""
-    row = script.run.rows[script.iteration - 1]
-    values = ", ".join(f"{name} = {format_value(v)}" for name, v in row.params.items())
-    if len(values) > 60:  # the table and the plot have them all
-        values = translate("TrainingPanel", "{0} parameters").format(len(row.params))
-    return translate("TrainingPanel", "Iteration {0} of {1}: {2} · loss = {3}").format(
-        script.iteration, script.count, values, format_value(row.loss))
-
-
-def script_status(script, history: list) -> str:
-    """The Training panel's PyTorch line for a script: a ✓ per iteration, from the worker."""
-    if script.torch_error:
-        return translate("TrainingPanel", "No PyTorch check: {0}").format(script.torch_error)
-    if script.checking or any(it.torch_match is None for it in history):
-        return translate("TrainingPanel", "Checking every iteration with PyTorch…")
-    bad = sum(1 for it in history if not it.torch_match)
-    if not bad and len(history) == 1:
-        return translate("TrainingPanel", "The one iteration matches PyTorch ✓")
-    if not bad:
-        return translate("TrainingPanel", "All {0} iterations match PyTorch ✓").format(
-            len(history))
-    return translate("TrainingPanel", "{0} of {1} iterations differ from PyTorch ✗").format(
-        bad, len(history))
 
 
 def mark_iteration(panel, k: int | None) -> None:
@@ -90,13 +61,28 @@ def _blit(panel) -> None:
     canvas.blit(canvas.figure.bbox)
 
 
+class _NoLoop:
+    """Nothing numbers the iterations (a straight-line program): no pass to move to."""
+
+    count = iteration = 0
+
+    def goto_iteration(self, _k: int, _position: int = 0) -> bool:
+        return False
+
+    def step_iteration(self, _delta: int) -> bool:
+        return False
+
+
+NO_LOOP = _NoLoop()
+
+
 def iteration_source(model):
     """Who numbers the iterations now: the recorded run when one of its passes is chosen
-    (gui.state.run_state), else the training script (gui.state.script_state)."""
+    (gui.state.run_state), else :data:`NO_LOOP`."""
     run = getattr(model, "run", None)
     if run is not None and run.count and (run.on_screen or run.summary_only is not None):
         return run
-    return model.script
+    return NO_LOOP
 
 
 class IterationSelector(QWidget):
@@ -128,8 +114,7 @@ class IterationSelector(QWidget):
         self.refresh()
 
     def retranslate(self) -> None:
-        recorded = iteration_source(self.model) is not self.model.script
-        self.label.setText(self.tr("Pass") if recorded else self.tr("Iteration"))
+        self.label.setText(self.tr("Pass"))
         self.box.setAccessibleName(self.tr("Iteration of the training loop"))
         self.box.setToolTip(self.tr("Jump to an iteration of the loop: its graph is stepped "
                                     "from the start, with .grad as it is then (Ctrl+] next, "
@@ -140,9 +125,7 @@ class IterationSelector(QWidget):
 
     def refresh(self) -> None:
         script = iteration_source(self.model)
-        recorded = script is not self.model.script
-        self.label.setText(self.tr("Pass") if recorded else self.tr("Iteration"))
-        count = script.count if script is not None else 0
+        count = script.count
         self.setVisible(count > 0)
         if not count:
             return

@@ -29,11 +29,7 @@ from core.base.format import format_value
 from core.language.parser import ExpressionError, parse_number
 from gui.panels.base import STEP_PHASES, Area, DockSpec, Panel, PanelAction
 from gui.panels.training import rows as training_rows
-from gui.panels.training.iteration_selector import (
-    IterationSelector,
-    iteration_text,
-    mark_iteration,
-)
+from gui.panels.training.iteration_selector import IterationSelector, mark_iteration
 from gui.panels.training.plot import TrainingPlot
 from gui.panels.training.table import IterationTable
 from gui.state.model import StepperModel
@@ -236,8 +232,6 @@ class TrainingPanel(IterationTable, TrainingPlot, Panel, QWidget):
             loop, history = self.training.loop, self.training.history
             if self.training.recorded and 1 <= loop.iteration <= len(history):
                 self.now_label.setText(training_rows.now_text(loop, history[loop.iteration - 1]))
-            elif self.model.script.run is not None:
-                self.now_label.setText(iteration_text(self.model.script))
             elif not self.training.recorded:  # a forward-only recording
                 self.now_label.setText(self.tr(
                     "The script never called backward(): there is no pass to train or check."))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidg
 
 from core.base.format import format_value, full_precision
 from gui.panels.training import rows as training_rows
-from gui.panels.training.iteration_selector import script_status
 from gui.support import theme
 
 translate = QCoreApplication.translate
@@ -163,8 +162,6 @@ class IterationTable:
             text = ""
         elif recorded:
             text = training_rows.status(history, self.training.checking)
-        elif self.training.script:
-            text = script_status(self.model.script, self.training.history)
         elif self.training.torch_error:
             text = translate("TrainingPanel", "No PyTorch check: {0}").format(
                 self.training.torch_error)

@@ -28,10 +28,10 @@ from core.engine.quiz import rule
 from core.engine.steps import LocalGradientStep
 from core.engine.trace import build_trace
 from core.language.parser import FUNCTIONS, RESERVED, function_list
-from core.language.printing import GRAD_FNS
 from core.ninja.rules import term_text
 from core.ninja.run import grade_answers
 from core.ops import OPS, UNARY_FUNCTIONS, op, unregister
+from core.ops.index import GRAD_FNS
 
 WHY = "The slope of x³ is 3x²: a made-up op, explained from its own entry."
 RULE = "cube rule: 3 · x²"

@@ -13,7 +13,6 @@ from core.engine.explain import TEMPLATES
 from core.language import calls
 from core.language import parser as language
 from core.ops import GRAD_FNS, OPS, SPELLINGS, UNARY_FUNCTIONS
-from core.ops.index import DTYPES, MODULES
 
 BEFORE_GRAD_FNS = {
     "add": "AddBackward0", "sub": "SubBackward0", "mul": "MulBackward0",
@@ -81,18 +80,6 @@ def test_every_called_op_says_where_it_may_be_written():
         assert set(entry.forms) <= {"name", "torch", "F", "method"}, key
         assert bool(entry.names) == bool(entry.forms), key
         assert (entry.reader == "spelled") == (entry.spelling is not None), key
-
-
-def test_the_script_interpreters_own_tables_agree_with_the_entries():
-    """core/script_dtype and core/script_nn keep copies until the recorder retires them."""
-    from core.script_dtype import FLOAT_OPS
-    from core.script_nn import ACTIVATIONS, LOSSES
-
-    assert {key for key, rule in DTYPES.items() if rule == "float"} - {
-        "leaky_relu", "elu", "softplus", "gelu", "dropout", "conv2d", "avg_pool2d"} \
-        == FLOAT_OPS
-    for module, key in {**ACTIVATIONS, **LOSSES}.items():
-        assert MODULES[module] == key
 
 
 def test_the_templates_keep_the_translation_files_order():
