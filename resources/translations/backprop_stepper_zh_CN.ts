@@ -1275,6 +1275,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>下一次迭代（Ctrl+]）</translation>
         </message>
         <message>
+            <source>Group</source>
+            <translation>组</translation>
+        </message>
+        <message>
             <source>of {0}</source>
             <translation>共 {0} 次</translation>
         </message>
@@ -1750,6 +1754,30 @@ The script runs as python FILE would; each backward() call is then a pass to ste
             <translation>脚本没有调用 backward()：没有请求梯度，因此没有可单步查看的反向传播。</translation>
         </message>
         <message>
+            <source>Group {0} of {1}</source>
+            <translation>第 {0} 组（共 {1} 组）</translation>
+        </message>
+        <message>
+            <source>: iteration {0} of the loop on line {1}</source>
+            <translation>：第 {1} 行循环的第 {0} 次迭代</translation>
+        </message>
+        <message>
+            <source>: the computations outside the loop</source>
+            <translation>：循环之外的计算</translation>
+        </message>
+        <message>
+            <source>The script called no backward(): its forward computations can be stepped forward. No gradients were asked for.</source>
+            <translation>脚本没有调用 backward()：可以逐步查看它的前向计算。没有请求梯度。</translation>
+        </message>
+        <message>
+            <source>Group {0} of {1} was kept only as a summary.</source>
+            <translation>第 {0} 组（共 {1} 组）只保留了摘要。</translation>
+        </message>
+        <message>
+            <source>Run again, keeping group {0}</source>
+            <translation>重新运行，保留第 {0} 组</translation>
+        </message>
+        <message>
             <source>Pass {0} of {1} was kept only as a summary</source>
             <translation>第 {0} 次（共 {1} 次）反向传播只保留了摘要</translation>
         </message>
@@ -1771,6 +1799,7 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         </message>
         <message>
             <source>Reset Layout</source>
+            <extracomment>below WIDE_WINDOW the two side docks take at most this share of the window's width together: the graph keeps the other half (issue 24: on a 960×540 screen it had 27 %)</extracomment>
             <translation>重置布局</translation>
         </message>
     </context>
@@ -2332,7 +2361,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>… {0} more lines (all of them show when the run ends)</source>
-            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker the editor's text now (the window sets it; by default the text that ran)</extracomment>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran)</extracomment>
             <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
         </message>
         <message>
@@ -2400,7 +2429,7 @@ Hint: {1}</source>
         <name>StepperModel</name>
         <message>
             <source>Apply program</source>
-            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.language.program.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
+            <extracomment>the three phases of the lesson (the engine may add an optional "update" phase) programs of about this many operations or more build in a worker thread (issue 6): ~2,000 nodes take ~50 ms to build but ~200 ms or more with everything the window does with a new trace; smaller programs stay synchronous True after a failed Apply: the graph on screen is the last one that built Apply was given a script (core.engine.build.is_script): it waits for Run, unbuilt off by default: the lesson is the three phases, nine steps the build in a worker thread that counts (older ones are ignored when they end) called on the GUI thread when a worker build starts; each returns a function that the worker calls with the new trace (layout, code: pure work, no widgets) the companions (gui.state.training_state, gui.state.quiz_state) import this module, so whoever makes the model attaches them (gui.state.assemble)</extracomment>
             <translation>应用程序</translation>
         </message>
         <message>
@@ -2496,6 +2525,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>iteration {0}: loss</source>
+            <extracomment>a cell's margins and the sort of room Qt keeps around a cell's text (pixels) the rows measured for the value columns' widths (a long run's first ones)</extracomment>
             <translation>第 {0} 次迭代：损失</translation>
         </message>
         <message>
@@ -2571,6 +2601,10 @@ Hint: {1}</source>
             <translation>第 {0} 次反向传播（共 {1} 次）</translation>
         </message>
         <message>
+            <source>Group {0} of {1}, forward ops (no backward() was called)</source>
+            <translation>第 {0} 组（共 {1} 组），前向运算（没有调用 backward()）</translation>
+        </message>
+        <message>
             <source>The forward ops (no backward() was called)</source>
             <translation>前向运算（没有调用 backward()）</translation>
         </message>
@@ -2591,7 +2625,7 @@ Hint: {1}</source>
         <name>TorchService</name>
         <message>
             <source>the PyTorch worker could not start: {0}</source>
-            <extracomment>a superseded check this long under way is cancelled (restarting the worker costs about a second: quicker checks are left to finish) how many workers were stopped to cancel a superseded check (for tests)</extracomment>
+            <extracomment>a superseded check this long under way is cancelled (restarting the worker costs about a second: quicker checks are left to finish) request id, answer dict (the kind's answer field, or "failure") how many workers were stopped to cancel a superseded check (for tests)</extracomment>
             <translation>PyTorch 工作进程无法启动：{0}</translation>
         </message>
         <message>
