@@ -13,6 +13,9 @@ Rows ``{"case", "plain_ms", "recorded_ms", "ratio", "kept_mb"}``, each a median 
 * ``mlp-loop`` - the same script's run alone, in this process (torch already imported):
   ``runpy`` plain against ``runpy`` under the recorder (bound: 2.5×).
 
+``--threads N`` runs torch with N threads in every run (``torch.set_num_threads`` here,
+``OMP_NUM_THREADS`` for the processes): on a machine other work shares, torch's spinning
+worker threads make multi-threaded timings noise. Plain and recorded runs are interleaved.
 ``--cpu`` times CPU (user + system, all threads, the parent and the child of a recorded
 run together) instead of the wall clock: steadier while other work shares the machine.
 ``kept_mb`` is what the recorder wrote (the kept passes' tensors and JSON), from a run of
@@ -68,11 +71,21 @@ def _timed(cmd: list[str], cwd: Path) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
-                   stdin=subprocess.DEVNULL)
+                   stdin=subprocess.DEVNULL, env=_env())
     if not CPU:
         return (time.perf_counter() - start) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+
+
+THREADS = 0  # --threads: torch's threads in every run (0: torch's default)
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    if THREADS:
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(THREADS)
+    return env
 
 
 def _clock() -> float:
@@ -84,15 +97,18 @@ def kept_mb(path: Path) -> float:
         out = Path(folder) / "record"
         subprocess.run([sys.executable, str(BOOTSTRAP), "--out", str(out), str(path)],
                        cwd=path.parent, check=True, stdout=subprocess.DEVNULL,
-                       stdin=subprocess.DEVNULL)
+                       stdin=subprocess.DEVNULL, env=_env())
         size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     return round(size / 2**20, 2)
 
 
 def whole_process(case: str, path: Path, repeats: int) -> dict:
-    plain = [_timed([sys.executable, path.name], path.parent) for _ in range(repeats)]
-    recorded = [_timed([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
-                        str(path), "--json"], path.parent) for _ in range(repeats)]
+    """Plain and recorded runs interleaved, so both see the same load."""
+    plain, recorded = [], []
+    for _ in range(repeats):
+        plain.append(_timed([sys.executable, path.name], path.parent))
+        recorded.append(_timed([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
+                                str(path), "--json"], path.parent))
     p, r = statistics.median(plain), statistics.median(recorded)
     return {"case": case, "plain_ms": round(p), "recorded_ms": round(r),
             "ratio": round(r / p, 2), "kept_mb": kept_mb(path)}
@@ -100,29 +116,42 @@ def whole_process(case: str, path: Path, repeats: int) -> dict:
 
 def loop_alone(path: Path, repeats: int) -> dict:
     """The script run twice in this process: plain, then under the recorder."""
-    from core.record import bootstrap  # noqa: PLC0415 - imports torch
+    import torch  # noqa: PLC0415 - only this case runs torch here
+
+    from core.record import bootstrap  # noqa: PLC0415
+
+    if THREADS:
+        torch.set_num_threads(THREADS)
 
     devnull = open(os.devnull, "w")  # noqa: SIM115 - the script's prints, for both runs
     plain, recorded, kept = [], [], 0.0
     real = sys.stdout
-    for _ in range(repeats):
-        sys.stdout = devnull
-        try:
+
+    def run_recorded() -> float:
+        with tempfile.TemporaryDirectory() as folder:
+            start = _clock()
+            rec, finish = bootstrap.install(str(path), folder, set(), 200, 1_000_000)
+            try:
+                with rec:
+                    runpy.run_path(str(path), run_name="__main__")
+            finally:
+                finish()
+            took = (_clock() - start) * 1000
+            nonlocal kept
+            kept = rec.writer.used / 2**20
+        return took
+
+    sys.stdout = devnull
+    try:  # once each untimed: torch's first optimizer step imports a few seconds' worth
+        runpy.run_path(str(path), run_name="__main__")
+        run_recorded()
+        for _ in range(repeats):
             start = _clock()
             runpy.run_path(str(path), run_name="__main__")
             plain.append((_clock() - start) * 1000)
-            with tempfile.TemporaryDirectory() as folder:
-                start = _clock()
-                rec, finish = bootstrap.install(str(path), folder, set(), 200, 1_000_000)
-                try:
-                    with rec:
-                        runpy.run_path(str(path), run_name="__main__")
-                finally:
-                    finish()
-                recorded.append((_clock() - start) * 1000)
-                kept = rec.writer.used / 2**20
-        finally:
-            sys.stdout = real
+            recorded.append(run_recorded())
+    finally:
+        sys.stdout = real
     devnull.close()
     p, r = statistics.median(plain), statistics.median(recorded)
     return {"case": "mlp-loop", "plain_ms": round(p), "recorded_ms": round(r),
@@ -137,9 +166,11 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", nargs="*", default=["mlp", "nn-linear-lesson", "mlp-loop"])
     parser.add_argument("--cpu", action="store_true",
                         help="CPU time instead of the wall clock (steadier on a busy machine)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch's threads in every run (default: torch's own choice)")
     args = parser.parse_args(argv)
-    global CPU  # noqa: PLW0603 - one switch for the timers
-    CPU = args.cpu
+    global CPU, THREADS  # noqa: PLW0603 - switches for the timers and the runs
+    CPU, THREADS = args.cpu, args.threads
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         mlp = Path(folder) / "mlp.py"

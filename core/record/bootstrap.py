@@ -30,10 +30,6 @@ import traceback
 import weakref
 
 import torch
-from torch.nn.modules.module import (
-    register_module_forward_hook,
-    register_module_forward_pre_hook,
-)
 from torch.optim.optimizer import (
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
@@ -79,7 +75,7 @@ class Node:
         self.key = id(tensor)
         self.slot = tensor.output_nr  # which of its autograd node's outputs it is
         self.requires_grad = tensor.requires_grad
-        self.shape, self.dtype = list(tensor.shape), str(tensor.dtype).replace("torch.", "")
+        self.shape, self.dtype = list(tensor.shape), _dtype_name(tensor.dtype)
 
     def value(self):
         """The output as it was when computed (None: only a summary was kept)."""
@@ -97,6 +93,16 @@ class Node:
 
     def leaf_grad(self, g):  # a tensor hook on a leaf
         self.grad = g if self.grad is None else self.grad + g
+
+
+_DTYPE_NAMES: dict = {}
+
+
+def _dtype_name(dtype) -> str:
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype).replace("torch.", "")
+    return name
 
 
 def _copy(t):
@@ -193,8 +199,9 @@ class Writer:
 
     def json(self, name: str, data) -> None:
         path = os.path.join(self.folder, name)
+        text = json.dumps(data, allow_nan=True)  # dumps uses the C encoder, dump does not
         with open(path + ".tmp", "w", encoding="utf-8") as f:
-            json.dump(data, f, allow_nan=True)
+            f.write(text)
         os.replace(path + ".tmp", path)
 
 
@@ -219,8 +226,12 @@ class Recorder(TorchFunctionMode):
         super().__init__()
         self.path, self.writer, self.keep, self.out = path, writer, keep, out
         self.names: dict = {}
-        self.epoch, self.tape, self.handles = 0, [], []
-        self.muted, self.modules, self.script_globals = 0, [], None
+        self.epoch, self.tape = 0, []
+        #: id(leaf) -> (weakref, hook handle): one hook per leaf for the whole run, which
+        #: hands its gradient to the leaf's node of the running pass (``leaf_nodes``)
+        self.leaf_hooks: dict = {}
+        self.leaf_nodes: dict = {}
+        self.muted, self.script_globals = 0, None
         self.passes: list[dict] = []
         self.pending = None  # the last pass, written when the next one ends or at exit
         self.zero_events: list[dict] = []
@@ -385,10 +396,28 @@ class Recorder(TorchFunctionMode):
             node.summary = summarize(t) if t.numel() > self.writer.max_entries \
                 else _shape_only(t)
         if t.requires_grad and t.is_leaf and torch.is_grad_enabled():
-            self.handles.append(t.register_hook(node.leaf_grad))
+            self.hook_leaf(t, node)
         self.tape.append(node)
         t.__dict__["_bps"] = (self.epoch, node, t._version, id(t))
         return node
+
+    def hook_leaf(self, t, node: Node) -> None:
+        """``node`` gets the gradient backward computes for leaf ``t`` in this pass (the
+        hook is made once per leaf: registering one each pass costs more than the pass)."""
+        key = id(t)
+        hit = self.leaf_hooks.get(key)
+        if hit is None or hit[0]() is not t:
+            if len(self.leaf_hooks) > 4096:
+                self.leaf_hooks = {k: v for k, v in self.leaf_hooks.items()
+                                   if v[0]() is not None}
+            self.leaf_hooks[key] = (weakref.ref(t), t.register_hook(LeafHook(self, key)))
+        self.leaf_nodes[key] = node
+
+    def remove_leaf_hooks(self) -> None:
+        for ref, handle in self.leaf_hooks.values():
+            if ref() is not None:
+                handle.remove()
+        self.leaf_hooks, self.leaf_nodes = {}, {}
 
     def record(self, name, args, kwargs, out, target, pre=None, mask=None) -> None:
         o = out[0] if isinstance(out, tuple) and out and isinstance(out[0], Tensor) else out
@@ -424,8 +453,8 @@ class Recorder(TorchFunctionMode):
         if mask is not None:  # dropout's mask, as torch drew it: a data leaf of the call
             mask_leaf = self.leaf(mask)
             mask_leaf.name = "dropout_mask"
-        node = Node(len(self.tape), name, "operation", o, self.out.count, self._line(),
-                    self.modules[-1] if self.modules else None)
+        line, module = self._where()
+        node = Node(len(self.tape), name, "operation", o, self.out.count, line, module)
         node.inputs = inputs
         node.kwargs = {k: ({"node": (self.node_of(v) or self.leaf(v)).id}
                             if isinstance(v, Tensor) else _safe(v))
@@ -449,17 +478,30 @@ class Recorder(TorchFunctionMode):
                 self.last_progress = now
                 self.emit({"event": "forward", "nodes": self.forward_count})
 
-    def _line(self):
-        f = sys._getframe(3)
-        for _ in range(48):
+    def _where(self):
+        """The script's line running now, and id() of the innermost module whose
+        ``forward`` runs (a walk up the frames: global module hooks would put every
+        module call on torch's slow path)."""
+        f, line, module = sys._getframe(3), None, None
+        path = self.path
+        for _ in range(64):
             if f is None:
-                return None
-            if f.f_code.co_filename == self.path:
+                break
+            code = f.f_code
+            if module is None and code.co_name == "forward":
+                owner = f.f_locals.get("self")
+                if isinstance(owner, torch.nn.Module):
+                    module = id(owner)
+                    if line is not None:
+                        break
+            if line is None and code.co_filename == path:
                 if self.script_globals is None:
                     self.script_globals = f.f_globals
-                return f.f_lineno
+                line = f.f_lineno
+                if module is not None:
+                    break
             f = f.f_back
-        return None
+        return line, module
 
     # ---- passes -------------------------------------------------------------------
     def backward(self, func, args, kwargs):
@@ -473,9 +515,7 @@ class Recorder(TorchFunctionMode):
         try:
             return func(*args, **kwargs)
         finally:
-            for handle in self.handles:
-                handle.remove()
-            self.handles = []
+            self.leaf_nodes = {}
             self.finish_pass(loss, root, before)
 
     def grads_now(self, root) -> dict:
@@ -508,7 +548,6 @@ class Recorder(TorchFunctionMode):
         self.epoch += 1
         self.tape = []
         self.held = 0
-        self.modules = []
         event = {"event": "pass", "index": index, "loss": value,
                  "stdout_bytes": self.out.count, "nodes": len(nodes),
                  "previous_update": self.passes[-2]["update"] if index > 1 else None}
@@ -581,13 +620,6 @@ class Recorder(TorchFunctionMode):
                 if node is not None:
                     named.setdefault(id(node), var)
         return named, modules
-
-    def module_enter(self, module, args) -> None:  # returns None: the input unchanged
-        self.modules.append(id(module))
-
-    def module_exit(self, module, args, output) -> None:  # None: the output unchanged
-        if self.modules:
-            self.modules.pop()
 
     # ---- optimizer and zero_grad ----------------------------------------------------
     def step_pre(self, optimizer, args, kwargs) -> None:
@@ -781,7 +813,7 @@ class Recorder(TorchFunctionMode):
                                 "line": self.label[1], "nodes": len(ops), "read": len(read),
                                 "kept": False, "stdout_bytes": self.out.count})
         self.epoch += 1
-        self.tape, self.held = [], 0
+        self.tape, self.held, self.leaf_nodes = [], 0, {}
         self.emit({"event": "group", "index": index, "iteration": self.label[0],
                    "line": self.label[1], "nodes": len(ops), "read": len(read),
                    "stdout_bytes": self.out.count})
@@ -834,6 +866,22 @@ class Recorder(TorchFunctionMode):
             self.progress = None
 
 
+class LeafHook:
+    """A leaf's gradient hook: hands the gradient to the leaf's node in the running pass,
+    if it has one (between passes it keeps nothing, so autograd can reuse the tensor)."""
+
+    __slots__ = ("recorder", "key", "__torch_unserializable__")
+
+    def __init__(self, recorder, key):
+        self.recorder, self.key = recorder, key
+        self.__torch_unserializable__ = True  # torch.save of the leaf: no warning about it
+
+    def __call__(self, grad):
+        node = self.recorder.leaf_nodes.get(self.key)
+        if node is not None:
+            node.leaf_grad(grad)
+
+
 class Lazy:
     """A tensor read when the pass is written, if nothing changed it in place since."""
 
@@ -868,7 +916,7 @@ def _norms(tensors: list) -> list[float]:
     if not tensors:
         return []
     try:
-        return torch.stack([n.float() for n in torch._foreach_norm(tensors)]).tolist()
+        return [n.item() for n in torch._foreach_norm(tensors)]
     except Exception:  # noqa: BLE001 - an older torch, mixed devices: one by one
         return [float(t.detach().norm()) for t in tensors]
 
@@ -1135,9 +1183,7 @@ def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entri
     sys.stdout = out
     rec = Recorder(path, writer, set(keep) | {1, 2, 3}, out)
     hooks = [register_optimizer_step_pre_hook(rec.step_pre),
-             register_optimizer_step_post_hook(rec.step_post),
-             register_module_forward_pre_hook(rec.module_enter),
-             register_module_forward_hook(rec.module_exit)]
+             register_optimizer_step_post_hook(rec.step_post)]
     unwrap = _wrap_zero_grad(rec)
     rec.start_groups()
     result = {"status": "ok", "error": None, "traceback": ""} if result is None else result
@@ -1150,6 +1196,7 @@ def install(path: str, out_dir: str, keep: set[int], budget_mb: float, max_entri
         while rec.switches:  # a step() that raised: its switch is still on
             _on(rec.switches.pop())
         rec.stop_groups(drop=False)
+        rec.remove_leaf_hooks()
         for hook in hooks:
             hook.remove()
         unwrap()

@@ -48,6 +48,8 @@ def show_recorded(panel, runs) -> None:
         panel._set_status(text, "ok")
         return
     where = translate("TorchPanel", "Pass {0} of {1}").format(k, runs.count) if k else \
+        translate("TorchPanel", "Group {0} of {1}, forward ops (no backward() was called)"
+                  ).format(runs.group, runs.group_count) if runs.group else \
         translate("TorchPanel", "The forward ops (no backward() was called)")
     if check.mismatches:
         text = translate("TorchPanel", "{0}: our rule differs from PyTorch's gradient at {1} "

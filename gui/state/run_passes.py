@@ -35,11 +35,12 @@ class PassesMixin:
         text = self.output_text()
         if not self.on_screen:
             return text
-        k = self.model.trace.recorded_pass
+        k = self._shown_key if self._shown_key is not None else self.model.trace.recorded_pass
         _trace, record = self._traces.get(k, (None, None))
         if record is None:
             return text
-        whole = len(text.encode("utf-8")) if k == self.last_kept or not k else None
+        last = k == self.last_kept or not k or k == -self.last_kept_group
+        whole = len(text.encode("utf-8")) if last else None
         return text_until(text, bytes_at(self.model.trace, record, self.model.position, whole))
 
     def error_text(self) -> str:
@@ -78,6 +79,7 @@ class PassesMixin:
                 then()
             return True
         self.summary_only = None
+        self._forget_groups()
         if k in self._traces:
             self._show(k, position)
             if then is not None:
@@ -87,7 +89,8 @@ class PassesMixin:
         return True
 
     def _request_trace(self, k: int, position: int, then: Callable | None) -> None:
-        """Pass ``k``'s trace (0: a forward-only recording's ops) made in a worker."""
+        """Pass ``k``'s trace made in a worker (``-k``: a forward-only recording's group
+        k; 0: its one forward file, as recordings made before groups have)."""
         self._request += 1
         request, recording = self._request, self.recording
         self._after_pass = (position, then)
@@ -111,7 +114,8 @@ class PassesMixin:
             from core.record.check import check_built
             from core.record.to_trace import pass_trace
 
-            record = recording.load_pass(k) if k else recording.load_forward()
+            record = recording.load_pass(k) if k > 0 else recording.load_group(-k) if k \
+                else recording.load_forward()
             if record is not None:
                 trace = pass_trace(record)
                 trace.context.check = check_built(trace.recorded)  # the PyTorch panel's ✓ or ✗
@@ -127,14 +131,18 @@ class PassesMixin:
         position, then = self._after_pass or (0, None)
         self._after_pass = None
         if trace is None:
-            self.problem = problem or translate("RunState", "pass {0} was not kept").format(k)
-            if k:
+            self.problem = problem or translate("RunState", "pass {0} was not kept").format(
+                abs(k))
+            if k > 0:
                 self.summary_only = k
+                self.passChanged.emit()
+            elif k < 0:
+                self.group = self.group_summary_only = -k
                 self.passChanged.emit()
             else:
                 self._show_blank()
         else:
-            trace.context.shown_pass, trace.context.shown_by = k, self
+            trace.context.shown_pass, trace.context.shown_by = max(k, 0), self
             self._traces[k] = (trace, record)
             while len(self._traces) > CACHE:
                 self._traces.popitem(last=False)
@@ -145,6 +153,9 @@ class PassesMixin:
     def _show(self, k: int, position: int) -> None:
         trace, _record = self._traces[k]
         self._traces.move_to_end(k)
+        self._shown_key = k
+        if k < 0:
+            self.group, self.group_summary_only = -k, None
         position = len(trace) if position < 0 else position
         self.model.set_program(Program(self.document_text(), {}), position=position,
                                trace=trace)
@@ -153,6 +164,7 @@ class PassesMixin:
 
     def _show_blank(self) -> None:
         """No pass to step (no backward(), or the script stopped before one)."""
+        self._shown_key = None
         self.model.set_program(Program(self.document_text(), {}), position=0,
                                trace=BlankTrace(self.document_text()))
         self._mark_error()
@@ -205,6 +217,10 @@ class PassesMixin:
             self.goto_pass(k, position)
         elif self.last_kept:
             self.goto_pass(self.last_kept, -1)
+        elif 1 <= k <= self.group_count and recording.groups[k - 1].kept:
+            self.goto_group(k, position)
+        elif self.last_kept_group:
+            self.goto_group(self.last_kept_group, -1)
         elif getattr(recording, "forward_file", None):
             self._request_trace(0, position, None)
         else:

@@ -29,6 +29,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from gui.state.blank_trace import BlankTrace
+from gui.state.run_groups import GroupsMixin, GroupSteps
 from gui.state.run_passes import PassesMixin
 
 #: how often the live output and the progress line are brought to the window
@@ -44,7 +45,7 @@ class _Relay(QObject):
     passReady = Signal(int, int, object, object, object)  # request, k, trace, record, problem
 
 
-class RunState(PassesMixin, QObject):
+class RunState(PassesMixin, GroupsMixin, QObject):
     #: a run began (the Output pane empties and becomes a live console)
     started = Signal()
     #: lines printed since the last tick, joined with newlines
@@ -87,6 +88,9 @@ class RunState(PassesMixin, QObject):
         self._traces: OrderedDict[int, tuple] = OrderedDict()
         self._folder: tempfile.TemporaryDirectory | None = None  # an unsaved script's
         self._after_pass: tuple | None = None
+        self._shown_key: int | None = None  # the cache key of the trace on screen
+        #: a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them
+        self.groups = GroupSteps(self)
         self._show_after: int | None = None
         self._copies: list[Path] = []  # edited copies beside an opened file, while it runs
         #: the editor's text now (the window sets it; by default the text that ran)
@@ -141,7 +145,8 @@ class RunState(PassesMixin, QObject):
               show: int | None = None) -> bool:
         """Run ``text`` (the file ``path`` when it holds that text, else a copy in a folder
         of its own), keeping the passes ``keep`` whole; when it ends, pass ``show`` is on
-        screen at its start (None: the last pass at its end). False when a run is under
+        screen at its start (None: the last pass at its end; ``-k``: group k of a
+        forward-only run). False when a run is under
         way."""
         if self._run is not None:
             return False
@@ -269,8 +274,12 @@ class RunState(PassesMixin, QObject):
         self.progressChanged.emit()
         if self._show_after is not None and 1 <= self._show_after <= self.count:
             self.goto_pass(self._show_after, position=0, then=self.finished.emit)
+        elif self._show_after is not None and 1 <= -self._show_after <= self.group_count:
+            self.goto_group(-self._show_after, position=0, then=self.finished.emit)
         elif self.last_kept:  # the end of the run: the last pass at its last step
             self.goto_pass(self.last_kept, position=-1, then=self.finished.emit)
+        elif self.last_kept_group:  # no backward(): its last group of forward ops
+            self.goto_group(self.last_kept_group, -1, then=self.finished.emit)
         elif recording is not None and getattr(recording, "forward_file", None):
             self._request_trace(0, -1, self.finished.emit)  # no backward(): the forward ops
         else:
@@ -308,7 +317,8 @@ class RunState(PassesMixin, QObject):
         """Free the last run's passes and files (a new run, or the document closed)."""
         self._request += 1
         self._traces.clear()
-        self.recording, self.summary_only = None, None
+        self.recording, self.summary_only, self._shown_key = None, None, None
+        self._forget_groups()
         old = self.result
         self.result = None
         if old is not None and getattr(old, "record_dir", None) is not None:

@@ -216,6 +216,8 @@ def _finished(window) -> None:
     elif runs.problem:
         window.message_bar.show_message(translate(
             "MainWindow", "The recording could not be read: {0}").format(runs.problem))
+    elif runs.on_screen and runs.group:
+        window.message_bar.show_message(group_text(runs), "info")
     elif runs.on_screen and not runs.iteration:
         window.message_bar.show_message(translate(
             "MainWindow", "The script called no backward(): these are its forward "
@@ -275,12 +277,37 @@ def _make_pass_notice(window) -> None:
     window.pass_notice, window.pass_notice.label, window.pass_notice.button = frame, label, button
 
 
+def group_text(runs) -> str:
+    """What the group on screen is: which turn of the script's loop, and that no
+    gradients were asked for (a forward-only run)."""
+    k = runs.group
+    summary = runs.group_summary(k)
+    iteration, line = field(summary, "iteration"), field(summary, "line")
+    where = translate("MainWindow", "Group {0} of {1}").format(k, runs.group_count)
+    if isinstance(iteration, int) and isinstance(line, int):
+        where += translate("MainWindow", ": iteration {0} of the loop on line {1}").format(
+            iteration, line)
+    else:
+        where += translate("MainWindow", ": the computations outside the loop")
+    return where + ". " + translate(
+        "MainWindow", "The script called no backward(): its forward computations can be "
+        "stepped forward. No gradients were asked for.")
+
+
 def _pass_changed(window) -> None:
     window.run_bar.refit()
     runs = window.model.run
     k = runs.summary_only
+    if k is None and runs.group_summary_only:
+        k = runs.group_summary_only
+        _show_pass_notice(window, translate(
+            "MainWindow", "Group {0} of {1} was kept only as a summary.").format(
+            k, runs.group_count), translate("MainWindow", "Run again, keeping group {0}").format(k))
+        return
     if k is None:
         window.pass_notice.hide()
+        if runs.group and runs.on_screen:
+            window.message_bar.show_message(group_text(runs), "info")
         return
     summary = runs.recording.passes[k - 1]
     loss = field(summary, "loss")
@@ -288,21 +315,28 @@ def _pass_changed(window) -> None:
         k, runs.count)
     if isinstance(loss, (int, float)):
         text += translate("MainWindow", " (loss {0})").format(f"{loss:.6g}")
-    text += "."
+    _show_pass_notice(window, text + ".",
+                      translate("MainWindow", "Run again, keeping pass {0}").format(k))
+
+
+def _show_pass_notice(window, text: str, button: str) -> None:
+    """The notice over the graph: pass (or group) k was kept only as a summary."""
+    runs = window.model.run
     if draws_unseeded(runs.text):
         text += " " + translate("MainWindow", "The script draws random numbers without a "
                                               "seed: the new run will differ.")
     window.pass_notice.label.setText(text)
-    window.pass_notice.button.setText(
-        translate("MainWindow", "Run again, keeping pass {0}").format(k))
+    window.pass_notice.button.setText(button)
     window.pass_notice.button.setAccessibleName(window.pass_notice.button.text())
     window.pass_notice.show()
 
 
 def _run_keeping(window) -> None:
-    k = window.model.run.summary_only
-    if k is not None:
-        run(window, keep=(k,), show=k)
+    runs = window.model.run
+    if runs.summary_only is not None:
+        run(window, keep=(runs.summary_only,), show=runs.summary_only)
+    elif runs.group_summary_only:  # the bootstrap keeps groups by the same numbers
+        run(window, keep=(runs.group_summary_only,), show=-runs.group_summary_only)
 
 
 def show_source_line(window, node_id: int) -> None:

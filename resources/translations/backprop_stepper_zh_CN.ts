@@ -1276,6 +1276,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>下一次迭代（Ctrl+]）</translation>
         </message>
         <message>
+            <source>Group</source>
+            <translation>组</translation>
+        </message>
+        <message>
             <source>of {0}</source>
             <translation>共 {0} 次</translation>
         </message>
@@ -1745,6 +1749,30 @@ The script runs as python FILE would; each backward() call is then a pass to ste
         <message>
             <source>The script called no backward(): no gradients were asked for, so there is no pass to step.</source>
             <translation>脚本没有调用 backward()：没有请求梯度，因此没有可单步查看的反向传播。</translation>
+        </message>
+        <message>
+            <source>Group {0} of {1}</source>
+            <translation>第 {0} 组（共 {1} 组）</translation>
+        </message>
+        <message>
+            <source>: iteration {0} of the loop on line {1}</source>
+            <translation>：第 {1} 行循环的第 {0} 次迭代</translation>
+        </message>
+        <message>
+            <source>: the computations outside the loop</source>
+            <translation>：循环之外的计算</translation>
+        </message>
+        <message>
+            <source>The script called no backward(): its forward computations can be stepped forward. No gradients were asked for.</source>
+            <translation>脚本没有调用 backward()：可以逐步查看它的前向计算。没有请求梯度。</translation>
+        </message>
+        <message>
+            <source>Group {0} of {1} was kept only as a summary.</source>
+            <translation>第 {0} 组（共 {1} 组）只保留了摘要。</translation>
+        </message>
+        <message>
+            <source>Run again, keeping group {0}</source>
+            <translation>重新运行，保留第 {0} 组</translation>
         </message>
         <message>
             <source>Pass {0} of {1} was kept only as a summary</source>
@@ -2326,7 +2354,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>… {0} more lines (all of them show when the run ends)</source>
-            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker the editor's text now (the window sets it; by default the text that ran)</extracomment>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran)</extracomment>
             <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
         </message>
         <message>
@@ -2531,6 +2559,10 @@ Hint: {1}</source>
         <message>
             <source>Pass {0} of {1}</source>
             <translation>第 {0} 次反向传播（共 {1} 次）</translation>
+        </message>
+        <message>
+            <source>Group {0} of {1}, forward ops (no backward() was called)</source>
+            <translation>第 {0} 组（共 {1} 组），前向运算（没有调用 backward()）</translation>
         </message>
         <message>
             <source>The forward ops (no backward() was called)</source>

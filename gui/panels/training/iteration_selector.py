@@ -82,6 +82,8 @@ def iteration_source(model):
     run = getattr(model, "run", None)
     if run is not None and run.count and (run.on_screen or run.summary_only is not None):
         return run
+    if run is not None and run.group_count and (run.on_screen or run.group_summary_only):
+        return run.groups  # a forward-only run's groups (gui.state.run_groups)
     return NO_LOOP
 
 
@@ -125,6 +127,8 @@ class IterationSelector(QWidget):
 
     def refresh(self) -> None:
         script = iteration_source(self.model)
+        self.label.setText(self.tr("Group") if getattr(script, "groups", False) else
+                           self.tr("Pass"))
         count = script.count
         self.setVisible(count > 0)
         if not count:
