@@ -35,18 +35,24 @@ update-translations: $(STAMP)
 run: $(STAMP) $(QM)
 	$(PY) main.py
 
-# The tests run in parallel (pytest-xdist): one worker process per core, at most 4 (each
-# holds Qt, matplotlib and its own torch worker process). TEST_WORKERS=0: no workers,
-# everything in one process (as before).
-TEST_WORKERS ?= auto
-XDIST := -n $(TEST_WORKERS) --maxprocesses 4
+# The tests run in parallel (pytest-xdist): two worker processes per core, at most 4 (each
+# holds Qt, matplotlib and its own torch worker process). Many tests wait rather than
+# compute (a subprocess importing torch, a script run to its time limit, Qt waiting for a
+# paint), so one worker per core leaves the cores idle; two keep them busy. `worksteal`
+# hands a waiting worker's queued tests to an idle one, so no worker ends long after the
+# others. TEST_WORKERS=0: no workers, everything in one process (as before).
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+TEST_WORKERS ?= $(shell echo $$((2 * $(CORES))))
+XDIST := -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 
 test: $(STAMP) $(QM)
 	$(PY) -m pytest $(XDIST)
 
-# The engine's tests only (tests/core: no Qt, no window), for a quick check while working.
+# The engine's tests only (tests/core), for a quick check while working: without the
+# pytest-qt plugin, so no Qt is loaded at all (tests/core/conftest.py fails the run if a
+# test imports it).
 test-fast: $(STAMP)
-	$(PY) -m pytest tests/core $(XDIST) -q
+	$(PY) -m pytest tests/core $(XDIST) -q -p no:pytest-qt
 
 # The long runs (issue 6): the property tests with 10,000 programs, plus every test
 # marked @pytest.mark.soak (the hook for the full GUI monkey test), which `make test` skips.

@@ -21,6 +21,9 @@ import tempfile
 from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# pytest-qt's binding, given here rather than as its `qt_api` ini key: `make test-fast`
+# runs tests/core without the plugin (-p no:pytest-qt), where that key would be unknown
+os.environ.setdefault("PYTEST_QT_API", "pyside6")
 
 #: the folders each test process gets to itself (under one temporary folder)
 PRIVATE_DIRS = {"HOME": "home", "XDG_CONFIG_HOME": "config", "XDG_DATA_HOME": "data",

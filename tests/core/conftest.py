@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -27,6 +29,17 @@ print(w.grad)      # tensor(-2.)
 """
 
 LESSON_PRINTED = "tensor(1., grad_fn=<PowBackward0>)\ntensor(-2.)\n"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_qt(request):
+    """`make test-fast` runs tests/core without pytest-qt: then no test module may load Qt
+    (the engine's tests need no window, and Qt costs each worker its import)."""
+    if request.config.pluginmanager.has_plugin("pytest-qt"):
+        return
+    loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("PySide6", "shiboken6"))
+    if loaded:
+        pytest.fail(f"a test module under tests/core imported Qt: {', '.join(loaded[:3])}")
 
 
 @pytest.fixture
