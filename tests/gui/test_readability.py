@@ -60,8 +60,8 @@ def load(window, name: str) -> None:
         window.load_program(Program(OWN[name], {}), 0, name)
     elif name in LESSONS:
         # the lesson's text as the whitelist interpreter steps it (what load_example did
-        # before a lesson ran through the recorder, issue 20): on a recorded pass, lesson
-        # 16 at 1280x720 lists no gradient for one node at its last step (to the canvas)
+        # before a lesson ran through the recorder, issue 20); the recorded pass of lesson
+        # 16 is walked too (test_a_recorded_pass_stays_readable_at_every_step)
         text = (LESSON_FOLDER / f"{name}.py").read_text(encoding="utf-8")
         window.load_program(Program(text, {}), 0, name)
         deadline = time.monotonic() + 120  # the worker draws nn.Linear's numbers first
