@@ -6,8 +6,8 @@ under it (its gradient) shows the node without its gradient: a graph taller than
 canvas did so at 1280×720 (hidden-layer's w22, the feed-forward net's "@"). The view
 is moved up or down, by the least, until no node wholly on the canvas has a label across
 the strip's edge or the top (a value's grid above the node); and left or right, by the
-least, until no such node has a label (its name, a grid wider than the node) across a
-side.
+least, until no such node has a label (a grid wider than the node) across a side. A
+label cut all the same (a name, an edge's label) is not drawn.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def drawn_place(place) -> tuple[float, float, float, float]:
 
 
 def _places(canvas) -> tuple[np.ndarray, dict]:
-    """(node boxes as x0, y0, x1, y1; for each label layer, and None for the names, its
-    nodes and their labels' boxes as drawn), made once per trace and text size."""
+    """(node boxes as x0, y0, x1, y1; for each label layer, its nodes and their labels'
+    boxes as drawn), made once per trace and text size."""
     made = (canvas.trace, len(canvas.label_pos), canvas.text_scale)
     cached = getattr(canvas, "_edge_places", None)
     if cached is not None and cached[0] == made:
@@ -64,12 +64,11 @@ def _places(canvas) -> tuple[np.ndarray, dict]:
     pos, half = np.asarray(canvas.pos, float), np.asarray(canvas.half_pt, float)
     boxes = np.concatenate([pos - half, pos + half], axis=1).reshape(-1, 4)
     layers = {}
-    for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT, None):
-        if layer is None:
-            found = list(canvas.name_pos.items())
-        else:
-            found = [(v, canvas.label_pos[(layer, v)]) for v in range(len(boxes))
-                     if (layer, v) in canvas.label_pos]
+    # (not its name: a whole node whose name an edge hides reads better than half a
+    # node with no name, value or symbol; the one-layer network's loss at 1920×1080)
+    for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
+        found = [(v, canvas.label_pos[(layer, v)]) for v in range(len(boxes))
+                 if (layer, v) in canvas.label_pos]
         rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
                  for x, y, w, h in (drawn_place(place) for _, place in found)]
         layers[layer] = (np.array([v for v, _ in found], int),
@@ -79,17 +78,16 @@ def _places(canvas) -> tuple[np.ndarray, dict]:
 
 
 def _spans(canvas) -> tuple[np.ndarray, np.ndarray]:
-    """(node boxes; each node with its labels shown now and its name, x0, y0, x1, y1):
-    a label another step shows is the view's business when that step comes."""
+    """(node boxes; each node with its labels shown now, x0, y0, x1, y1): a label
+    another step shows is the view's business when that step comes."""
     boxes, layers = _places(canvas)
     spans = boxes.copy()
     for layer, (nodes, rects) in layers.items():
         if not len(nodes):
             continue
-        if layer is not None:
-            shown = canvas._shown.get(layer, ())
-            keep = np.fromiter((v in shown for v in nodes.tolist()), bool, len(nodes))
-            nodes, rects = nodes[keep], rects[keep]
+        shown = canvas._shown.get(layer, ())
+        keep = np.fromiter((v in shown for v in nodes.tolist()), bool, len(nodes))
+        nodes, rects = nodes[keep], rects[keep]
         np.minimum.at(spans[:, 0], nodes, rects[:, 0])
         np.minimum.at(spans[:, 1], nodes, rects[:, 1])
         np.maximum.at(spans[:, 2], nodes, rects[:, 2])
@@ -167,8 +165,8 @@ def clear_of_strip(canvas, k: float, cx: float, cy: float, keep=None, least=None
 
 def clear_of_sides(canvas, k: float, cx: float, cy: float, keep=None, least=None) -> float:
     """``cx`` moved so that neither side of the canvas cuts a label of a node wholly on
-    it (its name, a grid wider than the node), keeping ``keep`` inside the view, or at
-    least ``least``."""
+    it (a grid wider than the node), keeping ``keep`` inside the view, or at least
+    ``least``."""
     if canvas.trace is None or not len(canvas.pos):
         return cx
     boxes, spans = _spans(canvas)

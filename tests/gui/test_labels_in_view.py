@@ -72,13 +72,13 @@ def test_no_label_straddles_a_side_of_the_canvas(window):
     one-layer network's loss name read "los" at the right edge under Xvfb at 1920×1080,
     a label's sliver reads as nothing or as another word); a label the view cannot
     hold whole is not drawn, and the view is placed to need that for no node on it.
-    Before: 9 of these 12 widths cut labels (grids, "mean", "loss", edge labels)."""
+    Before: 10 of these 12 widths cut labels (grids, "mean", "loss", edge labels)."""
     found = _narrow_walk(window, "09-one-layer", range(1000, 1441, 40))
     assert not found, "\n".join(found[:20])
 
 
 def test_no_call_label_straddles_a_side_of_the_canvas(window):
     """A lesson script's call bands: "model: nn.Linear" was drawn cut at the left edge
-    at 6 of these 8 widths; a call's label the view cannot hold whole is not drawn."""
+    at 5 of these 8 widths; a call's label the view cannot hold whole is not drawn."""
     found = _narrow_walk(window, LESSON, range(1000, 1441, 60))
     assert not found, "\n".join(found[:20])

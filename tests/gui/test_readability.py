@@ -51,10 +51,7 @@ LESSONS = ["11-regression-autograd", "12-regression-nn-linear", "16-feed-forward
            "18-nn-module-class"]
 LESSON_FOLDER = resource("examples", "lessons")
 #: known defects, each failing until it is mended (strict: a mended one fails here too)
-KNOWN = {("16-feed-forward-net", "1280x720"): (
-    "issue 24, left open: lesson 16's recorded pass 1 lists no gradient for "
-    "'model.1 @ (model.2.weightᵀ)' at step 34 (the whitelist interpreter's graph, which "
-    "this test stepped before issue 20 §4 retired it, did not show it)")}
+KNOWN: dict[tuple[str, str], str] = {}
 PROGRAMS = [*(path.stem for path in example_files()), *OWN, *LESSONS]
 SIZES = {"1280x720": (1280, 720), "1400x900": (1400, 900), "1920x1080": (1920, 1080)}
 QUICK_SIZES = ("1280x720", "1400x900")
