@@ -97,6 +97,7 @@ def test_a_what_if_drag_leaves_the_rest_of_the_panel_unpainted(window, qtbot):
         qtbot.wait(60)  # a layout request arrives after the paint that follows a move
         texts.add(label.text())
         if dx == 12:  # the line's first What-if text may need a new layout, once
+            qtbot.wait(400)
             paints.count, paints.log = 0, []
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
