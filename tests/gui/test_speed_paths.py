@@ -1,0 +1,105 @@
+"""What the speed work of issue 19 relies on, counted rather than timed: a plot nobody can
+see keeps its draw pending, and a What-if drag repaints only what changed."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtWidgets import QLabel, QSlider, QTabBar, QTabWidget, QToolButton, QWidget
+
+from gui.support.matplotlib_setup import deferred_canvas
+
+
+def _plot() -> tuple:
+    canvas = deferred_canvas(Figure(figsize=(3, 2), dpi=100))
+    canvas.figure.add_subplot().plot([0, 1], [0, 1])
+    draws: list = []
+    canvas.mpl_connect("draw_event", lambda _event: draws.append(1))
+    return canvas, draws
+
+
+def test_a_plot_behind_another_tab_draws_once_it_is_shown(qtbot):
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("in front"), "front")
+    canvas, draws = _plot()
+    tabs.addTab(canvas, "behind")
+    tabs.resize(400, 300)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    canvas.draw_idle()
+    qtbot.wait(50)
+    assert draws == []  # behind the front tab: still pending
+    tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(draws) == 1)
+    canvas.draw_idle()
+    qtbot.waitUntil(lambda: len(draws) == 2)  # shown: drawn as any canvas
+
+
+def test_a_covered_plot_waits_and_grab_draws_it(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(300, 200)
+    canvas, draws = _plot()
+    canvas.setParent(parent)
+    canvas.setGeometry(0, 0, 300, 200)
+    cover = QWidget(parent)
+    cover.setAutoFillBackground(True)
+    cover.setGeometry(0, 0, 300, 200)
+    cover.raise_()
+    parent.show()
+    qtbot.waitExposed(parent)
+    qtbot.wait(50)
+    draws.clear()
+    canvas.draw_idle()
+    qtbot.wait(50)
+    assert canvas.isVisible() and canvas.visibleRegion().isEmpty()
+    assert draws == []  # nobody can see it
+    canvas.grab()  # a screenshot paints it: what is pending is drawn first
+    assert draws == [1]
+
+
+class _Paints(QObject):
+    def __init__(self, names):
+        super().__init__()
+        self.names, self.count, self.log, self.step = names, 0, [], 0
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and (
+                watched.objectName() in self.names or isinstance(watched, QTabBar)):
+            self.count += 1
+            self.log.append((watched.objectName(), type(watched).__name__, self.step))
+        return False
+
+
+def test_a_what_if_drag_leaves_the_rest_of_the_panel_unpainted(window, qtbot):
+    """Each move changes the What-if line, table and plot; the slider and the tab bar
+    stay as they are (a label's new text used to relayout the whole tab widget, which
+    repainted all of it on every move)."""
+    qtbot.mouseClick(window.findChild(QToolButton, "forwardModeButton"),
+                     Qt.MouseButton.LeftButton)
+    panel = window.forward_panel
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(panel.slider.isVisible)
+    qtbot.wait(100)
+    canvas = window.canvas
+    start = canvas.node_widget_pos(window.model.trace.graph.names["w"])
+    paints = _Paints({"whatIfSlider"})
+    window.findChild(QSlider, "whatIfSlider").installEventFilter(paints)
+    for bar in panel.tabs.findChildren(QTabBar):
+        bar.installEventFilter(paints)
+    label = window.findChild(QLabel, "whatIfValue")
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    texts = set()
+    for dx in (12, 20, 31, 45, 60, 80):
+        paints.step = dx
+        qtbot.mouseMove(canvas, start + QPoint(dx, 0))
+        qtbot.wait(60)  # a layout request arrives after the paint that follows a move
+        texts.add(label.text())
+        if dx == 12:  # the line's first What-if text may need a new layout, once
+            qtbot.wait(400)
+            paints.count, paints.log = 0, []
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
+    assert len(texts) == 6 and all(t.startswith("What if w = ") for t in texts)
+    assert paints.count == 0, paints.log
