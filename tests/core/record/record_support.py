@@ -3,12 +3,16 @@ session where they cost seconds (the fixture reaches the tests through conftest.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -38,13 +42,28 @@ def record_dir(path: Path, out: Path, *extra: str) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="session")
-def runs():
-    """Cache: path -> (plain run, (status, JSON))."""
+def runs(tmp_path_factory):
+    """Cache: path -> (plain run, (status, JSON)), each script run once per test session.
+
+    Under pytest-xdist the workers share the cache (files beside their temporary folders,
+    one lock per script): test_record_run and test_nine_lessons_recorded ask for the same
+    lessons, and would otherwise run each of them in two workers.
+    """
     cache: dict = {}
+    base = tmp_path_factory.getbasetemp()  # a worker's is inside this session's folder
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "record-runs"
+    shared.mkdir(exist_ok=True)
 
     def get(path: Path, *extra: str):
         key = (path, extra)
         if key not in cache:
-            cache[key] = (plain(path), recorded(path, *extra))
+            name = hashlib.sha1(repr((str(path), extra)).encode()).hexdigest()
+            stored = shared / f"{name}.pickle"
+            with FileLock(str(stored) + ".lock"):
+                if stored.exists():
+                    cache[key] = pickle.loads(stored.read_bytes())
+                else:
+                    cache[key] = (plain(path), recorded(path, *extra))
+                    stored.write_bytes(pickle.dumps(cache[key]))
         return cache[key]
     return get
