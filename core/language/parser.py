@@ -37,6 +37,11 @@ from core.ops.index import CALLS, FUNCTIONS
 MAX_TEXT_CHARS = 2_000_000
 MAX_STATEMENTS = 50_000
 MAX_DEPTH = 400
+#: terms in one flat sum or product (a + b + …): Python's own parser refuses about 3,000
+#: at its default recursion limit, and the cap keeps that answer whatever ran before
+MAX_TERMS = 3_000
+#: Python frames one statement's reading may use: MAX_DEPTH levels of about 4 frames each
+PARSE_FRAMES = 2_000
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
 MAX_NAME = 100
@@ -259,6 +264,9 @@ class _Parser(DeclarationReader, CallReader):
             while isinstance(node, ast.BinOp):
                 spine.append(node)
                 node = node.left
+            if len(spine) >= MAX_TERMS:
+                raise self.error(node, f"the expression has more than {MAX_TERMS:,} terms",
+                                 "split it over several lines")
             self.tree_depth = max(self.tree_depth, depth + len(spine))
             result = self.expr(node, depth + 1)
             for binop in reversed(spine):
@@ -395,6 +403,9 @@ def _parse(text: str) -> ParsedProgram:
     parser.statements = program.statements
     last = len(tree.body) - 1
     stop = cancel.token()
+    # MAX_DEPTH, not the recursion limit that earlier programs left, decides how deep a
+    # statement may nest: the same text always gets the same error
+    _raise_recursion_limit(_stack_depth() + PARSE_FRAMES)
     for i, node in enumerate(tree.body):
         stop.check()  # a superseded build in the window stops here too (core.base.cancel)
         try:
@@ -402,7 +413,7 @@ def _parse(text: str) -> ParsedProgram:
             program.statements.extend(parser.pending)  # a dropout's mask, before its line
             parser.pending.clear()
             program.statements.extend(statements)
-        except RecursionError:  # before MAX_DEPTH, e.g. a long chain of x.exp().exp()…
+        except RecursionError:  # a safety net: PARSE_FRAMES covers MAX_DEPTH levels
             raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
                                   hint="split it over several lines") from None
     _allow_depth(parser.tree_depth)
@@ -415,6 +426,17 @@ def _parse(text: str) -> ParsedProgram:
 def _allow_depth(tree_depth: int) -> None:
     """Let the graph builder (recursive, two frames a level) walk a flat sum of up to the
     ~3,000 terms ``ast.parse`` accepts: raise the recursion limit when one needs it."""
-    needed = 2 * tree_depth + 1000
+    _raise_recursion_limit(2 * tree_depth + 1000)
+
+
+def _raise_recursion_limit(needed: int) -> None:
+    """Never lowered: another thread may be deep in a graph it is building."""
     if needed > sys.getrecursionlimit():
         sys.setrecursionlimit(needed)
+
+
+def _stack_depth() -> int:
+    depth, frame = 0, sys._getframe()
+    while frame is not None:  # bounded by the recursion limit
+        depth, frame = depth + 1, frame.f_back
+    return depth

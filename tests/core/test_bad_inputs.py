@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import sys
 import time
 
 import pytest
@@ -326,3 +327,26 @@ def test_every_unknown_name_is_reported_at_once():
         build_graph(f"loss = {many}")
     assert len(lots.value.names) == 30
     assert lots.value.message.endswith(", …")
+
+
+def test_the_same_text_gets_the_same_error_whatever_ran_before():
+    """A long sum raises the recursion limit for the graph builder; the parser's own
+    limits (MAX_DEPTH, MAX_TERMS), not that leftover, decide what a later text gets."""
+    chain = W + "y = w" + ".exp()" * 900
+    terms = W + "y = " + " + ".join(["w"] * 10_000)
+
+    def message(text):
+        with pytest.raises(ExpressionError) as caught:
+            parse(text)
+        return str(caught.value)
+
+    before = sys.getrecursionlimit()
+    first = message(chain)
+    assert "nested more than 400 levels" in first and "column 5" in first
+    assert "split" in message(terms)
+    try:
+        sys.setrecursionlimit(30_000)  # as after a 14,000-term sum
+        assert message(chain) == first
+        assert "split" in message(terms)
+    finally:
+        sys.setrecursionlimit(before)
