@@ -34,7 +34,6 @@ LONG_MODULES = {
     "gui.canvas.widget": (453, "the canvas helper cuts it (issue 19)"),
     "core.script": (444, "retired by the recorder (issue 20)"),
     "core.checks.torch_check": (421, ""),
-    "gui.panels.torch_panel": (403, ""),
 }
 
 
@@ -181,8 +180,6 @@ LONG_FUNCTIONS = {
     "gui/canvas/feature_maps.py:FeatureMapsBand._group": 64,  # the canvas helper's
     "gui/canvas/placement.py:_place": 83,  # the ux helper's
     "gui/canvas/scene.py:graph_arrays": 122,  # the canvas helper's
-    "gui/panels/step_bar.py:StepBar.__init__": 99,  # the functions helper's
-    "gui/panels/torch_panel.py:TorchPanel.__init__": 84,  # the functions helper's
 }
 
 
