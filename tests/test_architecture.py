@@ -174,7 +174,6 @@ MAX_FUNCTION_LINES = 60
 #: today's longer functions (``path:Class.function`` → lines when listed): their owners
 #: cut them. This list only shrinks: one that grows, is gone or is short now fails.
 LONG_FUNCTIONS = {
-    "core/language/calls.py:CallReader.tensor_call": 69,  # the functions helper's
     "core/script_expr.py:Expressions.evaluate": 70,  # retired by the recorder (issue 20)
     "core/script_expr.py:Expressions.value": 68,  # retired by the recorder (issue 20)
     "gui/canvas/feature_maps.py:FeatureMapsBand._group": 64,  # the canvas helper's
