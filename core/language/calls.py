@@ -175,37 +175,8 @@ class CallReader(SpelledCalls):
             if len(args) != 2:
                 raise self.error(node, f"{name} takes two tensors", f"as in torch.{name}(a, b)")
             return apply(entry.key, operands(2, "two tensors"), form=name)
-        if reader == "transpose":
-            self.keywords(node, name, ())
-            if name == "t":
-                if len(args) != 1:
-                    raise self.error(node, "t() takes no arguments", "as in W.t()")
-                return apply(entry.key, operands(1, "a tensor"), dims=(0, 1), form=".t()")
-            if len(args) != 3:
-                raise self.error(node, "transpose takes two dims", "as in W.transpose(0, 1)")
-            dims = (self.whole(args[1], "a dim"), self.whole(args[2], "a dim"))
-            return apply(entry.key, operands(1, "a tensor"), dims=dims, form="transpose")
-        if reader == "reshape":
-            self.keywords(node, name, ())
-            if len(args) < 2:
-                raise self.error(node, f"{name} takes the new shape", f"as in x.{name}(2, 3)")
-            shape = self.shape_args(args[1:], name, allow_minus=True)
-            return apply(entry.key, operands(1, "a tensor"), shape=shape)
-        if reader == "flatten":
-            kws = self.keywords(node, name, ("start_dim", "end_dim"))
-            given = dict(zip(("start_dim", "end_dim"), args[1:3], strict=False))
-            given.update(kws)
-            attrs = {k: self.whole(v, k) for k, v in given.items()}
-            if len(args) > 3:
-                raise self.error(node, "flatten takes at most start_dim and end_dim")
-            return apply(entry.key, operands(1, "a tensor"), **attrs)
-        if reader == "squeeze":
-            kws = self.keywords(node, name, ("dim",))
-            dim = kws.get("dim", args[1] if len(args) > 1 else None)
-            if len(args) > 2 or name == "unsqueeze" and dim is None:
-                raise self.error(node, f"{name} takes one dim", f"as in x.{name}(0)")
-            attrs = {} if dim is None else {"dim": self.whole(dim, "dim")}
-            return apply(entry.key, operands(1, "a tensor"), **attrs)
+        if reader in ("transpose", "reshape", "flatten", "squeeze"):
+            return self._shape_call(reader, name, entry.key, node, args, apply, operands)
         if reader == "along":
             kws = self.keywords(node, name, ("dim",))
             dim = kws.get("dim", args[1] if len(args) > 1 else None)
@@ -221,6 +192,40 @@ class CallReader(SpelledCalls):
                                  "parameter on its own line", f"as in w = torch.{name}(…)")
             return Literal(value, line, column)
         return None
+
+    def _shape_call(self, reader, name, key, node, args, apply, operands):
+        """The shape ops' readers (``reader`` is transpose, reshape, flatten or squeeze):
+        their dims or their new shape, checked."""
+        if reader == "transpose":
+            self.keywords(node, name, ())
+            if name == "t":
+                if len(args) != 1:
+                    raise self.error(node, "t() takes no arguments", "as in W.t()")
+                return apply(key, operands(1, "a tensor"), dims=(0, 1), form=".t()")
+            if len(args) != 3:
+                raise self.error(node, "transpose takes two dims", "as in W.transpose(0, 1)")
+            dims = (self.whole(args[1], "a dim"), self.whole(args[2], "a dim"))
+            return apply(key, operands(1, "a tensor"), dims=dims, form="transpose")
+        if reader == "reshape":
+            self.keywords(node, name, ())
+            if len(args) < 2:
+                raise self.error(node, f"{name} takes the new shape", f"as in x.{name}(2, 3)")
+            shape = self.shape_args(args[1:], name, allow_minus=True)
+            return apply(key, operands(1, "a tensor"), shape=shape)
+        if reader == "flatten":
+            kws = self.keywords(node, name, ("start_dim", "end_dim"))
+            given = dict(zip(("start_dim", "end_dim"), args[1:3], strict=False))
+            given.update(kws)
+            attrs = {k: self.whole(v, k) for k, v in given.items()}
+            if len(args) > 3:
+                raise self.error(node, "flatten takes at most start_dim and end_dim")
+            return apply(key, operands(1, "a tensor"), **attrs)
+        kws = self.keywords(node, name, ("dim",))  # "squeeze": squeeze, unsqueeze
+        dim = kws.get("dim", args[1] if len(args) > 1 else None)
+        if len(args) > 2 or name == "unsqueeze" and dim is None:
+            raise self.error(node, f"{name} takes one dim", f"as in x.{name}(0)")
+        attrs = {} if dim is None else {"dim": self.whole(dim, "dim")}
+        return apply(key, operands(1, "a tensor"), **attrs)
 
     def _loss(self, name, key, node, args, apply, operands):
         kws = self.keywords(node, name, ("reduction",))

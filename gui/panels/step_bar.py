@@ -57,17 +57,31 @@ class StepBar(Panel, QWidget):
         self.model = model
         self.dark = False
         self._texts = Retranslator()  # words re-set on a language switch
+        self._make_step_buttons()
+        self._make_phase_buttons()
+        self._make_speed_box()
+        self._make_slider()
+        self._lay_out()
+        model.traceReplaced.connect(self.refresh)
+        model.stepChanged.connect(self.refresh)
+        model.playingChanged.connect(self._playing)
+        self._paint_icons()
+        self.refresh()
 
-        def tool(name: str, icon: str, tip, slot) -> QToolButton:
-            button = QToolButton(objectName=name)
-            button.setProperty("shape", icon)
-            self._texts.bind(button.setToolTip, tip)
-            self._texts.bind(button.setAccessibleName, tip)
-            button.setAutoRaise(False)
-            button.clicked.connect(slot)
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            return button
+    def _tool(self, name: str, icon: str, tip, slot) -> QToolButton:
+        """A flat icon button (its icon painted by _paint_icons) named and tipped by ``tip``."""
+        button = QToolButton(objectName=name)
+        button.setProperty("shape", icon)
+        self._texts.bind(button.setToolTip, tip)
+        self._texts.bind(button.setAccessibleName, tip)
+        button.setAutoRaise(False)
+        button.clicked.connect(slot)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        return button
 
+    def _make_step_buttons(self) -> None:
+        """Reset, back, next, end and play (their keys are the window's actions)."""
+        model, tool = self.model, self._tool
         self.reset_button = tool("resetButton", "reset",
                                  lambda: self.tr("Reset to the start (Home)"), model.reset)
         self.prev_button = tool("prevStepButton", "back",
@@ -81,6 +95,9 @@ class StepBar(Panel, QWidget):
         self.tool_buttons = [self.reset_button, self.prev_button, self.next_button,
                              self.end_button, self.play_button]
 
+    def _make_phase_buttons(self) -> None:
+        """One button per phase, to its first step."""
+        model = self.model
         self.phase_buttons: dict[str, QPushButton] = {}
         for number, phase in enumerate(PHASES, start=1):  # "update" shows with a learning rate
             button = QPushButton(objectName=f"{phase}PhaseButton")
@@ -92,6 +109,8 @@ class StepBar(Panel, QWidget):
             button.clicked.connect(lambda _=False, p=phase: model.goto_phase(p))
             self.phase_buttons[phase] = button
 
+    def _make_speed_box(self) -> None:
+        model = self.model
         self.speed_box = QComboBox(objectName="speedBox")
         for i, speed in enumerate(SPEEDS):
             self.speed_box.addItem("", speed)
@@ -103,6 +122,8 @@ class StepBar(Panel, QWidget):
         self.speed_box.currentIndexChanged.connect(
             lambda i: model.set_speed(self.speed_box.itemData(i)))
 
+    def _make_slider(self) -> None:
+        """The position slider and the "step k of n" label beside it."""
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="stepSlider")
         self.slider.setPageStep(1)
         self.slider.setMinimumWidth(96)
@@ -115,8 +136,9 @@ class StepBar(Panel, QWidget):
         self.label.setMinimumWidth(220)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        # two rows when the window is narrow (issue 24: a 960-pixel window): the buttons,
-        # then the slider with the position; one row when there is room for both
+    def _lay_out(self) -> None:
+        """Two rows when the window is narrow (issue 24: a 960-pixel window): the buttons,
+        then the slider with the position; one row when there is room for both."""
         self.buttons = QHBoxLayout()
         # the second row when narrow: other panels' buttons (add_control), the slider
         self.lower = QHBoxLayout()
@@ -144,12 +166,6 @@ class StepBar(Panel, QWidget):
         self.track.addSpacing(6)
         self.track.addWidget(self.slider, 1)
         self.track.addWidget(self.label)
-
-        model.traceReplaced.connect(self.refresh)
-        model.stepChanged.connect(self.refresh)
-        model.playingChanged.connect(self._playing)
-        self._paint_icons()
-        self.refresh()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

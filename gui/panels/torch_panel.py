@@ -7,9 +7,6 @@ unless "Show PyTorch's results from the start" (``results_from_start``) is on.
 
 from __future__ import annotations
 
-import threading
-import weakref
-
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -25,10 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.base import cancel
 from core.base.format import format_value, full_precision
-from core.checks.torch_check import generate_code
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.torch_code import code_for, code_job
 from gui.panels.torch_recorded import recorded, show_recorded
 from gui.panels.torch_script import size_columns
 from gui.state.model import StepperModel
@@ -40,11 +36,6 @@ OK_MARK, BAD_MARK = "✓", "✗"
 
 def _array(value):
     return None if value is None else np.asarray(value, dtype=np.float64)[()]
-
-
-#: PyTorch code written in a worker thread, by trace (see StepperModel.preparers)
-_CODE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_CODE_LOCK = threading.Lock()
 
 
 class TorchPanel(Panel, QWidget):
@@ -70,9 +61,21 @@ class TorchPanel(Panel, QWidget):
         self._rows_of: dict[tuple[str, int], list[int]] = {}
         self._shown_keys: set[tuple[str, int]] = set()
         self._texts = Retranslator()  # words re-set on a language switch
-        tr = self._texts.bind
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._make_code(mono)
+        self._make_check(mono)
+        layout = self._lay_out()
+        TorchService.instance().reportReady.connect(self._on_report)
+        model.traceReplaced.connect(self._on_trace)
+        self._show_code()
+        self._add_notes(layout)
+        model.stepChanged.connect(self._reveal)
+        model.quiz.changed.connect(self._reveal)
+        self._reveal()
 
+    def _make_code(self, mono) -> None:
+        """The generated code and its copy button."""
+        tr = self._texts.bind
         self.code = QPlainTextEdit(objectName="torchCode", readOnly=True)
         self.code.setFont(mono)
         self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -82,11 +85,13 @@ class TorchPanel(Panel, QWidget):
         tr(self.copy_button.setToolTip, lambda: self.tr("Copy the PyTorch code to the clipboard"))
         self.copy_button.clicked.connect(self.copy_code)
 
+    def _make_check(self, mono) -> None:
+        """What torch prints, the comparison table, the grad_fn chain and the status."""
+        tr = self._texts.bind
         self.output = QPlainTextEdit(objectName="torchOutput", readOnly=True)
         self.output.setFont(mono)
         tr(self.output.setAccessibleName, lambda: self.tr("What PyTorch prints"))
         self.output.setFixedHeight(self.output.fontMetrics().lineSpacing() * 3 + 14)
-
         self.table = QTableWidget(0, 5, objectName="torchTable")
         tr(self.table.setHorizontalHeaderLabels, lambda: [
             self.tr("name"), self.tr("ours"), self.tr("PyTorch"), self.tr("numeric"), "✓"])
@@ -95,13 +100,14 @@ class TorchPanel(Panel, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         size_columns(self.table)  # ✓ in view in a narrow dock (issue 24)
-
         self.grad_fns = QLabel(objectName="torchGradFns", wordWrap=True)
         self.grad_fns.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel(self.tr("loading PyTorch…"), objectName="torchStatus", wordWrap=True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setProperty("state", "pending")
 
+    def _lay_out(self) -> QVBoxLayout:
+        """Each part under its caption, top to bottom (_quiz_changed finds the captions)."""
         code_row = QHBoxLayout()
         code_row.addWidget(self._label(lambda: self.tr("Code")))
         code_row.addStretch(1)
@@ -117,14 +123,14 @@ class TorchPanel(Panel, QWidget):
         layout.addWidget(self._label(lambda: self.tr("grad_fn chain (from the output back)")))
         layout.addWidget(self.grad_fns)
         layout.addWidget(self.status)
+        return layout
 
-        TorchService.instance().reportReady.connect(self._on_report)
-        model.traceReplaced.connect(self._on_trace)
-        self._show_code()
+    def _add_notes(self, layout: QVBoxLayout) -> None:
+        """The notes under the code: quiz mode hides the numbers; they appear as you step."""
         self._quiz_note = QLabel(objectName="torchQuizNote", wordWrap=True)
         self._quiz_note.setStyleSheet("font-style: italic;")
         layout.insertWidget(layout.indexOf(self.code) + 1, self._quiz_note)
-        model.quiz.changed.connect(self._quiz_changed)
+        self.model.quiz.changed.connect(self._quiz_changed)
         self._quiz_changed()
         self._reveal_note = QLabel(objectName="torchRevealNote", wordWrap=True)
         self._reveal_note.setStyleSheet("font-style: italic;")
@@ -134,9 +140,6 @@ class TorchPanel(Panel, QWidget):
             "PyTorch's results appear as you step."))
         self._texts.bind(self._reveal_note.setToolTip, lambda: self.tr(
             "View → Show PyTorch's results from the start shows them all at once"))
-        model.stepChanged.connect(self._reveal)
-        model.quiz.changed.connect(self._reveal)
-        self._reveal()
 
     def set_results_from_start(self, on: bool) -> None:
         """Show what torch prints and every comparison row at once (the old behaviour)."""
@@ -237,21 +240,10 @@ class TorchPanel(Panel, QWidget):
             self._request()
 
     def _show_code(self) -> None:
-        trace = self.model.trace
-        with _CODE_LOCK:
-            code = _CODE.get(trace)
-        self.code.setPlainText(code if code is not None else generate_code(trace.graph))
+        self.code.setPlainText(code_for(self.model.trace))
 
-    @staticmethod
-    def code_job():
-        """For a worker thread: a function that writes a trace's PyTorch code ahead."""
-        def job(trace) -> None:
-            code = generate_code(trace.graph)
-            cancel.check()  # a superseded build's code is never stored
-            with _CODE_LOCK:
-                _CODE[trace] = code
-
-        return job
+    #: for a worker thread: a function that writes a trace's PyTorch code ahead
+    code_job = staticmethod(code_job)
 
     def _request(self) -> None:
         if (runs := recorded(self)) is not None:
