@@ -236,6 +236,22 @@ class _Parser(DeclarationReader, CallReader):
         return text
 
     # ---- expressions
+    def binops(self, node: ast.BinOp, depth: int):
+        """a + b + c + … is one level, however many terms: its left spine is walked in a
+        loop (nesting counts, terms do not)."""
+        spine = []
+        while isinstance(node, ast.BinOp):
+            spine.append(node)
+            node = node.left
+        if len(spine) >= MAX_TERMS:
+            raise self.error(node, f"the expression has more than {MAX_TERMS:,} terms",
+                             "split it over several lines")
+        self.tree_depth = max(self.tree_depth, depth + len(spine))
+        result = self.expr(node, depth + 1)
+        for binop in reversed(spine):
+            result = self.binop(binop, result, self.expr(binop.right, depth + 1))
+        return result
+
     def expr(self, node: ast.expr, depth: int):
         if depth > MAX_DEPTH:
             raise self.error(node, f"the expression is nested more than {MAX_DEPTH} levels deep",
@@ -258,20 +274,7 @@ class _Parser(DeclarationReader, CallReader):
                 raise self.error(node, f"'{node.id}' is a function, not a value", hint)
             return Ref(node.id, line, column)
         if isinstance(node, ast.BinOp):
-            # a + b + c + … is one level, however many terms: walk its left spine in a
-            # loop (nesting counts, terms do not)
-            spine = []
-            while isinstance(node, ast.BinOp):
-                spine.append(node)
-                node = node.left
-            if len(spine) >= MAX_TERMS:
-                raise self.error(node, f"the expression has more than {MAX_TERMS:,} terms",
-                                 "split it over several lines")
-            self.tree_depth = max(self.tree_depth, depth + len(spine))
-            result = self.expr(node, depth + 1)
-            for binop in reversed(spine):
-                result = self.binop(binop, result, self.expr(binop.right, depth + 1))
-            return result
+            return self.binops(node, depth)
         if isinstance(node, ast.UnaryOp):
             operand = self.expr(node.operand, depth + 1)
             if isinstance(node.op, ast.USub):
