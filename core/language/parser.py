@@ -40,8 +40,8 @@ MAX_DEPTH = 400
 #: terms in one flat sum or product (a + b + …): Python's own parser refuses about 3,000
 #: at its default recursion limit, and the cap keeps that answer whatever ran before
 MAX_TERMS = 3_000
-#: Python frames one statement's reading may use: MAX_DEPTH levels of about 4 frames each
-PARSE_FRAMES = 2_000
+#: Python frames the reader may use per level of the syntax tree (at most), and beyond them
+FRAMES_PER_LEVEL, SPARE_FRAMES = 4, 400
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
 MAX_NAME = 100
@@ -408,7 +408,8 @@ def _parse(text: str) -> ParsedProgram:
     stop = cancel.token()
     # MAX_DEPTH, not the recursion limit that earlier programs left, decides how deep a
     # statement may nest: the same text always gets the same error
-    _raise_recursion_limit(_stack_depth() + PARSE_FRAMES)
+    levels = max((_statement_depth(node, 3 * (MAX_DEPTH + 1)) for node in tree.body), default=0)
+    _raise_recursion_limit(_stack_depth() + FRAMES_PER_LEVEL * levels + SPARE_FRAMES)
     for i, node in enumerate(tree.body):
         stop.check()  # a superseded build in the window stops here too (core.base.cancel)
         try:
@@ -416,7 +417,7 @@ def _parse(text: str) -> ParsedProgram:
             program.statements.extend(parser.pending)  # a dropout's mask, before its line
             parser.pending.clear()
             program.statements.extend(statements)
-        except RecursionError:  # a safety net: PARSE_FRAMES covers MAX_DEPTH levels
+        except RecursionError:  # a safety net: the limit covers MAX_DEPTH levels
             raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
                                   hint="split it over several lines") from None
     _allow_depth(parser.tree_depth)
@@ -436,6 +437,24 @@ def _raise_recursion_limit(needed: int) -> None:
     """Never lowered: another thread may be deep in a graph it is building."""
     if needed > sys.getrecursionlimit():
         sys.setrecursionlimit(needed)
+
+
+def _statement_depth(node: ast.stmt, cap: int) -> int:
+    """At least the statement's syntax-tree depth: a short line's width bounds it (each
+    level takes a character, plus the line's own nodes), a longer one is walked."""
+    if node.end_lineno == node.lineno and node.end_col_offset - node.col_offset < 100:
+        return node.end_col_offset - node.col_offset + 3
+    return _tree_depth(node, cap)
+
+
+def _tree_depth(tree: ast.AST, cap: int) -> int:
+    """The syntax tree's depth, walked without recursion, up to ``cap``."""
+    deepest, pending = 0, [(tree, 1)]
+    while pending and deepest < cap:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return min(deepest, cap)
 
 
 def _stack_depth() -> int:
