@@ -199,12 +199,11 @@ def render(args: argparse.Namespace, session: str | None = None) -> int:
     if code is not None:
         return code
     model = window.model
-    if args.step is not None:
-        if not 0 <= args.step <= model.length:
-            print(f"error: --step {args.step} is outside 0..{model.length} (this pass has "
-                  f"{model.length} steps)", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        model.goto(args.step)
+    if args.step is not None and not 0 <= args.step <= model.length:
+        print(f"error: --step {args.step} is outside 0..{model.length} (this pass has "
+              f"{model.length} steps)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    model.goto(model.length if args.step is None else args.step)  # by default its end
     app.processEvents()
     if _folder_missing(target):
         return _not_written(target, "no folder")

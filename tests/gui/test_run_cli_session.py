@@ -90,24 +90,29 @@ def _figure(path) -> str:
 
 def test_a_saved_pass_renders_as_a_fresh_run_of_it(saved, tmp_path):
     script, session, elsewhere = saved
-    pass2, pass3 = tmp_path / "pass2.svg", tmp_path / "pass3.svg"
-    for out, k in ((pass2, "2"), (pass3, "3")):
-        done = main("--export", str(out), "--file", str(session), "--pass", k, "--step", "5",
+    steps = len(json.loads(main("--headless", "--file", str(session), "--pass", "2", "--json",
+                                cwd=elsewhere).stdout)["steps"])
+    figures = {}
+    for name, extra in (("2", ()), ("2 end", ("--step", str(steps))),
+                        ("2 at 5", ("--step", "5")), ("3 at 5", ("--step", "5"))):
+        out = tmp_path / f"{name.replace(' ', '_')}.svg"
+        done = main("--export", str(out), "--file", str(session), "--pass", name[0], *extra,
                     cwd=elsewhere)
         assert done.returncode == 0, done.stderr
         assert out.read_bytes().startswith(b"<?xml")
+        figures[name] = _figure(out)
     _nothing_ran(script, elsewhere)
-    # the same seeded script run now (--run) draws pass 2 at step 5 the same figure
+    # the same seeded script run now (--run) draws pass 2 the same figure, at its end
     fresh_folder = tmp_path / "fresh"
     fresh_folder.mkdir()
     (fresh_folder / "script.py").write_text(SCRIPT, encoding="utf-8")
     fresh = tmp_path / "fresh.svg"
-    done = main("--export", str(fresh), "--run", "script.py", "--pass", "2", "--step", "5",
-                cwd=fresh_folder)
+    done = main("--export", str(fresh), "--run", "script.py", "--pass", "2", cwd=fresh_folder)
     assert done.returncode == 0, done.stderr
     assert (fresh_folder / "ran.txt").read_text() == "1"
-    assert _figure(pass2) == _figure(fresh)
-    assert _figure(pass3) != _figure(pass2)  # another pass: other numbers
+    assert figures["2"] == _figure(fresh) == figures["2 end"]
+    assert figures["2 at 5"] != figures["2"]  # another step
+    assert figures["3 at 5"] != figures["2 at 5"]  # another pass: other numbers
 
 
 def test_screenshot_and_steps_of_a_saved_session(saved, tmp_path):
