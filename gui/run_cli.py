@@ -128,7 +128,7 @@ def render_session(args: argparse.Namespace) -> int | None:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return render(args, session=path)
+    return render(args, session=session)
 
 
 def _wait(app, done: list, deadline: float) -> None:
@@ -137,14 +137,21 @@ def _wait(app, done: list, deadline: float) -> None:
         time.sleep(0.005)
 
 
-def open_saved(window, args: argparse.Namespace, app, path: str) -> int | None:
-    """Open the session ``path`` in ``window`` (its saved recording, nothing runs) and
-    show pass ``args.pass_`` (default: the last kept) at its end (None: on screen)."""
+def open_saved(window, args: argparse.Namespace, app, session) -> int | None:
+    """Open ``session`` (a script's, read from ``--file``) in ``window`` as File → Open
+    does (its saved recording, nothing runs) and show pass ``args.pass_`` (default: the
+    last kept) at its end (None: on screen)."""
+    from core.language.parser import ExpressionError
+    from gui.window import run_documents
+
+    path = args.session_file or args.file
     runs = window.model.run
     shown: list[bool] = []
     runs.passChanged.connect(lambda: shown.append(True))
-    if not window.open_file(path):
-        print(f"error: {window.message_bar.text() or f'cannot open {path}'}", file=sys.stderr)
+    try:
+        run_documents.open_session(window, session, path)
+    except ExpressionError as error:  # as --headless --file says it
+        print(f"error: {path}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     window.output_panel.open_dock()  # the saved output, as after a --run
     deadline = time.monotonic() + 120
@@ -173,7 +180,7 @@ def open_saved(window, args: argparse.Namespace, app, path: str) -> int | None:
     return None
 
 
-def render(args: argparse.Namespace, session: str | None = None) -> int:
+def render(args: argparse.Namespace, session=None) -> int:
     """--screenshot / --export / --export-steps with --run, or of a script's ``session``
     (its saved recording: nothing runs)."""
     from gui.startup import application as _application

@@ -186,3 +186,14 @@ def test_pass_goes_with_a_script_session(tmp_path):
     done = main("--screenshot", str(tmp_path / "p.png"), "--file", str(program),
                 "--pass", "0", cwd=tmp_path)
     assert done.returncode == 2 and "--pass counts from 1" in done.stderr
+
+
+def test_an_unreadable_recording_is_exit_2_as_headless_says(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(Session(SCRIPT, {}, 0, "bad", {"recording": {"bad": 1}}).to_dict()))
+    done = main("--screenshot", str(tmp_path / "bad.png"), "--file", str(bad), cwd=tmp_path)
+    headless = main("--headless", "--file", str(bad), cwd=tmp_path)
+    assert done.returncode == headless.returncode == 2
+    assert _errors(done) == _errors(headless) and len(_errors(done)) == 1
+    assert "its recording cannot be read" in _errors(done)[0]
+    assert not (tmp_path / "bad.png").exists() and not (tmp_path / "ran.txt").exists()
