@@ -197,9 +197,14 @@ def _export_steps(args: argparse.Namespace) -> int:
         print("error: --export-steps writes .gif or .pdf", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        program, _, _, _ = _program_from(args)
+        program, length, _, _ = _program_from(args)
     except ExpressionError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if length is None:  # a script: only --run runs it (issue 20 §6)
+        from core.io.cli import SCRIPT_NEEDS_RUN
+
+        print(f"error: {SCRIPT_NEEDS_RUN}", file=sys.stderr)
         return EXIT_BAD_INPUT
     _application(offscreen=True, lang=args.lang)
     from gui.state.model import build
@@ -310,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         make_parser().error(problem)
     if args.run and (args.screenshot or args.export or args.export_steps):
         return run_cli.render(args)  # the script runs, then the window renders
+    if args.screenshot or args.export or args.export_steps:
+        code = run_cli.render_session(args)  # a script's session: its saved recording
+        if code is not None:
+            return code
     if args.export_steps:
         return _export_steps(args)
     if args.screenshot or args.export:

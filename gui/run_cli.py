@@ -3,6 +3,10 @@
 runs it (a child process, the limits), then the window renders pass K (default: the
 last) at step S (default: its end). Without ``--run`` a render never runs a script.
 
+A session of a script (``--file SESSION.json`` or ``FILE.json``, issue 20 §5) renders its
+saved recording the same way, with ``--pass K`` and ``--step S``, and runs nothing; a
+session holding a script but no recording is exit 2, saying to run it with --run.
+
 Exit codes as the headless ``--run``: 2 for bad usage or a step outside the pass, 3
 when the output could not be written, 4 when the script raised or a limit stopped it
 (the render is still written: what was recorded before is on screen), else 0.
@@ -27,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_run(parser, run_metavar="FILE.py",
             run_help="run this script as python FILE would (a child process with real "
                      "PyTorch), then render or show what it recorded",
-            pass_help="with --run: the pass (backward() call) to show, from 1 (default: "
+            pass_help="with --run, or a script's session and --screenshot/--export/"
+                      "--export-steps: the pass (backward() call) to show, from 1 (default: "
                       "the last)",
             memory_help="with --run: stop the script above MB megabytes (default: half the "
                         "machine's memory)")
@@ -39,6 +44,9 @@ def usage_problem(args: argparse.Namespace) -> str | None:
                                        ("--memory", args.memory), ("--python", args.python))
               if value is not None]
     if args.run is None:
+        if extras == ["--pass"] and (args.file or args.session_file) and (
+                args.screenshot or args.export or args.export_steps):
+            return "--pass counts from 1" if args.pass_ < 1 else None  # a script's session
         return f"{extras[0]} goes with --run FILE" if extras else None
     if args.expr is not None or args.expr_file is not None or args.session_file or args.file:
         return "--run takes no --expr, --expr-file, --file or session"
@@ -89,8 +97,92 @@ def run_in_window(window, args: argparse.Namespace, app) -> int | None:
     return None
 
 
-def render(args: argparse.Namespace) -> int:
-    """--screenshot / --export / --export-steps with --run."""
+def render_session(args: argparse.Namespace) -> int | None:
+    """--screenshot / --export / --export-steps on a session of a script: its saved
+    recording rendered, nothing run (exit 2 when it holds none). None: not a script's
+    session, rendered as a program is (gui.app)."""
+    path = args.session_file or args.file
+    if path is None or args.expr is not None or args.expr_file is not None:
+        return None  # gui.app says what is wrong with these
+    from core.engine.build import is_script
+    from core.io.session import load_session
+    from core.language.parser import ExpressionError
+
+    try:
+        session = load_session(path)
+    except ExpressionError:
+        return None  # unreadable: gui.app says why, as for any session
+    saved = session.settings.get("recording")
+    problem = None
+    if saved is None and not is_script(session.text):
+        if args.pass_ is None:
+            return None
+        problem = f"--pass goes with --run FILE or a script's session ({path} holds a " \
+                  "program: its positions are --step S)"
+    elif args.input or args.param:
+        problem = "a script takes its values from its own text (no --input or --param)"
+    elif saved is None:
+        from core.io.record_session_cli import NO_RECORDING
+
+        problem = NO_RECORDING.format(path)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return render(args, session=session)
+
+
+def _wait(app, done: list, deadline: float) -> None:
+    while not done and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def open_saved(window, args: argparse.Namespace, app, session) -> int | None:
+    """Open ``session`` (a script's, read from ``--file``) in ``window`` as File → Open
+    does (its saved recording, nothing runs) and show pass ``args.pass_`` (default: the
+    last kept) at its end (None: on screen)."""
+    from core.language.parser import ExpressionError
+    from gui.window import run_documents
+
+    path = args.session_file or args.file
+    runs = window.model.run
+    shown: list[bool] = []
+    runs.passChanged.connect(lambda: shown.append(True))
+    try:
+        run_documents.open_session(window, session, path)
+    except ExpressionError as error:  # as --headless --file says it
+        print(f"error: {path}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    window.output_panel.open_dock()  # the saved output, as after a --run
+    deadline = time.monotonic() + 120
+    _wait(app, shown, deadline)  # the session's own choice, made in a worker
+    k = args.pass_
+    if k and k > runs.count:
+        print(f"warning: --pass {k} is past the last pass; showing "
+              + (f"pass {runs.count}" if runs.count else "what was recorded"), file=sys.stderr)
+        k = runs.count
+    done: list[bool] = []
+    if k or runs.last_kept:
+        runs.goto_pass(k or runs.last_kept, -1, then=lambda: done.append(True))
+    elif runs.last_kept_group:  # a forward-only script: its last loop turn kept
+        runs.goto_group(runs.last_kept_group, -1, then=lambda: done.append(True))
+    else:
+        done.append(True)
+    _wait(app, done, deadline)
+    if not done:
+        print("error: the saved pass could not be shown in time", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if k and runs.summary_only == k:
+        print(f"error: --pass {k}: {path} keeps only a summary of pass {k} (it kept passes "
+              f"{', '.join(str(p.index) for p in runs.recording.passes if p.kept)}); run the "
+              f"script with --run FILE --pass {k}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return None
+
+
+def render(args: argparse.Namespace, session=None) -> int:
+    """--screenshot / --export / --export-steps with --run, or of a script's ``session``
+    (its saved recording: nothing runs)."""
     from gui.startup import application as _application
     from gui.startup import folder_missing as _folder_missing
     from gui.startup import not_written as _not_written
@@ -109,16 +201,16 @@ def render(args: argparse.Namespace) -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     app.processEvents()
-    code = run_in_window(window, args, app)
+    code = run_in_window(window, args, app) if session is None else \
+        open_saved(window, args, app, session)
     if code is not None:
         return code
     model = window.model
-    if args.step is not None:
-        if not 0 <= args.step <= model.length:
-            print(f"error: --step {args.step} is outside 0..{model.length} (this pass has "
-                  f"{model.length} steps)", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        model.goto(args.step)
+    if args.step is not None and not 0 <= args.step <= model.length:
+        print(f"error: --step {args.step} is outside 0..{model.length} (this pass has "
+              f"{model.length} steps)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    model.goto(model.length if args.step is None else args.step)  # by default its end
     app.processEvents()
     if _folder_missing(target):
         return _not_written(target, "no folder")

@@ -98,7 +98,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_run(parser, run_metavar="FILE",
             run_help="run a script as Python with real PyTorch and step through what it did "
                      "(the script runs with your permissions)",
-            pass_help="with --run: the pass (backward() call) to show, from 1",
+            pass_help="with --run or a script's --file SESSION.json: the pass (backward() "
+                      "call) to show, from 1",
             memory_help="with --run: stop the script above MB megabytes (default: half the "
                         "machine's)")
     parser.add_argument("--json", action="store_true",
@@ -157,13 +158,17 @@ def refuse_bindings(args: argparse.Namespace) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     args.json = args.json or args.json_full
-    if args.run is not None or any(v is not None for v in (args.pass_, args.timeout,
-                                                           args.memory, args.python)):
+    if args.run is not None or any(v is not None for v in (args.timeout, args.memory,
+                                                           args.python)) \
+            or (args.pass_ is not None and args.file is None):
         return _run_script(args)
     try:
         text, bindings = load_program(args)
         if is_script(text):
             return _saved_script(args)
+        if args.pass_ is not None:  # a session of a straight-line program has no passes
+            raise ExpressionError(f"--pass goes with --run FILE or a script's session "
+                                  f"({args.file} holds a program)")
         computed = _compute(args, text, bindings)
     except ExpressionError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -175,6 +180,8 @@ def _saved_script(args: argparse.Namespace) -> int:
     """A script's text: only a saved session of one is printed (its recording, nothing
     run); otherwise the advice to run it with --run. Raises ExpressionError."""
     refuse_bindings(args)  # before the advice to use --run: these flags never apply
+    if args.pass_ is not None and args.pass_ < 1:
+        raise ExpressionError("--pass counts passes from 1")
     if args.ninja is not None:
         raise ExpressionError("grades a straight-line program (a training script's "
                               "passes: --run FILE --pass K --ninja ANSWERS.json)",

@@ -1,5 +1,6 @@
 """``main.py --headless --file SESSION.json`` on a session of a script (issue 20 §5): its
-saved recording printed as ``--run`` prints a fresh one, without running anything.
+saved recording printed as ``--run`` prints a fresh one, without running anything;
+``--pass K`` picks the pass whose steps are printed, as with ``--run``.
 
 JSON keys, those of ``--run`` for what a session keeps: ``prints``, ``stderr``, ``exit``,
 ``passes``, ``forward``, ``parameters``, ``steps`` (no ``output_dropped``: a session keeps
@@ -51,7 +52,7 @@ def print_saved(args, session) -> int:
         except (RecordError, OSError, ValueError) as exc:
             print(f"error: {args.file}: its recording cannot be read: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        k, warning = chosen_pass(recording, None)
+        k, warning = chosen_pass(recording, getattr(args, "pass_", None))
         passes, mismatches, found = passes_json(recording, k)
         steps, table = [], []
         if found is not None:

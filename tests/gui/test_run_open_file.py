@@ -67,6 +67,7 @@ def test_open_a_py_run_it_and_step_pass_k_to_its_end(window, qtbot, tmp_path):
     assert runs.count == 5 and runs.iteration == 5 and model.position == model.length
     # pick pass 2 in the box, typed as a learner types it
     box = window.findChild(QSpinBox, "iterationSelector")
+    assert window.training_panel.selector.label.text() == "Pass"  # RunState.groups: not this
     box.setFocus()
     box.selectAll()
     qtbot.keyClicks(box, "2")

@@ -127,7 +127,7 @@ class IterationSelector(QWidget):
 
     def refresh(self) -> None:
         script = iteration_source(self.model)
-        self.label.setText(self.tr("Group") if getattr(script, "groups", False) else
+        self.label.setText(self.tr("Group") if getattr(script, "groups", False) is True else
                            self.tr("Pass"))
         count = script.count
         self.setVisible(count > 0)

@@ -123,3 +123,36 @@ def test_an_old_script_session_without_a_recording_is_exit_2(tmp_path):
         (line,) = done.stderr.strip().splitlines()
         assert line.startswith("error: ") and "no recording" in line and "--run" in line
     assert not (tmp_path / "ran.txt").exists()
+
+
+def test_pass_k_of_a_saved_recording_as_run_shows_it(trained, tmp_path):
+    script, session, _fresh = trained
+    runs_before = (script.parent / "ran.txt").read_text()
+    done = _main("--file", str(session), "--pass", "2", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    again = tmp_path / "again"  # the same seeded script run now, in a folder of its own
+    again.mkdir()
+    (again / "script.py").write_text(SCRIPT, encoding="utf-8")
+    fresh = _main("--run", "script.py", "--pass", "2", "--json", cwd=again)
+    assert fresh.returncode == 0, fresh.stderr
+    assert data["steps"] and data["steps"] == json.loads(fresh.stdout)["steps"]
+    first = json.loads(_main("--file", str(session), "--json", cwd=tmp_path).stdout)
+    assert first["steps"] != data["steps"]  # pass 1 by default, as --run
+    text = _main("--file", str(session), "--pass", "9", cwd=tmp_path)
+    assert text.returncode == 0 and "Pass 3: ours vs torch" in text.stdout
+    assert "showing the last, not pass 9" in text.stderr
+    assert (script.parent / "ran.txt").read_text() == runs_before
+    assert not (tmp_path / "ran.txt").exists()
+
+
+def test_pass_goes_with_a_script_session(trained, tmp_path):
+    program = tmp_path / "program.json"
+    program.write_text(json.dumps(Session("y = (2 * 3) ** 2", {}, 0, "p").to_dict()))
+    done = _main("--file", str(program), "--pass", "2", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert line == f"error: --pass goes with --run FILE or a script's session ({program} " \
+                   "holds a program)"
+    done = _main("--file", str(trained[1]), "--pass", "0", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == "error: --pass counts passes from 1"
