@@ -54,15 +54,24 @@ def node_keys(graph: ComputationGraph) -> list[str]:
 
 
 def assign_layers(graph: ComputationGraph) -> list[int]:
-    """Longest path from a leaf; leaves pulled right next to their nearest consumer."""
+    """Longest path from a leaf; leaves pulled right next to their nearest consumer, and
+    so are one-input chains of a leaf (``W`` → ``Wᵀ``): a transposed weight sits beside
+    the matmul that uses it, not columns away (issue 24, item 8)."""
     layer = [0] * len(graph.nodes)
+    chain = [False] * len(graph.nodes)  # a leaf, or a one-input op on a chain of its own
     for node in graph.nodes:  # creation order is a topological order
         if node.inputs:
             layer[node.id] = 1 + max(layer[i] for i in node.inputs)
-    for node in graph.nodes:
+            source = set(node.inputs)
+            chain[node.id] = len(source) == 1 and chain[node.inputs[0]] \
+                and len(graph.consumers[node.inputs[0]]) == 1
+        else:
+            chain[node.id] = node.is_leaf
+    for node in reversed(graph.nodes):  # consumers first: a chain moves as a whole
         consumers = graph.consumers[node.id]
-        if node.is_leaf and consumers:
-            layer[node.id] = max(0, min(layer[c] for c, _ in consumers) - 1)
+        if chain[node.id] and consumers:
+            layer[node.id] = max(layer[node.id] if node.inputs else 0,
+                                 min(layer[c] for c, _ in consumers) - 1)
     return layer
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.base.format import format_value, full_precision
+from core.base.format import format_value, full_precision, sized_words
 from core.base.values import shape_text
 
 __all__ = ["format_value"]
 from core.engine.trace import Trace
+from gui.support import texts
 
 #: a gradient label sums at most this many contributions (the rest become "…"): a
 #: parameter used 10,000 times would otherwise get a label too long to draw or read
@@ -66,6 +67,12 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("GraphCanvas", text)
 
 
+def sized(text: str) -> str:
+    """``text`` with its tensors named by size ("[4×2: 8 values]") in the UI language,
+    as the explanation and the tables write them (gui.support.texts)."""
+    return sized_words(text, texts.tr(texts.SIZED))
+
+
 def legend_entries(trace: Trace | None, translate: bool = True) -> list[tuple[str, str, str, str]]:
     out = trace.graph.output_node.label if trace is not None else "out"
     out = out if len(out) <= 12 else "out"
@@ -97,7 +104,7 @@ def value_text(value) -> str:
         if len(flat) > VECTOR_CELLS:
             cells[-1] = "…"
         return "\n".join(cells)
-    return format_value(value)
+    return sized(format_value(value))
 
 
 def local_text(trace: Trace, edge, step) -> str:
@@ -113,7 +120,7 @@ def local_text(trace: Trace, edge, step) -> str:
     formula = step.formula if step is not None else ""
     if np.ndim(value) >= 2 or (np.ndim(value) == 1 and np.size(value) > VECTOR_INLINE):
         return _tensor_local(formula, np.asarray(value))
-    number = format_value(value)
+    number = sized(format_value(value))
     if formula in ("", number):
         return number
     label = f"{formula} = {number}"
@@ -145,7 +152,7 @@ def local_tooltip(trace: Trace, edge, step) -> str:
 
 def gradient_text(trace: Trace, node_id: int, step) -> str:
     """The gradient, or its ledger "3 + 3 = 6" when two or more uses add up."""
-    total = format_value(trace.grads[node_id])
+    total = sized(format_value(trace.grads[node_id]))
     if step is None or len(step.contributions) < 2:
         return total
     contributions = step.contributions
@@ -153,7 +160,7 @@ def gradient_text(trace: Trace, node_id: int, step) -> str:
         contributions = [*contributions[:MAX_TERMS - 2], None, contributions[-1]]
     terms = [format_value(c.value) if c is not None else "…" for c in contributions]
     terms = [f"({t})" if t.startswith("−") else t for t in terms]
-    return f"{' + '.join(terms)} = {total}"
+    return sized(f"{' + '.join(terms)} = {total}")
 
 
 def forward_formula(trace: Trace, node_id: int) -> str:

@@ -65,10 +65,21 @@ def _leaf_text(node) -> str:
 
 
 
+#: an update label longer than this many characters goes on three lines (name, value,
+#: → new value): its width sets its layer's width, and so how far apart the current
+#: node and its neighbours are drawn (issue 24, item 8)
+WRAP_UPDATE_LABEL = 30
+
+
 def update_text(trace: Trace, step) -> str:
-    """``w: 1 → 1.2``: the parameter's name, its value and its value after the update."""
+    """``w: 1 → 1.2``: the parameter's name, its value and its value after the update;
+    a long one as ``w:`` / ``[…]`` / ``→ […]`` on three lines."""
     node = trace.graph.nodes[step.node]
-    return f"{node.name or node.label}: {format_value(node.value)} → {format_value(step.value)}"
+    name, old, new = node.name or node.label, format_value(node.value), format_value(step.value)
+    text = f"{name}: {old} → {new}"
+    if len(text) > WRAP_UPDATE_LABEL:
+        text = f"{name}:\n{old}\n→ {new}"
+    return label_text.sized(text)
 
 
 def graph_arrays(trace: Trace, before: Trace | None = None,

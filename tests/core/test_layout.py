@@ -138,3 +138,20 @@ def test_layout_imports_neither_qt_nor_matplotlib():
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'matplotlib'))]; "
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_transposed_weight_sits_beside_the_matmul_that_uses_it():
+    """Lesson 16's second layer: ``W2.T`` beside ``h @ W2.T``, not columns before it
+    with the edge skipping them (issue 24, item 8)."""
+    graph = build_graph("X = [[1.0, 2.0]]\nW1 = param([[0.1, 0.2], [0.3, 0.4]])\n"
+                        "W2 = param([[0.5, 0.6]])\nh = tanh(tanh(X @ W1.T))\nout = h @ W2.T\n"
+                        "loss = sum(out)")
+    layers = assign_layers(graph)
+    names = {n.name: n.id for n in graph.nodes if n.name}
+    out = names["out"]
+    transposed = next(i for i in graph.nodes[out].inputs if graph.nodes[i].label == "W2ᵀ")
+    w2 = graph.nodes[transposed].inputs[0]
+    assert graph.nodes[w2].name == "W2"
+    assert layers[transposed] == layers[out] - 1 and layers[w2] == layers[out] - 2
+    for node in graph.nodes:  # still left to right
+        assert all(layers[i] < layers[node.id] for i in node.inputs)

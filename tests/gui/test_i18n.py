@@ -259,3 +259,19 @@ def test_lang_needs_an_output():
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 2
     assert "--lang goes with" in result.stderr
+
+
+def test_canvas_labels_name_a_big_tensor_in_chinese(window, qtbot):
+    """"[4×250: 1000 values]" on the graph says its word in the UI language, as the
+    explanation and the tables do (issue 24)."""
+    import numpy as np
+
+    from gui.canvas import label_text
+
+    big = np.ones((4, 250))
+    assert label_text.value_text(big) == "[4×250: 1000 values]"
+    _switch(window, qtbot, "zh")
+    text = label_text.value_text(big)
+    assert "values" not in text and "1000" in text and text.startswith("[4×250: ")
+    assert "values" not in label_text.sized("w: [8 values] → [8 values]")
+    _switch(window, qtbot, "en")

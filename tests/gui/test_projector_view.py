@@ -16,9 +16,23 @@ def _seen(rect, width, height) -> bool:
     return 0 <= x + w / 2 <= width and 0 <= y + h / 2 <= height
 
 
-@pytest.mark.parametrize("name", ["09-one-layer", "12-regression-nn-linear"])
-def test_the_current_node_comes_with_its_neighbours(window, name):
-    window.resize(1152, 648)
+#: not yet at 1280×720: lesson 16's columns (4-wide gradient grids of numbers like
+#: −0.00499) are about 320 points apart, a readable view about 540 wide; conv-pool's graph
+#: shares 375 pixels of height with its feature maps and its input x is cut at the top
+_NOT_YET = pytest.mark.xfail(strict=True, reason="issue 24, item 8: not yet at 1280×720")
+
+
+@pytest.mark.parametrize(("name", "size"), [
+    ("09-one-layer", (1152, 648)),
+    ("12-regression-nn-linear", (1152, 648)),
+    # a transposed weight sits beside its matmul, update labels on three lines
+    ("16-feed-forward-net", (1920, 1080)),
+    pytest.param("16-feed-forward-net", (1152, 648), marks=_NOT_YET),
+    ("10-conv-pool", (1920, 1080)),
+    pytest.param("10-conv-pool", (1152, 648), marks=_NOT_YET),
+])
+def test_the_current_node_comes_with_its_neighbours(window, name, size):
+    window.resize(*size)
     QApplication.processEvents()
     dock_layout.apply_default_sizes(window)
     load(window, name)
