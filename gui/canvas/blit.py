@@ -153,8 +153,8 @@ class BlitMixin:
         """The name beside a highlighted node or edge source, which the highlight crosses."""
         if not self.geometry.show_text:
             return None
-        source = key if key >= 0 else int(self.edge_src[-key - 1])
-        if not self.is_op[source] or not self.geometry.in_view[source]:
+        source = key if key >= 0 else int(self.scene.edge_src[-key - 1])
+        if not self.scene.is_op[source] or not self.geometry.in_view[source]:
             return None  # out of view the static layer does not draw it either
         texts = self.static_texts(source)
         return texts[1] if len(texts) > 1 else None

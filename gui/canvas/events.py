@@ -20,7 +20,7 @@ class EventsMixin:
     def node_at(self, x: float, y: float) -> int | None:
         """The node under display point (x, y) (matplotlib pixels, origin bottom left)."""
         g = self.geometry
-        if g is None or self.trace is None or not len(self.pos):
+        if g is None or self.trace is None or not len(self.scene.pos):
             return None
         d = np.abs(g.centres - (x, y))
         inside = np.flatnonzero((d[:, 0] <= g.half[:, 0] + 2) & (d[:, 1] <= g.half[:, 1] + 2))
@@ -126,8 +126,8 @@ class EventsMixin:
         return None
 
     def edge_tooltip(self, index: int) -> str:
-        edge = self.edges[index]
-        return label_text.local_tooltip(self.trace, edge, self._local_steps.get(edge))
+        edge = self.scene.edges[index]
+        return label_text.local_tooltip(self.trace, edge, self.scene.local_steps.get(edge))
 
     def _on_release(self, event) -> None:
         if self._whatif is not None and self._whatif[3] is not None and event.button == 1:

@@ -25,20 +25,20 @@ class InspectMixin:
         """Labels of the current step and its neighbours that the view's edge would cut:
         they are not drawn (a cut "−0.53" can read as "0.53"); other labels may be cut.
         Keys: ("static", node, i) for a node's own texts, (layer, index) for the rest."""
-        if self.trace is None or not len(self.pos):
+        if self.trace is None or not len(self.scene.pos):
             return set()
         places = []  # (key, centre x, centre y, width, height) in data units
         for v in self._focus_nodes:
-            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            (x, y), (hw, hh) = self.scene.pos[v], self.scene.half_pt[v]
             places.append((("static", v, 0), x, y, 2 * hw, 2 * hh))
-            if v in self.name_pos:
-                places.append((("static", v, 1), *self.name_pos[v]))
+            if v in self.scene.name_pos:
+                places.append((("static", v, 1), *self.scene.name_pos[v]))
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
-                place = self.label_pos.get((layer, v))
+                place = self.scene.label_pos.get((layer, v))
                 if place is not None:
                     places.append(((layer, v), *place))
         for e in self._focus_edges:
-            place = self.label_pos.get((_LOCAL, e))
+            place = self.scene.label_pos.get((_LOCAL, e))
             if place is not None:
                 places.append(((_LOCAL, e), *place))
         box = self.ax.bbox
@@ -59,16 +59,17 @@ class InspectMixin:
         and top (a sliver of text reads as nothing, or as another word: the loss's
         name cut to "los", issue 24). The view is placed to cut no label of a node on
         the canvas (strip_edge.py); these are the rest."""
-        made = (self.trace, len(self.label_pos), len(self.group_pos), self.text_scale)
+        made = (self.trace, len(self.scene.label_pos), len(self.scene.group_pos), self.text_scale)
         if getattr(self, "_places_made", None) != made:  # once per trace: labels stay put
-            keys = [("static", v, 0) for v in range(len(self.pos))]
-            rows = [(*self.pos[v], *(2 * self.half_pt[v])) for v in range(len(self.pos))]
-            keys += [("static", v, 1) for v in self.name_pos]
-            rows += [drawn_place(place) for place in self.name_pos.values()]
-            keys += list(self.label_pos)
-            rows += [drawn_place(place) for place in self.label_pos.values()]
-            keys += [("group", i) for i in self.group_pos]  # a call's label
-            rows += [drawn_place(place[:4]) for place in self.group_pos.values()]
+            keys = [("static", v, 0) for v in range(len(self.scene.pos))]
+            scene = self.scene
+            rows = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in range(len(scene.pos))]
+            keys += [("static", v, 1) for v in self.scene.name_pos]
+            rows += [drawn_place(place) for place in self.scene.name_pos.values()]
+            keys += list(self.scene.label_pos)
+            rows += [drawn_place(place) for place in self.scene.label_pos.values()]
+            keys += [("group", i) for i in self.scene.group_pos]  # a call's label
+            rows += [drawn_place(place[:4]) for place in self.scene.group_pos.values()]
             c = np.array(rows, float).reshape(-1, 4)
             self._places_made = made
             self._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
@@ -104,7 +105,7 @@ class InspectMixin:
                 for i, text in enumerate(texts):
                     if ("static", node, i) in self._cut:
                         continue
-                    kind = "symbol" if self.is_op[node] and i == 0 else "name"
+                    kind = "symbol" if self.scene.is_op[node] and i == 0 else "name"
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
             for text in groups.group_texts(self):
@@ -126,10 +127,10 @@ class InspectMixin:
             elif layer == _TANGENT:
                 kind, owner = "tangent", {"node": index}
             else:
-                step = self._backward_steps.get(index)
+                step = self.scene.backward_steps.get(index)
                 many = step is not None and len(step.contributions) >= 2
                 kind, owner = ("ledger" if many else "gradient"), {"node": index}
-            if key in self.grid_info:  # one entry per drawn tensor grid (or badge)
+            if key in self.scene.grid_info:  # one entry per drawn tensor grid (or badge)
                 owner["role"] = {_VALUE: "value", _GRAD: "gradient"}.get(layer, kind)
                 kind = "tensor"
             entries.append({"kind": kind, "text": text.get_text(), **owner,

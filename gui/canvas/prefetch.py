@@ -51,8 +51,8 @@ class PrefetchMixin:
                                           step.node))
                 if getattr(step, "first", False):
                     yield self._dynamic_text((_GRAD, trace.graph.output))
-            elif step.edge is not None and step.edge in self.edge_index:
-                index = self.edge_index[step.edge]
+            elif step.edge is not None and step.edge in self.scene.edge_index:
+                index = self.scene.edge_index[step.edge]
                 if g.edge_in_view[index]:
                     yield self._dynamic_text((_LOCAL, index))
         yield from groups.group_texts(self)
@@ -65,8 +65,8 @@ class PrefetchMixin:
         order += [*range(start, len(steps)), *range(start)]
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         half = np.array([(x1 - x0) / 2, (y1 - y0) / 2])  # a view around each step
-        nodes_done = np.zeros(len(self.pos), bool)
-        edges_done = np.zeros(len(self.edges), bool)
+        nodes_done = np.zeros(len(self.scene.pos), bool)
+        edges_done = np.zeros(len(self.scene.edges), bool)
         steps_done: set[int] = set()
         for i in order:
             if i in steps_done:
@@ -75,27 +75,28 @@ class PrefetchMixin:
             centre = self._step_centre(steps[i])
             if centre is None:
                 continue
-            near = np.all(np.abs(self.pos - centre) <= half, axis=1) & ~nodes_done
+            near = np.all(np.abs(self.scene.pos - centre) <= half, axis=1) & ~nodes_done
             nodes_done |= near
             for v in np.flatnonzero(near):
                 v = int(v)
                 yield from self.static_texts(v)
                 for layer in _NODE_LAYERS:
-                    if (layer, v) in self.label_texts:
+                    if (layer, v) in self.scene.label_texts:
                         yield self._dynamic_text((layer, v))
-            if len(self.edges):
-                near = np.all(np.abs(self.edge_mid_world - centre) <= half, axis=1) & ~edges_done
+            if len(self.scene.edges):
+                near = (np.all(np.abs(self.scene.edge_mid_world - centre) <= half, axis=1)
+                        & ~edges_done)
                 edges_done |= near
                 for e in np.flatnonzero(near):
-                    if (_LOCAL, int(e)) in self.label_texts:
+                    if (_LOCAL, int(e)) in self.scene.label_texts:
                         yield self._dynamic_text((_LOCAL, int(e)))
             yield _TilesAround(self, centre)  # its view's static layer (tiles.py)
 
     def _step_centre(self, step):
         if step.node is not None:
-            return self.pos[step.node]
-        index = self.edge_index.get(step.edge) if step.edge is not None else None
-        return None if index is None else self.edge_mid_world[index]
+            return self.scene.pos[step.node]
+        index = self.scene.edge_index.get(step.edge) if step.edge is not None else None
+        return None if index is None else self.scene.edge_mid_world[index]
 
     @property
     def prefetching(self) -> bool:

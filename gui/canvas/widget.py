@@ -10,9 +10,8 @@ layer kept at the current zoom, pasted by a pan that jumps).
 from __future__ import annotations
 
 import time
+from operator import attrgetter
 from pathlib import Path as FilePath
-
-import numpy as np
 
 import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
@@ -44,10 +43,12 @@ from gui.canvas.scene import (
     _PREPARED_LOCK,
     _UPDATE,
     _VALUE,
+    CANVAS_FIELDS,
     DARK,
     LEGEND_HEIGHT,
     LIGHT,
-    graph_arrays,
+    Scene,
+    build_scene,
 )
 from gui.canvas.tangent_labels import _TANGENT, TangentMixin
 from gui.canvas.tiles import StaticTiles
@@ -129,13 +130,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
         """
         with _PREPARED_LOCK:
-            arrays = _PREPARED.pop(trace, None)  # used once: it refers to the trace
-        if arrays is None or arrays["text_scale"] != self.text_scale:
-            arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
+            scene = _PREPARED.pop(trace, None)  # used once: it refers to the trace
+        if scene is None or scene.text_scale != self.text_scale:
+            scene = build_scene(trace, self.trace, self.scene.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
         # the same graph again (a value edit, the next iteration of a script) keeps the
         # view, zoom and all; a new graph is fitted (issue 24)
-        same_graph = (self.trace is not None and len(self.pos) > 0
+        same_graph = (self.trace is not None and len(self.scene.pos) > 0
                       and len(self.trace.graph.nodes) == len(trace.graph.nodes)
                       and node_keys(self.trace.graph) == node_keys(trace.graph))
         # the view the canvas chose (a fit, or readable around the step with the hint),
@@ -144,13 +145,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         old_k = self._k() if same_graph else None
         self._reset_graph()
         self.trace = trace
-        for name, value in arrays.items():
-            if name not in ("local_steps", "backward_steps", "update_steps", "leaves"):
-                setattr(self, name, value)
-        self._local_steps = arrays["local_steps"]
-        self._backward_steps = arrays["backward_steps"]
-        self._shown[_VALUE] = set(arrays["leaves"])
-        self._base_extent = self.extent
+        self.scene = scene
+        self.extent = scene.extent  # grows with forward mode's tangent labels
+        self._shown[_VALUE] = set(scene.leaves)
         self._tangents_after_trace()  # forward mode: its labels, placed after the others
         self._build_legend()
         if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
@@ -165,13 +162,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def layout_job(self):
         """For a worker thread: a function that lays out a trace for this canvas ahead of
         :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
-        before, before_grid, scale = self.trace, self.grid, self.text_scale
+        before, before_grid, scale = self.trace, self.scene.grid, self.text_scale
 
         def job(trace: Trace) -> None:
-            arrays = graph_arrays(trace, before, before_grid, scale)
-            cancel.check()  # superseded: never stored (the arrays keep their weak key alive)
+            scene = build_scene(trace, before, before_grid, scale)
+            cancel.check()  # superseded: never stored (the scene keeps its weak key alive)
             with _PREPARED_LOCK:
-                _PREPARED[trace] = arrays
+                _PREPARED[trace] = scene
 
         return job
 
@@ -233,9 +230,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def _edge_keys(self, edges) -> set[int]:
         """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
         try:
-            return set(map(self.edge_index.__getitem__, edges))
+            return set(map(self.scene.edge_index.__getitem__, edges))
         except KeyError:
-            return {self.edge_index[e] for e in edges if e in self.edge_index}
+            return {self.scene.edge_index[e] for e in edges if e in self.scene.edge_index}
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
@@ -297,13 +294,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
 
     def edge_label(self, edge: tuple[int, int, int]) -> str | None:
         """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
-        index = self.edge_index.get(edge)
+        index = self.scene.edge_index.get(edge)
         if index is None or index not in self._shown[_LOCAL]:
             return None
         return self._dynamic_text((_LOCAL, index)).get_text()
 
     def highlighted(self) -> tuple[str, int] | None:
-        """``("node", id)`` or ``("edge", index into self.edges)`` of the current step."""
+        """``("node", id)`` or ``("edge", index into self.scene.edges)`` of the current step."""
         for key in self._shown[_HIGHLIGHT]:
             return ("node", key) if key >= 0 else ("edge", -key - 1)
         return None
@@ -315,7 +312,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             return False
         if step.node is not None:
             return bool(g.in_view[step.node])
-        index = self.edge_index.get(step.edge)
+        index = self.scene.edge_index.get(step.edge)
         return index is not None and bool(g.edge_in_view[index])
 
     def node_tooltip(self, node_id: int) -> str:
@@ -326,30 +323,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def _reset_graph(self) -> None:
         self.trace = None
         self.geometry = None
-        self.pos = np.zeros((0, 2))
-        self.kind = np.array([], dtype=str)
-        self.is_op = np.zeros(0, bool)
-        self.half_pt = np.zeros((0, 2))
-        self.radius_pt = np.zeros(0)
-        self.edges: list[tuple[int, int, int]] = []
-        self.edge_index: dict = {}
-        self.edge_src = self.edge_dst = np.zeros(0, int)
-        self.edge_needed = np.zeros(0, bool)
-        self.edge_bend = np.zeros(0)
-        self.grid = np.zeros((0, 2))
-        self.edge_paths: list[np.ndarray] = []
-        self.edge_after0 = self.edge_before2 = np.zeros((0, 2))
-        self.bent_edges: list[int] = []
-        self.edge_mid_world = np.zeros((0, 2))
-        self.extent = (-1.0, 1.0, -1.0, 1.0)
-        self.label_texts: dict = {}
-        self.grid_info: dict = {}
-        self.label_pos: dict = {}
-        self.name_pos: dict = {}
-        self.call_groups: list = []  # a script's function calls: (label, member nodes)
-        self.group_pos: dict = {}
+        self.scene = Scene()  # the graph's frozen numbers (gui.canvas.scene)
+        self.extent = self.scene.extent
         self._group_texts = None
-        self._update_steps: dict = {}
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
         self._position = 0
@@ -378,8 +354,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             node = graph.nodes[current.node]
             self._focus_nodes = {current.node, *node.inputs,
                                  *(c for c, _ in graph.consumers[current.node])}
-        elif current.edge is not None and current.edge in self.edge_index:
-            index = self.edge_index[current.edge]
+        elif current.edge is not None and current.edge in self.scene.edge_index:
+            index = self.scene.edge_index[current.edge]
             self._current_key = ("edge", index)
             self._focus_nodes = {current.edge[0], current.edge[1]}
             self._focus_edges = {index}
@@ -389,8 +365,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             return set()
         if current.node is not None:
             return {current.node}
-        if current.edge is not None and current.edge in self.edge_index:
-            return {-self.edge_index[current.edge] - 1}
+        if current.edge is not None and current.edge in self.scene.edge_index:
+            return {-self.scene.edge_index[current.edge] - 1}
         return set()
 
     def _dynamic_keys(self) -> list[tuple[int, int]]:
@@ -456,3 +432,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self._texts.clear()
         self._raster_cache.clear()
 
+
+# the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)
+for _name in CANVAS_FIELDS:
+    setattr(GraphCanvas, _name, property(attrgetter(f"scene.{_name}"),
+                                         doc=f"``self.scene.{_name}``"))
