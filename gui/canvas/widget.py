@@ -33,8 +33,8 @@ from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import InspectMixin
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.overview import overview_keys
-from gui.canvas.pan import PanMixin
-from gui.canvas.prefetch import PrefetchMixin
+from gui.canvas.pan import Scroller
+from gui.canvas.prefetch import Prefetcher
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -56,8 +56,8 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, PrefetchMixin,
-                  LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
+                  TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -89,6 +89,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self.ax.add_artist(self._dynamic_layer)
         self._legend = LegendLayer(self)
         self.figure.add_artist(self._legend)
+        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py)
+        self.scroller = Scroller(self)
+        self.prefetcher = Prefetcher(self)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -206,7 +209,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
                 self.draw()  # a new zoom (an overview's step): there when the step returns
             return
         if self.cut_labels() != self._cut and could_blit:
-            if not self._scroll_view(before, self._cut):  # what the view's edge cuts
+            if not self.scroller.scroll_view(before, self._cut):  # what the view's edge cuts
                 self._draw_pending = False
                 self.draw()
             return
@@ -221,6 +224,11 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
                     self._drawn[key] = box  # drawn below, where its region is restored
                     regions.append(box)
         self._blit_regions(regions)
+
+    @property
+    def prefetching(self) -> bool:
+        """True while labels of later steps are still being prepared in idle time."""
+        return self._prefetch_scheduled
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
