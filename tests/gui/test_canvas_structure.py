@@ -1,0 +1,37 @@
+"""The canvas's shape (issue 18): its parts are collaborators it owns, not mixins, and
+the methods it answers itself (with those of mixins it still has) only get fewer."""
+
+from __future__ import annotations
+
+import inspect
+
+from gui.canvas.pan import Scroller
+from gui.canvas.prefetch import Prefetcher
+from gui.canvas.scene import Scene
+from gui.canvas.widget import GraphCanvas
+
+#: GraphCanvas's methods, counting those of its mixins in gui.canvas: 122 before the
+#: pan and the prefetch became collaborators; issue 18 wants at most 40
+MOST_METHODS = 111
+
+
+def _canvas_methods() -> set[str]:
+    names: set[str] = set()
+    for cls in GraphCanvas.__mro__:
+        if cls is GraphCanvas or cls.__module__.startswith("gui.canvas"):
+            names |= {n for n, v in vars(cls).items() if inspect.isfunction(v)}
+    return names
+
+
+def test_the_canvas_methods_never_grow_in_number():
+    count = len(_canvas_methods())
+    assert count <= MOST_METHODS, f"GraphCanvas has {count} methods (at most {MOST_METHODS})"
+
+
+def test_the_pan_and_the_prefetch_are_collaborators_not_mixins(qtbot):
+    assert Scroller not in GraphCanvas.__mro__ and Prefetcher not in GraphCanvas.__mro__
+    canvas = GraphCanvas()
+    qtbot.addWidget(canvas)
+    assert isinstance(canvas.scroller, Scroller) and canvas.scroller.canvas is canvas
+    assert isinstance(canvas.prefetcher, Prefetcher) and canvas.prefetcher.canvas is canvas
+    assert isinstance(canvas.scene, Scene) and not len(canvas.pos)  # an empty scene
