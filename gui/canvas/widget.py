@@ -30,7 +30,7 @@ from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import EventsMixin
 from gui.canvas.geometry import Geometry
-from gui.canvas.inspect import InspectMixin
+from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.overview import overview_keys
 from gui.canvas.pan import Scroller
@@ -56,7 +56,7 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsMixin,
+class GraphCanvas(ViewMixin, EventsMixin, BlitMixin, LabelArtistsMixin,
                   TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
@@ -89,9 +89,11 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
         self.ax.add_artist(self._dynamic_layer)
         self._legend = LegendLayer(self)
         self.figure.add_artist(self._legend)
-        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py)
+        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
+        #: what is drawn where, in widget pixels (inspect.py)
         self.scroller = Scroller(self)
         self.prefetcher = Prefetcher(self)
+        self.inspector = Inspector(self)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -229,6 +231,26 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, LabelArtistsM
     def prefetching(self) -> bool:
         """True while labels of later steps are still being prepared in idle time."""
         return self._prefetch_scheduled
+
+    def label_entries(self) -> list[dict]:
+        """Every text drawn now: its kind, words and widget-pixel rect (inspect.py)."""
+        return self.inspector.label_entries()
+
+    def label_boxes(self) -> list[dict]:
+        """The drawn labels' boxes in widget pixels (see :meth:`Inspector.label_boxes`)."""
+        return self.inspector.label_boxes()
+
+    def node_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Every node's box in widget pixels."""
+        return self.inspector.node_boxes()
+
+    def current_rect(self) -> tuple[float, float, float, float] | None:
+        """The current step's node or edge in widget pixels, None without one."""
+        return self.inspector.current_rect()
+
+    def cut_labels(self) -> set:
+        """The static labels the view's edge or the legend strip would cut."""
+        return self.inspector.cut_labels()
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
