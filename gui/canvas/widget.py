@@ -28,7 +28,7 @@ from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
-from gui.canvas.events import EventsMixin
+from gui.canvas.events import Pointer
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import LabelArtistsMixin
@@ -56,7 +56,7 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, BlitMixin, LabelArtistsMixin,
+class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
                   TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
@@ -94,6 +94,7 @@ class GraphCanvas(ViewMixin, EventsMixin, BlitMixin, LabelArtistsMixin,
         self.scroller = Scroller(self)
         self.prefetcher = Prefetcher(self)
         self.inspector = Inspector(self)
+        self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -122,10 +123,10 @@ class GraphCanvas(ViewMixin, EventsMixin, BlitMixin, LabelArtistsMixin,
         self._reset_graph()
         self._apply_theme()  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
-        self.mpl_connect("scroll_event", self._on_scroll)
-        self.mpl_connect("button_press_event", self._on_press)
-        self.mpl_connect("motion_notify_event", self._on_motion)
-        self.mpl_connect("button_release_event", self._on_release)
+        self.mpl_connect("scroll_event", self.pointer.on_scroll)
+        self.mpl_connect("button_press_event", self.pointer.on_press)
+        self.mpl_connect("motion_notify_event", self.pointer.on_motion)
+        self.mpl_connect("button_release_event", self.pointer.on_release)
 
     # ---- public API ------------------------------------------------------------
 
@@ -251,6 +252,24 @@ class GraphCanvas(ViewMixin, EventsMixin, BlitMixin, LabelArtistsMixin,
     def cut_labels(self) -> set:
         """The static labels the view's edge or the legend strip would cut."""
         return self.inspector.cut_labels()
+
+    def node_widget_pos(self, node: int):
+        """The node's centre in widget coordinates (a QPoint; events.py)."""
+        return self.pointer.node_widget_pos(node)
+
+    def edge_label_at(self, x: float, y: float) -> int | None:
+        """The edge whose local-gradient label is under a figure point, if any."""
+        return self.pointer.edge_label_at(x, y)
+
+    def edge_tooltip(self, index: int) -> str:
+        """An edge's local gradient, in full, for its tooltip."""
+        return self.pointer.edge_tooltip(index)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.pointer.key_press(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.pointer.key_release(event)
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
