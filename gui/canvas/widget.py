@@ -9,6 +9,7 @@ layer kept at the current zoom, pasted by a pan that jumps).
 
 from __future__ import annotations
 
+import functools
 import time
 from operator import attrgetter
 from pathlib import Path as FilePath
@@ -54,6 +55,17 @@ from gui.canvas.tangent_labels import _TANGENT, TangentMixin
 from gui.canvas.tiles import StaticTiles
 from gui.canvas.view import ViewMixin
 from gui.support import fonts
+
+
+def _delegate(cls, part: str, name: str):
+    """A canvas method that asks its collaborator ``part`` (an instance of ``cls``)."""
+    target = getattr(cls, name)
+
+    @functools.wraps(target)
+    def method(self, *args, **kwargs):
+        return getattr(getattr(self, part), name)(*args, **kwargs)
+
+    return method
 
 
 class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
@@ -233,43 +245,17 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         """True while labels of later steps are still being prepared in idle time."""
         return self._prefetch_scheduled
 
-    def label_entries(self) -> list[dict]:
-        """Every text drawn now: its kind, words and widget-pixel rect (inspect.py)."""
-        return self.inspector.label_entries()
-
-    def label_boxes(self) -> list[dict]:
-        """The drawn labels' boxes in widget pixels (see :meth:`Inspector.label_boxes`)."""
-        return self.inspector.label_boxes()
-
-    def node_boxes(self) -> list[tuple[float, float, float, float]]:
-        """Every node's box in widget pixels."""
-        return self.inspector.node_boxes()
-
-    def current_rect(self) -> tuple[float, float, float, float] | None:
-        """The current step's node or edge in widget pixels, None without one."""
-        return self.inspector.current_rect()
-
-    def cut_labels(self) -> set:
-        """The static labels the view's edge or the legend strip would cut."""
-        return self.inspector.cut_labels()
-
-    def node_widget_pos(self, node: int):
-        """The node's centre in widget coordinates (a QPoint; events.py)."""
-        return self.pointer.node_widget_pos(node)
-
-    def edge_label_at(self, x: float, y: float) -> int | None:
-        """The edge whose local-gradient label is under a figure point, if any."""
-        return self.pointer.edge_label_at(x, y)
-
-    def edge_tooltip(self, index: int) -> str:
-        """An edge's local gradient, in full, for its tooltip."""
-        return self.pointer.edge_tooltip(index)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self.pointer.key_press(event)
-
-    def keyReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self.pointer.key_release(event)
+    # what tests and the window ask the canvas; its collaborators answer
+    label_entries = _delegate(Inspector, "inspector", "label_entries")
+    label_boxes = _delegate(Inspector, "inspector", "label_boxes")
+    node_boxes = _delegate(Inspector, "inspector", "node_boxes")
+    current_rect = _delegate(Inspector, "inspector", "current_rect")
+    cut_labels = _delegate(Inspector, "inspector", "cut_labels")
+    node_widget_pos = _delegate(Pointer, "pointer", "node_widget_pos")
+    edge_label_at = _delegate(Pointer, "pointer", "edge_label_at")
+    edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
+    keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
+    keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
