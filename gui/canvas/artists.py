@@ -108,14 +108,14 @@ class GraphLayer(Artist):
             for view in views:
                 seen |= ((hi[:, 0] >= view.x0) & (lo[:, 0] <= view.x1)
                          & (hi[:, 1] >= view.y0) & (lo[:, 1] <= view.y1))
-            _draw_edges(renderer, gc, geometry, seen, canvas.edge_needed, colours)
+            _draw_edges(renderer, gc, geometry, seen, canvas.scene.edge_needed, colours)
         # what reaches into the view (not what is centred near it): a strip then draws
         # exactly what a full draw would
         shown = np.zeros(len(geometry.centres), bool)
         for view in views:
             shown |= geometry.boxes_near(view)
         for kind in ("operation", "data", "parameter", "constant"):
-            chosen = np.flatnonzero(shown & (canvas.kind == kind))
+            chosen = np.flatnonzero(shown & (canvas.scene.kind == kind))
             if not len(chosen):
                 continue
             gc.set_foreground(colours[f"{kind}_edge"])

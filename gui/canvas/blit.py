@@ -153,8 +153,8 @@ class BlitMixin:
         """The name beside a highlighted node or edge source, which the highlight crosses."""
         if not self.geometry.show_text:
             return None
-        source = key if key >= 0 else int(self.edge_src[-key - 1])
-        if not self.is_op[source] or not self.geometry.in_view[source]:
+        source = key if key >= 0 else int(self.scene.edge_src[-key - 1])
+        if not self.scene.is_op[source] or not self.geometry.in_view[source]:
             return None  # out of view the static layer does not draw it either
         texts = self.static_texts(source)
         return texts[1] if len(texts) > 1 else None
@@ -201,18 +201,18 @@ class BlitMixin:
         # a copy to restore from (blits) and to scroll (pans, see pan.py)
         self._background = np.array(event.renderer.buffer_rgba(), copy=True)
         self._background_key = self._renderer_key()
-        self._drawn_note = self._legend_note()
+        self._drawn_note = self.scroller.legend_note()
         offset = self._tiles.offset(self)
         if offset is not None:
-            fill = self._background_rgba().view(np.uint32)[0]
-            self._keep_tiles(event.renderer, self._axes_rows_cols(self._background.shape[0]),
-                             offset, fill)
+            fill = self.scroller.background_rgba().view(np.uint32)[0]
+            area = self.scroller.axes_rows_cols(self._background.shape[0])
+            self.scroller.keep_tiles(event.renderer, area, offset, fill)
         self._drawn = {}
         self.draw_dynamic(event.renderer, None)
-        self._prefetch_queue = self._labels_to_come()
+        self._prefetch_queue = self.prefetcher.labels_to_come()
         if not self._prefetch_scheduled:
             self._prefetch_scheduled = True
-            QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch)
+            QTimer.singleShot(PREFETCH_DELAY_MS, self.prefetcher.run)
 
     def show_counter(self) -> None:
         """The presentation's step counter again (its words change with every step):
@@ -225,12 +225,12 @@ class BlitMixin:
         renderer = self.get_renderer()
         buffer = np.asarray(renderer.buffer_rgba())
         height = buffer.shape[0]
-        top = self._axes_rows_cols(height)[1]  # the strip: every row under the axes
+        top = self.scroller.axes_rows_cols(height)[1]  # the strip: every row under the axes
         if top >= height:
             return
         # the strip as a full draw paints it: the figure's colour, then the legend layer
         # (the graph is clipped to the axes, so nothing else reaches into it)
-        buffer[top:] = self._background_rgba()
+        buffer[top:] = self.scroller.background_rgba()
         self._legend.draw(renderer)
         self._background[top:] = buffer[top:]  # blits and pans restore from it
         self.blit(Bbox.from_extents(0, 0, buffer.shape[1], height - top))

@@ -56,18 +56,18 @@ def candidates(members: list[int], pos: np.ndarray, above: np.ndarray, below: np
 
 def band_path(canvas, geometry) -> tuple[Path, float] | None:
     """The bands of every call in display space, and their stroke width (pixels)."""
-    if not canvas.call_groups:
+    if not canvas.scene.call_groups:
         return None
     centres = geometry.centres
     verts, codes = [], []
     width = 0.0
-    for _, members in canvas.call_groups:
+    for _, members in canvas.scene.call_groups:
         inside = set(members)
         width = max(width, float(2 * geometry.half[members].max()))
         for v in members:
             verts += [centres[v], centres[v]]
             codes += [Path.MOVETO, Path.LINETO]
-        for e, (s, t, _) in enumerate(canvas.edges):
+        for e, (s, t, _) in enumerate(canvas.scene.edges):
             if s in inside and t in inside:
                 line = geometry.edge_lines[e]
                 verts += [centres[s], *line[1:-1], centres[t]]
@@ -99,9 +99,9 @@ def group_texts(canvas) -> list:
     if canvas._group_texts is None:
         colour = BAND[canvas.dark][1]
         canvas._group_texts = []
-        for i, (label, _) in enumerate(canvas.call_groups):
-            if i in canvas.group_pos:
-                text = canvas._graph_text(*canvas.group_pos[i][:2], label, GROUP_FONT,
+        for i, (label, _) in enumerate(canvas.scene.call_groups):
+            if i in canvas.scene.group_pos:
+                text = canvas._graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
                                           ha="center", va="center", color=colour,
                                           fontstyle="italic")
                 text.cut_key = ("group", i)  # in canvas._cut when the view's edge cuts it

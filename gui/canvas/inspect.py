@@ -18,37 +18,40 @@ from gui.canvas.strip_edge import drawn_place, edge_cut
 EDGE_RECT_LENGTH = 200.0
 
 
-class InspectMixin:
+class Inspector:
     """Measurements of :class:`~gui.canvas.widget.GraphCanvas` (display space)."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
 
     def cut_labels(self) -> set:
         """Labels of the current step and its neighbours that the view's edge would cut:
         they are not drawn (a cut "−0.53" can read as "0.53"); other labels may be cut.
         Keys: ("static", node, i) for a node's own texts, (layer, index) for the rest."""
-        if self.trace is None or not len(self.pos):
+        if self.canvas.trace is None or not len(self.canvas.scene.pos):
             return set()
         places = []  # (key, centre x, centre y, width, height) in data units
-        for v in self._focus_nodes:
-            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+        for v in self.canvas._focus_nodes:
+            (x, y), (hw, hh) = self.canvas.scene.pos[v], self.canvas.scene.half_pt[v]
             places.append((("static", v, 0), x, y, 2 * hw, 2 * hh))
-            if v in self.name_pos:
-                places.append((("static", v, 1), *self.name_pos[v]))
+            if v in self.canvas.scene.name_pos:
+                places.append((("static", v, 1), *self.canvas.scene.name_pos[v]))
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
-                place = self.label_pos.get((layer, v))
+                place = self.canvas.scene.label_pos.get((layer, v))
                 if place is not None:
                     places.append(((layer, v), *place))
-        for e in self._focus_edges:
-            place = self.label_pos.get((_LOCAL, e))
+        for e in self.canvas._focus_edges:
+            place = self.canvas.scene.label_pos.get((_LOCAL, e))
             if place is not None:
                 places.append(((_LOCAL, e), *place))
-        box = self.ax.bbox
+        box = self.canvas.ax.bbox
         found = self._strip_cut(box)
         if not places:
             return found
         # one transform for every corner: a call per label cost ~0.1 ms (End: 600 labels)
         c = np.array([p[1:5] for p in places], dtype=float)
         corners = np.concatenate([c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2])
-        low, high = np.split(self.ax.transData.transform(corners), 2)
+        low, high = np.split(self.canvas.ax.transData.transform(corners), 2)
         (x0, y0), (x1, y1) = low.T, high.T
         inside = (x0 >= box.x0) & (x1 <= box.x1) & (y0 >= box.y0) & (y1 <= box.y1)
         outside = (x1 <= box.x0) | (x0 >= box.x1) | (y1 <= box.y0) | (y0 >= box.y1)
@@ -59,35 +62,38 @@ class InspectMixin:
         and top (a sliver of text reads as nothing, or as another word: the loss's
         name cut to "los", issue 24). The view is placed to cut no label of a node on
         the canvas (strip_edge.py); these are the rest."""
-        made = (self.trace, len(self.label_pos), len(self.group_pos), self.text_scale)
-        if getattr(self, "_places_made", None) != made:  # once per trace: labels stay put
-            keys = [("static", v, 0) for v in range(len(self.pos))]
-            rows = [(*self.pos[v], *(2 * self.half_pt[v])) for v in range(len(self.pos))]
-            keys += [("static", v, 1) for v in self.name_pos]
-            rows += [drawn_place(place) for place in self.name_pos.values()]
-            keys += list(self.label_pos)
-            rows += [drawn_place(place) for place in self.label_pos.values()]
-            keys += [("group", i) for i in self.group_pos]  # a call's label
-            rows += [drawn_place(place[:4]) for place in self.group_pos.values()]
+        c = self.canvas
+        made = (c.trace, len(c.scene.label_pos), len(c.scene.group_pos), c.text_scale)
+        if getattr(self.canvas, "_places_made", None) != made:  # once per trace: labels stay put
+            keys = [("static", v, 0) for v in range(len(self.canvas.scene.pos))]
+            scene = self.canvas.scene
+            rows = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in range(len(scene.pos))]
+            keys += [("static", v, 1) for v in self.canvas.scene.name_pos]
+            rows += [drawn_place(place) for place in self.canvas.scene.name_pos.values()]
+            keys += list(self.canvas.scene.label_pos)
+            rows += [drawn_place(place) for place in self.canvas.scene.label_pos.values()]
+            keys += [("group", i) for i in self.canvas.scene.group_pos]  # a call's label
+            rows += [drawn_place(place[:4]) for place in self.canvas.scene.group_pos.values()]
             c = np.array(rows, float).reshape(-1, 4)
-            self._places_made = made
-            self._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
-        keys, low, high = self._all_places
+            self.canvas._places_made = made
+            self.canvas._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
+        keys, low, high = self.canvas._all_places
         if not keys:
             return set()
-        return {keys[i] for i in np.flatnonzero(edge_cut(self.ax.transData, box, low, high))}
+        return {keys[i] for i in np.flatnonzero(edge_cut(self.canvas.ax.transData, box, low, high))}
 
     def _ensure_drawn(self):
-        if self.trace is None:
+        if self.canvas.trace is None:
             return None
-        if self.geometry is None or self._draw_pending or self.get_renderer() is None:
-            self.draw()
-        return self.get_renderer()
+        c = self.canvas
+        if c.geometry is None or c._draw_pending or c.get_renderer() is None:
+            self.canvas.draw()
+        return self.canvas.get_renderer()
 
     def _to_widget(self, x0: float, y0: float, x1: float, y1: float) -> tuple:
         """Display extents (origin bottom left, device pixels) to a widget rect."""
-        ratio = self.device_pixel_ratio or 1.0
-        height = self.figure.bbox.height
+        ratio = self.canvas.device_pixel_ratio or 1.0
+        height = self.canvas.figure.bbox.height
         return (x0 / ratio, (height - y1) / ratio, (x1 - x0) / ratio, (y1 - y0) / ratio)
 
     def label_entries(self) -> list[dict]:
@@ -95,28 +101,28 @@ class InspectMixin:
         renderer = self._ensure_drawn()
         if renderer is None:
             return []
-        g = self.geometry
+        g = self.canvas.geometry
         entries = []
         if g.show_text:  # the static texts the graph layer draws (artists.py)
-            for node in np.flatnonzero(g.texts_near(self, Bbox.from_extents(*g.view))):
+            for node in np.flatnonzero(g.texts_near(self.canvas, Bbox.from_extents(*g.view))):
                 node = int(node)
-                texts = self.static_texts(node)
+                texts = self.canvas.static_texts(node)
                 for i, text in enumerate(texts):
-                    if ("static", node, i) in self._cut:
+                    if ("static", node, i) in self.canvas._cut:
                         continue
-                    kind = "symbol" if self.is_op[node] and i == 0 else "name"
+                    kind = "symbol" if self.canvas.scene.is_op[node] and i == 0 else "name"
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
-            for text in groups.group_texts(self):
-                if text.cut_key in self._cut:
+            for text in groups.group_texts(self.canvas):
+                if text.cut_key in self.canvas._cut:
                     continue
                 entries.append({"kind": "group", "text": text.get_text(),
                                 "extents": text.get_window_extent(renderer).extents})
-        for key in self._dynamic_keys():
+        for key in self.canvas._dynamic_keys():
             layer, index = key
-            if layer == _HIGHLIGHT or not self._visible_now(key):
+            if layer == _HIGHLIGHT or not self.canvas._visible_now(key):
                 continue
-            text = self._dynamic_text(key)
+            text = self.canvas._dynamic_text(key)
             if layer == _LOCAL:
                 kind, owner = "local", {"edge": index}
             elif layer == _VALUE:
@@ -126,10 +132,10 @@ class InspectMixin:
             elif layer == _TANGENT:
                 kind, owner = "tangent", {"node": index}
             else:
-                step = self._backward_steps.get(index)
+                step = self.canvas.scene.backward_steps.get(index)
                 many = step is not None and len(step.contributions) >= 2
                 kind, owner = ("ledger" if many else "gradient"), {"node": index}
-            if key in self.grid_info:  # one entry per drawn tensor grid (or badge)
+            if key in self.canvas.scene.grid_info:  # one entry per drawn tensor grid (or badge)
                 owner["role"] = {_VALUE: "value", _GRAD: "gradient"}.get(layer, kind)
                 kind = "tensor"
             entries.append({"kind": kind, "text": text.get_text(), **owner,
@@ -140,7 +146,7 @@ class InspectMixin:
         shown = []
         for entry in entries:
             # graph texts are clipped to the axes (the legend strip's to the figure)
-            box = self.figure.bbox if entry["kind"] == "other" else self.ax.bbox
+            box = self.canvas.figure.bbox if entry["kind"] == "other" else self.canvas.ax.bbox
             x0, y0, x1, y1 = entry["extents"]
             if x1 <= box.x0 or x0 >= box.x1 or y1 <= box.y0 or y0 >= box.y1:
                 continue  # wholly outside: not drawn, not listed
@@ -150,7 +156,7 @@ class InspectMixin:
 
     def _extra_texts(self) -> list:
         """Legend, hints and overlays: the labels of kind "other"."""
-        return list(self._legend.drawn)
+        return list(self.canvas._legend.drawn)
 
     def label_boxes(self) -> list[dict]:
         """One ``{"kind", "text", "rect": (x, y, w, h)}`` per label drawn now."""
@@ -161,7 +167,7 @@ class InspectMixin:
         """Each node's box (widget rect), in view or not."""
         if self._ensure_drawn() is None:
             return []
-        g = self.geometry
+        g = self.canvas.geometry
         return [self._to_widget(*g.node_box(i)) for i in range(len(g.centres))]
 
     def current_rect(self) -> tuple[float, float, float, float] | None:
@@ -172,16 +178,16 @@ class InspectMixin:
     def _current_extents(self) -> tuple[float, float, float, float] | None:
         if self._ensure_drawn() is None:
             return None
-        for key in self._shown[_HIGHLIGHT]:
-            g = self.geometry
+        for key in self.canvas._shown[_HIGHLIGHT]:
+            g = self.canvas.geometry
             if key >= 0:  # forward mode: the node and its tangent label
-                return self._with_tangent(key, g.node_box(key))
+                return self.canvas._with_tangent(key, g.node_box(key))
             return self._edge_extents(-key - 1)
         return None
 
     def _edge_extents(self, index: int) -> tuple[float, float, float, float]:
         """Box of the edge's drawn line within EDGE_RECT_LENGTH / 2 of its label."""
-        g = self.geometry
+        g = self.canvas.geometry
         line = np.concatenate([g.edge_lines[index], g.heads[index][[0]]])
         # densify so that clipping by arc length is fine-grained
         steps = np.linspace(0.0, 1.0, 12)[:, None]

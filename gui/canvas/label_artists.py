@@ -67,14 +67,14 @@ class LabelArtistsMixin:
         if node_id in self._static:
             return self._static[node_id]
         node = self.trace.graph.nodes[node_id]
-        x, y = self.pos[node_id]
+        x, y = self.scene.pos[node_id]
         colours = self.colours
         texts = []
         if node.kind == "operation":
             symbol = label_text.symbol_text(node.symbol)
             texts.append(self._graph_text(x, y, symbol, label_text.symbol_size(symbol),
                                           ha="center", va="center", color=colours["fg"]))
-            place = self.name_pos.get(node_id)
+            place = self.scene.name_pos.get(node_id)
             if node.name and place is not None:
                 texts.append(self._graph_text(
                     place[0], place[1], node.name, NAME_FONT, ha="center", va="center",
@@ -99,9 +99,9 @@ class LabelArtistsMixin:
         colours = self.colours
         box = {"boxstyle": "round,pad=0.12", "facecolor": colours["bg"], "edgecolor": "none",
                "alpha": 0.85}
-        label = self.label_texts.get(key, "")
+        label = self.scene.label_texts.get(key, "")
         x, y = self._label_centre(key)
-        grid = self.grid_info.get(key)
+        grid = self.scene.grid_info.get(key)
         if grid is not None:  # a tensor: cells on a diverging scale, or a badge
             role = colours["value" if layer == _VALUE else "grad"]
             text = self._graph_text(x, y, label, GRID_FONT, ha="center", va="center",
@@ -122,16 +122,16 @@ class LabelArtistsMixin:
         return text
 
     def _label_centre(self, key: tuple[int, int]) -> tuple[float, float]:
-        place = self.label_pos.get(key)
+        place = self.scene.label_pos.get(key)
         if place is not None:
             return float(place[0]), float(place[1])
         layer, index = key
         if layer == _LOCAL:
-            x, y = self.edge_mid_world[index]
+            x, y = self.scene.edge_mid_world[index]
         else:
-            x, y = self.pos[index]
+            x, y = self.scene.pos[index]
         return float(x), float(y)
 
     def _gradient_text(self, node_id: int) -> str:
-        return self.label_texts.get((_GRAD, node_id)) or label_text.gradient_text(
-            self.trace, node_id, self._backward_steps.get(node_id))
+        return self.scene.label_texts.get((_GRAD, node_id)) or label_text.gradient_text(
+            self.trace, node_id, self.scene.backward_steps.get(node_id))

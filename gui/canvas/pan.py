@@ -4,7 +4,7 @@ When the view follows the step at the same zoom, it moves by whole pixels (see
 ``ViewMixin._animate_to``). The background kept since the last draw (graph layer,
 legend strip) is shifted by that many pixels; only the strips that came into view, and
 the labels whose cut changed at the view's edge, are drawn again; then the dynamic
-labels, and one blit. A step that must draw in full says why (``_scroll_view``).
+labels, and one blit. A step that must draw in full says why (``Scroller.scroll_view``).
 """
 
 from __future__ import annotations
@@ -19,78 +19,82 @@ from gui.canvas import groups, text_cache
 from gui.canvas.geometry import Geometry
 
 
-class PanMixin:
+class Scroller:
     """The scrolled pan of :class:`~gui.canvas.widget.GraphCanvas`."""
 
-    def _axes_rows_cols(self, height: int) -> tuple[int, int, int, int]:
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+
+    def axes_rows_cols(self, height: int) -> tuple[int, int, int, int]:
         """The axes' pixels in the buffer (rows from the top): where Agg clips them."""
-        box = self.ax.bbox
+        box = self.canvas.ax.bbox
         top = math.floor(height - box.y1 + 0.5)
         bottom = math.floor(height - box.y0 + 0.5)
         return max(top, 0), bottom, max(math.floor(box.x0 + 0.5), 0), math.floor(box.x1 + 0.5)
 
-    def _scroll_view(self, before, cut_before: set) -> bool:
+    def scroll_view(self, before, cut_before: set) -> bool:
         """Show the view that replaced ``before`` (xlim, ylim) by scrolling; False when
         it cannot be done and a full draw is needed: no background yet, a new zoom
         (every text at a new size), a move by a fraction of a pixel, or the legend
         strip's note changed."""
-        if (not text_cache.TEXT_CACHE or not self._can_blit() or self.geometry is None
-                or getattr(self._background, "ndim", 0) != 3):
+        if (not text_cache.TEXT_CACHE or not self.canvas._can_blit() or self.canvas.geometry is None
+                or getattr(self.canvas._background, "ndim", 0) != 3):
             return False
         (ox0, ox1), (oy0, oy1) = before
-        (nx0, nx1), (ny0, ny1) = self.ax.get_xlim(), self.ax.get_ylim()
-        k = self._k()
+        (nx0, nx1), (ny0, ny1) = self.canvas.ax.get_xlim(), self.canvas.ax.get_ylim()
+        k = self.canvas._k()
         if abs((ox1 - ox0) - (nx1 - nx0)) > 1e-9 * (ox1 - ox0) or \
                 abs((oy1 - oy0) - (ny1 - ny0)) > 1e-9 * (oy1 - oy0):
             return False
         dx, dy = (ox0 - nx0) * k, (oy0 - ny0) * k  # the content moves by this (y up)
         if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
             return False
-        renderer = self.get_renderer()
-        geometry = Geometry(self, renderer)
-        if geometry.show_text != self.geometry.show_text or self._legend_note() != getattr(
-                self, "_drawn_note", None):
+        renderer = self.canvas.get_renderer()
+        geometry = Geometry(self.canvas, renderer)
+        if geometry.show_text != self.canvas.geometry.show_text or self.legend_note() != getattr(
+                self.canvas, "_drawn_note", None):
             return False
-        self.geometry = geometry
-        self._cut = self.cut_labels()
+        self.canvas.geometry = geometry
+        self.canvas._cut = self.canvas.cut_labels()
         buffer = np.asarray(renderer.buffer_rgba())
-        area = self._axes_rows_cols(buffer.shape[0])
-        rects = _shift(buffer, self._background, area, round(dx), -round(dy))
+        area = self.axes_rows_cols(buffer.shape[0])
+        rects = _shift(buffer, self.canvas._background, area, round(dx), -round(dy))
         height = buffer.shape[0]
         # what came into view: pasted from the static layer's tiles where kept (tiles.py)
-        offset, fill = self._tiles.offset(self), self._background_rgba().view(np.uint32)[0]
-        pasted, rects = (self._tiles.paste(buffer, rects, offset, fill)
+        offset = self.canvas._tiles.offset(self.canvas)
+        fill = self.background_rgba().view(np.uint32)[0]
+        pasted, rects = (self.canvas._tiles.paste(buffer, rects, offset, fill)
                           if offset is not None else ([], rects))
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
-        recut = cut_before ^ self._cut
+        recut = cut_before ^ self.canvas._cut
         if pasted:  # tiles hold every label: hide those this view's edge cuts
-            recut |= self._cut_in(pasted, height, renderer)
+            recut |= self.cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
             # legend strip, which the static layer does not draw (it would stay empty)
             top, bottom, left, right = area
             boxes += [(max(x0, left), max(y0, height - bottom), min(x1, right),
                        min(y1, height - top))
-                      for x0, y0, x1, y1 in self._recut_boxes(recut, renderer)
+                      for x0, y0, x1, y1 in self.recut_boxes(recut, renderer)
                       if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
-            with text_cache.fixed_view(self.ax.transData):
-                _redraw(self, renderer, geometry, buffer, boxes, whole)
-        np.copyto(self._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
+            with text_cache.fixed_view(self.canvas.ax.transData):
+                _redraw(self.canvas, renderer, geometry, buffer, boxes, whole)
+        np.copyto(self.canvas._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
         # was copied from it)
         if offset is not None:
-            self._keep_tiles(renderer, area, offset, fill)
-        self._drawn = {}
-        self.draw_dynamic(renderer, None)
-        self._prefetch_queue = self._labels_to_come()
-        self.blit(self.ax.bbox)
+            self.keep_tiles(renderer, area, offset, fill)
+        self.canvas._drawn = {}
+        self.canvas.draw_dynamic(renderer, None)
+        self.canvas._prefetch_queue = self.canvas.prefetcher.labels_to_come()
+        self.canvas.blit(self.canvas.ax.bbox)
         return True
 
-    def _recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
+    def recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
         """Pixel boxes of the static labels that a new cut hides or shows again."""
         boxes = []
-        calls = {text.cut_key: text for text in groups.group_texts(self)} \
+        calls = {text.cut_key: text for text in groups.group_texts(self.canvas)} \
             if any(key[0] == "group" for key in keys) else {}
         for key in keys:
             if key in calls:  # a call's label
@@ -98,7 +102,7 @@ class PanMixin:
             elif key[0] != "static":
                 continue  # the dynamic labels are all drawn again anyway
             else:
-                texts = self.static_texts(key[1])
+                texts = self.canvas.static_texts(key[1])
                 if key[2] >= len(texts):
                     continue
                 text = texts[key[2]]
@@ -107,36 +111,36 @@ class PanMixin:
                           math.ceil(x1) + 2, math.ceil(y1) + 2))
         return boxes
 
-    def _cut_in(self, parts: list, height: int, renderer) -> set:
+    def cut_in(self, parts: list, height: int, renderer) -> set:
         """The static labels this view's edge cuts that reach into ``parts`` (buffer
         rows and columns): pasted from tiles, which hold every label."""
         found = set()
-        for key in self._cut:
-            for x0, y0, x1, y1 in self._recut_boxes({key}, renderer):
+        for key in self.canvas._cut:
+            for x0, y0, x1, y1 in self.recut_boxes({key}, renderer):
                 top, bottom = height - y1, height - y0
                 if any(p[0] < bottom and top < p[1] and p[2] < x1 and x0 < p[3]
                        for p in parts):
                     found.add(key)
         return found
 
-    def _keep_tiles(self, renderer, area, offset, fill) -> None:
+    def keep_tiles(self, renderer, area, offset, fill) -> None:
         """The tiles of the static background now kept (tiles.py), except where a label
         the view's edge cuts would be missing from them."""
-        if self._tiles.full() or not self._tiles.missing_near(area, offset):
+        if self.canvas._tiles.full() or not self.canvas._tiles.missing_near(area, offset):
             return
-        height = self._background.shape[0]
+        height = self.canvas._background.shape[0]
         dirty = [(height - y1, height - y0, x0, x1)
-                 for x0, y0, x1, y1 in self._recut_boxes(self._cut, renderer)]
-        self._tiles.harvest(self._background, area, offset, fill, dirty)
+                 for x0, y0, x1, y1 in self.recut_boxes(self.canvas._cut, renderer)]
+        self.canvas._tiles.harvest(self.canvas._background, area, offset, fill, dirty)
 
-    def _background_rgba(self) -> np.ndarray:
+    def background_rgba(self) -> np.ndarray:
         """The figure's background colour as Agg paints it."""
-        colour = to_rgba(self.figure.get_facecolor())
+        colour = to_rgba(self.canvas.figure.get_facecolor())
         return np.array([int(c * 255 + 0.5) for c in colour], np.uint8)
 
-    def _legend_note(self):
-        layer = self._legend
-        return (self.out_of_date, bool(self.counter), self.hint, layer.get_visible())
+    def legend_note(self):
+        c = self.canvas
+        return (c.out_of_date, bool(c.counter), c.hint, c._legend.get_visible())
 
 
 def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
@@ -147,7 +151,7 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
     is the axes, where every artist is clipped, so nothing outside needs keeping."""
     height = buffer.shape[0]
     pixels = buffer.view(np.uint32)[..., 0]  # one word a pixel: a fill is a memset
-    fill = canvas._background_rgba().view(np.uint32)[0]
+    fill = canvas.scroller.background_rgba().view(np.uint32)[0]
     if whole:
         x0, y0, x1, y1 = boxes[0]
         pixels[max(height - y1, 0):max(height - y0, 0), max(x0, 0):max(x1, 0)] = fill

@@ -32,30 +32,33 @@ _NODE_LAYERS = (_VALUE, _GRAD, _UPDATE, _TANGENT)
 TILE_RENDER_S = 0.04
 
 
-class PrefetchMixin:
+class Prefetcher:
     """Idle-time rasters of :class:`~gui.canvas.widget.GraphCanvas`."""
 
-    def _labels_to_come(self):
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+
+    def labels_to_come(self):
         """The texts to rasterise, in the order steps will want them (a generator)."""
-        g, trace = self.geometry, self.trace
+        g, trace = self.canvas.geometry, self.canvas.trace
         if g is None or trace is None or not g.show_text:
             return iter(())
-        return self._walk_texts(g, trace)
+        return self.walk_texts(g, trace)
 
-    def _walk_texts(self, g, trace):
-        start = self._position
+    def walk_texts(self, g, trace):
+        start = self.canvas._position
         steps = trace.steps
         for step in steps[start:start + PREFETCH_STEPS]:
             if step.node is not None and g.in_view[step.node]:
-                yield self._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
+                yield self.canvas._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
                                           step.node))
                 if getattr(step, "first", False):
-                    yield self._dynamic_text((_GRAD, trace.graph.output))
-            elif step.edge is not None and step.edge in self.edge_index:
-                index = self.edge_index[step.edge]
+                    yield self.canvas._dynamic_text((_GRAD, trace.graph.output))
+            elif step.edge is not None and step.edge in self.canvas.scene.edge_index:
+                index = self.canvas.scene.edge_index[step.edge]
                 if g.edge_in_view[index]:
-                    yield self._dynamic_text((_LOCAL, index))
-        yield from groups.group_texts(self)
+                    yield self.canvas._dynamic_text((_LOCAL, index))
+        yield from groups.group_texts(self.canvas)
         # around the next steps first; then from here and from each phase's start in
         # turn (the step bar jumps there: each phase's first views warm, not one
         # phase's sixty while the raster budget runs out before the next phase)
@@ -63,64 +66,60 @@ class PrefetchMixin:
         begins = [start, *sorted(trace.phase_starts.values())]
         order += [b + i for i in range(PREFETCH_AROUND) for b in begins if b + i < len(steps)]
         order += [*range(start, len(steps)), *range(start)]
-        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        (x0, x1), (y0, y1) = self.canvas.ax.get_xlim(), self.canvas.ax.get_ylim()
         half = np.array([(x1 - x0) / 2, (y1 - y0) / 2])  # a view around each step
-        nodes_done = np.zeros(len(self.pos), bool)
-        edges_done = np.zeros(len(self.edges), bool)
+        nodes_done = np.zeros(len(self.canvas.scene.pos), bool)
+        edges_done = np.zeros(len(self.canvas.scene.edges), bool)
         steps_done: set[int] = set()
         for i in order:
             if i in steps_done:
                 continue
             steps_done.add(i)
-            centre = self._step_centre(steps[i])
+            centre = self.step_centre(steps[i])
             if centre is None:
                 continue
-            near = np.all(np.abs(self.pos - centre) <= half, axis=1) & ~nodes_done
+            near = np.all(np.abs(self.canvas.scene.pos - centre) <= half, axis=1) & ~nodes_done
             nodes_done |= near
             for v in np.flatnonzero(near):
                 v = int(v)
-                yield from self.static_texts(v)
+                yield from self.canvas.static_texts(v)
                 for layer in _NODE_LAYERS:
-                    if (layer, v) in self.label_texts:
-                        yield self._dynamic_text((layer, v))
-            if len(self.edges):
-                near = np.all(np.abs(self.edge_mid_world - centre) <= half, axis=1) & ~edges_done
+                    if (layer, v) in self.canvas.scene.label_texts:
+                        yield self.canvas._dynamic_text((layer, v))
+            if len(self.canvas.scene.edges):
+                near = (np.all(np.abs(self.canvas.scene.edge_mid_world - centre) <= half, axis=1)
+                        & ~edges_done)
                 edges_done |= near
                 for e in np.flatnonzero(near):
-                    if (_LOCAL, int(e)) in self.label_texts:
-                        yield self._dynamic_text((_LOCAL, int(e)))
-            yield _TilesAround(self, centre)  # its view's static layer (tiles.py)
+                    if (_LOCAL, int(e)) in self.canvas.scene.label_texts:
+                        yield self.canvas._dynamic_text((_LOCAL, int(e)))
+            yield _TilesAround(self.canvas, centre)  # its view's static layer (tiles.py)
 
-    def _step_centre(self, step):
+    def step_centre(self, step):
         if step.node is not None:
-            return self.pos[step.node]
-        index = self.edge_index.get(step.edge) if step.edge is not None else None
-        return None if index is None else self.edge_mid_world[index]
+            return self.canvas.scene.pos[step.node]
+        index = self.canvas.scene.edge_index.get(step.edge) if step.edge is not None else None
+        return None if index is None else self.canvas.scene.edge_mid_world[index]
 
-    @property
-    def prefetching(self) -> bool:
-        """True while labels of later steps are still being prepared in idle time."""
-        return self._prefetch_scheduled
-
-    def _prefetch(self) -> None:
+    def run(self) -> None:
         """Rasterise upcoming labels a few milliseconds at a time, between events."""
-        self._prefetch_scheduled = False
-        if self.trace is None or self._draw_pending:
+        self.canvas._prefetch_scheduled = False
+        if self.canvas.trace is None or self.canvas._draw_pending:
             return
-        quiet = time.perf_counter() - getattr(self, "_last_step", 0.0)
+        quiet = time.perf_counter() - getattr(self.canvas, "_last_step", 0.0)
         if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
-            self._prefetch_scheduled = True
-            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self._prefetch)
+            self.canvas._prefetch_scheduled = True
+            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self.run)
             return
-        renderer = self.get_renderer()
+        renderer = self.canvas.get_renderer()
         deadline = time.perf_counter() + PREFETCH_SLICE_S
-        for text in self._prefetch_queue:
-            if len(self._raster_cache) >= MAX_RASTERS * 3 // 4:
+        for text in self.canvas._prefetch_queue:
+            if len(self.canvas._raster_cache) >= MAX_RASTERS * 3 // 4:
                 return  # enough: the oldest would go again
             text.prepare(renderer)
             if time.perf_counter() > deadline:
-                self._prefetch_scheduled = True
-                QTimer.singleShot(PREFETCH_GAP_MS, self._prefetch)
+                self.canvas._prefetch_scheduled = True
+                QTimer.singleShot(PREFETCH_GAP_MS, self.run)
                 return
 
 
@@ -141,9 +140,9 @@ class _TilesAround:
         if (offset is None or kept.full() or kept.slow == slow
                 or getattr(canvas._background, "ndim", 0) != 3):
             return
-        area = canvas._axes_rows_cols(int(renderer.height))
+        area = canvas.scroller.axes_rows_cols(int(renderer.height))
         target = next(tiles.view_offsets(canvas, [self.centre], offset))
-        fill = canvas._background_rgba().view(np.uint32)[0]
+        fill = canvas.scroller.background_rgba().view(np.uint32)[0]
         for _ in range(4):  # a view touches the whole tiles of at most four renders
             tile = kept.first_missing(area, target)
             if tile is None or kept.full():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -82,26 +83,63 @@ def update_text(trace: Trace, step) -> str:
     return label_text.sized(text)
 
 
-def graph_arrays(trace: Trace, before: Trace | None = None,
-                 before_grid: np.ndarray | None = None,
-                 text_scale: float = 1.0) -> dict[str, object]:
-    """Everything :meth:`GraphCanvas.set_trace` computes about a trace's graph: the layered
-    layout (nodes of ``before`` keep their rows), node sizes, edges and their routes, and
-    where every label goes (see gui.canvas.placement), all in world points.
+@dataclass(frozen=True)
+class Scene:
+    """Everything :meth:`GraphCanvas.set_trace` computes about a trace's graph, in world
+    points: the layered layout, node sizes, edges and their routes, and where every label
+    goes (see gui.canvas.placement). Frozen: a new trace makes a new scene (forward mode
+    adds its tangent labels to ``label_pos``/``label_texts``/``grid_info`` once)."""
 
-    Pure numpy and Python, so a worker thread can make it for a big graph.
-    """
-    previous = None
-    if before is not None and before_grid is not None and len(before_grid):
-        keys = node_keys(before.graph)
-        previous = {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_grid, strict=True)}
-    graph = trace.graph
-    stop = cancel.token()  # a superseded build's layout stops between nodes (core.base.cancel)
-    grid_map = layered_layout(graph, previous)
+    grid: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    pos: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    kind: np.ndarray = field(default_factory=lambda: np.array([], dtype=str))
+    is_op: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    half_pt: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    radius_pt: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    edges: list = field(default_factory=list)
+    edge_index: dict = field(default_factory=dict)
+    edge_src: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    edge_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    edge_needed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    edge_bend: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    edge_paths: list = field(default_factory=list)
+    edge_after0: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    edge_before2: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    bent_edges: list = field(default_factory=list)
+    edge_mid_world: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    #: the graph's extent without forward mode's tangent labels (the canvas adds those)
+    extent: tuple = (-1.0, 1.0, -1.0, 1.0)
+    label_texts: dict = field(default_factory=dict)
+    grid_info: dict = field(default_factory=dict)
+    label_pos: dict = field(default_factory=dict)
+    name_pos: dict = field(default_factory=dict)
+    #: a script's function calls: (label, member nodes)
+    call_groups: list = field(default_factory=list)
+    group_pos: dict = field(default_factory=dict)
+    text_scale: float = 1.0
+    local_steps: dict = field(default_factory=dict)
+    backward_steps: dict = field(default_factory=dict)
+    update_steps: dict = field(default_factory=dict)
+    leaves: list = field(default_factory=list)
+
+
+#: the scene's fields the canvas still answers as its own attributes (tests, view, geometry)
+CANVAS_FIELDS = tuple(f.name for f in fields(Scene)
+                      if f.name not in ("extent", "text_scale", "local_steps",
+                                        "backward_steps", "update_steps", "leaves"))
+
+
+def _previous_grid(before: Trace | None, before_grid: np.ndarray | None):
+    """The grid places of ``before``'s nodes, by node key (they keep their rows)."""
+    if before is None or before_grid is None or not len(before_grid):
+        return None
+    keys = node_keys(before.graph)
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, before_grid, strict=True)}
+
+
+def _node_sizes(graph, m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every node's half width and height, and its radius (operations) or corner."""
     n = len(graph.nodes)
-    grid = np.array([grid_map[i] for i in range(n)], float).reshape(n, 2)
-    kind = np.array([node.kind for node in graph.nodes])
-    m = float(text_scale)
     half = np.zeros((n, 2))
     radius = np.zeros(n)
     for node in graph.nodes:
@@ -117,6 +155,11 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
             hh = BOX_HALF_HEIGHT[node.kind] * m
             half[node.id] = (max(width / 2 + 6.0 * m, hh + 2 * m), hh)
             radius[node.id] = CORNER[node.kind] * m
+    return half, radius
+
+
+def _edges_and_bends(graph) -> tuple[list, np.ndarray]:
+    """``(source, consumer, position)`` of every edge, and how far parallel ones bend."""
     edges = [(source, node.id, index) for node in graph.nodes
              for index, source in enumerate(node.inputs)]
     bend = np.zeros(len(edges))
@@ -127,12 +170,23 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
         if len(group) > 1:
             for k, i in enumerate(group):
                 bend[i] = k - (len(group) - 1) / 2
+    return edges, bend
+
+
+def _steps_by_place(trace: Trace) -> tuple[dict, dict, dict]:
+    """The trace's local-gradient steps by edge, backward steps and updates by node."""
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     # UpdateStep, or a recorded pass's optimizer step (core.engine.optimizer_step)
     update_steps = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
+    return local_steps, backward_steps, update_steps
+
+
+def _label_texts(trace: Trace, edges, steps, stop) -> tuple[dict, dict]:
+    """What every label says, by (layer, node or edge), and the tensors' grids."""
+    local_steps, backward_steps, update_steps = steps
     texts, grids = {}, {}
-    for node in graph.nodes:
+    for node in trace.graph.nodes:
         stop.check()
         texts[(_VALUE, node.id)] = label_text.value_text(node.value)
         if node.id in trace.grads:
@@ -151,56 +205,72 @@ def graph_arrays(trace: Trace, before: Trace | None = None,
             stop.check()
         if edge in trace.local:
             texts[(_LOCAL, i)] = label_text.local_text(trace, edge, local_steps.get(edge))
+    return texts, grids
+
+
+def _midpoints(placed, n_edges: int) -> np.ndarray:
+    """Where each edge's local label sits, or the middle of its route."""
+    mids = np.zeros((n_edges, 2))
+    for i, path in enumerate(placed.paths):
+        place = placed.labels.get((_LOCAL, i))
+        mids[i] = place[:2] if place is not None else along([tuple(p) for p in path], [0.5])[0]
+    return mids
+
+
+def _extent(placed, half: np.ndarray) -> tuple[float, float, float, float]:
+    """The box around every node, label, name and call band."""
+    rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+             for x, y, w, h in (*placed.labels.values(), *placed.names.values(),
+                                *placed.groups.values())]
+    rects += [(x - hw, y - hh, x + hw, y + hh)
+              for (x, y), (hw, hh) in zip(placed.pos, half, strict=True)]
+    if not rects:
+        return (-1.0, 1.0, -1.0, 1.0)
+    box = np.array(rects)
+    return (float(box[:, 0].min()), float(box[:, 2].max()),
+            float(box[:, 1].min()), float(box[:, 3].max()))
+
+
+def build_scene(trace: Trace, before: Trace | None = None,
+                before_grid: np.ndarray | None = None, text_scale: float = 1.0) -> Scene:
+    """The :class:`Scene` of ``trace`` (nodes of ``before`` keep their rows).
+
+    Pure numpy and Python, so a worker thread can make it for a big graph.
+    """
+    graph = trace.graph
+    stop = cancel.token()  # a superseded build's layout stops between nodes (core.base.cancel)
+    grid_map = layered_layout(graph, _previous_grid(before, before_grid))
+    n = len(graph.nodes)
+    grid = np.array([grid_map[i] for i in range(n)], float).reshape(n, 2)
+    kind = np.array([node.kind for node in graph.nodes])
+    m = float(text_scale)
+    half, radius = _node_sizes(graph, m)
+    edges, bend = _edges_and_bends(graph)
+    steps = _steps_by_place(trace)
+    texts, grids = _label_texts(trace, edges, steps, stop)
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}
     calls = call_groups(graph.groups, edges)
     stop.check()
-    scene = placement.arrange(grid, half, edges, bend, texts, names, m, grids, calls)
-    paths = scene.paths
+    placed = placement.arrange(grid, half, edges, bend, texts, names, m, grids, calls)
+    paths = placed.paths
     stop.check()
-    mids = np.zeros((len(edges), 2))
-    for i, path in enumerate(paths):
-        place = scene.labels.get((_LOCAL, i))
-        mids[i] = place[:2] if place is not None else along([tuple(p) for p in path], [0.5])[0]
-    rects = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-             for x, y, w, h in (*scene.labels.values(), *scene.names.values(),
-                                *scene.groups.values())]
-    rects += [(x - hw, y - hh, x + hw, y + hh)
-              for (x, y), (hw, hh) in zip(scene.pos, half, strict=True)]
-    if rects:
-        box = np.array(rects)
-        extent = (float(box[:, 0].min()), float(box[:, 2].max()),
-                  float(box[:, 1].min()), float(box[:, 3].max()))
-    else:
-        extent = (-1.0, 1.0, -1.0, 1.0)
-    return {
-        "grid": grid,
-        "pos": scene.pos,
-        "kind": kind,
-        "is_op": kind == "operation",
-        "half_pt": half,
-        "radius_pt": radius,
-        "edges": edges,
-        "edge_index": {edge: i for i, edge in enumerate(edges)},
-        "edge_src": np.array([e[0] for e in edges], int),
-        "edge_dst": np.array([e[1] for e in edges], int),
-        "edge_needed": np.array([graph.edge_needed(s, t) for s, t, _ in edges], bool),
-        "edge_bend": bend,
-        "edge_paths": paths,
-        "edge_after0": np.array([p[1] for p in paths], float).reshape(-1, 2),
-        "edge_before2": np.array([p[-2] for p in paths], float).reshape(-1, 2),
-        "bent_edges": [i for i, p in enumerate(paths) if len(p) > 2],
-        "edge_mid_world": mids,
-        "extent": extent,
-        "label_texts": texts,
-        "grid_info": grids,
-        "label_pos": scene.labels,
-        "name_pos": scene.names,
-        "call_groups": calls,
-        "group_pos": scene.groups,
-        "text_scale": m,
-        "local_steps": local_steps,
-        "backward_steps": backward_steps,
-        "update_steps": update_steps,
-        "leaves": [n.id for n in graph.nodes if n.is_leaf],
-    }
+    return Scene(
+        grid=grid, pos=placed.pos, kind=kind, is_op=kind == "operation", half_pt=half,
+        radius_pt=radius, edges=edges, edge_index={edge: i for i, edge in enumerate(edges)},
+        edge_src=np.array([e[0] for e in edges], int),
+        edge_dst=np.array([e[1] for e in edges], int),
+        edge_needed=np.array([graph.edge_needed(s, t) for s, t, _ in edges], bool),
+        edge_bend=bend, edge_paths=paths,
+        edge_after0=np.array([p[1] for p in paths], float).reshape(-1, 2),
+        edge_before2=np.array([p[-2] for p in paths], float).reshape(-1, 2),
+        bent_edges=[i for i, p in enumerate(paths) if len(p) > 2],
+        edge_mid_world=_midpoints(placed, len(edges)), extent=_extent(placed, half),
+        label_texts=texts, grid_info=grids, label_pos=placed.labels, name_pos=placed.names,
+        call_groups=calls, group_pos=placed.groups, text_scale=m,
+        local_steps=steps[0], backward_steps=steps[1], update_steps=steps[2],
+        leaves=[n.id for n in graph.nodes if n.is_leaf])
+
+
+#: the old name (gui.graph_canvas re-exports it)
+graph_arrays = build_scene

@@ -184,12 +184,12 @@ class TangentMixin:
             self._tangent_wanted, self._tangent_current = set(), None
 
     def _place_tangents(self) -> None:
-        for key in [k for k in self.label_pos if k[0] == _TANGENT]:
-            del self.label_pos[key]
-            self.label_texts.pop(key, None)
+        for key in [k for k in self.scene.label_pos if k[0] == _TANGENT]:
+            del self.scene.label_pos[key]
+            self.scene.label_texts.pop(key, None)
             self._texts.pop(key, None)
         self._tangent_tips = {}
-        self.extent = getattr(self, "_base_extent", self.extent)
+        self.extent = self.scene.extent
         source = self._tangent_source
         if source is None or source[0] is not self.trace:
             self._tangent_shown = set()
@@ -197,26 +197,27 @@ class TangentMixin:
         m = self.text_scale
         gap = LABEL_GAP * m
         obstacles = [(x - hw, y - hh, x + hw, y + hh)
-                     for (x, y), (hw, hh) in zip(self.pos, self.half_pt, strict=True)]
-        obstacles += [rules.rect_at(*p) for p in (*self.label_pos.values(),
-                                                  *self.name_pos.values(),
-                                                  *self.group_pos.values())]
+                     for (x, y), (hw, hh) in zip(self.scene.pos, self.scene.half_pt, strict=True)]
+        obstacles += [rules.rect_at(*p) for p in (*self.scene.label_pos.values(),
+                                                  *self.scene.name_pos.values(),
+                                                  *self.scene.group_pos.values())]
         order, requests = [], []
         for v, (text, tip) in source[1].items():
             w, h = text_size(text, LABEL_FONT * m, True)
-            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
-            above = [self.label_pos[k] for k in ((_VALUE, v), (_UPDATE, v)) if k in self.label_pos]
-            below = [self.label_pos[k] for k in ((_GRAD, v),) if k in self.label_pos]
+            (x, y), (hw, hh) = self.scene.pos[v], self.scene.half_pt[v]
+            placed = self.scene.label_pos
+            above = [placed[k] for k in ((_VALUE, v), (_UPDATE, v)) if k in placed]
+            below = [placed[k] for k in ((_GRAD, v),) if k in placed]
             order.append(v)
             requests.append((w, h, candidates(x, y, hw, hh, w, h, gap, (above, below))))
             self._tangent_tips[v] = tip
-        soft = self._edge_marks() if len(self.pos) <= placement.PLACE_LIMIT else []
+        soft = self._edge_marks() if len(self.scene.pos) <= placement.PLACE_LIMIT else []
         for v, (w, h, _), (cx, cy) in zip(order, requests, place_off_edges(
                 obstacles, soft, requests), strict=True):
-            self.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
-            self.label_texts[(_TANGENT, v)] = source[1][v][0]
+            self.scene.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
+            self.scene.label_texts[(_TANGENT, v)] = source[1][v][0]
         if order:
-            box = np.array([rules.rect_at(*self.label_pos[(_TANGENT, v)]) for v in order])
+            box = np.array([rules.rect_at(*self.scene.label_pos[(_TANGENT, v)]) for v in order])
             x0, x1, y0, y1 = self.extent
             self.extent = (min(x0, float(box[:, 0].min())), max(x1, float(box[:, 2].max())),
                            min(y0, float(box[:, 1].min())), max(y1, float(box[:, 3].max())))
@@ -224,7 +225,7 @@ class TangentMixin:
     def _edge_marks(self) -> list:
         """Small boxes along every edge: a tangent keeps off the lines where it can."""
         marks = []
-        for path in self.edge_paths:
+        for path in self.scene.edge_paths:
             for (x0, y0), (x1, y1) in zip(path[:-1], path[1:], strict=True):
                 n = max(1, int(np.hypot(x1 - x0, y1 - y0) // EDGE_MARK_STEP))
                 for t in np.linspace(0.0, 1.0, n + 1):
@@ -243,7 +244,7 @@ class TangentMixin:
 
     def _tangent_keys(self) -> set[int]:
         """The tangent labels to show now (those the walk reached, of this trace)."""
-        return {v for v in self._tangent_wanted if (_TANGENT, v) in self.label_pos}
+        return {v for v in self._tangent_wanted if (_TANGENT, v) in self.scene.label_pos}
 
     def _forward_override(self, current):
         source = self._tangent_source
@@ -301,14 +302,14 @@ class TangentMixin:
         changed = []
         for key, new in _numbers(trace, self, tangent_labels).items():
             if isinstance(new, tuple):  # a tensor's grid: its text and its cells
-                new, self.grid_info[key] = new
-            if self.label_texts.get(key) == new:
+                new, self.scene.grid_info[key] = new
+            if self.scene.label_texts.get(key) == new:
                 continue
-            self.label_texts[key] = new
+            self.scene.label_texts[key] = new
             artist = self._texts.get(key)
             if artist is not None:
-                if key in self.grid_info and hasattr(artist, "info"):
-                    artist.info = self.grid_info[key]
+                if key in self.scene.grid_info and hasattr(artist, "info"):
+                    artist.info = self.scene.grid_info[key]
                 artist.set_text(new)
                 changed.append(key)
         if not changed:
@@ -331,7 +332,7 @@ def _numbers(trace, canvas, tangent_labels) -> dict:
     for every label the canvas has a place for."""
     graph = trace.graph
     out: dict = {}
-    keys = canvas.label_pos.keys() | canvas.label_texts.keys()
+    keys = canvas.scene.label_pos.keys() | canvas.scene.label_texts.keys()
     backward = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     updates = {s.node: s for s in trace.steps if isinstance(s, ParameterUpdate)}
@@ -344,16 +345,16 @@ def _numbers(trace, canvas, tangent_labels) -> dict:
         else:
             value = None
         if value is not None:
-            made = grids.grid_info(value) if key in canvas.grid_info else None
+            made = grids.grid_info(value) if key in canvas.scene.grid_info else None
             out[key] = made if made is not None else (
                 label_text.value_text(value) if layer == _VALUE
                 else label_text.gradient_text(trace, index, backward.get(index)))
-        elif layer == _LOCAL and canvas.edges[index] in trace.local:
-            edge = canvas.edges[index]
+        elif layer == _LOCAL and canvas.scene.edges[index] in trace.local:
+            edge = canvas.scene.edges[index]
             out[key] = label_text.local_text(trace, edge, local_steps.get(edge))
         elif layer == _UPDATE and index in updates:
             out[key] = update_text(trace, updates[index])
     for v, (text, _tip) in (tangent_labels or {}).items():
-        if (_TANGENT, v) in canvas.label_pos:
+        if (_TANGENT, v) in canvas.scene.label_pos:
             out[(_TANGENT, v)] = text
     return out

@@ -215,7 +215,7 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
         geometry = Geometry(canvas, scratch)
         with text_cache.fixed_view(ax.transData):
             canvas._graph_layer.draw_static(scratch, geometry)
-        tiles.harvest(buffer, canvas._axes_rows_cols(height), offset, fill)
+        tiles.harvest(buffer, canvas.scroller.axes_rows_cols(height), offset, fill)
     finally:
         ax.set_xlim(*xlim, emit=False)
         ax.set_ylim(*ylim, emit=False)

@@ -153,7 +153,7 @@ class ViewMixin:
         self.view_auto = False
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
-        if not self._scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
+        if not self.scroller.scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
             self._invalidate()
 
     def fit_legend_strip(self) -> None:
@@ -339,7 +339,7 @@ class ViewMixin:
         """Set the view; scrolled when only its place changed by whole pixels."""
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         self._set_view(k, cx, cy)
-        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not self._scroll_view(
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not self.scroller.scroll_view(
                 before, self._cut):
             self._invalidate()
 

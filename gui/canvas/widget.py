@@ -9,10 +9,10 @@ layer kept at the current zoom, pasted by a pan that jumps).
 
 from __future__ import annotations
 
+import functools
 import time
+from operator import attrgetter
 from pathlib import Path as FilePath
-
-import numpy as np
 
 import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
 
@@ -29,13 +29,13 @@ from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
 from gui.canvas.blit import BlitMixin, draw_order
-from gui.canvas.events import EventsMixin
+from gui.canvas.events import Pointer
 from gui.canvas.geometry import Geometry
-from gui.canvas.inspect import InspectMixin
+from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import LabelArtistsMixin
 from gui.canvas.overview import overview_keys
-from gui.canvas.pan import PanMixin
-from gui.canvas.prefetch import PrefetchMixin
+from gui.canvas.pan import Scroller
+from gui.canvas.prefetch import Prefetcher
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -44,10 +44,12 @@ from gui.canvas.scene import (
     _PREPARED_LOCK,
     _UPDATE,
     _VALUE,
+    CANVAS_FIELDS,
     DARK,
     LEGEND_HEIGHT,
     LIGHT,
-    graph_arrays,
+    Scene,
+    build_scene,
 )
 from gui.canvas.tangent_labels import _TANGENT, TangentMixin
 from gui.canvas.tiles import StaticTiles
@@ -55,8 +57,19 @@ from gui.canvas.view import ViewMixin
 from gui.support import fonts
 
 
-class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, PrefetchMixin,
-                  LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
+def _delegate(cls, part: str, name: str):
+    """A canvas method that asks its collaborator ``part`` (an instance of ``cls``)."""
+    target = getattr(cls, name)
+
+    @functools.wraps(target)
+    def method(self, *args, **kwargs):
+        return getattr(getattr(self, part), name)(*args, **kwargs)
+
+    return method
+
+
+class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
+                  TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -88,6 +101,12 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self.ax.add_artist(self._dynamic_layer)
         self._legend = LegendLayer(self)
         self.figure.add_artist(self._legend)
+        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
+        #: what is drawn where, in widget pixels (inspect.py)
+        self.scroller = Scroller(self)
+        self.prefetcher = Prefetcher(self)
+        self.inspector = Inspector(self)
+        self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -116,10 +135,10 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self._reset_graph()
         self._apply_theme()  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
-        self.mpl_connect("scroll_event", self._on_scroll)
-        self.mpl_connect("button_press_event", self._on_press)
-        self.mpl_connect("motion_notify_event", self._on_motion)
-        self.mpl_connect("button_release_event", self._on_release)
+        self.mpl_connect("scroll_event", self.pointer.on_scroll)
+        self.mpl_connect("button_press_event", self.pointer.on_press)
+        self.mpl_connect("motion_notify_event", self.pointer.on_motion)
+        self.mpl_connect("button_release_event", self.pointer.on_release)
 
     # ---- public API ------------------------------------------------------------
 
@@ -129,13 +148,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         A layout made beforehand by :meth:`layout_job` (in a worker thread) is used as is.
         """
         with _PREPARED_LOCK:
-            arrays = _PREPARED.pop(trace, None)  # used once: it refers to the trace
-        if arrays is None or arrays["text_scale"] != self.text_scale:
-            arrays = graph_arrays(trace, self.trace, self.grid, self.text_scale)
+            scene = _PREPARED.pop(trace, None)  # used once: it refers to the trace
+        if scene is None or scene.text_scale != self.text_scale:
+            scene = build_scene(trace, self.trace, self.scene.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
         # the same graph again (a value edit, the next iteration of a script) keeps the
         # view, zoom and all; a new graph is fitted (issue 24)
-        same_graph = (self.trace is not None and len(self.pos) > 0
+        same_graph = (self.trace is not None and len(self.scene.pos) > 0
                       and len(self.trace.graph.nodes) == len(trace.graph.nodes)
                       and node_keys(self.trace.graph) == node_keys(trace.graph))
         # the view the canvas chose (a fit, or readable around the step with the hint),
@@ -144,13 +163,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         old_k = self._k() if same_graph else None
         self._reset_graph()
         self.trace = trace
-        for name, value in arrays.items():
-            if name not in ("local_steps", "backward_steps", "update_steps", "leaves"):
-                setattr(self, name, value)
-        self._local_steps = arrays["local_steps"]
-        self._backward_steps = arrays["backward_steps"]
-        self._shown[_VALUE] = set(arrays["leaves"])
-        self._base_extent = self.extent
+        self.scene = scene
+        self.extent = scene.extent  # grows with forward mode's tangent labels
+        self._shown[_VALUE] = set(scene.leaves)
         self._tangents_after_trace()  # forward mode: its labels, placed after the others
         self._build_legend()
         if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
@@ -165,13 +180,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def layout_job(self):
         """For a worker thread: a function that lays out a trace for this canvas ahead of
         :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
-        before, before_grid, scale = self.trace, self.grid, self.text_scale
+        before, before_grid, scale = self.trace, self.scene.grid, self.text_scale
 
         def job(trace: Trace) -> None:
-            arrays = graph_arrays(trace, before, before_grid, scale)
-            cancel.check()  # superseded: never stored (the arrays keep their weak key alive)
+            scene = build_scene(trace, before, before_grid, scale)
+            cancel.check()  # superseded: never stored (the scene keeps its weak key alive)
             with _PREPARED_LOCK:
-                _PREPARED[trace] = arrays
+                _PREPARED[trace] = scene
 
         return job
 
@@ -209,7 +224,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
                 self.draw()  # a new zoom (an overview's step): there when the step returns
             return
         if self.cut_labels() != self._cut and could_blit:
-            if not self._scroll_view(before, self._cut):  # what the view's edge cuts
+            if not self.scroller.scroll_view(before, self._cut):  # what the view's edge cuts
                 self._draw_pending = False
                 self.draw()
             return
@@ -225,6 +240,23 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
                     regions.append(box)
         self._blit_regions(regions)
 
+    @property
+    def prefetching(self) -> bool:
+        """True while labels of later steps are still being prepared in idle time."""
+        return self._prefetch_scheduled
+
+    # what tests and the window ask the canvas; its collaborators answer
+    label_entries = _delegate(Inspector, "inspector", "label_entries")
+    label_boxes = _delegate(Inspector, "inspector", "label_boxes")
+    node_boxes = _delegate(Inspector, "inspector", "node_boxes")
+    current_rect = _delegate(Inspector, "inspector", "current_rect")
+    cut_labels = _delegate(Inspector, "inspector", "cut_labels")
+    node_widget_pos = _delegate(Pointer, "pointer", "node_widget_pos")
+    edge_label_at = _delegate(Pointer, "pointer", "edge_label_at")
+    edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
+    keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
+    keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
+
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
         self._build_legend()
@@ -233,9 +265,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def _edge_keys(self, edges) -> set[int]:
         """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
         try:
-            return set(map(self.edge_index.__getitem__, edges))
+            return set(map(self.scene.edge_index.__getitem__, edges))
         except KeyError:
-            return {self.edge_index[e] for e in edges if e in self.edge_index}
+            return {self.scene.edge_index[e] for e in edges if e in self.scene.edge_index}
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
@@ -297,13 +329,13 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
 
     def edge_label(self, edge: tuple[int, int, int]) -> str | None:
         """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
-        index = self.edge_index.get(edge)
+        index = self.scene.edge_index.get(edge)
         if index is None or index not in self._shown[_LOCAL]:
             return None
         return self._dynamic_text((_LOCAL, index)).get_text()
 
     def highlighted(self) -> tuple[str, int] | None:
-        """``("node", id)`` or ``("edge", index into self.edges)`` of the current step."""
+        """``("node", id)`` or ``("edge", index into self.scene.edges)`` of the current step."""
         for key in self._shown[_HIGHLIGHT]:
             return ("node", key) if key >= 0 else ("edge", -key - 1)
         return None
@@ -315,7 +347,7 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             return False
         if step.node is not None:
             return bool(g.in_view[step.node])
-        index = self.edge_index.get(step.edge)
+        index = self.scene.edge_index.get(step.edge)
         return index is not None and bool(g.edge_in_view[index])
 
     def node_tooltip(self, node_id: int) -> str:
@@ -326,30 +358,9 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
     def _reset_graph(self) -> None:
         self.trace = None
         self.geometry = None
-        self.pos = np.zeros((0, 2))
-        self.kind = np.array([], dtype=str)
-        self.is_op = np.zeros(0, bool)
-        self.half_pt = np.zeros((0, 2))
-        self.radius_pt = np.zeros(0)
-        self.edges: list[tuple[int, int, int]] = []
-        self.edge_index: dict = {}
-        self.edge_src = self.edge_dst = np.zeros(0, int)
-        self.edge_needed = np.zeros(0, bool)
-        self.edge_bend = np.zeros(0)
-        self.grid = np.zeros((0, 2))
-        self.edge_paths: list[np.ndarray] = []
-        self.edge_after0 = self.edge_before2 = np.zeros((0, 2))
-        self.bent_edges: list[int] = []
-        self.edge_mid_world = np.zeros((0, 2))
-        self.extent = (-1.0, 1.0, -1.0, 1.0)
-        self.label_texts: dict = {}
-        self.grid_info: dict = {}
-        self.label_pos: dict = {}
-        self.name_pos: dict = {}
-        self.call_groups: list = []  # a script's function calls: (label, member nodes)
-        self.group_pos: dict = {}
+        self.scene = Scene()  # the graph's frozen numbers (gui.canvas.scene)
+        self.extent = self.scene.extent
         self._group_texts = None
-        self._update_steps: dict = {}
         self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
         self._position = 0
@@ -378,8 +389,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             node = graph.nodes[current.node]
             self._focus_nodes = {current.node, *node.inputs,
                                  *(c for c, _ in graph.consumers[current.node])}
-        elif current.edge is not None and current.edge in self.edge_index:
-            index = self.edge_index[current.edge]
+        elif current.edge is not None and current.edge in self.scene.edge_index:
+            index = self.scene.edge_index[current.edge]
             self._current_key = ("edge", index)
             self._focus_nodes = {current.edge[0], current.edge[1]}
             self._focus_edges = {index}
@@ -389,8 +400,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
             return set()
         if current.node is not None:
             return {current.node}
-        if current.edge is not None and current.edge in self.edge_index:
-            return {-self.edge_index[current.edge] - 1}
+        if current.edge is not None and current.edge in self.scene.edge_index:
+            return {-self.scene.edge_index[current.edge] - 1}
         return set()
 
     def _dynamic_keys(self) -> list[tuple[int, int]]:
@@ -456,3 +467,8 @@ class GraphCanvas(ViewMixin, EventsMixin, InspectMixin, BlitMixin, PanMixin, Pre
         self._texts.clear()
         self._raster_cache.clear()
 
+
+# the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)
+for _name in CANVAS_FIELDS:
+    setattr(GraphCanvas, _name, property(attrgetter(f"scene.{_name}"),
+                                         doc=f"``self.scene.{_name}``"))

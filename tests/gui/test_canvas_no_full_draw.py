@@ -137,7 +137,7 @@ def test_the_counter_strip_after_stepped_pans_is_a_full_draws(window, qtbot):
         QApplication.processEvents()
     _settle(window)
     height = int(canvas.figure.bbox.height)
-    top = canvas._axes_rows_cols(height)[1]
+    top = canvas.scroller.axes_rows_cols(height)[1]
     stepped = np.array(canvas.buffer_rgba(), copy=True)[top:].astype(int)
     canvas.draw()
     full = np.asarray(canvas.buffer_rgba())[top:].astype(int)

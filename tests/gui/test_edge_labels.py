@@ -18,10 +18,10 @@ LESSON = "x = 1.0\ny = 2.0\nw = param(1.0)\ny_hat = w * x\ns = y_hat - y\nloss =
 
 def _rects(arrays):
     """(what, owner nodes, rect) of every name and label, in world points."""
-    edges = arrays["edges"]
-    for node, (x, y, w, h) in arrays["name_pos"].items():
+    edges = arrays.edges
+    for node, (x, y, w, h) in arrays.name_pos.items():
         yield f"name of node {node}", {node}, rect_at(x, y, w, h)
-    for (layer, index), (x, y, w, h) in arrays["label_pos"].items():
+    for (layer, index), (x, y, w, h) in arrays.label_pos.items():
         if layer == _LOCAL:  # (values and gradients sit above and below their node)
             yield f"local label {index}", set(edges[index][:2]), rect_at(x, y, w, h)
 
@@ -30,7 +30,7 @@ def _crossings(trace) -> list[str]:
     arrays = graph_arrays(trace)
     found = []
     for what, owners, rect in _rects(arrays):
-        for (s, t, _), path in zip(arrays["edges"], arrays["edge_paths"], strict=True):
+        for (s, t, _), path in zip(arrays.edges, arrays.edge_paths, strict=True):
             if owners & {s, t} and crosses(rect, path.tolist()):
                 found.append(f"edge {s}→{t} runs through the {what}")
     return found
@@ -41,11 +41,11 @@ def test_the_lessons_s_and_its_local_gradient_are_apart():
     arrays = graph_arrays(trace)
     s = next(n.id for n in trace.graph.nodes if n.name == "s")
     loss = trace.graph.output_node.id
-    index = arrays["edge_index"][next(e for e in arrays["edges"] if e[:2] == (s, loss))]
-    path = arrays["edge_paths"][index].tolist()
-    x, y, w, h = arrays["label_pos"][(_LOCAL, index)]
+    index = arrays.edge_index[next(e for e in arrays.edges if e[:2] == (s, loss))]
+    path = arrays.edge_paths[index].tolist()
+    x, y, w, h = arrays.label_pos[(_LOCAL, index)]
     assert not crosses(rect_at(x, y, w, h), path)  # beside the edge: no minus-sign stub
-    nx, ny, nw, nh = arrays["name_pos"][s]
+    nx, ny, nw, nh = arrays.name_pos[s]
     assert not crosses(rect_at(nx, ny, nw, nh), path)
     assert _crossings(trace) == []
 
