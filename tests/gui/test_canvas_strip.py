@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.gui.test_canvas_groups import canvas_for
+from tests.gui.test_canvas_groups import canvas_for, nn_linear  # noqa: F401 - a fixture
 
 
-def test_no_label_is_drawn_cut_by_the_legend_strip(qtbot):
+def test_no_label_is_drawn_cut_by_the_legend_strip(qtbot, nn_linear):  # noqa: F811
     """A label that the strip under the graph would cut is not drawn (a sliver of text
     reads as nothing), wherever the view is."""
-    canvas = canvas_for(qtbot, "12-regression-nn-linear.py")
+    canvas = canvas_for(qtbot, nn_linear)  # the lesson's recorded pass 1
     ratio = canvas.device_pixel_ratio or 1.0
     graph = canvas.trace.graph
     for node in graph.nodes:
