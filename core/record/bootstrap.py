@@ -687,6 +687,8 @@ class Recorder(TorchFunctionMode):
         no copy), its .grad and the optimizer's state (copied: step() changes them)."""
         self.muted += 1
         self.switches.append(_off())
+        if self.shared and not _leaves_grads(optimizer):
+            self.unshare_all()  # step() may change .grad in place (SGD's nesterov does)
         self.step_before = {}
         for group in optimizer.param_groups:
             for p in group["params"]:
@@ -990,6 +992,15 @@ def _norms(tensors: list) -> list[float]:
         return [n.item() for n in torch._foreach_norm(tensors)]
     except Exception:  # noqa: BLE001 - an older torch, mixed devices: one by one
         return [float(t.detach().norm()) for t in tensors]
+
+
+def _leaves_grads(optimizer) -> bool:
+    """Whether torch's step() leaves .grad as it is: SGD and Adam(W) without nesterov,
+    maximize or fused (SGD's nesterov adds to .grad in place; others are not trusted)."""
+    if type(optimizer) not in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW):
+        return False
+    return not any(g.get("nesterov") or g.get("maximize") or g.get("fused")
+                   for g in optimizer.param_groups)
 
 
 def _off():

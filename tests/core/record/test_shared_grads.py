@@ -21,7 +21,7 @@ X = torch.randn(20, 8, generator=g)
 y = torch.randint(0, 3, (20,), generator=g)
 torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(8, 5), nn.ReLU(), nn.Linear(5, 3))
-opt = torch.optim.SGD(model.parameters(), lr=0.1)
+opt = {opt}
 TRUE = []
 for epoch in range(6):
     opt.zero_grad(set_to_none={none})
@@ -36,6 +36,7 @@ for epoch in range(6):
             p.grad.data.zero_()
 """
 
+SGD = "torch.optim.SGD(model.parameters(), lr=0.1)"
 MANUAL = """\
 import torch
 g = torch.Generator().manual_seed(0)
@@ -78,11 +79,22 @@ def _last_pass_grads(tmp_path, text: str):
 @pytest.mark.parametrize("data_zero", [False, True])
 def test_last_pass_keeps_backwards_gradient(tmp_path, none, clip, data_zero):
     grads, true = _last_pass_grads(tmp_path, MLP.format(none=none, clip=clip,
-                                                        data_zero=data_zero))
+                                                        data_zero=data_zero, opt=SGD))
     assert sorted(grads) == sorted(true)
     for name, g in grads.items():
         np.testing.assert_allclose(g, true[name], rtol=1e-6, atol=1e-7)
         assert np.abs(g).max() > 1e-3  # not the zeroed or clipped .grad
+
+
+@pytest.mark.parametrize("opt", [
+    "torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, foreach=True)",
+    "torch.optim.Adam(model.parameters(), lr=0.01, maximize=True, foreach=True)"])
+def test_step_that_changes_grad_in_place(tmp_path, opt):
+    """SGD's nesterov adds to .grad in place inside step(): the pass copies it first."""
+    grads, true = _last_pass_grads(tmp_path, MLP.format(none=True, clip=False,
+                                                        data_zero=False, opt=opt))
+    for name, g in grads.items():
+        np.testing.assert_allclose(g, true[name], rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("zero", ["w.grad.zero_()", "w.grad.data.zero_()"])
