@@ -64,12 +64,13 @@ MAX_GROUPS = 100_000  # group summaries kept in summary.json (the rest are count
 class Node:
     __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
                  "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
-                 "shape", "dtype", "key", "slot", "read")
+                 "shape", "dtype", "key", "slot", "read", "grad_version")
 
     def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
         self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
         self.inputs, self.kwargs, self.line, self.module = [], {}, line, module
         self.tensor, self.version, self.snap, self.grad = tensor, 0, None, None
+        self.grad_version = None  # .grad's _version when ``grad`` is the leaf's own .grad
         self.name = self.summary = None
         self.read = False  # printed or read with .item() (a forward-only group's output)
         self.key = id(tensor)
@@ -191,10 +192,15 @@ class Writer:
         header = (header + " " * pad + "\n").encode("latin1")
         self.count += 1
         name = f"t/{self.count:06d}.npy"
-        with open(os.path.join(self.folder, name), "wb") as f:
-            f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
+        # os.write straight from the tensor's memory: no Python file object, no copy
+        fd = os.open(os.path.join(self.folder, name),
+                     os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            _write_all(fd, b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
             if nbytes:
-                f.write(ctypes.string_at(t.data_ptr(), nbytes))
+                _write_all(fd, (ctypes.c_char * nbytes).from_address(t.data_ptr()))
+        finally:
+            os.close(fd)
         return name
 
     def json(self, name: str, data) -> None:
@@ -203,6 +209,12 @@ class Writer:
         with open(path + ".tmp", "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(path + ".tmp", path)
+
+
+def _write_all(fd: int, data) -> None:
+    view = memoryview(data).cast("B")
+    while view:
+        view = view[os.write(fd, view):]
 
 
 class CountingOut:
@@ -231,6 +243,11 @@ class Recorder(TorchFunctionMode):
         #: hands its gradient to the leaf's node of the running pass (``leaf_nodes``)
         self.leaf_hooks: dict = {}
         self.leaf_nodes: dict = {}
+        #: a pass no --keep asks for takes its leaves' gradients from their .grad after
+        #: backward() (held, autograd copies each gradient into .grad): ``lazy_keys`` the
+        #: leaves whose hook saw .grad empty; ``shared`` the storages of those .grad
+        #: (storage pointer -> node), copied before anything changes them in place
+        self.lazy_pass, self.lazy_keys, self.shared = False, [], {}
         self.muted, self.script_globals = 0, None
         self.passes: list[dict] = []
         self.pending = None  # the last pass, written when the next one ends or at exit
@@ -270,6 +287,8 @@ class Recorder(TorchFunctionMode):
                     node.read = True
             return func(*args, **kwargs)
         inplace = _is_inplace(name) or "out" in kwargs
+        if inplace and self.shared:
+            self.unshare(args, kwargs)
         target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
         pre = update = None
         if target is not None:
@@ -512,11 +531,52 @@ class Recorder(TorchFunctionMode):
             loss = loss[0] if loss else None
         root = self.node_of(loss) if isinstance(loss, Tensor) else None
         before = self.grads_now(root)
+        self.shared, self.lazy_keys = {}, []  # the pending pass is written only if kept
+        self.lazy_pass = len(self.passes) + 1 not in self.keep
         try:
             return func(*args, **kwargs)
         finally:
+            self.lazy_pass = False
+            self.share_leaf_grads()
             self.leaf_nodes = {}
             self.finish_pass(loss, root, before)
+
+    def share_leaf_grads(self) -> None:
+        """The gradient of each leaf whose hook left it to autograd: its .grad now."""
+        for key in self.lazy_keys:
+            node = self.leaf_nodes.get(key)
+            hit = self.leaf_hooks.get(key)
+            leaf = hit[0]() if hit is not None else None
+            g = leaf.grad if leaf is not None else None
+            if node is None or g is None:
+                continue
+            node.grad, node.grad_version = g, g._version
+            try:
+                self.shared[g.untyped_storage().data_ptr()] = node
+            except Exception:  # noqa: BLE001 - no storage to share: keep a copy
+                node.grad, node.grad_version = _copy(g), None
+        self.lazy_keys = []
+
+    def unshare(self, args, kwargs) -> None:
+        """Before an in-place op (``w.grad.zero_()``, ``clip_grad_norm_``, ``.data``):
+        the pass's own copy of each shared gradient it is given."""
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        for a in args:
+            if isinstance(a, (list, tuple)):
+                tensors.extend(x for x in a if isinstance(x, Tensor))
+        tensors.extend(v for v in kwargs.values() if isinstance(v, Tensor))
+        for t in tensors:
+            try:
+                node = self.shared.pop(t.untyped_storage().data_ptr(), None)
+            except Exception:  # noqa: BLE001 - a tensor without storage
+                continue
+            if node is not None:
+                node.grad, node.grad_version = _copy(node.grad), None
+
+    def unshare_all(self) -> None:
+        for node in self.shared.values():
+            node.grad, node.grad_version = _copy(node.grad), None
+        self.shared = {}
 
     def grads_now(self, root) -> dict:
         """What .grad held before this backward() when it was not zero (left over when
@@ -627,6 +687,8 @@ class Recorder(TorchFunctionMode):
         no copy), its .grad and the optimizer's state (copied: step() changes them)."""
         self.muted += 1
         self.switches.append(_off())
+        if self.shared and not _leaves_grads(optimizer):
+            self.unshare_all()  # step() may change .grad in place (SGD's nesterov does)
         self.step_before = {}
         for group in optimizer.param_groups:
             for p in group["params"]:
@@ -689,6 +751,8 @@ class Recorder(TorchFunctionMode):
         return None
 
     def zero_grad_event(self, set_to_none: bool) -> None:
+        if not set_to_none and self.shared:
+            self.unshare_all()
         self.zero_events.append({"set_to_none": bool(set_to_none),
                                  "at_stdout_bytes": self.out.count})
 
@@ -702,7 +766,8 @@ class Recorder(TorchFunctionMode):
             return
         size = sum(_nbytes(n) for n in record["nodes"])
         if not self.writer.fits(2 * size) or any(
-                n.summary and n.summary.get("over_budget") for n in record["nodes"]):
+                n.summary and n.summary.get("over_budget") or n.grad_version is not None
+                and n.grad._version != n.grad_version for n in record["nodes"]):
             return
         self.writer.json(f"pass-{index:06d}.json", self.pass_json(record))
         self.passes[index - 1]["kept"] = True
@@ -877,9 +942,17 @@ class LeafHook:
         self.__torch_unserializable__ = True  # torch.save of the leaf: no warning about it
 
     def __call__(self, grad):
-        node = self.recorder.leaf_nodes.get(self.key)
-        if node is not None:
-            node.leaf_grad(grad)
+        rec = self.recorder
+        node = rec.leaf_nodes.get(self.key)
+        if node is None:
+            return
+        if rec.lazy_pass and node.grad is None:
+            hit = rec.leaf_hooks.get(self.key)
+            leaf = hit[0]() if hit is not None else None
+            if leaf is not None and leaf.grad is None:
+                rec.lazy_keys.append(self.key)  # read from leaf.grad after backward()
+                return
+        node.leaf_grad(grad)
 
 
 class Lazy:
@@ -919,6 +992,15 @@ def _norms(tensors: list) -> list[float]:
         return [n.item() for n in torch._foreach_norm(tensors)]
     except Exception:  # noqa: BLE001 - an older torch, mixed devices: one by one
         return [float(t.detach().norm()) for t in tensors]
+
+
+def _leaves_grads(optimizer) -> bool:
+    """Whether torch's step() leaves .grad as it is: SGD and Adam(W) without nesterov,
+    maximize or fused (SGD's nesterov adds to .grad in place; others are not trusted)."""
+    if type(optimizer) not in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW):
+        return False
+    return not any(g.get("nesterov") or g.get("maximize") or g.get("fused")
+                   for g in optimizer.param_groups)
 
 
 def _off():
