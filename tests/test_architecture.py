@@ -174,7 +174,6 @@ MAX_FUNCTION_LINES = 60
 LONG_FUNCTIONS = {
     "gui/canvas/feature_maps.py:FeatureMapsBand._group": 64,  # the canvas helper's
     "gui/canvas/placement.py:_place": 83,  # the ux helper's
-    "gui/canvas/scene.py:graph_arrays": 122,  # the canvas helper's
 }
 
 
