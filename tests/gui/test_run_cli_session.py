@@ -19,25 +19,8 @@ from core.io.session import Session
 from core.record.runner import run_script
 from core.record.saved import saved_recording
 from tests.core.record.record_support import ROOT
+from tests.core.record.test_session_cli import SCRIPT  # counts its own runs in ran.txt
 
-#: counts its own runs in ran.txt beside it: a render that ran it would leave "2" or a new file
-SCRIPT = """\
-from pathlib import Path
-import torch
-torch.manual_seed(0)
-ran = Path("ran.txt")
-ran.write_text(str(int(ran.read_text()) + 1) if ran.exists() else "1")
-model = torch.nn.Linear(2, 1)
-x = torch.tensor([[1.0, 2.0], [3.0, -1.0]])
-y = torch.tensor([[1.0], [0.0]])
-opt = torch.optim.SGD(model.parameters(), lr=0.1)
-for epoch in range(3):
-    loss = ((model(x) - y) ** 2).mean()
-    print(f"epoch {epoch} loss {loss.item():.5f}")
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
-"""
 RAISES = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nfor i in range(2):\n" \
          "    (w * w).backward()\nraise ValueError('no more')\n"
 
