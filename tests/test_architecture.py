@@ -25,7 +25,7 @@ MAX_LINES = 400
 #: today's modules over MAX_LINES (lines when listed, and why). Shrink, never add.
 LONG_MODULES = {
     "core.record.bootstrap": (1382, "runs by path in the script's process: one file"),
-    "core.language.parser": (464, "the statement and expression readers (issue 18)"),
+    "core.language.parser": (425, "the statement and expression readers (issue 18)"),
     "gui.canvas.widget": (474, "four mixins left to turn into collaborators (issue 18)"),
 }
 

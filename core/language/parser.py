@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import gc
 import math
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,6 +22,7 @@ from core.base.did_you_mean import suggest
 from core.base.errors import MAX_MESSAGE, ExpressionError, short
 from core.base.errors import syntax_error as _syntax_error
 from core.base.values import parse_number
+from core.language import recursion
 from core.language.calls import (
     TENSOR_CALLS,
     CallReader,
@@ -40,8 +40,6 @@ MAX_DEPTH = 400
 #: terms in one flat sum or product (a + b + …): Python's own parser refuses about 3,000
 #: at its default recursion limit, and the cap keeps that answer whatever ran before
 MAX_TERMS = 3_000
-#: Python frames the reader may use per level of the syntax tree (at most), and beyond them
-FRAMES_PER_LEVEL, SPARE_FRAMES = 4, 400
 #: a longer name only slows every label and message down (a 100,000-character one froze
 #: the window for 13 s)
 MAX_NAME = 100
@@ -408,8 +406,7 @@ def _parse(text: str) -> ParsedProgram:
     stop = cancel.token()
     # MAX_DEPTH, not the recursion limit that earlier programs left, decides how deep a
     # statement may nest: the same text always gets the same error
-    levels = max((_statement_depth(node, 3 * (MAX_DEPTH + 1)) for node in tree.body), default=0)
-    _raise_recursion_limit(_stack_depth() + FRAMES_PER_LEVEL * levels + SPARE_FRAMES)
+    recursion.allow_reading(tree, MAX_DEPTH)
     for i, node in enumerate(tree.body):
         stop.check()  # a superseded build in the window stops here too (core.base.cancel)
         try:
@@ -420,45 +417,9 @@ def _parse(text: str) -> ParsedProgram:
         except RecursionError:  # a safety net: the limit covers MAX_DEPTH levels
             raise ExpressionError("the expression is nested too deeply", *parser.pos(node),
                                   hint="split it over several lines") from None
-    _allow_depth(parser.tree_depth)
+    recursion.allow_building(parser.tree_depth)
     if not any(isinstance(s, (Assign, Declare)) for s in program.statements):
         raise ExpressionError("the program computes nothing",
                               hint="write an assignment, as in 'loss = (w * x - y) ** 2'")
     return program
 
-
-def _allow_depth(tree_depth: int) -> None:
-    """Let the graph builder (recursive, two frames a level) walk a flat sum of up to the
-    ~3,000 terms ``ast.parse`` accepts: raise the recursion limit when one needs it."""
-    _raise_recursion_limit(2 * tree_depth + 1000)
-
-
-def _raise_recursion_limit(needed: int) -> None:
-    """Never lowered: another thread may be deep in a graph it is building."""
-    if needed > sys.getrecursionlimit():
-        sys.setrecursionlimit(needed)
-
-
-def _statement_depth(node: ast.stmt, cap: int) -> int:
-    """At least the statement's syntax-tree depth: a short line's width bounds it (each
-    level takes a character, plus the line's own nodes), a longer one is walked."""
-    if node.end_lineno == node.lineno and node.end_col_offset - node.col_offset < 100:
-        return node.end_col_offset - node.col_offset + 3
-    return _tree_depth(node, cap)
-
-
-def _tree_depth(tree: ast.AST, cap: int) -> int:
-    """The syntax tree's depth, walked without recursion, up to ``cap``."""
-    deepest, pending = 0, [(tree, 1)]
-    while pending and deepest < cap:
-        node, depth = pending.pop()
-        deepest = max(deepest, depth)
-        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return min(deepest, cap)
-
-
-def _stack_depth() -> int:
-    depth, frame = 0, sys._getframe()
-    while frame is not None:  # bounded by the recursion limit
-        depth, frame = depth + 1, frame.f_back
-    return depth
