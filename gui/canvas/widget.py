@@ -258,9 +258,8 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
 
     def retranslate(self) -> None:
-        """The legend again in the current UI language (after a language switch)."""
-        self._build_legend()
-        self._invalidate()
+        """The legend and the graph's labels in the current UI language, at once."""
+        label_text.relabel(self)
 
     def _edge_keys(self, edges) -> set[int]:
         """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
