@@ -6,6 +6,8 @@ Plain strings from the trace, translated under the context ``GraphCanvas``
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -106,6 +108,10 @@ def symbol_size(symbol: str) -> float:
             else 10.5 if len(symbol) <= 3 else 8.5)
 
 
+#: a parenthesised name transposed twice: (Wᵀ)ᵀ
+_TWICE = re.compile(r"\(([\w.]+)ᵀ\)ᵀ")
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -127,7 +133,7 @@ def local_text(trace: Trace, edge, step) -> str:
     if value is None:  # a VJP-only op (matmul …): its rule with shapes, no single number
         if step is None:
             return ""
-        rule, shapes = step.formula, step.substituted
+        rule, shapes = _untransposed(step.formula), step.substituted
         if shapes.startswith("(") and rule and rule != shapes:  # "G ↦ Xᵀ · G\n(4×2 → 3×2)"
             return f"{_short(rule, MAX_FORMULA)}\n{_short(shapes, MAX_FORMULA)}"
         return _short(shapes or rule, MAX_FORMULA)
@@ -141,6 +147,13 @@ def local_text(trace: Trace, edge, step) -> str:
     if len(label) > WRAP_EDGE_LABEL:  # two short lines fit between two layers
         label = f"{_short(formula, MAX_FORMULA)}\n= {number}"
     return label
+
+
+def _untransposed(rule: str) -> str:
+    """``G · (model.2.weightᵀ)ᵀ`` as ``G · model.2.weight``: a transpose undone reads
+    shorter to a beginner, and the edge's label then fits between two columns of a
+    projector's view (issue 24, item 8)."""
+    return _TWICE.sub(r"\1", rule) if "ᵀ)ᵀ" in rule else rule
 
 
 def _tensor_local(formula: str, value: np.ndarray) -> str:

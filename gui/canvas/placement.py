@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.base import cancel
+from core.drawing import columns
 from core.drawing import labels as rules
 from gui.canvas import groups as call_groups
 from gui.canvas.measure import text_size
@@ -21,7 +22,7 @@ _LOCAL, _VALUE, _GRAD, _UPDATE = 0, 1, 2, 3
 LABEL_FONT, NAME_FONT, EDGE_FONT = 10.0, 10.5, 9.5
 #: a tensor grid's digits: 11 px or more even at the least readable zoom (issue 24, item 8)
 GRID_FONT = 10.5
-LABEL_GAP, MIN_LAYER_GAP, EDGE_LABEL_PAD, ROW_PAD = 4.0, 34.0, 10.0, 10.0
+LABEL_GAP, MIN_LAYER_GAP, EDGE_LABEL_PAD, ROW_PAD = 4.0, 24.0, 6.0, 10.0
 CURVE_BEND = 0.32
 #: past this many nodes labels take their first place unchecked (placement is linear,
 #: but a huge graph is only ever read a window at a time)
@@ -56,55 +57,107 @@ def arrange(grid: np.ndarray, half: np.ndarray, edges, bend: np.ndarray, texts: 
     name_sizes = {v: text_size(name, NAME_FONT * m, True) for v, name in names.items()}
     gap = LABEL_GAP * m
     zero = (0.0, 0.0)
-    above, below, left, right = (np.zeros(n) for _ in range(4))
+    above, below = np.zeros(n), np.zeros(n)
     for v in range(n):
-        hw, hh = half[v]
-        vw, vh = sizes.get((_VALUE, v), zero)
-        gw, gh = sizes.get((_GRAD, v), zero)
-        uw, uh = sizes.get((_UPDATE, v), zero)
+        hh = half[v, 1]
+        vh = sizes.get((_VALUE, v), zero)[1]
+        uh = sizes.get((_UPDATE, v), zero)[1]
         above[v] = hh + gap + vh + (uh + gap if uh else 0.0)
-        below[v] = hh + gap + gh
-        left[v] = max(hw, vw / 2, gw / 2, uw / 2)
-        right[v] = left[v]
-        if v in name_sizes:
-            right[v] = max(right[v], hw + 3 * m + name_sizes[v][0])
+        below[v] = hh + gap + sizes.get((_GRAD, v), zero)[1]
     layer = grid[:, 0].astype(int) if n else np.zeros(0, int)
     layers = int(layer.max()) + 1 if n else 0
-    lay_left, lay_right = np.zeros(layers), np.zeros(layers)
-    np.maximum.at(lay_left, layer, left)
-    np.maximum.at(lay_right, layer, right)
-    gaps = np.full(max(layers - 1, 0), MIN_LAYER_GAP * m)
-    for i, (s, t, _) in enumerate(edges):
-        size = sizes.get((_LOCAL, i))
-        if size is not None and layer[s] < len(gaps):
-            # a label sits on the edge's first stretch; a skipping edge has more room
-            span = max(layer[t] - layer[s], 1)
-            need = size[0] + 2 * EDGE_LABEL_PAD * m
-            gaps[layer[s]] = max(gaps[layer[s]], need if span == 1 else need / span)
-    xs = rules.column_positions(list(lay_left), list(lay_right), list(gaps))
-    row = (above.max() + below.max() + ROW_PAD * m) if n else 1.0
     pos = np.zeros((n, 2))
     if n:
+        pos[:, 1] = grid[:, 1] * _row_height(grid, layer, above, below, m)
+    xs, middles = _columns(pos, half, layer, layers, edges, sizes, name_sizes, m)
+    cancel.check()
+    if n:
         pos[:, 0] = np.asarray(xs)[layer]
-        pos[:, 1] = grid[:, 1] * row
     paths = _paths(pos, edges, bend, layer, xs, half, above, below)
     group_requests = []
     for label, members in groups:
         w, h = call_groups.label_size(label, m)
         group_requests.append((w, h, call_groups.candidates(members, pos, above, below,
                                                             w, h, gap)))
-    # where each edge crosses the middle of the free gap between its first two columns
-    # (a label beside it there clears both columns' grids)
-    middles = {}
-    for i, (s, t, _) in enumerate(edges):
-        if layer[s] < len(gaps) and layer[t] > layer[s] and pos[t, 0] != pos[s, 0]:
-            free = (xs[layer[s]] + lay_right[layer[s]] + xs[layer[s] + 1]
-                    - lay_left[layer[s] + 1]) / 2
-            middles[i] = min(max((free - pos[s, 0]) / (pos[t, 0] - pos[s, 0]), 0.05), 0.95)
     cancel.check()
     labels, name_pos, group_pos = _place(pos, half, sizes, name_sizes, paths, gap, m,
                                          group_requests, edges, middles)
     return Scene(pos, paths, labels, name_pos, group_pos)
+
+
+def _row_height(grid, layer, above, below, m: float) -> float:
+    """World points per row of the layout: enough for the nodes that share a column,
+    each pair of neighbours in it apart by what they hold above and below (a column of
+    small leaves no longer spreads as far as the graph's biggest node needs: 10-conv-pool's
+    x, W and b, issue 24, item 8)."""
+    pad = ROW_PAD * m
+    row = 0.0
+    order = np.lexsort((grid[:, 1], layer))  # by column, then upwards
+    lower, upper = order[:-1], order[1:]
+    same = layer[lower] == layer[upper]
+    if same.any():
+        lower, upper = lower[same], upper[same]
+        apart = np.maximum(grid[upper, 1] - grid[lower, 1], 1e-9)
+        row = float(((below[upper] + above[lower] + pad) / apart).max())
+    return row if row > 0 else float(above.max() + below.max() + pad)
+
+
+def _node_boxes(v, y, half, sizes, name_sizes, gap, m) -> tuple[list, list]:
+    """What node ``v`` holds at each height: (boxes reaching left, boxes reaching
+    right), each (y0, y1, reach) in world points, its labels at their first places."""
+    hw, hh = half[v]
+    boxes = [(y - hh, y + hh, hw)]
+    top = y + hh + gap
+    for key in ((_VALUE, v), (_UPDATE, v)):
+        if key in sizes:
+            w, h = sizes[key]
+            boxes.append((top, top + h, w / 2))
+            top += h + gap
+    if (_GRAD, v) in sizes:
+        w, h = sizes[(_GRAD, v)]
+        boxes.append((y - hh - gap - h, y - hh - gap, w / 2))
+    rights = list(boxes)
+    if v in name_sizes:
+        w, h = name_sizes[v]
+        rights.append((y - h - 2 * m, y + h + 2 * m, hw + 3 * m + w))
+    return boxes, rights
+
+
+def _columns(pos, half, layer, layers, edges, sizes, name_sizes, m):
+    """x of each layer, each two neighbouring layers as close as what they hold at the
+    same height allows (core.drawing.columns), with room for the edges' labels between
+    them; and for each edge's label, the fraction of its edge where that room is."""
+    gap = LABEL_GAP * m
+    lefts: list[list] = [[] for _ in range(layers)]
+    rights: list[list] = [[] for _ in range(layers)]
+    for v in range(len(pos)):
+        reach_left, reach_right = _node_boxes(v, pos[v, 1], half, sizes, name_sizes, gap, m)
+        lefts[layer[v]] += reach_left
+        rights[layer[v]] += reach_right
+    spacing = [columns.least_spacing(rights[i], lefts[i + 1]) + MIN_LAYER_GAP * m
+               for i in range(layers - 1)]
+    envelopes = {}
+    fractions = columns.FRACTIONS[:1] if len(pos) > PLACE_LIMIT else columns.FRACTIONS
+    middles = {}
+    for i, (s, t, _) in enumerate(edges):
+        size = sizes.get((_LOCAL, i))
+        a, b = layer[s], layer[t]
+        if size is None or b <= a:
+            continue
+        if b - a > 1:  # a skipping edge's label sits on its first stretch, with more room
+            need = (size[0] + 2 * EDGE_LABEL_PAD * m) / (b - a)
+            spacing[a] = max(spacing[a], spacing[a] - MIN_LAYER_GAP * m + need)
+            continue
+        if a not in envelopes:
+            envelopes[a] = (columns.Envelope(rights[a]), columns.Envelope(lefts[b]))
+        need, middles[i] = columns.label_spacing(*envelopes[a], pos[s, 1], pos[t, 1], *size,
+                                                 EDGE_LABEL_PAD * m, 2 * m, spacing[a],
+                                                 fractions)
+        spacing[a] = max(spacing[a], need)
+    xs = [0.0] * layers
+    for i in range(1, layers):
+        xs[i] = xs[i - 1] + spacing[i - 1]
+    return xs, middles
 
 
 def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
@@ -138,6 +191,19 @@ def _clear_first(cands, w, h, nearby, pad) -> list:
     return clear + crossed
 
 
+def _name_candidates(centre, half, w: float, h: float, m: float) -> list:
+    """Where a w×h name may go: beside the node, then just above or below an edge
+    leaving it level (between the node's value and gradient, which stay over and under
+    it: the columns are only as far apart as those need), then at its corners."""
+    (x, y), (hw, hh) = centre, half
+    corner = 2 * m  # off the node's box, which is an obstacle with a small pad
+    side = x + hw + 3 * m + w / 2
+    return [(side, y), (side, y + corner + h / 2), (side, y - corner - h / 2),
+            (x + hw + corner + w / 2, y + hh + corner + h / 2),
+            (x + hw + corner + w / 2, y - hh - corner - h / 2),
+            (x - hw - 3 * m - w / 2, y)]
+
+
 def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges=(),
            middles=None):
     n = len(pos)
@@ -151,13 +217,7 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges
             touching.setdefault(t, []).append(polylines[i])
     pad = 1.0 * m
     for v, (w, h) in name_sizes.items():
-        x, y = pos[v]
-        hw, hh = half[v]
-        corner = 2 * m  # off the node's box, which is an obstacle with a small pad
-        cands = [(x + hw + 3 * m + w / 2, y),
-                 (x + hw + corner + w / 2, y + hh + corner + h / 2),
-                 (x + hw + corner + w / 2, y - hh - corner - h / 2),
-                 (x - hw - 3 * m - w / 2, y)]
+        cands = _name_candidates(pos[v], half[v], w, h, m)
         first = cands[0]
         cands = _clear_first(cands, w, h, touching.get(v, ()), pad)
         order.append(("name", v))

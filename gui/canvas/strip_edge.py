@@ -126,24 +126,50 @@ def _clear(c: float, half: float, lo_edge: float, node_lo, node_hi, span_lo, spa
         span_hi + pad - half, node_hi - pad - half])
     found = (here, c)
     for rule in allowed:  # the first rule that clears them all, else the fewest cut
-        candidates = np.array([x for x in every if rule(x)], float)
+        candidates = np.array([x for x in every if rule(x)] + ([c] if rule(c) else []), float)
         if not len(candidates):
             continue
         counts = cuts(candidates)
         best = np.lexsort((np.abs(candidates - c), counts))[0]
-        if counts[best] < found[0]:
+        if counts[best] < found[0] or getattr(rule, "settles", False):
             found = (int(counts[best]), float(candidates[best]))
-        if not found[0]:
+        if not found[0] or getattr(rule, "settles", False):
             break
     return found[1]
 
 
 def _keeping(boxes: tuple, axis: int, half: float) -> list:
-    """One rule per box (world x0, y0, x1, y1, or None): a centre keeps it in view."""
+    """One rule per box (world x0, y0, x1, y1, or None): a centre keeps it in view. A
+    box marked :class:`Settled` ends the search even when its best view still cuts."""
     def rule(box):
-        return lambda c: box is None or (box[axis] >= c - half - 1e-9
-                                         and box[axis + 2] <= c + half + 1e-9)
+        def keeps(c) -> bool:
+            return box is None or (box[axis] >= c - half - 1e-9
+                                   and box[axis + 2] <= c + half + 1e-9)
+        keeps.settles = isinstance(box, Settled)
+        return keeps
     return [rule(box) for box in boxes]
+
+
+class Settled(tuple):
+    """A box to keep in view even at the cost of a cut label (hidden, see the top)."""
+
+
+def _kept(canvas, keep, least, pad: float) -> tuple:
+    """What a move must keep in view, the most first: ``keep``; else the step's own box
+    ``least`` whole with its neighbours' centres (a neighbour cut at the edge, its labels
+    hidden, is still seen beside the step: issue 24, a 1280×720 projector showed the
+    step alone); else ``least``."""
+    if least is None:
+        return (keep, keep)
+    focus = sorted(canvas._focus_nodes)
+    centres = np.asarray(canvas.pos, float)[focus].reshape(-1, 2)
+    both = Settled((min(least[0], *(centres[:, 0] - pad)),
+                    min(least[1], *(centres[:, 1] - pad)),
+                    max(least[2], *(centres[:, 0] + pad)),
+                    max(least[3], *(centres[:, 1] + pad))))
+    if keep is None or tuple(keep) == tuple(least):
+        return (both, least)
+    return (keep, both, least)
 
 
 def clear_of_strip(canvas, k: float, cx: float, cy: float, keep=None, least=None) -> float:
@@ -160,7 +186,7 @@ def clear_of_strip(canvas, k: float, cx: float, cy: float, keep=None, least=None
     columns = (boxes[:, 0] >= cx - half_w) & (boxes[:, 2] <= cx + half_w)
 
     return _clear(cy, half_h, strip, boxes[:, 1], boxes[:, 3], spans[:, 1], spans[:, 3],
-                  columns, PAD / k, _keeping((keep, least or keep), 1, half_h))
+                  columns, PAD / k, _keeping(_kept(canvas, keep, least, PAD / k), 1, half_h))
 
 
 def clear_of_sides(canvas, k: float, cx: float, cy: float, keep=None, least=None) -> float:
@@ -175,4 +201,4 @@ def clear_of_sides(canvas, k: float, cx: float, cy: float, keep=None, least=None
     rows = (boxes[:, 1] >= cy - half_h - box.y0 / k) & (boxes[:, 3] <= cy + half_h)
 
     return _clear(cx, half_w, 0.0, boxes[:, 0], boxes[:, 2], spans[:, 0], spans[:, 2],
-                  rows, PAD / k, _keeping((keep, least or keep), 0, half_w))
+                  rows, PAD / k, _keeping(_kept(canvas, keep, least, PAD / k), 0, half_w))

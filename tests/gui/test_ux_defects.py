@@ -566,6 +566,8 @@ def test_grid_digits_stay_eleven_pixels_at_1920x1080_even_zoomed_out(window, qtb
     assert len(fitted) >= 6 and min(fitted) >= 11.0, fitted
     for _ in range(12):  # zoomed out as far as it goes: text stops at its readable floor
         qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    # (drawn first: a graph that fits at a readable zoom was drawn above the floor)
+    qtbot.waitUntil(lambda: not canvas._draw_pending, timeout=5000)
     assert canvas._text_zoom == pytest.approx(canvas.min_text_zoom())
     floor = _grid_pixel_sizes(canvas)
     assert floor and min(floor) >= 11.0, floor
