@@ -274,8 +274,9 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self.progressChanged.emit()
         if self._show_after is not None and 1 <= self._show_after <= self.count:
             self.goto_pass(self._show_after, position=0, then=self.finished.emit)
-        elif self._show_after is not None and 1 <= -self._show_after <= self.group_count:
-            self.goto_group(-self._show_after, position=0, then=self.finished.emit)
+        elif self._show_after is not None and 1 <= abs(self._show_after) <= self.group_count:
+            # -k: group k; k (--pass K) of a forward-only run: its group k, numbered as passes
+            self.goto_group(abs(self._show_after), position=0, then=self.finished.emit)
         elif self.last_kept:  # the end of the run: the last pass at its last step
             self.goto_pass(self.last_kept, position=-1, then=self.finished.emit)
         elif self.last_kept_group:  # no backward(): its last group of forward ops
