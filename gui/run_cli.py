@@ -87,13 +87,15 @@ def run_in_window(window, args: argparse.Namespace, app) -> int | None:
         runs.stop()
         print("error: the script did not end", file=sys.stderr)
         return EXIT_SCRIPT
-    if args.pass_ and args.pass_ > runs.count and runs.count:
-        print(f"warning: --pass {args.pass_} is past the last pass; showing pass {runs.count}",
-              file=sys.stderr)
-        runs.goto_pass(runs.count, position=-1)
-        while runs.iteration != runs.count and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.005)
+    count = runs.group_count or runs.count
+    if args.pass_ and args.pass_ > count and count:
+        _past_the_last(args.pass_, runs)
+        shown: list[bool] = []
+        if runs.group_count:
+            runs.goto_group(count, -1, then=lambda: shown.append(True))
+        else:
+            runs.goto_pass(count, -1, then=lambda: shown.append(True))
+        _wait(app, shown, deadline)
     return None
 
 
@@ -156,28 +158,38 @@ def open_saved(window, args: argparse.Namespace, app, session) -> int | None:
     window.output_panel.open_dock()  # the saved output, as after a --run
     deadline = time.monotonic() + 120
     _wait(app, shown, deadline)  # the session's own choice, made in a worker
-    k = args.pass_
-    if k and k > runs.count:
-        print(f"warning: --pass {k} is past the last pass; showing "
-              + (f"pass {runs.count}" if runs.count else "what was recorded"), file=sys.stderr)
-        k = runs.count
+    k = _past_the_last(args.pass_, runs)
     done: list[bool] = []
-    if k or runs.last_kept:
+    if runs.group_count:  # a forward-only script: --pass K is its group K (its loop's turn)
+        runs.goto_group(k or runs.last_kept_group, -1, then=lambda: done.append(True))
+    elif k or runs.last_kept:
         runs.goto_pass(k or runs.last_kept, -1, then=lambda: done.append(True))
-    elif runs.last_kept_group:  # a forward-only script: its last loop turn kept
-        runs.goto_group(runs.last_kept_group, -1, then=lambda: done.append(True))
     else:
         done.append(True)
     _wait(app, done, deadline)
     if not done:
         print("error: the saved pass could not be shown in time", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if k and runs.summary_only == k:
-        print(f"error: --pass {k}: {path} keeps only a summary of pass {k} (it kept passes "
-              f"{', '.join(str(p.index) for p in runs.recording.passes if p.kept)}); run the "
+    if k and (runs.summary_only == k or runs.group_count and runs.group_summary_only == k):
+        what, items = ("group", runs.recording.groups) if runs.group_count else \
+            ("pass", runs.recording.passes)
+        print(f"error: --pass {k}: {path} keeps only a summary of {what} {k} (it kept "
+              f"{'groups' if what == 'group' else 'passes'} "
+              f"{', '.join(str(p.index) for p in items if p.kept)}); run the "
               f"script with --run FILE --pass {k}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return None
+
+
+def _past_the_last(k: int | None, runs) -> int | None:
+    """``--pass K`` within the recording: past its last pass (or a forward-only script's
+    last group), the last one, with a warning."""
+    count, what = (runs.group_count, "group") if runs.group_count else (runs.count, "pass")
+    if k and k > count:
+        print(f"warning: --pass {k} is past the last {what}; showing "
+              + (f"{what} {count}" if count else "what was recorded"), file=sys.stderr)
+        return count
+    return k
 
 
 def render(args: argparse.Namespace, session=None) -> int:

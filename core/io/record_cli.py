@@ -129,6 +129,56 @@ def chosen_pass(recording: Recording, asked: int | None) -> tuple[int | None, st
     return k, None
 
 
+def chosen_group(recording: Recording, asked: int | None) -> tuple[int | None, str | None]:
+    """A forward-only recording's group K (``--pass K``, default 1: groups are numbered
+    as passes are); past the last group, the last one, with a warning. None: the script
+    called backward() (its passes are chosen), or recorded no group."""
+    if recording.passes or not recording.groups:
+        return None, None
+    count = len(recording.groups)
+    k = asked or 1
+    if k > count:
+        return count, f"there are {count} groups: showing the last, not group {k}"
+    return k, None
+
+
+def group_steps(recording: Recording, k: int, steps_json, full: bool = True,
+                saved: bool = False) -> tuple[list, list, str | None]:
+    """Group ``k``'s steps (stepped forward: no gradients were asked for), its table of
+    forward values, and a warning when it cannot be shown."""
+    try:
+        record = recording.load_group(k)
+        if record is None:
+            return [], [], (f"group {k} was saved only as a summary" if saved else
+                            f"group {k} was kept only as a summary: run again with --pass {k}")
+        trace = pass_trace(record)
+    except (RecordError, ValueError) as exc:
+        return [], [], f"group {k} cannot be stepped: {exc}"
+    graph = trace.graph
+    table = [["node", "computed", "value"]] + [
+        [graph.nodes[step.node].label, step.formula, _short(step.value)]
+        for step in trace.steps if step.phase == "forward" and step.node is not None]
+    return steps_json(trace, full=full), table, None
+
+
+def _short(value) -> str:
+    """A value's numbers when there are a few (a group's table), else its summary."""
+    array = np.asarray(value)
+    if array.size <= 8 and array.dtype.kind in "fiub":
+        numbers = ", ".join(f"{x:.4g}" for x in array.ravel().tolist())
+        return numbers if array.ndim == 0 else f"[{numbers}]"
+    return format_value(value)
+
+
+def group_heading(recording: Recording, k: int) -> str:
+    """``Group 3 of 9 (iteration 2 of the loop at line 26): forward values``."""
+    group = recording.groups[k - 1]
+    where = f"iteration {group.iteration} of the loop at line {group.line}" \
+        if group.iteration is not None and group.line is not None else \
+        "the ops outside the loop"
+    return f"Group {k} of {len(recording.groups)} ({where}): forward values"
+
+
 def exit_json(result, recording: Recording) -> dict:
     error = result.error
     status = result.status
@@ -163,6 +213,11 @@ def run_file(args, steps_json) -> int:
                 trace = None
         elif k is not None and args.pass_:
             warning = f"pass {k} was kept only as a summary: run again with --pass {k}"
+        group, group_warning = chosen_group(recording, args.pass_)
+        if group is not None:
+            steps, table, problem = group_steps(
+                recording, group, steps_json, full=bool(getattr(args, "json_full", False)))
+            warning = "; ".join(w for w in (group_warning, problem) if w) or None
         ninja = None
         if getattr(args, "ninja_answers", None) is not None:
             ninja, problem = grade_pass(trace, k, args.ninja_answers, args.ninja_level)
@@ -185,7 +240,7 @@ def run_file(args, steps_json) -> int:
         else:
             if result.stderr_lines:
                 sys.stderr.write("\n".join(result.stderr_lines) + "\n")
-            text = summary_text(recording, passes, k, table, exit_)
+            text = summary_text(recording, passes, k, table, exit_, group)
             if ninja is not None:
                 text += render_ninja(ninja)
     failed = write_stdout(text)
@@ -228,7 +283,10 @@ def _loss(p: dict) -> str:
     return "—" if p["loss"] is None else format_value(p["loss"])
 
 
-def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> str:
+def summary_text(recording: Recording, passes: list[dict], k, table, exit_,
+                 group: int | None = None) -> str:
+    """The text after the script's output: its passes (or groups), then pass K's table of
+    ours vs torch (or group K's forward values)."""
     lines = ["", f"Recorded {len(passes)} pass{'es' if len(passes) != 1 else ''}"
              + (f", {recording.forward_nodes} forward ops (no backward() was called)"
                 if not passes and recording.forward_nodes else "")]
@@ -265,9 +323,11 @@ def summary_text(recording: Recording, passes: list[dict], k, table, exit_) -> s
                          "earlier passes' gradients (zero_grad() forgotten): backward() "
                          "added this pass's to them")
     close_run()
-    if k is not None and table:
-        lines += ["", f"Pass {k}: ours vs torch"]
-        widths = [max(len(r[i]) for r in table) for i in range(3)]
+    shown = group if group is not None else k
+    if shown is not None and table:
+        lines += ["", group_heading(recording, group) if group is not None
+                  else f"Pass {k}: ours vs torch"]
+        widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
         lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, [*widths, 0], strict=True))
                   .rstrip() for r in table]
     if exit_["error"]:

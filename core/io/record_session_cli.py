@@ -1,6 +1,7 @@
 """``main.py --headless --file SESSION.json`` on a session of a script (issue 20 §5): its
 saved recording printed as ``--run`` prints a fresh one, without running anything;
-``--pass K`` picks the pass whose steps are printed, as with ``--run``.
+``--pass K`` picks the pass whose steps are printed, as with ``--run`` (a forward-only
+script's group K: its groups are numbered as passes are).
 
 JSON keys, those of ``--run`` for what a session keeps: ``prints``, ``stderr``, ``exit``,
 ``passes``, ``forward``, ``parameters``, ``steps`` (no ``output_dropped``: a session keeps
@@ -24,9 +25,11 @@ from core.io.record_cli import (
     EXIT_MISMATCH,
     EXIT_OK,
     EXIT_RAISED,
+    chosen_group,
     chosen_pass,
     exit_json,
     forward_json,
+    group_steps,
     ours_vs_torch,
     passes_json,
     summary_text,
@@ -63,6 +66,10 @@ def print_saved(args, session) -> int:
                 warning = f"pass {k} cannot be stepped: {exc}"
         elif k is not None:
             warning = f"pass {k} was saved only as a summary"
+        group, group_warning = chosen_group(recording, getattr(args, "pass_", None))
+        if group is not None:  # a forward-only script: --pass K is its group K
+            steps, table, problem = group_steps(recording, group, steps_json, saved=True)
+            warning = "; ".join(w for w in (group_warning, problem) if w) or None
         exit_ = exit_json(run, recording)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
@@ -77,7 +84,7 @@ def print_saved(args, session) -> int:
         else:
             if run.stderr_lines:
                 sys.stderr.write("\n".join(run.stderr_lines) + "\n")
-            text = run.stdout_text + summary_text(recording, passes, k, table, exit_)
+            text = run.stdout_text + summary_text(recording, passes, k, table, exit_, group)
     failed = write_stdout(text)
     if failed is not None:
         return failed

@@ -42,8 +42,9 @@ from core.ops.base import (
     unregister,
     vjp,
 )
-from core.ops.index import CALLS, GRAD_FNS, SPELLINGS, UNARY_FUNCTIONS
+from core.ops.index import CALLS, GRAD_FNS, SPELLINGS, UNARY_FUNCTIONS, grad_fn_of
 
 __all__ = ["CALLS", "ELEMENTWISE", "GRAD_FNS", "OPS", "REDUCTION", "SPELLINGS", "VJP", "Op",
-           "ShapeError", "UNARY_FUNCTIONS", "chain", "forward", "jacobian", "jvp", "op",
+           "ShapeError", "UNARY_FUNCTIONS", "chain", "forward", "grad_fn_of", "jacobian", "jvp",
+           "op",
            "power_symbol", "spread", "unregister", "vjp"]

@@ -121,7 +121,8 @@ class Op:
     #: torch's grad_fn for its result (``ExpBackward0``); "" where the app does not say
     grad_fn: str = ""
     #: (attrs, operand ndims, a number came first) -> the grad_fn where it depends on
-    #: more than the op (``sum(dim=1)`` is SumBackward1), None: ``grad_fn``
+    #: more than the op (``sum(dim=1)`` is SumBackward1), None: ``grad_fn``, "": not said
+    #: (core.ops.grad_fn_of reads it; the recorder checks torch's against it)
     grad_fn_rule: Callable[..., str | None] | None = None
     #: the result's dtype: "float" (integers give float32: exp, true division, mean),
     #: "promote" (the operands' promoted dtype), "sum" (promote, but bool counts up
@@ -363,6 +364,12 @@ def zero_where_local_is(upstream, local, inputs, out, attrs, position) -> Array:
 
 def ones(x: Array) -> Array:
     return _ONE if type(x) is np.float64 else np.ones_like(x, dtype=np.float64)
+
+
+def number_first(name: str):
+    """A ``grad_fn_rule``: torch's grad_fn is ``name`` when the learner wrote the number
+    first (``2 - x`` RsubBackward1, ``2 / x`` MulBackward0, ``2 ** x`` PowBackward2)."""
+    return lambda attrs, ndims, first: name if first else None
 
 
 def like(x: Array, out: Array) -> Array:

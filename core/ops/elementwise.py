@@ -19,6 +19,7 @@ from core.ops.base import (
     like,
     masked,
     near,
+    number_first,
     ones,
     op,
     zero_where_local_is,
@@ -65,7 +66,7 @@ op(
     rule="difference rule: 1 for the first term, −1 for the second",
     grad_fn="SubBackward0",
     # 2 - w: torch takes w.rsub(2)
-    grad_fn_rule=lambda at, ndims, number_first: "RsubBackward1" if number_first else None,
+    grad_fn_rule=number_first("RsubBackward1"),
     answer=("{G}", "-{G}"),
 )
 op(
@@ -93,7 +94,7 @@ op(
     chain_rule=lambda g, local, i, out, at, p: g / i[1] if p == 0 else g * local,
     why="Quotient rule: 1/b for the numerator, −a/b² for the denominator.",
     rule="quotient rule: 1/b for the numerator, −a/b² for the denominator",
-    grad_fn="DivBackward0", dtype="float",
+    grad_fn="DivBackward0", dtype="float", grad_fn_rule=number_first("MulBackward0"),
     answer=("{G} / {1}", "-{G} * {0} / {1} ** 2"),
 )
 op(
@@ -191,7 +192,7 @@ op(
         g, local, np.broadcast_to(i[1] == 0, np.shape(local)) if p == 0 else None),
     why="Power rule for the base; for the exponent, aᵇ · log(a).",
     rule="power rule: b · aᵇ⁻¹ for the base, aᵇ · log(a) for the exponent",
-    grad_fn="PowBackward1", dtype="float",
+    grad_fn="PowBackward1", dtype="float", grad_fn_rule=number_first("PowBackward2"),
     answer=("{G} * ({1} * {0} ** ({1} - 1))", "{G} * ({out} * torch.log({0:bare}))"),
 )
 

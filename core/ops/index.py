@@ -114,6 +114,24 @@ SPELLINGS: Mapping[str, tuple] = Table(lambda: {
 #: op key -> torch's grad_fn for its result
 GRAD_FNS: Mapping[str, str] = Table(
     lambda: {key: entry.grad_fn for key, entry in OPS.items() if entry.grad_fn})
+
+
+def grad_fn_of(key: str, attrs: dict | None = None, ndims: tuple[int, ...] = (),
+               number_first: bool = False) -> str | None:
+    """torch's grad_fn for op ``key``'s result, as its entry says: its ``grad_fn_rule`` for
+    these attrs, operand ranks and operand order (``sum(dim=1)`` is SumBackward1, ``2 - x``
+    RsubBackward1), else its ``grad_fn``; None where the entry does not say (a rule's
+    "": not said for these operands)."""
+    entry = OPS.get(key)
+    if entry is None:
+        return None
+    if entry.grad_fn_rule is not None:
+        found = entry.grad_fn_rule(attrs or {}, tuple(ndims), number_first)
+        if found is not None:
+            return found or None
+    return entry.grad_fn or None
+
+
 #: op key -> the dtype rule of its result ("float", "promote", "sum")
 DTYPES: Mapping[str, str] = Table(lambda: {key: entry.dtype for key, entry in OPS.items()})
 #: ``torch.nn`` module name -> op key (ReLU -> relu)

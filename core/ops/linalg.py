@@ -110,9 +110,13 @@ _MATMUL_GRAD_FNS = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBa
 
 
 def _matmul_grad_fn(ndims) -> str | None:
+    """"" (not said) for a batched product: torch names it by the view or copy it
+    returns (UnsafeViewBackward0, CloneBackward0), which depends on the shapes."""
     if len(ndims) != 2:
         return None
-    return _MATMUL_GRAD_FNS.get((min(ndims[0], 2), min(ndims[1], 2)))
+    if max(ndims) > 2:
+        return ""
+    return _MATMUL_GRAD_FNS.get((ndims[0], ndims[1]))
 
 
 op(

@@ -3,15 +3,14 @@ record what torch did (torch + the standard library only; see core/record/__init
 
     PYTHON bootstrap.py --out DIR [--keep 1,2,3] [--budget-mb 200] [--max-entries N] FILE
 
-A TorchFunctionMode sees each call at the level the script wrote (``F.linear``,
-``Tensor.mul``); a node keeps the output tensor and its ``_version`` and copies it only
-before an in-place op would change it, so a training loop copies little. Each
-``backward()`` is a pass: the nodes the loss depends on, each with the gradient its
-autograd node received (a prehook on ``grad_fn``: a hook on the tensor would give an
-in-placed tensor's newer gradient). Passes ``--keep`` and the last are written in full
-(JSON + .npy written by hand, never pickle) within ``--budget-mb``; the others leave a
-summary. This file never imports ``core`` or numpy: the learner's folder or venv may
-hold neither.
+A TorchFunctionMode sees each call at the level the script wrote (``F.linear``, ``Tensor.mul``);
+a node keeps the output tensor and its ``_version`` and copies it only before an in-place op
+would change it, so a training loop copies little. Each ``backward()`` is a pass: the nodes
+the loss depends on, each with its autograd node's name (``MulBackward0``) and the gradient
+that node received (a prehook on ``grad_fn``: a hook on the tensor would give an in-placed
+tensor's newer gradient). Passes ``--keep`` and the last are written in full (JSON + .npy
+written by hand, never pickle) within ``--budget-mb``; the others leave a summary. This file
+never imports ``core`` or numpy: the learner's folder or venv may hold neither.
 """
 
 from __future__ import annotations
@@ -64,14 +63,14 @@ MAX_GROUPS = 100_000  # group summaries kept in summary.json (the rest are count
 class Node:
     __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
                  "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
-                 "shape", "dtype", "key", "slot", "read", "grad_version")
+                 "shape", "dtype", "key", "slot", "read", "grad_version", "grad_fn")
 
     def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
         self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
         self.inputs, self.kwargs, self.line, self.module = [], {}, line, module
         self.tensor, self.version, self.snap, self.grad = tensor, 0, None, None
         self.grad_version = None  # .grad's _version when ``grad`` is the leaf's own .grad
-        self.name = self.summary = None
+        self.name = self.summary = self.grad_fn = None  # grad_fn: torch's name for its node
         self.read = False  # printed or read with .item() (a forward-only group's output)
         self.key = id(tensor)
         self.slot = tensor.output_nr  # which of its autograd node's outputs it is
@@ -487,8 +486,9 @@ class Recorder(TorchFunctionMode):
             node.summary, node.tensor = _shape_only(o), None
         elif o._is_view():  # a reference would keep its base's whole storage alive
             node.snap, node.tensor = _copy(o), None
-        if o.requires_grad and o.grad_fn is not None:
-            o.grad_fn.register_prehook(node.set_grad)
+        if o.requires_grad and (fn := o.grad_fn) is not None:
+            fn.register_prehook(node.set_grad)
+            node.grad_fn = fn.name()  # the parent checks it is the mapped op's (to_trace)
         self.tape.append(node)
         o.__dict__["_bps"] = (self.epoch, node, o._version, id(o))
         if self.progress is not None and not self.passes:
@@ -784,7 +784,7 @@ class Recorder(TorchFunctionMode):
                 "inputs": n.inputs if n.kind == "operation" else [],
                 "kwargs": n.kwargs if n.kind == "operation" else {},
                 "line": n.line, "module": None, "shape": n.shape,
-                "dtype": n.dtype, "stdout_bytes": n.stdout, "read": n.read,
+                "dtype": n.dtype, "stdout_bytes": n.stdout, "read": n.read, "grad_fn": n.grad_fn,
                 "value": {"summary": n.summary or {"shape": n.shape}} if value is None
                 else w.tensor(value),
                 "grad": w.tensor(n.grad) if n.grad is not None else None})

@@ -49,6 +49,12 @@ def _base(name: str) -> tuple[str, bool]:
     return base, False
 
 
+def reflected(name: str) -> bool:
+    """``2 - x`` (``Tensor.__rsub__``): the number came first in the learner's operator,
+    which torch's grad_fn tells apart (RsubBackward1; ``2 / x`` is MulBackward0)."""
+    return _base(name)[1]
+
+
 def _arg(item):
     """A recorded input as a step argument (None: not a tensor or a plain number)."""
     if isinstance(item, int) and not isinstance(item, bool):
@@ -87,7 +93,10 @@ def map_call(name: str, inputs: list, kwargs: dict, shapes: dict) -> Mapped | No
             if all(isinstance(a, tuple) for a in args[1:]) else None
         if dims is None or kwargs or base == "T" and len(shapes.get(args[0], ())) != 2:
             return None
-        return Mapped([("transpose", [args[0]], {"dims": dims, "form": ".T"})])
+        # the form the learner wrote: torch's grad_fn is TBackward0 for .t(),
+        # PermuteBackward0 for .T, TransposeBackward0 for .transpose and .mT
+        form = {"t": ".t()", "T": ".T"}.get(base, "transpose")
+        return Mapped([("transpose", [args[0]], {"dims": dims, "form": form})])
     if base in BINARY and len(args) == 2 and None not in args and not kwargs:
         if BINARY[base] == "matmul" and any(isinstance(a, tuple) for a in args):
             return None

@@ -1,7 +1,9 @@
 """Our rules against torch, node by node: each op's VJP (core.ops.vjp), applied to the
 recorded forward values and torch's recorded upstream gradient, must give the gradient
 torch recorded for its input (summed over the input's consumers, as torch sums at a
-fork), within core.checks.rounding's RECORDED_* float32 tolerance."""
+fork), within core.checks.rounding's RECORDED_* float32 tolerance. Before that,
+core.record.to_trace maps a call to a registry op only when torch's grad_fn for it is the
+one the op's entry names (core.ops.grad_fn_of): the counts are reported here."""
 
 from __future__ import annotations
 
@@ -21,10 +23,16 @@ class PassCheck:
     mismatches: int = 0
     failed: list[str] = field(default_factory=list)
     torch_rule_only: list[str] = field(default_factory=list)
+    #: calls whose torch grad_fn was compared with their registry op's, and those that
+    #: differ (so they were not mapped to that op: they are among ``torch_rule_only``)
+    grad_fns_compared: int = 0
+    grad_fns_differ: list[str] = field(default_factory=list)
 
     def json(self) -> dict:
         return {"compared": self.compared, "mismatches": self.mismatches,
-                "failed": list(self.failed), "torch_rule_only": list(self.torch_rule_only)}
+                "failed": list(self.failed), "torch_rule_only": list(self.torch_rule_only),
+                "grad_fns": {"compared": self.grad_fns_compared,
+                             "differ": list(self.grad_fns_differ)}}
 
 
 def contributions_by_rule(graph: ComputationGraph, torch_grads: dict[int, np.ndarray],
@@ -63,7 +71,9 @@ def check_built(built) -> PassCheck:
     graph = built.graph
     senders: dict[int, list[int]] = {}
     received = contributions_by_rule(graph, built.torch_grads, senders=senders)
-    result = PassCheck(torch_rule_only=sorted(set(built.torch_rule_only)))
+    result = PassCheck(torch_rule_only=sorted(set(built.torch_rule_only)),
+                       grad_fns_compared=getattr(built, "grad_fns_compared", 0),
+                       grad_fns_differ=list(getattr(built, "grad_fns_differ", [])))
     failed: list[str] = []
     for source, ours in received.items():
         theirs = built.torch_grads.get(source)

@@ -70,6 +70,7 @@ class RecordedNode:
     grad: np.ndarray | None
     summary: dict | None = None
     read: bool = False  # printed or read with .item() (a forward-only group's output)
+    grad_fn: str | None = None  # torch's autograd node's name (``MulBackward0``), if any
 
 
 @dataclass
@@ -187,7 +188,8 @@ def _node(folder: Path, raw) -> RecordedNode:
         raise RecordError("a node's shape must be a list of whole numbers")
     value_ref = raw.get("value")
     name, op, module = raw.get("name"), raw.get("op"), raw.get("module")
-    for text in (name, op, module):
+    grad_fn = raw.get("grad_fn")
+    for text in (name, op, module, grad_fn):
         if text is not None and not isinstance(text, str):
             raise RecordError("names must be text")
     return RecordedNode(
@@ -197,7 +199,7 @@ def _node(folder: Path, raw) -> RecordedNode:
         stdout_bytes=_int(raw.get("stdout_bytes", 0), "stdout_bytes"),
         value=tensor(folder, value_ref), grad=tensor(folder, raw.get("grad")),
         summary=value_ref.get("summary") if isinstance(value_ref, dict) else None,
-        read=raw.get("read") is True)
+        read=raw.get("read") is True, grad_fn=grad_fn[:100] if grad_fn else None)
 
 
 def _optimizer(folder: Path, raw) -> dict | None:

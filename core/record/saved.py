@@ -11,6 +11,8 @@ fresh one. Opening such a session runs nothing.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import re
@@ -28,6 +30,10 @@ MAX_ENTRIES = 1_000_000
 _REF = re.compile(r"t/\d{6}\.npy")
 _PASS = re.compile(r"pass-\d{6}\.json")
 _FORWARD = re.compile(r"forward-\d{6}\.json")
+_PLOT = re.compile(r"plots/\d{3}\.png")
+PNG = b"\x89PNG\r\n\x1a\n"
+#: a saved figure, at most (as gui.panels.plots_panel shows one)
+MAX_PLOT_BYTES = 4_000_000
 DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
 
 
@@ -95,11 +101,52 @@ def saved_recording(folder, run, order: list[int]) -> dict:
     if summary is not None:
         for ref in _refs(summary.get("parameters", {})) - tensors.keys():
             tensors[ref] = _tensor_json(folder, ref)
+    plots = _saved_plots(folder, (summary or {}).get("plots"), BUDGET_BYTES - used)
     return {"format": FORMAT, "summary": summary, "passes": passes, "tensors": tensors,
-            "output": output, "status": getattr(run, "status", "ok"),
+            "plots": plots, "output": output, "status": getattr(run, "status", "ok"),
             "error": getattr(run, "error", None),
             "stderr": list(getattr(run, "stderr_lines", []) or [])[-200:],
             "elapsed": float(getattr(run, "elapsed_s", 0.0) or 0.0)}
+
+
+def _saved_plots(folder: Path, names, room: int) -> dict[str, str]:
+    """The figures the script showed (``plt.show()``), as base64 PNG, in the order shown,
+    while they fit ``room`` bytes (a session keeps its recording's whole run)."""
+    plots: dict[str, str] = {}
+    for name in names if isinstance(names, list) else []:
+        path = folder / name if isinstance(name, str) and _PLOT.fullmatch(name) else None
+        try:
+            data = path.read_bytes() if path is not None and \
+                path.stat().st_size <= MAX_PLOT_BYTES else b""
+        except OSError:
+            continue
+        text = base64.b64encode(data).decode("ascii")
+        if not data.startswith(PNG) or len(text) > room:
+            continue
+        room -= len(text)
+        plots[name] = text
+    return plots
+
+
+def _restore_plots(folder: Path, plots) -> None:
+    """The saved figures written back as ``plots/NNN.png``: PNG files only, by the names
+    the bootstrap gives them (core.record.recording reads no others)."""
+    if plots is None:
+        return  # a session saved before figures were kept
+    if not isinstance(plots, dict):
+        raise RecordError("the session's plots must be an object")
+    for name, text in plots.items():
+        if not isinstance(name, str) or not _PLOT.fullmatch(name) or not isinstance(text, str) \
+                or len(text) > MAX_PLOT_BYTES * 4 // 3 + 4:
+            raise RecordError("a saved plot must be a PNG under its name (plots/NNN.png)")
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise RecordError(f"{name}: not base64") from None
+        if not data.startswith(PNG):
+            raise RecordError(f"{name}: not a PNG image")
+        (folder / "plots").mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
 
 
 def restore_recording(data, folder):
@@ -131,6 +178,7 @@ def restore_recording(data, folder):
         if not (_PASS.fullmatch(name) or _FORWARD.fullmatch(name)) or not isinstance(raw, dict):
             raise RecordError("a saved pass must be a pass record under its number")
         (folder / name).write_text(json.dumps(raw), "utf-8")
+    _restore_plots(folder, data.get("plots"))
     summary = data.get("summary")
     if summary is not None:
         if not isinstance(summary, dict) or not isinstance(summary.get("passes", []), list):

@@ -20,9 +20,9 @@ from core.engine.graph import ComputationGraph, Node, _label, evaluate, value_wa
 from core.engine.optimizer_step import OptimizerStep
 from core.engine.trace import RecordedContext, Trace
 from core.language.ir import ParsedProgram
-from core.ops import OPS, forward
+from core.ops import OPS, forward, grad_fn_of
 from core.ops.recorded import UNAVAILABLE
-from core.record.calls import Mapped, map_call
+from core.record.calls import Mapped, map_call, reflected
 from core.record.check import PassCheck, check_built, contributions_by_rule
 from core.record.recording import PassRecord, RecordError
 
@@ -36,6 +36,11 @@ class Built:
     #: our node id -> the recorded node's id it shows (the last node of a mapped call)
     recorded: dict[int, int] = field(default_factory=dict)
     torch_rule_only: list[str] = field(default_factory=list)
+    #: calls whose torch grad_fn was compared with the registry entry's (core.ops.grad_fn_of)
+    grad_fns_compared: int = 0
+    #: ``Tensor.t: torch's TBackward0, transpose's PermuteBackward0``: a call whose grad_fn
+    #: is not its op's, so it was not mapped to that op (it stays torch's rule)
+    grad_fns_differ: list[str] = field(default_factory=list)
 
 
 class _Builder:
@@ -46,6 +51,8 @@ class _Builder:
         self.torch_grads: dict[int, np.ndarray] = {}
         self.recorded: dict[int, int] = {}
         self.opaque: list[str] = []
+        self.grad_fns_compared = 0
+        self.grad_fns_differ: list[str] = []
         self.leaf_count = {"data": 0, "parameter": 0}
         #: our op node id -> the module whose forward computed it (``model.l1``): the
         #: canvas's band under a call (graph.groups)
@@ -140,7 +147,8 @@ class _Builder:
                     made_ids.append(made)
         except (ValueError, TypeError, IndexError, KeyError, ArithmeticError):
             made = None
-        if made is None or not recorded_close(values[made], value):
+        if made is None or not recorded_close(values[made], value) \
+                or not self.same_grad_fn(rec, mapped, self.nodes[made]):
             del self.nodes[start:]
             return None
         last = self.nodes[made]
@@ -149,6 +157,24 @@ class _Builder:
         for i in range(start, made):
             self.nodes[i].name = None
         return made
+
+    def same_grad_fn(self, rec, mapped: Mapped, node: Node) -> bool:
+        """Torch's grad_fn for a one-op call is the one the op's registry entry names
+        (``Tensor.mul`` made a MulBackward0): else the call is not that op, and our rule
+        is not applied to it. A call of several ops (``F.linear``: AddmmBackward0) and a
+        result that needed no gradient are not compared."""
+        if not rec.grad_fn or len(mapped.steps) != 1:
+            return True
+        expected = grad_fn_of(node.op, node.attrs, tuple(
+            np.ndim(self.nodes[i].value) for i in node.inputs), reflected(rec.op or ""))
+        if expected is None:
+            return True
+        self.grad_fns_compared += 1
+        if expected == rec.grad_fn:
+            return True
+        self.grad_fns_differ.append(f"{_short(rec.op)}: torch's {rec.grad_fn}, "
+                                    f"{node.op}'s {expected}")
+        return False
 
     def torch_rule(self, rec, value) -> int:
         inputs = []
@@ -160,14 +186,18 @@ class _Builder:
         for v in rec.kwargs.values():
             if isinstance(v, dict) and isinstance(v.get("node"), int):
                 inputs.append(self.ours[v["node"]])
-        short = (rec.op or "torch").replace("torch.nn.functional.", "F.") \
-            .replace("torch.Tensor.", "Tensor.")
+        short = _short(rec.op)
         self.opaque.append(rec.op or "?")
         node = Node(0, "operation", rec.line or 0, 0, op="torch_rule", inputs=tuple(inputs),
                     value=value, params={"call": rec.op or "?", "short": short,
                                          "arity": len(inputs), "grads": ()})
         node.name = rec.name
         return self.add(node)
+
+
+def _short(call: str | None) -> str:
+    return (call or "torch").replace("torch.nn.functional.", "F.") \
+        .replace("torch.Tensor.", "Tensor.")
 
 
 def _ssa_names(nodes: list[Node]) -> dict[str, int]:
@@ -223,7 +253,8 @@ def build_pass_graph(record: PassRecord) -> Built:
         node.warning = value_warning(node.value)
     graph = ComputationGraph(ParsedProgram("", []), nodes, output, names, [])
     graph.groups = builder.groups
-    built = Built(graph, builder.torch_grads, builder.recorded, builder.opaque)
+    built = Built(graph, builder.torch_grads, builder.recorded, builder.opaque,
+                  builder.grad_fns_compared, builder.grad_fns_differ)
     if builder.opaque:
         _torch_rule_grads(built)
     return built

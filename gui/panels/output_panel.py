@@ -43,6 +43,7 @@ class OutputPanel(Panel, QWidget):
             runs.outputAdded.connect(self._output_added)
             runs.progressChanged.connect(self._show_progress)
             runs.finished.connect(self.refresh)
+            runs.opened.connect(self._opened)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -69,6 +70,13 @@ class OutputPanel(Panel, QWidget):
         self.text.clear()
         self.open_dock()
         self._show_progress()
+
+    def _opened(self) -> None:
+        """A session's saved recording: shown as at a run's end (the dock in front), with
+        what the script had printed at the step on screen."""
+        self._recorded = None
+        self.open_dock()
+        self.refresh()
 
     def _output_added(self, chunk: str) -> None:
         self.text.appendPlainText(chunk)

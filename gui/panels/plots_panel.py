@@ -66,6 +66,7 @@ class PlotsPanel(Panel, QWidget):
         if runs is not None:
             runs.started.connect(lambda: self.show_files([]))
             runs.finished.connect(self._run_finished)
+            runs.opened.connect(self._run_finished)  # a session's saved run: its figures
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -34,7 +34,7 @@ class PassesMixin:
         run, less while a pass is stepped back, so no answer shows early."""
         text = self.output_text()
         if not self.on_screen:
-            return text
+            return "" if self._opening else text
         k = self._shown_key if self._shown_key is not None else self.model.trace.recorded_pass
         _trace, record = self._traces.get(k, (None, None))
         if record is None:
@@ -128,6 +128,7 @@ class PassesMixin:
     def _pass_ready(self, request: int, k: int, trace, record, problem) -> None:
         if request != self._request:
             return  # superseded by another choice
+        self._opening = False
         position, then = self._after_pass or (0, None)
         self._after_pass = None
         if trace is None:
@@ -164,7 +165,7 @@ class PassesMixin:
 
     def _show_blank(self) -> None:
         """No pass to step (no backward(), or the script stopped before one)."""
-        self._shown_key = None
+        self._shown_key, self._opening = None, False
         self.model.set_program(Program(self.document_text(), {}), position=0,
                                trace=BlankTrace(self.document_text()))
         self._mark_error()
@@ -206,7 +207,7 @@ class PassesMixin:
         folder = Path(tempfile.mkdtemp(prefix="saved-", dir=self._own_folder()))
         result, recording = restore_recording(data, folder)
         self.text, self.result, self.recording = text, result, recording
-        self._elapsed = result.elapsed_s
+        self._elapsed, self._opening = result.elapsed_s, True
         losses = [p.loss for p in recording.passes]
         with self._lock:
             self._losses = losses
@@ -225,6 +226,9 @@ class PassesMixin:
             self._request_trace(0, position, None)
         else:
             self._show_blank()
+        if self.summary_only is not None or self.group_summary_only:
+            self._opening = False  # a pass kept only as a summary: no step is on screen
+        self.opened.emit()
 
     def _own_folder(self) -> str:
         if self._folder is None:

@@ -58,6 +58,9 @@ class RunState(PassesMixin, GroupsMixin, QObject):
     passChanged = Signal()
     #: the text in the editor no longer is the text that was recorded
     staleChanged = Signal(bool)
+    #: a session's saved recording was opened (nothing ran): the window shows it as it
+    #: shows a run's end (the Output and Plots docks)
+    opened = Signal()
 
     def __init__(self, model):
         super().__init__(model)
@@ -89,6 +92,8 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self._folder: tempfile.TemporaryDirectory | None = None  # an unsaved script's
         self._after_pass: tuple | None = None
         self._shown_key: int | None = None  # the cache key of the trace on screen
+        #: a session's recording opened, its pass not on screen yet: nothing printed shows
+        self._opening = False
         #: a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them
         self.groups = GroupSteps(self)
         self._show_after: int | None = None
@@ -274,8 +279,9 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self.progressChanged.emit()
         if self._show_after is not None and 1 <= self._show_after <= self.count:
             self.goto_pass(self._show_after, position=0, then=self.finished.emit)
-        elif self._show_after is not None and 1 <= -self._show_after <= self.group_count:
-            self.goto_group(-self._show_after, position=0, then=self.finished.emit)
+        elif self._show_after is not None and 1 <= abs(self._show_after) <= self.group_count:
+            # -k: group k; k (--pass K) of a forward-only run: its group k, numbered as passes
+            self.goto_group(abs(self._show_after), position=0, then=self.finished.emit)
         elif self.last_kept:  # the end of the run: the last pass at its last step
             self.goto_pass(self.last_kept, position=-1, then=self.finished.emit)
         elif self.last_kept_group:  # no backward(): its last group of forward ops
@@ -318,6 +324,7 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self._request += 1
         self._traces.clear()
         self.recording, self.summary_only, self._shown_key = None, None, None
+        self._opening = False
         self._forget_groups()
         old = self.result
         self.result = None

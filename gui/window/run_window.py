@@ -68,6 +68,7 @@ def install(window) -> None:
     _make_pass_notice(window)
     runs.started.connect(lambda: _running_changed(window))
     runs.finished.connect(lambda: _finished(window))
+    runs.opened.connect(lambda: _opened(window))
     runs.staleChanged.connect(lambda _on: sync(window))
     runs.passChanged.connect(lambda: _pass_changed(window))
     editor.textChanged.connect(lambda: runs.edited(editor.toPlainText()))
@@ -205,6 +206,16 @@ def _running_changed(window) -> None:
 
 
 def _finished(window) -> None:
+    _say_what_is_shown(window)
+    window.runFinished.emit()
+
+
+def _opened(window) -> None:
+    """A session's saved recording (nothing ran): said as a run's end says it."""
+    _say_what_is_shown(window)
+
+
+def _say_what_is_shown(window) -> None:
     runs = window.model.run
     sync(window)
     result = runs.result
@@ -222,7 +233,6 @@ def _finished(window) -> None:
         window.message_bar.show_message(translate(
             "MainWindow", "The script called no backward(): these are its forward "
             "computations, which can be stepped forward. No gradients were asked for."), "info")
-    window.runFinished.emit()
 
 
 # ---- what is on screen

@@ -180,3 +180,36 @@ def test_an_unreadable_recording_is_exit_2_as_headless_says(tmp_path):
     assert _errors(done) == _errors(headless) and len(_errors(done)) == 1
     assert "its recording cannot be read" in _errors(done)[0]
     assert not (tmp_path / "bad.png").exists() and not (tmp_path / "ran.txt").exists()
+
+
+def _ops_drawn(path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {name for name in ("σ", "tanh", "lrelu", "softmax") if name in text}
+
+
+def test_pass_k_of_a_forward_only_session_renders_group_k(tmp_path):
+    """The activation lesson never calls backward(): a group per turn of its loop (group
+    k + 1 applies its k-th module). --pass K draws group K, not the last group; a group
+    kept only as a summary is exit 2 naming --run, as a pass is; --run --pass K keeps and
+    draws it."""
+    lesson = (ROOT / "resources" / "examples" / "lessons" / "20-activation-functions.py")
+    script, session = make_session(tmp_path / "forward", lesson.read_text("utf-8"), "act")
+    drawn = {}
+    for k in ("2", "3", None, "12"):
+        out = tmp_path / f"group{k}.svg"
+        done = main("--export", str(out), "--file", str(session),
+                    *(("--pass", k) if k else ()), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        drawn[k] = _ops_drawn(out)
+    assert drawn["2"] == {"σ"} and drawn["3"] == {"tanh"}
+    assert drawn[None] == drawn["12"] == {"softmax"}  # by default the end: the last group
+    done = main("--export", str(tmp_path / "g5.svg"), "--file", str(session), "--pass", "5",
+                cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "g5.svg").exists()
+    (line,) = _errors(done)
+    assert "keeps only a summary of group 5 (it kept groups 1, 2, 3, 9)" in line
+    assert "--run FILE --pass 5" in line
+    out = tmp_path / "run5.svg"
+    done = main("--export", str(out), "--run", str(script), "--pass", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _ops_drawn(out) == {"lrelu"}

@@ -30,7 +30,7 @@ from core.engine.trace import build_trace
 from core.language.parser import FUNCTIONS, RESERVED, function_list
 from core.ninja.rules import term_text
 from core.ninja.run import grade_answers
-from core.ops import OPS, UNARY_FUNCTIONS, op, unregister
+from core.ops import OPS, UNARY_FUNCTIONS, grad_fn_of, op, unregister
 from core.ops.index import GRAD_FNS
 
 WHY = "The slope of x³ is 3x²: a made-up op, explained from its own entry."
@@ -144,6 +144,8 @@ def test_cube_is_explained_by_its_why_and_rule(cube):
 def test_cube_prints_torchs_grad_fn(cube, torch):
     x = torch.tensor(X, requires_grad=True)
     assert GRAD_FNS["cube"] == OPS["cube"].torch(torch, x).grad_fn.name()
+    # the name the recorder checks a recorded call against (core.ops.grad_fn_of)
+    assert grad_fn_of("cube", {}, (1,)) == "PowBackward0"
 
 
 def test_cube_has_a_ninja_answer_and_grades_it(cube):

@@ -124,4 +124,5 @@ def test_dropouts_mask_is_the_one_torch_drew(tmp_path):
     np.testing.assert_array_equal(mask.value, drawn)
     assert drop.attrs["p"] == 0.5
     assert check_built(built).json() == {"compared": 4, "mismatches": 0, "failed": [],
-                                         "torch_rule_only": []}
+                                         "torch_rule_only": [],
+                                         "grad_fns": {"compared": 3, "differ": []}}

@@ -4,6 +4,8 @@ refused with RecordError before any file is written outside the caller's folder.
 from __future__ import annotations
 
 import json
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -47,6 +49,37 @@ def test_round_trip_keeps_values_and_dtypes(tmp_path):
     assert recording.parameters["w"] == np.float32(2.0)
 
 
+def _figure(folder, name="001"):
+    """A figure as the bootstrap saves plt.show()'s (plots/NNN.png), named in the summary."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + \
+            struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + bytes([10, 20, 30]) * 8 for _ in range(6))  # 8×6 RGB
+    (folder / "plots").mkdir(exist_ok=True)
+    (folder / "plots" / f"{name}.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    summary = json.loads((folder / "summary.json").read_text())
+    summary["plots"].append(f"plots/{name}.png")
+    (folder / "summary.json").write_text(json.dumps(summary))
+    return (folder / "plots" / f"{name}.png").read_bytes()
+
+
+def test_the_scripts_figures_are_kept_as_png(tmp_path, monkeypatch):
+    _record(tmp_path / "a")
+    png = _figure(tmp_path / "a")
+    data = json.loads(json.dumps(saved_recording(tmp_path / "a", Run(), [1])))
+    _run, recording = restore_recording(data, tmp_path / "b")
+    assert recording.plots == ["plots/001.png"]
+    assert (tmp_path / "b" / "plots" / "001.png").read_bytes() == png
+    del data["plots"]  # a session saved before figures were kept: none, no error
+    _run, recording = restore_recording(data, tmp_path / "c")
+    assert not (tmp_path / "c" / "plots").exists()
+    monkeypatch.setattr("core.record.saved.BUDGET_BYTES", 200)  # no room: left out
+    assert saved_recording(tmp_path / "a", Run(), [1])["plots"] == {}
+
+
 def test_passes_that_do_not_fit_keep_their_summary(tmp_path, monkeypatch):
     _record(tmp_path / "a")
     monkeypatch.setattr("core.record.saved.BUDGET_BYTES", 100)
@@ -65,9 +98,14 @@ def test_passes_that_do_not_fit_keep_their_summary(tmp_path, monkeypatch):
     lambda d: d["passes"].update({"../x": {}}),
     lambda d: d.update(format=99),
     lambda d: d.update(status="fine"),
+    lambda d: d["plots"].update({"plots/../../evil.png": d["plots"]["plots/001.png"]}),
+    lambda d: d["plots"].update({"plots/002.png": "bm90IGEgUE5H"}),  # "not a PNG"
+    lambda d: d["plots"].update({"plots/002.png": "%%%"}),
+    lambda d: d.update(plots=["plots/001.png"]),
 ])
 def test_crafted_recordings_are_refused(tmp_path, change):
     _record(tmp_path / "a")
+    _figure(tmp_path / "a")
     data = json.loads(json.dumps(saved_recording(tmp_path / "a", Run(), [1])))
     change(data)
     with pytest.raises(RecordError):

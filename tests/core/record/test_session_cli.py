@@ -10,11 +10,12 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 
 from core.io.session import Session
 from core.record.runner import run_script
 from core.record.saved import saved_recording
-from tests.core.record.record_support import ROOT
+from tests.core.record.record_support import LESSONS, ROOT, recorded
 
 SCRIPT = """\
 from pathlib import Path
@@ -156,3 +157,68 @@ def test_pass_goes_with_a_script_session(trained, tmp_path):
                    "holds a program)"
     done = _main("--file", str(trained[1]), "--pass", "0", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.strip() == "error: --pass counts passes from 1"
+
+
+ACTIVATIONS = (LESSONS / "20-activation-functions.py").read_text(encoding="utf-8")
+#: the lesson's loop (line 26) applies one module a turn: group k + 1 is module k's
+LAYERS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "gelu", "softmax"]
+
+
+@pytest.fixture(scope="module")
+def forward_only(tmp_path_factory):
+    """The activation-functions lesson (no backward(): a group per turn of its loop),
+    run once and saved: it keeps groups 1-3 and the last, 9."""
+    return _session(tmp_path_factory.mktemp("forward"), ACTIVATIONS, "activations")
+
+
+def _group_ops(steps: list[dict]) -> list[str]:
+    return [s["formula"].split("(")[0] for s in steps if s["phase"] == "forward"]
+
+
+def test_pass_k_of_a_forward_only_session_is_its_group_k(forward_only, tmp_path):
+    """--pass K on a forward-only script's session picks group K (as the iteration box
+    does), not the last group; its steps are the forward values torch computed."""
+    _script, session = forward_only
+    shown = {}
+    for k in (None, 2, 3, 9):
+        done = _main("--file", str(session), "--json", *(("--pass", str(k)) if k else ()),
+                     cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        assert data["passes"] == [] and len(data["forward"]["groups"]) == 9
+        shown[k] = data["steps"]
+    assert _group_ops(shown[None]) == ["σ", "tanh", "relu", "leaky_relu", "softmax"]
+    assert _group_ops(shown[2]) == ["σ"] and _group_ops(shown[3]) == ["tanh"]
+    assert _group_ops(shown[9]) == ["softmax"]
+    x = torch.tensor([-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0])
+    np.testing.assert_allclose(shown[3][0]["value"], torch.tanh(x).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(shown[9][0]["value"], torch.softmax(x, 0).numpy(), rtol=1e-6)
+    # a group the run kept only as a summary, and one past the last
+    done = _main("--file", str(session), "--json", "--pass", "5", cwd=tmp_path)
+    assert done.returncode == 0 and json.loads(done.stdout)["steps"] == []
+    assert "warning: group 5 was saved only as a summary" in done.stderr
+    done = _main("--file", str(session), "--json", "--pass", "12", cwd=tmp_path)
+    assert _group_ops(json.loads(done.stdout)["steps"]) == ["softmax"]
+    assert "there are 9 groups: showing the last, not group 12" in done.stderr
+    assert not (tmp_path / "ran.txt").exists()
+
+
+def test_text_mode_shows_group_k_of_a_forward_only_session(forward_only, tmp_path):
+    _script, session = forward_only
+    done = _main("--file", str(session), "--pass", "3", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.split("Recorded 0 passes, 13 forward ops", 1)[1]
+    assert "Group 3 of 9 (iteration 2 of the loop at line 26): forward values" in text
+    assert "tanh(x)" in text and "σ" not in text
+
+
+def test_run_pass_k_of_a_forward_only_script_keeps_and_shows_group_k(tmp_path):
+    """--run --pass 5 keeps group 5 (the first run kept only 1-3 and 9) and prints it."""
+    status, data = recorded(LESSONS / "20-activation-functions.py", "--pass", "5")
+    assert status == 0
+    assert [g["kept"] for g in data["forward"]["groups"]] == [True] * 3 + [False, True] + \
+        [False] * 3 + [True]
+    assert _group_ops(data["steps"]) == ["leaky_relu"]
+    x = torch.tensor([-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0])
+    np.testing.assert_allclose(data["steps"][0]["value"],
+                               torch.nn.functional.leaky_relu(x, 0.1).numpy(), rtol=1e-6)
