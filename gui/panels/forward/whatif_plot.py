@@ -14,10 +14,9 @@ import functools
 
 import numpy as np
 
-import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup as matplotlib_setup  # before any other matplotlib import
 
 # isort: split
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QSlider, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -64,7 +63,8 @@ class WhatIfPlot:
         self.table.verticalHeader().hide()
         self.table.setMaximumHeight(150)
         self.figure = Figure(figsize=(3.2, 2.2), dpi=90)
-        self.plot = FigureCanvasQTAgg(self.figure)
+        # a plot behind another tab or covered keeps its draw pending (matplotlib_setup)
+        self.plot = matplotlib_setup.deferred_canvas(self.figure)
         self.plot.setObjectName("whatIfPlot")
         self.plot.setMinimumHeight(170)
         self.plot_title = QLabel(objectName="whatIfPlotTitle")
@@ -267,8 +267,12 @@ class WhatIfPlot:
         self.axes.draw_artist(self._point)
 
     def _blit(self) -> None:
+        if self._background is not None and self.plot.visibleRegion().isEmpty():
+            # not on screen (the walk's tab, the PyTorch tab in front, a canvas drag):
+            # no blit per move, one full draw once the plot is seen again
+            self._background = None
         if self._background is None:
-            self.plot.draw_idle()
+            self.plot.draw_idle()  # pending while the plot cannot be seen
             return
         self.plot.restore_region(self._background)
         self._draw_moving()
