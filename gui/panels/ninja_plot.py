@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from gui.panels import lazy_plot
 from gui.support import matplotlib_setup  # first, before any Artist
 from gui.support.theme import RIGHT, WRONG
 
@@ -23,12 +24,21 @@ class NinjaPlot(matplotlib_setup.canvas_class()):  # hidden: drawn once shown
         super().__init__(self.figure)
         self.setParent(parent)
         self.setObjectName("ninjaPlot")
-        self.axes = self.figure.add_subplot()
         self.dark = False
         #: what is drawn: "", "heatmap" or "curves" (tests read it)
         self.showing = ""
         self._image = None
-        self.clear()
+        #: the axes, once the plot is first seen or drawn on (ninja mode starts hidden:
+        #: gui.panels.lazy_plot)
+        self._axes = None
+        lazy_plot.when_first_seen(self, lambda: self.axes)
+
+    @property
+    def axes(self):
+        if self._axes is None:
+            self._axes = self.figure.add_subplot()
+            self.clear()
+        return self._axes
 
     def _style(self) -> None:
         fg, bg = ("#E6E6E6", "#262626") if self.dark else ("#202020", "#FFFFFF")
@@ -43,6 +53,9 @@ class NinjaPlot(matplotlib_setup.canvas_class()):  # hidden: drawn once shown
 
     def clear(self, message: str = "") -> None:
         self._image = None
+        if self._axes is None and not message:
+            self.showing = ""
+            return  # made clear when first seen
         self.axes.clear()
         self._style()
         self.axes.set_xticks([])
@@ -94,6 +107,8 @@ class NinjaPlot(matplotlib_setup.canvas_class()):  # hidden: drawn once shown
                                     top=1 - title / height)
 
     def draw_idle(self) -> None:
+        if self._axes is None:
+            return  # nothing to draw until the axes are made
         if self.showing == "heatmap":  # a short dock has no room for a title: the
             # tab's tooltip says it then
             self.axes.set_title(self._title if self.height() >= 100 else "", fontsize=8,
@@ -127,6 +142,8 @@ class NinjaPlot(matplotlib_setup.canvas_class()):  # hidden: drawn once shown
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
+        if self._axes is None:
+            return  # made in these colours
         self._style()
         self.draw_idle()
 

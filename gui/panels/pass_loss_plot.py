@@ -2,7 +2,8 @@
 "the iteration timeline and the loss plot cover all passes", kept or summarised).
 
 At the top of the Plots tab; a click on the plot chooses the nearest pass, as the Pass
-box does. One ``Figure`` whose line and marker move (``set_data``, ``draw_idle``).
+box does. One ``Figure`` whose line and marker move (``set_data``, ``draw_idle``); its axes
+are made when the plot is first seen (gui.panels.lazy_plot).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
 
+from gui.panels import lazy_plot
 from gui.support import fonts
 from gui.support.theme import PLOT
 
@@ -31,32 +33,66 @@ class PassLossPlot(matplotlib_setup.canvas_class()):
         self.setObjectName("passLossPlot")
         self.setMinimumHeight(140)
         self.runs = runs
-        self.axes = self.figure.add_subplot(1, 1, 1)
-        self.axes.tick_params(labelsize=8)
-        self.axes.grid(True, alpha=0.3)
-        self.axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        (self.line,) = self.axes.plot([], [], color=PLOT[False]["loss"], marker="o",
-                                      markersize=2.5, linewidth=1.2)
-        self.marker = self.axes.axvline(1, color="#888888", linestyle="--", linewidth=1)
-        self.marker.set_visible(False)
+        #: (axes, line, marker) once the plot is first seen or asked for (the Plots tab
+        #: starts hidden: gui.panels.lazy_plot)
+        self._made: tuple | None = None
+        self._dark: bool | None = None  # the theme set before the axes were made
         self.mpl_connect("button_press_event", self._clicked)
+        lazy_plot.when_first_seen(self, self._make_axes)
         self.retranslate()
 
+    @property
+    def axes(self):
+        return self._make_axes()[0]
+
+    @property
+    def line(self):
+        return self._make_axes()[1]
+
+    @property
+    def marker(self):
+        return self._make_axes()[2]
+
+    def _make_axes(self) -> tuple:
+        """The axes, the line and the pass marker, drawn from the run as it is now."""
+        if self._made is not None:
+            return self._made
+        axes = self.figure.add_subplot(1, 1, 1)
+        axes.tick_params(labelsize=8)
+        axes.grid(True, alpha=0.3)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        (line,) = axes.plot([], [], color=PLOT[False]["loss"], marker="o",
+                            markersize=2.5, linewidth=1.2)
+        marker = axes.axvline(1, color="#888888", linestyle="--", linewidth=1)
+        marker.set_visible(False)
+        self._made = (axes, line, marker)
+        self.retranslate()
+        if self._dark is not None:
+            self.set_dark(self._dark)
+        if self.runs is not None:
+            self.refresh()
+        return self._made
+
     def retranslate(self) -> None:
+        self.setAccessibleName(translate("PassLossPlot", "The loss of every pass"))
+        if self._made is None:
+            return  # labelled when made
         labels = (translate("PassLossPlot", "pass"), translate("PassLossPlot", "loss"))
         # Chinese labels need the CJK font first, as in the Training panel's plot
         fonts.ensure_for(labels)
         family = matplotlib.rcParams["font.family"]
         self.axes.set_xlabel(labels[0], fontsize=8, family=family)
         self.axes.set_ylabel(labels[1], fontsize=8, family=family)
-        self.setAccessibleName(translate("PassLossPlot", "The loss of every pass"))
         self.draw_idle()
 
     def set_dark(self, dark: bool) -> None:
         """The theme's colours (matplotlib draws its own background), as the Training
         panel's plot."""
+        self._dark = bool(dark)
         colours = PLOT[bool(dark)]
         self.figure.set_facecolor(colours["face"])
+        if self._made is None:
+            return  # the axes are made in these colours
         self.axes.set_facecolor(colours["face"])
         self.axes.tick_params(colors=colours["text"], which="both")
         self.axes.xaxis.label.set_color(colours["text"])
@@ -78,6 +114,8 @@ class PassLossPlot(matplotlib_setup.canvas_class()):
 
     def refresh(self) -> None:
         """A new run: the whole line again."""
+        if self._made is None:
+            return  # drawn from the run once made
         xs, ys = self.points()
         self.line.set_data(xs, ys)
         if xs:
@@ -89,6 +127,8 @@ class PassLossPlot(matplotlib_setup.canvas_class()):
 
     def mark(self) -> None:
         """The pass on screen (or chosen as a summary) marked with a dashed line."""
+        if self._made is None:
+            return  # marked from the run once made
         k = self.runs.iteration
         self.marker.set_visible(bool(k))
         if k:

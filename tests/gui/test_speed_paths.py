@@ -103,3 +103,35 @@ def test_a_what_if_drag_leaves_the_rest_of_the_panel_unpainted(window, qtbot):
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
     assert len(texts) == 6 and all(t.startswith("What if w = ") for t in texts)
     assert paints.count == 0, paints.log
+
+
+def test_a_what_if_plot_out_of_sight_draws_nothing_during_a_drag(window, qtbot):
+    """A drag on the canvas with the What-if plot made but on another tab: no draw and
+    no blit per move; one full draw when its tab is chosen again, at the last value."""
+    panel = window.forward_panel
+    panel.mode_action.setChecked(True)
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel._background is not None)  # made and drawn once
+    panel.tabs.setCurrentIndex(0)  # the walk in front: the plot cannot be seen
+    draws: list = []
+    panel.plot.mpl_connect("draw_event", lambda _event: draws.append(1))
+    blits = _Paints({"whatIfPlot"})
+    panel.plot.installEventFilter(blits)
+    restored: list = []
+    restore = panel.plot.restore_region
+    panel.plot.restore_region = lambda *args: (restored.append(1), restore(*args))[1]
+    canvas = window.canvas
+    start = canvas.node_widget_pos(window.model.trace.graph.names["w"])
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    for dx in (12, 20, 31, 45):
+        qtbot.mouseMove(canvas, start + QPoint(dx, 0))
+        qtbot.wait(30)
+    label = window.findChild(QLabel, "whatIfValue").text()
+    assert label.startswith("What if w = ")
+    assert draws == [] and restored == [] and blits.count == 0, blits.log
+    moved = panel._point.get_xdata()[0]
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(draws) == 1)
+    assert panel._point.get_xdata()[0] == moved and panel._background is not None
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)

@@ -14,10 +14,9 @@ import functools
 
 import numpy as np
 
-import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib import)
+import gui.support.matplotlib_setup as matplotlib_setup  # before any other matplotlib import
 
 # isort: split
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QSlider, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -29,6 +28,7 @@ from core.engine.trace import build_trace
 from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
+from gui.panels import lazy_plot
 from gui.panels.forward.whatif import LineHolder, show_in_lesson_tables
 from gui.support import theme
 
@@ -63,20 +63,21 @@ class WhatIfPlot:
         self.table.verticalHeader().hide()
         self.table.setMaximumHeight(150)
         self.figure = Figure(figsize=(3.2, 2.2), dpi=90)
-        self.axes = self.figure.add_subplot(1, 1, 1)
-        self.plot = FigureCanvasQTAgg(self.figure)
+        # a plot behind another tab or covered keeps its draw pending (matplotlib_setup)
+        self.plot = matplotlib_setup.deferred_canvas(self.figure)
         self.plot.setObjectName("whatIfPlot")
         self.plot.setMinimumHeight(170)
         self.plot_title = QLabel(objectName="whatIfPlotTitle")
         self.plot_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._curve = self.axes.plot([], [], color="#333333", linewidth=1.4)[0]
-        # the tangent line and the point move with the slider: blitted over a background
-        # kept from the last full draw (a full draw of the figure costs ~15 ms)
-        self._tangent_line = self.axes.plot([], [], color=TANGENT_COLOUR, linewidth=1.6,
-                                            animated=True)[0]
-        self._point = self.axes.plot([], [], "o", color=TANGENT_COLOUR, animated=True)[0]
+        #: (axes, curve, tangent line, point) once the plot is first seen or asked for
+        #: (the panel starts behind the PyTorch tab: gui.panels.lazy_plot); until then
+        #: the curve's and the moving point's data wait in _curve_data, _moving_data
+        self._plot_made: tuple | None = None
+        self._curve_data: tuple | None = None
+        self._moving_data: tuple | None = None
         self._background = None
         self.plot.mpl_connect("draw_event", self._drawn)
+        lazy_plot.when_first_seen(self.plot, self._make_axes)
         whatif_page = QWidget()
         whatif_layout = QVBoxLayout(whatif_page)
         whatif_layout.addWidget(LineHolder(self.whatif_label))  # its text: no new layout
@@ -85,6 +86,40 @@ class WhatIfPlot:
         whatif_layout.addWidget(self.plot, 3)
         whatif_layout.addWidget(self.table, 1)
         return whatif_page
+
+    @property
+    def axes(self):
+        return self._make_axes()[0]
+
+    @property
+    def _curve(self):
+        return self._make_axes()[1]
+
+    @property
+    def _tangent_line(self):
+        return self._make_axes()[2]
+
+    @property
+    def _point(self):
+        return self._make_axes()[3]
+
+    def _make_axes(self) -> tuple:
+        """The axes, loss against w, and the tangent line and point, which move with
+        the slider: blitted over a background kept from the last full draw (a full draw
+        of the figure costs ~15 ms)."""
+        if self._plot_made is not None:
+            return self._plot_made
+        axes = self.figure.add_subplot(1, 1, 1)
+        curve = axes.plot([], [], color="#333333", linewidth=1.4)[0]
+        tangent = axes.plot([], [], color=TANGENT_COLOUR, linewidth=1.6, animated=True)[0]
+        point = axes.plot([], [], "o", color=TANGENT_COLOUR, animated=True)[0]
+        self._plot_made = (axes, curve, tangent, point)
+        if self._curve_data is not None:
+            self._show_curve()
+        if self._moving_data is not None:
+            self._show_moving()
+        self.plot.draw_idle()
+        return self._plot_made
 
     # ---- what if
     def _setup_slider(self, seed) -> None:
@@ -118,14 +153,23 @@ class WhatIfPlot:
             for x in xs:
                 values = evaluate(graph, {seed.node: np.float64(x)})
                 ys.append(float(np.sum(values[graph.output])))
-        self._curve.set_data(xs, ys)
-        self.axes.set_xlim(*self._range)
         finite = [y for y in ys if np.isfinite(y)]
+        ylim = None
         if finite:
             low, high = min(finite), max(finite)
             pad = (high - low) * 0.1 or 1.0
-            self.axes.set_ylim(low - pad, high + pad)
-        self.axes.set_xlabel(seed.wrt)
+            ylim = (low - pad, high + pad)
+        self._curve_data = (xs, ys, self._range, ylim, seed.wrt)
+        if self._plot_made is not None:
+            self._show_curve()
+
+    def _show_curve(self) -> None:
+        xs, ys, xlim, ylim, wrt = self._curve_data
+        self._curve.set_data(xs, ys)
+        self.axes.set_xlim(*xlim)
+        if ylim is not None:
+            self.axes.set_ylim(*ylim)
+        self.axes.set_xlabel(wrt)
         self._background = None  # the curve changed: the next update draws in full
 
     def value_at(self, position: int) -> float:
@@ -183,10 +227,16 @@ class WhatIfPlot:
             return  # the plot is the picked input's
         low, high = self._range
         span = (high - low) / 4
-        self._point.set_data([w], [loss])
-        self._tangent_line.set_data([w - span, w + span],
-                                    [loss - slope * span, loss + slope * span])
-        self._blit()
+        self._moving_data = ([w], [loss], [w - span, w + span],
+                             [loss - slope * span, loss + slope * span])
+        if self._plot_made is not None:  # else drawn once the plot is first seen
+            self._show_moving()
+            self._blit()
+
+    def _show_moving(self) -> None:
+        xs, ys, tangent_xs, tangent_ys = self._moving_data
+        self._point.set_data(xs, ys)
+        self._tangent_line.set_data(tangent_xs, tangent_ys)
 
     def _canvas_numbers(self, trace) -> None:
         """The canvas shows ``trace``'s numbers (a What-if), its tangents too."""
@@ -207,6 +257,8 @@ class WhatIfPlot:
         self._canvas_numbers(self.model.trace)
 
     def _drawn(self, _event) -> None:
+        if self._plot_made is None:
+            return
         self._background = self.plot.copy_from_bbox(self.figure.bbox)
         self._draw_moving()
 
@@ -215,8 +267,12 @@ class WhatIfPlot:
         self.axes.draw_artist(self._point)
 
     def _blit(self) -> None:
+        if self._background is not None and self.plot.visibleRegion().isEmpty():
+            # not on screen (the walk's tab, the PyTorch tab in front, a canvas drag):
+            # no blit per move, one full draw once the plot is seen again
+            self._background = None
         if self._background is None:
-            self.plot.draw_idle()
+            self.plot.draw_idle()  # pending while the plot cannot be seen
             return
         self.plot.restore_region(self._background)
         self._draw_moving()

@@ -17,7 +17,8 @@ def mark_iteration(panel, k: int | None) -> None:
     plot takes ~60 ms; moving the line, a few), and a plot behind another tab waits."""
     markers = getattr(panel, "_iteration_markers", None)
     if markers is None:
-        if k is None:
+        if k is None or not panel.plot_made():  # a plot never seen: marked once made
+            panel._pending_mark = k
             return
         markers = panel._iteration_markers = [
             axes.axvline(k, color="#888888", linestyle="--", linewidth=1, zorder=0,

@@ -10,9 +10,6 @@ loop (a recorded run's passes, gui.panels.training.rows) fills the table
 from __future__ import annotations
 
 import numpy as np
-
-# isort: split
-import matplotlib
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +31,7 @@ from gui.panels.training.plot import TrainingPlot
 from gui.panels.training.table import IterationTable
 from gui.state.model import StepperModel
 from gui.state.training_state import MAX_TRAIN
-from gui.support import fonts, theme
+from gui.support import theme
 
 
 class TrainingPanel(IterationTable, TrainingPlot, Panel, QWidget):
@@ -140,13 +137,8 @@ class TrainingPanel(IterationTable, TrainingPlot, Panel, QWidget):
             "this pass's gradient plus all the earlier ones"))
         self.selector.retranslate()
         self._set_headers()
-        labels = (self.tr("loss"), self._lower_label(), self.tr("iteration"))
-        fonts.ensure_for(labels)
-        # the label texts exist already: they take the (now CJK-first) families anew
-        family = matplotlib.rcParams["font.family"]
-        self.loss_axes.set_ylabel(labels[0], fontsize=9, family=family)
-        self.param_axes.set_ylabel(labels[1], fontsize=9, family=family)
-        self.param_axes.set_xlabel(labels[2], fontsize=9, family=family)
+        self._axis_labels = (self.tr("loss"), self._lower_label(), self.tr("iteration"))
+        self._label_axes()
         self._settings_changed()
         self._show_now()
         self._torch_changed()

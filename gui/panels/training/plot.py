@@ -3,8 +3,9 @@ loss per iteration above; below, the parameters from iteration 0 on, or for a re
 run each gradient's norm per pass. New iterations move the existing lines' data
 (``set_data``) and ask for ``draw_idle``.
 
-Makes the panel's figure (``_make_plot``: loss_axes, param_axes, loss_line, param_lines,
-plot, dark); needs the panel's ``training``, ``model`` and ``_names``.
+Makes the panel's figure (``_make_plot``: figure, plot, dark, param_lines; loss_axes,
+param_axes and loss_line once the plot is first seen or asked for, gui.panels.lazy_plot);
+needs the panel's ``training``, ``model`` and ``_names``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QSizePolicy
 
+from gui.panels import lazy_plot
 from gui.panels.training import rows as training_rows
+from gui.panels.training.iteration_selector import mark_iteration
 from gui.support import fonts
 from gui.support.theme import PLOT
 
@@ -39,23 +42,73 @@ def _entries(name: str, value) -> list[tuple[str, float]]:
 
 class TrainingPlot:
     def _make_plot(self) -> None:
-        """The figure: the loss above, the parameters (or gradient norms) below."""
+        """The canvas and its empty figure; the axes once the plot is first seen
+        (gui.panels.lazy_plot: the panel starts behind the PyTorch tab)."""
         self.figure = Figure(figsize=(4.0, 3.6), dpi=100, layout="constrained")
         self.plot = matplotlib_setup.deferred_canvas(self.figure)  # after the window shows
         self.plot.setObjectName("lossPlot")
         self.plot.setMinimumHeight(220)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.loss_axes = self.figure.add_subplot(2, 1, 1)
-        self.param_axes = self.figure.add_subplot(2, 1, 2, sharex=self.loss_axes)
         self.dark = False
-        (self.loss_line,) = self.loss_axes.plot([], [], color=PLOT[False]["loss"], marker="o",
-                                                markersize=3, linewidth=1.5)
         self.param_lines: dict[str, object] = {}
-        for axes in (self.loss_axes, self.param_axes):
+        #: (loss_axes, param_axes, loss_line) once made
+        self._made: tuple | None = None
+        #: the axes' labels (loss, the lower plot, iteration), set by retranslate
+        self._axis_labels: tuple[str, str, str] | None = None
+        lazy_plot.when_first_seen(self.plot, self._make_axes)
+
+    @property
+    def loss_axes(self):
+        return self._make_axes()[0]
+
+    @property
+    def param_axes(self):
+        return self._make_axes()[1]
+
+    @property
+    def loss_line(self):
+        return self._make_axes()[2]
+
+    def plot_made(self) -> bool:
+        """Whether the plot's axes exist (shown once, or asked for)."""
+        return self._made is not None
+
+    def _make_axes(self) -> tuple:
+        """The loss above, the parameters (or gradient norms) below, drawn from the
+        training state as it is now."""
+        if self._made is not None:
+            return self._made
+        loss_axes = self.figure.add_subplot(2, 1, 1)
+        param_axes = self.figure.add_subplot(2, 1, 2, sharex=loss_axes)
+        (loss_line,) = loss_axes.plot([], [], color=PLOT[False]["loss"], marker="o",
+                                      markersize=3, linewidth=1.5)
+        for axes in (loss_axes, param_axes):
             axes.tick_params(labelsize=8)
             axes.grid(True, alpha=0.3)
-        self.loss_axes.tick_params(labelbottom=False)
-        self.param_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        loss_axes.tick_params(labelbottom=False)
+        param_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        self._made = (loss_axes, param_axes, loss_line)
+        dark, self.dark = self.dark, False
+        if dark:
+            self.set_dark(True)
+        self._label_axes()
+        self._plot()
+        mark = self.__dict__.pop("_pending_mark", None)
+        if mark is not None:  # a pass chosen while the plot was never seen
+            mark_iteration(self, mark)
+        return self._made
+
+    def _label_axes(self) -> None:
+        """The axes' labels in the language shown (retranslate keeps them)."""
+        if self._made is None or self._axis_labels is None:
+            return
+        labels = self._axis_labels
+        fonts.ensure_for(labels)
+        # the label texts exist already: they take the (now CJK-first) families anew
+        family = matplotlib.rcParams["font.family"]
+        self.loss_axes.set_ylabel(labels[0], fontsize=9, family=family)
+        self.param_axes.set_ylabel(labels[1], fontsize=9, family=family)
+        self.param_axes.set_xlabel(labels[2], fontsize=9, family=family)
 
     def set_dark(self, dark: bool) -> None:
         """The plot in the theme's colours (matplotlib draws its own background)."""
@@ -65,6 +118,8 @@ class TrainingPlot:
         self.dark = dark
         colours = PLOT[dark]
         self.figure.set_facecolor(colours["face"])
+        if self._made is None:
+            return  # the axes are made in these colours
         for axes in (self.loss_axes, self.param_axes):
             axes.set_facecolor(colours["face"])
             axes.tick_params(colors=colours["text"], which="both")
@@ -91,6 +146,8 @@ class TrainingPlot:
 
 
     def _plot(self) -> None:
+        if self._made is None:
+            return  # drawn from the state once the plot is first seen
         history = self.training.history
         xs = np.arange(1, len(history) + 1)
         losses = np.array([np.nan if it.loss is None else it.loss for it in history],
@@ -158,6 +215,7 @@ class TrainingPlot:
 
     def parameter_points(self, label: str) -> list[tuple[int, float]]:
         """(iteration, value) of a parameter's line, from iteration 0."""
+        self._make_axes()
         line = self.param_lines.get(label)
         if line is None:
             return []
