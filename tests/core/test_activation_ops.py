@@ -16,6 +16,7 @@ from core.language.parser import parse
 from core.ops import OPS, forward, jvp, vjp
 from tests.core.conftest import assert_same
 from tests.core.test_conv_ops import examples, torch_jvp
+from tests.headless import in_process
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -119,14 +120,11 @@ def test_the_generated_torch_code_reproduces_the_dropout_numbers(tmp_path):
     import json  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
 
-    root = Path(__file__).resolve().parents[2]
     text = ("import torch\nimport torch.nn.functional as F\ntorch.manual_seed(5)\n"
             "x = torch.randn(3, 4, requires_grad=True)\nd = F.dropout(F.gelu(x), 0.3)\n"
             "loss = (d * d).sum()\n")
-    run = subprocess.run([sys.executable, str(root / "main.py"), "--headless", "--expr", text,
-                          "--json"], capture_output=True, text=True, timeout=120, cwd=root)
+    run = in_process("--expr", text, "--json")  # tests/headless.py
     data = json.loads(run.stdout)
     script = tmp_path / "generated.py"
     script.write_text(data["torch"]["code"])

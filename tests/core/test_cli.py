@@ -12,13 +12,15 @@ import pytest
 
 from core.io import cli
 from core.ops import OPS
+from tests.headless import in_process, spawned
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_main(*args: str, check_rc: int | None = 0) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+def run_main(*args: str, check_rc: int | None = 0, spawn: bool = False
+             ) -> subprocess.CompletedProcess:
+    """``main.py --headless ARGS``: in this process (tests/headless.py), or spawned."""
+    result = (spawned if spawn else in_process)(*args)
     if check_rc is not None:
         assert result.returncode == check_rc, result.stderr
     return result
@@ -26,7 +28,8 @@ def run_main(*args: str, check_rc: int | None = 0) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="module")
 def lesson_json() -> dict:
-    return json.loads(run_main("--json").stdout)
+    """The lesson's JSON from a real ``main.py`` process (exit 0, all of stdout flushed)."""
+    return json.loads(run_main("--json", spawn=True).stdout)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +181,8 @@ def test_nan_results_exit_zero_with_a_warning_and_json_strings():
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(args, expected):
-    result = run_main(*args, check_rc=2)
+    # the argparse case (its SystemExit) in a real process too
+    result = run_main(*args, check_rc=2, spawn=args[-1] == "a.json")
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

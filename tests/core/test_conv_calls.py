@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ from core.base.errors import ExpressionError
 from core.engine.trace import build_trace
 from core.language.parser import parse
 from tests.core.conftest import assert_same
+from tests.headless import in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "examples" / "10-conv-pool.json"
@@ -21,8 +21,8 @@ HEAD = "import torch\nimport torch.nn.functional as F\n"
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    """``main.py --headless ARGS``, run in this process (tests/headless.py)."""
+    return in_process(*args)
 
 
 def _apply(text: str):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.io import cli
+from tests.headless import in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_ANSWERS = {"s": "2 * s", "y_hat": "d_s", "w": "d_y_hat * x"}
@@ -17,8 +17,8 @@ KEYS = {"exact", "close", "maxdiff", "shape_ok", "hint"}
 
 
 def run_main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    """``main.py --headless ARGS``, run in this process (tests/headless.py)."""
+    return in_process(*args)
 
 
 def answers_file(tmp_path: Path, answers: dict, name: str = "answers.json") -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.engine.build import is_script
+from tests.headless import in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "resources" / "examples" / "lessons" / "11-regression-autograd.py"
@@ -33,8 +33,8 @@ def test_what_is_a_script(text, script):
 
 
 def run_main(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    """``main.py --headless ARGS``, run in this process (tests/headless.py)."""
+    return in_process(*args)
 
 
 def test_cli_expr_file_on_a_script_says_to_use_run():

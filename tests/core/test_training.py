@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +11,8 @@ from core.engine.trace import Stepper, build_trace
 from core.engine.training import train
 from core.io.examples import LESSON_TEXT, lesson_bindings
 from core.language.parser import ExpressionError
+from tests.headless import in_process
 
-ROOT = Path(__file__).resolve().parents[2]
 MSE = "w = param(0.0)\nx = [1, 2, 3, 4]\ny = [2, 4, 6, 8]\nloss = mean((w * x - y) ** 2)\n"
 
 
@@ -72,9 +69,7 @@ def test_no_parameter_to_train():
 
 
 def test_cli_train_json():
-    result = subprocess.run([sys.executable, "main.py", "--headless", "--train", "20", "--lr",
-                             "0.1", "--json", "--expr", MSE], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = in_process("--train", "20", "--lr", "0.1", "--json", "--expr", MSE)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     training = data["training"]
@@ -97,10 +92,8 @@ def test_a_rebound_parameter_is_updated_by_node_not_by_display_name():
 
 
 def test_cli_trains_a_rebound_parameter():
-    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--expr",
-                          "w = param(1.0); w = w * 2; loss = (w - 3) ** 2",
-                          "--train", "3", "--lr", "0.1", "--json"],
-                         capture_output=True, text=True, timeout=120, check=False)
+    out = in_process("--expr", "w = param(1.0); w = w * 2; loss = (w - 3) ** 2",
+                     "--train", "3", "--lr", "0.1", "--json")
     assert out.returncode == 0, out.stderr
     training = json.loads(out.stdout)["training"]
     assert [it["loss"] for it in training] == pytest.approx([1.0, 0.04, 0.0016])

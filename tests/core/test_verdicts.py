@@ -20,6 +20,7 @@ from core.checks.numeric import BUDGET, numeric_gradients, work
 from core.checks.rounding import close, value_scales
 from core.checks.torch_check import compare
 from core.engine.trace import build_trace
+from tests.headless import in_process
 from tests.programs import chain, chain_answer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +56,11 @@ def test_finite_differences_that_disagree_are_a_warning_not_a_mismatch(text, rea
     assert row.ok and row.numeric is not None
     assert row.numeric_note == f"unreliable here: {reason}"
     assert report.warnings == [f"w (grad): finite differences unreliable here: {reason}"]
-    result = headless("--expr", text)
+    result = in_process("--expr", text)  # (tests/headless.py: no new interpreter)
     assert result.returncode == 0, result.stderr
     assert "all match" in result.stdout and "MISMATCH" not in result.stdout
     assert f"warning: w (grad): finite differences unreliable here: {reason}" in result.stderr
-    data = json.loads(headless("--expr", text, "--json").stdout)
+    data = json.loads(in_process("--expr", text, "--json").stdout)
     assert data["torch"]["match"] is True
     assert f"w (grad): finite differences unreliable here: {reason}" in data["warnings"]
 

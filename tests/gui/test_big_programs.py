@@ -8,6 +8,7 @@ status bar; the old trace keeps stepping meanwhile; a newer change wins; errors 
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -18,7 +19,11 @@ from core.engine.trace import build_trace
 from gui.state.model import ASYNC_OPERATIONS, size_estimate
 from tests.programs import chain, chain_answer
 
-BUILD_TIMEOUT_MS = 60_000  # a hang, not a slow machine, should fail
+#: a hang, not a slow machine, should fail: the waits below count this process's CPU
+#: time (the build thread's included), not the wall clock. At a load of 10 on 2 cores the
+#: 20,000-node build took 89 s of wall clock, and three 60 s wall-clock waits timed out.
+#: A build that spins fails after BUILD_CPU_S of CPU; one stuck asleep, after WALL_CAP_S.
+BUILD_CPU_S, WALL_CAP_S = 60.0, 600.0
 
 
 def chain_gradient(n_ops: int) -> float:
@@ -36,8 +41,18 @@ def build_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("build-trace-")]
 
 
+def wait_until(qtbot, condition) -> None:
+    """Process events until ``condition()``, within BUILD_CPU_S of this process's CPU."""
+    cpu, start = time.process_time(), time.monotonic()
+    while not condition():
+        used, waited = time.process_time() - cpu, time.monotonic() - start
+        assert used < BUILD_CPU_S and waited < WALL_CAP_S, \
+            f"still waiting after {used:.1f} s of CPU ({waited:.0f} s of wall clock)"
+        qtbot.wait(20)
+
+
 def wait_for_build(window, qtbot) -> None:
-    qtbot.waitUntil(lambda: not window.model.building, timeout=BUILD_TIMEOUT_MS)
+    wait_until(qtbot, lambda: not window.model.building)
 
 
 def test_small_programs_stay_synchronous(window):
@@ -66,7 +81,7 @@ def test_a_20000_node_program_builds_off_the_gui_thread(window, qtbot):
     window.next_action.trigger()
     assert model.position == 2 and model.trace is lesson
     assert window.tables.tables["forward"].item(1, 2).text() == "−1"
-    qtbot.waitUntil(lambda: ticks.count(True) >= 5, timeout=BUILD_TIMEOUT_MS)  # events flow
+    wait_until(qtbot, lambda: ticks.count(True) >= 5)  # events flow
     wait_for_build(window, qtbot)
     timer.stop()
     assert not window.build_progress.isVisible()
@@ -115,7 +130,7 @@ def test_a_newer_apply_wins_over_a_pending_build(window, qtbot):
     apply_with_keys(window, qtbot, chain(2_500))  # also big enough for the worker
     assert model.building
     wait_for_build(window, qtbot)
-    qtbot.waitUntil(lambda: not build_threads(), timeout=BUILD_TIMEOUT_MS)
+    wait_until(qtbot, lambda: not build_threads())
     qtbot.wait(50)  # let the superseded result arrive (and be ignored)
     assert 2_500 <= len(model.trace.graph.nodes) < 3_000
     assert model.undo_stack.count() == 1
@@ -125,7 +140,7 @@ def test_a_newer_apply_wins_over_a_pending_build(window, qtbot):
     apply_with_keys(window, qtbot, chain(5))
     assert not model.building and not window.build_progress.isVisible()
     assert len(model.trace.graph.nodes) < 20
-    qtbot.waitUntil(lambda: not build_threads(), timeout=BUILD_TIMEOUT_MS)
+    wait_until(qtbot, lambda: not build_threads())
     qtbot.wait(50)
     assert len(model.trace.graph.nodes) < 20 and model.undo_stack.count() == 2
 
@@ -138,6 +153,6 @@ def test_undo_during_a_build_cancels_it(window, qtbot):
     assert model.building
     window.undo_action.trigger()
     assert not model.building and model.trace is not small
-    qtbot.waitUntil(lambda: not build_threads(), timeout=BUILD_TIMEOUT_MS)
+    wait_until(qtbot, lambda: not build_threads())
     qtbot.wait(50)
     assert len(model.trace.graph.nodes) < 20 and model.undo_stack.index() == 0
