@@ -28,7 +28,7 @@ from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
-from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.blit import Blitter, draw_order
 from gui.canvas.events import Pointer
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
@@ -68,8 +68,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
-                  TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -101,8 +100,10 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         self.ax.add_artist(self._dynamic_layer)
         self._legend = LegendLayer(self)
         self.figure.add_artist(self._legend)
-        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
-        #: what is drawn where, in widget pixels (inspect.py)
+        #: its collaborators: the dynamic layer's blits (blit.py), the scrolled pan
+        #: (pan.py), idle-time rasters (prefetch.py), what is drawn where, in widget
+        #: pixels (inspect.py)
+        self.blitter = Blitter(self)
         self.scroller = Scroller(self)
         self.prefetcher = Prefetcher(self)
         self.inspector = Inspector(self)
@@ -134,7 +135,7 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         self.view_auto = True
         self._reset_graph()
         self._apply_theme()  # builds the legend too
-        self.mpl_connect("draw_event", self._on_draw)
+        self.mpl_connect("draw_event", self.blitter.on_draw)
         self.mpl_connect("scroll_event", self.pointer.on_scroll)
         self.mpl_connect("button_press_event", self.pointer.on_press)
         self.mpl_connect("motion_notify_event", self.pointer.on_motion)
@@ -256,6 +257,14 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
     edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
     keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
+    show_counter = _delegate(Blitter, "blitter", "show_counter")
+    blit = _delegate(Blitter, "blitter", "blit")
+    paintEvent = _delegate(Blitter, "blitter", "paint")  # noqa: N815 - Qt's name
+    draw_dynamic = _delegate(Blitter, "blitter", "draw_dynamic")
+    _invalidate = _delegate(Blitter, "blitter", "invalidate")
+    _can_blit = _delegate(Blitter, "blitter", "can_blit")
+    _extent = _delegate(Blitter, "blitter", "extent")
+    _blit_regions = _delegate(Blitter, "blitter", "blit_regions")
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
