@@ -24,6 +24,9 @@ from gui.canvas.geometry import Geometry
 from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
+#: how Qt reads the Agg buffer: RGBA bytes of an opaque figure (the figure's face is
+#: opaque, so alpha is 255 everywhere and Qt need not blend)
+_FORMAT = QImage.Format.Format_RGBX8888
 #: upcoming labels are rasterised this long after a draw, in idle time (prefetch.py)
 PREFETCH_DELAY_MS = 30
 
@@ -46,17 +49,25 @@ class Blitter:
             self.draw_keys(renderer, keys, record)
 
     def draw_keys(self, renderer, keys, record: bool) -> None:
+        visible, drawn, text_of = self.canvas._visible_now, self.canvas._drawn, \
+            self.canvas._dynamic_text
         for key in keys:
-            if not self.canvas._visible_now(key):
+            if not visible(key):
                 continue
             if key[0] == _HIGHLIGHT:
                 self.draw_highlight(renderer, key[1])
+                pasted = None
             else:
-                self.canvas._dynamic_text(key).draw(renderer)
-            if record:
-                box = self.extent(key, renderer)
-                if box is not None:
-                    self.canvas._drawn[key] = box
+                pasted = text_of(key).draw(renderer)
+            if not record:
+                continue
+            if pasted is not None:  # the raster's extent, padded as ``extent`` pads it
+                x0, y0, x1, y1 = pasted
+                drawn[key] = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)
+                continue
+            box = self.extent(key, renderer)
+            if box is not None:
+                drawn[key] = box
 
     def keys_in_view(self) -> list[tuple[int, int]]:
         """The shown dynamic keys near the view, in drawing order (numpy picks them out
@@ -98,19 +109,22 @@ class Blitter:
         if renderer is None:
             return
         buffer = np.asarray(renderer.buffer_rgba())
+        rows, cols = buffer.shape[:2]
+        flat = buffer.reshape(-1)
         ratio = self.canvas.device_pixel_ratio or 1.0
         painter = QPainter(self.canvas)
         try:
             for rect in event.region():
                 x0 = max(math.floor(rect.left() * ratio), 0)
                 y0 = max(math.floor(rect.top() * ratio), 0)
-                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), buffer.shape[1])
-                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), buffer.shape[0])
+                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), cols)
+                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), rows)
                 if x1 <= x0 or y1 <= y0:
                     continue
-                part = np.ascontiguousarray(buffer[y0:y1, x0:x1])
-                image = QImage(part.data, x1 - x0, y1 - y0, 4 * (x1 - x0),
-                               QImage.Format.Format_RGBA8888)
+                # the rectangle read in place (the buffer's row stride), no copy; the
+                # figure is opaque, so its pixels need no blending (RGBX: Qt copies)
+                part = flat[4 * (y0 * cols + x0):4 * ((y1 - 1) * cols + x1)]
+                image = QImage(part.data, x1 - x0, y1 - y0, 4 * cols, _FORMAT)
                 image.setDevicePixelRatio(ratio)
                 painter.drawImage(QPointF(x0 / ratio, y0 / ratio), image)
             self.canvas._draw_rect_callback(painter)
