@@ -80,10 +80,7 @@ class Scroller:
                       if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
             with text_cache.fixed_view(self.canvas.ax.transData):
-                # apart from each other (labels the edges cut, on both sides of a jump):
-                # each group redrawn alone, not the whole view their bounding box spans
-                for group in [boxes] if whole else _groups(boxes):
-                    _redraw(self.canvas, renderer, geometry, buffer, group, whole)
+                _redraw(self.canvas, renderer, geometry, buffer, boxes, whole)
         np.copyto(self.canvas._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
         # was copied from it)
         if offset is not None:
@@ -179,24 +176,6 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
     with text_cache.clipped(clip):
         canvas._graph_layer.draw_static(renderer, geometry, boxes, clip)
     np.copyto(part, kept, where=~inside)
-
-
-def _groups(boxes: list, gap: int = 48) -> list[list]:
-    """``boxes`` in groups whose bounding boxes lie more than ``gap`` pixels apart (a
-    redraw copies and clips to its group's bounding box)."""
-    groups_: list[list] = []  # [bounding box, boxes]
-    for box in boxes:
-        bound, members = list(box), [box]
-        for group in groups_[:]:
-            b = group[0]
-            if (b[0] - gap < bound[2] and bound[0] - gap < b[2] and b[1] - gap < bound[3]
-                    and bound[1] - gap < b[3]):
-                groups_.remove(group)
-                members += group[1]
-                bound = [min(bound[0], b[0]), min(bound[1], b[1]), max(bound[2], b[2]),
-                         max(bound[3], b[3])]
-        groups_.append([bound, members])
-    return [members for _, members in groups_]
 
 
 def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int, int],
