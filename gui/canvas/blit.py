@@ -263,6 +263,22 @@ class Blitter:
                 and not c._draw_pending and c._background_key == self.renderer_key()
                 and getattr(c, "renderer", None) is not None)
 
+    def blit_keys(self, changed: list[tuple[int, int]]) -> None:
+        """The dynamic artists of ``changed`` keys, shown or hidden, blitted where they
+        were and where they are now (a draw when there is nothing to blit onto)."""
+        c = self.canvas
+        if not self.can_blit():
+            c.draw_idle()
+            return
+        regions = [c._drawn.pop(key) for key in changed if key in c._drawn]
+        with text_cache.fixed_view(c.ax.transData):
+            for key in changed:
+                box = self.extent(key)
+                if box is not None:
+                    c._drawn[key] = box  # drawn below, where its region is restored
+                    regions.append(box)
+        self.blit_regions(regions)
+
     def blit_regions(self, boxes: list[tuple]) -> None:
         """Restore the background in ``boxes``, redraw the dynamic artists there, blit."""
         if not boxes:
