@@ -24,44 +24,59 @@ from gui.canvas.geometry import Geometry
 from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 from gui.support import fonts
 
+#: how Qt reads the Agg buffer: RGBA bytes of an opaque figure (the figure's face is
+#: opaque, so alpha is 255 everywhere and Qt need not blend)
+_FORMAT = QImage.Format.Format_RGBX8888
 #: upcoming labels are rasterised this long after a draw, in idle time (prefetch.py)
 PREFETCH_DELAY_MS = 30
 
 
-class BlitMixin:
-    """The dynamic half of :class:`~gui.canvas.widget.GraphCanvas`."""
+class Blitter:
+    """The dynamic half of :class:`~gui.canvas.widget.GraphCanvas`: its collaborator
+    ``canvas.blitter`` (the canvas keeps the state: its background, what is drawn where)."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
 
     def draw_dynamic(self, renderer, keys: Iterable[tuple[int, int]] | None) -> None:
         """Draw the dynamic artists (all shown ones, or ``keys``), noting their extents."""
         if keys is None:
-            keys = self._keys_in_view()
-            record = not self.is_saving()
+            keys = self.keys_in_view()
+            record = not self.canvas.is_saving()
         else:
             record = True
-        with text_cache.fixed_view(self.ax.transData):
-            self._draw_keys(renderer, keys, record)
+        with text_cache.fixed_view(self.canvas.ax.transData):
+            self.draw_keys(renderer, keys, record)
 
-    def _draw_keys(self, renderer, keys, record: bool) -> None:
+    def draw_keys(self, renderer, keys, record: bool) -> None:
+        visible, drawn, text_of = self.canvas._visible_now, self.canvas._drawn, \
+            self.canvas._dynamic_text
         for key in keys:
-            if not self._visible_now(key):
+            if not visible(key):
                 continue
             if key[0] == _HIGHLIGHT:
-                self._draw_highlight(renderer, key[1])
+                self.draw_highlight(renderer, key[1])
+                pasted = None
             else:
-                self._dynamic_text(key).draw(renderer)
-            if record:
-                box = self._extent(key, renderer)
-                if box is not None:
-                    self._drawn[key] = box
+                pasted = text_of(key).draw(renderer)
+            if not record:
+                continue
+            if pasted is not None:  # the raster's extent, padded as ``extent`` pads it
+                x0, y0, x1, y1 = pasted
+                drawn[key] = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)
+                continue
+            box = self.extent(key, renderer)
+            if box is not None:
+                drawn[key] = box
 
-    def _keys_in_view(self) -> list[tuple[int, int]]:
+    def keys_in_view(self) -> list[tuple[int, int]]:
         """The shown dynamic keys near the view, in drawing order (numpy picks them out
         of thousands; ``_visible_now`` still has the last word)."""
-        g = self.geometry
+        g = self.canvas.geometry
         if g is None:
-            return self._dynamic_keys()
+            return self.canvas._dynamic_keys()
         keys = []
-        for layer, shown in self._shown.items():
+        for layer, shown in self.canvas._shown.items():
             if not shown:
                 continue
             if layer == _HIGHLIGHT:
@@ -77,52 +92,55 @@ class BlitMixin:
         window that is one paint and flush of the window per rectangle); the event loop
         paints every rectangle of a step, and every other panel's, together."""
         if bbox is None:
-            bbox = self.figure.bbox
-        ratio = self.device_pixel_ratio or 1.0
+            bbox = self.canvas.figure.bbox
+        ratio = self.canvas.device_pixel_ratio or 1.0
         x0, y0, x1, y1 = bbox.extents
-        height = self.figure.bbox.height
+        height = self.canvas.figure.bbox.height
         left, top = math.floor(x0 / ratio), math.floor((height - y1) / ratio)
-        self.update(QRect(left, top, math.ceil(x1 / ratio) - left,
+        self.canvas.update(QRect(left, top, math.ceil(x1 / ratio) - left,
                           math.ceil((height - y0) / ratio) - top))
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def paint(self, event) -> None:
         """Each rectangle of the region from the Agg buffer (a step blits a few small
         ones far apart: their bounding box, which matplotlib's paints, can be most of the
         canvas)."""
-        self._draw_idle()  # only does something if a draw is pending
-        renderer = getattr(self, "renderer", None)
+        self.canvas._draw_idle()  # only does something if a draw is pending
+        renderer = getattr(self.canvas, "renderer", None)
         if renderer is None:
             return
         buffer = np.asarray(renderer.buffer_rgba())
-        ratio = self.device_pixel_ratio or 1.0
-        painter = QPainter(self)
+        rows, cols = buffer.shape[:2]
+        flat = buffer.reshape(-1)
+        ratio = self.canvas.device_pixel_ratio or 1.0
+        painter = QPainter(self.canvas)
         try:
             for rect in event.region():
                 x0 = max(math.floor(rect.left() * ratio), 0)
                 y0 = max(math.floor(rect.top() * ratio), 0)
-                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), buffer.shape[1])
-                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), buffer.shape[0])
+                x1 = min(math.ceil((rect.left() + rect.width()) * ratio), cols)
+                y1 = min(math.ceil((rect.top() + rect.height()) * ratio), rows)
                 if x1 <= x0 or y1 <= y0:
                     continue
-                part = np.ascontiguousarray(buffer[y0:y1, x0:x1])
-                image = QImage(part.data, x1 - x0, y1 - y0, 4 * (x1 - x0),
-                               QImage.Format.Format_RGBA8888)
+                # the rectangle read in place (the buffer's row stride), no copy; the
+                # figure is opaque, so its pixels need no blending (RGBX: Qt copies)
+                part = flat[4 * (y0 * cols + x0):4 * ((y1 - 1) * cols + x1)]
+                image = QImage(part.data, x1 - x0, y1 - y0, 4 * cols, _FORMAT)
                 image.setDevicePixelRatio(ratio)
                 painter.drawImage(QPointF(x0 / ratio, y0 / ratio), image)
-            self._draw_rect_callback(painter)
+            self.canvas._draw_rect_callback(painter)
         finally:
             painter.end()
         # idle time (prefetch.py) counts from here: a step's work ends with its paint
-        self._last_step = time.perf_counter()
+        self.canvas._last_step = time.perf_counter()
 
-    def _highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
+    def highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         """The highlight's outline (made once per key and view: each step asks twice)."""
         cached = g.highlights.get(key)
         if cached is None:
-            cached = g.highlights[key] = self._make_highlight(key, g)
+            cached = g.highlights[key] = self.make_highlight(key, g)
         return cached
 
-    def _make_highlight(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
+    def make_highlight(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         if key >= 0:
             pad = 3.0 * g.ppt
             path = rounded_boxes(g.centres[[key]], g.half[[key]] + pad, g.radius[[key]] + pad)
@@ -133,44 +151,44 @@ class BlitMixin:
         verts = np.concatenate([line, head[[0]]])
         return Path(verts), False, 4.5
 
-    def _draw_highlight(self, renderer, key: int) -> None:
-        g = self.geometry
-        path, _, width = self._highlight_geometry(key, g)
+    def draw_highlight(self, renderer, key: int) -> None:
+        g = self.canvas.geometry
+        path, _, width = self.highlight_geometry(key, g)
         gc = renderer.new_gc()
-        gc.set_clip_rectangle(self.ax.bbox)
-        gc.set_foreground(self.colours["highlight"])
+        gc.set_clip_rectangle(self.canvas.ax.bbox)
+        gc.set_foreground(self.canvas.colours["highlight"])
         gc.set_linewidth(width)
         gc.set_joinstyle("round")
         gc.set_capstyle("round")
         gc.set_alpha(0.95)
         renderer.draw_path(gc, path, IdentityTransform())
         gc.restore()
-        name = self._name_over(key)
+        name = self.name_over(key)
         if name is not None:  # the name sits on the wire: keep it readable on top
             name.draw(renderer)
 
-    def _name_over(self, key: int) -> Text | None:
+    def name_over(self, key: int) -> Text | None:
         """The name beside a highlighted node or edge source, which the highlight crosses."""
-        if not self.geometry.show_text:
+        if not self.canvas.geometry.show_text:
             return None
-        source = key if key >= 0 else int(self.scene.edge_src[-key - 1])
-        if not self.scene.is_op[source] or not self.geometry.in_view[source]:
+        source = key if key >= 0 else int(self.canvas.scene.edge_src[-key - 1])
+        if not self.canvas.scene.is_op[source] or not self.canvas.geometry.in_view[source]:
             return None  # out of view the static layer does not draw it either
-        texts = self.static_texts(source)
+        texts = self.canvas.static_texts(source)
         return texts[1] if len(texts) > 1 else None
 
-    def _extent(self, key: tuple[int, int], renderer=None) -> tuple | None:
+    def extent(self, key: tuple[int, int], renderer=None) -> tuple | None:
         """Display extent of a dynamic artist if it is drawn now, padded for antialiasing."""
-        if not self._visible_now(key):
+        if not self.canvas._visible_now(key):
             return None
-        renderer = renderer or self.get_renderer()
-        g = self.geometry
+        renderer = renderer or self.canvas.get_renderer()
+        g = self.canvas.geometry
         if key[0] == _HIGHLIGHT:
-            path, _, width = self._highlight_geometry(key[1], g)
+            path, _, width = self.highlight_geometry(key[1], g)
             x0, y0 = path.vertices.min(axis=0)
             x1, y1 = path.vertices.max(axis=0)
             pad = width * g.ppt + 2
-            name = self._name_over(key[1])
+            name = self.name_over(key[1])
             if name is not None:  # its raster's extent when made: no text layout per step
                 extent = name.cached_extent(renderer)
                 if extent is None:  # not drawn yet (out of view): measure, don't rasterise
@@ -179,76 +197,93 @@ class BlitMixin:
                 x0, y0 = min(x0, nx0 - pad), min(y0, ny0 - pad)
                 x1, y1 = max(x1, nx1 + pad), max(y1, ny1 + pad)
         else:
-            x0, y0, x1, y1 = self._dynamic_text(key).pixel_extent(renderer)
+            x0, y0, x1, y1 = self.canvas._dynamic_text(key).pixel_extent(renderer)
             pad = 2.0
         return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
     # ---- drawing and blitting -------------------------------------------------------
 
-    def _invalidate(self) -> None:
-        self._background = None
-        self._tiles.generation += 1  # the static layer may look otherwise: new tiles
-        if self._draw_pending:
+    def invalidate(self) -> None:
+        self.canvas._background = None
+        self.canvas._tiles.generation += 1  # the static layer may look otherwise: new tiles
+        if self.canvas._draw_pending:
             # QtAgg's print_figure leaves the flag set and waits for a paint event
-            self.update()
+            self.canvas.update()
         else:
-            self.draw_idle()
+            self.canvas.draw_idle()
 
-    def _on_draw(self, event) -> None:
-        if event.canvas is not self or self.is_saving():
+    def on_draw(self, event) -> None:
+        if event.canvas is not self.canvas or self.canvas.is_saving():
             return
         fonts.register_qt_soon()  # deferred from start-up: the window is painted now
         # a copy to restore from (blits) and to scroll (pans, see pan.py)
-        self._background = np.array(event.renderer.buffer_rgba(), copy=True)
-        self._background_key = self._renderer_key()
-        self._drawn_note = self.scroller.legend_note()
-        offset = self._tiles.offset(self)
+        self.canvas._background = np.array(event.renderer.buffer_rgba(), copy=True)
+        self.canvas._background_key = self.renderer_key()
+        self.canvas._drawn_note = self.canvas.scroller.legend_note()
+        offset = self.canvas._tiles.offset(self.canvas)
         if offset is not None:
-            fill = self.scroller.background_rgba().view(np.uint32)[0]
-            area = self.scroller.axes_rows_cols(self._background.shape[0])
-            self.scroller.keep_tiles(event.renderer, area, offset, fill)
-        self._drawn = {}
+            fill = self.canvas.scroller.background_rgba().view(np.uint32)[0]
+            area = self.canvas.scroller.axes_rows_cols(self.canvas._background.shape[0])
+            self.canvas.scroller.keep_tiles(event.renderer, area, offset, fill)
+        self.canvas._drawn = {}
         self.draw_dynamic(event.renderer, None)
-        self._prefetch_queue = self.prefetcher.labels_to_come()
-        if not self._prefetch_scheduled:
-            self._prefetch_scheduled = True
-            QTimer.singleShot(PREFETCH_DELAY_MS, self.prefetcher.run)
+        self.canvas._prefetch_queue = self.canvas.prefetcher.labels_to_come()
+        if not self.canvas._prefetch_scheduled:
+            self.canvas._prefetch_scheduled = True
+            QTimer.singleShot(PREFETCH_DELAY_MS, self.canvas.prefetcher.run)
 
     def show_counter(self) -> None:
         """The presentation's step counter again (its words change with every step):
         only the legend strip is drawn and blitted, not the figure (issue 19)."""
-        if not self.counter:
+        if not self.canvas.counter:
             return
-        if not self._can_blit() or getattr(self._background, "ndim", 0) != 3:
-            self._invalidate()  # nothing to blit onto yet: the coming draw has it
+        if not self.can_blit() or getattr(self.canvas._background, "ndim", 0) != 3:
+            self.invalidate()  # nothing to blit onto yet: the coming draw has it
             return
-        renderer = self.get_renderer()
+        renderer = self.canvas.get_renderer()
         buffer = np.asarray(renderer.buffer_rgba())
         height = buffer.shape[0]
-        top = self.scroller.axes_rows_cols(height)[1]  # the strip: every row under the axes
+        top = self.canvas.scroller.axes_rows_cols(height)[1]  # the strip: every row under the axes
         if top >= height:
             return
         # the strip as a full draw paints it: the figure's colour, then the legend layer
         # (the graph is clipped to the axes, so nothing else reaches into it)
-        buffer[top:] = self.scroller.background_rgba()
-        self._legend.draw(renderer)
-        self._background[top:] = buffer[top:]  # blits and pans restore from it
+        buffer[top:] = self.canvas.scroller.background_rgba()
+        self.canvas._legend.draw(renderer)
+        self.canvas._background[top:] = buffer[top:]  # blits and pans restore from it
         self.blit(Bbox.from_extents(0, 0, buffer.shape[1], height - top))
 
-    def _renderer_key(self):
-        w, h = self.figure.bbox.size
-        return (w, h, self.figure.dpi)
+    def renderer_key(self):
+        w, h = self.canvas.figure.bbox.size
+        return (w, h, self.canvas.figure.dpi)
 
-    def _can_blit(self) -> bool:
-        return (self._background is not None and self.geometry is not None
-                and not self._draw_pending and self._background_key == self._renderer_key()
-                and getattr(self, "renderer", None) is not None)
+    def can_blit(self) -> bool:
+        c = self.canvas
+        return (c._background is not None and c.geometry is not None
+                and not c._draw_pending and c._background_key == self.renderer_key()
+                and getattr(c, "renderer", None) is not None)
 
-    def _blit_regions(self, boxes: list[tuple]) -> None:
+    def blit_keys(self, changed: list[tuple[int, int]]) -> None:
+        """The dynamic artists of ``changed`` keys, shown or hidden, blitted where they
+        were and where they are now (a draw when there is nothing to blit onto)."""
+        c = self.canvas
+        if not self.can_blit():
+            c.draw_idle()
+            return
+        regions = [c._drawn.pop(key) for key in changed if key in c._drawn]
+        with text_cache.fixed_view(c.ax.transData):
+            for key in changed:
+                box = self.extent(key)
+                if box is not None:
+                    c._drawn[key] = box  # drawn below, where its region is restored
+                    regions.append(box)
+        self.blit_regions(regions)
+
+    def blit_regions(self, boxes: list[tuple]) -> None:
         """Restore the background in ``boxes``, redraw the dynamic artists there, blit."""
         if not boxes:
             return
-        width, height = self.figure.bbox.size
+        width, height = self.canvas.figure.bbox.size
         regions = [list(b) for b in boxes]
         # grow and merge until every drawn artist touching a region lies inside it
         for _ in range(8):
@@ -264,19 +299,20 @@ class BlitMixin:
                     merged.append(r)
             regions = merged
             for r in regions:
-                for box in self._drawn.values():
+                for box in self.canvas._drawn.values():
                     if _overlap(r, box) and not _inside(box, r):
                         _union(r, box)
                         grown = True
             if not grown:
                 break
-        renderer = self.get_renderer()
+        renderer = self.canvas.get_renderer()
         buffer = np.asarray(renderer.buffer_rgba())
-        with text_cache.fixed_view(self.ax.transData):
-            self._restore_and_draw(renderer, buffer, regions, width, height)
+        with text_cache.fixed_view(self.canvas.ax.transData):
+            self.restore_and_draw(renderer, buffer, regions, width, height)
 
-    def _restore_and_draw(self, renderer, buffer, regions, width, height) -> None:
+    def restore_and_draw(self, renderer, buffer, regions, width, height) -> None:
         rows = buffer.shape[0]
+        background, drawn = self.canvas._background, self.canvas._drawn
         for r in regions:
             x0 = max(0, math.floor(r[0]))
             y0 = max(0, math.floor(r[1]))
@@ -284,8 +320,8 @@ class BlitMixin:
             y1 = min(int(height), math.ceil(r[3]))
             if x1 <= x0 or y1 <= y0:
                 continue
-            buffer[rows - y1:rows - y0, x0:x1] = self._background[rows - y1:rows - y0, x0:x1]
-            keys = [key for key, box in self._drawn.items() if _overlap(box, (x0, y0, x1, y1))]
+            buffer[rows - y1:rows - y0, x0:x1] = background[rows - y1:rows - y0, x0:x1]
+            keys = [key for key, box in drawn.items() if _overlap(box, (x0, y0, x1, y1))]
             self.draw_dynamic(renderer, sorted(keys, key=draw_order))
             self.blit(Bbox.from_extents(x0, y0, x1, y1))
 

@@ -99,29 +99,32 @@ class CachedText(Text):
         return (tuple(p.get_family()), p.get_style(), p.get_weight(), p.get_stretch(),
                 p.get_variant(), p.get_math_fontfamily())
 
-    def draw(self, renderer) -> None:
+    def draw(self, renderer) -> tuple[int, int, int, int] | None:
+        """Draw; the raster's extent when one was pasted (what ``pixel_extent`` gives:
+        a blit notes it without looking the raster up again), else None."""
         if not self.get_visible() or not self.get_text():
-            return
+            return None
         if not isinstance(renderer, RendererAgg):
             self.draw_plain(renderer)
-            return
+            return None
         x, y = self.display_xy()
         if not (math.isfinite(x) and math.isfinite(y)):
-            return
+            return None
         clip = self.get_clip_box() if self.get_clip_on() else None
         if _CLIP is not None and clip is not None:
             clip = _CLIP
         if self.cache is None or not TEXT_CACHE:
             self._draw_at(renderer, round(x), round(y), clip)
-            return
-        entry = self._entry(renderer.dpi, x, y)
-        image, dx, dy = entry
+            return None
+        image, dx, dy = self._entry(renderer.dpi, x, y)
         # one graphics context per renderer: making one costs more than pasting the image
         gc = getattr(renderer, "_pasting_gc", None)
         if gc is None:
             gc = renderer._pasting_gc = renderer.new_gc()
         gc.set_clip_rectangle(clip)
-        renderer.draw_image(gc, round(x) + dx, round(y) + dy, image)
+        x0, y0 = round(x) + dx, round(y) + dy
+        renderer.draw_image(gc, x0, y0, image)
+        return (x0, y0, x0 + image.shape[1], y0 + image.shape[0])
 
     def _entry(self, dpi: float, x: float, y: float):
         key = self.raster_key(dpi)

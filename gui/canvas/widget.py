@@ -26,9 +26,9 @@ from PySide6.QtCore import Qt, Signal
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
-from gui.canvas import label_text, text_cache
+from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
-from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.blit import Blitter, draw_order
 from gui.canvas.events import Pointer
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
@@ -68,8 +68,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
-                  TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -101,16 +100,16 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         self.ax.add_artist(self._dynamic_layer)
         self._legend = LegendLayer(self)
         self.figure.add_artist(self._legend)
-        #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
-        #: what is drawn where, in widget pixels (inspect.py)
+        #: its collaborators: the blits (blit.py), the scrolled pan (pan.py), idle-time
+        #: rasters (prefetch.py), what is drawn where, in widget pixels (inspect.py)
+        self.blitter = Blitter(self)
         self.scroller = Scroller(self)
         self.prefetcher = Prefetcher(self)
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
-        self._background = None
-        self._background_key = None
+        self._background = self._background_key = None  # the static layer (blit.py)
         self._tiles = StaticTiles()  # the static layer kept for pans (tiles.py)
         self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self._press: tuple[float, float, tuple] | None = None
@@ -134,7 +133,7 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         self.view_auto = True
         self._reset_graph()
         self._apply_theme()  # builds the legend too
-        self.mpl_connect("draw_event", self._on_draw)
+        self.mpl_connect("draw_event", self.blitter.on_draw)
         self.mpl_connect("scroll_event", self.pointer.on_scroll)
         self.mpl_connect("button_press_event", self.pointer.on_press)
         self.mpl_connect("motion_notify_event", self.pointer.on_motion)
@@ -228,17 +227,7 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
                 self._draw_pending = False
                 self.draw()
             return
-        if not self._can_blit():
-            self.draw_idle()
-            return
-        regions = [self._drawn.pop(key) for key in changed if key in self._drawn]
-        with text_cache.fixed_view(self.ax.transData):
-            for key in changed:
-                box = self._extent(key)
-                if box is not None:
-                    self._drawn[key] = box  # drawn below, where its region is restored
-                    regions.append(box)
-        self._blit_regions(regions)
+        self.blitter.blit_keys(changed)
 
     @property
     def prefetching(self) -> bool:
@@ -256,6 +245,10 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
     edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
     keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
+    (show_counter, blit, paintEvent, draw_dynamic, _invalidate,  # noqa: N815 - Qt's name
+     _can_blit, _extent, _blit_regions) = (_delegate(Blitter, "blitter", name) for name in (
+        "show_counter", "blit", "paint", "draw_dynamic", "invalidate", "can_blit", "extent",
+        "blit_regions"))
 
     def retranslate(self) -> None:
         """The legend and the graph's labels in the current UI language, at once."""

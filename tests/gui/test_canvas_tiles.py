@@ -8,7 +8,7 @@ import numpy as np
 
 from benchmarks.bench_canvas import chain_program
 from core.engine.trace import Stepper, build_trace
-from gui.canvas import tiles
+from gui.canvas import prefetch, tiles
 from gui.graph_canvas import GraphCanvas
 
 
@@ -77,9 +77,20 @@ def _tree_canvas(qtbot):
     return canvas, stepper, trace
 
 
-def test_jumps_paste_the_tiles_made_in_idle_time_and_show_what_a_full_draw_shows(qtbot):
+def _wait_for_idle_work(qtbot, canvas) -> None:
+    """Until the idle-time work is done (a draw pending stops it for a moment: the
+    draw starts it again)."""
+    qtbot.waitUntil(lambda: not canvas.prefetching and not canvas._draw_pending,
+                    timeout=120_000)
+
+
+def test_jumps_paste_the_tiles_made_in_idle_time_and_show_what_a_full_draw_shows(
+        qtbot, monkeypatch):
+    # no view counts as slow to draw (the 40 ms budget is CPU time: under load a view
+    # went over it and the idle time drew no more tiles); the tiles made are counted
+    monkeypatch.setattr(prefetch, "TILE_RENDER_S", float("inf"))
     canvas, stepper, trace = _tree_canvas(qtbot)
-    qtbot.waitUntil(lambda: not canvas.prefetching, timeout=120_000)
+    _wait_for_idle_work(qtbot, canvas)
     assert canvas._tiles.tiles
     results = []
     paste = canvas._tiles.paste
@@ -109,3 +120,16 @@ def test_jumps_paste_the_tiles_made_in_idle_time_and_show_what_a_full_draw_shows
     diff = np.abs(scrolled - full).max(axis=-1)  # the tolerance of test_canvas_pan
     assert (diff > 1).mean() < 5e-4
     assert diff.max() <= 16
+
+
+def test_a_view_slow_to_draw_stops_the_idle_tiles_at_that_zoom(qtbot, monkeypatch):
+    """Every view over the budget: the idle time draws one view's tiles, then no more
+    (a key pressed meanwhile would wait for a whole view); pans still keep theirs."""
+    monkeypatch.setattr(prefetch, "TILE_RENDER_S", -1.0)
+    renders = []
+    render = tiles.render_view
+    monkeypatch.setattr(tiles, "render_view", lambda *a: (renders.append(a[1]), render(*a)))
+    canvas, _, _ = _tree_canvas(qtbot)
+    _wait_for_idle_work(qtbot, canvas)
+    assert len(renders) == 1, renders
+    assert canvas._tiles.slow == (id(canvas.trace), canvas._tiles.key[1])
