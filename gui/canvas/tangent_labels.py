@@ -22,6 +22,7 @@ from core.base.values import shape_text
 from core.drawing import labels as rules
 from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from gui.canvas import grids, label_text, placement
+from gui.canvas.legend import build_legend
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
     _GRAD,
@@ -165,7 +166,7 @@ class TangentMixin:
                 self._set_focus(self._last_state[1])  # the reverse walk's step again
                 self._shown[_HIGHLIGHT] = self._highlight_keys(self._last_state[1])
             if had != (labels is not None):
-                self._build_legend()
+                build_legend(self)
             self._refit_for_tangents()
 
     def show_tangents(self, shown, current: int | None) -> None:

@@ -1,10 +1,11 @@
-"""The graph canvas widget: the public API, events, theme; the parts live beside it.
+"""The graph canvas widget: the public API; its parts (collaborators) live beside it.
 
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
 ``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
-``pan`` (following the step by scrolling the background), ``tiles`` (the static
-layer kept at the current zoom, pasted by a pan that jumps).
+``pan`` (following the step by scrolling the background), ``legend`` (the strip under
+the graph, and the theme), ``tiles`` (the static layer kept at the current zoom, pasted
+by a pan that jumps).
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
-from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
+from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import Pointer
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.overview import overview_keys
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
@@ -53,7 +54,7 @@ from gui.canvas.scene import (
 )
 from gui.canvas.tangent_labels import _TANGENT, TangentMixin
 from gui.canvas.tiles import StaticTiles
-from gui.canvas.view import ViewMixin
+from gui.canvas.view import View
 from gui.support import fonts
 
 
@@ -68,7 +69,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
+class GraphCanvas(BlitMixin, LabelArtistsMixin,
                   TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
@@ -99,14 +100,14 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         self._dynamic_layer = DynamicLayer(self)
         self.ax.add_artist(self._graph_layer)
         self.ax.add_artist(self._dynamic_layer)
-        self._legend = LegendLayer(self)
-        self.figure.add_artist(self._legend)
+        self._legend = self.figure.add_artist(LegendLayer(self))  # legend.py
         #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
         #: what is drawn where, in widget pixels (inspect.py)
         self.scroller = Scroller(self)
         self.prefetcher = Prefetcher(self)
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
+        self.view = View(self)  # fit, zoom, pan, following the step (view.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -133,7 +134,7 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         #: the view is the canvas's own fit (False once the learner zooms or pans)
         self.view_auto = True
         self._reset_graph()
-        self._apply_theme()  # builds the legend too
+        apply_theme(self)  # builds the legend too
         self.mpl_connect("draw_event", self._on_draw)
         self.mpl_connect("scroll_event", self.pointer.on_scroll)
         self.mpl_connect("button_press_event", self.pointer.on_press)
@@ -160,21 +161,21 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
         # the view the canvas chose (a fit, or readable around the step with the hint),
         # not one the learner zoomed or panned
         old_fitted = same_graph and self.view_auto
-        old_k = self._k() if same_graph else None
+        old_k = self.view.k() if same_graph else None
         self._reset_graph()
         self.trace = trace
         self.scene = scene
         self.extent = scene.extent  # grows with forward mode's tangent labels
         self._shown[_VALUE] = set(scene.leaves)
         self._tangents_after_trace()  # forward mode: its labels, placed after the others
-        self._build_legend()
+        build_legend(self)
         if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
-            self._refit_keeping(old_k)  # unless wider numbers need a little less
+            self.view.refit_keeping(old_k)  # unless wider numbers need a little less
         elif same_graph:  # zoomed or panned by the learner: left as it was
             self.ax.set_xlim(*old_view[0])
             self.ax.set_ylim(*old_view[1])
         else:
-            self._initial_view()
+            self.view.fit_view()
         self._invalidate()
 
     def layout_job(self):
@@ -217,7 +218,7 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
             return
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         could_blit = self._can_blit()
-        self.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
+        self.view.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
         if before != (self.ax.get_xlim(), self.ax.get_ylim()):
             if self._draw_pending and could_blit:
                 self._draw_pending = False
@@ -256,10 +257,20 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
     edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
     keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
+    fit_view = _delegate(View, "view", "fit_view")
+    whole_view = _delegate(View, "view", "whole_view")
+    zoom = _delegate(View, "view", "zoom")
+    pan = _delegate(View, "view", "pan")
+    follow = _delegate(View, "view", "follow")
+    min_text_zoom = _delegate(View, "view", "min_text_zoom")
+    _k = _delegate(View, "view", "k")  # (pan.py and tiles.py ask it)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.view.resized(event, super().resizeEvent)
 
     def retranslate(self) -> None:
         """The legend again in the current UI language (after a language switch)."""
-        self._build_legend()
+        build_legend(self)
         self._invalidate()
 
     def _edge_keys(self, edges) -> set[int]:
@@ -288,14 +299,14 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
             self.set_trace(known)
             self._shown = shown
             self._current_key = key
-            self.fit_view()
+            self.view.fit_view()
 
     def set_dark(self, dark: bool) -> None:
         if bool(dark) == self.dark and self.colours is (DARK if dark else LIGHT):
             return  # the theme it has (start-up sets it once more)
         self.dark = bool(dark)
         self.colours = DARK if self.dark else LIGHT
-        self._apply_theme()
+        apply_theme(self)
         self._invalidate()
 
     def export_image(self, path: str | FilePath) -> None:
@@ -427,45 +438,6 @@ class GraphCanvas(ViewMixin, BlitMixin, LabelArtistsMixin,
 
     def _overview_keys(self) -> set[tuple[int, int]]:
         return overview_keys(self)
-
-    # ---- theme and legend ----------------------------------------------------------------
-
-    def _build_legend(self) -> None:
-        entries = label_text.legend_entries(self.trace, self.translate_legend)
-        entries = self._with_tangent_legend(entries)
-
-        def label(text: str) -> Text:
-            return self._make_text(0, 0, text, IdentityTransform(), ha="left",
-                                   va="center_baseline", fontsize=8.5,
-                                   color=self.colours["fg"], clip_on=False)
-
-        self._legend.entries = [(m, role, label(long), label(short))
-                                for m, role, long, short in entries]
-        tr = label_text.tr if self.translate_legend else str
-        self._legend.notes = {
-            name: self._make_text(0, 0, tr(text), IdentityTransform(), ha="center",
-                                  va="center_baseline", fontsize=9.0, clip_on=False,
-                                  color=self.colours["grad" if name == "stale" else "fg"],
-                                  fontweight="bold")
-            for name, text in (("stale", label_text.OUT_OF_DATE),
-                               ("hint", label_text.FIT_HINT),
-                               ("overview", label_text.OVERVIEW_HINT))}
-        # a plain Text, not a cached raster: its words change with every step (issue 24)
-        self._legend.notes["counter"] = self._make_text(
-            0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
-            clip_on=False, color=self.colours["fg"], fontweight="bold", cls=Text)
-        self._legend._widths.clear()
-        self._legend.stale = True
-        self.fit_legend_strip()  # another language: other words, maybe other rows
-
-    def _apply_theme(self) -> None:
-        c = self.colours
-        self.figure.set_facecolor(c["bg"])
-        self._build_legend()
-        self._static.clear()
-        self._group_texts = None
-        self._texts.clear()
-        self._raster_cache.clear()
 
 
 # the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)
