@@ -84,7 +84,7 @@ class GraphLayer(Artist):
             return
         geometry = Geometry(canvas, renderer)
         canvas.geometry = geometry
-        canvas._apply_text_zoom(geometry.text_zoom)
+        canvas.labels.apply_text_zoom(geometry.text_zoom)
         canvas._cut = canvas.cut_labels()
         with text_cache.fixed_view(canvas.ax.transData):
             self.draw_static(renderer, geometry)
@@ -151,7 +151,7 @@ class GraphLayer(Artist):
             for view in views:
                 texts |= geometry.texts_near(canvas, view)
             for node in np.flatnonzero(texts):
-                for i, text in enumerate(canvas.static_texts(int(node))):
+                for i, text in enumerate(canvas.labels.static_texts(int(node))):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)

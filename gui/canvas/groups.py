@@ -101,7 +101,7 @@ def group_texts(canvas) -> list:
         canvas._group_texts = []
         for i, (label, _) in enumerate(canvas.scene.call_groups):
             if i in canvas.scene.group_pos:
-                text = canvas._graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
+                text = canvas.labels.graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
                                           ha="center", va="center", color=colour,
                                           fontstyle="italic")
                 text.cut_key = ("group", i)  # in canvas._cut when the view's edge cuts it

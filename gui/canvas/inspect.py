@@ -106,7 +106,7 @@ class Inspector:
         if g.show_text:  # the static texts the graph layer draws (artists.py)
             for node in np.flatnonzero(g.texts_near(self.canvas, Bbox.from_extents(*g.view))):
                 node = int(node)
-                texts = self.canvas.static_texts(node)
+                texts = self.canvas.labels.static_texts(node)
                 for i, text in enumerate(texts):
                     if ("static", node, i) in self.canvas._cut:
                         continue
@@ -122,7 +122,7 @@ class Inspector:
             layer, index = key
             if layer == _HIGHLIGHT or not self.canvas._visible_now(key):
                 continue
-            text = self.canvas._dynamic_text(key)
+            text = self.canvas.labels.dynamic_text(key)
             if layer == _LOCAL:
                 kind, owner = "local", {"edge": index}
             elif layer == _VALUE:

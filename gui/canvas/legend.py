@@ -176,7 +176,7 @@ class LegendLayer(Artist):
 
 def build_legend(canvas) -> None:
     """The legend's texts (and its notes') in the canvas's language and colours."""
-    legend, colours, make = canvas._legend, canvas.colours, canvas._make_text
+    legend, colours, make = canvas._legend, canvas.colours, canvas.labels.make_text
     entries = label_text.legend_entries(canvas.trace, canvas.translate_legend)
     entries = canvas._with_tangent_legend(entries)
 

@@ -34,7 +34,7 @@ def overview_keys(canvas) -> set[tuple[int, int]]:
     renderer = canvas.get_renderer()
     shown, boxes = set(), []
     for key in own + others:
-        box = canvas._dynamic_text(key).pixel_extent(renderer)
+        box = canvas.labels.dynamic_text(key).pixel_extent(renderer)
         if key in own or not any(_overlaps(box, other) for other in boxes):
             shown.add(key)
             boxes.append(box)

@@ -22,6 +22,7 @@ from core.base.values import shape_text
 from core.drawing import labels as rules
 from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from gui.canvas import grids, label_text, placement
+from gui.canvas.focus import focus_of, highlight_keys
 from gui.canvas.legend import build_legend
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
@@ -163,8 +164,10 @@ class TangentMixin:
             self._place_tangents()
             self._shown[_TANGENT] = self._tangent_keys()  # a full draw follows
             if self._tangent_current is None and self._last_state is not None:
-                self._set_focus(self._last_state[1])  # the reverse walk's step again
-                self._shown[_HIGHLIGHT] = self._highlight_keys(self._last_state[1])
+                step = self._last_state[1]  # the reverse walk's step again
+                self._current_key, self._focus_nodes, self._focus_edges = focus_of(
+                    self.trace, self.scene, step)
+                self._shown[_HIGHLIGHT] = highlight_keys(self.scene, step)
             if had != (labels is not None):
                 build_legend(self)
             self._refit_for_tangents()

@@ -30,9 +30,10 @@ from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import BlitMixin, draw_order
 from gui.canvas.events import Pointer
+from gui.canvas.focus import edge_keys, focus_of, highlight_keys
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
-from gui.canvas.label_artists import LabelArtistsMixin
+from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.overview import overview_keys
 from gui.canvas.pan import Scroller
@@ -69,8 +70,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(BlitMixin, LabelArtistsMixin,
-                  TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -96,10 +96,8 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
         self.ax.set_axis_off()
         self.ax.set_autoscale_on(False)
-        self._graph_layer = GraphLayer(self)
-        self._dynamic_layer = DynamicLayer(self)
-        self.ax.add_artist(self._graph_layer)
-        self.ax.add_artist(self._dynamic_layer)
+        self._graph_layer = self.ax.add_artist(GraphLayer(self))
+        self._dynamic_layer = self.ax.add_artist(DynamicLayer(self))
         self._legend = self.figure.add_artist(LegendLayer(self))  # legend.py
         #: its collaborators: the scrolled pan (pan.py), idle-time rasters (prefetch.py),
         #: what is drawn where, in widget pixels (inspect.py)
@@ -108,6 +106,7 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
+        self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -200,12 +199,13 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         wanted = {
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
-            _LOCAL: self._edge_keys(known.local),
+            _LOCAL: edge_keys(self.scene, known.local),
             _UPDATE: set(known.updates),
-            _HIGHLIGHT: self._highlight_keys(current),
+            _HIGHLIGHT: highlight_keys(self.scene, current),
             _TANGENT: self._tangent_keys(),
         }
-        self._set_focus(current)
+        self._current_key, self._focus_nodes, self._focus_edges = focus_of(
+            self.trace, self.scene, current)  # the step and its neighbours
         self._position = current.index if current is not None else 0
         self._last_step = time.perf_counter()
         changed: list[tuple[int, int]] = []
@@ -264,6 +264,8 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
     follow = _delegate(View, "view", "follow")
     min_text_zoom = _delegate(View, "view", "min_text_zoom")
     _k = _delegate(View, "view", "k")  # (pan.py and tiles.py ask it)
+    static_texts = _delegate(Labels, "labels", "static_texts")
+    _dynamic_text = _delegate(Labels, "labels", "dynamic_text")  # (blit.py, prefetch.py)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.view.resized(event, super().resizeEvent)
@@ -272,13 +274,6 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         """The legend again in the current UI language (after a language switch)."""
         build_legend(self)
         self._invalidate()
-
-    def _edge_keys(self, edges) -> set[int]:
-        """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
-        try:
-            return set(map(self.scene.edge_index.__getitem__, edges))
-        except KeyError:
-            return {self.scene.edge_index[e] for e in edges if e in self.scene.edge_index}
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
@@ -323,18 +318,18 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
             return []
         texts: list[str] = []
         for node in range(len(self.trace.graph.nodes)):
-            texts.extend(t.get_text() for t in self.static_texts(node))
+            texts.extend(t.get_text() for t in self.labels.static_texts(node))
         for key in self._dynamic_keys():
             if key[0] != _HIGHLIGHT:
-                texts.append(self._dynamic_text(key).get_text())
+                texts.append(self.labels.dynamic_text(key).get_text())
         return texts
 
     def node_labels(self, node_id: int) -> dict[str, str | None]:
         """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
         return {
-            "value": self._dynamic_text((_VALUE, node_id)).get_text()
+            "value": self.labels.dynamic_text((_VALUE, node_id)).get_text()
             if node_id in self._shown[_VALUE] else None,
-            "gradient": self._dynamic_text((_GRAD, node_id)).get_text()
+            "gradient": self.labels.dynamic_text((_GRAD, node_id)).get_text()
             if node_id in self._shown[_GRAD] else None,
         }
 
@@ -343,7 +338,7 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         index = self.scene.edge_index.get(edge)
         if index is None or index not in self._shown[_LOCAL]:
             return None
-        return self._dynamic_text((_LOCAL, index)).get_text()
+        return self.labels.dynamic_text((_LOCAL, index)).get_text()
 
     def highlighted(self) -> tuple[str, int] | None:
         """``("node", id)`` or ``("edge", index into self.scene.edges)`` of the current step."""
@@ -388,33 +383,6 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         self._reset_tangents()
 
 
-    def _set_focus(self, current: Step | None) -> None:
-        """The current step's node or edge, and the nodes next to it (they keep their
-        labels in an overview, and following the step keeps them in view)."""
-        self._current_key, self._focus_nodes, self._focus_edges = None, set(), set()
-        if current is None or self.trace is None:
-            return
-        graph = self.trace.graph
-        if current.node is not None:
-            self._current_key = ("node", current.node)
-            node = graph.nodes[current.node]
-            self._focus_nodes = {current.node, *node.inputs,
-                                 *(c for c, _ in graph.consumers[current.node])}
-        elif current.edge is not None and current.edge in self.scene.edge_index:
-            index = self.scene.edge_index[current.edge]
-            self._current_key = ("edge", index)
-            self._focus_nodes = {current.edge[0], current.edge[1]}
-            self._focus_edges = {index}
-
-    def _highlight_keys(self, current: Step | None) -> set[int]:
-        if current is None:
-            return set()
-        if current.node is not None:
-            return {current.node}
-        if current.edge is not None and current.edge in self.scene.edge_index:
-            return {-self.scene.edge_index[current.edge] - 1}
-        return set()
-
     def _dynamic_keys(self) -> list[tuple[int, int]]:
         """Everything the dynamic layer shows now, in drawing order."""
         return sorted(((layer, k) for layer, keys in self._shown.items() for k in keys),
@@ -431,13 +399,10 @@ class GraphCanvas(BlitMixin, LabelArtistsMixin,
         if key in self._cut:
             return False
         if not g.show_text:  # an overview: the current step and its neighbours only
-            return key in self._overview_keys()
+            return key in overview_keys(self)
         if layer == _LOCAL:
             return bool(g.edge_in_view[index])
         return bool(g.in_view[index])
-
-    def _overview_keys(self) -> set[tuple[int, int]]:
-        return overview_keys(self)
 
 
 # the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)
