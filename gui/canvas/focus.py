@@ -1,5 +1,6 @@
 """The current step on the canvas: its node or edge, the nodes next to it, and the keys
-the dynamic layer shows for a position (pure functions of the trace and the scene).
+the dynamic layer shows for a position (functions of the trace and the scene), and
+which of the shown labels are visible now.
 
 The focus (the step and its neighbours) keeps its labels in an overview, and following
 the step keeps it in view (view.py).
@@ -8,7 +9,9 @@ the step keeps it in view (view.py).
 from __future__ import annotations
 
 from core.engine.trace import Step, Trace
-from gui.canvas.scene import Scene
+from gui.canvas.blit import draw_order
+from gui.canvas.overview import overview_keys
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL, Scene
 
 
 def focus_of(trace: Trace | None, scene: Scene, current: Step | None):
@@ -45,3 +48,26 @@ def edge_keys(scene: Scene, edges) -> set[int]:
         return set(map(scene.edge_index.__getitem__, edges))
     except KeyError:
         return {scene.edge_index[e] for e in edges if e in scene.edge_index}
+
+
+def dynamic_keys(canvas) -> list[tuple[int, int]]:
+    """Everything the canvas's dynamic layer shows now, in drawing order."""
+    return sorted(((layer, k) for layer, keys in canvas._shown.items() for k in keys),
+                  key=draw_order)
+
+
+def visible_now(canvas, key: tuple[int, int]) -> bool:
+    """Shown, and inside the view at a zoom where texts are drawn."""
+    g = canvas.geometry
+    layer, index = key
+    if g is None or index not in canvas._shown[layer]:
+        return False
+    if layer == _HIGHLIGHT:
+        return True
+    if key in canvas._cut:
+        return False
+    if not g.show_text:  # an overview: the current step and its neighbours only
+        return key in overview_keys(canvas)
+    if layer == _LOCAL:
+        return bool(g.edge_in_view[index])
+    return bool(g.in_view[index])

@@ -181,7 +181,7 @@ class Inspector:
         for key in self.canvas._shown[_HIGHLIGHT]:
             g = self.canvas.geometry
             if key >= 0:  # forward mode: the node and its tangent label
-                return self.canvas._with_tangent(key, g.node_box(key))
+                return self.canvas.tangents.with_box(key, g.node_box(key))
             return self._edge_extents(-key - 1)
         return None
 

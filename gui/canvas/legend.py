@@ -178,7 +178,7 @@ def build_legend(canvas) -> None:
     """The legend's texts (and its notes') in the canvas's language and colours."""
     legend, colours, make = canvas._legend, canvas.colours, canvas.labels.make_text
     entries = label_text.legend_entries(canvas.trace, canvas.translate_legend)
-    entries = canvas._with_tangent_legend(entries)
+    entries = canvas.tangents.with_legend(entries)
 
     def label(text: str) -> Text:
         return make(0, 0, text, IdentityTransform(), ha="left", va="center_baseline",

@@ -28,14 +28,13 @@ from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text, text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer
-from gui.canvas.blit import BlitMixin, draw_order
+from gui.canvas.blit import BlitMixin
 from gui.canvas.events import Pointer
-from gui.canvas.focus import edge_keys, focus_of, highlight_keys
+from gui.canvas.focus import dynamic_keys, edge_keys, focus_of, highlight_keys, visible_now
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
-from gui.canvas.overview import overview_keys
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
 from gui.canvas.scene import (
@@ -53,7 +52,7 @@ from gui.canvas.scene import (
     Scene,
     build_scene,
 )
-from gui.canvas.tangent_labels import _TANGENT, TangentMixin
+from gui.canvas.tangent_labels import _TANGENT, Tangents
 from gui.canvas.tiles import StaticTiles
 from gui.canvas.view import View
 from gui.support import fonts
@@ -70,7 +69,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -89,8 +88,7 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         self.setObjectName("graphCanvas")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.dark = False
-        self.colours = LIGHT
+        self.dark, self.colours = False, LIGHT
         #: False: the legend stays English whatever the UI language (English exports)
         self.translate_legend = True
         self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
@@ -107,6 +105,7 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
         self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
+        self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = None
@@ -166,7 +165,7 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         self.scene = scene
         self.extent = scene.extent  # grows with forward mode's tangent labels
         self._shown[_VALUE] = set(scene.leaves)
-        self._tangents_after_trace()  # forward mode: its labels, placed after the others
+        self.tangents.after_trace()  # forward mode: its labels, placed after the others
         build_legend(self)
         if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
             self.view.refit_keeping(old_k)  # unless wider numbers need a little less
@@ -194,15 +193,15 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         """Show what is known at a position; redraw only what changed."""
         if self.trace is None:
             return
-        self._last_state = (known, current)
-        current = self._forward_override(current)  # forward mode: the walk's node
+        self.tangents.last_state = (known, current)
+        current = self.tangents.focus(current)  # forward mode: the walk's node
         wanted = {
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
             _LOCAL: edge_keys(self.scene, known.local),
             _UPDATE: set(known.updates),
             _HIGHLIGHT: highlight_keys(self.scene, current),
-            _TANGENT: self._tangent_keys(),
+            _TANGENT: self.tangents.keys(),
         }
         self._current_key, self._focus_nodes, self._focus_edges = focus_of(
             self.trace, self.scene, current)  # the step and its neighbours
@@ -242,6 +241,11 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         self._blit_regions(regions)
 
     @property
+    def forward_mode(self) -> bool:
+        """Forward mode: the tangents' labels are on (tangent_labels.py)."""
+        return self.tangents.forward_mode
+
+    @property
     def prefetching(self) -> bool:
         """True while labels of later steps are still being prepared in idle time."""
         return self._prefetch_scheduled
@@ -266,6 +270,12 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
     _k = _delegate(View, "view", "k")  # (pan.py and tiles.py ask it)
     static_texts = _delegate(Labels, "labels", "static_texts")
     _dynamic_text = _delegate(Labels, "labels", "dynamic_text")  # (blit.py, prefetch.py)
+    set_tangents = _delegate(Tangents, "tangents", "set_walk")
+    show_tangents = _delegate(Tangents, "tangents", "show")
+    tangent_labels = _delegate(Tangents, "tangents", "shown_texts")
+    tangent_tooltip = _delegate(Tangents, "tangents", "tooltip")
+    show_numbers = _delegate(Tangents, "tangents", "show_numbers")
+    _dynamic_keys, _visible_now = dynamic_keys, visible_now  # (focus.py; blit.py asks them)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.view.resized(event, super().resizeEvent)
@@ -380,29 +390,7 @@ class GraphCanvas(BlitMixin, TangentMixin, FigureCanvasQTAgg):
         self._drawn = {}
         self._raster_cache: dict = {}
         self._prefetch_queue = iter(())
-        self._reset_tangents()
-
-
-    def _dynamic_keys(self) -> list[tuple[int, int]]:
-        """Everything the dynamic layer shows now, in drawing order."""
-        return sorted(((layer, k) for layer, keys in self._shown.items() for k in keys),
-                      key=draw_order)
-
-    def _visible_now(self, key: tuple[int, int]) -> bool:
-        """Shown, and inside the view at a zoom where texts are drawn."""
-        g = self.geometry
-        layer, index = key
-        if g is None or index not in self._shown[layer]:
-            return False
-        if layer == _HIGHLIGHT:
-            return True
-        if key in self._cut:
-            return False
-        if not g.show_text:  # an overview: the current step and its neighbours only
-            return key in overview_keys(self)
-        if layer == _LOCAL:
-            return bool(g.edge_in_view[index])
-        return bool(g.in_view[index])
+        self.tangents.reset()
 
 
 # the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)

@@ -11,13 +11,15 @@ from gui.canvas.label_artists import Labels
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
 from gui.canvas.scene import Scene
+from gui.canvas.tangent_labels import Tangents
 from gui.canvas.view import View
 from gui.canvas.widget import GraphCanvas
 
 #: GraphCanvas's methods, counting those of its mixins in gui.canvas: 122 before the
 #: pan, the prefetch, the inspector and the pointer became collaborators, 97 before the
-#: view did, 81 before the labels did (and the focus left for focus.py); issue 18 wants 40
-MOST_METHODS = 70
+#: view did, 81 before the labels did (and the focus left for focus.py), 70 before the
+#: tangents did; issue 18 wants 40 (of its own, the blitting's collaborator aside: 43 now)
+MOST_METHODS = 60
 
 
 def _canvas_methods() -> set[str]:
@@ -34,7 +36,8 @@ def test_the_canvas_methods_never_grow_in_number():
 
 
 def test_the_canvas_parts_are_collaborators_not_mixins(qtbot):
-    assert not {Scroller, Prefetcher, Inspector, Pointer, View, Labels} & set(GraphCanvas.__mro__)
+    assert not {Scroller, Prefetcher, Inspector, Pointer, View, Labels,
+                Tangents} & set(GraphCanvas.__mro__)
     canvas = GraphCanvas()
     qtbot.addWidget(canvas)
     assert isinstance(canvas.scroller, Scroller) and canvas.scroller.canvas is canvas
@@ -43,4 +46,5 @@ def test_the_canvas_parts_are_collaborators_not_mixins(qtbot):
     assert isinstance(canvas.pointer, Pointer) and canvas.pointer.canvas is canvas
     assert isinstance(canvas.view, View) and canvas.view.canvas is canvas
     assert isinstance(canvas.labels, Labels) and canvas.labels.canvas is canvas
+    assert isinstance(canvas.tangents, Tangents) and canvas.tangents.canvas is canvas
     assert isinstance(canvas.scene, Scene) and not len(canvas.pos)  # an empty scene
