@@ -22,7 +22,7 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from gui.canvas import groups, text_cache
 from gui.canvas.geometry import Geometry
 from gui.canvas.host import CanvasHost
-from gui.canvas.scene import BORDER
+from gui.canvas.scene import BORDER, Scene, Theme
 
 
 def _rounded_template(points_per_corner: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -90,32 +90,32 @@ class GraphLayer(Artist):
             self.draw_static(renderer, geometry)
         self.stale = False
 
-    def _draw_shapes(self, renderer, geometry: Geometry, views: list[Bbox], clip: Bbox) -> None:
-        """Call bands, edges, arrowheads and node shapes reaching into ``views``, clipped
-        to ``clip``."""
-        canvas = self.canvas
-        colours = canvas.colours
+    def _draw_shapes(self, renderer, scene: Scene, theme: Theme, geometry: Geometry,
+                     views: list[Bbox], clip: Bbox) -> None:
+        """Call bands, edges, arrowheads and node shapes of ``scene`` reaching into
+        ``views`` (where ``geometry`` puts them in this view), clipped to ``clip``."""
+        colours = theme.colours
         gc = renderer.new_gc()
         gc.set_clip_rectangle(clip)
         gc.set_joinstyle("round")
         gc.set_capstyle("butt")
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
-        groups.draw_bands(canvas, renderer, geometry, clip)
+        groups.draw_bands(scene, theme, renderer, geometry, clip)
         if geometry.edge_lines:
             lo, hi = geometry.edge_boxes()
             seen = np.zeros(len(lo), bool)
             for view in views:
                 seen |= ((hi[:, 0] >= view.x0) & (lo[:, 0] <= view.x1)
                          & (hi[:, 1] >= view.y0) & (lo[:, 1] <= view.y1))
-            _draw_edges(renderer, gc, geometry, seen, canvas.scene.edge_needed, colours)
+            _draw_edges(renderer, gc, geometry, seen, scene.edge_needed, colours)
         # what reaches into the view (not what is centred near it): a strip then draws
         # exactly what a full draw would
         shown = np.zeros(len(geometry.centres), bool)
         for view in views:
             shown |= geometry.boxes_near(view)
         for kind in ("operation", "data", "parameter", "constant"):
-            chosen = np.flatnonzero(shown & (canvas.scene.kind == kind))
+            chosen = np.flatnonzero(shown & (scene.kind == kind))
             if not len(chosen):
                 continue
             gc.set_foreground(colours[f"{kind}_edge"])
@@ -132,6 +132,7 @@ class GraphLayer(Artist):
         same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
         pixels outside them). ``clip``: shapes clipped to it rather than the axes."""
         canvas = self.canvas
+        scene, theme = canvas.scene, canvas.theme  # what is drawn, in which colours
         clip = canvas.ax.bbox if clip is None else clip
         views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
             Bbox.from_extents(*box) for box in boxes]
@@ -143,9 +144,9 @@ class GraphLayer(Artist):
             for view in views:
                 part = Bbox.intersection(view, clip)
                 if part is not None:
-                    self._draw_shapes(renderer, geometry, [view], part)
+                    self._draw_shapes(renderer, scene, theme, geometry, [view], part)
         else:
-            self._draw_shapes(renderer, geometry, views, clip)
+            self._draw_shapes(renderer, scene, theme, geometry, views, clip)
         if geometry.show_text:
             texts = np.zeros(len(geometry.centres), bool)
             for view in views:

@@ -74,7 +74,7 @@ class Labels:
             return self.canvas._static[node_id]
         node = self.canvas.trace.graph.nodes[node_id]
         x, y = self.canvas.scene.pos[node_id]
-        colours = self.canvas.colours
+        colours = self.canvas.theme.colours
         texts = []
         if node.kind == "operation":
             symbol = label_text.symbol_text(node.symbol)
@@ -102,7 +102,7 @@ class Labels:
         if text is not None:
             return text
         layer, index = key
-        colours = self.canvas.colours
+        colours = self.canvas.theme.colours
         box = {"boxstyle": "round,pad=0.12", "facecolor": colours["bg"], "edgecolor": "none",
                "alpha": 0.85}
         label = self.canvas.scene.label_texts.get(key, "")

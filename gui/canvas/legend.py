@@ -89,7 +89,7 @@ class LegendLayer(Artist):
         texts = [text for row in rows for _, text in row]
         self.drawn = texts
         pitch = strip / len(rows)
-        colours = self.canvas.colours
+        colours = self.canvas.theme.colours
         gc = renderer.new_gc()
         for r, row in enumerate(rows):  # wrapped onto more rows, never cut (issue 24)
             y = figure.y0 + strip - pitch * (r + 0.5)
@@ -176,7 +176,7 @@ class LegendLayer(Artist):
 
 def build_legend(canvas) -> None:
     """The legend's texts (and its notes') in the canvas's language and colours."""
-    legend, colours, make = canvas._legend, canvas.colours, canvas.labels.make_text
+    legend, colours, make = canvas._legend, canvas.theme.colours, canvas.labels.make_text
     entries = label_text.legend_entries(canvas.trace, canvas.translate_legend)
     entries = canvas.tangents.with_legend(entries)
 
@@ -204,7 +204,7 @@ def build_legend(canvas) -> None:
 
 def apply_theme(canvas) -> None:
     """The canvas in its colours: the figure, the legend, and no text of the old ones."""
-    canvas.figure.set_facecolor(canvas.colours["bg"])
+    canvas.figure.set_facecolor(canvas.theme.colours["bg"])
     build_legend(canvas)
     canvas._static.clear()
     canvas._group_texts = None

@@ -46,9 +46,9 @@ from gui.canvas.scene import (
     _UPDATE,
     _VALUE,
     CANVAS_FIELDS,
-    DARK,
+    DARK_THEME,
     LEGEND_HEIGHT,
-    LIGHT,
+    LIGHT_THEME,
     Scene,
     build_scene,
 )
@@ -88,7 +88,7 @@ class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
         self.setObjectName("graphCanvas")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.dark, self.colours = False, LIGHT
+        self.theme = LIGHT_THEME  # its colours (scene.Theme): set_dark changes it
         #: False: the legend stays English whatever the UI language (English exports)
         self.translate_legend = True
         self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
@@ -240,15 +240,13 @@ class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
                     regions.append(box)
         self._blit_regions(regions)
 
-    @property
-    def forward_mode(self) -> bool:
-        """Forward mode: the tangents' labels are on (tangent_labels.py)."""
-        return self.tangents.forward_mode
+    colours = property(attrgetter("theme.colours"), doc="``self.theme.colours``")
+    dark = property(attrgetter("theme.dark"), doc="``self.theme.dark``")
 
-    @property
-    def prefetching(self) -> bool:
-        """True while labels of later steps are still being prepared in idle time."""
-        return self._prefetch_scheduled
+    forward_mode = property(attrgetter("tangents.forward_mode"),
+                            doc="Forward mode: the tangents' labels are on (tangent_labels.py)")
+    prefetching = property(attrgetter("_prefetch_scheduled"), doc="True while labels of "
+                           "later steps are still being prepared in idle time.")
 
     # what tests and the window ask the canvas; its collaborators answer
     label_entries = _delegate(Inspector, "inspector", "label_entries")
@@ -307,10 +305,10 @@ class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
             self.view.fit_view()
 
     def set_dark(self, dark: bool) -> None:
-        if bool(dark) == self.dark and self.colours is (DARK if dark else LIGHT):
+        theme = DARK_THEME if dark else LIGHT_THEME
+        if theme is self.theme:
             return  # the theme it has (start-up sets it once more)
-        self.dark = bool(dark)
-        self.colours = DARK if self.dark else LIGHT
+        self.theme = theme
         apply_theme(self)
         self._invalidate()
 
