@@ -26,7 +26,7 @@ from PySide6.QtCore import Qt, Signal
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
-from gui.canvas import label_text, text_cache
+from gui.canvas import text_cache
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import BlitMixin
 from gui.canvas.events import Pointer
@@ -259,6 +259,12 @@ class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
     edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
     keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
+    visible_labels = _delegate(Inspector, "inspector", "visible_labels")
+    node_labels = _delegate(Inspector, "inspector", "node_labels")
+    edge_label = _delegate(Inspector, "inspector", "edge_label")
+    highlighted = _delegate(Inspector, "inspector", "highlighted")
+    step_in_view = _delegate(Inspector, "inspector", "step_in_view")
+    node_tooltip = _delegate(Inspector, "inspector", "node_tooltip")
     fit_view = _delegate(View, "view", "fit_view")
     whole_view = _delegate(View, "view", "whole_view")
     zoom = _delegate(View, "view", "zoom")
@@ -319,55 +325,6 @@ class GraphCanvas(BlitMixin, FigureCanvasQTAgg):
             raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
         self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
         self._invalidate()  # savefig used its own renderer; the screen needs a fresh one
-
-    def visible_labels(self) -> list[str]:
-        """The texts on the graph that are visible now (names, values, gradients, edges)."""
-        if self.trace is None:
-            return []
-        texts: list[str] = []
-        for node in range(len(self.trace.graph.nodes)):
-            texts.extend(t.get_text() for t in self.labels.static_texts(node))
-        for key in self._dynamic_keys():
-            if key[0] != _HIGHLIGHT:
-                texts.append(self.labels.dynamic_text(key).get_text())
-        return texts
-
-    def node_labels(self, node_id: int) -> dict[str, str | None]:
-        """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
-        return {
-            "value": self.labels.dynamic_text((_VALUE, node_id)).get_text()
-            if node_id in self._shown[_VALUE] else None,
-            "gradient": self.labels.dynamic_text((_GRAD, node_id)).get_text()
-            if node_id in self._shown[_GRAD] else None,
-        }
-
-    def edge_label(self, edge: tuple[int, int, int]) -> str | None:
-        """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
-        index = self.scene.edge_index.get(edge)
-        if index is None or index not in self._shown[_LOCAL]:
-            return None
-        return self.labels.dynamic_text((_LOCAL, index)).get_text()
-
-    def highlighted(self) -> tuple[str, int] | None:
-        """``("node", id)`` or ``("edge", index into self.scene.edges)`` of the current step."""
-        for key in self._shown[_HIGHLIGHT]:
-            return ("node", key) if key >= 0 else ("edge", -key - 1)
-        return None
-
-    def step_in_view(self, step: Step | None) -> bool:
-        """Whether the step's node or edge midpoint is inside the current view."""
-        g = self.geometry
-        if g is None or step is None:
-            return False
-        if step.node is not None:
-            return bool(g.in_view[step.node])
-        index = self.scene.edge_index.get(step.edge)
-        return index is not None and bool(g.edge_in_view[index])
-
-    def node_tooltip(self, node_id: int) -> str:
-        """Name, kind, formula and full-precision numbers, in the UI language."""
-        return label_text.node_tooltip(self.trace, node_id, node_id in self._shown[_VALUE],
-                                       node_id in self._shown[_GRAD])
 
     def _reset_graph(self) -> None:
         self.trace = None
