@@ -16,7 +16,7 @@ from gui.canvas import groups, label_text
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.strip_edge import drawn_place, edge_cut
 
-#: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
+#: the longest part of an edge that :meth:`Inspector.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
 
 
