@@ -26,7 +26,6 @@ MAX_LINES = 400
 LONG_MODULES = {
     "core.record.bootstrap": (1382, "runs by path in the script's process: one file"),
     "core.language.parser": (425, "the statement and expression readers (issue 18)"),
-    "gui.canvas.widget": (474, "four mixins left to turn into collaborators (issue 18)"),
 }
 
 

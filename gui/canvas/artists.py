@@ -1,4 +1,4 @@
-"""The artists: the static graph layer, the dynamic layer and the legend.
+"""The artists: the static graph layer and the dynamic layer.
 
 * :class:`GraphLayer` (static) - edges, arrowheads, node shapes, node texts and names.
   Geometry (geometry.py) is computed in display space at draw time with numpy (one
@@ -6,7 +6,8 @@
   created nor drawn.
 * :class:`DynamicLayer` (``animated``) - values, gradients, local-gradient edge labels
   and the current-step highlight, drawn after the static background (see blit.py).
-* :class:`LegendLayer` - a one-line legend in the strip under the graph.
+
+The legend under the graph has its own layer (legend.py).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import math
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.path import Path
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
 from gui.canvas import groups, text_cache
 from gui.canvas.geometry import Geometry
 from gui.canvas.host import CanvasHost
-from gui.canvas.scene import BORDER, LEGEND_HEIGHT
+from gui.canvas.scene import BORDER, Scene, Theme
 
 
 def _rounded_template(points_per_corner: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -84,38 +84,38 @@ class GraphLayer(Artist):
             return
         geometry = Geometry(canvas, renderer)
         canvas.geometry = geometry
-        canvas._apply_text_zoom(geometry.text_zoom)
+        canvas.labels.apply_text_zoom(geometry.text_zoom)
         canvas._cut = canvas.cut_labels()
         with text_cache.fixed_view(canvas.ax.transData):
             self.draw_static(renderer, geometry)
         self.stale = False
 
-    def _draw_shapes(self, renderer, geometry: Geometry, views: list[Bbox], clip: Bbox) -> None:
-        """Call bands, edges, arrowheads and node shapes reaching into ``views``, clipped
-        to ``clip``."""
-        canvas = self.canvas
-        colours = canvas.colours
+    def _draw_shapes(self, renderer, scene: Scene, theme: Theme, geometry: Geometry,
+                     views: list[Bbox], clip: Bbox) -> None:
+        """Call bands, edges, arrowheads and node shapes of ``scene`` reaching into
+        ``views`` (where ``geometry`` puts them in this view), clipped to ``clip``."""
+        colours = theme.colours
         gc = renderer.new_gc()
         gc.set_clip_rectangle(clip)
         gc.set_joinstyle("round")
         gc.set_capstyle("butt")
         if self.get_alpha() is not None:  # out of date: the old graph, greyed
             gc.set_alpha(self.get_alpha())
-        groups.draw_bands(canvas, renderer, geometry, clip)
+        groups.draw_bands(scene, theme, renderer, geometry, clip)
         if geometry.edge_lines:
             lo, hi = geometry.edge_boxes()
             seen = np.zeros(len(lo), bool)
             for view in views:
                 seen |= ((hi[:, 0] >= view.x0) & (lo[:, 0] <= view.x1)
                          & (hi[:, 1] >= view.y0) & (lo[:, 1] <= view.y1))
-            _draw_edges(renderer, gc, geometry, seen, canvas.scene.edge_needed, colours)
+            _draw_edges(renderer, gc, geometry, seen, scene.edge_needed, colours)
         # what reaches into the view (not what is centred near it): a strip then draws
         # exactly what a full draw would
         shown = np.zeros(len(geometry.centres), bool)
         for view in views:
             shown |= geometry.boxes_near(view)
         for kind in ("operation", "data", "parameter", "constant"):
-            chosen = np.flatnonzero(shown & (canvas.scene.kind == kind))
+            chosen = np.flatnonzero(shown & (scene.kind == kind))
             if not len(chosen):
                 continue
             gc.set_foreground(colours[f"{kind}_edge"])
@@ -123,7 +123,7 @@ class GraphLayer(Artist):
             gc.set_dashes(0, None)
             path = rounded_boxes(geometry.centres[chosen], geometry.half[chosen],
                                  geometry.radius[chosen])
-            renderer.draw_path(gc, path, IdentityTransform(), _rgba(colours[f"{kind}_face"]))
+            renderer.draw_path(gc, path, IdentityTransform(), rgba(colours[f"{kind}_face"]))
         gc.restore()
 
     def draw_static(self, renderer, geometry: Geometry, boxes=None, clip=None) -> None:
@@ -132,6 +132,7 @@ class GraphLayer(Artist):
         same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
         pixels outside them). ``clip``: shapes clipped to it rather than the axes."""
         canvas = self.canvas
+        scene, theme = canvas.scene, canvas.theme  # what is drawn, in which colours
         clip = canvas.ax.bbox if clip is None else clip
         views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
             Bbox.from_extents(*box) for box in boxes]
@@ -143,15 +144,15 @@ class GraphLayer(Artist):
             for view in views:
                 part = Bbox.intersection(view, clip)
                 if part is not None:
-                    self._draw_shapes(renderer, geometry, [view], part)
+                    self._draw_shapes(renderer, scene, theme, geometry, [view], part)
         else:
-            self._draw_shapes(renderer, geometry, views, clip)
+            self._draw_shapes(renderer, scene, theme, geometry, views, clip)
         if geometry.show_text:
             texts = np.zeros(len(geometry.centres), bool)
             for view in views:
                 texts |= geometry.texts_near(canvas, view)
             for node in np.flatnonzero(texts):
-                for i, text in enumerate(canvas.static_texts(int(node))):
+                for i, text in enumerate(canvas.labels.static_texts(int(node))):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)
@@ -186,7 +187,7 @@ def _draw_edges(renderer, gc, geometry: Geometry, seen, needed, colours) -> None
         verts = np.concatenate([heads, heads[:, :1]], axis=1).reshape(-1, 2)
         codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY],
                         len(heads)).astype(Path.code_type)
-        renderer.draw_path(gc, Path(verts, codes), IdentityTransform(), _rgba(colour))
+        renderer.draw_path(gc, Path(verts, codes), IdentityTransform(), rgba(colour))
 
 
 class DynamicLayer(Artist):
@@ -206,162 +207,7 @@ class DynamicLayer(Artist):
         self.stale = False
 
 
-
-def wrap_note(text: Text, renderer, room: float) -> None:
-    """The note on one line if it fits ``room`` pixels, else broken between words
-    onto as few lines as fit (a word wider than the room keeps a line to itself)."""
-    whole = getattr(text, "whole_text", None)
-    if whole is None or whole.replace("\n", " ") != text.get_text().replace("\n", " "):
-        whole = text.whole_text = text.get_text().replace("\n", " ")
-    key = (round(room), renderer.dpi, whole)
-    if getattr(text, "wrapped_for", None) == key:
-        return
-    text.wrapped_for = key
-
-    def width(line: str) -> float:
-        text.set_text(line)
-        return text.get_window_extent(renderer).width
-
-    lines: list[str] = []
-    for word in whole.split(" "):
-        if lines and width(f"{lines[-1]} {word}") <= room:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    text.set_text("\n".join(lines))
-
-
-class LegendLayer(Artist):
-    """A one-line legend in the strip under the graph, drawn from cached texts."""
-
-    zorder = 10
-
-    def __init__(self, canvas: CanvasHost):
-        super().__init__()
-        self.canvas = canvas
-        self.entries: list[tuple[str, str, Text, Text]] = []  # marker, role, long, short
-        self.drawn: list[Text] = []  # the texts of the last draw (long or short ones)
-        self._widths: dict[tuple[int, float], list[float]] = {}
-        #: one-line notes that take the strip's place: "stale" (out of date), "hint"
-        self.notes: dict[str, Text] = {}
-        self._spacing = 14.0  # points between entries, closer with the short labels
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible() or not self.entries:
-            return
-        ppt = renderer.points_to_pixels(1.0)
-        figure = self.canvas.figure.bbox
-        strip = max(self.canvas.ax.bbox.y0 - figure.y0, figure.height * LEGEND_HEIGHT)
-        y = figure.y0 + strip / 2
-        g = self.canvas.geometry
-        overview = g is not None and not g.show_text and self.canvas.trace is not None
-        note = ("stale" if self.canvas.out_of_date else "counter" if self.canvas.counter
-                else "overview" if overview else "hint" if self.canvas.hint else None)
-        if note is not None and note in self.notes:
-            text = self.notes[note]
-            if note == "counter":
-                text.set_text(self.canvas.counter())
-            else:  # wrapped on a narrow canvas, never cut at both ends (issue 24)
-                wrap_note(text, renderer, figure.width - 8 * ppt)
-            text.set_position((figure.x0 + figure.width / 2, y))
-            text.draw(renderer)
-            self.drawn = [text]
-            self.stale = False
-            return
-        marker, gap = 16 * ppt, 5 * ppt
-        rows, widths = self.layout_rows(renderer, figure.width)
-        if rows is None:
-            return
-        texts = [text for row in rows for _, text in row]
-        self.drawn = texts
-        pitch = strip / len(rows)
-        colours = self.canvas.colours
-        gc = renderer.new_gc()
-        for r, row in enumerate(rows):  # wrapped onto more rows, never cut (issue 24)
-            y = figure.y0 + strip - pitch * (r + 0.5)
-            total = sum(widths[id(t)] for _, t in row) + len(row) * (marker + gap) \
-                + (len(row) - 1) * self._spacing * ppt
-            x = figure.x0 + max(4 * ppt, (figure.width - total) / 2)
-            for (kind, role, *_), text in row:
-                x = self._draw_entry(renderer, gc, colours, kind, role, text, x, y, ppt)
-                x += widths[id(text)] + self._spacing * ppt
-        gc.restore()
-        self.stale = False
-
-    def strip_fraction(self, renderer, width: float, height: float) -> float:
-        """The share of the figure's height the strip needs: its usual one, or room for
-        every row the legend wraps onto at this width."""
-        rows, _ = self.layout_rows(renderer, width)
-        needed = (len(rows or ()) * 13.0 + 4.0) * renderer.points_to_pixels(1.0)
-        return max(LEGEND_HEIGHT, min(needed / max(height, 1.0), 0.25))
-
-    def layout_rows(self, renderer, width: float):
-        """The entries in rows that fit ``width`` pixels: one row of long labels, else of
-        short ones, else the short ones wrapped onto as many rows as they need.
-        (rows of (entry, text), {id(text): width}); rows is None with no entries."""
-        if not self.entries:
-            return None, {}
-        ppt = renderer.points_to_pixels(1.0)
-        marker, gap = 16 * ppt, 5 * ppt
-        room = width - 8 * ppt
-
-        def measured(which: int) -> list[float]:
-            key = (which, renderer.dpi)
-            if key not in self._widths:  # measured once: the labels never change
-                self._widths[key] = [e[which].get_window_extent(renderer).width
-                                     for e in self.entries]
-            return self._widths[key]
-
-        for which, spacing in ((2, 14.0), (3, 8.0)):
-            sizes = measured(which)
-            total = sum(sizes) + len(sizes) * (marker + gap) + (len(sizes) - 1) * spacing * ppt
-            if total <= room or which == 3:
-                break
-        self._spacing = spacing
-        rows, row, used = [], [], 0.0
-        for entry, size in zip(self.entries, sizes, strict=True):
-            need = size + marker + gap + (spacing * ppt if row else 0.0)
-            if row and used + need > room:
-                rows.append(row)
-                row, used = [], 0.0
-                need = size + marker + gap
-            row.append((entry, entry[which]))
-            used += need
-        rows.append(row)
-        return rows, {id(e[which]): size for e, size in zip(self.entries, sizes, strict=True)}
-
-    def _draw_entry(self, renderer, gc, colours, kind, role, text, x, y, ppt) -> float:
-        """One marker and its word at x; returns where the word starts."""
-        marker, gap = 16 * ppt, 5 * ppt
-        centre = np.array([[x + marker / 2, y]])
-        gc.set_dashes(0, None)
-        if kind in ("box", "circle"):
-            half = np.array([[7.0, 5.0]] if kind == "box" else [[5.5, 5.5]]) * ppt
-            radius = np.array([2.0 if kind == "box" else 5.5]) * ppt
-            gc.set_foreground(colours[f"{role}_edge"])
-            gc.set_linewidth(BORDER[role] * 0.8)
-            renderer.draw_path(gc, rounded_boxes(centre, half, radius), IdentityTransform(),
-                               _rgba(colours[f"{role}_face"]))
-        elif kind == "square":
-            gc.set_foreground(colours[role])
-            gc.set_linewidth(0.5)
-            half = np.array([[4.5, 4.5]]) * ppt
-            renderer.draw_path(gc, rounded_boxes(centre, half, np.array([1.0 * ppt])),
-                               IdentityTransform(), _rgba(colours[role]))
-        else:
-            gc.set_foreground(colours[role])
-            gc.set_linewidth(3.5 if kind == "line" else 1.2)
-            if kind == "dashed":
-                gc.set_dashes(0, [4.0, 3.0])
-            line = np.array([[x, y], [x + marker, y]])
-            renderer.draw_path(gc, Path(line), IdentityTransform())
-        text.set_position((x + marker + gap, y))
-        text.draw(renderer)
-        return x + marker + gap
-
-
-
-def _rgba(colour: str) -> tuple[float, float, float, float]:
+def rgba(colour: str) -> tuple[float, float, float, float]:
     from matplotlib.colors import to_rgba
 
     return to_rgba(colour)

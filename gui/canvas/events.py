@@ -101,11 +101,11 @@ class Pointer:
         if self.canvas.trace is None or event.x is None:
             return
         node = self.node_at(event.x, event.y)
-        tangent = self.canvas.tangent_at(event.x, event.y) if node is None else None
+        tangent = self.canvas.tangents.label_at(event.x, event.y) if node is None else None
         if node is not None:
             tip = self.canvas.node_tooltip(node)
         elif tangent is not None:  # forward mode: the whole sum and every digit
-            tip = self.canvas.tangent_tooltip(tangent)
+            tip = self.canvas.tangents.tooltip(tangent)
         else:  # a local-gradient label: its whole formula and every digit
             edge = self.edge_label_at(event.x, event.y)
             tip = self.edge_tooltip(edge) if edge is not None else ""

@@ -54,20 +54,20 @@ def candidates(members: list[int], pos: np.ndarray, above: np.ndarray, below: np
     return cands
 
 
-def band_path(canvas, geometry) -> tuple[Path, float] | None:
+def band_path(scene, geometry) -> tuple[Path, float] | None:
     """The bands of every call in display space, and their stroke width (pixels)."""
-    if not canvas.scene.call_groups:
+    if not scene.call_groups:
         return None
     centres = geometry.centres
     verts, codes = [], []
     width = 0.0
-    for _, members in canvas.scene.call_groups:
+    for _, members in scene.call_groups:
         inside = set(members)
         width = max(width, float(2 * geometry.half[members].max()))
         for v in members:
             verts += [centres[v], centres[v]]
             codes += [Path.MOVETO, Path.LINETO]
-        for e, (s, t, _) in enumerate(canvas.scene.edges):
+        for e, (s, t, _) in enumerate(scene.edges):
             if s in inside and t in inside:
                 line = geometry.edge_lines[e]
                 verts += [centres[s], *line[1:-1], centres[t]]
@@ -77,16 +77,16 @@ def band_path(canvas, geometry) -> tuple[Path, float] | None:
     return path, width
 
 
-def draw_bands(canvas, renderer, geometry, clip=None) -> None:
-    """Under the nodes: a round-capped stroke along each call's nodes and edges,
-    clipped to ``clip`` (display pixels; the axes by default)."""
-    made = band_path(canvas, geometry)
+def draw_bands(scene, theme, renderer, geometry, clip) -> None:
+    """Under the nodes: a round-capped stroke along each call's nodes and edges (of
+    ``scene``, placed by ``geometry``), clipped to ``clip`` (display pixels)."""
+    made = band_path(scene, geometry)
     if made is None:
         return
     path, width = made
     gc = renderer.new_gc()
-    gc.set_clip_rectangle(canvas.ax.bbox if clip is None else clip)
-    gc.set_foreground(BAND[canvas.dark][0])
+    gc.set_clip_rectangle(clip)
+    gc.set_foreground(BAND[theme.dark][0])
     gc.set_linewidth(width / geometry.ppt + 14 * geometry.scale)  # points
     gc.set_capstyle("round")
     gc.set_joinstyle("round")
@@ -97,11 +97,11 @@ def draw_bands(canvas, renderer, geometry, clip=None) -> None:
 def group_texts(canvas) -> list:
     """One label per call, made once per trace and theme."""
     if canvas._group_texts is None:
-        colour = BAND[canvas.dark][1]
+        colour = BAND[canvas.theme.dark][1]
         canvas._group_texts = []
         for i, (label, _) in enumerate(canvas.scene.call_groups):
             if i in canvas.scene.group_pos:
-                text = canvas._graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
+                text = canvas.labels.graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
                                           ha="center", va="center", color=colour,
                                           fontstyle="italic")
                 text.cut_key = ("group", i)  # in canvas._cut when the view's edge cuts it

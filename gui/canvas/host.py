@@ -21,6 +21,10 @@ class CanvasHost(Protocol):
     figure: Any
     trace: Any
     geometry: Any
+    scene: Any  # gui.canvas.scene.Scene: the graph's numbers
+    theme: Any  # gui.canvas.scene.Theme: its colours (``colours`` and ``dark`` read it)
+    view: Any  # gui.canvas.view.View: where it looks
+    labels: Any  # gui.canvas.label_artists.Labels: its texts
     colours: dict[str, str]
     dark: bool
     hint: bool
@@ -45,8 +49,6 @@ class CanvasHost(Protocol):
     group_pos: dict
 
     def min_text_zoom(self) -> float: ...
-
-    def static_texts(self, node_id: int) -> list: ...
 
     def cut_labels(self) -> set: ...
 

@@ -1,5 +1,6 @@
 """What is drawn now, measured: label boxes and the current step's box, for the
-readability rule (tests) and for following the step (the view).
+readability rule (tests) and for following the step (the view); and what is shown now
+(the labels' texts, the highlight), which the window and the tests ask the canvas.
 
 Boxes are in the widget's logical pixels from the top left, as ``QWidget.rect()``;
 a label's box is its text layout box (``Text.get_window_extent``, no background patch).
@@ -10,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.transforms import Bbox
 
-from gui.canvas import groups
+from core.engine.trace import Step
+from gui.canvas import groups, label_text
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.strip_edge import drawn_place, edge_cut
 
-#: the longest part of an edge that :meth:`InspectMixin.current_rect` reports (pixels)
+#: the longest part of an edge that :meth:`Inspector.current_rect` reports (pixels)
 EDGE_RECT_LENGTH = 200.0
 
 
@@ -106,7 +108,7 @@ class Inspector:
         if g.show_text:  # the static texts the graph layer draws (artists.py)
             for node in np.flatnonzero(g.texts_near(self.canvas, Bbox.from_extents(*g.view))):
                 node = int(node)
-                texts = self.canvas.static_texts(node)
+                texts = self.canvas.labels.static_texts(node)
                 for i, text in enumerate(texts):
                     if ("static", node, i) in self.canvas._cut:
                         continue
@@ -122,7 +124,7 @@ class Inspector:
             layer, index = key
             if layer == _HIGHLIGHT or not self.canvas._visible_now(key):
                 continue
-            text = self.canvas._dynamic_text(key)
+            text = self.canvas.labels.dynamic_text(key)
             if layer == _LOCAL:
                 kind, owner = "local", {"edge": index}
             elif layer == _VALUE:
@@ -181,9 +183,59 @@ class Inspector:
         for key in self.canvas._shown[_HIGHLIGHT]:
             g = self.canvas.geometry
             if key >= 0:  # forward mode: the node and its tangent label
-                return self.canvas._with_tangent(key, g.node_box(key))
+                return self.canvas.tangents.with_box(key, g.node_box(key))
             return self._edge_extents(-key - 1)
         return None
+
+    # ---- what is shown now (the window's and the tests' questions)
+    def visible_labels(self) -> list[str]:
+        """The texts on the graph that are visible now (names, values, gradients, edges)."""
+        if self.canvas.trace is None:
+            return []
+        texts: list[str] = []
+        for node in range(len(self.canvas.trace.graph.nodes)):
+            texts.extend(t.get_text() for t in self.canvas.labels.static_texts(node))
+        for key in self.canvas._dynamic_keys():
+            if key[0] != _HIGHLIGHT:
+                texts.append(self.canvas.labels.dynamic_text(key).get_text())
+        return texts
+
+    def node_labels(self, node_id: int) -> dict[str, str | None]:
+        """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
+        shown, text = self.canvas._shown, self.canvas.labels.dynamic_text
+        return {
+            "value": text((_VALUE, node_id)).get_text() if node_id in shown[_VALUE] else None,
+            "gradient": text((_GRAD, node_id)).get_text() if node_id in shown[_GRAD] else None,
+        }
+
+    def edge_label(self, edge: tuple[int, int, int]) -> str | None:
+        """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
+        index = self.canvas.scene.edge_index.get(edge)
+        if index is None or index not in self.canvas._shown[_LOCAL]:
+            return None
+        return self.canvas.labels.dynamic_text((_LOCAL, index)).get_text()
+
+    def highlighted(self) -> tuple[str, int] | None:
+        """``("node", id)`` or ``("edge", index into scene.edges)`` of the current step."""
+        for key in self.canvas._shown[_HIGHLIGHT]:
+            return ("node", key) if key >= 0 else ("edge", -key - 1)
+        return None
+
+    def step_in_view(self, step: Step | None) -> bool:
+        """Whether the step's node or edge midpoint is inside the current view."""
+        g = self.canvas.geometry
+        if g is None or step is None:
+            return False
+        if step.node is not None:
+            return bool(g.in_view[step.node])
+        index = self.canvas.scene.edge_index.get(step.edge)
+        return index is not None and bool(g.edge_in_view[index])
+
+    def node_tooltip(self, node_id: int) -> str:
+        """Name, kind, formula and full-precision numbers, in the UI language."""
+        shown = self.canvas._shown
+        return label_text.node_tooltip(self.canvas.trace, node_id, node_id in shown[_VALUE],
+                                       node_id in shown[_GRAD])
 
     def _edge_extents(self, index: int) -> tuple[float, float, float, float]:
         """Box of the edge's drawn line within EDGE_RECT_LENGTH / 2 of its label."""

@@ -26,112 +26,114 @@ from gui.canvas.text_cache import CachedText
 from gui.support import fonts
 
 
-class LabelArtistsMixin:
-    """Static and dynamic texts of :class:`~gui.canvas.widget.GraphCanvas`."""
+class Labels:
+    """The static and dynamic texts of a :class:`~gui.canvas.widget.GraphCanvas` (it owns
+    one: ``labels``), made in its axes from its scene, in its colours, and kept in its
+    ``_static`` and ``_texts`` (dropped by a new graph or theme)."""
 
-    def _make_text(self, x: float, y: float, text: str, transform=None, **kwargs) -> Text:
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.ax, self.figure = canvas.ax, canvas.figure
+
+    def make_text(self, x: float, y: float, text: str, transform=None, **kwargs) -> Text:
         kwargs.setdefault("clip_on", True)
         if not fonts.cjk_in_use() and fonts.needs_cjk(text):
             fonts.use_cjk()  # before the Text is made: it reads the family list then
         base = kwargs.pop("fontsize", 10.0)
         artist = kwargs.pop("cls", CachedText)(x, y, text, fontsize=base, **kwargs)
         artist.base_size = base
-        artist.cache = self._raster_cache
+        artist.cache = self.canvas._raster_cache
         artist.set_figure(self.figure)
         artist.set_transform(transform if transform is not None else self.ax.transData)
         artist.set_clip_box(self.ax.bbox)
         return artist
 
-    def _graph_text(self, x: float, y: float, text: str, base: float, **kwargs) -> Text:
+    def graph_text(self, x: float, y: float, text: str, base: float, **kwargs) -> Text:
         """A text of the graph: scaled with the text setting and the zoom."""
-        artist = self._make_text(x, y, text, fontsize=base * self.text_scale, **kwargs)
-        artist.base_size = base * self.text_scale
-        artist.set_fontsize(artist.base_size * self._text_zoom)
+        artist = self.make_text(x, y, text, fontsize=base * self.canvas.text_scale, **kwargs)
+        artist.base_size = base * self.canvas.text_scale
+        artist.set_fontsize(artist.base_size * self.canvas._text_zoom)
         return artist
 
-    def _apply_text_zoom(self, zoom: float) -> None:
+    def apply_text_zoom(self, zoom: float) -> None:
         """Every text made so far at the font size of this zoom."""
-        if abs(zoom - self._text_zoom) < 1e-6:
+        if abs(zoom - self.canvas._text_zoom) < 1e-6:
             return
-        self._text_zoom = zoom
-        for texts in self._static.values():
+        self.canvas._text_zoom = zoom
+        for texts in self.canvas._static.values():
             for text in texts:
                 text.set_fontsize(text.base_size * zoom)
-        for text in self._texts.values():
+        for text in self.canvas._texts.values():
             text.set_fontsize(text.base_size * zoom)
 
     _leaf_text = staticmethod(_leaf_text)
 
     def static_texts(self, node_id: int) -> list[Text]:
         """The node's own text and, for named results, its name beside it (made on demand)."""
-        if node_id in self._static:
-            return self._static[node_id]
-        node = self.trace.graph.nodes[node_id]
-        x, y = self.scene.pos[node_id]
-        colours = self.colours
+        if node_id in self.canvas._static:
+            return self.canvas._static[node_id]
+        node = self.canvas.trace.graph.nodes[node_id]
+        x, y = self.canvas.scene.pos[node_id]
+        colours = self.canvas.theme.colours
         texts = []
         if node.kind == "operation":
             symbol = label_text.symbol_text(node.symbol)
-            texts.append(self._graph_text(x, y, symbol, label_text.symbol_size(symbol),
+            texts.append(self.graph_text(x, y, symbol, label_text.symbol_size(symbol),
                                           ha="center", va="center", color=colours["fg"]))
-            place = self.scene.name_pos.get(node_id)
+            place = self.canvas.scene.name_pos.get(node_id)
             if node.name and place is not None:
-                texts.append(self._graph_text(
+                texts.append(self.graph_text(
                     place[0], place[1], node.name, NAME_FONT, ha="center", va="center",
                     color=colours["fg"],
-                    fontweight="bold" if node.id == self.trace.graph.output else "normal",
+                    fontweight="bold" if node.id == self.canvas.trace.graph.output else "normal",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": colours["bg"],
                           "edgecolor": "none", "alpha": 0.9}))
         else:
             weight = "bold" if node.kind == "parameter" else "normal"
-            texts.append(self._graph_text(x, y, self._leaf_text(node), FONT[node.kind],
+            texts.append(self.graph_text(x, y, self._leaf_text(node), FONT[node.kind],
                                           ha="center", va="center", color=colours["fg"],
                                           fontweight=weight))
-        self._static[node_id] = texts
+        self.canvas._static[node_id] = texts
         return texts
 
-    def _dynamic_text(self, key: tuple[int, int]) -> Text:
+    def dynamic_text(self, key: tuple[int, int]) -> Text:
         """The value / gradient / update / edge label of ``key`` (made on first use)."""
-        text = self._texts.get(key)
+        text = self.canvas._texts.get(key)
         if text is not None:
             return text
         layer, index = key
-        colours = self.colours
+        colours = self.canvas.theme.colours
         box = {"boxstyle": "round,pad=0.12", "facecolor": colours["bg"], "edgecolor": "none",
                "alpha": 0.85}
-        label = self.scene.label_texts.get(key, "")
+        label = self.canvas.scene.label_texts.get(key, "")
         x, y = self._label_centre(key)
-        grid = self.scene.grid_info.get(key)
+        grid = self.canvas.scene.grid_info.get(key)
         if grid is not None:  # a tensor: cells on a diverging scale, or a badge
             role = colours["value" if layer == _VALUE else "grad"]
-            text = self._graph_text(x, y, label, GRID_FONT, ha="center", va="center",
+            text = self.graph_text(x, y, label, GRID_FONT, ha="center", va="center",
                                     color="#222222" if grid["mode"] == "grid" else role,
                                     family=grids.MONO,
                                     multialignment="left", cls=grids.GridText)
             text.info = grid
             text.frame = role
         elif layer == _LOCAL:
-            text = self._graph_text(x, y, label, EDGE_FONT, ha="center", va="center",
+            text = self.graph_text(x, y, label, EDGE_FONT, ha="center", va="center",
                                     color=colours["local"], bbox=dict(box, alpha=0.92))
         else:
             colour = {_VALUE: "value", _GRAD: "grad", _UPDATE: "value"}.get(layer, "tangent")
-            text = self._graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
+            text = self.graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
                                     color=colours[colour], fontweight="bold", bbox=box,
                                     multialignment="center")
-        self._texts[key] = text
+        self.canvas._texts[key] = text
         return text
 
     def _label_centre(self, key: tuple[int, int]) -> tuple[float, float]:
-        place = self.scene.label_pos.get(key)
+        place = self.canvas.scene.label_pos.get(key)
         if place is not None:
             return float(place[0]), float(place[1])
         layer, index = key
         if layer == _LOCAL:
-            x, y = self.scene.edge_mid_world[index]
+            x, y = self.canvas.scene.edge_mid_world[index]
         else:
-            x, y = self.scene.pos[index]
+            x, y = self.canvas.scene.pos[index]
         return float(x), float(y)
-
-    def _gradient_text(self, node_id: int) -> str:
-        return self.scene.label_texts.get((_GRAD, node_id)) or label_text.gradient_text(
-            self.trace, node_id, self.scene.backward_steps.get(node_id))

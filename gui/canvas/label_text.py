@@ -79,11 +79,7 @@ def relabel(canvas) -> None:
     """A language switch: the canvas's labels (size words, "[4×3: 12 个值]") and legend
     in the UI language now installed, at once, not on the next build. The same graph
     is placed again for the words' new widths; its rows, view and step stay."""
-    if canvas.trace is None:
-        canvas._build_legend()
-        canvas._invalidate()
-        return
-    state = getattr(canvas, "_last_state", None)  # what show_state last showed
+    state = canvas.tangents.last_state  # what show_state last showed
     canvas.set_trace(canvas.trace)  # (builds the legend, too)
     if state is not None:
         canvas.show_state(*state)

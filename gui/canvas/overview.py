@@ -15,7 +15,9 @@ def overview_keys(canvas) -> set[tuple[int, int]]:
     """The dynamic labels (layer, index) the overview shows now; worked out once per
     step and view."""
     g = canvas.geometry
-    stamp = (id(g), canvas._position, canvas._current_key,
+    # the geometry itself, not its id: a new one may get a freed one's id, and then
+    # another view's choice came back (a neighbour's grid missing in Whole graph)
+    stamp = (g, canvas._position, canvas._current_key,
              tuple(len(keys) for keys in canvas._shown.values()))
     if getattr(canvas, "_overview_stamp", None) == stamp:
         return canvas._overview_cache
@@ -34,7 +36,7 @@ def overview_keys(canvas) -> set[tuple[int, int]]:
     renderer = canvas.get_renderer()
     shown, boxes = set(), []
     for key in own + others:
-        box = canvas._dynamic_text(key).pixel_extent(renderer)
+        box = canvas.labels.dynamic_text(key).pixel_extent(renderer)
         if key in own or not any(_overlaps(box, other) for other in boxes):
             shown.add(key)
             boxes.append(box)

@@ -84,6 +84,17 @@ def update_text(trace: Trace, step) -> str:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """The canvas's colours, light or dark: what the layers draw in."""
+
+    dark: bool
+    colours: dict[str, str]
+
+
+LIGHT_THEME, DARK_THEME = Theme(False, LIGHT), Theme(True, DARK)
+
+
+@dataclass(frozen=True)
 class Scene:
     """Everything :meth:`GraphCanvas.set_trace` computes about a trace's graph, in world
     points: the layered layout, node sizes, edges and their routes, and where every label

@@ -6,7 +6,7 @@ sum "local × input tangent" with the numbers (everything on hover). Tangent lab
 placed after all the others by the same rules (:func:`core.drawing.labels.place`): every node
 and every other label, shown now or later, is an obstacle, so none ever overlaps one.
 They appear step by step as the walk reaches each node and go with Reverse mode. While
-a What-if moves an input, :meth:`TangentMixin.show_numbers` rewrites the label texts in
+a What-if moves an input, :meth:`Tangents.show_numbers` rewrites the label texts in
 place and blits them (no new layout per move).
 """
 
@@ -22,6 +22,8 @@ from core.base.values import shape_text
 from core.drawing import labels as rules
 from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from gui.canvas import grids, label_text, placement
+from gui.canvas.focus import focus_of, highlight_keys
+from gui.canvas.legend import build_legend
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
     _GRAD,
@@ -129,103 +131,113 @@ def candidates(x, y, hw, hh, w, h, gap, places) -> list[tuple[float, float]]:
     return out[:rules.MAX_CANDIDATES]
 
 
-class TangentMixin:
-    """Tangent labels of :class:`~gui.canvas.widget.GraphCanvas` (forward mode)."""
+class Tangents:
+    """The tangent labels (forward mode) of a :class:`~gui.canvas.widget.GraphCanvas`,
+    which owns one: ``tangents``. Their places and texts go in the canvas's scene."""
 
-    def _reset_tangents(self) -> None:
-        self._tangent_shown: set[int] = set()
-        self._tangent_tips: dict[int, str] = {}
-        if not hasattr(self, "_tangent_source"):
-            self._tangent_source = None  # (trace, labels, wrt) as the panel gave them
-            self._tangent_current = None
-            self._tangent_wanted: set[int] = set()
-            self._last_state = None
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.source = None  # (trace, labels, wrt) as the panel gave them
+        self.current: int | None = None  # the walk's node now
+        self.wanted: set[int] = set()  # the nodes the walk reached
+        self.tips: dict[int, str] = {}  # node → its tangent's whole text (hover)
+        #: (known, current) the canvas showed last: shown again when the walk moves
+        self.last_state = None
+
+    def reset(self) -> None:
+        """A new graph: no tangent placed yet."""
+        self.tips = {}
 
     @property
     def forward_mode(self) -> bool:
-        return self._tangent_source is not None
+        return self.source is not None
 
-    def set_tangents(self, trace, labels: dict[int, tuple[str, str]] | None,
-                     wrt: str = "w") -> None:
+    def set_walk(self, trace, labels: dict[int, tuple[str, str]] | None,
+                 wrt: str = "w") -> None:
         """Forward mode's labels for ``trace`` (placed now, or once it is drawn), or
         None: Reverse mode, none at all."""
-        had = self._tangent_source is not None
+        had = self.source is not None
         if not had and labels is None:
             return  # reverse mode already: the view stays as the learner left it
-        if had and labels is not None and self._tangent_source[0] is trace \
-                and self._tangent_source[1:] == (labels, wrt):
+        if had and labels is not None and self.source[0] is trace \
+                and self.source[1:] == (labels, wrt):
             return  # the same walk again (a language switch): nothing moves
-        self._tangent_source = None if labels is None else (trace, dict(labels), wrt)
+        self.source = None if labels is None else (trace, dict(labels), wrt)
         if labels is None:
-            self._tangent_wanted, self._tangent_current = set(), None
-        if self.trace is not None and (trace is self.trace or labels is None):
-            self._place_tangents()
-            self._shown[_TANGENT] = self._tangent_keys()  # a full draw follows
-            if self._tangent_current is None and self._last_state is not None:
-                self._set_focus(self._last_state[1])  # the reverse walk's step again
-                self._shown[_HIGHLIGHT] = self._highlight_keys(self._last_state[1])
+            self.wanted, self.current = set(), None
+        if self.canvas.trace is not None and (trace is self.canvas.trace or labels is None):
+            self._place()
+            self.canvas._shown[_TANGENT] = self.keys()  # a full draw follows
+            if self.current is None and self.last_state is not None:
+                step = self.last_state[1]  # the reverse walk's step again
+                canvas = self.canvas
+                canvas._current_key, canvas._focus_nodes, canvas._focus_edges = focus_of(
+                    canvas.trace, canvas.scene, step)
+                canvas._shown[_HIGHLIGHT] = highlight_keys(canvas.scene, step)
             if had != (labels is not None):
-                self._build_legend()
-            self._refit_for_tangents()
+                build_legend(self.canvas)
+            self._refit()
 
-    def show_tangents(self, shown, current: int | None) -> None:
+    def show(self, shown, current: int | None) -> None:
         """The walk reached the nodes ``shown``; ``current`` is its step's node."""
-        self._tangent_wanted = set(shown) if self.forward_mode else set()
-        self._tangent_current = current if self.forward_mode else None
-        if self._last_state is not None:
-            self.show_state(*self._last_state)
+        self.wanted = set(shown) if self.forward_mode else set()
+        self.current = current if self.forward_mode else None
+        if self.last_state is not None:
+            self.canvas.show_state(*self.last_state)
 
-    def _tangents_after_trace(self) -> None:
+    def after_trace(self) -> None:
         """set_trace: the labels again if they were made for this trace."""
-        source = self._tangent_source
-        if source is not None and source[0] is self.trace:
-            self._place_tangents()
+        source = self.source
+        if source is not None and source[0] is self.canvas.trace:
+            self._place()
         elif source is not None:  # an older trace's: the panel sends new ones
-            self._tangent_wanted, self._tangent_current = set(), None
+            self.wanted, self.current = set(), None
 
-    def _place_tangents(self) -> None:
-        for key in [k for k in self.scene.label_pos if k[0] == _TANGENT]:
-            del self.scene.label_pos[key]
-            self.scene.label_texts.pop(key, None)
-            self._texts.pop(key, None)
-        self._tangent_tips = {}
-        self.extent = self.scene.extent
-        source = self._tangent_source
-        if source is None or source[0] is not self.trace:
-            self._tangent_shown = set()
+    def _place(self) -> None:
+        """Each tangent label placed off every other label, node and (where it can) edge,
+        into the scene; the canvas's extent grows to take them in."""
+        canvas, scene = self.canvas, self.canvas.scene
+        for key in [k for k in scene.label_pos if k[0] == _TANGENT]:
+            del scene.label_pos[key]
+            scene.label_texts.pop(key, None)
+            canvas._texts.pop(key, None)
+        self.tips = {}
+        canvas.extent = scene.extent
+        source = self.source
+        if source is None or source[0] is not canvas.trace:
             return
-        m = self.text_scale
+        m = canvas.text_scale
         gap = LABEL_GAP * m
         obstacles = [(x - hw, y - hh, x + hw, y + hh)
-                     for (x, y), (hw, hh) in zip(self.scene.pos, self.scene.half_pt, strict=True)]
-        obstacles += [rules.rect_at(*p) for p in (*self.scene.label_pos.values(),
-                                                  *self.scene.name_pos.values(),
-                                                  *self.scene.group_pos.values())]
+                     for (x, y), (hw, hh) in zip(scene.pos, scene.half_pt, strict=True)]
+        obstacles += [rules.rect_at(*p) for p in (*scene.label_pos.values(),
+                                                  *scene.name_pos.values(),
+                                                  *scene.group_pos.values())]
         order, requests = [], []
         for v, (text, tip) in source[1].items():
             w, h = text_size(text, LABEL_FONT * m, True)
-            (x, y), (hw, hh) = self.scene.pos[v], self.scene.half_pt[v]
-            placed = self.scene.label_pos
+            (x, y), (hw, hh) = scene.pos[v], scene.half_pt[v]
+            placed = scene.label_pos
             above = [placed[k] for k in ((_VALUE, v), (_UPDATE, v)) if k in placed]
             below = [placed[k] for k in ((_GRAD, v),) if k in placed]
             order.append(v)
             requests.append((w, h, candidates(x, y, hw, hh, w, h, gap, (above, below))))
-            self._tangent_tips[v] = tip
-        soft = self._edge_marks() if len(self.scene.pos) <= placement.PLACE_LIMIT else []
+            self.tips[v] = tip
+        soft = self._edge_marks() if len(scene.pos) <= placement.PLACE_LIMIT else []
         for v, (w, h, _), (cx, cy) in zip(order, requests, place_off_edges(
                 obstacles, soft, requests), strict=True):
-            self.scene.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
-            self.scene.label_texts[(_TANGENT, v)] = source[1][v][0]
+            scene.label_pos[(_TANGENT, v)] = (cx, cy, w, h)
+            scene.label_texts[(_TANGENT, v)] = source[1][v][0]
         if order:
-            box = np.array([rules.rect_at(*self.scene.label_pos[(_TANGENT, v)]) for v in order])
-            x0, x1, y0, y1 = self.extent
-            self.extent = (min(x0, float(box[:, 0].min())), max(x1, float(box[:, 2].max())),
-                           min(y0, float(box[:, 1].min())), max(y1, float(box[:, 3].max())))
+            box = np.array([rules.rect_at(*scene.label_pos[(_TANGENT, v)]) for v in order])
+            x0, x1, y0, y1 = canvas.extent
+            canvas.extent = (min(x0, float(box[:, 0].min())), max(x1, float(box[:, 2].max())),
+                             min(y0, float(box[:, 1].min())), max(y1, float(box[:, 3].max())))
 
     def _edge_marks(self) -> list:
         """Small boxes along every edge: a tangent keeps off the lines where it can."""
         marks = []
-        for path in self.scene.edge_paths:
+        for path in self.canvas.scene.edge_paths:
             for (x0, y0), (x1, y1) in zip(path[:-1], path[1:], strict=True):
                 n = max(1, int(np.hypot(x1 - x0, y1 - y0) // EDGE_MARK_STEP))
                 for t in np.linspace(0.0, 1.0, n + 1):
@@ -233,62 +245,63 @@ class TangentMixin:
                     marks.append((x - 1.0, y - 1.0, x + 1.0, y + 1.0))
         return marks
 
-    def _refit_for_tangents(self) -> None:
+    def _refit(self) -> None:
         """A view that showed the whole graph shows it with its tangents (or without)."""
-        if self.trace is None:
+        if self.canvas.trace is None:
             return
-        if not self.hint:
-            self.fit_view()
+        if not self.canvas.hint:
+            self.canvas.fit_view()
         else:
-            self._invalidate()
+            self.canvas._invalidate()
 
-    def _tangent_keys(self) -> set[int]:
+    def keys(self) -> set[int]:
         """The tangent labels to show now (those the walk reached, of this trace)."""
-        return {v for v in self._tangent_wanted if (_TANGENT, v) in self.scene.label_pos}
+        return {v for v in self.wanted if (_TANGENT, v) in self.canvas.scene.label_pos}
 
-    def _forward_override(self, current):
-        source = self._tangent_source
-        if self._tangent_current is None or source is None or source[0] is not self.trace:
+    def focus(self, current):
+        source = self.source
+        if self.current is None or source is None or source[0] is not self.canvas.trace:
             return current
-        return ForwardFocus(self._tangent_current, current.index if current is not None else 0)
+        return ForwardFocus(self.current, current.index if current is not None else 0)
 
-    def _with_tangent_legend(self, entries: list) -> list:
+    def with_legend(self, entries: list) -> list:
         """Forward mode: the tangent's entry after the local gradient's."""
-        if self._tangent_source is None:
+        if self.source is None:
             return entries
-        t = label_text.tr if self.translate_legend else str
+        t = label_text.tr if self.canvas.translate_legend else str
         at = next((i + 1 for i, e in enumerate(entries) if e[1] == "local"), len(entries))
         return [*entries[:at], ("square", "tangent",
-                                t(LEGEND_LONG).format(self._tangent_source[2]),
+                                t(LEGEND_LONG).format(self.source[2]),
                                 t(LEGEND_SHORT)), *entries[at:]]
 
-    def tangent_at(self, x: float, y: float) -> int | None:
+    def label_at(self, x: float, y: float) -> int | None:
         """The node whose shown tangent label is under display point (x, y)."""
-        if self.geometry is None or not self.geometry.show_text:
+        if self.canvas.geometry is None or not self.canvas.geometry.show_text:
             return None
-        for v in self._shown.get(_TANGENT, ()):
-            text = self._texts.get((_TANGENT, v))
-            if text is not None and self._visible_now((_TANGENT, v)):
-                box = text.get_window_extent(self.get_renderer())
+        for v in self.canvas._shown.get(_TANGENT, ()):
+            text = self.canvas._texts.get((_TANGENT, v))
+            if text is not None and self.canvas._visible_now((_TANGENT, v)):
+                box = text.get_window_extent(self.canvas.get_renderer())
                 if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
                     return v
         return None
 
-    def _with_tangent(self, node: int, box):
+    def with_box(self, node: int, box):
         """The current forward step's box: its node and its tangent label, if shown."""
         key = (_TANGENT, node)
-        if node != self._tangent_current or not self._visible_now(key):
+        if node != self.current or not self.canvas._visible_now(key):
             return box
-        x0, y0, x1, y1 = self._dynamic_text(key).get_window_extent(self.get_renderer()).extents
+        text = self.canvas.labels.dynamic_text(key)
+        x0, y0, x1, y1 = text.get_window_extent(self.canvas.get_renderer()).extents
         return (min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1))
 
-    def tangent_tooltip(self, node: int) -> str:
-        return self._tangent_tips.get(node, "")
+    def tooltip(self, node: int) -> str:
+        return self.tips.get(node, "")
 
-    def tangent_labels(self) -> dict[int, str]:
+    def shown_texts(self) -> dict[int, str]:
         """node → the tangent label shown now (forward mode)."""
-        return {v: self._dynamic_text((_TANGENT, v)).get_text()
-                for v in sorted(self._shown.get(_TANGENT, ()))}
+        return {v: self.canvas.labels.dynamic_text((_TANGENT, v)).get_text()
+                for v in sorted(self.canvas._shown.get(_TANGENT, ()))}
 
     # ---- What if: new numbers in the same places
     def show_numbers(self, trace, tangent_labels: dict[int, tuple[str, str]] | None = None
@@ -297,34 +310,35 @@ class TangentMixin:
         program: the same nodes), rewritten in place, the shown ones blitted; the
         canvas's own trace puts its numbers back. No new layout: a label keeps its
         place (the next full layout, after the change is made, fits the new sizes)."""
-        if self.trace is None or len(trace.graph.nodes) != len(self.trace.graph.nodes):
+        canvas, scene = self.canvas, self.canvas.scene
+        if canvas.trace is None or len(trace.graph.nodes) != len(canvas.trace.graph.nodes):
             return
         changed = []
-        for key, new in _numbers(trace, self, tangent_labels).items():
+        for key, new in _numbers(trace, canvas, tangent_labels).items():
             if isinstance(new, tuple):  # a tensor's grid: its text and its cells
-                new, self.scene.grid_info[key] = new
-            if self.scene.label_texts.get(key) == new:
+                new, scene.grid_info[key] = new
+            if scene.label_texts.get(key) == new:
                 continue
-            self.scene.label_texts[key] = new
-            artist = self._texts.get(key)
+            scene.label_texts[key] = new
+            artist = canvas._texts.get(key)
             if artist is not None:
-                if key in self.scene.grid_info and hasattr(artist, "info"):
-                    artist.info = self.scene.grid_info[key]
+                if key in scene.grid_info and hasattr(artist, "info"):
+                    artist.info = scene.grid_info[key]
                 artist.set_text(new)
                 changed.append(key)
         if not changed:
             return
-        changed = [k for k in changed if k[1] in self._shown.get(k[0], ())]
-        if not self._can_blit():
-            self.draw_idle()
+        changed = [k for k in changed if k[1] in canvas._shown.get(k[0], ())]
+        if not canvas._can_blit():
+            canvas.draw_idle()
             return
-        regions = [self._drawn.pop(k) for k in changed if k in self._drawn]
+        regions = [canvas._drawn.pop(k) for k in changed if k in canvas._drawn]
         for key in changed:
-            box = self._extent(key)
+            box = canvas._extent(key)
             if box is not None:
-                self._drawn[key] = box
+                canvas._drawn[key] = box
                 regions.append(box)
-        self._blit_regions(regions)
+        canvas._blit_regions(regions)
 
 
 def _numbers(trace, canvas, tangent_labels) -> dict:

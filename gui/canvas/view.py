@@ -33,20 +33,28 @@ PAN_MS = 120
 FOLLOW_MARGIN = 10.0
 
 
-class ViewMixin:
-    """Where :class:`~gui.canvas.widget.GraphCanvas` looks: limits of its axes."""
+class View:
+    """Where a :class:`~gui.canvas.widget.GraphCanvas` looks: the limits of its axes,
+    set from the scene's extent and the current step (the canvas owns one: ``view``)."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.ax, self.figure = canvas.ax, canvas.figure  # the axes it sets, in their figure
+        self._animation: QVariantAnimation | None = None  # a pan that follows the step
+        self._last_pan_step = 0.0  # when the last one started (stepping fast: none)
+        self._legend_share: float | None = None  # the strip's height when wrapped
 
     # ---- scales
-    def _ppt(self) -> float:
+    def ppt(self) -> float:
         return self.figure.dpi / 72
 
     def min_text_zoom(self) -> float:
         """The zoom below which the smallest graph text would be under MIN_TEXT_PX."""
-        logical = self._ppt() / (self.device_pixel_ratio or 1.0)
-        readable = MIN_TEXT_PX / (SMALLEST_FONT * self.text_scale * logical * 1.04)
-        return max(readable, self.least_zoom)
+        logical = self.ppt() / (self.canvas.device_pixel_ratio or 1.0)
+        readable = MIN_TEXT_PX / (SMALLEST_FONT * self.canvas.text_scale * logical * 1.04)
+        return max(readable, self.canvas.least_zoom)
 
-    def _k(self) -> float:
+    def k(self) -> float:
         (x0, x1) = self.ax.get_xlim()
         return self.ax.bbox.width / max(x1 - x0, 1e-9)
 
@@ -56,70 +64,70 @@ class ViewMixin:
         self.ax.set_xlim(cx - half_w, cx + half_w)
         self.ax.set_ylim(cy - half_h, cy + half_h)
 
-    def _fit_k(self) -> float:
-        x0, x1, y0, y1 = self.extent
+    def fit_k(self) -> float:
+        x0, x1, y0, y1 = self.canvas.extent
         box = self.ax.bbox
-        margin = 2 * MARGIN * self._ppt()
+        margin = 2 * MARGIN * self.ppt()
         k = min((box.width - margin) / max(x1 - x0, 1.0),
                 (box.height - margin) / max(y1 - y0, 1.0))
-        return max(min(k, WIDEST_ZOOM * self._ppt()), 1e-3)
+        return max(min(k, WIDEST_ZOOM * self.ppt()), 1e-3)
 
     def _centre(self) -> tuple[float, float]:
-        x0, x1, y0, y1 = self.extent
+        x0, x1, y0, y1 = self.canvas.extent
         return (x0 + x1) / 2, (y0 + y1) / 2
 
     # ---- commands
     def fit_view(self) -> None:
         """The whole graph if its text stays readable; else readable, panned, with a hint."""
-        if self.trace is None:
+        if self.canvas.trace is None:
             return
-        k = self._fit_k()
-        readable = self.min_text_zoom() * self._ppt()
-        self._animation_stop()
-        self.view_auto = True
+        k = self.fit_k()
+        readable = self.min_text_zoom() * self.ppt()
+        self.stop_animation()
+        self.canvas.view_auto = True
         if k >= readable:
-            self.hint = False
+            self.canvas.hint = False
             self._set_view(k, *self._centre())
         else:
-            self.hint = True
+            self.canvas.hint = True
             self._set_view(readable, *self._readable_centre(readable))
-        self._invalidate()
+        self.canvas._invalidate()
 
-    def _refit_keeping(self, k: float) -> None:
+    def refit_keeping(self, k: float) -> None:
         """The same graph again (another iteration): zoom ``k`` while the whole graph
         fits at it, else the fit; moving between iterations then keeps one zoom, which
         only ever shrinks to the widest numbers' (issue 24)."""
-        if self.trace is None:
+        if self.canvas.trace is None:
             return
-        fit = self._fit_k()
-        if min(k, fit) < self.min_text_zoom() * self._ppt():
+        fit = self.fit_k()
+        if min(k, fit) < self.min_text_zoom() * self.ppt():
             self.fit_view()  # readable around the step, with the hint
             return
-        self._animation_stop()
-        self.hint = False
-        self.view_auto = True
+        self.stop_animation()
+        self.canvas.hint = False
+        self.canvas.view_auto = True
         self._set_view(min(k, fit), *self._centre())
 
     def whole_view(self) -> None:
         """Overview: the whole graph whatever its size (labels of the current step stay)."""
-        if self.trace is None:
+        if self.canvas.trace is None:
             return
-        self._animation_stop()
-        self.hint = False
-        self.view_auto = False  # the learner's overview: another iteration keeps it
-        self._set_view(self._fit_k(), *self._centre())
-        self._invalidate()
+        self.stop_animation()
+        self.canvas.hint = False
+        self.canvas.view_auto = False  # the learner's overview: another iteration keeps it
+        self._set_view(self.fit_k(), *self._centre())
+        self.canvas._invalidate()
 
     def _readable_centre(self, k: float) -> tuple[float, float]:
         """Around the current step, or at the inputs of the first computed node."""
-        focus = self._focus_extent()
-        x0, x1, y0, y1 = self.extent
+        focus = self.focus_extent()
+        x0, x1, y0, y1 = self.canvas.extent
         box = self.ax.bbox
         if focus is not None:
             cx, cy = (focus[0] + focus[2]) / 2, (focus[1] + focus[3]) / 2
         else:
-            first = next((s.node for s in self.trace.steps if s.node is not None), None)
-            cy = self.pos[first, 1] if first is not None else (y0 + y1) / 2
+            first = next((s.node for s in self.canvas.trace.steps if s.node is not None), None)
+            cy = self.canvas.pos[first, 1] if first is not None else (y0 + y1) / 2
             cx = x0  # (the clamp below puts the graph's left edge in, with the margin)
         # keep the view on the graph, FOLLOW_MARGIN in from its edges as follow() does:
         # flush with them, the outermost labels' hinted text (a pixel or two wider than
@@ -128,106 +136,103 @@ class ViewMixin:
         half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
         cx = min(max(cx, x0 + half_w), x1 - half_w) if x1 - x0 > 2 * half_w else (x0 + x1) / 2
         cy = min(max(cy, y0 + half_h), y1 - half_h) if y1 - y0 > 2 * half_h else (y0 + y1) / 2
-        cx = clear_of_sides(self, k, cx, cy, focus)
-        return cx, clear_of_strip(self, k, cx, cy, focus)
+        cx = clear_of_sides(self.canvas, k, cx, cy, focus)
+        return cx, clear_of_strip(self.canvas, k, cx, cy, focus)
 
     def zoom(self, factor: float, centre: tuple[float, float] | None = None) -> None:
         """Zoom in (factor > 1) or out around ``centre`` (data coords; default the middle)."""
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         cx, cy = centre if centre is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
         factor = float(factor)
-        k = self._k() * factor
-        if not 0.005 < k / self._ppt() < 20:
+        k = self.k() * factor
+        if not 0.005 < k / self.ppt() < 20:
             return
-        self._animation_stop()
-        self.view_auto = False
+        self.stop_animation()
+        self.canvas.view_auto = False
         self.ax.set_xlim(cx - (cx - x0) / factor, cx + (x1 - cx) / factor)
         self.ax.set_ylim(cy - (cy - y0) / factor, cy + (y1 - cy) / factor)
-        self._invalidate()
+        self.canvas._invalidate()
 
     def pan(self, dx_pixels: float, dy_pixels: float) -> None:
         """Move the view by a number of pixels (positive: the graph moves right/up)."""
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
-        k = self._k()
+        k = self.k()
         dx, dy = dx_pixels / k, dy_pixels / k
-        self.view_auto = False
+        self.canvas.view_auto = False
         self.ax.set_xlim(x0 - dx, x1 - dx)
         self.ax.set_ylim(y0 - dy, y1 - dy)
-        if not self.scroller.scroll_view(((x0, x1), (y0, y1)), self._cut):  # a drag: whole pixels
-            self._invalidate()
+        # a drag: whole pixels
+        if not self.canvas.scroller.scroll_view(((x0, x1), (y0, y1)), self.canvas._cut):
+            self.canvas._invalidate()
 
     def fit_legend_strip(self) -> None:
         """The strip under the graph as tall as the legend's rows at this width: a
         narrow canvas wraps it rather than drop "current" and "not needed" (issue 24)."""
         figure = self.figure.bbox
-        if figure.width < 2 or not self._legend.entries:
+        if figure.width < 2 or not self.canvas._legend.entries:
             return
-        share = self._legend.strip_fraction(self.get_renderer(), figure.width, figure.height)
-        wrapped = getattr(self, "_legend_share", None)
+        share = self.canvas._legend.strip_fraction(self.canvas.get_renderer(), figure.width,
+                                                   figure.height)
+        wrapped = self._legend_share
         if share > LEGEND_HEIGHT or wrapped is not None:  # (a one-row strip: untouched,
             # as an export that places the axes itself set it)
             if wrapped != share:
                 self.ax.set_position((0.0, share, 1.0, 1.0 - share))
             self._legend_share = share if share > LEGEND_HEIGHT else None
 
-    def _fits(self, xlim, ylim) -> bool:
-        x0, x1, y0, y1 = self.extent
+    def fits(self, xlim, ylim) -> bool:
+        x0, x1, y0, y1 = self.canvas.extent
         return xlim[0] <= x0 and x1 <= xlim[1] and ylim[0] <= y0 and y1 <= ylim[1]
 
-    def _initial_view(self) -> None:
-        self.fit_view()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        had_view = self.trace is not None and self.ax.bbox.width > 1
-        fitted = had_view and self._fits(self.ax.get_xlim(), self.ax.get_ylim())
-        k = self._k() if had_view else None
+    def resized(self, event, resize) -> None:
+        """The canvas's resize event, handed on to ``resize`` (Qt's own) in between: a
+        fitted view fits again, any other keeps its scale and centre."""
+        had_view = self.canvas.trace is not None and self.ax.bbox.width > 1
+        fitted = had_view and self.fits(self.ax.get_xlim(), self.ax.get_ylim())
+        k = self.k() if had_view else None
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
-        super().resizeEvent(event)
-        self._background = None
+        resize(event)
+        self.canvas._background = None
         self.fit_legend_strip()
-        if self.trace is None:
+        if self.canvas.trace is None:
             return
-        if fitted or k is None or self.hint:
+        if fitted or k is None or self.canvas.hint:
             self.fit_view()
         else:  # the same scale and centre: nothing stretches
             self._set_view(k, (x0 + x1) / 2, (y0 + y1) / 2)
 
     # ---- following the step
-    def _focus_keys(self) -> tuple[set[int], set[int]]:
-        """(nodes, edges) of the current step and the nodes next to it."""
-        return self._focus_nodes, self._focus_edges
-
-    def _focus_extent(self, own_only: bool = False, neighbour_labels: bool = True):
+    def focus_extent(self, own_only: bool = False, neighbour_labels: bool = True):
         """World box of the current step's node or edge and its labels, and its
         neighbours (with their labels, or only their boxes)."""
-        if self.trace is None or self._current_key is None:
+        if self.canvas.trace is None or self.canvas._current_key is None:
             return None
         nodes, edges = set(), set()
-        kind, index = self._current_key
+        kind, index = self.canvas._current_key
         if kind == "node":
             nodes.add(index)
         else:
             edges.add(index)
         own = set(nodes)
         if not own_only:
-            nodes |= self._focus_nodes
+            nodes |= self.canvas._focus_nodes
         boxes = []
         for v in nodes:
-            (x, y), (hw, hh) = self.pos[v], self.half_pt[v]
+            (x, y), (hw, hh) = self.canvas.pos[v], self.canvas.half_pt[v]
             boxes.append((x - hw, y - hh, x + hw, y + hh))
             if not neighbour_labels and v not in own:
                 continue
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
-                place = self.label_pos.get((layer, v))
+                place = self.canvas.label_pos.get((layer, v))
                 if place is not None:
                     boxes.append(_rect(place))
-            if v in self.name_pos:
-                boxes.append(_rect(self.name_pos[v]))
+            if v in self.canvas.name_pos:
+                boxes.append(_rect(self.canvas.name_pos[v]))
         for e in edges:
-            place = self.label_pos.get((_LOCAL, e))
+            place = self.canvas.label_pos.get((_LOCAL, e))
             if place is not None:
                 boxes.append(_rect(place))
-            (x, y) = self.edge_mid_world[e]
+            (x, y) = self.canvas.edge_mid_world[e]
             boxes.append((x - 1, y - 1, x + 1, y + 1))
         if not boxes:
             return None
@@ -237,13 +242,14 @@ class ViewMixin:
     def follow(self) -> None:
         """Pan so that the current step and its labels (and, when they fit, its
         neighbours') are inside the view; nothing when they already are."""
-        if not self.following or self.trace is None or self._current_key is None:
+        canvas = self.canvas
+        if not canvas.following or canvas.trace is None or canvas._current_key is None:
             return
-        k = self._k()
+        k = self.k()
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         margin = FOLLOW_MARGIN / k
         view = (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
-        target = self._focus_extent()
+        target = self.focus_extent()
         if target is None:
             return
         def too_big(box) -> bool:
@@ -251,8 +257,8 @@ class ViewMixin:
 
         keep = None  # what must stay whole in view, when less than the target
         if too_big(target):  # the neighbours' nodes at least, then the step alone
-            target = self._focus_extent(neighbour_labels=False)
-            own = self._focus_extent(own_only=True)
+            target = self.focus_extent(neighbour_labels=False)
+            own = self.focus_extent(own_only=True)
             if too_big(target):  # centred between its neighbours (issue 24: a 1280×720
                 # projector showed the step alone) when the step itself stays whole
                 cx, cy = (target[0] + target[2]) / 2, (target[1] + target[3]) / 2
@@ -270,22 +276,22 @@ class ViewMixin:
         dx = _centre_shift(target[0], target[2], view[0], view[2])
         dy = _centre_shift(target[1], target[3], view[1], view[3])
         if not self.shown_text_at(k):  # an overview: a readable zoom, centred on the step
-            k = self.min_text_zoom() * self._ppt()
-            self.hint = True
+            k = self.min_text_zoom() * self.ppt()
+            self.canvas.hint = True
             self._animate_to(k, (target[0] + target[2]) / 2, (target[1] + target[3]) / 2)
             return
         cx, cy = self._clamped(k, (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy, keep or target)
         # no edge cuts a label of a node on the canvas: with the step's neighbours in
         # view when that can be, else the step alone
-        own = self._focus_extent(own_only=True)
-        cx = clear_of_sides(self, k, cx, cy, keep or target, own)
-        cy = clear_of_strip(self, k, cx, cy, keep or target, own)
+        own = self.focus_extent(own_only=True)
+        cx = clear_of_sides(self.canvas, k, cx, cy, keep or target, own)
+        cy = clear_of_strip(self.canvas, k, cx, cy, keep or target, own)
         self._animate_to(k, cx, cy)
 
     def _clamped(self, k: float, cx: float, cy: float, keep) -> tuple[float, float]:
         """The view's centre moved back over the graph where it would show empty space
         beside it, as long as ``keep`` (the followed box) stays inside."""
-        x0, x1, y0, y1 = self.extent
+        x0, x1, y0, y1 = self.canvas.extent
         box = self.ax.bbox
         margin = FOLLOW_MARGIN / k
         half_w, half_h = box.width / k / 2 - margin, box.height / k / 2 - margin
@@ -302,24 +308,24 @@ class ViewMixin:
         return cx, cy
 
     def shown_text_at(self, k: float) -> bool:
-        return k / self._ppt() >= self.min_text_zoom() - 1e-9
+        return k / self.ppt() >= self.min_text_zoom() - 1e-9
 
     def _animate_to(self, k: float, cx: float, cy: float) -> None:
         now = time.perf_counter()
-        fast = now - getattr(self, "_last_pan_step", 0.0) < PAN_MS / 1000  # stepping fast
+        fast = now - self._last_pan_step < PAN_MS / 1000  # stepping fast
         self._last_pan_step = now
-        instant = (self.instant_pans or fast or abs(k - self._k()) > 1e-6 * k
+        instant = (self.canvas.instant_pans or fast or abs(k - self.k()) > 1e-6 * k
                    or QGuiApplication.platformName() == "offscreen")
-        self._animation_stop()
+        self.stop_animation()
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         start = ((x0 + x1) / 2, (y0 + y1) / 2)
-        if abs(k - self._k()) <= 1e-9 * k:  # a pan by whole pixels: the background scrolls
+        if abs(k - self.k()) <= 1e-9 * k:  # a pan by whole pixels: the background scrolls
             cx = start[0] + round((cx - start[0]) * k) / k
             cy = start[1] + round((cy - start[1]) * k) / k
         if instant:
             self._move_view(k, cx, cy)
             return
-        animation = QVariantAnimation(self)
+        animation = QVariantAnimation(self.canvas)
         animation.setDuration(PAN_MS)
         animation.setStartValue(0.0)
         animation.setEndValue(1.0)
@@ -339,12 +345,12 @@ class ViewMixin:
         """Set the view; scrolled when only its place changed by whole pixels."""
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         self._set_view(k, cx, cy)
-        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not self.scroller.scroll_view(
-                before, self._cut):
-            self._invalidate()
+        if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not \
+                self.canvas.scroller.scroll_view(before, self.canvas._cut):
+            self.canvas._invalidate()
 
-    def _animation_stop(self) -> None:
-        animation = getattr(self, "_animation", None)
+    def stop_animation(self) -> None:
+        animation = self._animation
         if animation is not None:
             animation.stop()
             self._animation = None
@@ -366,15 +372,4 @@ def _centre_shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float
     if hi > view_hi:  # leaving on the high side: put it a quarter in from the low side
         return lo - (view_lo + room / 4)
     return hi - (view_hi - room / 4)
-
-
-def _shift(lo: float, hi: float, view_lo: float, view_hi: float) -> float:
-    """How far to move the view so that [lo, hi] is inside [view_lo, view_hi]."""
-    if hi - lo > view_hi - view_lo:
-        return (lo + hi) / 2 - (view_lo + view_hi) / 2
-    if lo < view_lo:
-        return lo - view_lo
-    if hi > view_hi:
-        return hi - view_hi
-    return 0.0
 

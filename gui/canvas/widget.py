@@ -1,10 +1,11 @@
-"""The graph canvas widget: the public API, events, theme; the parts live beside it.
+"""The graph canvas widget: the public API; its parts (collaborators) live beside it.
 
 The computational graph on a matplotlib canvas, drawn once, then updated step by step:
 ``scene`` (frozen numbers), ``label_text`` (what labels say), ``artists`` (layers),
 ``text_cache`` + ``blit`` + ``prefetch`` (fast steps), ``view`` (fit, zoom, pan),
-``pan`` (following the step by scrolling the background), ``tiles`` (the static
-layer kept at the current zoom, pasted by a pan that jumps).
+``pan`` (following the step by scrolling the background), ``legend`` (the strip under
+the graph, and the theme), ``tiles`` (the static layer kept at the current zoom, pasted
+by a pan that jumps).
 """
 
 from __future__ import annotations
@@ -20,20 +21,20 @@ import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
 from PySide6.QtCore import Qt, Signal
 
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text
-from gui.canvas.artists import DynamicLayer, GraphLayer, LegendLayer
-from gui.canvas.blit import Blitter, draw_order
+from gui.canvas.artists import DynamicLayer, GraphLayer
+from gui.canvas.blit import Blitter
 from gui.canvas.events import Pointer
+from gui.canvas.focus import dynamic_keys, edge_keys, focus_of, highlight_keys, visible_now
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
-from gui.canvas.label_artists import LabelArtistsMixin
-from gui.canvas.overview import overview_keys
+from gui.canvas.label_artists import Labels
+from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
 from gui.canvas.scene import (
@@ -45,15 +46,15 @@ from gui.canvas.scene import (
     _UPDATE,
     _VALUE,
     CANVAS_FIELDS,
-    DARK,
+    DARK_THEME,
     LEGEND_HEIGHT,
-    LIGHT,
+    LIGHT_THEME,
     Scene,
     build_scene,
 )
-from gui.canvas.tangent_labels import _TANGENT, TangentMixin
+from gui.canvas.tangent_labels import _TANGENT, Tangents
 from gui.canvas.tiles import StaticTiles
-from gui.canvas.view import ViewMixin
+from gui.canvas.view import View
 from gui.support import fonts
 
 
@@ -68,7 +69,7 @@ def _delegate(cls, part: str, name: str):
     return method
 
 
-class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg):
+class GraphCanvas(FigureCanvasQTAgg):
     """The graph of one trace; ``show_state`` reveals what is known at a position."""
 
     nodeClicked = Signal(int)
@@ -87,19 +88,15 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         self.setObjectName("graphCanvas")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.dark = False
-        self.colours = LIGHT
+        self.theme = LIGHT_THEME  # its colours (scene.Theme): set_dark changes it
         #: False: the legend stays English whatever the UI language (English exports)
         self.translate_legend = True
         self.ax = figure.add_axes((0.0, LEGEND_HEIGHT, 1.0, 1.0 - LEGEND_HEIGHT))
         self.ax.set_axis_off()
         self.ax.set_autoscale_on(False)
-        self._graph_layer = GraphLayer(self)
-        self._dynamic_layer = DynamicLayer(self)
-        self.ax.add_artist(self._graph_layer)
-        self.ax.add_artist(self._dynamic_layer)
-        self._legend = LegendLayer(self)
-        self.figure.add_artist(self._legend)
+        self._graph_layer = self.ax.add_artist(GraphLayer(self))
+        self._dynamic_layer = self.ax.add_artist(DynamicLayer(self))
+        self._legend = self.figure.add_artist(LegendLayer(self))  # legend.py
         #: its collaborators: the blits (blit.py), the scrolled pan (pan.py), idle-time
         #: rasters (prefetch.py), what is drawn where, in widget pixels (inspect.py)
         self.blitter = Blitter(self)
@@ -107,6 +104,9 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         self.prefetcher = Prefetcher(self)
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
+        self.view = View(self)  # fit, zoom, pan, following the step (view.py)
+        self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
+        self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = self._background_key = None  # the static layer (blit.py)
@@ -132,7 +132,7 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         #: the view is the canvas's own fit (False once the learner zooms or pans)
         self.view_auto = True
         self._reset_graph()
-        self._apply_theme()  # builds the legend too
+        apply_theme(self)  # builds the legend too
         self.mpl_connect("draw_event", self.blitter.on_draw)
         self.mpl_connect("scroll_event", self.pointer.on_scroll)
         self.mpl_connect("button_press_event", self.pointer.on_press)
@@ -159,21 +159,21 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         # the view the canvas chose (a fit, or readable around the step with the hint),
         # not one the learner zoomed or panned
         old_fitted = same_graph and self.view_auto
-        old_k = self._k() if same_graph else None
+        old_k = self.view.k() if same_graph else None
         self._reset_graph()
         self.trace = trace
         self.scene = scene
         self.extent = scene.extent  # grows with forward mode's tangent labels
         self._shown[_VALUE] = set(scene.leaves)
-        self._tangents_after_trace()  # forward mode: its labels, placed after the others
-        self._build_legend()
+        self.tangents.after_trace()  # forward mode: its labels, placed after the others
+        build_legend(self)
         if old_fitted:  # the whole graph was in view: it stays so, at the same zoom
-            self._refit_keeping(old_k)  # unless wider numbers need a little less
+            self.view.refit_keeping(old_k)  # unless wider numbers need a little less
         elif same_graph:  # zoomed or panned by the learner: left as it was
             self.ax.set_xlim(*old_view[0])
             self.ax.set_ylim(*old_view[1])
         else:
-            self._initial_view()
+            self.view.fit_view()
         self._invalidate()
 
     def layout_job(self):
@@ -193,17 +193,18 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         """Show what is known at a position; redraw only what changed."""
         if self.trace is None:
             return
-        self._last_state = (known, current)
-        current = self._forward_override(current)  # forward mode: the walk's node
+        self.tangents.last_state = (known, current)
+        current = self.tangents.focus(current)  # forward mode: the walk's node
         wanted = {
             _VALUE: set(known.values),
             _GRAD: set(known.grads),
-            _LOCAL: self._edge_keys(known.local),
+            _LOCAL: edge_keys(self.scene, known.local),
             _UPDATE: set(known.updates),
-            _HIGHLIGHT: self._highlight_keys(current),
-            _TANGENT: self._tangent_keys(),
+            _HIGHLIGHT: highlight_keys(self.scene, current),
+            _TANGENT: self.tangents.keys(),
         }
-        self._set_focus(current)
+        self._current_key, self._focus_nodes, self._focus_edges = focus_of(
+            self.trace, self.scene, current)  # the step and its neighbours
         self._position = current.index if current is not None else 0
         self._last_step = time.perf_counter()
         changed: list[tuple[int, int]] = []
@@ -216,7 +217,7 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
             return
         before = (self.ax.get_xlim(), self.ax.get_ylim())
         could_blit = self._can_blit()
-        self.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
+        self.view.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
         if before != (self.ax.get_xlim(), self.ax.get_ylim()):
             if self._draw_pending and could_blit:
                 self._draw_pending = False
@@ -229,10 +230,13 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
             return
         self.blitter.blit_keys(changed)
 
-    @property
-    def prefetching(self) -> bool:
-        """True while labels of later steps are still being prepared in idle time."""
-        return self._prefetch_scheduled
+    colours = property(attrgetter("theme.colours"), doc="``self.theme.colours``")
+    dark = property(attrgetter("theme.dark"), doc="``self.theme.dark``")
+
+    forward_mode = property(attrgetter("tangents.forward_mode"),
+                            doc="Forward mode: the tangents' labels are on (tangent_labels.py)")
+    prefetching = property(attrgetter("_prefetch_scheduled"), doc="True while labels of "
+                           "later steps are still being prepared in idle time.")
 
     # what tests and the window ask the canvas; its collaborators answer
     label_entries = _delegate(Inspector, "inspector", "label_entries")
@@ -250,16 +254,38 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         "show_counter", "blit", "paint", "draw_dynamic", "invalidate", "can_blit", "extent",
         "blit_regions"))
 
+    visible_labels = _delegate(Inspector, "inspector", "visible_labels")
+    node_labels = _delegate(Inspector, "inspector", "node_labels")
+    edge_label = _delegate(Inspector, "inspector", "edge_label")
+    highlighted = _delegate(Inspector, "inspector", "highlighted")
+    step_in_view = _delegate(Inspector, "inspector", "step_in_view")
+    node_tooltip = _delegate(Inspector, "inspector", "node_tooltip")
+    fit_view = _delegate(View, "view", "fit_view")
+    whole_view = _delegate(View, "view", "whole_view")
+    zoom = _delegate(View, "view", "zoom")
+    pan = _delegate(View, "view", "pan")
+    follow = _delegate(View, "view", "follow")
+    min_text_zoom = _delegate(View, "view", "min_text_zoom")
+    _k = _delegate(View, "view", "k")  # (pan.py and tiles.py ask it)
+    static_texts = _delegate(Labels, "labels", "static_texts")
+    _dynamic_text = _delegate(Labels, "labels", "dynamic_text")  # (blit.py, prefetch.py)
+    set_tangents = _delegate(Tangents, "tangents", "set_walk")
+    show_tangents = _delegate(Tangents, "tangents", "show")
+    tangent_labels = _delegate(Tangents, "tangents", "shown_texts")
+    tangent_tooltip = _delegate(Tangents, "tangents", "tooltip")
+    show_numbers = _delegate(Tangents, "tangents", "show_numbers")
+    _dynamic_keys, _visible_now = dynamic_keys, visible_now  # (focus.py; blit.py asks them)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.view.resized(event, super().resizeEvent)
+
     def retranslate(self) -> None:
         """The legend and the graph's labels in the current UI language, at once."""
-        label_text.relabel(self)
-
-    def _edge_keys(self, edges) -> set[int]:
-        """Indices of ``edges`` (every trace edge has one: a C-level map, no Python loop)."""
-        try:
-            return set(map(self.scene.edge_index.__getitem__, edges))
-        except KeyError:
-            return {self.scene.edge_index[e] for e in edges if e in self.scene.edge_index}
+        if self.trace is None:
+            build_legend(self)
+            self._invalidate()
+        else:
+            label_text.relabel(self)  # (set_trace builds the legend, too)
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
@@ -280,14 +306,14 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
             self.set_trace(known)
             self._shown = shown
             self._current_key = key
-            self.fit_view()
+            self.view.fit_view()
 
     def set_dark(self, dark: bool) -> None:
-        if bool(dark) == self.dark and self.colours is (DARK if dark else LIGHT):
+        theme = DARK_THEME if dark else LIGHT_THEME
+        if theme is self.theme:
             return  # the theme it has (start-up sets it once more)
-        self.dark = bool(dark)
-        self.colours = DARK if self.dark else LIGHT
-        self._apply_theme()
+        self.theme = theme
+        apply_theme(self)
         self._invalidate()
 
     def export_image(self, path: str | FilePath) -> None:
@@ -297,55 +323,6 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
             raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
         self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
         self._invalidate()  # savefig used its own renderer; the screen needs a fresh one
-
-    def visible_labels(self) -> list[str]:
-        """The texts on the graph that are visible now (names, values, gradients, edges)."""
-        if self.trace is None:
-            return []
-        texts: list[str] = []
-        for node in range(len(self.trace.graph.nodes)):
-            texts.extend(t.get_text() for t in self.static_texts(node))
-        for key in self._dynamic_keys():
-            if key[0] != _HIGHLIGHT:
-                texts.append(self._dynamic_text(key).get_text())
-        return texts
-
-    def node_labels(self, node_id: int) -> dict[str, str | None]:
-        """What a node shows now: ``{"value": …, "gradient": …}`` (None when hidden)."""
-        return {
-            "value": self._dynamic_text((_VALUE, node_id)).get_text()
-            if node_id in self._shown[_VALUE] else None,
-            "gradient": self._dynamic_text((_GRAD, node_id)).get_text()
-            if node_id in self._shown[_GRAD] else None,
-        }
-
-    def edge_label(self, edge: tuple[int, int, int]) -> str | None:
-        """The local-gradient label of ``(source, consumer, position)``, None when hidden."""
-        index = self.scene.edge_index.get(edge)
-        if index is None or index not in self._shown[_LOCAL]:
-            return None
-        return self._dynamic_text((_LOCAL, index)).get_text()
-
-    def highlighted(self) -> tuple[str, int] | None:
-        """``("node", id)`` or ``("edge", index into self.scene.edges)`` of the current step."""
-        for key in self._shown[_HIGHLIGHT]:
-            return ("node", key) if key >= 0 else ("edge", -key - 1)
-        return None
-
-    def step_in_view(self, step: Step | None) -> bool:
-        """Whether the step's node or edge midpoint is inside the current view."""
-        g = self.geometry
-        if g is None or step is None:
-            return False
-        if step.node is not None:
-            return bool(g.in_view[step.node])
-        index = self.scene.edge_index.get(step.edge)
-        return index is not None and bool(g.edge_in_view[index])
-
-    def node_tooltip(self, node_id: int) -> str:
-        """Name, kind, formula and full-precision numbers, in the UI language."""
-        return label_text.node_tooltip(self.trace, node_id, node_id in self._shown[_VALUE],
-                                       node_id in self._shown[_GRAD])
 
     def _reset_graph(self) -> None:
         self.trace = None
@@ -366,98 +343,7 @@ class GraphCanvas(ViewMixin, LabelArtistsMixin, TangentMixin, FigureCanvasQTAgg)
         self._drawn = {}
         self._raster_cache: dict = {}
         self._prefetch_queue = iter(())
-        self._reset_tangents()
-
-
-    def _set_focus(self, current: Step | None) -> None:
-        """The current step's node or edge, and the nodes next to it (they keep their
-        labels in an overview, and following the step keeps them in view)."""
-        self._current_key, self._focus_nodes, self._focus_edges = None, set(), set()
-        if current is None or self.trace is None:
-            return
-        graph = self.trace.graph
-        if current.node is not None:
-            self._current_key = ("node", current.node)
-            node = graph.nodes[current.node]
-            self._focus_nodes = {current.node, *node.inputs,
-                                 *(c for c, _ in graph.consumers[current.node])}
-        elif current.edge is not None and current.edge in self.scene.edge_index:
-            index = self.scene.edge_index[current.edge]
-            self._current_key = ("edge", index)
-            self._focus_nodes = {current.edge[0], current.edge[1]}
-            self._focus_edges = {index}
-
-    def _highlight_keys(self, current: Step | None) -> set[int]:
-        if current is None:
-            return set()
-        if current.node is not None:
-            return {current.node}
-        if current.edge is not None and current.edge in self.scene.edge_index:
-            return {-self.scene.edge_index[current.edge] - 1}
-        return set()
-
-    def _dynamic_keys(self) -> list[tuple[int, int]]:
-        """Everything the dynamic layer shows now, in drawing order."""
-        return sorted(((layer, k) for layer, keys in self._shown.items() for k in keys),
-                      key=draw_order)
-
-    def _visible_now(self, key: tuple[int, int]) -> bool:
-        """Shown, and inside the view at a zoom where texts are drawn."""
-        g = self.geometry
-        layer, index = key
-        if g is None or index not in self._shown[layer]:
-            return False
-        if layer == _HIGHLIGHT:
-            return True
-        if key in self._cut:
-            return False
-        if not g.show_text:  # an overview: the current step and its neighbours only
-            return key in self._overview_keys()
-        if layer == _LOCAL:
-            return bool(g.edge_in_view[index])
-        return bool(g.in_view[index])
-
-    def _overview_keys(self) -> set[tuple[int, int]]:
-        return overview_keys(self)
-
-    # ---- theme and legend ----------------------------------------------------------------
-
-    def _build_legend(self) -> None:
-        entries = label_text.legend_entries(self.trace, self.translate_legend)
-        entries = self._with_tangent_legend(entries)
-
-        def label(text: str) -> Text:
-            return self._make_text(0, 0, text, IdentityTransform(), ha="left",
-                                   va="center_baseline", fontsize=8.5,
-                                   color=self.colours["fg"], clip_on=False)
-
-        self._legend.entries = [(m, role, label(long), label(short))
-                                for m, role, long, short in entries]
-        tr = label_text.tr if self.translate_legend else str
-        self._legend.notes = {
-            name: self._make_text(0, 0, tr(text), IdentityTransform(), ha="center",
-                                  va="center_baseline", fontsize=9.0, clip_on=False,
-                                  color=self.colours["grad" if name == "stale" else "fg"],
-                                  fontweight="bold")
-            for name, text in (("stale", label_text.OUT_OF_DATE),
-                               ("hint", label_text.FIT_HINT),
-                               ("overview", label_text.OVERVIEW_HINT))}
-        # a plain Text, not a cached raster: its words change with every step (issue 24)
-        self._legend.notes["counter"] = self._make_text(
-            0, 0, "", IdentityTransform(), ha="center", va="center_baseline", fontsize=13.0,
-            clip_on=False, color=self.colours["fg"], fontweight="bold", cls=Text)
-        self._legend._widths.clear()
-        self._legend.stale = True
-        self.fit_legend_strip()  # another language: other words, maybe other rows
-
-    def _apply_theme(self) -> None:
-        c = self.colours
-        self.figure.set_facecolor(c["bg"])
-        self._build_legend()
-        self._static.clear()
-        self._group_texts = None
-        self._texts.clear()
-        self._raster_cache.clear()
+        self.tangents.reset()
 
 
 # the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)

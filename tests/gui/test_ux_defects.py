@@ -174,12 +174,12 @@ def test_the_last_session_reopens_at_step_0(window, qtbot, tmp_path):
 
 # ---- 3. the view fits after Apply
 def _whole_graph_in_view(canvas) -> bool:
-    return canvas._fits(canvas.ax.get_xlim(), canvas.ax.get_ylim())
+    return canvas.view.fits(canvas.ax.get_xlim(), canvas.ax.get_ylim())
 
 
 def _readable(canvas) -> bool:
     """The graph's smallest text is drawn, at least MIN_TEXT_PX (9.5 px) tall."""
-    return canvas.shown_text_at(canvas._k())
+    return canvas.view.shown_text_at(canvas._k())
 
 
 def test_a_new_graph_is_fitted_after_apply(window, qtbot):
@@ -191,7 +191,7 @@ def test_a_new_graph_is_fitted_after_apply(window, qtbot):
     _paste_and_apply(window, qtbot, "w = param(0.5)\nloss = (w * 3 - 1) ** 2\n")
     assert window.model.program.text.startswith("w = param(0.5)")
     assert canvas._k() > 2 * zoomed_out
-    assert abs(canvas._k() - canvas._fit_k()) < 1e-9 * canvas._k()  # fitted, as F does
+    assert abs(canvas._k() - canvas.view.fit_k()) < 1e-9 * canvas._k()  # fitted, as F does
     assert _whole_graph_in_view(canvas) and not canvas.hint
     assert _readable(canvas)
 
