@@ -21,6 +21,8 @@ import bisect
 import heapq
 from collections.abc import Sequence
 
+from core.drawing.labels import crosses
+
 Box = tuple[float, float, float]  # y0, y1 (y0 < y1), how far it reaches from the centre line
 #: where along an edge its label may sit (fractions of the way from source to target)
 FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
@@ -75,25 +77,37 @@ def least_spacing(left: Sequence[Box], right: Sequence[Box]) -> float:
 
 def label_spacing(left: Envelope, right: Envelope, y0: float, y1: float, w: float,
                   h: float, pad: float, gap: float, start: float,
-                  fractions: Sequence[float] = FRACTIONS) -> tuple[float, float]:
+                  fractions: Sequence[float] = FRACTIONS,
+                  others: Sequence[tuple[float, float]] = ()) -> tuple[float, float]:
     """(least centre-line distance, fraction) for a w×h label beside the straight edge
     from height ``y0`` (left column) to ``y1`` (right column), as
     :func:`core.drawing.labels.beside` puts it: at the fraction t of the edge, ``gap``
     off it on either side, clear of both columns' boxes at its height by ``pad``
-    (sideways) and ``gap`` (up and down). ``start``: a first guess of the distance (the
-    label's offset from its edge depends on the edge's slope, so on the distance)."""
-    best = (float("inf"), fractions[0])
+    (sideways) and ``gap`` (up and down), and of the ``others`` (edges between the same
+    columns from its ends, (y0, y1) each: one through it reads as arithmetic).
+    ``start``: a first guess of the distance (the label's offset from its edge depends
+    on the edge's slope, so on the distance)."""
     d = max(start, 1.0)
     for _ in range(3):  # the slope, then the distance it allows, twice over
-        best = (float("inf"), fractions[0])
+        best, crossed = (float("inf"), fractions[0]), (float("inf"), fractions[0])
         for t in fractions:
             y = y0 + t * (y1 - y0)
             for ox, oy in _offsets(d, y1 - y0, w, h, gap):
                 lo, hi = y + oy - h / 2 - gap, y + oy + h / 2 + gap
                 need = max((left.over(lo, hi) + w / 2 + pad - ox) / t,
                            (right.over(lo, hi) + w / 2 + pad + ox) / (1 - t))
-                if need < best[0] - 1e-9:
-                    best = (need, t)
+                crossed = min(crossed, (need, t), key=lambda c: c[0])
+                if need >= best[0] - 1e-9:
+                    continue
+                for wider in (1.0, 1.2, 1.45, 1.75, 2.1):  # further apart, the others
+                    # slope away from the label
+                    rect = (t * need * wider + ox - w / 2, y + oy - h / 2,
+                            t * need * wider + ox + w / 2, y + oy + h / 2)
+                    if not any(crosses(rect, [(0.0, a), (need * wider, b)], gap / 2)
+                               for a, b in others):
+                        best = min(best, (need * wider, t), key=lambda c: c[0])
+                        break
+        best = best if best[0] < float("inf") else crossed  # (placed on an edge, then)
         if abs(best[0] - d) < 0.5:
             break
         d = best[0]

@@ -96,10 +96,12 @@ class Geometry:
         return EdgeLines(start, end, bent, inner, cuts)
 
     def edge_boxes(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each edge's display box (low corners, high corners), made once per view."""
+        """Each edge's display box (low corners, high corners), its arrowhead's tip and
+        wings in it (a strip or tile that holds only the head draws it too), made once
+        per view."""
         if self._edge_boxes is None:
-            lo = np.minimum(self._starts, self._ends)
-            hi = np.maximum(self._starts, self._ends)
+            lo = np.minimum(np.minimum(self._starts, self._ends), self.heads.min(axis=1))
+            hi = np.maximum(np.maximum(self._starts, self._ends), self.heads.max(axis=1))
             bent = np.asarray(self.bent, int)
             if len(bent):  # curves and routes: every point counts
                 inner, cuts = self._inner

@@ -24,6 +24,8 @@ LABEL_FONT, NAME_FONT, EDGE_FONT = 10.0, 10.5, 9.5
 GRID_FONT = 10.5
 LABEL_GAP, MIN_LAYER_GAP, EDGE_LABEL_PAD, ROW_PAD = 4.0, 24.0, 6.0, 10.0
 CURVE_BEND = 0.32
+#: an edge's label keeps clear of at most this many other edges at each of its ends
+MOST_NEARBY = 24
 #: past this many nodes labels take their first place unchecked (placement is linear,
 #: but a huge graph is only ever read a window at a time)
 PLACE_LIMIT = 4000
@@ -136,9 +138,23 @@ def _columns(pos, half, layer, layers, edges, sizes, name_sizes, m):
         rights[layer[v]] += reach_right
     spacing = [columns.least_spacing(rights[i], lefts[i + 1]) + MIN_LAYER_GAP * m
                for i in range(layers - 1)]
-    envelopes = {}
+    middles = _label_room(spacing, pos, layer, edges, sizes, lefts, rights, m)
+    xs = [0.0] * layers
+    for i in range(1, layers):
+        xs[i] = xs[i - 1] + spacing[i - 1]
+    return xs, middles
+
+
+def _label_room(spacing, pos, layer, edges, sizes, lefts, rights, m) -> dict:
+    """``spacing`` widened where an edge's label needs more room between two columns;
+    for each such label, the fraction of its edge where the room is."""
     fractions = columns.FRACTIONS[:1] if len(pos) > PLACE_LIMIT else columns.FRACTIONS
-    middles = {}
+    level = [i for i, (s, t, _) in enumerate(edges) if layer[t] - layer[s] == 1]
+    ends: dict[int, list[int]] = {}  # node -> its edges to or from the next column
+    for i in level:
+        for v in edges[i][:2]:
+            ends.setdefault(v, []).append(i)
+    envelopes, middles = {}, {}
     for i, (s, t, _) in enumerate(edges):
         size = sizes.get((_LOCAL, i))
         a, b = layer[s], layer[t]
@@ -150,14 +166,14 @@ def _columns(pos, half, layer, layers, edges, sizes, name_sizes, m):
             continue
         if a not in envelopes:
             envelopes[a] = (columns.Envelope(rights[a]), columns.Envelope(lefts[b]))
+        near = {j for v in (s, t) for j in ends.get(v, ())[:MOST_NEARBY]
+                if layer[edges[j][0]] == a} - {i}  # (between the same two columns)
+        others = [(pos[edges[j][0], 1], pos[edges[j][1], 1]) for j in near]
         need, middles[i] = columns.label_spacing(*envelopes[a], pos[s, 1], pos[t, 1], *size,
                                                  EDGE_LABEL_PAD * m, 2 * m, spacing[a],
-                                                 fractions)
+                                                 fractions, others)
         spacing[a] = max(spacing[a], need)
-    xs = [0.0] * layers
-    for i in range(1, layers):
-        xs[i] = xs[i - 1] + spacing[i - 1]
-    return xs, middles
+    return middles
 
 
 def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:

@@ -115,7 +115,9 @@ def _clear(c: float, half: float, lo_edge: float, node_lo, node_hi, span_lo, spa
 
     def cuts(centres: np.ndarray) -> np.ndarray:
         lo, hi = centres[:, None] - half, centres[:, None] + half
-        inside = (node_lo >= lo - lo_edge) & (node_hi <= hi)
+        slack = pad * SLACK / PAD  # a node out by less is whole to the eye (and the
+        # readability rule): its labels count
+        inside = (node_lo >= lo - lo_edge - slack) & (node_hi <= hi + slack)
         return (inside & ((span_lo < lo) | (span_hi > hi))).sum(axis=1)
 
     here = int(cuts(np.array([c]))[0])
@@ -126,7 +128,10 @@ def _clear(c: float, half: float, lo_edge: float, node_lo, node_hi, span_lo, spa
         span_hi + pad - half, node_hi - pad - half])
     found = (here, c)
     for rule in allowed:  # the first rule that clears them all, else the fewest cut
-        candidates = np.array([x for x in every if rule(x)] + ([c] if rule(c) else []), float)
+        ends = [x for x in getattr(rule, "ends", ()) if rule(x)]  # its own bounds, and c
+        near = [min(max(c, ends[0]), ends[-1])] if ends else []  # brought within them
+        candidates = np.array([x for x in every if rule(x)] + ([c] if rule(c) else [])
+                              + ends + near, float)
         if not len(candidates):
             continue
         counts = cuts(candidates)
@@ -146,6 +151,8 @@ def _keeping(boxes: tuple, axis: int, half: float) -> list:
             return box is None or (box[axis] >= c - half - 1e-9
                                    and box[axis + 2] <= c + half + 1e-9)
         keeps.settles = isinstance(box, Settled)
+        if box is not None and box[axis + 2] - box[axis] <= 2 * half:
+            keeps.ends = (box[axis + 2] - half, box[axis] + half)  # the centres it allows
         return keeps
     return [rule(box) for box in boxes]
 
