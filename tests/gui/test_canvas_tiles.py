@@ -128,8 +128,10 @@ def test_a_view_slow_to_draw_stops_the_idle_tiles_at_that_zoom(qtbot, monkeypatc
     monkeypatch.setattr(prefetch, "TILE_RENDER_S", -1.0)
     renders = []
     render = tiles.render_view
-    monkeypatch.setattr(tiles, "render_view", lambda *a: (renders.append(a[1]), render(*a)))
+    monkeypatch.setattr(tiles, "render_view", lambda *a: (renders.append(a[:2]), render(*a)))
     canvas, _, _ = _tree_canvas(qtbot)
     _wait_for_idle_work(qtbot, canvas)
-    assert len(renders) == 1, renders
+    # (a canvas of an earlier test may still prepare its own in idle time)
+    assert [offset for drawn, offset in renders if drawn is canvas] != []
+    assert len([offset for drawn, offset in renders if drawn is canvas]) == 1
     assert canvas._tiles.slow == (id(canvas.trace), canvas._tiles.key[1])
