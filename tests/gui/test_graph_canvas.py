@@ -122,8 +122,8 @@ def test_a_step_blits_instead_of_redrawing(canvas, lesson, qtbot):
     draws = []
     canvas.mpl_connect("draw_event", lambda event: draws.append(event))
     blits = []
-    original = canvas.blit
-    canvas.blit = lambda bbox=None: (blits.append(bbox), original(bbox))
+    original = canvas.blitter.blit  # the canvas's blits go through its Blitter (blit.py)
+    canvas.blitter.blit = lambda bbox=None: (blits.append(bbox), original(bbox))
     while stepper.next():
         canvas.show_state(stepper.known, stepper.current)
         qtbot.wait(1)
