@@ -203,7 +203,7 @@ class DynamicLayer(Artist):
     def draw(self, renderer) -> None:
         if not self.get_visible() or self.canvas.trace is None:
             return
-        self.canvas.draw_dynamic(renderer, None)
+        self.canvas.blitter.draw_dynamic(renderer, None)
         self.stale = False
 
 

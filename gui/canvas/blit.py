@@ -7,6 +7,7 @@ the graph's size. Rasters of upcoming labels are made in idle time (prefetch.py)
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Iterable
@@ -20,8 +21,9 @@ from PySide6.QtGui import QImage, QPainter
 
 from gui.canvas import text_cache
 from gui.canvas.artists import rounded_boxes
+from gui.canvas.focus import dynamic_keys, visible_now
 from gui.canvas.geometry import Geometry
-from gui.canvas.scene import _HIGHLIGHT, _LOCAL
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL, draw_order
 from gui.support import fonts
 
 #: how Qt reads the Agg buffer: RGBA bytes of an opaque figure (the figure's face is
@@ -49,8 +51,8 @@ class Blitter:
             self.draw_keys(renderer, keys, record)
 
     def draw_keys(self, renderer, keys, record: bool) -> None:
-        visible, drawn, text_of = self.canvas._visible_now, self.canvas._drawn, \
-            self.canvas._dynamic_text
+        visible, drawn, text_of = functools.partial(visible_now, self.canvas), self.canvas._drawn, \
+            self.canvas.labels.dynamic_text
         for key in keys:
             if not visible(key):
                 continue
@@ -71,10 +73,10 @@ class Blitter:
 
     def keys_in_view(self) -> list[tuple[int, int]]:
         """The shown dynamic keys near the view, in drawing order (numpy picks them out
-        of thousands; ``_visible_now`` still has the last word)."""
+        of thousands; ``visible_now`` still has the last word)."""
         g = self.canvas.geometry
         if g is None:
-            return self.canvas._dynamic_keys()
+            return dynamic_keys(self.canvas)
         keys = []
         for layer, shown in self.canvas._shown.items():
             if not shown:
@@ -174,12 +176,12 @@ class Blitter:
         source = key if key >= 0 else int(self.canvas.scene.edge_src[-key - 1])
         if not self.canvas.scene.is_op[source] or not self.canvas.geometry.in_view[source]:
             return None  # out of view the static layer does not draw it either
-        texts = self.canvas.static_texts(source)
+        texts = self.canvas.labels.static_texts(source)
         return texts[1] if len(texts) > 1 else None
 
     def extent(self, key: tuple[int, int], renderer=None) -> tuple | None:
         """Display extent of a dynamic artist if it is drawn now, padded for antialiasing."""
-        if not self.canvas._visible_now(key):
+        if not visible_now(self.canvas, key):
             return None
         renderer = renderer or self.canvas.get_renderer()
         g = self.canvas.geometry
@@ -197,7 +199,7 @@ class Blitter:
                 x0, y0 = min(x0, nx0 - pad), min(y0, ny0 - pad)
                 x1, y1 = max(x1, nx1 + pad), max(y1, ny1 + pad)
         else:
-            x0, y0, x1, y1 = self.canvas._dynamic_text(key).pixel_extent(renderer)
+            x0, y0, x1, y1 = self.canvas.labels.dynamic_text(key).pixel_extent(renderer)
             pad = 2.0
         return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
@@ -325,11 +327,6 @@ class Blitter:
             self.draw_dynamic(renderer, sorted(keys, key=draw_order))
             self.blit(Bbox.from_extents(x0, y0, x1, y1))
 
-
-
-def draw_order(key: tuple[int, int]) -> tuple[int, int]:
-    """Highlight first, then edge labels, values, gradients; the same on every path."""
-    return key
 
 
 def _overlap(a, b) -> bool:

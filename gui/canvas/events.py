@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
 from gui.canvas import label_text
+from gui.canvas.focus import visible_now
 from gui.canvas.scene import _LOCAL, DRAG_THRESHOLD
 
 #: a What-if drag moves the value by this fraction of max(|value|, 1) a pixel
@@ -122,7 +123,7 @@ class Pointer:
             return None
         for index in self.canvas._shown[_LOCAL]:
             text = self.canvas._texts.get((_LOCAL, index))
-            if text is not None and self.canvas._visible_now((_LOCAL, index)):
+            if text is not None and visible_now(self.canvas, (_LOCAL, index)):
                 box = text.get_window_extent(self.canvas.get_renderer())
                 if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
                     return index

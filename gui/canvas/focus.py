@@ -9,9 +9,8 @@ the step keeps it in view (view.py).
 from __future__ import annotations
 
 from core.engine.trace import Step, Trace
-from gui.canvas.blit import draw_order
 from gui.canvas.overview import overview_keys
-from gui.canvas.scene import _HIGHLIGHT, _LOCAL, Scene
+from gui.canvas.scene import _HIGHLIGHT, _LOCAL, Scene, draw_order
 
 
 def focus_of(trace: Trace | None, scene: Scene, current: Step | None):

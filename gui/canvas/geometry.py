@@ -30,8 +30,8 @@ class Geometry:
         (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
         self.k = abs(x1 - x0)
         self.zoom = self.k / self.ppt
-        self.text_zoom = min(max(self.zoom, canvas.min_text_zoom()), MAX_TEXT_ZOOM)
-        self.show_text = self.zoom >= canvas.min_text_zoom() - 1e-9
+        self.text_zoom = min(max(self.zoom, canvas.view.min_text_zoom()), MAX_TEXT_ZOOM)
+        self.show_text = self.zoom >= canvas.view.min_text_zoom() - 1e-9
         self.scale = min(self.zoom, MAX_TEXT_ZOOM)
         self.half = canvas.half_pt * self.k
         self.radius = canvas.radius_pt * self.k

@@ -13,6 +13,7 @@ from matplotlib.transforms import Bbox
 
 from core.engine.trace import Step
 from gui.canvas import groups, label_text
+from gui.canvas.focus import dynamic_keys, visible_now
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.strip_edge import drawn_place, edge_cut
 
@@ -120,9 +121,9 @@ class Inspector:
                     continue
                 entries.append({"kind": "group", "text": text.get_text(),
                                 "extents": text.get_window_extent(renderer).extents})
-        for key in self.canvas._dynamic_keys():
+        for key in dynamic_keys(self.canvas):
             layer, index = key
-            if layer == _HIGHLIGHT or not self.canvas._visible_now(key):
+            if layer == _HIGHLIGHT or not visible_now(self.canvas, key):
                 continue
             text = self.canvas.labels.dynamic_text(key)
             if layer == _LOCAL:
@@ -195,7 +196,7 @@ class Inspector:
         texts: list[str] = []
         for node in range(len(self.canvas.trace.graph.nodes)):
             texts.extend(t.get_text() for t in self.canvas.labels.static_texts(node))
-        for key in self.canvas._dynamic_keys():
+        for key in dynamic_keys(self.canvas):
             if key[0] != _HIGHLIGHT:
                 texts.append(self.canvas.labels.dynamic_text(key).get_text())
         return texts

@@ -1,7 +1,7 @@
 """Following the step without a full draw: the static background scrolled (issue 19).
 
 When the view follows the step at the same zoom, it moves by whole pixels (see
-``ViewMixin._animate_to``). The background kept since the last draw (graph layer,
+``View``'s animation). The background kept since the last draw (graph layer,
 legend strip) is shifted by that many pixels; only the strips that came into view, and
 the labels whose cut changed at the view's edge, are drawn again; then the dynamic
 labels, and one blit. A step that must draw in full says why (``Scroller.scroll_view``).
@@ -37,12 +37,13 @@ class Scroller:
         it cannot be done and a full draw is needed: no background yet, a new zoom
         (every text at a new size), a move by a fraction of a pixel, or the legend
         strip's note changed."""
-        if (not text_cache.TEXT_CACHE or not self.canvas._can_blit() or self.canvas.geometry is None
-                or getattr(self.canvas._background, "ndim", 0) != 3):
+        canvas = self.canvas
+        if (not text_cache.TEXT_CACHE or not canvas.blitter.can_blit() or canvas.geometry is None
+                or getattr(canvas._background, "ndim", 0) != 3):
             return False
         (ox0, ox1), (oy0, oy1) = before
         (nx0, nx1), (ny0, ny1) = self.canvas.ax.get_xlim(), self.canvas.ax.get_ylim()
-        k = self.canvas._k()
+        k = self.canvas.view.k()
         if abs((ox1 - ox0) - (nx1 - nx0)) > 1e-9 * (ox1 - ox0) or \
                 abs((oy1 - oy0) - (ny1 - ny0)) > 1e-9 * (oy1 - oy0):
             return False
@@ -86,7 +87,7 @@ class Scroller:
         if offset is not None:
             self.keep_tiles(renderer, area, offset, fill)
         self.canvas._drawn = {}
-        self.canvas.draw_dynamic(renderer, None)
+        self.canvas.blitter.draw_dynamic(renderer, None)
         self.canvas._prefetch_queue = self.canvas.prefetcher.labels_to_come()
         self.canvas.blit(self.canvas.ax.bbox)
         return True
@@ -102,7 +103,7 @@ class Scroller:
             elif key[0] != "static":
                 continue  # the dynamic labels are all drawn again anyway
             else:
-                texts = self.canvas.static_texts(key[1])
+                texts = self.canvas.labels.static_texts(key[1])
                 if key[2] >= len(texts):
                     continue
                 text = texts[key[2]]

@@ -50,14 +50,14 @@ class Prefetcher:
         steps = trace.steps
         for step in steps[start:start + PREFETCH_STEPS]:
             if step.node is not None and g.in_view[step.node]:
-                yield self.canvas._dynamic_text((_GRAD if step.phase == "backward" else _VALUE,
-                                          step.node))
+                layer = _GRAD if step.phase == "backward" else _VALUE
+                yield self.canvas.labels.dynamic_text((layer, step.node))
                 if getattr(step, "first", False):
-                    yield self.canvas._dynamic_text((_GRAD, trace.graph.output))
+                    yield self.canvas.labels.dynamic_text((_GRAD, trace.graph.output))
             elif step.edge is not None and step.edge in self.canvas.scene.edge_index:
                 index = self.canvas.scene.edge_index[step.edge]
                 if g.edge_in_view[index]:
-                    yield self.canvas._dynamic_text((_LOCAL, index))
+                    yield self.canvas.labels.dynamic_text((_LOCAL, index))
         yield from groups.group_texts(self.canvas)
         # around the next steps first; then from here and from each phase's start in
         # turn (the step bar jumps there: each phase's first views warm, not one
@@ -82,17 +82,17 @@ class Prefetcher:
             nodes_done |= near
             for v in np.flatnonzero(near):
                 v = int(v)
-                yield from self.canvas.static_texts(v)
+                yield from self.canvas.labels.static_texts(v)
                 for layer in _NODE_LAYERS:
                     if (layer, v) in self.canvas.scene.label_texts:
-                        yield self.canvas._dynamic_text((layer, v))
+                        yield self.canvas.labels.dynamic_text((layer, v))
             if len(self.canvas.scene.edges):
                 near = (np.all(np.abs(self.canvas.scene.edge_mid_world - centre) <= half, axis=1)
                         & ~edges_done)
                 edges_done |= near
                 for e in np.flatnonzero(near):
                     if (_LOCAL, int(e)) in self.canvas.scene.label_texts:
-                        yield self.canvas._dynamic_text((_LOCAL, int(e)))
+                        yield self.canvas.labels.dynamic_text((_LOCAL, int(e)))
             yield _TilesAround(self.canvas, centre)  # its view's static layer (tiles.py)
 
     def step_centre(self, step):

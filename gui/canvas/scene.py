@@ -285,3 +285,8 @@ def build_scene(trace: Trace, before: Trace | None = None,
 
 #: the old name (gui.graph_canvas re-exports it)
 graph_arrays = build_scene
+
+
+def draw_order(key: tuple[int, int]) -> tuple[int, int]:
+    """Highlight first, then edge labels, values, gradients; the same on every path."""
+    return key

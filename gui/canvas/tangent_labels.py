@@ -22,7 +22,7 @@ from core.base.values import shape_text
 from core.drawing import labels as rules
 from core.engine.trace import BackwardStep, LocalGradientStep, ParameterUpdate
 from gui.canvas import grids, label_text, placement
-from gui.canvas.focus import focus_of, highlight_keys
+from gui.canvas.focus import focus_of, highlight_keys, visible_now
 from gui.canvas.legend import build_legend
 from gui.canvas.measure import text_size
 from gui.canvas.scene import (
@@ -252,7 +252,7 @@ class Tangents:
         if not self.canvas.hint:
             self.canvas.fit_view()
         else:
-            self.canvas._invalidate()
+            self.canvas.blitter.invalidate()
 
     def keys(self) -> set[int]:
         """The tangent labels to show now (those the walk reached, of this trace)."""
@@ -280,7 +280,7 @@ class Tangents:
             return None
         for v in self.canvas._shown.get(_TANGENT, ()):
             text = self.canvas._texts.get((_TANGENT, v))
-            if text is not None and self.canvas._visible_now((_TANGENT, v)):
+            if text is not None and visible_now(self.canvas, (_TANGENT, v)):
                 box = text.get_window_extent(self.canvas.get_renderer())
                 if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
                     return v
@@ -289,7 +289,7 @@ class Tangents:
     def with_box(self, node: int, box):
         """The current forward step's box: its node and its tangent label, if shown."""
         key = (_TANGENT, node)
-        if node != self.current or not self.canvas._visible_now(key):
+        if node != self.current or not visible_now(self.canvas, key):
             return box
         text = self.canvas.labels.dynamic_text(key)
         x0, y0, x1, y1 = text.get_window_extent(self.canvas.get_renderer()).extents
@@ -329,16 +329,16 @@ class Tangents:
         if not changed:
             return
         changed = [k for k in changed if k[1] in canvas._shown.get(k[0], ())]
-        if not canvas._can_blit():
+        if not canvas.blitter.can_blit():
             canvas.draw_idle()
             return
         regions = [canvas._drawn.pop(k) for k in changed if k in canvas._drawn]
         for key in changed:
-            box = canvas._extent(key)
+            box = canvas.blitter.extent(key)
             if box is not None:
                 canvas._drawn[key] = box
                 regions.append(box)
-        canvas._blit_regions(regions)
+        canvas.blitter.blit_regions(regions)
 
 
 def _numbers(trace, canvas, tangent_labels) -> dict:

@@ -10,7 +10,7 @@ labels the new view's edge cuts (tiles hold every label: a cut depends on the vi
 
 Tiles hold the static layer only (the dynamic labels are drawn over it, as on a blit);
 any change of what the static layer looks like goes through a full draw, which starts a
-new set (``GraphCanvas._invalidate``).
+new set (``Blitter.invalidate``).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def lattice_key(canvas):
     if canvas.trace is None or canvas.geometry is None:
         return None
     ox, oy = canvas.ax.transData.transform((0.0, 0.0))
-    return (id(canvas.trace), round(canvas._k(), 9), round(float(ox) % 1.0, 4) % 1.0,
+    return (id(canvas.trace), round(canvas.view.k(), 9), round(float(ox) % 1.0, 4) % 1.0,
             round(float(oy) % 1.0, 4) % 1.0, canvas.figure.dpi, canvas.dark, canvas.out_of_date,
             canvas.text_scale, canvas._text_zoom, canvas._tiles.generation)
 
@@ -210,7 +210,7 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
         return
     ax = canvas.ax
     xlim, ylim, cut = ax.get_xlim(), ax.get_ylim(), canvas._cut
-    k = canvas._k()
+    k = canvas.view.k()
     dx, dy = offset[0] - now[0], offset[1] - now[1]
     try:
         ax.set_xlim(xlim[0] - dx / k, xlim[1] - dx / k, emit=False)
@@ -232,7 +232,7 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
 
 def view_offsets(canvas, centres: np.ndarray, offset: tuple[int, int]):
     """For world points: the lattice place of a view centred on each (a generator)."""
-    k = canvas._k()
+    k = canvas.view.k()
     (x0, x1), (y0, y1) = canvas.ax.get_xlim(), canvas.ax.get_ylim()
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     for x, y in centres:

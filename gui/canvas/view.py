@@ -91,7 +91,7 @@ class View:
         else:
             self.canvas.hint = True
             self._set_view(readable, *self._readable_centre(readable))
-        self.canvas._invalidate()
+        self.canvas.blitter.invalidate()
 
     def refit_keeping(self, k: float) -> None:
         """The same graph again (another iteration): zoom ``k`` while the whole graph
@@ -116,7 +116,7 @@ class View:
         self.canvas.hint = False
         self.canvas.view_auto = False  # the learner's overview: another iteration keeps it
         self._set_view(self.fit_k(), *self._centre())
-        self.canvas._invalidate()
+        self.canvas.blitter.invalidate()
 
     def _readable_centre(self, k: float) -> tuple[float, float]:
         """Around the current step, or at the inputs of the first computed node."""
@@ -151,7 +151,7 @@ class View:
         self.canvas.view_auto = False
         self.ax.set_xlim(cx - (cx - x0) / factor, cx + (x1 - cx) / factor)
         self.ax.set_ylim(cy - (cy - y0) / factor, cy + (y1 - cy) / factor)
-        self.canvas._invalidate()
+        self.canvas.blitter.invalidate()
 
     def pan(self, dx_pixels: float, dy_pixels: float) -> None:
         """Move the view by a number of pixels (positive: the graph moves right/up)."""
@@ -163,7 +163,7 @@ class View:
         self.ax.set_ylim(y0 - dy, y1 - dy)
         # a drag: whole pixels
         if not self.canvas.scroller.scroll_view(((x0, x1), (y0, y1)), self.canvas._cut):
-            self.canvas._invalidate()
+            self.canvas.blitter.invalidate()
 
     def fit_legend_strip(self) -> None:
         """The strip under the graph as tall as the legend's rows at this width: a
@@ -347,7 +347,7 @@ class View:
         self._set_view(k, cx, cy)
         if before != (self.ax.get_xlim(), self.ax.get_ylim()) and not \
                 self.canvas.scroller.scroll_view(before, self.canvas._cut):
-            self.canvas._invalidate()
+            self.canvas.blitter.invalidate()
 
     def stop_animation(self) -> None:
         animation = self._animation

@@ -30,7 +30,7 @@ from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
 from gui.canvas.events import Pointer
-from gui.canvas.focus import dynamic_keys, edge_keys, focus_of, highlight_keys, visible_now
+from gui.canvas.focus import edge_keys, focus_of, highlight_keys
 from gui.canvas.geometry import Geometry
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import Labels
@@ -174,7 +174,7 @@ class GraphCanvas(FigureCanvasQTAgg):
             self.ax.set_ylim(*old_view[1])
         else:
             self.view.fit_view()
-        self._invalidate()
+        self.blitter.invalidate()
 
     def layout_job(self):
         """For a worker thread: a function that lays out a trace for this canvas ahead of
@@ -216,7 +216,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         if not changed:
             return
         before = (self.ax.get_xlim(), self.ax.get_ylim())
-        could_blit = self._can_blit()
+        could_blit = self.blitter.can_blit()
         self.view.follow()  # a pan scrolls the background (pan.py) or asks for a full draw
         if before != (self.ax.get_xlim(), self.ax.get_ylim()):
             if self._draw_pending and could_blit:
@@ -249,10 +249,9 @@ class GraphCanvas(FigureCanvasQTAgg):
     edge_tooltip = _delegate(Pointer, "pointer", "edge_tooltip")
     keyPressEvent = _delegate(Pointer, "pointer", "key_press")  # noqa: N815 - Qt's name
     keyReleaseEvent = _delegate(Pointer, "pointer", "key_release")  # noqa: N815
-    (show_counter, blit, paintEvent, draw_dynamic, _invalidate,  # noqa: N815 - Qt's name
-     _can_blit, _extent, _blit_regions) = (_delegate(Blitter, "blitter", name) for name in (
-        "show_counter", "blit", "paint", "draw_dynamic", "invalidate", "can_blit", "extent",
-        "blit_regions"))
+    show_counter = _delegate(Blitter, "blitter", "show_counter")
+    blit = _delegate(Blitter, "blitter", "blit")  # (matplotlib's blit, through the Blitter)
+    paintEvent = _delegate(Blitter, "blitter", "paint")  # noqa: N815 - Qt's name
 
     visible_labels = _delegate(Inspector, "inspector", "visible_labels")
     node_labels = _delegate(Inspector, "inspector", "node_labels")
@@ -265,16 +264,11 @@ class GraphCanvas(FigureCanvasQTAgg):
     zoom = _delegate(View, "view", "zoom")
     pan = _delegate(View, "view", "pan")
     follow = _delegate(View, "view", "follow")
-    min_text_zoom = _delegate(View, "view", "min_text_zoom")
-    _k = _delegate(View, "view", "k")  # (pan.py and tiles.py ask it)
-    static_texts = _delegate(Labels, "labels", "static_texts")
-    _dynamic_text = _delegate(Labels, "labels", "dynamic_text")  # (blit.py, prefetch.py)
     set_tangents = _delegate(Tangents, "tangents", "set_walk")
     show_tangents = _delegate(Tangents, "tangents", "show")
     tangent_labels = _delegate(Tangents, "tangents", "shown_texts")
     tangent_tooltip = _delegate(Tangents, "tangents", "tooltip")
     show_numbers = _delegate(Tangents, "tangents", "show_numbers")
-    _dynamic_keys, _visible_now = dynamic_keys, visible_now  # (focus.py; blit.py asks them)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.view.resized(event, super().resizeEvent)
@@ -283,7 +277,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         """The legend and the graph's labels in the current UI language, at once."""
         if self.trace is None:
             build_legend(self)
-            self._invalidate()
+            self.blitter.invalidate()
         else:
             label_text.relabel(self)  # (set_trace builds the legend, too)
 
@@ -291,7 +285,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
         self.out_of_date = bool(on)
         self._graph_layer.set_alpha(0.35 if self.out_of_date else None)
-        self._invalidate()
+        self.blitter.invalidate()
 
     def set_text_scale(self, scale: float) -> None:
         """Graph text size (1 = normal): the labels are placed again for it."""
@@ -314,7 +308,7 @@ class GraphCanvas(FigureCanvasQTAgg):
             return  # the theme it has (start-up sets it once more)
         self.theme = theme
         apply_theme(self)
-        self._invalidate()
+        self.blitter.invalidate()
 
     def export_image(self, path: str | FilePath) -> None:
         """Write the figure at the current position: PNG, SVG or PDF by the suffix."""
@@ -322,7 +316,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         if suffix not in ("png", "svg", "pdf"):
             raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
         self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
-        self._invalidate()  # savefig used its own renderer; the screen needs a fresh one
+        self.blitter.invalidate()  # savefig used its own renderer; the screen needs a fresh one
 
     def _reset_graph(self) -> None:
         self.trace = None

@@ -343,11 +343,11 @@ def test_tangents_are_in_the_theme_colour_light_and_dark_and_reverse_keeps_the_z
     settle(window, qtbot)
     canvas = window.canvas
     loss = window.model.trace.graph.output
-    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) == TANGENT.lower()
+    assert to_hex(canvas.labels.dynamic_text((_TANGENT, loss)).get_color()) == TANGENT.lower()
     assert CANVAS_LIGHT["tangent"] == TANGENT
     window.set_dark(True)
     settle(window, qtbot)
-    assert to_hex(canvas._dynamic_text((_TANGENT, loss)).get_color()) \
+    assert to_hex(canvas.labels.dynamic_text((_TANGENT, loss)).get_color()) \
         == CANVAS_DARK["tangent"].lower() != TANGENT.lower()
     window.set_dark(False)
     window.forward_panel.mode_action.setChecked(False)

@@ -73,7 +73,7 @@ def forward_violations(window) -> list[str]:
         elif not _inside_of(own[0]["rect"], current):
             found.append(f"row {row}: current_rect does not frame the tangent")
         else:
-            colour = canvas._dynamic_text((_TANGENT, step.node)).get_color()
+            colour = canvas.labels.dynamic_text((_TANGENT, step.node)).get_color()
             if to_hex(colour) != to_hex(canvas.colours["tangent"]):
                 found.append(f"row {row}: the tangent is drawn in {colour}")
     return found

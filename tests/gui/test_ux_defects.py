@@ -179,7 +179,7 @@ def _whole_graph_in_view(canvas) -> bool:
 
 def _readable(canvas) -> bool:
     """The graph's smallest text is drawn, at least MIN_TEXT_PX (9.5 px) tall."""
-    return canvas.view.shown_text_at(canvas._k())
+    return canvas.view.shown_text_at(canvas.view.k())
 
 
 def test_a_new_graph_is_fitted_after_apply(window, qtbot):
@@ -187,11 +187,11 @@ def test_a_new_graph_is_fitted_after_apply(window, qtbot):
     canvas.setFocus()
     for _ in range(6):  # far out: the lesson small in the middle of the canvas
         qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
-    zoomed_out = canvas._k()
+    zoomed_out = canvas.view.k()
     _paste_and_apply(window, qtbot, "w = param(0.5)\nloss = (w * 3 - 1) ** 2\n")
     assert window.model.program.text.startswith("w = param(0.5)")
-    assert canvas._k() > 2 * zoomed_out
-    assert abs(canvas._k() - canvas.view.fit_k()) < 1e-9 * canvas._k()  # fitted, as F does
+    assert canvas.view.k() > 2 * zoomed_out
+    assert abs(canvas.view.k() - canvas.view.fit_k()) < 1e-9 * canvas.view.k()  # fitted, as F does
     assert _whole_graph_in_view(canvas) and not canvas.hint
     assert _readable(canvas)
 
@@ -205,7 +205,7 @@ def test_a_script_opened_after_a_zoom_fills_the_canvas(window, qtbot):
     assert window.model.run.on_screen
     assert _readable(canvas)
     x0, x1, y0, y1 = canvas.extent
-    width, height = (x1 - x0) * canvas._k(), (y1 - y0) * canvas._k()
+    width, height = (x1 - x0) * canvas.view.k(), (y1 - y0) * canvas.view.k()
     box = canvas.ax.bbox
     # the graph spans the canvas one way (not a third of it)
     assert width >= 0.8 * box.width or height >= 0.8 * box.height or canvas.hint
@@ -218,18 +218,18 @@ def test_moving_between_iterations_keeps_one_zoom(window, qtbot):
     assert [p.index for p in runs.recording.passes if p.kept] == [1, 2, 3, 20]
     choose_pass(window, qtbot, 3)  # kept passes: the ones with a graph to show
     canvas.setFocus()
-    zoom = canvas._k()
+    zoom = canvas.view.k()
     seen = []
     for key, k in ((Qt.Key.Key_BracketLeft, 2), (Qt.Key.Key_BracketLeft, 1),
                    (Qt.Key.Key_BracketRight, 2), (Qt.Key.Key_BracketRight, 3)):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda k=k: runs.iteration == k, timeout=TORCH_TIMEOUT)
-        seen.append((runs.iteration, canvas._k()))
+        seen.append((runs.iteration, canvas.view.k()))
         assert _readable(canvas)
         assert _whole_graph_in_view(canvas) or canvas.hint  # too wide: readable, with a hint
         assert canvas.ax.get_xlim()[0] <= canvas.extent[0] + 1e-6  # the inputs not cut off
     choose_pass(window, qtbot, 20)  # the last pass: its numbers may be wider
-    seen.append((runs.iteration, canvas._k()))
+    seen.append((runs.iteration, canvas.view.k()))
     assert _readable(canvas) and (_whole_graph_in_view(canvas) or canvas.hint)
     assert [i for i, _ in seen] == [2, 1, 2, 3, 20]
     assert all(abs(k - zoom) < 1e-9 * zoom for _, k in seen[:4])
@@ -493,6 +493,7 @@ def test_the_training_table_selects_one_row_per_iteration(window, qtbot):
 
 def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(window, qtbot):
     from gui.canvas.blit import _overlap
+    from gui.canvas.focus import dynamic_keys, visible_now
     from gui.canvas.scene import _HIGHLIGHT, _LOCAL
 
     window.resize(1280, 720)
@@ -506,8 +507,8 @@ def test_the_overview_keeps_the_current_steps_labels_clear_of_the_neighbours(win
         canvas.draw()
         assert not canvas.geometry.show_text  # an overview at this size
         renderer = canvas.get_renderer()
-        keys = [k for k in canvas._dynamic_keys() if k[0] != _HIGHLIGHT and canvas._visible_now(k)]
-        boxes = [canvas._dynamic_text(k).pixel_extent(renderer) for k in keys]
+        keys = [k for k in dynamic_keys(canvas) if k[0] != _HIGHLIGHT and visible_now(canvas, k)]
+        boxes = [canvas.labels.dynamic_text(k).pixel_extent(renderer) for k in keys]
         for i, box in enumerate(boxes):
             assert not any(_overlap(box, other) for other in boxes[i + 1:]), keys
         current = window.model.current
@@ -568,6 +569,6 @@ def test_grid_digits_stay_eleven_pixels_at_1920x1080_even_zoomed_out(window, qtb
         qtbot.keyClick(canvas, Qt.Key.Key_Minus)
     # (drawn first: a graph that fits at a readable zoom was drawn above the floor)
     qtbot.waitUntil(lambda: not canvas._draw_pending, timeout=5000)
-    assert canvas._text_zoom == pytest.approx(canvas.min_text_zoom())
+    assert canvas._text_zoom == pytest.approx(canvas.view.min_text_zoom())
     floor = _grid_pixel_sizes(canvas)
     assert floor and min(floor) >= 11.0, floor
