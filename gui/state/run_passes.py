@@ -185,18 +185,32 @@ class PassesMixin:
             self.model._set_out_of_date(True)
 
     # ---- sessions (core.record.saved): a recording saved with the script, opened again
-    def saved(self) -> dict | None:
-        """The recording as a session keeps it (None: none, or the text changed since)."""
+    def saved(self, shown_first: bool = True) -> dict | None:
+        """The recording as a session keeps it (None: none, or the text changed since):
+        the pass on screen first (``shown_first``), then the last, the first three."""
         result, recording = self.result, self.recording
         if result is None or recording is None or self.stale or self._run is not None:
             return None
         from core.record.saved import saved_recording
 
-        shown = [self.iteration] if self.iteration else []
+        shown = [self.iteration] if self.iteration and shown_first else []
         first = [p.index for p in recording.passes[:3]]
         rest = [p.index for p in recording.passes if p.kept]
         order = list(dict.fromkeys(shown + [self.last_kept] + first + rest))
         return saved_recording(result.record_dir, result, order)
+
+    def saved_json(self) -> str | None:
+        """:meth:`saved` as JSON text, made once per run (the autosave writes it at every
+        step: gui.window.recovery), whichever pass is on screen."""
+        result = self.result
+        if result is None or self.recording is None or self.stale or self._run is not None:
+            return None
+        cached = self._saved_text
+        if cached is None or cached[0] is not result:
+            import json
+
+            cached = self._saved_text = (result, json.dumps(self.saved(shown_first=False)))
+        return cached[1]
 
     def adopt(self, text: str, data: dict, k: int = 0, position: int = 0) -> None:
         """Show a session's saved recording (nothing runs): pass ``k`` at ``position``,

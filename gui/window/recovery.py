@@ -17,6 +17,7 @@ clean exit (a window closed, the application quit) removes every file of this pr
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from gui.panels.base import Panel
 PREFIX = "recovery-"
 #: typing in the editor is saved after this pause; everything else at once
 TYPING_DELAY_MS = 300
+#: where a script's recording goes in the session text (Autosave.write puts it there)
+_RECORDING = "\x00backprop-stepper-recording\x00"
 
 
 #: the folder under the user's data folder (the application's folder by its old name,
@@ -140,10 +143,16 @@ class Autosave(QObject):
         draft = self.window.editor_panel.editor.toPlainText()
         if draft != session.text:
             session.settings["draft"] = draft  # typed but not applied yet: keep it too
-        return self.write(session)
+        runs = getattr(self.window.model, "run", None)
+        recording = runs.saved_json() if runs is not None else None
+        if recording is not None:  # a script's run: restored as File → Open shows it
+            session.settings["recording"] = _RECORDING
+        return self.write(session, recording)
 
-    def write(self, session: Session) -> bool:
-        """Put ``session`` in this window's recovery file (atomically); True when done."""
+    def write(self, session: Session, recording: str | None = None) -> bool:
+        """Put ``session`` in this window's recovery file (atomically); True when done.
+        ``recording``: the JSON text of a script's recording (made once per run), in
+        the place of the session's ``_RECORDING`` mark."""
         if self.closed:
             return False
         self._pristine = False
@@ -153,7 +162,10 @@ class Autosave(QObject):
             return False
         handle = QSaveFile(str(self.path))
         if handle.open(QSaveFile.OpenModeFlag.WriteOnly):
-            handle.write(session.to_json().encode("utf-8"))
+            text = session.to_json()
+            if recording is not None:
+                text = text.replace(json.dumps(_RECORDING), recording, 1)
+            handle.write(text.encode("utf-8"))
             if handle.commit():
                 self.written = True
         return self.written
@@ -222,8 +234,9 @@ class RecoveryBar(Panel, QFrame):
             self.discard()
             return False
         target = self.window if _holds_no_work(self.window) else _new_window(self.window)
-        target.load_program(Program(session.text, dict(session.bindings), tuple(session.draws)),
-                            session.position, session.title)
+        if session.settings.get("recording") is None or not _open_script(target, session):
+            target.load_program(Program(session.text, dict(session.bindings),
+                                        tuple(session.draws)), session.position, session.title)
         target.holds_restored_work = True  # a second restore goes to a window of its own
         draft = session.settings.get("draft")
         if isinstance(draft, str):
@@ -241,6 +254,17 @@ class RecoveryBar(Panel, QFrame):
     def _forget(self) -> None:
         for path in (self.path, *self.copies):
             path.unlink(missing_ok=True)
+
+
+def _open_script(window, session: Session) -> bool:
+    """A script's session with its recording: shown as File → Open shows it (nothing
+    runs); False when the recording cannot be read (its text opens instead)."""
+    from gui.window import run_documents
+
+    try:
+        return run_documents.open_session(window, session)
+    except ExpressionError:
+        return False
 
 
 def _describe(path: Path) -> str:
