@@ -185,32 +185,55 @@ class PassesMixin:
             self.model._set_out_of_date(True)
 
     # ---- sessions (core.record.saved): a recording saved with the script, opened again
-    def saved(self, shown_first: bool = True) -> dict | None:
+    def saved(self) -> dict | None:
         """The recording as a session keeps it (None: none, or the text changed since):
-        the pass on screen first (``shown_first``), then the last, the first three."""
+        the pass on screen first, then the last, the first three."""
         result, recording = self.result, self.recording
         if result is None or recording is None or self.stale or self._run is not None:
             return None
         from core.record.saved import saved_recording
 
-        shown = [self.iteration] if self.iteration and shown_first else []
+        shown = [self.iteration] if self.iteration else []
         first = [p.index for p in recording.passes[:3]]
         rest = [p.index for p in recording.passes if p.kept]
         order = list(dict.fromkeys(shown + [self.last_kept] + first + rest))
         return saved_recording(result.record_dir, result, order)
 
     def saved_json(self) -> str | None:
-        """:meth:`saved` as JSON text, made once per run (the autosave writes it at every
-        step: gui.window.recovery), whichever pass is on screen."""
+        """:meth:`saved` as JSON text for the autosave (gui.window.recovery), made once per
+        run in a worker thread (a CNN's takes seconds), whichever pass is on screen; None
+        while it is being made (``saving``), or when there is none."""
         result = self.result
         if result is None or self.recording is None or self.stale or self._run is not None:
             return None
         cached = self._saved_text
-        if cached is None or cached[0] is not result:
-            import json
+        if cached is not None and cached[0] is result:
+            return cached[1]
+        if self._saving is not result:
+            self._saving = result
+            recording = self.recording
+            order = list(dict.fromkeys([self.last_kept] + [p.index for p in recording.passes
+                                                            if p.kept]))
+            threading.Thread(target=self._make_saved, args=(result, order), daemon=True,
+                             name="saved-recording").start()
+        return None
 
-            cached = self._saved_text = (result, json.dumps(self.saved(shown_first=False)))
-        return cached[1]
+    @property
+    def saving(self) -> bool:
+        """The recording's JSON for the autosave is being made."""
+        cached = self._saved_text
+        return self._saving is not None and (cached is None or cached[0] is not self._saving)
+
+    def _make_saved(self, result, order: list[int]) -> None:  # a worker
+        import json
+
+        from core.record.saved import saved_recording
+
+        try:
+            text = json.dumps(saved_recording(result.record_dir, result, order))
+        except Exception:  # noqa: BLE001 - its folder went (another run): no recording saved
+            text = None
+        self._saved_text = (result, text)
 
     def adopt(self, text: str, data: dict, k: int = 0, position: int = 0) -> None:
         """Show a session's saved recording (nothing runs): pass ``k`` at ``position``,

@@ -11,6 +11,7 @@ files are the ones the window writes (File → Save, and its autosave).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -96,10 +97,19 @@ def ran(qtbot, tmp_path):
     early = _output(window)
     assert expected.startswith(early) and "epoch 2" not in early and "done" not in early
     assert window.save_to(tmp_path / "pass2.json")
-    # the process killed now would leave this recovery file (a clean close removes it)
-    assert autosave.written and '"recording": {' in autosave.path.read_text("utf-8")
-    (tmp_path / "recovered.json").write_bytes(autosave.path.read_bytes())
+    # the process killed now would leave these files (a clean close removes them): the
+    # session, and the recording beside it, made in a worker and written once
+    qtbot.waitUntil(lambda: autosave.beside.exists(), timeout=30_000)
+    window.model.goto(1)
+    window.model.goto(0)  # two more autosaves: the recording is not written again
+    assert json.loads(autosave.path.read_text("utf-8"))["settings"]["recording_beside"] \
+        == autosave.beside.name and autosave.path.name + ".recording" == autosave.beside.name
+    kept = tmp_path / "killed"
+    kept.mkdir()
+    for path in (autosave.path, autosave.beside):
+        (kept / path.name).write_bytes(path.read_bytes())
     window.close()
+    assert not autosave.beside.exists()  # a clean close leaves nothing to recover
     assert (tmp_path / "ran.txt").read_text() == "1"
     return tmp_path, end, early
 
@@ -153,8 +163,11 @@ def test_a_recovered_script_session_shows_its_recording(qtbot, ran):
     shown: list[str] = []
     window.findChild(object, "outputText").textChanged.connect(
         lambda: shown.append(_output(window)))
-    bar = RecoveryBar(window, folder / "recovered.json")
+    autosave, _bar = install(window, folder / "next")  # the next start's own autosave
+    (session,) = (folder / "killed").glob("recovery-*.json")
+    bar = RecoveryBar(window, session)
     assert bar.restore()
+    assert not any((folder / "killed").iterdir())  # safe in the new autosave: forgotten
     runs = window.model.run
     qtbot.waitUntil(lambda: runs.on_screen and not runs._opening, timeout=30_000)
     assert runs.iteration == 2 and window.model.position == 0 and runs.count == 4
@@ -164,3 +177,4 @@ def test_a_recovered_script_session_shows_its_recording(qtbot, ran):
         end["plots dock"], end["figures"], end["loss plot"])
     assert all("done" not in text for text in shown), shown
     assert not window.is_running() and (folder / "ran.txt").read_text() == "1"
+    qtbot.waitUntil(lambda: autosave.beside.exists(), timeout=30_000)  # and kept again
