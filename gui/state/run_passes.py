@@ -186,7 +186,8 @@ class PassesMixin:
 
     # ---- sessions (core.record.saved): a recording saved with the script, opened again
     def saved(self) -> dict | None:
-        """The recording as a session keeps it (None: none, or the text changed since)."""
+        """The recording as a session keeps it (None: none, or the text changed since):
+        the pass on screen first, then the last, the first three."""
         result, recording = self.result, self.recording
         if result is None or recording is None or self.stale or self._run is not None:
             return None
@@ -197,6 +198,42 @@ class PassesMixin:
         rest = [p.index for p in recording.passes if p.kept]
         order = list(dict.fromkeys(shown + [self.last_kept] + first + rest))
         return saved_recording(result.record_dir, result, order)
+
+    def saved_json(self) -> str | None:
+        """:meth:`saved` as JSON text for the autosave (gui.window.recovery), made once per
+        run in a worker thread (a CNN's takes seconds), whichever pass is on screen; None
+        while it is being made (``saving``), or when there is none."""
+        result = self.result
+        if result is None or self.recording is None or self.stale or self._run is not None:
+            return None
+        cached = self._saved_text
+        if cached is not None and cached[0] is result:
+            return cached[1]
+        if self._saving is not result:
+            self._saving = result
+            recording = self.recording
+            order = list(dict.fromkeys([self.last_kept] + [p.index for p in recording.passes
+                                                            if p.kept]))
+            threading.Thread(target=self._make_saved, args=(result, order), daemon=True,
+                             name="saved-recording").start()
+        return None
+
+    @property
+    def saving(self) -> bool:
+        """The recording's JSON for the autosave is being made."""
+        cached = self._saved_text
+        return self._saving is not None and (cached is None or cached[0] is not self._saving)
+
+    def _make_saved(self, result, order: list[int]) -> None:  # a worker
+        import json
+
+        from core.record.saved import saved_recording
+
+        try:
+            text = json.dumps(saved_recording(result.record_dir, result, order))
+        except Exception:  # noqa: BLE001 - its folder went (another run): no recording saved
+            text = None
+        self._saved_text = (result, text)
 
     def adopt(self, text: str, data: dict, k: int = 0, position: int = 0) -> None:
         """Show a session's saved recording (nothing runs): pass ``k`` at ``position``,

@@ -94,6 +94,8 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self._shown_key: int | None = None  # the cache key of the trace on screen
         #: a session's recording opened, its pass not on screen yet: nothing printed shows
         self._opening = False
+        self._saved_text: tuple | None = None  # (the run's result, its recording as JSON)
+        self._saving = None  # the result whose recording's JSON a worker makes
         #: a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them
         self.groups = GroupSteps(self)
         self._show_after: int | None = None
@@ -324,7 +326,7 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self._request += 1
         self._traces.clear()
         self.recording, self.summary_only, self._shown_key = None, None, None
-        self._opening = False
+        self._opening, self._saved_text, self._saving = False, None, None
         self._forget_groups()
         old = self.result
         self.result = None

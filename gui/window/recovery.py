@@ -17,19 +17,24 @@ clean exit (a window closed, the application quit) removes every file of this pr
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSaveFile, QStandardPaths, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-from core.io.session import Session, load_session
+from core.io.session import MAX_FILE_BYTES, Session, load_session
 from core.language.parser import ExpressionError
+from core.language.reading import read_bytes
 from gui.panels.base import Panel
 
 PREFIX = "recovery-"
 #: typing in the editor is saved after this pause; everything else at once
 TYPING_DELAY_MS = 300
+#: a script's recording is written beside the recovery file, once per run (a CNN's is
+#: megabytes: not rewritten at every step), and named in its settings by this key
+BESIDE = "recording_beside"
 
 
 #: the folder under the user's data folder (the application's folder by its old name,
@@ -110,6 +115,10 @@ class Autosave(QObject):
         self._pristine = self._is_lesson()
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
         self._typing.timeout.connect(self.save)
+        self.beside = self.path.with_name(self.path.name + ".recording")
+        self._beside_text: str | None = None  # the recording written beside
+        self._retry = QTimer(self, singleShot=True, interval=500)  # a recording being made
+        self._retry.timeout.connect(self.save)
         model = window.model
         model.traceReplaced.connect(self.save)
         model.stepChanged.connect(self.save)
@@ -140,7 +149,33 @@ class Autosave(QObject):
         draft = self.window.editor_panel.editor.toPlainText()
         if draft != session.text:
             session.settings["draft"] = draft  # typed but not applied yet: keep it too
+        runs = getattr(self.window.model, "run", None)
+        recording = runs.saved_json() if runs is not None else None
+        if runs is not None and runs.saving:
+            self._retry.start()
+        if self._write_beside(recording):  # a script's run: restored as File → Open shows it
+            session.settings[BESIDE] = self.beside.name
         return self.write(session)
+
+    def _write_beside(self, recording: str | None) -> bool:
+        """The script's recording (JSON text, made once per run) beside the recovery file,
+        written when it changed; True when it is there."""
+        if recording is self._beside_text:
+            return recording is not None
+        self._beside_text = None
+        if recording is None:
+            self.beside.unlink(missing_ok=True)
+            return False
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        handle = QSaveFile(str(self.beside))
+        if handle.open(QSaveFile.OpenModeFlag.WriteOnly):
+            handle.write(recording.encode("utf-8"))
+            if handle.commit():
+                self._beside_text = recording
+        return self._beside_text is not None
 
     def write(self, session: Session) -> bool:
         """Put ``session`` in this window's recovery file (atomically); True when done."""
@@ -166,6 +201,7 @@ class Autosave(QObject):
         except RuntimeError:  # its window is gone already (Qt deleted the timer with it)
             pass
         self.path.unlink(missing_ok=True)
+        self.beside.unlink(missing_ok=True)
         Autosave.claimed.discard(self.path)
         Autosave.running.discard(self)
 
@@ -221,14 +257,17 @@ class RecoveryBar(Panel, QFrame):
                 self.tr("Could not restore the last session: {0}").format(str(error)))
             self.discard()
             return False
+        _read_beside(self.path, session)
         target = self.window if _holds_no_work(self.window) else _new_window(self.window)
-        target.load_program(Program(session.text, dict(session.bindings), tuple(session.draws)),
-                            session.position, session.title)
+        if session.settings.get("recording") is None or not _open_script(target, session):
+            target.load_program(Program(session.text, dict(session.bindings),
+                                        tuple(session.draws)), session.position, session.title)
         target.holds_restored_work = True  # a second restore goes to a window of its own
         draft = session.settings.get("draft")
         if isinstance(draft, str):
             target.editor_panel.editor.setPlainText(draft)
         autosave = getattr(target, "autosave", None)
+        session.settings.pop("recording", None)  # the target's autosave writes it beside
         if autosave is not None and autosave.write(session):  # the work is safe twice over
             self._forget()
         self.hide()
@@ -241,6 +280,31 @@ class RecoveryBar(Panel, QFrame):
     def _forget(self) -> None:
         for path in (self.path, *self.copies):
             path.unlink(missing_ok=True)
+            path.with_name(path.name + ".recording").unlink(missing_ok=True)
+
+
+def _read_beside(path: Path, session: Session) -> None:
+    """A script's recording written beside the recovery file, into ``session``'s settings
+    (read as a session is: bounded; a bad one is left out, the text opens)."""
+    name = session.settings.pop(BESIDE, None)
+    if name != path.name + ".recording":
+        return
+    try:
+        data = json.loads(read_bytes(path.with_name(name), MAX_FILE_BYTES))
+    except (ExpressionError, OSError, ValueError):
+        return
+    session.settings["recording"] = data
+
+
+def _open_script(window, session: Session) -> bool:
+    """A script's session with its recording: shown as File → Open shows it (nothing
+    runs); False when the recording cannot be read (its text opens instead)."""
+    from gui.window import run_documents
+
+    try:
+        return run_documents.open_session(window, session)
+    except ExpressionError:
+        return False
 
 
 def _describe(path: Path) -> str:

@@ -1,21 +1,24 @@
-"""A saved session of a script, opened in the window (issue 20 §5), shows what a fresh Run
-shows at its end: the Output dock in front with the script's output up to the step on
-screen (nothing printed later shows early), and the Plots tab with the script's
-matplotlib figures and the passes' loss plot. Nothing runs: the script counts its runs
-in ran.txt (a canary, as tests/gui/test_run_cli_session.py counts them).
+"""A saved session of a script, opened in the window (issue 20 §5) or restored after a
+crash, shows what a fresh Run shows at its end: the Output dock in front with the
+script's output up to the step on screen (nothing printed later shows early), and the
+Plots tab with the script's matplotlib figures and the passes' loss plot. Nothing runs:
+the script counts its runs in ran.txt (a canary, as tests/gui/test_run_cli_session.py
+counts them).
 
 Real windows, one real run (a child process with real torch and matplotlib); the session
-file is the one the window writes.
+files are the ones the window writes (File → Save, and its autosave).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from gui.window import run_window
+from gui.window.recovery import RecoveryBar, install
 
 RUN_MS = 90_000  # torch and matplotlib imported on a loaded 2-core machine, recorded
 
@@ -78,6 +81,7 @@ def ran(qtbot, tmp_path):
                                .replace("plt.show()", "")], capture_output=True, text=True,
                               cwd=tmp_path, check=True, timeout=120).stdout
     window = _window(qtbot)
+    autosave, _bar = install(window, tmp_path / "recovery")  # as gui.app installs it
     assert window.open_file(script)
     with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
         assert run_window.start(window)
@@ -93,7 +97,19 @@ def ran(qtbot, tmp_path):
     early = _output(window)
     assert expected.startswith(early) and "epoch 2" not in early and "done" not in early
     assert window.save_to(tmp_path / "pass2.json")
+    # the process killed now would leave these files (a clean close removes them): the
+    # session, and the recording beside it, made in a worker and written once
+    qtbot.waitUntil(lambda: autosave.beside.exists(), timeout=30_000)
+    window.model.goto(1)
+    window.model.goto(0)  # two more autosaves: the recording is not written again
+    assert json.loads(autosave.path.read_text("utf-8"))["settings"]["recording_beside"] \
+        == autosave.beside.name and autosave.path.name + ".recording" == autosave.beside.name
+    kept = tmp_path / "killed"
+    kept.mkdir()
+    for path in (autosave.path, autosave.beside):
+        (kept / path.name).write_bytes(path.read_bytes())
     window.close()
+    assert not autosave.beside.exists()  # a clean close leaves nothing to recover
     assert (tmp_path / "ran.txt").read_text() == "1"
     return tmp_path, end, early
 
@@ -137,3 +153,28 @@ def test_a_session_saved_mid_run_shows_only_what_was_printed_by_then(qtbot, ran)
     qtbot.waitUntil(lambda: runs.iteration == 4, timeout=30_000)
     assert _output(window) == end["output"]
     assert (folder / "ran.txt").read_text() == "1"  # nothing ran
+
+
+def test_a_recovered_script_session_shows_its_recording(qtbot, ran):
+    """The autosave keeps a script's recording: a killed window's work comes back as
+    File → Open shows a session (its pass at its step, the docks), and nothing runs."""
+    folder, end, early = ran
+    window = _window(qtbot)
+    shown: list[str] = []
+    window.findChild(object, "outputText").textChanged.connect(
+        lambda: shown.append(_output(window)))
+    autosave, _bar = install(window, folder / "next")  # the next start's own autosave
+    (session,) = (folder / "killed").glob("recovery-*.json")
+    bar = RecoveryBar(window, session)
+    assert bar.restore()
+    assert not any((folder / "killed").iterdir())  # safe in the new autosave: forgotten
+    runs = window.model.run
+    qtbot.waitUntil(lambda: runs.on_screen and not runs._opening, timeout=30_000)
+    assert runs.iteration == 2 and window.model.position == 0 and runs.count == 4
+    seen = _seen(window)
+    assert seen["output"] == early and seen["output dock"] == end["output dock"]
+    assert (seen["plots dock"], seen["figures"], seen["loss plot"]) == (
+        end["plots dock"], end["figures"], end["loss plot"])
+    assert all("done" not in text for text in shown), shown
+    assert not window.is_running() and (folder / "ran.txt").read_text() == "1"
+    qtbot.waitUntil(lambda: autosave.beside.exists(), timeout=30_000)  # and kept again
