@@ -290,9 +290,7 @@ class Recorder(TorchFunctionMode):
         kwargs = kwargs or {}
         if self.muted:
             return func(*args, **kwargs)
-        name = self.names.get(func, 0)
-        if name == 0:
-            name = self.names[func] = _classify(func)
+        name, inplace = self.names.get(func) or self.names.setdefault(func, _classify(func))
         if name is None:
             return func(*args, **kwargs)
         if name == "backward":
@@ -303,7 +301,7 @@ class Recorder(TorchFunctionMode):
                 if node is not None:
                     node.read = True
             return func(*args, **kwargs)
-        inplace = _is_inplace(name) or "out" in kwargs
+        inplace = inplace or "out" in kwargs
         if inplace and self.shared:
             self.unshare(args, kwargs)
         target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
@@ -754,7 +752,7 @@ class Recorder(TorchFunctionMode):
                 params[node_of_param[id(p)].name] = {
                     "before": old, "grad": grad, "after": Lazy(p), "state": state,
                     "state_before": state_before}
-        settings = {k: _safe(v) for k, v in group0.items() if k != "params"}
+        settings = {k: v for k, v in group0.items() if k != "params"}  # _safe when written
         record["optimizer"] = {"class": type(optimizer).__name__, "settings": settings,
                                "params": params}
         try:
@@ -816,7 +814,8 @@ class Recorder(TorchFunctionMode):
             entry["module"] = modules.get(n.module) if n.module else None
         optimizer = record["optimizer"]
         if optimizer is not None:
-            optimizer = dict(optimizer)
+            optimizer = dict(optimizer, settings={k: _safe(v) for k, v in
+                                                  optimizer["settings"].items()})
             optimizer["params"] = {
                 name: {k: (w.tensor(_now(v)) if isinstance(v, (Tensor, Lazy)) else
                            {s: (w.tensor(_now(x)) if isinstance(x, (Tensor, Lazy)) else _safe(x))
@@ -1086,8 +1085,9 @@ def _mask_catcher():
     return MaskCatcher()
 
 
-def _classify(func):
-    """The call's name, or None for a call that computes nothing the learner wrote."""
+def _classify(func) -> tuple:
+    """(the call's name, whether it works in place), worked out once per function; the
+    name None for a call that computes nothing the learner wrote."""
     try:
         name = resolve_name(func)
     except Exception:  # noqa: BLE001
@@ -1095,16 +1095,16 @@ def _classify(func):
     if name is None:
         name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
         if name is None:
-            return None
+            return None, False
     if name in ("torch.Tensor.backward", "torch.autograd.backward"):
-        return "backward"
+        return "backward", False
     if name in READS:
-        return "read"
+        return "read", False
     if name in SKIP or "profiler" in name or "_set_grad_enabled" in name or \
             name.endswith(".__get__") and name not in KEEP_GETTERS or \
             name.startswith("torch.nn.init.") or name.startswith("torch._C."):
-        return None
-    return name
+        return None, False
+    return name, _is_inplace(name)
 
 
 def _is_inplace(name: str) -> bool:
