@@ -1,6 +1,6 @@
 """The recorder's overhead: a recorded run against the plain run (issue 20 §2).
 
-    python benchmarks/bench_record.py [--json] [--repeats 3] [--passes 100]
+    python benchmarks/bench_record.py [--json] [--repeats 3] [--loop-repeats 11] [--passes 100]
 
 Rows ``{"case", "plain_ms", "recorded_ms", "ratio", "kept_mb"}``, each a median over
 ``--repeats`` runs:
@@ -11,7 +11,10 @@ Rows ``{"case", "plain_ms", "recorded_ms", "ratio", "kept_mb"}``, each a median 
 * ``nn-linear-lesson`` - resources/examples/lessons/12-regression-nn-linear.py, the same
   two commands;
 * ``mlp-loop`` - the same script's run alone, in this process (torch already imported):
-  ``runpy`` plain against ``runpy`` under the recorder (bound: 2.5×).
+  ``runpy`` plain against ``runpy`` under the recorder (bound: 2.5×). Always CPU time (this
+  process's, every thread), ``--loop-repeats`` pairs (default 11) in ABBA order, a
+  collection before each run; ``ratio`` is the median of each pair's ratio (a pair shares
+  the machine's load), ``ratios`` all of them, sorted.
 
 ``--threads N`` runs torch with N threads in every run (``torch.set_num_threads`` here,
 ``OMP_NUM_THREADS`` for the processes): on a machine other work shares, torch's spinning
@@ -26,6 +29,7 @@ the bootstrap itself into a folder this benchmark reads. The machine is shared: 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -88,10 +92,6 @@ def _env() -> dict:
     return env
 
 
-def _clock() -> float:
-    return time.process_time() if CPU else time.perf_counter()
-
-
 def kept_mb(path: Path) -> float:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "record"
@@ -115,7 +115,7 @@ def whole_process(case: str, path: Path, repeats: int) -> dict:
 
 
 def loop_alone(path: Path, repeats: int) -> dict:
-    """The script run twice in this process: plain, then under the recorder."""
+    """The script run in this process, plain and under the recorder, in pairs."""
     import torch  # noqa: PLC0415 - only this case runs torch here
 
     from core.record import bootstrap  # noqa: PLC0415
@@ -127,16 +127,23 @@ def loop_alone(path: Path, repeats: int) -> dict:
     plain, recorded, kept = [], [], 0.0
     real = sys.stdout
 
+    def run_plain() -> float:
+        gc.collect()
+        start = time.process_time()
+        runpy.run_path(str(path), run_name="__main__")
+        return (time.process_time() - start) * 1000
+
     def run_recorded() -> float:
         with tempfile.TemporaryDirectory() as folder:
-            start = _clock()
+            gc.collect()
+            start = time.process_time()
             rec, finish = bootstrap.install(str(path), folder, set(), 200, 1_000_000)
             try:
                 with rec:
                     runpy.run_path(str(path), run_name="__main__")
             finally:
                 finish()
-            took = (_clock() - start) * 1000
+            took = (time.process_time() - start) * 1000
             nonlocal kept
             kept = rec.writer.used / 2**20
         return took
@@ -145,23 +152,29 @@ def loop_alone(path: Path, repeats: int) -> dict:
     try:  # once each untimed: torch's first optimizer step imports a few seconds' worth
         runpy.run_path(str(path), run_name="__main__")
         run_recorded()
-        for _ in range(repeats):
-            start = _clock()
-            runpy.run_path(str(path), run_name="__main__")
-            plain.append((_clock() - start) * 1000)
-            recorded.append(run_recorded())
+        for i in range(repeats):  # ABBA: neither run always goes first
+            if i % 2:
+                recorded.append(run_recorded())
+                plain.append(run_plain())
+            else:
+                plain.append(run_plain())
+                recorded.append(run_recorded())
     finally:
         sys.stdout = real
     devnull.close()
-    p, r = statistics.median(plain), statistics.median(recorded)
-    return {"case": "mlp-loop", "plain_ms": round(p), "recorded_ms": round(r),
-            "ratio": round(r / p, 2), "kept_mb": round(kept, 2)}
+    ratios = sorted(round(r / p, 2) for p, r in zip(plain, recorded, strict=True))
+    return {"case": "mlp-loop", "plain_ms": round(statistics.median(plain)),
+            "recorded_ms": round(statistics.median(recorded)),
+            "ratio": round(statistics.median(ratios), 2), "kept_mb": round(kept, 2),
+            "ratios": ratios}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--loop-repeats", type=int, default=11,
+                        help="pairs of in-process runs (mlp-loop)")
     parser.add_argument("--passes", type=int, default=100)
     parser.add_argument("--cases", nargs="*", default=["mlp", "nn-linear-lesson", "mlp-loop"])
     parser.add_argument("--cpu", action="store_true",
@@ -180,7 +193,7 @@ def main(argv=None) -> int:
         if "nn-linear-lesson" in args.cases:
             rows.append(whole_process("nn-linear-lesson", LESSON, args.repeats))
         if "mlp-loop" in args.cases:
-            rows.append(loop_alone(mlp, args.repeats))
+            rows.append(loop_alone(mlp, args.loop_repeats))
     if args.json:
         print(json.dumps(rows, indent=2))
     else:

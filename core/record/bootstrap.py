@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import atexit
 import ctypes
+import functools
 import json
 import linecache
 import math
@@ -37,16 +38,11 @@ from torch.overrides import TorchFunctionMode, resolve_name
 
 Tensor = torch.Tensor
 #: calls that compute nothing the learner wrote: reads, conversions, the profiler
-SKIP = {"torch.Tensor.backward", "torch.autograd.backward", "torch.Tensor.detach",
-        "torch.Tensor.detach_", "torch.Tensor.requires_grad_", "torch.Tensor.register_hook",
-        "torch.Tensor.numpy", "torch.Tensor.tolist", "torch.Tensor.item", "torch.Tensor.cpu",
-        "torch.Tensor.to", "torch.Tensor.retain_grad", "torch.Tensor.__setstate__",
-        "torch.Tensor.__reduce_ex__", "torch.Tensor.__deepcopy__", "torch.Tensor.__repr__",
-        "torch.Tensor.__format__", "torch.Tensor.__len__", "torch.Tensor.__iter__",
-        "torch.Tensor.__bool__", "torch.Tensor.__float__", "torch.Tensor.__int__",
-        "torch.Tensor.__index__", "torch.Tensor.__array__", "torch.Tensor.__hash__",
-        "torch.Tensor.__contains__", "torch.Tensor.__eq__", "torch.Tensor.__ne__",
-        "torch.Tensor.data_ptr", "torch.Tensor.share_memory_", "torch.Tensor.__dir__"}
+SKIP = {"torch.autograd.backward"} | {"torch.Tensor." + name for name in (
+    "backward detach detach_ requires_grad_ register_hook numpy tolist item cpu to retain_grad"
+    " __setstate__ __reduce_ex__ __deepcopy__ __repr__ __format__ __len__ __iter__ __bool__"
+    " __float__ __int__ __index__ __array__ __hash__ __contains__ __eq__ __ne__ data_ptr"
+    " share_memory_ __dir__").split()}
 KEEP_GETTERS = {"torch.Tensor.T.__get__", "torch.Tensor.mT.__get__"}
 INPLACE_DUNDER = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ipow__",
                   "__imatmul__", "__idiv__", "__ifloordiv__", "__iand__", "__ior__"}
@@ -63,7 +59,7 @@ MAX_GROUPS = 100_000  # group summaries kept in summary.json (the rest are count
 class Node:
     __slots__ = ("id", "op", "kind", "inputs", "kwargs", "line", "module", "tensor",
                  "version", "snap", "grad", "stdout", "name", "requires_grad", "summary",
-                 "shape", "dtype", "key", "slot", "read", "grad_version", "grad_fn")
+                 "shape", "dtype", "key", "slot", "read", "grad_version", "grad_fn", "__weakref__")
 
     def __init__(self, nid, op, kind, tensor, stdout, line=None, module=None):
         self.id, self.op, self.kind, self.stdout = nid, op, kind, stdout
@@ -86,13 +82,16 @@ class Node:
             return None
         return t
 
-    def set_grad(self, grads):  # an autograd-node prehook: (grad_outputs) -> None
-        g = grads[self.slot] if len(grads) > self.slot else grads[0]
-        if g is not None:
-            self.grad = g if self.grad is None else self.grad + g
 
-    def leaf_grad(self, g):  # a tensor hook on a leaf
-        self.grad = g if self.grad is None else self.grad + g
+def _grad_sink(ref, grads) -> None:
+    """An op's autograd-node prehook (``partial(_grad_sink, weakref to its Node)``): the
+    gradient for the Node, held weakly as ``_bps`` tags are. Node -> tensor -> autograd node
+    -> hook -> Node is a cycle through C++ that gc cannot see: a strong hook kept every
+    pass's graph and tensors for the whole run."""
+    node = ref()
+    g = None if node is None else grads[node.slot] if len(grads) > node.slot else grads[0]
+    if g is not None:
+        node.grad = g if node.grad is None else node.grad + g
 
 
 _DTYPE_NAMES: dict = {}
@@ -146,11 +145,12 @@ def _safe(value):
 
 
 class Writer:
-    """The record folder: .npy files with a hand-written header, JSON written atomically."""
+    """The record folder: .npy records with a hand-written header, JSON written atomically.
+    A pass's tensors go to one file (``t/000007.bin@OFFSET``): a file each costs more."""
 
     def __init__(self, folder: str, budget_bytes: int, max_entries: int):
         self.folder, self.budget, self.max_entries = folder, budget_bytes, max_entries
-        self.used, self.count = 0, 0
+        self.used, self.count, self.pack = 0, 0, None  # pack: [fd, name, offset] while open
         self.written: dict = {}  # id(own copy) -> (weakref, file): each copy written once
         os.makedirs(os.path.join(folder, "t"), exist_ok=True)
 
@@ -174,33 +174,49 @@ class Writer:
     def _write(self, t, charge: bool):
         if t.numel() > self.max_entries or t.is_complex() or t.is_sparse:
             return {"summary": summarize(t)}
-        if t.device.type != "cpu":
-            t = t.cpu()
-        if t.dtype not in DTYPES:
-            t = t.float()
-        t = t.contiguous()
+        t = t.cpu()  # itself when it is on the CPU
+        t = (t if t.dtype in DTYPES else t.float()).contiguous()
         nbytes = t.numel() * t.element_size()
         if charge and not self.fits(nbytes):
             return {"summary": summarize(t)}
         self.used += nbytes if charge else 0
-        shape = tuple(t.shape)
-        shape_text = repr(shape) if len(shape) != 1 else f"({shape[0]},)"
         header = f"{{'descr': '{DTYPES[t.dtype]}', 'fortran_order': False, " \
-                 f"'shape': {shape_text}, }}"
-        pad = 64 - (10 + len(header) + 1) % 64
-        header = (header + " " * pad + "\n").encode("latin1")
+                 f"'shape': {tuple(t.shape)!r}, }}"
+        header = (header + " " * (64 - (10 + len(header) + 1) % 64) + "\n").encode("latin1")
+        # straight from the tensor's memory: no Python file object, no copy
+        parts = [b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header,
+                 (ctypes.c_char * nbytes).from_address(t.data_ptr()) if nbytes else b""]
+        if self.pack is not None:
+            fd, name, offset = self.pack
+            _write_all(fd, parts)
+            self.pack[2] += len(parts[0]) + nbytes
+            return f"{name}@{offset}"
         self.count += 1
         name = f"t/{self.count:06d}.npy"
-        # os.write straight from the tensor's memory: no Python file object, no copy
-        fd = os.open(os.path.join(self.folder, name),
-                     os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+        fd = self._open(name)
         try:
-            _write_all(fd, b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
-            if nbytes:
-                _write_all(fd, (ctypes.c_char * nbytes).from_address(t.data_ptr()))
+            _write_all(fd, parts)
         finally:
             os.close(fd)
         return name
+
+    def _open(self, name: str) -> int:
+        return os.open(os.path.join(self.folder, name),
+                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+
+    def packed(self, name: str, build) -> None:
+        """The JSON ``build()`` makes, as ``name``, its tensors in one file written first."""
+        self.count += 1
+        pack = f"t/{self.count:06d}.bin"
+        self.pack = [self._open(pack), pack, 0]
+        try:
+            data = build()
+        finally:
+            os.close(self.pack[0])
+            if not self.pack[2]:
+                os.remove(os.path.join(self.folder, pack))
+            self.pack = None
+        self.json(name, data)
 
     def json(self, name: str, data) -> None:
         path = os.path.join(self.folder, name)
@@ -210,10 +226,11 @@ class Writer:
         os.replace(path + ".tmp", path)
 
 
-def _write_all(fd: int, data) -> None:
-    view = memoryview(data).cast("B")
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, parts: list) -> None:
+    for part in parts:
+        view = memoryview(part).cast("B")
+        while view:
+            view = view[os.write(fd, view):]
 
 
 class CountingOut:
@@ -272,9 +289,7 @@ class Recorder(TorchFunctionMode):
         kwargs = kwargs or {}
         if self.muted:
             return func(*args, **kwargs)
-        name = self.names.get(func, 0)
-        if name == 0:
-            name = self.names[func] = _classify(func)
+        name, inplace = self.names.get(func) or self.names.setdefault(func, _classify(func))
         if name is None:
             return func(*args, **kwargs)
         if name == "backward":
@@ -285,7 +300,7 @@ class Recorder(TorchFunctionMode):
                 if node is not None:
                     node.read = True
             return func(*args, **kwargs)
-        inplace = _is_inplace(name) or "out" in kwargs
+        inplace = inplace or "out" in kwargs
         if inplace and self.shared:
             self.unshare(args, kwargs)
         target = args[0] if inplace and args and isinstance(args[0], Tensor) else None
@@ -367,13 +382,15 @@ class Recorder(TorchFunctionMode):
 
     def before_inplace(self, t):
         """Copy the value an in-place op is about to change; the node it had (this pass)."""
-        node = self.node_of(t, any_epoch=True)
+        tag = t.__dict__.get("_bps")
+        valid = tag is not None and tag[3] == id(t) and tag[2] == t._version
+        node = tag[1]() if valid else None  # None too when its pass is gone
         if node is not None and node.snap is None and node.tensor is not None:
             if self.room(t):
                 node.snap = _copy(t)
             else:
                 node.tensor, node.summary = None, node.summary or _shape_only(t)
-        if node is None and torch.is_grad_enabled() and len(self.tape) < MAX_TAPE:
+        if not valid and torch.is_grad_enabled() and len(self.tape) < MAX_TAPE:
             return self.leaf(t)
         return self.node_of(t)
 
@@ -389,13 +406,12 @@ class Recorder(TorchFunctionMode):
         self.held += size
         return True
 
-    def node_of(self, t, any_epoch: bool = False):
+    def node_of(self, t):
+        """The node of ``t`` in this pass, while ``t`` holds the value it had then."""
         tag = t.__dict__.get("_bps")
-        if tag is None or tag[3] != id(t) or tag[2] != t._version:
+        if tag is None or tag[0] != self.epoch or tag[3] != id(t) or tag[2] != t._version:
             return None
-        if not any_epoch and tag[0] != self.epoch:
-            return None
-        return tag[1]
+        return tag[1]()
 
     def leaf(self, t) -> Node:
         kind = "parameter" if t.requires_grad and t.is_leaf else "data"
@@ -416,7 +432,7 @@ class Recorder(TorchFunctionMode):
         if t.requires_grad and t.is_leaf and torch.is_grad_enabled():
             self.hook_leaf(t, node)
         self.tape.append(node)
-        t.__dict__["_bps"] = (self.epoch, node, t._version, id(t))
+        t.__dict__["_bps"] = (self.epoch, weakref.ref(node), t._version, id(t))
         return node
 
     def hook_leaf(self, t, node: Node) -> None:
@@ -486,11 +502,12 @@ class Recorder(TorchFunctionMode):
             node.summary, node.tensor = _shape_only(o), None
         elif o._is_view():  # a reference would keep its base's whole storage alive
             node.snap, node.tensor = _copy(o), None
+        ref = weakref.ref(node)
         if o.requires_grad and (fn := o.grad_fn) is not None:
-            fn.register_prehook(node.set_grad)
+            fn.register_prehook(functools.partial(_grad_sink, ref))
             node.grad_fn = fn.name()  # the parent checks it is the mapped op's (to_trace)
         self.tape.append(node)
-        o.__dict__["_bps"] = (self.epoch, node, o._version, id(o))
+        o.__dict__["_bps"] = (self.epoch, ref, o._version, id(o))
         if self.progress is not None and not self.passes:
             now = time.monotonic()
             if now - self.last_progress > 0.5:
@@ -584,7 +601,8 @@ class Recorder(TorchFunctionMode):
         if root is None:
             return {}
         return {n.id: _copy(n_grad) for n in self.tape
-                if n.kind == "parameter" and (n_grad := _grad_of(n)) is not None
+                if n.kind == "parameter" and n.tensor is not None
+                and (n_grad := n.tensor.grad) is not None
                 and bool(n_grad.any())}
 
     def finish_pass(self, loss, root, before) -> None:
@@ -734,7 +752,7 @@ class Recorder(TorchFunctionMode):
                 params[node_of_param[id(p)].name] = {
                     "before": old, "grad": grad, "after": Lazy(p), "state": state,
                     "state_before": state_before}
-        settings = {k: _safe(v) for k, v in group0.items() if k != "params"}
+        settings = {k: v for k, v in group0.items() if k != "params"}  # _safe when written
         record["optimizer"] = {"class": type(optimizer).__name__, "settings": settings,
                                "params": params}
         try:
@@ -764,13 +782,16 @@ class Recorder(TorchFunctionMode):
         index = record["index"]
         if index not in self.keep and not last:
             return
-        size = sum(_nbytes(n) for n in record["nodes"])
-        if not self.writer.fits(2 * size) or any(
-                n.summary and n.summary.get("over_budget") or n.grad_version is not None
-                and n.grad._version != n.grad_version for n in record["nodes"]):
-            return
-        self.writer.json(f"pass-{index:06d}.json", self.pass_json(record))
-        self.passes[index - 1]["kept"] = True
+        if self.writable(record):
+            self.writer.packed(f"pass-{index:06d}.json", lambda: self.pass_json(record))
+            self.passes[index - 1]["kept"] = True
+
+    def writable(self, record) -> bool:
+        """Whole within the budget: no tensor left a summary for want of room, no shared
+        gradient changed since (else the pass or group keeps only its summary)."""
+        return self.writer.fits(2 * sum(_nbytes(n) for n in record["nodes"])) and not any(
+            n.summary and n.summary.get("over_budget") or n.grad_version is not None
+            and n.grad._version != n.grad_version for n in record["nodes"])
 
     def pass_json(self, record) -> dict:
         w = self.writer
@@ -788,12 +809,13 @@ class Recorder(TorchFunctionMode):
                 "value": {"summary": n.summary or {"shape": n.shape}} if value is None
                 else w.tensor(value),
                 "grad": w.tensor(n.grad) if n.grad is not None else None})
-        modules = self.module_names
+        modules = self.global_names()[1]
         for n, entry in zip(record["nodes"], nodes, strict=True):
             entry["module"] = modules.get(n.module) if n.module else None
         optimizer = record["optimizer"]
         if optimizer is not None:
-            optimizer = dict(optimizer)
+            optimizer = dict(optimizer, settings={k: _safe(v) for k, v in
+                                                  optimizer["settings"].items()})
             optimizer["params"] = {
                 name: {k: (w.tensor(_now(v)) if isinstance(v, (Tensor, Lazy)) else
                            {s: (w.tensor(_now(x)) if isinstance(x, (Tensor, Lazy)) else _safe(x))
@@ -808,10 +830,6 @@ class Recorder(TorchFunctionMode):
                 "optimizer": optimizer, "zero_grad": record["zero_grad"],
                 "grads_before": {by_id[i].name or str(i): w.tensor(g)
                                  for i, g in record["before"].items() if i in by_id}}
-
-    @property
-    def module_names(self) -> dict:
-        return self.global_names()[1]
 
     # ---- a forward-only script's groups: one per iteration of its outer loop ----------
     def trace_call(self, frame, event, arg):  # sys.settrace: the script's frames only
@@ -889,14 +907,12 @@ class Recorder(TorchFunctionMode):
         record, self.group_pending = self.group_pending, None
         if record is None or record["index"] not in self.keep and not last:
             return
-        size = sum(_nbytes(n) for n in record["nodes"])
-        if record["index"] > MAX_GROUPS or not self.writer.fits(2 * size) or any(
-                n.summary and n.summary.get("over_budget") for n in record["nodes"]):
+        if record["index"] > MAX_GROUPS or not self.writable(record):
             return
         if last and record["index"] not in self.keep:
             self.name_nodes(record["nodes"])
         name = f"forward-{record['index']:06d}.json"
-        self.writer.json(name, self.pass_json(record))
+        self.writer.packed(name, lambda: self.pass_json(record))
         self.group_files.append(name)
         self.groups[record["index"] - 1]["kept"] = True
 
@@ -952,7 +968,7 @@ class LeafHook:
             if leaf is not None and leaf.grad is None:
                 rec.lazy_keys.append(self.key)  # read from leaf.grad after backward()
                 return
-        node.leaf_grad(grad)
+        node.grad = grad if node.grad is None else node.grad + grad
 
 
 class Lazy:
@@ -1026,11 +1042,6 @@ def _shape_only(t) -> dict:
             "over_budget": True}
 
 
-def _grad_of(node: Node):
-    t = node.tensor
-    return None if t is None else t.grad
-
-
 def _grad_norms(nodes: list) -> dict:
     """Each named parameter's gradient norm in this pass (None: it got no gradient)."""
     named = [n for n in nodes if n.kind == "parameter" and n.name]
@@ -1074,8 +1085,9 @@ def _mask_catcher():
     return MaskCatcher()
 
 
-def _classify(func):
-    """The call's name, or None for a call that computes nothing the learner wrote."""
+def _classify(func) -> tuple:
+    """(the call's name, whether it works in place), worked out once per function; the
+    name None for a call that computes nothing the learner wrote."""
     try:
         name = resolve_name(func)
     except Exception:  # noqa: BLE001
@@ -1083,16 +1095,16 @@ def _classify(func):
     if name is None:
         name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
         if name is None:
-            return None
+            return None, False
     if name in ("torch.Tensor.backward", "torch.autograd.backward"):
-        return "backward"
+        return "backward", False
     if name in READS:
-        return "read"
+        return "read", False
     if name in SKIP or "profiler" in name or "_set_grad_enabled" in name or \
             name.endswith(".__get__") and name not in KEEP_GETTERS or \
             name.startswith("torch.nn.init.") or name.startswith("torch._C."):
-        return None
-    return name
+        return None, False
+    return name, _is_inplace(name)
 
 
 def _is_inplace(name: str) -> bool:
@@ -1212,24 +1224,18 @@ def _parameters(g: dict) -> dict:
     named_parameters() with the variable in front, leaves with requires_grad by name."""
     found, seen = {}, set()
     items = [(k, v) for k, v in list(g.items()) if not k.startswith("__")]
-    for var, value in items:  # modules first: a parameter is named by its module
-        try:
-            if isinstance(value, torch.nn.Module):
-                for sub, p in value.named_parameters():
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        found.setdefault(f"{var}.{sub}", p)
-        except Exception:  # noqa: BLE001
-            pass
-    for var, value in items:
-        try:
-            if isinstance(value, Tensor) and value.requires_grad and value.is_leaf \
-                    and id(value) not in seen:
-                seen.add(id(value))
-                found.setdefault(var, value)
-        except Exception:  # noqa: BLE001
-            pass
+    _, params = _walk_modules([(k, v) for k, v in items if isinstance(v, torch.nn.Module)])
+    loose = [(k, v) for k, v in items if isinstance(v, Tensor) and v.requires_grad and v.is_leaf]
+    for name, p in [(name, p) for p, name in params] + loose:  # modules first
+        if id(p) not in seen:
+            seen.add(id(p))
+            found.setdefault(name, p)
     return found
+
+
+FLAGS = {"--out": ("out", str), "--budget-mb": ("budget", float),
+         "--max-entries": ("max_entries", int),
+         "--keep": ("keep", lambda value: {int(k) for k in value.split(",") if k.strip()})}
 
 
 def _parse(argv: list[str]):
@@ -1240,16 +1246,10 @@ def _parse(argv: list[str]):
         if not rest:
             raise SystemExit(f"bootstrap: {flag} needs a value")
         value = rest.pop(0)
-        if flag == "--out":
-            opts["out"] = value
-        elif flag == "--keep":
-            opts["keep"] = {int(k) for k in value.split(",") if k.strip()}
-        elif flag == "--budget-mb":
-            opts["budget"] = float(value)
-        elif flag == "--max-entries":
-            opts["max_entries"] = int(value)
-        else:
+        if flag not in FLAGS:
             raise SystemExit(f"bootstrap: unknown option {flag}")
+        key, read = FLAGS[flag]
+        opts[key] = read(value)
     if opts["out"] is None or len(rest) != 1:
         raise SystemExit("usage: bootstrap.py --out DIR [--keep 1,2,3] [--budget-mb MB] "
                          "[--max-entries N] FILE")
@@ -1370,10 +1370,10 @@ def _write_summary(rec: Recorder, writer: Writer, result: dict, g: dict) -> None
                 rec.flush_group(last=True)
             forward["groups"] = rec.groups
             forward["file"] = rec.group_files[-1] if rec.group_files else None
-        params = {name: writer.tensor(p, charge=False) for name, p in _parameters(g).items()}
-        writer.json("summary.json", {"passes": rec.passes, "forward": forward,
-                                     "parameters": params, "exit": result,
-                                     "plots": [p for shown in PLOTS for p in shown]})
+        writer.packed("summary.json", lambda: {
+            "passes": rec.passes, "forward": forward, "exit": result,
+            "parameters": {k: writer.tensor(p, charge=False) for k, p in _parameters(g).items()},
+            "plots": [p for shown in PLOTS for p in shown]})
     except Exception as exc:  # noqa: BLE001 - the parent builds what it can without it
         sys.stderr.write(f"backprop-stepper recorder: could not write the summary: {exc}\n")
 

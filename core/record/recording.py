@@ -1,9 +1,11 @@
 """The parent's side of a recording: what the bootstrap wrote, read back with bounded reads
 and validated, as plain data (no torch here).
 
-Nothing in a record folder is trusted: JSON files are read up to a size limit, tensor
-files only by names the bootstrap makes (``t/000123.npy``) and with
-``np.load(allow_pickle=False)``; a field of the wrong type is an error, never a crash.
+Nothing in a record folder is trusted: JSON files are read up to a size limit, tensors
+only by names the bootstrap makes (a file ``t/000123.npy``, or a pass's one file of
+tensors at an offset, ``t/000124.bin@4096``), as .npy records whose header is checked
+before anything is read (never pickle); a field of the wrong type is an error, never a
+crash.
 Kept passes load lazily (:meth:`Recording.load_pass`): float32 tensors become float64
 in a trace, so only the pass asked for is turned into one.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,9 @@ import numpy as np
 
 MAX_JSON_BYTES = 64 * 2**20
 MAX_NPY_BYTES = 512 * 2**20
-_TENSOR_REF = re.compile(r"t/\d{6}\.npy")
+#: a tensor the bootstrap wrote: its own .npy file, or a .npy record at an offset of the
+#: one file a pass's tensors go to (one file per pass is cheaper to write than one each)
+TENSOR_REF = re.compile(r"t/\d{6}\.npy|t/\d{6}\.bin@\d{1,12}")
 _FORWARD = re.compile(r"forward(-\d{6})?\.json")
 
 
@@ -142,18 +147,53 @@ def tensor(folder: Path, ref) -> np.ndarray | None:
     """A tensor the bootstrap wrote (None for a summary or nothing)."""
     if ref is None or isinstance(ref, dict):
         return None
-    if not isinstance(ref, str) or not _TENSOR_REF.fullmatch(ref):
+    if not isinstance(ref, str) or not TENSOR_REF.fullmatch(ref):
         raise RecordError(f"not a tensor file name: {str(ref)[:40]!r}")
-    path = folder / ref
+    name, _, offset = ref.partition("@")
     try:
-        if path.stat().st_size > MAX_NPY_BYTES:
-            raise RecordError(f"{ref} is larger than {MAX_NPY_BYTES:,} bytes")
-        value = np.load(path, allow_pickle=False)
+        with (folder / name).open("rb") as f:
+            size, start = os.fstat(f.fileno()).st_size, int(offset or 0)
+            f.seek(start)
+            return _npy_record(f, ref, size - start)
     except (OSError, ValueError) as exc:
         raise RecordError(f"{ref}: {exc}") from None
-    if value.dtype.kind not in "fiub":
-        raise RecordError(f"{ref}: a {value.dtype} tensor")
-    return value
+
+
+def _npy_record(f, ref: str, room: int) -> np.ndarray:
+    """The .npy record at ``f``'s position, its header checked before its data is read."""
+    version = np.lib.format.read_magic(f)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+        else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(f)
+    if dtype.kind not in "fiub" or dtype.hasobject:
+        raise RecordError(f"{ref}: a {dtype} tensor")
+    count = math.prod(shape)
+    if count * dtype.itemsize > min(MAX_NPY_BYTES, room):
+        raise RecordError(f"{ref}: {count:,} entries do not fit its file")
+    data = np.fromfile(f, dtype=dtype, count=count)
+    if data.size != count:
+        raise RecordError(f"{ref}: the file ends within its data")
+    return data.reshape(shape, order="F" if fortran else "C")
+
+
+def write_tensor(folder: Path, ref: str, value: np.ndarray) -> None:
+    """``value`` written back where ``ref`` names it (a session restored): in a pass's file,
+    with the bootstrap's header, so that the records after it keep their offsets."""
+    if not isinstance(ref, str) or not TENSOR_REF.fullmatch(ref):
+        raise RecordError(f"not a tensor file name: {str(ref)[:40]!r}")
+    name, _, offset = ref.partition("@")
+    path = folder / name
+    if not offset:
+        np.save(path, value, allow_pickle=False)
+        return
+    value = np.asarray(value, dtype=value.dtype.newbyteorder("<"), order="C")
+    header = f"{{'descr': '{value.dtype.str}', 'fortran_order': False, " \
+             f"'shape': {value.shape!r}, }}"
+    header += " " * (64 - (10 + len(header) + 1) % 64) + "\n"
+    with path.open("r+b" if path.exists() else "wb") as f:
+        f.seek(int(offset))
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode())
+        f.write(value.tobytes())
 
 
 def _int(value, what: str, none: bool = False) -> int | None:

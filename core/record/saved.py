@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from core.record.recording import RecordError, load_recording
+from core.record.recording import TENSOR_REF, RecordError, load_recording, tensor, write_tensor
 
 FORMAT = 1
 #: the JSON a session gives its recording, at most (the session file holds 20 MB)
 BUDGET_BYTES = 12_000_000
 MAX_ENTRIES = 1_000_000
-_REF = re.compile(r"t/\d{6}\.npy")
+_REF = TENSOR_REF
 _PASS = re.compile(r"pass-\d{6}\.json")
 _FORWARD = re.compile(r"forward-\d{6}\.json")
 _PLOT = re.compile(r"plots/\d{3}\.png")
@@ -65,7 +65,7 @@ def _refs(data) -> set[str]:
 
 
 def _tensor_json(folder: Path, ref: str) -> dict:
-    value = np.load(folder / ref, allow_pickle=False)
+    value = tensor(folder, ref)
     data = value.astype(np.float64).ravel() if value.dtype.kind == "f" else value.ravel()
     numbers = [x if math.isfinite(x) else str(x) for x in data.tolist()] \
         if value.dtype.kind == "f" else data.tolist()
@@ -169,7 +169,7 @@ def restore_recording(data, folder):
     if not isinstance(tensors, dict):
         raise RecordError("the session's tensors must be an object")
     for ref, entry in tensors.items():
-        np.save(folder / _tensor_name(ref), _tensor(ref, entry), allow_pickle=False)
+        write_tensor(folder, _tensor_name(ref), _tensor(ref, entry))
     passes = data.get("passes", {})
     if not isinstance(passes, dict):
         raise RecordError("the session's passes must be an object")

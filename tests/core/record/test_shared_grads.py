@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from core.record import bootstrap
+from core.record.recording import tensor
 
 MLP = """\
 import torch, torch.nn as nn
@@ -69,7 +70,7 @@ def _last_pass_grads(tmp_path, text: str):
     kept = [p["index"] for p in summary["passes"] if p["kept"]]
     assert kept == [1, 2, 3, 6]
     record = json.loads((out / "pass-000006.json").read_text())
-    grads = {n["name"]: np.load(out / n["grad"]) for n in record["nodes"]
+    grads = {n["name"]: tensor(out, n["grad"]) for n in record["nodes"]
              if n["kind"] == "parameter"}
     return grads, {k: v.numpy() for k, v in script["TRUE"][-1].items()}
 
