@@ -148,7 +148,8 @@ def _columns(pos, half, layer, layers, edges, sizes, name_sizes, m):
 def _label_room(spacing, pos, layer, edges, sizes, lefts, rights, m) -> dict:
     """``spacing`` widened where an edge's label needs more room between two columns;
     for each such label, the fraction of its edge where the room is."""
-    fractions = columns.FRACTIONS[:1] if len(pos) > PLACE_LIMIT else columns.FRACTIONS
+    big = len(pos) > PLACE_LIMIT  # (its labels take their first places, unchecked)
+    fractions = columns.FRACTIONS[:1] if big else columns.FRACTIONS
     level = [i for i, (s, t, _) in enumerate(edges) if layer[t] - layer[s] == 1]
     ends: dict[int, list[int]] = {}  # node -> its edges to or from the next column
     for i in level:
@@ -166,8 +167,8 @@ def _label_room(spacing, pos, layer, edges, sizes, lefts, rights, m) -> dict:
             continue
         if a not in envelopes:
             envelopes[a] = (columns.Envelope(rights[a]), columns.Envelope(lefts[b]))
-        near = {j for v in (s, t) for j in ends.get(v, ())[:MOST_NEARBY]
-                if layer[edges[j][0]] == a} - {i}  # (between the same two columns)
+        near = () if big else {j for v in (s, t) for j in ends.get(v, ())[:MOST_NEARBY]
+                               if layer[edges[j][0]] == a} - {i}  # (the same two columns)
         others = [(pos[edges[j][0], 1], pos[edges[j][1], 1]) for j in near]
         need, middles[i] = columns.label_spacing(*envelopes[a], pos[s, 1], pos[t, 1], *size,
                                                  EDGE_LABEL_PAD * m, 2 * m, spacing[a],
