@@ -79,6 +79,7 @@ class OutputPanel(Panel, QWidget):
         self.refresh()
 
     def _output_added(self, chunk: str) -> None:
+        self._recorded = None  # streamed in: the next refresh sets what the step shows
         self.text.appendPlainText(chunk)
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
 

@@ -312,3 +312,21 @@ def test_an_opened_file_runs_in_its_folder_even_when_edited(window, qtbot, tmp_p
     assert _output(window) == "3.5\nTrue\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.txt", "reads.py"]
     assert path.read_text(encoding="utf-8").count("\n") == 2  # the file itself unchanged
+
+
+
+def test_a_pass_chosen_as_the_run_ends_shows_only_what_was_printed_before_it(window, qtbot):
+    """Output streamed in while a lesson ran is replaced by what the step on screen had
+    printed, even when that is nothing: the panel once kept all of lesson 16's epochs
+    when its pass 1 was chosen before the run's end had opened."""
+    from gui.support.resources import resource
+
+    runs = window.model.run
+    assert window.load_example(resource("examples", "lessons") / "16-feed-forward-net.py")
+    qtbot.waitUntil(lambda: not window.is_running() and runs.result is not None,
+                    timeout=RUN_MS)
+    assert runs.goto_pass(1)
+    qtbot.waitUntil(lambda: runs.on_screen and runs.iteration == 1, timeout=30_000)
+    window.model.goto(5)
+    assert "epoch 15" in runs.output_text() and runs.output_at() == ""
+    assert _output(window) == ""  # its first line is printed after pass 15
