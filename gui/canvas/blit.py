@@ -229,7 +229,7 @@ class Blitter:
             self.canvas.scroller.keep_tiles(event.renderer, area, offset, fill)
         self.canvas._drawn = {}
         self.draw_dynamic(event.renderer, None)
-        self.canvas._prefetch_queue = self.canvas.prefetcher.labels_to_come()
+        self.canvas.prefetcher.restart()
         if not self.canvas._prefetch_scheduled:
             self.canvas._prefetch_scheduled = True
             QTimer.singleShot(PREFETCH_DELAY_MS, self.canvas.prefetcher.run)

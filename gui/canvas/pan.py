@@ -88,7 +88,7 @@ class Scroller:
             self.keep_tiles(renderer, area, offset, fill)
         self.canvas._drawn = {}
         self.canvas.blitter.draw_dynamic(renderer, None)
-        self.canvas._prefetch_queue = self.canvas.prefetcher.labels_to_come()
+        self.canvas.prefetcher.restart()
         self.canvas.blit(self.canvas.ax.bbox)
         return True
 

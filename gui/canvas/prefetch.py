@@ -38,6 +38,17 @@ class Prefetcher:
     def __init__(self, canvas) -> None:
         self.canvas = canvas
 
+    def restart(self, empty: bool = False) -> None:
+        """A new queue of texts to come (after a draw or a pan; ``empty`` for a new
+        graph, nothing drawn yet). The old generator is closed here, on the GUI thread:
+        left to the garbage collector, its cycle through the canvas was once finalised
+        by a build thread's collection ("generator already executing")."""
+        old = getattr(self.canvas, "_prefetch_queue", None)
+        self.canvas._prefetch_queue = iter(()) if empty else self.labels_to_come()
+        close = getattr(old, "close", None)
+        if close is not None and not getattr(old, "gi_running", False):
+            close()
+
     def labels_to_come(self):
         """The texts to rasterise, in the order steps will want them (a generator)."""
         g, trace = self.canvas.geometry, self.canvas.trace

@@ -336,7 +336,7 @@ class GraphCanvas(FigureCanvasQTAgg):
                                             _UPDATE: set(), _HIGHLIGHT: set(), _TANGENT: set()}
         self._drawn = {}
         self._raster_cache: dict = {}
-        self._prefetch_queue = iter(())
+        self.prefetcher.restart(empty=True)
         self.tangents.reset()
 
 

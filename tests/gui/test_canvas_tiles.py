@@ -135,3 +135,16 @@ def test_a_view_slow_to_draw_stops_the_idle_tiles_at_that_zoom(qtbot, monkeypatc
     assert [offset for drawn, offset in renders if drawn is canvas] != []
     assert len([offset for drawn, offset in renders if drawn is canvas]) == 1
     assert canvas._tiles.slow == (id(canvas.trace), canvas._tiles.key[1])
+
+
+def test_a_new_draw_closes_the_queue_it_replaces_on_the_gui_thread(qtbot):
+    """The idle-time queue is a generator in a cycle through the canvas: replaced by a
+    draw, it is closed at once, not left to a collection another thread may run."""
+    canvas, _stepper, _trace = _tree_canvas(qtbot)
+    old = canvas._prefetch_queue
+    assert old.gi_frame is not None  # started or not, not closed yet
+    canvas.draw()
+    assert canvas._prefetch_queue is not old and old.gi_frame is None  # closed
+    fresh = canvas._prefetch_queue
+    canvas._reset_graph()  # a new graph: an empty queue
+    assert fresh.gi_frame is None and next(iter(canvas._prefetch_queue), None) is None
