@@ -2,12 +2,11 @@
 and validated, as plain data (no torch here).
 
 Nothing in a record folder is trusted: JSON files are read up to a size limit, tensors
-only by names the bootstrap makes (a file ``t/000123.npy``, or a pass's one file of
-tensors at an offset, ``t/000124.bin@4096``), as .npy records whose header is checked
-before anything is read (never pickle); a field of the wrong type is an error, never a
-crash.
-Kept passes load lazily (:meth:`Recording.load_pass`): float32 tensors become float64
-in a trace, so only the pass asked for is turned into one.
+only by names the bootstrap makes (``t/000123.npy``, or ``t/000124.bin@4096``: a pass's
+one file of tensors at an offset), as .npy records whose header is checked before
+anything is read (never pickle); a field of the wrong type is an error, never a crash.
+Kept passes load lazily (:meth:`Recording.load_pass`): only the pass asked for becomes
+a trace (float32 tensors become float64 there).
 """
 
 from __future__ import annotations
@@ -112,8 +111,7 @@ class Recording:
     groups: list[GroupSummary] = field(default_factory=list)
 
     def load_group(self, k: int) -> PassRecord | None:
-        """Group ``k`` (1-based) of a forward-only recording, or None when only its
-        summary was kept."""
+        """Group ``k`` (1-based) of a forward-only recording; None if only summarised."""
         if not 1 <= k <= len(self.groups) or not self.groups[k - 1].kept:
             return None
         return read_pass(self.folder, self.folder / f"forward-{self.groups[k - 1].index:06d}.json")
