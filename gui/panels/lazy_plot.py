@@ -33,3 +33,9 @@ def when_first_seen(widget, make) -> None:
     """Call ``make()`` once, the first time ``widget`` is painted. ``make``
     must do nothing when the plot was made already (code asked for it first)."""
     _FirstSeen(widget, make)
+
+
+def parts(count: int) -> tuple[property, ...]:
+    """Properties for the ``count`` parts that ``_make_axes()`` returns, in its order
+    (``axes, line = lazy_plot.parts(2)`` in a class body): reading one makes the plot."""
+    return tuple(property(lambda self, i=i: self._make_axes()[i]) for i in range(count))

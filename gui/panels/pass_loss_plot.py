@@ -41,17 +41,7 @@ class PassLossPlot(matplotlib_setup.canvas_class()):
         lazy_plot.when_first_seen(self, self._make_axes)
         self.retranslate()
 
-    @property
-    def axes(self):
-        return self._make_axes()[0]
-
-    @property
-    def line(self):
-        return self._make_axes()[1]
-
-    @property
-    def marker(self):
-        return self._make_axes()[2]
+    axes, line, marker = lazy_plot.parts(3)  # made when first read
 
     def _make_axes(self) -> tuple:
         """The axes, the line and the pass marker, drawn from the run as it is now."""

@@ -87,21 +87,7 @@ class WhatIfPlot:
         whatif_layout.addWidget(self.table, 1)
         return whatif_page
 
-    @property
-    def axes(self):
-        return self._make_axes()[0]
-
-    @property
-    def _curve(self):
-        return self._make_axes()[1]
-
-    @property
-    def _tangent_line(self):
-        return self._make_axes()[2]
-
-    @property
-    def _point(self):
-        return self._make_axes()[3]
+    axes, _curve, _tangent_line, _point = lazy_plot.parts(4)  # made when first read
 
     def _make_axes(self) -> tuple:
         """The axes, loss against w, and the tangent line and point, which move with

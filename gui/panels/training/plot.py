@@ -57,17 +57,7 @@ class TrainingPlot:
         self._axis_labels: tuple[str, str, str] | None = None
         lazy_plot.when_first_seen(self.plot, self._make_axes)
 
-    @property
-    def loss_axes(self):
-        return self._make_axes()[0]
-
-    @property
-    def param_axes(self):
-        return self._make_axes()[1]
-
-    @property
-    def loss_line(self):
-        return self._make_axes()[2]
+    loss_axes, param_axes, loss_line = lazy_plot.parts(3)  # made when first read
 
     def plot_made(self) -> bool:
         """Whether the plot's axes exist (shown once, or asked for)."""
