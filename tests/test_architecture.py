@@ -171,7 +171,7 @@ MAX_FUNCTION_LINES = 60
 #: cut them. This list only shrinks: one that grows, is gone or is short now fails.
 LONG_FUNCTIONS = {
     "gui/canvas/feature_maps.py:FeatureMapsBand._group": 64,  # the canvas helper's
-    "gui/canvas/placement.py:_place": 83,  # the ux helper's
+    "gui/canvas/placement.py:_place": 77,  # the ux helper's (83 before the columns)
 }
 
 
