@@ -91,9 +91,11 @@ class BackgroundBuild:
                 result = OutOfMemory()
             except Exception as error:  # noqa: BLE001 - raised again on the GUI thread
                 result = error
-            if cancelled:  # out of the except block, its frames' arrays are gone: free them
+            if cancelled:  # out of the except block, its frames' arrays are gone: the GUI
+                # thread gives them back (_build_done). A gc.collect() here, in this thread,
+                # once deadlocked with the GUI thread: finalising Qt wrappers off the GUI
+                # thread waits for a lock the GUI thread holds while it waits for the GIL
                 program = trace = result = None
-                release_memory()
             signals.done.emit(job_id, program, description, result)
 
         self._building = text
@@ -103,6 +105,8 @@ class BackgroundBuild:
     def _build_done(self, job_id: int, program: Program, description: str, result) -> None:
         self._build_signals.pop(job_id, None)
         if job_id != self._build_id or self._building is None:
+            if result is None:  # cancelled: what it held goes back to the system
+                release_memory()
             return  # superseded
         self._building = None
         self.buildingChanged.emit(False)

@@ -72,3 +72,24 @@ def test_undo_during_a_big_build_stops_its_thread(window, qtbot):
     qtbot.waitUntil(lambda: not build_threads(), timeout=10_000)
     assert time.monotonic() - undone < STOP_S
     assert model.undo_stack.index() == 0
+
+
+def test_a_cancelled_build_gives_its_memory_back_on_the_gui_thread(window, qtbot, monkeypatch):
+    """A full collection in the build thread once deadlocked with the GUI thread
+    (finalising Qt wrappers off the GUI thread); the memory of a cancelled build is
+    given back from the GUI thread, when its end arrives there."""
+    from core.base import memory
+
+    collect, threads = memory.gc.collect, []
+
+    def counted_collect(*args):
+        threads.append(threading.current_thread().name)
+        return collect(*args)
+
+    monkeypatch.setattr(memory.gc, "collect", counted_collect)
+    apply_with_keys(window, qtbot, vector_chain(4_000))
+    assert window.model.building
+    apply_with_keys(window, qtbot, LESSON_TEXT)  # supersedes it: its thread stops
+    qtbot.waitUntil(lambda: not build_threads(), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(threads), timeout=10_000)  # its end reached the GUI thread
+    assert set(threads) == {threading.main_thread().name}, threads
