@@ -27,9 +27,9 @@ def _english_afterwards():
     i18n.apply_language("en")
 
 
-@pytest.fixture
-def window(qtbot):
-    """The main window, shown and active, as a learner would see it."""
+def shown_window(qtbot):
+    """A main window, shown and active, as a learner would see it (a test that needs a
+    second window, as a reopened session does, calls this)."""
     from gui.main_window import MainWindow
 
     win = MainWindow()
@@ -38,3 +38,9 @@ def window(qtbot):
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
     return win
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown and active, as a learner would see it."""
+    return shown_window(qtbot)

@@ -16,9 +16,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from core.io.session import Session
-from core.record.runner import run_script
-from core.record.saved import saved_recording
-from tests.core.record.record_support import ROOT
+from tests.core.record.record_support import ROOT, saved_session
 from tests.core.record.test_session_cli import SCRIPT  # counts its own runs in ran.txt
 
 RAISES = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nfor i in range(2):\n" \
@@ -31,25 +29,13 @@ def main(*args: str, cwd) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-def make_session(folder, text: str, name: str):
-    """The script run once (a real child, as Run runs it) and saved as the window saves a
-    session of it: its text and its recording."""
-    folder.mkdir()
-    script = folder / "script.py"
-    script.write_text(text, encoding="utf-8")
-    result = run_script(script, workdir=folder / "record")
-    assert result.status in ("ok", "raised"), result.stderr_lines
-    saved = saved_recording(result.record_dir, result, [1, 2, 3])
-    session = folder / f"{name}.json"
-    session.write_text(json.dumps(Session(text, {}, 0, name, {"recording": saved}).to_dict()))
-    return script, session
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """(script, session, an empty folder the renders run in)."""
     base = tmp_path_factory.mktemp("saved")
-    script, session = make_session(base / "train", SCRIPT, "train")
+    script, session = saved_session(base / "train", SCRIPT, "train")
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
     return script, session, elsewhere
@@ -130,7 +116,7 @@ def test_screenshot_and_steps_of_a_saved_session(saved, tmp_path):
 
 
 def test_a_saved_script_that_raised_renders_with_exit_4(tmp_path):
-    _script, session = make_session(tmp_path / "raises", RAISES, "raises")
+    _script, session = saved_session(tmp_path / "raises", RAISES, "raises")
     out = tmp_path / "graph.svg"
     done = main("--export", str(out), "--file", str(session), cwd=tmp_path)
     assert done.returncode == 4, done.stderr
@@ -193,7 +179,7 @@ def test_pass_k_of_a_forward_only_session_renders_group_k(tmp_path):
     kept only as a summary is exit 2 naming --run, as a pass is; --run --pass K keeps and
     draws it."""
     lesson = (ROOT / "resources" / "examples" / "lessons" / "20-activation-functions.py")
-    script, session = make_session(tmp_path / "forward", lesson.read_text("utf-8"), "act")
+    script, session = saved_session(tmp_path / "forward", lesson.read_text("utf-8"), "act")
     drawn = {}
     for k in ("2", "3", None, "12"):
         out = tmp_path / f"group{k}.svg"

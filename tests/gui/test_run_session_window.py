@@ -19,6 +19,7 @@ import pytest
 
 from gui.window import run_window
 from gui.window.recovery import RecoveryBar, install
+from tests.gui.conftest import shown_window
 
 RUN_MS = 90_000  # torch and matplotlib imported on a loaded 2-core machine, recorded
 
@@ -45,17 +46,6 @@ print("done")
 """
 
 
-def _window(qtbot):
-    from gui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
-
-
 def _output(window) -> str:
     return window.findChild(object, "outputText").toPlainText()
 
@@ -80,7 +70,7 @@ def ran(qtbot, tmp_path):
     expected = subprocess.run([sys.executable, "-c", SCRIPT.replace("ran.txt", "plain.txt")
                                .replace("plt.show()", "")], capture_output=True, text=True,
                               cwd=tmp_path, check=True, timeout=120).stdout
-    window = _window(qtbot)
+    window = shown_window(qtbot)
     autosave, _bar = install(window, tmp_path / "recovery")  # as gui.app installs it
     assert window.open_file(script)
     with qtbot.waitSignal(window.runFinished, timeout=RUN_MS):
@@ -115,7 +105,7 @@ def ran(qtbot, tmp_path):
 
 
 def _open(qtbot, path):
-    window = _window(qtbot)
+    window = shown_window(qtbot)
     shown: list[str] = []
     window.findChild(object, "outputText").textChanged.connect(
         lambda: shown.append(_output(window)))
@@ -159,7 +149,7 @@ def test_a_recovered_script_session_shows_its_recording(qtbot, ran):
     """The autosave keeps a script's recording: a killed window's work comes back as
     File → Open shows a session (its pass at its step, the docks), and nothing runs."""
     folder, end, early = ran
-    window = _window(qtbot)
+    window = shown_window(qtbot)
     shown: list[str] = []
     window.findChild(object, "outputText").textChanged.connect(
         lambda: shown.append(_output(window)))

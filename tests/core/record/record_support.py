@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from core.io.session import Session
+from core.record.runner import run_script
+from core.record.saved import saved_recording
+
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = Path(__file__).with_name("scripts")
 LESSONS = ROOT / "resources" / "examples" / "lessons"
@@ -67,3 +71,17 @@ def runs(tmp_path_factory):
                     stored.write_bytes(pickle.dumps(cache[key]))
         return cache[key]
     return get
+
+
+def saved_session(folder: Path, text: str, name: str) -> tuple[Path, Path]:
+    """The script run once (a real child, as Run runs it) and saved as the window saves a
+    session of it (its text and its recording): ``folder/script.py``, ``folder/NAME.json``."""
+    folder.mkdir()
+    script = folder / "script.py"
+    script.write_text(text, encoding="utf-8")
+    result = run_script(script, workdir=folder / "record")
+    assert result.status in ("ok", "raised"), result.stderr_lines
+    saved = saved_recording(result.record_dir, result, [1, 2, 3])
+    session = folder / f"{name}.json"
+    session.write_text(json.dumps(Session(text, {}, 0, name, {"recording": saved}).to_dict()))
+    return script, session

@@ -13,9 +13,7 @@ import pytest
 import torch
 
 from core.io.session import Session
-from core.record.runner import run_script
-from core.record.saved import saved_recording
-from tests.core.record.record_support import LESSONS, ROOT, recorded
+from tests.core.record.record_support import LESSONS, ROOT, recorded, saved_session
 
 SCRIPT = """\
 from pathlib import Path
@@ -46,16 +44,7 @@ def _main(*args: str, cwd) -> subprocess.CompletedProcess:
 
 def _session(tmp_path, text: str, name: str) -> tuple:
     """A script run once (a real child) and saved as the window saves it."""
-    folder = tmp_path / name
-    folder.mkdir()
-    script = folder / "script.py"
-    script.write_text(text, encoding="utf-8")
-    result = run_script(script, workdir=folder / "record")
-    assert result.status in ("ok", "raised"), result.stderr_lines
-    saved = saved_recording(result.record_dir, result, [1, 2, 3])
-    session = folder / "session.json"
-    session.write_text(json.dumps(Session(text, {}, 0, name, {"recording": saved}).to_dict()))
-    return script, session
+    return saved_session(tmp_path / name, text, name)
 
 
 @pytest.fixture(scope="module")
