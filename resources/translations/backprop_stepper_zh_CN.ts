@@ -1537,6 +1537,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>已打开 {0}</translation>
         </message>
         <message>
+            <source>Saving {0}…</source>
+            <translation>正在保存 {0}…</translation>
+        </message>
+        <message>
             <source>Could not save {0}: {1}</source>
             <translation>无法保存 {0}：{1}</translation>
         </message>
