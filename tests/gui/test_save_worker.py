@@ -114,3 +114,54 @@ def test_a_program_session_saved_in_the_worker_opens_again(window, qtbot, tmp_pa
     assert again.open_file(target)
     assert again.model.program.text == window.model.program.text
     assert again.model.position == 4
+
+
+QUIT_DURING_SAVE = """\
+import sys
+import numpy as np
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from gui.startup import application
+from core.language.program import Binding, Program
+
+app = application(offscreen=True, lang="en")
+from gui.window.main_window import MainWindow
+
+window = MainWindow()
+x = np.random.default_rng(0).normal(size=400_000)  # megabytes of JSON: a slow save
+window.load_program(Program("loss = sum(w * x)", {"x": Binding("data", x),
+                                                  "w": Binding("parameter", np.float64(1.0))}))
+target = Path(sys.argv[1])
+seen = {}
+
+def quit_now():
+    seen["running"] = window.save_job is not None and not window.save_job.done.is_set()
+    app.quit()
+
+def save():
+    QTimer.singleShot(0, quit_now)  # the first thing the save's local loop delivers
+    seen["saved"] = window.save_to(target)
+
+QTimer.singleShot(0, save)
+app.exec()
+print(seen["running"], seen["saved"])
+"""
+
+
+def test_quitting_during_a_save_waits_for_the_file(tmp_path):
+    """The application quits while the worker writes: the save still ends, whole."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    target = tmp_path / "big.json"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", QUIT_DURING_SAVE, str(target)], cwd=root,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                               "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]  # quit while writing; written
+    session = load_session(target)
+    assert session.bindings["x"].value.shape == (400_000,)
