@@ -38,6 +38,10 @@ class SessionSave(QObject):
         self.recording_error: Exception | None = None
         self.bug: BaseException | None = None
         self.done = threading.Event()
+        #: the undo stack's index when the session was taken (the window's), and whether
+        #: the window has said how the save ended
+        self.clean_at = -1
+        self.told = False
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="save-session", daemon=True).start()

@@ -137,27 +137,37 @@ class DocumentsMixin:
         path = Path(path)
         session = self.model.session(self.title)
         make_recording = run_documents.recording_later(self)  # a script's run, as fits
-        clean_at = self.model.undo_stack.index()
         self.statusBar().showMessage(translate("MainWindow", "Saving {0}…").format(path.name))
+        clean_at = self.model.undo_stack.index()  # the session's, as taken now
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         try:
             job = session_save.begin(path, session, make_recording, self.save_job)
+            job.clean_at = clean_at
             self.save_job = job  # a Save or a close meanwhile waits for it
             session_save.end(job)
         finally:
             QApplication.restoreOverrideCursor()
+        return self._saved(job)
+
+    def _saved(self, job) -> bool:
+        """What an ended save means for the window, once (a close during the save says it
+        first, then the save's own call)."""
+        if job.told:
+            return job.error is None
+        job.told = True
         self.statusBar().clearMessage()
         run_documents.recording_not_saved(self, job.recording_error)
         if job.error is not None:
             self.message_bar.show_message(translate("MainWindow", "Could not save {0}: {1}").format(
-                path.name, job.error))
+                job.path.name, job.error))
             return False
-        self.path = path
-        if self.model.undo_stack.index() == clean_at:  # nothing changed while it was written
+        self.path = job.path
+        if self.model.undo_stack.index() == job.clean_at:  # nothing changed while writing
             self.model.undo_stack.setClean()
         self._update_title()
-        self._add_recent(path)
-        self.statusBar().showMessage(translate("MainWindow", "Saved {0}").format(path.name), 5000)
+        self._add_recent(job.path)
+        self.statusBar().showMessage(translate("MainWindow", "Saved {0}").format(job.path.name),
+                                     5000)
         return True
 
     def _session_filter(self) -> str:
@@ -319,7 +329,10 @@ class DocumentsMixin:
     def closeEvent(self, event) -> None:
         # Ask only when the user closes the window (a spontaneous close from the window
         # system) or via Quit; a programmatic close() from a test or the app never blocks.
-        session_save.wait(self.save_job)  # a save being written ends first (bounded)
+        if self.save_job is not None:  # a save being written ends first (bounded), and
+            session_save.wait(self.save_job)  # counts: no question about what it saved
+            if self.save_job.done.is_set():
+                self._saved(self.save_job)
         if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
                 and not self.confirm_discard():
             event.ignore()
