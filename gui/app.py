@@ -207,6 +207,9 @@ def _export_steps(args: argparse.Namespace) -> int:
         print(f"error: {SCRIPT_NEEDS_RUN}", file=sys.stderr)
         return EXIT_BAD_INPUT
     _application(offscreen=True, lang=args.lang)
+    from gui.support import gc_timer
+
+    gc_timer.uninstall()  # no window, no worker threads, no event loop: collect as usual
     from gui.state.model import build
     from gui.support import i18n
     from gui.window.step_export import ExportError, export_steps

@@ -87,4 +87,7 @@ def application(offscreen: bool, lang: str | None = None):
 
     # the app's and Qt's own translations, the CJK font list for Chinese (gui.support.i18n)
     i18n.apply_language(lang or i18n.SYSTEM)
+    from gui.support import gc_timer
+
+    gc_timer.install()  # cyclic garbage collected on this thread only (see there)
     return app

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from core.ops.index import TEXTS
+import numpy as np
+
+from core.ops import OPS
+from core.ops.index import TEXTS, grad_fn_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ _STATIC: dict[str, str] = {
     "forward.output": "Forward pass: this is the output. Its value, {value}, is what the "
                       "backward pass differentiates.",
     "forward.nonfinite": "Careful: the result is {value} — {warning}.",
+    "forward.grad_fn": "PyTorch keeps how {target} was made: its grad_fn is {grad_fn}, "
+                       "which the backward pass calls to send the gradient on to its inputs.",
     # local gradients
     "local": "Local gradient: how much {target} changes when {source} changes, "
              "with every other input held fixed.",
@@ -148,6 +153,29 @@ def unneeded(graph, edge: tuple[int, int, int]) -> Explanation:
     return Explanation(f"unneeded.{kind}", {
         "source": source.label,
         "edge": f"∂{_bracketed(consumer)}/∂{_bracketed(source)}"})
+
+
+def grad_fn_name(graph, node) -> str | None:
+    """The grad_fn torch gives ``node``'s result, as the op's registry entry names it
+    (core.ops.grad_fn_of: ``MulBackward0``; ``2 - x`` RsubBackward1), the operands' ranks
+    and order as core.checks.torch_check builds them; None for a result that needs no
+    gradient (torch makes none) or an op whose entry does not say."""
+    if node.kind != "operation" or not graph.needs_grad[node.id]:
+        return None
+    entry = OPS[node.op]
+    first = graph.nodes[node.inputs[0]] if node.inputs else None
+    number_first = (first is not None and first.kind == "constant" and not first.integer
+                    and np.ndim(first.value) == 0
+                    and not (entry.tensor_args or entry.reduction))
+    ndims = tuple(np.ndim(graph.nodes[i].value) for i in node.inputs)
+    return grad_fn_of(node.op, node.attrs, ndims, number_first)
+
+
+def grad_fn_sentence(graph, node) -> Explanation | None:
+    """"PyTorch keeps how y_hat was made: its grad_fn is MulBackward0, …", or None."""
+    name = grad_fn_name(graph, node)
+    return Explanation("forward.grad_fn", {"target": node.label, "grad_fn": name}) \
+        if name else None
 
 
 def render(explanation: Explanation, templates: dict[str, str] | None = None) -> str:

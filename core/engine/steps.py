@@ -17,7 +17,13 @@ import numpy as np
 from core.base.format import format_value
 from core.base.values import shape_of
 from core.engine.backprop import Edge
-from core.engine.explain import Explanation, render, unneeded, unneeded_edges
+from core.engine.explain import (
+    Explanation,
+    grad_fn_sentence,
+    render,
+    unneeded,
+    unneeded_edges,
+)
 from core.engine.explain import _bracketed as _bracket
 from core.engine.graph import ComputationGraph, Operand
 from core.ops import OPS
@@ -163,6 +169,12 @@ class ForwardStep(Step):
         if node.warning:
             more.append(Explanation("forward.nonfinite", {"value": format_value(node.value),
                                                           "warning": node.warning}))
+        # a program built from its text: torch's grad_fn as the op's entry names it (a
+        # recorded pass's call of several ops, F.linear, made one grad_fn for them all)
+        told = grad_fn_sentence(self.graph, node) \
+            if getattr(self.trace, "context", None) is None else None
+        if told is not None:
+            more.append(told)
         if node.id == self.graph.output:
             return Explanation("forward.output", {"target": node.label,
                                                   "value": format_value(node.value)},

@@ -33,6 +33,7 @@ from gui.state.program_edits import (
     used_only,
 )
 from gui.state.undo_memory import UNDO_TRACE_BYTES, trace_bytes, trim_undo_traces  # noqa: F401
+from gui.support import gc_timer
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)  # steps per second while playing
 #: the three phases of the lesson (the engine may add an optional "update" phase)
@@ -60,6 +61,7 @@ class StepperModel(QObject, BackgroundBuild):
 
     def __init__(self, program: Program | None = None, position: int = 0, parent=None):
         super().__init__(parent)
+        gc_timer.install()  # worker threads build: collect garbage on the GUI thread only
         program = program or Program(LESSON_TEXT, lesson_bindings())
         #: off by default: the lesson is the three phases, nine steps
         self.learning_rate: float | None = None

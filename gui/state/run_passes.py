@@ -188,16 +188,25 @@ class PassesMixin:
     def saved(self) -> dict | None:
         """The recording as a session keeps it (None: none, or the text changed since):
         the pass on screen first, then the last, the first three."""
+        make = self.saved_later()
+        return make() if make is not None else None
+
+    def saved_later(self) -> Callable[[], dict] | None:
+        """:meth:`saved` as a function a worker thread calls (File → Save, in
+        gui.state.session_save: a CNN's recording takes seconds); which passes, in which
+        order, is read now, on the GUI thread. None when there is no recording to save."""
         result, recording = self.result, self.recording
         if result is None or recording is None or self.stale or self._run is not None:
             return None
+        from functools import partial
+
         from core.record.saved import saved_recording
 
         shown = [self.iteration] if self.iteration else []
         first = [p.index for p in recording.passes[:3]]
         rest = [p.index for p in recording.passes if p.kept]
         order = list(dict.fromkeys(shown + [self.last_kept] + first + rest))
-        return saved_recording(result.record_dir, result, order)
+        return partial(saved_recording, result.record_dir, result, order)
 
     def saved_json(self) -> str | None:
         """:meth:`saved` as JSON text for the autosave (gui.window.recovery), made once per

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSaveFile, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core.io.examples import lesson_title
 from core.io.session import Session, load_session, session_from_json
 from core.language.parser import ExpressionError
 from core.language.reading import read_program
+from gui.state import session_save
 from gui.state.model import Program
 from gui.window import lessons, run_documents, run_window, view_actions
 
@@ -130,22 +131,43 @@ class DocumentsMixin:
         self.load_program(Program(LESSON_TEXT, lesson_bindings()), 0, LESSON_TITLE)
 
     def save_to(self, path: str | Path) -> bool:
+        """Write the session (a script's with its recording, made in a worker thread:
+        gui.state.session_save); the window paints meanwhile and the status bar says it is
+        saving. False, with the reason in the message bar, when it could not be written."""
         path = Path(path)
         session = self.model.session(self.title)
-        run_documents.attach_recording(self, session)  # a script's run, as fits the file
-        data = session.to_json().encode("utf-8")
-        file = QSaveFile(str(path))
-        if not file.open(QSaveFile.OpenModeFlag.WriteOnly) or file.write(data) != len(data) \
-                or not file.commit():
-            file.cancelWriting()
+        make_recording = run_documents.recording_later(self)  # a script's run, as fits
+        self.statusBar().showMessage(translate("MainWindow", "Saving {0}…").format(path.name))
+        clean_at = self.model.undo_stack.index()  # the session's, as taken now
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        try:
+            job = session_save.begin(path, session, make_recording, self.save_job)
+            job.clean_at = clean_at
+            self.save_job = job  # a Save or a close meanwhile waits for it
+            session_save.end(job)
+        finally:
+            QApplication.restoreOverrideCursor()
+        return self._saved(job)
+
+    def _saved(self, job) -> bool:
+        """What an ended save means for the window, once (a close during the save says it
+        first, then the save's own call)."""
+        if job.told:
+            return job.error is None
+        job.told = True
+        self.statusBar().clearMessage()
+        run_documents.recording_not_saved(self, job.recording_error)
+        if job.error is not None:
             self.message_bar.show_message(translate("MainWindow", "Could not save {0}: {1}").format(
-                path.name, file.errorString()))
+                job.path.name, job.error))
             return False
-        self.path = path
-        self.model.undo_stack.setClean()
+        self.path = job.path
+        if self.model.undo_stack.index() == job.clean_at:  # nothing changed while writing
+            self.model.undo_stack.setClean()
         self._update_title()
-        self._add_recent(path)
-        self.statusBar().showMessage(translate("MainWindow", "Saved {0}").format(path.name), 5000)
+        self._add_recent(job.path)
+        self.statusBar().showMessage(translate("MainWindow", "Saved {0}").format(job.path.name),
+                                     5000)
         return True
 
     def _session_filter(self) -> str:
@@ -307,6 +329,10 @@ class DocumentsMixin:
     def closeEvent(self, event) -> None:
         # Ask only when the user closes the window (a spontaneous close from the window
         # system) or via Quit; a programmatic close() from a test or the app never blocks.
+        if self.save_job is not None:  # a save being written ends first (bounded), and
+            session_save.wait(self.save_job)  # counts: no question about what it saved
+            if self.save_job.done.is_set():
+                self._saved(self.save_job)
         if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
                 and not self.confirm_discard():
             event.ignore()

@@ -97,6 +97,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.dark = False
         self.presentation = False
         self.unsaved_box: QMessageBox | None = None
+        self.save_job = None  # the session being written (gui.state.session_save)
         self._painted = False
         self._forwarding = False
         self._shortcut_dialog: QDialog | None = None

@@ -57,17 +57,18 @@ def close_document(window) -> None:
     run_window.sync(window)
 
 
-def attach_recording(window, session) -> None:
-    """A session of a script keeps its recording (core.record.saved): the output, the
-    passes' summaries, and the kept passes that fit."""
-    try:
-        saved = window.model.run.saved()
-    except (OSError, ValueError) as error:  # the record folder went away: text only
+def recording_later(window):
+    """What makes a script's recording as a session keeps it (core.record.saved: the
+    output, the passes' summaries, the kept passes that fit), for a worker thread to
+    call (gui.state.session_save); None when the document has none."""
+    return window.model.run.saved_later()
+
+
+def recording_not_saved(window, error: Exception | None) -> None:
+    """The record folder went away while saving: the text was saved without it."""
+    if error is not None:
         window.statusBar().showMessage(translate(
             "MainWindow", "The recording was not saved: {0}").format(error), 8000)
-        return
-    if saved is not None:
-        session.settings = dict(session.settings, recording=saved)
 
 
 def open_session(window, session, path=None) -> bool:

@@ -516,6 +516,11 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>注意：结果是 {value}——{warning}。</translation>
         </message>
         <message>
+            <source>PyTorch keeps how {target} was made: its grad_fn is {grad_fn}, which the backward pass calls to send the gradient on to its inputs.</source>
+            <extracomment>core.engine.explain.TEMPLATES['forward.grad_fn']; keep the {names}</extracomment>
+            <translation>PyTorch 会记下 {target} 是怎样算出来的：它的 grad_fn 是 {grad_fn}，反向传播时调用它，把梯度传给它的各个输入。</translation>
+        </message>
+        <message>
             <source>Local gradient: how much {target} changes when {source} changes, with every other input held fixed.</source>
             <extracomment>core.engine.explain.TEMPLATES['local']; keep the {names}</extracomment>
             <translation>局部梯度：其他输入都保持不变时，{source} 变化会让 {target} 变化多少。</translation>
@@ -1535,6 +1540,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Opened {0}</source>
             <translation>已打开 {0}</translation>
+        </message>
+        <message>
+            <source>Saving {0}…</source>
+            <translation>正在保存 {0}…</translation>
         </message>
         <message>
             <source>Could not save {0}: {1}</source>

@@ -18,6 +18,16 @@ def _test_paths():
 
 
 @pytest.fixture(autouse=True)
+def _automatic_gc_afterwards():
+    """A window collects garbage on the GUI thread only (gui.support.gc_timer); the
+    tests after it, which run no event loop, get Python's automatic collection back."""
+    yield
+    from gui.support import gc_timer
+
+    gc_timer.uninstall()
+
+
+@pytest.fixture(autouse=True)
 def _english_afterwards():
     """A test that switches to Chinese leaves the next one in English (the language is
     a setting, kept across windows)."""

@@ -38,6 +38,10 @@ ZH_TS = """<?xml version="1.0" encoding="utf-8"?>
 <context><name>Explanation</name>
 <message><source>Forward pass: compute {target} from values that are already known.</source>
 <translation>前向传播：用已知的值计算 {target}。</translation></message>
+<message><source>PyTorch keeps how {target} was made: its grad_fn is {grad_fn}, \
+which the backward pass calls to send the gradient on to its inputs.</source>
+<translation>PyTorch 会记下 {target} 是怎样算出来的：\
+它的 grad_fn 是 {grad_fn}。</translation></message>
 </context>
 <context><name>GraphCanvas</name>
 <message><source>data</source><translation>数据</translation></message>
@@ -170,7 +174,8 @@ def test_chinese_export_renders_cjk(qapp, lesson, tmp_path, chinese):
 
     title, _, explanation, _ = _step_texts(lesson, 1, True)
     assert title == "第 1 步（共 9 步）· 前向传播"
-    assert explanation == "前向传播：用已知的值计算 y_hat。"
+    assert explanation == "前向传播：用已知的值计算 y_hat。PyTorch 会记下 y_hat 是怎样算出来的：" \
+                          "它的 grad_fn 是 MulBackward0。"
     assert current_language() == "zh"
     export_steps(lesson, tmp_path / "zh.gif", lang="zh")
     export_steps(lesson, tmp_path / "en.gif", lang="en")
