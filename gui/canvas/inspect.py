@@ -107,7 +107,7 @@ class Inspector:
         g = self.canvas.geometry
         entries = []
         if g.show_text:  # the static texts the graph layer draws (artists.py)
-            for node in np.flatnonzero(g.texts_near(self.canvas, Bbox.from_extents(*g.view))):
+            for node in np.flatnonzero(g.texts_near(Bbox.from_extents(*g.view))):
                 node = int(node)
                 texts = self.canvas.labels.static_texts(node)
                 for i, text in enumerate(texts):

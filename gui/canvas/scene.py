@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -132,6 +133,16 @@ class Scene:
     backward_steps: dict = field(default_factory=dict)
     update_steps: dict = field(default_factory=dict)
     leaves: list = field(default_factory=list)
+
+    @cached_property
+    def inner_points(self) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """The bent edges, their inner world points in one array, and where each edge's
+        points start (and the end): made once per scene, transformed once per view
+        (gui.canvas.geometry)."""
+        bent = [e for e in self.bent_edges if len(self.edge_paths[e]) > 2]
+        parts = [self.edge_paths[e][1:-1] for e in bent]
+        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
+        return bent, inner, np.cumsum([0] + [len(p) for p in parts])
 
 
 #: the scene's fields the canvas still answers as its own attributes (tests, view, geometry)

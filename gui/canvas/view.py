@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QEasingCurve, QVariantAnimation
 from PySide6.QtGui import QGuiApplication
 
+from gui.canvas.geometry import Geometry, Viewport
 from gui.canvas.scene import (
     _GRAD,
     _LOCAL,
@@ -53,6 +54,14 @@ class View:
         logical = self.ppt() / (self.canvas.device_pixel_ratio or 1.0)
         readable = MIN_TEXT_PX / (SMALLEST_FONT * self.canvas.text_scale * logical * 1.04)
         return max(readable, self.canvas.least_zoom)
+
+    def viewport(self) -> Viewport:
+        """Where the canvas's layers draw now (its axes, the least text zoom)."""
+        return Viewport.of_axes(self.ax, self.min_text_zoom())
+
+    def geometry(self, renderer) -> Geometry:
+        """Where everything of the canvas's scene is in this view, for ``renderer``."""
+        return Geometry(self.canvas.scene, self.viewport(), renderer)
 
     def k(self) -> float:
         (x0, x1) = self.ax.get_xlim()

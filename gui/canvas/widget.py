@@ -20,7 +20,6 @@ import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib 
 # isort: split
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from PySide6.QtCore import Qt, Signal
 
 from core.base import cancel
@@ -31,7 +30,7 @@ from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
 from gui.canvas.events import Pointer
 from gui.canvas.focus import edge_keys, focus_of, highlight_keys
-from gui.canvas.geometry import Geometry
+from gui.canvas.geometry import Geometry, Viewport
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
@@ -105,7 +104,6 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
-        self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
         self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
@@ -163,6 +161,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._reset_graph()
         self.trace = trace
         self.scene = scene
+        self.labels = Labels(scene, Viewport.of_axes(self.ax), self.theme, trace.graph)
         self.extent = scene.extent  # grows with forward mode's tangent labels
         self._shown[_VALUE] = set(scene.leaves)
         self.tangents.after_trace()  # forward mode: its labels, placed after the others
@@ -231,6 +230,12 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.blitter.blit_keys(changed)
 
     colours = property(attrgetter("theme.colours"), doc="``self.theme.colours``")
+    # the label layer's texts (label_artists.py), read by the canvas's other parts
+    _static = property(attrgetter("labels.static"), doc="``self.labels.static``")
+    _texts = property(attrgetter("labels.texts"), doc="``self.labels.texts``")
+    _text_zoom = property(attrgetter("labels.text_zoom"), doc="``self.labels.text_zoom``")
+    _raster_cache = property(attrgetter("labels.raster_cache"),
+                             doc="``self.labels.raster_cache``")
     dark = property(attrgetter("theme.dark"), doc="``self.theme.dark``")
 
     forward_mode = property(attrgetter("tangents.forward_mode"),
@@ -322,20 +327,17 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.trace = None
         self.geometry = None
         self.scene = Scene()  # the graph's frozen numbers (gui.canvas.scene)
+        #: its texts, made on demand (label_artists.py): a new scene or theme, new ones
+        self.labels = Labels(self.scene, Viewport.of_axes(self.ax), self.theme)
         self.extent = self.scene.extent
-        self._group_texts = None
-        self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
         self._position = 0
         self._cut: set = set()
         self._focus_nodes: set[int] = set()
         self._focus_edges: set[int] = set()
-        self._static: dict[int, list[Text]] = {}
-        self._texts: dict[tuple[int, int], Text] = {}
         self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
                                             _UPDATE: set(), _HIGHLIGHT: set(), _TANGENT: set()}
         self._drawn = {}
-        self._raster_cache: dict = {}
         self.prefetcher.restart(empty=True)
         self.tangents.reset()
 
