@@ -25,7 +25,6 @@ from PySide6.QtCore import Qt, Signal
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
-from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
 from gui.canvas.events import Pointer
@@ -279,12 +278,17 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.view.resized(event, super().resizeEvent)
 
     def retranslate(self) -> None:
-        """The legend and the graph's labels in the current UI language, at once."""
+        """The legend and the graph's labels (size words, "[4×3: 12 个值]") in the UI
+        language now installed, at once, not on the next build: the same graph placed
+        again for the words' new widths; its rows, view and step stay."""
         if self.trace is None:
             build_legend(self)
             self.blitter.invalidate()
-        else:
-            label_text.relabel(self)  # (set_trace builds the legend, too)
+            return
+        state = self.tangents.last_state  # what show_state last showed
+        self.set_trace(self.trace)  # (builds the legend, too)
+        if state is not None:
+            self.show_state(*state)
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
