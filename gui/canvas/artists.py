@@ -156,7 +156,7 @@ class GraphLayer(Artist):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)
-            for text in groups.group_texts(canvas):
+            for text in canvas.labels.group_texts():
                 if text.cut_key not in canvas._cut:
                     text.draw(renderer)
         renderer.close_group("graph")

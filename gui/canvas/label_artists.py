@@ -37,8 +37,9 @@ class Labels:
     """The static and dynamic texts of one ``scene`` (its graph's nodes in ``graph``),
     made in ``view``'s axes in ``theme``'s colours, and kept in ``static`` (a node's own
     texts), ``texts`` (values, gradients, local gradients, updates, tangents) and
-    ``group_texts`` (the calls'), their rasters in ``raster_cache``. A new scene or theme
-    makes a new Labels (the canvas owns one: ``labels``)."""
+    ``calls`` (the calls' labels: :meth:`group_texts`), their rasters in
+    ``raster_cache``. A new scene or theme makes a new Labels (the canvas owns one:
+    ``labels``)."""
 
     def __init__(self, scene: Scene, view: Viewport, theme: Theme, graph=None):
         self.scene, self.view, self.theme, self.graph = scene, view, theme, graph
