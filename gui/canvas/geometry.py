@@ -64,7 +64,7 @@ class Geometry:
                         & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
         self.bent: list[int] = []
         self.edge_lines = self._edges(scene)
-        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
+        #: highlight outlines by key, made on first use (see blit.Blitter.highlight_geometry)
         self.highlights: dict[int, tuple] = {}
         self._edge_boxes = self._name_boxes = None
         if len(scene.edges):

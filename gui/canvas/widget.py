@@ -6,6 +6,10 @@ The computational graph on a matplotlib canvas, drawn once, then updated step by
 ``pan`` (following the step by scrolling the background), ``legend`` (the strip under
 the graph, and the theme), ``tiles`` (the static layer kept at the current zoom, pasted
 by a pan that jumps).
+
+The layers take the canvas's parts, not the canvas (issue 18): ``geometry`` (the scene
+in display space for a viewport), ``label_artists`` (the texts: scene, viewport, theme),
+``tangent_layer`` (forward mode's labels: scene); the canvas passes its own in.
 """
 
 from __future__ import annotations
