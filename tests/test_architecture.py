@@ -5,7 +5,9 @@
 - every room of core/ has an ``__init__`` docstring saying what lives there and what it
   may import;
 - a module holds at most about 400 lines: today's longer ones are listed below, so a new
-  one fails (split it: a file that does two jobs becomes two).
+  one fails (split it: a file that does two jobs becomes two);
+- a function holds at most 60 lines;
+- the canvas's layers take its parts (scene, view, theme), never the canvas.
 
 Module names here are dotted (``core.engine.graph``), so tools/move_core_into_rooms.py
 rewrites them with the rest of the code.
@@ -234,3 +236,69 @@ def test_the_function_rule_finds_long_functions_and_stale_listings():
         "m.py:A.long: 61 lines, 60 when listed (it may only shrink)",
         "m.py:fits: gone or short now, remove it from LONG_FUNCTIONS",
         "m.py:g: gone or short now, remove it from LONG_FUNCTIONS"]
+
+
+#: the canvas's layers (issue 18): they take what they draw (scene, viewport, theme, the
+#: graph's nodes) and never the canvas, so one is built and tested without a GraphCanvas
+#: (tests/gui/test_canvas_layers.py). The canvas's collaborators (view, blit, pan,
+#: tangent_labels.Tangents …) hold it; these do not.
+LAYER_MODULES = ("gui/canvas/geometry.py", "gui/canvas/label_artists.py",
+                 "gui/canvas/label_text.py", "gui/canvas/tangent_layer.py",
+                 "gui/canvas/scene.py")
+#: what names the canvas's type: its module, its shim, the artists' Protocol of it
+CANVAS_MODULES = ("gui.canvas.widget", "gui.graph_canvas", "gui.canvas.host")
+
+
+def _canvas_reads(source: str, path: str) -> list[str]:
+    """Where ``source`` takes or reads a canvas: a parameter named ``canvas``, the name
+    ``canvas`` (``canvas.pos``), an attribute ``.canvas`` (``self.canvas``), or an
+    import of the canvas's type."""
+    faults = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.arg) and node.arg == "canvas":
+            fault = "takes a canvas"
+        elif isinstance(node, ast.Name) and node.id == "canvas":
+            fault = "reads canvas"
+        elif isinstance(node, ast.Attribute) and node.attr == "canvas":
+            fault = "reads .canvas"
+        elif isinstance(node, ast.ImportFrom) and (node.module in CANVAS_MODULES or any(
+                f"{node.module}.{a.name}" in CANVAS_MODULES for a in node.names)):
+            fault = f"imports {node.module}"
+        elif isinstance(node, ast.Import) and any(a.name in CANVAS_MODULES for a in node.names):
+            fault = "imports the canvas"
+        else:
+            continue
+        faults.append((node.lineno, f"{path}:{node.lineno}: {fault}"))
+    return [fault for _, fault in sorted(faults)]
+
+
+def test_the_layers_take_the_canvas_parts_never_the_canvas():
+    faults = [fault for path in LAYER_MODULES for fault in _canvas_reads(
+        (ROOT / path).read_text(encoding="utf-8"), path)]
+    assert not faults, "a layer reads the canvas (pass it the scene, view, theme):\n" + \
+        "\n".join(faults)
+
+
+def test_the_layer_rule_finds_a_canvas_taken_or_read():
+    """On made-up source: each way of reaching the canvas is found, with its line; a
+    layer that takes a scene and a view passes (a word in a string or comment is no read)."""
+    bad = ("from gui.canvas.host import CanvasHost\n"
+           "from gui.canvas import widget\n"
+           "def draw(canvas, renderer):\n"
+           "    return renderer\n"
+           "class Layer:\n"
+           "    def __init__(self, host):\n"
+           "        self.canvas = host\n"
+           "    def centres(self):\n"
+           "        return self.canvas.scene.pos\n"
+           "POS = lambda: canvas.pos\n"
+           "import gui.canvas.widget\n")
+    assert _canvas_reads(bad, "m.py") == [
+        "m.py:1: imports gui.canvas.host", "m.py:2: imports gui.canvas",
+        "m.py:3: takes a canvas", "m.py:7: reads .canvas", "m.py:9: reads .canvas",
+        "m.py:10: reads canvas", "m.py:11: imports the canvas"]
+    good = ("from gui.canvas.scene import Scene\n"
+            "def centres(scene: Scene, view):\n"
+            "    '''Where the canvas would draw them.'''  # not the canvas itself\n"
+            "    return view.transform.transform(scene.pos)\n")
+    assert _canvas_reads(good, "m.py") == []

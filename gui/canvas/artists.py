@@ -82,7 +82,7 @@ class GraphLayer(Artist):
         canvas = self.canvas
         if not self.get_visible() or canvas.trace is None:
             return
-        geometry = Geometry(canvas, renderer)
+        geometry = canvas.view.geometry(renderer)
         canvas.geometry = geometry
         canvas.labels.apply_text_zoom(geometry.text_zoom)
         canvas._cut = canvas.cut_labels()
@@ -150,13 +150,13 @@ class GraphLayer(Artist):
         if geometry.show_text:
             texts = np.zeros(len(geometry.centres), bool)
             for view in views:
-                texts |= geometry.texts_near(canvas, view)
+                texts |= geometry.texts_near(view)
             for node in np.flatnonzero(texts):
                 for i, text in enumerate(canvas.labels.static_texts(int(node))):
                     if ("static", int(node), i) in canvas._cut:
                         continue
                     text.draw(renderer)
-            for text in groups.group_texts(canvas):
+            for text in canvas.labels.group_texts():
                 if text.cut_key not in canvas._cut:
                     text.draw(renderer)
         renderer.close_group("graph")

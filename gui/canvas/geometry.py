@@ -2,16 +2,37 @@
 polylines and arrowheads, what is near the view (issue 19: split from artists.py).
 
 Made once per draw and per pan (a pan makes a new view) with numpy over every node and
-edge; an edge's polyline only when something draws it.
+edge; an edge's polyline only when something draws it. It takes a :class:`Scene` (the
+graph's numbers) and a :class:`Viewport` (where they are seen), never the canvas: a
+test builds one from a figure's axes alone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 from matplotlib.transforms import Bbox
 
-from gui.canvas.host import CanvasHost
-from gui.canvas.scene import ARROW_HALF_WIDTH, ARROW_LENGTH, MAX_TEXT_ZOOM
+from gui.canvas.scene import ARROW_HALF_WIDTH, ARROW_LENGTH, MAX_TEXT_ZOOM, Scene
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """Where the layers draw: ``figure``'s axes, seen through ``transform`` (world points
+    to display pixels: the axes' ``transData``, which follows their limits) and clipped
+    to ``box`` (the axes' display box, as live); text is drawn at no zoom below
+    ``min_text_zoom`` (gui.canvas.view.View.min_text_zoom, read when it was made)."""
+
+    figure: Any
+    transform: Any
+    box: Any
+    min_text_zoom: float = 0.0
+
+    @classmethod
+    def of_axes(cls, ax, min_text_zoom: float = 0.0) -> Viewport:
+        return cls(ax.figure, ax.transData, ax.bbox, min_text_zoom)
 
 
 class Geometry:
@@ -22,32 +43,32 @@ class Geometry:
     stays free of overlaps at every zoom where text is drawn.
     """
 
-    def __init__(self, canvas: CanvasHost, renderer):
-        ax = canvas.ax
+    def __init__(self, scene: Scene, view: Viewport, renderer):
+        self.scene, self.transform = scene, view.transform
         self.renderer = renderer
         self.ppt = renderer.points_to_pixels(1.0)
-        self.centres = ax.transData.transform(canvas.pos) if len(canvas.pos) else canvas.pos
-        (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])
+        self.centres = view.transform.transform(scene.pos) if len(scene.pos) else scene.pos
+        (x0, _), (x1, _) = view.transform.transform([(0.0, 0.0), (1.0, 0.0)])
         self.k = abs(x1 - x0)
         self.zoom = self.k / self.ppt
-        self.text_zoom = min(max(self.zoom, canvas.view.min_text_zoom()), MAX_TEXT_ZOOM)
-        self.show_text = self.zoom >= canvas.view.min_text_zoom() - 1e-9
+        self.text_zoom = min(max(self.zoom, view.min_text_zoom), MAX_TEXT_ZOOM)
+        self.show_text = self.zoom >= view.min_text_zoom - 1e-9
         self.scale = min(self.zoom, MAX_TEXT_ZOOM)
-        self.half = canvas.half_pt * self.k
-        self.radius = canvas.radius_pt * self.k
-        box = ax.bbox
+        self.half = scene.half_pt * self.k
+        self.radius = scene.radius_pt * self.k
+        box = view.box
         self.view = (box.x0, box.y0, box.x1, box.y1)
         pad = 60 * self.ppt
         c = self.centres
         self.in_view = ((c[:, 0] > box.x0 - pad) & (c[:, 0] < box.x1 + pad)
                         & (c[:, 1] > box.y0 - pad) & (c[:, 1] < box.y1 + pad))
         self.bent: list[int] = []
-        self.edge_lines = self._edges(canvas)
-        #: highlight outlines by key, made on first use (see GraphCanvas._highlight_geometry)
+        self.edge_lines = self._edges(scene)
+        #: highlight outlines by key, made on first use (see blit.Blitter.highlight_geometry)
         self.highlights: dict[int, tuple] = {}
         self._edge_boxes = self._name_boxes = None
-        if len(canvas.edges):
-            mid = ax.transData.transform(canvas.edge_mid_world)
+        if len(scene.edges):
+            mid = view.transform.transform(scene.edge_mid_world)
             self.edge_mids = mid
             self.edge_in_view = ((mid[:, 0] > box.x0) & (mid[:, 0] < box.x1)
                                  & (mid[:, 1] > box.y0) & (mid[:, 1] < box.y1))
@@ -63,22 +84,22 @@ class Geometry:
                            half[:, 1] / np.abs(direction[:, 1]))
         return np.where(circle[node], self.radius[node], t) + 1.5 * self.ppt
 
-    def _edges(self, canvas: CanvasHost) -> EdgeLines | list:
+    def _edges(self, scene: Scene) -> EdgeLines | list:
         """Each edge as a polyline that starts and ends at the node borders."""
-        n_edges = len(canvas.edges)
+        n_edges = len(scene.edges)
         if not n_edges:
             self.heads = np.zeros((0, 3, 2))
             return []
-        transform = canvas.ax.transData.transform
+        transform = self.transform.transform
         c = self.centres
-        src, dst = canvas.edge_src, canvas.edge_dst
+        src, dst = scene.edge_src, scene.edge_dst
         p0, p2 = c[src], c[dst]
-        after0, before2 = transform(canvas.edge_after0), transform(canvas.edge_before2)
+        after0, before2 = transform(scene.edge_after0), transform(scene.edge_before2)
         u0 = after0 - p0
         u0 /= np.maximum(np.hypot(u0[:, 0], u0[:, 1]), 1e-9)[:, None]
         u2 = p2 - before2
         u2 /= np.maximum(np.hypot(u2[:, 0], u2[:, 1]), 1e-9)[:, None]
-        circle = canvas.is_op
+        circle = scene.is_op
         start = p0 + u0 * self._boundary(src, u0, circle)[:, None]
         tip = p2 - u2 * self._boundary(dst, u2, circle)[:, None]
         arrow = ARROW_LENGTH * self.ppt * max(self.scale, 0.5)
@@ -88,7 +109,7 @@ class Geometry:
         self.heads = np.stack([tip, base + wing, base - wing], axis=1)
         end = base + u2 * 0.5
         self._starts, self._ends = start, end
-        bent, inner, cuts = _inner_points(canvas)
+        bent, inner, cuts = scene.inner_points
         self.bent = bent
         if len(bent):  # curves and routes: their inner points as well, one transform
             inner = transform(inner)
@@ -117,16 +138,17 @@ class Geometry:
                 & (c[:, 1] + half[:, 1] >= view.y0 - pad)
                 & (c[:, 1] - half[:, 1] <= view.y1 + pad))
 
-    def texts_near(self, canvas: CanvasHost, view: Bbox, pad: float = 8.0) -> np.ndarray:
+    def texts_near(self, view: Bbox, pad: float = 8.0) -> np.ndarray:
         """Nodes whose texts (in the node's box, the name beside it) may reach into
         ``view``: the places were made for the largest text, so they hold it."""
         near = self.boxes_near(view, pad)
-        if canvas.name_pos:
+        names = self.scene.name_pos
+        if names:
             if self._name_boxes is None:
-                nodes = np.fromiter(canvas.name_pos, int, len(canvas.name_pos))
-                place = np.array(list(canvas.name_pos.values()), float).reshape(-1, 4)
-                lo = canvas.ax.transData.transform(place[:, :2] - place[:, 2:] / 2)
-                hi = canvas.ax.transData.transform(place[:, :2] + place[:, 2:] / 2)
+                nodes = np.fromiter(names, int, len(names))
+                place = np.array(list(names.values()), float).reshape(-1, 4)
+                lo = self.transform.transform(place[:, :2] - place[:, 2:] / 2)
+                hi = self.transform.transform(place[:, :2] + place[:, 2:] / 2)
                 self._name_boxes = (nodes, lo, hi)
             nodes, lo, hi = self._name_boxes
             hit = ((hi[:, 0] >= view.x0 - pad) & (lo[:, 0] <= view.x1 + pad)
@@ -166,15 +188,3 @@ class EdgeLines:
             self._made[e] = line
         return line
 
-
-def _inner_points(canvas: CanvasHost) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """The bent edges, their inner world points in one array, and where each edge's
-    points start (and the end): made once per trace, transformed once per view."""
-    made = getattr(canvas, "_inner_made", None)
-    if made is None or made[0] is not canvas.edge_paths:
-        bent = [e for e in canvas.bent_edges if len(canvas.edge_paths[e]) > 2]
-        parts = [canvas.edge_paths[e][1:-1] for e in bent]
-        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
-        cuts = np.cumsum([0] + [len(p) for p in parts])
-        made = canvas._inner_made = (canvas.edge_paths, bent, inner, cuts)
-    return made[1], made[2], made[3]

@@ -95,15 +95,6 @@ def draw_bands(scene, theme, renderer, geometry, clip) -> None:
 
 
 def group_texts(canvas) -> list:
-    """One label per call, made once per trace and theme."""
-    if canvas._group_texts is None:
-        colour = BAND[canvas.theme.dark][1]
-        canvas._group_texts = []
-        for i, (label, _) in enumerate(canvas.scene.call_groups):
-            if i in canvas.scene.group_pos:
-                text = canvas.labels.graph_text(*canvas.scene.group_pos[i][:2], label, GROUP_FONT,
-                                          ha="center", va="center", color=colour,
-                                          fontstyle="italic")
-                text.cut_key = ("group", i)  # in canvas._cut when the view's edge cuts it
-                canvas._group_texts.append(text)
-    return canvas._group_texts
+    """One label per call, made once per trace and theme (by its label layer: pan.py
+    and prefetch.py ask here; the rest ask ``canvas.labels.group_texts()``)."""
+    return canvas.labels.group_texts()

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.transforms import Bbox
 
 from core.engine.trace import Step
-from gui.canvas import groups, label_text
+from gui.canvas import label_text
 from gui.canvas.focus import dynamic_keys, visible_now
 from gui.canvas.scene import _GRAD, _HIGHLIGHT, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.strip_edge import drawn_place, edge_cut
@@ -107,7 +107,7 @@ class Inspector:
         g = self.canvas.geometry
         entries = []
         if g.show_text:  # the static texts the graph layer draws (artists.py)
-            for node in np.flatnonzero(g.texts_near(self.canvas, Bbox.from_extents(*g.view))):
+            for node in np.flatnonzero(g.texts_near(Bbox.from_extents(*g.view))):
                 node = int(node)
                 texts = self.canvas.labels.static_texts(node)
                 for i, text in enumerate(texts):
@@ -116,7 +116,7 @@ class Inspector:
                     kind = "symbol" if self.canvas.scene.is_op[node] and i == 0 else "name"
                     entries.append({"kind": kind, "text": text.get_text(), "node": node,
                                     "extents": text.get_window_extent(renderer).extents})
-            for text in groups.group_texts(self.canvas):
+            for text in self.canvas.labels.group_texts():
                 if text.cut_key in self.canvas._cut:
                     continue
                 entries.append({"kind": "group", "text": text.get_text(),

@@ -1,8 +1,10 @@
-"""The label artists: texts made on demand for a node or an edge, then kept.
+"""The label artists: texts made on demand for a node, an edge or a call, then kept.
 
 Each text is centred on the place the scene gave it (world points); its font size is
-its base size times the text size setting times the zoom (up to MAX_TEXT_ZOOM), set
-again whenever the zoom changes.
+its base size times the text size setting (the scene's) times the zoom (up to
+MAX_TEXT_ZOOM), set again whenever the zoom changes. The layer takes what it draws
+(scene, view, theme and the graph's nodes), never the canvas: a test builds one from a
+figure's axes alone.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from matplotlib.text import Text
 
 from gui.canvas import grids, label_text
+from gui.canvas.geometry import Viewport
+from gui.canvas.groups import GROUP_FONT
 from gui.canvas.scene import (
     _GRAD,
     _LOCAL,
@@ -20,20 +24,34 @@ from gui.canvas.scene import (
     GRID_FONT,
     LABEL_FONT,
     NAME_FONT,
+    Scene,
+    Theme,
     _leaf_text,
 )
 from gui.canvas.text_cache import CachedText
 from gui.support import fonts
+from gui.support.theme import CALL_BAND
 
 
 class Labels:
-    """The static and dynamic texts of a :class:`~gui.canvas.widget.GraphCanvas` (it owns
-    one: ``labels``), made in its axes from its scene, in its colours, and kept in its
-    ``_static`` and ``_texts`` (dropped by a new graph or theme)."""
+    """The static and dynamic texts of one ``scene`` (its graph's nodes in ``graph``),
+    made in ``view``'s axes in ``theme``'s colours, and kept in ``static`` (a node's own
+    texts), ``texts`` (values, gradients, local gradients, updates, tangents) and
+    ``calls`` (the calls' labels: :meth:`group_texts`), their rasters in
+    ``raster_cache``. A new scene or theme makes a new Labels (the canvas owns one:
+    ``labels``)."""
 
-    def __init__(self, canvas):
-        self.canvas = canvas
-        self.ax, self.figure = canvas.ax, canvas.figure
+    def __init__(self, scene: Scene, view: Viewport, theme: Theme, graph=None):
+        self.scene, self.view, self.theme, self.graph = scene, view, theme, graph
+        self.static: dict[int, list[Text]] = {}
+        self.texts: dict[tuple[int, int], Text] = {}
+        self.calls: list[Text] | None = None
+        self.text_zoom = 1.0  # the zoom the texts' font sizes are set for
+        self.raster_cache: dict = {}  # text_cache's rasters of these texts (and the legend's)
+
+    def themed(self, theme: Theme) -> Labels:
+        """The same scene's labels in ``theme``'s colours: none of these texts kept."""
+        return Labels(self.scene, self.view, theme, self.graph)
 
     def make_text(self, x: float, y: float, text: str, transform=None, **kwargs) -> Text:
         kwargs.setdefault("clip_on", True)
@@ -42,50 +60,51 @@ class Labels:
         base = kwargs.pop("fontsize", 10.0)
         artist = kwargs.pop("cls", CachedText)(x, y, text, fontsize=base, **kwargs)
         artist.base_size = base
-        artist.cache = self.canvas._raster_cache
-        artist.set_figure(self.figure)
-        artist.set_transform(transform if transform is not None else self.ax.transData)
-        artist.set_clip_box(self.ax.bbox)
+        artist.cache = self.raster_cache
+        artist.set_figure(self.view.figure)
+        artist.set_transform(transform if transform is not None else self.view.transform)
+        artist.set_clip_box(self.view.box)
         return artist
 
     def graph_text(self, x: float, y: float, text: str, base: float, **kwargs) -> Text:
         """A text of the graph: scaled with the text setting and the zoom."""
-        artist = self.make_text(x, y, text, fontsize=base * self.canvas.text_scale, **kwargs)
-        artist.base_size = base * self.canvas.text_scale
-        artist.set_fontsize(artist.base_size * self.canvas._text_zoom)
+        scale = self.scene.text_scale
+        artist = self.make_text(x, y, text, fontsize=base * scale, **kwargs)
+        artist.base_size = base * scale
+        artist.set_fontsize(artist.base_size * self.text_zoom)
         return artist
 
     def apply_text_zoom(self, zoom: float) -> None:
         """Every text made so far at the font size of this zoom."""
-        if abs(zoom - self.canvas._text_zoom) < 1e-6:
+        if abs(zoom - self.text_zoom) < 1e-6:
             return
-        self.canvas._text_zoom = zoom
-        for texts in self.canvas._static.values():
+        self.text_zoom = zoom
+        for texts in self.static.values():
             for text in texts:
                 text.set_fontsize(text.base_size * zoom)
-        for text in self.canvas._texts.values():
+        for text in self.texts.values():
             text.set_fontsize(text.base_size * zoom)
 
     _leaf_text = staticmethod(_leaf_text)
 
     def static_texts(self, node_id: int) -> list[Text]:
         """The node's own text and, for named results, its name beside it (made on demand)."""
-        if node_id in self.canvas._static:
-            return self.canvas._static[node_id]
-        node = self.canvas.trace.graph.nodes[node_id]
-        x, y = self.canvas.scene.pos[node_id]
-        colours = self.canvas.theme.colours
+        if node_id in self.static:
+            return self.static[node_id]
+        node = self.graph.nodes[node_id]
+        x, y = self.scene.pos[node_id]
+        colours = self.theme.colours
         texts = []
         if node.kind == "operation":
             symbol = label_text.symbol_text(node.symbol)
             texts.append(self.graph_text(x, y, symbol, label_text.symbol_size(symbol),
                                           ha="center", va="center", color=colours["fg"]))
-            place = self.canvas.scene.name_pos.get(node_id)
+            place = self.scene.name_pos.get(node_id)
             if node.name and place is not None:
                 texts.append(self.graph_text(
                     place[0], place[1], node.name, NAME_FONT, ha="center", va="center",
                     color=colours["fg"],
-                    fontweight="bold" if node.id == self.canvas.trace.graph.output else "normal",
+                    fontweight="bold" if node.id == self.graph.output else "normal",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": colours["bg"],
                           "edgecolor": "none", "alpha": 0.9}))
         else:
@@ -93,21 +112,35 @@ class Labels:
             texts.append(self.graph_text(x, y, self._leaf_text(node), FONT[node.kind],
                                           ha="center", va="center", color=colours["fg"],
                                           fontweight=weight))
-        self.canvas._static[node_id] = texts
+        self.static[node_id] = texts
         return texts
+
+    def group_texts(self) -> list[Text]:
+        """One label per call (gui.canvas.groups), made on first use."""
+        if self.calls is None:
+            colour = CALL_BAND[self.theme.dark][1]
+            self.calls = []
+            for i, (label, _) in enumerate(self.scene.call_groups):
+                if i in self.scene.group_pos:
+                    text = self.graph_text(*self.scene.group_pos[i][:2], label, GROUP_FONT,
+                                           ha="center", va="center", color=colour,
+                                           fontstyle="italic")
+                    text.cut_key = ("group", i)  # in the canvas's _cut when a view cuts it
+                    self.calls.append(text)
+        return self.calls
 
     def dynamic_text(self, key: tuple[int, int]) -> Text:
         """The value / gradient / update / edge label of ``key`` (made on first use)."""
-        text = self.canvas._texts.get(key)
+        text = self.texts.get(key)
         if text is not None:
             return text
         layer, index = key
-        colours = self.canvas.theme.colours
+        colours = self.theme.colours
         box = {"boxstyle": "round,pad=0.12", "facecolor": colours["bg"], "edgecolor": "none",
                "alpha": 0.85}
-        label = self.canvas.scene.label_texts.get(key, "")
+        label = self.scene.label_texts.get(key, "")
         x, y = self._label_centre(key)
-        grid = self.canvas.scene.grid_info.get(key)
+        grid = self.scene.grid_info.get(key)
         if grid is not None:  # a tensor: cells on a diverging scale, or a badge
             role = colours["value" if layer == _VALUE else "grad"]
             text = self.graph_text(x, y, label, GRID_FONT, ha="center", va="center",
@@ -124,16 +157,16 @@ class Labels:
             text = self.graph_text(x, y, label, LABEL_FONT, ha="center", va="center",
                                     color=colours[colour], fontweight="bold", bbox=box,
                                     multialignment="center")
-        self.canvas._texts[key] = text
+        self.texts[key] = text
         return text
 
     def _label_centre(self, key: tuple[int, int]) -> tuple[float, float]:
-        place = self.canvas.scene.label_pos.get(key)
+        place = self.scene.label_pos.get(key)
         if place is not None:
             return float(place[0]), float(place[1])
         layer, index = key
         if layer == _LOCAL:
-            x, y = self.canvas.scene.edge_mid_world[index]
+            x, y = self.scene.edge_mid_world[index]
         else:
-            x, y = self.canvas.scene.pos[index]
+            x, y = self.scene.pos[index]
         return float(x), float(y)

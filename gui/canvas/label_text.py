@@ -75,16 +75,6 @@ def sized(text: str) -> str:
     return sized_words(text, texts.tr(texts.SIZED))
 
 
-def relabel(canvas) -> None:
-    """A language switch: the canvas's labels (size words, "[4×3: 12 个值]") and legend
-    in the UI language now installed, at once, not on the next build. The same graph
-    is placed again for the words' new widths; its rows, view and step stay."""
-    state = canvas.tangents.last_state  # what show_state last showed
-    canvas.set_trace(canvas.trace)  # (builds the legend, too)
-    if state is not None:
-        canvas.show_state(*state)
-
-
 def legend_entries(trace: Trace | None, translate: bool = True) -> list[tuple[str, str, str, str]]:
     out = trace.graph.output_node.label if trace is not None else "out"
     out = out if len(out) <= 12 else "out"

@@ -204,9 +204,6 @@ def build_legend(canvas) -> None:
 
 def apply_theme(canvas) -> None:
     """The canvas in its colours: the figure, the legend, and no text of the old ones."""
+    canvas.labels = canvas.labels.themed(canvas.theme)  # none of the old texts
     canvas.figure.set_facecolor(canvas.theme.colours["bg"])
     build_legend(canvas)
-    canvas._static.clear()
-    canvas._group_texts = None
-    canvas._texts.clear()
-    canvas._raster_cache.clear()

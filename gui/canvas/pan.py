@@ -16,7 +16,6 @@ from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from gui.canvas import groups, text_cache
-from gui.canvas.geometry import Geometry
 
 
 class Scroller:
@@ -51,7 +50,7 @@ class Scroller:
         if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
             return False
         renderer = self.canvas.get_renderer()
-        geometry = Geometry(self.canvas, renderer)
+        geometry = self.canvas.view.geometry(renderer)
         if geometry.show_text != self.canvas.geometry.show_text or self.legend_note() != getattr(
                 self.canvas, "_drawn_note", None):
             return False

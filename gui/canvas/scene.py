@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -133,11 +134,22 @@ class Scene:
     update_steps: dict = field(default_factory=dict)
     leaves: list = field(default_factory=list)
 
+    @cached_property
+    def inner_points(self) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """The bent edges, their inner world points in one array, and where each edge's
+        points start (and the end): made once per scene, transformed once per view
+        (gui.canvas.geometry)."""
+        bent = [e for e in self.bent_edges if len(self.edge_paths[e]) > 2]
+        parts = [self.edge_paths[e][1:-1] for e in bent]
+        inner = np.concatenate(parts) if parts else np.zeros((0, 2))
+        return bent, inner, np.cumsum([0] + [len(p) for p in parts])
 
-#: the scene's fields the canvas still answers as its own attributes (tests, view, geometry)
-CANVAS_FIELDS = tuple(f.name for f in fields(Scene)
-                      if f.name not in ("extent", "text_scale", "local_steps",
-                                        "backward_steps", "update_steps", "leaves"))
+
+#: the scene's fields the canvas still answers as its own attributes: the tests read
+#: these six (canvas.edges, canvas.edge_index …) and gui.canvas.strip_edge the places
+#: (pos, half_pt, label_pos); the layers take the scene itself (issue 18)
+CANVAS_FIELDS = ("grid", "pos", "half_pt", "edges", "edge_index", "edge_needed",
+                 "label_pos", "call_groups")
 
 
 def _previous_grid(before: Trace | None, before_grid: np.ndarray | None):

@@ -196,8 +196,6 @@ _SCRATCH: dict[tuple, RendererAgg] = {}
 def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> None:
     """Draw the static layer of the view ``offset`` (a place on the lattice) in a scratch
     renderer and keep its tiles; the canvas's view is left as it was."""
-    from gui.canvas.geometry import Geometry  # (the widget's own module imports this)
-
     renderer = canvas.get_renderer()
     width, height = int(renderer.width), int(renderer.height)
     key = (width, height, renderer.dpi)
@@ -220,7 +218,7 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
         canvas._cut = set()  # every label: a tile may serve any view
         buffer = np.asarray(scratch.buffer_rgba())
         buffer.view(np.uint32)[..., 0] = fill
-        geometry = Geometry(canvas, scratch)
+        geometry = canvas.view.geometry(scratch)
         with text_cache.fixed_view(ax.transData):
             canvas._graph_layer.draw_static(scratch, geometry)
         tiles.harvest(buffer, canvas.scroller.axes_rows_cols(height), offset, fill)

@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QEasingCurve, QVariantAnimation
 from PySide6.QtGui import QGuiApplication
 
+from gui.canvas.geometry import Geometry, Viewport
 from gui.canvas.scene import (
     _GRAD,
     _LOCAL,
@@ -53,6 +54,14 @@ class View:
         logical = self.ppt() / (self.canvas.device_pixel_ratio or 1.0)
         readable = MIN_TEXT_PX / (SMALLEST_FONT * self.canvas.text_scale * logical * 1.04)
         return max(readable, self.canvas.least_zoom)
+
+    def viewport(self) -> Viewport:
+        """Where the canvas's layers draw now (its axes, the least text zoom)."""
+        return Viewport.of_axes(self.ax, self.min_text_zoom())
+
+    def geometry(self, renderer) -> Geometry:
+        """Where everything of the canvas's scene is in this view, for ``renderer``."""
+        return Geometry(self.canvas.scene, self.viewport(), renderer)
 
     def k(self) -> float:
         (x0, x1) = self.ax.get_xlim()
@@ -127,7 +136,7 @@ class View:
             cx, cy = (focus[0] + focus[2]) / 2, (focus[1] + focus[3]) / 2
         else:
             first = next((s.node for s in self.canvas.trace.steps if s.node is not None), None)
-            cy = self.canvas.pos[first, 1] if first is not None else (y0 + y1) / 2
+            cy = self.canvas.scene.pos[first, 1] if first is not None else (y0 + y1) / 2
             cx = x0  # (the clamp below puts the graph's left edge in, with the margin)
         # keep the view on the graph, FOLLOW_MARGIN in from its edges as follow() does:
         # flush with them, the outermost labels' hinted text (a pixel or two wider than
@@ -216,23 +225,23 @@ class View:
         own = set(nodes)
         if not own_only:
             nodes |= self.canvas._focus_nodes
-        boxes = []
+        boxes, scene = [], self.canvas.scene
         for v in nodes:
-            (x, y), (hw, hh) = self.canvas.pos[v], self.canvas.half_pt[v]
+            (x, y), (hw, hh) = scene.pos[v], scene.half_pt[v]
             boxes.append((x - hw, y - hh, x + hw, y + hh))
             if not neighbour_labels and v not in own:
                 continue
             for layer in (_VALUE, _GRAD, _UPDATE, _TANGENT):
-                place = self.canvas.label_pos.get((layer, v))
+                place = scene.label_pos.get((layer, v))
                 if place is not None:
                     boxes.append(_rect(place))
-            if v in self.canvas.name_pos:
-                boxes.append(_rect(self.canvas.name_pos[v]))
+            if v in scene.name_pos:
+                boxes.append(_rect(scene.name_pos[v]))
         for e in edges:
-            place = self.canvas.label_pos.get((_LOCAL, e))
+            place = scene.label_pos.get((_LOCAL, e))
             if place is not None:
                 boxes.append(_rect(place))
-            (x, y) = self.canvas.edge_mid_world[e]
+            (x, y) = scene.edge_mid_world[e]
             boxes.append((x - 1, y - 1, x + 1, y + 1))
         if not boxes:
             return None

@@ -6,6 +6,10 @@ The computational graph on a matplotlib canvas, drawn once, then updated step by
 ``pan`` (following the step by scrolling the background), ``legend`` (the strip under
 the graph, and the theme), ``tiles`` (the static layer kept at the current zoom, pasted
 by a pan that jumps).
+
+The layers take the canvas's parts, not the canvas (issue 18): ``geometry`` (the scene
+in display space for a viewport), ``label_artists`` (the texts: scene, viewport, theme),
+``tangent_layer`` (forward mode's labels: scene); the canvas passes its own in.
 """
 
 from __future__ import annotations
@@ -20,18 +24,16 @@ import gui.support.matplotlib_setup  # noqa: F401  (before any other matplotlib 
 # isort: split
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from PySide6.QtCore import Qt, Signal
 
 from core.base import cancel
 from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
-from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
 from gui.canvas.events import Pointer
 from gui.canvas.focus import edge_keys, focus_of, highlight_keys
-from gui.canvas.geometry import Geometry
+from gui.canvas.geometry import Geometry, Viewport
 from gui.canvas.inspect import Inspector
 from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
@@ -105,7 +107,6 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.inspector = Inspector(self)
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
-        self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
         self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
@@ -163,6 +164,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._reset_graph()
         self.trace = trace
         self.scene = scene
+        self.labels = Labels(scene, Viewport.of_axes(self.ax), self.theme, trace.graph)
         self.extent = scene.extent  # grows with forward mode's tangent labels
         self._shown[_VALUE] = set(scene.leaves)
         self.tangents.after_trace()  # forward mode: its labels, placed after the others
@@ -231,6 +233,12 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.blitter.blit_keys(changed)
 
     colours = property(attrgetter("theme.colours"), doc="``self.theme.colours``")
+    # the label layer's texts (label_artists.py), read by the canvas's other parts
+    _static = property(attrgetter("labels.static"), doc="``self.labels.static``")
+    _texts = property(attrgetter("labels.texts"), doc="``self.labels.texts``")
+    _text_zoom = property(attrgetter("labels.text_zoom"), doc="``self.labels.text_zoom``")
+    _raster_cache = property(attrgetter("labels.raster_cache"),
+                             doc="``self.labels.raster_cache``")
     dark = property(attrgetter("theme.dark"), doc="``self.theme.dark``")
 
     forward_mode = property(attrgetter("tangents.forward_mode"),
@@ -274,12 +282,17 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.view.resized(event, super().resizeEvent)
 
     def retranslate(self) -> None:
-        """The legend and the graph's labels in the current UI language, at once."""
+        """The legend and the graph's labels (size words, "[4×3: 12 个值]") in the UI
+        language now installed, at once, not on the next build: the same graph placed
+        again for the words' new widths; its rows, view and step stay."""
         if self.trace is None:
             build_legend(self)
             self.blitter.invalidate()
-        else:
-            label_text.relabel(self)  # (set_trace builds the legend, too)
+            return
+        state = self.tangents.last_state  # what show_state last showed
+        self.set_trace(self.trace)  # (builds the legend, too)
+        if state is not None:
+            self.show_state(*state)
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""
@@ -322,20 +335,17 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.trace = None
         self.geometry = None
         self.scene = Scene()  # the graph's frozen numbers (gui.canvas.scene)
+        #: its texts, made on demand (label_artists.py): a new scene or theme, new ones
+        self.labels = Labels(self.scene, Viewport.of_axes(self.ax), self.theme)
         self.extent = self.scene.extent
-        self._group_texts = None
-        self._text_zoom = 1.0
         self._current_key: tuple[str, int] | None = None
         self._position = 0
         self._cut: set = set()
         self._focus_nodes: set[int] = set()
         self._focus_edges: set[int] = set()
-        self._static: dict[int, list[Text]] = {}
-        self._texts: dict[tuple[int, int], Text] = {}
         self._shown: dict[int, set[int]] = {_VALUE: set(), _GRAD: set(), _LOCAL: set(),
                                             _UPDATE: set(), _HIGHLIGHT: set(), _TANGENT: set()}
         self._drawn = {}
-        self._raster_cache: dict = {}
         self.prefetcher.restart(empty=True)
         self.tangents.reset()
 

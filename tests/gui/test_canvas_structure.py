@@ -46,6 +46,9 @@ def test_the_canvas_parts_are_collaborators_not_mixins(qtbot):
     assert isinstance(canvas.inspector, Inspector) and canvas.inspector.canvas is canvas
     assert isinstance(canvas.pointer, Pointer) and canvas.pointer.canvas is canvas
     assert isinstance(canvas.view, View) and canvas.view.canvas is canvas
-    assert isinstance(canvas.labels, Labels) and canvas.labels.canvas is canvas
+    # the label layer takes the canvas's parts, not the canvas (its scene, axes, theme)
+    assert isinstance(canvas.labels, Labels) and not hasattr(canvas.labels, "canvas")
+    assert canvas.labels.scene is canvas.scene and canvas.labels.theme is canvas.theme
+    assert canvas.labels.view.transform is canvas.ax.transData
     assert isinstance(canvas.tangents, Tangents) and canvas.tangents.canvas is canvas
     assert isinstance(canvas.scene, Scene) and not len(canvas.pos)  # an empty scene
