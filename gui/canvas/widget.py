@@ -29,6 +29,7 @@ from core.engine.trace import KnownState, Step, Trace
 from gui.canvas import label_text
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
+from gui.canvas.edge_names import EdgeNames
 from gui.canvas.events import Pointer
 from gui.canvas.focus import edge_keys, focus_of, highlight_keys
 from gui.canvas.geometry import Geometry
@@ -107,6 +108,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
         self.labels = Labels(self)  # the texts, made on demand (label_artists.py)
         self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
+        self.edge_names = EdgeNames(self)  # names the view's edge cuts (edge_names.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = self._background_key = None  # the static layer (blit.py)
