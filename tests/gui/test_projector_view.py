@@ -3,7 +3,9 @@ the current node with its neighbours, not alone (issue 24, item 8)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from gui.window import dock_layout
@@ -106,6 +108,42 @@ def test_a_neighbour_cut_at_the_edge_keeps_its_name(window, name):
                                                                             entry["rect"])]
     assert cut, f"{name}: no neighbour was cut at the edge (the test proves nothing)"
     assert not found, f"{name}: " + "\n".join(found)
+
+
+def _pixels(canvas, rect) -> tuple[np.ndarray, np.ndarray]:
+    """(what the window shows, what the figure drew) in a widget rect, RGB."""
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, :3 * image.width()].reshape(
+        image.height(), image.width(), 3)
+    drawn = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    x, y, w, h = (round(v) for v in rect)
+    return shown[y:y + h, x:x + w].astype(int), drawn[y:y + h, x:x + w].astype(int)
+
+
+def test_the_edge_names_are_painted_and_go(window):
+    """The names at the edge are painted over the figure (a widget of their own, not
+    in the figure's pixels), and go when the step moves on and their nodes are whole."""
+    window.resize(1152, 648)
+    QApplication.processEvents()
+    dock_layout.apply_default_sizes(window)
+    load(window, "10-conv-pool")
+    settle(window)
+    canvas = window.canvas
+    window.model.goto(1)
+    settle(window)
+    marked = [e for e in canvas.label_entries() if e.get("marker")]
+    assert {e["text"] for e in marked} == {"x", "W", "b"}
+    assert {e["marker"] for e in marked} == {"left"}
+    for entry in marked:
+        shown, drawn = _pixels(canvas, entry["rect"])
+        assert np.abs(shown - drawn).mean() > 10, entry["text"]
+    window.model.goto(3)
+    settle(window)
+    assert not [e for e in canvas.label_entries() if e.get("marker")]
+    for entry in marked:
+        shown, drawn = _pixels(canvas, entry["rect"])
+        assert np.abs(shown - drawn).max() <= 1, entry["text"]
 
 
 def test_a_transpose_undone_reads_as_the_name():
