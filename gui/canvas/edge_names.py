@@ -103,10 +103,10 @@ def _display_boxes(canvas, places) -> np.ndarray:
 
 def _obstacles(canvas, area: np.ndarray, skip: set) -> np.ndarray:
     """Widget boxes (x0, y0, x1, y1) a marker keeps clear of: the dynamic labels drawn
-    now, the names and call labels drawn, and the node boxes near the view but
-    ``skip``'s."""
+    now and the current node's ring, the names and call labels drawn, and the node
+    boxes near the view but ``skip``'s."""
     rows = [_widget_rect(canvas, box) for key, box in canvas._drawn.items()
-            if key[0] != _HIGHLIGHT]
+            if key[0] != _HIGHLIGHT or key[1] >= 0]  # (a node's ring, not an edge's band)
     scene = canvas.scene
     near = [v for v in np.flatnonzero(canvas.geometry.in_view).tolist() if v not in skip]
     places = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in near]
@@ -254,8 +254,9 @@ class EdgeNames(QWidget):
         canvas.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.canvas and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.canvas.rect())
+        canvas = getattr(self, "canvas", None)  # (None while the wrapper is torn down)
+        if canvas is not None and watched is canvas and event.type() == QEvent.Type.Resize:
+            self.setGeometry(canvas.rect())
         return False
 
     def _now(self):
@@ -278,7 +279,8 @@ class EdgeNames(QWidget):
         return self._markers
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self.canvas.trace is None or self.canvas._draw_pending:
+        canvas = getattr(self, "canvas", None)
+        if canvas is None or canvas.trace is None or canvas._draw_pending:
             return
         found = self.markers()
         if not found:
