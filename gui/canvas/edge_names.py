@@ -30,9 +30,9 @@ from gui.canvas.scene import _HIGHLIGHT, NAME_FONT
 from gui.canvas.strip_edge import SLACK, drawn_place
 from gui.support import fonts
 
-#: the frame's room around the text, the triangle's width with its gap, and its half
-#: height (pixels)
-PAD, ARROW, TIP = 2.0, 6.0, 3.0
+#: the frame's room around the text (pixels), and the triangle's half height: at least
+#: TIP pixels, else this share of the text's pixel size (it grows with the text)
+PAD, TIP, TIP_SHARE = 2.0, 3.0, 0.28
 #: room kept between a marker and the view's edge, and around other labels (pixels)
 EDGE_GAP, CLEAR = 1.0, 1.0
 #: a marker may move this far along the edge (a share of the edge's length) to find room
@@ -51,6 +51,16 @@ class Marker:
     rect: tuple[float, float, float, float]  # widget pixels: x, y, w, h (frame included)
     font: QFont
     kind: str  # the node's kind: its frame's colour
+
+
+def _tip(font: QFont) -> float:
+    """The triangle's half height for a marker in ``font``."""
+    return max(TIP, TIP_SHARE * font.pixelSize())
+
+
+def _arrow(font: QFont) -> float:
+    """The room the triangle takes at the marker's end, its gap to the text included."""
+    return 2 * _tip(font) + 1
 
 
 def _widget_rect(canvas, extents) -> np.ndarray:
@@ -219,7 +229,7 @@ def markers(canvas) -> list[Marker]:
     for v, box, side, drawn in wanted:
         words, font = _name(canvas, v)
         metrics = QFontMetricsF(font)
-        arrow = 0.0 if side == "near" else ARROW
+        arrow = 0.0 if side == "near" else _arrow(font)
         size = (metrics.horizontalAdvance(words) + 2 * PAD + arrow, metrics.height() + 2 * PAD)
         if side == "near":  # where the name was, brought inside
             rect = _nearby(area, ((drawn[0] + drawn[2] - size[0]) / 2,
@@ -306,8 +316,9 @@ def _paint(painter: QPainter, m: Marker, colours) -> None:
     painter.setPen(QPen(frame, 1.0))
     painter.setBrush(fill)
     painter.drawPath(path)
+    tip, arrow = _tip(m.font), _arrow(m.font)
     if m.side != "near":
-        tip, mid = TIP, y + h / 2
+        mid = y + h / 2
         end = x + w - 2 if m.side == "right" else x + 2  # the triangle's outer end
         inner = end - tip if m.side == "right" else end + tip
         if m.side in ("left", "right"):
@@ -319,8 +330,8 @@ def _paint(painter: QPainter, m: Marker, colours) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(frame)
         painter.drawPolygon(QPolygonF([QPointF(*c) for c in corners]))
-    left = 0.0 if m.side in ("near", "right") else ARROW
-    right = ARROW if m.side == "right" else 0.0
+    left = 0.0 if m.side in ("near", "right") else arrow
+    right = arrow if m.side == "right" else 0.0
     painter.setPen(QColor(colours["fg"]))
     painter.setFont(m.font)
     painter.drawText(QRectF(x + left, y, w - left - right, h), Qt.AlignmentFlag.AlignCenter,

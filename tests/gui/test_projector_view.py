@@ -90,11 +90,13 @@ def test_a_neighbour_cut_at_the_edge_keeps_its_name(window, name):
         if step is None or step.node is None:
             continue
         entries, boxes = canvas.label_entries(), canvas.node_boxes()
-        width, height = canvas.width(), canvas.height()
+        # the graph's part of the canvas: above the legend strip, which hides the graph
+        width = canvas.width()
+        height = canvas.height() - canvas.ax.bbox.y0 / (canvas.device_pixel_ratio or 1.0)
         for v in sorted(neighbours(model.trace, step)[0]):
             x, y, w, h = boxes[v]
             if x + w <= 0 or y + h <= 0 or x >= width or y >= height:
-                continue  # wholly off the canvas
+                continue  # wholly off the canvas (or behind its legend strip)
             cut += not _inside(boxes[v], width, height)
             entry = _name_entry(graph, entries, v)
             label = graph.nodes[v].name or graph.nodes[v].label
