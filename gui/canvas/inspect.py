@@ -155,6 +155,8 @@ class Inspector:
                 continue  # wholly outside: not drawn, not listed
             entry["rect"] = self._to_widget(x0, y0, x1, y1)
             shown.append(entry)
+        shown += [{"kind": "name", "text": m.text, "node": m.node, "marker": m.side,
+                   "rect": m.rect} for m in self.canvas.edge_names.markers()]  # edge_names.py
         return shown
 
     def _extra_texts(self) -> list:

@@ -31,6 +31,7 @@ from core.drawing.layout import node_keys
 from core.engine.trace import KnownState, Step, Trace
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
+from gui.canvas.edge_names import EdgeNames
 from gui.canvas.events import Pointer
 from gui.canvas.focus import edge_keys, focus_of, highlight_keys
 from gui.canvas.geometry import Geometry, Viewport
@@ -108,6 +109,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.pointer = Pointer(self)  # the mouse and keys (events.py)
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
         self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
+        self.edge_names = EdgeNames(self)  # names the view's edge cuts (edge_names.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = self._background_key = None  # the static layer (blit.py)

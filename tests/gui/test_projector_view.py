@@ -3,11 +3,13 @@ the current node with its neighbours, not alone (issue 24, item 8)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from gui.window import dock_layout
-from tests.gui.test_readability import load, neighbours, settle
+from tests.gui.test_readability import _inside, _intersect, load, neighbours, settle
 
 
 def _seen(rect, width, height) -> bool:
@@ -52,6 +54,98 @@ def test_the_current_node_comes_with_its_neighbours(window, name, size):
         assert not missing, f"{name} @{position}: {missing} out of view"
         checked += 1
     assert checked >= 5
+
+
+def _name_entry(graph, entries, v) -> dict | None:
+    """The label that names node ``v``: its name (a leaf's text in its box, an
+    operation's beside it, or written at the view's edge: edge_names.py), or an
+    unnamed operation's symbol."""
+    node = graph.nodes[v]
+    wanted = node.name or node.label
+    for entry in entries:
+        if entry.get("node") == v and entry["kind"] == "name" and entry["text"] == wanted:
+            return entry
+    if node.kind == "operation" and not node.name:
+        return next((e for e in entries if e.get("node") == v and e["kind"] == "symbol"), None)
+    return None
+
+
+@pytest.mark.parametrize("name", ["10-conv-pool", "16-feed-forward-net"])
+def test_a_neighbour_cut_at_the_edge_keeps_its_name(window, name):
+    """At 1152×648 a neighbour kept on the canvas only as a box cut at its edge showed
+    no name (the edge hides a label it cuts): 10-conv-pool's x, W and b at step 1,
+    lesson 16's model.2.weight at step 5. Every neighbour whose box reaches onto the
+    canvas is named, the name whole inside the canvas and clear of every other label."""
+    window.resize(1152, 648)
+    QApplication.processEvents()
+    dock_layout.apply_default_sizes(window)
+    load(window, name)
+    settle(window)
+    model, canvas = window.model, window.canvas
+    graph, found, cut = model.trace.graph, [], 0
+    for position in range(1, model.length + 1):
+        model.goto(position)
+        settle(window)
+        step = model.current
+        if step is None or step.node is None:
+            continue
+        entries, boxes = canvas.label_entries(), canvas.node_boxes()
+        # the graph's part of the canvas: above the legend strip, which hides the graph
+        width = canvas.width()
+        height = canvas.height() - canvas.ax.bbox.y0 / (canvas.device_pixel_ratio or 1.0)
+        for v in sorted(neighbours(model.trace, step)[0]):
+            x, y, w, h = boxes[v]
+            if x + w <= 0 or y + h <= 0 or x >= width or y >= height:
+                continue  # wholly off the canvas (or behind its legend strip)
+            cut += not _inside(boxes[v], width, height)
+            entry = _name_entry(graph, entries, v)
+            label = graph.nodes[v].name or graph.nodes[v].label
+            if entry is None:
+                found.append(f"@{position}: {label} has no name on the canvas")
+            elif not _inside(entry["rect"], width, height):
+                found.append(f"@{position}: {label}'s name leaves the canvas")
+            else:
+                found += [f"@{position}: {label}'s name overlaps {e['kind']} {e['text']!r}"
+                          for e in entries if e is not entry and _intersect(e["rect"],
+                                                                            entry["rect"])]
+    assert cut, f"{name}: no neighbour was cut at the edge (the test proves nothing)"
+    assert not found, f"{name}: " + "\n".join(found)
+
+
+def _pixels(canvas, rect) -> tuple[np.ndarray, np.ndarray]:
+    """(what the window shows, what the figure drew) in a widget rect, RGB."""
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, :3 * image.width()].reshape(
+        image.height(), image.width(), 3)
+    drawn = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    x, y, w, h = (round(v) for v in rect)
+    return shown[y:y + h, x:x + w].astype(int), drawn[y:y + h, x:x + w].astype(int)
+
+
+def test_the_edge_names_are_painted_and_go(window):
+    """The names at the edge are painted over the figure (a widget of their own, not
+    in the figure's pixels), and go when the step moves on and their nodes are whole."""
+    window.resize(1152, 648)
+    QApplication.processEvents()
+    dock_layout.apply_default_sizes(window)
+    load(window, "10-conv-pool")
+    settle(window)
+    canvas = window.canvas
+    window.model.goto(1)
+    settle(window)
+    marked = [e for e in canvas.label_entries() if e.get("marker")]
+    assert {e["text"] for e in marked} == {"x", "W", "b"}
+    assert {e["marker"] for e in marked} == {"left"}
+    for entry in marked:
+        shown, drawn = _pixels(canvas, entry["rect"])
+        assert np.abs(shown - drawn).mean() > 10, entry["text"]
+    window.model.goto(3)
+    settle(window)
+    assert not [e for e in canvas.label_entries() if e.get("marker")]
+    for entry in marked:
+        shown, drawn = _pixels(canvas, entry["rect"])
+        assert np.abs(shown - drawn).max() <= 1, entry["text"]
 
 
 def test_a_transpose_undone_reads_as_the_name():
