@@ -158,8 +158,11 @@ class _TilesAround:
             tile = kept.first_missing(area, target)
             if tile is None or kept.full():
                 return
-            start = time.thread_time()  # this thread's work, not a wait for a core
+            start, rasters = time.thread_time(), len(canvas._raster_cache)
             tiles.render_view(canvas, tiles.starting_at(tile, area), kept, fill)
-            if time.thread_time() - start > TILE_RENDER_S:
+            # (a view whose labels were rasterised on the way is not slow to draw: the
+            # next one pastes them; judged so, a big graph kept only its first view)
+            if (time.thread_time() - start > TILE_RENDER_S
+                    and len(canvas._raster_cache) == rasters):
                 kept.slow = slow
                 return

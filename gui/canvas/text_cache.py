@@ -75,7 +75,7 @@ class CachedText(Text):
         if self._style is None:
             patch = self.get_bbox_patch()
             box = None if patch is None else (
-                repr(patch.get_boxstyle()), patch.get_facecolor(), patch.get_edgecolor(),
+                _boxstyle_key(patch.get_boxstyle()), patch.get_facecolor(), patch.get_edgecolor(),
                 patch.get_alpha(), patch.get_linewidth())
             self._style = (type(self).__name__, str(self.get_color()),
                            self._props_key(),
@@ -230,6 +230,13 @@ class CachedText(Text):
         # draw_image wants the bottom row first
         rows = np.asarray(scratch.buffer_rgba())[scratch.height - height:, :width]
         return np.array(rows[::-1], copy=True), x0 - x, y0 - y
+
+
+def _boxstyle_key(style) -> tuple:
+    """A box style by what it draws: its kind and its numbers (its repr holds the
+    object's address, so no two labels' boxes shared a raster: every boxed value
+    "1" or "0.3" of a big graph was rasterised anew, issue 19)."""
+    return (type(style).__name__, tuple(sorted(vars(style).items())))
 
 
 _SCRATCH: dict[float, RendererAgg] = {}

@@ -135,3 +135,26 @@ def test_a_what_if_plot_out_of_sight_draws_nothing_during_a_drag(window, qtbot):
     assert panel._point.get_xdata()[0] == moved and panel._background is not None
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
+
+
+def test_boxed_labels_of_the_same_text_and_box_share_one_raster():
+    """A raster is keyed by what it shows: the box's style by its kind and numbers, not
+    by the style object (its repr held its address, so every boxed "1" of a big graph
+    was rasterised anew: issue 19)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from gui.canvas.text_cache import CachedText
+
+    renderer, cache, figure = RendererAgg(200, 100, 100), {}, Figure(dpi=100)
+
+    def boxed(text, pad=0.2):
+        label = CachedText(50, 50, text, bbox={"boxstyle": f"round,pad={pad}", "fc": "w"})
+        label.cache = cache
+        label.set_figure(figure)
+        label.draw(renderer)
+        return label
+
+    boxed("1"), boxed("1"), boxed("0.3")
+    assert len(cache) == 2
+    boxed("1", pad=0.5)  # another box: another raster
+    assert len(cache) == 3
