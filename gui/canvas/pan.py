@@ -16,7 +16,9 @@ from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from gui.canvas import groups, text_cache
+from gui.canvas.focus import visible_now
 from gui.canvas.geometry import Geometry
+from gui.canvas.scene import _HIGHLIGHT
 
 
 class Scroller:
@@ -59,7 +61,15 @@ class Scroller:
         self.canvas._cut = self.canvas.cut_labels()
         buffer = np.asarray(renderer.buffer_rgba())
         area = self.axes_rows_cols(buffer.shape[0])
-        rects = _shift(buffer, self.canvas._background, area, round(dx), -round(dy))
+        background, dc, dr = self.canvas._background, round(dx), -round(dy)
+        kept = abs(dr) < area[1] - area[0] and abs(dc) < area[3] - area[2]
+        if kept:  # the frame moves with its dynamic labels, the background with it
+            rects = _shift(buffer, buffer, area, dc, dr)
+            _shift(background, background, area, dc, dr)
+            _outside(buffer, background, area)
+        else:
+            rects = _shift(buffer, background, area, dc, dr)
+        strips = rects
         height = buffer.shape[0]
         # what came into view: pasted from the static layer's tiles where kept (tiles.py)
         offset = self.canvas._tiles.offset(self.canvas)
@@ -82,15 +92,48 @@ class Scroller:
         if boxes:
             with text_cache.fixed_view(self.canvas.ax.transData):
                 _redraw(self.canvas, renderer, geometry, buffer, boxes, whole)
-        np.copyto(self.canvas._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
-        # was copied from it)
+        changed = [(left, height - bottom, right, height - top)
+                   for top, bottom, left, right in strips] + boxes
+        if kept:  # the new static parts into the background (the rest moved in it)
+            for x0, y0, x1, y1 in changed:
+                rows = slice(max(height - y1, 0), max(height - y0, 0))
+                background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
+        else:
+            np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
+            # copied from it)
         if offset is not None:
             self.keep_tiles(renderer, area, offset, fill)
-        self.canvas._drawn = {}
-        self.canvas.blitter.draw_dynamic(renderer, None)
+        if kept:
+            self.keep_dynamic(changed, dc, -dr)
+        else:
+            self.canvas._drawn = {}
+            self.canvas.blitter.draw_dynamic(renderer, None)
         self.canvas.prefetcher.restart()
         self.canvas.blit(self.canvas.ax.bbox)
         return True
+
+    def keep_dynamic(self, changed: list, dx: int, dy: int) -> None:
+        """The dynamic labels moved with the frame (by ``dx``, ``dy`` display pixels)
+        stay; drawn again are those in ``changed`` boxes (new static parts: strips and
+        cut labels), those shown or hidden since, and the highlight (its name's place
+        depends on the view)."""
+        canvas, blitter = self.canvas, self.canvas.blitter
+        old, drawn, regions = canvas._drawn, {}, list(changed)
+        with text_cache.fixed_view(canvas.ax.transData):
+            for key in blitter.keys_in_view():
+                box = old.pop(key, None)
+                if box is not None and key[0] != _HIGHLIGHT and visible_now(canvas, key):
+                    drawn[key] = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+                    continue
+                if box is not None:  # drawn before: gone or drawn anew there
+                    regions.append((box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy))
+                box = blitter.extent(key)
+                if box is not None:
+                    drawn[key] = box
+                    regions.append(box)
+        regions += [(b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy) for b in old.values()]
+        canvas._drawn = drawn
+        blitter.blit_regions(regions)
 
     def recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
         """Pixel boxes of the static labels that a new cut hides or shows again."""
@@ -179,6 +222,15 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
     np.copyto(part, kept, where=~inside)
 
 
+def _outside(buffer: np.ndarray, background: np.ndarray, area) -> None:
+    """Outside ``area`` (the legend strip, the margins): the background's pixels."""
+    top, bottom, left, right = area
+    buffer[:top] = background[:top]
+    buffer[bottom:] = background[bottom:]
+    buffer[top:bottom, :left] = background[top:bottom, :left]
+    buffer[top:bottom, right:] = background[top:bottom, right:]
+
+
 def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int, int],
            dc: int, dr: int) -> list[tuple[int, int, int, int]]:
     """``background``'s ``area`` (top, bottom, left, right) moved by dc columns and dr
@@ -186,11 +238,10 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     top, bottom, left, right = area
     height, width = bottom - top, right - left
     # outside the area as it was (the legend strip); inside, what the rectangles
-    # returned leave is pasted or drawn anew, so only the moved part is copied
-    buffer[:top] = background[:top]
-    buffer[bottom:] = background[bottom:]
-    buffer[top:bottom, :left] = background[top:bottom, :left]
-    buffer[top:bottom, right:] = background[top:bottom, right:]
+    # returned leave is pasted or drawn anew, so only the moved part is copied (in
+    # place when ``buffer`` is ``background``: numpy copies overlapping parts safely)
+    if buffer is not background:
+        _outside(buffer, background, area)
     if abs(dr) >= height or abs(dc) >= width:  # all of the area is drawn anew
         return [area]
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
