@@ -53,7 +53,9 @@ class Scroller:
         if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
             return False
         renderer = self.canvas.get_renderer()
-        geometry = Geometry(self.canvas, renderer)
+        old = self.canvas.geometry
+        geometry = (old.moved(round(dx), round(dy)) if old.renderer is renderer
+                    else Geometry(self.canvas, renderer))
         if geometry.show_text != self.canvas.geometry.show_text or self.legend_note() != getattr(
                 self.canvas, "_drawn_note", None):
             return False
@@ -79,7 +81,9 @@ class Scroller:
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
-        recut = cut_before ^ self.canvas._cut
+        # labels whose cut changed matter where the old view's pixels stay; a jump keeps
+        # none (what it pastes is hidden by cut_in, what it draws is drawn as cut now)
+        recut = cut_before ^ self.canvas._cut if kept else set()
         if pasted:  # tiles hold every label: hide those this view's edge cuts
             recut |= self.cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
