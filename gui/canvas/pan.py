@@ -61,29 +61,59 @@ class Scroller:
             return False
         self.canvas.geometry = geometry
         self.canvas._cut = self.canvas.cut_labels()
+        self.scroll(renderer, round(dx), round(dy), cut_before)
+        return True
+
+    def scroll(self, renderer, dx: int, dy: int, cut_before: set) -> None:
+        """The background (and the frame, when part of it stays) moved by ``dx``, ``dy``
+        display pixels, what came into view and what the view's edge cuts anew drawn,
+        then the dynamic labels; one blit."""
         buffer = np.asarray(renderer.buffer_rgba())
         area = self.axes_rows_cols(buffer.shape[0])
-        background, dc, dr = self.canvas._background, round(dx), -round(dy)
+        background, dc, dr = self.canvas._background, dx, -dy
         kept = abs(dr) < area[1] - area[0] and abs(dc) < area[3] - area[2]
         if kept:  # the frame moves with its dynamic labels, the background with it
-            rects = _shift(buffer, buffer, area, dc, dr)
+            strips = _shift(buffer, buffer, area, dc, dr)
             _shift(background, background, area, dc, dr)
             _outside(buffer, background, area)
         else:
-            rects = _shift(buffer, background, area, dc, dr)
-        strips = rects
+            strips = _shift(buffer, background, area, dc, dr)
         height = buffer.shape[0]
-        # what came into view: pasted from the static layer's tiles where kept (tiles.py)
         offset = self.canvas._tiles.offset(self.canvas)
         fill = self.background_rgba().view(np.uint32)[0]
-        pasted, rects = (self.canvas._tiles.paste(buffer, rects, offset, fill)
-                          if offset is not None else ([], rects))
+        changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
+                                    cut_before if kept else None)
+        if kept:  # the new static parts into the background (the rest moved in it)
+            for x0, y0, x1, y1 in changed:
+                rows = slice(max(height - y1, 0), max(height - y0, 0))
+                background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
+        else:
+            np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
+            # copied from it)
+        if offset is not None:
+            self.keep_tiles(renderer, area, offset, fill)
+        if kept:
+            self.keep_dynamic(changed, dx, dy)
+        else:
+            self.canvas._drawn = {}
+            self.canvas.blitter.draw_dynamic(renderer, None)
+        self.canvas.prefetcher.restart()
+        self.canvas.blit(self.canvas.ax.bbox)
+
+    def static_parts(self, renderer, buffer, area, strips: list, tiling,
+                     cut_before: set | None) -> list[tuple]:
+        """The static layer in ``strips`` (what came into view: pasted from the tiles
+        where kept, tiles.py, else drawn) and under the labels whose cut changed (None:
+        a jump, which keeps no pixel of the old view: what it pastes is hidden by
+        cut_in, what it draws is drawn as cut now); the display boxes changed."""
+        offset, fill = tiling
+        height = buffer.shape[0]
+        pasted, rects = (self.canvas._tiles.paste(buffer, strips, offset, fill)
+                         if offset is not None else ([], strips))
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
-        # labels whose cut changed matter where the old view's pixels stay; a jump keeps
-        # none (what it pastes is hidden by cut_in, what it draws is drawn as cut now)
-        recut = cut_before ^ self.canvas._cut if kept else set()
+        recut = set() if cut_before is None else cut_before ^ self.canvas._cut
         if pasted:  # tiles hold every label: hide those this view's edge cuts
             recut |= self.cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
@@ -95,26 +125,9 @@ class Scroller:
                       if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
             with text_cache.fixed_view(self.canvas.ax.transData):
-                _redraw(self.canvas, renderer, geometry, buffer, boxes, whole)
-        changed = [(left, height - bottom, right, height - top)
-                   for top, bottom, left, right in strips] + boxes
-        if kept:  # the new static parts into the background (the rest moved in it)
-            for x0, y0, x1, y1 in changed:
-                rows = slice(max(height - y1, 0), max(height - y0, 0))
-                background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
-        else:
-            np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
-            # copied from it)
-        if offset is not None:
-            self.keep_tiles(renderer, area, offset, fill)
-        if kept:
-            self.keep_dynamic(changed, dc, -dr)
-        else:
-            self.canvas._drawn = {}
-            self.canvas.blitter.draw_dynamic(renderer, None)
-        self.canvas.prefetcher.restart()
-        self.canvas.blit(self.canvas.ax.bbox)
-        return True
+                _redraw(self.canvas, renderer, self.canvas.geometry, buffer, boxes, whole)
+        return [(left, height - bottom, right, height - top)
+                for top, bottom, left, right in strips] + boxes
 
     def keep_dynamic(self, changed: list, dx: int, dy: int) -> None:
         """The dynamic labels moved with the frame (by ``dx``, ``dy`` display pixels)
