@@ -121,10 +121,16 @@ class CachedText(Text):
         gc = getattr(renderer, "_pasting_gc", None)
         if gc is None:
             gc = renderer._pasting_gc = renderer.new_gc()
-        gc.set_clip_rectangle(clip)
         x0, y0 = round(x) + dx, round(y) + dy
+        x1, y1 = x0 + image.shape[1], y0 + image.shape[0]
+        if clip is not None:  # wholly clipped away (a label just outside the view, which
+            # the view's padded "near" draws): Agg would paint nothing
+            cx0, cy0, cx1, cy1 = clip.extents
+            if x0 >= cx1 or x1 <= cx0 or y0 >= cy1 or y1 <= cy0:
+                return (x0, y0, x1, y1)
+        gc.set_clip_rectangle(clip)
         renderer.draw_image(gc, x0, y0, image)
-        return (x0, y0, x0 + image.shape[1], y0 + image.shape[0])
+        return (x0, y0, x1, y1)
 
     def _entry(self, dpi: float, x: float, y: float):
         key = self.raster_key(dpi)

@@ -196,3 +196,26 @@ def test_a_geometry_moved_by_whole_pixels_is_the_one_made_for_the_new_view(qtbot
     assert len(moved.edge_lines) == len(made.edge_lines) > 0
     for e in range(len(made.edge_lines)):
         assert np.allclose(moved.edge_lines[e], made.edge_lines[e], atol=1e-6)
+
+
+def test_a_label_wholly_outside_its_clip_is_not_pasted():
+    """The view draws the labels of nodes just outside it too (its "near" is padded):
+    a raster wholly outside the clip box is not handed to Agg, which would paint
+    nothing; its extent is still given (the blits note it)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.transforms import Bbox
+
+    from gui.canvas.text_cache import CachedText
+
+    renderer, figure, pasted = RendererAgg(200, 100, 100), Figure(dpi=100), []
+    draw_image = renderer.draw_image  # (an attribute of the instance: Agg's own method)
+    renderer.draw_image = lambda *args: (pasted.append(1), draw_image(*args))
+    label = CachedText(50, 50, "0.3", bbox={"boxstyle": "round,pad=0.2", "fc": "w"})
+    label.cache = {}
+    label.set_figure(figure)
+    label.set_clip_box(Bbox.from_extents(0, 0, 40, 100))  # left of the label
+    extent = label.draw(renderer)
+    assert pasted == [] and extent is not None and extent[0] >= 40
+    label.set_clip_box(Bbox.from_extents(0, 0, 52, 100))  # a column of it inside
+    label.draw(renderer)
+    assert pasted == [1]
