@@ -32,7 +32,9 @@ applied. Figures in milliseconds:
 - ``recorded`` (issue 19, for issue 20's passes): a small training script (a
   1→16→1 MLP, three passes) run with Run, a real child process recording it; then
   ``step_ms`` (median of → presses from the pass's start), ``end_ms`` and ``home_ms``
-  on the pass on screen, the same way as for a program; ``--no-recorded`` leaves it out.
+  on the pass on screen, the same way as for a program, once this run's pass is on the
+  canvas; each press must move the step (``unpainted``: presses after which the canvas
+  did not paint; more than half stop the benchmark); ``--no-recorded`` leaves it out.
 - ``--cpu``: the key presses (``step_ms``, ``end_ms``, ``home_ms``, the recorded row),
   the What-if moves and the script's iterations in the GUI thread's CPU time, not the
   wall clock: steadier on a shared machine (the window paints in that thread offscreen;
@@ -128,6 +130,10 @@ def measure_whatif(window, app) -> dict[str, float]:
             times.append((CLOCK() - begin) * 1000)
     median = statistics.median(times)
     drags = measure_drag(window, app)
+    # What if off again: left on, the canvas does not follow the step, and the recorded
+    # pass's steps (measure_recorded) happened out of view and painted nothing (0.02 ms)
+    panel.mode_action.setChecked(False)
+    settle(window, app)
     return {"whatif_ms": round(median, 2), "whatif_per_s": round(1000 / median, 1),
             "whatif_max_ms": round(max(times), 2),
             "whatif_canvas_ms": round(statistics.median(drags), 2),
@@ -175,29 +181,57 @@ for epoch in range(3):
 def measure_recorded(window, app) -> dict[str, float]:
     """A recorded pass of a small training script (issue 20's Run, a real child process
     and torch): → through its first steps, End and Home, each until everything is
-    painted, as for a program."""
+    painted, as for a program. Each press must move the step and repaint the canvas:
+    run after the lesson's script, the wait once ended on that run's result, so the
+    presses stepped a pass being replaced and the row read 0.02 ms (nothing painted)."""
     window.editor_panel.editor.setPlainText(RECORDED)
     settle(window, app)
-    window.run_action.trigger()
     runs = window.model.run
+    # the lesson's run (measure_script) and its pass on screen: wait for this run's
+    # result and its pass's trace (made in a worker after the result)
+    before, shown = runs.result, window.model.trace
+    window.run_action.trigger()
     deadline = time.monotonic() + 180  # a torch import in the child, recorded
-    while (window.is_running() or runs.result is None or not runs.on_screen) \
-            and time.monotonic() < deadline:
+
+    def ready() -> bool:
+        return (not window.is_running() and runs.result is not None
+                and runs.result is not before and runs.on_screen
+                and window.model.trace is not shown and window.model.length > 0
+                and window.canvas.trace is window.model.trace)
+
+    while not ready() and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.005)
-    if runs.result is None or not runs.on_screen or window.model.length == 0:
+    if not ready():
         raise SystemExit("the recorded run did not finish (no torch in this venv?)")
     settle(window, app)
     window.model.goto(0)
     settle(window, app)
     window.canvas.setFocus()
+    canvas_paints = PaintCounter()
+    window.canvas.installEventFilter(canvas_paints)
+
+    unpainted = []
+
+    def stepped(key, expected: int) -> float:
+        painted = canvas_paints.count
+        ms = press(window, app, key)
+        if window.model.position != expected:
+            raise SystemExit(f"a recorded step went to {window.model.position}, not {expected}")
+        if canvas_paints.count == painted:
+            unpainted.append(expected)
+        return ms
+
     presses = min(STEP_PRESSES, window.model.length - 1)
-    steps = [press(window, app, Qt.Key.Key_Right) for _ in range(presses)]
-    end_ms = press(window, app, Qt.Key.Key_End)
-    home_ms = press(window, app, Qt.Key.Key_Home)
+    steps = [stepped(Qt.Key.Key_Right, i + 1) for i in range(presses)]
+    end_ms = stepped(Qt.Key.Key_End, window.model.length)
+    home_ms = stepped(Qt.Key.Key_Home, 0)
+    window.canvas.removeEventFilter(canvas_paints)
+    if len(unpainted) > presses // 2:
+        raise SystemExit(f"recorded steps that painted no canvas: {unpainted}")
     return {"nodes": len(window.model.trace.graph.nodes), "steps": window.model.length,
             "step_ms": round(statistics.median(steps), 2), "end_ms": round(end_ms, 1),
-            "home_ms": round(home_ms, 1)}
+            "home_ms": round(home_ms, 1), "unpainted": len(unpainted)}
 
 
 def measure_script(window, app) -> dict[str, float]:

@@ -9,6 +9,7 @@ test builds one from a figure's axes alone.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,6 +156,32 @@ class Geometry:
                    & (hi[:, 1] >= view.y0 - pad) & (lo[:, 1] <= view.y1 + pad))
             near[nodes[hit]] = True
         return near
+
+    def moved(self, dx: int, dy: int) -> Geometry:
+        """This geometry after a pan by whole display pixels at the same zoom: every
+        display point shifted, not the whole graph transformed again (issue 19; pan.py).
+        A display-space attribute added above must be shifted here too."""
+        g, d = copy.copy(self), np.array([dx, dy], float)
+        g.centres, g.heads, g.edge_mids = self.centres + d, self.heads + d, self.edge_mids + d
+        g.highlights = {}
+        b = self.view
+        pad = 60 * self.ppt
+        c = g.centres
+        g.in_view = ((c[:, 0] > b[0] - pad) & (c[:, 0] < b[2] + pad)
+                     & (c[:, 1] > b[1] - pad) & (c[:, 1] < b[3] + pad))
+        m = g.edge_mids
+        g.edge_in_view = (m[:, 0] > b[0]) & (m[:, 0] < b[2]) & (m[:, 1] > b[1]) & (m[:, 1] < b[3])
+        if len(self.edge_lines):
+            g._starts, g._ends = self._starts + d, self._ends + d
+            inner, cuts = self._inner if self.bent else (np.zeros((0, 2)), np.zeros(1, int))
+            g._inner = (inner + d, cuts)
+            g.edge_lines = EdgeLines(g._starts, g._ends, self.bent, inner + d, cuts)
+        if self._edge_boxes is not None:
+            g._edge_boxes = (self._edge_boxes[0] + d, self._edge_boxes[1] + d)
+        if self._name_boxes is not None:
+            nodes, lo, hi = self._name_boxes
+            g._name_boxes = (nodes, lo + d, hi + d)
+        return g
 
     def node_box(self, node: int, pad: float = 0.0) -> tuple[float, float, float, float]:
         (x, y), (hw, hh) = self.centres[node], self.half[node] + pad

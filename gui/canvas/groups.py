@@ -93,8 +93,3 @@ def draw_bands(scene, theme, renderer, geometry, clip) -> None:
     renderer.draw_path(gc, path, IdentityTransform())
     gc.restore()
 
-
-def group_texts(canvas) -> list:
-    """One label per call, made once per trace and theme (by its label layer: pan.py
-    and prefetch.py ask here; the rest ask ``canvas.labels.group_texts()``)."""
-    return canvas.labels.group_texts()

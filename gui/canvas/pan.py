@@ -15,7 +15,9 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
-from gui.canvas import groups, text_cache
+from gui.canvas import text_cache
+from gui.canvas.focus import visible_now
+from gui.canvas.scene import _HIGHLIGHT
 
 
 class Scroller:
@@ -50,25 +52,67 @@ class Scroller:
         if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
             return False
         renderer = self.canvas.get_renderer()
-        geometry = self.canvas.view.geometry(renderer)
+        old = self.canvas.geometry
+        geometry = (old.moved(round(dx), round(dy)) if old.renderer is renderer
+                    else self.canvas.view.geometry(renderer))
         if geometry.show_text != self.canvas.geometry.show_text or self.legend_note() != getattr(
                 self.canvas, "_drawn_note", None):
             return False
         self.canvas.geometry = geometry
         self.canvas._cut = self.canvas.cut_labels()
+        self.scroll(renderer, round(dx), round(dy), cut_before)
+        return True
+
+    def scroll(self, renderer, dx: int, dy: int, cut_before: set) -> None:
+        """The background (and the frame, when part of it stays) moved by ``dx``, ``dy``
+        display pixels, what came into view and what the view's edge cuts anew drawn,
+        then the dynamic labels; one blit."""
         buffer = np.asarray(renderer.buffer_rgba())
         area = self.axes_rows_cols(buffer.shape[0])
-        rects = _shift(buffer, self.canvas._background, area, round(dx), -round(dy))
+        background, dc, dr = self.canvas._background, dx, -dy
+        kept = abs(dr) < area[1] - area[0] and abs(dc) < area[3] - area[2]
+        if kept:  # the frame moves with its dynamic labels, the background with it
+            strips = _shift(buffer, buffer, area, dc, dr)
+            _shift(background, background, area, dc, dr)
+            _outside(buffer, background, area)
+        else:
+            strips = _shift(buffer, background, area, dc, dr)
         height = buffer.shape[0]
-        # what came into view: pasted from the static layer's tiles where kept (tiles.py)
         offset = self.canvas._tiles.offset(self.canvas)
         fill = self.background_rgba().view(np.uint32)[0]
-        pasted, rects = (self.canvas._tiles.paste(buffer, rects, offset, fill)
-                          if offset is not None else ([], rects))
+        changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
+                                    cut_before if kept else None)
+        if kept:  # the new static parts into the background (the rest moved in it)
+            for x0, y0, x1, y1 in changed:
+                rows = slice(max(height - y1, 0), max(height - y0, 0))
+                background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
+        else:
+            np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
+            # copied from it)
+        if offset is not None:
+            self.keep_tiles(renderer, area, offset, fill)
+        if kept:
+            self.keep_dynamic(changed, dx, dy)
+        else:
+            self.canvas._drawn = {}
+            self.canvas.blitter.draw_dynamic(renderer, None)
+        self.canvas.prefetcher.restart()
+        self.canvas.blit(self.canvas.ax.bbox)
+
+    def static_parts(self, renderer, buffer, area, strips: list, tiling,
+                     cut_before: set | None) -> list[tuple]:
+        """The static layer in ``strips`` (what came into view: pasted from the tiles
+        where kept, tiles.py, else drawn) and under the labels whose cut changed (None:
+        a jump, which keeps no pixel of the old view: what it pastes is hidden by
+        cut_in, what it draws is drawn as cut now); the display boxes changed."""
+        offset, fill = tiling
+        height = buffer.shape[0]
+        pasted, rects = (self.canvas._tiles.paste(buffer, strips, offset, fill)
+                         if offset is not None else ([], strips))
         boxes = [(left, height - bottom, right, height - top)
                  for top, bottom, left, right in rects]
         whole = rects == [area]  # a jump: nothing kept, every static artist drawn anew
-        recut = cut_before ^ self.canvas._cut
+        recut = set() if cut_before is None else cut_before ^ self.canvas._cut
         if pasted:  # tiles hold every label: hide those this view's edge cuts
             recut |= self.cut_in(pasted, height, renderer)
         if not whole:  # inside the axes only: a label at the edge reaches into the
@@ -80,21 +124,37 @@ class Scroller:
                       if x0 < right and x1 > left and y0 < height - top and y1 > height - bottom]
         if boxes:
             with text_cache.fixed_view(self.canvas.ax.transData):
-                _redraw(self.canvas, renderer, geometry, buffer, boxes, whole)
-        np.copyto(self.canvas._background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest
-        # was copied from it)
-        if offset is not None:
-            self.keep_tiles(renderer, area, offset, fill)
-        self.canvas._drawn = {}
-        self.canvas.blitter.draw_dynamic(renderer, None)
-        self.canvas.prefetcher.restart()
-        self.canvas.blit(self.canvas.ax.bbox)
-        return True
+                _redraw(self.canvas, renderer, self.canvas.geometry, buffer, boxes, whole)
+        return [(left, height - bottom, right, height - top)
+                for top, bottom, left, right in strips] + boxes
+
+    def keep_dynamic(self, changed: list, dx: int, dy: int) -> None:
+        """The dynamic labels moved with the frame (by ``dx``, ``dy`` display pixels)
+        stay; drawn again are those in ``changed`` boxes (new static parts: strips and
+        cut labels), those shown or hidden since, and the highlight (its name's place
+        depends on the view)."""
+        canvas, blitter = self.canvas, self.canvas.blitter
+        old, drawn, regions = canvas._drawn, {}, list(changed)
+        with text_cache.fixed_view(canvas.ax.transData):
+            for key in blitter.keys_in_view():
+                box = old.pop(key, None)
+                if box is not None and key[0] != _HIGHLIGHT and visible_now(canvas, key):
+                    drawn[key] = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+                    continue
+                if box is not None:  # drawn before: gone or drawn anew there
+                    regions.append((box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy))
+                box = blitter.extent(key)
+                if box is not None:
+                    drawn[key] = box
+                    regions.append(box)
+        regions += [(b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy) for b in old.values()]
+        canvas._drawn = drawn
+        blitter.blit_regions(regions)
 
     def recut_boxes(self, keys: set, renderer) -> list[tuple[int, int, int, int]]:
         """Pixel boxes of the static labels that a new cut hides or shows again."""
         boxes = []
-        calls = {text.cut_key: text for text in groups.group_texts(self.canvas)} \
+        calls = {text.cut_key: text for text in self.canvas.labels.group_texts()} \
             if any(key[0] == "group" for key in keys) else {}
         for key in keys:
             if key in calls:  # a call's label
@@ -178,6 +238,15 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
     np.copyto(part, kept, where=~inside)
 
 
+def _outside(buffer: np.ndarray, background: np.ndarray, area) -> None:
+    """Outside ``area`` (the legend strip, the margins): the background's pixels."""
+    top, bottom, left, right = area
+    buffer[:top] = background[:top]
+    buffer[bottom:] = background[bottom:]
+    buffer[top:bottom, :left] = background[top:bottom, :left]
+    buffer[top:bottom, right:] = background[top:bottom, right:]
+
+
 def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int, int],
            dc: int, dr: int) -> list[tuple[int, int, int, int]]:
     """``background``'s ``area`` (top, bottom, left, right) moved by dc columns and dr
@@ -185,11 +254,10 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     top, bottom, left, right = area
     height, width = bottom - top, right - left
     # outside the area as it was (the legend strip); inside, what the rectangles
-    # returned leave is pasted or drawn anew, so only the moved part is copied
-    buffer[:top] = background[:top]
-    buffer[bottom:] = background[bottom:]
-    buffer[top:bottom, :left] = background[top:bottom, :left]
-    buffer[top:bottom, right:] = background[top:bottom, right:]
+    # returned leave is pasted or drawn anew, so only the moved part is copied (in
+    # place when ``buffer`` is ``background``: numpy copies overlapping parts safely)
+    if buffer is not background:
+        _outside(buffer, background, area)
     if abs(dr) >= height or abs(dc) >= width:  # all of the area is drawn anew
         return [area]
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)

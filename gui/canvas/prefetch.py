@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from gui.canvas import groups, tiles
+from gui.canvas import tiles
 from gui.canvas.scene import _GRAD, _LOCAL, _TANGENT, _UPDATE, _VALUE
 from gui.canvas.text_cache import MAX_RASTERS
 
@@ -69,7 +69,7 @@ class Prefetcher:
                 index = self.canvas.scene.edge_index[step.edge]
                 if g.edge_in_view[index]:
                     yield self.canvas.labels.dynamic_text((_LOCAL, index))
-        yield from groups.group_texts(self.canvas)
+        yield from self.canvas.labels.group_texts()
         # around the next steps first; then from here and from each phase's start in
         # turn (the step bar jumps there: each phase's first views warm, not one
         # phase's sixty while the raster budget runs out before the next phase)
@@ -158,8 +158,11 @@ class _TilesAround:
             tile = kept.first_missing(area, target)
             if tile is None or kept.full():
                 return
-            start = time.thread_time()  # this thread's work, not a wait for a core
+            start, rasters = time.thread_time(), len(canvas._raster_cache)
             tiles.render_view(canvas, tiles.starting_at(tile, area), kept, fill)
-            if time.thread_time() - start > TILE_RENDER_S:
+            # (a view whose labels were rasterised on the way is not slow to draw: the
+            # next one pastes them; judged so, a big graph kept only its first view)
+            if (time.thread_time() - start > TILE_RENDER_S
+                    and len(canvas._raster_cache) == rasters):
                 kept.slow = slow
                 return

@@ -75,7 +75,7 @@ class CachedText(Text):
         if self._style is None:
             patch = self.get_bbox_patch()
             box = None if patch is None else (
-                repr(patch.get_boxstyle()), patch.get_facecolor(), patch.get_edgecolor(),
+                _boxstyle_key(patch.get_boxstyle()), patch.get_facecolor(), patch.get_edgecolor(),
                 patch.get_alpha(), patch.get_linewidth())
             self._style = (type(self).__name__, str(self.get_color()),
                            self._props_key(),
@@ -121,10 +121,16 @@ class CachedText(Text):
         gc = getattr(renderer, "_pasting_gc", None)
         if gc is None:
             gc = renderer._pasting_gc = renderer.new_gc()
-        gc.set_clip_rectangle(clip)
         x0, y0 = round(x) + dx, round(y) + dy
+        x1, y1 = x0 + image.shape[1], y0 + image.shape[0]
+        if clip is not None:  # wholly clipped away (a label just outside the view, which
+            # the view's padded "near" draws): Agg would paint nothing
+            cx0, cy0, cx1, cy1 = clip.extents
+            if x0 >= cx1 or x1 <= cx0 or y0 >= cy1 or y1 <= cy0:
+                return (x0, y0, x1, y1)
+        gc.set_clip_rectangle(clip)
         renderer.draw_image(gc, x0, y0, image)
-        return (x0, y0, x0 + image.shape[1], y0 + image.shape[0])
+        return (x0, y0, x1, y1)
 
     def _entry(self, dpi: float, x: float, y: float):
         key = self.raster_key(dpi)
@@ -230,6 +236,13 @@ class CachedText(Text):
         # draw_image wants the bottom row first
         rows = np.asarray(scratch.buffer_rgba())[scratch.height - height:, :width]
         return np.array(rows[::-1], copy=True), x0 - x, y0 - y
+
+
+def _boxstyle_key(style) -> tuple:
+    """A box style by what it draws: its kind and its numbers (its repr holds the
+    object's address, so no two labels' boxes shared a raster: every boxed value
+    "1" or "0.3" of a big graph was rasterised anew, issue 19)."""
+    return (type(style).__name__, tuple(sorted(vars(style).items())))
 
 
 _SCRATCH: dict[float, RendererAgg] = {}

@@ -135,3 +135,87 @@ def test_a_what_if_plot_out_of_sight_draws_nothing_during_a_drag(window, qtbot):
     assert panel._point.get_xdata()[0] == moved and panel._background is not None
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start)
+
+
+def test_boxed_labels_of_the_same_text_and_box_share_one_raster():
+    """A raster is keyed by what it shows: the box's style by its kind and numbers, not
+    by the style object (its repr held its address, so every boxed "1" of a big graph
+    was rasterised anew: issue 19)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from gui.canvas.text_cache import CachedText
+
+    renderer, cache, figure = RendererAgg(200, 100, 100), {}, Figure(dpi=100)
+
+    def boxed(text, pad=0.2):
+        label = CachedText(50, 50, text, bbox={"boxstyle": f"round,pad={pad}", "fc": "w"})
+        label.cache = cache
+        label.set_figure(figure)
+        label.draw(renderer)
+        return label
+
+    boxed("1"), boxed("1"), boxed("0.3")
+    assert len(cache) == 2
+    boxed("1", pad=0.5)  # another box: another raster
+    assert len(cache) == 3
+
+
+def test_a_geometry_moved_by_whole_pixels_is_the_one_made_for_the_new_view(qtbot):
+    """A pan shifts the last view's geometry (Geometry.moved) instead of transforming
+    the whole graph again: the same points, boxes and what is in view as a new one."""
+    import numpy as np
+    from matplotlib.transforms import Bbox
+
+    from core.engine.trace import Stepper, build_trace
+    from gui.canvas.geometry import Geometry
+    from gui.graph_canvas import GraphCanvas
+    from tests.programs import chain
+
+    canvas = GraphCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(900, 600)
+    canvas.show()
+    stepper = Stepper(build_trace(chain(300)))
+    canvas.set_trace(stepper.trace)
+    canvas.show_state(stepper.known, stepper.current)
+    qtbot.waitUntil(lambda: not canvas._draw_pending and canvas.geometry is not None)
+    renderer = canvas.get_renderer()
+    before = Geometry(canvas, renderer)
+    probe = Bbox.from_extents(100, 100, 400, 300)
+    before.edge_boxes(), before.texts_near(canvas, probe)  # made, so moved shifts them too
+    k, (x0, x1), (y0, y1) = canvas.view.k(), canvas.ax.get_xlim(), canvas.ax.get_ylim()
+    canvas.ax.set_xlim(x0 - 37 / k, x1 - 37 / k)  # the content moves 37 right, 250 up
+    canvas.ax.set_ylim(y0 - 250 / k, y1 - 250 / k)
+    made, moved = Geometry(canvas, renderer), before.moved(37, 250)
+    for name in ("centres", "heads", "edge_mids", "in_view", "edge_in_view"):
+        assert np.allclose(getattr(moved, name), getattr(made, name), atol=1e-6), name
+    assert not np.array_equal(moved.in_view, before.in_view)  # the view did move
+    for a, b in zip(moved.edge_boxes(), made.edge_boxes(), strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+    assert np.array_equal(moved.texts_near(canvas, probe), made.texts_near(canvas, probe))
+    assert len(moved.edge_lines) == len(made.edge_lines) > 0
+    for e in range(len(made.edge_lines)):
+        assert np.allclose(moved.edge_lines[e], made.edge_lines[e], atol=1e-6)
+
+
+def test_a_label_wholly_outside_its_clip_is_not_pasted():
+    """The view draws the labels of nodes just outside it too (its "near" is padded):
+    a raster wholly outside the clip box is not handed to Agg, which would paint
+    nothing; its extent is still given (the blits note it)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.transforms import Bbox
+
+    from gui.canvas.text_cache import CachedText
+
+    renderer, figure, pasted = RendererAgg(200, 100, 100), Figure(dpi=100), []
+    draw_image = renderer.draw_image  # (an attribute of the instance: Agg's own method)
+    renderer.draw_image = lambda *args: (pasted.append(1), draw_image(*args))
+    label = CachedText(50, 50, "0.3", bbox={"boxstyle": "round,pad=0.2", "fc": "w"})
+    label.cache = {}
+    label.set_figure(figure)
+    label.set_clip_box(Bbox.from_extents(0, 0, 40, 100))  # left of the label
+    extent = label.draw(renderer)
+    assert pasted == [] and extent is not None and extent[0] >= 40
+    label.set_clip_box(Bbox.from_extents(0, 0, 52, 100))  # a column of it inside
+    label.draw(renderer)
+    assert pasted == [1]
