@@ -167,7 +167,6 @@ def test_a_geometry_moved_by_whole_pixels_is_the_one_made_for_the_new_view(qtbot
     from matplotlib.transforms import Bbox
 
     from core.engine.trace import Stepper, build_trace
-    from gui.canvas.geometry import Geometry
     from gui.graph_canvas import GraphCanvas
     from tests.programs import chain
 
@@ -180,19 +179,19 @@ def test_a_geometry_moved_by_whole_pixels_is_the_one_made_for_the_new_view(qtbot
     canvas.show_state(stepper.known, stepper.current)
     qtbot.waitUntil(lambda: not canvas._draw_pending and canvas.geometry is not None)
     renderer = canvas.get_renderer()
-    before = Geometry(canvas, renderer)
+    before = canvas.view.geometry(renderer)
     probe = Bbox.from_extents(100, 100, 400, 300)
-    before.edge_boxes(), before.texts_near(canvas, probe)  # made, so moved shifts them too
+    before.edge_boxes(), before.texts_near(probe)  # made, so moved shifts them too
     k, (x0, x1), (y0, y1) = canvas.view.k(), canvas.ax.get_xlim(), canvas.ax.get_ylim()
     canvas.ax.set_xlim(x0 - 37 / k, x1 - 37 / k)  # the content moves 37 right, 250 up
     canvas.ax.set_ylim(y0 - 250 / k, y1 - 250 / k)
-    made, moved = Geometry(canvas, renderer), before.moved(37, 250)
+    made, moved = canvas.view.geometry(renderer), before.moved(37, 250)
     for name in ("centres", "heads", "edge_mids", "in_view", "edge_in_view"):
         assert np.allclose(getattr(moved, name), getattr(made, name), atol=1e-6), name
     assert not np.array_equal(moved.in_view, before.in_view)  # the view did move
     for a, b in zip(moved.edge_boxes(), made.edge_boxes(), strict=True):
         assert np.allclose(a, b, atol=1e-6)
-    assert np.array_equal(moved.texts_near(canvas, probe), made.texts_near(canvas, probe))
+    assert np.array_equal(moved.texts_near(probe), made.texts_near(probe))
     assert len(moved.edge_lines) == len(made.edge_lines) > 0
     for e in range(len(made.edge_lines)):
         assert np.allclose(moved.edge_lines[e], made.edge_lines[e], atol=1e-6)
