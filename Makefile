@@ -47,11 +47,14 @@ XDIST := -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 test: $(STAMP) $(QM)
 	$(PY) -m pytest $(XDIST)
 
-# The engine's tests only (tests/core), for a quick check while working: without the
-# pytest-qt plugin, so no Qt is loaded at all (tests/core/conftest.py fails the run if a
-# test imports it).
+# The engine's tests (tests/core) that start no child process, for a quick check while
+# working: without the pytest-qt plugin, so no Qt is loaded at all (tests/core/conftest.py
+# fails the run if a test imports it). It skips the tests marked `child` (listed in
+# tests/core/conftest.py: the recorder's runs of scripts and lessons, `python FILE`,
+# `main.py` processes, generated torch code), which cost most of tests/core's time, each
+# child importing torch; a test not listed that starts a child fails. `make test` runs all.
 test-fast: $(STAMP)
-	$(PY) -m pytest tests/core $(XDIST) -q -p no:pytest-qt
+	$(PY) -m pytest tests/core $(XDIST) -q -p no:pytest-qt -m "not child"
 
 # The long runs (issue 6): the property tests with 10,000 programs, plus every test
 # marked @pytest.mark.soak (the hook for the full GUI monkey test), which `make test` skips.

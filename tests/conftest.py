@@ -59,6 +59,9 @@ SOAK = settings.get_current_profile_name() == "soak"
 def pytest_configure(config):
     config.addinivalue_line("markers", "soak: a long run; only `make soak` "
                                        "(HYPOTHESIS_PROFILE=soak) runs it")
+    config.addinivalue_line("markers", "child: starts a child process (tests/core's list "
+                                       "is in tests/core/conftest.py); `make test-fast` "
+                                       "skips these")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
 
 from core.io.session import Session
-from tests.core.record.record_support import LESSONS, ROOT, recorded, saved_session
+from tests.core.record.record_support import LESSONS, recorded, saved_session
+from tests.headless import in_process
 
 SCRIPT = """\
 from pathlib import Path
@@ -38,8 +38,9 @@ KEYS = ("prints", "exit", "passes", "forward", "parameters", "steps")
 
 
 def _main(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", *args],
-                          capture_output=True, text=True, timeout=300, cwd=cwd)
+    """``main.py --headless ARGS`` as its output and exit status (run in this process, as
+    tests/headless.py says: these tests check what it prints, not its process)."""
+    return in_process(*args, cwd=cwd)
 
 
 def _session(tmp_path, text: str, name: str) -> tuple:
