@@ -199,7 +199,8 @@ def _nearby(area, want, size, obstacles) -> np.ndarray | None:
 
 def markers(canvas) -> list[Marker]:
     """A marker for each of the current step's neighbours (and itself) whose box reaches
-    into the view while its name is not drawn whole inside it."""
+    into the view, or behind the legend strip under it, while its name is not drawn
+    whole inside the view."""
     g = canvas.geometry
     if canvas.trace is None or g is None or not g.show_text or not canvas._focus_nodes:
         return []
@@ -208,8 +209,11 @@ def markers(canvas) -> list[Marker]:
     focus = sorted(canvas._focus_nodes)
     boxes = _display_boxes(canvas, [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in focus])
     wanted = []
+    # (a neighbour wholly behind the legend strip under the graph is hidden as one cut
+    # at the canvas's edge is: it gets a marker at the strip's edge)
+    bottom = max(area[3], canvas.height())
     for v, box in zip(focus, boxes, strict=True):
-        if box[2] <= area[0] or box[0] >= area[2] or box[3] <= area[1] or box[1] >= area[3]:
+        if box[2] <= area[0] or box[0] >= area[2] or box[3] <= area[1] or box[1] >= bottom:
             continue  # wholly out of the view
         named = scene.is_op[v] and v in scene.name_pos and canvas.trace.graph.nodes[v].name
         key = ("static", v, 1 if named else 0)

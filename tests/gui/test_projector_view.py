@@ -156,3 +156,46 @@ def test_a_transpose_undone_reads_as_the_name():
     assert _untransposed("G ↦ G · (model.2.weightᵀ)ᵀ") == "G ↦ G · model.2.weight"
     assert _untransposed("G ↦ Xᵀ · G") == "G ↦ Xᵀ · G"
     assert _untransposed("G ↦ ((a + b)ᵀ)ᵀ · G") == "G ↦ ((a + b)ᵀ)ᵀ · G"  # not a name
+
+
+
+def test_a_neighbour_behind_the_legend_strip_keeps_its_name(window, qtbot):
+    """In presentation mode lesson 16's Y (a neighbour of step 8's MSE, under the
+    graph) stood wholly behind the legend strip under the graph, which hides it: no
+    marker, no name. A neighbour behind the strip is named as one cut at the view's
+    edge is: at the strip's edge, inside the view, clear of every other label."""
+    from PySide6.QtCore import Qt
+
+    from tests.gui.test_readability import load_recorded
+
+    window.resize(1280, 720)
+    QApplication.processEvents()
+    load_recorded(window, "16-feed-forward-net")
+    settle(window)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.wait(120)  # the fit it asks for once the full screen is laid out
+    settle(window)
+    assert window.presentation
+    model, canvas = window.model, window.canvas
+    model.goto(8)
+    settle(window)
+    graph = model.trace.graph
+    y_node = next(v for v in neighbours(model.trace, model.current)[0]
+                  if graph.nodes[v].name == "Y")
+    # the view a few pixels lower down the graph: Y wholly behind the strip
+    k, ratio = canvas.view.k(), canvas.device_pixel_ratio or 1.0
+    strip = canvas.height() - canvas.ax.bbox.y0 / ratio
+    y = canvas.node_boxes()[y_node][1]
+    (x0, x1), (y0, y1) = canvas.ax.get_xlim(), canvas.ax.get_ylim()
+    canvas.view._set_view(k, (x0 + x1) / 2, (y0 + y1) / 2 + (strip + 4 - y) * ratio / k)
+    canvas.draw()
+    settle(window)
+    x, y, w, h = canvas.node_boxes()[y_node]
+    assert strip <= y < canvas.height(), "Y is not wholly behind the strip"
+    entries = canvas.label_entries()
+    entry = _name_entry(graph, entries, y_node)
+    assert entry is not None, "Y behind the strip has no name on the canvas"
+    assert entry.get("marker") == "bottom"
+    assert _inside(entry["rect"], canvas.width(), strip)
+    assert not [e["text"] for e in entries if e is not entry
+                and _intersect(e["rect"], entry["rect"])]

@@ -246,3 +246,37 @@ def test_a_recorded_pass_stays_readable_at_every_step(window):
     found = walk(window, "16-feed-forward-net", SIZES["1280x720"], every=True,
                  opener=load_recorded)
     assert not found, f"{len(found)} violations:\n" + "\n".join(found[:25])
+
+
+def _first_launch(window, name: str) -> None:
+    """``name`` in a window with the docks sized as a first launch sizes them."""
+    from gui.window import dock_layout
+
+    dock_layout.apply_default_sizes(window)
+    load(window, name)
+
+
+#: known defects at a first launch's 1152×648 (strict: a mended one fails here too)
+FIRST_LAUNCH_KNOWN = {
+    # at the last step (model.2.bias's update) the view must keep the bias's labels above
+    # it and the "+" below it with its gradient (a 6×1 grid): the "@" under them is
+    # then wholly on the canvas with its gradient (another 6×1 grid, under it) across
+    # the legend strip's edge, which hides it. At the least readable zoom the canvas
+    # (565×333 px above the strip) is 40 px too short for all three; moving the "@" out
+    # of view cuts the "+"'s gradient instead (strip_edge.clear_of_strip finds no view
+    # that clears both). Mending it needs the labels placed otherwise (a tall gradient
+    # beside its node) or a smaller strip.
+    "16-feed-forward-net": "the last step's '@' lists no gradient (its grid is behind "
+                           "the strip's edge)",
+}
+
+
+@pytest.mark.parametrize("name", ["10-conv-pool", "16-feed-forward-net"])
+def test_a_first_launch_window_stays_readable_at_every_step(window, name, request):
+    """At 1152×648, the window a first launch opens on a 1280×720 screen, with its
+    docks: lesson 16's last step showed the "@" (model.1 @ (model.2.weightᵀ)) in view
+    without its gradient (issue 24)."""
+    if name in FIRST_LAUNCH_KNOWN:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=FIRST_LAUNCH_KNOWN[name]))
+    found = walk(window, name, (1152, 648), every=True, opener=_first_launch)
+    assert not found, f"{len(found)} violations:\n" + "\n".join(found[:25])
