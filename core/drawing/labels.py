@@ -247,7 +247,6 @@ def crossed(rects: np.ndarray, segments: np.ndarray, pad: float = 0.0) -> np.nda
     out = np.zeros(t0.shape, bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
-            p = np.broadcast_to(p, t0.shape)
             out |= (p == 0) & (q < 0)
             t = q / p
             np.maximum(t0, t, out=t0, where=p < 0)
