@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 #: grid cell of the overlap index (world points)
 CELL = 48.0
@@ -227,6 +229,29 @@ def crosses(rect: Rect, path: Sequence[tuple[float, float]], pad: float = 0.0) -
         if inside:
             return True
     return False
+
+
+def crossed(rects: np.ndarray, segments: np.ndarray, pad: float = 0.0) -> np.ndarray:
+    """For each of ``rects`` (n×4: x0, y0, x1, y1), whether any of ``segments`` (k×4:
+    ax, ay, bx, by) passes through it grown by ``pad``: :func:`crosses` for all rects
+    and segments at once, the same arithmetic in the same order (so the same answers, to
+    the last bit, on touching, colinear and zero-length segments too)."""
+    if not len(rects) or not len(segments):
+        return np.zeros(len(rects), bool)
+    x0, y0 = rects[:, 0:1] - pad, rects[:, 1:2] - pad
+    x1, y1 = rects[:, 2:3] + pad, rects[:, 3:4] + pad
+    ax, ay, bx, by = segments.T
+    dx, dy = bx - ax, by - ay
+    t0 = np.zeros((len(rects), len(segments)))
+    t1 = np.ones_like(t0)
+    out = np.zeros(t0.shape, bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
+            out |= (p == 0) & (q < 0)
+            t = q / p
+            np.maximum(t0, t, out=t0, where=p < 0)
+            np.minimum(t1, t, out=t1, where=p > 0)
+    return ((t0 <= t1) & ~out).any(axis=1)
 
 
 def beside(path: Sequence[tuple[float, float]], fractions: Sequence[float], w: float,

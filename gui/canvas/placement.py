@@ -32,6 +32,9 @@ PLACE_LIMIT = 4000
 _FONT = {_VALUE: (LABEL_FONT, True), _GRAD: (LABEL_FONT, True), _UPDATE: (LABEL_FONT, True),
          _LOCAL: (EDGE_FONT, False)}
 _FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+#: a segment whose box is this far from every candidate (world points) cannot cross one,
+#: whatever the rounding of the crossing test: it is skipped before the exact test
+_MARGIN = 1.0
 
 
 @dataclass
@@ -198,14 +201,36 @@ def _paths(pos, edges, bend, layer, xs, half, above, below) -> list[np.ndarray]:
     return paths
 
 
-def _clear_first(cands, w, h, nearby, pad) -> list:
-    """``cands`` with those no edge in ``nearby`` passes through first (issue 24: an
-    edge through a text reads as arithmetic, "s -2 · s"); the others stay as fallbacks."""
-    clear, crossed = [], []
-    for c in cands:
-        rect = rules.rect_at(c[0], c[1], w, h)
-        (crossed if any(rules.crosses(rect, path, pad) for path in nearby) else clear).append(c)
-    return clear + crossed
+def _clear_first(cands, w, h, nearby: np.ndarray, pad) -> list:
+    """``cands`` with those no edge in ``nearby`` (its segments, k×4: ax, ay, bx, by)
+    passes through first (issue 24: an edge through a text reads as arithmetic, "s -2 ·
+    s"); the others stay as fallbacks."""
+    if not cands:
+        return []
+    rects = np.array([rules.rect_at(c[0], c[1], w, h) for c in cands])
+    if len(nearby):  # only segments whose box reaches near the candidates can cross one
+        lo = rects[:, :2].min(axis=0) - pad - _MARGIN
+        hi = rects[:, 2:].max(axis=0) + pad + _MARGIN
+        near = ((np.minimum(nearby[:, 0], nearby[:, 2]) <= hi[0])
+                & (np.maximum(nearby[:, 0], nearby[:, 2]) >= lo[0])
+                & (np.minimum(nearby[:, 1], nearby[:, 3]) <= hi[1])
+                & (np.maximum(nearby[:, 1], nearby[:, 3]) >= lo[1]))
+        nearby = nearby[near]
+    crossed = rules.crossed(rects, nearby, pad)
+    return [c for c, x in zip(cands, crossed, strict=True) if not x] \
+        + [c for c, x in zip(cands, crossed, strict=True) if x]
+
+
+def _segments_by_node(polylines, edges) -> dict:
+    """node -> (its edges' segments, k×4: ax, ay, bx, by; the edge of each), in and out."""
+    parts: dict[int, list] = {}
+    for i, (s, t, _) in enumerate(edges):
+        path = np.asarray(polylines[i], float).reshape(-1, 2)
+        seg = np.hstack([path[:-1], path[1:]])
+        for v in (s, t):
+            parts.setdefault(v, []).append((seg, np.full(len(seg), i)))
+    return {v: (np.vstack([seg for seg, _ in ps]), np.concatenate([e for _, e in ps]))
+            for v, ps in parts.items()}
 
 
 def _name_candidates(centre, half, w: float, h: float, m: float) -> list:
@@ -226,17 +251,14 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges
     n = len(pos)
     big = n > PLACE_LIMIT  # first places only, unchecked
     order, requests = [], []
-    touching: dict[int, list] = {}  # node -> the paths of its edges (in and out)
     polylines = [path.tolist() for path in paths]
-    if not big:
-        for i, (s, t, _) in enumerate(edges):
-            touching.setdefault(s, []).append(polylines[i])
-            touching.setdefault(t, []).append(polylines[i])
+    touching = {} if big else _segments_by_node(polylines, edges)
+    none = (np.zeros((0, 4)), np.zeros(0, int))
     pad = 1.0 * m
     for v, (w, h) in name_sizes.items():
         cands = _name_candidates(pos[v], half[v], w, h, m)
         first = cands[0]
-        cands = _clear_first(cands, w, h, touching.get(v, ()), pad)
+        cands = _clear_first(cands, w, h, touching.get(v, none)[0], pad)
         order.append(("name", v))
         requests.append((w, h, cands, first))
     for layer in (_VALUE, _UPDATE, _GRAD):
@@ -269,7 +291,8 @@ def _place(pos, half, sizes, name_sizes, paths, gap, m, group_requests=(), edges
             cands = rules.along(path, _FRACTIONS[:1])
         else:  # beside its edge, clear of the edges next to it; on it only as a last resort
             s, t, _ = edges[key[1]]
-            nearby = [p for p in (*touching.get(s, ()), *touching.get(t, ())) if p is not path]
+            near = [touching.get(v, none) for v in (s, t)]
+            nearby = np.vstack([seg[edge != key[1]] for seg, edge in near])
             fractions = _FRACTIONS
             if middles and key[1] in middles:
                 fractions = (middles[key[1]], *_FRACTIONS[:-1])
