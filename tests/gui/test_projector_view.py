@@ -18,6 +18,23 @@ def _seen(rect, width, height) -> bool:
     return 0 <= x + w / 2 <= width and 0 <= y + h / 2 <= height
 
 
+def _node_steps(window, name, size):
+    """Open ``name`` in a first-launch window of ``size`` (the docks sized for it) and
+    go to each step that draws a node: yields (position, step)."""
+    window.resize(*size)
+    QApplication.processEvents()
+    dock_layout.apply_default_sizes(window)
+    load(window, name)
+    settle(window)
+    model = window.model
+    for position in range(1, model.length + 1):
+        model.goto(position)
+        settle(window)
+        step = model.current
+        if step is not None and step.node is not None:
+            yield position, step
+
+
 @pytest.mark.parametrize(("name", "size"), [
     ("09-one-layer", (1152, 648)),
     ("12-regression-nn-linear", (1152, 648)),
@@ -31,19 +48,9 @@ def _seen(rect, width, height) -> bool:
     ("10-conv-pool", (1152, 648)),
 ])
 def test_the_current_node_comes_with_its_neighbours(window, name, size):
-    window.resize(*size)
-    QApplication.processEvents()
-    dock_layout.apply_default_sizes(window)
-    load(window, name)
-    settle(window)
-    model, canvas = window.model, window.canvas
     checked = 0
-    for position in range(1, model.length + 1):
-        model.goto(position)
-        settle(window)
-        step = model.current
-        if step is None or step.node is None:
-            continue
+    for position, step in _node_steps(window, name, size):
+        model, canvas = window.model, window.canvas
         boxes = canvas.node_boxes()
         nodes, _ = neighbours(model.trace, step)
         x, y, w, h = boxes[step.node]  # the step itself whole
@@ -76,19 +83,10 @@ def test_a_neighbour_cut_at_the_edge_keeps_its_name(window, name):
     no name (the edge hides a label it cuts): 10-conv-pool's x, W and b at step 1,
     lesson 16's model.2.weight at step 5. Every neighbour whose box reaches onto the
     canvas is named, the name whole inside the canvas and clear of every other label."""
-    window.resize(1152, 648)
-    QApplication.processEvents()
-    dock_layout.apply_default_sizes(window)
-    load(window, name)
-    settle(window)
-    model, canvas = window.model, window.canvas
-    graph, found, cut = model.trace.graph, [], 0
-    for position in range(1, model.length + 1):
-        model.goto(position)
-        settle(window)
-        step = model.current
-        if step is None or step.node is None:
-            continue
+    found, cut = [], 0
+    for position, step in _node_steps(window, name, (1152, 648)):
+        model, canvas = window.model, window.canvas
+        graph = model.trace.graph
         entries, boxes = canvas.label_entries(), canvas.node_boxes()
         # the graph's part of the canvas: above the legend strip, which hides the graph
         width = canvas.width()
