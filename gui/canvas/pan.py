@@ -80,8 +80,14 @@ class Scroller:
         height = buffer.shape[0]
         offset = self.canvas._tiles.offset(self.canvas)
         fill = self.background_rgba().view(np.uint32)[0]
-        changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
-                                    cut_before if kept else None)
+        composed = None if kept or offset is None else \
+            self.canvas.blitter.ahead.take(offset, area)
+        if composed is not None:  # a jump to a view composed ahead in idle time (ahead.py)
+            buffer[area[0]:area[1], area[2]:area[3]] = composed
+            changed = []
+        else:
+            changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
+                                        cut_before if kept else None)
         if kept:  # the new static parts into the background (the rest moved in it)
             for x0, y0, x1, y1 in changed:
                 rows = slice(max(height - y1, 0), max(height - y0, 0))

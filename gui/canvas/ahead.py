@@ -1,0 +1,158 @@
+"""The view the next step jumps to, composed ahead in idle time (issue 19).
+
+Most steps through a big graph that follow the step jump: the new view keeps nothing
+of the old one, and the step pastes its static layer from the tiles (tiles.py), redraws
+under the labels its edge cuts, then draws the dynamic labels (pan.py). The steps the
+learner can take next are known, → and ←: between two presses of a held key (~30 ms)
+the canvas composes the static layer of the view each would jump to, off-screen and as
+that step would, and the step copies it in one paste.
+
+A composed view is used only when everything its pixels depend on is the same at the
+step: the tiles' lattice key (trace, zoom, theme, text size, and every invalidation:
+a new draw, What if, language), the view's place on the lattice, the axes' pixels and
+the labels the view's edge cuts. Anything else draws as before: never a stale frame.
+It runs on the GUI thread between events, one view at a time: a key pressed meanwhile
+waits for that one view at most.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QTimer
+
+from gui.canvas import tiles
+from gui.canvas.focus import focus_of
+
+#: off: every jump composes its view when it comes (tests compare the two)
+ENABLED = True
+#: only once no step came for this long (seconds): a held key leaves ~25 ms between
+#: steps; back-to-back steps leave none, and are not slowed down
+AHEAD_QUIET_S = 0.015
+#: at most this many views kept (each the axes' pixels: ~3.4 MB at 1200×700)
+AHEAD_VIEWS = 2
+
+
+class Ahead:
+    """The views composed ahead for :class:`~gui.canvas.widget.GraphCanvas`
+    (``canvas.blitter.ahead``)."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        #: (lattice key, place, axes' pixels, cut labels) → the axes' static pixels
+        self.views: dict[tuple, np.ndarray] = {}
+        self.scheduled = False
+        self.pending: list[int] = []  # steps whose view is still to compose
+        self.state = None  # what ``pending`` was planned for
+        self.used = 0  # steps that pasted a composed view (tests, benchmarks)
+
+    def soon(self) -> None:
+        """After a paint: compose the next views once the canvas is quiet."""
+        if ENABLED and not self.scheduled:
+            self.scheduled = True
+            QTimer.singleShot(round(AHEAD_QUIET_S * 1000) + 1, self.run)
+
+    def run(self) -> None:
+        self.scheduled = False
+        c = self.canvas
+        if c.trace is None or c._draw_pending or not c.blitter.can_blit() \
+                or tiles.lattice_key(c) is None:
+            return
+        quiet = time.perf_counter() - getattr(c, "_last_step", 0.0)
+        if quiet < AHEAD_QUIET_S:  # stepping goes on
+            self.scheduled = True
+            QTimer.singleShot(round((AHEAD_QUIET_S - quiet) * 1000) + 1, self.run)
+            return
+        state = (c._position, c.ax.get_xlim(), c.ax.get_ylim(), tiles.lattice_key(c))
+        if state != self.state:
+            self.state = state
+            # (steps count from 1: the next step is ``steps[position]``, the previous
+            # one ``steps[position - 2]``)
+            self.pending = [i for i in (c._position, c._position - 2)
+                            if 0 <= i < len(c.trace.steps)]
+        if not self.pending:
+            return
+        self.compose(c.trace.steps[self.pending.pop(0)])
+        if self.pending:  # the other one in its own slice: a key pressed meanwhile comes first
+            self.scheduled = True
+            QTimer.singleShot(0, self.run)
+
+    def key(self, offset, area) -> tuple:
+        c = self.canvas
+        return (tiles.lattice_key(c), offset, area, frozenset(c._cut))
+
+    def take(self, offset, area) -> np.ndarray | None:
+        """The static pixels of ``area`` composed for the view now shown, if any."""
+        found = self.views.get(self.key(offset, area))
+        if found is not None:
+            self.used += 1
+        return found
+
+    def compose(self, step) -> None:
+        """The static layer of the view ``step`` would jump to (none if it does not
+        jump), composed in a scratch renderer; the canvas is left as it was."""
+        c, view = self.canvas, self.canvas.view
+        ax = c.ax
+        saved = (ax.get_xlim(), ax.get_ylim(), c._cut, c.geometry, c._current_key,
+                 c._focus_nodes, c._focus_edges, c.hint)
+        moves: list[tuple[float, float, float]] = []
+        view._animate_to = lambda k, cx, cy: moves.append((k, cx, cy))  # where, not how
+        try:
+            c._current_key, c._focus_nodes, c._focus_edges = focus_of(c.trace, c.scene, step)
+            view.follow()
+            if moves and self.move_to(*moves[0]):
+                self.compose_here()
+        finally:
+            del view._animate_to
+            xlim, ylim, c._cut, c.geometry, c._current_key, c._focus_nodes, \
+                c._focus_edges, c.hint = saved
+            ax.set_xlim(*xlim, emit=False)
+            ax.set_ylim(*ylim, emit=False)
+
+    def move_to(self, k: float, cx: float, cy: float) -> bool:
+        """The axes set as the step's pan sets them (``View._animate_to``, instant);
+        False when that is not a jump at this zoom by whole pixels."""
+        c = self.canvas
+        ax = c.ax
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        if abs(k - c.view.k()) > 1e-9 * k:
+            return False  # a new zoom: drawn in full
+        start = ((x0 + x1) / 2, (y0 + y1) / 2)
+        cx = start[0] + round((cx - start[0]) * k) / k
+        cy = start[1] + round((cy - start[1]) * k) / k
+        box = ax.bbox
+        half_w, half_h = box.width / k / 2, box.height / k / 2
+        ax.set_xlim(cx - half_w, cx + half_w, emit=False)
+        ax.set_ylim(cy - half_h, cy + half_h, emit=False)
+        (nx0, _), (ny0, _) = ax.get_xlim(), ax.get_ylim()
+        dx, dy = (x0 - nx0) * k, (y0 - ny0) * k
+        if abs(dx - round(dx)) > 1e-3 or abs(dy - round(dy)) > 1e-3:
+            return False
+        top, bottom, left, right = c.scroller.axes_rows_cols(int(c.get_renderer().height))
+        return abs(round(dy)) >= bottom - top or abs(round(dx)) >= right - left
+
+    def compose_here(self) -> None:
+        """The axes' static pixels of the view the axes show now, as a jump there
+        makes them (``Scroller.static_parts`` into a scratch renderer)."""
+        c = self.canvas
+        offset = c._tiles.offset(c, start=False)
+        if offset is None:
+            return
+        c._cut = c.cut_labels()
+        renderer = c.get_renderer()
+        scratch = tiles.scratch_like(renderer)
+        buffer = np.asarray(scratch.buffer_rgba())
+        area = c.scroller.axes_rows_cols(buffer.shape[0])
+        key = self.key(offset, area)
+        if key in self.views:
+            return
+        c.geometry = c.view.geometry(scratch)
+        fill = c.scroller.background_rgba().view(np.uint32)[0]
+        c.scroller.static_parts(scratch, buffer, area, [area], (offset, fill), None)
+        top, bottom, left, right = area
+        for old in [k for k in self.views if k[0] != key[0] or k[2] != area]:
+            del self.views[old]  # another zoom, theme, draw or size: never used again
+        while len(self.views) >= AHEAD_VIEWS:
+            del self.views[next(iter(self.views))]
+        self.views[key] = buffer[top:bottom, left:right].copy()
