@@ -27,10 +27,12 @@ from gui.canvas.focus import focus_of
 
 #: off: every jump composes its view when it comes (tests compare the two)
 ENABLED = True
-#: only once no step came for this long (seconds): a held key leaves ~25 ms between
-#: steps; back-to-back steps leave none, and are not slowed down
-AHEAD_QUIET_S = 0.015
-#: at most this many views kept (each the axes' pixels: ~3.4 MB at 1200×700)
+#: the next step's view once no step came for this long (seconds): a held key leaves
+#: ~25 ms between its steps; back-to-back steps leave none, and are not slowed down
+AHEAD_QUIET_S = 0.004
+#: the previous step's once the learner paused this long (a held → key never needs it)
+AHEAD_BACK_QUIET_S = 0.12
+#: at most this many views kept (each a background: ~3.4 MB at 1200×700)
 AHEAD_VIEWS = 2
 
 
@@ -40,51 +42,54 @@ class Ahead:
 
     def __init__(self, canvas) -> None:
         self.canvas = canvas
-        #: (lattice key, place, axes' pixels, cut labels) → the axes' static pixels
+        #: (lattice key, place, axes' pixels, cut labels) → a background whose axes'
+        #: pixels are that view's static layer
         self.views: dict[tuple, np.ndarray] = {}
-        self.scheduled = False
-        self.pending: list[int] = []  # steps whose view is still to compose
+        self.timer = QTimer(canvas)  # one timer: a paint brings it forward
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.run)
+        #: (step, quiet it waits for) whose view is still to compose
+        self.pending: list[tuple[int, float]] = []
         self.state = None  # what ``pending`` was planned for
         self.used = 0  # steps that pasted a composed view (tests, benchmarks)
 
     def soon(self) -> None:
         """After a paint: compose the next views once the canvas is quiet."""
-        if ENABLED and not self.scheduled:
-            self.scheduled = True
-            QTimer.singleShot(round(AHEAD_QUIET_S * 1000) + 1, self.run)
+        if ENABLED:
+            self.timer.start(round(AHEAD_QUIET_S * 1000) + 1)
 
     def run(self) -> None:
-        self.scheduled = False
         c = self.canvas
-        if c.trace is None or c._draw_pending or not c.blitter.can_blit() \
+        if not ENABLED or c.trace is None or c._draw_pending or not c.blitter.can_blit() \
                 or tiles.lattice_key(c) is None:
-            return
-        quiet = time.perf_counter() - getattr(c, "_last_step", 0.0)
-        if quiet < AHEAD_QUIET_S:  # stepping goes on
-            self.scheduled = True
-            QTimer.singleShot(round((AHEAD_QUIET_S - quiet) * 1000) + 1, self.run)
             return
         state = (c._position, c.ax.get_xlim(), c.ax.get_ylim(), tiles.lattice_key(c))
         if state != self.state:
             self.state = state
             # (steps count from 1: the next step is ``steps[position]``, the previous
             # one ``steps[position - 2]``)
-            self.pending = [i for i in (c._position, c._position - 2)
+            self.pending = [(i, quiet) for i, quiet in ((c._position, AHEAD_QUIET_S),
+                                                        (c._position - 2, AHEAD_BACK_QUIET_S))
                             if 0 <= i < len(c.trace.steps)]
         if not self.pending:
             return
-        self.compose(c.trace.steps[self.pending.pop(0)])
+        quiet = time.perf_counter() - getattr(c, "_last_step", 0.0)
+        index, wanted = self.pending[0]
+        if quiet >= wanted:
+            self.pending.pop(0)
+            self.compose(c.trace.steps[index])
         if self.pending:  # the other one in its own slice: a key pressed meanwhile comes first
-            self.scheduled = True
-            QTimer.singleShot(0, self.run)
+            quiet = time.perf_counter() - getattr(c, "_last_step", 0.0)
+            self.timer.start(max(round((self.pending[0][1] - quiet) * 1000) + 1, 0))
 
     def key(self, offset, area) -> tuple:
         c = self.canvas
         return (tiles.lattice_key(c), offset, area, frozenset(c._cut))
 
     def take(self, offset, area) -> np.ndarray | None:
-        """The static pixels of ``area`` composed for the view now shown, if any."""
-        found = self.views.get(self.key(offset, area))
+        """The static background composed for the view now shown, if any (its axes'
+        pixels; the step makes it the canvas's background: handed over, not kept)."""
+        found = self.views.pop(self.key(offset, area), None)
         if found is not None:
             self.used += 1
         return found
@@ -150,9 +155,14 @@ class Ahead:
         c.geometry = c.view.geometry(scratch)
         fill = c.scroller.background_rgba().view(np.uint32)[0]
         c.scroller.static_parts(scratch, buffer, area, [area], (offset, fill), None)
-        top, bottom, left, right = area
+        if not c._tiles.full() and c._tiles.missing_near(area, offset):  # as the step would
+            # keep them from its background (Scroller.keep_tiles), but now
+            height = buffer.shape[0]
+            dirty = [(height - y1, height - y0, x0, x1)
+                     for x0, y0, x1, y1 in c.scroller.recut_boxes(c._cut, scratch)]
+            c._tiles.harvest(buffer, area, offset, fill, dirty)
         for old in [k for k in self.views if k[0] != key[0] or k[2] != area]:
             del self.views[old]  # another zoom, theme, draw or size: never used again
         while len(self.views) >= AHEAD_VIEWS:
             del self.views[next(iter(self.views))]
-        self.views[key] = buffer[top:bottom, left:right].copy()
+        self.views[key] = buffer.copy()  # (outside the axes: the step's own background)

@@ -82,16 +82,17 @@ class Scroller:
         fill = self.background_rgba().view(np.uint32)[0]
         composed = None if kept or offset is None else \
             self.canvas.blitter.ahead.take(offset, area)
-        if composed is not None:  # a jump to a view composed ahead in idle time (ahead.py)
-            buffer[area[0]:area[1], area[2]:area[3]] = composed
-            changed = []
-        else:
-            changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
-                                        cut_before if kept else None)
+        changed = [] if composed is not None else self.static_parts(
+            renderer, buffer, area, strips, (offset, fill), cut_before if kept else None)
         if kept:  # the new static parts into the background (the rest moved in it)
             for x0, y0, x1, y1 in changed:
                 rows = slice(max(height - y1, 0), max(height - y0, 0))
                 background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
+        elif composed is not None:  # a jump to a view composed ahead (ahead.py): it is
+            # the new background, the strip under the axes the old one's; one copy shows it
+            _outside(composed, background, area)
+            np.copyto(buffer[area[0]:area[1]], composed[area[0]:area[1]])
+            self.canvas._background = composed
         else:
             np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
             # copied from it)
