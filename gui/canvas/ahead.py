@@ -52,6 +52,9 @@ class Ahead:
         self.pending: list[tuple[int, float]] = []
         self.state = None  # what ``pending`` was planned for
         self.used = 0  # steps that pasted a composed view (tests, benchmarks)
+        #: what ``View.follow`` does from a view for a step (its dry runs here): the
+        #: step's own follow needs not work it out again
+        self.plans: dict[tuple, tuple] = {}
 
     def soon(self) -> None:
         """After a paint: compose the next views once the canvas is quiet."""
@@ -105,7 +108,11 @@ class Ahead:
         view._animate_to = lambda k, cx, cy: moves.append((k, cx, cy))  # where, not how
         try:
             c._current_key, c._focus_nodes, c._focus_edges = focus_of(c.trace, c.scene, step)
+            plan = self.follow_key()
             view.follow()
+            if not moves or abs(moves[0][0] - view.k()) <= 1e-9 * moves[0][0]:
+                self.plan(plan, tuple(moves[0]) if moves else ())  # (a new zoom: not
+                # planned, its follow sets more than the view)
             if moves and self.move_to(*moves[0]):
                 self.compose_here()
         finally:
@@ -114,6 +121,28 @@ class Ahead:
                 c._focus_edges, c.hint = saved
             ax.set_xlim(*xlim, emit=False)
             ax.set_ylim(*ylim, emit=False)
+
+    def follow_key(self) -> tuple:
+        """What ``View.follow`` reads: the view, the axes' place, the step and its
+        neighbours, the graph and how its labels measure (the tiles' lattice key)."""
+        c = self.canvas
+        return (c.ax.get_xlim(), c.ax.get_ylim(), tuple(c.ax.bbox.bounds), id(c.scene),
+                c._current_key, frozenset(c._focus_nodes), frozenset(c._focus_edges),
+                c.hint, c.view_auto, tiles.lattice_key(c))
+
+    def plan(self, key: tuple, move: tuple) -> None:
+        self.plans.pop(key, None)
+        while len(self.plans) >= AHEAD_VIEWS:
+            del self.plans[next(iter(self.plans))]
+        self.plans[key] = move
+
+    def planned_move(self) -> tuple | None:
+        """The follow a dry run found for the canvas as it is now: () for none, else
+        ``View._animate_to``'s (k, cx, cy); None when unknown (``View.follow`` works it
+        out)."""
+        if not ENABLED or not self.plans:
+            return None
+        return self.plans.get(self.follow_key())
 
     def move_to(self, k: float, cx: float, cy: float) -> bool:
         """The axes set as the step's pan sets them (``View._animate_to``, instant);

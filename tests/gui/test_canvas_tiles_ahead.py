@@ -8,9 +8,9 @@ from gui.canvas import ahead, prefetch
 from tests.gui.test_canvas_tiles import _tree_canvas, _wait_for_idle_work
 
 
-def _frame(canvas) -> tuple[np.ndarray, np.ndarray]:
+def _frame(canvas) -> tuple[np.ndarray, np.ndarray, tuple]:
     return (np.array(canvas.buffer_rgba(), copy=True),
-            np.array(canvas._background, copy=True))
+            np.array(canvas._background, copy=True), (canvas.ax.get_xlim(), canvas.ax.get_ylim()))
 
 
 def _step_to(qtbot, canvas, stepper, position: int, idle_ms: int) -> None:
@@ -51,7 +51,9 @@ def test_a_jump_to_a_view_composed_ahead_shows_the_frame_drawn_without_it(
             with_ahead = _frame(canvas)
             assert np.array_equal(with_ahead[0], without[0]), position
             assert np.array_equal(with_ahead[1], without[1]), position
+            assert with_ahead[2] == without[2]  # the follow planned ahead: the same view
     assert compared >= 4  # jumps did use a composed view
+    assert helper.plans  # (and a follow planned ahead)
 
 
 def test_a_composed_view_is_not_used_after_an_invalidation(qtbot, monkeypatch):
