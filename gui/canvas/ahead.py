@@ -55,6 +55,8 @@ class Ahead:
         #: what ``View.follow`` does from a view for a step (its dry runs here): the
         #: step's own follow needs not work it out again
         self.plans: dict[tuple, tuple] = {}
+        #: the cut labels of the last view composed (under ``follow_key`` there)
+        self.cuts: dict[tuple, frozenset] = {}
 
     def soon(self) -> None:
         """After a paint: compose the next views once the canvas is quiet."""
@@ -127,6 +129,7 @@ class Ahead:
         neighbours, the graph and how its labels measure (the tiles' lattice key)."""
         c = self.canvas
         return (c.ax.get_xlim(), c.ax.get_ylim(), tuple(c.ax.bbox.bounds), id(c.scene),
+                tuple(c.extent), len(c.scene.label_pos), c.forward_mode,  # (tangents)
                 c._current_key, frozenset(c._focus_nodes), frozenset(c._focus_edges),
                 c.hint, c.view_auto, tiles.lattice_key(c))
 
@@ -135,6 +138,12 @@ class Ahead:
         while len(self.plans) >= AHEAD_VIEWS:
             del self.plans[next(iter(self.plans))]
         self.plans[key] = move
+
+    def planned_cut(self) -> set | None:
+        """The labels the view's edge cuts, if composing found them for the canvas as
+        it is now (``Inspector.cut_labels``); None when unknown."""
+        found = self.cuts.get(self.follow_key()) if ENABLED and self.cuts else None
+        return None if found is None else set(found)
 
     def planned_move(self) -> tuple | None:
         """The follow a dry run found for the canvas as it is now: () for none, else
@@ -174,6 +183,7 @@ class Ahead:
         if offset is None:
             return
         c._cut = c.cut_labels()
+        self.cuts = {self.follow_key(): frozenset(c._cut)}  # (the step's, in the view)
         renderer = c.get_renderer()
         scratch = tiles.scratch_like(renderer)
         buffer = np.asarray(scratch.buffer_rgba())

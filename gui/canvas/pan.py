@@ -59,7 +59,8 @@ class Scroller:
                 self.canvas, "_drawn_note", None):
             return False
         self.canvas.geometry = geometry
-        self.canvas._cut = self.canvas.cut_labels()
+        cut = self.canvas.blitter.ahead.planned_cut()  # found in idle time (ahead.py)
+        self.canvas._cut = self.canvas.cut_labels() if cut is None else cut
         self.scroll(renderer, round(dx), round(dy), cut_before)
         return True
 
