@@ -20,6 +20,7 @@ from PySide6.QtCore import QPointF, QRect, QTimer
 from PySide6.QtGui import QImage, QPainter
 
 from gui.canvas import text_cache
+from gui.canvas.ahead import Ahead
 from gui.canvas.artists import rounded_boxes
 from gui.canvas.focus import dynamic_keys, visible_now
 from gui.canvas.geometry import Geometry
@@ -39,6 +40,7 @@ class Blitter:
 
     def __init__(self, canvas) -> None:
         self.canvas = canvas
+        self.ahead = Ahead(canvas)  # the views the next steps jump to (ahead.py)
 
     def draw_dynamic(self, renderer, keys: Iterable[tuple[int, int]] | None) -> None:
         """Draw the dynamic artists (all shown ones, or ``keys``), noting their extents."""
@@ -134,6 +136,7 @@ class Blitter:
             painter.end()
         # idle time (prefetch.py) counts from here: a step's work ends with its paint
         self.canvas._last_step = time.perf_counter()
+        self.ahead.soon()
 
     def highlight_geometry(self, key: int, g: Geometry) -> tuple[Path, bool, float]:
         """The highlight's outline (made once per key and view: each step asks twice)."""

@@ -59,7 +59,8 @@ class Scroller:
                 self.canvas, "_drawn_note", None):
             return False
         self.canvas.geometry = geometry
-        self.canvas._cut = self.canvas.cut_labels()
+        cut = self.canvas.blitter.ahead.planned_cut()  # found in idle time (ahead.py)
+        self.canvas._cut = self.canvas.cut_labels() if cut is None else cut
         self.scroll(renderer, round(dx), round(dy), cut_before)
         return True
 
@@ -80,12 +81,19 @@ class Scroller:
         height = buffer.shape[0]
         offset = self.canvas._tiles.offset(self.canvas)
         fill = self.background_rgba().view(np.uint32)[0]
-        changed = self.static_parts(renderer, buffer, area, strips, (offset, fill),
-                                    cut_before if kept else None)
+        composed = None if kept or offset is None else \
+            self.canvas.blitter.ahead.take(offset, area)
+        changed = [] if composed is not None else self.static_parts(
+            renderer, buffer, area, strips, (offset, fill), cut_before if kept else None)
         if kept:  # the new static parts into the background (the rest moved in it)
             for x0, y0, x1, y1 in changed:
                 rows = slice(max(height - y1, 0), max(height - y0, 0))
                 background[rows, max(x0, 0):max(x1, 0)] = buffer[rows, max(x0, 0):max(x1, 0)]
+        elif composed is not None:  # a jump to a view composed ahead (ahead.py): it is
+            # the new background, the strip under the axes the old one's; one copy shows it
+            _outside(composed, background, area)
+            np.copyto(buffer[area[0]:area[1]], composed[area[0]:area[1]])
+            self.canvas._background = composed
         else:
             np.copyto(background[area[0]:area[1]], buffer[area[0]:area[1]])  # (the rest was
             # copied from it)

@@ -193,16 +193,23 @@ def _merge_rows(parts: list) -> list:
 _SCRATCH: dict[tuple, RendererAgg] = {}
 
 
-def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> None:
-    """Draw the static layer of the view ``offset`` (a place on the lattice) in a scratch
-    renderer and keep its tiles; the canvas's view is left as it was."""
-    renderer = canvas.get_renderer()
+def scratch_like(renderer) -> RendererAgg:
+    """An off-screen renderer the canvas's size (one, reused: views drawn in idle time)."""
     width, height = int(renderer.width), int(renderer.height)
     key = (width, height, renderer.dpi)
     scratch = _SCRATCH.get(key)
     if scratch is None:
         _SCRATCH.clear()
         scratch = _SCRATCH[key] = RendererAgg(width, height, renderer.dpi)
+    return scratch
+
+
+def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> None:
+    """Draw the static layer of the view ``offset`` (a place on the lattice) in a scratch
+    renderer and keep its tiles; the canvas's view is left as it was."""
+    renderer = canvas.get_renderer()
+    height = int(renderer.height)
+    scratch = scratch_like(renderer)
     now = tiles.offset(canvas)
     if now is None:
         return

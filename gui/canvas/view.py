@@ -254,6 +254,11 @@ class View:
         canvas = self.canvas
         if not canvas.following or canvas.trace is None or canvas._current_key is None:
             return
+        planned = canvas.blitter.ahead.planned_move()  # found in idle time (ahead.py)
+        if planned is not None:
+            if planned:
+                self._animate_to(*planned)
+            return
         k = self.k()
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         margin = FOLLOW_MARGIN / k
