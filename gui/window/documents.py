@@ -140,27 +140,44 @@ class DocumentsMixin:
         self.statusBar().showMessage(translate("MainWindow", "Saving {0}…").format(path.name))
         clean_at = self.model.undo_stack.index()  # the session's, as taken now
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        job = None
         try:
             job = session_save.begin(path, session, make_recording, self.save_job)
             job.clean_at = clean_at
             self.save_job = job  # a Save or a close meanwhile waits for it
             session_save.end(job)
+        except BaseException as error:
+            if job is not None:
+                if job.bug is None and job.error is None:  # interrupted while waiting
+                    job.bug = error
+                self._saved(job)  # a bug in the save: told as not saved, then raised
+            else:
+                self.statusBar().clearMessage()
+            raise
         finally:
             QApplication.restoreOverrideCursor()
         return self._saved(job)
 
     def _saved(self, job) -> bool:
         """What an ended save means for the window, once (a close during the save says it
-        first, then the save's own call)."""
+        first, then the save's own call). A save another one followed while it was
+        written (a Save from a timer meanwhile) leaves the window to the later one."""
         if job.told:
-            return job.error is None
+            return job.error is None and job.bug is None
         job.told = True
+        latest = job is self.save_job
+        if latest:
+            self.save_job = None  # ended: nothing to wait for, its session let go
         self.statusBar().clearMessage()
         run_documents.recording_not_saved(self, job.recording_error)
         if job.error is not None:
             self.message_bar.show_message(translate("MainWindow", "Could not save {0}: {1}").format(
                 job.path.name, job.error))
             return False
+        if job.bug is not None:
+            return False
+        if not latest:
+            return True
         self.path = job.path
         if self.model.undo_stack.index() == job.clean_at:  # nothing changed while writing
             self.model.undo_stack.setClean()
@@ -329,10 +346,11 @@ class DocumentsMixin:
     def closeEvent(self, event) -> None:
         # Ask only when the user closes the window (a spontaneous close from the window
         # system) or via Quit; a programmatic close() from a test or the app never blocks.
-        if self.save_job is not None:  # a save being written ends first (bounded), and
-            session_save.wait(self.save_job)  # counts: no question about what it saved
-            if self.save_job.done.is_set():
-                self._saved(self.save_job)
+        job = self.save_job
+        if job is not None:  # a save being written ends first (bounded), and
+            session_save.wait(job)  # counts: no question about what it saved
+            if job.done.is_set():
+                self._saved(job)
         if event.spontaneous() and not getattr(self, "_confirmed_close", False) \
                 and not self.confirm_discard():
             event.ignore()

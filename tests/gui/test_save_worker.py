@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import QSaveFile, QTimer
 
 from core.io.session import load_session
@@ -94,6 +95,31 @@ def test_saving_a_recorded_session_keeps_the_window_responsive(window, qtbot, tm
         timer.stop()
     assert done == [True, True]
     assert _recording(target) == expected and _recording(second) == expected
+    # the later Save is the window's document: the first one's end does not take it back
+    assert window.path == second and window.save_job is None
+
+
+def test_a_save_that_fails_in_its_worker_is_never_counted_as_saved(window, tmp_path,
+                                                                   monkeypatch):
+    """A bug in the worker (not a write error) is raised on the GUI thread, and the
+    save stays failed: a close afterwards did count it as saved (the path taken, the
+    document clean, "Saved" in the status bar, and the question about changes skipped)."""
+    from core.io.session import Session
+
+    def broken(self):
+        raise RuntimeError("a bug in to_json")
+
+    window.model.undo_stack.resetClean()  # changes not saved yet
+    assert window.is_dirty()
+    monkeypatch.setattr(Session, "to_json", broken)
+    target = tmp_path / "session.json"
+    with pytest.raises(RuntimeError, match="a bug in to_json"):
+        window.save_to(target)
+    assert window.statusBar().currentMessage() == ""  # not "Saving session.json…"
+    monkeypatch.undo()
+    window.close()
+    assert window.path is None and not target.exists() and window.is_dirty()
+    assert window.statusBar().currentMessage() != "Saved session.json"
 
 
 def test_a_save_that_cannot_be_written_says_why(window, tmp_path):
