@@ -296,6 +296,11 @@ def _interactive(args: argparse.Namespace) -> int:
     install(window)  # offers a killed session's work back, then autosaves
     app.aboutToQuit.connect(discard_all)  # every window's file, restored ones' too
     window.show()
+    from PySide6.QtCore import QTimer
+
+    from gui.support import gc_timer
+
+    QTimer.singleShot(gc_timer.FREEZE_AFTER_MS, gc_timer.freeze_start_up)
     return app.exec()
 
 
