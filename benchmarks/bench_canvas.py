@@ -147,14 +147,7 @@ def measure(app: QApplication, canvas: GraphCanvas, target: int, steps: int) -> 
         stepper.goto(position - 1)
         canvas.show_state(stepper.known, stepper.current)
         settle(app, canvas)
-        stepper.next()
-        start = CLOCK()
-        canvas.show_state(stepper.known, stepper.current)
-        settle(app, canvas)
-        elapsed = _ms(start)
-        every.append(elapsed)
-        if canvas.step_in_view(stepper.current):
-            visible.append(elapsed)
+        _timed_step(app, canvas, stepper, every, visible)
 
     held = held_walk(app, canvas, stepper, positions)
     full = []
@@ -202,15 +195,22 @@ def held_walk(app: QApplication, canvas: GraphCanvas, stepper: Stepper,
         for _position in run:  # (autorepeat keeps its cadence: a slow press's next is due)
             _idle(app, due)
             due += HELD_MS / 1000
-            start = CLOCK()
-            stepper.next()
-            canvas.show_state(stepper.known, stepper.current)
-            settle(app, canvas)
-            elapsed = _ms(start)
-            every.append(elapsed)
-            if canvas.step_in_view(stepper.current):
-                visible.append(elapsed)
+            _timed_step(app, canvas, stepper, every, visible)
     return visible or every
+
+
+def _timed_step(app: QApplication, canvas: GraphCanvas, stepper: Stepper,
+                every: list[float], visible: list[float]) -> None:
+    """One step forward, timed from showing it until the canvas has painted it; the
+    time goes to ``every``, and to ``visible`` when the step is in view."""
+    stepper.next()
+    start = CLOCK()
+    canvas.show_state(stepper.known, stepper.current)
+    settle(app, canvas)
+    elapsed = _ms(start)
+    every.append(elapsed)
+    if canvas.step_in_view(stepper.current):
+        visible.append(elapsed)
 
 
 def _idle(app: QApplication, until: float) -> None:
