@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -264,14 +264,37 @@ class EdgeNames(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._state = None  # what the markers were placed for
         self._markers: list[Marker] = []
+        self._check_due = False
         self.setGeometry(canvas.rect())
+        # hidden while it has no marker: a transparent widget as large as the canvas
+        # costs Qt 1-2 ms at each full repaint of the canvas (a pan), markers or not
+        self.hide()
         canvas.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         canvas = getattr(self, "canvas", None)  # (None while the wrapper is torn down)
-        if canvas is not None and watched is canvas and event.type() == QEvent.Type.Resize:
-            self.setGeometry(canvas.rect())
+        if canvas is not None and watched is canvas:
+            if event.type() == QEvent.Type.Resize:
+                self.setGeometry(canvas.rect())
+            elif event.type() == QEvent.Type.Paint and not self.isVisible():
+                self._check_soon()  # (not while the canvas paints: after it)
         return False
+
+    def _check_soon(self) -> None:
+        if not self._check_due:
+            self._check_due = True
+            QTimer.singleShot(0, self._check)
+
+    def _check(self) -> None:
+        """Shown when the canvas as painted has markers; hidden when it has none."""
+        self._check_due = False
+        canvas = getattr(self, "canvas", None)
+        if canvas is None or canvas.trace is None:
+            return
+        if canvas._draw_pending:  # placed for the drawn figure: once it is
+            self._check_soon()
+            return
+        self.setVisible(bool(self.markers()))
 
     def _now(self):
         c = self.canvas
@@ -298,6 +321,7 @@ class EdgeNames(QWidget):
             return
         found = self.markers()
         if not found:
+            self._check_soon()  # none now: hidden, after this paint
             return
         colours = self.canvas.theme.colours
         painter = QPainter(self)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.window import dock_layout
 from tests.gui.test_readability import _inside, _intersect, load, neighbours, settle
@@ -121,7 +121,7 @@ def _pixels(canvas, rect) -> tuple[np.ndarray, np.ndarray]:
     return shown[y:y + h, x:x + w].astype(int), drawn[y:y + h, x:x + w].astype(int)
 
 
-def test_the_edge_names_are_painted_and_go(window):
+def test_the_edge_names_are_painted_and_go(window, qtbot):
     """The names at the edge are painted over the figure (a widget of their own, not
     in the figure's pixels), and go when the step moves on and their nodes are whole."""
     window.resize(1152, 648)
@@ -134,6 +134,8 @@ def test_the_edge_names_are_painted_and_go(window):
     settle(window)
     marked = [e for e in canvas.label_entries() if e.get("marker")]
     assert {e["text"] for e in marked} == {"x", "W", "b"}
+    overlay = canvas.findChild(QWidget, "edgeNames")
+    assert overlay.isVisible()  # shown while it has markers
     assert {e["marker"] for e in marked} == {"left"}
     for entry in marked:
         shown, drawn = _pixels(canvas, entry["rect"])
@@ -141,6 +143,9 @@ def test_the_edge_names_are_painted_and_go(window):
     window.model.goto(3)
     settle(window)
     assert not [e for e in canvas.label_entries() if e.get("marker")]
+    # and hidden without (after the paint that found none): a transparent widget as
+    # large as the canvas costs each repaint of it
+    qtbot.waitUntil(lambda: not overlay.isVisible(), timeout=2000)
     for entry in marked:
         shown, drawn = _pixels(canvas, entry["rect"])
         assert np.abs(shown - drawn).max() <= 1, entry["text"]
