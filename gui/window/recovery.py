@@ -21,13 +21,14 @@ import json
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSaveFile, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from core.io.session import MAX_FILE_BYTES, Session, load_session
 from core.language.parser import ExpressionError
 from core.language.reading import read_bytes
 from gui.panels.base import Panel
+from gui.state.session_save import write_atomically
 
 PREFIX = "recovery-"
 #: typing in the editor is saved after this pause; everything else at once
@@ -166,31 +167,25 @@ class Autosave(QObject):
         if recording is None:
             self.beside.unlink(missing_ok=True)
             return False
+        if self._write_file(self.beside, recording):
+            self._beside_text = recording
+        return self._beside_text is not None
+
+    def _write_file(self, path: Path, text: str) -> bool:
+        """``text`` in ``path`` in the recovery folder, whole or not at all."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError:
             return False
-        handle = QSaveFile(str(self.beside))
-        if handle.open(QSaveFile.OpenModeFlag.WriteOnly):
-            handle.write(recording.encode("utf-8"))
-            if handle.commit():
-                self._beside_text = recording
-        return self._beside_text is not None
+        return write_atomically(path, text.encode("utf-8")) is None
 
     def write(self, session: Session) -> bool:
         """Put ``session`` in this window's recovery file (atomically); True when done."""
         if self.closed:
             return False
         self._pristine = False
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return False
-        handle = QSaveFile(str(self.path))
-        if handle.open(QSaveFile.OpenModeFlag.WriteOnly):
-            handle.write(session.to_json().encode("utf-8"))
-            if handle.commit():
-                self.written = True
+        if self._write_file(self.path, session.to_json()):
+            self.written = True
         return self.written
 
     def discard(self) -> None:
