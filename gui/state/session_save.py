@@ -23,6 +23,9 @@ from core.io.session import Session
 #: at most this long, the wait for a save still writing when the application quits
 QUIT_WAIT_S = 60.0
 
+#: how long the GUI thread waits for a save's worker to return once the save is done
+THREAD_END_S = 5.0
+
 
 class SessionSave(QObject):
     """One save: ``error`` (None: written) and ``recording_error`` (the recording could
@@ -44,7 +47,8 @@ class SessionSave(QObject):
         self.told = False
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="save-session", daemon=True).start()
+        self.thread = threading.Thread(target=self._run, name="save-session", daemon=True)
+        self.thread.start()
 
     def _run(self) -> None:  # the worker
         try:
@@ -105,6 +109,8 @@ def end(job: SessionSave) -> SessionSave:
     wait(job)
     if not job.done.is_set():
         job.error = "it was still being written when the application quit"
+    else:  # its worker emits ``finished`` after ``done``: a quit right after this
+        job.thread.join(THREAD_END_S)  # (interpreter exit) met it mid-emit: a crash
     if job.bug is not None:
         raise job.bug  # as loud as it would be on the GUI thread
     return job
