@@ -290,8 +290,13 @@ class Blitter:
             return
         width, height = self.canvas.figure.bbox.size
         regions = [list(b) for b in boxes]
-        # grow and merge until every drawn artist touching a region lies inside it
-        for _ in range(8):
+        # the drawn artists' boxes as one array: a region finds those it touches at
+        # once, not one Python test per drawn label (hundreds on a big graph, issue 19)
+        drawn = np.array(list(self.canvas._drawn.values()), float).reshape(-1, 4)
+        x0, y0, x1, y1 = drawn.T
+        # grow and merge until every drawn artist touching a region lies inside it (a
+        # region grows by all it touches at once: a few more passes than one by one)
+        for _ in range(32):
             grown = False
             merged: list[list[float]] = []
             for r in regions:
@@ -304,10 +309,12 @@ class Blitter:
                     merged.append(r)
             regions = merged
             for r in regions:
-                for box in self.canvas._drawn.values():
-                    if _overlap(r, box) and not _inside(box, r):
-                        _union(r, box)
-                        grown = True
+                touching = ((x0 < r[2]) & (r[0] < x1) & (y0 < r[3]) & (r[1] < y1)
+                            & ~((r[0] <= x0) & (r[1] <= y0) & (x1 <= r[2]) & (y1 <= r[3])))
+                if touching.any():
+                    _union(r, (float(x0[touching].min()), float(y0[touching].min()),
+                               float(x1[touching].max()), float(y1[touching].max())))
+                    grown = True
             if not grown:
                 break
         renderer = self.canvas.get_renderer()
@@ -334,10 +341,6 @@ class Blitter:
 
 def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _inside(a, b) -> bool:
-    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
 
 
 def _union(a: list[float], b) -> None:

@@ -79,19 +79,27 @@ def _places(canvas) -> tuple[np.ndarray, dict]:
 
 def _spans(canvas) -> tuple[np.ndarray, np.ndarray]:
     """(node boxes; each node with its labels shown now, x0, y0, x1, y1): a label
-    another step shows is the view's business when that step comes."""
+    another step shows is the view's business when that step comes. Kept for the
+    shown sets it was made from (a step replaces them): a pan's follow asks twice,
+    for the sides and for the strip (issue 19)."""
     boxes, layers = _places(canvas)
+    shown_now = tuple(canvas._shown.get(layer, ()) for layer in layers)
+    cached = getattr(canvas, "_edge_spans", None)
+    if (cached is not None and cached[0] is boxes and len(cached[1]) == len(shown_now)
+            and all(a is b for a, b in zip(cached[1], shown_now, strict=True))):
+        return boxes, cached[2]
     spans = boxes.copy()
-    for layer, (nodes, rects) in layers.items():
-        if not len(nodes):
+    for (nodes, rects), shown in zip(layers.values(), shown_now, strict=True):
+        if not len(nodes) or not shown:
             continue
-        shown = canvas._shown.get(layer, ())
-        keep = np.fromiter((v in shown for v in nodes.tolist()), bool, len(nodes))
+        # (one membership test over the array, not one ``in`` per node: ~1,000 a call)
+        keep = np.isin(nodes, np.fromiter(shown, int, len(shown)))
         nodes, rects = nodes[keep], rects[keep]
         np.minimum.at(spans[:, 0], nodes, rects[:, 0])
         np.minimum.at(spans[:, 1], nodes, rects[:, 1])
         np.maximum.at(spans[:, 2], nodes, rects[:, 2])
         np.maximum.at(spans[:, 3], nodes, rects[:, 3])
+    canvas._edge_spans = (boxes, shown_now, spans)  # (the sets held: their ids stay theirs)
     return boxes, spans
 
 
@@ -130,8 +138,8 @@ def _clear(c: float, half: float, lo_edge: float, node_lo, node_hi, span_lo, spa
     for rule in allowed:  # the first rule that clears them all, else the fewest cut
         ends = [x for x in getattr(rule, "ends", ()) if rule(x)]  # its own bounds, and c
         near = [min(max(c, ends[0]), ends[-1])] if ends else []  # brought within them
-        candidates = np.array([x for x in every if rule(x)] + ([c] if rule(c) else [])
-                              + ends + near, float)
+        candidates = np.concatenate([every[rule.many(every)], np.array(
+            ([c] if rule(c) else []) + ends + near, float)])
         if not len(candidates):
             continue
         counts = cuts(candidates)
@@ -150,6 +158,11 @@ def _keeping(boxes: tuple, axis: int, half: float) -> list:
         def keeps(c) -> bool:
             return box is None or (box[axis] >= c - half - 1e-9
                                    and box[axis + 2] <= c + half + 1e-9)
+        def many(centres: np.ndarray) -> np.ndarray:  # keeps, over an array at once
+            if box is None:
+                return np.ones(len(centres), bool)
+            return (box[axis] >= centres - half - 1e-9) & (box[axis + 2] <= centres + half + 1e-9)
+        keeps.many = many
         keeps.settles = isinstance(box, Settled)
         if box is not None and box[axis + 2] - box[axis] <= 2 * half:
             keeps.ends = (box[axis + 2] - half, box[axis] + half)  # the centres it allows
