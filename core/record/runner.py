@@ -11,6 +11,7 @@ memory stays small whatever the child prints. Standard library + numpy; no Qt.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pathlib
@@ -99,7 +100,7 @@ class ScriptRun:
     def __init__(self, path, *, python: str | None = None, limits: RunLimits | None = None,
                  keep_passes=(), on_stdout: Callable[[str], None] | None = None,
                  on_progress: Callable[[dict], None] | None = None, workdir=None,
-                 bootstrap: pathlib.Path | None = None):
+                 bootstrap: pathlib.Path | None = None, start_zygote: bool = True):
         self.path = pathlib.Path(path).resolve()
         self.python = python
         self.limits = limits if limits is not None else RunLimits()
@@ -108,6 +109,8 @@ class ScriptRun:
         self.on_progress = on_progress
         self.workdir = workdir
         self.bootstrap = pathlib.Path(bootstrap) if bootstrap is not None else BOOTSTRAP
+        #: start the warm zygote if none runs (False: use one only if it already runs)
+        self.start_zygote = start_zygote
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._done = threading.Event()
@@ -207,7 +210,8 @@ class ScriptRun:
             err_read, err_write = os.pipe()
             try:
                 child = zygote_client.spawn(command, self.path.parent, env, out_write,
-                                            err_write, progress_write)
+                                            err_write, progress_write,
+                                            start=self.start_zygote)
             finally:
                 os.close(out_write)
                 os.close(err_write)
@@ -304,8 +308,13 @@ class ScriptRun:
                          time.monotonic() - getattr(self, "_started", time.monotonic()), 0.0)
 
 
+_run_script_calls = itertools.count()
+
+
 def run_script(path, **kwargs) -> RunResult:
-    """Run a script to its end (or its limits) and return the result: for the CLI."""
+    """Run a script to its end (or its limits) and return the result: for the CLI. The
+    first call in a process starts no zygote (a one-shot CLI would pay torch twice)."""
+    kwargs.setdefault("start_zygote", next(_run_script_calls) > 0)
     run = ScriptRun(path, **kwargs)
     run.start()
     return run.wait()

@@ -53,20 +53,22 @@ class Zygote:
         try:
             process = subprocess.Popen(zygote_command(), stdin=self._child_end,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       env=env, cwd=ZYGOTE.parent)
+                                       env=env)
         except OSError:
             self.dead.set()
+            self._sock.close()
             return
         finally:
             self._child_end.close()
-        self.pid = process.pid
         self._process = process
-        if select.select([self._sock], [], [], READY_TIMEOUT_S)[0]:
-            try:
+        self.pid = process.pid
+        try:
+            if not self.dead.is_set() and select.select([self._sock], [], [],
+                                                        READY_TIMEOUT_S)[0]:
                 if self._sock.recv(16) == b"ready":
                     self.ready.set()
-            except OSError:
-                pass
+        except (OSError, ValueError):   # killed (its socket closed) while starting
+            pass
         if not self.ready.is_set():
             process.kill()
         process.wait()
@@ -103,8 +105,8 @@ class Zygote:
 def current(start: bool = True) -> Zygote | None:
     """The live zygote (starting one if there is none and ``start``)."""
     global _current
-    if _current is None or _current.dead.is_set():
-        _current = Zygote() if start else None
+    if (_current is None or _current.dead.is_set()) and start:
+        _current = Zygote()
     return _current
 
 
@@ -115,11 +117,13 @@ def warm_up(wait: float = 0.0) -> bool:
     return zygote.ready.wait(wait) and not zygote.dead.is_set()
 
 
-def spawn(argv, cwd, env, stdout_fd, stderr_fd, progress_fd) -> ZygoteChild | None:
-    """A run forked by the zygote, or None (the caller takes the old path)."""
+def spawn(argv, cwd, env, stdout_fd, stderr_fd, progress_fd,
+          start: bool = True) -> ZygoteChild | None:
+    """A run forked by the zygote, or None (the caller takes the old path); ``start``:
+    start a zygote (for the next runs) if none runs."""
     with _lock:
-        zygote = current()
-        if not zygote.usable():
+        zygote = current(start)
+        if zygote is None or not zygote.usable():
             return None
         status_read, status_write = os.pipe()
         env = dict(env, BPS_PROGRESS_FD=str(PROGRESS_FD))

@@ -5,6 +5,7 @@ and is replaced when it dies."""
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import sys
 import time
@@ -88,7 +89,8 @@ def test_a_dead_zygote_means_one_subprocess_run_then_a_new_zygote(tmp_path, warm
     assert warm.dead.wait(10)
     script = tmp_path / "s.py"
     script.write_text("print('hi')\n")
-    result = run_script(script, limits=SHORT, bootstrap=BOOT, workdir=tmp_path / "r1")
+    result = run_script(script, limits=SHORT, bootstrap=BOOT, workdir=tmp_path / "r1",
+                        start_zygote=True)
     assert (result.status, result.stdout_lines) == ("ok", ["hi"])
     fresh = zygote_client.current(start=False)
     assert fresh is not warm and fresh.ready.wait(120)
@@ -106,6 +108,22 @@ def test_a_run_outlives_its_zygote(tmp_path, warm):
     os.kill(warm.pid, 9)
     result = run_.wait(timeout=30)
     assert (result.status, result.returncode, result.stdout_lines) == ("ok", 0, ["done"])
+
+
+def test_a_one_shot_run_script_starts_no_zygote_the_second_does(tmp_path, monkeypatch):
+    """The CLI runs one script: a zygote would import torch a second time for nothing."""
+    from core.record import runner
+
+    monkeypatch.delenv("BPS_NO_ZYGOTE", raising=False)
+    monkeypatch.setattr(runner, "_run_script_calls", itertools.count())
+    monkeypatch.setattr(zygote_client, "_current", None)
+    script = tmp_path / "s.py"
+    script.write_text("print('hi')\n")
+    first = run_script(script, limits=SHORT, bootstrap=BOOT, workdir=tmp_path / "r1")
+    assert first.stdout_lines == ["hi"] and zygote_client._current is None
+    second = run_script(script, limits=SHORT, bootstrap=BOOT, workdir=tmp_path / "r2")
+    assert second.stdout_lines == ["hi"] and zygote_client._current is not None
+    zygote_client._current.kill()
 
 
 def test_main_py_record_zygote_runs_the_bootstrap(tmp_path, monkeypatch):
