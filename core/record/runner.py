@@ -2,11 +2,12 @@
 
 The child is ``PYTHON core/record/bootstrap.py --out DIR [--keep …] FILE`` in its own
 session (``start_new_session``), with the script's folder as cwd, stdin from /dev/null
-and a pipe for progress events (``BPS_PROGRESS_FD``). One monitor thread per run polls
-the child's whole process tree every ~100 ms (wall clock, summed RSS, Stop); two reader
-threads stream stdout (to ``on_stdout``) and progress events (to ``on_progress``), and a
-third keeps stderr. Everything the parent keeps is bounded (see ``streams``), so its
-memory stays small whatever the child prints. Standard library + numpy; no Qt.
+and a pipe for progress events (``BPS_PROGRESS_FD``): forked by the warm zygote when it
+runs (``zygote_client``: no second torch import), else a fresh interpreter. One monitor
+thread per run polls the child's whole process tree every ~100 ms (wall clock, summed RSS,
+Stop); two reader threads stream stdout (to ``on_stdout``) and progress events (to
+``on_progress``), and a third keeps stderr. Everything the parent keeps is bounded (see
+``streams``), so its memory stays small whatever the child prints. Stdlib + numpy; no Qt.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ class Zygote:
         try:
             process = subprocess.Popen(zygote_command(), stdin=self._child_end,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       env=env)
+                                       env=env, start_new_session=True)  # no Ctrl-C
         except OSError:
             self.dead.set()
             self._sock.close()
