@@ -16,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
         from core.record.bootstrap import main as record_main
 
         return record_main(argv[1:])
+    if argv[:1] == ["--record-zygote"]:  # the bundle's warm recorder process: forks one
+        # --record-child per run (core/record/zygote.py), torch + stdlib imported only
+        from core.record.bootstrap import main as record_main
+        from core.record.zygote import main as zygote_main
+
+        return zygote_main(run_child=lambda child: sys.exit(record_main(child[2:])))
     if "--headless" in argv:
         from core.io.cli import main as headless_main
 

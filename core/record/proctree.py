@@ -73,20 +73,23 @@ def has_token(pid: int, token: bytes) -> bool:
 class Tree:
     """The processes of one run: the child, its descendants, and adopted orphans."""
 
-    def __init__(self, root: int, token: bytes):
+    def __init__(self, root: int, token: bytes, parent: int | None = None):
+        """``parent``: the root's parent (this process, or the zygote that forked it);
+        orphans are adopted by this process (the subreaper) either way."""
         if root <= 1 or root == os.getpid() or not token:
             raise ValueError(f"not a child's process tree: {root}")
         self.root = root
         self.token = token
         self.me = os.getpid()
+        self.parent = self.me if parent is None else parent
         self.seen: set[int] = {root}
         self._not_ours: set[int] = set()
 
     def members(self, table: dict) -> set[int]:
         """The live (or zombie) members now, following ppid links from the roots."""
         roots = set()
-        if table.get(self.root, (None,))[0] == self.me:
-            roots.add(self.root)        # still our child (so not a reused pid)
+        if table.get(self.root, (None,))[0] in (self.parent, self.me):
+            roots.add(self.root)        # still our (or the zygote's) child: not a reused pid
         for pid, (ppid, _, _) in table.items():
             if ppid != self.me or pid == self.root or pid in self._not_ours:
                 continue
@@ -125,7 +128,8 @@ class Tree:
     def signal_all(self, sig: int) -> int:
         """Send sig to the root's group and every live member; returns how many."""
         table = scan()
-        if table.get(self.root, (None,))[0] == self.me and self.root != os.getpgrp():
+        if (table.get(self.root, (None,))[0] in (self.parent, self.me)
+                and self.root != os.getpgrp()):
             try:                        # the root is our child and leads its own group
                 if os.getpgid(self.root) == self.root:
                     os.killpg(self.root, sig)

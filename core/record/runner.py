@@ -2,15 +2,17 @@
 
 The child is ``PYTHON core/record/bootstrap.py --out DIR [--keep …] FILE`` in its own
 session (``start_new_session``), with the script's folder as cwd, stdin from /dev/null
-and a pipe for progress events (``BPS_PROGRESS_FD``). One monitor thread per run polls
-the child's whole process tree every ~100 ms (wall clock, summed RSS, Stop); two reader
-threads stream stdout (to ``on_stdout``) and progress events (to ``on_progress``), and a
-third keeps stderr. Everything the parent keeps is bounded (see ``streams``), so its
-memory stays small whatever the child prints. Standard library + numpy; no Qt.
+and a pipe for progress events (``BPS_PROGRESS_FD``): forked by the warm zygote when it
+runs (``zygote_client``: no second torch import), else a fresh interpreter. One monitor
+thread per run polls the child's whole process tree every ~100 ms (wall clock, summed RSS,
+Stop); two reader threads stream stdout (to ``on_stdout``) and progress events (to
+``on_progress``), and a third keeps stderr. Everything the parent keeps is bounded (see
+``streams``), so its memory stays small whatever the child prints. Stdlib + numpy; no Qt.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pathlib
@@ -26,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.record import proctree
+from core.record import proctree, zygote_client
 from core.record.streams import BoundedLines, pump, pump_progress
 
 BOOTSTRAP = pathlib.Path(__file__).with_name("bootstrap.py")
@@ -99,7 +101,7 @@ class ScriptRun:
     def __init__(self, path, *, python: str | None = None, limits: RunLimits | None = None,
                  keep_passes=(), on_stdout: Callable[[str], None] | None = None,
                  on_progress: Callable[[dict], None] | None = None, workdir=None,
-                 bootstrap: pathlib.Path | None = None):
+                 bootstrap: pathlib.Path | None = None, start_zygote: bool = True):
         self.path = pathlib.Path(path).resolve()
         self.python = python
         self.limits = limits if limits is not None else RunLimits()
@@ -108,6 +110,8 @@ class ScriptRun:
         self.on_progress = on_progress
         self.workdir = workdir
         self.bootstrap = pathlib.Path(bootstrap) if bootstrap is not None else BOOTSTRAP
+        #: start the warm zygote if none runs (False: use one only if it already runs)
+        self.start_zygote = start_zygote
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._done = threading.Event()
@@ -177,10 +181,7 @@ class ScriptRun:
         command = child_command(self.python, self.bootstrap, self.record_dir,
                                 self.keep_passes, self.path)
         try:
-            self._process = subprocess.Popen(
-                command, cwd=self.path.parent, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(progress_write,),
-                start_new_session=True, bufsize=0)
+            self._process, out_fd, err_fd = self._start_child(command, env, progress_write)
         finally:
             os.close(progress_write)
         proctree.set_address_backstop(self._process.pid, self.limits.memory_mb)
@@ -188,11 +189,8 @@ class ScriptRun:
             self._pidfd = os.pidfd_open(self._process.pid)
         except (AttributeError, OSError):
             self._pidfd = None          # then the child's end is seen at the next poll
-        self._tree = proctree.Tree(self._process.pid, f"{TOKEN_ENV}={self._token}".encode())
-        out_fd = os.dup(self._process.stdout.fileno())
-        err_fd = os.dup(self._process.stderr.fileno())
-        self._process.stdout.close()
-        self._process.stderr.close()
+        self._tree = proctree.Tree(self._process.pid, f"{TOKEN_ENV}={self._token}".encode(),
+                                   parent=getattr(self._process, "parent_pid", None))
         self._readers = [
             threading.Thread(target=pump, args=(out_fd, self._stdout, self._emit_stdout,
                                                 self._callback_failed), daemon=True),
@@ -203,6 +201,35 @@ class ScriptRun:
         ]
         for reader in self._readers:
             reader.start()
+
+    def _start_child(self, command, env, progress_write):
+        """(process, stdout fd, stderr fd): forked by the warm zygote when it can, else
+        a fresh interpreter through subprocess (the first run, another python)."""
+        self.via_zygote = False
+        if zygote_client.enabled() and self.python in (None, sys.executable):
+            out_read, out_write = os.pipe()
+            err_read, err_write = os.pipe()
+            try:
+                child = zygote_client.spawn(command, self.path.parent, env, out_write,
+                                            err_write, progress_write,
+                                            start=self.start_zygote)
+            finally:
+                os.close(out_write)
+                os.close(err_write)
+            if child is not None:
+                self.via_zygote = True
+                return child, out_read, err_read
+            os.close(out_read)
+            os.close(err_read)
+        process = subprocess.Popen(
+            command, cwd=self.path.parent, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(progress_write,),
+            start_new_session=True, bufsize=0)
+        out_fd = os.dup(process.stdout.fileno())
+        err_fd = os.dup(process.stderr.fileno())
+        process.stdout.close()
+        process.stderr.close()
+        return process, out_fd, err_fd
 
     def _emit_stdout(self, line: str) -> None:
         if self.on_stdout is not None:
@@ -257,7 +284,9 @@ class ScriptRun:
 
     def _sleep(self) -> None:
         """Wait one poll, waking at once when the child ends or Stop is asked."""
-        watched = [self._wake_read] + ([self._pidfd] if self._pidfd is not None else [])
+        ended = getattr(self._process, "wait_fd", None)   # the zygote's status pipe
+        ended = self._pidfd if ended is None else ended
+        watched = [self._wake_read] + ([ended] if ended is not None else [])
         select.select(watched, [], [], POLL_S)
 
     def _build_result(self, reason, returncode, elapsed, peak) -> RunResult:
@@ -280,8 +309,13 @@ class ScriptRun:
                          time.monotonic() - getattr(self, "_started", time.monotonic()), 0.0)
 
 
+_run_script_calls = itertools.count()
+
+
 def run_script(path, **kwargs) -> RunResult:
-    """Run a script to its end (or its limits) and return the result: for the CLI."""
+    """Run a script to its end (or its limits) and return the result: for the CLI. The
+    first call in a process starts no zygote (a one-shot CLI would pay torch twice)."""
+    kwargs.setdefault("start_zygote", next(_run_script_calls) > 0)
     run = ScriptRun(path, **kwargs)
     run.start()
     return run.wait()

@@ -123,6 +123,7 @@ CHILD = {
     "record/test_runner_soak.py": ALL,
     "record/test_session_cli.py": ALL,
     "record/test_stopped_runs.py": ALL,
+    "record/test_zygote.py": ALL,
     "test_activation_ops.py": {"test_the_generated_torch_code_reproduces_the_dropout_numbers"},
     "test_bad_input_corpus.py": {"test_real_processes_exit_2_with_one_error_line"},
     "test_cli.py": {"lesson_json", "lesson_json_full", "test_bad_input_exits_2_with_one_clear_line",

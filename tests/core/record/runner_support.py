@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from core.record import zygote_client
 from core.record.runner import BOOTSTRAP, RunLimits, run_script
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -68,3 +69,25 @@ def wait_for_file(path: Path, timeout: float = 10.0) -> str:
             return path.read_text().strip()
         time.sleep(0.01)
     raise AssertionError(f"{path.name} was never written")
+
+
+def child_paths(request, monkeypatch):
+    """A fixture body (params "subprocess", "zygote"): every run in the test takes that
+    path; the zygote's test fails if a run fell back to subprocess."""
+    if request.param == "subprocess":
+        monkeypatch.setenv("BPS_NO_ZYGOTE", "1")
+        yield request.param
+        return
+    monkeypatch.delenv("BPS_NO_ZYGOTE", raising=False)
+    assert zygote_client.warm_up(wait=120.0)
+    spawned = []
+    original = zygote_client.spawn
+
+    def counted(*args, **kwargs):
+        child = original(*args, **kwargs)
+        spawned.append(child is not None)
+        return child
+
+    monkeypatch.setattr(zygote_client, "spawn", counted)
+    yield request.param
+    assert spawned and all(spawned), spawned

@@ -2,7 +2,8 @@
 
 Each script runs through ``run_script`` with short limits (6 s, 1000 MB) and, where
 plain Python finishes, is compared with plain Python: the same prints, the same way of
-ending. Where Python cannot finish within the limits, the run names the limit.
+ending. Where Python cannot finish within the limits, the run names the limit. Every test
+runs twice: through a fresh interpreter (subprocess) and forked by the warm zygote.
 """
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ import threading
 import time
 import tracemalloc
 
+import pytest
+
 from core.record.runner import RunLimits
-from tests.core.record.runner_support import SHORT, alive, plain_python, run, wait_for_file
+from tests.core.record.runner_support import (
+    SHORT,
+    alive,
+    child_paths,
+    plain_python,
+    run,
+    wait_for_file,
+)
+
+child_path = pytest.fixture(autouse=True, params=["subprocess", "zygote"])(child_paths)
 
 
 def _plain_lines(folder, name):
