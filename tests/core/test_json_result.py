@@ -50,7 +50,10 @@ def test_a_1000_element_vector_through_997_ops_is_at_most_45_mb(tmp_path):
     size_mb = len(result.stdout.encode()) / 2 ** 20
     print(f"\n997 ops: {size_mb:.1f} MB of JSON, {wall:.1f} s wall, {cpu:.1f} s CPU")
     assert size_mb <= 45
-    assert cpu < 6                       # CPU, not wall: the machine is shared
+    # a guard against a pathological slowdown (a quadratic writer takes minutes), not a
+    # speed target (those live in benchmarks/): 2.5 s of CPU on a good day here, 7.2 s
+    # on a day the same machine ran 2.5x slower (torch's import 2.3 s instead of 0.9 s)
+    assert cpu < 30                      # CPU, not wall: the machine is shared
     data = json.loads(result.stdout)
     assert data["torch"]["match"] is True
     arrays = list(data["values"].values()) + list(data["grads"].values())
