@@ -17,6 +17,7 @@ from filelock import FileLock
 from core.io.session import Session
 from core.record.runner import run_script
 from core.record.saved import saved_recording
+from tests.headless import in_process
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = Path(__file__).with_name("scripts")
@@ -31,10 +32,13 @@ def plain(path: Path) -> subprocess.CompletedProcess:
 
 
 def recorded(path: Path, *extra: str) -> tuple[int, dict]:
-    """``main.py --headless --run FILE --json``: its exit status and its JSON."""
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
-                           str(path), "--json", *extra], capture_output=True, timeout=300,
-                          stdin=subprocess.DEVNULL)
+    """``main.py --headless --run FILE --json``: its exit status and its JSON.
+
+    Run in the test process (tests/headless.py): the script itself still runs in its own
+    child, forked from this process's warm zygote after the first run, so a lesson costs
+    no second torch import. The command line's process contract stays with the tests
+    that spawn ``main.py`` (test_record_cli.py, test_faults.py)."""
+    done = in_process("--run", str(path), "--json", *extra)
     return done.returncode, json.loads(done.stdout)
 
 
