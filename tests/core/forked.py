@@ -18,10 +18,24 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from core.record import zygote_client
+
+
+def python_code(code: str, *args: str | Path, cwd: Path | str, text: bool = True,
+                timeout: float = 300.0) -> subprocess.CompletedProcess:
+    """``python -c CODE ARGS`` as the fork runs it: the code from a file of its own (a
+    fresh temporary folder, so it shadows no module of ``cwd``)."""
+    with tempfile.TemporaryDirectory(prefix="forked-") as folder:
+        script = Path(folder) / "code.py"
+        script.write_text(code, encoding="utf-8")
+        done = python(script, *args, cwd=cwd, timeout=timeout)
+    if text:
+        done.stdout, done.stderr = done.stdout.decode(), done.stderr.decode()
+    return done
 
 
 def python(*args: str | Path, cwd: Path | str, env: dict | None = None,
