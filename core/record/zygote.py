@@ -3,7 +3,8 @@
     PYTHON zygote.py            (its stdin is an AF_UNIX SOCK_SEQPACKET socket to the app)
 
 Importing torch costs ~2.3 s of CPU; a fork of a process that already did costs
-milliseconds. The zygote runs nothing of the learner's: each request (JSON ``{argv, cwd,
+milliseconds. So does ``torch._dynamo``, which a script's first optimizer imports (2-4 s
+more per run otherwise). The zygote runs nothing of the learner's: each request (JSON ``{argv, cwd,
 env}`` plus four fds: stdout, stderr, progress, and a status pipe) forks a process G that
 becomes ``python argv[1:]`` in its own session, and the zygote writes G's raw wait status
 (4 bytes, little-endian) to the status pipe when G ends. The zygote exits at EOF on its
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None, run_child=None) -> int:
     except (OSError, AttributeError):
         pass
     import torch  # noqa: F401,PLC0415 - the point: paid once, before the first fork
+    try:   # an optimizer's first construction imports it: 2-4 s of CPU a run, paid here
+        import torch._dynamo  # noqa: F401,PLC0415
+    except Exception:  # noqa: BLE001 - a torch without it: each run imports what it needs
+        pass
 
     sock_fd = os.dup(0)
     null = os.open(os.devnull, os.O_RDWR)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 from core.record.zygote import PLACEHOLDER, PROGRESS_FD, TOKEN_ENV
 
@@ -165,21 +166,27 @@ class ZygoteChild:
     def poll(self) -> int | None:
         if self.returncode is None:
             if self._status_fd is not None:
-                self._read_status(block=False)
+                self._read_status()
             if self._orphan:
                 self._poll_orphan()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        """The exit status; ``subprocess.TimeoutExpired`` after ``timeout`` s, as Popen."""
+        end = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
+            left = 0.1 if end is None else min(0.1, end - time.monotonic())
+            if left <= 0:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout)
             if self._status_fd is not None:
-                select.select([self._status_fd], [], [], 0.1)
+                select.select([self._status_fd], [], [], left)
             else:
-                threading.Event().wait(0.02)
+                threading.Event().wait(min(left, 0.02))
         return self.returncode
 
-    def _read_status(self, block: bool) -> None:
-        if not select.select([self._status_fd], [], [], None if block else 0)[0]:
+    def _read_status(self) -> None:
+        """The wait status from the zygote, if it has written it (never blocks)."""
+        if not select.select([self._status_fd], [], [], 0)[0]:
             return
         data = os.read(self._status_fd, 4)
         while data and len(data) < 4:

@@ -14,6 +14,7 @@ import pytest
 
 from core.engine.trace import build_trace
 from core.io.examples import LESSON_TEXT, lesson_bindings
+from core.record import zygote_client
 
 #: The lesson's PyTorch code, verbatim from ../shared/TUTORIAL.md section 5.
 LESSON_TORCH_CODE = """\
@@ -196,6 +197,7 @@ def _watch(owner, name: str) -> None:
 _watch(subprocess.Popen, "_execute_child")   # subprocess.run, Popen, check_output
 for _name in ("fork", "posix_spawn", "posix_spawnp", "system"):
     _watch(os, _name)
+_watch(zygote_client.Zygote, "spawn")        # a run forked by the warm zygote (no Popen here)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from core.language.parser import parse
 from core.ops import OPS, forward, jvp, vjp
+from tests.core import forked
 from tests.core.conftest import assert_same
 from tests.core.test_conv_ops import examples, torch_jvp
 from tests.headless import in_process
@@ -128,7 +129,6 @@ def test_dropout_forward_and_vjp_scale_by_one_over_one_minus_p(p, training):
 def test_the_generated_torch_code_reproduces_the_dropout_numbers(tmp_path):
     import json  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
 
     text = ("import torch\nimport torch.nn.functional as F\ntorch.manual_seed(5)\n"
             "x = torch.randn(3, 4, requires_grad=True)\nd = F.dropout(F.gelu(x), 0.3)\n"
@@ -137,8 +137,9 @@ def test_the_generated_torch_code_reproduces_the_dropout_numbers(tmp_path):
     data = json.loads(run.stdout)
     script = tmp_path / "generated.py"
     script.write_text(data["torch"]["code"])
-    printed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                             timeout=120)
+    done = forked.python(script, cwd=tmp_path, timeout=120)  # tests/core/forked.py
+    printed = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                          done.stderr.decode())
     assert printed.returncode == 0, printed.stderr
     # the code's float32 loss, as torch prints it, is ours rounded
     assert f"tensor({data['values']['loss']:.4f}" in printed.stdout

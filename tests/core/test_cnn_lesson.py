@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 
 from core.engine.graph import Binding
 from core.engine.trace import build_trace
+from tests.core import forked
 from tests.core.conftest import assert_same
 
 LESSON = (Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
@@ -25,8 +25,11 @@ TEXT = ("import torch.nn.functional as F\n"
 def test_the_lesson_runs_under_plain_python_and_its_loss_falls():
     pytest.importorskip("sklearn")
     pytest.importorskip("torch")
-    run = subprocess.run([sys.executable, str(LESSON)], capture_output=True, text=True,
-                         timeout=300)
+    # python FILE forked from the warm zygote (its prints are a new interpreter's:
+    # tests/core/record/test_lessons_recorded.py checks the fork against one)
+    done = forked.python(LESSON, cwd=LESSON.parent)
+    run = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                      done.stderr.decode())
     assert run.returncode == 0, run.stderr
     losses = [float(v) for v in re.findall(r"loss = (\d+\.\d+)", run.stdout)]
     assert len(losses) == 8 and losses[-1] < losses[0]

@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from program_gen import programs  # noqa: E402
 from tensor_gen import tensor_programs  # noqa: E402
 
+from tests.core import forked
+
 ROOT = Path(__file__).resolve().parents[2]
 MSE = "loss = mean((w * x - y) ** 2)"
 MSE_ARGS = ["--expr", MSE, "--input", "x=1,2,3,4", "--input", "y=2,4,6,8", "--param", "w=0"]
@@ -166,9 +168,9 @@ def test_generated_forward_code_prints_the_tangent(lesson_trace, torch):
     seed = parse_seed(graph, "w")
     report = compare_forward(graph, seed, tangents(graph, seed))
     assert "fwAD.make_dual(w, torch.ones_like(w))" in report.code
-    # our own generated code (not user text), run as the learner would paste it
-    result = subprocess.run([sys.executable, "-c", report.code], capture_output=True,
-                            text=True, timeout=120, check=False)
+    # our own generated code (not user text), run as the learner would paste it (forked
+    # from the warm zygote: the same prints as a new interpreter, tests/core/forked.py)
+    result = forked.python_code(report.code, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "tensor(-2.)"
 
@@ -178,8 +180,7 @@ def test_indexed_seed_code_runs(torch):
 
     graph = build_trace("W = param([[1.0, 2.0], [3.0, 4.0]])\nloss = sum(W * W)").graph
     code = forward_code(graph, parse_seed(graph, "W[1, 0]"))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = forked.python_code(code, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "tensor(6.)"
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # program_gen.py, besi
 from program_gen import Generated, Name, Op, oracle, programs  # noqa: E402  whatever pytest's import mode
 
 from core.checks.torch_check import compare, generate_code, printed_output, same  # noqa: E402
+from tests.core import forked  # noqa: E402
 
 SOAK = settings.get_current_profile_name() == "soak"
 
@@ -258,7 +259,7 @@ def test_random_programs_agree_with_finite_differences(g):
 _BATCH = """
 import contextlib, io, json, sys, traceback
 import torch
-codes = json.loads(sys.stdin.read())
+codes = json.loads(open(sys.argv[1], encoding="utf-8").read())
 out = []
 for code in codes:
     buffer = io.StringIO()
@@ -277,13 +278,16 @@ print(json.dumps(out))
 @settings(max_examples=examples(2, 20), deadline=None)
 @given(batch=st.lists(programs(), min_size=6, max_size=6))
 def test_generated_code_runs_and_prints_what_printed_output_says(batch):
-    """Six programs per interpreter (torch takes seconds to import): exit 0, same print."""
+    """Six programs per process (forked from the warm zygote, tests/core/forked.py: no
+    torch import of its own): exit 0, same print."""
     graphs = [build(g)[0] for g in batch]
     codes = [generate_code(graph) for graph in graphs]
     for code in codes:
         ast.parse(code)
-    result = subprocess.run([sys.executable, "-c", _BATCH], input=json.dumps(codes),
-                            capture_output=True, text=True, timeout=300)
+    with tempfile.TemporaryDirectory(prefix="codes-") as folder:
+        programs_file = Path(folder) / "codes.json"
+        programs_file.write_text(json.dumps(codes), encoding="utf-8")
+        result = forked.python_code(_BATCH, programs_file, cwd=folder)
     assert result.returncode == 0, result.stderr
     outputs = json.loads(result.stdout)
     for g, graph, code, (status, stdout) in zip(batch, graphs, codes, outputs, strict=True):

@@ -12,6 +12,7 @@ import pytest
 
 from core.engine.trace import build_trace
 from core.io.examples import LESSON_TEXT, lesson_bindings
+from tests.core import forked
 
 torch_check = pytest.importorskip("core.checks.torch_check")
 pytest.importorskip("torch")
@@ -49,17 +50,17 @@ PROGRAMS = {
 }
 
 
-def _run(code: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
+def _run(code: str, cwd, *args) -> subprocess.CompletedProcess:
+    """``python -c CODE`` forked from the warm zygote (tests/core/forked.py)."""
+    return forked.python_code(code, *args, cwd=cwd, timeout=120)
 
 
-#: Runs several generated programs in one fresh interpreter (torch takes ~2 s to import),
-#: each in its own namespace with its own stdout; prints them as JSON.
+#: Runs several generated programs in one process, each in its own namespace with its own
+#: stdout; prints them as JSON (the programs in the JSON file named by argv[1]).
 _BATCH = """
 import contextlib, io, json, sys, traceback
 import torch
-codes = json.loads(sys.stdin.read())
+codes = json.loads(open(sys.argv[1], encoding="utf-8").read())
 out = {}
 for name, code in codes.items():
     buffer = io.StringIO()
@@ -77,7 +78,8 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, lesson_torch_code):
-    """Every program's generated code, run in a real Python process.
+    """Every program's generated code, run in a Python process of its own (forked from
+    the warm zygote).
 
     The lesson's two run on their own, exactly as a learner would paste them; the other
     programs share one interpreter, each in a fresh namespace.
@@ -91,9 +93,8 @@ def runs(tmp_path_factory, lesson_torch_code):
     batch = {name: code for name, code in codes.items() if name not in alone}
     with ThreadPoolExecutor(max_workers=3) as pool:
         singles = {name: pool.submit(_run, codes[name], cwd) for name in alone}
-        shared = pool.submit(subprocess.run, [sys.executable, "-c", _BATCH],
-                             input=json.dumps(batch), capture_output=True, text=True,
-                             timeout=300, cwd=cwd)
+        (cwd / "batch.json").write_text(json.dumps(batch), encoding="utf-8")
+        shared = pool.submit(_run, _BATCH, cwd, cwd / "batch.json")
         done = {name: future.result() for name, future in singles.items()}
         result = shared.result()
     assert result.returncode == 0, result.stderr

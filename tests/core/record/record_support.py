@@ -17,6 +17,7 @@ from filelock import FileLock
 from core.io.session import Session
 from core.record.runner import run_script
 from core.record.saved import saved_recording
+from tests.core import forked
 from tests.headless import in_process
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,7 +27,14 @@ BOOTSTRAP = ROOT / "core" / "record" / "bootstrap.py"
 
 
 def plain(path: Path) -> subprocess.CompletedProcess:
-    """``python FILE`` in the file's folder, as the learner would run it."""
+    """``python FILE`` in the file's folder, as the learner would run it: forked from the
+    warm zygote (tests/core/forked.py; the same prints as a fresh interpreter, checked by
+    test_lessons_recorded.py), so a lesson costs no second torch import."""
+    return forked.python(path.name, cwd=path.parent)
+
+
+def fresh_python(path: Path) -> subprocess.CompletedProcess:
+    """``python FILE`` in the file's folder, in a new interpreter (the ground truth)."""
     return subprocess.run([sys.executable, path.name], cwd=path.parent, capture_output=True,
                           stdin=subprocess.DEVNULL, timeout=300)
 
@@ -43,10 +51,10 @@ def recorded(path: Path, *extra: str) -> tuple[int, dict]:
 
 
 def record_dir(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    """The bootstrap alone, writing its record folder into ``out``."""
-    return subprocess.run([sys.executable, str(BOOTSTRAP), "--out", str(out), *extra,
-                           str(path)], cwd=path.parent, capture_output=True, timeout=300,
-                          stdin=subprocess.DEVNULL)
+    """The bootstrap alone, writing its record folder into ``out``: forked from the warm
+    zygote as Run forks it (a new interpreter for the bootstrap stays with
+    test_bootstrap_standalone.py)."""
+    return forked.python(BOOTSTRAP, "--out", out, *extra, path, cwd=path.parent)
 
 
 @pytest.fixture(scope="session")

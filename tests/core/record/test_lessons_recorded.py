@@ -13,7 +13,7 @@ from core.checks.rounding import recorded_close
 from core.record.check import check_built, contributions_by_rule
 from core.record.recording import load_recording, read_pass
 from core.record.to_trace import build_pass_graph
-from tests.core.record.record_support import LESSONS, SCRIPTS, record_dir
+from tests.core.record.record_support import LESSONS, SCRIPTS, fresh_python, plain, record_dir
 
 pytest.importorskip("sklearn")
 
@@ -30,6 +30,17 @@ def prints_of(result: dict) -> bytes:
 
 def test_the_folder_holds_these_lessons():
     assert sorted(p.stem for p in LESSONS.glob("*.py") if p.stem[:2] >= "19") == sorted(PASSES)
+
+
+@pytest.mark.parametrize("path", [LESSONS / "19-softmax-cross-entropy.py",
+                                  SCRIPTS / "raises.py"], ids=lambda p: p.stem)
+def test_a_zygote_fork_prints_what_a_fresh_python_prints(path):
+    """The tests' ``plain`` (``python FILE`` forked from the warm zygote) against a new
+    interpreter: the same stdout byte for byte, the same exit status, the same error."""
+    fresh, fork = fresh_python(path), plain(path)
+    assert fork.stdout == fresh.stdout and fork.stdout
+    assert fork.returncode == fresh.returncode, fork.stderr
+    assert fork.stderr.splitlines()[-1:] == fresh.stderr.splitlines()[-1:]
 
 
 @pytest.mark.parametrize("stem", sorted(PASSES))

@@ -11,10 +11,12 @@ import threading
 
 import torch
 
+from core.record import zygote_client
 from core.record.recording import load_recording
 from core.record.runner import RunLimits, ScriptRun
 from core.record.to_trace import pass_trace
 from tests.core.record.record_support import ROOT, SCRIPTS
+from tests.headless import in_process
 
 
 def _torch_passes(count: int):
@@ -66,9 +68,12 @@ def test_stop_keeps_the_streamed_passes(tmp_path):
 
 
 def test_the_time_limit_keeps_them_in_the_json(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
-                           str(SCRIPTS / "trains_then_hangs.py"), "--json", "--timeout",
-                           "40"], capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    # in this process, the run forked from the warm zygote: no torch import before the
+    # script starts, so 10 s is plenty for six passes (a new interpreter needed 40 s of
+    # limit on a loaded machine); the exit status from a real process is checked below
+    assert zygote_client.warm_up(wait=120.0)
+    done = in_process("--run", str(SCRIPTS / "trains_then_hangs.py"), "--json", "--timeout",
+                      "10")
     assert done.returncode == 4
     result = json.loads(done.stdout)
     assert result["exit"]["error"]["type"] == "TimeLimit"
@@ -78,6 +83,21 @@ def test_the_time_limit_keeps_them_in_the_json(tmp_path):
     assert [p["kept"] for p in result["passes"]] == [True] * 3 + [False] * 3
     assert all(p["check"]["mismatches"] == 0 for p in result["passes"][:3])
     assert [p["nodes"] for p in result["passes"]] == [result["passes"][0]["nodes"]] * 6
+
+
+def test_the_time_limit_is_exit_4_from_a_real_process(tmp_path):
+    """The process contract: ``main.py --headless --run`` in a new interpreter, whose
+    script (also a new interpreter: nothing is warm) never ends, exits 4 at the limit."""
+    script = tmp_path / "hangs.py"
+    script.write_text("import time\nprint('started', flush=True)\nwhile True:\n"
+                      "    time.sleep(0.05)\n")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--headless", "--run",
+                           str(script), "--json", "--timeout", "3"], capture_output=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 4, done.stderr
+    result = json.loads(done.stdout)
+    assert result["exit"]["error"] == {"type": "TimeLimit", "message": "stopped after 3 s",
+                                       "line": None}
 
 
 def test_a_stopped_forward_only_script_keeps_its_groups(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import itertools
 import os
+import subprocess
 import sys
 import time
 
@@ -140,3 +141,19 @@ def test_main_py_record_zygote_runs_the_bootstrap(tmp_path, monkeypatch):
         assert (tmp_path / "record" / "summary.json").exists()
     finally:
         zygote_client.current(start=False).kill()
+
+
+def test_wait_with_a_timeout_raises_as_popen_does(tmp_path, warm):
+    script = tmp_path / "s.py"
+    script.write_text("import time\ntime.sleep(1.5)\nraise SystemExit(3)\n")
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        child = zygote_client.spawn([sys.executable, str(script)], tmp_path, dict(os.environ),
+                                    null, null, null)
+    finally:
+        os.close(null)
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        child.wait(0.3)
+    assert time.monotonic() - started < 1.2 and child.returncode is None
+    assert child.wait(30) == 3 and child.wait(0) == 3
