@@ -1,27 +1,30 @@
-"""The window's command line, run as the user would: ``python main.py …``."""
+"""The window's command line: ``python main.py …``. What a render writes and exits with
+runs in the test process (tests/gui_in_process.py: ``run``); what is about the process
+(a screenshot a real process writes, exit 2 seen by its parent, --startup-time, --help,
+--version, the --headless dispatch) runs as the user would (``spawned``)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.gui_in_process import spawned
+from tests.gui_in_process import window_cli as run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(autouse=True)
+def _application(qapp):
+    """The in-process runs reuse pytest-qt's QApplication."""
+    return qapp
 
 
 def test_screenshot_of_the_whole_window(tmp_path):
     out = tmp_path / "shot.png"
-    result = run("--screenshot", str(out), "--step", "8")
+    result = spawned("--screenshot", str(out), "--step", "8")
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert not image.isNull()
@@ -63,27 +66,27 @@ def test_out_of_range_step_exits_2(tmp_path, step):
 
 
 def test_bad_expression_exits_2(tmp_path):
-    result = run("--export", str(tmp_path / "x.png"), "--expr", "loss = w *")
+    result = spawned("--export", str(tmp_path / "x.png"), "--expr", "loss = w *")
     assert result.returncode == 2
     assert result.stderr.startswith("error: line 1")
 
 
 def test_startup_time_prints_milliseconds():
-    result = run("--startup-time")
+    result = spawned("--startup-time")
     assert result.returncode == 0, result.stderr
     ms = float(result.stdout.strip())
     assert 0 < ms < 30_000
 
 
 def test_help_and_version():
-    result = run("--help")
+    result = spawned("--help")
     assert result.returncode == 0
     for flag in ("--screenshot", "--export", "--step", "--startup-time", "--expr", "--param"):
         assert flag in result.stdout
-    assert run("--version").stdout.startswith("Backprop Stepper ")
+    assert spawned("--version").stdout.startswith("Backprop Stepper ")
 
 
 def test_headless_still_goes_to_the_engine_cli():
-    result = run("--headless", "--no-torch")
+    result = spawned("--headless", "--no-torch")
     assert result.returncode == 0, result.stderr
     assert "∂loss/∂w = −2" in result.stdout

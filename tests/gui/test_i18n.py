@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QTableWidget
 
 from core.engine.explain import TEMPLATES, render
 from gui.support import i18n
+from tests.gui_in_process import window_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "translations" / "backprop_stepper_zh_CN.ts"
@@ -244,19 +245,16 @@ def test_the_ts_covers_every_string_in_the_code(tmp_path):
     assert tool.unfinished(copy) == []
 
 
-def test_screenshot_in_chinese(tmp_path):
+def test_screenshot_in_chinese(qapp, tmp_path):
     out = tmp_path / "zh.png"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--lang", "zh",
-         "--step", "5"], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    result = window_cli("--screenshot", str(out), "--lang", "zh", "--step", "5", cwd=ROOT)
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900)
 
 
-def test_lang_needs_an_output():
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "zh"],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+def test_lang_needs_an_output(qapp):
+    result = window_cli("--lang", "zh", cwd=ROOT)
     assert result.returncode == 2
     assert "--lang goes with" in result.stderr
 

@@ -1,4 +1,7 @@
-"""Issue 13: the window's command lines say "output not written" with exit 3."""
+"""Issue 13: the window's command lines say "output not written" with exit 3.
+
+A missing folder runs in the test process (tests/gui_in_process.py); a full disk under
+--startup-time is a real process writing to /dev/full."""
 
 from __future__ import annotations
 
@@ -9,18 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui_in_process import window_cli as run
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=300, cwd=ROOT, env=env)
 
 
 @pytest.mark.parametrize("flag, name", [("--screenshot", "shot.png"), ("--export", "g.svg"),
                                         ("--export-steps", "steps.gif")])
-def test_a_missing_folder_is_exit_3_with_one_line(tmp_path, flag, name):
+def test_a_missing_folder_is_exit_3_with_one_line(qapp, tmp_path, flag, name):
     target = tmp_path / "no-such-folder" / name
     result = run(flag, str(target))
     assert result.returncode == 3, result.stderr

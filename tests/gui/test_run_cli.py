@@ -1,15 +1,18 @@
 """``main.py --screenshot OUT.png --run FILE [--pass K] [--step S]`` (and --export,
 --export-steps), run as the user would: the script runs in a child process, then the
-window renders what it recorded (gui.run_cli)."""
+window renders what it recorded (gui.run_cli). The renders run in the test process
+(tests/gui_in_process.py: ``run``); a script that raises runs as the user would
+(``spawned``: exit 4 seen by the parent, the script's child started by a real process)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
+
+from tests.gui_in_process import spawned
+from tests.gui_in_process import window_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """\
@@ -25,10 +28,10 @@ for i in range(4):
 """
 
 
-def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(autouse=True)
+def _application(qapp):
+    """The in-process runs reuse pytest-qt's QApplication."""
+    return qapp
 
 
 def test_screenshot_of_a_recorded_pass(tmp_path):
@@ -50,7 +53,7 @@ def test_a_script_that_raises_is_exit_4_with_its_render(tmp_path):
     script = tmp_path / "broken.py"
     script.write_text(SCRIPT + "raise RuntimeError('after the loop')\n", encoding="utf-8")
     out = tmp_path / "graph.svg"
-    result = run("--export", str(out), "--run", str(script))
+    result = spawned("--export", str(out), "--run", str(script), cwd=ROOT)
     assert result.returncode == 4, result.stderr
     assert "RuntimeError" in result.stderr
     assert out.read_bytes().startswith(b"<?xml")

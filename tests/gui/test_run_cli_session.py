@@ -2,15 +2,17 @@
 a script (issue 20 §5/§6), run as the user would: the window renders the saved recording
 (``--pass K``, ``--step S`` as with ``--run``) and runs nothing. A script's session with
 no recording, or a script file without ``--run``, is exit 2 with one ``error:`` line
-saying to use --run (gui.run_cli.render_session)."""
+saying to use --run (gui.run_cli.render_session).
+
+The renders and the ``--headless`` runs compared with them run in the test process
+(tests/gui_in_process.py, tests/headless.py); an unreadable recording's exit 2 is seen
+from real processes (``spawned``), the window's and the headless one's."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 from PySide6.QtGui import QImage
@@ -18,15 +20,24 @@ from PySide6.QtGui import QImage
 from core.io.session import Session
 from tests.core.record.record_support import ROOT, saved_session
 from tests.core.record.test_session_cli import SCRIPT  # counts its own runs in ran.txt
+from tests.gui_in_process import spawned, window_cli
+from tests.headless import in_process as headless_in_process
 
 RAISES = "import torch\nw = torch.tensor(2.0, requires_grad=True)\nfor i in range(2):\n" \
          "    (w * w).backward()\nraise ValueError('no more')\n"
 
 
 def main(*args: str, cwd) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    """``main.py ARGS`` in the test process: the window's render, or ``--headless``."""
+    if args[:1] == ("--headless",):
+        return headless_in_process(*args[1:], cwd=cwd)
+    return window_cli(*args, cwd=cwd)
+
+
+@pytest.fixture(autouse=True)
+def _application(qapp):
+    """The in-process renders reuse pytest-qt's QApplication."""
+    return qapp
 
 
 
@@ -160,8 +171,8 @@ def test_pass_goes_with_a_script_session(tmp_path):
 def test_an_unreadable_recording_is_exit_2_as_headless_says(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(Session(SCRIPT, {}, 0, "bad", {"recording": {"bad": 1}}).to_dict()))
-    done = main("--screenshot", str(tmp_path / "bad.png"), "--file", str(bad), cwd=tmp_path)
-    headless = main("--headless", "--file", str(bad), cwd=tmp_path)
+    done = spawned("--screenshot", str(tmp_path / "bad.png"), "--file", str(bad), cwd=tmp_path)
+    headless = spawned("--headless", "--file", str(bad), cwd=tmp_path)
     assert done.returncode == headless.returncode == 2
     assert _errors(done) == _errors(headless) and len(_errors(done)) == 1
     assert "its recording cannot be read" in _errors(done)[0]

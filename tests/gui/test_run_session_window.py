@@ -61,10 +61,16 @@ def _seen(window) -> dict:
             "caption": plots.caption.text()}
 
 
-@pytest.fixture
-def ran(qtbot, tmp_path):
+@pytest.fixture(scope="module")
+def ran(qapp, request, tmp_path_factory):
     """The script run once by Run in a window (the notice skipped: --run's start), then
-    saved twice by the window: at its end, and at pass 2's first step."""
+    saved twice by the window: at its end, and at pass 2's first step. Once for the
+    module: each test opens those files in a window of its own (the recovery test takes
+    the killed window's files, which the others do not read)."""
+    from pytestqt.qtbot import QtBot
+
+    qtbot = QtBot(request)
+    tmp_path = tmp_path_factory.mktemp("ran")
     script = tmp_path / "train.py"
     script.write_text(SCRIPT, encoding="utf-8")
     expected = subprocess.run([sys.executable, "-c", SCRIPT.replace("ran.txt", "plain.txt")
@@ -99,6 +105,7 @@ def ran(qtbot, tmp_path):
     for path in (autosave.path, autosave.beside):
         (kept / path.name).write_bytes(path.read_bytes())
     window.close()
+    window.deleteLater()
     assert not autosave.beside.exists()  # a clean close leaves nothing to recover
     assert (tmp_path / "ran.txt").read_text() == "1"
     return tmp_path, end, early

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSpinBox, QTextBrowser
 
 from tests.gui.test_lesson_menu import RUN_MS
 from tests.gui.test_training_recorded import torch_loop
+from tests.gui_in_process import window_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "resources" / "examples" / "lessons"
@@ -279,13 +280,10 @@ def test_the_last_session_of_a_script_reopens_as_text_and_runs_nothing(window, t
     assert not window.is_running() and window.model.run.result is None
 
 
-def test_a_screenshot_of_a_script_from_the_command_line(tmp_path):
+def test_a_screenshot_of_a_script_from_the_command_line(qapp, tmp_path):
     out = tmp_path / "lesson.png"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--screenshot", str(out), "--run",
-         str(LESSONS / "13-mistake-forgot-zero-grad.py")], capture_output=True, text=True,
-        timeout=300, cwd=ROOT, env=env)
+    result = window_cli("--screenshot", str(out), "--run",
+                        str(LESSONS / "13-mistake-forgot-zero-grad.py"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000
 

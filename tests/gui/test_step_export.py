@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from core.engine.trace import build_trace
 from core.io.session import load_session
 from gui.support.resources import resource
 from gui.window.step_export import ExportError, current_language, export_steps
+from tests.gui_in_process import spawned, window_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = resource("examples", "01-lesson.json")
@@ -211,13 +211,12 @@ def test_file_menu_exports(window, tmp_path):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    """``main.py ARGS`` in the test process (tests/gui_in_process.py)."""
+    return window_cli(*args, cwd=ROOT)
 
 
 @pytest.mark.parametrize("suffix", ["gif", "pdf"])
-def test_cli_exports(tmp_path, suffix):
+def test_cli_exports(qapp, tmp_path, suffix):
     out = tmp_path / f"steps.{suffix}"
     result = _cli("--export-steps", str(out), "--expr", "loss = (w * x - y) ** 2",
                   "--input", "x=2", "--input", "y=3", "--param", "w=0.5", "--lang", "en")
@@ -231,8 +230,9 @@ def test_cli_exports(tmp_path, suffix):
 
 
 def test_cli_session_file_in_chinese(tmp_path):
+    """Run as the user would: a real process writes the handout."""
     out = tmp_path / "lesson.gif"
-    result = _cli("--export-steps", str(out), "--file", str(LESSON), "--lang", "zh")
+    result = spawned("--export-steps", str(out), "--file", str(LESSON), "--lang", "zh")
     assert result.returncode == 0, result.stderr
     assert len(_frames(out)) == 9
 
@@ -243,7 +243,7 @@ def test_cli_session_file_in_chinese(tmp_path):
     (["--export-steps", "steps.gif", "--lang", "fr"], "invalid choice"),
     (["--export-steps", "steps.gif", "--step", "3"], "--step goes with"),
 ])
-def test_cli_bad_input(tmp_path, args, message):
+def test_cli_bad_input(qapp, tmp_path, args, message):
     args = [str(tmp_path / a) if a.startswith("steps.") else a for a in args]
     result = _cli(*args)
     assert result.returncode == 2

@@ -12,7 +12,7 @@ from core.engine.trace import build_trace
 from gui.state.model import UNDO_TRACE_BYTES, trace_bytes
 from tests.programs import chain, chain_answer
 
-SIZES = [300 + 37 * i for i in range(8)]  # each program different, all built synchronously
+SIZES = [100 + 13 * i for i in range(8)]  # each program different, all built synchronously
 
 
 def kept(stack) -> list:
