@@ -225,6 +225,37 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
         pixels[max(height - y1, 0):max(height - y0, 0), max(x0, 0):max(x1, 0)] = fill
         canvas._graph_layer.draw_static(renderer, geometry, boxes)
         return
+    # boxes far apart (the labels a jump's edges cut, on all four sides; a strip along
+    # two sides) each with their own neighbours: their common bounding box was most of
+    # the view, copied and masked whole (issue 19)
+    for cluster in _clusters(boxes):
+        _redraw_near(canvas, renderer, geometry, pixels, cluster, fill)
+
+
+def _clusters(boxes: list) -> list[list]:
+    """``boxes`` in groups whose bounding boxes share no pixel (each group's bounding
+    box is drawn in on its own)."""
+    groups = [[list(b), [b]] for b in boxes]  # (bounding box, its boxes)
+    merged = True
+    while merged and len(groups) > 1:
+        merged = False
+        for i, (a, members) in enumerate(groups):
+            for j in range(i + 1, len(groups)):
+                b, others = groups[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    a[:] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    members += others
+                    del groups[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [members for _, members in groups]
+
+
+def _redraw_near(canvas, renderer, geometry, pixels: np.ndarray, boxes: list, fill) -> None:
+    """``_redraw`` of boxes that lie together (one bounding box)."""
+    height = pixels.shape[0]
     # everything is drawn clipped to the boxes' bounding box: only its pixels outside
     # the boxes need keeping (a few labels' boxes and a strip: not the whole buffer)
     x0, y0 = max(min(b[0] for b in boxes), 0), max(min(b[1] for b in boxes), 0)
