@@ -1,33 +1,21 @@
-"""A pan's redraw of boxes far apart: each group of them on its own (issue 19, pan.py)."""
+"""A pan's redraw of boxes far apart (the labels a jump's edges cut): the static layer
+drawn once for all of them, exactly (issue 19, pan.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from gui.canvas import pan
+from gui.canvas import artists, pan
 from tests.gui.test_canvas_tiles import _tree_canvas
 
 
-def test_boxes_far_apart_are_redrawn_in_separate_groups_near_ones_together():
-    boxes = [(0, 0, 10, 10), (5, 5, 20, 20), (18, 0, 30, 4),  # a chain of overlaps
-             (500, 300, 520, 310),  # far away
-             (1000, 0, 1010, 600)]  # the other side
-    groups = pan._clusters(boxes)
-    assert sorted(sorted(g) for g in groups) == sorted([
-        sorted(boxes[:3]), [boxes[3]], [boxes[4]]])
-    # no two groups' bounding boxes share a pixel (each is drawn in on its own)
-    extents = [(min(b[0] for b in g), min(b[1] for b in g), max(b[2] for b in g),
-                max(b[3] for b in g)) for g in groups]
-    for i, a in enumerate(extents):
-        for b in extents[i + 1:]:
-            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
-    # a box that bridges two groups' bounding boxes joins them
-    assert len(pan._clusters([(0, 0, 10, 10), (20, 0, 30, 10), (5, 2, 25, 4)])) == 1
-
-
 def test_a_redraw_at_opposite_corners_gives_the_static_layer_there_and_keeps_the_rest(
-        qtbot):
+        qtbot, monkeypatch):
     canvas, _stepper, _trace = _tree_canvas(qtbot)
+    passes = []
+    draw_shapes = artists.GraphLayer._draw_shapes
+    monkeypatch.setattr(artists.GraphLayer, "_draw_shapes",
+                        lambda self, *args: (passes.append(args[-1]), draw_shapes(self, *args)))
     renderer = canvas.get_renderer()
     buffer = np.asarray(renderer.buffer_rgba())
     height = buffer.shape[0]
@@ -45,3 +33,4 @@ def test_a_redraw_at_opposite_corners_gives_the_static_layer_there_and_keeps_the
         inside[height - by1:height - by0, bx0:bx1] = True
     assert np.array_equal(buffer[inside], static[inside])
     assert np.array_equal(buffer[~inside], before[~inside])
+    assert len(passes) == 1  # the shapes drawn once for the three boxes, not once each
