@@ -126,18 +126,21 @@ class GraphLayer(Artist):
             renderer.draw_path(gc, path, IdentityTransform(), rgba(colours[f"{kind}_face"]))
         gc.restore()
 
-    def draw_static(self, renderer, geometry: Geometry, boxes=None, clip=None) -> None:
+    def draw_static(self, renderer, geometry: Geometry, boxes=None, clip=None,
+                    split: bool = True) -> None:
         """Everything static, or what reaches into ``boxes`` ((x0, y0, x1, y1) display
         pixels: strips a pan brought into view): the same artists, clipped and drawn the
         same way, so the pixels inside the boxes are a full draw's (pan.py keeps the
-        pixels outside them). ``clip``: shapes clipped to it rather than the axes."""
+        pixels outside them). ``clip``: shapes clipped to it rather than the axes.
+        ``split=False``: boxes apart drawn at once too (small ones: the few artists
+        reaching into them cost less than a draw per box)."""
         canvas = self.canvas
         scene, theme = canvas.scene, canvas.theme  # what is drawn, in which colours
         clip = canvas.ax.bbox if clip is None else clip
         views = [Bbox.from_extents(*geometry.view)] if boxes is None else [
             Bbox.from_extents(*box) for box in boxes]
         renderer.open_group("graph", gid=self.get_gid())
-        if boxes is not None and _apart(boxes):
+        if boxes is not None and split and _apart(boxes):
             # a pan's strips: each clipped to itself, so Agg fills the strip's pixels,
             # not every pixel of the view a long edge crosses (a clip at whole pixels
             # leaves the pixels inside the strip as a full draw makes them)

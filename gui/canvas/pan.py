@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
@@ -225,25 +226,41 @@ def _redraw(canvas, renderer, geometry, buffer: np.ndarray, boxes: list,
         pixels[max(height - y1, 0):max(height - y0, 0), max(x0, 0):max(x1, 0)] = fill
         canvas._graph_layer.draw_static(renderer, geometry, boxes)
         return
-    # everything is drawn clipped to the boxes' bounding box: only its pixels outside
-    # the boxes need keeping (a few labels' boxes and a strip: not the whole buffer)
-    x0, y0 = max(min(b[0] for b in boxes), 0), max(min(b[1] for b in boxes), 0)
-    x1, y1 = max(max(b[2] for b in boxes), x0), max(max(b[3] for b in boxes), y0)
-    top, left = max(height - y1, 0), x0
-    part = pixels[top:max(height - y0, 0), left:x1]
-    kept = part.copy()
-    inside = np.zeros(part.shape, bool)
+    # drawn once, in a scratch buffer the canvas's size, clipped to all the boxes'
+    # bounding box; only the boxes' pixels are copied back. Per box (the labels a jump's
+    # edges cut lie on all four sides) each draw cost ~1 ms of fixed work; over their
+    # bounding box, most of the view was copied and masked whole (issue 19)
+    scratch = _scratch_like(renderer)
+    drawn = np.asarray(scratch.buffer_rgba()).view(np.uint32)[..., 0]
+    parts = []
     for bx0, by0, bx1, by1 in boxes:
-        rows = slice(max(height - by1 - top, 0), max(height - by0 - top, 0))
-        cols = slice(max(bx0 - left, 0), max(bx1 - left, 0))
-        part[rows, cols] = fill
-        inside[rows, cols] = True
+        rows = slice(max(height - by1, 0), max(height - by0, 0))
+        cols = slice(max(bx0, 0), max(bx1, 0))
+        drawn[rows, cols] = fill
+        parts.append((rows, cols))
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     clip = Bbox.intersection(Bbox.from_extents(x0, y0, x1, y1), canvas.ax.bbox)
-    if clip is None:
-        return
-    with text_cache.clipped(clip):
-        canvas._graph_layer.draw_static(renderer, geometry, boxes, clip)
-    np.copyto(part, kept, where=~inside)
+    if clip is not None:
+        with text_cache.clipped(clip):  # (every artist reaching into a box, as drawn in
+            # full: the pixels inside each box are a full draw's)
+            canvas._graph_layer.draw_static(scratch, geometry, boxes, clip, split=False)
+    for rows, cols in parts:
+        pixels[rows, cols] = drawn[rows, cols]
+
+
+_SCRATCH: dict[tuple, RendererAgg] = {}
+
+
+def _scratch_like(renderer) -> RendererAgg:
+    """An off-screen renderer the canvas's size for ``_redraw`` (its own: a view
+    composed ahead draws in tiles.scratch_like's and redraws there too)."""
+    key = (int(renderer.width), int(renderer.height), renderer.dpi)
+    scratch = _SCRATCH.get(key)
+    if scratch is None:
+        _SCRATCH.clear()
+        scratch = _SCRATCH[key] = RendererAgg(*key)
+    return scratch
 
 
 def _outside(buffer: np.ndarray, background: np.ndarray, area) -> None:

@@ -29,6 +29,8 @@ TILE = 128
 MAX_TILE_BYTES = 96 << 20
 #: a tile of the background colour only: nothing is kept but this mark
 EMPTY = None
+#: a view drawn for its missing tiles draws what reaches this near them (pixels)
+_ROOM = 8
 
 
 class StaticTiles:
@@ -122,6 +124,20 @@ class StaticTiles:
                 else:
                     self.tiles[(i, j)] = part.copy()
                     self.size += part.nbytes
+
+    def missing_whole(self, area, offset) -> list[tuple[int, int, int, int]]:
+        """The tiles wholly inside ``area`` that are not kept: their buffer rows and
+        columns (top, bottom, left, right), those ``harvest`` would keep."""
+        top, bottom, left, right = area
+        r_lo, c_lo = _lattice(top, left, offset)
+        r_hi, c_hi = _lattice(bottom, right, offset)
+        found = []
+        for i in range(-(-r_lo // TILE), r_hi // TILE):
+            for j in range(-(-c_lo // TILE), c_hi // TILE):
+                if (i, j) not in self.tiles:
+                    row, col = i * TILE - offset[1], j * TILE + offset[0]
+                    found.append((row, row + TILE, col, col + TILE))
+        return found
 
     def missing_near(self, area, offset) -> bool:
         """Whether a tile wholly inside ``area`` (buffer rows and columns) is not kept."""
@@ -223,12 +239,21 @@ def render_view(canvas, offset: tuple[int, int], tiles: StaticTiles, fill) -> No
         if tiles.offset(canvas, start=False) != offset:  # float rounding: off the lattice
             return
         canvas._cut = set()  # every label: a tile may serve any view
+        area = canvas.scroller.axes_rows_cols(height)
+        # only what reaches into the tiles not kept yet (a neighbouring step's view
+        # left most of them): their texts alone are rasterised, not the whole view's.
+        # Chosen with room (a line's width, antialiasing), clipped to the axes as a
+        # full draw is: every pixel of those tiles is a full draw's
+        boxes = [(col - _ROOM, height - bottom - _ROOM, right + _ROOM, height - row + _ROOM)
+                 for row, bottom, col, right in tiles.missing_whole(area, offset)]
+        if not boxes:
+            return
         buffer = np.asarray(scratch.buffer_rgba())
         buffer.view(np.uint32)[..., 0] = fill
         geometry = canvas.view.geometry(scratch)
         with text_cache.fixed_view(ax.transData):
-            canvas._graph_layer.draw_static(scratch, geometry)
-        tiles.harvest(buffer, canvas.scroller.axes_rows_cols(height), offset, fill)
+            canvas._graph_layer.draw_static(scratch, geometry, boxes, split=False)
+        tiles.harvest(buffer, area, offset, fill)
     finally:
         ax.set_xlim(*xlim, emit=False)
         ax.set_ylim(*ylim, emit=False)

@@ -157,3 +157,32 @@ def test_a_new_draw_closes_the_queue_it_replaces_on_the_gui_thread(qtbot):
     fresh = canvas._prefetch_queue
     canvas._reset_graph()  # a new graph: an empty queue
     assert fresh.gi_frame is None and next(iter(canvas._prefetch_queue), None) is None
+
+
+def test_a_view_drawn_for_its_missing_tiles_draws_only_near_them_and_exactly(
+        qtbot, monkeypatch):
+    """Idle time draws a view's tiles not kept yet: only what reaches into them (their
+    texts, not the whole view's), and each such tile as the full draw made it."""
+    canvas, _stepper, _trace = _tree_canvas(qtbot)
+    canvas.draw()  # the tiles of this view, from a full draw (some left out: cut labels)
+    reference = dict(canvas._tiles.tiles)
+    assert len(reference) >= 8
+    offset = canvas._tiles.offset(canvas)
+    fill = canvas.scroller.background_rgba().view(np.uint32)[0]
+    mine = tiles.StaticTiles()
+    mine.key, mine.origin = canvas._tiles.key, canvas._tiles.origin
+    kept = sorted(reference)[len(reference) // 4:]  # three quarters kept already
+    mine.tiles = {tile: reference[tile] for tile in kept}
+    drawn = []
+    draw = tiles.text_cache.CachedText.draw
+    monkeypatch.setattr(tiles.text_cache.CachedText, "draw",
+                        lambda self, renderer: (drawn.append(self), draw(self, renderer))[1])
+    tiles.render_view(canvas, offset, mine, fill)
+    for tile, image in reference.items():  # the missing ones made again, to the pixel
+        assert tile in mine.tiles
+        if image is tiles.EMPTY:
+            assert mine.tiles[tile] is tiles.EMPTY
+        else:
+            assert np.array_equal(mine.tiles[tile], image), tile
+    every = len(canvas.label_entries())  # what a whole view's draw would draw, at least
+    assert 0 < len(drawn) < every / 2  # (a whole view drew 35 of 45 here, its tiles 5)
