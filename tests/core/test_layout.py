@@ -111,26 +111,32 @@ def test_node_keys_are_unique_and_stable():
     assert "a" in keys and "b" in keys
 
 
+def _cpu_seconds(function, *args) -> float:
+    start = time.process_time()
+    function(*args)
+    return time.process_time() - start
+
+
 def test_layout_is_fast():
     small = build_graph(chain_program(6, 40))  # ~1,000 nodes
     big = build_graph(chain_program(6, 400))  # ~10,000 nodes
     assert 900 < len(small.nodes) < 1100
-    # CPU time of this process: a busy machine (or the other xdist worker) does not count
-    start = time.process_time()
-    layered_layout(small)
-    small_s = time.process_time() - start
-    start = time.process_time()
-    layered_layout(big)
-    big_s = time.process_time() - start
-    assert small_s < 0.1  # a few ms normally; generous for a busy test machine
-    assert big_s < 1.0
+    # Not speed targets (those live in benchmarks/): guards that the layout stays linear,
+    # on CPU time of this process. 10x the nodes takes ~14x here (20 ms vs 0.3 s); a
+    # quadratic layout would take ~100x. The absolute bounds leave room for a machine
+    # 2.5x slower than usual and loaded (1.0 s for 10,000 nodes failed at 1.12 s so).
+    small_s = min(_cpu_seconds(layered_layout, small) for _ in range(3))
+    big_s = _cpu_seconds(layered_layout, big)
+    assert small_s < 0.5  # a few ms normally
+    assert big_s < 5.0
+    assert big_s < 40 * small_s, f"10x the nodes took {big_s / small_s:.0f}x the time"
     # an edit of the big graph, and a big graph after a small one, stay fast too
     edited = build_graph(chain_program(6, 401))  # building it is not the layout's time
     for before in (big, small):
         previous = dict(zip(node_keys(before), layered_layout(before).values(), strict=True))
         start = time.process_time()
         layered_layout(edited, previous)
-        assert time.process_time() - start < 1.0
+        assert time.process_time() - start < 5.0
 
 
 def test_layout_imports_neither_qt_nor_matplotlib():
