@@ -4,9 +4,9 @@ prints and exits with, not how its process behaves.
 
 A new interpreter costs each call Qt, matplotlib and torch imports and a new PyTorch
 worker (5 s or more here); in the test process they are there once. The call goes
-through ``main.main`` as tests/headless.py's :func:`~tests.headless.in_process` does (the
-same ``sys.argv``, working folder, UTF-8 stdout and stderr, ``SystemExit`` as the exit
-status). The window's renders create their QApplication through
+through tests/headless.py's :func:`~tests.headless.run_main`, as its ``--headless``
+calls do (the same ``sys.argv``, working folder, UTF-8 stdout and stderr, ``SystemExit``
+as the exit status). The window's renders create their QApplication through
 ``gui.startup.application``, which reuses pytest-qt's; what it changes on it (names,
 icon, the offscreen environment variables, the GUI-thread collector) is put back after
 the call, and the windows the call left open are closed and deleted, as its process
@@ -21,13 +21,12 @@ tests/gui/test_app_cli.py, test_run_cli.py and test_run_cli_session.py.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.headless import _exit_status
+from tests.headless import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "main.py"
@@ -79,28 +78,7 @@ def _application_restored():
 def window_cli(*args: str, cwd: Path | str = ROOT) -> subprocess.CompletedProcess:
     """``main.py ARGS`` (a window render) run here; returns what ``subprocess.run(...,
     capture_output=True, text=True)`` would (args, returncode, stdout, stderr)."""
-    import main as app_main  # noqa: PLC0415 - main.py at the repository's root
-
-    argv = list(args)
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    saved_argv = sys.argv
-    sys.argv = [str(MAIN), *argv]
-    try:
-        with _application_restored(), contextlib.chdir(cwd), \
-                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                status = app_main.main(argv) or 0
-            except SystemExit as exc:
-                status, said = _exit_status(exc.code)
-                err.write(said)
-    finally:
-        sys.argv = saved_argv
-    out.flush()
-    err.flush()
-    return subprocess.CompletedProcess([sys.executable, str(MAIN), *argv], status,
-                                       out.buffer.getvalue().decode(),
-                                       err.buffer.getvalue().decode())
+    return run_main(list(args), cwd=cwd, around=_application_restored)
 
 
 def spawned(*args: str, cwd: Path | str = ROOT,

@@ -38,15 +38,22 @@ def in_process(*args: str, cwd: Path | str = ROOT,
                text: bool = True) -> subprocess.CompletedProcess:
     """``main.py --headless ARGS`` run here; returns what ``subprocess.run(...,
     capture_output=True, text=text)`` would (args, returncode, stdout, stderr)."""
+    return run_main(["--headless", *args], cwd=cwd, text=text)
+
+
+def run_main(argv: list[str], cwd: Path | str = ROOT, text: bool = True,
+             around=contextlib.nullcontext) -> subprocess.CompletedProcess:
+    """``main.main(argv)`` with the process's ``sys.argv``, working folder and UTF-8
+    stdout and stderr, inside the context ``around()`` (tests/gui_in_process.py puts the
+    QApplication back there); a ``SystemExit`` becomes the exit status."""
     import main as app  # noqa: PLC0415 - main.py at the repository's root
 
-    argv = ["--headless", *args]
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     saved_argv = sys.argv
     sys.argv = [str(MAIN), *argv]
     try:
-        with contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
+        with around(), contextlib.chdir(cwd), contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err):
             try:
                 status = app.main(argv) or 0
