@@ -12,8 +12,8 @@ import pytest
 
 from core.engine.graph import Binding
 from core.engine.trace import build_trace
-from tests.core import forked
 from tests.core.conftest import assert_same
+from tests.core.record.record_support import plain_once
 
 LESSON = (Path(__file__).resolve().parents[2] / "resources" / "examples" / "lessons"
           / "23-digits-cnn.py")
@@ -22,12 +22,13 @@ TEXT = ("import torch.nn.functional as F\n"
         "f = m.flatten(1)\nz = f @ V.T + c\nloss = F.cross_entropy(z, y)\n")
 
 
-def test_the_lesson_runs_under_plain_python_and_its_loss_falls():
+def test_the_lesson_runs_under_plain_python_and_its_loss_falls(tmp_path_factory):
     pytest.importorskip("sklearn")
     pytest.importorskip("torch")
     # python FILE forked from the warm zygote (its prints are a new interpreter's:
-    # tests/core/record/test_lessons_recorded.py checks the fork against one)
-    done = forked.python(LESSON, cwd=LESSON.parent)
+    # tests/core/record/test_lessons_recorded.py checks the fork against one), once per
+    # session: test_lessons_recorded compares the same run with the recorder's
+    done = plain_once(tmp_path_factory, LESSON)
     run = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
                                       done.stderr.decode())
     assert run.returncode == 0, run.stderr

@@ -57,32 +57,53 @@ def record_dir(path: Path, out: Path, *extra: str) -> subprocess.CompletedProces
     return forked.python(BOOTSTRAP, "--out", out, *extra, path, cwd=path.parent)
 
 
+def _shared_folder(tmp_path_factory) -> Path:
+    """A folder all of this session's workers see (a worker's base is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "record-runs"
+    shared.mkdir(exist_ok=True)
+    return shared
+
+
+def _made_once(shared: Path, key: tuple, make):
+    """``make()`` once per test session: a worker that comes second reads the first's
+    pickle (one lock per key: the second waits for the first instead of running too)."""
+    name = hashlib.sha1(repr(key).encode()).hexdigest()
+    stored = shared / f"{name}.pickle"
+    with FileLock(str(stored) + ".lock"):
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        made = make()
+        stored.write_bytes(pickle.dumps(made))
+        return made
+
+
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
     """Cache: path -> (plain run, (status, JSON)), each script run once per test session.
 
     Under pytest-xdist the workers share the cache (files beside their temporary folders,
     one lock per script): test_record_run and test_nine_lessons_recorded ask for the same
-    lessons, and would otherwise run each of them in two workers.
+    lessons, and would otherwise run each of them in two workers. The plain run is cached
+    on its own (``plain_once``: test_cnn_lesson reads lesson 23's).
     """
     cache: dict = {}
-    base = tmp_path_factory.getbasetemp()  # a worker's is inside this session's folder
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "record-runs"
-    shared.mkdir(exist_ok=True)
+    shared = _shared_folder(tmp_path_factory)
 
     def get(path: Path, *extra: str):
         key = (path, extra)
         if key not in cache:
-            name = hashlib.sha1(repr((str(path), extra)).encode()).hexdigest()
-            stored = shared / f"{name}.pickle"
-            with FileLock(str(stored) + ".lock"):
-                if stored.exists():
-                    cache[key] = pickle.loads(stored.read_bytes())
-                else:
-                    cache[key] = (plain(path), recorded(path, *extra))
-                    stored.write_bytes(pickle.dumps(cache[key]))
+            cache[key] = (plain_once(tmp_path_factory, path),
+                          _made_once(shared, (str(path), extra),
+                                     lambda: recorded(path, *extra)))
         return cache[key]
     return get
+
+
+def plain_once(tmp_path_factory, path: Path) -> subprocess.CompletedProcess:
+    """``plain(path)`` once per test session, shared with ``runs``."""
+    return _made_once(_shared_folder(tmp_path_factory), ("plain", str(path)),
+                      lambda: plain(path))
 
 
 def saved_session(folder: Path, text: str, name: str) -> tuple[Path, Path]:
