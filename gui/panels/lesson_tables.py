@@ -358,7 +358,11 @@ class LessonTables(Panel, QTabWidget):
         table, row = self._rows[index]
         self._paint_row(index, QBrush(QColor(HIGHLIGHT[self.dark])))
         self.setCurrentWidget(table)
-        table.scrollToItem(table.item(row, 0))
+        item = table.item(row, 0)
+        if not table.viewport().rect().contains(table.visualItemRect(item)):
+            # into the middle: the next steps find their rows on screen, and the table
+            # scrolls (repaints every row, fits the columns) once every half a screen
+            table.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _paint_row(self, index: int, brush: QBrush) -> None:
         if index not in self._made:
