@@ -11,8 +11,9 @@ cell takes seconds.
 
 The first and last columns fit the rows on screen as those rows will be once done, in
 the current row's bold font, measured once per trace (``_row_widths``): a step changes
-no width. Columns fitting their contents (ResizeToContents) measured the rows again on
-each of a step's ~20 item changes, about half of a recorded pass's step (issue 19).
+no width unless it scrolls other rows into view. Columns fitting their contents
+(ResizeToContents) measured the rows again on each of a step's ~20 item changes, about
+half of a recorded pass's step (issue 19).
 """
 
 from __future__ import annotations
