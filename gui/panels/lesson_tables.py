@@ -6,19 +6,26 @@ local gradients, grey rows list the edges that are not needed (an input that is 
 constant, or reached by no parameter), each with its reason, as the command line does.
 
 A big trace (more than ``EAGER_ROWS`` steps; 20,000 nodes make 75,000) gets its rows at
-once but their cells only when they come into view or are stepped to, and its columns
-are sized to what is on screen: filling every cell takes seconds, and with columns that
-resize to their contents each change costs time in proportion to the rows.
+once but their cells only when they come into view or are stepped to: filling every
+cell takes seconds.
+
+The first and last columns fit the rows on screen as those rows will be once done, in
+the current row's bold font, measured once per trace (``_row_widths``): a step changes
+no width unless it scrolls other rows into view. Columns fitting their contents
+(ResizeToContents) measured the rows again on each of a step's ~20 item changes, about
+half of a recorded pass's step (issue 19).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -60,6 +67,28 @@ def compact_value(value) -> str:
     return f"{shape_text(array.shape)} [{'; '.join(rows)}]"
 
 
+def cell_width(table: QTableWidget, text: str, font: QFont) -> int:
+    """The width a cell of ``table`` needs to show ``text`` in ``font`` whole: what its
+    delegate asks of the style when a column is fitted to its contents."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    option.text, option.font, option.fontMetrics = text, font, QFontMetrics(font)
+    return table.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option,
+                                          QSize(), table).width()
+
+
+def fit_to(table: QTableWidget, widths: list[tuple[int, int]]) -> None:
+    """Columns 0 and 2 as wide as the widest of ``widths`` (cell pairs) and their
+    headers, as QTableView.resizeColumnToContents makes them; untouched if they are."""
+    header = table.horizontalHeader()
+    grid = 1 if table.showGrid() else 0
+    for position, column in enumerate((0, 2)):
+        width = max([header.sectionSizeHint(column)] + [w[position] + grid for w in widths])
+        if width != table.columnWidth(column):
+            table.setColumnWidth(column, width)
+
+
 class LessonTables(Panel, QTabWidget):
     DOCK = DockSpec("tablesDock", "tables_dock", Area.BottomDockWidgetArea,
                     QT_TRANSLATE_NOOP("MainWindow", "Lesson tables"),
@@ -82,16 +111,12 @@ class LessonTables(Panel, QTabWidget):
             table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             table.setWordWrap(False)
             table.setAccessibleName(phase_title(phase))
-            header = table.horizontalHeader()
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-            # fit to the rows on screen only: measuring every row again on each step's
-            # change made a step cost O(rows) (issue 9: 26 ms at 300 operations)
-            header.setResizeContentsPrecision(0)
+            # columns 0 and 2 are fitted by _rows_in_view, not ResizeToContents: that
+            # measured the rows again on each of a step's ~20 item changes (issue 19)
+            table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
             table.clicked.connect(lambda index, t=table: self._jump(t, index.row()))
             table.verticalScrollBar().valueChanged.connect(
-                lambda _=0, t=table: self._make_visible_rows(t))
+                lambda _=0, t=table: self._rows_in_view(t))
             table.viewport().installEventFilter(self)
             self.tables[phase] = table
             self.addTab(table, phase_title(phase))
@@ -103,18 +128,19 @@ class LessonTables(Panel, QTabWidget):
         self._shown = 0
         self._current: int | None = None
         self._hidden: int | None = None  # quiz mode: the row that keeps its "?"
+        #: widths of a row's cells in columns 0 and 2 once done, in the current row's font
+        self._widths: dict[object, tuple[int, int]] = {}
         model.traceReplaced.connect(self.rebuild)
         model.stepChanged.connect(self.update_position)
         model.quiz.changed.connect(self._show_quiz)
-        self.currentChanged.connect(lambda _=0: self._make_visible_rows(self.currentWidget()))
+        self.currentChanged.connect(lambda _=0: self._rows_in_view(self.currentWidget()))
         self.rebuild()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if getattr(self, "_lazy", False) and event.type() in (QEvent.Type.Resize,
-                                                               QEvent.Type.Show):
-            for table in self.tables.values():
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            for table in getattr(self, "tables", {}).values():
                 if watched is table.viewport():
-                    self._make_visible_rows(table)
+                    self._rows_in_view(table)
         return super().eventFilter(watched, event)
 
     def _headers(self) -> dict[str, list[str]]:
@@ -143,6 +169,7 @@ class LessonTables(Panel, QTabWidget):
     def rebuild(self) -> None:
         self._rows.clear()
         self._made = set()
+        self._widths = {}
         by_phase: dict[str, list[Step]] = {p: [] for p in PHASES}
         for step in self.model.trace.steps:
             by_phase[step.phase].append(step)
@@ -151,13 +178,9 @@ class LessonTables(Panel, QTabWidget):
         self._shown = 0
         self._current = None
         self._hidden = None
-        fit, fixed = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive
         for phase, steps in by_phase.items():
             table = self.tables[phase]
             table.setUpdatesEnabled(False)
-            header = table.horizontalHeader()
-            for column in (0, 2):
-                header.setSectionResizeMode(column, fixed if self._lazy else fit)
             table.clearContents()
             extra = self._unneeded_edges() if phase == "local" else []
             table.setRowCount(len(steps) + len(extra))
@@ -172,9 +195,8 @@ class LessonTables(Panel, QTabWidget):
             self.setTabVisible(self.indexOf(table), bool(steps) or phase in STEP_PHASES)
         self._built_for = self.model.trace
         self.update_position(self.model.position)
-        if self._lazy:
-            for table in self.tables.values():
-                self._make_visible_rows(table)
+        for table in self.tables.values():
+            self._rows_in_view(table)
 
     def _make_row(self, step: Step) -> None:
         """The row's three cells, showing the step as it is at the current position."""
@@ -219,25 +241,56 @@ class LessonTables(Panel, QTabWidget):
         return [[table.item(r, c).text() for c in range(3)]
                 for r in range(first, table.rowCount())]
 
-    def _make_visible_rows(self, table) -> None:
-        """Big traces: make the cells of the rows on screen (and a few around them)."""
-        if not self._lazy or not isinstance(table, QTableWidget):
+    def _rows_in_view(self, table, now: bool = False) -> None:
+        """The rows on screen changed: make their cells (big traces) and fit the columns
+        to them (not to every row: a wide matrix far away would squeeze the middle)."""
+        if not isinstance(table, QTableWidget) or not table.rowCount():
             return
-        steps = self._steps.get(table.objectName().removesuffix("Table"), [])
-        if not steps:
-            return
+        # the viewport's height without a horizontal scroll bar: with it, a width that
+        # brings the bar would hide a row, fit narrower, drop the bar, and so on forever
         top = table.rowAt(0)
-        bottom = table.rowAt(max(0, table.viewport().height() - 1))
+        bottom = table.rowAt(max(0, table.maximumViewportSize().height() - 1))
         top = 0 if top < 0 else top
-        bottom = len(steps) - 1 if bottom < 0 else bottom
-        made = False
-        for row in range(max(0, top - ROW_MARGIN), min(len(steps), bottom + ROW_MARGIN + 1)):
-            if steps[row].index not in self._made:
-                self._make_row(steps[row])
-                made = True
-        if made:
-            for column in (0, 2):
-                table.resizeColumnToContents(column)
+        bottom = table.rowCount() - 1 if bottom < 0 else bottom
+        steps = self._steps.get(table.objectName().removesuffix("Table"), [])
+        if self._lazy:
+            for row in range(max(0, top - ROW_MARGIN),
+                             min(len(steps), bottom + ROW_MARGIN + 1)):
+                if steps[row].index not in self._made:
+                    self._make_row(steps[row])
+        if not table.isVisible():
+            return  # fitted when shown
+        widths = [self._row_widths(table, steps, row) for row in range(top, bottom + 1)]
+        if now:
+            items = [(table.item(r, 0), table.item(r, 2)) for r in range(top, bottom + 1)]
+            widths += [tuple(cell_width(table, i.text(), i.font()) for i in pair)
+                       for pair in items if None not in pair]
+        fit_to(table, widths)
+
+    def _row_widths(self, table: QTableWidget, steps: list[Step], row: int) -> tuple[int, int]:
+        """Columns 0 and 2's widths for ``row`` as it is once done and current (bold);
+        measured once per trace."""
+        key = steps[row].index if row < len(steps) else ("not needed", table, row)
+        if key not in self._widths:
+            if row < len(steps):
+                step = steps[row]
+                texts = ("—", "") if isinstance(step, NoParameterStep) else (
+                    target_text(step), compact_value(step.value))
+                font = QFont(table.font())
+                font.setBold(True)
+                fonts = (font, font)
+            else:
+                items = (table.item(row, 0), table.item(row, 2))
+                texts, fonts = [i.text() for i in items], [i.font() for i in items]
+            self._widths[key] = tuple(cell_width(table, text, font)
+                                      for text, font in zip(texts, fonts, strict=True))
+        return self._widths[key]
+
+    def fit_columns(self) -> None:
+        """Fit columns 0 and 2 to the rows on screen as they are now too (the What-if
+        writes other numbers into them), besides as they are once done."""
+        for table in self.tables.values():
+            self._rows_in_view(table, now=True)
 
     def row_texts(self, index: int) -> list[str]:
         """The three cells of step ``index``'s row as shown (made now if they were not)."""
@@ -306,7 +359,11 @@ class LessonTables(Panel, QTabWidget):
         table, row = self._rows[index]
         self._paint_row(index, QBrush(QColor(HIGHLIGHT[self.dark])))
         self.setCurrentWidget(table)
-        table.scrollToItem(table.item(row, 0))
+        item = table.item(row, 0)
+        if not table.viewport().rect().contains(table.visualItemRect(item)):
+            # into the middle: the next steps find their rows on screen, and the table
+            # scrolls (repaints every row, fits the columns) once every half a screen
+            table.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _paint_row(self, index: int, brush: QBrush) -> None:
         if index not in self._made:

@@ -73,6 +73,7 @@ def show_in_lesson_tables(tables, trace) -> None:
         middle.setText(formula_text(step))
         value.setText(compact_value(step.value))
         value.setToolTip(full_precision(step.value))
+    tables.fit_columns()  # the lesson tables keep their widths while stepping: fit these
 
 
 class LineHolder(QWidget):
