@@ -122,3 +122,32 @@ def test_the_position_label_fits_every_step(window, qtbot) -> None:
         sizes.add((label.width(), label.height()))
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
     assert len(sizes) == 1, sizes
+
+
+def test_composing_a_step_that_needs_no_pan_sets_no_view_limits(qtbot, monkeypatch) -> None:
+    """Composing ahead (gui/canvas/ahead.py) tries the next step's follow on the canvas
+    and puts the view back; when that step needs no pan, the view never moved, and
+    putting it back set both limits for nothing (~0.5 ms in most steps' idle time)."""
+    from gui.canvas.widget import GraphAxes
+    from tests.gui.test_canvas_tiles import _tree_canvas, _wait_for_idle_work
+
+    canvas, stepper, trace = _tree_canvas(qtbot)
+    _wait_for_idle_work(qtbot, canvas)
+    helper, ax = canvas.blitter.ahead, canvas.ax
+    calls: list[str] = []
+    for name in ("set_xlim", "set_ylim"):
+        original = getattr(GraphAxes, name)
+        monkeypatch.setattr(ax, name, lambda *a, _f=original, _n=name, **k: (
+            calls.append(_n), _f(ax, *a, **k))[1])
+    still = 0
+    for position in range(1, 40):
+        stepper.goto(position)
+        canvas.show_state(stepper.known, stepper.current)
+        view = (ax.get_xlim(), ax.get_ylim())
+        calls.clear()
+        helper.compose(trace.steps[position])
+        assert (ax.get_xlim(), ax.get_ylim()) == view  # the view is left as it was
+        if list(helper.plans.values())[-1:] == [()]:  # that step needs no pan
+            still += 1
+            assert calls == [], position
+    assert still >= 10
