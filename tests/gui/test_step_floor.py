@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QRegion
 from PySide6.QtTest import QTest
@@ -151,3 +152,49 @@ def test_composing_a_step_that_needs_no_pan_sets_no_view_limits(qtbot, monkeypat
             still += 1
             assert calls == [], position
     assert still >= 10
+
+
+def _shifted(frame, area, dc: int, dr: int) -> np.ndarray:
+    """What ``pan._shift`` makes of ``frame`` in place, from a copy of it."""
+    top, bottom, left, right = area
+    out, old = frame.copy(), frame.copy()
+    r0, r1 = top + max(dr, 0), bottom + min(dr, 0)
+    c0, c1 = left + max(dc, 0), right + min(dc, 0)
+    out[r0:r1, c0:c1] = old[r0 - dr:r1 - dr, c0 - dc:c1 - dc]
+    return out
+
+
+def test_a_pan_moves_the_frame_in_place_as_a_copy_would() -> None:
+    """The frame and the background move in place (gui/canvas/pan.py): by rows in
+    chunks, or through a scratch array; the pixels are those a copy gives."""
+    from gui.canvas import pan
+
+    rng = np.random.default_rng(0)
+    area = (3, 117, 5, 203)
+    for dc, dr in [(0, -9), (0, 9), (0, -40), (0, 57), (0, 113), (0, -3), (7, 0), (-7, 0),
+                   (11, -13), (-30, 25), (0, 8), (0, -8), (197, 0)]:
+        frame = rng.integers(0, 255, (130, 210, 4), dtype=np.uint8)
+        expected = _shifted(frame, area, dc, dr)
+        strips = pan._shift(frame, frame, area, dc, dr)
+        assert np.array_equal(frame, expected), (dc, dr)
+        assert strips  # what came into view is left to draw
+
+
+def test_a_pan_allocates_no_frame_sized_copy() -> None:
+    """Moving a 1400×700 view in place once cost a temporary copy of it (numpy's,
+    for overlapping parts of one array): 4 MB allocated at every pan."""
+    import tracemalloc
+
+    from gui.canvas import pan
+
+    frame = np.zeros((746, 1400, 4), np.uint8)
+    area = (0, 700, 0, 1400)
+    pan._shift(frame, frame, area, 5, -3)  # (the scratch array, made once)
+    for dc, dr in [(0, -37), (0, 21), (-23, 0), (12, -4)]:
+        tracemalloc.start()
+        try:
+            pan._shift(frame, frame, area, dc, dr)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < frame.nbytes // 10, (dc, dr, peak)
