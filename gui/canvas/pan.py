@@ -287,8 +287,7 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
         return [area]
     dst_r0, dst_r1 = top + max(dr, 0), bottom + min(dr, 0)
     dst_c0, dst_c1 = left + max(dc, 0), right + min(dc, 0)
-    buffer[dst_r0:dst_r1, dst_c0:dst_c1] = background[dst_r0 - dr:dst_r1 - dr,
-                                                      dst_c0 - dc:dst_c1 - dc]
+    _move(buffer, background, (dst_r0, dst_r1, dst_c0, dst_c1), dr, dc)
     rects = []
     if dst_r0 > top:
         rects.append((top, dst_r0, left, right))
@@ -300,3 +299,38 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
         rects.append((dst_r0, dst_r1, dst_c1, right))
     return rects
 
+
+
+#: rows moved at once at least, by ``_move`` in place (fewer: through the scratch copy)
+_LEAST_CHUNK = 8
+_MOVE_SCRATCH: list[np.ndarray] = []
+
+
+def _move(buffer: np.ndarray, background: np.ndarray, dst: tuple[int, int, int, int],
+          dr: int, dc: int) -> None:
+    """``buffer[dst] = background[dst moved back by dr rows, dc columns]`` without the
+    temporary copy numpy makes when both are one array (a pan moves the frame and the
+    background in place): ~0.7 ms a move of a 1400×700 view, a fresh 4 MB each time.
+    Moved up or down, chunks of whole rows in the order a memmove copies; otherwise
+    through a scratch array kept for the next pan (issue 19)."""
+    r0, r1, c0, c1 = dst
+    target = buffer[r0:r1, c0:c1]
+    source = background[r0 - dr:r1 - dr, c0 - dc:c1 - dc]
+    if not np.may_share_memory(target, source):
+        np.copyto(target, source)
+        return
+    if dc == 0 and abs(dr) >= _LEAST_CHUNK:  # each chunk's rows: read before overwritten
+        rows, step = r1 - r0, abs(dr)
+        # up: from the top down; down: from the bottom up (each chunk ``step`` rows)
+        starts = range(0, rows, step) if dr < 0 else range((rows - 1) // step * step, -1, -step)
+        for i in starts:
+            j = min(i + step, rows)
+            np.copyto(target[i:j], source[i:j])
+        return
+    scratch = _MOVE_SCRATCH[0] if _MOVE_SCRATCH else None
+    if scratch is None or scratch.size < source.size:
+        scratch = np.empty(source.size, np.uint8)
+        _MOVE_SCRATCH[:] = [scratch]
+    held = scratch[:source.size].reshape(source.shape)
+    np.copyto(held, source)
+    np.copyto(target, held)

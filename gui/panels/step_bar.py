@@ -46,6 +46,50 @@ def shape_icon(name: str, colour: str) -> QIcon:
     return QIcon(QPixmap.fromImage(image))
 
 
+class PositionLabel(QLabel):
+    """"step k of n · phase": as wide as its widest text for this n, whatever the step.
+
+    Its size is fixed, so a new text repaints the label only: a label sized by its text
+    asked the bar, the dock and the window to lay out again at every step (issue 19: the
+    window's layout then repainted the dock separator, ~1 ms a step).
+    """
+
+    #: at least this wide (pixels), as before: the slider beside it keeps its place
+    LEAST_WIDTH = 220
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._texts: tuple[str, ...] = ()  # its possible texts, ``{0}`` for the step
+        self._digits = 1
+        self._fitted = None  # what the size was fitted to
+
+    def fit(self, texts: list[str], n: int) -> None:
+        """The possible texts (``{0}`` where the step number goes) for a trace of ``n``
+        steps: the size fits the widest with any step number."""
+        self._texts, self._digits = tuple(texts), len(str(n))
+        self._fit_size()
+
+    def _fit_size(self) -> None:
+        self.ensurePolished()  # (the style sheet's bold is in the font once polished)
+        key = (self._texts, self._digits, self.font().key())
+        if key == self._fitted or not self._texts:
+            return
+        self._fitted = key
+        metrics = self.fontMetrics()
+        widest = max("0123456789", key=metrics.horizontalAdvance) * self._digits
+        margins = self.contentsMargins()
+        width = max(metrics.horizontalAdvance(text.format(widest)) for text in self._texts)
+        width += 2 * self.margin() + margins.left() + margins.right() + 2
+        height = max(metrics.height() + 2 * self.margin() + margins.top() + margins.bottom(),
+                     super().sizeHint().height())
+        self.setFixedSize(max(width, self.LEAST_WIDTH), height)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_size()  # (a style sheet's font, a theme: the texts' widths change)
+
+
 class StepBar(Panel, QWidget):
     DOCK = DockSpec("stepDock", "step_dock", Area.BottomDockWidgetArea,
                     QT_TRANSLATE_NOOP("MainWindow", "Steps"), height=44, fixed=True,
@@ -132,8 +176,7 @@ class StepBar(Panel, QWidget):
         self._texts.bind(self.slider.setAccessibleName,
                          lambda: self.tr("Position in the trace"))
         self.slider.valueChanged.connect(self._slider_moved)
-        self.label = QLabel(objectName="stepLabel")
-        self.label.setMinimumWidth(220)
+        self.label = PositionLabel(objectName="stepLabel")
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _lay_out(self) -> None:
@@ -264,7 +307,9 @@ class StepBar(Panel, QWidget):
         self.slider.setTickInterval(1 if n <= 60 else max(1, n // 30))
         self.slider.blockSignals(False)
         phase = model.phase
-        self.label.setText(self.tr("step {0} of {1} · {2}").format(k, n, phase_title(phase)))
+        words = self.tr("step {0} of {1} · {2}")
+        self.label.fit([words.format("{0}", n, phase_title(p)) for p in (None, *PHASES)], n)
+        self.label.setText(words.format(k, n, phase_title(phase)))
         colour = phase_colour(phase, self.dark)
         sheet = f"color: {colour}; font-weight: 600;"
         if sheet != self.label.styleSheet():  # a new sheet re-polishes and re-lays out

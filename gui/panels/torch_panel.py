@@ -344,8 +344,10 @@ class TorchPanel(Panel, QWidget):
 
     def _set_status(self, text: str, state: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("state", state)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        if self.status.property("state") != state:  # re-polished only when its colour
+            # changes: a recorded pass set the same status at every step (~1 ms each)
+            self.status.setProperty("state", state)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
         self.statusChanged.emit(text)
 
