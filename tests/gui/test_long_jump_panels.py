@@ -5,6 +5,7 @@ fill only the rows on screen, the others when they come into view."""
 from __future__ import annotations
 
 from core.engine.trace import BackwardStep
+from gui.panels.lesson_tables import ROW_MARGIN, STEP_ROLE
 
 USES = 500
 
@@ -33,3 +34,34 @@ def test_the_explanation_of_a_500_term_sum_shows_its_first_and_last_terms(window
     assert "= 1 · 1 + 1 · 2 + 1 · 3 + 1 · 4 + … (494 more terms) + 1 · 499 + 1 · 500 =" in text
     assert "via s0: 1 + via w · 2: 2 + via w · 3: 3 + via w · 4: 4 + … (494 more terms) + " \
         "via w · 499: 499 + via w · 500: 500 = 1.252e5" in text  # 500 · 501 / 2
+
+
+def test_a_long_jump_fills_only_the_table_rows_on_screen_and_the_others_when_shown(window):
+    assert window.model.apply_text(_program(USES))
+    tables = window.tables
+    forward = tables.tables["forward"]
+    window.model.goto(3)  # s0 = w · 1 = 0.5 is done, its row on screen
+    assert forward.item(0, 2).text() == "0.5"
+    filled = []
+    fill = tables._fill
+    tables._fill = lambda step, done: (filled.append(step.index), fill(step, done))
+    window.model.end()
+    tables._fill = fill
+    # End made the backward table's first rows (as its tab showed) and its last ones (as
+    # it scrolled there), each on screen and a margin; it left the ~100 forward and local
+    # rows made before, off screen, as they were (it filled 167 rows)
+    backward = tables.tables["backward"]
+    assert tables.currentWidget() is backward
+    assert len(filled) <= 2 * (2 * ROW_MARGIN + 10) < 167
+    step = _w_step(window)
+    assert tables.row_texts(step.index)[2] == "1.252e5"  # 500 · 501 / 2
+    # rows off screen are right when read or shown
+    assert tables.row_texts(1) == ["s0", "w · 1 = 0.5 · 1", "0.5"]
+    tables.setCurrentWidget(forward)
+    for row in range(10):
+        index = forward.item(row, 0).data(STEP_ROLE)
+        assert [forward.item(row, c).text() for c in range(3)] == tables.row_texts(index)
+        assert forward.item(row, 2).text() not in ("?", "")
+    window.model.goto(2)  # back to the start: the rows on screen say "?" again
+    tables.setCurrentWidget(forward)
+    assert forward.item(5, 2).text() == "?"
