@@ -47,13 +47,15 @@ def test_a_long_jump_fills_only_the_table_rows_on_screen_and_the_others_when_sho
     tables._fill = lambda step, done: (filled.append(step.index), fill(step, done))
     window.model.end()
     tables._fill = fill
-    # End made the backward table's first rows (as its tab showed) and its last ones (as
-    # it scrolled there), each on screen and a margin; it left the ~100 forward and local
-    # rows made before, off screen, as they were (it filled 167 rows)
+    # End made the backward table's rows on screen (and a margin) and left the
+    # ~100 forward and local rows made before, off screen, as they were (it filled 167)
     backward = tables.tables["backward"]
     assert tables.currentWidget() is backward
-    assert len(filled) <= 2 * (2 * ROW_MARGIN + 10) < 167
+    assert len(filled) <= 2 * (2 * ROW_MARGIN + 10) < 167  # its first rows as the tab shows
     step = _w_step(window)
+    row = next(r for r in range(backward.rowCount()) if backward.item(r, 0) is not None
+               and backward.item(r, 0).data(STEP_ROLE) == step.index)
+    assert backward.viewport().rect().contains(backward.visualItemRect(backward.item(row, 0)))
     assert tables.row_texts(step.index)[2] == "1.252e5"  # 500 · 501 / 2
     # rows off screen are right when read or shown
     assert tables.row_texts(1) == ["s0", "w · 1 = 0.5 · 1", "0.5"]
