@@ -26,6 +26,17 @@ from core.engine.steps import (
     rule_template,
 )
 
+#: a sum of more terms than this is shown (brief_*) as its first FIRST_TERMS terms,
+#: "… (N more terms)" and its last LAST_TERMS: a parameter that 500 operations use
+#: otherwise fills the explanation with a 1,000-term equation (and took 60 ms to write)
+MAX_SHOWN_TERMS = 8
+FIRST_TERMS, LAST_TERMS = 4, 2
+
+
+def more_terms(count: int) -> str:
+    """The terms left out, as expand_conv writes them (English, as the formulas are)."""
+    return f"… ({count} more terms)"
+
 
 class BackwardStep(Step):
     phase = "backward"
@@ -110,6 +121,36 @@ class BackwardStep(Step):
             sums = " + ".join(number_of(c.value).__format__("") for c in self.contributions)
             return f"{products} = {sums}" if products != sums else products
         return terms[0]
+
+    def _few(self, term) -> str:
+        """``term`` of the first and last contributions, joined by "+" around
+        "… (N more terms)"; only those terms are written."""
+        cs = self.contributions
+        rest = len(cs) - FIRST_TERMS - LAST_TERMS
+        return " + ".join([*map(term, cs[:FIRST_TERMS]), more_terms(rest),
+                           *map(term, cs[-LAST_TERMS:])])
+
+    @property
+    def brief_formula(self) -> str:
+        if len(self.contributions) <= MAX_SHOWN_TERMS:
+            return self.formula
+        return self._few(lambda c: self._term(c, False))
+
+    @property
+    def brief_substituted(self) -> str:
+        if len(self.contributions) <= MAX_SHOWN_TERMS:
+            return self.substituted
+
+        def product(c: Contribution) -> str:
+            text = self._term(c, True)
+            return f"({text})" if text.startswith("−") else text
+        products = self._few(product)
+        sums = self._few(lambda c: format(number_of(c.value), ""))
+        return f"{products} = {sums}" if products != sums else products
+
+    @property
+    def brief_equation(self) -> str:
+        return self._equation(self.brief_formula, self.brief_substituted)
 
     @property
     def value(self) -> np.ndarray:

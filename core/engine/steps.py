@@ -114,12 +114,29 @@ class Step:
     @property
     def equation(self) -> str:
         """``target = formula = substituted = value``, each part shown once."""
+        return self._equation(self.formula, self.substituted)
+
+    def _equation(self, formula: str, substituted: str) -> str:
         parts = [self.target]
-        for part in (self.formula, self.substituted,
+        for part in (formula, substituted,
                      None if self.value is None else format_value(self.value)):
             if part and part != parts[-1]:
                 parts.append(part)
         return " = ".join(parts)
+
+    # what a panel shows: the same, but a sum of very many terms (a node used hundreds
+    # of times) as its first and last terms only (BackwardStep)
+    @property
+    def brief_formula(self) -> str:
+        return self.formula
+
+    @property
+    def brief_substituted(self) -> str:
+        return self.substituted
+
+    @property
+    def brief_equation(self) -> str:
+        return self.equation
 
     @property
     def text(self) -> str:

@@ -52,8 +52,9 @@ def shown(text: str, step) -> str:
 
 def formula_text(step) -> str:
     """The middle of a step's equation: formula = substituted (each once)."""
-    parts = [p for p in (step.formula, step.substituted) if p]
-    text = " = ".join(parts) if step.formula != step.substituted else step.formula
+    formula, substituted = _brief(step, "formula"), _brief(step, "substituted")
+    parts = [p for p in (formula, substituted) if p]
+    text = " = ".join(parts) if formula != substituted else formula
     text = sized_words(text, tr(SIZED))
     return text.replace("· local", f"· {tr(LOCAL_FACTOR)}") if step.phase == "backward" \
         else text
@@ -66,7 +67,14 @@ def target_text(step) -> str:
 
 def equation_text(step) -> str:
     """The step's equation, ``local ∂loss/∂s = 2 · s = −2`` at the local phase."""
-    return shown(step.equation, step)
+    return shown(_brief(step, "equation"), step)
+
+
+def _brief(step, part: str) -> str:
+    """A step's ``part``, a sum of hundreds of terms as its first and last ones
+    (core.engine.steps.Step.brief_*; a forward-mode step has no brief form)."""
+    brief = getattr(step, f"brief_{part}", None)
+    return brief if brief is not None else getattr(step, part)
 
 
 def phase_title(phase: str | None) -> str:
