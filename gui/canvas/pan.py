@@ -300,7 +300,6 @@ def _shift(buffer: np.ndarray, background: np.ndarray, area: tuple[int, int, int
     return rects
 
 
-
 #: rows moved at once at least, by ``_move`` in place (fewer: through the scratch copy)
 _LEAST_CHUNK = 8
 _MOVE_SCRATCH: list[np.ndarray] = []
