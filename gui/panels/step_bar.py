@@ -63,17 +63,17 @@ class PositionLabel(QLabel):
         self._digits = 1
         self._fitted = None  # what the size was fitted to
 
-    def fit(self, texts: list[str], n: int) -> None:
+    def fit(self, texts: list[str], n: int) -> bool:
         """The possible texts (``{0}`` where the step number goes) for a trace of ``n``
-        steps: the size fits the widest with any step number."""
+        steps: the size fits the widest with any step number. True if it changed."""
         self._texts, self._digits = tuple(texts), len(str(n))
-        self._fit_size()
+        return self._fit_size()
 
-    def _fit_size(self) -> None:
+    def _fit_size(self) -> bool:
         self.ensurePolished()  # (the style sheet's bold is in the font once polished)
         key = (self._texts, self._digits, self.font().key())
         if key == self._fitted or not self._texts:
-            return
+            return False
         self._fitted = key
         metrics = self.fontMetrics()
         widest = max("0123456789", key=metrics.horizontalAdvance) * self._digits
@@ -83,6 +83,7 @@ class PositionLabel(QLabel):
         height = max(metrics.height() + 2 * self.margin() + margins.top() + margins.bottom(),
                      super().sizeHint().height())
         self.setFixedSize(max(width, self.LEAST_WIDTH), height)
+        return True
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
@@ -308,7 +309,12 @@ class StepBar(Panel, QWidget):
         self.slider.blockSignals(False)
         phase = model.phase
         words = self.tr("step {0} of {1} · {2}")
-        self.label.fit([words.format("{0}", n, phase_title(p)) for p in (None, *PHASES)], n)
+        if self.label.fit([words.format("{0}", n, phase_title(p)) for p in (None, *PHASES)], n):
+            # the rows' layouts keep their minimum widths until invalidated: _fit_rows
+            # below must see the new label's (a 4-digit n at 1280 px: one row, the label
+            # pushed past the window's edge)
+            self.track.invalidate()
+            self.lower.invalidate()
         self.label.setText(words.format(k, n, phase_title(phase)))
         colour = phase_colour(phase, self.dark)
         sheet = f"color: {colour}; font-weight: 600;"

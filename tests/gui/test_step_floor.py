@@ -125,6 +125,28 @@ def test_the_position_label_fits_every_step(window, qtbot) -> None:
     assert len(sizes) == 1, sizes
 
 
+def test_a_wider_position_label_stays_in_the_window(window, qtbot) -> None:
+    """A trace of 1,049 steps widens the label ("step 1049 of 1049 · Backward pass"):
+    at 1280 px the bar then takes two rows, and the label stays whole inside the window.
+    The rows were chosen with the layout's stale minimum width (the label's old size),
+    so the bar kept one row and the label reached 7 px past the window's right edge."""
+    app = QApplication.instance()
+    window.resize(1280, 720)
+    _open_chain(window, qtbot)  # a short trace first: its label is the narrow one
+    window.editor_panel.editor.setPlainText(chain(300))
+    window.editor_panel.apply()
+    qtbot.waitUntil(lambda: not window.model.building and window.model.length > 1000,
+                    timeout=60000)
+    window.model.end()
+    _settle(app)
+    label, bar = window.step_bar.label, window.step_bar
+    assert label.text() == f"step {window.model.length} of {window.model.length} · Backward pass"
+    left = label.mapTo(window, QPoint(0, 0)).x()
+    assert left >= 0 and left + label.width() <= window.width(), (left, label.width())
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    assert bar.two_rows() == (bar.width() < bar._one_row_width())
+
+
 def test_composing_a_step_that_needs_no_pan_sets_no_view_limits(qtbot, monkeypatch) -> None:
     """Composing ahead (gui/canvas/ahead.py) tries the next step's follow on the canvas
     and puts the view back; when that step needs no pan, the view never moved, and
