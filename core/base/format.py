@@ -21,7 +21,7 @@ MAX_SHOWN = MAX_SHOWN_ENTRIES
 
 __all__ = ["MINUS", "MAX_SHOWN", "format_number", "format_value", "format_block", "labelled",
            "matrix_lines", "sized_words",
-           "full_precision", "to_json_value"]
+           "full_precision", "to_json_value", "more_terms"]
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -136,3 +136,8 @@ def matrix_lines(pairs) -> list[str]:
         if np.ndim(value) >= 2 or np.size(value) > MAX_SHOWN:
             lines += labelled("  " + label, value)
     return lines
+
+
+def more_terms(count: int) -> str:
+    """The terms a long sum leaves out, "… (N more terms)" (English, as the formulas are)."""
+    return f"… ({count} more terms)"

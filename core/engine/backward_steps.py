@@ -9,7 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
-from core.base.format import format_value
+from core.base.format import format_value, more_terms
 from core.base.values import MAX_SHOWN_ENTRIES, as_value
 from core.engine.backprop import Contribution
 from core.engine.explain import Explanation
@@ -33,9 +33,18 @@ MAX_SHOWN_TERMS = 8
 FIRST_TERMS, LAST_TERMS = 4, 2
 
 
-def more_terms(count: int) -> str:
-    """The terms left out, as expand_conv writes them (English, as the formulas are)."""
-    return f"… ({count} more terms)"
+def brief_items(items: list) -> list:
+    """``items`` as a sum of them is shown: all of them, or of more than
+    MAX_SHOWN_TERMS the first and last ones with None where "… (N more terms)" goes."""
+    if len(items) <= MAX_SHOWN_TERMS:
+        return list(items)
+    return [*items[:FIRST_TERMS], None, *items[-LAST_TERMS:]]
+
+
+def brief_sum(items: list, term) -> str:
+    """``term`` of each of ``brief_items(items)``, joined by "+"; only those are written."""
+    rest = len(items) - FIRST_TERMS - LAST_TERMS
+    return " + ".join(more_terms(rest) if i is None else term(i) for i in brief_items(items))
 
 
 class BackwardStep(Step):
@@ -122,19 +131,11 @@ class BackwardStep(Step):
             return f"{products} = {sums}" if products != sums else products
         return terms[0]
 
-    def _few(self, term) -> str:
-        """``term`` of the first and last contributions, joined by "+" around
-        "… (N more terms)"; only those terms are written."""
-        cs = self.contributions
-        rest = len(cs) - FIRST_TERMS - LAST_TERMS
-        return " + ".join([*map(term, cs[:FIRST_TERMS]), more_terms(rest),
-                           *map(term, cs[-LAST_TERMS:])])
-
     @property
     def brief_formula(self) -> str:
         if len(self.contributions) <= MAX_SHOWN_TERMS:
             return self.formula
-        return self._few(lambda c: self._term(c, False))
+        return brief_sum(self.contributions, lambda c: self._term(c, False))
 
     @property
     def brief_substituted(self) -> str:
@@ -144,8 +145,8 @@ class BackwardStep(Step):
         def product(c: Contribution) -> str:
             text = self._term(c, True)
             return f"({text})" if text.startswith("−") else text
-        products = self._few(product)
-        sums = self._few(lambda c: format(number_of(c.value), ""))
+        products = brief_sum(self.contributions, product)
+        sums = brief_sum(self.contributions, lambda c: format(number_of(c.value), ""))
         return f"{products} = {sums}" if products != sums else products
 
     @property

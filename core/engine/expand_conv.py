@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.base.format import format_number
+from core.base.format import format_number, more_terms
 from core.ops.conv import _pool_geometry, conv_geometry, out_size
 
 FIRST_TERMS = 4
@@ -52,7 +52,7 @@ def _sum_text(values: list[tuple[float, float]]) -> str:
     shown = [f"{_n(a)} · {_n(b)}" for a, b in values[:FIRST_TERMS]]
     rest = len(values) - len(shown)
     if rest > 0:
-        shown.append(f"… ({rest} more term{'s' if rest != 1 else ''})")
+        shown.append(more_terms(rest) if rest != 1 else "… (1 more term)")
     return " + ".join(shown) if shown else "0 (every window reads padding here)"
 
 
@@ -123,7 +123,7 @@ def conv_zoom(target: str, g: np.ndarray, inputs: list, names: list[str], attrs,
     if position == 2:
         terms = [_n(a) for a, _ in values[:FIRST_TERMS]]
         rest = len(values) - len(terms)
-        body = " + ".join(terms + ([f"… ({rest} more terms)"] if rest > 0 else []))
+        body = " + ".join(terms + ([more_terms(rest)] if rest > 0 else []))
     else:
         body = _sum_text(values)
     text = f"{target} = {rule} = {body} = {format_number(result)}  (G = {g_name})"

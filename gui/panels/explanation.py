@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from core.base.format import format_number, format_value, sized_words
 from core.drawing.labels import grid_shape
-from core.engine.backward_steps import FIRST_TERMS, LAST_TERMS, MAX_SHOWN_TERMS, more_terms
+from core.engine.backward_steps import brief_sum
 from core.engine.expand import expand_element, jacobian_of
 from core.engine.quiz import element_asked, hint
 from core.engine.trace import BackwardStep, LocalGradientStep, NoParameterStep
@@ -197,13 +197,6 @@ class ExplanationView(Panel, QTextBrowser):
     def _contributions_html(self, step: BackwardStep) -> str:
         """``via v1: 0.5 + via v3: 1 = 1.5``; of hundreds, the first and last few."""
         graph = self.model.trace.graph
-        cs = step.contributions
-        rest = len(cs) - FIRST_TERMS - LAST_TERMS
-        shown_cs = cs if len(cs) <= MAX_SHOWN_TERMS else [
-            *cs[:FIRST_TERMS], None, *cs[-LAST_TERMS:]]
-        items = [escape(more_terms(rest)) if c is None else
-                 escape(self.tr("via {0}: {1}").format(graph.nodes[c.consumer].label,
-                                                       format_value(c.value)))
-                 for c in shown_cs]
-        return ("<p>" + " + ".join(items) + " = <b>" + escape(format_value(step.value))
-                + "</b></p>")
+        items = brief_sum(step.contributions, lambda c: self.tr("via {0}: {1}").format(
+            graph.nodes[c.consumer].label, format_value(c.value)))
+        return "<p>" + escape(items) + " = <b>" + escape(format_value(step.value)) + "</b></p>"
