@@ -7,6 +7,13 @@ STAMP := $(VENV)/.installed
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 PACKAGE_STAMP := $(VENV)/.installed-package
+
+# A sandbox may set PYTHONDONTWRITEBYTECODE=1 (this one does): then every process compiles
+# the project's sources again, pytest's assertion rewriting of the tests included (7 of
+# the 14 s each test worker spends collecting), and so does each of the hundreds of child
+# processes the tests start (main.py, the torch worker, the recorder). Python's default
+# is back for every target here: bytecode in __pycache__, which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
 BUNDLE := dist/backprop-stepper
 
 .PHONY: run test test-fast soak lint bench package package-test clean translations update-translations
