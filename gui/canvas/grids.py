@@ -77,6 +77,9 @@ class GridText(CachedText):
 
     info: dict = {}
     frame: str = "#333333"
+    #: keyed by its identity, which a later text may reuse once it is gone: its raster
+    #: stays with its scene's labels, never in the process's RASTERS
+    shared_raster = False
 
     def raster_key(self, dpi: float) -> tuple:
         """Its own raster: the cells show numbers the text does not."""

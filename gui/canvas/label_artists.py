@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from matplotlib.text import Text
 
-from gui.canvas import grids, label_text
+from gui.canvas import grids, label_text, text_cache
 from gui.canvas.geometry import Viewport
 from gui.canvas.groups import GROUP_FONT
 from gui.canvas.scene import (
@@ -28,7 +28,6 @@ from gui.canvas.scene import (
     Theme,
     _leaf_text,
 )
-from gui.canvas.text_cache import CachedText
 from gui.support import fonts
 from gui.support.theme import CALL_BAND
 
@@ -47,7 +46,10 @@ class Labels:
         self.texts: dict[tuple[int, int], Text] = {}
         self.calls: list[Text] | None = None
         self.text_zoom = 1.0  # the zoom the texts' font sizes are set for
-        self.raster_cache: dict = {}  # text_cache's rasters of these texts (and the legend's)
+        text_cache.make_room()  # for this scene's rasters
+        #: the rasters of these texts (and the legend's): the process's, shared
+        self.raster_cache: dict = text_cache.RASTERS
+        self.own_rasters: dict = {}  # those keyed by the text itself (grids.GridText)
 
     def themed(self, theme: Theme) -> Labels:
         """The same scene's labels in ``theme``'s colours: none of these texts kept."""
@@ -58,9 +60,10 @@ class Labels:
         if not fonts.cjk_in_use() and fonts.needs_cjk(text):
             fonts.use_cjk()  # before the Text is made: it reads the family list then
         base = kwargs.pop("fontsize", 10.0)
-        artist = kwargs.pop("cls", CachedText)(x, y, text, fontsize=base, **kwargs)
+        artist = kwargs.pop("cls", text_cache.CachedText)(x, y, text, fontsize=base, **kwargs)
         artist.base_size = base
-        artist.cache = self.raster_cache
+        if isinstance(artist, text_cache.CachedText):  # (a plain Text draws every time)
+            artist.cache = self.raster_cache if artist.shared_raster else self.own_rasters
         artist.set_figure(self.view.figure)
         artist.set_transform(transform if transform is not None else self.view.transform)
         artist.set_clip_box(self.view.box)

@@ -18,8 +18,22 @@ from matplotlib.transforms import Bbox, IdentityTransform
 
 #: paste texts from rasters made once (off: draw every text, for comparison in tests)
 TEXT_CACHE = True
-#: rasters kept per canvas; past this the oldest quarter goes (What-if makes new numbers)
+#: rasters kept in the process; past this the oldest quarter goes (What-if makes new
+#: numbers)
 MAX_RASTERS = 8000
+#: the rasters of every canvas's texts, keyed by what they show (``raster_key``): a new
+#: graph, theme or window pastes the "+", "0.3" and "x" an earlier one made (a window
+#: drew the lesson's 26 labels anew, ~50 ms; each window of the tests did)
+RASTERS: dict = {}
+
+
+def make_room() -> None:
+    """Before a new scene's texts: only the newest quarter of the rasters stays, so that
+    its own idle-time rasters (prefetch.py stops at three quarters) have room."""
+    excess = len(RASTERS) - MAX_RASTERS // 4
+    if excess > 0:
+        for key in list(RASTERS)[:excess]:
+            RASTERS.pop(key, None)
 
 
 #: while a view is fixed (see fixed_view): its data transform and its affine matrix
@@ -67,8 +81,10 @@ class CachedText(Text):
     backends (SVG, PDF) draw the real text.
     """
 
-    cache: dict | None = None  # set per canvas
+    cache: dict | None = None  # RASTERS, or its own scene's (see shared_raster)
     _style: tuple | None = None
+    #: its raster is keyed by what it shows, and goes to the process's RASTERS
+    shared_raster = True
 
     def raster_key(self, dpi: float) -> tuple:
         """What the raster depends on; the style is read once (texts keep theirs)."""
@@ -138,7 +154,7 @@ class CachedText(Text):
         if entry is None:
             if len(self.cache) >= MAX_RASTERS:
                 for old in list(self.cache)[:MAX_RASTERS // 4]:
-                    del self.cache[old]
+                    self.cache.pop(old, None)
             entry = self.cache[key] = self._rasterise(_scratch(dpi), round(x), round(y))
         return entry
 

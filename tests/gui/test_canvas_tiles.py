@@ -8,7 +8,7 @@ import numpy as np
 
 from benchmarks.bench_canvas import chain_program
 from core.engine.trace import Stepper, build_trace
-from gui.canvas import prefetch, tiles
+from gui.canvas import prefetch, text_cache, tiles
 from gui.graph_canvas import GraphCanvas
 
 
@@ -136,6 +136,7 @@ def test_a_view_slow_to_draw_stops_the_idle_tiles_at_that_zoom(qtbot, monkeypatc
         renders.append((canvas, before, len(canvas._raster_cache)))
 
     monkeypatch.setattr(tiles, "render_view", counted)
+    text_cache.RASTERS.clear()  # no raster of this tree kept from an earlier test
     canvas, _, _ = _tree_canvas(qtbot)
     _wait_for_idle_work(qtbot, canvas)
     # (a canvas of an earlier test may still prepare its own in idle time)
