@@ -21,7 +21,7 @@ MAX_SHOWN = MAX_SHOWN_ENTRIES
 
 __all__ = ["MINUS", "MAX_SHOWN", "format_number", "format_value", "format_block", "labelled",
            "matrix_lines", "sized_words",
-           "full_precision", "to_json_value", "more_terms"]
+           "full_precision", "to_json_value", "more_terms", "MORE_TERMS", "more_terms_words"]
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -138,6 +138,20 @@ def matrix_lines(pairs) -> list[str]:
     return lines
 
 
+#: the terms a long sum leaves out ({0}: how many), in English as the formulas are; a UI
+#: translates it as it does "values" (gui.support.texts.MORE_TERMS is this text)
+MORE_TERMS = "… ({0} more terms)"
+_MORE = re.compile(r"… \((\d+) more terms?\)")
+
+
 def more_terms(count: int) -> str:
-    """The terms a long sum leaves out, "… (N more terms)" (English, as the formulas are)."""
-    return f"… ({count} more terms)"
+    """The terms a long sum leaves out, "… (N more terms)"."""
+    return MORE_TERMS.format(count)
+
+
+def more_terms_words(text: str, template: str) -> str:
+    """``text`` with each "… (N more terms)" written by ``template`` (the UI language's
+    MORE_TERMS); the English template leaves it as it is ("… (1 more term)" too)."""
+    if template == MORE_TERMS or "more term" not in text:
+        return text
+    return _MORE.sub(lambda match: template.format(match.group(1)), text)

@@ -11,7 +11,7 @@ import re
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.base.format import format_value, full_precision, sized_words
+from core.base.format import format_value, full_precision
 from core.base.values import shape_text
 
 __all__ = ["format_value"]
@@ -72,7 +72,7 @@ def tr(text: str) -> str:
 def sized(text: str) -> str:
     """``text`` with its tensors named by size ("[4×2: 8 values]") in the UI language,
     as the explanation and the tables write them (gui.support.texts)."""
-    return sized_words(text, texts.tr(texts.SIZED))
+    return texts.engine_words(text)
 
 
 def legend_entries(trace: Trace | None, translate: bool = True) -> list[tuple[str, str, str, str]]:

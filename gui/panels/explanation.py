@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from core.base.format import format_number, format_value, sized_words
+from core.base.format import format_number, format_value
 from core.drawing.labels import grid_shape
 from core.engine.backward_steps import brief_sum
 from core.engine.expand import expand_element, jacobian_of
@@ -21,14 +21,13 @@ from core.engine.trace import BackwardStep, LocalGradientStep, NoParameterStep
 from gui.panels.base import Area, DockSpec, Panel
 from gui.state.model import StepperModel
 from gui.support.texts import (
-    SIZED,
+    engine_words,
     equation_text,
     explain,
     phase_title,
     role_title,
     shown,
     target_text,
-    tr,
 )
 from gui.support.theme import phase_colour
 
@@ -67,8 +66,9 @@ class ExplanationView(Panel, QTextBrowser):
         self.refresh()
 
     def refresh(self) -> None:
-        # a tensor named by its size, in the UI language ("[4×3: 12 values]")
-        self.setHtml(sized_words(self.html(), tr(SIZED)))
+        # a tensor named by its size ("[4×3: 12 values]") and a long sum's left-out
+        # terms, in the UI language
+        self.setHtml(engine_words(self.html()))
 
     def expand(self, index: tuple[int, ...]) -> None:
         """Spell out entry ``index`` of the current backward step's gradient."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.base.format import sized_words
+from core.base.format import more_terms_words, sized_words
 from core.engine.explain import TEMPLATES, Explanation, render
 
 
@@ -37,6 +37,8 @@ LOCAL = QT_TRANSLATE_NOOP("BackpropStepper", "local {0}")
 LOCAL_FACTOR = QT_TRANSLATE_NOOP("BackpropStepper", "local")
 # a tensor named by its size in a step text, "[4×2: 8 values]" (core.base.format)
 SIZED = QT_TRANSLATE_NOOP("BackpropStepper", "{0} values")
+# the terms a long sum leaves out (core.base.format.MORE_TERMS, the same text)
+MORE_TERMS = QT_TRANSLATE_NOOP("BackpropStepper", "… ({0} more terms)")
 # arguments of an explanation that are English words, not names or numbers
 _WORD_ARGS = ("warning",)
 
@@ -46,7 +48,7 @@ def shown(text: str, step) -> str:
     a local step's text starts with the word "local"."""
     if step.phase == "backward" and "· local" in text:
         text = text.replace("· local", f"· {tr(LOCAL_FACTOR)}")
-    text = sized_words(text, tr(SIZED))
+    text = engine_words(text)
     return tr(LOCAL).format(text) if step.phase == "local" else text
 
 
@@ -55,7 +57,7 @@ def formula_text(step) -> str:
     formula, substituted = _brief(step, "formula"), _brief(step, "substituted")
     parts = [p for p in (formula, substituted) if p]
     text = " = ".join(parts) if formula != substituted else formula
-    text = sized_words(text, tr(SIZED))
+    text = engine_words(text)
     return text.replace("· local", f"· {tr(LOCAL_FACTOR)}") if step.phase == "backward" \
         else text
 
@@ -111,7 +113,7 @@ def explain(explanation: Explanation) -> str:
         sentence = render(Explanation(part.key, _words(part).args), table)
         joiner = "" if not text or text.endswith(_FULL_WIDTH_END) else " "
         text += joiner + sentence
-    return sized_words(text, tr(SIZED))
+    return engine_words(text)
 
 
 def role_title(role: str) -> str:
@@ -137,3 +139,9 @@ EXAMPLE_TITLES = (
 
 def example_title(title: str) -> str:
     return QCoreApplication.translate("Examples", title)
+
+
+def engine_words(text: str) -> str:
+    """The engine's English words in a step text, in the UI language: a tensor named by
+    its size ("[4×2: 8 values]") and the terms a long sum leaves out."""
+    return more_terms_words(sized_words(text, tr(SIZED)), tr(MORE_TERMS))

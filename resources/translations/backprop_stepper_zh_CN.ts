@@ -284,6 +284,10 @@
             <source>{0} values</source>
             <translation>{0} 个值</translation>
         </message>
+        <message>
+            <source>… ({0} more terms)</source>
+            <translation>…（另有 {0} 项）</translation>
+        </message>
     </context>
     <context>
         <name>EditorPanel</name>
@@ -1153,6 +1157,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>What if: pick a scalar input</source>
+            <extracomment>(axes, curve, tangent line, point) once the plot is first seen or asked for (the panel starts behind the PyTorch tab: gui.panels.lazy_plot); until then the curve's and the moving point's data wait in _curve_data, _moving_data</extracomment>
             <translation>假如：请选择一个标量输入</translation>
         </message>
         <message>
@@ -1293,7 +1298,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>LessonTables</name>
         <message>
             <source>node</source>
-            <extracomment>steps by phase, in row order, and the steps whose cells exist</extracomment>
+            <extracomment>steps by phase, in row order, and the steps whose cells exist widths of a row's cells in columns 0 and 2 once done, in the current row's font</extracomment>
             <translation>节点</translation>
         </message>
         <message>
@@ -1346,12 +1351,11 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>PyTorch</source>
-            <extracomment>PyTorch code written in a worker thread, by trace (see StepperModel.preparers)</extracomment>
             <translation>PyTorch</translation>
         </message>
         <message>
             <source>Steps</source>
-            <extracomment>room between the bar's groups of buttons (pixels): 8, not 12, so that one row still holds every button and the slider in a 1280-pixel window with a bold phase button</extracomment>
+            <extracomment>room between the bar's groups of buttons (pixels): 8, not 12, so that one row still holds every button and the slider in a 1280-pixel window with a bold phase button at least this wide (pixels), as before: the slider beside it keeps its place</extracomment>
             <translation>步骤</translation>
         </message>
         <message>
@@ -2115,6 +2119,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>The loss of every pass</source>
+            <extracomment>(axes, line, marker) once the plot is first seen or asked for (the Plots tab starts hidden: gui.panels.lazy_plot)</extracomment>
             <translation>每次反向传播的损失</translation>
         </message>
     </context>
@@ -2324,7 +2329,7 @@ Hint: {1}</source>
         <name>RecoveryBar</name>
         <message>
             <source>The last session ended unexpectedly. Restore the work it had?</source>
-            <extracomment>typing in the editor is saved after this pause; everything else at once the folder under the user's data folder (the application's folder by its old name, kept when the application name became ``backprop-stepper``) bars offered at most (the rest wait for the next start: nothing is deleted) recovery files this process's windows write the autosaves still writing (discard_all ends them at a clean exit)</extracomment>
+            <extracomment>typing in the editor is saved after this pause; everything else at once a script's recording is written beside the recovery file, once per run (a CNN's is megabytes: not rewritten at every step), and named in its settings by this key the folder under the user's data folder (the application's folder by its old name, kept when the application name became ``backprop-stepper``) bars offered at most (the rest wait for the next start: nothing is deleted) recovery files this process's windows write the autosaves still writing (discard_all ends them at a clean exit)</extracomment>
             <translation>上次会话意外结束。要恢复当时的工作吗？</translation>
         </message>
         <message>
@@ -2363,7 +2368,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>… {0} more lines (all of them show when the run ends)</source>
-            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran)</extracomment>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded a session's saved recording was opened (nothing ran): the window shows it as it shows a run's end (the Output and Plots docks) python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a session's recording opened, its pass not on screen yet: nothing printed shows a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran)</extracomment>
             <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
         </message>
         <message>
@@ -2511,6 +2516,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>PyTorch check failed: {0}</source>
+            <extracomment>for a worker thread: a function that writes a trace's PyTorch code ahead</extracomment>
             <translation>PyTorch 核对失败：{0}</translation>
         </message>
         <message>
@@ -2663,6 +2669,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>gradient norm</source>
+            <extracomment>(loss_axes, param_axes, loss_line) once made the axes' labels (loss, the lower plot, iteration), set by retranslate</extracomment>
             <translation>梯度范数</translation>
         </message>
         <message>

@@ -49,3 +49,15 @@ def test_a_short_sum_is_shown_whole():
     assert step.brief_equation == step.equation
     assert step.brief_formula == step.formula and step.brief_substituted == step.substituted
     assert "more terms" not in step.equation
+
+
+def test_the_left_out_terms_are_written_in_a_ui_language_s_words():
+    from core.base.format import MORE_TERMS, more_terms, more_terms_words
+
+    zh = "…（另有 {0} 项）"
+    text = f"1 · 1 + {more_terms(494)} + 1 · 500 = 1.252e5 and 2 + … (1 more term) = 5"
+    assert more_terms(494) == "… (494 more terms)"
+    assert more_terms_words(text, zh) == \
+        "1 · 1 + …（另有 494 项） + 1 · 500 = 1.252e5 and 2 + …（另有 1 项） = 5"
+    assert more_terms_words(text, MORE_TERMS) == text  # English: as it was written
+    assert more_terms_words("3 more terms", zh) == "3 more terms"  # not the engine's form

@@ -67,3 +67,20 @@ def test_a_long_jump_fills_only_the_table_rows_on_screen_and_the_others_when_sho
     window.model.goto(2)  # back to the start: the rows on screen say "?" again
     tables.setCurrentWidget(forward)
     assert forward.item(5, 2).text() == "?"
+
+
+def test_in_chinese_the_left_out_terms_are_chinese_words(window, qtbot):
+    from core.base.format import MORE_TERMS
+    from gui.support import texts
+
+    assert texts.MORE_TERMS == MORE_TERMS  # the text lupdate reads is the engine's
+    assert window.model.apply_text(_program(USES))
+    step = _w_step(window)
+    window.model.goto(step.index)
+    window.set_language("zh")
+    qtbot.waitUntil(lambda: window.menuBar().actions()[0].text() == "文件(&F)", timeout=3000)
+    text = window.explanation.toPlainText()
+    assert text.count("…（另有 494 项）") == 4 and "more term" not in text
+    cells = window.tables.row_texts(step.index)
+    assert any("…（另有 494 项）" in cell for cell in cells)
+    assert not any("more term" in cell for cell in cells)
