@@ -54,7 +54,7 @@ def shown(text: str, step) -> str:
 
 def formula_text(step) -> str:
     """The middle of a step's equation: formula = substituted (each once)."""
-    formula, substituted = _brief(step, "formula"), _brief(step, "substituted")
+    formula, substituted = brief(step, "formula"), brief(step, "substituted")
     parts = [p for p in (formula, substituted) if p]
     text = " = ".join(parts) if formula != substituted else formula
     text = engine_words(text)
@@ -69,10 +69,10 @@ def target_text(step) -> str:
 
 def equation_text(step) -> str:
     """The step's equation, ``local ∂loss/∂s = 2 · s = −2`` at the local phase."""
-    return shown(_brief(step, "equation"), step)
+    return shown(brief(step, "equation"), step)
 
 
-def _brief(step, part: str) -> str:
+def brief(step, part: str) -> str:
     """A step's ``part``, a sum of hundreds of terms as its first and last ones
     (core.engine.steps.Step.brief_*; a forward-mode step has no brief form)."""
     brief = getattr(step, f"brief_{part}", None)

@@ -137,6 +137,7 @@ def _translate(text: str, contexts: tuple[str, ...]) -> str:
 
 def _step_texts(trace: Trace, position: int, chinese: bool) -> tuple[str, str, str, str]:
     """(title, equation, explanation, phase) of step ``position``."""
+    from gui.support.texts import brief
     from gui.support.theme import phase_colour
 
     step = trace.step(position)
@@ -150,7 +151,8 @@ def _step_texts(trace: Trace, position: int, chinese: bool) -> tuple[str, str, s
         phase = PHASE_TITLES.get(step.phase, step.phase)
         title = _TITLE
         explanation = render(step.explanation)
-    equation = "" if isinstance(step, NoParameterStep) else step.equation
+    # a sum of hundreds of terms as its first and last ones, as the window shows it
+    equation = "" if isinstance(step, NoParameterStep) else brief(step, "equation")
     return (title.format(position, len(trace), phase), equation, explanation,
             phase_colour(step.phase, False))
 

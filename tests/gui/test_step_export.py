@@ -252,3 +252,20 @@ def test_cli_bad_input(qapp, tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+
+def test_a_sum_of_500_terms_exports_its_first_and_last_ones(qapp):
+    """A parameter used by 500 operations: its frame's equation is the window's short
+    form (its 1,500 numbers, wrapped, took the frame's whole text band)."""
+    from gui.window.step_export import _step_texts
+    from tests.gui.test_long_jump_panels import USES, _program
+
+    trace = build_trace(_program(USES))
+    w = trace.graph.names["w"]
+    position = next(k for k in range(1, len(trace.steps) + 1)
+                    if trace.step(k).phase == "backward" and trace.step(k).node == w)
+    _, equation, _, _ = _step_texts(trace, position, False)
+    assert equation == trace.step(position).brief_equation
+    assert "… (494 more terms)" in equation and len(equation) < 400
+    assert equation.endswith("= 1.252e5")  # 1 + 2 + … + 500 = 500 · 501 / 2
