@@ -14,6 +14,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 # processes the tests start (main.py, the torch worker, the recorder). Python's default
 # is back for every target here: bytecode in __pycache__, which git ignores.
 unexport PYTHONDONTWRITEBYTECODE
+
 BUNDLE := dist/backprop-stepper
 
 .PHONY: run test test-fast soak lint bench package package-test clean translations update-translations
