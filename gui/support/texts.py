@@ -75,8 +75,8 @@ def equation_text(step) -> str:
 def brief(step, part: str) -> str:
     """A step's ``part``, a sum of hundreds of terms as its first and last ones
     (core.engine.steps.Step.brief_*; a forward-mode step has no brief form)."""
-    brief = getattr(step, f"brief_{part}", None)
-    return brief if brief is not None else getattr(step, part)
+    short = getattr(step, f"brief_{part}", None)
+    return short if short is not None else getattr(step, part)
 
 
 def phase_title(phase: str | None) -> str:

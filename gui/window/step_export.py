@@ -137,7 +137,7 @@ def _translate(text: str, contexts: tuple[str, ...]) -> str:
 
 def _step_texts(trace: Trace, position: int, chinese: bool) -> tuple[str, str, str, str]:
     """(title, equation, explanation, phase) of step ``position``."""
-    from gui.support.texts import brief
+    from gui.support.texts import brief, engine_words
     from gui.support.theme import phase_colour
 
     step = trace.step(position)
@@ -153,6 +153,8 @@ def _step_texts(trace: Trace, position: int, chinese: bool) -> tuple[str, str, s
         explanation = render(step.explanation)
     # a sum of hundreds of terms as its first and last ones, as the window shows it
     equation = "" if isinstance(step, NoParameterStep) else brief(step, "equation")
+    if chinese:  # its size words and left-out terms as the Chinese window writes them
+        equation = engine_words(equation)
     return (title.format(position, len(trace), phase), equation, explanation,
             phase_colour(step.phase, False))
 

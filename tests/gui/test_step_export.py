@@ -269,3 +269,22 @@ def test_a_sum_of_500_terms_exports_its_first_and_last_ones(qapp):
     assert equation == trace.step(position).brief_equation
     assert "… (494 more terms)" in equation and len(equation) < 400
     assert equation.endswith("= 1.252e5")  # 1 + 2 + … + 500 = 500 · 501 / 2
+
+
+def test_a_chinese_export_writes_the_left_out_terms_in_chinese(qapp):
+    from gui.window.step_export import _step_texts
+    from tests.gui.test_long_jump_panels import USES, _program
+
+    translator = QTranslator()
+    assert translator.load(str(resource("translations", "backprop_stepper_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        trace = build_trace(_program(USES))
+        w = trace.graph.names["w"]
+        position = next(k for k in range(1, len(trace.steps) + 1)
+                        if trace.step(k).phase == "backward" and trace.step(k).node == w)
+        _, equation, _, _ = _step_texts(trace, position, True)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "…（另有 494 项）" in equation and "more term" not in equation
+
