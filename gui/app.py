@@ -279,7 +279,7 @@ def _interactive(args: argparse.Namespace) -> int:
         from gui.window import run_window
 
         if window.open_file(args.run):
-            QTimer.singleShot(0, lambda: run_window.start(window))
+            QTimer.singleShot(0, window, lambda: run_window.start(window))
     elif args.file or args.session_file:
         window.open_file(args.file or args.session_file)
     elif args.expr is not None or args.expr_file is not None or args.input or args.param:

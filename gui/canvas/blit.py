@@ -235,7 +235,7 @@ class Blitter:
         self.canvas.prefetcher.restart()
         if not self.canvas._prefetch_scheduled:
             self.canvas._prefetch_scheduled = True
-            QTimer.singleShot(PREFETCH_DELAY_MS, self.canvas.prefetcher.run)
+            QTimer.singleShot(PREFETCH_DELAY_MS, self.canvas, self.canvas.prefetcher.run)
 
     def show_counter(self) -> None:
         """The presentation's step counter again (its words change with every step):

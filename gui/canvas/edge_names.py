@@ -283,7 +283,7 @@ class EdgeNames(QWidget):
     def _check_soon(self) -> None:
         if not self._check_due:
             self._check_due = True
-            QTimer.singleShot(0, self._check)
+            QTimer.singleShot(0, self, self._check)
 
     def _check(self) -> None:
         """Shown when the canvas as painted has markers; hidden when it has none."""

@@ -120,7 +120,8 @@ class Prefetcher:
         quiet = time.perf_counter() - getattr(self.canvas, "_last_step", 0.0)
         if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
             self.canvas._prefetch_scheduled = True
-            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self.run)
+            QTimer.singleShot(round((PREFETCH_IDLE_S - quiet) * 1000) + 1, self.canvas,
+                              self.run)
             return
         renderer = self.canvas.get_renderer()
         deadline = time.perf_counter() + PREFETCH_SLICE_S
@@ -130,7 +131,7 @@ class Prefetcher:
             text.prepare(renderer)
             if time.perf_counter() > deadline:
                 self.canvas._prefetch_scheduled = True
-                QTimer.singleShot(PREFETCH_GAP_MS, self.run)
+                QTimer.singleShot(PREFETCH_GAP_MS, self.canvas, self.run)
                 return
 
 

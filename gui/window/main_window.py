@@ -141,7 +141,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
         # PyTorch starts once the window is painted; a window that is never shown still
         # gets its check a little later
-        QTimer.singleShot(TORCH_FALLBACK_MS, self.torch_panel.start)
+        QTimer.singleShot(TORCH_FALLBACK_MS, self, self.torch_panel.start)
 
     def _make_centre(self) -> None:
         """The graph canvas under the message bar, the feature maps under it."""
@@ -327,7 +327,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
             self.tabifyDockWidget(self.explanation_dock, self.quiz_dock)
             # room for the answer, its grade and hint: from the canvas, not the window
             # (once the dock is laid out, or Qt sizes it back)
-            QTimer.singleShot(0, lambda: self.resizeDocks(
+            QTimer.singleShot(0, self, lambda: self.resizeDocks(
                 [self.quiz_dock], [NINJA_DOCK_HEIGHT], Qt.Orientation.Vertical))
         else:
             self.splitDockWidget(self.step_dock, self.quiz_dock, Qt.Orientation.Vertical)
@@ -350,7 +350,7 @@ class MainWindow(ActionsMixin, DocumentsMixin, DialogsMixin, KeysMixin, QMainWin
         if not self._painted:
             self._painted = True
             self.firstPainted.emit()
-            QTimer.singleShot(0, self.torch_panel.start)
+            QTimer.singleShot(0, self, self.torch_panel.start)
 
     def start_torch_check(self) -> None:
         """Run the PyTorch comparison now (normally it starts once the window is painted)."""

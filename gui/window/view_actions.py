@@ -143,7 +143,7 @@ def set_presentation(window, on: bool) -> None:
         if isinstance(state, QByteArray):
             window.restoreState(state)  # docks, their sizes and which tab is in front
             # again once the normal size has been laid out: dock sizes are kept in it
-            QTimer.singleShot(40, lambda: window.restoreState(state))
+            QTimer.singleShot(40, window, lambda: window.restoreState(state))
         for dock in window.panel_docks:
             visible = getattr(window, "_normal_visible", {}).get(dock.objectName())
             if visible is not None:
@@ -155,8 +155,8 @@ def set_presentation(window, on: bool) -> None:
     window.canvas.counter = (lambda: caption(window)) if on else None
     set_text_size(window, window.text_size)
     if on:  # the explanation tall enough for its why-line at 16 pt (issue 24)
-        QTimer.singleShot(30, lambda: dock_layout.fit_explanation(window))
-    QTimer.singleShot(60, window.canvas.fit_view)
+        QTimer.singleShot(30, window, lambda: dock_layout.fit_explanation(window))
+    QTimer.singleShot(60, window.canvas, window.canvas.fit_view)
 
 
 def fit_to_screen(window, had_geometry: bool) -> None:

@@ -35,6 +35,20 @@ def test_presentation_mode_with_f11(window, qtbot):
     assert window.findChild(QDockWidget, "editorDock").isVisible()
 
 
+def test_a_window_closed_right_after_presentation_mode_leaves_no_timer_behind(qtbot):
+    """Leaving presentation mode restores the docks again 40 ms later; a window deleted
+    before that (a test's teardown, a quick quit) must not be called then (it raised
+    "Internal C++ object (MainWindow) already deleted" in a later test's set-up)."""
+    window = MainWindow()
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    window.close()
+    window.deleteLater()
+    qtbot.wait(150)  # pytest-qt fails the test on an exception raised in the event loop
+
+
 def test_panels_can_be_hidden_and_shown(window):
     dock = window.findChild(QDockWidget, "torchDock")
     toggle = dock.toggleViewAction()

@@ -127,7 +127,7 @@ class IterationTable:
             self._set_cells(row, cells)
         if history and not self.training.script:  # once the new rows are laid out, or the
             # last one shows cut in half
-            QTimer.singleShot(0, self.table.scrollToBottom)
+            QTimer.singleShot(0, self.table, self.table.scrollToBottom)
         self._plot()
         self._torch_changed()
         self._show_now()
