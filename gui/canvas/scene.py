@@ -196,7 +196,7 @@ def _edges_and_bends(graph) -> tuple[list, np.ndarray]:
     return edges, bend
 
 
-def _steps_by_place(trace: Trace) -> tuple[dict, dict, dict]:
+def steps_by_place(trace: Trace) -> tuple[dict, dict, dict]:
     """The trace's local-gradient steps by edge, backward steps and updates by node."""
     local_steps = {s.edge: s for s in trace.steps if isinstance(s, LocalGradientStep)}
     backward_steps = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
@@ -269,7 +269,7 @@ def build_scene(trace: Trace, before: Trace | None = None,
     m = float(text_scale)
     half, radius = _node_sizes(graph, m)
     edges, bend = _edges_and_bends(graph)
-    steps = _steps_by_place(trace)
+    steps = steps_by_place(trace)
     texts, grids = _label_texts(trace, edges, steps, stop)
     names = {node.id: node.name for node in graph.nodes
              if node.kind == "operation" and node.name}

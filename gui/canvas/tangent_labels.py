@@ -192,6 +192,7 @@ class Tangents:
         if canvas.trace is None or len(trace.graph.nodes) != len(canvas.trace.graph.nodes):
             return
         changed = []
+        canvas.scene_numbers_own = trace is canvas.trace  # (every label is rewritten)
         for key, new in label_numbers(trace, scene, tangent_labels).items():
             if isinstance(new, tuple):  # a tensor's grid: its text and its cells
                 new, scene.grid_info[key] = new

@@ -56,6 +56,7 @@ from gui.canvas.scene import (
     Scene,
     build_scene,
 )
+from gui.canvas.scene_shelf import SceneShelf
 from gui.canvas.tangent_labels import _TANGENT, Tangents
 from gui.canvas.tiles import StaticTiles
 from gui.canvas.view import View
@@ -125,6 +126,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.view = View(self)  # fit, zoom, pan, following the step (view.py)
         self.tangents = Tangents(self)  # forward mode's labels (tangent_labels.py)
         self.edge_names = EdgeNames(self)  # names the view's edge cuts (edge_names.py)
+        self.shelf = SceneShelf()  # the last graphs' scenes, for undo (scene_shelf.py)
         self.trace: Trace | None = None
         self.geometry: Geometry | None = None
         self._background = self._background_key = None  # the static layer (blit.py)
@@ -132,8 +134,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._drawn: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self._press: tuple[float, float, tuple] | None = None
         self._whatif: list | None = None  # [name, x at the press, value, value now]
-        self._prefetch_scheduled = False
-        self._panning = False
+        self._prefetch_scheduled = self._panning = False
         #: graph text size (View → Text size, presentation mode): relays the labels out
         self.text_scale = 1.0
         #: View → Follow the current step; no animation (playing, stepping fast)
@@ -166,6 +167,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         """
         with _PREPARED_LOCK:
             scene = _PREPARED.pop(trace, None)  # used once: it refers to the trace
+        if scene is None and trace is not self.trace:  # undo, redo: placed before
+            scene = self.shelf.take(trace, self.text_scale)
         if scene is None or scene.text_scale != self.text_scale:
             scene = build_scene(trace, self.trace, self.scene.grid, self.text_scale)
         old_view = (self.ax.get_xlim(), self.ax.get_ylim()) if self.trace is not None else None
@@ -178,6 +181,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         # not one the learner zoomed or panned
         old_fitted = same_graph and self.view_auto
         old_k = self.view.k() if same_graph else None
+        if self.trace is not None and self.trace is not trace and self.scene_numbers_own:
+            self.shelf.keep(self.trace, self.scene)
         self._reset_graph()
         self.trace = trace
         self.scene = scene
@@ -307,6 +312,7 @@ class GraphCanvas(FigureCanvasQTAgg):
             self.blitter.invalidate()
             return
         state = self.tangents.last_state  # what show_state last showed
+        self.shelf.clear()  # their labels' words are the old language's
         self.set_trace(self.trace)  # (builds the legend, too)
         if state is not None:
             self.show_state(*state)
@@ -323,6 +329,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         if abs(scale - self.text_scale) < 1e-9:
             return
         self.text_scale = scale
+        self.shelf.clear()  # placed for the old size
         if self.trace is not None:
             known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
             key = self._current_key
@@ -365,6 +372,8 @@ class GraphCanvas(FigureCanvasQTAgg):
         self._drawn = {}
         self.prefetcher.restart(empty=True)
         self.tangents.reset()
+        #: the scene's labels hold its trace's numbers (not What if's: not shelved then)
+        self.scene_numbers_own = True
 
 
 # the scene's fields, read as the canvas's own (tests, gui.canvas.view and geometry)
