@@ -126,14 +126,18 @@ def test_forward_modes_labels_are_not_shelved():
 
 
 def test_redo_of_a_big_program_in_the_window_lays_nothing_out_again(window, qtbot):
-    model = window.model
+    model, canvas = window.model, window.canvas
     assert model.apply_text(chain(1_500))
     big = model.trace
-    placed = window.canvas.scene
+    placed = canvas.scene
+    qtbot.waitUntil(lambda: not canvas._draw_pending)
+    before = canvas.grab().toImage()
     window.undo_action.trigger()
     window.redo_action.trigger()
-    assert model.trace is big and window.canvas.trace is big
-    assert window.canvas.scene.pos is placed.pos
-    window.canvas.setFocus()
+    assert model.trace is big and canvas.trace is big
+    assert canvas.scene.pos is placed.pos  # not laid out again
+    qtbot.waitUntil(lambda: not canvas._draw_pending)
+    assert canvas.grab().toImage() == before  # and drawn as it was
+    canvas.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_End)
-    assert window.canvas.current_rect() is not None
+    assert canvas.current_rect() is not None
