@@ -112,6 +112,7 @@ class ScriptRun:
         self.bootstrap = pathlib.Path(bootstrap) if bootstrap is not None else BOOTSTRAP
         #: start the warm zygote if none runs (False: use one only if it already runs)
         self.start_zygote = start_zygote
+        self.via_zygote = False  # the child was forked by the warm zygote (_start_child)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._done = threading.Event()
