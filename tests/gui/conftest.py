@@ -54,3 +54,16 @@ def shown_window(qtbot):
 def window(qtbot):
     """The main window, shown and active, as a learner would see it."""
     return shown_window(qtbot)
+
+
+@pytest.fixture
+def canvas(qtbot):
+    """A graph canvas on its own, shown at 1200×700 (a module may define its own)."""
+    from gui.graph_canvas import GraphCanvas
+
+    widget = GraphCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import gc
 
-import pytest
 from PySide6.QtCore import Qt
 
 from core.engine.trace import Stepper, build_trace
 from gui.canvas import scene_shelf
 from gui.canvas.scene import _TANGENT, _VALUE, build_scene
 from gui.canvas.scene_shelf import SHELF_SIZE, SceneShelf
-from gui.graph_canvas import GraphCanvas
 from tests.programs import REUSE, SQUARE, chain
-
-
-@pytest.fixture
-def canvas(qtbot):
-    widget = GraphCanvas()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def show(canvas, trace, position: int = 0) -> None:

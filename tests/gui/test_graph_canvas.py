@@ -13,18 +13,7 @@ from core.drawing.layout import node_keys
 from core.engine.trace import Stepper, build_trace
 from core.io.examples import LESSON_TEXT, lesson_bindings
 from gui.canvas import text_cache
-from gui.graph_canvas import GraphCanvas
 from tests.programs import MSE, REUSE, SQUARE, chain_program
-
-
-@pytest.fixture
-def canvas(qtbot):
-    widget = GraphCanvas()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def settle(qtbot, canvas):
