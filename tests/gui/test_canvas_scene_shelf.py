@@ -129,3 +129,25 @@ def test_redo_of_a_big_program_in_the_window_lays_nothing_out_again(window, qtbo
     canvas.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_End)
     assert canvas.current_rect() is not None
+
+
+def test_forward_modes_labels_come_back_with_an_undone_graph(window, qtbot):
+    from tests.gui.test_forward_panel import turn_on
+
+    turn_on(window, qtbot)
+    canvas = window.canvas
+
+    def tangents() -> dict:
+        qtbot.waitUntil(lambda: any(key[0] == _TANGENT for key in canvas.scene.label_pos))
+        return {k: p for k, p in canvas.scene.label_pos.items() if k[0] == _TANGENT}
+
+    tangents()
+    lesson = canvas.scene
+    assert window.model.apply_text(SQUARE)  # (forward mode goes on, with respect to x)
+    window.undo_action.trigger()
+    assert canvas.scene.pos is lesson.pos  # the lesson's scene, from the shelf
+    shelved = tangents()
+    canvas.retranslate()  # placed again from scratch, forward mode as it is now
+    assert canvas.scene.pos is not lesson.pos
+    assert tangents() == shelved
+    assert window.forward_panel.forward_mode
