@@ -23,9 +23,11 @@ from gui.canvas.scene import _TANGENT, Scene, steps_by_place
 
 #: scenes kept: undo, then redo, needs one; a second lets the learner go back and forth
 SHELF_SIZE = 2
-#: and at most this many nodes in all (a scene weighs about what its trace does, ~2.7 kB
-#: a node, which the undo history's budget does not count): one 50,000-node graph
-SHELF_NODES = 60_000
+#: and at most this many nodes in all: a scene weighs about what its trace does (~2.7 kB
+#: a node), which the undo history's 256 MB does not count. One 20,000-node graph; not a
+#: 50,000-node one (~135 MB more: `make soak`'s 14 applies of 50,000 nodes grew by
+#: 1,362 MB with one shelved, 1,161 MB without, and its bound is 1,200 MB)
+SHELF_NODES = 25_000
 
 
 class SceneShelf:

@@ -99,6 +99,9 @@ def test_the_shelf_keeps_at_most_its_node_budget(monkeypatch):
     shelf.keep(small, build_scene(small))
     shelf.keep(big, build_scene(big))  # 14 nodes: 19 with the small one
     assert list(shelf.scenes) == [id(big)]
+    bigger = build_trace(chain(14))  # 16 nodes: over the budget on its own
+    shelf.keep(bigger, build_scene(bigger))
+    assert not shelf.scenes
 
 
 def test_forward_modes_labels_are_not_shelved():
