@@ -2,7 +2,8 @@
 and what torch did becomes the trace the window steps.
 
 - ``bootstrap.py`` runs in the script's process: torch and the standard library only,
-  run by path (never imports ``core``, ``gui`` or numpy).
+  run by path (never imports ``core``, ``gui`` or numpy); its parts are the package
+  ``child/``, which it loads by path under a private name.
 - ``recording.py`` reads back what it wrote (bounded reads, no pickle);
   ``calls.py`` maps torch's calls to registry ops; ``to_trace.py`` builds the graph and
   the Trace; ``check.py`` holds our rules against torch's numbers; ``cli.py`` is

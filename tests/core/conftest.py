@@ -97,8 +97,10 @@ def lesson_printed() -> str:
 #: recorder's ``runs`` fixture is marked too.
 ALL = "*"
 CHILD = {
-    "record/test_bootstrap_standalone.py": {"test_main_py_record_child_is_the_bootstrap",
-                                            "test_the_child_never_imports_the_apps_packages"},
+    "record/test_bootstrap_standalone.py": {
+        "test_main_py_record_child_is_the_bootstrap",
+        "test_the_child_never_imports_the_apps_packages",
+        "test_an_error_in_a_torch_call_shows_the_learners_frames_only"},
     "record/test_forgotten_zero_grad.py": ALL,
     "record/test_forward_groups.py": ALL,
     "record/test_grad_fns.py": ALL,

@@ -7,20 +7,41 @@ import ast
 import subprocess
 import sys
 
-from tests.core.record.record_support import BOOTSTRAP, ROOT
+from tests.core.record.record_support import BOOTSTRAP, ROOT, record_dir
+
+
+def _imports(path) -> tuple[set[str], list[str]]:
+    """A file's absolute imports (top-level names) and its relative ones (``.tape``)."""
+    absolute, relative = set(), []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            absolute.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            relative.append("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.ImportFrom):
+            absolute.add(node.module if node.module.startswith("core.") else
+                         node.module.split(".")[0])
+    return absolute, relative
 
 
 def test_every_import_is_torch_or_the_standard_library():
-    tree = ast.parse(BOOTSTRAP.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports: it runs by path"
-            found.add(node.module.split(".")[0])
-    assert "torch" in found
-    assert found - {"torch"} <= set(sys.stdlib_module_names), found
+    """bootstrap.py and its parts (child/): torch and the standard library; the parts
+    import each other relatively only (run by path, bootstrap.py loads child/ under a
+    private name), and bootstrap.py imports ``core.record``'s child only when it was
+    itself imported as ``core.record.bootstrap`` (main.py's --record-child)."""
+    files = [BOOTSTRAP, *sorted((BOOTSTRAP.parent / "child").glob("*.py"))]
+    assert len(files) >= 5
+    everything = set()
+    for path in files:
+        absolute, relative = _imports(path)
+        everything |= absolute
+        assert all(r.startswith(".") and not r.startswith("..") for r in relative), path
+        if path == BOOTSTRAP:
+            assert not relative, "no relative imports: it runs by path"
+            absolute -= {"core.record"}  # ``from core.record import child``, as a module
+        assert absolute - {"torch"} <= set(sys.stdlib_module_names), (path.name, absolute)
+    assert "torch" in everything
+    assert "core.record" in _imports(BOOTSTRAP)[0]
 
 
 def _top_level_imports(stderr: str) -> set[str]:
@@ -67,3 +88,24 @@ def test_main_py_record_child_is_the_bootstrap(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout == "True\n"
     assert (tmp_path / "record" / "summary.json").exists()
+
+
+def test_an_error_in_a_torch_call_shows_the_learners_frames_only(tmp_path):
+    """A torch call reaches the script through the recorder's mode (child/), so a call
+    that raises passes through the recorder's frames: Python's traceback leaves them
+    out, run by path (the zygote's fork) and as main.py's --record-child alike."""
+    script = tmp_path / "shapes.py"
+    script.write_text("import torch\n\n\ndef layer(x):\n    return x @ torch.ones(2, 3)\n\n\n"
+                      "layer(torch.ones(2, 3))\n")
+    by_path = record_dir(script, tmp_path / "a")
+    as_module = subprocess.run([sys.executable, str(ROOT / "main.py"), "--record-child",
+                                "--out", str(tmp_path / "b"), str(script)], cwd=tmp_path,
+                               capture_output=True, timeout=300)
+    for done in (by_path, as_module):
+        err = done.stderr.decode()
+        assert done.returncode == 1, err[-2000:]
+        assert err.startswith("Traceback (most recent call last):"), err
+        assert f'File "{script}", line 8, in <module>' in err
+        assert f'File "{script}", line 5, in layer' in err
+        assert err.rstrip().splitlines()[-1].startswith("RuntimeError: mat1 and mat2 shapes")
+        assert err.count('File "') == 2, err  # the learner's two frames, nothing of ours
