@@ -110,13 +110,12 @@ def _error_line(exc: BaseException, path: str):
     return line
 
 
-#: the recorder's own files: this folder and bootstrap.py beside it
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_BOOTSTRAP = os.path.join(os.path.dirname(_HERE), "bootstrap.py")
-
-
 def _ours(filename: str) -> bool:
-    return filename == _BOOTSTRAP or os.path.dirname(filename) == _HERE
+    """A frame of the recorder's own files, bootstrap.py and this folder: absolute paths
+    when run by path, ``core/record/…`` relative to the bundle in the frozen app."""
+    path = "/" + filename.replace("\\", "/")
+    return path.endswith("/core/record/bootstrap.py") or \
+        path.rsplit("/", 1)[0].endswith("/core/record/child")
 
 
 def _print_traceback(exc: BaseException, path: str) -> None:

@@ -109,3 +109,19 @@ def test_an_error_in_a_torch_call_shows_the_learners_frames_only(tmp_path):
         assert f'File "{script}", line 5, in layer' in err
         assert err.rstrip().splitlines()[-1].startswith("RuntimeError: mat1 and mat2 shapes")
         assert err.count('File "') == 2, err  # the learner's two frames, nothing of ours
+
+
+def test_the_recorders_frames_are_known_by_path_and_in_the_bundle():
+    """Frames name the recorder's files by absolute path when run by path, and relative
+    to the bundle (``core/record/child/…``) in the frozen app, which showed them."""
+    from core.record.child.script import _ours
+
+    child = BOOTSTRAP.parent / "child"
+    for name in (str(BOOTSTRAP), str(child / "call_recording.py"),
+                 "core/record/bootstrap.py", "core/record/child/call_recording.py",
+                 "C:\\app\\_internal\\core\\record\\child\\tape.py"):
+        assert _ours(name), name
+    for name in ("/tmp/frz.py", "train.py", "/home/a/core/record/childish/x.py",
+                 "/home/a/core/record/child/deeper/x.py", "/home/a/my_bootstrap.py",
+                 "<frozen runpy>"):
+        assert not _ours(name), name
