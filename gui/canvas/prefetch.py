@@ -117,6 +117,9 @@ class Prefetcher:
         self.canvas._prefetch_scheduled = False
         if self.canvas.trace is None or self.canvas._draw_pending:
             return
+        rescaler = self.canvas.__dict__.get("rescaler")  # (made when first needed)
+        if rescaler is not None and rescaler.pending:
+            return  # this graph is being placed again (rescale.py): its draw prefetches
         quiet = time.perf_counter() - getattr(self.canvas, "_last_step", 0.0)
         if quiet < PREFETCH_IDLE_S:  # stepping goes on: rasters now would slow it down
             self.canvas._prefetch_scheduled = True

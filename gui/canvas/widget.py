@@ -41,6 +41,7 @@ from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
+from gui.canvas.rescale import IN_THREAD_NODES, Rescaler
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -324,20 +325,31 @@ class GraphCanvas(FigureCanvasQTAgg):
         self.blitter.invalidate()
 
     def set_text_scale(self, scale: float) -> None:
-        """Graph text size (1 = normal): the labels are placed again for it."""
+        """Graph text size (1 = normal): the labels are placed again for it (a big
+        graph's in a worker thread: rescale.py)."""
         scale = min(max(float(scale), 0.6), 3.0)
         if abs(scale - self.text_scale) < 1e-9:
             return
         self.text_scale = scale
         self.shelf.clear()  # placed for the old size
-        if self.trace is not None:
-            known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
-            key = self._current_key
-            self.trace = None  # a new layout, not an edit of the old one
-            self.set_trace(known)
-            self._shown = shown
-            self._current_key = key
-            self.view.fit_view()
+        if self.trace is not None and len(self.trace.graph.nodes) >= IN_THREAD_NODES:
+            self.rescaler.start()
+        elif self.trace is not None:
+            self.place_again()
+
+    def place_again(self) -> None:
+        """The graph laid out anew at the text size now (or as rescale.py laid it out),
+        at the same step, fitted."""
+        known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
+        key = self._current_key
+        self.trace = None  # a new layout, not an edit of the old one
+        self.set_trace(known)
+        self._shown = shown
+        self._current_key = key
+        self.view.fit_view()
+
+    #: the layout for a new text size in a worker thread (rescale.py), made when needed
+    rescaler = functools.cached_property(Rescaler)
 
     def set_dark(self, dark: bool) -> None:
         theme = DARK_THEME if dark else LIGHT_THEME

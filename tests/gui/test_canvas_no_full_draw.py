@@ -68,6 +68,8 @@ def test_fifty_steps_at_a_thousand_nodes_draw_nothing_in_full(window, qtbot, pre
     if presentation:
         QTest.keyClick(window, Qt.Key.Key_F11)  # a new size and zoom: drawn in full, once
         assert window.presentation
+        # its text size places the graph again, in a worker thread at this size (rescale.py)
+        qtbot.waitUntil(lambda: not window.canvas.rescaler.pending, timeout=120_000)
         qtbot.wait(120)  # the fit it asks for once the full screen is laid out
         _settle(window)
         assert window.canvas.counter is not None

@@ -1,0 +1,120 @@
+"""A big graph placed again for a new text size in a worker thread (gui/canvas/rescale.py):
+the window stays usable, and the graph then reads as the GUI thread would have placed it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.engine.trace import Stepper, build_trace
+from gui.canvas import rescale
+from gui.canvas.rescale import IN_THREAD_NODES
+from gui.canvas.scene import build_scene
+from tests.gui.test_canvas_scene_shelf import assert_same_labels
+from tests.programs import SQUARE, chain_program
+
+#: about 1,050 nodes: over the line, and a layout of about half a second
+BIG = chain_program(links=8, chains=30)
+LAYOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def big():
+    trace = build_trace(BIG)
+    assert len(trace.graph.nodes) >= IN_THREAD_NODES
+    return trace
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The (thread, scale) of each layout rescale.py makes (the real build_scene)."""
+    made = []
+
+    def spy(trace, before, grid, scale):
+        made.append((threading.current_thread(), scale))
+        return build_scene(trace, before, grid, scale)
+
+    monkeypatch.setattr(rescale, "build_scene", spy)
+    return made
+
+
+def show(canvas, trace, position: int) -> Stepper:
+    canvas.set_trace(trace)
+    stepper = Stepper(trace, position)
+    canvas.show_state(stepper.known, stepper.current)
+    return stepper
+
+
+def test_a_big_graph_is_placed_again_in_a_worker_thread(canvas, qtbot, big, layouts):
+    show(canvas, big, 40)
+    shown, key = canvas.scene, canvas._current_key
+    canvas.set_text_scale(1.5)
+    assert canvas.rescaler.pending and canvas.scene is shown  # the old layout, meanwhile
+    assert canvas.cursor().shape() == Qt.CursorShape.BusyCursor
+    stepper = Stepper(big, 41)  # and it steps meanwhile
+    canvas.show_state(stepper.known, stepper.current)
+    stepped = canvas._current_key, {layer: set(keys) for layer, keys in canvas._shown.items()}
+    assert stepped[0] != key
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert [scale for _, scale in layouts] == [1.5]
+    assert layouts[0][0] is not threading.main_thread()
+    assert canvas.scene is not shown and canvas.scene.text_scale == 1.5
+    assert_same_labels(canvas.scene, build_scene(big, None, shown.grid, 1.5))
+    assert (canvas._current_key, canvas._shown) == stepped  # at the step taken meanwhile
+    assert canvas.cursor().shape() == Qt.CursorShape.ArrowCursor
+    canvas.repaint()
+    assert canvas.label_entries()
+
+
+def test_sizes_asked_for_meanwhile_end_at_the_last(canvas, qtbot, big, layouts):
+    show(canvas, big, 0)
+    for scale in (1.25, 1.5, 2.0):  # Ctrl++ three times
+        canvas.set_text_scale(scale)
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert [scale for _, scale in layouts] == [1.25, 2.0]  # not one per press
+    assert canvas.scene.text_scale == 2.0
+    assert_same_labels(canvas.scene, build_scene(big, None, None, 2.0))
+
+
+def test_a_graph_replaced_meanwhile_keeps_its_own_layout(canvas, qtbot, big, layouts):
+    show(canvas, big, 0)
+    canvas.set_text_scale(1.5)
+    small = build_trace(SQUARE)
+    show(canvas, small, 0)  # an Apply while the big graph is being placed
+    placed = canvas.scene
+    assert placed.text_scale == 1.5  # laid out at once, at the size asked for
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert canvas.trace is small and canvas.scene is placed
+    assert canvas.cursor().shape() == Qt.CursorShape.ArrowCursor
+
+
+def test_a_layout_of_the_same_graph_made_meanwhile_stays(canvas, qtbot, big):
+    show(canvas, big, 0)
+    canvas.set_text_scale(1.5)
+    canvas.retranslate()  # a new language: laid out at once, at the size asked for
+    placed = canvas.scene
+    assert placed.text_scale == 1.5
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert canvas.scene is placed
+
+
+def test_no_label_is_rasterised_for_the_layout_being_replaced(canvas, qtbot, big):
+    show(canvas, big, 0)
+    canvas.repaint()  # drawn: its labels are queued for idle time
+    assert canvas._prefetch_queue is not None and not canvas._draw_pending
+    canvas.set_text_scale(1.5)
+    rasters = len(canvas._raster_cache)
+    canvas._last_step = 0.0  # the learner has not stepped for a while: idle time
+    canvas.prefetcher.run()  # while the layout is made: nothing for the one it replaces
+    assert len(canvas._raster_cache) == rasters
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+
+
+def test_a_small_graph_is_placed_again_at_once(canvas, layouts):
+    show(canvas, build_trace(SQUARE), 2)
+    canvas.set_text_scale(1.5)
+    assert canvas.scene.text_scale == 1.5 and not canvas.rescaler.pending
+    assert layouts == []
+    assert_same_labels(canvas.scene, build_scene(canvas.trace, None, None, 1.5))
