@@ -78,4 +78,16 @@ class Rescaler(QObject):
         if scene is not None:
             with _PREPARED_LOCK:
                 _PREPARED[trace] = scene  # set_trace takes it (a failed one: laid out there)
-        canvas.place_again()
+        self.place_again()
+
+    def place_again(self) -> None:
+        """The canvas's graph laid out anew at its text size now (or as the worker thread
+        laid it out), at the same step, fitted."""
+        canvas = self.canvas
+        known, shown = canvas.trace, {k: set(v) for k, v in canvas._shown.items()}
+        key = canvas._current_key
+        canvas.trace = None  # a new layout, not an edit of the old one
+        canvas.set_trace(known)
+        canvas._shown = shown
+        canvas._current_key = key
+        canvas.view.fit_view()

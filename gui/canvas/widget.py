@@ -335,18 +335,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         if self.trace is not None and len(self.trace.graph.nodes) >= IN_THREAD_NODES:
             self.rescaler.start()
         elif self.trace is not None:
-            self.place_again()
-
-    def place_again(self) -> None:
-        """The graph laid out anew at the text size now (or as rescale.py laid it out),
-        at the same step, fitted."""
-        known, shown = self.trace, {k: set(v) for k, v in self._shown.items()}
-        key = self._current_key
-        self.trace = None  # a new layout, not an edit of the old one
-        self.set_trace(known)
-        self._shown = shown
-        self._current_key = key
-        self.view.fit_view()
+            self.rescaler.place_again()
 
     #: the layout for a new text size in a worker thread (rescale.py), made when needed
     rescaler = functools.cached_property(Rescaler)
