@@ -68,17 +68,22 @@ class Rescaler(QObject):
     def _arrived(self, shown, trace, scale: float, scene) -> None:
         self.running = None
         canvas = self.canvas
-        if canvas.scene is not shown or canvas.trace is not trace:
-            canvas.unsetCursor()  # replaced meanwhile: its own layout is on screen
+        if canvas.scene is shown and canvas.trace is trace and scale == canvas.text_scale:
+            canvas.unsetCursor()
+            if scene is not None:
+                with _PREPARED_LOCK:
+                    _PREPARED[trace] = scene  # set_trace takes it (failed: laid out there)
+            self.place_again()
             return
-        if scale != canvas.text_scale:  # another size was asked for meanwhile
+        # dropped: another size was asked for meanwhile, or the graph was replaced (laid
+        # out at once at the size then, perhaps not at one asked for since)
+        if canvas.trace is not None and canvas.scene.text_scale != canvas.text_scale \
+                and len(canvas.trace.graph.nodes) >= IN_THREAD_NODES:
             self.start()
             return
         canvas.unsetCursor()
-        if scene is not None:
-            with _PREPARED_LOCK:
-                _PREPARED[trace] = scene  # set_trace takes it (a failed one: laid out there)
-        self.place_again()
+        if canvas.trace is not None and canvas.scene.text_scale != canvas.text_scale:
+            self.place_again()  # a small graph's, at once
 
     def place_again(self) -> None:
         """The canvas's graph laid out anew at its text size now (or as the worker thread

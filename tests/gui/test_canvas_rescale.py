@@ -90,6 +90,19 @@ def test_a_graph_replaced_meanwhile_keeps_its_own_layout(canvas, qtbot, big, lay
     assert canvas.cursor().shape() == Qt.CursorShape.ArrowCursor
 
 
+def test_a_size_asked_for_after_the_graph_was_replaced_is_laid_out(canvas, qtbot, big,
+                                                                   layouts):
+    show(canvas, big, 0)
+    canvas.set_text_scale(1.25)
+    other = build_trace(BIG)
+    show(canvas, other, 0)  # an Apply: laid out at once at 1.25
+    canvas.set_text_scale(1.5)  # and Ctrl++ again while the first layout still runs
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert canvas.trace is other and canvas.scene.text_scale == 1.5
+    assert [scale for _, scale in layouts] == [1.25, 1.5]
+    assert canvas.cursor().shape() == Qt.CursorShape.ArrowCursor
+
+
 def test_a_layout_of_the_same_graph_made_meanwhile_stays(canvas, qtbot, big):
     show(canvas, big, 0)
     canvas.set_text_scale(1.5)
