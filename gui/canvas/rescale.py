@@ -77,13 +77,18 @@ class Rescaler(QObject):
             return
         # dropped: another size was asked for meanwhile, or the graph was replaced (laid
         # out at once at the size then, perhaps not at one asked for since)
-        if canvas.trace is not None and canvas.scene.text_scale != canvas.text_scale \
-                and len(canvas.trace.graph.nodes) >= IN_THREAD_NODES:
-            self.start()
-            return
         canvas.unsetCursor()
         if canvas.trace is not None and canvas.scene.text_scale != canvas.text_scale:
-            self.place_again()  # a small graph's, at once
+            self.relayout()
+
+    def relayout(self) -> None:
+        """The canvas's graph placed again for its text size: a big one in a worker
+        thread, a small one at once."""
+        canvas = self.canvas
+        if canvas.trace is not None and len(canvas.trace.graph.nodes) >= IN_THREAD_NODES:
+            self.start()
+        elif canvas.trace is not None:
+            self.place_again()
 
     def place_again(self) -> None:
         """The canvas's graph laid out anew at its text size now (or as the worker thread

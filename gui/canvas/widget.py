@@ -41,7 +41,7 @@ from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
-from gui.canvas.rescale import IN_THREAD_NODES, Rescaler
+from gui.canvas.rescale import Rescaler
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -332,10 +332,7 @@ class GraphCanvas(FigureCanvasQTAgg):
             return
         self.text_scale = scale
         self.shelf.clear()  # placed for the old size
-        if self.trace is not None and len(self.trace.graph.nodes) >= IN_THREAD_NODES:
-            self.rescaler.start()
-        elif self.trace is not None:
-            self.rescaler.place_again()
+        self.rescaler.relayout()
 
     #: the layout for a new text size in a worker thread (rescale.py), made when needed
     rescaler = functools.cached_property(Rescaler)
