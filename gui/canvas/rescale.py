@@ -1,8 +1,9 @@
 """A big graph placed again for a new text size in a worker thread.
 
 View → Text size and presentation mode change the graph's text size, and every label is
-placed again for it (``build_scene``). On the GUI thread that froze the window: 0.4 s at
-1,000 nodes, 0.8 s at 5,000, 7.5 s at 20,000. From ``IN_THREAD_NODES`` nodes the layout is
+placed again for it (``build_scene``). On the GUI thread that froze the window: 0.08 s at
+200 nodes, 0.17 s at 400, 0.34 s at 1,000, 0.8 s at 5,000, 7.5 s at 20,000. From
+``IN_THREAD_NODES`` nodes (about 0.1 s of layout, the most a key press may hang) it is
 made in a worker thread (``build_scene`` is numpy and Python only: the build thread of
 an Apply makes it too, ``GraphCanvas.layout_job``). Meanwhile the graph stays as it was,
 steppable, under a busy cursor; then it is shown at the new size, as the GUI thread would
@@ -19,8 +20,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from gui.canvas.scene import _PREPARED, _PREPARED_LOCK, build_scene
 
-#: graphs of at least this many nodes are placed again in a worker thread
-IN_THREAD_NODES = 1000
+#: graphs of at least this many nodes are placed again in a worker thread (a smaller
+#: one's layout takes under ~0.1 s here: at once, it is shown without a busy cursor)
+IN_THREAD_NODES = 250
 
 
 class Rescaler(QObject):
