@@ -11,10 +11,10 @@ there, of the other nodes and of the other markers.
 
 The markers are a transparent child widget over the canvas, painted by Qt after the
 canvas's own pixels: no part of the figure (its tiles, blits and scrolled pans) draws
-them, so a step costs what it did, and an export of the figure has none. They follow
-whatever the canvas paints (a step's blits, a pan, a draw): each paint of the canvas
-paints this widget over the same region, which places the markers again when the view
-or the step changed.
+them, so a step costs what it did (an exported image draws them as figure artists:
+edge_names_export.py). They follow whatever the canvas paints (a step's blits, a pan, a
+draw): each paint of the canvas paints this widget over the same region, which places
+the markers again when the view or the step changed.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ EDGE_GAP, CLEAR = 1.0, 1.0
 MOST_SHIFT = 0.5
 #: a name moved off a whole node stays within this many pixels of its place
 NEARBY = 90.0
+#: the frame's rounded corners' radius (pixels), and its fill's opacity over the graph
+CORNER, FILL_ALPHA = 3.0, 0.94
 
 
 @dataclass(frozen=True)
@@ -333,34 +335,46 @@ class EdgeNames(QWidget):
             painter.end()
 
 
+def triangle(m: Marker) -> list[tuple[float, float]]:
+    """The corners (widget pixels) of the triangle at the end of ``m`` that points out
+    of the view; none for a name moved beside a whole node."""
+    if m.side == "near":
+        return []
+    x, y, w, h = m.rect
+    tip, mid = _tip(m.font), y + h / 2
+    end = x + w - 2 if m.side == "right" else x + 2  # the triangle's outer end
+    inner = end - tip if m.side == "right" else end + tip
+    if m.side in ("left", "right"):
+        return [(end, mid), (inner, mid - tip), (inner, mid + tip)]
+    out = -tip if m.side == "top" else tip  # up or down, at the text's left
+    return [(x + 2 + tip / 2, mid + out), (x + 2, mid - out / 2), (x + 2 + tip, mid - out / 2)]
+
+
+def text_rect(m: Marker) -> tuple[float, float, float, float]:
+    """Where ``m``'s name is centred (widget x, y, w, h): its frame beside the triangle."""
+    x, y, w, h = m.rect
+    arrow = _arrow(m.font)
+    left = 0.0 if m.side in ("near", "right") else arrow
+    right = arrow if m.side == "right" else 0.0
+    return x + left, y, w - left - right, h
+
+
 def _paint(painter: QPainter, m: Marker, colours) -> None:
     """A framed name; a triangle at the end of it that points out of the view."""
     x, y, w, h = m.rect
     frame = QColor(colours.get(f"{m.kind}_edge", colours["fg"]))
     fill = QColor(colours["bg"])
-    fill.setAlphaF(0.94)
+    fill.setAlphaF(FILL_ALPHA)
     path = QPainterPath()
-    path.addRoundedRect(QRectF(x + 0.5, y + 0.5, w - 1, h - 1), 3, 3)
+    path.addRoundedRect(QRectF(x + 0.5, y + 0.5, w - 1, h - 1), CORNER, CORNER)
     painter.setPen(QPen(frame, 1.0))
     painter.setBrush(fill)
     painter.drawPath(path)
-    tip, arrow = _tip(m.font), _arrow(m.font)
-    if m.side != "near":
-        mid = y + h / 2
-        end = x + w - 2 if m.side == "right" else x + 2  # the triangle's outer end
-        inner = end - tip if m.side == "right" else end + tip
-        if m.side in ("left", "right"):
-            corners = [(end, mid), (inner, mid - tip), (inner, mid + tip)]
-        else:  # up or down, at the text's left
-            out = -tip if m.side == "top" else tip
-            corners = [(x + 2 + tip / 2, mid + out), (x + 2, mid - out / 2),
-                       (x + 2 + tip, mid - out / 2)]
+    corners = triangle(m)
+    if corners:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(frame)
         painter.drawPolygon(QPolygonF([QPointF(*c) for c in corners]))
-    left = 0.0 if m.side in ("near", "right") else arrow
-    right = arrow if m.side == "right" else 0.0
     painter.setPen(QColor(colours["fg"]))
     painter.setFont(m.font)
-    painter.drawText(QRectF(x + left, y, w - left - right, h), Qt.AlignmentFlag.AlignCenter,
-                     m.text)
+    painter.drawText(QRectF(*text_rect(m)), Qt.AlignmentFlag.AlignCenter, m.text)

@@ -33,6 +33,7 @@ from core.engine.trace import KnownState, Step, Trace
 from gui.canvas.artists import DynamicLayer, GraphLayer
 from gui.canvas.blit import Blitter
 from gui.canvas.edge_names import EdgeNames
+from gui.canvas.edge_names_export import markers_in_figure
 from gui.canvas.events import Pointer
 from gui.canvas.focus import edge_keys, focus_of, highlight_keys
 from gui.canvas.geometry import Geometry, Viewport
@@ -350,7 +351,10 @@ class GraphCanvas(FigureCanvasQTAgg):
         suffix = FilePath(path).suffix.lower().lstrip(".")
         if suffix not in ("png", "svg", "pdf"):
             raise ValueError(f"cannot export to .{suffix}: use .png, .svg or .pdf")
-        self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
+        if self.trace is not None and (self.geometry is None or self._draw_pending):
+            self.draw()  # (the markers are placed for the view as drawn)
+        with markers_in_figure(self):  # the names at the view's edge, as on screen
+            self.figure.savefig(path, format=suffix, facecolor=self.colours["bg"])
         self.blitter.invalidate()  # savefig used its own renderer; the screen needs a fresh one
 
     def _reset_graph(self) -> None:
