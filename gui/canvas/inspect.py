@@ -26,6 +26,7 @@ class Inspector:
 
     def __init__(self, canvas) -> None:
         self.canvas = canvas
+        self._strip_cut_of: tuple | None = None  # (scene, view, the labels its edges cut)
 
     def cut_labels(self) -> set:
         """Labels of the current step and its neighbours that the view's edge would cut:
@@ -66,8 +67,10 @@ class Inspector:
         name cut to "los", issue 24). The view is placed to cut no label of a node on
         the canvas (strip_edge.py); these are the rest."""
         c = self.canvas
+        # once per layout: labels stay put (a new language lays out the same trace again,
+        # at new widths: its scene is another one)
         made = (c.trace, len(c.scene.label_pos), len(c.scene.group_pos), c.text_scale)
-        if getattr(self.canvas, "_places_made", None) != made:  # once per trace: labels stay put
+        if getattr(c, "_places_of", None) is not c.scene or c._places_made != made:
             keys = [("static", v, 0) for v in range(len(self.canvas.scene.pos))]
             scene = self.canvas.scene
             rows = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in range(len(scene.pos))]
@@ -77,13 +80,22 @@ class Inspector:
             rows += [drawn_place(place) for place in self.canvas.scene.label_pos.values()]
             keys += [("group", i) for i in self.canvas.scene.group_pos]  # a call's label
             rows += [drawn_place(place[:4]) for place in self.canvas.scene.group_pos.values()]
-            c = np.array(rows, float).reshape(-1, 4)
-            self.canvas._places_made = made
-            self.canvas._all_places = (keys, c[:, :2] - c[:, 2:] / 2, c[:, :2] + c[:, 2:] / 2)
+            places = np.array(rows, float).reshape(-1, 4)
+            self.canvas._places_made, self.canvas._places_of = made, c.scene  # (a scene is
+            # compared by identity: its fields are arrays)
+            self.canvas._all_places = (keys, places[:, :2] - places[:, 2:] / 2,
+                                       places[:, :2] + places[:, 2:] / 2)
         keys, low, high = self.canvas._all_places
         if not keys:
             return set()
-        return {keys[i] for i in np.flatnonzero(edge_cut(self.canvas.ax.transData, box, low, high))}
+        # the same view cuts the same labels: a step that does not pan reads them again
+        view = (made, c.ax.get_xlim(), c.ax.get_ylim(), tuple(box.extents))
+        known = self._strip_cut_of
+        if known is not None and known[0] is c.scene and known[1] == view:
+            return set(known[2])
+        found = {keys[i] for i in np.flatnonzero(edge_cut(c.ax.transData, box, low, high))}
+        self._strip_cut_of = (c.scene, view, frozenset(found))
+        return found
 
     def _ensure_drawn(self):
         if self.canvas.trace is None:

@@ -4,6 +4,7 @@ the next build: a tensor named by its size in a label ("[4×3: 12 values]") read
 
 from __future__ import annotations
 
+from gui.canvas.strip_edge import drawn_place
 from gui.state.model import Program
 from tests.gui.test_i18n import _compiled_translation, _switch  # noqa: F401 - the .qm
 from tests.gui.test_readability import settle
@@ -34,3 +35,25 @@ def test_the_graph_labels_change_language_at_once(window, qtbot):
     _switch(window, qtbot, "en")
     settle(window)
     assert [t for t in _labels(window) if "12 values]" in t] == english
+
+
+def test_the_labels_an_edge_cuts_are_found_in_the_new_layout(window, qtbot):
+    """The words' new widths place the labels again; which of them the view's edges cut
+    is read from the new places (it was from the first language's until a new trace)."""
+    window.load_program(Program(TEXT, {}), 0, "sizes")
+    window.model.set_learning_rate(0.1)
+    window.model.end()
+    settle(window)
+    canvas = window.canvas
+    canvas.cut_labels()  # the English places, noted
+    _switch(window, qtbot, "zh")
+    settle(window)
+    canvas.cut_labels()
+    keys, low, high = canvas._all_places
+    scene = canvas.scene
+    for key, place in scene.label_pos.items():  # each label's box: the Chinese layout's
+        i = keys.index(key)
+        cx, cy, w, h = drawn_place(place)
+        assert (low[i] == (cx - w / 2, cy - h / 2)).all() and \
+            (high[i] == (cx + w / 2, cy + h / 2)).all(), key
+    _switch(window, qtbot, "en")
