@@ -167,22 +167,24 @@ class FeatureMapsBand(QWidget):
     # ---- painting ------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        background = QColor("#1e1e1e" if self.dark else "#fbfbfb")
-        ink = QColor("#e0e0e0" if self.dark else "#222222")
-        painter.fillRect(self.rect(), background)
-        painter.setPen(QPen(QColor("#888888"), 0.8))
-        painter.drawLine(0, 0, self.width(), 0)
-        self._texts, self._cells = [], []
-        cell, limit = self._layout(PAD + self._line_height() + 2)
-        self.limit = limit  # maps drawn per tensor now
-        x = PAD
-        for gi, group in enumerate(self.plan.groups):
-            x = self._group(painter, gi, group, x, PAD, cell, ink, limit) + GROUP_GAP
-        self._arrows(painter)
-        self._sentences(painter, x, ink)
-        painter.end()
+        # (ended however the block ends: a painter left open when drawing raised took
+        # the whole app down with the widget, "Cannot destroy paint device that is
+        # being painted")
+        with QPainter(self) as painter:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            background = QColor("#1e1e1e" if self.dark else "#fbfbfb")
+            ink = QColor("#e0e0e0" if self.dark else "#222222")
+            painter.fillRect(self.rect(), background)
+            painter.setPen(QPen(QColor("#888888"), 0.8))
+            painter.drawLine(0, 0, self.width(), 0)
+            self._texts, self._cells = [], []
+            cell, limit = self._layout(PAD + self._line_height() + 2)
+            self.limit = limit  # maps drawn per tensor now
+            x = PAD
+            for gi, group in enumerate(self.plan.groups):
+                x = self._group(painter, gi, group, x, PAD, cell, ink, limit) + GROUP_GAP
+            self._arrows(painter)
+            self._sentences(painter, x, ink)
 
     def _sentences(self, painter, left: float, ink) -> None:
         """The plan's lines in the column right of the maps, wrapped; the readout last."""

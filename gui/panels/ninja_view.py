@@ -46,12 +46,12 @@ class OneLine(QLabel):
     text in its tooltip): a second line would be clipped in a 720-pixel-high window."""
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
                                              self.contentsRect().width())
-        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
-                                  self.palette(), self.isEnabled(), text,
-                                  self.foregroundRole())
+        with QPainter(self) as painter:  # (ended even when drawing raises)
+            self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()),
+                                      self.palette(), self.isEnabled(), text,
+                                      self.foregroundRole())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(40, super().minimumSizeHint().height())
