@@ -294,6 +294,9 @@ def _interactive(args: argparse.Namespace) -> int:
     from gui.window.recovery import discard_all, install
 
     install(window)  # offers a killed session's work back, then autosaves
+    from gui.window import unexpected
+
+    unexpected.install(window)  # an error nobody caught: said in the window, and logged
     app.aboutToQuit.connect(discard_all)  # every window's file, restored ones' too
     window.show()
     from PySide6.QtCore import QTimer

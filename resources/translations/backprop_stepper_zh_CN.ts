@@ -1812,6 +1812,18 @@ The script runs as python FILE would; each backward() call is then a pass to ste
             <extracomment>below WIDE_WINDOW the two side docks take at most this share of the window's width together: the graph keeps the other half (issue 24: on a 960×540 screen it had 27 %)</extracomment>
             <translation>重置布局</translation>
         </message>
+        <message>
+            <source>{0} (in {1})</source>
+            <translation>{0}（位于 {1}）</translation>
+        </message>
+        <message>
+            <source>Something went wrong: {0}. Your work is autosaved.</source>
+            <translation>出错了：{0}。你的工作已自动保存。</translation>
+        </message>
+        <message>
+            <source>Something went wrong: {0}. Your work is autosaved; the details are in {1}.</source>
+            <translation>出错了：{0}。你的工作已自动保存；详细信息见 {1}。</translation>
+        </message>
     </context>
     <context>
         <name>MatrixDialog</name>
