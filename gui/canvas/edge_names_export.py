@@ -66,9 +66,11 @@ def _artists(canvas, m: Marker) -> list:
         found.append(Polygon([point(*c) for c in corners], closed=True, facecolor=frame,
                              edgecolor="none", gid=f"{gid}-tip", **common))
     tx, ty, tw, th = text_rect(m)
-    family = fonts.CJK_FAMILY if fonts.needs_cjk(m.text) else fonts.LATIN_FAMILY
+    # in the figure's own fonts, glyph by glyph (Latin, then Noto Sans SC: it has no "ᵀ",
+    # "↦" or "ŷ", which a Chinese-named operation's label may hold)
+    fonts.ensure_for([m.text])
     found.append(Text(*point(tx + tw / 2, ty + th / 2), m.text, color=colours["fg"],
-                      ha="center", va="center", family=family,
+                      ha="center", va="center",
                       size=m.font.pixelSize() * per_px,
                       weight="bold" if m.font.bold() else "normal", parse_math=False,
                       gid=f"{gid}-text", **common))

@@ -74,3 +74,30 @@ def test_an_export_without_cut_neighbours_has_no_marker(window, tmp_path):
     assert window.canvas.edge_names.markers() == []
     assert window.export_image(tmp_path / "graph.svg")
     assert "edge-name-" not in (tmp_path / "graph.svg").read_text()
+
+
+def test_a_chinese_name_with_a_transpose_exports_every_glyph(window, tmp_path):
+    """Noto Sans SC has no "ᵀ": the marker's text takes the figure's fonts glyph by glyph,
+    as its labels do (one font drew a box for it, with a warning)."""
+    import warnings
+
+    from PySide6.QtGui import QFont
+
+    from gui.canvas.edge_names import Marker
+    from gui.canvas.edge_names_export import _artists
+
+    _at_the_edge(window)
+    canvas = window.canvas
+    font = QFont()
+    font.setPixelSize(12)
+    marker = Marker(0, "X @ (权重ᵀ)", "left", (1.0, 20.0, 90.0, 17.0), font, "operation")
+    artists = _artists(canvas, marker)
+    for artist in artists:
+        canvas.figure.add_artist(artist)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph … missing from font(s) …"
+            canvas.figure.savefig(tmp_path / "graph.png")
+    finally:
+        for artist in artists:
+            artist.remove()
