@@ -68,8 +68,10 @@ class Inspector:
         the canvas (strip_edge.py); these are the rest."""
         c = self.canvas
         # once per layout: labels stay put (a new language lays out the same trace again,
-        # at new widths: its scene is another one)
-        made = (c.trace, len(c.scene.label_pos), len(c.scene.group_pos), c.text_scale)
+        # at new widths: its scene is another one; forward mode places its tangents again
+        # in the same scene)
+        made = (c.trace, len(c.scene.label_pos), len(c.scene.group_pos), c.text_scale,
+                c.tangents.placements)
         if getattr(c, "_places_of", None) is not c.scene or c._places_made != made:
             keys = [("static", v, 0) for v in range(len(self.canvas.scene.pos))]
             scene = self.canvas.scene

@@ -51,6 +51,9 @@ class Tangents:
         self.current: int | None = None  # the walk's node now
         self.wanted: set[int] = set()  # the nodes the walk reached
         self.tips: dict[int, str] = {}  # node → its tangent's whole text (hover)
+        #: how many times the labels were placed: their places change inside one scene
+        #: (another "with respect to" may place as many labels elsewhere)
+        self.placements = 0
         #: (known, current) the canvas showed last: shown again when the walk moves
         self.last_state = None
 
@@ -107,6 +110,7 @@ class Tangents:
         """Each tangent label placed off every other label, node and (where it can) edge,
         into the scene; the canvas's extent grows to take them in."""
         canvas, scene = self.canvas, self.canvas.scene
+        self.placements += 1
         for key in [k for k in scene.label_pos if k[0] == _TANGENT]:
             del scene.label_pos[key]
             scene.label_texts.pop(key, None)

@@ -356,3 +356,28 @@ def test_tangents_are_in_the_theme_colour_light_and_dark_and_reverse_keeps_the_z
     assert window.model.edit_value("x", "2")  # a new trace in reverse mode: no refit
     settle(window, qtbot)
     assert canvas.ax.get_xlim() == view
+
+
+def test_the_labels_an_edge_cuts_follow_the_tangents_placed_again(window, qtbot):
+    """Another "with respect to" places as many tangent labels elsewhere in the same
+    scene: the edges' cut is read from their new places (canvas inspect.py)."""
+    from gui.canvas.scene import _TANGENT
+    from gui.canvas.strip_edge import drawn_place
+
+    panel = turn_on(window, qtbot)
+    settle(window, qtbot)
+    canvas = window.canvas
+    canvas.cut_labels()  # the places for w, noted
+    before = {k: v for k, v in canvas.scene.label_pos.items() if k[0] == _TANGENT}
+    window.findChild(QComboBox, "forwardWrt").setCurrentText("x")
+    assert panel.steps[0].target == "∂x/∂x"
+    settle(window, qtbot)
+    after = {k: v for k, v in canvas.scene.label_pos.items() if k[0] == _TANGENT}
+    assert len(after) == len(before) and after != before  # (what the test is about)
+    canvas.cut_labels()
+    keys, low, high = canvas._all_places
+    for key, place in after.items():
+        i = keys.index(key)
+        cx, cy, w, h = drawn_place(place)
+        assert (low[i] == (cx - w / 2, cy - h / 2)).all() and \
+            (high[i] == (cx + w / 2, cy + h / 2)).all(), key
