@@ -29,13 +29,19 @@ LOG_LIMIT = 256 * 1024
 
 
 def install(window, folder: Path | None = None) -> Callable:
-    """``sys.excepthook`` for ``window`` (the hook before it still runs first)."""
+    """``sys.excepthook`` for the app's windows (the hook before it still runs first);
+    once a process: every window's errors are said in the window the learner is in."""
+    if getattr(sys.excepthook, "window_hook", False):
+        return sys.excepthook
     previous = sys.excepthook
     log = (folder or recovery_dir()) / LOG_NAME
     last = [None]  # the last error said: one raised at every paint is said once
 
     def hook(kind, error, tb) -> None:
-        previous(kind, error, tb)
+        try:
+            previous(kind, error, tb)
+        except Exception:  # noqa: BLE001 - the hook must not raise in turn
+            traceback.print_exc()
         if issubclass(kind, (KeyboardInterrupt, SystemExit)):
             return
         try:
@@ -44,12 +50,30 @@ def install(window, folder: Path | None = None) -> Callable:
                 return
             last[0] = text
             written = _append(log, text)
-            window.message_bar.show_message(message(error, tb, log if written else None))
-        except Exception:  # noqa: BLE001 - the hook must not raise in turn
+            shown = _window_now(window)
+            if shown is not None:
+                shown.message_bar.show_message(message(error, tb, log if written else None))
+        except Exception:  # noqa: BLE001
             traceback.print_exc()
 
+    hook.window_hook = True
     sys.excepthook = hook
     return hook
+
+
+def _window_now(first):
+    """The window the learner is in: the active one, else one on screen (a restored
+    session's, after the first was closed), else none."""
+    from PySide6.QtWidgets import QApplication
+
+    active = QApplication.activeWindow()
+    if active is not None and hasattr(active, "message_bar"):
+        return active
+    shown = [w for w in QApplication.topLevelWidgets()
+             if hasattr(w, "message_bar") and w.isVisible()]
+    if first in shown:
+        return first
+    return shown[-1] if shown else None
 
 
 def where(tb) -> str | None:
@@ -84,8 +108,9 @@ def _append(log: Path, text: str) -> bool:
         if log.exists() and log.stat().st_size > LOG_LIMIT:
             kept = log.read_bytes()[-LOG_LIMIT // 2:]
             log.write_bytes(kept[kept.find(b"\n") + 1:])  # from a whole line
-        with log.open("a", encoding="utf-8") as out:
+        # (a file name that is not UTF-8 reaches the text as surrogates: written escaped)
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as out:
             out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{text}")
         return True
-    except OSError:
+    except (OSError, ValueError):
         return False

@@ -79,6 +79,37 @@ def test_an_unwritable_log_still_says_the_error(window, qtbot, tmp_path, monkeyp
     assert window.message_bar.text().endswith(". Your work is autosaved.")
 
 
+def test_each_window_says_its_errors_once_installed_for_both(hooked, qtbot):
+    """A restored session opens a second window: the hook is installed once, and an
+    error is said in the window the learner is in (the first one closed, too)."""
+    from tests.gui.conftest import shown_window
+
+    first, log = hooked
+    second = shown_window(qtbot)
+    assert unexpected.install(second) is sys.excepthook  # (not a second hook)
+    _raise_in_event_loop(qtbot, second)
+    assert not first.message_bar.isVisible()
+    first.close()  # (hidden: a closed window stays until the app quits)
+    second.message_bar.hide()
+    QTimer.singleShot(0, second, lambda: [][1])
+    qtbot.waitUntil(second.message_bar.isVisible, timeout=5000)
+    assert "IndexError" in second.message_bar.text()
+    assert log.read_text(encoding="utf-8").count("--- ") == 2  # each error logged once
+
+
+def test_a_file_name_that_is_not_utf8_is_said_and_logged(hooked, qtbot):
+    window, log = hooked
+
+    def unreadable():  # (a name read from the disk, surrogate-escaped, in a message)
+        raise RuntimeError("cannot read /tmp/caf\udce9.json")
+
+    QTimer.singleShot(0, window, unreadable)
+    qtbot.waitUntil(window.message_bar.isVisible, timeout=5000)
+    assert "RuntimeError: cannot read /tmp/caf" in window.message_bar.text()
+    assert "the details are in" in window.message_bar.text()
+    assert "caf\\udce9" in log.read_text(encoding="utf-8")  # written escaped
+
+
 #: the app as a learner starts it (gui.app.main), a slot that raises, then what it says
 STARTED_APP = """
 import sys
