@@ -93,7 +93,14 @@ def load_recorded(window, name: str) -> None:
 
 
 def settle(window) -> None:
+    """Until the window has drawn what it was asked; a graph of 250 nodes or more laid
+    out for a new text size in a worker thread (gui/canvas/rescale.py) first."""
     app = QApplication.instance()
+    rescaler = window.canvas.__dict__.get("rescaler")  # (made when first needed)
+    deadline = time.monotonic() + 120
+    while rescaler is not None and rescaler.pending and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
     for _ in range(50):
         app.processEvents()
         if not window.canvas._draw_pending:
