@@ -9,7 +9,11 @@ an Apply makes it too, ``GraphCanvas.layout_job``). Meanwhile the graph stays as
 steppable, under a busy cursor; then it is shown at the new size, as the GUI thread would
 have placed it. One layout runs at a time: pressing Ctrl++ three times lays out the
 last size asked for once the running one ends. A layout whose graph was replaced
-meanwhile (an Apply, undo, a new language) is dropped.
+meanwhile (an Apply, undo) is dropped.
+
+A new UI language places the labels again too (their size words, "[4×3: 12 个值]", have
+new widths): a big graph's in the worker thread the same way, keeping its zoom and step;
+the legend's words change at once. A layout made for the words before is dropped.
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ class Rescaler(QObject):
     """The canvas's collaborator ``canvas.rescaler``: lays out ``canvas.trace`` again
     for ``canvas.text_scale`` in a worker thread."""
 
-    #: (the scene shown when the layout started, the trace, the scale, the new scene);
-    #: emitted from the worker thread, received on the GUI thread (a queued connection)
-    laidOut = Signal(object, object, float, object)
+    #: (the scene shown when the layout started, the trace, the scale, the words'
+    #: generation, the new scene); emitted from the worker thread, received on the GUI
+    #: thread (a queued connection)
+    laidOut = Signal(object, object, float, int, object)
 
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
         self.canvas = canvas
-        self.running: tuple | None = None  # (scene at the start, trace, scale)
+        self.running: tuple | None = None  # (scene at the start, trace, scale, words)
+        self.words = 0  # one more at each new UI language: a layout's words are its own
         self.laidOut.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -50,7 +56,7 @@ class Rescaler(QObject):
         if self.running is not None:
             return  # _arrived starts the size asked for last
         canvas = self.canvas
-        job = (canvas.scene, canvas.trace, canvas.text_scale)
+        job = (canvas.scene, canvas.trace, canvas.text_scale, self.words)
         self.running = job
         canvas.setCursor(Qt.CursorShape.BusyCursor)
         grid = canvas.scene.grid
@@ -67,21 +73,28 @@ class Rescaler(QObject):
 
         threading.Thread(target=run, name="text-size-layout", daemon=True).start()
 
-    def _arrived(self, shown, trace, scale: float, scene) -> None:
+    def _arrived(self, shown, trace, scale: float, words: int, scene) -> None:
         self.running = None
         canvas = self.canvas
-        if canvas.scene is shown and canvas.trace is trace and scale == canvas.text_scale:
-            canvas.unsetCursor()
+        canvas.unsetCursor()
+        if canvas.scene is shown and canvas.trace is trace and scale == canvas.text_scale \
+                and words == self.words:
             if scene is not None:
                 with _PREPARED_LOCK:
                     _PREPARED[trace] = scene  # set_trace takes it (failed: laid out there)
-            self.place_again()
+            if scale != shown.text_scale:
+                self.place_again()
+            else:
+                self.place_words()
             return
-        # dropped: another size was asked for meanwhile, or the graph was replaced (laid
-        # out at once at the size then, perhaps not at one asked for since)
-        canvas.unsetCursor()
-        if canvas.trace is not None and canvas.scene.text_scale != canvas.text_scale:
+        # dropped: another size or language was asked for meanwhile, or the graph was
+        # replaced (laid out at once then, perhaps not at a size asked for since)
+        if canvas.trace is None:
+            return
+        if canvas.scene.text_scale != canvas.text_scale:
             self.relayout()
+        elif words != self.words and canvas.scene is shown:  # still the old words
+            self.relabel(again=True)
 
     def relayout(self) -> None:
         """The canvas's graph placed again for its text size: a big one in a worker
@@ -91,6 +104,26 @@ class Rescaler(QObject):
             self.start()
         elif canvas.trace is not None:
             self.place_again()
+
+    def relabel(self, again: bool = False) -> None:
+        """The canvas's graph placed again for the UI language now installed (its view,
+        rows and step kept): a big one in a worker thread, a small one at once."""
+        canvas = self.canvas
+        if not again:
+            self.words += 1
+        if canvas.trace is not None and len(canvas.trace.graph.nodes) >= IN_THREAD_NODES:
+            self.start()
+        elif canvas.trace is not None:
+            self.place_words()
+
+    def place_words(self) -> None:
+        """The canvas's graph laid out anew in the language now installed (or as the
+        worker thread laid it out), its view and step as they were."""
+        canvas = self.canvas
+        state = canvas.tangents.last_state  # what show_state last showed
+        canvas.set_trace(canvas.trace)  # (the same graph: its view stays; the legend too)
+        if state is not None:
+            canvas.show_state(*state)
 
     def place_again(self) -> None:
         """The canvas's graph laid out anew at its text size now (or as the worker thread

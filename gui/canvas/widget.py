@@ -307,17 +307,14 @@ class GraphCanvas(FigureCanvasQTAgg):
 
     def retranslate(self) -> None:
         """The legend and the graph's labels (size words, "[4×3: 12 个值]") in the UI
-        language now installed, at once, not on the next build: the same graph placed
-        again for the words' new widths; its rows, view and step stay."""
-        if self.trace is None:
-            build_legend(self)
-            self.blitter.invalidate()
-            return
-        state = self.tangents.last_state  # what show_state last showed
-        self.shelf.clear()  # their labels' words are the old language's
-        self.set_trace(self.trace)  # (builds the legend, too)
-        if state is not None:
-            self.show_state(*state)
+        language now installed, not on the next build: the same graph placed again for
+        the words' new widths (a big one in a worker thread: rescale.py); its rows, view
+        and step stay."""
+        build_legend(self)
+        self.blitter.invalidate()
+        if self.trace is not None:
+            self.shelf.clear()  # their labels' words are the old language's
+            self.rescaler.relabel()
 
     def set_out_of_date(self, on: bool) -> None:
         """After a failed Apply: the old graph greyed, and "out of date — …" under it."""

@@ -4,6 +4,10 @@ the next build: a tensor named by its size in a label ("[4×3: 12 values]") read
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from gui.canvas.strip_edge import drawn_place
 from gui.state.model import Program
 from tests.gui.test_i18n import _compiled_translation, _switch  # noqa: F401 - the .qm
@@ -57,3 +61,49 @@ def test_the_labels_an_edge_cuts_are_found_in_the_new_layout(window, qtbot):
         assert (low[i] == (cx - w / 2, cy - h / 2)).all() and \
             (high[i] == (cx + w / 2, cy + h / 2)).all(), key
     _switch(window, qtbot, "en")
+
+
+#: 281 nodes (a worker thread lays it out again), with an update label named by size
+BIG = "\n".join(["X = torch.ones(8, 8)", "W = param(torch.full((8, 8), 0.01))",
+                  "h0 = tanh(X @ W)", *(f"h{i} = tanh(h{i - 1} * 0.9 + h0)" for i in range(1, 70)),
+                  "loss = sum(h69)"])
+
+
+def test_a_big_graph_changes_language_in_a_worker_thread(window, qtbot, monkeypatch):
+    """The window answers meanwhile: the graph keeps its old labels until the new ones
+    are placed; then its zoom and step are as they were, and its labels as the GUI
+    thread would have placed them."""
+    from gui.canvas import rescale
+    from gui.canvas.scene import build_scene
+    from tests.gui.test_canvas_scene_shelf import assert_same_labels
+
+    threads = []
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return build_scene(*args)
+
+    monkeypatch.setattr(rescale, "build_scene", spy)
+    window.load_program(Program(BIG, {}), 0, "big")
+    window.model.set_learning_rate(0.1)
+    window.model.end()
+    settle(window)
+    canvas, trace = window.canvas, window.model.trace
+    assert len(trace.graph.nodes) >= rescale.IN_THREAD_NODES
+    shown, zoom = canvas.scene, canvas.view.k()
+    try:
+        _switch(window, qtbot, "zh")
+        assert canvas.scene is shown  # (its words laid out meanwhile)
+        qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=120_000)
+        settle(window)
+        assert threads and threading.main_thread() not in threads
+        assert canvas.scene is not shown and window.model.trace is trace
+        assert canvas.view.k() == pytest.approx(zoom)  # (refitted around wider words)
+        assert canvas.current_rect() is not None
+        assert any("64 个值]" in text for text in canvas.scene.label_texts.values())
+        assert_same_labels(canvas.scene, build_scene(trace, None, shown.grid,
+                                                     canvas.text_scale))
+    finally:
+        _switch(window, qtbot, "en")
+        qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=120_000)
+    assert any("64 values]" in text for text in canvas.scene.label_texts.values())

@@ -103,14 +103,18 @@ def test_a_size_asked_for_after_the_graph_was_replaced_is_laid_out(canvas, qtbot
     assert canvas.cursor().shape() == Qt.CursorShape.ArrowCursor
 
 
-def test_a_layout_of_the_same_graph_made_meanwhile_stays(canvas, qtbot, big):
+def test_a_language_asked_for_while_a_size_is_laid_out_gets_both(canvas, qtbot, big,
+                                                                  layouts):
     show(canvas, big, 0)
+    shown = canvas.scene
     canvas.set_text_scale(1.5)
-    canvas.retranslate()  # a new language: laid out at once, at the size asked for
-    placed = canvas.scene
-    assert placed.text_scale == 1.5
-    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
-    assert canvas.scene is placed
+    canvas.retranslate()  # a new language meanwhile: that layout's words are the old ones
+    assert canvas.scene is shown and canvas.rescaler.pending
+    qtbot.waitUntil(lambda: canvas.scene is not shown and not canvas.rescaler.pending,
+                    timeout=LAYOUT_MS)
+    assert canvas.scene.text_scale == 1.5
+    main = threading.main_thread()
+    assert [(thread is main, scale) for thread, scale in layouts] == [(False, 1.5)] * 2
 
 
 def test_no_label_is_rasterised_for_the_layout_being_replaced(canvas, qtbot, big):
@@ -131,3 +135,15 @@ def test_a_small_graph_is_placed_again_at_once(canvas, layouts):
     assert canvas.scene.text_scale == 1.5 and not canvas.rescaler.pending
     assert layouts == []
     assert_same_labels(canvas.scene, build_scene(canvas.trace, None, None, 1.5))
+
+
+def test_a_language_asked_for_while_one_is_laid_out_is_laid_out_after_it(canvas, qtbot, big,
+                                                                         layouts):
+    show(canvas, big, 5)
+    shown, step = canvas.scene, canvas.highlighted()
+    canvas.retranslate()
+    canvas.retranslate()  # another language before the first one's layout ended
+    qtbot.waitUntil(lambda: canvas.scene is not shown and not canvas.rescaler.pending,
+                    timeout=LAYOUT_MS)
+    assert len(layouts) == 2  # the first one's words dropped, the last one's placed
+    assert canvas.scene.text_scale == 1.0 and canvas.highlighted() == step is not None

@@ -96,14 +96,18 @@ def settle(window) -> None:
     """Until the window has drawn what it was asked; a graph of 250 nodes or more laid
     out for a new text size in a worker thread (gui/canvas/rescale.py) first."""
     app = QApplication.instance()
-    rescaler = window.canvas.__dict__.get("rescaler")  # (made when first needed)
     deadline = time.monotonic() + 120
-    while rescaler is not None and rescaler.pending and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.002)
-    for _ in range(50):
-        app.processEvents()
-        if not window.canvas._draw_pending:
+    for _ in range(3):  # (an event handled below may start such a layout: waited for)
+        rescaler = window.canvas.__dict__.get("rescaler")  # (made when first needed)
+        while rescaler is not None and rescaler.pending and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.002)
+        for _ in range(50):
+            app.processEvents()
+            if not window.canvas._draw_pending:
+                break
+        rescaler = window.canvas.__dict__.get("rescaler")
+        if rescaler is None or not rescaler.pending:
             break
 
 
