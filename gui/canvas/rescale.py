@@ -60,11 +60,14 @@ class Rescaler(QObject):
         self.running = job
         canvas.setCursor(Qt.CursorShape.BusyCursor)
         grid = canvas.scene.grid
+        # new words keep every node's row, as the graph laid out on the GUI thread did
+        # (rows that came from the graph before an Apply); a new size is laid out anew
+        before = canvas.trace if canvas.text_scale == canvas.scene.text_scale else None
 
         def run() -> None:
             scene = None
             try:
-                scene = build_scene(job[1], None, grid, job[2])
+                scene = build_scene(job[1], before, grid, job[2])
             finally:  # (an error is raised again on the GUI thread, by a layout there)
                 try:
                     self.laidOut.emit(*job, scene)
@@ -93,8 +96,8 @@ class Rescaler(QObject):
             return
         if canvas.scene.text_scale != canvas.text_scale:
             self.relayout()
-        elif words != self.words and canvas.scene is shown:  # still the old words
-            self.relabel(again=True)
+        elif words != self.words:  # the words changed meanwhile (the graph on screen
+            self.relabel(again=True)  # may have been laid out before or after: again)
 
     def relayout(self) -> None:
         """The canvas's graph placed again for its text size: a big one in a worker

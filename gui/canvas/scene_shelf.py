@@ -36,10 +36,14 @@ class SceneShelf:
     def __init__(self) -> None:
         #: id(trace) → (weak reference to it, its scene without step tables), oldest first
         self.scenes: dict[int, tuple[weakref.ref, Scene]] = {}
+        #: the scene on screen when the language changed last (weakly): its words are the
+        #: old ones until its new layout arrives from a worker thread (rescale.py), so it
+        #: is never kept
+        self.old_words = lambda: None
 
     def keep(self, trace: Trace, scene: Scene) -> None:
         """Shelve ``scene``, just replaced on the canvas, for ``trace``."""
-        if not len(scene.pos):
+        if not len(scene.pos) or scene is self.old_words():
             return
         for key in [k for k in scene.label_pos if k[0] == _TANGENT]:
             del scene.label_pos[key]  # forward mode's: placed again if it is on then
@@ -63,6 +67,9 @@ class SceneShelf:
         return dataclasses.replace(entry[1], local_steps=local, backward_steps=backward,
                                    update_steps=update)
 
-    def clear(self) -> None:
-        """Forget every scene: their labels were written for another language."""
+    def clear(self, shown: Scene | None = None) -> None:
+        """Forget every scene: their labels were written for another language (as was
+        ``shown``'s, the scene on screen: not kept when it is replaced)."""
         self.scenes.clear()
+        if shown is not None:
+            self.old_words = weakref.ref(shown)

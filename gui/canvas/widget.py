@@ -313,7 +313,7 @@ class GraphCanvas(FigureCanvasQTAgg):
         build_legend(self)
         self.blitter.invalidate()
         if self.trace is not None:
-            self.shelf.clear()  # their labels' words are the old language's
+            self.shelf.clear(self.scene)  # their labels' words are the old language's
             self.rescaler.relabel()
 
     def set_out_of_date(self, on: bool) -> None:

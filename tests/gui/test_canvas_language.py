@@ -71,12 +71,22 @@ BIG = "\n".join(["X = torch.ones(8, 8)", "W = param(torch.full((8, 8), 0.01))",
 
 def test_a_big_graph_changes_language_in_a_worker_thread(window, qtbot, monkeypatch):
     """The window answers meanwhile: the graph keeps its old labels until the new ones
-    are placed; then its zoom and step are as they were, and its labels as the GUI
-    thread would have placed them."""
-    from gui.canvas import rescale
+    are placed in a worker thread; then its zoom, step and rows are as they were (rows
+    an Apply took from the graph before it), and its labels as the GUI thread placed
+    them before (``build_scene`` with the graph as it was)."""
+    from gui.canvas import rescale, widget
     from gui.canvas.scene import build_scene
     from tests.gui.test_canvas_scene_shelf import assert_same_labels
 
+    window.load_program(Program(BIG, {}), 0, "big")
+    window.model.set_learning_rate(0.1)
+    bigger = BIG.replace("loss = sum(h69)", "h70 = tanh(h69 * 0.9 + h0)\nloss = sum(h70)")
+    assert window.model.apply_text(bigger)  # its rows from the graph before it
+    qtbot.waitUntil(lambda: not window.model.building, timeout=60_000)
+    window.model.end()
+    settle(window)
+    canvas, trace = window.canvas, window.model.trace
+    assert len(trace.graph.nodes) >= rescale.IN_THREAD_NODES
     threads = []
 
     def spy(*args):
@@ -84,24 +94,19 @@ def test_a_big_graph_changes_language_in_a_worker_thread(window, qtbot, monkeypa
         return build_scene(*args)
 
     monkeypatch.setattr(rescale, "build_scene", spy)
-    window.load_program(Program(BIG, {}), 0, "big")
-    window.model.set_learning_rate(0.1)
-    window.model.end()
-    settle(window)
-    canvas, trace = window.canvas, window.model.trace
-    assert len(trace.graph.nodes) >= rescale.IN_THREAD_NODES
+    monkeypatch.setattr(widget, "build_scene", spy)
     shown, zoom = canvas.scene, canvas.view.k()
     try:
         _switch(window, qtbot, "zh")
         assert canvas.scene is shown  # (its words laid out meanwhile)
         qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=120_000)
         settle(window)
-        assert threads and threading.main_thread() not in threads
+        assert threads and threading.main_thread() not in threads  # no layout here
         assert canvas.scene is not shown and window.model.trace is trace
         assert canvas.view.k() == pytest.approx(zoom)  # (refitted around wider words)
         assert canvas.current_rect() is not None
         assert any("64 个值]" in text for text in canvas.scene.label_texts.values())
-        assert_same_labels(canvas.scene, build_scene(trace, None, shown.grid,
+        assert_same_labels(canvas.scene, build_scene(trace, trace, shown.grid,
                                                      canvas.text_scale))
     finally:
         _switch(window, qtbot, "en")

@@ -147,3 +147,44 @@ def test_a_language_asked_for_while_one_is_laid_out_is_laid_out_after_it(canvas,
                     timeout=LAYOUT_MS)
     assert len(layouts) == 2  # the first one's words dropped, the last one's placed
     assert canvas.scene.text_scale == 1.0 and canvas.highlighted() == step is not None
+
+
+@pytest.fixture
+def laid_out(monkeypatch):
+    """The trace of each layout rescale.py makes (the real build_scene)."""
+    made = []
+
+    def spy(trace, before, grid, scale):
+        made.append(trace)
+        return build_scene(trace, before, grid, scale)
+
+    monkeypatch.setattr(rescale, "build_scene", spy)
+    return made
+
+
+def test_a_language_asked_for_after_the_graph_was_replaced_is_laid_out(canvas, qtbot, big,
+                                                                       laid_out):
+    """A size laid out for one graph, another graph shown, then a new language: the
+    graph on screen gets the new words (they were lost with the first layout)."""
+    other = build_trace(chain_program(links=8, chains=31))
+    show(canvas, big, 5)
+    canvas.set_text_scale(1.5)  # laid out in a worker thread
+    show(canvas, other, 5)  # (an Apply: laid out at once, at the size asked for)
+    canvas.retranslate()
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending and laid_out[-1] is other,
+                    timeout=LAYOUT_MS)
+    assert laid_out == [big, other] and canvas.trace is other
+
+
+def test_a_scene_with_the_old_words_is_not_kept_for_undo(canvas, qtbot, big):
+    """Replaced while its new words are laid out, the scene on screen is not shelved:
+    undo would have brought the old language back."""
+    other = build_trace(chain_program(links=8, chains=31))
+    show(canvas, big, 5)
+    canvas.retranslate()
+    assert canvas.rescaler.pending
+    show(canvas, other, 5)  # an Apply meanwhile
+    assert id(big) not in canvas.shelf.scenes
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    show(canvas, big, 5)  # undo: laid out anew, in the language now
+    assert id(other) in canvas.shelf.scenes  # (laid out in it: kept)
