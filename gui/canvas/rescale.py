@@ -31,7 +31,7 @@ IN_THREAD_NODES = 250
 
 class Rescaler(QObject):
     """The canvas's collaborator ``canvas.rescaler``: lays out ``canvas.trace`` again
-    for ``canvas.text_scale`` in a worker thread."""
+    for ``canvas.text_scale`` and the UI language in a worker thread."""
 
     #: (the scene shown when the layout started, the trace, the scale, the words'
     #: generation, the new scene); emitted from the worker thread, received on the GUI
@@ -47,12 +47,12 @@ class Rescaler(QObject):
 
     @property
     def pending(self) -> bool:
-        """True while a layout for a new text size is being made."""
+        """True while a layout for a new text size or language is being made."""
         return self.running is not None
 
     def start(self) -> None:
-        """Lay out the canvas's graph for its text size now (after the running layout,
-        if one runs)."""
+        """Lay out the canvas's graph for its text size and words now (after the running
+        layout, if one runs)."""
         if self.running is not None:
             return  # _arrived starts the size asked for last
         canvas = self.canvas
