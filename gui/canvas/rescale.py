@@ -19,10 +19,16 @@ the legend's words change at once. A layout made for the words before is dropped
 from __future__ import annotations
 
 import threading
+import weakref
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from gui.canvas.scene import _PREPARED, _PREPARED_LOCK, build_scene
+
+#: the words' generation (``Rescaler.words``) each layout an Apply's build thread made
+#: for ``_PREPARED`` was started in, by trace: one made while the language changed is
+#: laid out again for the new words when it is shown (``GraphCanvas.set_trace``)
+PREPARED_WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 #: graphs of at least this many nodes are placed again in a worker thread (a smaller
 #: one's layout takes under ~0.1 s here: at once, it is shown without a busy cursor)

@@ -42,7 +42,7 @@ from gui.canvas.label_artists import Labels
 from gui.canvas.legend import LegendLayer, apply_theme, build_legend
 from gui.canvas.pan import Scroller
 from gui.canvas.prefetch import Prefetcher
-from gui.canvas.rescale import Rescaler
+from gui.canvas.rescale import IN_THREAD_NODES, PREPARED_WORDS, Rescaler
 from gui.canvas.scene import (
     _GRAD,
     _HIGHLIGHT,
@@ -169,6 +169,12 @@ class GraphCanvas(FigureCanvasQTAgg):
         """
         with _PREPARED_LOCK:
             scene = _PREPARED.pop(trace, None)  # used once: it refers to the trace
+            words = PREPARED_WORDS.pop(trace, None)
+        # an Apply's layout made while the UI language changed has the old words: a
+        # small one laid out here again, a big one in a worker thread once shown
+        old_words = words is not None and words != self.rescaler.words
+        if old_words and len(trace.graph.nodes) < IN_THREAD_NODES:
+            scene = old_words = None
         if scene is None and trace is not self.trace:  # undo, redo: placed before
             scene = self.shelf.take(trace, self.text_scale)
         if scene is None or scene.text_scale != self.text_scale:
@@ -201,17 +207,21 @@ class GraphCanvas(FigureCanvasQTAgg):
         else:
             self.view.fit_view()
         self.blitter.invalidate()
+        if old_words:
+            self.rescaler.start()
 
     def layout_job(self):
         """For a worker thread: a function that lays out a trace for this canvas ahead of
         :meth:`set_trace` (only numpy and Python: no artists, no widgets)."""
         before, before_grid, scale = self.trace, self.scene.grid, self.text_scale
+        words = self.rescaler.words  # the UI language's generation it is laid out in
 
         def job(trace: Trace) -> None:
             scene = build_scene(trace, before, before_grid, scale)
             cancel.check()  # superseded: never stored (the scene keeps its weak key alive)
             with _PREPARED_LOCK:
                 _PREPARED[trace] = scene
+                PREPARED_WORDS[trace] = words
 
         return job
 

@@ -188,3 +188,32 @@ def test_a_scene_with_the_old_words_is_not_kept_for_undo(canvas, qtbot, big):
     qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
     show(canvas, big, 5)  # undo: laid out anew, in the language now
     assert id(other) in canvas.shelf.scenes  # (laid out in it: kept)
+
+
+def test_an_apply_laid_out_while_the_language_changed_gets_the_new_words(canvas, qtbot, big,
+                                                                          laid_out):
+    """An Apply's build thread lays its graph out in the language of its start: shown
+    after the language changed, it is laid out again for the new words."""
+    other = build_trace(chain_program(links=8, chains=31))
+    show(canvas, big, 5)
+    job = canvas.layout_job()  # an Apply's build starts
+    canvas.retranslate()  # the language changes meanwhile
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    job(other)  # (its thread's layout, made here)
+    show(canvas, other, 5)  # the build ends: its graph is shown, as the thread laid it out
+    assert canvas.rescaler.pending  # and laid out again for the words now
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert laid_out == [big, other] and canvas.trace is other
+
+
+def test_a_small_apply_laid_out_while_the_language_changed_is_laid_out_here(canvas):
+    from gui.canvas.scene import _PREPARED
+
+    show(canvas, build_trace(SQUARE), 1)
+    job = canvas.layout_job()
+    canvas.retranslate()
+    other = build_trace(SQUARE)
+    job(other)
+    prepared = _PREPARED[other]
+    show(canvas, other, 1)
+    assert canvas.scene is not prepared and not canvas.rescaler.pending
