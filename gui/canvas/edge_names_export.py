@@ -27,8 +27,7 @@ ZORDER = 50
 @contextmanager
 def markers_in_figure(canvas) -> Iterator[list[Marker]]:
     """The markers the canvas shows now, drawn by its figure until the block ends."""
-    found = canvas.edge_names.markers() if canvas.trace is not None and \
-        canvas.geometry is not None else []
+    found = canvas.edge_names.markers()  # (none without a graph drawn)
     artists = [artist for marker in found for artist in _artists(canvas, marker)]
     for artist in artists:
         canvas.figure.add_artist(artist)

@@ -26,7 +26,14 @@ class Inspector:
 
     def __init__(self, canvas) -> None:
         self.canvas = canvas
-        self._strip_cut_of: tuple | None = None  # (scene, view, the labels its edges cut)
+        #: every label's key, and its box's low and high corners (data units): made once
+        #: per layout (``_places_for``: the scene, compared by identity, and what else
+        #: moves labels in it), read by each step
+        self.places: tuple = ([], None, None)
+        self._places_for: tuple | None = None
+        #: the view the labels its edges cut were last found for, and those labels
+        self._cut_for: tuple | None = None
+        self._cut: frozenset = frozenset()
 
     def cut_labels(self) -> set:
         """Labels of the current step and its neighbours that the view's edge would cut:
@@ -66,38 +73,36 @@ class Inspector:
         and top (a sliver of text reads as nothing, or as another word: the loss's
         name cut to "los", issue 24). The view is placed to cut no label of a node on
         the canvas (strip_edge.py); these are the rest."""
-        c = self.canvas
+        c, scene = self.canvas, self.canvas.scene
         # once per layout: labels stay put (a new language lays out the same trace again,
         # at new widths: its scene is another one; forward mode places its tangents again
         # in the same scene)
-        made = (c.trace, len(c.scene.label_pos), len(c.scene.group_pos), c.text_scale,
+        made = (c.trace, len(scene.label_pos), len(scene.group_pos), c.text_scale,
                 c.tangents.placements)
-        if getattr(c, "_places_of", None) is not c.scene or c._places_made != made:
-            keys = [("static", v, 0) for v in range(len(self.canvas.scene.pos))]
-            scene = self.canvas.scene
+        if self._places_for is None or self._places_for[0] is not scene or \
+                self._places_for[1] != made:
+            keys = [("static", v, 0) for v in range(len(scene.pos))]
             rows = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in range(len(scene.pos))]
-            keys += [("static", v, 1) for v in self.canvas.scene.name_pos]
-            rows += [drawn_place(place) for place in self.canvas.scene.name_pos.values()]
-            keys += list(self.canvas.scene.label_pos)
-            rows += [drawn_place(place) for place in self.canvas.scene.label_pos.values()]
-            keys += [("group", i) for i in self.canvas.scene.group_pos]  # a call's label
-            rows += [drawn_place(place[:4]) for place in self.canvas.scene.group_pos.values()]
+            keys += [("static", v, 1) for v in scene.name_pos]
+            rows += [drawn_place(place) for place in scene.name_pos.values()]
+            keys += list(scene.label_pos)
+            rows += [drawn_place(place) for place in scene.label_pos.values()]
+            keys += [("group", i) for i in scene.group_pos]  # a call's label
+            rows += [drawn_place(place[:4]) for place in scene.group_pos.values()]
             places = np.array(rows, float).reshape(-1, 4)
-            self.canvas._places_made, self.canvas._places_of = made, c.scene  # (a scene is
-            # compared by identity: its fields are arrays)
-            self.canvas._all_places = (keys, places[:, :2] - places[:, 2:] / 2,
-                                       places[:, :2] + places[:, 2:] / 2)
-        keys, low, high = self.canvas._all_places
+            self.places = (keys, places[:, :2] - places[:, 2:] / 2,
+                           places[:, :2] + places[:, 2:] / 2)
+            self._places_for, self._cut_for = (scene, made), None
+        keys, low, high = self.places
         if not keys:
             return set()
         # the same view cuts the same labels: a step that does not pan reads them again
-        view = (made, c.ax.get_xlim(), c.ax.get_ylim(), tuple(box.extents))
-        known = self._strip_cut_of
-        if known is not None and known[0] is c.scene and known[1] == view:
-            return set(known[2])
-        found = {keys[i] for i in np.flatnonzero(edge_cut(c.ax.transData, box, low, high))}
-        self._strip_cut_of = (c.scene, view, frozenset(found))
-        return found
+        view = (c.ax.get_xlim(), c.ax.get_ylim(), tuple(box.extents))
+        if view != self._cut_for:
+            self._cut_for = view
+            self._cut = frozenset(keys[i] for i in np.flatnonzero(
+                edge_cut(c.ax.transData, box, low, high)))
+        return set(self._cut)
 
     def _ensure_drawn(self):
         if self.canvas.trace is None:

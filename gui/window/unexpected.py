@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
 
 from gui.window.recovery import recovery_dir
 
@@ -64,8 +65,6 @@ def install(window, folder: Path | None = None) -> Callable:
 def _window_now(first):
     """The window the learner is in: the active one, else one on screen (a restored
     session's, after the first was closed), else none."""
-    from PySide6.QtWidgets import QApplication
-
     active = QApplication.activeWindow()
     if active is not None and hasattr(active, "message_bar"):
         return active

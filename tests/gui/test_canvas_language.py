@@ -53,7 +53,7 @@ def test_the_labels_an_edge_cuts_are_found_in_the_new_layout(window, qtbot):
     _switch(window, qtbot, "zh")
     settle(window)
     canvas.cut_labels()
-    keys, low, high = canvas._all_places
+    keys, low, high = canvas.inspector.places
     scene = canvas.scene
     for key, place in scene.label_pos.items():  # each label's box: the Chinese layout's
         i = keys.index(key)

@@ -375,7 +375,7 @@ def test_the_labels_an_edge_cuts_follow_the_tangents_placed_again(window, qtbot)
     after = {k: v for k, v in canvas.scene.label_pos.items() if k[0] == _TANGENT}
     assert len(after) == len(before) and after != before  # (what the test is about)
     canvas.cut_labels()
-    keys, low, high = canvas._all_places
+    keys, low, high = canvas.inspector.places
     for key, place in after.items():
         i = keys.index(key)
         cx, cy, w, h = drawn_place(place)
