@@ -130,18 +130,23 @@ class Rescaler(QObject):
         worker thread laid it out), its view and step as they were."""
         canvas = self.canvas
         state = canvas.tangents.last_state  # what show_state last showed
+        whatif = canvas.tangents.whatif_numbers
         canvas.set_trace(canvas.trace)  # (the same graph: its view stays; the legend too)
         if state is not None:
             canvas.show_state(*state)
+        if whatif is not None:  # a What-if's numbers, as they were (not the trace's)
+            canvas.show_numbers(*whatif)
 
     def place_again(self) -> None:
         """The canvas's graph laid out anew at its text size now (or as the worker thread
         laid it out), at the same step, fitted."""
         canvas = self.canvas
         known, shown = canvas.trace, {k: set(v) for k, v in canvas._shown.items()}
-        key = canvas._current_key
+        key, whatif = canvas._current_key, canvas.tangents.whatif_numbers
         canvas.trace = None  # a new layout, not an edit of the old one
         canvas.set_trace(known)
         canvas._shown = shown
         canvas._current_key = key
         canvas.view.fit_view()
+        if whatif is not None:  # a What-if's numbers, as they were (not the trace's)
+            canvas.show_numbers(*whatif)

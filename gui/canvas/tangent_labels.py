@@ -56,10 +56,15 @@ class Tangents:
         self.placements = 0
         #: (known, current) the canvas showed last: shown again when the walk moves
         self.last_state = None
+        #: (trace, tangent labels) of the What-if whose numbers the labels show; None:
+        #: the canvas's own. A layout of the same graph (text size, language) shows
+        #: them again (rescale.py)
+        self.whatif_numbers: tuple | None = None
 
     def reset(self) -> None:
-        """A new graph: no tangent placed yet."""
+        """A new graph: no tangent placed yet, its own numbers."""
         self.tips = {}
+        self.whatif_numbers = None
 
     @property
     def forward_mode(self) -> bool:
@@ -197,6 +202,7 @@ class Tangents:
             return
         changed = []
         canvas.scene_numbers_own = trace is canvas.trace  # (every label is rewritten)
+        self.whatif_numbers = None if canvas.scene_numbers_own else (trace, tangent_labels)
         for key, new in label_numbers(trace, scene, tangent_labels).items():
             if isinstance(new, tuple):  # a tensor's grid: its text and its cells
                 new, scene.grid_info[key] = new

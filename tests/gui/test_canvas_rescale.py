@@ -217,3 +217,53 @@ def test_a_small_apply_laid_out_while_the_language_changed_is_laid_out_here(canv
     prepared = _PREPARED[other]
     show(canvas, other, 1)
     assert canvas.scene is not prepared and not canvas.rescaler.pending
+
+
+WHATIF = "w = param(2.0)\nx = 3.0\nloss = (w * x) ** 2"
+
+
+@pytest.mark.parametrize("change", ["size", "language"])
+def test_what_if_numbers_stay_through_a_new_layout(canvas, change):
+    """A What-if's numbers on the canvas (the forward panel's slider) are shown again in
+    a layout made for a new text size or language: they were the trace's own until the
+    slider moved again, while the panel showed the What-if's."""
+    trace = build_trace(WHATIF)
+    other = build_trace(WHATIF.replace("2.0", "5.0"))
+    show(canvas, trace, len(trace.steps))
+    canvas.show_numbers(other)
+    whatif, shown = dict(canvas.scene.label_texts), canvas.scene
+    assert whatif != build_scene(trace).label_texts
+    if change == "size":
+        canvas.set_text_scale(1.5)
+    else:
+        canvas.retranslate()
+    assert canvas.scene is not shown  # laid out anew
+    assert canvas.scene.label_texts == whatif and not canvas.scene_numbers_own
+    assert "225" in canvas.scene.label_texts.values()  # (5 · 3)² = 225
+    canvas.show_numbers(trace)  # the What-if ends: its own numbers, kept through the next
+    canvas.set_text_scale(1.0)
+    assert canvas.scene.label_texts == build_scene(trace).label_texts
+    assert canvas.scene_numbers_own
+
+
+def test_what_if_numbers_stay_through_a_layout_in_the_worker_thread(canvas, qtbot, big):
+    other = build_trace(BIG.replace("= param(", "= param(0.5 + ", 1))
+    assert len(other.graph.nodes) == len(big.graph.nodes)
+    show(canvas, big, 40)
+    canvas.show_numbers(other)
+    whatif = dict(canvas.scene.label_texts)
+    assert whatif != build_scene(big).label_texts
+    canvas.set_text_scale(1.5)
+    assert canvas.rescaler.pending
+    qtbot.waitUntil(lambda: not canvas.rescaler.pending, timeout=LAYOUT_MS)
+    assert canvas.scene.text_scale == 1.5 and canvas.scene.label_texts == whatif
+
+
+def test_a_new_graph_drops_the_what_if_numbers(canvas):
+    trace = build_trace(WHATIF)
+    show(canvas, trace, len(trace.steps))
+    canvas.show_numbers(build_trace(WHATIF.replace("2.0", "5.0")))
+    edited = build_trace(WHATIF.replace("2.0", "3.0"))  # the value set: a new trace
+    show(canvas, edited, len(edited.steps))
+    canvas.set_text_scale(1.5)
+    assert canvas.scene.label_texts == build_scene(edited).label_texts

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from core.base.format import format_value
 from tests.gui.test_i18n import _compiled_translation  # noqa: F401 - the .qm for Chinese
 
 
@@ -381,3 +382,22 @@ def test_the_labels_an_edge_cuts_follow_the_tangents_placed_again(window, qtbot)
         cx, cy, w, h = drawn_place(place)
         assert (low[i] == (cx - w / 2, cy - h / 2)).all() and \
             (high[i] == (cx + w / 2, cy + h / 2)).all(), key
+
+
+def test_a_bigger_text_size_keeps_the_what_if_numbers_on_the_canvas(window, qtbot):
+    """The What-if slider moved, then Ctrl+Shift+=: the canvas is laid out again for the
+    bigger text and still shows the What-if's loss and tangents, as the panel does."""
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    slider = window.findChild(QSlider, "whatIfSlider")
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    w = panel.value_at(slider.value())
+    canvas = window.canvas
+    whatif = dict(canvas.scene.label_texts)
+    assert format_value(np.float64((w - 2) ** 2)) in whatif.values()  # the loss, by hand
+    scale = canvas.text_scale
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert canvas.text_scale > scale and not canvas.rescaler.pending
+    assert canvas.scene.label_texts == whatif
