@@ -308,7 +308,7 @@ class EdgeNames(QWidget):
         c = self.canvas
         return (id(c.trace), c.ax.get_xlim(), c.ax.get_ylim(), c.width(), c.height(),
                 c._position, c._current_key, frozenset(c._focus_nodes), id(c._cut),
-                c.text_scale, c.theme, id(c.geometry))
+                c.text_scale, c.theme, id(c.geometry), c.tangents.rewrites)  # (What if)
 
     def markers(self) -> list[Marker]:
         """The markers for what the canvas shows now (placed again when that changed)."""

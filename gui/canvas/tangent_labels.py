@@ -60,6 +60,9 @@ class Tangents:
         #: the canvas's own. A layout of the same graph (text size, language) shows
         #: them again (rescale.py)
         self.whatif_numbers: tuple | None = None
+        #: how many times show_numbers rewrote labels: their widths changed, so the
+        #: names at the view's edge are placed again (edge_names.py)
+        self.rewrites = 0
 
     def reset(self) -> None:
         """A new graph: no tangent placed yet, its own numbers."""
@@ -217,6 +220,7 @@ class Tangents:
                 changed.append(key)
         if not changed:
             return
+        self.rewrites += 1
         changed = [k for k in changed if k[1] in canvas._shown.get(k[0], ())]
         if not canvas.blitter.can_blit():
             canvas.draw_idle()

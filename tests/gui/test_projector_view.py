@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
+from core.engine.trace import Stepper, build_trace
 from gui.window import dock_layout
 from tests.gui.test_readability import _inside, _intersect, load, neighbours, settle
 
@@ -202,3 +203,27 @@ def test_a_neighbour_behind_the_legend_strip_keeps_its_name(window, qtbot):
     assert _inside(entry["rect"], canvas.width(), strip)
     assert not [e["text"] for e in entries if e is not entry
                 and _intersect(e["rect"], entry["rect"])]
+
+
+WHATIF = "a = param(1.0)\nb = 2.0\nc = 3.0\nd = a * b\ne = d + c\nf = e * a\nloss = f * f"
+
+
+@pytest.mark.parametrize(("size", "position"), [((260, 200), 8), ((340, 240), 11)])
+def test_a_what_if_places_the_edge_names_again(canvas, size, position):
+    """A What-if writes wider numbers into the labels in place (a = −123.456789: f's
+    value 3.011e4, the loss's ledger): a name at the view's edge stayed where it was,
+    over them."""
+    trace = build_trace(WHATIF)
+    canvas.resize(*size)
+    canvas.set_trace(trace)
+    stepper = Stepper(trace, position)
+    canvas.show_state(stepper.known, stepper.current)
+    canvas.repaint()
+    assert canvas.edge_names.markers()  # a name at the edge (the test proves something)
+    canvas.show_numbers(build_trace(WHATIF.replace("param(1.0)", "param(-123.456789)")))
+    canvas.repaint()
+    entries = canvas.label_entries()
+    assert "3.011e4" in {e["text"] for e in entries}
+    found = [(m["text"], e["kind"], e["text"]) for m in entries if m.get("marker")
+             for e in entries if not e.get("marker") and _intersect(e["rect"], m["rect"])]
+    assert not found
