@@ -199,6 +199,20 @@ def _nearby(area, want, size, obstacles) -> np.ndarray | None:
     return _first_free(gx[order], gy[order], size, obstacles)
 
 
+def may_need_markers(canvas) -> bool:
+    """False when every node of the step and its neighbours is inside the view with its
+    name, so none needs a marker (found without a draw: the step-through export's)."""
+    if canvas.trace is None or not canvas._focus_nodes:
+        return False
+    scene = canvas.scene
+    (x0, x1), (y0, y1) = canvas.ax.get_xlim(), canvas.ax.get_ylim()
+    places = [(*scene.pos[v], *(2 * scene.half_pt[v])) for v in canvas._focus_nodes]
+    places += [drawn_place(scene.name_pos[v]) for v in canvas._focus_nodes if v in scene.name_pos]
+    p = np.asarray(places, float)
+    return not bool(np.all((p[:, 0] - p[:, 2] / 2 >= x0) & (p[:, 0] + p[:, 2] / 2 <= x1)
+                           & (p[:, 1] - p[:, 3] / 2 >= y0) & (p[:, 1] + p[:, 3] / 2 <= y1)))
+
+
 def markers(canvas) -> list[Marker]:
     """A marker for each of the current step's neighbours (and itself) whose box reaches
     into the view, or behind the legend strip under it, while its name is not drawn

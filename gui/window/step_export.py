@@ -15,6 +15,7 @@ Needs a ``QApplication`` (the canvas is a widget).
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from core.engine.explain import render
 from core.engine.trace import PHASE_TITLES, NoParameterStep, Stepper, Trace
+from gui.canvas.edge_names import may_need_markers
+from gui.canvas.edge_names_export import markers_in_figure
 from gui.support import fonts
 
 SUFFIXES = (".gif", ".pdf")
@@ -241,12 +244,23 @@ class _Renderer:
             self.explanation.set_text("\n".join(frame.explanation))
             yield position
 
+    def _names_at_edge(self):
+        """The names of the step's neighbours that the view's edge cuts, as the window
+        shows them (edge_names_export.py); the frame is drawn first to place them, when
+        a neighbour reaches out of the view."""
+        canvas = self.canvas
+        if not may_need_markers(canvas):
+            return nullcontext()
+        canvas.draw()
+        return markers_in_figure(canvas)
+
     def _rgb(self):
         from PIL import Image
 
         buffer = io.BytesIO()
-        self.canvas.print_figure(buffer, format="rgba", dpi=DPI,
-                                 facecolor=self.canvas.colours["bg"])
+        with self._names_at_edge():
+            self.canvas.print_figure(buffer, format="rgba", dpi=DPI,
+                                     facecolor=self.canvas.colours["bg"])
         image = Image.frombuffer("RGBA", (self.width, self.height), buffer.getbuffer(),
                                  "raw", "RGBA", 0, 1)
         return image.convert("RGB")
@@ -294,7 +308,8 @@ class _Renderer:
         with PdfPages(path, metadata={"Title": "Backprop Stepper: step by step",
                                       "Creator": "Backprop Stepper"}) as pdf:
             for _ in self._frames():
-                pdf.savefig(self.canvas.figure, facecolor=self.canvas.colours["bg"])
+                with self._names_at_edge():
+                    pdf.savefig(self.canvas.figure, facecolor=self.canvas.colours["bg"])
 
     def close(self) -> None:
         self.canvas.deleteLater()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageChops
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -18,6 +20,7 @@ from core.io.session import load_session
 from gui.support.resources import resource
 from gui.window.step_export import ExportError, current_language, export_steps
 from tests.gui_in_process import spawned, window_cli
+from tests.programs import chain_program
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = resource("examples", "01-lesson.json")
@@ -288,3 +291,38 @@ def test_a_chinese_export_writes_the_left_out_terms_in_chinese(qapp):
         QCoreApplication.removeTranslator(translator)
     assert "…（另有 494 项）" in equation and "more term" not in equation
 
+
+
+def test_a_frame_names_the_neighbours_its_view_cuts(qapp):
+    """A frame zoomed in to read names the step's neighbours that the view's edge cuts,
+    as the window does (gui/canvas/edge_names_export.py): a GIF or PDF showed them as
+    unnamed boxes."""
+    from gui.canvas.edge_names import may_need_markers
+    from gui.window.step_export import _Renderer, _step_texts
+
+    trace = build_trace(chain_program(links=2, chains=4))
+    texts = [_step_texts(trace, k, False) for k in range(1, len(trace) + 1)]
+    renderer = _Renderer(trace, texts, 800, 600)
+    canvas = renderer.canvas
+    try:
+        for _position in renderer._frames():
+            needed = may_need_markers(canvas)  # (False: the frame is drawn once)
+            shown = np.asarray(renderer._rgb(), int)
+            canvas.draw()  # (as the frame was drawn before its markers were placed)
+            found = canvas.edge_names.markers()
+            assert needed or not found
+            if found:
+                break
+        assert found, "no frame has a neighbour cut at the view's edge"
+        plain = io.BytesIO()
+        canvas.print_figure(plain, format="rgba", dpi=100, facecolor=canvas.colours["bg"])
+        plain = np.frombuffer(plain.getvalue(), np.uint8).reshape(600, 800, 4)[..., :3]
+        changed = np.abs(shown - plain).sum(axis=2) > 0
+        inside = np.zeros_like(changed)
+        for m in found:
+            x, y, w, h = (round(v) for v in m.rect)
+            inside[max(y - 1, 0):y + h + 1, max(x - 1, 0):x + w + 1] = True
+            assert np.abs(shown - plain)[y:y + h, x:x + w].mean() > 10, m.text
+        assert changed.any() and not (changed & ~inside).any()  # the markers, nothing else
+    finally:
+        renderer.close()
