@@ -19,24 +19,21 @@ half of a recorded pass's step (issue 19).
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyle,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
 )
 
-from core.base.format import format_number, format_value, full_precision
-from core.base.values import shape_text
+from core.base.format import full_precision
 from core.engine.explain import unneeded, unneeded_edges
 from core.engine.trace import PHASES, NoParameterStep, Step
 from gui.panels.base import Area, DockSpec, Panel
+from gui.panels.table_cells import cell_width, compact_value, fit_to
 from gui.state.model import STEP_PHASES, StepperModel
 from gui.support import theme
 from gui.support.texts import explain, formula_text, phase_title, target_text
@@ -47,47 +44,6 @@ STEP_ROLE = Qt.ItemDataRole.UserRole
 EAGER_ROWS = 600
 #: rows made beyond the visible ones, so that a small scroll finds them ready
 ROW_MARGIN = 30
-
-
-#: a matrix in a table cell: at most this many rows and entries per row, then "…"
-COMPACT_ROWS, COMPACT_COLS = 2, 3
-
-
-def compact_value(value) -> str:
-    """A value for a narrow cell: numbers as before, a matrix as its shape and its rows
-    in three digits, ``3×2 [0.688 0.688; −0.5 −0.5; 1.38 1.38]`` (all of it on hover)."""
-    if value is None or np.ndim(value) < 2:
-        return format_value(value)
-    array = np.asarray(value, dtype=np.float64)
-    matrix = array.reshape(array.shape[0], -1)
-    rows = [" ".join([format_number(v, 3) for v in row[:COMPACT_COLS]]
-                     + (["…"] if len(row) > COMPACT_COLS else []))
-            for row in matrix[:COMPACT_ROWS]]
-    if len(matrix) > COMPACT_ROWS:
-        rows.append("…")
-    return f"{shape_text(array.shape)} [{'; '.join(rows)}]"
-
-
-def cell_width(table: QTableWidget, text: str, font: QFont) -> int:
-    """The width a cell of ``table`` needs to show ``text`` in ``font`` whole: what its
-    delegate asks of the style when a column is fitted to its contents."""
-    option = QStyleOptionViewItem()
-    table.initViewItemOption(option)
-    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
-    option.text, option.font, option.fontMetrics = text, font, QFontMetrics(font)
-    return table.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option,
-                                          QSize(), table).width()
-
-
-def fit_to(table: QTableWidget, widths: list[tuple[int, int]]) -> None:
-    """Columns 0 and 2 as wide as the widest of ``widths`` (cell pairs) and their
-    headers, as QTableView.resizeColumnToContents makes them; untouched if they are."""
-    header = table.horizontalHeader()
-    grid = 1 if table.showGrid() else 0
-    for position, column in enumerate((0, 2)):
-        width = max([header.sectionSizeHint(column)] + [w[position] + grid for w in widths])
-        if width != table.columnWidth(column):
-            table.setColumnWidth(column, width)
 
 
 class LessonTables(Panel, QTabWidget):
@@ -287,10 +243,24 @@ class LessonTables(Panel, QTabWidget):
                                       for text, font in zip(texts, fonts, strict=True))
         return self._widths[key]
 
-    def fit_columns(self) -> None:
-        """Fit columns 0 and 2 to the rows on screen as they are now too (the What-if
-        writes other numbers into them), besides as they are once done."""
-        for table in self.tables.values():
+    def show_numbers(self, trace) -> None:
+        """The rows done so far with ``trace``'s numbers (a What-if of the same program:
+        the same steps in the same order), or the model's own again; their columns
+        fitted to them (stepping keeps the widths)."""
+        own = getattr(self, "_built_for", None)
+        if own is None or len(own.steps) != len(trace.steps):
+            return
+        for index in self._made:
+            step = trace.steps[index - 1]
+            if index > self._shown or index == self._hidden or isinstance(
+                    step, NoParameterStep) or step.phase != own.steps[index - 1].phase:
+                continue  # not shown yet, or kept back by the quiz
+            table, row = self._rows[index]
+            middle, value = table.item(row, 1), table.item(row, 2)
+            middle.setText(formula_text(step))
+            value.setText(compact_value(step.value))
+            value.setToolTip(full_precision(step.value))
+        for table in self.tables.values():  # (the rows on screen as they are now too)
             self._rows_in_view(table, now=True)
 
     def row_texts(self, index: int) -> list[str]:

@@ -14,10 +14,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QSlider, QWidget
 
-from core.base.format import format_value, full_precision
-from core.engine.trace import NoParameterStep
-from gui.panels.lesson_tables import compact_value
-from gui.support.texts import formula_text
+from core.base.format import format_value
 
 #: the row slider's positions across its range (like the panel's)
 ROW_STEPS = 200
@@ -53,27 +50,6 @@ def slider_range(value: float) -> tuple[float, float]:
     """Around the value, as the panel's slider: ± max(2, 2 |value|)."""
     half = max(2.0, 2.0 * abs(value))
     return value - half, value + half
-
-
-def show_in_lesson_tables(tables, trace) -> None:
-    """The lesson tables' rows done so far with ``trace``'s numbers (a What-if of the
-    same program: the same steps in the same order), or the model's own again."""
-    if tables is None or getattr(tables, "_built_for", None) is None:
-        return
-    own = tables._built_for.steps
-    if len(own) != len(trace.steps):
-        return
-    for index in tables._made:
-        step = trace.steps[index - 1]
-        if index > tables._shown or index == tables._hidden or isinstance(
-                step, NoParameterStep) or step.phase != own[index - 1].phase:
-            continue  # not shown yet, or kept back by the quiz
-        table, row = tables._rows[index]
-        middle, value = table.item(row, 1), table.item(row, 2)
-        middle.setText(formula_text(step))
-        value.setText(compact_value(step.value))
-        value.setToolTip(full_precision(step.value))
-    tables.fit_columns()  # the lesson tables keep their widths while stepping: fit these
 
 
 class LineHolder(QWidget):

@@ -29,7 +29,7 @@ from core.language.parser import ExpressionError
 from core.record.to_trace import whatif_trace
 from gui.canvas.tangent_labels import labels_for
 from gui.panels import lazy_plot
-from gui.panels.forward.whatif import LineHolder, show_in_lesson_tables
+from gui.panels.forward.whatif import LineHolder
 from gui.support import theme
 
 translate = QCoreApplication.translate
@@ -236,7 +236,8 @@ class WhatIfPlot:
             labels = labels_for(self.steps) if trace is self.model.trace else labels_for(
                 walk(trace.graph, parse_seed(trace.graph, seed.wrt, where=seed.wrt)))
         self.canvas.show_numbers(trace, labels)
-        show_in_lesson_tables(self.lesson_tables, trace)
+        if self.lesson_tables is not None:
+            self.lesson_tables.show_numbers(trace)
 
     def show_model_numbers(self) -> None:
         """The What-if is over: the canvas shows the program's own numbers again."""
