@@ -103,7 +103,7 @@ class PassRecording:
                   "before": before, "optimizer": None, "zero_grad": self.zero_events,
                   "stdout_bytes_start": nodes[0].stdout if nodes else self.out.count,
                   "stdout_bytes_end": self.out.count,
-                  "grad_norms": _grad_norms(nodes)}
+                  "grad_norms": _grad_norms(nodes, before)}
         self.zero_events = []
         self.flush_pending()
         self.pending = record

@@ -192,12 +192,15 @@ def _shape_only(t) -> dict:
             "over_budget": True}
 
 
-def _grad_norms(nodes: list) -> dict:
-    """Each named parameter's gradient norm in this pass (None: it got no gradient)."""
+def _grad_norms(nodes: list, before: dict) -> dict:
+    """Each named parameter's ``.grad`` norm after this pass's backward() (None: it got no
+    gradient): this pass's gradient, plus what ``.grad`` held before it (``before``, by
+    node id: zero_grad() forgotten), as the plot's ‖w.grad‖ says."""
     named = [n for n in nodes if n.kind == "parameter" and n.name]
     have = [n for n in named if n.grad is not None]
-    norms = dict(zip([n.name for n in have], _norms([n.grad.detach() for n in have]),
-                     strict=True))
+    grads = [n.grad.detach() if n.id not in before else n.grad.detach() + before[n.id]
+             for n in have]
+    norms = dict(zip([n.name for n in have], _norms(grads), strict=True))
     return {n.name: norms.get(n.name) for n in named}
 
 

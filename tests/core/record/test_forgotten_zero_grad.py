@@ -55,6 +55,9 @@ def test_lesson_13_hand_update_says_zero_grad_was_forgotten(tmp_path):
         assert f"({render_number(left)})" in text and render_number(total) in text
         w_node = [n for n in trace.graph.nodes if n.name == "w"][0]
         assert abs(float(trace.grads[w_node.id]) - now) <= 1e-5 * abs(now)  # this pass's
+    # the Training plot's ‖w.grad‖: .grad after each backward(), the earlier passes' in it
+    for p, (_now, total, _left, _after) in zip(recording.passes, rows, strict=False):
+        assert abs(p.grad_norms["w"] - abs(total)) <= 1e-5 * abs(total), p.index
 
 
 def render_number(value: float) -> str:
