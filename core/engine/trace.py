@@ -115,6 +115,17 @@ class Trace:
             raise IndexError(f"step {number} is outside 1..{len(self.steps)}")
         return self.steps[number - 1]
 
+    def twin(self, step: Step) -> Step | None:
+        """This trace's step at ``step``'s place in another trace of the same program
+        (a What-if: the same steps in the same order, other numbers); None where the
+        two differ."""
+        if not 1 <= step.index <= len(self.steps):
+            return None
+        twin = self.steps[step.index - 1]
+        same = type(twin) is type(step) and twin.phase == step.phase \
+            and getattr(twin, "target", None) == getattr(step, "target", None)
+        return twin if same else None
+
     def phase_at(self, position: int) -> str | None:
         """The phase of the last done step (None at position 0)."""
         return self.steps[position - 1].phase if position > 0 else None

@@ -51,9 +51,11 @@ class ExplanationView(Panel, QTextBrowser):
         self.expanded: tuple[int, tuple[int, ...]] | None = None
         #: the step index whose explicit Jacobian is shown, if any
         self.jacobian_step: int | None = None
+        #: a What-if's trace whose numbers are explained (show_numbers), None: the model's
+        self.numbers = None
         self.anchorClicked.connect(self._on_anchor)
         model.stepChanged.connect(self.refresh)
-        model.traceReplaced.connect(self.refresh)
+        model.traceReplaced.connect(lambda: self.show_numbers(None))  # (its own numbers)
         model.quiz.changed.connect(self.refresh)
         self.refresh()
 
@@ -64,6 +66,15 @@ class ExplanationView(Panel, QTextBrowser):
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
         self.refresh()
+
+    def show_numbers(self, trace) -> None:
+        """The steps explained with ``trace``'s numbers (a What-if of the same program,
+        as the canvas and the lesson tables show them), or the model's own (None)."""
+        self.numbers = None if trace is self.model.trace else trace
+        self.refresh()
+
+    def _trace(self):
+        return self.model.trace if self.numbers is None else self.numbers
 
     def refresh(self) -> None:
         # a tensor named by its size ("[4×3: 12 values]") and a long sum's left-out
@@ -112,15 +123,15 @@ class ExplanationView(Panel, QTextBrowser):
             index = self.expanded[1]
             for k in range(len(step.contributions)):
                 try:
-                    line = expand_element(self.model.trace, step, index, k)
+                    line = expand_element(self._trace(), step, index, k)
                 except (IndexError, ValueError):
                     continue
                 parts.append(f'<p style="font-family:monospace">{escape(line)}</p>')
         return "".join(parts)
 
     def _jacobian_html(self, step) -> str:
-        matrix = jacobian_of(self.model.trace, step)
-        if matrix is None or not np.ndim(self.model.trace.graph.nodes[step.edge[0]].value):
+        matrix = jacobian_of(self._trace(), step)
+        if matrix is None or not np.ndim(self._trace().graph.nodes[step.edge[0]].value):
             return ""
         rows, cols = matrix.shape
         link = self.tr("Hide the Jacobian") if self.jacobian_step == step.index else \
@@ -171,7 +182,7 @@ class ExplanationView(Panel, QTextBrowser):
             graph = model.trace.graph
             inputs = ", ".join(
                 f"{escape(name)} = {escape(format_value(value))} ({escape(role_title(role))})"
-                for name, role, value in model.variables())
+                for name, role, value in model.variables(self._trace()))
             parts.append(f'<p style="font-size:large"><b>{escape(inputs)}</b></p>')
             parts.append("<p>" + escape(self.tr(
                 "Nothing is computed yet. Press → or Space to take the first step of the "
@@ -181,6 +192,8 @@ class ExplanationView(Panel, QTextBrowser):
         if step is model.quiz.hidden_step:
             parts.append(self._quiz_html(step, colour))
             return "".join(parts)
+        if self.numbers is not None:  # a What-if's step in its place
+            step = self.numbers.twin(step) or step
         if not isinstance(step, NoParameterStep):
             parts.append(f'<p style="font-size:large; color:{colour}">'
                          + "<br>".join(escape(line) for line in getattr(  # a rule's lines

@@ -126,6 +126,7 @@ class LessonTables(Panel, QTabWidget):
     def rebuild(self) -> None:
         self._rows.clear()
         self._made = set()
+        self._numbers = None  # a What-if's trace whose numbers the rows show
         self._widths = {}
         by_phase: dict[str, list[Step]] = {p: [] for p in PHASES}
         for step in self.model.trace.steps:
@@ -244,22 +245,16 @@ class LessonTables(Panel, QTabWidget):
         return self._widths[key]
 
     def show_numbers(self, trace) -> None:
-        """The rows done so far with ``trace``'s numbers (a What-if of the same program:
-        the same steps in the same order), or the model's own again; their columns
-        fitted to them (stepping keeps the widths)."""
+        """The rows done, now and as the learner steps on, with ``trace``'s numbers (a
+        What-if of the same program), or the model's own again; their columns fitted to
+        them (stepping keeps the widths)."""
         own = getattr(self, "_built_for", None)
-        if own is None or len(own.steps) != len(trace.steps):
+        if own is None:
             return
-        for index in self._made:
-            step = trace.steps[index - 1]
-            if index > self._shown or index == self._hidden or isinstance(
-                    step, NoParameterStep) or step.phase != own.steps[index - 1].phase:
-                continue  # not shown yet, or kept back by the quiz
-            table, row = self._rows[index]
-            middle, value = table.item(row, 1), table.item(row, 2)
-            middle.setText(formula_text(step))
-            value.setText(compact_value(step.value))
-            value.setToolTip(full_precision(step.value))
+        self._numbers = None if trace is own else trace
+        for index in sorted(self._made):
+            if index <= self._shown and index != self._hidden:  # (the quiz's: kept back)
+                self._fill(own.steps[index - 1], done=True)
         for table in self.tables.values():  # (the rows on screen as they are now too)
             self._rows_in_view(table, now=True)
 
@@ -282,6 +277,8 @@ class LessonTables(Panel, QTabWidget):
             middle.setText(explain(step.explanation) if done else "…")
             value.setText("")
         elif done:
+            if self._numbers is not None:  # a What-if's (show_numbers)
+                step = self._numbers.twin(step) or step
             middle.setText(formula_text(step))
             value.setText(compact_value(step.value))
             value.setToolTip(full_precision(step.value))

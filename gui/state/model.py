@@ -128,9 +128,10 @@ class StepperModel(QObject, BackgroundBuild):
                        {"iteration": self.trace.iteration} if self.trace.context is not None
                        else {}, list(self.program.draws), ninja)
 
-    def variables(self) -> list[tuple[str, str, object]]:
-        """(name, role, value) of every named input, in the order the graph made them."""
-        graph = self.trace.graph
+    def variables(self, trace: Trace | None = None) -> list[tuple[str, str, object]]:
+        """(name, role, value) of every named input, in the order the graph made them (of
+        ``trace``, a What-if's, else this model's)."""
+        graph = (trace or self.trace).graph
         rows = []
         for name, node_id in graph.names.items():
             node = graph.nodes[node_id]

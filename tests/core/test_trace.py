@@ -527,3 +527,21 @@ def test_an_update_that_overflows_is_inf_without_numpy_warnings():
     update = trace.step(len(trace))
     assert update.phase == "update"
     assert float(update.value) == np.inf
+
+
+def test_a_what_ifs_twin_step_has_its_numbers():
+    """Trace.twin: the step at the same place of a What-if of the same program, with
+    its numbers (by hand at w = 1.5: s = −0.5, ∂loss/∂w = 2 s · x = −1); none where
+    the programs differ."""
+    lesson = "y_hat = w * x\ns = y_hat - y\nloss = s ** 2"
+    own = build_trace(lesson, {"w": Binding("parameter", 1.0), "x": Binding("data", 1.0),
+                               "y": Binding("data", 2.0)})
+    other = build_trace(lesson, {"w": Binding("parameter", 1.5), "x": Binding("data", 1.0),
+                                 "y": Binding("data", 2.0)})
+    for step in own.steps:
+        twin = other.twin(step)
+        assert twin is other.steps[step.index - 1] and twin.target == step.target
+    assert float(own.steps[-1].value) == -2.0 and float(other.twin(own.steps[-1]).value) == -1.0
+    different = build_trace("y_hat = w * x\nloss = y_hat ** 2",
+                            {"w": Binding("parameter", 1.0), "x": Binding("data", 1.0)})
+    assert different.twin(own.steps[-1]) is None

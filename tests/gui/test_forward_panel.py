@@ -401,3 +401,32 @@ def test_a_bigger_text_size_keeps_the_what_if_numbers_on_the_canvas(window, qtbo
                    | Qt.KeyboardModifier.ShiftModifier)
     assert canvas.text_scale > scale and not canvas.rescaler.pending
     assert canvas.scene.label_texts == whatif
+
+
+def test_the_explanation_and_tables_follow_a_what_if_as_the_learner_steps(window, qtbot):
+    """The What-if slider at w = 1.5: the canvas, the lesson tables and the Explanation
+    all show its numbers (by hand: ∂loss/∂w = 2 (w − 2) = −1), at the step shown and at
+    the steps taken after; switching tabs puts the program's own back everywhere. The
+    Explanation kept the program's numbers (a review saw 0.1966 beside the canvas's
+    0.1587 on example 05)."""
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model, explanation = window.model, window.explanation
+    model.goto(model.length - 1)
+    panel.set_whatif(1.5, "w")
+    assert lesson_numbers(window)[0] == "0.25"
+    text = explanation.toPlainText()  # ∂loss/∂ŷ = (∂loss/∂s = 2 s = −1) · 1
+    assert "= −1 · 1 = −1" in text and "−2" not in text
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Right)  # the last step: ∂loss/∂w
+    assert model.position == model.length
+    assert lesson_numbers(window) == ("0.25", "−1")
+    assert window.tables.row_texts(model.length)[2] == "−1"
+    text = explanation.toPlainText()
+    assert "= −1" in text and "−2" not in text
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Home)  # position 0: the inputs listed
+    assert "w = 1.5" in explanation.toPlainText()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_End)
+    panel.tabs.setCurrentIndex(0)  # the What-if is over
+    assert lesson_numbers(window) == ("1", "−2")
+    assert window.tables.row_texts(model.length)[2] == "−2"
+    assert "= −2" in explanation.toPlainText()

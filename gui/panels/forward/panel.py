@@ -63,6 +63,7 @@ class ForwardPanel(WhatIfPlot, Panel, QWidget):
         self.canvas = None
         self._canvas_moved = False  # the canvas shows a What-if's numbers
         self.lesson_tables = None  # the window's (attach): their numbers follow too
+        self.explanation = None  # the window's (attach): its numbers follow too
 
         self.make_actions()
         self.mode_action.toggled.connect(self._show_dock)
@@ -139,11 +140,13 @@ class ForwardPanel(WhatIfPlot, Panel, QWidget):
             self.refresh()
 
     def attach(self, window) -> None:
-        """The canvas and the lesson tables show the tangents and the What-if's numbers;
-        the Explanation's heading and the F11 caption name the mode where the learner
-        reads; the canvas's drag and the Variables table's slider drive the What-if."""
+        """The canvas shows the tangents; it, the lesson tables and the Explanation show
+        the What-if's numbers; the Explanation's heading and the F11 caption name the
+        mode where the learner reads; the canvas's drag and the Variables table's
+        slider drive the What-if."""
         self.canvas = window.canvas
         self.lesson_tables = window.tables
+        self.explanation = window.explanation
         self.tabs.currentChanged.connect(lambda _: self.show_model_numbers())
         self.whatif_session = WhatIfSession(window, self)
         dock = dock_of(self)

@@ -225,7 +225,8 @@ class WhatIfPlot:
         self._tangent_line.set_data(tangent_xs, tangent_ys)
 
     def _canvas_numbers(self, trace) -> None:
-        """The canvas shows ``trace``'s numbers (a What-if), its tangents too."""
+        """The canvas shows ``trace``'s numbers (a What-if), its tangents too, and so do
+        the lesson tables and the Explanation."""
         if self.canvas is None:
             return
         if trace is self.model.trace and not self._canvas_moved:
@@ -238,6 +239,8 @@ class WhatIfPlot:
         self.canvas.show_numbers(trace, labels)
         if self.lesson_tables is not None:
             self.lesson_tables.show_numbers(trace)
+        if self.explanation is not None:
+            self.explanation.show_numbers(trace)
 
     def show_model_numbers(self) -> None:
         """The What-if is over: the canvas shows the program's own numbers again."""
