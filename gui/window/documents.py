@@ -23,6 +23,14 @@ MAX_RECENT = 8
 translate = QCoreApplication.translate
 
 
+def _with_suffix(path: str, chosen: str) -> str:
+    """``path`` with the suffix of the file dialog's chosen filter ("PNG image (*.png)")
+    when the learner typed a name without one."""
+    if not Path(path).suffix and "(*." in chosen:
+        path += "." + chosen.split("(*.", 1)[1].split(")", 1)[0].split()[0]
+    return path
+
+
 class DocumentsMixin:
     def _update_title(self) -> None:
         """The document's name: its file's, else the example's or lesson's title (in the
@@ -208,6 +216,7 @@ class DocumentsMixin:
         try:
             self.canvas.export_image(str(path))
         except (OSError, ValueError) as error:
+            self.statusBar().clearMessage()  # (not an earlier export's "Exported …")
             self.message_bar.show_message(translate(
                 "MainWindow", "Could not export the image: {0}").format(
                 error))
@@ -217,11 +226,11 @@ class DocumentsMixin:
         return True
 
     def _export_triggered(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, translate("MainWindow", "Export Image"), "graph.png",
             translate("MainWindow", "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"))
         if path:
-            self.export_image(path)
+            self.export_image(_with_suffix(path, chosen))
 
     def export_steps(self, path: str | Path, lang: str | None = None) -> bool:
         """Every step 1..N of the current program as a GIF or PDF (gui.window.step_export);
@@ -232,6 +241,7 @@ class DocumentsMixin:
         try:
             export_steps(self.model.trace, path, lang=lang or current_language())
         except (ExportError, OSError) as error:
+            self.statusBar().clearMessage()
             self.message_bar.show_message(
                 translate("MainWindow", "Could not export the step-through: {0}").format(error))
             return False
@@ -245,10 +255,8 @@ class DocumentsMixin:
         path, chosen = QFileDialog.getSaveFileName(
             self, translate("MainWindow", "Export Step-Through"), "steps.gif",
             translate("MainWindow", "Animated GIF (*.gif);;PDF handout (*.pdf)"))
-        if path and not Path(path).suffix:
-            path += ".pdf" if "*.pdf" in chosen else ".gif"
         if path:
-            self.export_steps(path)
+            self.export_steps(_with_suffix(path, chosen))
 
     def _new_triggered(self) -> None:
         if self.confirm_discard():
