@@ -178,6 +178,11 @@ class ExplanationView(Panel, QTextBrowser):
         if self.heading_note():
             heading += " · " + self.heading_note()
         parts = [f'<p style="color:{colour}; font-weight:600">{escape(heading)}</p>']
+        if step is None and model.trace.blank:  # a script not run yet (Run records it)
+            parts.append("<p>" + escape(self.tr(
+                "This is a script: Run (Ctrl+R) runs it as python would, and each "
+                "backward() it calls becomes a pass to step through here.")) + "</p>")
+            return "".join(parts)
         if step is None:
             graph = model.trace.graph
             inputs = ", ".join(

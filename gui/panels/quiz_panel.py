@@ -108,7 +108,14 @@ class QuizPanel(Panel, QWidget):
         self.setMinimumHeight(self._numbers_height)
 
         self.quiz.changed.connect(self.refresh)
+        model.traceReplaced.connect(self._steps_replaced)
         self.retranslate()
+        self._steps_replaced()
+
+    def _steps_replaced(self) -> None:
+        """A script not run yet has no step to ask about: the modes wait for its Run."""
+        for action in (self.toggle_action, self.ninja_action):
+            action.setEnabled(self.model.length > 0 or action.isChecked())
 
     def _make_mode_buttons(self) -> None:
         """The step bar's buttons for the two modes (STEP_BAR: the window puts them there)."""

@@ -325,6 +325,7 @@ class StepBar(Panel, QWidget):
         self.reset_button.setEnabled(k > 0)
         self.next_button.setEnabled(k < n)
         self.end_button.setEnabled(k < n)
+        self.play_button.setEnabled(n > 0)  # (a script not run yet has no step)
         for p, button in self.phase_buttons.items():
             button.setEnabled(p in model.trace.phase_starts)
             button.setVisible(p in STEP_PHASES or p in model.trace.phase_starts)

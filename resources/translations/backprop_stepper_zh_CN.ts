@@ -964,7 +964,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         <name>ExplanationView</name>
         <message>
             <source>Explanation of the current step</source>
-            <extracomment>words after the heading's phase ("forward mode" while it is on: the forward panel sets this), so the mode shows where the learner reads (step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any</extracomment>
+            <extracomment>words after the heading's phase ("forward mode" while it is on: the forward panel sets this), so the mode shows where the learner reads (step index, entry index) of the gradient entry spelled out, if any the step index whose explicit Jacobian is shown, if any a What-if's trace whose numbers are explained (show_numbers), None: the model's</extracomment>
             <translation>当前步骤的讲解</translation>
         </message>
         <message>
@@ -998,6 +998,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>Step {0} of {1} · {2}</source>
             <translation>第 {0} 步，共 {1} 步 · {2}</translation>
+        </message>
+        <message>
+            <source>This is a script: Run (Ctrl+R) runs it as python would, and each backward() it calls becomes a pass to step through here.</source>
+            <translation>这是一个脚本：运行（Ctrl+R）会像 python 一样运行它，它每调用一次 backward() 就成为一次可以在这里逐步查看的传递。</translation>
         </message>
         <message>
             <source>Nothing is computed yet. Press → or Space to take the first step of the forward pass, which computes {0} from the inputs.</source>
@@ -1364,7 +1368,7 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Lesson tables</source>
-            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready a matrix in a table cell: at most this many rows and entries per row, then "…"</extracomment>
+            <extracomment>up to this many steps every cell is made at once (and columns fit their contents) rows made beyond the visible ones, so that a small scroll finds them ready</extracomment>
             <translation>课程表格</translation>
         </message>
         <message>

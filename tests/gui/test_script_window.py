@@ -13,8 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSpinBox, QTextBrowser
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QToolButton,
+)
 
+from gui.support.resources import resource
 from tests.gui.test_lesson_menu import RUN_MS
 from tests.gui.test_training_recorded import torch_loop
 from tests.gui_in_process import window_cli
@@ -293,3 +301,24 @@ def test_a_scripts_steps_export_with_the_optimizers_rule(window, qtbot, tmp_path
     choose_pass(window, qtbot, 2)
     assert window.export_steps(tmp_path / "steps.pdf", "en")  # warnings are errors here
     assert (tmp_path / "steps.pdf").stat().st_size > 1000
+
+
+def test_a_script_not_run_yet_says_to_run_it_and_offers_no_mode(window, qtbot):
+    """A script applied from the editor is not built: until it runs there is no step, so
+    the Explanation says to Run it (it said "Step 0 of 0 … which computes  from the
+    inputs"), and Play, Quiz, Ninja and forward mode wait, greyed, for a graph."""
+    editor = window.editor_panel.editor
+    editor.setPlainText("for i in range(3):\n    print(i)\n")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.trace.blank and window.model.length == 0
+    text = window.explanation.toPlainText()
+    assert "Run (Ctrl+R)" in text and "from the inputs" not in text
+    names = ("playButton", "quizButton", "ninjaButton", "forwardModeButton")
+    buttons = [window.findChild(QToolButton, n) or window.findChild(QPushButton, n)
+               for n in names]
+    assert [b.isEnabled() for b in buttons] == [False] * 4
+    qtbot.keyClick(window.canvas, Qt.Key.Key_P)  # nothing to play
+    assert not window.quiz_panel.toggle_action.isEnabled() and not window.model.quiz.active
+    assert window.load_example(resource("examples", "01-lesson.json"))
+    assert [b.isEnabled() for b in buttons] == [True] * 4
+    assert "from the inputs" in window.explanation.toPlainText()

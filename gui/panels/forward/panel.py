@@ -210,6 +210,10 @@ class ForwardPanel(WhatIfPlot, Panel, QWidget):
         self.wrt.setCurrentText(current if current in names else default)
         self.wrt.blockSignals(False)
         self._whatif_trace = None
+        # a script not run yet has no graph to carry a tangent through
+        stepped = self.model.length > 0 or self.mode_action.isChecked()
+        self.mode_action.setEnabled(stepped)
+        self.mode_button.setEnabled(stepped)
         self._changed()
 
     def seed(self):
