@@ -143,10 +143,13 @@ class Rescaler(QObject):
         canvas = self.canvas
         known, shown = canvas.trace, {k: set(v) for k, v in canvas._shown.items()}
         key, whatif = canvas._current_key, canvas.tangents.whatif_numbers
+        # the step's neighbours too: Whole graph labels only those (overview.py)
+        focus = canvas._position, canvas._focus_nodes, canvas._focus_edges
         canvas.trace = None  # a new layout, not an edit of the old one
         canvas.set_trace(known)
         canvas._shown = shown
         canvas._current_key = key
+        canvas._position, canvas._focus_nodes, canvas._focus_edges = focus
         canvas.view.fit_view()
         if whatif is not None:  # a What-if's numbers, as they were (not the trace's)
             canvas.show_numbers(*whatif)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 
 from gui.state.model import Program
+from gui.support.resources import resource
 from tests.gui.test_readability import OWN, settle
 
 TWO_LAYER = OWN["two-layer-neuron"]
@@ -60,6 +61,26 @@ def test_whole_graph_is_an_overview_that_keeps_the_current_labels(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_F)  # Fit: readable again, and it says so
     settle(window)
     assert all(b["rect"][3] >= 9 for b in canvas.label_boxes())
+
+
+def test_whole_graph_keeps_the_current_labels_after_presentation_mode(window, qtbot):
+    """Presentation mode on and off lays the graph out twice for its text size
+    (rescale.py): the step's neighbours, all the overview labels, must survive that
+    (Whole graph showed bare shapes)."""
+    window.resize(1280, 720)
+    assert window.load_example(resource("examples", "07-mean-squared-error.json"))
+    settle(window)
+    for key in (Qt.Key.Key_F11, Qt.Key.Key_End, Qt.Key.Key_F11):
+        qtbot.keyClick(window, key)
+        settle(window)
+    assert not window.presentation and window.model.position == window.model.length
+    qtbot.wait(150)  # leaving it fits the view and lays the docks out again 40-60 ms later
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    settle(window)
+    canvas, current = window.canvas, window.model.current.node
+    assert not canvas.geometry.show_text  # an overview
+    values = [e for e in canvas.label_entries() if e["kind"] == "value"]
+    assert any(e.get("node") == current for e in values), values
 
 
 def test_graph_text_size_keys_and_settings(qtbot, tmp_path):
