@@ -38,7 +38,8 @@ class GroupSteps:
         return self.runs.goto_group(k, position)
 
     def step_iteration(self, delta: int) -> bool:
-        return self.runs.goto_group(self.runs.group + delta) if self.count else False
+        k = self.runs.group + delta  # (False past either end: it stays)
+        return self.runs.goto_group(k) if self.count and 1 <= k <= self.count else False
 
 
 class GroupsMixin:

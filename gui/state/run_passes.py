@@ -99,7 +99,10 @@ class PassesMixin:
                          name=f"pass-trace-{k}", daemon=True).start()
 
     def step_pass(self, delta: int) -> bool:
-        return self.goto_pass(self.iteration + delta) if self.count else False
+        """The pass ``delta`` away; False past the first or the last (it stays: the
+        last pass's next went back to that pass's own start)."""
+        k = self.iteration + delta
+        return self.goto_pass(k) if self.count and 1 <= k <= self.count else False
 
     #: the names the iteration selector and Ctrl+] / Ctrl+[ call (as a training script's)
     def goto_iteration(self, k: int, position: int = 0) -> bool:

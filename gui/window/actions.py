@@ -45,6 +45,20 @@ def _phase(phase: str) -> Callable:
     return lambda w, *_: w.model.goto_phase(phase)
 
 
+def _iteration(delta: int) -> Callable:
+    """Ctrl+] / Ctrl+[: the loop's next or previous iteration (a recorded run's pass); at
+    either end the status bar says why nothing moved."""
+    def step(window, *_) -> None:
+        source = iteration_source(window.model)
+        if source.step_iteration(delta) or not source.count:
+            return
+        window.statusBar().showMessage((translate(
+            "MainWindow", "This is the loop's last iteration ({0} of {0}).") if delta > 0
+            else translate("MainWindow", "This is the loop's first iteration.")).format(
+            source.count), 4000)
+    return step
+
+
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next_action", QT_TRANSLATE_NOOP("MainWindow", "Next step"),
                lambda w, *_: w.model.next(), ("Right", "Space"), "nextAction"),
@@ -66,11 +80,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # a training script (issue 12): its loop's iterations, each stepped from its start
     ActionSpec("next_iteration_action",
                QT_TRANSLATE_NOOP("MainWindow", "Next iteration of the loop"),
-               lambda w, *_: iteration_source(w.model).step_iteration(1), ("Ctrl+]",),
+               _iteration(1), ("Ctrl+]",),
                "nextIterationAction"),
     ActionSpec("prev_iteration_action",
                QT_TRANSLATE_NOOP("MainWindow", "Previous iteration of the loop"),
-               lambda w, *_: iteration_source(w.model).step_iteration(-1), ("Ctrl+[",),
+               _iteration(-1), ("Ctrl+[",),
                "prevIterationAction"),
     ActionSpec("play_action", QT_TRANSLATE_NOOP("MainWindow", "Play / pause"),
                lambda w, *_: w.model.toggle_play(), ("P",), "playAction"),

@@ -1373,7 +1373,6 @@ loss = mean((w * x - 2) ** 2)</translation>
         </message>
         <message>
             <source>Next step</source>
-            <extracomment>``QT_TRANSLATE_NOOP("MainWindow", …)``, translated whenever the language changes called with the window (and ``checked`` for a checkable action)</extracomment>
             <translation>下一步</translation>
         </message>
         <message>
@@ -1515,6 +1514,15 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>&amp;Step</source>
             <translation>单步(&amp;S)</translation>
+        </message>
+        <message>
+            <source>This is the loop's last iteration ({0} of {0}).</source>
+            <extracomment>``QT_TRANSLATE_NOOP("MainWindow", …)``, translated whenever the language changes called with the window (and ``checked`` for a checkable action)</extracomment>
+            <translation>这是循环的最后一次迭代（第 {0} 次，共 {0} 次）。</translation>
+        </message>
+        <message>
+            <source>This is the loop's first iteration.</source>
+            <translation>这是循环的第一次迭代。</translation>
         </message>
         <message>
             <source>E&amp;xamples</source>

@@ -322,3 +322,19 @@ def test_a_script_not_run_yet_says_to_run_it_and_offers_no_mode(window, qtbot):
     assert window.load_example(resource("examples", "01-lesson.json"))
     assert [b.isEnabled() for b in buttons] == [True] * 4
     assert "from the inputs" in window.explanation.toPlainText()
+
+
+def test_past_the_last_or_first_pass_the_keys_stay_and_say_so(window, qtbot):
+    """Ctrl+] on the last pass went back to that pass's step 0 without a word."""
+    open_lesson(window, qtbot, "Linear regression with nn.Linear")
+    model, runs = window.model, window.model.run
+    assert runs.iteration == runs.count == 100 and model.position == model.length
+    press(window, qtbot, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    assert runs.iteration == 100 and model.position == model.length
+    assert window.statusBar().currentMessage() == \
+        "This is the loop's last iteration (100 of 100)."
+    choose_pass(window, qtbot, 1)
+    press(window, qtbot, Qt.Key.Key_Right, times=2)
+    press(window, qtbot, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert runs.iteration == 1 and model.position == 2
+    assert window.statusBar().currentMessage() == "This is the loop's first iteration."
