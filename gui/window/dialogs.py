@@ -23,6 +23,9 @@ class DialogsMixin:
                              for s in action.shortcuts())
             if keys:
                 rows.append((action.text().replace("&", ""), keys))
+        whatif = self.editor_panel.whatif_action  # (the Variables table's own key)
+        rows.append((translate("MainWindow", "What if… on the Variables table's row"),
+                     whatif.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         rows.append((translate("MainWindow", "Leave presentation mode"), "Esc"))
         rows.append((translate("MainWindow",
                                "Move the cursor while typing in the program or a cell"),
@@ -46,8 +49,12 @@ class DialogsMixin:
                 table.setItem(i, 0, QTableWidgetItem(what))
                 table.setItem(i, 1, QTableWidgetItem(keys))
             table.resizeColumnsToContents()
+            table.horizontalHeader().setStretchLastSection(True)
             QVBoxLayout(dialog).addWidget(table)
-            dialog.resize(520, 560)
+            # as wide as both columns (the keys were cut behind a scroll bar at 520 px)
+            wide = table.columnWidth(0) + table.columnWidth(1) + \
+                table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth() + 24
+            dialog.resize(max(520, wide), 560)
             self._shortcut_dialog = dialog
         self._shortcut_dialog.show()  # not modal: keep stepping while reading it
         self._shortcut_dialog.raise_()

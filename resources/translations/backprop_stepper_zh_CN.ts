@@ -1622,6 +1622,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>程序有尚未保存的更改。要保存吗？</translation>
         </message>
         <message>
+            <source>What if… on the Variables table's row</source>
+            <translation>在变量表的一行上“假如……”</translation>
+        </message>
+        <message>
             <source>Leave presentation mode</source>
             <translation>退出演示模式</translation>
         </message>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QTableWidget
 
 from gui.main_window import MainWindow
 
@@ -68,6 +68,11 @@ def test_shortcuts_dialog_is_not_modal_and_lists_the_keys(window, qtbot):
     assert "Ctrl+1" in keys["First step of the forward pass"]
     assert "Ctrl+Return" in keys["Apply the program"]
     assert keys["Play / pause"] == "P"
+    assert keys["What if… on the Variables table's row"] == "Ctrl+Shift+W"
+    # every key whole, with no scroll bar across (the keys were cut at 520 px)
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)
+    assert table.viewport().width() >= table.columnWidth(0) + table.columnWidth(1)
     dialog.close()
 
 
