@@ -100,6 +100,8 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle(self.tr("Preferences"))
         self.python = QLineEdit(prefs.python, objectName="pythonForScripts")
         self.python.setPlaceholderText(self.tr("This app's own Python (with PyTorch)"))
+        self.python.setMinimumWidth(  # the placeholder whole (it read "This app's own P…")
+            self.python.fontMetrics().horizontalAdvance(self.python.placeholderText()) + 16)
         self.python.setAccessibleName(self.tr("Python for scripts"))
         self.python.setToolTip(self.tr(
             "The interpreter that runs your scripts, as python FILE would. It needs "
