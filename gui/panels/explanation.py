@@ -198,7 +198,12 @@ class ExplanationView(Panel, QTextBrowser):
             parts.append(self._quiz_html(step, colour))
             return "".join(parts)
         if self.numbers is not None:  # a What-if's step in its place
-            step = self.numbers.twin(step) or step
+            twin = self.numbers.twin(step)
+            if twin is None:  # (a recorded pass's update: its rule is torch's)
+                parts.append("<p><i>" + escape(self.tr(
+                    "What if does not compute this step again: its numbers are the "
+                    "pass's own.")) + "</i></p>")
+            step = twin or step
         if not isinstance(step, NoParameterStep):
             parts.append(f'<p style="font-size:large; color:{colour}">'
                          + "<br>".join(escape(line) for line in getattr(  # a rule's lines

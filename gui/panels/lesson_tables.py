@@ -87,6 +87,7 @@ class LessonTables(Panel, QTabWidget):
         self._hidden: int | None = None  # quiz mode: the row that keeps its "?"
         #: widths of a row's cells in columns 0 and 2 once done, in the current row's font
         self._widths: dict[object, tuple[int, int]] = {}
+        self._numbers = None  # a What-if's trace whose numbers the rows show
         model.traceReplaced.connect(self.rebuild)
         model.stepChanged.connect(self.update_position)
         model.quiz.changed.connect(self._show_quiz)
@@ -126,7 +127,10 @@ class LessonTables(Panel, QTabWidget):
     def rebuild(self) -> None:
         self._rows.clear()
         self._made = set()
-        self._numbers = None  # a What-if's trace whose numbers the rows show
+        # a What-if's trace whose numbers the rows show: kept for the same trace (a new
+        # language or theme rebuilds the rows), dropped for another
+        if getattr(self, "_built_for", None) is not self.model.trace:
+            self._numbers = None
         self._widths = {}
         by_phase: dict[str, list[Step]] = {p: [] for p in PHASES}
         for step in self.model.trace.steps:
@@ -219,7 +223,7 @@ class LessonTables(Panel, QTabWidget):
         if not table.isVisible():
             return  # fitted when shown
         widths = [self._row_widths(table, steps, row) for row in range(top, bottom + 1)]
-        if now:
+        if now or self._numbers is not None:  # (a What-if's numbers: not those measured)
             items = [(table.item(r, 0), table.item(r, 2)) for r in range(top, bottom + 1)]
             widths += [tuple(cell_width(table, i.text(), i.font()) for i in pair)
                        for pair in items if None not in pair]
@@ -252,11 +256,28 @@ class LessonTables(Panel, QTabWidget):
         if own is None:
             return
         self._numbers = None if trace is own else trace
-        for index in sorted(self._made):
-            if index <= self._shown and index != self._hidden:  # (the quiz's: kept back)
-                self._fill(own.steps[index - 1], done=True)
+        for index in self._made:
+            step = own.steps[index - 1]
+            if index > self._shown or index == self._hidden or isinstance(
+                    step, NoParameterStep):
+                continue  # not shown yet, or kept back by the quiz
+            table, row = self._rows[index]
+            self._write_numbers(step, table.item(row, 1), table.item(row, 2))
         for table in self.tables.values():  # (the rows on screen as they are now too)
             self._rows_in_view(table, now=True)
+
+    def _write_numbers(self, step: Step, middle, value) -> None:
+        """A done row's formula and value: the What-if's (show_numbers) where it has this
+        step, else the model's, greyed and said so (a recorded pass's update: only torch
+        knows the optimizer's rule, so a What-if cannot compute it again)."""
+        shown = step if self._numbers is None else self._numbers.twin(step)
+        middle.setText(formula_text(shown or step))
+        value.setText(compact_value((shown or step).value))
+        colour = phase_colour(step.phase, self.dark) if shown is not None else theme.MUTED
+        value.setForeground(QBrush(QColor(colour)))
+        value.setToolTip(full_precision(step.value) if shown is not None else self.tr(
+            "{0} (the pass's own: What if does not compute this step again)").format(
+            full_precision(step.value)))
 
     def row_texts(self, index: int) -> list[str]:
         """The three cells of step ``index``'s row as shown (made now if they were not)."""
@@ -277,12 +298,7 @@ class LessonTables(Panel, QTabWidget):
             middle.setText(explain(step.explanation) if done else "…")
             value.setText("")
         elif done:
-            if self._numbers is not None:  # a What-if's (show_numbers)
-                step = self._numbers.twin(step) or step
-            middle.setText(formula_text(step))
-            value.setText(compact_value(step.value))
-            value.setToolTip(full_precision(step.value))
-            value.setForeground(QBrush(QColor(phase_colour(step.phase, self.dark))))
+            self._write_numbers(step, middle, value)
         else:
             middle.setText("…")
             value.setText("?")
@@ -309,8 +325,8 @@ class LessonTables(Panel, QTabWidget):
             self._fill(step, done=position > self._shown)
         self._shown = position
         self._mark_current(position if position else None)
-        if jump:  # (if it scrolled, done already)
-            self._rows_in_view(self.currentWidget())
+        if jump or self._numbers is not None:  # (if it scrolled, done already; a
+            self._rows_in_view(self.currentWidget())  # What-if's numbers: not measured)
         self._show_quiz()
 
     def _show_quiz(self) -> None:

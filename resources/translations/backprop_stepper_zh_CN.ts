@@ -1008,6 +1008,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>还没有计算任何东西。按 → 或空格键走前向传播的第一步，由输入计算 {0}。</translation>
         </message>
         <message>
+            <source>What if does not compute this step again: its numbers are the pass's own.</source>
+            <translation>“假如”不会重新计算这一步：它的数是这次传递自己的。</translation>
+        </message>
+        <message>
             <source>via {0}: {1}</source>
             <translation>经由 {0}：{1}</translation>
         </message>
@@ -1344,6 +1348,10 @@ loss = mean((w * x - 2) ** 2)</translation>
         <message>
             <source>not needed</source>
             <translation>不需要</translation>
+        </message>
+        <message>
+            <source>{0} (the pass's own: What if does not compute this step again)</source>
+            <translation>{0}（这次传递自己的：“假如”不会重新计算这一步）</translation>
         </message>
     </context>
     <context>

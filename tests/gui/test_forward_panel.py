@@ -430,3 +430,64 @@ def test_the_explanation_and_tables_follow_a_what_if_as_the_learner_steps(window
     assert lesson_numbers(window) == ("1", "−2")
     assert window.tables.row_texts(model.length)[2] == "−2"
     assert "= −2" in explanation.toPlainText()
+
+
+def test_a_new_language_keeps_the_what_if_in_the_lesson_tables(window, qtbot):
+    """The tables are made again for a new language: they dropped the What-if's numbers
+    while the canvas and the Explanation kept them."""
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model = window.model
+    model.end()
+    panel.set_whatif(1.5, "w")
+    assert window.tables.row_texts(model.length)[2] == "−1"
+    window.set_language("zh")
+    qtbot.waitUntil(lambda: panel.windowTitle() == "为什么要反向")
+    assert window.tables.row_texts(model.length)[2] == "−1"
+    assert lesson_numbers(window) == ("0.25", "−1")
+
+
+def test_a_what_ifs_wider_numbers_are_not_cut_in_the_tables(window, qtbot):
+    """Columns were fitted to the program's own numbers as the learner stepped on: a
+    What-if's wider ones were cut (example 05 at w0 = −123.456789: "1.204e−55" in 54 px);
+    the rows in view are fitted, as they are without a What-if."""
+    from gui.panels.table_cells import cell_width
+    from gui.support.resources import resource
+
+    assert window.load_example(resource("examples", "05-cs231n-sigmoid-neuron.json"))
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model = window.model
+    model.reset()
+    panel.set_whatif(-123.456789, panel.seed().wrt)
+    cut = []
+    for _ in range(model.length):
+        qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+        table = window.tables.currentWidget()
+        top, bottom = table.rowAt(0), table.rowAt(table.viewport().height() - 1)
+        for row in range(max(top, 0), table.rowCount() if bottom < 0 else bottom + 1):
+            for column in (0, 2):
+                item = table.item(row, column)
+                if item is not None and item.text() and cell_width(
+                        table, item.text(), item.font()) > table.columnWidth(column) + 1:
+                    cut.append((model.position, item.text(), table.columnWidth(column)))
+    assert not cut
+
+
+def test_a_quiz_asks_about_the_numbers_the_window_shows(window, qtbot):
+    """Quiz mode with a What-if: the graph, the tables and the Explanation showed the
+    What-if's numbers while the quiz took the program's own as the answer. The quiz
+    keeps them to the program's own; the What-if panel keeps its own numbers."""
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model = window.model
+    model.end()
+    panel.set_whatif(1.5, "w")
+    assert lesson_numbers(window) == ("0.25", "−1")
+    window.quiz_panel.toggle_action.trigger()
+    assert model.quiz.active
+    assert lesson_numbers(window) == ("1", "−2")  # the program's own again
+    assert window.tables.row_texts(model.length)[2] == "−2"
+    panel.set_whatif(1.6, "w")  # a move during the quiz: the graph keeps them
+    assert lesson_numbers(window) == ("1", "−2")
+    assert window.findChild(QLabel, "whatIfValue").text().startswith("What if w = 1.6")

@@ -6,6 +6,7 @@ both are unavailable. Real child processes, real keys and mouse."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QSpinBox, QToolButton
@@ -128,3 +129,30 @@ def test_a_pass_holding_torchs_rule_says_why_both_are_unavailable(window, qtbot)
     assert window.findChild(QLabel, "whatIfValue").text() == label
     qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=at + QPoint(50, 0))
     assert float(model.trace.graph.nodes[w].value) == 0.5
+
+
+def test_a_recorded_passs_update_is_said_to_be_its_own_under_a_what_if(window, qtbot):
+    """A What-if of a recorded pass recomputes the forward and backward steps, not the
+    update (the optimizer's rule is torch's): the update's row and the Explanation say its
+    numbers are the pass's own, greyed, not mixed in silently with the What-if's."""
+    from gui.support import theme
+
+    run_menu_lesson(window, qtbot, AUTOGRAD)
+    panel = turn_on(window, qtbot)
+    panel.tabs.setCurrentIndex(1)
+    model = window.model
+    model.end()
+    update = model.current
+    assert update.phase == "update"  # (w -= 0.02 * w.grad: a recorded update)
+    panel.set_whatif(10.0, "w")
+    assert panel.whatif_trace.twin(update) is None  # (no update in the What-if's trace)
+    assert "the pass's own" in window.explanation.toPlainText()
+    table, row = window.tables._rows[update.index]
+    value = table.item(row, 2)
+    assert value.foreground().color().name().lower() == theme.MUTED.lower()
+    assert "What if does not compute this step again" in value.toolTip()
+    # the backward step before it is the What-if's: ∂loss/∂w at w = 10, by torch
+    backward = model.trace.steps[update.index - 2]
+    model.goto(backward.index)
+    assert "the pass's own" not in window.explanation.toPlainText()
+    assert float(panel.whatif_trace.twin(backward).value) == pytest.approx(torch_at(10.0)[1])

@@ -148,6 +148,9 @@ class ForwardPanel(WhatIfPlot, Panel, QWidget):
         self.lesson_tables = window.tables
         self.explanation = window.explanation
         self.tabs.currentChanged.connect(lambda _: self.show_model_numbers())
+        # a quiz asks about the program's own numbers: a What-if leaves the graph then
+        self.model.quiz.changed.connect(
+            lambda: self.show_model_numbers() if self.model.quiz.active else None)
         self.whatif_session = WhatIfSession(window, self)
         dock = dock_of(self)
         if dock is not None:

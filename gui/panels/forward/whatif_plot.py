@@ -229,6 +229,9 @@ class WhatIfPlot:
         the lesson tables and the Explanation."""
         if self.canvas is None:
             return
+        if self.model.quiz is not None and self.model.quiz.active:
+            trace = self.model.trace  # a quiz asks about the program's own numbers: the
+            # graph, the tables and the Explanation keep them (the What-if's are here)
         if trace is self.model.trace and not self._canvas_moved:
             return  # nothing to put back (an Apply of a big program pays nothing here)
         self._canvas_moved = trace is not self.model.trace
