@@ -36,7 +36,7 @@ from gui.panels.base import Area, DockSpec, Panel
 from gui.panels.table_cells import cell_width, compact_value, fit_to
 from gui.state.model import STEP_PHASES, StepperModel
 from gui.support import theme
-from gui.support.texts import explain, formula_text, phase_title, target_text
+from gui.support.texts import engine_words, explain, formula_text, phase_title, target_text
 from gui.support.theme import HIGHLIGHT, phase_colour
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -237,7 +237,7 @@ class LessonTables(Panel, QTabWidget):
             if row < len(steps):
                 step = steps[row]
                 texts = ("—", "") if isinstance(step, NoParameterStep) else (
-                    target_text(step), compact_value(step.value))
+                    target_text(step), engine_words(compact_value(step.value)))
                 font = QFont(table.font())
                 font.setBold(True)
                 fonts = (font, font)
@@ -272,7 +272,7 @@ class LessonTables(Panel, QTabWidget):
         knows the optimizer's rule, so a What-if cannot compute it again)."""
         shown = step if self._numbers is None else self._numbers.twin(step)
         middle.setText(formula_text(shown or step))
-        value.setText(compact_value((shown or step).value))
+        value.setText(engine_words(compact_value((shown or step).value)))  # ("[8 个值]")
         colour = phase_colour(step.phase, self.dark) if shown is not None else theme.MUTED
         value.setForeground(QBrush(QColor(colour)))
         value.setToolTip(full_precision(step.value) if shown is not None else self.tr(

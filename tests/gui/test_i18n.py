@@ -273,3 +273,17 @@ def test_canvas_labels_name_a_big_tensor_in_chinese(window, qtbot):
     assert "values" not in text and "1000" in text and text.startswith("[4×250: ")
     assert "values" not in label_text.sized("w: [8 values] → [8 values]")
     _switch(window, qtbot, "en")
+
+
+def test_the_lesson_tables_name_a_vector_in_chinese(window, qtbot):
+    """The value cell of an 8-entry vector read "[8 values]" beside a formula in Chinese."""
+    from gui.state.model import Program
+
+    window.load_program(Program("x = [1, 2, 3, 4, 5, 6, 7, 8]\nw = param(2.0)\n"
+                                "loss = sum(w * x)", {}), 0, "vector")
+    window.model.end()
+    _switch(window, qtbot, "zh")
+    cells = [window.tables.row_texts(k)[2] for k in range(1, window.model.length + 1)]
+    assert any("8 个值" in cell for cell in cells), cells
+    assert not any("values" in cell for cell in cells), cells
+    _switch(window, qtbot, "en")

@@ -31,6 +31,7 @@ from gui.canvas.tangent_labels import labels_for
 from gui.panels import lazy_plot
 from gui.panels.forward.whatif import LineHolder
 from gui.support import theme
+from gui.support.texts import engine_words
 
 translate = QCoreApplication.translate
 TANGENT_COLOUR = theme.TANGENT
@@ -195,8 +196,8 @@ class WhatIfPlot:
         names = [(name, i) for name, i in g.names.items() if "@" not in name]
         self.table.setRowCount(len(names))
         for row, (name, i) in enumerate(names):
-            cells = (name, format_value(g.nodes[i].value),
-                     format_value(grads[name]) if name in grads else "")
+            cells = (name, engine_words(format_value(g.nodes[i].value)),  # ("[8 个值]")
+                     engine_words(format_value(grads[name])) if name in grads else "")
             for column, cell in enumerate(cells):
                 item = self.table.item(row, column)
                 if item is None:
