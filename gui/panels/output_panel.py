@@ -124,18 +124,26 @@ def progress_text(runs) -> str:
     progress = runs.progress()
     seconds = f"{progress['elapsed']:.1f}"
     loss = progress.get("loss")
+    result = None if runs.is_running() else runs.result
+    kind = (result.error or {}).get("type") if result is not None else None
+    passes = progress["passes"] if result is None or result.status != "ok" else \
+        runs.count or progress["passes"]
+    recorded = translate("OutputPanel", "1 pass recorded") if passes == 1 else translate(
+        "OutputPanel", "{0} passes recorded").format(passes)
     if runs.is_running():
-        text = translate("OutputPanel", "Running · {0} s · {1} passes recorded").format(
-            seconds, progress["passes"])
-    elif runs.result is not None and runs.result.status == "stopped":
-        text = translate("OutputPanel", "Stopped after {0} s · {1} passes recorded").format(
-            seconds, progress["passes"])
-    elif runs.result is not None and runs.result.status == "raised":
-        text = translate("OutputPanel", "The script raised after {0} s · {1} passes "
-                                        "recorded").format(seconds, progress["passes"])
+        text = translate("OutputPanel", "Running · {0} s · {1}").format(seconds, recorded)
+    elif result is not None and result.status == "stopped":
+        text = translate("OutputPanel", "Stopped after {0} s · {1}").format(seconds, recorded)
+    elif kind in ("TimeLimit", "MemoryLimit"):  # (not the script's own error)
+        text = (translate("OutputPanel", "The time limit stopped it after {0} s · {1}")
+                if kind == "TimeLimit" else translate(
+                    "OutputPanel", "The memory limit stopped it after {0} s · {1}")).format(
+            seconds, recorded)
+    elif result is not None and result.status == "raised":
+        text = translate("OutputPanel", "The script raised after {0} s · {1}").format(
+            seconds, recorded)
     else:
-        text = translate("OutputPanel", "Ran in {0} s · {1} passes recorded").format(
-            seconds, runs.count or progress["passes"])
+        text = translate("OutputPanel", "Ran in {0} s · {1}").format(seconds, recorded)
     if loss is not None:
         text += " · " + translate("OutputPanel", "latest loss {0}").format(f"{loss:.6g}")
     if runs.stale:

@@ -24,6 +24,18 @@ translate = QCoreApplication.translate
 CACHE = 3
 
 
+def limit_text(error: dict) -> str:
+    """A run that a limit of Run → Preferences stopped, in the learner's words (the
+    recorder says "TimeLimit: stopped after 4 s"); "" for anything else."""
+    message = error.get("message", "")
+    if error.get("type") == "TimeLimit":
+        return translate("RunState", "The time limit stopped the script ({0}); Run → "
+                                     "Preferences sets the limit.").format(message)
+    if error.get("type") == "MemoryLimit":
+        return translate("RunState", "The memory limit stopped the script ({0}); Run → "
+                                     "Preferences sets the limit.").format(message)
+    return ""
+
 class PassesMixin:
     """Needs the RunState's signals (passChanged, finished), model, recording, result,
     _traces, _request, _after_pass, _relay, _lock, _progress, _losses."""
@@ -52,7 +64,8 @@ class PassesMixin:
         error = result.error or {}
         if error.get("type") in ("TimeLimit", "MemoryLimit", "Signal") or result.status == \
                 "stopped":
-            return error.get("message") or translate("RunState", "Stopped.")
+            return limit_text(error) or error.get("message") or translate("RunState",
+                                                                          "Stopped.")
         traceback = self._traceback()
         if not traceback:
             traceback = "\n".join(line.rstrip("\n") for line in result.stderr_lines)
@@ -181,9 +194,11 @@ class PassesMixin:
         if result is None or result.status == "ok" or not error:
             return
         line = error.get("line")
+        said = limit_text(error)  # a limit stopped it: said as such, not as an error type
         self.model.set_error(ExpressionError(
-            f"{error.get('type', 'Error')}: {error.get('message', '')}".strip(),
-            line=line if isinstance(line, int) and line > 0 else None, column=1))
+            said or f"{error.get('type', 'Error')}: {error.get('message', '')}".strip(),
+            line=line if isinstance(line, int) and line > 0 and not said else None,
+            column=1))
         if self.stale:
             self.model._set_out_of_date(True)
 

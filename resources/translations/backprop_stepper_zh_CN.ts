@@ -2119,20 +2119,36 @@ Hint: {1}</source>
             <translation>训练脚本的 print(…) 输出显示在这里。</translation>
         </message>
         <message>
-            <source>Running · {0} s · {1} passes recorded</source>
-            <translation>运行中 · {0} 秒 · 已记录 {1} 次反向传播</translation>
+            <source>1 pass recorded</source>
+            <translation>已记录 1 次反向传播</translation>
         </message>
         <message>
-            <source>Stopped after {0} s · {1} passes recorded</source>
-            <translation>{0} 秒后停止 · 已记录 {1} 次反向传播</translation>
+            <source>{0} passes recorded</source>
+            <translation>已记录 {0} 次反向传播</translation>
         </message>
         <message>
-            <source>The script raised after {0} s · {1} passes recorded</source>
-            <translation>脚本在 {0} 秒后抛出异常 · 已记录 {1} 次反向传播</translation>
+            <source>Running · {0} s · {1}</source>
+            <translation>运行中 · {0} 秒 · {1}</translation>
         </message>
         <message>
-            <source>Ran in {0} s · {1} passes recorded</source>
-            <translation>运行了 {0} 秒 · 已记录 {1} 次反向传播</translation>
+            <source>Stopped after {0} s · {1}</source>
+            <translation>{0} 秒后停止 · {1}</translation>
+        </message>
+        <message>
+            <source>The time limit stopped it after {0} s · {1}</source>
+            <translation>时间限制在 {0} 秒后停止了它 · {1}</translation>
+        </message>
+        <message>
+            <source>The memory limit stopped it after {0} s · {1}</source>
+            <translation>内存限制在 {0} 秒后停止了它 · {1}</translation>
+        </message>
+        <message>
+            <source>The script raised after {0} s · {1}</source>
+            <translation>脚本在 {0} 秒后抛出异常 · {1}</translation>
+        </message>
+        <message>
+            <source>Ran in {0} s · {1}</source>
+            <translation>运行了 {0} 秒 · {1}</translation>
         </message>
         <message>
             <source>latest loss {0}</source>
@@ -2398,6 +2414,14 @@ Hint: {1}</source>
     </context>
     <context>
         <name>RunState</name>
+        <message>
+            <source>The time limit stopped the script ({0}); Run → Preferences sets the limit.</source>
+            <translation>时间限制停止了脚本（{0}）；可在 运行 → 首选项 中设置限制。</translation>
+        </message>
+        <message>
+            <source>The memory limit stopped the script ({0}); Run → Preferences sets the limit.</source>
+            <translation>内存限制停止了脚本（{0}）；可在 运行 → 首选项 中设置限制。</translation>
+        </message>
         <message>
             <source>Stopped.</source>
             <translation>已停止。</translation>

@@ -330,3 +330,22 @@ def test_a_pass_chosen_as_the_run_ends_shows_only_what_was_printed_before_it(win
     window.model.goto(5)
     assert "epoch 15" in runs.output_text() and runs.output_at() == ""
     assert _output(window) == ""  # its first line is printed after pass 15
+
+
+def test_the_time_limit_is_said_as_a_limit_not_as_an_error(window, qtbot):
+    """A run the time limit ends: the Output caption and the status line say the limit
+    of Run → Preferences stopped it (they said "The script raised" and "TimeLimit:
+    stopped after 2 s", a type name), and no line of the script is marked."""
+    window.run_prefs.timeout_s = 2  # (Run → Preferences; applied at each Run)
+    script = ("import time, torch\nw = torch.tensor(1.0, requires_grad=True)\n"
+              "for i in range(100000):\n    loss = (w * 3 - 1) ** 2\n    loss.backward()\n"
+              "    time.sleep(0.02)\n")
+    _run(window, qtbot, script)
+    runs = window.model.run
+    assert runs.result.status == "raised" and runs.result.error["type"] == "TimeLimit"
+    caption = window.output_panel.caption.text()
+    assert caption.startswith("The time limit stopped it after ") and "raised" not in caption
+    message = str(window.model.error)
+    assert message.startswith("The time limit stopped the script (stopped after 2 s)")
+    assert "TimeLimit" not in message and window.model.error.line is None
+    assert runs.count >= 1 and runs.on_screen  # what it recorded is stepped
