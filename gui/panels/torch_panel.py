@@ -195,15 +195,24 @@ class TorchPanel(Panel, QWidget):
     def _quiz_changed(self) -> None:
         """While quizzing, what PyTorch prints and the comparison would give answers away."""
         quizzing = self.model.quiz.active
-        layout = self.layout()
-        for widget in (self.output, self.table):
-            caption = layout.itemAt(layout.indexOf(widget) - 1).widget()
-            for shown in (widget, caption):
-                if shown is not None and shown.isVisibleTo(self) == quizzing:
-                    shown.setVisible(not quizzing)
+        self._show_parts()
         self._quiz_note.setText(self.tr("Quiz mode: PyTorch's numbers are hidden until you "
                                         "leave the quiz."))
         self._quiz_note.setVisible(quizzing)
+
+    def _show_parts(self) -> None:
+        """Each part with its caption, or neither: what PyTorch prints and the comparison
+        hide while quizzing; the comparison and the grad_fn chain on a recorded pass too,
+        whose check is the status line (they stood there empty, captions and all)."""
+        quizzing = self.model.quiz.active
+        from_run = recorded(self) is not None
+        layout = self.layout()
+        for widget, hidden in ((self.output, quizzing), (self.table, quizzing or from_run),
+                               (self.grad_fns, from_run)):
+            caption = layout.itemAt(layout.indexOf(widget) - 1).widget()
+            for part in (widget, caption):
+                if part is not None and part.isVisibleTo(self) == hidden:
+                    part.setVisible(not hidden)
 
     def _label(self, text) -> QLabel:
         label = QLabel(self)
@@ -233,6 +242,7 @@ class TorchPanel(Panel, QWidget):
             self._request()
 
     def _on_trace(self) -> None:
+        self._show_parts()
         if (runs := recorded(self)) is not None:
             return show_recorded(self, runs)  # torch ran in the script: nothing to ask
         self._show_code()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
     QTextBrowser,
     QToolButton,
 )
@@ -338,3 +339,24 @@ def test_past_the_last_or_first_pass_the_keys_stay_and_say_so(window, qtbot):
     press(window, qtbot, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
     assert runs.iteration == 1 and model.position == 2
     assert window.statusBar().currentMessage() == "This is the loop's first iteration."
+
+
+def test_a_recorded_pass_shows_no_empty_comparison_in_the_pytorch_panel(window, qtbot):
+    """On a recorded pass the check is the status line: the comparison table and the
+    grad_fn chain stood there empty under their captions, pushing the ✓ out of view at
+    1280×720. They come back for a program of the editor."""
+    window.resize(1280, 720)
+    open_lesson(window, qtbot, "Linear regression with nn.Linear")
+    table = window.findChild(QTableWidget, "torchTable")
+    chain = window.findChild(QLabel, "torchGradFns")
+    status = window.findChild(QLabel, "torchStatus")
+    captions = [label for label in window.torch_panel.findChildren(QLabel)
+                if label.text() in ("Ours vs PyTorch vs finite differences",
+                                    "grad_fn chain (from the output back)")]
+    assert len(captions) == 2
+    assert not table.isVisibleTo(window.torch_panel) and not chain.isVisibleTo(window.torch_panel)
+    assert not any(c.isVisibleTo(window.torch_panel) for c in captions)
+    assert "✓" in status.text() and status.isVisibleTo(window.torch_panel)
+    assert window.load_example(resource("examples", "01-lesson.json"))
+    assert table.isVisibleTo(window.torch_panel) and chain.isVisibleTo(window.torch_panel)
+    assert all(c.isVisibleTo(window.torch_panel) for c in captions)
