@@ -97,3 +97,22 @@ def test_the_pass_loss_plot_is_made_when_shown(qtbot):
     (axes,) = plot.figure.axes
     assert axes.get_xlabel() == "pass" and axes.get_ylabel() == "loss"
     assert axes.get_facecolor() != (1.0, 1.0, 1.0, 1.0)  # the dark theme set before
+
+
+def test_a_training_plot_with_nothing_to_show_drops_the_last_range(window, qtbot):
+    """A run without backward() after one with passes showed empty axes at the last
+    run's range (lesson 20 after 19: 0.24-0.26); with nothing to plot they start again."""
+    from gui.state.model import Program
+
+    panel = window.training_panel
+    assert panel.set_learning_rate_text("0.1")
+    assert panel.iterate(3)
+    window.show_training()
+    qtbot.waitUntil(lambda: len(panel.figure.axes) == 2)
+    loss_axes, param_axes = panel.figure.axes
+    qtbot.waitUntil(lambda: loss_axes.get_ylim() != (0.0, 1.0))
+    window.load_program(Program("a = param(2.0)\nb = a * 3", {}), 0, "another")
+    qtbot.waitUntil(lambda: not panel.training.history)
+    qtbot.waitUntil(lambda: loss_axes.get_ylim() == (0.0, 1.0))  # no loss yet
+    low, high = param_axes.get_ylim()
+    assert low < 2.0 < high  # a = 2 before any iteration, in range

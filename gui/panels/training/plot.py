@@ -166,7 +166,10 @@ class TrainingPlot:
             self.param_axes.get_legend().remove()
         for axes in (self.loss_axes, self.param_axes):
             axes.relim()
-            axes.autoscale_view()
+            if any(np.isfinite(np.asarray(line.get_ydata(), float)).any() for line in axes.lines):
+                axes.autoscale_view()
+            else:  # nothing to plot (a run without backward()): not the last run's range
+                axes.set_ylim(0.0, 1.0)
         self.loss_axes.set_xlim(-0.5, max(2, len(history)) + 0.5)
         self.plot.draw_idle()
 
