@@ -94,6 +94,9 @@ def sync(window) -> None:
     window.run_action.setToolTip(tip)
     window.run_bar.run_button.setAccessibleName(run_text(window))
     window.run_bar.stop_button.setAccessibleName(translate("MainWindow", "Stop the script"))
+    if window.run_placeholder.isVisibleTo(window):  # "Running…" while it runs, not "Run"
+        window.run_placeholder.setText(placeholder_text(window))
+        window.run_placeholder.setAccessibleName(window.run_placeholder.text())
 
 
 # ---- running

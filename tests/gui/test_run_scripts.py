@@ -12,7 +12,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QPushButton, QSpinBox, QToolButton
+from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QToolButton
 
 from gui.state.blank_trace import BlankTrace
 
@@ -349,3 +349,20 @@ def test_the_time_limit_is_said_as_a_limit_not_as_an_error(window, qtbot):
     assert message.startswith("The time limit stopped the script (stopped after 2 s)")
     assert "TimeLimit" not in message and window.model.error.line is None
     assert runs.count >= 1 and runs.on_screen  # what it recorded is stepped
+
+
+def test_the_graphs_place_says_running_while_a_script_runs(window, qtbot):
+    """It said "Run to record (Ctrl+R)" while the script ran."""
+    window.editor_panel.editor.setPlainText(
+        "import time\nfor i in range(1000):\n    print('step', i, flush=True)\n"
+        "    time.sleep(0.02)\n")
+    qtbot.keyClick(window.editor_panel.editor, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)  # applied: not built, "Run to record"
+    placeholder = window.findChild(QLabel, "runPlaceholder")
+    assert placeholder.isVisible() and placeholder.text().startswith("Run to record")
+    qtbot.mouseClick(window.findChild(QToolButton, "runButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "step 1" in _output(window), timeout=RUN_MS)
+    assert placeholder.isVisible() and placeholder.text().startswith("Running…")
+    with qtbot.waitSignal(window.runFinished, timeout=5000):
+        qtbot.mouseClick(window.findChild(QToolButton, "stopButton"), Qt.MouseButton.LeftButton)
+    assert not placeholder.text().startswith("Running…")
