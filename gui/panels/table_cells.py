@@ -41,12 +41,30 @@ def cell_width(table: QTableWidget, text: str, font: QFont) -> int:
                                           QSize(), table).width()
 
 
+#: the middle column (the formula) keeps at least this share of the table's width, or
+#: its header's, whichever is less: a wide matrix in the value column squeezed it to
+#: "…", header and all (lesson 22); short of that, nothing is cut
+MIDDLE_SHARE = 0.35
+
+
 def fit_to(table: QTableWidget, widths: list[tuple[int, int]]) -> None:
     """Columns 0 and 2 as wide as the widest of ``widths`` (cell pairs) and their
-    headers, as QTableView.resizeColumnToContents makes them; untouched if they are."""
+    headers, as QTableView.resizeColumnToContents makes them; untouched if they are.
+    Where the middle column would get less than MIDDLE_SHARE says, the value column
+    gives way first (its cells elide; their tooltips hold them whole), then the names,
+    down to their headers."""
     header = table.horizontalHeader()
     grid = 1 if table.showGrid() else 0
+    heads = [header.sectionSizeHint(column) for column in (0, 2)]
+    wanted = [max([heads[position]] + [w[position] + grid for w in widths])
+              for position in range(2)]
+    room = table.viewport().width()
+    over = sum(wanted) + min(header.sectionSizeHint(1), int(MIDDLE_SHARE * room)) - room
+    for position in (1, 0):
+        if over > 0:
+            give = min(over, max(wanted[position] - heads[position], 0))
+            wanted[position] -= give
+            over -= give
     for position, column in enumerate((0, 2)):
-        width = max([header.sectionSizeHint(column)] + [w[position] + grid for w in widths])
-        if width != table.columnWidth(column):
-            table.setColumnWidth(column, width)
+        if wanted[position] != table.columnWidth(column):
+            table.setColumnWidth(column, wanted[position])
