@@ -188,6 +188,10 @@ class RunState(PassesMixin, GroupsMixin, QObject):
         self.progressChanged.emit()
         return True
 
+    #: the name a script with no file of its own runs under: a lesson of ours keeps its
+    #: own, so that its traceback names it (it read ".../script.py")
+    script_name: str | None = None
+
     def _script_file(self, text: str, path) -> Path:
         """The file to run: ``path`` when it holds ``text``; edits not saved yet run from a
         hidden copy beside it (its folder is the working folder, so ``./data`` works),
@@ -203,7 +207,8 @@ class RunState(PassesMixin, GroupsMixin, QObject):
                 return copy
             except (OSError, UnicodeDecodeError):
                 pass  # a folder we cannot write: the document's own folder
-        name = path.name if path is not None and path.suffix == ".py" else "script.py"
+        name = path.name if path is not None and path.suffix == ".py" else \
+            self.script_name or "script.py"
         script = Path(self._own_folder()) / name
         script.write_text(text, encoding="utf-8")
         return script
@@ -344,6 +349,7 @@ class RunState(PassesMixin, GroupsMixin, QObject):
             self._remove_copies()
         self._forget_recording()
         self.text, self.path, self.stale = "", None, False
+        self.script_name = None
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None

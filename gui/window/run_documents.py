@@ -44,6 +44,7 @@ def open_lesson(window, path: Path, title: str) -> bool:
     model.undo_stack.clear()
     model.undo_stack.setClean()
     window.path, window.script_path, window.title = None, None, title
+    model.run.script_name = path.name  # (run from a folder of its own, under its name)
     window._update_title()
     window.message_bar.hide()
     return run_window.start(window)

@@ -234,6 +234,10 @@ def test_an_update_outside_no_grad_is_torchs_error_at_its_line_and_pass_one_step
     error_label = editor.error_label
     assert error_label.isVisible() and "line 13" in error_label.text()
     assert window.model.run.count == 1
+    # the traceback names the lesson's file, not a copy's "script.py"
+    traceback = output_lines(window)
+    assert any('14-mistake-update-outside-no-grad.py", line 13' in line for line in traceback)
+    assert not any("script.py" in line for line in traceback)
     window.model.goto(0)
     press(window, qtbot, Qt.Key.Key_Right, times=window.model.length)
     assert window.model.position == window.model.length
