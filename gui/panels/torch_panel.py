@@ -8,7 +8,7 @@ unless "Show PyTorch's results from the start" (``results_from_start``) is on.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,17 @@ OK_MARK, BAD_MARK = "✓", "✗"
 
 def _array(value):
     return None if value is None else np.asarray(value, dtype=np.float64)[()]
+
+
+class CodeView(QPlainTextEdit):
+    """The code, asking for six lines, not Qt's 192 px: the panel's wrapped words make
+    its scroll area lay it out at its preferred height, and with that asked for, a
+    short dock cut the status line (the ✓) in half at 1280×720. It still grows into
+    the room there is (stretch)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        lines = 6 * self.fontMetrics().lineSpacing() + 2 * self.frameWidth() + 8
+        return QSize(super().sizeHint().width(), lines)
 
 
 class TorchPanel(Panel, QWidget):
@@ -76,7 +87,7 @@ class TorchPanel(Panel, QWidget):
     def _make_code(self, mono) -> None:
         """The generated code and its copy button."""
         tr = self._texts.bind
-        self.code = QPlainTextEdit(objectName="torchCode", readOnly=True)
+        self.code = CodeView(objectName="torchCode", readOnly=True)
         self.code.setFont(mono)
         self.code.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         tr(self.code.setAccessibleName, lambda: self.tr("PyTorch code"))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.support.resources import resource
+from gui.window import dock_layout
 from tests.gui.test_lesson_menu import RUN_MS
 from tests.gui.test_training_recorded import torch_loop
 from tests.gui_in_process import window_cli
@@ -361,6 +363,15 @@ def test_a_recorded_pass_shows_no_empty_comparison_in_the_pytorch_panel(window, 
     assert not table.isVisibleTo(window.torch_panel) and not chain.isVisibleTo(window.torch_panel)
     assert not any(c.isVisibleTo(window.torch_panel) for c in captions)
     assert "✓" in status.text() and status.isVisibleTo(window.torch_panel)
+    # whole, unscrolled, in a first launch's 1152×648 window (it was cut in half)
+    window.resize(1152, 648)
+    dock_layout.apply_default_sizes(window)
+    for _ in range(5):
+        QApplication.processEvents()
+    scroll = window.torch_panel.parentWidget().parentWidget()  # (its scroll area)
+    assert scroll.objectName() == "torchPanelScroll"
+    assert window.torch_panel.height() <= scroll.viewport().height()  # nothing to scroll
+    assert status.visibleRegion().boundingRect().height() == status.height()
     assert window.load_example(resource("examples", "01-lesson.json"))
     assert table.isVisibleTo(window.torch_panel) and chain.isVisibleTo(window.torch_panel)
     assert all(c.isVisibleTo(window.torch_panel) for c in captions)
