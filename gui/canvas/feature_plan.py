@@ -116,10 +116,12 @@ def plan_for(trace, step, sample: int = 0, zoom: tuple | None = None, texts=None
     """The band's content at ``step``; ``zoom`` is a clicked entry (index tuple)."""
     texts = texts or Texts()
     plan = Plan()
-    if trace is None or step is None:
+    if trace is None:
         return plan
     graph = trace.graph
-    if isinstance(step, ForwardStep):
+    if step is None:
+        _start(plan, graph, sample, texts)
+    elif isinstance(step, ForwardStep):
         node = graph.nodes[step.node_id]
         if node.kind == "operation" and (node.op in IMAGE_OPS or node.op == "dropout"):
             _forward(plan, graph, node, sample, texts)
@@ -144,6 +146,9 @@ def plan_for(trace, step, sample: int = 0, zoom: tuple | None = None, texts=None
 class Texts:
     """The band's sentences in English; the widget passes them translated."""
 
+    start = QT_TRANSLATE_NOOP(
+        "FeatureMaps", "Before the first step: what the first {op} takes in. Step on (→) to "
+        "see what it makes of it.")
     conv_forward = QT_TRANSLATE_NOOP(
         "FeatureMaps", "Each output map o is Σ_c (input map c ⋆ kernel W[o, c]) + b[o]: the "
         "kernel slides over the image{geometry}.")
@@ -180,6 +185,22 @@ def _geometry(node) -> str:
 
 def _inputs(graph, node):
     return [graph.nodes[i] for i in node.inputs]
+
+
+def _start(plan: Plan, graph, sample: int, texts: Texts) -> None:
+    """Before the first step: the first image op's inputs that are known then (the
+    images, a conv's kernels), not an empty band."""
+    first = next((n for n in graph.nodes
+                  if n.kind == "operation" and n.op in IMAGE_OPS), None)
+    if first is None:
+        return
+    ins = _inputs(graph, first)
+    if ins[0].is_leaf:
+        plan.groups.append(maps_group(ins[0].label, ins[0].label, ins[0].value, sample))
+    if first.op == "conv2d" and ins[1].is_leaf:
+        plan.groups.append(kernels_group(ins[1].label, ins[1].label, ins[1].value))
+    if plan.groups:
+        plan.lines.append(texts.start.format(op=_op_name(first)))
 
 
 def _forward(plan: Plan, graph, node, sample: int, texts: Texts) -> None:

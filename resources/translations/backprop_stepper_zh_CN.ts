@@ -1027,6 +1027,10 @@ loss = mean((w * x - 2) ** 2)</translation>
             <translation>另有 {0} 个</translation>
         </message>
         <message>
+            <source>Before the first step: what the first {op} takes in. Step on (→) to see what it makes of it.</source>
+            <translation>第一步之前：第一个 {op} 的输入。继续单步（→）看看它由此算出什么。</translation>
+        </message>
+        <message>
             <source>Each output map o is Σ_c (input map c ⋆ kernel W[o, c]) + b[o]: the kernel slides over the image{geometry}.</source>
             <translation>每个输出特征图 o 为 Σ_c（输入特征图 c ⋆ 卷积核 W[o, c]）+ b[o]：卷积核在图像上滑动{geometry}。</translation>
         </message>
@@ -2428,7 +2432,7 @@ Hint: {1}</source>
         </message>
         <message>
             <source>… {0} more lines (all of them show when the run ends)</source>
-            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded a session's saved recording was opened (nothing ran): the window shows it as it shows a run's end (the Output and Plots docks) python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a session's recording opened, its pass not on screen yet: nothing printed shows a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran)</extracomment>
+            <extracomment>how often the live output and the progress line are brought to the window at most this many lines go into the live console per tick (the rest: "… n lines") a run began (the Output pane empties and becomes a live console) lines printed since the last tick, joined with newlines the progress line changed (elapsed time, passes, latest loss) the run ended and the window shows its end (the last pass at its last step) another pass was chosen (on screen, or only a summary of it was kept) the text in the editor no longer is the text that was recorded a session's saved recording was opened (nothing ran): the window shows it as it shows a run's end (the Output and Plots docks) python (None: the app's own), timeout_s, memory_mb (None: the runner's default) made on the GUI thread before a pass is built; each returns a job for the worker a session's recording opened, its pass not on screen yet: nothing printed shows a forward-only run's groups, as the iteration box and Ctrl+] / Ctrl+[ pick them the editor's text now (the window sets it; by default the text that ran) the name a script with no file of its own runs under: a lesson of ours keeps its own, so that its traceback names it (it read ".../script.py")</extracomment>
             <translation>… 另有 {0} 行（运行结束后全部显示）</translation>
         </message>
         <message>

@@ -43,6 +43,22 @@ def test_the_band_shows_only_for_programs_with_image_ops(window, qtbot):
     assert window.feature_maps.isVisible()
 
 
+def test_before_the_first_step_the_band_shows_the_images_and_kernels(window, qtbot):
+    """Step 0 left the band empty at its full height (lesson 23: the graph got 230 px):
+    the first conv's known inputs show, not its output (not computed yet)."""
+    window.load_example(CONV)
+    window.model.goto(0)
+    qtbot.wait(10)
+    band = window.feature_maps
+    assert [g.title for g in band.plan.groups] == ["x  1×1×5×5", "W  1×1×3×3"]
+    assert band.plan.lines[0].startswith("Before the first step: what the first conv takes in")
+    numbers = [b["text"] for b in band.label_boxes() if b["kind"] == "number"]
+    assert len(numbers) == 25 + 9  # x and the kernel, every cell with its number
+    x = np.asarray(window.model.trace.graph.nodes[window.model.trace.graph.names["x"]].value)
+    assert numbers[:5] == [f"{v:g}" for v in x[0, 0, 0]]
+    assert not _overlaps(band.label_boxes())
+
+
 def test_forward_conv_shows_input_kernel_and_output_maps_with_their_numbers(window, qtbot):
     window.load_example(CONV)
     band = _goto(window, qtbot, lambda g, s: s.phase == "forward"
