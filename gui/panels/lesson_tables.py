@@ -270,12 +270,13 @@ class LessonTables(Panel, QTabWidget):
         """A done row's formula and value: the What-if's (show_numbers) where it has this
         step, else the model's, greyed and said so (a recorded pass's update: only torch
         knows the optimizer's rule, so a What-if cannot compute it again)."""
-        shown = step if self._numbers is None else self._numbers.twin(step)
-        middle.setText(formula_text(shown or step))
-        value.setText(engine_words(compact_value((shown or step).value)))  # ("[8 个值]")
-        colour = phase_colour(step.phase, self.dark) if shown is not None else theme.MUTED
+        twin = step if self._numbers is None else self._numbers.twin(step)
+        shown = twin or step
+        middle.setText(formula_text(shown))
+        value.setText(engine_words(compact_value(shown.value)))  # ("[8 个值]")
+        colour = phase_colour(step.phase, self.dark) if twin is not None else theme.MUTED
         value.setForeground(QBrush(QColor(colour)))
-        value.setToolTip(full_precision(step.value) if shown is not None else self.tr(
+        value.setToolTip(full_precision(shown.value) if twin is not None else self.tr(
             "{0} (the pass's own: What if does not compute this step again)").format(
             full_precision(step.value)))
 

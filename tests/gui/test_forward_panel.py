@@ -421,6 +421,8 @@ def test_the_explanation_and_tables_follow_a_what_if_as_the_learner_steps(window
     assert model.position == model.length
     assert lesson_numbers(window) == ("0.25", "−1")
     assert window.tables.row_texts(model.length)[2] == "−1"
+    table, row = window.tables._rows[model.length]
+    assert table.item(row, 2).toolTip() == "-1.0"  # the whole number on hover, the What-if's
     text = explanation.toPlainText()
     assert "= −1" in text and "−2" not in text
     qtbot.keyClick(window.canvas, Qt.Key.Key_Home)  # position 0: the inputs listed
